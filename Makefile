@@ -1,0 +1,52 @@
+# Pacesetter. Quick start: `make demo`, then `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: install demo serve test test-sqlite test-postgres lint typecheck messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+	$(MANAGE) compile_translations
+
+## The demo: embedded SQLite, the five real cases, served on 127.0.0.1:$(PORT).
+demo: install
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) load_demo --port $(PORT)
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+## The whole suite: lint, types, then every test on SQLite and on PostgreSQL,
+## the real-browser journeys included.
+test: install
+	bash scripts/system-deps.sh
+	$(MAKE) lint typecheck test-sqlite test-postgres
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy pacesetter
+
+test-sqlite:
+	$(BIN)/pytest
+
+test-postgres:
+	PACESETTER_TEST_DB=postgres $(BIN)/pytest
+
+## Re-extract translatable strings into the shipped catalogs (needs GNU gettext).
+messages: install
+	$(MANAGE) makemessages -l vi -l zh_Hans --no-obsolete -i "var/*" -i "pacesetter/testing/*" -i "*/tests/*" -i "conftest.py"
+	$(MANAGE) compile_translations
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

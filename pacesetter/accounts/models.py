@@ -1,0 +1,122 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person or a role account (``staff.thanhhoa``, ``leader.lamson``)."""
+
+    class Meta(AbstractUser.Meta):
+        pass
+
+
+class Role(models.TextChoices):
+    COMMITTEE_STAFF = "committee_staff", _("Committee staff")
+    CLUSTER_LEADER = "cluster_leader", _("Cluster leader")
+    UNIT_OFFICER = "unit_officer", _("Unit officer")
+    COUNCIL_MEMBER = "council_member", _("Council member")
+    VIEWER = "viewer", _("Viewer")
+
+
+#: Roles scoped to a unit subtree; the others are scoped to a cluster or a body.
+UNIT_ROLES = (Role.COMMITTEE_STAFF, Role.UNIT_OFFICER, Role.VIEWER)
+
+
+class RoleAssignment(models.Model):
+    """A role a user holds over a unit subtree, a cluster or a body."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("unit (with its subtree)"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+    cluster = models.ForeignKey(
+        "clusters.Cluster",
+        verbose_name=_("cluster"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+    body = models.ForeignKey(
+        "bodies.Body",
+        verbose_name=_("body"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        role__in=UNIT_ROLES,
+                        unit__isnull=False,
+                        cluster__isnull=True,
+                        body__isnull=True,
+                    )
+                    | Q(
+                        role=Role.CLUSTER_LEADER,
+                        cluster__isnull=False,
+                        unit__isnull=True,
+                        body__isnull=True,
+                    )
+                    | Q(
+                        role=Role.COUNCIL_MEMBER,
+                        body__isnull=False,
+                        unit__isnull=True,
+                        cluster__isnull=True,
+                    )
+                ),
+                name="role_assignment_scope_matches_role",
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=["user", "role", scope],
+                    condition=Q(**{f"{scope}__isnull": False}),
+                    name=f"role_assignment_unique_{scope}",
+                )
+                for scope in ("unit", "cluster", "body")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.unit or self.cluster or self.body
+        return f"{self.user} — {self.get_role_display()} — {scope}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"

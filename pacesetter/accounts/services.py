@@ -1,0 +1,96 @@
+"""Role grants and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacesetter.audit.services import audit_record
+
+from .models import UNIT_ROLES, ApiToken, Role, RoleAssignment, User
+from .scopes import forget_scope
+
+
+@transaction.atomic
+def role_grant(
+    *, actor: Any, user: User, role: str, unit: Any = None, cluster: Any = None, body: Any = None
+) -> RoleAssignment:
+    """Give ``user`` a role over a unit subtree, a cluster or a body (as the role needs)."""
+    if role in UNIT_ROLES and unit is None:
+        raise ValidationError({"unit": _("This role is held over a unit.")})
+    if role == Role.CLUSTER_LEADER and cluster is None:
+        raise ValidationError({"cluster": _("This role is held over a cluster.")})
+    if role == Role.COUNCIL_MEMBER and body is None:
+        raise ValidationError({"body": _("This role is held over a body.")})
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user,
+        role=role,
+        unit=unit if role in UNIT_ROLES else None,
+        cluster=cluster if role == Role.CLUSTER_LEADER else None,
+        body=body if role == Role.COUNCIL_MEMBER else None,
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="role.grant",
+            target=user,
+            changes={"role": [None, str(assignment)]},
+        )
+    forget_scope(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+    user = assignment.user
+    description = str(assignment)
+    assignment.delete()
+    audit_record(
+        actor=actor, action="role.revoke", target=user, changes={"role": [description, None]}
+    )
+    forget_scope(user)
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User) -> tuple[ApiToken, str]:
+    """Issue a personal token; returns the row and the raw token (shown once)."""
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=_hash(raw),
+        prefix=raw[:8],
+        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS),
+    )
+    audit_record(
+        actor=user, action="api_token.create", target=user, changes={"token": [None, token.prefix]}
+    )
+    return token, raw
+
+
+def api_token_user(raw: str) -> User | None:
+    """The active user a raw token belongs to, if the token is valid and unexpired."""
+    if not raw:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash(raw), expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

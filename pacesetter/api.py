@@ -1,0 +1,106 @@
+"""The JSON API at /api/v1/: authentication, the one error shape, and the routers.
+
+Every error is ``{"code": ..., "message": <translated>, "detail": ...}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from pacesetter.accounts.services import api_token_user
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>`` with a personal token from /auth/token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Pacesetter API",
+    version="1",
+    description="Units, clusters and bodies of Pacesetter. Authenticate with "
+    "`POST /api/v1/auth/token` and send `Authorization: Bearer <token>`.",
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    auth=[BearerToken(), django_auth],
+)
+
+
+def error(
+    request: HttpRequest, status: int, code: str, message: str, detail: Any = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "detail": detail}, status=status
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def on_request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    detail = [
+        {
+            "loc": [str(p) for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+            "type": e.get("type", ""),
+        }
+        for e in exc.errors
+    ]
+    return error(request, 422, "invalid", _("The request is not valid."), detail)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_rule_broken(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return error(request, 422, "invalid", _("The data is not valid."), detail)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error(request, 401, "unauthenticated", _("Authentication is required."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error(request, 403, "forbidden", _("You do not have permission to do this."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {
+        400: "bad_request",
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        429: "throttled",
+    }
+    return error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+def _add_routers() -> None:
+    from pacesetter.accounts.api import router as auth_router
+
+    api.add_router("/auth", auth_router)
+
+
+_add_routers()

@@ -1,0 +1,17 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from pacesetter.audit.models import AuditEntry
+from pacesetter.audit.selectors import audit_chain_first_break
+
+
+class Command(BaseCommand):
+    help = "Verify the audit hash chain and report the first broken link."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        broken = audit_chain_first_break()
+        if broken is not None:
+            raise CommandError(f"Audit chain broken at entry #{broken.seq}: {broken.reason}.")
+        count = AuditEntry.objects.count()
+        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {count} entries verified."))

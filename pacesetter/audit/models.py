@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One change made by a service. Entries form a hash chain ordered by ``seq``.
+
+    ``entry_hash`` is SHA-256 over the previous entry's hash and this entry's
+    canonical content, so editing, deleting or reordering a row breaks the chain
+    from that row on (``manage.py audit_verify``).
+    """
+
+    seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    created_at = models.DateTimeField(_("when"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_repr = models.CharField(_("who (as recorded)"), max_length=200, blank=True)
+    action = models.CharField(_("what"), max_length=100, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=100)
+    target_id = models.CharField(_("target id"), max_length=64)
+    target_repr = models.CharField(_("target"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    entry_hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["target_type", "target_id", "-seq"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.target_repr}"
+
+
+class AuditChainHead(models.Model):
+    """A single row holding the chain's last hash; locking it serializes appends."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq}"

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.db.models import Q
+
+from pacesetter.accounts.scopes import NOTHING, Scope, under
+from pacesetter.core.policies import Policy
+
+from .models import Body
+
+
+class BodyPolicy(Policy[Body]):
+    """``view``: roles over the body's unit, and the body's own council members.
+    ``update`` (details, terms, members): committee staff over the body's unit."""
+
+    model = Body
+    actions = ("view", "update")
+
+    def rule(self, scope: Scope, action: str) -> Q:
+        if action == "view":
+            q = under("owner_unit__path", scope.unit_paths)
+            if scope.council_body_ids:
+                q |= Q(pk__in=scope.council_body_ids)
+            return q
+        if action == "update":
+            return under("owner_unit__path", scope.staff_paths)
+        return NOTHING
+
+
+body_policy = BodyPolicy()

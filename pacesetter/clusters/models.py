@@ -1,0 +1,116 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Cluster(models.Model):
+    """A named grouping of member units across the tree (an emulation cluster or block)."""
+
+    code = models.CharField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    owner_unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("lead body"),
+        help_text=_("The unit that set up the cluster and follows it."),
+        on_delete=models.PROTECT,
+        related_name="owned_clusters",
+    )
+    decision = models.ForeignKey(
+        "decisions.Decision",
+        verbose_name=_("founding decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clusters",
+    )
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClusterMembership(models.Model):
+    """A unit's membership of a cluster for a period; periods of one unit never overlap."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="cluster_memberships",
+    )
+    start = models.DateField(_("member from"))
+    end = models.DateField(_("member until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cluster membership")
+        verbose_name_plural = _("cluster memberships")
+        ordering = ["cluster", "unit__name", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "unit", "start"], name="cluster_membership_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="cluster_membership_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} @ {self.cluster}"
+
+
+class LeadershipRole(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    DEPUTY = "deputy", _("Deputy leader")
+
+
+class ClusterLeadership(models.Model):
+    """The leader or deputy of a cluster for a year.
+
+    Rotation keeps history: a replaced holder gets ``ended_on`` and stays; only one
+    holder per (cluster, year, role) is current, which the database enforces.
+    """
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="leaderships"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    role = models.CharField(_("role"), max_length=10, choices=LeadershipRole.choices)
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="cluster_leaderships",
+    )
+    assigned_on = models.DateField(_("assigned on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("cluster leadership")
+        verbose_name_plural = _("cluster leaderships")
+        ordering = ["-year", "role", "-assigned_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "year", "role"],
+                condition=Q(ended_on__isnull=True),
+                name="cluster_leadership_one_current",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1900) & Q(year__lte=2200),
+                name="cluster_leadership_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster} {self.year} {self.get_role_display()}: {self.unit}"

@@ -1,0 +1,97 @@
+"""Shared fixtures: a small world of units with one user per role.
+
+World::
+
+    Province (root)                     staff: committee staff over the root
+    ├── Committee                       owns Cluster A and the Council
+    │   ...
+    ├── Own unit  (member of Cluster A) officer, viewer over it
+    │   └── Child unit
+    └── Other unit (member of Cluster B, owned by Other root)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from pacesetter.accounts.models import Role, User
+from pacesetter.accounts.services import role_grant
+from pacesetter.accounts.tests.factories import UserFactory
+from pacesetter.bodies.models import Body
+from pacesetter.bodies.services import body_member_add
+from pacesetter.bodies.tests.factories import BodyFactory
+from pacesetter.clusters.models import Cluster
+from pacesetter.clusters.services import cluster_leader_set, cluster_member_add
+from pacesetter.clusters.tests.factories import ClusterFactory
+from pacesetter.units.models import Unit
+from pacesetter.units.tests.factories import UnitFactory, UnitTypeFactory
+
+
+@dataclass
+class World:
+    root: Unit
+    committee: Unit
+    own: Unit
+    child: Unit
+    sibling: Unit
+    other_root: Unit
+    other: Unit
+    cluster: Cluster
+    other_cluster: Cluster
+    council: Body
+    users: dict[str, User]
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    enterprise = UnitTypeFactory(code="enterprise", name="Enterprise")
+    root = UnitFactory(code="PROV", name="Province", unit_type=UnitTypeFactory(code="province"))
+    committee = UnitFactory(code="COMM", name="Committee", parent=root)
+    own = UnitFactory(code="OWN", name="Own unit", parent=root, unit_type=enterprise)
+    child = UnitFactory(code="CHILD", name="Child unit", parent=own, unit_type=enterprise)
+    sibling = UnitFactory(code="SIB", name="Sibling unit", parent=root, unit_type=enterprise)
+    other_root = UnitFactory(code="OROOT", name="Other root")
+    other = UnitFactory(code="OTHER", name="Other unit", parent=other_root, unit_type=enterprise)
+    cluster = ClusterFactory(code="CA", name="Cluster A", owner_unit=committee)
+    other_cluster = ClusterFactory(code="CB", name="Cluster B", owner_unit=other_root)
+    start = dt.date(2024, 1, 1)
+    cluster_member_add(actor=None, cluster=cluster, unit=own, start=start)
+    cluster_member_add(actor=None, cluster=cluster, unit=sibling, start=start)
+    cluster_member_add(actor=None, cluster=other_cluster, unit=other, start=start)
+    cluster_leader_set(
+        actor=None, cluster=cluster, year=2024, role="leader", unit=own, assigned_on=start
+    )
+    council = BodyFactory(name="Council", owner_unit=committee)
+    body_member_add(actor=None, body=council, unit=own, start=start)
+
+    users = {
+        "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
+        "committee_staff": UserFactory(username="staff"),
+        "cluster_leader": UserFactory(username="leader"),
+        "unit_officer": UserFactory(username="officer"),
+        "council_member": UserFactory(username="councillor"),
+        "viewer": UserFactory(username="viewer"),
+        "nobody": UserFactory(username="nobody"),
+    }
+    role_grant(actor=None, user=users["committee_staff"], role=Role.COMMITTEE_STAFF, unit=root)
+    role_grant(actor=None, user=users["cluster_leader"], role=Role.CLUSTER_LEADER, cluster=cluster)
+    role_grant(actor=None, user=users["unit_officer"], role=Role.UNIT_OFFICER, unit=own)
+    role_grant(actor=None, user=users["council_member"], role=Role.COUNCIL_MEMBER, body=council)
+    role_grant(actor=None, user=users["viewer"], role=Role.VIEWER, unit=own)
+    return World(
+        root=root,
+        committee=committee,
+        own=own,
+        child=child,
+        sibling=sibling,
+        other_root=other_root,
+        other=other,
+        cluster=cluster,
+        other_cluster=other_cluster,
+        council=council,
+        users=users,
+    )

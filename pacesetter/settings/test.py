@@ -1,0 +1,22 @@
+"""Test settings. PACESETTER_TEST_DB=postgres starts a throw-away PostgreSQL server."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR
+
+SECRET_KEY = "test-secret-key"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = VAR_DIR / "test-media"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+if os.environ.get("PACESETTER_TEST_DB") == "postgres" and not os.environ.get("DATABASE_URL"):
+    from pacesetter.testing.pgserver import start_test_server
+
+    DATABASES = {"default": start_test_server()}  # type: ignore[dict-item]
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

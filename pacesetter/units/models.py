@@ -1,0 +1,91 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitType(models.Model):
+    """A configurable kind of unit: province, committee, enterprise, union, branch..."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("unit type")
+        verbose_name_plural = _("unit types")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OwnershipType(models.TextChoices):
+    STATE = "state", _("State-owned (100%)")
+    STATE_MAJORITY = "state_majority", _("State capital 50–100%")
+    STATE_MINORITY = "state_minority", _("State capital under 50%")
+    PRIVATE = "private", _("Private")
+    COLLECTIVE = "collective", _("Collective")
+    FOREIGN = "foreign", _("Foreign-invested")
+    PUBLIC_SERVICE = "public_service", _("Public service unit")
+    NON_PROFIT = "non_profit", _("Association or non-profit")
+    GOVERNMENT = "government", _("Government or party body")
+
+
+class Unit(models.Model):
+    """A node of the unit tree.
+
+    ``path`` is the materialized path of base-36 ids (``"1/a/2s/"``); a subtree is
+    ``path__startswith`` on an indexed column, cheap on SQLite and PostgreSQL.
+    Services keep ``path`` and ``depth`` in step with ``parent``.
+    """
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    path = models.CharField(_("path"), max_length=700, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+    code = models.CharField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    unit_type = models.ForeignKey(
+        UnitType, verbose_name=_("unit type"), on_delete=models.PROTECT, related_name="units"
+    )
+    ownership_type = models.CharField(
+        _("ownership type"), max_length=30, choices=OwnershipType.choices, blank=True
+    )
+    industry = models.CharField(_("industry"), max_length=150, blank=True)
+    area = models.CharField(_("area"), max_length=150, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    members = models.PositiveIntegerField(_("members"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    active_from = models.DateField(_("active from"), null=True, blank=True)
+    active_to = models.DateField(_("active to"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_to__gte=F("active_from")),
+                name="unit_active_period_ordered",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="unit_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name

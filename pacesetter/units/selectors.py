@@ -1,0 +1,61 @@
+"""Reads of the unit tree, always from the user's visible queryset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Unit
+from .policies import unit_policy
+
+
+def units_visible_to(user: Any, action: str = "view") -> QuerySet[Unit]:
+    return unit_policy.visible(user, action)
+
+
+def unit_search(
+    user: Any,
+    *,
+    query: str = "",
+    unit_type_id: int | None = None,
+    within: Unit | None = None,
+    active: bool | None = None,
+) -> QuerySet[Unit]:
+    """Visible units matching a text query (code, name, short name), a type and a subtree."""
+    qs = units_visible_to(user).select_related("unit_type", "parent")
+    if query:
+        qs = qs.filter(
+            Q(name__icontains=query) | Q(short_name__icontains=query) | Q(code__icontains=query)
+        )
+    if unit_type_id:
+        qs = qs.filter(unit_type_id=unit_type_id)
+    if within is not None:
+        qs = qs.filter(path__startswith=within.path)
+    if active is True:
+        qs = qs.filter(active_to__isnull=True)
+    elif active is False:
+        qs = qs.filter(active_to__isnull=False)
+    return qs.order_by("path")
+
+
+def unit_children(user: Any, unit: Unit | None) -> QuerySet[Unit]:
+    """Visible children of ``unit`` (visible roots when None), with their child counts."""
+    visible = units_visible_to(user)
+    if unit is None:
+        # The user's top-most visible units: those whose parent is not visible.
+        qs = visible.exclude(parent__in=visible.values("pk"))
+    else:
+        qs = visible.filter(parent=unit)
+    return (
+        qs.select_related("unit_type")
+        .annotate(child_count=Count("children", distinct=True))
+        .order_by("name")
+    )
+
+
+def unit_ancestors(user: Any, unit: Unit) -> list[Unit]:
+    """The visible ancestors of ``unit``, root first, in one query."""
+    ids = [int(part, 36) for part in unit.path.strip("/").split("/")[:-1]]
+    found = {u.pk: u for u in units_visible_to(user).filter(pk__in=ids)}
+    return [found[i] for i in ids if i in found]

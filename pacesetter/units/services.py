@@ -1,0 +1,153 @@
+"""Writes to unit types and the unit tree. Each runs in one transaction with its audit entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Length, Substr
+from django.utils.translation import gettext as _
+
+from pacesetter.audit.services import audit_record, diff, snapshot
+
+from .models import Unit, UnitType
+
+UNIT_TYPE_FIELDS = ("code", "name", "description", "is_active")
+UNIT_FIELDS = (
+    "code",
+    "name",
+    "short_name",
+    "unit_type",
+    "ownership_type",
+    "industry",
+    "area",
+    "employees",
+    "members",
+    "address",
+    "active_from",
+    "active_to",
+)
+AUDITED_UNIT_FIELDS = ("parent", *UNIT_FIELDS)
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rem = divmod(number, 36)
+        out = digits[rem] + out
+        if number == 0:
+            return out
+
+
+def _check_fields(allowed: tuple[str, ...], fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+
+
+@transaction.atomic
+def unit_type_create(*, actor: Any, code: str, name: str, description: str = "") -> UnitType:
+    unit_type = UnitType(code=code, name=name, description=description)
+    unit_type.full_clean()
+    unit_type.save()
+    audit_record(
+        actor=actor,
+        action="unit_type.create",
+        target=unit_type,
+        changes=diff({}, snapshot(unit_type, UNIT_TYPE_FIELDS)),
+    )
+    return unit_type
+
+
+@transaction.atomic
+def unit_type_update(*, actor: Any, unit_type: UnitType, **fields: Any) -> UnitType:
+    _check_fields(UNIT_TYPE_FIELDS, fields)
+    unit_type = UnitType.objects.select_for_update().get(pk=unit_type.pk)
+    before = snapshot(unit_type, UNIT_TYPE_FIELDS)
+    for name, value in fields.items():
+        setattr(unit_type, name, value)
+    unit_type.full_clean()
+    unit_type.save()
+    changes = diff(before, snapshot(unit_type, UNIT_TYPE_FIELDS))
+    if changes:
+        audit_record(actor=actor, action="unit_type.update", target=unit_type, changes=changes)
+    return unit_type
+
+
+@transaction.atomic
+def unit_create(
+    *, actor: Any, parent: Unit | None, code: str, name: str, unit_type: UnitType, **attrs: Any
+) -> Unit:
+    """Create a unit under ``parent`` (None for a root) and give it its path."""
+    _check_fields(UNIT_FIELDS, attrs)
+    unit = Unit(parent=parent, code=code, name=name, unit_type=unit_type, **attrs)
+    unit.path = "-"  # set once the id is known
+    unit.depth = parent.depth + 1 if parent else 0
+    unit.full_clean()
+    if parent is not None and parent.active_to is not None:
+        raise ValidationError({"parent": _("A unit cannot be added under an inactive unit.")})
+    unit.save()
+    unit.path = f"{parent.path if parent else ''}{_base36(unit.pk)}/"
+    Unit.objects.filter(pk=unit.pk).update(path=unit.path)
+    audit_record(
+        actor=actor,
+        action="unit.create",
+        target=unit,
+        changes=diff({}, snapshot(unit, AUDITED_UNIT_FIELDS)),
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
+    """Change a unit's attributes (not its place in the tree: see :func:`unit_move`)."""
+    _check_fields(UNIT_FIELDS, fields)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = snapshot(unit, AUDITED_UNIT_FIELDS)
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    unit.full_clean()
+    unit.save()
+    changes = diff(before, snapshot(unit, AUDITED_UNIT_FIELDS))
+    if changes:
+        audit_record(actor=actor, action="unit.update", target=unit, changes=changes)
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, actor: Any, unit: Unit, new_parent: Unit | None) -> Unit:
+    """Move ``unit`` with its whole subtree under ``new_parent``.
+
+    The unit keeps its id, so its clusters, roles and history stay with it; the
+    move itself is an audit entry. Moving a unit into its own subtree is refused.
+    """
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if (new_parent.pk if new_parent else None) == unit.parent_id:
+        return unit
+    if new_parent is not None:
+        new_parent = Unit.objects.get(pk=new_parent.pk)
+        if new_parent.path.startswith(unit.path):
+            raise ValidationError(
+                {"parent": _("A unit cannot be moved under itself or one of its own units.")}
+            )
+        if new_parent.active_to is not None:
+            raise ValidationError({"parent": _("A unit cannot be moved under an inactive unit.")})
+    old_path, old_depth, old_parent_id = unit.path, unit.depth, unit.parent_id
+    new_path = f"{new_parent.path if new_parent else ''}{_base36(unit.pk)}/"
+    depth_delta = (new_parent.depth + 1 if new_parent else 0) - old_depth
+    Unit.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1, Length("path"))),
+        depth=F("depth") + depth_delta,
+    )
+    Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    unit.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="unit.move",
+        target=unit,
+        changes={"parent": [old_parent_id, unit.parent_id]},
+    )
+    return unit

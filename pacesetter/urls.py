@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pacesetter.api import api
+
+urlpatterns = [
+    path("", include("pacesetter.core.urls")),
+    path("accounts/", include("pacesetter.accounts.urls")),
+    path("units/", include("pacesetter.units.urls")),
+    path("clusters/", include("pacesetter.clusters.urls")),
+    path("bodies/", include("pacesetter.bodies.urls")),
+    path("decisions/", include("pacesetter.decisions.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
