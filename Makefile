@@ -45,7 +45,7 @@ test-postgres:
 
 ## Re-extract translatable strings into the shipped catalogs (needs GNU gettext).
 messages: install
-	$(MANAGE) makemessages -l vi -l zh_Hans --no-obsolete -i "var/*" -i "pacesetter/testing/*" -i "*/tests/*" -i "conftest.py"
+	$(MANAGE) makemessages -l vi -l zh_Hans --no-obsolete -i "var/*" -i tests -i testing -i conftest.py
 	$(MANAGE) compile_translations
 
 clean:

@@ -99,8 +99,18 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _add_routers() -> None:
     from pacesetter.accounts.api import router as auth_router
+    from pacesetter.bodies.api import router as bodies_router
+    from pacesetter.clusters.api import router as clusters_router
+    from pacesetter.decisions.api import router as decisions_router
+    from pacesetter.units.api import router as units_router
+    from pacesetter.units.api import unit_types_router
 
     api.add_router("/auth", auth_router)
+    api.add_router("/unit-types", unit_types_router)
+    api.add_router("/units", units_router)
+    api.add_router("/clusters", clusters_router)
+    api.add_router("/bodies", bodies_router)
+    api.add_router("/decisions", decisions_router)
 
 
 _add_routers()

@@ -5,11 +5,12 @@ from django.db.models import Q
 from pacesetter.accounts.scopes import NOTHING, Scope, under
 from pacesetter.core.policies import Policy
 
-from .models import Body
+from .models import Body, BodyMember
 
 
 class BodyPolicy(Policy[Body]):
-    """``view``: roles over the body's unit, and the body's own council members.
+    """``view``: roles over the body's unit, roles over a unit that sits on the body, and
+    the body's own council members.
     ``update`` (details, terms, members): committee staff over the body's unit."""
 
     model = Body
@@ -18,6 +19,12 @@ class BodyPolicy(Policy[Body]):
     def rule(self, scope: Scope, action: str) -> Q:
         if action == "view":
             q = under("owner_unit__path", scope.unit_paths)
+            if scope.unit_paths:
+                q |= Q(
+                    pk__in=BodyMember.objects.filter(under("unit__path", scope.unit_paths)).values(
+                        "body_id"
+                    )
+                )
             if scope.council_body_ids:
                 q |= Q(pk__in=scope.council_body_ids)
             return q

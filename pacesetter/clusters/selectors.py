@@ -67,3 +67,17 @@ def unit_clusters(user: Any, unit: Unit) -> QuerySet[ClusterMembership]:
         .select_related("cluster")
         .order_by("-start")
     )
+
+
+def unit_leader_posts(user: Any, unit: Unit) -> QuerySet[ClusterLeadership]:
+    """The leader and deputy posts ``unit`` holds or held, in clusters the user may see."""
+    return (
+        unit.cluster_leaderships.filter(cluster__in=cluster_policy.visible(user))
+        .select_related("cluster")
+        .order_by("-year", "role", "-assigned_on")
+    )
+
+
+def cluster_member_unit_ids(cluster: Cluster) -> QuerySet[Unit]:
+    """Units with any membership period in ``cluster``, past or present."""
+    return Unit.objects.filter(cluster_memberships__cluster=cluster).distinct().order_by("name")

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import VAR_DIR
 
 SECRET_KEY = "test-secret-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -18,5 +18,3 @@ if os.environ.get("PACESETTER_TEST_DB") == "postgres" and not os.environ.get("DA
     from pacesetter.testing.pgserver import start_test_server
 
     DATABASES = {"default": start_test_server()}  # type: ignore[dict-item]
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

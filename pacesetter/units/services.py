@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -40,6 +41,10 @@ def _base36(number: int) -> str:
         out = digits[rem] + out
         if number == 0:
             return out
+
+
+def _is_closed(unit: Unit) -> bool:
+    return unit.active_to is not None and unit.active_to < date.today()
 
 
 def _check_fields(allowed: tuple[str, ...], fields: dict[str, Any]) -> None:
@@ -83,11 +88,13 @@ def unit_create(
 ) -> Unit:
     """Create a unit under ``parent`` (None for a root) and give it its path."""
     _check_fields(UNIT_FIELDS, attrs)
+    if parent is not None:
+        parent = Unit.objects.get(pk=parent.pk)
     unit = Unit(parent=parent, code=code, name=name, unit_type=unit_type, **attrs)
     unit.path = "-"  # set once the id is known
     unit.depth = parent.depth + 1 if parent else 0
     unit.full_clean()
-    if parent is not None and parent.active_to is not None:
+    if parent is not None and _is_closed(parent):
         raise ValidationError({"parent": _("A unit cannot be added under an inactive unit.")})
     unit.save()
     unit.path = f"{parent.path if parent else ''}{_base36(unit.pk)}/"
@@ -133,7 +140,7 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit | None) -> Unit:
             raise ValidationError(
                 {"parent": _("A unit cannot be moved under itself or one of its own units.")}
             )
-        if new_parent.active_to is not None:
+        if _is_closed(new_parent):
             raise ValidationError({"parent": _("A unit cannot be moved under an inactive unit.")})
     old_path, old_depth, old_parent_id = unit.path, unit.depth, unit.parent_id
     new_path = f"{new_parent.path if new_parent else ''}{_base36(unit.pk)}/"

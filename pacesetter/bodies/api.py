@@ -1,0 +1,257 @@
+"""JSON API for bodies (councils, standing boards), their terms and seats: /api/v1/bodies."""
+
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from pacesetter.clusters.policies import cluster_policy
+from pacesetter.core.refs import resolve_ref
+from pacesetter.units.api import UnitRef
+from pacesetter.units.policies import unit_policy
+
+from .models import Body, BodyMember, BodyTerm, MemberPosition
+from .policies import body_policy
+from .services import body_create, body_member_add, body_member_end, body_term_create, body_update
+
+router = Router(tags=["bodies"])
+
+
+def _current_q(prefix: str = "") -> Q:
+    today = dt.date.today()
+    return Q(**{f"{prefix}start__lte": today}) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": today})
+    )
+
+
+def _bodies(user: Any) -> models.QuerySet[Body]:
+    """Visible bodies with their owner unit and current seat count, in one query."""
+    return (
+        body_policy.visible(user)
+        .select_related("owner_unit")
+        .annotate(member_count=Count("members", filter=_current_q("members__"), distinct=True))
+    )
+
+
+def _users_visible_to(user: Any) -> models.QuerySet[Any]:
+    """People the user may seat on a body: those holding a role over something they see.
+
+    There is no user policy yet; this keeps a staff member from naming arbitrary
+    accounts by id.
+    """
+    users = get_user_model()._default_manager.filter(is_active=True)
+    if user.is_superuser:
+        return users
+    return users.filter(
+        Q(pk=user.pk)
+        | Q(role_assignments__unit__in=unit_policy.visible(user))
+        | Q(role_assignments__cluster__in=cluster_policy.visible(user))
+        | Q(role_assignments__body__in=body_policy.visible(user))
+    ).distinct()
+
+
+# --- schemas ---------------------------------------------------------------------------
+
+
+class PersonRef(Schema):
+    id: int
+    username: str
+    full_name: str
+
+    @staticmethod
+    def resolve_full_name(obj: Any) -> str:
+        return str(obj.get_full_name())
+
+
+class TermOut(Schema):
+    id: int
+    name: str
+    start: dt.date
+    end: dt.date | None
+
+
+class MemberOut(Schema):
+    id: int
+    term_id: int | None
+    user: PersonRef | None
+    unit: UnitRef | None
+    position: str
+    weight: Decimal
+    start: dt.date
+    end: dt.date | None
+
+
+class BodyOut(Schema):
+    id: int
+    name: str
+    kind: str
+    owner_unit: UnitRef
+    description: str
+    is_active: bool
+    member_count: int
+
+
+class BodyDetailOut(BodyOut):
+    terms: list[TermOut]
+    members: list[MemberOut]
+
+
+class BodyIn(Schema):
+    owner_unit_id: int
+    name: str
+    kind: str
+    description: str = ""
+
+
+class BodyPatch(Schema):
+    name: str | None = None
+    kind: str | None = None
+    description: str | None = None
+    is_active: bool | None = None
+
+
+class TermIn(Schema):
+    name: str
+    start: dt.date
+    end: dt.date | None = None
+
+
+class MemberIn(Schema):
+    """A seat for a unit (through its representative) or a person: send one of the two ids."""
+
+    unit_id: int | None = None
+    user_id: int | None = None
+    term_id: int | None = None
+    position: str = MemberPosition.MEMBER.value
+    weight: Decimal = Decimal("1")
+    start: dt.date
+    end: dt.date | None = None
+
+
+class MemberEndIn(Schema):
+    end: dt.date
+
+
+class BodyFilters(Schema):
+    q: str = ""
+    kind: str = ""
+    owner: int | None = None
+    active: bool | None = None
+
+
+# --- endpoints -------------------------------------------------------------------------
+
+
+def _detail(user: Any, body_id: int) -> dict[str, Any]:
+    body = get_object_or_404(_bodies(user), pk=body_id)
+    data = BodyOut.from_orm(body).dict()
+    data["terms"] = list(body.terms.order_by("-start"))
+    data["members"] = list(
+        body.members.filter(_current_q())
+        .select_related("user", "unit")
+        .order_by("position", "start", "pk")
+    )
+    return data
+
+
+@router.get("", response=list[BodyOut])
+@paginate(PageNumberPagination)
+def body_list(request: HttpRequest, filters: Query[BodyFilters]) -> models.QuerySet[Body]:
+    """Bodies the user may see, by name, with their current seat count.
+
+    ``q`` searches the name; ``kind`` is council, standing_board, committee or
+    supervisory_board; ``owner`` keeps bodies of that unit's subtree; ``active`` filters
+    on the active flag.
+    """
+    qs = _bodies(request.user)
+    if filters.q.strip():
+        qs = qs.filter(name__icontains=filters.q.strip())
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.owner:
+        owner = unit_policy.access(request.user, filters.owner)
+        qs = qs.filter(owner_unit__path__startswith=owner.path)
+    if filters.active is not None:
+        qs = qs.filter(is_active=filters.active)
+    return qs.order_by("name", "pk")
+
+
+@router.get("/{int:body_id}", response=BodyDetailOut)
+def body_detail(request: HttpRequest, body_id: int) -> dict[str, Any]:
+    """One body with all its terms (newest first) and its current seats."""
+    body_policy.access(request.user, body_id)
+    return _detail(request.user, body_id)
+
+
+@router.post("", response={201: BodyDetailOut})
+def body_create_endpoint(request: HttpRequest, payload: BodyIn) -> tuple[int, dict[str, Any]]:
+    """Set up a body of ``owner_unit_id``; needs the right to manage that unit."""
+    data = payload.dict()
+    owner = resolve_ref(
+        unit_policy, request.user, data.pop("owner_unit_id"), "manage", "owner_unit_id"
+    )
+    body = body_create(actor=request.user, owner_unit=owner, **data)
+    return 201, _detail(request.user, body.pk)
+
+
+@router.patch("/{int:body_id}", response=BodyDetailOut)
+def body_update_endpoint(request: HttpRequest, body_id: int, payload: BodyPatch) -> dict[str, Any]:
+    """Change a body's details; only the fields sent are changed."""
+    body = body_policy.access(request.user, body_id, "update")
+    body_update(actor=request.user, body=body, **payload.dict(exclude_unset=True))
+    return _detail(request.user, body_id)
+
+
+@router.post("/{int:body_id}/terms", response={201: TermOut})
+def body_term_create_endpoint(
+    request: HttpRequest, body_id: int, payload: TermIn
+) -> tuple[int, BodyTerm]:
+    """Add a term of office; terms of one body may not overlap."""
+    body = body_policy.access(request.user, body_id, "update")
+    return 201, body_term_create(actor=request.user, body=body, **payload.dict())
+
+
+@router.post("/{int:body_id}/members", response={201: MemberOut})
+def body_member_add_endpoint(
+    request: HttpRequest, body_id: int, payload: MemberIn
+) -> tuple[int, BodyMember]:
+    """Seat a unit or a person on the body, optionally for one of its terms."""
+    user = request.user
+    body = body_policy.access(user, body_id, "update")
+    data = payload.dict()
+    unit_id, user_id, term_id = data.pop("unit_id"), data.pop("user_id"), data.pop("term_id")
+    if unit_id is not None and user_id is not None:
+        raise ValidationError({"unit_id": _("Choose a person or a unit, not both.")})
+    unit = resolve_ref(unit_policy, user, unit_id, "view", "unit_id") if unit_id is not None else None
+    person = None
+    if user_id is not None:
+        person = _users_visible_to(user).filter(pk=user_id).first()
+        if person is None:
+            raise ValidationError({"user_id": _("Choose a valid option.")})
+    term = None
+    if term_id is not None:
+        term = body.terms.filter(pk=term_id).first()
+        if term is None:
+            raise ValidationError({"term_id": _("Choose a valid option.")})
+    member = body_member_add(actor=user, body=body, unit=unit, user=person, term=term, **data)
+    return 201, member
+
+
+@router.post("/{int:body_id}/members/{int:member_id}/end", response=MemberOut)
+def body_member_end_endpoint(
+    request: HttpRequest, body_id: int, member_id: int, payload: MemberEndIn
+) -> BodyMember:
+    """End a seat on ``end``; the seat stays in the history."""
+    body = body_policy.access(request.user, body_id, "update")
+    member = get_object_or_404(body.members.select_related("user", "unit"), pk=member_id)
+    return body_member_end(actor=request.user, member=member, end=payload.end)

@@ -1,0 +1,249 @@
+"""JSON API for clusters, their membership periods and yearly leaders: /api/v1/clusters."""
+
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from pacesetter.core.refs import resolve_ref
+from pacesetter.decisions.policies import decision_policy
+from pacesetter.units.api import UnitRef, UnitTypeRef
+from pacesetter.units.policies import unit_policy
+
+from .models import Cluster, ClusterLeadership, ClusterMembership
+from .policies import cluster_policy
+from .selectors import cluster_leaders, cluster_members, cluster_search
+from .services import (
+    cluster_create,
+    cluster_leader_set,
+    cluster_member_add,
+    cluster_member_end,
+    cluster_update,
+)
+
+router = Router(tags=["clusters"])
+
+
+# --- schemas ---------------------------------------------------------------------------
+
+
+class DecisionRef(Schema):
+    id: int
+    number: str
+    date: dt.date
+    issuer: str
+
+
+class MemberUnitOut(UnitRef):
+    unit_type: UnitTypeRef
+
+
+class MembershipOut(Schema):
+    id: int
+    unit: MemberUnitOut
+    start: dt.date
+    end: dt.date | None
+
+
+class LeadershipOut(Schema):
+    id: int
+    year: int
+    role: str
+    unit: UnitRef
+    assigned_on: dt.date
+    ended_on: dt.date | None
+    note: str
+
+
+class ClusterOut(Schema):
+    id: int
+    code: str
+    name: str
+    owner_unit: UnitRef
+    decision: DecisionRef | None
+    description: str
+    is_active: bool
+    member_count: int
+
+
+class ClusterDetailOut(ClusterOut):
+    members: list[MembershipOut]
+    leaders: list[LeadershipOut]
+
+
+class ClusterIn(Schema):
+    owner_unit_id: int
+    code: str
+    name: str
+    decision_id: int | None = None
+    description: str = ""
+
+
+class ClusterPatch(Schema):
+    """Only the fields sent are changed; ``decision_id: null`` unlinks the decision."""
+
+    code: str | None = None
+    name: str | None = None
+    decision_id: int | None = None
+    description: str | None = None
+    is_active: bool | None = None
+
+
+class MembershipIn(Schema):
+    unit_id: int
+    start: dt.date
+    end: dt.date | None = None
+
+
+class MembershipEndIn(Schema):
+    end: dt.date
+
+
+class LeaderIn(Schema):
+    year: int
+    role: str
+    unit_id: int
+    assigned_on: dt.date
+    note: str = ""
+
+
+class ClusterFilters(Schema):
+    q: str = ""
+    owner: int | None = None
+    active: bool | None = None
+
+
+# --- endpoints -------------------------------------------------------------------------
+
+
+def _cluster_detail(user: Any, cluster_id: int) -> Cluster:
+    # Through the search selector so the detail carries the same member count as the list.
+    cluster: Cluster = get_object_or_404(cluster_search(user), pk=cluster_id)
+    return cluster
+
+
+def _detail(cluster: Cluster) -> dict[str, Any]:
+    data = ClusterOut.from_orm(cluster).dict()
+    data["members"] = list(cluster_members(cluster))
+    data["leaders"] = list(cluster_leaders(cluster))
+    return data
+
+
+@router.get("", response=list[ClusterOut])
+@paginate(PageNumberPagination)
+def cluster_list(request: HttpRequest, filters: Query[ClusterFilters]) -> models.QuerySet[Cluster]:
+    """Clusters the user may see, by name, with their current member count.
+
+    ``q`` searches code and name; ``owner`` keeps clusters whose lead body lies in that
+    unit's subtree; ``active`` filters on the active flag.
+    """
+    owner = unit_policy.access(request.user, filters.owner) if filters.owner else None
+    qs = cluster_search(request.user, query=filters.q.strip(), owner=owner)
+    if filters.active is not None:
+        qs = qs.filter(is_active=filters.active)
+    return qs
+
+
+@router.get("/{int:cluster_id}", response=ClusterDetailOut)
+def cluster_detail(request: HttpRequest, cluster_id: int) -> dict[str, Any]:
+    """One cluster with its current members and every leader and deputy, by year.
+
+    A replaced leader stays in ``leaders`` with ``ended_on`` set.
+    """
+    cluster_policy.access(request.user, cluster_id)
+    return _detail(_cluster_detail(request.user, cluster_id))
+
+
+@router.post("", response={201: ClusterDetailOut})
+def cluster_create_endpoint(
+    request: HttpRequest, payload: ClusterIn
+) -> tuple[int, dict[str, Any]]:
+    """Set up a cluster led by ``owner_unit_id``; needs the right to manage that unit."""
+    user = request.user
+    owner = resolve_ref(unit_policy, user, payload.owner_unit_id, "manage", "owner_unit_id")
+    decision = (
+        resolve_ref(decision_policy, user, payload.decision_id, "view", "decision_id")
+        if payload.decision_id is not None
+        else None
+    )
+    cluster = cluster_create(
+        actor=user,
+        owner_unit=owner,
+        code=payload.code,
+        name=payload.name,
+        decision=decision,
+        description=payload.description,
+    )
+    return 201, _detail(_cluster_detail(user, cluster.pk))
+
+
+@router.patch("/{int:cluster_id}", response=ClusterDetailOut)
+def cluster_update_endpoint(
+    request: HttpRequest, cluster_id: int, payload: ClusterPatch
+) -> dict[str, Any]:
+    """Change a cluster's details; only the fields sent are changed."""
+    user = request.user
+    cluster = cluster_policy.access(user, cluster_id, "update")
+    fields = payload.dict(exclude_unset=True)
+    if "decision_id" in fields:
+        decision_id = fields.pop("decision_id")
+        fields["decision"] = (
+            resolve_ref(decision_policy, user, decision_id, "view", "decision_id")
+            if decision_id is not None
+            else None
+        )
+    cluster_update(actor=user, cluster=cluster, **fields)
+    return _detail(_cluster_detail(user, cluster_id))
+
+
+@router.post("/{int:cluster_id}/members", response={201: MembershipOut})
+def cluster_member_add_endpoint(
+    request: HttpRequest, cluster_id: int, payload: MembershipIn
+) -> tuple[int, ClusterMembership]:
+    """Add a membership period for a unit; a unit's periods in one cluster may not overlap."""
+    user = request.user
+    cluster = cluster_policy.access(user, cluster_id, "update")
+    unit = resolve_ref(unit_policy, user, payload.unit_id, "view", "unit_id")
+    membership = cluster_member_add(
+        actor=user, cluster=cluster, unit=unit, start=payload.start, end=payload.end
+    )
+    return 201, membership
+
+
+@router.post("/{int:cluster_id}/members/{int:membership_id}/end", response=MembershipOut)
+def cluster_member_end_endpoint(
+    request: HttpRequest, cluster_id: int, membership_id: int, payload: MembershipEndIn
+) -> ClusterMembership:
+    """Close a membership period on ``end``; the period stays in the history."""
+    cluster = cluster_policy.access(request.user, cluster_id, "update")
+    membership = get_object_or_404(cluster.memberships.select_related("unit"), pk=membership_id)
+    membership = cluster_member_end(actor=request.user, membership=membership, end=payload.end)
+    return membership
+
+
+@router.post("/{int:cluster_id}/leaders", response={201: LeadershipOut})
+def cluster_leader_set_endpoint(
+    request: HttpRequest, cluster_id: int, payload: LeaderIn
+) -> tuple[int, ClusterLeadership]:
+    """Make a member unit the leader or deputy (``role``: leader, deputy) for ``year``.
+
+    The previous holder of the post is ended on ``assigned_on`` and kept in the history.
+    """
+    user = request.user
+    cluster = cluster_policy.access(user, cluster_id, "update")
+    unit = resolve_ref(unit_policy, user, payload.unit_id, "view", "unit_id")
+    leadership = cluster_leader_set(
+        actor=user,
+        cluster=cluster,
+        year=payload.year,
+        role=payload.role,
+        unit=unit,
+        assigned_on=payload.assigned_on,
+        note=payload.note,
+    )
+    return 201, leadership

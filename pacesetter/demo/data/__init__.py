@@ -1,0 +1,53 @@
+"""The five real cases of the product brief, as demo data.
+
+Names are English renderings of the published reports; organizations that the reports
+do not name are given generic descriptive names, never invented company or personal
+names. Demo accounts are role accounts.
+"""
+
+from __future__ import annotations
+
+from pacesetter.demo.specs import CaseSpec, UnitTypeSpec
+
+from . import huadu, light_industry, machinery, optical, thanh_hoa
+
+#: Unit types shared by every case (a province and a district are both "roots" of
+#: their trees but keep their own type, so lists can be filtered by type).
+UNIT_TYPES: tuple[UnitTypeSpec, ...] = (
+    UnitTypeSpec("province", "Province"),
+    UnitTypeSpec("district", "District"),
+    UnitTypeSpec("town", "Town"),
+    UnitTypeSpec("street", "Street (sub-district)"),
+    UnitTypeSpec(
+        "committee",
+        "Committee",
+        "A lead body's working committee: emulation and reward committee, work committee.",
+    ),
+    UnitTypeSpec("government-department", "Government department"),
+    UnitTypeSpec("department", "Department of an enterprise"),
+    UnitTypeSpec("llc-single-member", "Single-member LLC"),
+    UnitTypeSpec("jsc-state-majority", "Joint-stock company (50–100% state capital)"),
+    UnitTypeSpec("enterprise", "Enterprise"),
+    UnitTypeSpec("association", "Association"),
+    UnitTypeSpec("chamber", "Chamber of commerce"),
+    UnitTypeSpec(
+        "trade-union", "Trade union", "A national industrial union or a municipal federation."
+    ),
+    UnitTypeSpec("grassroots-union", "Grassroots trade union", "The union of one enterprise."),
+)
+
+CASES: tuple[CaseSpec, ...] = (
+    thanh_hoa.CASE,
+    optical.CASE,
+    huadu.CASE,
+    light_industry.CASE,
+    machinery.CASE,
+)
+
+#: The unit whose presence means the demo is loaded.
+MARKER_UNIT_CODE = thanh_hoa.CASE.root.code
+
+DEMO_PASSWORD = "pacesetter-demo"
+
+#: A superuser for Django's admin site; it holds no role, it sees everything.
+ADMIN_USERNAME = "admin.demo"

@@ -1,0 +1,276 @@
+"""JSON API for unit types and the unit tree: /api/v1/unit-types and /api/v1/units."""
+
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from pacesetter.accounts.scopes import scope_of
+from pacesetter.core.refs import resolve_ref
+
+from .models import Unit, UnitType
+from .policies import unit_policy, unit_type_policy
+from .selectors import unit_ancestors, unit_children, unit_search
+from .services import unit_create, unit_move, unit_type_create, unit_type_update, unit_update
+
+unit_types_router = Router(tags=["unit types"])
+router = Router(tags=["units"])
+
+
+def resolve_unit_for_write(user: Any, pk: int | None, field: str) -> Unit | None:
+    """The unit under which the user manages something; ``None`` (a root) is for superusers."""
+    if pk is None:
+        if not user.is_superuser:
+            raise PermissionDenied(_("Only a superuser may create or move a top-level unit."))
+        return None
+    unit: Unit = resolve_ref(unit_policy, user, pk, "manage", field)
+    return unit
+
+
+# --- schemas ---------------------------------------------------------------------------
+
+
+class UnitTypeRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class UnitTypeOut(Schema):
+    id: int
+    code: str
+    name: str
+    description: str
+    is_active: bool
+
+
+class UnitTypeIn(Schema):
+    code: str
+    name: str
+    description: str = ""
+
+
+class UnitTypePatch(Schema):
+    code: str | None = None
+    name: str | None = None
+    description: str | None = None
+    is_active: bool | None = None
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+    short_name: str
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    short_name: str
+    parent_id: int | None
+    depth: int
+    unit_type: UnitTypeRef
+    ownership_type: str
+    industry: str
+    area: str
+    employees: int | None
+    members: int | None
+    address: str
+    active_from: date | None
+    active_to: date | None
+    is_active: bool
+
+    @staticmethod
+    def resolve_is_active(obj: Unit) -> bool:
+        return obj.active_to is None
+
+
+class UnitChildOut(UnitRef):
+    unit_type: UnitTypeRef
+    child_count: int
+
+
+class UnitDetailOut(UnitOut):
+    ancestors: list[UnitRef]
+    children: list[UnitChildOut]
+
+
+class UnitIn(Schema):
+    parent_id: int | None = None
+    code: str
+    name: str
+    unit_type_id: int
+    short_name: str = ""
+    ownership_type: str = ""
+    industry: str = ""
+    area: str = ""
+    employees: int | None = None
+    members: int | None = None
+    address: str = ""
+    active_from: date | None = None
+    active_to: date | None = None
+
+
+class UnitPatch(Schema):
+    """Only the fields sent are changed. Sending ``parent_id`` moves the unit and its subtree."""
+
+    parent_id: int | None = None
+    code: str | None = None
+    name: str | None = None
+    unit_type_id: int | None = None
+    short_name: str | None = None
+    ownership_type: str | None = None
+    industry: str | None = None
+    area: str | None = None
+    employees: int | None = None
+    members: int | None = None
+    address: str | None = None
+    active_from: date | None = None
+    active_to: date | None = None
+
+
+class UnitFilters(Schema):
+    q: str = ""
+    type: int | None = None
+    parent: int | None = None
+    within: int | None = None
+    active: bool | None = None
+
+
+# --- unit types ------------------------------------------------------------------------
+
+
+def _may_create_unit_type(user: Any) -> bool:
+    # Mirrors UnitTypePolicy's "update" rule, which has no object to ask about on create.
+    return bool(user.is_superuser or scope_of(user).staff_at_root)
+
+
+@unit_types_router.get("", response=list[UnitTypeOut])
+@paginate(PageNumberPagination)
+def unit_type_list(
+    request: HttpRequest, q: str = "", active: bool | None = None
+) -> models.QuerySet[UnitType]:
+    """Unit types, by name; ``q`` searches code and name, ``active`` filters."""
+    qs = unit_type_policy.visible(request.user)
+    if q:
+        qs = qs.filter(models.Q(code__icontains=q) | models.Q(name__icontains=q))
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return qs.order_by("name", "pk")
+
+
+@unit_types_router.get("/{int:unit_type_id}", response=UnitTypeOut)
+def unit_type_detail(request: HttpRequest, unit_type_id: int) -> UnitType:
+    """One unit type."""
+    return unit_type_policy.access(request.user, unit_type_id)
+
+
+@unit_types_router.post("", response={201: UnitTypeOut})
+def unit_type_create_endpoint(request: HttpRequest, payload: UnitTypeIn) -> tuple[int, UnitType]:
+    """Create a unit type (committee staff of a top-level unit)."""
+    if not _may_create_unit_type(request.user):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    unit_type = unit_type_create(actor=request.user, **payload.dict())
+    return 201, unit_type
+
+
+@unit_types_router.patch("/{int:unit_type_id}", response=UnitTypeOut)
+def unit_type_update_endpoint(
+    request: HttpRequest, unit_type_id: int, payload: UnitTypePatch
+) -> UnitType:
+    """Change a unit type; only the fields sent are changed."""
+    unit_type = unit_type_policy.access(request.user, unit_type_id, "update")
+    return unit_type_update(
+        actor=request.user, unit_type=unit_type, **payload.dict(exclude_unset=True)
+    )
+
+
+# --- units -----------------------------------------------------------------------------
+
+
+@router.get("", response=list[UnitOut])
+@paginate(PageNumberPagination)
+def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> models.QuerySet[Unit]:
+    """Units the user may see, in tree order.
+
+    ``q`` searches code, name and short name; ``type`` is a unit type id; ``parent``
+    lists the children of one unit; ``within`` limits to a unit's subtree (the unit
+    included); ``active`` keeps only active (true) or ended (false) units.
+    """
+    within = unit_policy.access(request.user, filters.within) if filters.within else None
+    qs = unit_search(
+        request.user,
+        query=filters.q.strip(),
+        unit_type_id=filters.type,
+        within=within,
+        active=filters.active,
+    )
+    if filters.parent is not None:
+        qs = qs.filter(parent_id=filters.parent)
+    return qs
+
+
+def _unit_detail(user: Any, unit: Unit) -> dict[str, Any]:
+    data = UnitOut.from_orm(unit).dict()
+    data["ancestors"] = unit_ancestors(user, unit)
+    data["children"] = list(unit_children(user, unit))
+    return data
+
+
+@router.get("/{int:unit_id}", response=UnitDetailOut)
+def unit_detail(request: HttpRequest, unit_id: int) -> dict[str, Any]:
+    """One unit with its visible ancestors (root first) and its visible children."""
+    unit = unit_policy.access(request.user, unit_id)
+    return _unit_detail(request.user, unit)
+
+
+@router.post("", response={201: UnitDetailOut})
+def unit_create_endpoint(request: HttpRequest, payload: UnitIn) -> tuple[int, dict[str, Any]]:
+    """Create a unit under ``parent_id``; needs the right to manage the parent.
+
+    Without ``parent_id`` the unit is a new top-level unit, which only a superuser may add.
+    """
+    data = payload.dict()
+    parent = resolve_unit_for_write(request.user, data.pop("parent_id"), "parent_id")
+    unit_type = resolve_ref(
+        unit_type_policy, request.user, data.pop("unit_type_id"), "view", "unit_type_id"
+    )
+    unit = unit_create(actor=request.user, parent=parent, unit_type=unit_type, **data)
+    return 201, _unit_detail(request.user, unit)
+
+
+@router.patch("/{int:unit_id}", response=UnitDetailOut)
+def unit_update_endpoint(request: HttpRequest, unit_id: int, payload: UnitPatch) -> dict[str, Any]:
+    """Change a unit; only the fields sent are changed.
+
+    Attributes need the right to update the unit. Sending ``parent_id`` moves the
+    unit with its whole subtree, which needs the right to manage both the unit and
+    the new parent.
+    """
+    user = request.user
+    fields = payload.dict(exclude_unset=True)
+    moving = "parent_id" in fields
+    new_parent_id = fields.pop("parent_id", None)
+    unit = unit_policy.access(user, unit_id, "manage" if moving else "update")
+    if moving and fields and not unit_policy.allows(user, "update", unit):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if "unit_type_id" in fields:
+        type_id = fields.pop("unit_type_id")
+        if type_id is None:
+            raise ValidationError({"unit_type_id": _("This field cannot be null.")})
+        fields["unit_type"] = resolve_ref(unit_type_policy, user, type_id, "view", "unit_type_id")
+    with transaction.atomic():
+        if moving:
+            new_parent = resolve_unit_for_write(user, new_parent_id, "parent_id")
+            unit = unit_move(actor=user, unit=unit, new_parent=new_parent)
+        if fields:
+            unit = unit_update(actor=user, unit=unit, **fields)
+    return _unit_detail(user, unit)

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.units.services import UNIT_FIELDS
+
+from .models import Unit, UnitType
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UnitSearchForm(forms.Form):
+    ACTIVE_CHOICES = [("", _("Active and inactive")), ("1", _("Active")), ("0", _("Inactive"))]
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Code or name")}),
+    )
+    unit_type = forms.ModelChoiceField(
+        label=_("Unit type"), queryset=UnitType.objects.none(), required=False
+    )
+    active = forms.ChoiceField(label=_("State"), choices=ACTIVE_CHOICES, required=False)
+
+    def __init__(self, *args: Any, unit_types: QuerySet[UnitType], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit_type"].queryset = unit_types  # type: ignore[attr-defined]
+
+    def active_value(self) -> bool | None:
+        return {"1": True, "0": False}.get(self.cleaned_data.get("active") or "")
+
+
+class UnitForm(forms.ModelForm):
+    """A unit's attributes; its place in the tree is changed with :class:`UnitMoveForm`."""
+
+    class Meta:
+        model = Unit
+        fields = list(UNIT_FIELDS)
+        widgets = {
+            "active_from": DATE,
+            "active_to": DATE,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # New units take an active type; an existing unit keeps its type even if retired.
+        current = self.instance.unit_type_id if self.instance.pk else None
+        self.fields["unit_type"].queryset = UnitType.objects.filter(  # type: ignore[attr-defined]
+            Q(is_active=True) | Q(pk=current)
+        )
+
+
+class UnitMoveForm(forms.Form):
+    parent = forms.ModelChoiceField(
+        label=_("New parent unit"),
+        queryset=Unit.objects.none(),
+        help_text=_("The unit moves with all the units under it."),
+    )
+
+    def __init__(self, *args: Any, parents: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["parent"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda unit: f"{unit.code} — {unit.name}"
+        )
+
+
+class UnitTypeForm(forms.ModelForm):
+    class Meta:
+        model = UnitType
+        fields = ["code", "name", "description", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
