@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -80,6 +81,22 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(IntegrityError)
+def on_conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # Two concurrent writes passed validation and the database kept one of them.
+    return error(
+        request,
+        409,
+        "conflict",
+        _("Someone else changed the same data at the same time; try again."),
+    )
+
+
+def not_found_view(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Unknown paths under /api/v1/ answer in the API's error shape, not Django's HTML."""
     return error(request, 404, "not_found", _("Not found."))
 
 

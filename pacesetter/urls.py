@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from pacesetter.api import api
+from pacesetter.api import api, not_found_view
 
 urlpatterns = [
     path("", include("pacesetter.core.urls")),
@@ -12,5 +12,6 @@ urlpatterns = [
     path("decisions/", include("pacesetter.decisions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", not_found_view),
     path("admin/", admin.site.urls),
 ]

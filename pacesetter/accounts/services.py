@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -57,6 +58,50 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
         actor=actor, action="role.revoke", target=user, changes={"role": [description, None]}
     )
     forget_scope(user)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    email: str = "",
+    role: str,
+    unit: Any = None,
+    cluster: Any = None,
+    body: Any = None,
+) -> User:
+    """Create an account together with its first role, so it is never outside every scope."""
+    user = User(username=username, email=email)
+    user.full_clean(exclude=["password"])
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save()
+    audit_record(
+        actor=actor, action="user.create", target=user, changes={"username": [None, username]}
+    )
+    role_grant(actor=actor, user=user, role=role, unit=unit, cluster=cluster, body=body)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: Any, user: User, is_active: bool) -> User:
+    if actor is not None and actor.pk == user.pk and not is_active:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    if user.is_active != is_active:
+        audit_record(
+            actor=actor,
+            action="user.activate" if is_active else "user.deactivate",
+            target=user,
+            changes={"is_active": [user.is_active, is_active]},
+        )
+        user.is_active = is_active
+        user.save(update_fields=["is_active"])
+    return user
 
 
 def _hash(raw: str) -> str:

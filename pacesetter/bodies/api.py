@@ -1,5 +1,8 @@
-"""JSON API for bodies (councils, standing boards), their terms and seats: /api/v1/bodies."""
+"""JSON API for bodies (councils, standing boards), their terms and seats: /api/v1/bodies.
 
+No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
+schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise).
+"""
 
 import datetime as dt
 from decimal import Decimal
@@ -40,6 +43,14 @@ def _bodies(user: Any) -> models.QuerySet[Body]:
         body_policy.visible(user)
         .select_related("owner_unit")
         .annotate(member_count=Count("members", filter=_current_q("members__"), distinct=True))
+    )
+
+
+def _current_members(body: Body) -> models.QuerySet[BodyMember]:
+    return (
+        body.members.filter(_current_q())
+        .select_related("user", "unit")
+        .order_by("position", "start", "pk")
     )
 
 
@@ -105,6 +116,18 @@ class BodyDetailOut(BodyOut):
     terms: list[TermOut]
     members: list[MemberOut]
 
+    @staticmethod
+    def resolve_member_count(obj: Body) -> int:
+        return _current_members(obj).count()
+
+    @staticmethod
+    def resolve_terms(obj: Body) -> list[BodyTerm]:
+        return list(obj.terms.order_by("-start"))
+
+    @staticmethod
+    def resolve_members(obj: Body) -> list[BodyMember]:
+        return list(_current_members(obj))
+
 
 class BodyIn(Schema):
     owner_unit_id: int
@@ -152,18 +175,6 @@ class BodyFilters(Schema):
 # --- endpoints -------------------------------------------------------------------------
 
 
-def _detail(user: Any, body_id: int) -> dict[str, Any]:
-    body = get_object_or_404(_bodies(user), pk=body_id)
-    data = BodyOut.from_orm(body).dict()
-    data["terms"] = list(body.terms.order_by("-start"))
-    data["members"] = list(
-        body.members.filter(_current_q())
-        .select_related("user", "unit")
-        .order_by("position", "start", "pk")
-    )
-    return data
-
-
 @router.get("", response=list[BodyOut])
 @paginate(PageNumberPagination)
 def body_list(request: HttpRequest, filters: Query[BodyFilters]) -> models.QuerySet[Body]:
@@ -179,7 +190,7 @@ def body_list(request: HttpRequest, filters: Query[BodyFilters]) -> models.Query
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.owner:
-        owner = unit_policy.access(request.user, filters.owner)
+        owner = resolve_ref(unit_policy, request.user, filters.owner, "view", "owner")
         qs = qs.filter(owner_unit__path__startswith=owner.path)
     if filters.active is not None:
         qs = qs.filter(is_active=filters.active)
@@ -187,29 +198,26 @@ def body_list(request: HttpRequest, filters: Query[BodyFilters]) -> models.Query
 
 
 @router.get("/{int:body_id}", response=BodyDetailOut)
-def body_detail(request: HttpRequest, body_id: int) -> dict[str, Any]:
+def body_detail(request: HttpRequest, body_id: int) -> Body:
     """One body with all its terms (newest first) and its current seats."""
-    body_policy.access(request.user, body_id)
-    return _detail(request.user, body_id)
+    return body_policy.access(request.user, body_id)
 
 
 @router.post("", response={201: BodyDetailOut})
-def body_create_endpoint(request: HttpRequest, payload: BodyIn) -> tuple[int, dict[str, Any]]:
+def body_create_endpoint(request: HttpRequest, payload: BodyIn) -> tuple[int, Body]:
     """Set up a body of ``owner_unit_id``; needs the right to manage that unit."""
     data = payload.dict()
     owner = resolve_ref(
         unit_policy, request.user, data.pop("owner_unit_id"), "manage", "owner_unit_id"
     )
-    body = body_create(actor=request.user, owner_unit=owner, **data)
-    return 201, _detail(request.user, body.pk)
+    return 201, body_create(actor=request.user, owner_unit=owner, **data)
 
 
 @router.patch("/{int:body_id}", response=BodyDetailOut)
-def body_update_endpoint(request: HttpRequest, body_id: int, payload: BodyPatch) -> dict[str, Any]:
+def body_update_endpoint(request: HttpRequest, body_id: int, payload: BodyPatch) -> Body:
     """Change a body's details; only the fields sent are changed."""
     body = body_policy.access(request.user, body_id, "update")
-    body_update(actor=request.user, body=body, **payload.dict(exclude_unset=True))
-    return _detail(request.user, body_id)
+    return body_update(actor=request.user, body=body, **payload.dict(exclude_unset=True))
 
 
 @router.post("/{int:body_id}/terms", response={201: TermOut})
@@ -232,7 +240,9 @@ def body_member_add_endpoint(
     unit_id, user_id, term_id = data.pop("unit_id"), data.pop("user_id"), data.pop("term_id")
     if unit_id is not None and user_id is not None:
         raise ValidationError({"unit_id": _("Choose a person or a unit, not both.")})
-    unit = resolve_ref(unit_policy, user, unit_id, "view", "unit_id") if unit_id is not None else None
+    unit = (
+        resolve_ref(unit_policy, user, unit_id, "view", "unit_id") if unit_id is not None else None
+    )
     person = None
     if user_id is not None:
         person = _users_visible_to(user).filter(pk=user_id).first()

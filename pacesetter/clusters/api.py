@@ -1,8 +1,10 @@
-"""JSON API for clusters, their membership periods and yearly leaders: /api/v1/clusters."""
+"""JSON API for clusters, their membership periods and yearly leaders: /api/v1/clusters.
 
+No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
+schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise).
+"""
 
 import datetime as dt
-from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
@@ -75,6 +77,18 @@ class ClusterDetailOut(ClusterOut):
     members: list[MembershipOut]
     leaders: list[LeadershipOut]
 
+    @staticmethod
+    def resolve_member_count(obj: Cluster) -> int:
+        return cluster_members(obj).count()
+
+    @staticmethod
+    def resolve_members(obj: Cluster) -> list[ClusterMembership]:
+        return list(cluster_members(obj))
+
+    @staticmethod
+    def resolve_leaders(obj: Cluster) -> list[ClusterLeadership]:
+        return list(cluster_leaders(obj))
+
 
 class ClusterIn(Schema):
     owner_unit_id: int
@@ -121,19 +135,6 @@ class ClusterFilters(Schema):
 # --- endpoints -------------------------------------------------------------------------
 
 
-def _cluster_detail(user: Any, cluster_id: int) -> Cluster:
-    # Through the search selector so the detail carries the same member count as the list.
-    cluster: Cluster = get_object_or_404(cluster_search(user), pk=cluster_id)
-    return cluster
-
-
-def _detail(cluster: Cluster) -> dict[str, Any]:
-    data = ClusterOut.from_orm(cluster).dict()
-    data["members"] = list(cluster_members(cluster))
-    data["leaders"] = list(cluster_leaders(cluster))
-    return data
-
-
 @router.get("", response=list[ClusterOut])
 @paginate(PageNumberPagination)
 def cluster_list(request: HttpRequest, filters: Query[ClusterFilters]) -> models.QuerySet[Cluster]:
@@ -142,7 +143,11 @@ def cluster_list(request: HttpRequest, filters: Query[ClusterFilters]) -> models
     ``q`` searches code and name; ``owner`` keeps clusters whose lead body lies in that
     unit's subtree; ``active`` filters on the active flag.
     """
-    owner = unit_policy.access(request.user, filters.owner) if filters.owner else None
+    owner = (
+        resolve_ref(unit_policy, request.user, filters.owner, "view", "owner")
+        if filters.owner
+        else None
+    )
     qs = cluster_search(request.user, query=filters.q.strip(), owner=owner)
     if filters.active is not None:
         qs = qs.filter(is_active=filters.active)
@@ -150,19 +155,16 @@ def cluster_list(request: HttpRequest, filters: Query[ClusterFilters]) -> models
 
 
 @router.get("/{int:cluster_id}", response=ClusterDetailOut)
-def cluster_detail(request: HttpRequest, cluster_id: int) -> dict[str, Any]:
+def cluster_detail(request: HttpRequest, cluster_id: int) -> Cluster:
     """One cluster with its current members and every leader and deputy, by year.
 
     A replaced leader stays in ``leaders`` with ``ended_on`` set.
     """
-    cluster_policy.access(request.user, cluster_id)
-    return _detail(_cluster_detail(request.user, cluster_id))
+    return cluster_policy.access(request.user, cluster_id)
 
 
 @router.post("", response={201: ClusterDetailOut})
-def cluster_create_endpoint(
-    request: HttpRequest, payload: ClusterIn
-) -> tuple[int, dict[str, Any]]:
+def cluster_create_endpoint(request: HttpRequest, payload: ClusterIn) -> tuple[int, Cluster]:
     """Set up a cluster led by ``owner_unit_id``; needs the right to manage that unit."""
     user = request.user
     owner = resolve_ref(unit_policy, user, payload.owner_unit_id, "manage", "owner_unit_id")
@@ -179,13 +181,13 @@ def cluster_create_endpoint(
         decision=decision,
         description=payload.description,
     )
-    return 201, _detail(_cluster_detail(user, cluster.pk))
+    return 201, cluster
 
 
 @router.patch("/{int:cluster_id}", response=ClusterDetailOut)
 def cluster_update_endpoint(
     request: HttpRequest, cluster_id: int, payload: ClusterPatch
-) -> dict[str, Any]:
+) -> Cluster:
     """Change a cluster's details; only the fields sent are changed."""
     user = request.user
     cluster = cluster_policy.access(user, cluster_id, "update")
@@ -197,8 +199,7 @@ def cluster_update_endpoint(
             if decision_id is not None
             else None
         )
-    cluster_update(actor=user, cluster=cluster, **fields)
-    return _detail(_cluster_detail(user, cluster_id))
+    return cluster_update(actor=user, cluster=cluster, **fields)
 
 
 @router.post("/{int:cluster_id}/members", response={201: MembershipOut})

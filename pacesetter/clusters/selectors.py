@@ -78,6 +78,6 @@ def unit_leader_posts(user: Any, unit: Unit) -> QuerySet[ClusterLeadership]:
     )
 
 
-def cluster_member_unit_ids(cluster: Cluster) -> QuerySet[Unit]:
+def cluster_member_units(cluster: Cluster) -> QuerySet[Unit]:
     """Units with any membership period in ``cluster``, past or present."""
     return Unit.objects.filter(cluster_memberships__cluster=cluster).distinct().order_by("name")

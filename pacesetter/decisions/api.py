@@ -1,5 +1,8 @@
-"""JSON API for recorded decisions (number, date, issuer) and their files: /api/v1/decisions."""
+"""JSON API for recorded decisions (number, date, issuer) and their files: /api/v1/decisions.
 
+No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
+schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise).
+"""
 
 import datetime as dt
 
@@ -73,10 +76,12 @@ def decision_list(
     if filters.q.strip():
         q = filters.q.strip()
         qs = qs.filter(
-            models.Q(number__icontains=q) | models.Q(title__icontains=q) | models.Q(issuer__icontains=q)
+            models.Q(number__icontains=q)
+            | models.Q(title__icontains=q)
+            | models.Q(issuer__icontains=q)
         )
     if filters.owner:
-        owner = unit_policy.access(request.user, filters.owner)
+        owner = resolve_ref(unit_policy, request.user, filters.owner, "view", "owner")
         qs = qs.filter(owner_unit__path__startswith=owner.path)
     if filters.year:
         qs = qs.filter(date__year=filters.year)

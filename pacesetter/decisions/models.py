@@ -5,6 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from pacesetter.core.files import validate_upload
 
 
+def decision_file_path(instance: "Decision", filename: str) -> str:
+    """Files are filed by the decision's own year, not the upload's."""
+    return f"decisions/{instance.date:%Y}/{filename}"
+
+
 class Decision(models.Model):
     """A recorded decision (number, date, issuer) with its signed file, if any.
 
@@ -17,7 +22,7 @@ class Decision(models.Model):
     title = models.CharField(_("title"), max_length=500, blank=True)
     signer_title = models.CharField(_("signer's title"), max_length=255, blank=True)
     file = models.FileField(
-        _("file"), upload_to="decisions/%Y/", blank=True, validators=[validate_upload]
+        _("file"), upload_to=decision_file_path, blank=True, validators=[validate_upload]
     )
     owner_unit = models.ForeignKey(
         "units.Unit",
@@ -26,7 +31,11 @@ class Decision(models.Model):
         related_name="decisions",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -1,5 +1,8 @@
-"""JSON API for unit types and the unit tree: /api/v1/unit-types and /api/v1/units."""
+"""JSON API for unit types and the unit tree: /api/v1/unit-types and /api/v1/units.
 
+No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
+schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise).
+"""
 
 from datetime import date
 from typing import Any
@@ -90,7 +93,7 @@ class UnitOut(Schema):
 
     @staticmethod
     def resolve_is_active(obj: Unit) -> bool:
-        return obj.active_to is None
+        return obj.active_to is None or obj.active_to >= date.today()
 
 
 class UnitChildOut(UnitRef):
@@ -101,6 +104,14 @@ class UnitChildOut(UnitRef):
 class UnitDetailOut(UnitOut):
     ancestors: list[UnitRef]
     children: list[UnitChildOut]
+
+    @staticmethod
+    def resolve_ancestors(obj: Unit, context: dict[str, Any]) -> list[Unit]:
+        return unit_ancestors(context["request"].user, obj)
+
+    @staticmethod
+    def resolve_children(obj: Unit, context: dict[str, Any]) -> list[Unit]:
+        return list(unit_children(context["request"].user, obj))
 
 
 class UnitIn(Schema):
@@ -205,7 +216,11 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> models.Query
     lists the children of one unit; ``within`` limits to a unit's subtree (the unit
     included); ``active`` keeps only active (true) or ended (false) units.
     """
-    within = unit_policy.access(request.user, filters.within) if filters.within else None
+    within = (
+        resolve_ref(unit_policy, request.user, filters.within, "view", "within")
+        if filters.within
+        else None
+    )
     qs = unit_search(
         request.user,
         query=filters.q.strip(),
@@ -218,22 +233,14 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> models.Query
     return qs
 
 
-def _unit_detail(user: Any, unit: Unit) -> dict[str, Any]:
-    data = UnitOut.from_orm(unit).dict()
-    data["ancestors"] = unit_ancestors(user, unit)
-    data["children"] = list(unit_children(user, unit))
-    return data
-
-
 @router.get("/{int:unit_id}", response=UnitDetailOut)
-def unit_detail(request: HttpRequest, unit_id: int) -> dict[str, Any]:
+def unit_detail(request: HttpRequest, unit_id: int) -> Unit:
     """One unit with its visible ancestors (root first) and its visible children."""
-    unit = unit_policy.access(request.user, unit_id)
-    return _unit_detail(request.user, unit)
+    return unit_policy.access(request.user, unit_id)
 
 
 @router.post("", response={201: UnitDetailOut})
-def unit_create_endpoint(request: HttpRequest, payload: UnitIn) -> tuple[int, dict[str, Any]]:
+def unit_create_endpoint(request: HttpRequest, payload: UnitIn) -> tuple[int, Unit]:
     """Create a unit under ``parent_id``; needs the right to manage the parent.
 
     Without ``parent_id`` the unit is a new top-level unit, which only a superuser may add.
@@ -244,11 +251,11 @@ def unit_create_endpoint(request: HttpRequest, payload: UnitIn) -> tuple[int, di
         unit_type_policy, request.user, data.pop("unit_type_id"), "view", "unit_type_id"
     )
     unit = unit_create(actor=request.user, parent=parent, unit_type=unit_type, **data)
-    return 201, _unit_detail(request.user, unit)
+    return 201, unit
 
 
 @router.patch("/{int:unit_id}", response=UnitDetailOut)
-def unit_update_endpoint(request: HttpRequest, unit_id: int, payload: UnitPatch) -> dict[str, Any]:
+def unit_update_endpoint(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
     """Change a unit; only the fields sent are changed.
 
     Attributes need the right to update the unit. Sending ``parent_id`` moves the
@@ -257,10 +264,17 @@ def unit_update_endpoint(request: HttpRequest, unit_id: int, payload: UnitPatch)
     """
     user = request.user
     fields = payload.dict(exclude_unset=True)
-    moving = "parent_id" in fields
+    sent_parent = "parent_id" in fields
     new_parent_id = fields.pop("parent_id", None)
-    unit = unit_policy.access(user, unit_id, "manage" if moving else "update")
-    if moving and fields and not unit_policy.allows(user, "update", unit):
+    unit = unit_policy.access(user, unit_id)
+    # Sending the unchanged parent back is not a move, so it needs no "manage" right.
+    moving = sent_parent and new_parent_id != unit.parent_id
+    needed = []
+    if fields or not moving:
+        needed.append("update")
+    if moving:
+        needed.append("manage")
+    if not all(unit_policy.allows(user, action, unit) for action in needed):
         raise PermissionDenied(_("You do not have permission to do this."))
     if "unit_type_id" in fields:
         type_id = fields.pop("unit_type_id")
@@ -273,4 +287,4 @@ def unit_update_endpoint(request: HttpRequest, unit_id: int, payload: UnitPatch)
             unit = unit_move(actor=user, unit=unit, new_parent=new_parent)
         if fields:
             unit = unit_update(actor=user, unit=unit, **fields)
-    return _unit_detail(user, unit)
+    return unit

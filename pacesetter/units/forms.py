@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.forms import PeriodFormMixin
 from pacesetter.units.services import UNIT_FIELDS
 
 from .models import Unit, UnitType
@@ -34,8 +35,10 @@ class UnitSearchForm(forms.Form):
         return {"1": True, "0": False}.get(self.cleaned_data.get("active") or "")
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(PeriodFormMixin, forms.ModelForm):
     """A unit's attributes; its place in the tree is changed with :class:`UnitMoveForm`."""
+
+    period_fields = ("active_from", "active_to")
 
     class Meta:
         model = Unit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -32,10 +33,11 @@ def unit_search(
         qs = qs.filter(unit_type_id=unit_type_id)
     if within is not None:
         qs = qs.filter(path__startswith=within.path)
+    open_q = Q(active_to__isnull=True) | Q(active_to__gte=date.today())
     if active is True:
-        qs = qs.filter(active_to__isnull=True)
+        qs = qs.filter(open_q)
     elif active is False:
-        qs = qs.filter(active_to__isnull=False)
+        qs = qs.exclude(open_q)
     return qs.order_by("path")
 
 

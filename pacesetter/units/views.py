@@ -18,7 +18,7 @@ from pacesetter.audit.selectors import audit_entries_for
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import unit_clusters, unit_leader_posts
-from pacesetter.core.views import add_service_errors, paginate
+from pacesetter.core.views import add_service_errors, audit_rows, paginate
 
 from . import selectors, services
 from .forms import UnitForm, UnitMoveForm, UnitSearchForm, UnitTypeForm
@@ -93,7 +93,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     unit = unit_policy.access(user, pk)
-    history = list(audit_entries_for(unit).order_by("-seq")[: HISTORY_ON_DETAIL + 1])
+    history = audit_rows(audit_entries_for(unit).order_by("-seq")[: HISTORY_ON_DETAIL + 1])
     return render(
         request,
         "units/detail.html",
@@ -117,7 +117,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_policy.access(request.user, pk)
     page = paginate(request, audit_entries_for(unit).order_by("-seq"), HISTORY_PAGE_SIZE)
-    return render(request, "units/history.html", {"unit": unit, "page_obj": page})
+    return render(
+        request,
+        "units/history.html",
+        {"unit": unit, "page_obj": page, "entries": audit_rows(page.object_list)},
+    )
 
 
 @login_required
@@ -266,4 +270,3 @@ def type_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "core/form_page.html",
         {"form": form, "title": title, "cancel_url": reverse("units:type_list")},
     )
-

@@ -49,5 +49,6 @@ MARKER_UNIT_CODE = thanh_hoa.CASE.root.code
 
 DEMO_PASSWORD = "pacesetter-demo"
 
-#: A superuser for Django's admin site; it holds no role, it sees everything.
+#: A superuser for Django's admin site. It holds no role (it sees everything) and is the
+#: actor of every change the loader makes, so the audit log says who set the demo up.
 ADMIN_USERNAME = "admin.demo"

@@ -37,7 +37,12 @@ def _member_enterprise(code: str, name: str, industry: str, area: str) -> UnitSp
 
 def _local(code: str, name: str, unit_type: str, area: str) -> UnitSpec:
     return UnitSpec(
-        code, name, unit_type, ownership_type=OwnershipType.NON_PROFIT, industry="Optical", area=area
+        code,
+        name,
+        unit_type,
+        ownership_type=OwnershipType.NON_PROFIT,
+        industry="Optical",
+        area=area,
     )
 
 
@@ -135,7 +140,9 @@ CASE = CaseSpec(
     bodies=(STANDING_COUNCIL, SUPERVISORY_BOARD),
     accounts=(
         AccountSpec("staff.optical", (GrantSpec(Role.COMMITTEE_STAFF, unit=ROOT),)),
-        AccountSpec("council.optical", (GrantSpec(Role.COUNCIL_MEMBER, body=STANDING_COUNCIL.key),)),
+        AccountSpec(
+            "council.optical", (GrantSpec(Role.COUNCIL_MEMBER, body=STANDING_COUNCIL.key),)
+        ),
         AccountSpec("officer.hunan-optical", (GrantSpec(Role.UNIT_OFFICER, unit="COA-HUNAN"),)),
     ),
 )

@@ -219,9 +219,7 @@ UNIT_COUNCILS = tuple(
         seats=(
             (
                 SeatSpec(COUNCILS_FROM, username="leader.lamson", position=MemberPosition.CHAIR),
-                SeatSpec(
-                    COUNCILS_FROM, unit="TH-LAMSON-UNION", position=MemberPosition.VICE_CHAIR
-                ),
+                SeatSpec(COUNCILS_FROM, unit="TH-LAMSON-UNION", position=MemberPosition.VICE_CHAIR),
                 SeatSpec(COUNCILS_FROM, unit="TH-LAMSON-PROD"),
                 SeatSpec(COUNCILS_FROM, unit="TH-LAMSON-ADMIN", position=MemberPosition.SECRETARY),
             )

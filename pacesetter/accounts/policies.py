@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.db.models import Q
+
+from pacesetter.core.policies import Policy
+
+from .models import RoleAssignment, User
+from .scopes import NOTHING, Scope, under
+
+
+def _manageable_assignments(scope: Scope) -> Q:
+    """Assignments over a unit, cluster or body that lies in the user's staff subtrees."""
+    if not scope.staff_paths:
+        return NOTHING
+    return (
+        under("unit__path", scope.staff_paths)
+        | under("cluster__owner_unit__path", scope.staff_paths)
+        | under("body__owner_unit__path", scope.staff_paths)
+    )
+
+
+class RoleAssignmentPolicy(Policy[RoleAssignment]):
+    """Committee staff see and manage the roles held over their subtree (and its
+    clusters and bodies); nobody else manages roles, except superusers."""
+
+    model = RoleAssignment
+    actions = ("view", "update")
+
+    def rule(self, scope: Scope, action: str) -> Q:
+        return _manageable_assignments(scope)
+
+
+class UserPolicy(Policy[User]):
+    """Staff see (and manage the roles of) the people who hold a role in their subtree."""
+
+    model = User
+    actions = ("view", "update")
+
+    def rule(self, scope: Scope, action: str) -> Q:
+        if not scope.staff_paths:
+            return NOTHING
+        return Q(
+            pk__in=RoleAssignment.objects.filter(_manageable_assignments(scope)).values("user_id")
+        )
+
+
+role_assignment_policy = RoleAssignmentPolicy()
+user_policy = UserPolicy()

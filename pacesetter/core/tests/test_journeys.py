@@ -1,0 +1,51 @@
+"""Journeys a person makes, in Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("pacesetter-demo")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def test_staff_finds_cluster_18_and_reads_it_in_vietnamese(live_server, page, demo):
+    from playwright.sync_api import expect
+
+    log_in(page, live_server.url, "staff.thanhhoa")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Clusters").click()
+    page.get_by_role("searchbox").fill("18")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name=re.compile("Cluster No. 18")).click()
+
+    expect(page.locator("h1")).to_contain_text("Cluster No. 18")
+    expect(page.locator("#members tbody tr")).to_have_count(7)
+    expect(page.locator("#members")).to_contain_text("MEDLATEC Thanh Hoa")
+    expect(page.locator("#leaders")).to_contain_text("Lam Son")
+    expect(page.locator("#leaders")).to_contain_text("Bac Song Ma")
+
+    page.select_option("#language-select", "vi")
+    page.wait_for_load_state("load")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page.locator("h1")).to_contain_text("Cluster No. 18")
+    nav = page.get_by_role("navigation")
+    expect(nav.first).to_contain_text("Đơn vị")
+    expect(nav.first).to_contain_text("Cụm thi đua")
+    expect(page.locator("#members tbody tr")).to_have_count(7)
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()

@@ -1,0 +1,44 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "pacesetter.settings.production",
+        "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
+        "ALLOWED_HOSTS": "pacesetter.example.org",
+        "PACESETTER_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    env.pop("PACESETTER_TEST_DB", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_the_development_secret(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "pacesetter.settings.production",
+        "PACESETTER_VAR_DIR": str(tmp_path),
+    }
+    env.pop("SECRET_KEY", None)
+    env.pop("PACESETTER_TEST_DB", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr

@@ -1,0 +1,94 @@
+"""Recorded decisions and their signed files through /api/v1/decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from pacesetter.testing.api import ApiClient, assert_error_shape
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Any) -> Iterator[None]:
+    settings.MEDIA_ROOT = tmp_path
+    yield
+
+
+def record(api: ApiClient, owner_id: int, **overrides: Any) -> Any:
+    return api.post(
+        "/decisions",
+        {
+            "owner_unit_id": owner_id,
+            "number": "1197/QD-UBND",
+            "date": "2024-03-27",
+            "issuer": "Thanh Hoa People's Committee",
+            **overrides,
+        },
+    )
+
+
+def test_staff_record_a_decision_and_attach_its_file(world: Any) -> None:
+    api = ApiClient(world.users["committee_staff"])
+
+    response = record(api, world.committee.pk, title="Setting up cluster No. 18")
+    assert response.status_code == 201, response.content
+    decision = response.json()
+    assert decision["has_file"] is False
+
+    upload = SimpleUploadedFile("1197.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    response = api.upload(f"/decisions/{decision['id']}/file", {"file": upload})
+    assert response.status_code == 200, response.content
+    assert response.json()["has_file"] is True
+
+    download = api.get(f"/decisions/{decision['id']}/file")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 signed"
+
+
+def test_a_file_of_a_refused_type_is_a_422(world: Any) -> None:
+    api = ApiClient(world.users["committee_staff"])
+    decision = record(api, world.committee.pk).json()
+
+    upload = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")
+    response = api.upload(f"/decisions/{decision['id']}/file", {"file": upload})
+
+    assert "file" in assert_error_shape(response, 422)["detail"]
+
+
+def test_the_same_number_twice_is_a_422(world: Any) -> None:
+    api = ApiClient(world.users["committee_staff"])
+    assert record(api, world.committee.pk).status_code == 201
+
+    assert_error_shape(record(api, world.committee.pk), 422)
+
+
+def test_decisions_stay_inside_scope(world: Any) -> None:
+    staff = ApiClient(world.users["committee_staff"])
+    decision = record(staff, world.committee.pk).json()
+
+    outsider = ApiClient(world.users["nobody"])
+    assert outsider.get("/decisions").json()["count"] == 0
+    assert_error_shape(outsider.get(f"/decisions/{decision['id']}"), 404)
+    assert_error_shape(record(staff, world.other.pk, number="9"), 422)
+    officer = ApiClient(world.users["unit_officer"])
+    assert_error_shape(officer.patch(f"/decisions/{decision['id']}", {"title": "x"}), 404)
+
+
+def test_patch_and_search(world: Any) -> None:
+    api = ApiClient(world.users["committee_staff"])
+    decision = record(api, world.committee.pk).json()
+    record(api, world.committee.pk, number="88/QD", date="2023-05-02")
+
+    response = api.patch(f"/decisions/{decision['id']}", {"signer_title": "Chairman"})
+    assert response.status_code == 200, response.content
+    assert response.json()["signer_title"] == "Chairman"
+    assert response.json()["number"] == "1197/QD-UBND"
+    assert [d["number"] for d in api.get("/decisions", q="1197").json()["items"]] == [
+        "1197/QD-UBND"
+    ]
+    assert [d["number"] for d in api.get("/decisions", year=2023).json()["items"]] == ["88/QD"]

@@ -1,0 +1,67 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pacesetter.demo.data import DEMO_PASSWORD
+from pacesetter.demo.selectors import DemoGroup, demo_logins
+from pacesetter.demo.services import demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the five real cases of the product brief as demo organizations, with role "
+        "accounts, then print how to sign in. Does nothing if the demo is already loaded."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--port", type=int, default=8000, help="The port the server will listen on."
+        )
+
+    def handle(self, *args: Any, port: int, **options: Any) -> None:
+        try:
+            created = demo_load()
+        except ValidationError as exc:
+            raise CommandError(f"The demo could not be loaded: {exc}") from exc
+        base = f"http://127.0.0.1:{port}"
+        if created:
+            self.stdout.write(self.style.SUCCESS("Pacesetter demo is ready."))
+        else:
+            self.stdout.write(
+                self.style.SUCCESS("Pacesetter demo is ready (already loaded; nothing changed).")
+            )
+        self.stdout.write(f"  Open:   {base}/")
+        self.stdout.write(
+            f"  API:    POST {base}/api/v1/auth/token  (OpenAPI: /api/v1/openapi.json)"
+        )
+        self.stdout.write(f"  Every demo password: {DEMO_PASSWORD}")
+        self.stdout.write("")
+        self.stdout.write(self.table(demo_logins()))
+
+    def table(self, groups: list[DemoGroup]) -> str:
+        """One line per role; a blank line and the case's title before each case."""
+        sections = [
+            (
+                group.title,
+                [
+                    (login.username if i == 0 else "", role, scope)
+                    for login in group.logins
+                    for i, (role, scope) in enumerate(login.roles or (("(no role)", ""),))
+                ],
+            )
+            for group in groups
+        ]
+        header = ("username", "role", "scope")
+        every = [header, *(row for _, rows in sections for row in rows)]
+        user_width = max(len(row[0]) for row in every) + 2
+        role_width = max(len(row[1]) for row in every) + 2
+
+        def line(username: str, role: str, scope: str) -> str:
+            return f"  {username:<{user_width}}{role:<{role_width}}{scope}".rstrip()
+
+        out = [self.style.MIGRATE_HEADING(line(*header))]
+        for title, rows in sections:
+            out += ["", self.style.MIGRATE_LABEL(f"  {title}")]
+            out += [line(*row) for row in rows]
+        return "\n".join(out)

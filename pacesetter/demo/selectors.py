@@ -1,0 +1,56 @@
+"""What the demo offers a person who just loaded it: its accounts and what each may do."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from pacesetter.accounts.models import RoleAssignment, User
+
+from .data import ADMIN_USERNAME, CASES
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    roles: tuple[tuple[str, str], ...]  # (role, scope), as stored in the database
+
+
+@dataclass(frozen=True)
+class DemoGroup:
+    title: str
+    logins: tuple[DemoLogin, ...]
+
+
+def demo_logins() -> list[DemoGroup]:
+    """The demo accounts that exist, case by case, with the roles they really hold."""
+    usernames = [account.username for case in CASES for account in case.accounts]
+    roles: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    assignments = (
+        RoleAssignment.objects.filter(user__username__in=usernames)
+        .select_related("user", "unit", "cluster", "body")
+        .order_by("pk")
+    )
+    for assignment in assignments:
+        scope = assignment.unit or assignment.cluster or assignment.body
+        roles[assignment.user.username].append((assignment.get_role_display(), str(scope)))
+    existing = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
+    groups = [
+        DemoGroup(
+            case.title,
+            tuple(
+                DemoLogin(account.username, tuple(roles[account.username]))
+                for account in case.accounts
+                if account.username in existing
+            ),
+        )
+        for case in CASES
+    ]
+    if User.objects.filter(username=ADMIN_USERNAME, is_superuser=True).exists():
+        groups.append(
+            DemoGroup(
+                "Administration",
+                (DemoLogin(ADMIN_USERNAME, (("Superuser", "everything, and /admin/"),)),),
+            )
+        )
+    return [group for group in groups if group.logins]
