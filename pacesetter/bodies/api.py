@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from pacesetter.clusters.policies import cluster_policy
+from pacesetter.accounts.selectors import users_visible_to
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
 from pacesetter.units.policies import unit_policy
@@ -52,23 +51,6 @@ def _current_members(body: Body) -> models.QuerySet[BodyMember]:
         .select_related("user", "unit")
         .order_by("position", "start", "pk")
     )
-
-
-def _users_visible_to(user: Any) -> models.QuerySet[Any]:
-    """People the user may seat on a body: those holding a role over something they see.
-
-    There is no user policy yet; this keeps a staff member from naming arbitrary
-    accounts by id.
-    """
-    users = get_user_model()._default_manager.filter(is_active=True)
-    if user.is_superuser:
-        return users
-    return users.filter(
-        Q(pk=user.pk)
-        | Q(role_assignments__unit__in=unit_policy.visible(user))
-        | Q(role_assignments__cluster__in=cluster_policy.visible(user))
-        | Q(role_assignments__body__in=body_policy.visible(user))
-    ).distinct()
 
 
 # --- schemas ---------------------------------------------------------------------------
@@ -245,7 +227,7 @@ def body_member_add_endpoint(
     )
     person = None
     if user_id is not None:
-        person = _users_visible_to(user).filter(pk=user_id).first()
+        person = users_visible_to(user).filter(pk=user_id).first()
         if person is None:
             raise ValidationError({"user_id": _("Choose a valid option.")})
     term = None

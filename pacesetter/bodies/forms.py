@@ -4,10 +4,10 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.accounts.selectors import users_visible_to
 from pacesetter.core.forms import PeriodFormMixin
 from pacesetter.units.models import Unit
 
@@ -62,13 +62,15 @@ class MemberAddForm(PeriodFormMixin, forms.ModelForm):
         fields = ["term", "unit", "user", "position", "weight", "start", "end"]
         widgets = {"start": DATE, "end": DATE}
 
-    def __init__(self, *args: Any, body: Body, units: QuerySet[Unit], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, body: Body, units: QuerySet[Unit], actor: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["term"].queryset = body.terms.all()  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["unit"].help_text = _("A unit seated through its representative…")
         self.fields["user"].queryset = (  # type: ignore[attr-defined]
-            get_user_model().objects.filter(is_active=True).order_by("username")
+            users_visible_to(actor).order_by("username")
         )
         self.fields["user"].help_text = _("…or a person. Choose one of the two.")
         self.fields["start"].initial = date.today

@@ -167,7 +167,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     body = body_policy.access(user, pk, "update")
     units = unit_policy.visible(user).filter(active_to__isnull=True).order_by("name")
-    form = MemberAddForm(request.POST or None, body=body, units=units)
+    form = MemberAddForm(request.POST or None, body=body, units=units, actor=user)
     if request.method == "POST" and form.is_valid():
         try:
             member = services.body_member_add(actor=user, body=body, **form.cleaned_data)

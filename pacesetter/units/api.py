@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from pacesetter.accounts.scopes import scope_of
 from pacesetter.core.refs import resolve_ref
 
 from .models import Unit, UnitType
@@ -159,11 +158,6 @@ class UnitFilters(Schema):
 # --- unit types ------------------------------------------------------------------------
 
 
-def _may_create_unit_type(user: Any) -> bool:
-    # Mirrors UnitTypePolicy's "update" rule, which has no object to ask about on create.
-    return bool(user.is_superuser or scope_of(user).staff_at_root)
-
-
 @unit_types_router.get("", response=list[UnitTypeOut])
 @paginate(PageNumberPagination)
 def unit_type_list(
@@ -187,7 +181,7 @@ def unit_type_detail(request: HttpRequest, unit_type_id: int) -> UnitType:
 @unit_types_router.post("", response={201: UnitTypeOut})
 def unit_type_create_endpoint(request: HttpRequest, payload: UnitTypeIn) -> tuple[int, UnitType]:
     """Create a unit type (committee staff of a top-level unit)."""
-    if not _may_create_unit_type(request.user):
+    if not unit_type_policy.may_create(request.user):
         raise PermissionDenied(_("You do not have permission to do this."))
     unit_type = unit_type_create(actor=request.user, **payload.dict())
     return 201, unit_type

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db.models import Q
 
-from pacesetter.accounts.scopes import NOTHING, Scope, under
+from pacesetter.accounts.scopes import NOTHING, Scope, scope_of, under
 from pacesetter.core.policies import Policy
 
 from .models import Unit, UnitType
@@ -66,6 +67,12 @@ class UnitTypePolicy(Policy[UnitType]):
         if action == "view":
             return Q()
         return Q() if scope.staff_at_root else NOTHING
+
+    def may_create(self, user: Any) -> bool:
+        """Creating has no object to ask about; the same people who edit types add them."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return False
+        return bool(user.is_superuser or scope_of(user).staff_at_root)
 
 
 unit_policy = UnitPolicy()

@@ -7,13 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pacesetter.accounts.scopes import scope_of
 from pacesetter.audit.selectors import audit_entries_for
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.policies import cluster_policy
@@ -206,22 +205,13 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Unit types -------------------------------------------------------------------------
 
 
-def _may_edit_unit_types(user: Any) -> bool:
-    """Whether the user may add and edit unit types.
-
-    ``unit_type_policy`` answers per type, and creating has no type to ask about; its
-    rule is all or nothing (types are shared), so ask whether it covers every type.
-    """
-    return bool(user.is_superuser) or unit_type_policy.rule(scope_of(user), "update") == Q()
-
-
 @login_required
 def type_list(request: HttpRequest) -> HttpResponse:
     types = unit_type_policy.visible(request.user).annotate(unit_count=Count("units"))
     return render(
         request,
         "units/type_list.html",
-        {"types": types, "may_edit": _may_edit_unit_types(request.user)},
+        {"types": types, "may_edit": unit_type_policy.may_create(request.user)},
     )
 
 
@@ -232,7 +222,7 @@ class UnitTypeCreateForm(UnitTypeForm):
 
 @login_required
 def type_create(request: HttpRequest) -> HttpResponse:
-    if not _may_edit_unit_types(request.user):
+    if not unit_type_policy.may_create(request.user):
         raise PermissionDenied(_("You do not have permission to do this."))
     form = UnitTypeCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

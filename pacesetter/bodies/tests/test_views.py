@@ -221,3 +221,18 @@ def test_staff_sees_end_seat_links_for_unit_and_person_seats(client, world):
     members = response.text.split('id="members"')[1].split("</table>")[0]
     assert members.count("End seat") == 2
     assert "Own unit" in members and "councillor" in members
+
+
+def test_seat_form_offers_only_people_the_staff_can_see(client, world):
+    from pacesetter.accounts.models import Role
+    from pacesetter.accounts.services import role_grant
+    from pacesetter.accounts.tests.factories import UserFactory
+
+    stranger = UserFactory(username="stranger.elsewhere")
+    role_grant(actor=None, user=stranger, role=Role.VIEWER, unit=world.other)
+    response = login(client, world, "committee_staff").get(
+        reverse("bodies:member_add", args=[world.council.pk])
+    )
+    assert response.status_code == 200
+    assert "councillor" in response.text
+    assert "stranger.elsewhere" not in response.text
