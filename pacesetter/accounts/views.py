@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.accounts.scopes import scope_of
+from pacesetter.core.views import add_service_errors, paginate
 
 from .forms import PeopleSearchForm, RoleScopeForm, UserCreateForm
 from .models import RoleAssignment
@@ -20,22 +20,17 @@ from .policies import role_assignment_policy, user_policy
 from .services import role_grant, role_revoke, user_create, user_set_active
 
 
-def _may_manage_people(user: Any) -> bool:
+def may_manage_people(user: Any) -> bool:
+    """Committee staff (of any subtree) and superusers manage accounts and roles."""
+    if not getattr(user, "is_authenticated", False):
+        return False
     return bool(user.is_superuser or scope_of(user).staff_paths)
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
     """The people who hold a role in what the user manages, with their roles."""
-    if not _may_manage_people(request.user):
+    if not may_manage_people(request.user):
         raise PermissionDenied
     search = PeopleSearchForm(request.GET or None)
     qs = user_policy.visible(request.user).order_by("username")
@@ -47,13 +42,13 @@ def people(request: HttpRequest) -> HttpResponse:
             queryset=RoleAssignment.objects.select_related("unit", "cluster", "body"),
         )
     )
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(request, "accounts/people.html", {"page_obj": page, "search": search})
 
 
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
-    if not _may_manage_people(request.user):
+    if not may_manage_people(request.user):
         raise PermissionDenied
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +65,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 body=data["body"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The account %(name)s was created.") % {"name": user})
             return redirect("accounts:person", pk=user.pk)
@@ -98,7 +93,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                 body=data["body"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The role was granted."))
             return redirect("accounts:person", pk=target.pk)

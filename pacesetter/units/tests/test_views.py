@@ -364,3 +364,17 @@ def test_officer_may_not_touch_unit_types(client, world):
         reverse("units:type_edit", args=[unit_type.pk]), {"code": "x", "name": "x"}
     )
     assert response.status_code == 403
+
+
+def test_history_names_related_objects_and_fields(client, world):
+    from pacesetter.units.services import unit_move, unit_update
+    from pacesetter.units.tests.factories import UnitTypeFactory
+
+    staff = world.users["committee_staff"]
+    unit_move(actor=staff, unit=world.own, new_parent=world.committee)
+    unit_update(actor=staff, unit=world.own, unit_type=UnitTypeFactory(name="Joint-stock company"))
+    client.force_login(staff)
+    response = client.get(reverse("units:history", args=[world.own.pk]))
+    text = response.content.decode()
+    assert "Parent unit</b>: Province → Committee" in text
+    assert "Unit type</b>: Enterprise → Joint-stock company" in text
