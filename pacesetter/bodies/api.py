@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from pacesetter.accounts.selectors import users_visible_to
@@ -186,13 +186,13 @@ def body_detail(request: HttpRequest, body_id: int) -> Body:
 
 
 @router.post("", response={201: BodyDetailOut})
-def body_create_endpoint(request: HttpRequest, payload: BodyIn) -> tuple[int, Body]:
+def body_create_endpoint(request: HttpRequest, payload: BodyIn) -> Status[Body]:
     """Set up a body of ``owner_unit_id``; needs the right to manage that unit."""
     data = payload.dict()
     owner = resolve_ref(
         unit_policy, request.user, data.pop("owner_unit_id"), "manage", "owner_unit_id"
     )
-    return 201, body_create(actor=request.user, owner_unit=owner, **data)
+    return Status(201, body_create(actor=request.user, owner_unit=owner, **data))
 
 
 @router.patch("/{int:body_id}", response=BodyDetailOut)
@@ -205,16 +205,16 @@ def body_update_endpoint(request: HttpRequest, body_id: int, payload: BodyPatch)
 @router.post("/{int:body_id}/terms", response={201: TermOut})
 def body_term_create_endpoint(
     request: HttpRequest, body_id: int, payload: TermIn
-) -> tuple[int, BodyTerm]:
+) -> Status[BodyTerm]:
     """Add a term of office; terms of one body may not overlap."""
     body = body_policy.access(request.user, body_id, "update")
-    return 201, body_term_create(actor=request.user, body=body, **payload.dict())
+    return Status(201, body_term_create(actor=request.user, body=body, **payload.dict()))
 
 
 @router.post("/{int:body_id}/members", response={201: MemberOut})
 def body_member_add_endpoint(
     request: HttpRequest, body_id: int, payload: MemberIn
-) -> tuple[int, BodyMember]:
+) -> Status[BodyMember]:
     """Seat a unit or a person on the body, optionally for one of its terms."""
     user = request.user
     body = body_policy.access(user, body_id, "update")
@@ -236,7 +236,7 @@ def body_member_add_endpoint(
         if term is None:
             raise ValidationError({"term_id": _("Choose a valid option.")})
     member = body_member_add(actor=user, body=body, unit=unit, user=person, term=term, **data)
-    return 201, member
+    return Status(201, member)
 
 
 @router.post("/{int:body_id}/members/{int:member_id}/end", response=MemberOut)

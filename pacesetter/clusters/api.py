@@ -9,7 +9,7 @@ import datetime as dt
 from django.db import models
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from pacesetter.core.refs import resolve_ref
@@ -164,7 +164,7 @@ def cluster_detail(request: HttpRequest, cluster_id: int) -> Cluster:
 
 
 @router.post("", response={201: ClusterDetailOut})
-def cluster_create_endpoint(request: HttpRequest, payload: ClusterIn) -> tuple[int, Cluster]:
+def cluster_create_endpoint(request: HttpRequest, payload: ClusterIn) -> Status[Cluster]:
     """Set up a cluster led by ``owner_unit_id``; needs the right to manage that unit."""
     user = request.user
     owner = resolve_ref(unit_policy, user, payload.owner_unit_id, "manage", "owner_unit_id")
@@ -181,7 +181,7 @@ def cluster_create_endpoint(request: HttpRequest, payload: ClusterIn) -> tuple[i
         decision=decision,
         description=payload.description,
     )
-    return 201, cluster
+    return Status(201, cluster)
 
 
 @router.patch("/{int:cluster_id}", response=ClusterDetailOut)
@@ -205,7 +205,7 @@ def cluster_update_endpoint(
 @router.post("/{int:cluster_id}/members", response={201: MembershipOut})
 def cluster_member_add_endpoint(
     request: HttpRequest, cluster_id: int, payload: MembershipIn
-) -> tuple[int, ClusterMembership]:
+) -> Status[ClusterMembership]:
     """Add a membership period for a unit; a unit's periods in one cluster may not overlap."""
     user = request.user
     cluster = cluster_policy.access(user, cluster_id, "update")
@@ -213,7 +213,7 @@ def cluster_member_add_endpoint(
     membership = cluster_member_add(
         actor=user, cluster=cluster, unit=unit, start=payload.start, end=payload.end
     )
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.post("/{int:cluster_id}/members/{int:membership_id}/end", response=MembershipOut)
@@ -230,7 +230,7 @@ def cluster_member_end_endpoint(
 @router.post("/{int:cluster_id}/leaders", response={201: LeadershipOut})
 def cluster_leader_set_endpoint(
     request: HttpRequest, cluster_id: int, payload: LeaderIn
-) -> tuple[int, ClusterLeadership]:
+) -> Status[ClusterLeadership]:
     """Make a member unit the leader or deputy (``role``: leader, deputy) for ``year``.
 
     The previous holder of the post is ended on ``assigned_on`` and kept in the history.
@@ -247,4 +247,4 @@ def cluster_leader_set_endpoint(
         assigned_on=payload.assigned_on,
         note=payload.note,
     )
-    return 201, leadership
+    return Status(201, leadership)

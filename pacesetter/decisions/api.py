@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.db import models
 from django.http import FileResponse, HttpRequest
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -101,7 +101,7 @@ def decision_file(request: HttpRequest, decision_id: int) -> FileResponse:
 
 
 @router.post("", response={201: DecisionOut})
-def decision_create_endpoint(request: HttpRequest, payload: DecisionIn) -> tuple[int, Decision]:
+def decision_create_endpoint(request: HttpRequest, payload: DecisionIn) -> Status[Decision]:
     """Record a decision for ``owner_unit_id``; needs the right to manage that unit.
 
     Attach the signed file afterwards with ``POST /decisions/{id}/file``.
@@ -110,7 +110,7 @@ def decision_create_endpoint(request: HttpRequest, payload: DecisionIn) -> tuple
     owner = resolve_ref(
         unit_policy, request.user, data.pop("owner_unit_id"), "manage", "owner_unit_id"
     )
-    return 201, decision_create(actor=request.user, owner_unit=owner, **data)
+    return Status(201, decision_create(actor=request.user, owner_unit=owner, **data))
 
 
 @router.patch("/{int:decision_id}", response=DecisionOut)

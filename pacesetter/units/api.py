@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from pacesetter.core.refs import resolve_ref
@@ -179,12 +179,12 @@ def unit_type_detail(request: HttpRequest, unit_type_id: int) -> UnitType:
 
 
 @unit_types_router.post("", response={201: UnitTypeOut})
-def unit_type_create_endpoint(request: HttpRequest, payload: UnitTypeIn) -> tuple[int, UnitType]:
+def unit_type_create_endpoint(request: HttpRequest, payload: UnitTypeIn) -> Status[UnitType]:
     """Create a unit type (committee staff of a top-level unit)."""
     if not unit_type_policy.may_create(request.user):
         raise PermissionDenied(_("You do not have permission to do this."))
     unit_type = unit_type_create(actor=request.user, **payload.dict())
-    return 201, unit_type
+    return Status(201, unit_type)
 
 
 @unit_types_router.patch("/{int:unit_type_id}", response=UnitTypeOut)
@@ -234,7 +234,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> Unit:
 
 
 @router.post("", response={201: UnitDetailOut})
-def unit_create_endpoint(request: HttpRequest, payload: UnitIn) -> tuple[int, Unit]:
+def unit_create_endpoint(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
     """Create a unit under ``parent_id``; needs the right to manage the parent.
 
     Without ``parent_id`` the unit is a new top-level unit, which only a superuser may add.
@@ -245,7 +245,7 @@ def unit_create_endpoint(request: HttpRequest, payload: UnitIn) -> tuple[int, Un
         unit_type_policy, request.user, data.pop("unit_type_id"), "view", "unit_type_id"
     )
     unit = unit_create(actor=request.user, parent=parent, unit_type=unit_type, **data)
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.patch("/{int:unit_id}", response=UnitDetailOut)
