@@ -49,3 +49,36 @@ def test_staff_finds_cluster_18_and_reads_it_in_vietnamese(live_server, page, de
     expect(nav.first).to_contain_text("Cụm thi đua")
     expect(page.locator("#members tbody tr")).to_have_count(7)
     expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+
+
+def test_staff_browses_the_tree_and_adds_a_unit_in_chinese(live_server, page, demo):
+    from playwright.sync_api import expect
+
+    log_in(page, live_server.url, "staff.thanhhoa")
+    page.select_option("#language-select", "zh-hans")
+    page.wait_for_load_state("load")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    page.get_by_role("navigation").first.get_by_role("link", name="单位", exact=True).click()
+
+    # Opening a tree node loads its children with HTMX.
+    province = page.locator("#unit-tree details").filter(has_text="Thanh Hoa Province").first
+    province.locator("summary").click()
+    lam_son = province.get_by_role("link", name="Lam Son Company Limited")
+    expect(lam_son).to_be_visible()
+    lam_son.click()
+    expect(page.locator("h1")).to_contain_text("Lam Son Company Limited")
+
+    page.locator("a[href$='/new-child/']").first.click()
+    page.locator("#id_code").fill("TH-LAMSON")  # already taken by Lam Son itself
+    page.locator("#id_name").fill("Lam Son sugar workshop No. 2")
+    page.locator("#id_unit_type").select_option(index=1)
+    page.locator("#id_employees").fill("120")
+    page.locator("main form button[type=submit]").first.click()
+    # Bad input stays on the form, with the error beside the field, nothing saved.
+    expect(page.locator(".field.has-error #id_code")).to_be_visible()
+    page.locator("#id_code").fill("TH-LAMSON-WS2")
+    page.locator("main form button[type=submit]").first.click()
+
+    expect(page.locator("h1")).to_contain_text("Lam Son sugar workshop No. 2")
+    expect(page.locator("main")).to_contain_text("Lam Son Company Limited")
+    expect(page.locator(".messages")).to_be_visible()
