@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 
@@ -65,3 +65,46 @@ def audit_record(
     head.last_hash = digest
     head.save(update_fields=["last_seq", "last_hash"])
     return entry
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def audited_create(*, actor: Any, instance: M, action: str, fields: Iterable[str]) -> M:
+    """Validate and insert ``instance``; record its ``fields`` as the entry's new values."""
+    instance.full_clean()
+    instance.save()
+    audit_record(
+        actor=actor, action=action, target=instance, changes=diff({}, snapshot(instance, fields))
+    )
+    return instance
+
+
+def audited_update(
+    *,
+    actor: Any,
+    instance: M,
+    action: str,
+    changes: dict[str, Any],
+    allowed: Iterable[str],
+    fields: Iterable[str],
+) -> M:
+    """Lock the row, apply ``changes`` (only ``allowed`` names), validate and save.
+
+    The entry records the old and new values of ``fields`` that really changed; a
+    change that changes nothing writes no entry.
+    """
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    fields = tuple(fields)
+    instance = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    before = snapshot(instance, fields)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    delta = diff(before, snapshot(instance, fields))
+    if delta:
+        audit_record(actor=actor, action=action, target=instance, changes=delta)
+    return instance

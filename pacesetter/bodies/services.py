@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from pacesetter.audit.services import audit_record, diff, snapshot
+from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.units.models import Unit
 
 from .models import Body, BodyMember, BodyTerm, MemberPosition
@@ -23,33 +23,24 @@ BODY_FIELDS = ("name", "kind", "owner_unit", "description", "is_active")
 def body_create(
     *, actor: Any, owner_unit: Unit, name: str, kind: str, description: str = ""
 ) -> Body:
-    body = Body(owner_unit=owner_unit, name=name, kind=kind, description=description)
-    body.full_clean()
-    body.save()
-    audit_record(
+    return audited_create(
         actor=actor,
+        instance=Body(owner_unit=owner_unit, name=name, kind=kind, description=description),
         action="body.create",
-        target=body,
-        changes=diff({}, snapshot(body, BODY_FIELDS)),
+        fields=BODY_FIELDS,
     )
-    return body
 
 
 @transaction.atomic
 def body_update(*, actor: Any, body: Body, **fields: Any) -> Body:
-    allowed = {"name", "kind", "description", "is_active"}
-    if set(fields) - allowed:
-        raise TypeError(f"Unknown fields: {set(fields) - allowed}")
-    body = Body.objects.select_for_update().get(pk=body.pk)
-    before = snapshot(body, BODY_FIELDS)
-    for name, value in fields.items():
-        setattr(body, name, value)
-    body.full_clean()
-    body.save()
-    changes = diff(before, snapshot(body, BODY_FIELDS))
-    if changes:
-        audit_record(actor=actor, action="body.update", target=body, changes=changes)
-    return body
+    return audited_update(
+        actor=actor,
+        instance=body,
+        action="body.update",
+        changes=fields,
+        allowed=("name", "kind", "description", "is_active"),
+        fields=BODY_FIELDS,
+    )
 
 
 @transaction.atomic

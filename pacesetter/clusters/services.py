@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from pacesetter.audit.services import audit_record, diff, snapshot
+from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.decisions.models import Decision
 from pacesetter.units.models import Unit
 
@@ -32,32 +32,21 @@ def cluster_create(
     cluster = Cluster(
         owner_unit=owner_unit, code=code, name=name, decision=decision, description=description
     )
-    cluster.full_clean()
-    cluster.save()
-    audit_record(
-        actor=actor,
-        action="cluster.create",
-        target=cluster,
-        changes=diff({}, snapshot(cluster, CLUSTER_FIELDS)),
+    return audited_create(
+        actor=actor, instance=cluster, action="cluster.create", fields=CLUSTER_FIELDS
     )
-    return cluster
 
 
 @transaction.atomic
 def cluster_update(*, actor: Any, cluster: Cluster, **fields: Any) -> Cluster:
-    allowed = {"code", "name", "decision", "description", "is_active"}
-    if set(fields) - allowed:
-        raise TypeError(f"Unknown fields: {set(fields) - allowed}")
-    cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
-    before = snapshot(cluster, CLUSTER_FIELDS)
-    for name, value in fields.items():
-        setattr(cluster, name, value)
-    cluster.full_clean()
-    cluster.save()
-    changes = diff(before, snapshot(cluster, CLUSTER_FIELDS))
-    if changes:
-        audit_record(actor=actor, action="cluster.update", target=cluster, changes=changes)
-    return cluster
+    return audited_update(
+        actor=actor,
+        instance=cluster,
+        action="cluster.update",
+        changes=fields,
+        allowed=("code", "name", "decision", "description", "is_active"),
+        fields=CLUSTER_FIELDS,
+    )
 
 
 def _overlapping(cluster: Cluster, unit: Unit, start: date, end: date | None) -> Q:

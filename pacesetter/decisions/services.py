@@ -6,7 +6,7 @@ from typing import Any
 from django.core.files import File
 from django.db import transaction
 
-from pacesetter.audit.services import audit_record, diff, snapshot
+from pacesetter.audit.services import audited_create, audited_update
 from pacesetter.units.models import Unit
 
 from .models import Decision
@@ -38,29 +38,18 @@ def decision_create(
     )
     if file is not None:
         decision.file = file
-    decision.full_clean()
-    decision.save()
-    audit_record(
-        actor=actor,
-        action="decision.create",
-        target=decision,
-        changes=diff({}, snapshot(decision, DECISION_FIELDS)),
+    return audited_create(
+        actor=actor, instance=decision, action="decision.create", fields=DECISION_FIELDS
     )
-    return decision
 
 
 @transaction.atomic
 def decision_update(*, actor: Any, decision: Decision, **fields: Any) -> Decision:
-    allowed = {"number", "date", "issuer", "title", "signer_title", "file"}
-    if set(fields) - allowed:
-        raise TypeError(f"Unknown fields: {set(fields) - allowed}")
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    before = snapshot(decision, DECISION_FIELDS)
-    for name, value in fields.items():
-        setattr(decision, name, value)
-    decision.full_clean()
-    decision.save()
-    changes = diff(before, snapshot(decision, DECISION_FIELDS))
-    if changes:
-        audit_record(actor=actor, action="decision.update", target=decision, changes=changes)
-    return decision
+    return audited_update(
+        actor=actor,
+        instance=decision,
+        action="decision.update",
+        changes=fields,
+        allowed=("number", "date", "issuer", "title", "signer_title", "file"),
+        fields=DECISION_FIELDS,
+    )

@@ -11,7 +11,13 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
-from pacesetter.audit.services import audit_record, diff, snapshot
+from pacesetter.audit.services import (
+    audit_record,
+    audited_create,
+    audited_update,
+    diff,
+    snapshot,
+)
 
 from .models import Unit, UnitType
 
@@ -55,31 +61,24 @@ def _check_fields(allowed: tuple[str, ...], fields: dict[str, Any]) -> None:
 
 @transaction.atomic
 def unit_type_create(*, actor: Any, code: str, name: str, description: str = "") -> UnitType:
-    unit_type = UnitType(code=code, name=name, description=description)
-    unit_type.full_clean()
-    unit_type.save()
-    audit_record(
+    return audited_create(
         actor=actor,
+        instance=UnitType(code=code, name=name, description=description),
         action="unit_type.create",
-        target=unit_type,
-        changes=diff({}, snapshot(unit_type, UNIT_TYPE_FIELDS)),
+        fields=UNIT_TYPE_FIELDS,
     )
-    return unit_type
 
 
 @transaction.atomic
 def unit_type_update(*, actor: Any, unit_type: UnitType, **fields: Any) -> UnitType:
-    _check_fields(UNIT_TYPE_FIELDS, fields)
-    unit_type = UnitType.objects.select_for_update().get(pk=unit_type.pk)
-    before = snapshot(unit_type, UNIT_TYPE_FIELDS)
-    for name, value in fields.items():
-        setattr(unit_type, name, value)
-    unit_type.full_clean()
-    unit_type.save()
-    changes = diff(before, snapshot(unit_type, UNIT_TYPE_FIELDS))
-    if changes:
-        audit_record(actor=actor, action="unit_type.update", target=unit_type, changes=changes)
-    return unit_type
+    return audited_update(
+        actor=actor,
+        instance=unit_type,
+        action="unit_type.update",
+        changes=fields,
+        allowed=UNIT_TYPE_FIELDS,
+        fields=UNIT_TYPE_FIELDS,
+    )
 
 
 @transaction.atomic
@@ -111,17 +110,14 @@ def unit_create(
 @transaction.atomic
 def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
     """Change a unit's attributes (not its place in the tree: see :func:`unit_move`)."""
-    _check_fields(UNIT_FIELDS, fields)
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    before = snapshot(unit, AUDITED_UNIT_FIELDS)
-    for name, value in fields.items():
-        setattr(unit, name, value)
-    unit.full_clean()
-    unit.save()
-    changes = diff(before, snapshot(unit, AUDITED_UNIT_FIELDS))
-    if changes:
-        audit_record(actor=actor, action="unit.update", target=unit, changes=changes)
-    return unit
+    return audited_update(
+        actor=actor,
+        instance=unit,
+        action="unit.update",
+        changes=fields,
+        allowed=UNIT_FIELDS,
+        fields=AUDITED_UNIT_FIELDS,
+    )
 
 
 @transaction.atomic
