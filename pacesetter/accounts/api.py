@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.throttling import AnonRateThrottle
 
 from .services import api_token_create
 
@@ -24,7 +26,12 @@ class TokenOut(Schema):
     expires_at: datetime
 
 
-@router.post("/token", response=TokenOut, auth=None)
+@router.post(
+    "/token",
+    response=TokenOut,
+    auth=None,
+    throttle=[AnonRateThrottle(settings.API_TOKEN_RATE)],
+)
 def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
     """Exchange a username and password for a personal API token."""
     user = authenticate(request, username=payload.username, password=payload.password)

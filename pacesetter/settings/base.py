@@ -138,6 +138,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PAGE_SIZE = 25
 API_MAX_PAGE_SIZE = 200
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "90"))
+# Password guesses against the token endpoint, per client address.
+API_TOKEN_RATE = os.environ.get("API_TOKEN_RATE", "20/m")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

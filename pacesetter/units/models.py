@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -89,3 +91,8 @@ class Unit(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the unit's active period has ended (an end date still ahead is open)."""
+        return self.active_to is not None and self.active_to < date.today()

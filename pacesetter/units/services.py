@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -49,10 +48,6 @@ def _base36(number: int) -> str:
             return out
 
 
-def _is_closed(unit: Unit) -> bool:
-    return unit.active_to is not None and unit.active_to < date.today()
-
-
 def _check_fields(allowed: tuple[str, ...], fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(allowed)
     if unknown:
@@ -93,7 +88,7 @@ def unit_create(
     unit.path = "-"  # set once the id is known
     unit.depth = parent.depth + 1 if parent else 0
     unit.full_clean()
-    if parent is not None and _is_closed(parent):
+    if parent is not None and parent.is_closed:
         raise ValidationError({"parent": _("A unit cannot be added under an inactive unit.")})
     unit.save()
     unit.path = f"{parent.path if parent else ''}{_base36(unit.pk)}/"
@@ -136,7 +131,7 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit | None) -> Unit:
             raise ValidationError(
                 {"parent": _("A unit cannot be moved under itself or one of its own units.")}
             )
-        if _is_closed(new_parent):
+        if new_parent.is_closed:
             raise ValidationError({"parent": _("A unit cannot be moved under an inactive unit.")})
     old_path, old_depth, old_parent_id = unit.path, unit.depth, unit.parent_id
     new_path = f"{new_parent.path if new_parent else ''}{_base36(unit.pk)}/"

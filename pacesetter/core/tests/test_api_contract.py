@@ -118,3 +118,21 @@ def test_a_write_that_loses_a_race_is_a_409_not_a_500(world: Any, monkeypatch: A
         },
     )
     assert_error_shape(response, 409, "conflict")
+
+
+def test_password_guessing_on_the_token_endpoint_is_throttled(world: Any) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    client = Client()
+    statuses = [
+        client.post(
+            f"{API}/auth/token",
+            {"username": "officer", "password": f"guess-{i}"},
+            content_type="application/json",
+        ).status_code
+        for i in range(21)
+    ]
+    cache.clear()
+    assert statuses[:20] == [401] * 20
+    assert statuses[20] == 429
