@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from pacesetter.accounts.services import api_token_user
+from pacesetter.core.errors import ConflictError
 
 
 class BearerToken(HttpBearer):
@@ -67,6 +68,11 @@ def on_request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpR
 def on_rule_broken(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return error(request, 422, "invalid", _("The data is not valid."), detail)
+
+
+@api.exception_handler(ConflictError)
+def on_stale_write(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    return error(request, 409, "conflict", " ".join(exc.messages))
 
 
 @api.exception_handler(AuthenticationError)

@@ -41,6 +41,10 @@ class Policy(Generic[M]):
             return qs
         return qs.filter(self.rule(scope_of(user), action))
 
+    def visible_for_scope(self, scope: Scope, action: str = "view") -> models.QuerySet[M]:
+        """The same rule for a scope already computed (used inside other policies)."""
+        return self.base_queryset().filter(self.rule(scope, action))
+
     def allows(self, user: Any, action: str, obj: M) -> bool:
         return self.visible(user, action).filter(pk=obj.pk).exists()
 

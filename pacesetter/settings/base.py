@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "pacesetter.decisions",
     "pacesetter.clusters",
     "pacesetter.bodies",
+    "pacesetter.scoring",
+    "pacesetter.campaigns",
     "pacesetter.demo",
 ]
 

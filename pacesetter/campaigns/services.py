@@ -1,0 +1,316 @@
+"""Writes to campaigns: creation, phases, review points, participants, pacts, states."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pacesetter.audit.services import audit_record, audited_create, audited_update
+from pacesetter.clusters.models import Cluster
+from pacesetter.clusters.selectors import cluster_members
+from pacesetter.scoring.models import CriterionKind, Registration, TableState
+from pacesetter.units.models import Unit
+
+from .models import (
+    Campaign,
+    CampaignPhase,
+    CampaignState,
+    ClusterPact,
+    Participant,
+    ReviewPoint,
+    ReviewPointState,
+    TieBreak,
+)
+
+CAMPAIGN_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "organizer",
+    "start",
+    "end",
+    "scoring_table",
+    "predecessor",
+    "registration_due",
+    "tie_breaks",
+    "description",
+)
+EDITABLE = tuple(f for f in CAMPAIGN_FIELDS if f != "organizer")
+
+#: Allowed state moves; each is checked by :func:`_check_transition`.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    CampaignState.DRAFT: (CampaignState.REGISTRATION,),
+    CampaignState.REGISTRATION: (CampaignState.RUNNING, CampaignState.DRAFT),
+    CampaignState.RUNNING: (CampaignState.SCORING,),
+    CampaignState.SCORING: (CampaignState.PUBLISHED, CampaignState.RUNNING),
+    CampaignState.PUBLISHED: (CampaignState.RUNNING, CampaignState.CLOSED),
+    CampaignState.CLOSED: (),
+}
+
+
+def _check_tie_breaks(tie_breaks: Any) -> None:
+    if not isinstance(tie_breaks, list) or any(t not in TieBreak.values for t in tie_breaks):
+        raise ValidationError({"tie_breaks": _("Choose tie-breaks from the list.")})
+    if len(set(tie_breaks)) != len(tie_breaks):
+        raise ValidationError({"tie_breaks": _("Each tie-break can be used once.")})
+
+
+@transaction.atomic
+def campaign_create(
+    *, actor: Any, organizer: Unit, code: str, name: str, start: date, end: date, **fields: Any
+) -> Campaign:
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    campaign = Campaign(organizer=organizer, code=code, name=name, start=start, end=end, **fields)
+    _check_tie_breaks(campaign.tie_breaks)
+    return audited_create(
+        actor=actor, instance=campaign, action="campaign.create", fields=CAMPAIGN_FIELDS
+    )
+
+
+@transaction.atomic
+def campaign_update(*, actor: Any, campaign: Campaign, **fields: Any) -> Campaign:
+    if campaign.state == CampaignState.CLOSED:
+        raise ValidationError(_("A closed campaign cannot change."))
+    if "scoring_table" in fields:
+        if campaign.state not in (CampaignState.DRAFT,):
+            raise ValidationError(
+                {"scoring_table": _("The scoring table can change only while drafting.")}
+            )
+    if "tie_breaks" in fields:
+        _check_tie_breaks(fields["tie_breaks"])
+    return audited_update(
+        actor=actor,
+        instance=campaign,
+        action="campaign.update",
+        changes=fields,
+        allowed=EDITABLE,
+        fields=CAMPAIGN_FIELDS,
+    )
+
+
+@transaction.atomic
+def phase_add(
+    *, actor: Any, campaign: Campaign, name: str, start: date, end: date
+) -> CampaignPhase:
+    if start < campaign.start or end > campaign.end:
+        raise ValidationError({"start": _("A phase lies within the campaign's period.")})
+    position = campaign.phases.count()
+    phase = CampaignPhase(campaign=campaign, name=name, start=start, end=end, position=position)
+    phase.full_clean()
+    phase.save()
+    audit_record(
+        actor=actor, action="campaign.phase_add", target=campaign, changes={"phase": [None, name]}
+    )
+    return phase
+
+
+@transaction.atomic
+def review_point_add(
+    *, actor: Any, campaign: Campaign, code: str, name: str, period_end: date, due: date
+) -> ReviewPoint:
+    if campaign.state == CampaignState.CLOSED:
+        raise ValidationError(_("A closed campaign cannot change."))
+    if not campaign.start <= period_end <= campaign.end:
+        raise ValidationError({"period_end": _("The review period ends within the campaign.")})
+    if due < period_end:
+        raise ValidationError({"due": _("Reports are due after the period they cover ends.")})
+    review_point = ReviewPoint(
+        campaign=campaign,
+        code=code,
+        name=name,
+        period_end=period_end,
+        due=due,
+        position=campaign.review_points.count(),
+    )
+    review_point.full_clean()
+    review_point.save()
+    audit_record(
+        actor=actor,
+        action="campaign.review_point_add",
+        target=campaign,
+        changes={"review_point": [None, code]},
+    )
+    return review_point
+
+
+@transaction.atomic
+def participant_add(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    unit: Unit,
+    cluster: Cluster | None = None,
+    is_pilot: bool = False,
+) -> Participant:
+    if campaign.state not in (CampaignState.DRAFT, CampaignState.REGISTRATION):
+        raise ValidationError(_("Units join a campaign before it runs."))
+    if campaign.participants.filter(unit=unit).exists():
+        raise ValidationError({"unit": _("%(unit)s already takes part.") % {"unit": unit}})
+    if (
+        cluster is not None
+        and not cluster_members(cluster, on=campaign.start).filter(unit=unit).exists()
+        and not cluster_members(cluster).filter(unit=unit).exists()
+    ):
+        raise ValidationError(
+            {
+                "cluster": _("%(unit)s is not a member of %(cluster)s.")
+                % {"unit": unit, "cluster": cluster}
+            }
+        )
+    participant = Participant.objects.create(
+        campaign=campaign, unit=unit, cluster=cluster, is_pilot=is_pilot
+    )
+    audit_record(
+        actor=actor,
+        action="campaign.participant_add",
+        target=campaign,
+        changes={"participant": [None, unit.code]},
+    )
+    return participant
+
+
+@transaction.atomic
+def cluster_join(*, actor: Any, campaign: Campaign, cluster: Cluster) -> list[Participant]:
+    """Add a cluster's current members (on the campaign's start, or today's members)."""
+    members = list(cluster_members(cluster, on=campaign.start)) or list(cluster_members(cluster))
+    joined = []
+    for membership in members:
+        if not campaign.participants.filter(unit=membership.unit).exists():
+            joined.append(
+                participant_add(
+                    actor=actor, campaign=campaign, unit=membership.unit, cluster=cluster
+                )
+            )
+    return joined
+
+
+def registration_gaps(campaign: Campaign, cluster: Cluster) -> list[tuple[Unit, int]]:
+    """Units of the cluster with quantitative criteria not yet registered, and how many."""
+    if campaign.scoring_table is None:
+        return []
+    needed = campaign.scoring_table.criteria.filter(kind=CriterionKind.QUANTITATIVE).count()
+    gaps = []
+    for participant in campaign.participants.filter(cluster=cluster).select_related("unit"):
+        done = Registration.objects.filter(
+            campaign=campaign, unit=participant.unit, criterion__kind=CriterionKind.QUANTITATIVE
+        ).count()
+        if done < needed:
+            gaps.append((participant.unit, needed - done))
+    return gaps
+
+
+@transaction.atomic
+def pact_sign(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    cluster: Cluster,
+    signed_on: date,
+    signer_unit: Unit,
+    document: File | None = None,
+) -> ClusterPact:
+    """The cluster leader signs the pact; the cluster's registrations lock."""
+    if campaign.state != CampaignState.REGISTRATION:
+        raise ValidationError(_("Pacts are signed while registration is open."))
+    if ClusterPact.objects.filter(campaign=campaign, cluster=cluster).exists():
+        raise ValidationError(_("This cluster's pact is already signed."))
+    gaps = registration_gaps(campaign, cluster)
+    if gaps:
+        unit, missing = gaps[0]
+        raise ValidationError(
+            _("%(unit)s has not registered %(n)s target(s) yet.") % {"unit": unit, "n": missing}
+        )
+    pact = ClusterPact(
+        campaign=campaign,
+        cluster=cluster,
+        signed_on=signed_on,
+        signer_unit=signer_unit,
+        signed_by=actor if getattr(actor, "pk", None) else None,
+    )
+    if document is not None:
+        pact.document = document
+    pact.full_clean()
+    pact.save()
+    audit_record(
+        actor=actor,
+        action="campaign.pact_sign",
+        target=campaign,
+        changes={"pact": [None, {"cluster": cluster.code, "signed_on": signed_on}]},
+    )
+    return pact
+
+
+def _check_transition(campaign: Campaign, to_state: str) -> None:
+    if to_state not in TRANSITIONS.get(campaign.state, ()):
+        raise ValidationError(
+            _("A campaign cannot go from %(from)s to %(to)s.")
+            % {
+                "from": CampaignState(campaign.state).label,
+                "to": CampaignState(to_state).label
+                if to_state in CampaignState.values
+                else to_state,
+            }
+        )
+    if to_state == CampaignState.REGISTRATION:
+        if campaign.scoring_table is None or campaign.scoring_table.state != TableState.ADOPTED:
+            raise ValidationError(_("Adopt a scoring table for the campaign first."))
+        if not campaign.participants.exists():
+            raise ValidationError(_("Add the participating units first."))
+        if not campaign.review_points.exists():
+            raise ValidationError(_("Add at least one review point first."))
+    if to_state == CampaignState.RUNNING and campaign.state == CampaignState.REGISTRATION:
+        clusters = set(
+            campaign.participants.exclude(cluster__isnull=True).values_list("cluster_id", flat=True)
+        )
+        signed = set(campaign.pacts.values_list("cluster_id", flat=True))
+        if clusters - signed:
+            raise ValidationError(_("Every participating cluster must sign its pact first."))
+    if (
+        to_state == CampaignState.SCORING
+        and not campaign.review_points.filter(state=ReviewPointState.OPEN).exists()
+    ):
+        raise ValidationError(_("Open a review point before scoring."))
+    if (
+        to_state == CampaignState.PUBLISHED
+        and not campaign.review_points.filter(state=ReviewPointState.PUBLISHED).exists()
+    ):
+        raise ValidationError(_("Publish a review point's ranking first."))
+    if (
+        to_state == CampaignState.RUNNING
+        and campaign.state == CampaignState.PUBLISHED
+        and not campaign.review_points.filter(state=ReviewPointState.PLANNED).exists()
+    ):
+        raise ValidationError(_("There is no later review point to run toward."))
+    if (
+        to_state == CampaignState.CLOSED
+        and campaign.review_points.exclude(state=ReviewPointState.PUBLISHED).exists()
+    ):
+        raise ValidationError(_("Publish every review point before closing."))
+
+
+@transaction.atomic
+def campaign_transition(*, actor: Any, campaign: Campaign, to_state: str) -> Campaign:
+    """Move the campaign to ``to_state`` if the move is allowed and its rule holds."""
+    campaign = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("scoring_table")
+        .get(pk=campaign.pk)
+    )
+    _check_transition(campaign, to_state)
+    from_state = campaign.state
+    campaign.state = to_state
+    campaign.save(update_fields=["state"])
+    audit_record(
+        actor=actor,
+        action="campaign.transition",
+        target=campaign,
+        changes={"state": [from_state, to_state]},
+    )
+    return campaign

@@ -1,0 +1,793 @@
+"""Writes to scoring tables, registrations and score items.
+
+Every function runs in one transaction with its audit entry. Item steps check the
+``version`` the caller read: a stale one raises :class:`ConflictError` and saves nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacesetter.audit.services import audit_record, audited_create, audited_update
+from pacesetter.campaigns.models import (
+    Campaign,
+    CampaignState,
+    ClusterPact,
+    Participant,
+    ReviewPoint,
+    ReviewPointState,
+)
+from pacesetter.core.errors import ConflictError
+from pacesetter.units.models import Unit
+
+from . import methods
+from .models import (
+    BASE_KINDS,
+    AmendmentState,
+    Criterion,
+    CriterionKind,
+    Direction,
+    InspectionAssignment,
+    ItemState,
+    Method,
+    Registration,
+    ScoreEvent,
+    ScoreItem,
+    ScoringTable,
+    TableState,
+    TargetAmendment,
+    ZeroTarget,
+)
+
+TABLE_FIELDS = ("name", "owner_unit", "year", "version", "description", "state")
+CRITERION_FIELDS = (
+    "parent",
+    "code",
+    "title",
+    "position",
+    "kind",
+    "max_points",
+    "direction",
+    "method",
+    "points_per_item",
+    "measure",
+    "zero_target",
+    "guidance",
+)
+#: Kinds whose maxima count toward their group's maximum.
+SUMMED_KINDS = (*BASE_KINDS, CriterionKind.GROUP)
+
+# --- scoring tables -------------------------------------------------------------------
+
+
+def _draft(table: ScoringTable) -> None:
+    if table.state != TableState.DRAFT:
+        raise ValidationError(_("The table is adopted and locked; clone it to change it."))
+
+
+@transaction.atomic
+def table_create(
+    *, actor: Any, owner_unit: Unit, name: str, year: int, description: str = ""
+) -> ScoringTable:
+    version = ScoringTable.objects.filter(owner_unit=owner_unit, name=name, year=year).count() + 1
+    table = ScoringTable(
+        owner_unit=owner_unit, name=name, year=year, version=version, description=description
+    )
+    return audited_create(actor=actor, instance=table, action="table.create", fields=TABLE_FIELDS)
+
+
+def group_overflows(table: ScoringTable) -> list[tuple[Criterion, Decimal]]:
+    """Groups whose base criteria (and subgroups) add up to more than the group maximum."""
+    overflows: list[tuple[Criterion, Decimal]] = []
+    groups = table.criteria.filter(kind=CriterionKind.GROUP).annotate(
+        children_total=Sum("children__max_points", filter=Q(children__kind__in=SUMMED_KINDS))
+    )
+    for group in groups:
+        total = group.children_total or Decimal(0)
+        if total > group.max_points:
+            overflows.append((group, total))
+    return overflows
+
+
+def _check_group(parent: Criterion | None) -> None:
+    if parent is None:
+        return
+    total = parent.children.filter(kind__in=SUMMED_KINDS).aggregate(t=Sum("max_points"))["t"]
+    if (total or 0) > parent.max_points:
+        raise ValidationError(
+            {
+                "max_points": _(
+                    "The criteria of group %(code)s add up to %(total)s, more than its "
+                    "maximum of %(max)s."
+                )
+                % {"code": parent.code, "total": total, "max": parent.max_points}
+            }
+        )
+
+
+def _validate_criterion(criterion: Criterion) -> None:
+    parent = criterion.parent
+    if parent is not None:
+        if parent.table_id != criterion.table_id:
+            raise ValidationError({"parent": _("The group belongs to another table.")})
+        if parent.kind != CriterionKind.GROUP:
+            raise ValidationError({"parent": _("Only a group can hold criteria.")})
+    if criterion.kind in (CriterionKind.COUNT, CriterionKind.BONUS, CriterionKind.PENALTY) and (
+        criterion.points_per_item <= 0
+    ):
+        raise ValidationError({"points_per_item": _("Give the points for each item.")})
+
+
+@transaction.atomic
+def criterion_add(
+    *, actor: Any, table: ScoringTable, code: str, title: str, kind: str, **fields: Any
+) -> Criterion:
+    """Add a group or criterion; a group's children may not exceed its maximum."""
+    _draft(table)
+    unknown = set(fields) - set(CRITERION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    if "position" not in fields:
+        last = table.criteria.order_by("-position").values_list("position", flat=True).first()
+        fields["position"] = (last or 0) + 10
+    criterion = Criterion(table=table, code=code, title=title, kind=kind, **fields)
+    criterion.full_clean()
+    _validate_criterion(criterion)
+    parent = criterion.parent
+    criterion.root = (parent.root or parent) if parent is not None else None
+    criterion.save()
+    if parent is None and criterion.kind == CriterionKind.GROUP:
+        criterion.root = criterion
+        criterion.save(update_fields=["root"])
+    _check_group(parent)
+    audit_record(
+        actor=actor, action="criterion.create", target=table, changes={"criterion": [None, code]}
+    )
+    return criterion
+
+
+@transaction.atomic
+def criterion_update(*, actor: Any, criterion: Criterion, **fields: Any) -> Criterion:
+    _draft(criterion.table)
+    if "parent" in fields:
+        raise TypeError("Moving a criterion between groups is not supported; re-create it.")
+    criterion = audited_update(
+        actor=actor,
+        instance=criterion,
+        action="criterion.update",
+        changes=fields,
+        allowed=tuple(f for f in CRITERION_FIELDS if f != "parent"),
+        fields=CRITERION_FIELDS,
+    )
+    _validate_criterion(criterion)
+    _check_group(criterion.parent)
+    if criterion.kind == CriterionKind.GROUP:
+        _check_group(criterion)
+    return criterion
+
+
+@transaction.atomic
+def table_adopt(*, actor: Any, table: ScoringTable) -> ScoringTable:
+    """Lock the table. It must have criteria and no group above its maximum."""
+    table = ScoringTable.objects.select_for_update().get(pk=table.pk)
+    _draft(table)
+    if not table.criteria.exclude(kind=CriterionKind.GROUP).exists():
+        raise ValidationError(_("A table needs at least one criterion to be adopted."))
+    overflows = group_overflows(table)
+    if overflows:
+        group, total = overflows[0]
+        raise ValidationError(
+            _(
+                "The criteria of group %(code)s add up to %(total)s, "
+                "more than its maximum of %(max)s."
+            )
+            % {"code": group.code, "total": total, "max": group.max_points}
+        )
+    table.state = TableState.ADOPTED
+    table.adopted_at = timezone.now()
+    table.adopted_by = actor if getattr(actor, "pk", None) else None
+    table.save(update_fields=["state", "adopted_at", "adopted_by"])
+    audit_record(
+        actor=actor, action="table.adopt", target=table, changes={"state": ["draft", "adopted"]}
+    )
+    return table
+
+
+@transaction.atomic
+def table_clone(*, actor: Any, table: ScoringTable, year: int) -> ScoringTable:
+    """Copy a table (any state) into a new draft for ``year``, keeping its tree."""
+    clone = table_create(
+        actor=actor,
+        owner_unit=table.owner_unit,
+        name=table.name,
+        year=year,
+        description=table.description,
+    )
+    clone.cloned_from = table
+    clone.save(update_fields=["cloned_from"])
+    mapping: dict[int, Criterion] = {}
+    for old in table.criteria.order_by("position", "pk"):
+        new = Criterion(
+            table=clone,
+            parent=mapping.get(old.parent_id) if old.parent_id else None,
+            **{f: getattr(old, f) for f in CRITERION_FIELDS if f != "parent"},
+        )
+        new.root = (new.parent.root or new.parent) if new.parent else None
+        new.save()
+        if new.parent is None and new.kind == CriterionKind.GROUP:
+            new.root = new
+            new.save(update_fields=["root"])
+        mapping[old.pk] = new
+    return clone
+
+
+# --- registration (the pact) ----------------------------------------------------------
+
+
+def _participant(campaign: Campaign, unit: Unit) -> Participant:
+    participant = campaign.participants.filter(unit=unit).first()
+    if participant is None:
+        raise ValidationError(
+            {"unit": _("%(unit)s does not take part in this campaign.") % {"unit": unit}}
+        )
+    return participant
+
+
+def pact_signed(campaign: Campaign, participant: Participant) -> bool:
+    return (
+        participant.cluster_id is not None
+        and ClusterPact.objects.filter(
+            campaign=campaign, cluster_id=participant.cluster_id
+        ).exists()
+    )
+
+
+def _target_value(target: Decimal | None) -> None:
+    if target is not None and target < 0:
+        raise ValidationError({"target": _("A target cannot be negative.")})
+
+
+@transaction.atomic
+def registration_set(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    unit: Unit,
+    criterion: Criterion,
+    target: Decimal | None = None,
+    not_assigned: bool = False,
+    note: str = "",
+) -> Registration:
+    """Register (or change, until the pact is signed) a unit's target for a criterion."""
+    if campaign.state not in (CampaignState.DRAFT, CampaignState.REGISTRATION):
+        raise ValidationError(_("Registration is closed for this campaign."))
+    if criterion.table_id != campaign.scoring_table_id or criterion.is_group:
+        raise ValidationError({"criterion": _("Choose a criterion of the campaign's table.")})
+    participant = _participant(campaign, unit)
+    if pact_signed(campaign, participant):
+        raise ValidationError(
+            _(
+                "The cluster's pact is signed and its registrations are locked; "
+                "request an amendment."
+            )
+        )
+    _target_value(target)
+    if criterion.kind == CriterionKind.QUANTITATIVE and target is None and not not_assigned:
+        raise ValidationError({"target": _("Enter a target, or mark the criterion not assigned.")})
+    registration, created = Registration.objects.select_for_update().get_or_create(
+        campaign=campaign, unit=unit, criterion=criterion
+    )
+    before = [str(registration.target), registration.not_assigned] if not created else None
+    registration.target = None if not_assigned else target
+    registration.not_assigned = not_assigned
+    registration.note = note
+    registration.registered_by = actor if getattr(actor, "pk", None) else None
+    registration.save()
+    audit_record(
+        actor=actor,
+        action="registration.set",
+        target=campaign,
+        changes={
+            f"{unit.code}/{criterion.code}": [before, [str(registration.target), not_assigned]]
+        },
+    )
+    return registration
+
+
+@transaction.atomic
+def amendment_request(
+    *, actor: Any, registration: Registration, new_target: Decimal | None, reason: str
+) -> TargetAmendment:
+    """After the pact is signed, a change of target waits for the committee."""
+    participant = _participant(registration.campaign, registration.unit)
+    if not pact_signed(registration.campaign, participant):
+        raise ValidationError(_("The pact is not signed yet; change the registration directly."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the target should change.")})
+    _target_value(new_target)
+    if registration.amendments.filter(state=AmendmentState.PENDING).exists():
+        raise ValidationError(_("An amendment of this target is already waiting for a decision."))
+    amendment = TargetAmendment.objects.create(
+        registration=registration,
+        old_target=registration.target,
+        new_target=new_target,
+        reason=reason,
+        requested_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="amendment.request",
+        target=registration.campaign,
+        changes={"amendment": [str(registration.target), str(new_target)]},
+    )
+    return amendment
+
+
+@transaction.atomic
+def amendment_decide(
+    *, actor: Any, amendment: TargetAmendment, approve: bool, note: str = ""
+) -> TargetAmendment:
+    amendment = TargetAmendment.objects.select_for_update().get(pk=amendment.pk)
+    if amendment.state != AmendmentState.PENDING:
+        raise ValidationError(_("This amendment has already been decided."))
+    amendment.state = AmendmentState.APPROVED if approve else AmendmentState.REJECTED
+    amendment.decided_by = actor if getattr(actor, "pk", None) else None
+    amendment.decided_at = timezone.now()
+    amendment.decision_note = note
+    amendment.save()
+    registration = amendment.registration
+    if approve:
+        registration.target = amendment.new_target
+        registration.not_assigned = False
+        registration.save(update_fields=["target", "not_assigned", "updated_at"])
+        for review_point in registration.campaign.review_points.filter(state=ReviewPointState.OPEN):
+            _sync_assignment(review_point, registration.unit, registration.criterion)
+            recompute(
+                review_point=review_point, criterion=registration.criterion, unit=registration.unit
+            )
+    audit_record(
+        actor=actor,
+        action="amendment.approve" if approve else "amendment.reject",
+        target=registration.campaign,
+        changes={"target": [str(amendment.old_target), str(registration.target)]},
+    )
+    return amendment
+
+
+# --- review points and items ----------------------------------------------------------
+
+
+def _targets(campaign_id: int, criterion_ids: Iterable[int], unit_ids: Iterable[int]) -> dict:
+    return {
+        (r.unit_id, r.criterion_id): r
+        for r in Registration.objects.filter(
+            campaign_id=campaign_id,
+            criterion_id__in=list(criterion_ids),
+            unit_id__in=list(unit_ids),
+        )
+    }
+
+
+def _is_not_assigned(criterion: Criterion, registration: Registration | None) -> bool:
+    if registration is not None and registration.not_assigned:
+        return True
+    if criterion.kind != CriterionKind.QUANTITATIVE:
+        return False
+    no_target = registration is None or not registration.target
+    return no_target and criterion.zero_target == ZeroTarget.NOT_ASSIGNED
+
+
+def _sync_assignment(review_point: ReviewPoint, unit: Unit, criterion: Criterion) -> None:
+    registration = Registration.objects.filter(
+        campaign_id=review_point.campaign_id, unit=unit, criterion=criterion
+    ).first()
+    ScoreItem.objects.filter(review_point=review_point, unit=unit, criterion=criterion).update(
+        not_assigned=_is_not_assigned(criterion, registration)
+    )
+
+
+@transaction.atomic
+def review_point_open(*, actor: Any, review_point: ReviewPoint) -> int:
+    """Open a review point: one item per participant and criterion. Returns the count."""
+    review_point = ReviewPoint.objects.select_for_update().get(pk=review_point.pk)
+    campaign = review_point.campaign
+    if campaign.state not in (CampaignState.RUNNING, CampaignState.SCORING):
+        raise ValidationError(_("A review point opens while the campaign is running."))
+    if review_point.state != ReviewPointState.PLANNED:
+        raise ValidationError(_("This review point is already open."))
+    criteria = list(campaign.scoring_table.criteria.exclude(kind=CriterionKind.GROUP))  # type: ignore[union-attr]
+    unit_ids = list(campaign.participants.values_list("unit_id", flat=True))
+    registrations = _targets(campaign.pk, [c.pk for c in criteria], unit_ids)
+    items = [
+        ScoreItem(
+            review_point=review_point,
+            unit_id=unit_id,
+            criterion=criterion,
+            not_assigned=_is_not_assigned(criterion, registrations.get((unit_id, criterion.pk))),
+        )
+        for unit_id in unit_ids
+        for criterion in criteria
+    ]
+    ScoreItem.objects.bulk_create(items, batch_size=2000)
+    review_point.state = ReviewPointState.OPEN
+    review_point.save(update_fields=["state"])
+    audit_record(
+        actor=actor,
+        action="review_point.open",
+        target=campaign,
+        changes={review_point.code: ["planned", "open"]},
+    )
+    return len(items)
+
+
+def recompute(*, review_point: ReviewPoint, criterion: Criterion, unit: Unit) -> None:
+    """Recompute the method's score of ``unit`` (and of its cluster's peers when the
+    method depends on them) for one criterion."""
+    participant = review_point.campaign.participants.filter(unit=unit).first()
+    items = ScoreItem.objects.filter(review_point=review_point, criterion=criterion)
+    peer_based = (
+        criterion.kind == CriterionKind.QUANTITATIVE
+        and criterion.method == Method.TARGET_HALF_BEST_FULL
+    )
+    if peer_based and participant is not None and participant.cluster_id is not None:
+        items = items.filter(
+            unit__participations__campaign_id=review_point.campaign_id,
+            unit__participations__cluster_id=participant.cluster_id,
+        )
+    else:
+        items = items.filter(unit=unit)
+    rows = list(items.select_for_update())
+    registrations = _targets(review_point.campaign_id, [criterion.pk], [i.unit_id for i in rows])
+    maximum = criterion.max_points
+    lower = criterion.direction == Direction.LOWER
+    peers: dict[Hashable, methods.PeerResult] = {}
+    for item in rows:
+        registration = registrations.get((item.unit_id, criterion.pk))
+        target = registration.target if registration else None
+        item.not_assigned = _is_not_assigned(criterion, registration)
+        kind = criterion.kind
+        if item.not_assigned:
+            item.computed = None
+        elif kind == CriterionKind.QUANTITATIVE:
+            if item.actual is None:
+                item.computed = None
+            elif not target:
+                item.computed = methods.pass_fail(
+                    maximum, methods.zero_target_pass(item.actual, lower_is_better=lower)
+                )
+            elif criterion.method == Method.PROPORTIONAL:
+                item.computed = methods.proportional(
+                    maximum, target, item.actual, lower_is_better=lower
+                )
+            else:
+                peers[item.pk] = methods.PeerResult(target=target, actual=item.actual)
+        elif kind in (CriterionKind.PASS_FAIL, CriterionKind.VETO):
+            item.computed = (
+                methods.pass_fail(maximum, item.passed) if kind == CriterionKind.PASS_FAIL else None
+            )
+        else:  # count, bonus, penalty
+            item.computed = methods.count_points(maximum, criterion.points_per_item, item.count)
+    if peers:
+        scores = methods.target_half_best_full(maximum, peers, lower_is_better=lower)
+        for item in rows:
+            if item.pk in scores:
+                item.computed = scores[item.pk]
+    for item in rows:
+        item.score = latest_score(item)
+    ScoreItem.objects.bulk_update(rows, ["not_assigned", "computed", "score"])
+
+
+def latest_score(item: ScoreItem) -> Decimal:
+    for value in (
+        item.final_score,
+        item.reviewed_score,
+        item.inspected_score,
+        item.self_score,
+        item.computed,
+    ):
+        if value is not None:
+            return value
+    return Decimal(0)
+
+
+def _lock(item: ScoreItem, version: int) -> ScoreItem:
+    current = (
+        ScoreItem.objects.select_for_update()
+        .select_related("criterion", "review_point")
+        .get(pk=item.pk)
+    )
+    if current.version != version:
+        raise ConflictError(
+            _(
+                "Someone else saved this item since you opened it. Reload to see their change; "
+                "nothing of yours was saved."
+            )
+        )
+    if current.review_point.state != ReviewPointState.OPEN:
+        raise ValidationError(_("This review point is not open for scoring."))
+    return current
+
+
+def _check_points(item: ScoreItem, value: Decimal, field: str) -> None:
+    if value < 0 or value > item.criterion.max_points:
+        raise ValidationError(
+            {field: _("Enter a score between 0 and %(max)s.") % {"max": item.criterion.max_points}}
+        )
+
+
+def _step(
+    item: ScoreItem,
+    *,
+    actor: Any,
+    action: str,
+    to_state: str | None = None,
+    value: Decimal | None = None,
+    note: str = "",
+) -> ScoreItem:
+    from_state = item.state
+    if to_state is not None:
+        item.state = to_state
+    item.version += 1
+    item.score = latest_score(item)
+    item.save()
+    ScoreEvent.objects.create(
+        item=item,
+        action=action,
+        from_state=from_state,
+        to_state=item.state,
+        value=value,
+        note=note,
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        actor=actor,
+        action=f"score.{action}",
+        target=item,
+        changes={"state": [from_state, item.state], "value": [None, value]},
+    )
+    return item
+
+
+UNIT_EDITABLE = (ItemState.DRAFT, ItemState.RETURNED)
+
+
+@transaction.atomic
+def item_report(
+    *,
+    actor: Any,
+    item: ScoreItem,
+    version: int,
+    actual: Decimal | None = None,
+    count: int | None = None,
+    passed: bool | None = None,
+    explanation: str | None = None,
+) -> ScoreItem:
+    """The unit reports what it achieved; computed scores follow (peers too)."""
+    item = _lock(item, version)
+    if item.state not in UNIT_EDITABLE:
+        raise ValidationError(_("This item has been submitted; it can change only if returned."))
+    kind = item.criterion.kind
+    if kind == CriterionKind.QUANTITATIVE:
+        if actual is not None and actual < 0:
+            raise ValidationError({"actual": _("An actual value cannot be negative.")})
+        item.actual = actual
+    elif kind in (CriterionKind.COUNT, CriterionKind.BONUS, CriterionKind.PENALTY):
+        if count is not None and count < 0:
+            raise ValidationError({"count": _("A count cannot be negative.")})
+        item.count = count
+    else:
+        item.passed = passed
+    if explanation is not None:
+        item.explanation = explanation
+    item.save()
+    recompute(review_point=item.review_point, criterion=item.criterion, unit=item.unit)
+    item.refresh_from_db()
+    value = (
+        actual
+        if kind == CriterionKind.QUANTITATIVE
+        else (Decimal(count) if count is not None else None)
+    )
+    return _step(item, actor=actor, action="report", value=value)
+
+
+@transaction.atomic
+def item_submit(
+    *, actor: Any, item: ScoreItem, version: int, self_score: Decimal | None, explanation: str = ""
+) -> ScoreItem:
+    """Self-score (the computed score when none is given) and send for inspection."""
+    item = _lock(item, version)
+    if item.state not in UNIT_EDITABLE:
+        raise ValidationError(_("This item has already been submitted."))
+    value = self_score if self_score is not None else item.computed
+    if value is None and not item.not_assigned:
+        raise ValidationError({"self_score": _("Report the result or enter a self-score.")})
+    if value is not None:
+        _check_points(item, value, "self_score")
+    item.self_score = value
+    item.inspected_score = item.reviewed_score = item.final_score = None
+    if explanation:
+        item.explanation = explanation
+    return _step(
+        item,
+        actor=actor,
+        action="submit",
+        to_state=ItemState.SUBMITTED,
+        value=value,
+        note=explanation,
+    )
+
+
+def _review_step(
+    item: ScoreItem,
+    version: int,
+    *,
+    actor: Any,
+    field: str,
+    from_states: tuple[str, ...],
+    to_state: str,
+    action: str,
+    score: Decimal | None,
+    note: str,
+) -> ScoreItem:
+    item = _lock(item, version)
+    if item.state not in from_states:
+        raise ValidationError(
+            _("This item is %(state)s; it cannot be %(action)s now.")
+            % {"state": item.get_state_display(), "action": action}
+        )
+    value = score if score is not None else latest_score(item)
+    _check_points(item, value, "score")
+    setattr(item, field, value)
+    return _step(item, actor=actor, action=action, to_state=to_state, value=value, note=note)
+
+
+@transaction.atomic
+def item_inspect(
+    *, actor: Any, item: ScoreItem, version: int, score: Decimal | None = None, note: str = ""
+) -> ScoreItem:
+    return _review_step(
+        item,
+        version,
+        actor=actor,
+        field="inspected_score",
+        from_states=(ItemState.SUBMITTED,),
+        to_state=ItemState.INSPECTED,
+        action="inspect",
+        score=score,
+        note=note,
+    )
+
+
+@transaction.atomic
+def item_review(
+    *, actor: Any, item: ScoreItem, version: int, score: Decimal | None = None, note: str = ""
+) -> ScoreItem:
+    """The cluster leader's review; without an assigned inspector it follows self-scoring."""
+    inspected = InspectionAssignment.objects.filter(
+        review_point_id=item.review_point_id, unit_id=item.unit_id
+    ).exists()
+    from_states = (
+        (ItemState.INSPECTED,) if inspected else (ItemState.SUBMITTED, ItemState.INSPECTED)
+    )
+    return _review_step(
+        item,
+        version,
+        actor=actor,
+        field="reviewed_score",
+        from_states=from_states,
+        to_state=ItemState.REVIEWED,
+        action="review",
+        score=score,
+        note=note,
+    )
+
+
+@transaction.atomic
+def item_finalize(
+    *, actor: Any, item: ScoreItem, version: int, score: Decimal | None = None, note: str = ""
+) -> ScoreItem:
+    return _review_step(
+        item,
+        version,
+        actor=actor,
+        field="final_score",
+        from_states=(ItemState.REVIEWED,),
+        to_state=ItemState.FINAL,
+        action="finalize",
+        score=score,
+        note=note,
+    )
+
+
+@transaction.atomic
+def item_return(*, actor: Any, item: ScoreItem, version: int, question: str) -> ScoreItem:
+    """Any reviewer sends the item back to the unit with a question."""
+    item = _lock(item, version)
+    if item.state not in (
+        ItemState.SUBMITTED,
+        ItemState.INSPECTED,
+        ItemState.REVIEWED,
+        ItemState.FINAL,
+    ):
+        raise ValidationError(_("Only an item under review can be returned."))
+    if not question.strip():
+        raise ValidationError({"question": _("Ask the unit what should be clarified.")})
+    item.question = question
+    item.answer = ""
+    return _step(item, actor=actor, action="return", to_state=ItemState.RETURNED, note=question)
+
+
+@transaction.atomic
+def item_answer(*, actor: Any, item: ScoreItem, version: int, answer: str) -> ScoreItem:
+    item = _lock(item, version)
+    if item.state != ItemState.RETURNED:
+        raise ValidationError(_("Only a returned item can be answered."))
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write an answer to the question.")})
+    item.answer = answer
+    return _step(item, actor=actor, action="answer", note=answer)
+
+
+@transaction.atomic
+def inspection_assign(
+    *, actor: Any, review_point: ReviewPoint, unit: Unit, inspector: Unit
+) -> InspectionAssignment:
+    """The cluster leader assigns a peer of the same cluster (never the unit itself)."""
+    if unit.pk == inspector.pk:
+        raise ValidationError({"inspector": _("A unit cannot inspect itself.")})
+    campaign = review_point.campaign
+    inspected = _participant(campaign, unit)
+    peer = campaign.participants.filter(unit=inspector).first()
+    if peer is None or peer.cluster_id != inspected.cluster_id:
+        raise ValidationError({"inspector": _("Choose a unit of the same cluster.")})
+    assignment, _created = InspectionAssignment.objects.update_or_create(
+        review_point=review_point,
+        unit=unit,
+        defaults={
+            "inspector": inspector,
+            "assigned_by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="inspection.assign",
+        target=campaign,
+        changes={f"{review_point.code}/{unit.code}": [None, inspector.code]},
+    )
+    return assignment
+
+
+@transaction.atomic
+def review_point_publish(*, actor: Any, review_point: ReviewPoint) -> ReviewPoint:
+    """Publish the ranking of a review point: every assigned item must be final."""
+    review_point = ReviewPoint.objects.select_for_update().get(pk=review_point.pk)
+    if review_point.state != ReviewPointState.OPEN:
+        raise ValidationError(_("Only an open review point can be published."))
+    waiting = review_point.items.filter(not_assigned=False).exclude(state=ItemState.FINAL).count()
+    if waiting:
+        raise ValidationError(
+            _("%(n)s item(s) are not final yet; finalize them before publishing.") % {"n": waiting}
+        )
+    review_point.items.update(state=ItemState.PUBLISHED)
+    review_point.state = ReviewPointState.PUBLISHED
+    review_point.published_at = timezone.now()
+    review_point.save(update_fields=["state", "published_at"])
+    campaign = review_point.campaign
+    if campaign.state == CampaignState.SCORING:
+        campaign.state = CampaignState.PUBLISHED
+        campaign.save(update_fields=["state"])
+    audit_record(
+        actor=actor,
+        action="review_point.publish",
+        target=campaign,
+        changes={review_point.code: ["open", "published"]},
+    )
+    return review_point
