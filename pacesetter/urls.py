@@ -10,6 +10,8 @@ urlpatterns = [
     path("clusters/", include("pacesetter.clusters.urls")),
     path("bodies/", include("pacesetter.bodies.urls")),
     path("decisions/", include("pacesetter.decisions.urls")),
+    path("campaigns/", include("pacesetter.campaigns.urls")),
+    path("scoring/", include("pacesetter.scoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", not_found_view),
