@@ -34,7 +34,8 @@ class BearerToken(HttpBearer):
 api = NinjaAPI(
     title="Pacesetter API",
     version="1",
-    description="Units, clusters and bodies of Pacesetter. Authenticate with "
+    description="Units, clusters, bodies, campaigns, scoring tables, registrations, score "
+    "items and rankings of Pacesetter. Authenticate with "
     "`POST /api/v1/auth/token` and send `Authorization: Bearer <token>`.",
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
@@ -133,8 +134,15 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _add_routers() -> None:
     from pacesetter.accounts.api import router as auth_router
     from pacesetter.bodies.api import router as bodies_router
+    from pacesetter.campaigns.api import router as campaigns_router
     from pacesetter.clusters.api import router as clusters_router
     from pacesetter.decisions.api import router as decisions_router
+    from pacesetter.scoring.api import (
+        criteria_router,
+        items_router,
+        review_points_router,
+        tables_router,
+    )
     from pacesetter.units.api import router as units_router
     from pacesetter.units.api import unit_types_router
 
@@ -144,6 +152,11 @@ def _add_routers() -> None:
     api.add_router("/clusters", clusters_router)
     api.add_router("/bodies", bodies_router)
     api.add_router("/decisions", decisions_router)
+    api.add_router("/campaigns", campaigns_router)
+    api.add_router("/scoring-tables", tables_router)
+    api.add_router("/criteria", criteria_router)
+    api.add_router("/score-items", items_router)
+    api.add_router("/review-points", review_points_router)
 
 
 _add_routers()

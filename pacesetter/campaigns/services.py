@@ -8,6 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
@@ -78,11 +80,10 @@ def campaign_create(
 def campaign_update(*, actor: Any, campaign: Campaign, **fields: Any) -> Campaign:
     if campaign.state == CampaignState.CLOSED:
         raise ValidationError(_("A closed campaign cannot change."))
-    if "scoring_table" in fields:
-        if campaign.state not in (CampaignState.DRAFT,):
-            raise ValidationError(
-                {"scoring_table": _("The scoring table can change only while drafting.")}
-            )
+    if "scoring_table" in fields and campaign.state != CampaignState.DRAFT:
+        raise ValidationError(
+            {"scoring_table": _("The scoring table can change only while drafting.")}
+        )
     if "tie_breaks" in fields:
         _check_tie_breaks(fields["tie_breaks"])
     return audited_update(
@@ -196,14 +197,21 @@ def registration_gaps(campaign: Campaign, cluster: Cluster) -> list[tuple[Unit, 
     if campaign.scoring_table is None:
         return []
     needed = campaign.scoring_table.criteria.filter(kind=CriterionKind.QUANTITATIVE).count()
-    gaps = []
-    for participant in campaign.participants.filter(cluster=cluster).select_related("unit"):
-        done = Registration.objects.filter(
-            campaign=campaign, unit=participant.unit, criterion__kind=CriterionKind.QUANTITATIVE
-        ).count()
-        if done < needed:
-            gaps.append((participant.unit, needed - done))
-    return gaps
+    done = (
+        Registration.objects.filter(
+            campaign=campaign, unit=OuterRef("unit_id"), criterion__kind=CriterionKind.QUANTITATIVE
+        )
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    participants = (
+        campaign.participants.filter(cluster=cluster)
+        .select_related("unit")
+        .annotate(done=Coalesce(Subquery(done), 0))
+        .order_by("unit__name")
+    )
+    return [(p.unit, needed - p.done) for p in participants if p.done < needed]
 
 
 @transaction.atomic
@@ -219,6 +227,10 @@ def pact_sign(
     """The cluster leader signs the pact; the cluster's registrations lock."""
     if campaign.state != CampaignState.REGISTRATION:
         raise ValidationError(_("Pacts are signed while registration is open."))
+    if not campaign.participants.filter(cluster=cluster).exists():
+        raise ValidationError(
+            _("%(cluster)s does not take part in this campaign.") % {"cluster": cluster}
+        )
     if ClusterPact.objects.filter(campaign=campaign, cluster=cluster).exists():
         raise ValidationError(_("This cluster's pact is already signed."))
     gaps = registration_gaps(campaign, cluster)

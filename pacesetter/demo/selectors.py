@@ -6,8 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from pacesetter.accounts.models import RoleAssignment, User
+from pacesetter.campaigns.models import Campaign
 
-from .data import ADMIN_USERNAME, CASES
+from .data import ADMIN_USERNAME, CAMPAIGNS, CASES
 
 
 @dataclass(frozen=True)
@@ -54,3 +55,29 @@ def demo_logins() -> list[DemoGroup]:
             )
         )
     return [group for group in groups if group.logins]
+
+
+@dataclass(frozen=True)
+class DemoCampaign:
+    name: str
+    state: str
+    review_points: tuple[tuple[str, str], ...]  # (name, state), in the campaign's order
+
+
+def demo_campaigns() -> list[DemoCampaign]:
+    """The demo's campaigns that exist, with their state and review points."""
+    campaigns = (
+        Campaign.objects.filter(code__in=[campaign.code for campaign in CAMPAIGNS])
+        .prefetch_related("review_points")
+        .order_by("organizer__path", "start", "pk")
+    )
+    return [
+        DemoCampaign(
+            campaign.name,
+            campaign.get_state_display(),
+            tuple(
+                (point.name, point.get_state_display()) for point in campaign.review_points.all()
+            ),
+        )
+        for campaign in campaigns
+    ]

@@ -20,7 +20,16 @@ from pacesetter.decisions.services import decision_create
 from pacesetter.units.models import Unit, UnitType
 from pacesetter.units.services import unit_create, unit_type_create
 
-from .data import ADMIN_USERNAME, CASES, DEMO_PASSWORD, MARKER_UNIT_CODE, UNIT_TYPES
+from .campaigns import CampaignLoader
+from .data import (
+    ADMIN_USERNAME,
+    CAMPAIGNS,
+    CASES,
+    DEMO_PASSWORD,
+    MARKER_UNIT_CODE,
+    TABLES,
+    UNIT_TYPES,
+)
 from .pdf import one_page_pdf
 from .specs import (
     AccountSpec,
@@ -66,6 +75,7 @@ class _Loader:
         self.decisions: dict[str, Decision] = {}
         self.clusters: dict[str, Cluster] = {}
         self.bodies: dict[str, Body] = {}
+        self.campaigns = CampaignLoader(self.units, self.users, self.clusters)
 
     def load(self) -> None:
         self.actor = self.new_user(ADMIN_USERNAME)
@@ -75,6 +85,10 @@ class _Loader:
             self.unit_type(spec)
         for case in CASES:
             self.load_case(case)
+        for table in TABLES:
+            self.campaigns.table(table, actor=self.users[table.author])
+        for campaign in CAMPAIGNS:
+            self.campaigns.campaign(campaign)
 
     def load_case(self, case: CaseSpec) -> None:
         self.unit(case.root, parent=None)
@@ -208,3 +222,6 @@ class _Loader:
         for decision in self.decisions.values():
             if decision.file.name:
                 decision.file.storage.delete(decision.file.name)
+        for file in self.campaigns.stored_files:
+            if file.name:
+                file.storage.delete(file.name)

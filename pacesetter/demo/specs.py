@@ -6,10 +6,12 @@ so a data module reads like the report it comes from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from pacesetter.bodies.models import MemberPosition
+from pacesetter.scoring.models import Direction, Method, ZeroTarget
 
 
 @dataclass(frozen=True)
@@ -118,3 +120,135 @@ class CaseSpec:
     clusters: tuple[ClusterSpec, ...] = ()
     bodies: tuple[BodySpec, ...] = ()
     accounts: tuple[AccountSpec, ...] = ()
+
+
+# --- campaigns and scoring ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    """A group or criterion of a scoring table; ``parent`` is the code of its group."""
+
+    code: str
+    title: str
+    kind: str  # CriterionKind value
+    position: int
+    max_points: Decimal = Decimal(0)
+    parent: str = ""
+    method: str = Method.PROPORTIONAL
+    direction: str = Direction.HIGHER
+    points_per_item: Decimal = Decimal(0)
+    measure: str = ""
+    zero_target: str = ZeroTarget.NOT_ASSIGNED
+    guidance: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """An adopted scoring table. With ``cloned_from`` (a table key) it is that table
+    cloned into ``year``, then changed criterion by criterion to match ``criteria``."""
+
+    key: str
+    name: str
+    owner: str  # unit code
+    year: int
+    criteria: tuple[CriterionSpec, ...]
+    author: str  # the username of the committee staff who set it up
+    cloned_from: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class PhaseSpec:
+    name: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class ReviewPointSpec:
+    code: str
+    name: str
+    period_end: date
+    due: date
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """One line of a unit's pact: a target, or the criterion marked not assigned."""
+
+    criterion: str
+    target: Decimal | None = None
+    not_assigned: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PactSpec:
+    cluster: str
+    signed_on: date
+    signer_unit: str
+    signed_by: str  # username
+    file_name: str = ""
+    file_lines: tuple[str, ...] = ()
+
+
+#: What a unit reports for a criterion: an actual (quantitative), a count (count, bonus,
+#: penalty) or whether it is met / applies (pass/fail, veto).
+Result = Decimal | int | bool
+
+
+@dataclass(frozen=True)
+class ItemStepSpec:
+    """A reviewer's change to one item at one step (``inspect``, ``review`` or
+    ``finalize``): a different score with a note, or first a question that returns the
+    item to the unit, which answers and resubmits."""
+
+    unit: str
+    criterion: str
+    step: str
+    score: Decimal | None = None
+    note: str = ""
+    question: str = ""
+    answer: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewRunSpec:
+    """A review point worked through: opened, reported and self-scored by every unit,
+    cross-inspected, reviewed, finalized and published."""
+
+    code: str
+    results: dict[str, dict[str, Result]]  # unit code -> criterion code -> result
+    inspections: tuple[tuple[str, str], ...] = ()  # (unit, inspector unit)
+    steps: tuple[ItemStepSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class CampaignSpec:
+    """A campaign and how far it has gone. Actors: ``staff`` (the organizer's committee
+    staff), ``leader`` (the cluster leader's account) and ``officers`` (unit code ->
+    the account that reports for the unit)."""
+
+    code: str
+    name: str
+    kind: str  # CampaignKind value
+    organizer: str  # unit code
+    start: date
+    end: date
+    table: str  # table key
+    staff: str
+    officers: dict[str, str]
+    leader: str = ""
+    predecessor: str = ""  # campaign code
+    registration_due: date | None = None
+    description: str = ""
+    phases: tuple[PhaseSpec, ...] = ()
+    review_points: tuple[ReviewPointSpec, ...] = ()
+    clusters: tuple[str, ...] = ()  # joined with their members
+    pilots: tuple[tuple[str, str], ...] = ()  # (unit, cluster) joined as pilot units
+    targets: dict[str, tuple[TargetSpec, ...]] = field(default_factory=dict)
+    pact: PactSpec | None = None
+    reviews: tuple[ReviewRunSpec, ...] = ()
+    then_open: str = ""  # a review point opened once the reviews are published
+    close: bool = False

@@ -54,19 +54,14 @@ def _orderings(campaign: Campaign) -> list[OrderBy]:
     return order
 
 
-def ranking(
-    review_point: ReviewPoint,
-    *,
-    cluster_id: int | None = None,
-    unit_type_id: int | None = None,
-    published_only: bool = False,
-) -> QuerySet[Any]:
+def ranking(review_point: ReviewPoint, *, published_only: bool = False) -> QuerySet[Any]:
     """One row per participant: earned and assigned base points, bonus, penalty, total,
     percentages, veto, and its rank within its cluster and within its unit type.
 
     One SQL query: conditional sums over the items grouped by unit, and RANK() window
     functions ordered by veto (eligible first), percentage, then the campaign's
-    tie-breaks. Filters by cluster or unit type apply after ranking.
+    tie-breaks. To show one cluster or unit type, use :func:`ranking_rows`, which
+    filters after ranking so the ranks stay those of the whole review point.
     """
     campaign = review_point.campaign
     first_group = _first_group_id(campaign)
@@ -137,11 +132,27 @@ def ranking(
         rank_in_type=Window(Rank(), partition_by=[F("unit_type_id")], order_by=order),
         rank_overall=Window(Rank(), order_by=order),
     ).order_by("cluster_name", "rank_in_cluster", "unit_name")
-    if cluster_id is not None:
-        rows = rows.filter(cluster_id=cluster_id)  # type: ignore[misc]
-    if unit_type_id is not None:
-        rows = rows.filter(unit_type_id=unit_type_id)  # type: ignore[misc]
     return rows
+
+
+def ranking_rows(
+    review_point: ReviewPoint,
+    *,
+    cluster_id: int | None = None,
+    unit_type_id: int | None = None,
+    published_only: bool = False,
+) -> list[dict[str, Any]]:
+    """The ranking's rows for one cluster and/or unit type, ranked among all participants.
+
+    The window functions must see every participant, and a WHERE clause would run
+    before them; the rows are few (one per participant), so they are filtered here.
+    """
+    return [
+        row
+        for row in ranking(review_point, published_only=published_only)
+        if (cluster_id is None or row["cluster_id"] == cluster_id)
+        and (unit_type_id is None or row["unit_type_id"] == unit_type_id)
+    ]
 
 
 def score_sheet(review_point: ReviewPoint, unit_id: int) -> QuerySet[ScoreItem]:

@@ -108,7 +108,11 @@ def _check_group(parent: Criterion | None) -> None:
                     "The criteria of group %(code)s add up to %(total)s, more than its "
                     "maximum of %(max)s."
                 )
-                % {"code": parent.code, "total": total, "max": parent.max_points}
+                % {
+                    "code": parent.code,
+                    "total": methods.q2(Decimal(total or 0)),
+                    "max": methods.q2(parent.max_points),
+                }
             }
         )
 
@@ -189,7 +193,11 @@ def table_adopt(*, actor: Any, table: ScoringTable) -> ScoringTable:
                 "The criteria of group %(code)s add up to %(total)s, "
                 "more than its maximum of %(max)s."
             )
-            % {"code": group.code, "total": total, "max": group.max_points}
+            % {
+                "code": group.code,
+                "total": methods.q2(Decimal(total)),
+                "max": methods.q2(group.max_points),
+            }
         )
     table.state = TableState.ADOPTED
     table.adopted_at = timezone.now()

@@ -34,6 +34,14 @@ class ApiClient:
             headers=self.headers,
         )
 
+    def put(self, path: str, data: Any) -> Any:
+        return self.client.put(
+            API + path,
+            json.dumps(data, default=str),
+            content_type="application/json",
+            headers=self.headers,
+        )
+
     def patch(self, path: str, data: Any) -> Any:
         return self.client.patch(
             API + path,

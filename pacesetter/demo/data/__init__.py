@@ -7,9 +7,9 @@ names. Demo accounts are role accounts.
 
 from __future__ import annotations
 
-from pacesetter.demo.specs import CaseSpec, UnitTypeSpec
+from pacesetter.demo.specs import CampaignSpec, CaseSpec, TableSpec, UnitTypeSpec
 
-from . import huadu, light_industry, machinery, optical, thanh_hoa
+from . import huadu, light_industry, machinery, optical, thanh_hoa, thanh_hoa_campaigns
 
 #: Unit types shared by every case (a province and a district are both "roots" of
 #: their trees but keep their own type, so lists can be filtered by type).
@@ -42,6 +42,14 @@ CASES: tuple[CaseSpec, ...] = (
     huadu.CASE,
     light_industry.CASE,
     machinery.CASE,
+)
+
+#: Scoring tables and campaigns, loaded after every case (a campaign may need any
+#: case's units, clusters and accounts), in order: a predecessor before its successor.
+TABLES: tuple[TableSpec, ...] = (*thanh_hoa_campaigns.TABLES, light_industry.TABLE)
+CAMPAIGNS: tuple[CampaignSpec, ...] = (
+    *thanh_hoa_campaigns.CAMPAIGNS,
+    light_industry.SPECIAL_ACTION,
 )
 
 #: The unit whose presence means the demo is loaded.

@@ -11,9 +11,25 @@ Assumption: pilot membership starts on 1 April 2022 (the report gives only the m
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal as D
 
 from pacesetter.accounts.models import Role
-from pacesetter.demo.specs import AccountSpec, CaseSpec, ClusterSpec, GrantSpec, UnitSpec
+from pacesetter.campaigns.models import CampaignKind
+from pacesetter.demo.specs import (
+    AccountSpec,
+    CampaignSpec,
+    CaseSpec,
+    ClusterSpec,
+    CriterionSpec,
+    GrantSpec,
+    PactSpec,
+    PhaseSpec,
+    ReviewPointSpec,
+    TableSpec,
+    TargetSpec,
+    UnitSpec,
+)
+from pacesetter.scoring.models import CriterionKind
 from pacesetter.units.models import OwnershipType
 
 ROOT = "LIGHT-TU"
@@ -83,4 +99,101 @@ CASE = CaseSpec(
         AccountSpec("officer.danyang", (GrantSpec(Role.UNIT_OFFICER, unit=DANYANG),)),
         AccountSpec("officer.linhai", (GrantSpec(Role.UNIT_OFFICER, unit=LINHAI),)),
     ),
+)
+
+# --- the special action as a campaign ----------------------------------------------------
+# Assumptions: the pilot units' commitments were signed at the end of April 2022 and the
+# action runs until the end of 2025; the assessment table is a demo table, and the skill
+# targets are demo figures, not data from the report.
+
+PILOT_UNITS = (DANYANG, "LIGHT-DANYANG-E1", LINHAI, "LIGHT-LINHAI-E1")
+
+TABLE = TableSpec(
+    key="LIGHT-REFORM",
+    name="Industrial workforce reform special action — pilot assessment",
+    owner=ROOT,
+    year=2022,
+    criteria=(
+        CriterionSpec("R", "Reform tasks", CriterionKind.GROUP, 100, D(100)),
+        CriterionSpec(
+            "R.1",
+            "Reform work plan adopted and a leading group set up",
+            CriterionKind.PASS_FAIL,
+            110,
+            D(20),
+            parent="R",
+        ),
+        CriterionSpec(
+            "R.2",
+            "Model-worker and craftsman innovation studios set up",
+            CriterionKind.COUNT,
+            120,
+            D(30),
+            parent="R",
+            points_per_item=D(10),
+            measure="studios",
+        ),
+        CriterionSpec(
+            "R.3",
+            "Workers trained to a higher skill grade",
+            CriterionKind.QUANTITATIVE,
+            130,
+            D(30),
+            parent="R",
+            measure="workers",
+        ),
+        CriterionSpec(
+            "R.4",
+            "Master-apprentice pairs signed",
+            CriterionKind.COUNT,
+            140,
+            D(20),
+            parent="R",
+            points_per_item=D(2),
+            measure="pairs",
+        ),
+    ),
+    author="staff.lightindustry",
+)
+
+SPECIAL_ACTION = CampaignSpec(
+    code="LIGHT-REFORM",
+    name="Industrial workforce reform special action",
+    kind=CampaignKind.SPECIAL_ACTION,
+    organizer=ROOT,
+    start=date(2022, 4, 1),
+    end=date(2025, 12, 31),
+    table=TABLE.key,
+    staff="staff.lightindustry",
+    officers={
+        DANYANG: "officer.danyang",
+        "LIGHT-DANYANG-E1": "officer.danyang",
+        LINHAI: "officer.linhai",
+        "LIGHT-LINHAI-E1": "officer.linhai",
+    },
+    description="Light-industry special action for the reform of the industrial workforce, "
+    "run since April 2022 with pilot units at every level and carried by the top 200 "
+    "light-industry enterprises; demonstration exchange on 6 June 2024 in Danyang, Jiangsu.",
+    phases=(
+        PhaseSpec("Pilot units", date(2022, 4, 1), date(2023, 12, 31)),
+        PhaseSpec(
+            "Extension to the top 200 light-industry enterprises",
+            date(2024, 1, 1),
+            date(2025, 12, 31),
+        ),
+    ),
+    review_points=(
+        ReviewPointSpec(
+            "x2024", "Demonstration exchange, Danyang", date(2024, 5, 31), date(2024, 6, 6)
+        ),
+        ReviewPointSpec("y2024", "2024 review", date(2024, 12, 31), date(2025, 1, 31)),
+    ),
+    pilots=tuple((unit, PILOTS.code) for unit in PILOT_UNITS),
+    targets={
+        DANYANG: (TargetSpec("R.3", D(1200)),),
+        "LIGHT-DANYANG-E1": (TargetSpec("R.3", D(150)),),
+        LINHAI: (TargetSpec("R.3", D(900)),),
+        "LIGHT-LINHAI-E1": (TargetSpec("R.3", D(120)),),
+    },
+    pact=PactSpec(PILOTS.code, date(2022, 4, 29), ROOT, "staff.lightindustry"),
 )

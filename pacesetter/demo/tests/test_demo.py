@@ -5,11 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 from io import StringIO
-from pathlib import Path
-from typing import Any
 
-import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.test import Client
 
 from pacesetter.accounts.models import RoleAssignment, User
@@ -23,15 +20,9 @@ from pacesetter.demo.pdf import one_page_pdf
 from pacesetter.units.models import Unit, UnitType
 from pacesetter.units.policies import unit_policy
 
+from .shared import demo_fixture, demo_module_fixture  # noqa: F401
+
 ROOTS = {"TH", "COA", "HUADU", "LIGHT-TU", "MMB-TU"}
-
-
-@pytest.fixture
-def demo(db: Any, settings: Any, tmp_path: Path) -> str:
-    settings.MEDIA_ROOT = tmp_path
-    out = StringIO()
-    call_command("load_demo", "--port", "8123", stdout=out)
-    return out.getvalue()
 
 
 def cluster_18() -> Cluster:
@@ -164,16 +155,3 @@ def test_every_change_is_audited_and_the_chain_verifies(demo: str) -> None:
     out = StringIO()
     call_command("audit_verify", stdout=out)
     assert "intact" in out.getvalue()
-
-
-def test_a_taken_account_name_stops_the_load_without_a_trace(
-    db: Any, settings: Any, tmp_path: Path
-) -> None:
-    settings.MEDIA_ROOT = tmp_path
-    User.objects.create_user(username="officer.xiangdian", password="someone-else's")
-    with pytest.raises(CommandError, match=r"officer\.xiangdian"):
-        call_command("load_demo", stdout=StringIO())
-    assert not Unit.objects.exists()
-    assert not AuditEntry.objects.exists()
-    assert not any(p.is_file() for p in tmp_path.rglob("*"))
-    assert User.objects.get(username="officer.xiangdian").check_password("someone-else's")

@@ -7,7 +7,7 @@ from pacesetter.campaigns.models import CampaignState
 from pacesetter.campaigns.services import campaign_transition
 from pacesetter.core.errors import ConflictError
 from pacesetter.scoring.models import ItemState
-from pacesetter.scoring.selectors import ranking
+from pacesetter.scoring.selectors import ranking, ranking_rows
 from pacesetter.scoring.services import (
     inspection_assign,
     item_answer,
@@ -64,7 +64,7 @@ def test_the_full_flow_keeps_every_value_and_publishes_a_ranking(world, scoring)
     item = item_submit(actor=None, item=item, version=item.version, self_score=D(30))
     item = item_inspect(actor=None, item=item, version=item.version, score=D(29))
     item = item_review(actor=leader, item=item, version=item.version, score=D(28))
-    item = item_finalize(actor=None, item=item, version=item.version, score=D(27.5))
+    item = item_finalize(actor=None, item=item, version=item.version, score=D("27.5"))
     assert item.score == D("27.50")
     actions = list(item.events.values_list("action", flat=True))
     assert actions == [
@@ -144,8 +144,11 @@ def test_ranking_orders_by_percentage_then_tie_breaks_and_puts_vetoed_units_last
     assert rows[third]["rank_in_cluster"] == 2  # 15 + 15 + 20 + 0 + 3 bonus = 53
     assert rows[sib]["rank_in_cluster"] == 3  # vetoed, despite 85 points and no penalty
     assert float(rows[own]["percentage"]) == pytest.approx(83.0)
-    only_own_type = ranking(scoring.h1, unit_type_id=world.own.unit_type_id)
+    only_own_type = ranking_rows(scoring.h1, unit_type_id=world.own.unit_type_id)
     assert {r["unit_id"] for r in only_own_type} == {own, sib, third}
+    # Filtering keeps the ranks of the whole review point.
+    [third_row] = ranking_rows(scoring.h1, cluster_id=world.cluster.pk, unit_type_id=None)[1:2]
+    assert third_row["unit_id"] == third and third_row["rank_in_cluster"] == 2
 
 
 def test_campaign_states_refuse_illegal_moves(world, scoring):

@@ -203,4 +203,4 @@ def test_a_missing_target_follows_the_criterion_rule(world):
     z_item = ScoreItem.objects.get(review_point=rp, criterion=z)
     z_item = item_report(actor=None, item=z_item, version=z_item.version, actual=D(0))
     assert not z_item.not_assigned and z_item.computed == D("10.00")  # zero accidents: pass
-    assert CriterionKind.QUANTITATIVE == q.kind
+    assert q.kind == CriterionKind.QUANTITATIVE

@@ -1,3 +1,328 @@
-from django.urls import URLPattern
+"""Excel screens: templates to download, uploads of tables, targets and actuals, and
+.xlsx exports of the ranking and of score sheets."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from pacesetter.campaigns.models import Campaign, CampaignState, ReviewPoint, ReviewPointState
+from pacesetter.campaigns.policies import campaign_policy
+
+from .. import excel
+from ..forms.excel import ExcelUploadForm
+from ..models import ScoringTable, TableState
+from ..policies import score_item_policy, scoring_table_policy
+from ..services import UNIT_EDITABLE
+
+#: Units listed as links on the Excel page; more are offered in a drop-down.
+SHEET_LINKS_MAX = 12
+#: Errors shown after a failed import; the rest are counted.
+ERRORS_SHOWN = 300
+
+
+def _xlsx(workbook: Any, filename: str) -> HttpResponse:
+    response = HttpResponse(excel.workbook_bytes(workbook), content_type=excel.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _name(*parts: str) -> str:
+    return "-".join(slugify(p) or "x" for p in parts) + ".xlsx"
+
+
+def _review_point(request: HttpRequest, pk: int) -> ReviewPoint:
+    review_point = excel.review_point_for(request.user, pk)
+    if review_point is None:
+        raise Http404(_("Not found."))
+    return review_point
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _import_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    intro: str,
+    template_url: str,
+    campaign: Campaign | None,
+    run: Callable[[Any], excel.ImportResult],
+) -> HttpResponse:
+    form = ExcelUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = run(form.workbook)
+        except excel.ImportFailed as exc:
+            errors = exc.messages
+        finally:
+            form.close()
+        if result is not None:
+            form = ExcelUploadForm()
+    return render(
+        request,
+        "scoring/excel/import.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "template_url": template_url,
+            "campaign": campaign,
+            "result": result,
+            "errors": errors[:ERRORS_SHOWN],
+            "errors_more": max(len(errors) - ERRORS_SHOWN, 0),
+        },
+    )
+
+
+# --- the campaign's Excel page --------------------------------------------------------
+
+
+@login_required
+def excel_home(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    campaign = campaign_policy.access(user, pk)
+    table = campaign.scoring_table
+    draft_tables = list(
+        scoring_table_policy.visible(user, "update")
+        .filter(state=TableState.DRAFT)
+        .select_related("owner_unit")[:20]
+    )
+    review_points = list(campaign.review_points.all())
+    reportable = dict(
+        score_item_policy.visible(user, "report")
+        .filter(review_point__campaign=campaign, state__in=UNIT_EDITABLE)
+        .values("review_point_id")
+        .annotate(n=Count("pk"))
+        .values_list("review_point_id", "n")
+    )
+    sheet_units: dict[int, list[Any]] = defaultdict(list)
+    for row in (
+        score_item_policy.visible(user, "view")
+        .filter(review_point__campaign=campaign)
+        .values("review_point_id", "unit_id", "unit__code", "unit__name")
+        .distinct()
+        .order_by("review_point_id", "unit__name", "unit_id")
+    ):
+        sheet_units[row["review_point_id"]].append(row)
+    rules = excel.RankingRules(user, campaign)
+    points = [
+        {
+            "review_point": rp,
+            "is_open": rp.state == ReviewPointState.OPEN,
+            "reportable": reportable.get(rp.pk, 0),
+            "ranking": rules.access(rp),
+            "units": sheet_units.get(rp.pk, []),
+            "as_links": len(sheet_units.get(rp.pk, [])) <= SHEET_LINKS_MAX,
+        }
+        for rp in review_points
+    ]
+    return render(
+        request,
+        "scoring/excel/home.html",
+        {
+            "campaign": campaign,
+            "table": table,
+            "draft_tables": draft_tables,
+            "registrable_units": list(excel.registrable_units(user, campaign)),
+            "registration_open": campaign.state
+            in (CampaignState.DRAFT, CampaignState.REGISTRATION),
+            "points": points,
+        },
+    )
+
+
+# --- scoring tables -------------------------------------------------------------------
+
+
+@login_required
+def table_template(request: HttpRequest) -> HttpResponse:
+    """The empty template, or ``?table=<id>``: a table the user sees in the same layout
+    (to edit and import into a draft)."""
+    table: ScoringTable | None = None
+    if request.GET.get("table"):
+        table = scoring_table_policy.access(request.user, request.GET["table"])
+        filename = _name("table", table.name, str(table.year), f"v{table.version}")
+    else:
+        filename = "scoring-table-template.xlsx"
+    return _xlsx(excel.table_template(table), filename)
+
+
+@login_required
+def table_import(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    table = scoring_table_policy.access(user, pk, "update")
+    return _import_page(
+        request,
+        title=_("Import criteria into %(table)s") % {"table": table},
+        intro=_(
+            "The rows of the sheet “Criteria” are added to this draft table in their order; "
+            "a group must come before its criteria."
+        ),
+        template_url=reverse("scoring:table_template"),
+        campaign=None,
+        run=lambda workbook: excel.import_table(actor=user, table=table, workbook=workbook),
+    )
+
+
+# --- targets --------------------------------------------------------------------------
+
+
+def _registering(request: HttpRequest, pk: int) -> Campaign:
+    campaign = campaign_policy.access(request.user, pk)
+    if not excel.registrable_units(request.user, campaign).exists():
+        raise PermissionDenied(_("You do not register targets for any unit of this campaign."))
+    return campaign
+
+
+@login_required
+def targets_template(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _registering(request, pk)
+    return _xlsx(excel.targets_template(request.user, campaign), _name("targets", campaign.code))
+
+
+@login_required
+def targets_import(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    campaign = _registering(request, pk)
+    return _import_page(
+        request,
+        title=_("Import targets: %(campaign)s") % {"campaign": campaign.name},
+        intro=_(
+            "One row per unit and criterion in the sheet “Targets”. Rows left empty and rows "
+            "that did not change are skipped."
+        ),
+        template_url=reverse("scoring:targets_template", args=[campaign.pk]),
+        campaign=campaign,
+        run=lambda workbook: excel.import_targets(actor=user, campaign=campaign, workbook=workbook),
+    )
+
+
+# --- actuals --------------------------------------------------------------------------
+
+
+def _reporting(request: HttpRequest, pk: int) -> ReviewPoint:
+    review_point = _review_point(request, pk)
+    if (
+        not score_item_policy.visible(request.user, "report")
+        .filter(review_point=review_point)
+        .exists()
+    ):
+        raise PermissionDenied(_("You do not report for any unit at this review point."))
+    return review_point
+
+
+@login_required
+def actuals_template(request: HttpRequest, pk: int) -> HttpResponse:
+    review_point = _reporting(request, pk)
+    return _xlsx(
+        excel.actuals_template(request.user, review_point),
+        _name("actuals", review_point.campaign.code, review_point.code),
+    )
+
+
+@login_required
+def actuals_import(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    review_point = _reporting(request, pk)
+    return _import_page(
+        request,
+        title=_("Import actuals: %(review_point)s") % {"review_point": review_point},
+        intro=_(
+            "One row per unit and criterion in the sheet “Actuals”: fill “actual” for "
+            "quantitative criteria, “count” for counts, bonus and penalty, “met” (yes or no) "
+            "for pass/fail and veto. Rows left empty and rows that did not change are skipped."
+        ),
+        template_url=reverse("scoring:actuals_template", args=[review_point.pk]),
+        campaign=review_point.campaign,
+        run=lambda workbook: excel.import_actuals(
+            actor=user, review_point=review_point, workbook=workbook
+        ),
+    )
+
+
+# --- exports --------------------------------------------------------------------------
+
+
+@login_required
+def ranking_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ranking as the ranking screen shows it; ``?cluster=`` and ``?unit_type=``."""
+    review_point = _review_point(request, pk)
+    access = excel.ranking_access(request.user, review_point)
+    if access is None:
+        raise Http404(_("The ranking of this review point is not published yet."))
+    rows = excel.ranking_rows(
+        review_point,
+        access,
+        cluster_id=_int(request.GET.get("cluster")),
+        unit_type_id=_int(request.GET.get("unit_type")),
+    )
+    return _xlsx(
+        excel.ranking_workbook(review_point, rows),
+        _name("ranking", review_point.campaign.code, review_point.code),
+    )
+
+
+@login_required
+def sheet_xlsx(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    review_point = _review_point(request, pk)
+    items = excel.visible_sheet_items(request.user, review_point, unit_pk)
+    if not items:
+        raise Http404(_("Not found."))
+    return _xlsx(
+        excel.sheet_workbook(review_point, items),
+        _name("score-sheet", review_point.campaign.code, review_point.code, items[0].unit.code),
+    )
+
+
+@login_required
+def sheet_xlsx_pick(request: HttpRequest, pk: int) -> HttpResponse:
+    """The drop-down of units on the Excel page lands here (``?unit=``)."""
+    unit_pk = _int(request.GET.get("unit"))
+    if unit_pk is None:
+        raise Http404(_("Not found."))
+    return redirect("scoring:sheet_xlsx", pk, unit_pk)
+
+
+urlpatterns: list[URLPattern] = [
+    path("excel/campaigns/<int:pk>/", excel_home, name="excel_home"),
+    path("excel/table-template.xlsx", table_template, name="table_template"),
+    path("excel/tables/<int:pk>/import/", table_import, name="table_import"),
+    path(
+        "excel/campaigns/<int:pk>/targets-template.xlsx",
+        targets_template,
+        name="targets_template",
+    ),
+    path("excel/campaigns/<int:pk>/targets/import/", targets_import, name="targets_import"),
+    path(
+        "excel/review-points/<int:pk>/actuals-template.xlsx",
+        actuals_template,
+        name="actuals_template",
+    ),
+    path("excel/review-points/<int:pk>/actuals/import/", actuals_import, name="actuals_import"),
+    path("excel/review-points/<int:pk>/ranking.xlsx", ranking_xlsx, name="ranking_xlsx"),
+    path(
+        "excel/review-points/<int:pk>/units/<int:unit_pk>/sheet.xlsx",
+        sheet_xlsx,
+        name="sheet_xlsx",
+    ),
+    path("excel/review-points/<int:pk>/sheet.xlsx", sheet_xlsx_pick, name="sheet_xlsx_pick"),
+]

@@ -1,3 +1,952 @@
-from django.urls import URLPattern
+"""Score sheets, score items, the reviewer's queue, cross-inspections and the ranking.
 
-urlpatterns: list[URLPattern] = []
+Every item is fetched through ``score_item_policy``; review points through the
+campaigns the user may see. A unit never sees another unit's unpublished scores:
+sheets show only the items the policy lets the user view, and the ranking is live
+only for the organizer's staff (all clusters) and cluster leaders (their clusters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from pacesetter.campaigns.models import Participant, ReviewPoint, ReviewPointState
+from pacesetter.campaigns.policies import campaign_policy
+from pacesetter.clusters.models import Cluster
+from pacesetter.core.errors import ConflictError
+from pacesetter.core.files import file_download
+from pacesetter.core.views import add_service_errors, paginate
+from pacesetter.units.models import Unit, UnitType
+
+from .. import services
+from ..charts import Bar, bar_chart
+from ..evidence import evidence_add
+from ..forms.sheets import (
+    AnswerForm,
+    EvidenceForm,
+    InspectionForm,
+    QueueFilterForm,
+    RankingFilterForm,
+    ReportForm,
+    ReturnForm,
+    ScoreForm,
+)
+from ..models import (
+    BASE_KINDS,
+    CriterionKind,
+    Direction,
+    InspectionAssignment,
+    ItemState,
+    Registration,
+    ScoreItem,
+    ZeroTarget,
+)
+from ..policies import score_item_policy
+from ..selectors import ZERO, ranking_rows, reviewer_queue, score_sheet
+
+#: Actions of reviewers, in the order of the flow.
+REVIEW_ACTIONS = ("inspect", "review", "finalize")
+UNDER_REVIEW = (ItemState.SUBMITTED, ItemState.INSPECTED, ItemState.REVIEWED, ItemState.FINAL)
+SHEET_CHANGED = "sheet-changed"
+
+
+# --- fetching -------------------------------------------------------------------------
+
+
+def _review_point(user: Any, pk: int) -> ReviewPoint:
+    """A review point of a campaign the user may see, or 404."""
+    review_point = (
+        ReviewPoint.objects.select_related("campaign")
+        .filter(pk=pk, campaign__in=campaign_policy.visible(user))
+        .first()
+    )
+    if review_point is None:
+        raise Http404(_("Not found."))
+    return review_point
+
+
+def _participant(review_point: ReviewPoint, unit_id: int) -> Participant:
+    participant = (
+        review_point.campaign.participants.select_related("unit", "cluster")
+        .filter(unit_id=unit_id)
+        .first()
+    )
+    if participant is None:
+        raise Http404(_("Not found."))
+    return participant
+
+
+def _visible_items(user: Any, review_point: ReviewPoint, unit_id: int) -> QuerySet[ScoreItem]:
+    return score_item_policy.visible(user).filter(review_point=review_point, unit_id=unit_id)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+# --- the score sheet ------------------------------------------------------------------
+
+
+@dataclass
+class SheetRow:
+    item: ScoreItem
+    target: Decimal | None = None
+    registration: Registration | None = None
+    percent: Decimal | None = None
+    previous: dict[str, Any] | None = None
+    change: Decimal | None = None
+    rule: str = ""
+    form: ReportForm | None = None
+    note: str = ""
+    group: Any = None
+    group_start: bool = False
+
+
+@dataclass
+class SheetGroup:
+    criterion: Any
+    earned: Decimal = Decimal(0)
+    assigned: Decimal = Decimal(0)
+
+
+def _plain(value: Decimal | None) -> Decimal | None:
+    """``100.0000`` as ``100`` and ``12.5000`` as ``12.5``, for display and inputs."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
+def _zero_target_rule(item: ScoreItem, registration: Registration | None) -> str:
+    """In words, what happens to a quantitative item without a target."""
+    criterion = item.criterion
+    if registration is not None and registration.not_assigned:
+        return _("The unit registered this criterion as not assigned.")
+    if criterion.kind != CriterionKind.QUANTITATIVE or (registration and registration.target):
+        return ""
+    if criterion.zero_target == ZeroTarget.NOT_ASSIGNED:
+        return _("No target was registered, so the criterion is not assigned to this unit.")
+    if criterion.direction == Direction.LOWER:
+        return _("No target was registered: full points only when the actual is zero.")
+    return _("No target was registered: full points for any actual above zero, none otherwise.")
+
+
+def _result(values: dict[str, Any], kind: str) -> Decimal | None:
+    if kind == CriterionKind.QUANTITATIVE:
+        return values.get("actual")
+    if kind in (CriterionKind.COUNT, CriterionKind.BONUS, CriterionKind.PENALTY):
+        count = values.get("count")
+        return Decimal(count) if count is not None else None
+    return None
+
+
+def _sheet_rows(
+    user: Any,
+    review_point: ReviewPoint,
+    unit_id: int,
+    items: list[ScoreItem],
+    *,
+    forms: dict[int, ReportForm] | None = None,
+) -> list[SheetRow]:
+    """The rows of a sheet (or of one of its rows): targets, percent of target, the
+    change from the predecessor's review point of the same code, and a report form
+    for each item the user may still report. A fixed number of queries."""
+    campaign = review_point.campaign
+    criterion_ids = [item.criterion_id for item in items]
+    registrations = {
+        r.criterion_id: r
+        for r in Registration.objects.filter(
+            campaign=campaign, unit_id=unit_id, criterion_id__in=criterion_ids
+        )
+    }
+    previous: dict[str, dict[str, Any]] = {}
+    if campaign.predecessor_id:
+        previous = {
+            row["criterion__code"]: dict(row)
+            for row in score_item_policy.visible(user)
+            .filter(
+                review_point__campaign_id=campaign.predecessor_id,
+                review_point__code=review_point.code,
+                unit_id=unit_id,
+                criterion__code__in=[item.criterion.code for item in items],
+            )
+            .values("criterion__code", "actual", "count", "passed", "not_assigned")
+        }
+    editable: set[int] = set()
+    if review_point.state == ReviewPointState.OPEN:
+        editable = set(
+            score_item_policy.visible(user, "report")
+            .filter(pk__in=[i.pk for i in items if i.state in services.UNIT_EDITABLE])
+            .values_list("pk", flat=True)
+        )
+    rows = []
+    for item in items:
+        criterion = item.criterion
+        item.actual = _plain(item.actual)
+        registration = registrations.get(criterion.pk)
+        target = _plain(registration.target) if registration is not None else None
+        row = SheetRow(
+            item=item,
+            registration=registration,
+            target=target,
+            rule=_zero_target_rule(item, registration),
+        )
+        if criterion.kind == CriterionKind.QUANTITATIVE and target and item.actual is not None:
+            row.percent = item.actual * 100 / target
+        before = previous.get(criterion.code)
+        if before is not None:
+            before["actual"] = _plain(before["actual"])
+            row.previous = before
+            now = _result({"actual": item.actual, "count": item.count}, criterion.kind)
+            then = _result(before, criterion.kind)
+            if now is not None and then is not None:
+                row.change = now - then
+        if item.pk in editable:
+            row.form = (forms or {}).get(item.pk) or ReportForm(item=item)
+        rows.append(row)
+    return rows
+
+
+def _group_rows(rows: list[SheetRow]) -> list[SheetRow]:
+    """Mark where each group starts, with the group's earned and assigned points."""
+    groups: dict[Any, SheetGroup] = {}
+    previous_parent: Any = object()
+    for row in rows:
+        criterion = row.item.criterion
+        parent_id = criterion.parent_id
+        group = groups.get(parent_id)
+        if group is None:
+            group = groups[parent_id] = SheetGroup(criterion=criterion.parent)
+        if criterion.kind in BASE_KINDS and not row.item.not_assigned:
+            group.earned += row.item.score
+            group.assigned += criterion.max_points
+        row.group = group
+        row.group_start = parent_id != previous_parent
+        previous_parent = parent_id
+    return rows
+
+
+def _totals(items: QuerySet[ScoreItem]) -> dict[str, Any]:
+    """The sheet's totals, the ranking's formula over the items the user sees."""
+    assigned = Q(not_assigned=False)
+    base = assigned & Q(criterion__kind__in=BASE_KINDS)
+    totals = items.aggregate(
+        base_earned=Coalesce(Sum("score", filter=base), ZERO),
+        base_assigned=Coalesce(Sum("criterion__max_points", filter=base), ZERO),
+        bonus=Coalesce(
+            Sum("score", filter=assigned & Q(criterion__kind=CriterionKind.BONUS)), ZERO
+        ),
+        penalty=Coalesce(
+            Sum("score", filter=assigned & Q(criterion__kind=CriterionKind.PENALTY)), ZERO
+        ),
+        veto=Count("pk", filter=assigned & Q(criterion__kind=CriterionKind.VETO, passed=True)),
+    )
+    totals["total"] = totals["base_earned"] + totals["bonus"] - totals["penalty"]
+    totals["percentage"] = (
+        totals["total"] * 100 / totals["base_assigned"] if totals["base_assigned"] else None
+    )
+    return totals
+
+
+def _sheet_context(
+    request: HttpRequest,
+    review_point: ReviewPoint,
+    participant: Participant,
+    *,
+    forms: dict[int, ReportForm] | None = None,
+) -> dict[str, Any]:
+    user = request.user
+    visible = _visible_items(user, review_point, participant.unit_id)
+    items = list(score_sheet(review_point, participant.unit_id).filter(pk__in=visible.values("pk")))
+    if not items:
+        raise Http404(_("Not found."))
+    rows = _group_rows(_sheet_rows(user, review_point, participant.unit_id, items, forms=forms))
+    editable = any(row.form for row in rows)
+    return {
+        "review_point": review_point,
+        "campaign": review_point.campaign,
+        "participant": participant,
+        "unit": participant.unit,
+        "rows": rows,
+        "totals": _totals(ScoreItem.objects.filter(pk__in=visible.values("pk"))),
+        "editable": editable,
+        "columns": 11 + int(editable) + int(bool(review_point.campaign.predecessor_id)),
+    }
+
+
+@login_required
+def sheet(request: HttpRequest, rp: int, unit: int) -> HttpResponse:
+    review_point = _review_point(request.user, rp)
+    participant = _participant(review_point, unit)
+    if request.GET.get("part") == "totals":
+        visible = _visible_items(request.user, review_point, unit)
+        if not visible.exists():
+            raise Http404(_("Not found."))
+        return render(
+            request,
+            "scoring/sheets/_totals.html",
+            {"review_point": review_point, "unit": participant.unit, "totals": _totals(visible)},
+        )
+    return render(
+        request,
+        "scoring/sheets/sheet.html",
+        _sheet_context(request, review_point, participant),
+    )
+
+
+# --- reporting from the sheet or the item page -----------------------------------------
+
+
+def _origin(request: HttpRequest) -> str:
+    return "item" if request.POST.get("origin") == "item" else "sheet"
+
+
+def _sheet_url(item: ScoreItem) -> str:
+    url = reverse("scoring:sheet", args=[item.review_point_id, item.unit_id])
+    return f"{url}#item-{item.pk}"
+
+
+def _row_response(
+    request: HttpRequest, item: ScoreItem, *, form: ReportForm | None = None, note: str = ""
+) -> HttpResponse:
+    """The sheet's row of ``item`` as it is now, for HTMX to swap in."""
+    current = score_sheet(item.review_point, item.unit_id).get(pk=item.pk)
+    rows = _sheet_rows(
+        request.user,
+        current.review_point,
+        current.unit_id,
+        [current],
+        forms={current.pk: form} if form is not None else None,
+    )
+    row = rows[0]
+    row.note = note
+    return render(
+        request,
+        "scoring/sheets/_row.html",
+        {
+            "row": row,
+            "review_point": current.review_point,
+            "with_form_column": True,
+            "with_previous": current.review_point.campaign.predecessor_id,
+        },
+    )
+
+
+def _report_failed(request: HttpRequest, item: ScoreItem, form: ReportForm) -> HttpResponse:
+    if _is_htmx(request):
+        return _row_response(request, item, form=form)
+    if _origin(request) == "item":
+        return _item_page(request, item, forms={"report": form})
+    review_point = _review_point(request.user, item.review_point_id)
+    participant = _participant(review_point, item.unit_id)
+    context = _sheet_context(request, review_point, participant, forms={item.pk: form})
+    return render(request, "scoring/sheets/sheet.html", context)
+
+
+def _report_saved(
+    request: HttpRequest, item: ScoreItem, message: str, *, keep: dict[str, Any] | None = None
+) -> HttpResponse:
+    if _is_htmx(request):
+        form = None
+        if keep:
+            fresh = ReportForm(item=item)
+            fresh.initial.update(keep)
+            form = fresh
+        response = _row_response(request, item, form=form, note=message)
+        response["HX-Trigger"] = SHEET_CHANGED
+        return response
+    messages.success(request, message)
+    if _origin(request) == "item":
+        return redirect("scoring:item", item.pk)
+    return redirect(_sheet_url(item))
+
+
+def _conflict(request: HttpRequest, item: ScoreItem, form: Any, exc: ValidationError) -> None:
+    """Keep what the user typed, on the version now saved, so that they can look at the
+    other person's change (shown in the row) before saving theirs again."""
+    data = request.POST.copy()
+    data[form.add_prefix("version")] = str(
+        ScoreItem.objects.filter(pk=item.pk).values_list("version", flat=True).first() or 0
+    )
+    form.data = data
+    form.full_clean()
+    form.add_error(None, exc)
+
+
+@login_required
+@require_POST
+def item_report(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    item = score_item_policy.access(user, pk, "report")
+    form = ReportForm(request.POST, item=item)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.item_report(
+                actor=user,
+                item=item,
+                version=data["version"],
+                explanation=data["explanation"],
+                **form.result(),
+            )
+        except ConflictError as exc:
+            _conflict(request, item, form, exc)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            # A self-score typed with the result stays in the form until it is submitted.
+            self_score = data.get("self_score")
+            keep = {"self_score": self_score} if self_score is not None else None
+            return _report_saved(request, item, _("Saved."), keep=keep)
+    return _report_failed(request, item, form)
+
+
+@login_required
+@require_POST
+def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Self-score and submit. A result typed but not saved yet is reported first, in
+    the same transaction, so that nothing typed is lost."""
+    user = request.user
+    item = score_item_policy.access(user, pk, "report")
+    form = ReportForm(request.POST, item=item)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                version = data["version"]
+                if form.report_changed():
+                    item = services.item_report(
+                        actor=user,
+                        item=item,
+                        version=version,
+                        explanation=data["explanation"],
+                        **form.result(),
+                    )
+                    version = item.version
+                item = services.item_submit(
+                    actor=user,
+                    item=item,
+                    version=version,
+                    self_score=data["self_score"],
+                    explanation=data["explanation"],
+                )
+        except ConflictError as exc:
+            _conflict(request, item, form, exc)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _report_saved(request, item, _("Submitted for review."))
+    return _report_failed(request, item, form)
+
+
+# --- the item page ----------------------------------------------------------------------
+
+
+def _allowed(user: Any, item: ScoreItem) -> set[str]:
+    """The item actions this user may take, from the policy (one query per action)."""
+    return {
+        action
+        for action in ("report", *REVIEW_ACTIONS)
+        if score_item_policy.allows(user, action, item)
+    }
+
+
+def _item_forms(item: ScoreItem, allowed: set[str], review_open: bool) -> dict[str, Any]:
+    """The forms offered for the item's state to a user allowed ``allowed``."""
+    if not review_open:
+        return {}
+    initial = {"version": item.version}
+    forms: dict[str, Any] = {}
+    if "report" in allowed and item.state in services.UNIT_EDITABLE:
+        forms["report"] = ReportForm(item=item)
+        forms["evidence"] = EvidenceForm()
+    if "report" in allowed and item.state == ItemState.RETURNED:
+        forms["answer"] = AnswerForm(initial=initial, prefix="answer")
+    steps = {
+        "inspect": item.state == ItemState.SUBMITTED,
+        "review": item.state in (ItemState.SUBMITTED, ItemState.INSPECTED),
+        "finalize": item.state == ItemState.REVIEWED,
+    }
+    for action, possible in steps.items():
+        if action in allowed and possible:
+            forms[action] = ScoreForm(item=item, initial=initial, prefix=action)
+    if allowed & set(REVIEW_ACTIONS) and item.state in UNDER_REVIEW:
+        forms["return"] = ReturnForm(initial=initial, prefix="return")
+    return forms
+
+
+STEP_LABELS = {
+    "report": gettext_lazy("reported"),
+    "submit": gettext_lazy("self-scored and submitted"),
+    "inspect": gettext_lazy("cross-inspected"),
+    "review": gettext_lazy("reviewed"),
+    "finalize": gettext_lazy("finalized"),
+    "return": gettext_lazy("returned with a question"),
+    "answer": gettext_lazy("answered"),
+    "evidence": gettext_lazy("evidence added"),
+}
+STATE_LABELS = dict(ItemState.choices)
+
+
+def _item_page(
+    request: HttpRequest, item: ScoreItem, *, forms: dict[str, Any] | None = None
+) -> HttpResponse:
+    user = request.user
+    item = (
+        ScoreItem.objects.select_related(
+            "criterion", "criterion__parent", "unit", "review_point", "review_point__campaign"
+        )
+        .annotate(evidence_count=Count("evidence"))
+        .get(pk=item.pk)
+    )
+    review_point = item.review_point
+    allowed = _allowed(user, item)
+    offered = _item_forms(item, allowed, review_point.state == ReviewPointState.OPEN)
+    offered.update(forms or {})
+    row = _sheet_rows(user, review_point, item.unit_id, [item])[0]
+    events = list(item.events.select_related("actor"))
+    for event in events:
+        event.value = _plain(event.value)
+        event.label = STEP_LABELS.get(event.action, event.action)  # type: ignore[attr-defined]
+        event.from_label = STATE_LABELS.get(event.from_state, event.from_state)  # type: ignore[attr-defined]
+        event.to_label = STATE_LABELS.get(event.to_state, event.to_state)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "scoring/sheets/item.html",
+        {
+            "item": item,
+            "row": row,
+            "criterion": item.criterion,
+            "review_point": review_point,
+            "campaign": review_point.campaign,
+            "events": events,
+            "evidence": list(item.evidence.select_related("uploaded_by")),
+            "forms": offered,
+            "steps": [
+                (_("Computed"), item.computed),
+                (_("Self-score"), item.self_score),
+                (_("Cross-inspection"), item.inspected_score),
+                (_("Leader's review"), item.reviewed_score),
+                (_("Final"), item.final_score),
+            ],
+        },
+    )
+
+
+@login_required
+def item(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_page(request, score_item_policy.access(request.user, pk))
+
+
+def _item_action(
+    request: HttpRequest,
+    pk: int,
+    *,
+    action: str,
+    form_class: Callable[..., Any],
+    call: Callable[[Any, ScoreItem, dict[str, Any]], ScoreItem],
+    done: str,
+    actions: Iterable[str] | None = None,
+) -> HttpResponse:
+    """One step on the item page: parse the form, call the service, redirect or show
+    the errors beside the fields."""
+    user = request.user
+    if actions is None:
+        item = score_item_policy.access(user, pk, action)
+    else:
+        item = score_item_policy.access(user, pk)
+        if not any(score_item_policy.allows(user, a, item) for a in actions):
+            raise PermissionDenied(_("You do not have permission to do this."))
+    kwargs: dict[str, Any] = {"prefix": action}
+    if form_class is ScoreForm:
+        kwargs["item"] = item
+    form = form_class(request.POST, **kwargs)
+    if form.is_valid():
+        try:
+            call(user, item, form.cleaned_data)
+        except ConflictError as exc:
+            _conflict(request, item, form, exc)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("scoring:item", item.pk)
+    return _item_page(request, item, forms={action: form})
+
+
+def _review_call(service: Callable[..., ScoreItem]) -> Callable[..., ScoreItem]:
+    def call(user: Any, item: ScoreItem, data: dict[str, Any]) -> ScoreItem:
+        return service(
+            actor=user, item=item, version=data["version"], score=data["score"], note=data["note"]
+        )
+
+    return call
+
+
+@login_required
+@require_POST
+def item_inspect(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_action(
+        request,
+        pk,
+        action="inspect",
+        form_class=ScoreForm,
+        call=_review_call(services.item_inspect),
+        done=_("Cross-inspection saved."),
+    )
+
+
+@login_required
+@require_POST
+def item_review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_action(
+        request,
+        pk,
+        action="review",
+        form_class=ScoreForm,
+        call=_review_call(services.item_review),
+        done=_("Review saved."),
+    )
+
+
+@login_required
+@require_POST
+def item_finalize(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_action(
+        request,
+        pk,
+        action="finalize",
+        form_class=ScoreForm,
+        call=_review_call(services.item_finalize),
+        done=_("Final score saved."),
+    )
+
+
+@login_required
+@require_POST
+def item_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_action(
+        request,
+        pk,
+        action="return",
+        form_class=ReturnForm,
+        call=lambda user, item, data: services.item_return(
+            actor=user, item=item, version=data["version"], question=data["question"]
+        ),
+        done=_("The item was returned to the unit with your question."),
+        actions=REVIEW_ACTIONS,
+    )
+
+
+@login_required
+@require_POST
+def item_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_action(
+        request,
+        pk,
+        action="answer",
+        form_class=AnswerForm,
+        call=lambda user, item, data: services.item_answer(
+            actor=user, item=item, version=data["version"], answer=data["answer"]
+        ),
+        done=_("Answer saved. Submit the item again when it is ready."),
+        actions=("report",),
+    )
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    item = score_item_policy.access(user, pk, "report")
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            evidence = evidence_add(actor=user, item=item, file=form.cleaned_data["file"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("“%(name)s” attached.") % {"name": evidence.name})
+            return redirect("scoring:item", item.pk)
+    return _item_page(request, item, forms={"evidence": form})
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int, evidence: int) -> FileResponse:
+    item = score_item_policy.access(request.user, pk, "view")
+    return file_download(get_object_or_404(item.evidence.all(), pk=evidence).file)
+
+
+# --- the reviewer's queue ---------------------------------------------------------------
+
+EXPECT_LABELS = {
+    "inspect": gettext_lazy("Cross-inspect"),
+    "review": gettext_lazy("Review"),
+    "finalize": gettext_lazy("Finalize"),
+    "answer": gettext_lazy("Answer the question"),
+    "wait": gettext_lazy("Waiting for the cross-inspection"),
+}
+
+
+def _expected(user: Any, expect: str) -> QuerySet[ScoreItem]:
+    if expect == "inspect":
+        return score_item_policy.visible(user, "inspect").filter(state=ItemState.SUBMITTED)
+    if expect == "review":
+        return score_item_policy.visible(user, "review").filter(
+            state__in=(ItemState.SUBMITTED, ItemState.INSPECTED)
+        )
+    if expect == "finalize":
+        return score_item_policy.visible(user, "finalize").filter(state=ItemState.REVIEWED)
+    return score_item_policy.visible(user, "report").filter(state=ItemState.RETURNED)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = QueueFilterForm(request.GET or None)
+    expect = form.cleaned_data["expect"] if form.is_valid() else ""
+    items = reviewer_queue(user)
+    if expect:
+        items = items.filter(pk__in=_expected(user, expect).values("pk"))
+    page = paginate(request, items)
+    on_page = list(page.object_list)
+    submitted = [i.pk for i in on_page if i.state == ItemState.SUBMITTED]
+    to_inspect = set(
+        score_item_policy.visible(user, "inspect")
+        .filter(pk__in=submitted)
+        .values_list("pk", flat=True)
+    )
+    inspected_units = set(
+        InspectionAssignment.objects.filter(
+            review_point_id__in={i.review_point_id for i in on_page},
+            unit_id__in={i.unit_id for i in on_page},
+        ).values_list("review_point_id", "unit_id")
+    )
+    for entry in on_page:
+        if entry.state == ItemState.RETURNED:
+            key = "answer"
+        elif entry.state == ItemState.REVIEWED:
+            key = "finalize"
+        elif entry.state == ItemState.INSPECTED or entry.pk not in to_inspect:
+            waiting = (
+                entry.state == ItemState.SUBMITTED
+                and (entry.review_point_id, entry.unit_id) in inspected_units
+            )
+            key = "wait" if waiting else "review"
+        else:
+            key = "inspect"
+        entry.expect = key
+        entry.expect_label = EXPECT_LABELS[key]
+    return render(
+        request,
+        "scoring/sheets/queue.html",
+        {"form": form, "page_obj": page, "items": on_page, "expect": expect},
+    )
+
+
+# --- cross-inspections ------------------------------------------------------------------
+
+
+@login_required
+def inspections(request: HttpRequest, rp: int) -> HttpResponse:
+    """The cluster leader assigns a peer unit of the same cluster to each unit."""
+    user = request.user
+    review_point = _review_point(user, rp)
+    reviewed = score_item_policy.visible(user, "review").filter(review_point=review_point)
+    participants = list(
+        review_point.campaign.participants.filter(unit_id__in=reviewed.values("unit_id"))
+        .select_related("unit", "cluster")
+        .order_by("cluster__name", "unit__name")
+    )
+    if not participants:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    clusters = {p.cluster_id for p in participants}
+    peers_by_cluster: dict[int | None, list[int]] = {}
+    for cluster_id, unit_id in review_point.campaign.participants.filter(
+        cluster_id__in=[c for c in clusters if c is not None]
+    ).values_list("cluster_id", "unit_id"):
+        peers_by_cluster.setdefault(cluster_id, []).append(unit_id)
+    # Every peer unit in one query, shared by the rows' forms.
+    units = Unit.objects.in_bulk([u for ids in peers_by_cluster.values() for u in ids])
+    assignments = {
+        a.unit_id: a
+        for a in InspectionAssignment.objects.filter(
+            review_point=review_point, unit_id__in=[p.unit_id for p in participants]
+        ).select_related("inspector")
+    }
+    posted = request.POST.get("unit") if request.method == "POST" else None
+
+    def make_form(participant: Participant) -> InspectionForm:
+        assignment = assignments.get(participant.unit_id)
+        bound = posted == str(participant.unit_id)
+        return InspectionForm(
+            request.POST if bound else None,
+            unit=participant.unit,
+            peers=[units[u] for u in peers_by_cluster.get(participant.cluster_id, [])],
+            initial={"inspector": assignment.inspector_id if assignment else None},
+        )
+
+    rows = [(p, assignments.get(p.unit_id), make_form(p)) for p in participants]
+    if posted is not None:
+        match = next((r for r in rows if str(r[0].unit_id) == posted), None)
+        if match is None:
+            raise Http404(_("Not found."))
+        participant, _assignment, form = match
+        if form.is_valid():
+            try:
+                services.inspection_assign(
+                    actor=user,
+                    review_point=review_point,
+                    unit=participant.unit,
+                    inspector=form.cleaned_data["inspector"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(inspector)s will cross-inspect %(unit)s.")
+                    % {"inspector": form.cleaned_data["inspector"].name, "unit": participant.unit},
+                )
+                return redirect("scoring:inspections", review_point.pk)
+    return render(
+        request,
+        "scoring/sheets/inspections.html",
+        {
+            "review_point": review_point,
+            "campaign": review_point.campaign,
+            "rows": rows,
+        },
+    )
+
+
+# --- publication and ranking ------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, rp: int) -> HttpResponse:
+    user = request.user
+    review_point = _review_point(user, rp)
+    campaign_policy.access(user, review_point.campaign_id, "update")
+    try:
+        services.review_point_publish(actor=user, review_point=review_point)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The ranking of %(name)s is published.") % {"name": review_point.name}
+        )
+    return redirect("scoring:ranking", review_point.pk)
+
+
+@login_required
+def ranking_page(request: HttpRequest, rp: int) -> HttpResponse:
+    """Organizer staff see the live ranking; cluster leaders the live ranking of their
+    clusters; everyone else who sees the campaign only a published one."""
+    user = request.user
+    review_point = _review_point(user, rp)
+    campaign = review_point.campaign
+    participants = campaign.participants.all()
+    reviewed = score_item_policy.visible(user, "review").filter(review_point=review_point)
+    led = set(
+        participants.filter(unit_id__in=reviewed.values("unit_id")).values_list(
+            "cluster_id", flat=True
+        )
+    )
+    form = RankingFilterForm(
+        request.GET or None,
+        clusters=Cluster.objects.filter(pk__in=participants.values("cluster_id")).order_by("name"),
+        unit_types=UnitType.objects.filter(
+            pk__in=participants.values("unit__unit_type_id")
+        ).order_by("name"),
+    )
+    cluster = form.cleaned_data.get("cluster") if form.is_valid() else None
+    unit_type = form.cleaned_data.get("unit_type") if form.is_valid() else None
+    organizer = campaign_policy.allows(user, "update", campaign)
+    published = review_point.state == ReviewPointState.PUBLISHED
+    mode = "live" if organizer else "published" if published else "clusters" if led else ""
+    rows: list[dict[str, Any]] = []
+    if mode:
+        rows = ranking_rows(
+            review_point,
+            cluster_id=cluster.pk if cluster is not None else None,
+            unit_type_id=unit_type.pk if unit_type is not None else None,
+            published_only=mode == "published",
+        )
+        if mode == "clusters":
+            rows = [r for r in rows if r["cluster_id"] in led]
+        if unit_type is not None and cluster is None:
+            rows.sort(key=lambda r: (r["rank_in_type"], r["unit_name"]))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    on_page = list(page.object_list)
+    sheet_units = set(
+        score_item_policy.visible(user)
+        .filter(review_point=review_point, unit_id__in=[r["unit_id"] for r in on_page])
+        .order_by()
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+    chart = None
+    if on_page:
+        chart = bar_chart(
+            [Bar(r["unit_name"], r["percentage"], muted=bool(r["veto"])) for r in on_page],
+            title=_("Percentage of assigned points — %(name)s") % {"name": review_point.name},
+            description=_(
+                "One horizontal bar per unit, in the order of the table below; "
+                "grey bars are units that are ineligible."
+            ),
+            id_prefix="ranking-chart",
+        )
+    return render(
+        request,
+        "scoring/sheets/ranking.html",
+        {
+            "review_point": review_point,
+            "campaign": campaign,
+            "form": form,
+            "mode": mode,
+            "page_obj": page,
+            "rows": on_page,
+            "sheet_units": sheet_units,
+            "chart": chart,
+            "may_publish": organizer and review_point.state == ReviewPointState.OPEN,
+            "may_assign": bool(led) and review_point.state == ReviewPointState.OPEN,
+        },
+    )
+
+
+urlpatterns = [
+    path("review/<int:rp>/units/<int:unit>/", sheet, name="sheet"),
+    path("review/<int:rp>/inspections/", inspections, name="inspections"),
+    path("review/<int:rp>/publish/", publish, name="publish"),
+    path("review/<int:rp>/ranking/", ranking_page, name="ranking"),
+    path("items/<int:pk>/", item, name="item"),
+    path("items/<int:pk>/report/", item_report, name="item_report"),
+    path("items/<int:pk>/submit/", item_submit, name="item_submit"),
+    path("items/<int:pk>/inspect/", item_inspect, name="item_inspect"),
+    path("items/<int:pk>/review/", item_review, name="item_review"),
+    path("items/<int:pk>/finalize/", item_finalize, name="item_finalize"),
+    path("items/<int:pk>/return/", item_return, name="item_return"),
+    path("items/<int:pk>/answer/", item_answer, name="item_answer"),
+    path("items/<int:pk>/evidence/", evidence_upload, name="evidence_upload"),
+    path("items/<int:pk>/evidence/<int:evidence>/", evidence_download, name="evidence_download"),
+    path("queue/", queue, name="queue"),
+]

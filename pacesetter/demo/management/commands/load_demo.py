@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pacesetter.demo.data import DEMO_PASSWORD
-from pacesetter.demo.selectors import DemoGroup, demo_logins
+from pacesetter.demo.selectors import DemoCampaign, DemoGroup, demo_campaigns, demo_logins
 from pacesetter.demo.services import demo_load
 
 
@@ -38,6 +38,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  Every demo password: {DEMO_PASSWORD}")
         self.stdout.write("")
         self.stdout.write(self.table(demo_logins()))
+        self.stdout.write("")
+        self.stdout.write(self.campaigns(demo_campaigns()))
 
     def table(self, groups: list[DemoGroup]) -> str:
         """One line per role; a blank line and the case's title before each case."""
@@ -64,4 +66,16 @@ class Command(BaseCommand):
         for title, rows in sections:
             out += ["", self.style.MIGRATE_LABEL(f"  {title}")]
             out += [line(*row) for row in rows]
+        return "\n".join(out)
+
+    def campaigns(self, campaigns: list[DemoCampaign]) -> str:
+        """One line per campaign: its name, its state and its review points' states."""
+        width = max((len(c.name) for c in campaigns), default=0) + 2
+        state_width = max((len(c.state) for c in campaigns), default=0) + 2
+        out = [self.style.MIGRATE_HEADING("  Campaigns")]
+        for campaign in campaigns:
+            points = "; ".join(f"{name}: {state}" for name, state in campaign.review_points)
+            out.append(
+                f"  {campaign.name:<{width}}{campaign.state:<{state_width}}{points}".rstrip()
+            )
         return "\n".join(out)

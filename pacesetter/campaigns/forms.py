@@ -1,0 +1,230 @@
+"""Forms of the campaign screens: set-up, participants, registration (the pact), amendments."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.clusters.models import Cluster
+from pacesetter.core.files import validate_upload
+from pacesetter.core.forms import PeriodFormMixin
+from pacesetter.scoring.models import Criterion, CriterionKind, ScoringTable
+from pacesetter.units.models import Unit
+
+from .models import Campaign, CampaignState, TieBreak
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIE_BREAK_FIELDS = ("tie_break_1", "tie_break_2", "tie_break_3")
+
+
+def _unit_label(unit: Unit) -> str:
+    return f"{unit.name} ({unit.code})"
+
+
+class CampaignSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Code or name")}),
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("Any state")), *CampaignState.choices],
+    )
+
+
+class CampaignForm(PeriodFormMixin, forms.ModelForm):
+    """A campaign's details; the tie-break order is three ordered choices."""
+
+    tie_break_1 = forms.ChoiceField(label=_("First tie-break"), required=False)
+    tie_break_2 = forms.ChoiceField(label=_("Second tie-break"), required=False)
+    tie_break_3 = forms.ChoiceField(label=_("Third tie-break"), required=False)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "start",
+            "end",
+            "registration_due",
+            "scoring_table",
+            "predecessor",
+            "description",
+        ]
+        widgets = {
+            "start": DATE,
+            "end": DATE,
+            "registration_due": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        tables: QuerySet[ScoringTable],
+        predecessors: QuerySet[Campaign],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scoring_table"].queryset = tables  # type: ignore[attr-defined]
+        self.fields["predecessor"].queryset = predecessors  # type: ignore[attr-defined]
+        self.fields["predecessor"].help_text = _(
+            "Last year's campaign, for comparisons of progress."
+        )
+        choices = [("", _("— none —")), *TieBreak.choices]
+        current = list(self.instance.tie_breaks if self.instance.pk else TieBreak.values)
+        for position, name in enumerate(TIE_BREAK_FIELDS):
+            field = self.fields[name]
+            field.choices = choices  # type: ignore[attr-defined]
+            field.initial = current[position] if position < len(current) else ""
+        self.fields["tie_break_1"].fieldset_legend = _(  # type: ignore[attr-defined]
+            "Ranking ties are broken by"
+        )
+        if self.instance.pk and self.instance.state != CampaignState.DRAFT:
+            self.fields["scoring_table"].disabled = True
+            self.fields["scoring_table"].help_text = _(
+                "The scoring table can change only while drafting."
+            )
+
+    def tie_breaks(self) -> list[str]:
+        return [self.cleaned_data[n] for n in TIE_BREAK_FIELDS if self.cleaned_data.get(n)]
+
+    def service_fields(self) -> dict[str, Any]:
+        """The model fields for the service, with the tie-break order as one list."""
+        data = {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+        data["tie_breaks"] = self.tie_breaks()
+        return data
+
+    def changed_service_fields(self) -> dict[str, Any]:
+        data = self.service_fields()
+        changed = {k: v for k, v in data.items() if k in self.changed_data}
+        if set(TIE_BREAK_FIELDS) & set(self.changed_data):
+            changed["tie_breaks"] = data["tie_breaks"]
+        return changed
+
+
+class CampaignCreateForm(CampaignForm):
+    organizer = forms.ModelChoiceField(label=_("Organizer"), queryset=Unit.objects.none())
+
+    field_order = ["organizer"]
+
+    def __init__(self, *args: Any, organizers: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organizer"].queryset = organizers  # type: ignore[attr-defined]
+        self.fields["organizer"].label_from_instance = _unit_label  # type: ignore[attr-defined]
+
+
+class PhaseForm(PeriodFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    start = forms.DateField(label=_("Start"), widget=DATE)
+    end = forms.DateField(label=_("End"), widget=DATE)
+
+
+class ReviewPointForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Code"), max_length=20, help_text=_("Short, for example h1 or y.")
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    period_end = forms.DateField(label=_("Period end"), widget=DATE)
+    due = forms.DateField(label=_("Reports due"), widget=DATE)
+
+
+class ParticipantForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    cluster = forms.ModelChoiceField(
+        label=_("Ranked in cluster"),
+        queryset=Cluster.objects.none(),
+        required=False,
+        help_text=_("Leave empty for a unit ranked outside any cluster."),
+    )
+    is_pilot = forms.BooleanField(label=_("Pilot unit"), required=False)
+
+    def __init__(
+        self, *args: Any, units: QuerySet[Unit], clusters: QuerySet[Cluster], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["unit"].label_from_instance = _unit_label  # type: ignore[attr-defined]
+        self.fields["cluster"].queryset = clusters  # type: ignore[attr-defined]
+
+
+class ClusterJoinForm(forms.Form):
+    cluster = forms.ModelChoiceField(
+        label=_("Cluster"),
+        queryset=Cluster.objects.none(),
+        help_text=_("Every current member of the cluster joins, ranked in it."),
+    )
+
+    def __init__(self, *args: Any, clusters: QuerySet[Cluster], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].queryset = clusters  # type: ignore[attr-defined]
+
+
+class PactSignForm(forms.Form):
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE, initial=date.today)
+    signer_unit = forms.ModelChoiceField(
+        label=_("Signed by unit"),
+        queryset=Unit.objects.none(),
+        help_text=_("The cluster's leader unit for the campaign's year, unless another signs."),
+    )
+    document = forms.FileField(
+        label=_("Signed document"),
+        required=False,
+        validators=[validate_upload],
+        help_text=_("PDF, Word, Excel, OpenDocument or an image."),
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signer_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["signer_unit"].label_from_instance = _unit_label  # type: ignore[attr-defined]
+
+
+class RegistrationRowForm(forms.Form):
+    """One line of the pact. Quantitative criteria have a target; the others only say
+    whether they are assigned to the unit."""
+
+    target = forms.DecimalField(
+        label=_("Target"), required=False, min_value=0, max_digits=20, decimal_places=4
+    )
+    not_assigned = forms.BooleanField(label=_("Not assigned"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, criterion: Criterion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criterion = criterion
+        if criterion.kind != CriterionKind.QUANTITATIVE:
+            del self.fields["target"]
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "target": data.get("target"),
+            "not_assigned": bool(data.get("not_assigned")),
+            "note": data.get("note") or "",
+        }
+
+
+class AmendmentRequestForm(forms.Form):
+    new_target = forms.DecimalField(
+        label=_("New target"), required=False, min_value=0, max_digits=20, decimal_places=4
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AmendmentDecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
+    )
+    note = forms.CharField(label=_("Decision note"), max_length=500, required=False)
+
+
+class TransitionForm(forms.Form):
+    to_state = forms.ChoiceField(label=_("Move to"), choices=CampaignState.choices)

@@ -1,0 +1,1 @@
+from pacesetter.scoring.tests.conftest import scoring  # noqa: F401

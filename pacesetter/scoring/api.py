@@ -1,0 +1,578 @@
+"""JSON API for scoring tables, score items and review points:
+/api/v1/scoring-tables, /api/v1/criteria, /api/v1/score-items, /api/v1/review-points.
+
+No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
+schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise).
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from pacesetter.accounts.scopes import scope_of
+from pacesetter.campaigns.models import Campaign, Participant, ReviewPoint
+from pacesetter.campaigns.policies import campaign_policy
+from pacesetter.core.refs import resolve_ref
+from pacesetter.units.api import UnitRef
+from pacesetter.units.models import Unit
+from pacesetter.units.policies import unit_policy
+
+from .models import (
+    Criterion,
+    CriterionKind,
+    Direction,
+    InspectionAssignment,
+    ItemState,
+    Method,
+    Registration,
+    ScoreEvent,
+    ScoreItem,
+    ScoringTable,
+    TableState,
+    ZeroTarget,
+)
+from .policies import score_item_policy, scoring_table_policy
+from .services import (
+    criterion_add,
+    criterion_update,
+    inspection_assign,
+    item_answer,
+    item_finalize,
+    item_inspect,
+    item_report,
+    item_return,
+    item_review,
+    item_submit,
+    review_point_publish,
+    table_adopt,
+    table_clone,
+    table_create,
+)
+
+tables_router = Router(tags=["scoring tables"])
+criteria_router = Router(tags=["scoring tables"])
+items_router = Router(tags=["score items"])
+review_points_router = Router(tags=["review points"])
+
+#: Any reviewer may send an item back with a question.
+RETURN_ACTIONS = ("inspect", "review", "finalize")
+
+
+# --- access helpers ------------------------------------------------------------------
+
+
+def review_point_access(user: Any, pk: int) -> ReviewPoint:
+    """A review point of a campaign the user may see; 404 otherwise."""
+    return get_object_or_404(
+        ReviewPoint.objects.filter(campaign__in=campaign_policy.visible(user)).select_related(
+            "campaign"
+        ),
+        pk=pk,
+    )
+
+
+def leads_unit(user: Any, campaign: Campaign, unit: Unit) -> bool:
+    """Whether the user leads the cluster ``unit`` is ranked in within ``campaign``."""
+    if user.is_superuser:
+        return True
+    leader_of = scope_of(user).leader_cluster_ids
+    return bool(leader_of) and (
+        Participant.objects.filter(campaign=campaign, unit=unit, cluster_id__in=leader_of).exists()
+    )
+
+
+def _criterion_access(user: Any, pk: int, action: str = "view") -> Criterion:
+    """A criterion of a table the user may see (404), and may ``action`` (403)."""
+    criterion = get_object_or_404(
+        Criterion.objects.filter(table__in=scoring_table_policy.visible(user)).select_related(
+            "table", "parent"
+        ),
+        pk=pk,
+    )
+    if action != "view" and not scoring_table_policy.allows(user, action, criterion.table):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return criterion
+
+
+# --- schemas -------------------------------------------------------------------------
+
+
+class CriterionRef(Schema):
+    id: int
+    code: str
+    title: str
+    kind: str
+    max_points: Decimal
+    measure: str
+
+
+class CriterionOut(CriterionRef):
+    """One node of a table's tree; ``parent_id`` is the group holding it."""
+
+    parent_id: int | None
+    root_id: int | None
+    position: int
+    direction: str
+    method: str
+    points_per_item: Decimal
+    zero_target: str
+    guidance: str
+
+
+class CriterionIn(Schema):
+    code: str
+    title: str
+    kind: CriterionKind
+    parent_id: int | None = None
+    max_points: Decimal = Decimal(0)
+    position: int | None = None
+    direction: Direction = Direction.HIGHER
+    method: Method = Method.PROPORTIONAL
+    points_per_item: Decimal = Decimal(0)
+    measure: str = ""
+    zero_target: ZeroTarget = ZeroTarget.NOT_ASSIGNED
+    guidance: str = ""
+
+
+class CriterionPatch(Schema):
+    """Only the fields sent are changed. A criterion cannot move to another group."""
+
+    code: str | None = None
+    title: str | None = None
+    kind: CriterionKind | None = None
+    max_points: Decimal | None = None
+    position: int | None = None
+    direction: Direction | None = None
+    method: Method | None = None
+    points_per_item: Decimal | None = None
+    measure: str | None = None
+    zero_target: ZeroTarget | None = None
+    guidance: str | None = None
+
+
+class TableRef(Schema):
+    id: int
+    name: str
+    year: int
+    version: int
+    state: str
+
+
+class TableOut(TableRef):
+    owner_unit: UnitRef
+    cloned_from_id: int | None
+    adopted_at: dt.datetime | None
+    description: str
+
+
+class TableDetailOut(TableOut):
+    """The table with its criteria, flat in table order; ``parent_id`` builds the tree."""
+
+    criteria: list[CriterionOut]
+
+    @staticmethod
+    def resolve_criteria(obj: ScoringTable) -> list[Criterion]:
+        return list(obj.criteria.order_by("position", "pk"))
+
+
+class TableIn(Schema):
+    owner_unit_id: int
+    name: str
+    year: int
+    description: str = ""
+
+
+class TableCloneIn(Schema):
+    year: int
+
+
+class TableFilters(Schema):
+    q: str = ""
+    year: int | None = None
+    state: TableState | None = None
+    owner: int | None = None
+
+
+class ReviewPointRef(Schema):
+    id: int
+    code: str
+    name: str
+    state: str
+    campaign_id: int
+
+
+class ScoreItemOut(Schema):
+    id: int
+    review_point: ReviewPointRef
+    unit: UnitRef
+    criterion: CriterionRef
+    actual: Decimal | None
+    count: int | None
+    passed: bool | None
+    not_assigned: bool
+    computed: Decimal | None
+    self_score: Decimal | None
+    inspected_score: Decimal | None
+    reviewed_score: Decimal | None
+    final_score: Decimal | None
+    score: Decimal
+    explanation: str
+    question: str
+    answer: str
+    state: str
+    version: int
+    updated_at: dt.datetime
+
+
+class ScoreEventOut(Schema):
+    action: str
+    from_state: str
+    to_state: str
+    value: Decimal | None
+    note: str
+    actor: str | None
+    at: dt.datetime
+
+    @staticmethod
+    def resolve_actor(obj: ScoreEvent) -> str | None:
+        if obj.actor is None:
+            return None
+        return obj.actor.get_full_name() or obj.actor.get_username()
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    uploaded_at: dt.datetime
+
+
+class ScoreItemDetailOut(ScoreItemOut):
+    """The item with the unit's registered target and every step it went through."""
+
+    target: Decimal | None
+    events: list[ScoreEventOut]
+    evidence: list[EvidenceOut]
+
+    @staticmethod
+    def resolve_target(obj: ScoreItem) -> Decimal | None:
+        registration = Registration.objects.filter(
+            campaign_id=obj.review_point.campaign_id,
+            unit_id=obj.unit_id,
+            criterion_id=obj.criterion_id,
+        ).first()
+        return registration.target if registration is not None else None
+
+    @staticmethod
+    def resolve_events(obj: ScoreItem) -> list[ScoreEvent]:
+        return list(obj.events.select_related("actor").order_by("at", "pk"))
+
+    @staticmethod
+    def resolve_evidence(obj: ScoreItem) -> list[Any]:
+        return list(obj.evidence.order_by("uploaded_at", "pk"))
+
+
+class ScoreItemFilters(Schema):
+    review_point: int | None = None
+    unit: int | None = None
+    criterion: int | None = None
+    state: ItemState | None = None
+
+
+class ReportIn(Schema):
+    """Send the field that fits the criterion's kind: ``actual`` (quantitative),
+    ``count`` (count, bonus, penalty) or ``passed`` (pass/fail, veto)."""
+
+    version: int
+    actual: Decimal | None = None
+    count: int | None = None
+    passed: bool | None = None
+    explanation: str | None = None
+
+
+class SubmitIn(Schema):
+    """Without ``self_score`` the computed score is taken."""
+
+    version: int
+    self_score: Decimal | None = None
+    explanation: str = ""
+
+
+class ScoreIn(Schema):
+    """Without ``score`` the latest score along the flow is confirmed."""
+
+    version: int
+    score: Decimal | None = None
+    note: str = ""
+
+
+class ReturnIn(Schema):
+    version: int
+    question: str
+
+
+class AnswerIn(Schema):
+    version: int
+    answer: str
+
+
+class InspectionIn(Schema):
+    unit_id: int
+    inspector_id: int
+
+
+class InspectionOut(Schema):
+    id: int
+    review_point_id: int
+    unit: UnitRef
+    inspector: UnitRef
+    assigned_at: dt.datetime
+
+
+class ReviewPointOut(ReviewPointRef):
+    period_end: dt.date
+    due: dt.date
+    position: int
+    published_at: dt.datetime | None
+
+
+# --- scoring tables ------------------------------------------------------------------
+
+
+@tables_router.get("", response=list[TableOut])
+@paginate(PageNumberPagination)
+def table_list(request: HttpRequest, filters: Query[TableFilters]) -> models.QuerySet[ScoringTable]:
+    """Scoring tables the user may see, newest year first.
+
+    ``q`` searches the name; ``year`` and ``state`` filter; ``owner`` keeps tables owned
+    within that unit's subtree.
+    """
+    qs = scoring_table_policy.visible(request.user).select_related("owner_unit")
+    if filters.q.strip():
+        qs = qs.filter(name__icontains=filters.q.strip())
+    if filters.year is not None:
+        qs = qs.filter(year=filters.year)
+    if filters.state is not None:
+        qs = qs.filter(state=filters.state)
+    if filters.owner:
+        owner = resolve_ref(unit_policy, request.user, filters.owner, "view", "owner")
+        qs = qs.filter(owner_unit__path__startswith=owner.path)
+    return qs.order_by("-year", "name", "-version", "pk")
+
+
+@tables_router.get("/{int:table_id}", response=TableDetailOut)
+def table_detail(request: HttpRequest, table_id: int) -> ScoringTable:
+    """One table with its whole tree of groups and criteria."""
+    return scoring_table_policy.access(request.user, table_id)
+
+
+@tables_router.post("", response={201: TableDetailOut})
+def table_create_endpoint(request: HttpRequest, payload: TableIn) -> Status[ScoringTable]:
+    """Draft a table owned by ``owner_unit_id`` (committee staff over that unit).
+
+    A table of the same owner, name and year gets the next version number.
+    """
+    user = request.user
+    owner = resolve_ref(unit_policy, user, payload.owner_unit_id, "manage", "owner_unit_id")
+    table = table_create(
+        actor=user,
+        owner_unit=owner,
+        name=payload.name,
+        year=payload.year,
+        description=payload.description,
+    )
+    return Status(201, table)
+
+
+@tables_router.post("/{int:table_id}/criteria", response={201: CriterionOut})
+def criterion_add_endpoint(
+    request: HttpRequest, table_id: int, payload: CriterionIn
+) -> Status[Criterion]:
+    """Add a group or criterion to a draft table; ``parent_id`` is a group of the table.
+
+    A group's base criteria and subgroups may not add up to more than its maximum.
+    """
+    user = request.user
+    table = scoring_table_policy.access(user, table_id, "update")
+    fields = payload.dict(exclude_unset=True)
+    parent_id = fields.pop("parent_id", None)
+    if parent_id is not None:
+        parent = table.criteria.filter(pk=parent_id).first()
+        if parent is None:
+            raise ValidationError({"parent_id": _("Choose a group of this table.")})
+        fields["parent"] = parent
+    if fields.get("position") is None:
+        fields.pop("position", None)
+    criterion = criterion_add(
+        actor=user,
+        table=table,
+        code=fields.pop("code"),
+        title=fields.pop("title"),
+        kind=fields.pop("kind"),
+        **fields,
+    )
+    return Status(201, criterion)
+
+
+@criteria_router.patch("/{int:criterion_id}", response=CriterionOut)
+def criterion_update_endpoint(
+    request: HttpRequest, criterion_id: int, payload: CriterionPatch
+) -> Criterion:
+    """Change a criterion of a draft table; only the fields sent are changed."""
+    criterion = _criterion_access(request.user, criterion_id, "update")
+    fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    return criterion_update(actor=request.user, criterion=criterion, **fields)
+
+
+@tables_router.post("/{int:table_id}/adopt", response=TableDetailOut)
+def table_adopt_endpoint(request: HttpRequest, table_id: int) -> ScoringTable:
+    """Adopt and lock the table: it needs criteria and no group above its maximum."""
+    table = scoring_table_policy.access(request.user, table_id, "update")
+    return table_adopt(actor=request.user, table=table)
+
+
+@tables_router.post("/{int:table_id}/clone", response={201: TableDetailOut})
+def table_clone_endpoint(
+    request: HttpRequest, table_id: int, payload: TableCloneIn
+) -> Status[ScoringTable]:
+    """Copy the table (adopted or not) with its tree into a new draft for ``year``."""
+    table = scoring_table_policy.access(request.user, table_id, "update")
+    return Status(201, table_clone(actor=request.user, table=table, year=payload.year))
+
+
+# --- score items ---------------------------------------------------------------------
+
+
+@items_router.get("", response=list[ScoreItemOut])
+@paginate(PageNumberPagination)
+def item_list(request: HttpRequest, filters: Query[ScoreItemFilters]) -> models.QuerySet[ScoreItem]:
+    """Score items the user may see, by review point, unit and table order.
+
+    A unit sees its own items (and those of units below it) at every step, and other
+    units' items only once published. Filter by ``review_point``, ``unit``,
+    ``criterion`` (ids) and ``state``.
+    """
+    qs = score_item_policy.visible(request.user).select_related("review_point", "unit", "criterion")
+    if filters.review_point is not None:
+        qs = qs.filter(review_point_id=filters.review_point)
+    if filters.unit is not None:
+        qs = qs.filter(unit_id=filters.unit)
+    if filters.criterion is not None:
+        qs = qs.filter(criterion_id=filters.criterion)
+    if filters.state is not None:
+        qs = qs.filter(state=filters.state)
+    return qs.order_by("review_point__position", "unit__name", "criterion__position", "pk")
+
+
+@items_router.get("/{int:item_id}", response=ScoreItemDetailOut)
+def item_detail(request: HttpRequest, item_id: int) -> ScoreItem:
+    """One item with the unit's target and its history (who did what, when, with which
+    value)."""
+    return score_item_policy.access(request.user, item_id)
+
+
+@items_router.post("/{int:item_id}/report", response=ScoreItemOut)
+def item_report_endpoint(request: HttpRequest, item_id: int, payload: ReportIn) -> ScoreItem:
+    """The unit reports its result (officers and staff over the unit); computed scores
+    follow, for the cluster's peers too. A stale ``version`` answers 409."""
+    item = score_item_policy.access(request.user, item_id, "report")
+    data = payload.dict(exclude_unset=True)
+    return item_report(actor=request.user, item=item, **data)
+
+
+@items_router.post("/{int:item_id}/submit", response=ScoreItemOut)
+def item_submit_endpoint(request: HttpRequest, item_id: int, payload: SubmitIn) -> ScoreItem:
+    """Self-score and send the item on for inspection or review."""
+    item = score_item_policy.access(request.user, item_id, "report")
+    return item_submit(actor=request.user, item=item, **payload.dict())
+
+
+@items_router.post("/{int:item_id}/inspect", response=ScoreItemOut)
+def item_inspect_endpoint(request: HttpRequest, item_id: int, payload: ScoreIn) -> ScoreItem:
+    """The assigned peer unit's score."""
+    item = score_item_policy.access(request.user, item_id, "inspect")
+    return item_inspect(actor=request.user, item=item, **payload.dict())
+
+
+@items_router.post("/{int:item_id}/review", response=ScoreItemOut)
+def item_review_endpoint(request: HttpRequest, item_id: int, payload: ScoreIn) -> ScoreItem:
+    """The cluster leader's score."""
+    item = score_item_policy.access(request.user, item_id, "review")
+    return item_review(actor=request.user, item=item, **payload.dict())
+
+
+@items_router.post("/{int:item_id}/finalize", response=ScoreItemOut)
+def item_finalize_endpoint(request: HttpRequest, item_id: int, payload: ScoreIn) -> ScoreItem:
+    """The committee's final score (staff over the organizer)."""
+    item = score_item_policy.access(request.user, item_id, "finalize")
+    return item_finalize(actor=request.user, item=item, **payload.dict())
+
+
+@items_router.post("/{int:item_id}/return", response=ScoreItemOut)
+def item_return_endpoint(request: HttpRequest, item_id: int, payload: ReturnIn) -> ScoreItem:
+    """Any reviewer (inspector, leader, committee) sends the item back with a question."""
+    user = request.user
+    item = score_item_policy.access(user, item_id)
+    if not any(score_item_policy.allows(user, action, item) for action in RETURN_ACTIONS):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return item_return(actor=user, item=item, **payload.dict())
+
+
+@items_router.post("/{int:item_id}/answer", response=ScoreItemOut)
+def item_answer_endpoint(request: HttpRequest, item_id: int, payload: AnswerIn) -> ScoreItem:
+    """The unit answers a returned item's question; it then submits again."""
+    item = score_item_policy.access(request.user, item_id, "report")
+    return item_answer(actor=request.user, item=item, **payload.dict())
+
+
+# --- review points -------------------------------------------------------------------
+
+
+@review_points_router.get("/{int:review_point_id}/inspections", response=list[InspectionOut])
+def inspection_list(request: HttpRequest, review_point_id: int) -> list[InspectionAssignment]:
+    """Who cross-inspects whom at the review point, limited to units the user may see."""
+    review_point = review_point_access(request.user, review_point_id)
+    visible = unit_policy.visible(request.user)
+    return list(
+        review_point.inspections.filter(unit__in=visible)
+        .select_related("unit", "inspector")
+        .order_by("unit__name")
+    )
+
+
+@review_points_router.post("/{int:review_point_id}/inspections", response={201: InspectionOut})
+def inspection_assign_endpoint(
+    request: HttpRequest, review_point_id: int, payload: InspectionIn
+) -> Status[InspectionAssignment]:
+    """The cluster leader assigns a peer of the same cluster to inspect ``unit_id``
+    (never the unit itself); assigning again replaces the inspector."""
+    user = request.user
+    review_point = review_point_access(user, review_point_id)
+    unit = resolve_ref(unit_policy, user, payload.unit_id, "view", "unit_id")
+    if not leads_unit(user, review_point.campaign, unit):
+        raise PermissionDenied(_("Only the leader of the unit's cluster assigns inspectors."))
+    inspector = resolve_ref(unit_policy, user, payload.inspector_id, "view", "inspector_id")
+    assignment = inspection_assign(
+        actor=user, review_point=review_point, unit=unit, inspector=inspector
+    )
+    return Status(201, assignment)
+
+
+@review_points_router.post("/{int:review_point_id}/publish", response=ReviewPointOut)
+def review_point_publish_endpoint(request: HttpRequest, review_point_id: int) -> ReviewPoint:
+    """Publish the review point's ranking (committee staff over the organizer); every
+    assigned item must be final, and all items become published and locked."""
+    user = request.user
+    review_point = review_point_access(user, review_point_id)
+    if not campaign_policy.allows(user, "update", review_point.campaign):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return review_point_publish(actor=user, review_point=review_point)

@@ -1,0 +1,40 @@
+"""The upload form of the Excel imports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.scoring.excel import XLSX_CONTENT_TYPE, open_workbook
+
+
+class ExcelUploadForm(forms.Form):
+    """An .xlsx file within the size limit that openpyxl can open; ``workbook`` holds
+    the opened (read-only) workbook after validation, for the caller to close."""
+
+    file = forms.FileField(
+        label=_("Excel workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workbook: Any = None
+        self.fields["file"].help_text = _(
+            "Fill in the template and upload it. Up to %(limit)s. If any row has an error, "
+            "nothing is saved and every error is listed."
+        ) % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        self.workbook = open_workbook(upload)
+        return upload
+
+    def close(self) -> None:
+        if self.workbook is not None:
+            self.workbook.close()
+            self.workbook = None

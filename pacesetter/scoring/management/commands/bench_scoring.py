@@ -1,0 +1,484 @@
+"""``manage.py bench_scoring``: how long the ranking and a score sheet take at scale.
+
+Builds, on a throw-away database, a campaign of ``--units`` units in clusters of 10
+scored on a table of ``--criteria`` criteria, then times the full ranking
+(``scoring.selectors.ranking``) and one unit's score sheet (``score_sheet`` and the
+sheet's totals), each the median of ``--runs`` runs. Goals: ranking under 1 s, score
+sheet under 100 ms.
+
+The command never touches the configured database: for each ``--database`` it starts
+itself again in a child process whose ``DATABASE_URL`` points at a temporary SQLite file
+or at a PostgreSQL server started for the run (``pacesetter.testing.pgserver``), and
+the child migrates, builds and measures there. The tables, the campaign and the review
+point go through the services; units, clusters, participants, registrations and the
+score items (with their scores) are bulk-inserted, because the services would take
+hours for 300,000 items and only the reads are measured.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+RESULT_PREFIX = "BENCH-RESULT "
+#: Set by the parent for its child: the database is a throw-away one.
+WORKER_ENV = "PACESETTER_BENCH_WORKER"
+RANKING_GOAL = 1.0
+SHEET_GOAL = 0.1
+CLUSTER_SIZE = 10
+GROUPS = 6
+BATCH = 2000
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a campaign of N units x C criteria on a throw-away SQLite and/or PostgreSQL "
+        "database and time the full ranking and one unit's score sheet."
+    )
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--units", type=int, default=5000)
+        parser.add_argument("--criteria", type=int, default=60)
+        parser.add_argument("--runs", type=int, default=5, help="Runs per measure (median).")
+        parser.add_argument(
+            "--database",
+            action="append",
+            choices=("sqlite", "postgres"),
+            help="Repeat for both; default: sqlite and postgres.",
+        )
+        parser.add_argument(
+            "--explain", action="store_true", help="Print the ranking query's plan."
+        )
+        parser.add_argument("--worker", action="store_true", help=_HIDDEN)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["units"] < 2 or options["criteria"] < 4 or options["runs"] < 1:
+            raise CommandError("Use at least 2 units, 4 criteria and 1 run.")
+        if options["worker"]:
+            if os.environ.get(WORKER_ENV) != "1":
+                raise CommandError("--worker is started by bench_scoring itself.")
+            result = _Worker(options["units"], options["criteria"], options["runs"]).run()
+            self.stdout.write(RESULT_PREFIX + json.dumps(result))
+            return
+        results = []
+        for database in options["database"] or ["sqlite", "postgres"]:
+            self.stderr.write(
+                f"{database}: building {options['units']} units x {options['criteria']} "
+                "criteria and timing..."
+            )
+            with _throwaway_database(database) as url:
+                results.append(self._child(database, url, options))
+        self.stdout.write(self._table(results, options))
+        if options["explain"]:
+            for result in results:
+                self.stdout.write(f"\nRanking query plan on {result['database']}:")
+                self.stdout.write(result["plan"])
+
+    def _child(self, database: str, url: str, options: dict[str, Any]) -> dict[str, Any]:
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "pacesetter.settings.test",
+            WORKER_ENV: "1",
+        }
+        env.pop("PACESETTER_TEST_DB", None)
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve().parents[4] / "manage.py"),
+            "bench_scoring",
+            "--worker",
+            f"--units={options['units']}",
+            f"--criteria={options['criteria']}",
+            f"--runs={options['runs']}",
+        ]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
+        if done.returncode != 0 or not lines:
+            raise CommandError(f"The {database} benchmark failed:\n{done.stderr}{done.stdout}")
+        result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
+        result["database"] = database
+        return result
+
+    def _table(self, results: list[dict[str, Any]], options: dict[str, Any]) -> str:
+        def ms(seconds: float) -> str:
+            return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+
+        out = [
+            f"{options['units']:,} units in clusters of {CLUSTER_SIZE} x {options['criteria']} "
+            f"criteria; median of {options['runs']} runs.",
+            "",
+            f"  {'database':<10}{'items':>10}{'build':>10}{'ranking':>12}{'sheet':>10}"
+            f"{'totals':>10}{'sheet+totals':>14}  goals",
+        ]
+        for r in results:
+            sheet = r["sheet"] + r["totals"]
+            ok = (
+                ("ranking ok" if r["ranking"] < RANKING_GOAL else "RANKING SLOW")
+                + ", "
+                + ("sheet ok" if sheet < SHEET_GOAL else "SHEET SLOW")
+            )
+            out.append(
+                f"  {r['database']:<10}{r['items']:>10,}{r['build']:>9.0f}s"
+                f"{ms(r['ranking']):>12}{ms(r['sheet']):>10}{ms(r['totals']):>10}"
+                f"{ms(sheet):>14}  {ok}"
+            )
+        out.append("")
+        out.append(
+            f"Goals: ranking < {RANKING_GOAL * 1000:.0f} ms, score sheet with its totals "
+            f"< {SHEET_GOAL * 1000:.0f} ms. Queries: ranking "
+            + ", ".join(f"{r['database']} {r['ranking_queries']}" for r in results)
+            + "; sheet with totals "
+            + ", ".join(f"{r['database']} {r['sheet_queries']}" for r in results)
+            + "."
+        )
+        return "\n".join(out)
+
+
+_HIDDEN = "(internal) build and measure in this process; the parent sets the database."
+
+
+@contextmanager
+def _throwaway_database(database: str) -> Iterator[str]:
+    if database == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="pacesetter-bench-") as directory:
+            yield f"sqlite:///{directory}/bench.sqlite3"
+        return
+    import psycopg
+
+    from pacesetter.testing.pgserver import start_test_server
+
+    server = start_test_server()  # stopped and removed when this process exits
+    with psycopg.connect(
+        host=server["HOST"],
+        port=int(server["PORT"]),
+        user=server["USER"],
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        connection.execute("CREATE DATABASE bench")
+    yield f"postgres://{server['USER']}@{server['HOST']}:{server['PORT']}/bench"
+
+
+def _median(fn: Callable[[], Any], runs: int) -> float:
+    fn()  # warm the caches and the connection
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+class _Worker:
+    """Runs in the child process, on the throw-away database."""
+
+    def __init__(self, units: int, criteria: int, runs: int) -> None:
+        self.n_units = units
+        self.n_criteria = criteria
+        self.runs = runs
+        self.random = random.Random(2024)  # noqa: S311 - reproducible demo values
+
+    def run(self) -> dict[str, Any]:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+        start = time.perf_counter()
+        review_point, unit_id = self.build()
+        build = time.perf_counter() - start
+        return {"build": build, **self.measure(review_point, unit_id)}
+
+    # --- building ---------------------------------------------------------------------
+
+    def build(self) -> tuple[Any, int]:
+        from django.db import transaction
+
+        from pacesetter.campaigns.models import Campaign, ReviewPoint
+        from pacesetter.campaigns.services import campaign_create, review_point_add
+        from pacesetter.units.models import UnitType
+        from pacesetter.units.services import unit_create, unit_type_create
+
+        with transaction.atomic():
+            committee_type = unit_type_create(actor=None, code="committee", name="Committee")
+            committee = unit_create(
+                actor=None,
+                parent=None,
+                code="BENCH",
+                name="Benchmark committee",
+                unit_type=committee_type,
+            )
+            types = [
+                unit_type_create(actor=None, code="llc", name="Single-member LLC"),
+                unit_type_create(actor=None, code="jsc", name="Joint-stock company"),
+            ]
+            units = self.units(committee, types)
+            clusters = self.clusters(committee, units)
+            table, criteria = self.table(committee)
+            campaign = campaign_create(
+                actor=None,
+                organizer=committee,
+                code="BENCH-2024",
+                name="Benchmark 2024",
+                start=date(2024, 1, 1),
+                end=date(2024, 12, 31),
+                scoring_table=table,
+            )
+            review_point = review_point_add(
+                actor=None,
+                campaign=campaign,
+                code="h1",
+                name="6-month review",
+                period_end=date(2024, 6, 30),
+                due=date(2024, 7, 24),
+            )
+            self.participants(campaign, units, clusters)
+            self.items(campaign, review_point, units, criteria)
+            # The states a published 6-month review has (no flow ran: it is not timed).
+            Campaign.objects.filter(pk=campaign.pk).update(state="published")
+            ReviewPoint.objects.filter(pk=review_point.pk).update(state="published")
+        assert UnitType.objects.count() == 3
+        review_point.refresh_from_db()
+        return review_point, units[len(units) // 2].pk
+
+    def units(self, committee: Any, types: list[Any]) -> list[Any]:
+        from pacesetter.units.models import Unit
+
+        units = Unit.objects.bulk_create(
+            [
+                Unit(
+                    parent=committee,
+                    path="-",
+                    depth=1,
+                    code=f"U{i:05d}",
+                    name=f"Benchmark unit {i:05d}",
+                    unit_type=types[i % 2],
+                )
+                for i in range(self.n_units)
+            ],
+            batch_size=BATCH,
+        )
+        if any(unit.pk is None for unit in units):  # a backend that returns no ids
+            units = list(Unit.objects.filter(parent=committee).order_by("code"))
+        for unit in units:
+            unit.path = f"{committee.path}{_base36(unit.pk)}/"
+        Unit.objects.bulk_update(units, ["path"], batch_size=BATCH)
+        return units
+
+    def clusters(self, committee: Any, units: list[Any]) -> list[Any]:
+        from pacesetter.clusters.models import Cluster, ClusterMembership
+
+        count = (len(units) + CLUSTER_SIZE - 1) // CLUSTER_SIZE
+        clusters = Cluster.objects.bulk_create(
+            [
+                Cluster(code=f"C{i:04d}", name=f"Cluster {i:04d}", owner_unit=committee)
+                for i in range(count)
+            ],
+            batch_size=BATCH,
+        )
+        if any(cluster.pk is None for cluster in clusters):
+            clusters = list(Cluster.objects.order_by("code"))
+        ClusterMembership.objects.bulk_create(
+            [
+                ClusterMembership(
+                    cluster=clusters[i // CLUSTER_SIZE], unit=unit, start=date(2024, 1, 1)
+                )
+                for i, unit in enumerate(units)
+            ],
+            batch_size=BATCH,
+        )
+        return clusters
+
+    def table(self, committee: Any) -> tuple[Any, list[Any]]:
+        """GROUPS groups of base criteria (a third each quantitative, pass/fail and count,
+        10 points each), then a bonus, a penalty and a veto."""
+        from pacesetter.scoring.services import criterion_add, table_adopt, table_create
+
+        table = table_create(actor=None, owner_unit=committee, name="Benchmark table", year=2024)
+        n_base = self.n_criteria - 3
+        per_group = [n_base // GROUPS + (1 if g < n_base % GROUPS else 0) for g in range(GROUPS)]
+        criteria = []
+        number = 0
+        for g, size in enumerate(per_group):
+            if not size:
+                continue
+            group = criterion_add(
+                actor=None,
+                table=table,
+                code=f"G{g + 1}",
+                title=f"Group {g + 1}",
+                kind="group",
+                max_points=Decimal(10 * size),
+            )
+            for _ in range(size):
+                number += 1
+                kind = ("quantitative", "pass_fail", "count")[number % 3]
+                criteria.append(
+                    criterion_add(
+                        actor=None,
+                        table=table,
+                        code=f"K{number:03d}",
+                        title=f"Criterion {number}",
+                        kind=kind,
+                        parent=group,
+                        max_points=Decimal(10),
+                        method=("proportional", "target_half_best_full")[number % 2],
+                        points_per_item=Decimal(2) if kind == "count" else Decimal(0),
+                    )
+                )
+        for code, kind, maximum in (("B1", "bonus", 5), ("P1", "penalty", 10), ("V1", "veto", 0)):
+            criteria.append(
+                criterion_add(
+                    actor=None,
+                    table=table,
+                    code=code,
+                    title=code,
+                    kind=kind,
+                    max_points=Decimal(maximum),
+                    points_per_item=Decimal(1) if kind != "veto" else Decimal(0),
+                )
+            )
+        return table_adopt(actor=None, table=table), criteria
+
+    def participants(self, campaign: Any, units: list[Any], clusters: list[Any]) -> None:
+        from pacesetter.campaigns.models import Participant
+
+        Participant.objects.bulk_create(
+            [
+                Participant(campaign=campaign, unit=unit, cluster=clusters[i // CLUSTER_SIZE])
+                for i, unit in enumerate(units)
+            ],
+            batch_size=BATCH,
+        )
+
+    def items(
+        self, campaign: Any, review_point: Any, units: list[Any], criteria: list[Any]
+    ) -> None:
+        """Registrations of the quantitative criteria and one published item per unit and
+        criterion, with plausible values and scores; about 2% not assigned."""
+        from pacesetter.scoring.models import Registration, ScoreItem
+
+        rnd = self.random
+        quantitative = [c for c in criteria if c.kind == "quantitative"]
+        for start in range(0, len(units), 500):
+            chunk = units[start : start + 500]
+            Registration.objects.bulk_create(
+                [
+                    Registration(
+                        campaign=campaign,
+                        unit=unit,
+                        criterion=criterion,
+                        target=Decimal(rnd.randint(50, 500)),
+                    )
+                    for unit in chunk
+                    for criterion in quantitative
+                ],
+                batch_size=BATCH,
+            )
+            items = []
+            for unit in chunk:
+                vetoed = rnd.random() < 0.01
+                for criterion in criteria:
+                    item = ScoreItem(
+                        review_point=review_point,
+                        unit=unit,
+                        criterion=criterion,
+                        state="published",
+                        version=5,
+                    )
+                    kind = criterion.kind
+                    if kind == "veto":
+                        item.passed = vetoed
+                    elif kind in ("quantitative", "pass_fail", "count") and rnd.random() < 0.02:
+                        item.not_assigned = True
+                    else:
+                        if kind == "quantitative":
+                            item.actual = Decimal(rnd.randint(30, 600))
+                        elif kind == "pass_fail":
+                            item.passed = rnd.random() < 0.9
+                        else:
+                            item.count = rnd.randint(0, 6)
+                        score = Decimal(rnd.randint(0, int(criterion.max_points) * 100)) / 100
+                        item.computed = item.self_score = item.final_score = item.score = score
+                    items.append(item)
+            ScoreItem.objects.bulk_create(items, batch_size=BATCH)
+
+    # --- measuring --------------------------------------------------------------------
+
+    def measure(self, review_point: Any, unit_id: int) -> dict[str, Any]:
+        from django.db import connection
+        from django.db.models import Count, Q, Sum
+        from django.db.models.functions import Coalesce
+        from django.test.utils import CaptureQueriesContext
+
+        from pacesetter.scoring.models import BASE_KINDS, ScoreItem
+        from pacesetter.scoring.selectors import ZERO, ranking, score_sheet
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
+        def full_ranking() -> list[Any]:
+            return list(ranking(review_point))
+
+        def sheet() -> list[Any]:
+            return list(score_sheet(review_point, unit_id))
+
+        def totals() -> dict[str, Any]:
+            # The score sheet's totals: the ranking's formula over one unit's items.
+            assigned = Q(not_assigned=False)
+            base = assigned & Q(criterion__kind__in=BASE_KINDS)
+            return ScoreItem.objects.filter(review_point=review_point, unit_id=unit_id).aggregate(
+                base_earned=Coalesce(Sum("score", filter=base), ZERO),
+                base_assigned=Coalesce(Sum("criterion__max_points", filter=base), ZERO),
+                bonus=Coalesce(Sum("score", filter=assigned & Q(criterion__kind="bonus")), ZERO),
+                penalty=Coalesce(
+                    Sum("score", filter=assigned & Q(criterion__kind="penalty")), ZERO
+                ),
+                veto=Count("pk", filter=assigned & Q(criterion__kind="veto", passed=True)),
+            )
+
+        rows = full_ranking()
+        assert len(rows) == self.n_units, (len(rows), self.n_units)
+        assert len(sheet()) == self.n_criteria
+        with CaptureQueriesContext(connection) as ranking_queries:
+            full_ranking()
+        with CaptureQueriesContext(connection) as sheet_queries:
+            sheet()
+            totals()
+        if connection.vendor == "postgresql":
+            plan = ranking(review_point).explain(analyze=True, buffers=True)
+        else:
+            plan = ranking(review_point).explain()
+        return {
+            "items": ScoreItem.objects.filter(review_point=review_point).count(),
+            "ranking": _median(full_ranking, self.runs),
+            "sheet": _median(sheet, self.runs * 4),
+            "totals": _median(totals, self.runs * 4),
+            "ranking_queries": len(ranking_queries),
+            "sheet_queries": len(sheet_queries),
+            "plan": plan,
+        }
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if not number:
+            return out
