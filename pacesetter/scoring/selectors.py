@@ -8,11 +8,13 @@ from typing import Any
 from django.db.models import (
     Case,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
     Max,
     OrderBy,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -24,7 +26,7 @@ from django.db.models.functions import Coalesce, Rank
 
 from pacesetter.campaigns.models import Campaign, ReviewPoint, TieBreak
 
-from .models import BASE_KINDS, CriterionKind, ItemState, ScoreItem
+from .models import BASE_KINDS, CriterionKind, InspectionAssignment, ItemState, ScoreItem
 from .policies import score_item_policy
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
@@ -171,8 +173,15 @@ def reviewer_queue(user: Any) -> QuerySet[ScoreItem]:
     """Items waiting for this user: to inspect, to review, to finalize, or returned to
     their unit to answer."""
     inspect = score_item_policy.visible(user, "inspect").filter(state=ItemState.SUBMITTED)
+    has_inspector = Exists(
+        InspectionAssignment.objects.filter(
+            review_point_id=OuterRef("review_point_id"), unit_id=OuterRef("unit_id")
+        )
+    )
+    # The leader reviews after the cross-inspection, or right after self-scoring when
+    # no inspector was assigned.
     review = score_item_policy.visible(user, "review").filter(
-        state__in=(ItemState.SUBMITTED, ItemState.INSPECTED)
+        Q(state=ItemState.INSPECTED) | (Q(state=ItemState.SUBMITTED) & ~has_inspector)
     )
     final = score_item_policy.visible(user, "finalize").filter(state=ItemState.REVIEWED)
     answer = score_item_policy.visible(user, "report").filter(state=ItemState.RETURNED)

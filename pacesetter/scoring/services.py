@@ -478,8 +478,11 @@ def recompute(*, review_point: ReviewPoint, criterion: Criterion, unit: Unit) ->
             else:
                 peers[item.pk] = methods.PeerResult(target=target, actual=item.actual)
         elif kind in (CriterionKind.PASS_FAIL, CriterionKind.VETO):
+            # A veto carries no points: it only flags the unit when it applies.
             item.computed = (
-                methods.pass_fail(maximum, item.passed) if kind == CriterionKind.PASS_FAIL else None
+                methods.pass_fail(maximum, item.passed)
+                if kind == CriterionKind.PASS_FAIL
+                else methods.ZERO
             )
         else:  # count, bonus, penalty
             item.computed = methods.count_points(maximum, criterion.points_per_item, item.count)

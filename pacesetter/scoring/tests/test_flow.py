@@ -159,3 +159,24 @@ def test_campaign_states_refuse_illegal_moves(world, scoring):
     )
     with pytest.raises(ValidationError, match="Publish a review point"):
         campaign_transition(actor=None, campaign=campaign, to_state=CampaignState.PUBLISHED)
+
+
+def test_a_veto_item_submits_without_points_and_flags_the_unit(world, scoring):
+    item = report(scoring, world.own, "V1", passed=True)
+    item = item_submit(actor=None, item=item, version=item.version, self_score=None)
+    assert item.self_score == D(0) and item.state == ItemState.SUBMITTED
+
+
+def test_the_leaders_queue_waits_for_the_cross_inspection(world, scoring):
+    from pacesetter.scoring.selectors import reviewer_queue
+
+    leader = world.users["cluster_leader"]
+    inspection_assign(actor=None, review_point=scoring.h1, unit=world.own, inspector=world.sibling)
+    for unit in (world.own, world.sibling):
+        item = report(scoring, unit, "P1", passed=True)
+        item_submit(actor=None, item=item, version=item.version, self_score=None)
+    queued = {i.unit_id for i in reviewer_queue(leader)}
+    assert queued == {world.sibling.pk}  # own waits for its inspector
+    item = scoring.item(world.own, "P1")
+    item_inspect(actor=None, item=item, version=item.version)
+    assert {i.unit_id for i in reviewer_queue(leader)} == {world.own.pk, world.sibling.pk}

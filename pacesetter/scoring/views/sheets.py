@@ -366,7 +366,7 @@ def _report_saved(
         form = None
         if keep:
             fresh = ReportForm(item=item)
-            fresh.initial.update(keep)
+            fresh.initial.update(keep, actual=_plain(item.actual))
             form = fresh
         response = _row_response(request, item, form=form, note=message)
         response["HX-Trigger"] = SHEET_CHANGED
@@ -516,10 +516,10 @@ def _item_page(
         .get(pk=item.pk)
     )
     review_point = item.review_point
+    row = _sheet_rows(user, review_point, item.unit_id, [item])[0]  # also tidies the values
     allowed = _allowed(user, item)
     offered = _item_forms(item, allowed, review_point.state == ReviewPointState.OPEN)
     offered.update(forms or {})
-    row = _sheet_rows(user, review_point, item.unit_id, [item])[0]
     events = list(item.events.select_related("actor"))
     for event in events:
         event.value = _plain(event.value)
