@@ -1,3 +1,5 @@
+import re
+
 from pacesetter.accounts.models import Role, RoleAssignment, User
 from pacesetter.accounts.services import role_grant
 from pacesetter.accounts.tests.factories import UserFactory
@@ -45,7 +47,7 @@ def test_a_weak_password_is_reported_on_its_field(client, world):
         {"username": "weak", "password": "123", "role": Role.VIEWER, "unit_code": "OWN"},
     )
     assert response.status_code == 200
-    assert 'id="id_password-error"' in response.content.decode()
+    assert 'id="id_password_error"' in response.content.decode()
     assert not User.objects.filter(username="weak").exists()
 
 
@@ -100,3 +102,15 @@ def test_deactivated_account_cannot_log_in(client, world):
     assert not viewer.is_active
     client.logout()
     assert not client.login(username="viewer", password="pacesetter-test")
+
+
+def test_field_errors_are_tied_to_their_inputs_for_screen_readers(client, world):
+    client.force_login(world.users["committee_staff"])
+    response = client.post(
+        "/accounts/people/new/",
+        {"username": "weak", "password": "123", "role": Role.VIEWER, "unit_code": "OWN"},
+    )
+    body = response.content.decode()
+    password_input = re.search(r'<input[^>]*name="password"[^>]*>', body).group(0)
+    assert re.search(r'aria-describedby="[^"]*id_password_error', password_input)
+    assert 'id="id_password_error"' in body

@@ -145,7 +145,7 @@ def test_a_bad_value_is_shown_beside_the_field(client, world, scoring):
     )
     assert response.status_code == 200
     assert "<html" in response.text
-    assert f'id="id_item-{item.pk}-actual-error"' in response.text
+    assert f'id="id_item-{item.pk}-actual_error"' in response.text
     assert scoring.item(world.own, "Q1").actual is None
 
 
@@ -248,10 +248,10 @@ def test_an_executable_or_oversized_file_is_refused_on_the_field(client, world, 
     login(client, world.users["unit_officer"])
     response = client.post(url, {"file": SimpleUploadedFile("tool.exe", b"MZ")})
     assert response.status_code == 200
-    assert 'id="id_file-error"' in response.text and "exe" in response.text
+    assert 'id="id_file_error"' in response.text and "exe" in response.text
     settings.UPLOAD_MAX_BYTES = 10
     response = client.post(url, {"file": SimpleUploadedFile("big.pdf", b"x" * 11)})
-    assert 'id="id_file-error"' in response.text and "limit" in response.text
+    assert 'id="id_file_error"' in response.text and "limit" in response.text
     assert not item.evidence.exists()
 
 
