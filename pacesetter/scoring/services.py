@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.campaigns.models import (
@@ -568,6 +569,12 @@ def _step(
 
 
 UNIT_EDITABLE = (ItemState.DRAFT, ItemState.RETURNED)
+#: How the review steps read inside an error message.
+STEP_LABELS = {
+    "inspect": gettext_lazy("cross-inspected"),
+    "review": gettext_lazy("reviewed by the leader"),
+    "finalize": gettext_lazy("finalized"),
+}
 
 
 @transaction.atomic
@@ -652,7 +659,7 @@ def _review_step(
     if item.state not in from_states:
         raise ValidationError(
             _("This item is %(state)s; it cannot be %(action)s now.")
-            % {"state": item.get_state_display(), "action": action}
+            % {"state": item.get_state_display(), "action": STEP_LABELS.get(action, action)}
         )
     value = score if score is not None else latest_score(item)
     _check_points(item, value, "score")
