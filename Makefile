@@ -43,6 +43,11 @@ test-sqlite:
 test-postgres:
 	PACESETTER_TEST_DB=postgres $(BIN)/pytest
 
+## 5,000 units x 60 criteria: times the full ranking and a score sheet on SQLite and PostgreSQL.
+bench: install
+	bash scripts/system-deps.sh
+	$(MANAGE) bench_scoring --units 5000 --criteria 60 --database sqlite --database postgres
+
 ## Re-extract translatable strings into the shipped catalogs (needs GNU gettext).
 messages: install
 	$(MANAGE) makemessages -l vi -l zh_Hans --no-obsolete -i "var/*" -i tests -i testing -i conftest.py

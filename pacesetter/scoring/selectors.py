@@ -5,27 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
-    Case,
     DecimalField,
     Exists,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    Max,
-    OrderBy,
     OuterRef,
     Q,
     QuerySet,
-    Sum,
     Value,
-    When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Rank
 
 from pacesetter.campaigns.models import Campaign, ReviewPoint, TieBreak
 
+from .methods import q2
 from .models import BASE_KINDS, CriterionKind, InspectionAssignment, ItemState, ScoreItem
 from .policies import score_item_policy
 
@@ -44,96 +36,106 @@ def _first_group_id(campaign: Campaign) -> int | None:
     )
 
 
-def _orderings(campaign: Campaign) -> list[OrderBy]:
-    order = [F("veto").asc(), F("percentage").desc(nulls_last=True)]
-    for key in campaign.tie_breaks or []:
-        if key == TieBreak.BASE_PERCENTAGE:
-            order.append(F("base_percentage").desc(nulls_last=True))
-        elif key == TieBreak.FEWER_PENALTY:
-            order.append(F("penalty").asc())
-        elif key == TieBreak.FIRST_GROUP:
-            order.append(F("first_group").desc())
-    return order
+_ORDER_SQL = {
+    TieBreak.BASE_PERCENTAGE: "base_percentage DESC NULLS LAST",
+    TieBreak.FEWER_PENALTY: "penalty ASC",
+    TieBreak.FIRST_GROUP: "first_group DESC",
+}
+_NUMERIC = ("base_earned", "base_assigned", "bonus", "penalty", "first_group", "total")
+_PERCENT = ("percentage", "base_percentage")
 
 
-def ranking(review_point: ReviewPoint, *, published_only: bool = False) -> QuerySet[Any]:
-    """One row per participant: earned and assigned base points, bonus, penalty, total,
-    percentages, veto, and its rank within its cluster and within its unit type.
+def ranking_sql(
+    review_point: ReviewPoint, *, published_only: bool = False
+) -> tuple[str, list[Any]]:
+    """The ranking query and its parameters (see :func:`ranking`)."""
+    from pacesetter.campaigns.models import Participant
+    from pacesetter.clusters.models import Cluster
+    from pacesetter.units.models import Unit, UnitType
 
-    One SQL query: conditional sums over the items grouped by unit, and RANK() window
-    functions ordered by veto (eligible first), percentage, then the campaign's
-    tie-breaks. To show one cluster or unit type, use :func:`ranking_rows`, which
-    filters after ranking so the ranks stay those of the whole review point.
-    """
+    from .models import Criterion
+
     campaign = review_point.campaign
-    first_group = _first_group_id(campaign)
-    assigned = Q(not_assigned=False)
-    base = assigned & Q(criterion__kind__in=BASE_KINDS)
-    items = ScoreItem.objects.filter(
-        review_point=review_point, unit__participations__campaign_id=campaign.pk
-    )
+    order = ["veto ASC", "percentage DESC NULLS LAST"] + [
+        _ORDER_SQL[key] for key in campaign.tie_breaks or [] if key in _ORDER_SQL
+    ]
+    order_sql = ", ".join(order)
+    base_kinds = ", ".join(f"'{kind}'" for kind in BASE_KINDS)
+    assigned = "i.not_assigned = FALSE"
+    base = f"{assigned} AND c.kind IN ({base_kinds})"
+    # Only table names, fixed kinds and the fixed tie-break clauses are formatted in;
+    # every value is a parameter.
+    sql = f"""
+        WITH agg AS (
+            SELECT i.unit_id,
+                SUM(CASE WHEN {base} THEN i.score ELSE 0 END) AS base_earned,
+                SUM(CASE WHEN {base} THEN c.max_points ELSE 0 END) AS base_assigned,
+                SUM(CASE WHEN {assigned} AND c.kind = 'bonus' THEN i.score ELSE 0 END) AS bonus,
+                SUM(CASE WHEN {assigned} AND c.kind = 'penalty' THEN i.score ELSE 0 END)
+                    AS penalty,
+                SUM(CASE WHEN {base} AND c.root_id = %s THEN i.score ELSE 0 END) AS first_group,
+                MAX(CASE WHEN {assigned} AND c.kind = 'veto' AND i.passed = TRUE
+                    THEN 1 ELSE 0 END) AS veto
+            FROM {ScoreItem._meta.db_table} i
+            JOIN {Criterion._meta.db_table} c ON c.id = i.criterion_id
+            WHERE i.review_point_id = %s {"AND i.state = %s" if published_only else ""}
+            GROUP BY i.unit_id
+        ),
+        scored AS (
+            SELECT p.unit_id, u.name AS unit_name, u.code AS unit_code,
+                u.unit_type_id, t.name AS unit_type_name,
+                p.cluster_id, cl.name AS cluster_name,
+                a.base_earned, a.base_assigned, a.bonus, a.penalty, a.first_group, a.veto,
+                a.base_earned + a.bonus - a.penalty AS total,
+                CASE WHEN a.base_assigned = 0 THEN NULL
+                    ELSE (a.base_earned + a.bonus - a.penalty) * 100.0 / a.base_assigned
+                END AS percentage,
+                CASE WHEN a.base_assigned = 0 THEN NULL
+                    ELSE a.base_earned * 100.0 / a.base_assigned
+                END AS base_percentage
+            FROM agg a
+            JOIN {Participant._meta.db_table} p ON p.unit_id = a.unit_id AND p.campaign_id = %s
+            JOIN {Unit._meta.db_table} u ON u.id = p.unit_id
+            JOIN {UnitType._meta.db_table} t ON t.id = u.unit_type_id
+            LEFT JOIN {Cluster._meta.db_table} cl ON cl.id = p.cluster_id
+        )
+        SELECT scored.*,
+            RANK() OVER (PARTITION BY cluster_id ORDER BY {order_sql}) AS rank_in_cluster,
+            RANK() OVER (PARTITION BY unit_type_id ORDER BY {order_sql}) AS rank_in_type,
+            RANK() OVER (ORDER BY {order_sql}) AS rank_overall
+        FROM scored
+        ORDER BY cluster_name, rank_in_cluster, unit_name
+    """  # noqa: S608
+    params: list[Any] = [_first_group_id(campaign) or 0, review_point.pk]
     if published_only:
-        items = items.filter(state=ItemState.PUBLISHED)
-    rows = (
-        items.values(
-            "unit_id",
-            unit_name=F("unit__name"),
-            unit_code=F("unit__code"),
-            unit_type_id=F("unit__unit_type_id"),
-            unit_type_name=F("unit__unit_type__name"),
-            cluster_id=F("unit__participations__cluster_id"),
-            cluster_name=F("unit__participations__cluster__name"),
-        )
-        .annotate(
-            base_earned=Coalesce(Sum("score", filter=base), ZERO),
-            base_assigned=Coalesce(Sum("criterion__max_points", filter=base), ZERO),
-            bonus=Coalesce(
-                Sum("score", filter=assigned & Q(criterion__kind=CriterionKind.BONUS)), ZERO
-            ),
-            penalty=Coalesce(
-                Sum("score", filter=assigned & Q(criterion__kind=CriterionKind.PENALTY)), ZERO
-            ),
-            first_group=Coalesce(
-                Sum("score", filter=base & Q(criterion__root_id=first_group)), ZERO
-            ),
-            veto=Coalesce(
-                Max(
-                    Case(
-                        When(
-                            assigned & Q(criterion__kind=CriterionKind.VETO, passed=True),
-                            then=Value(1),
-                        ),
-                        default=Value(0),
-                        output_field=IntegerField(),
-                    )
-                ),
-                Value(0),
-            ),
-        )
-        .annotate(total=F("base_earned") + F("bonus") - F("penalty"))
-        .annotate(
-            percentage=Case(
-                When(base_assigned=0, then=Value(None)),
-                default=ExpressionWrapper(
-                    F("total") * Value(Decimal(100)) / F("base_assigned"), output_field=PCT
-                ),
-                output_field=PCT,
-            ),
-            base_percentage=Case(
-                When(base_assigned=0, then=Value(None)),
-                default=ExpressionWrapper(
-                    F("base_earned") * Value(Decimal(100)) / F("base_assigned"), output_field=PCT
-                ),
-                output_field=PCT,
-            ),
-        )
-    )
-    order = _orderings(campaign)
-    rows = rows.annotate(
-        rank_in_cluster=Window(Rank(), partition_by=[F("cluster_id")], order_by=order),
-        rank_in_type=Window(Rank(), partition_by=[F("unit_type_id")], order_by=order),
-        rank_overall=Window(Rank(), order_by=order),
-    ).order_by("cluster_name", "rank_in_cluster", "unit_name")
+        params.append(ItemState.PUBLISHED)
+    params.append(campaign.pk)
+    return sql, params
+
+
+def ranking(review_point: ReviewPoint, *, published_only: bool = False) -> list[dict[str, Any]]:
+    """One row per participant: earned and assigned base points, bonus, penalty, total,
+    percentages, veto, and its rank within its cluster, its unit type and overall.
+
+    One SQL statement, run in the database: the items are summed per unit first (one
+    pass over the review point's items and their criteria), then joined to the
+    participants, and ranked with RANK() window functions ordered by veto (eligible
+    first), percentage, then the campaign's tie-breaks. To show one cluster or unit type
+    use :func:`ranking_rows`, which keeps the ranks of the whole review point.
+    """
+    sql, params = ranking_sql(review_point, published_only=published_only)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [col[0] for col in cursor.description]
+        rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+    for row in rows:
+        # SQLite hands back floats and ints; keep the stored precision everywhere.
+        for key in _NUMERIC:
+            row[key] = q2(Decimal(str(row[key] or 0)))
+        for key in _PERCENT:
+            if row[key] is not None:
+                row[key] = Decimal(str(row[key])).quantize(Decimal("0.0001"))
+        row["veto"] = int(row["veto"] or 0)
     return rows
 
 

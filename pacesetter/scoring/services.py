@@ -513,7 +513,7 @@ def latest_score(item: ScoreItem) -> Decimal:
 def _lock(item: ScoreItem, version: int) -> ScoreItem:
     current = (
         ScoreItem.objects.select_for_update()
-        .select_related("criterion", "review_point")
+        .select_related("criterion", "review_point", "unit")
         .get(pk=item.pk)
     )
     if current.version != version:

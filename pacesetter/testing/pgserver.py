@@ -112,5 +112,6 @@ def start_test_server() -> dict[str, Any]:
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "CONN_MAX_AGE": 0,
+        "OPTIONS": {"options": "-c jit=off"},
         "TEST": {"NAME": "test_pacesetter"},
     }

@@ -428,7 +428,7 @@ class _Worker:
         from django.test.utils import CaptureQueriesContext
 
         from pacesetter.scoring.models import BASE_KINDS, ScoreItem
-        from pacesetter.scoring.selectors import ZERO, ranking, score_sheet
+        from pacesetter.scoring.selectors import ZERO, ranking, ranking_sql, score_sheet
 
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -463,17 +463,19 @@ class _Worker:
             sheet()
             totals()
         no_jit = None
+        sql, params = ranking_sql(review_point)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            else:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = "\n".join(" ".join(str(v) for v in row) for row in cursor.fetchall())
         if connection.vendor == "postgresql":
-            plan = ranking(review_point).explain(analyze=True, buffers=True)
-            # The planner estimates one group per item (it groups by seven columns), so
-            # the query's cost passes jit_above_cost and compiling takes most of the time.
             with connection.cursor() as cursor:
                 cursor.execute("SET jit = off")
             no_jit = _median(full_ranking, self.runs)
             with connection.cursor() as cursor:
                 cursor.execute("RESET jit")
-        else:
-            plan = ranking(review_point).explain()
         return {
             "ranking_no_jit": no_jit,
             "items": ScoreItem.objects.filter(review_point=review_point).count(),
