@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "pacesetter.bodies",
     "pacesetter.scoring",
     "pacesetter.campaigns",
+    "pacesetter.ballots",
     "pacesetter.demo",
 ]
 

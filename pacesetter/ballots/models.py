@@ -1,0 +1,271 @@
+"""Secret ballots.
+
+Who voted (:class:`Entitlement`) is stored apart from what was voted (:class:`Ballot`,
+:class:`BallotChoice`). A ballot row holds no voter, no time, and a random id; the
+ballots are re-written in random order when the poll closes, so neither id nor storage
+order reveals when, or by whom, a ballot was cast.
+"""
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PollKind(models.TextChoices):
+    YES_NO = "yes_no", _("Yes / no / abstain on each candidate")
+    APPROVAL = "approval", _("Approval: choose up to K of N")
+
+
+class Majority(models.TextChoices):
+    SIMPLE = "simple", _("Simple: more yes than no")
+    ABSOLUTE = "absolute", _("Absolute: more than half of the base")
+    TWO_THIRDS = "two_thirds", _("Two-thirds of the base")
+    THREE_QUARTERS = "three_quarters", _("Three-quarters of the base")
+
+
+class Base(models.TextChoices):
+    VALID = "valid", _("Valid votes (yes and no)")
+    CAST = "cast", _("Ballots cast (abstentions included)")
+    ENTITLED = "entitled", _("Everyone entitled to vote")
+
+
+class PollState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    PUBLISHED = "published", _("Published")
+
+
+class Vote(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    ABSTAIN = "abstain", _("Abstain")
+
+
+def share_field(verbose_name: Any, **kwargs: Any) -> Any:
+    """A share between 0 and 1, such as a quorum."""
+    return models.DecimalField(verbose_name, max_digits=5, decimal_places=4, **kwargs)
+
+
+class Poll(models.Model):
+    """A vote of a cluster (one vote per member unit) or of a body (one per member)."""
+
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=PollKind.choices)
+    owner_unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("organized by"),
+        on_delete=models.PROTECT,
+        related_name="polls",
+    )
+    cluster = models.ForeignKey(
+        "clusters.Cluster",
+        verbose_name=_("voting cluster"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="polls",
+    )
+    body = models.ForeignKey(
+        "bodies.Body",
+        verbose_name=_("voting body"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="polls",
+    )
+    max_choices = models.PositiveSmallIntegerField(_("choose up to"), default=1)
+    quorum = share_field(_("quorum (share of the entitled who must vote)"), default=0)
+    majority = models.CharField(
+        _("majority"), max_length=20, choices=Majority.choices, default=Majority.SIMPLE
+    )
+    base = models.CharField(_("base"), max_length=10, choices=Base.choices, default=Base.VALID)
+    state = models.CharField(
+        _("state"), max_length=10, choices=PollState.choices, default=PollState.DRAFT
+    )
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    digest = models.CharField(_("digest"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("poll")
+        verbose_name_plural = _("polls")
+        ordering = ["-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(cluster__isnull=False) & Q(body__isnull=True))
+                | (Q(cluster__isnull=True) & Q(body__isnull=False)),
+                name="poll_one_voting_body",
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum__gte=0) & Q(quorum__lte=1), name="poll_quorum_share"
+            ),
+            models.CheckConstraint(condition=Q(max_choices__gte=1), name="poll_max_choices"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Option(models.Model):
+    """A candidate or a motion of the poll."""
+
+    poll = models.ForeignKey(
+        Poll, verbose_name=_("poll"), on_delete=models.CASCADE, related_name="options"
+    )
+    label = models.CharField(_("label"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ["poll", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Entitlement(models.Model):
+    """Who may vote, with what weight, and whether they have: never what they voted."""
+
+    poll = models.ForeignKey(
+        Poll, verbose_name=_("poll"), on_delete=models.CASCADE, related_name="entitlements"
+    )
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voter"),
+        on_delete=models.PROTECT,
+        related_name="entitlements",
+    )
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("for unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
+    voted = models.BooleanField(_("has voted"), default=False)
+
+    class Meta:
+        verbose_name = _("entitlement")
+        verbose_name_plural = _("entitlements")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "voter"], name="entitlement_one_per_voter"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="entitlement_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter} @ {self.poll}"
+
+
+class Ballot(models.Model):
+    """What was voted, with the voter's random receipt. No voter, no time, random id."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    poll = models.ForeignKey(
+        Poll, verbose_name=_("poll"), on_delete=models.CASCADE, related_name="ballots"
+    )
+    receipt = models.CharField(_("receipt"), max_length=32, unique=True)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        ordering = ["receipt"]
+
+    def __str__(self) -> str:
+        return self.receipt
+
+
+class BallotChoice(models.Model):
+    """One mark on a ballot: a vote on an option (for approval polls, only "yes")."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(
+        Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="choices"
+    )
+    option = models.ForeignKey(
+        Option, verbose_name=_("option"), on_delete=models.PROTECT, related_name="+"
+    )
+    vote = models.CharField(_("vote"), max_length=10, choices=Vote.choices)
+
+    class Meta:
+        verbose_name = _("ballot choice")
+        verbose_name_plural = _("ballot choices")
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "option"], name="ballot_choice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.option}: {self.vote}"
+
+
+class PaperTally(models.Model):
+    """Totals of paper ballots for one option, entered by hand (who entered them is kept)."""
+
+    poll = models.ForeignKey(
+        Poll, verbose_name=_("poll"), on_delete=models.CASCADE, related_name="paper_tallies"
+    )
+    option = models.ForeignKey(
+        Option, verbose_name=_("option"), on_delete=models.CASCADE, related_name="paper_tallies"
+    )
+    yes = models.PositiveIntegerField(_("yes"), default=0)
+    no = models.PositiveIntegerField(_("no"), default=0)
+    abstain = models.PositiveIntegerField(_("abstain"), default=0)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("paper tally")
+        verbose_name_plural = _("paper tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "option"], name="paper_tally_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.option}: {self.yes}/{self.no}/{self.abstain}"
+
+
+class PaperBallots(models.Model):
+    """How many paper ballots were cast (for quorum and the "cast" base)."""
+
+    poll = models.OneToOneField(
+        Poll, verbose_name=_("poll"), on_delete=models.CASCADE, related_name="paper_ballots"
+    )
+    count = models.PositiveIntegerField(_("paper ballots cast"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("paper ballots")
+        verbose_name_plural = _("paper ballots")
+
+    def __str__(self) -> str:
+        return f"{self.poll}: {self.count}"

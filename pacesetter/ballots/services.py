@@ -1,0 +1,274 @@
+"""Polls: set up, open, cast, close, publish. Each write is one transaction with its
+audit entry, except that casting a ballot writes no audit entry that could link a voter
+to a ballot (the entitlement's ``voted`` flag is the record that someone voted)."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacesetter.accounts.models import Role, RoleAssignment
+from pacesetter.audit.services import audit_record
+from pacesetter.bodies.models import Body
+from pacesetter.clusters.models import Cluster
+from pacesetter.clusters.selectors import cluster_members
+from pacesetter.units.models import Unit
+
+from . import tally
+from .models import (
+    Ballot,
+    BallotChoice,
+    Base,
+    Entitlement,
+    Majority,
+    Option,
+    PaperBallots,
+    PaperTally,
+    Poll,
+    PollKind,
+    PollState,
+    Vote,
+)
+
+
+def _state(poll: Poll, *states: str) -> None:
+    if poll.state not in states:
+        raise ValidationError(
+            _("The poll is %(state)s; this cannot be done now.")
+            % {"state": PollState(poll.state).label}
+        )
+
+
+@transaction.atomic
+def poll_create(
+    *,
+    actor: Any,
+    owner_unit: Unit,
+    title: str,
+    kind: str,
+    options: Iterable[str],
+    cluster: Cluster | None = None,
+    body: Body | None = None,
+    max_choices: int = 1,
+    quorum: Decimal = Decimal("0"),
+    majority: str = Majority.SIMPLE,
+    base: str = Base.VALID,
+) -> Poll:
+    labels = [label.strip() for label in options if label.strip()]
+    if not labels:
+        raise ValidationError({"options": _("Add at least one candidate or motion.")})
+    if len(set(labels)) != len(labels):
+        raise ValidationError({"options": _("Each candidate or motion can appear once.")})
+    if (cluster is None) == (body is None):
+        raise ValidationError({"cluster": _("Choose the voting cluster or the voting body.")})
+    if kind == PollKind.APPROVAL and not 1 <= max_choices <= len(labels):
+        raise ValidationError(
+            {"max_choices": _("Choose between 1 and %(n)s.") % {"n": len(labels)}}
+        )
+    poll = Poll(
+        owner_unit=owner_unit,
+        title=title,
+        kind=kind,
+        cluster=cluster,
+        body=body,
+        max_choices=max_choices if kind == PollKind.APPROVAL else 1,
+        quorum=quorum,
+        majority=majority,
+        base=base,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    poll.full_clean()
+    poll.save()
+    Option.objects.bulk_create(
+        [Option(poll=poll, label=label, position=i) for i, label in enumerate(labels)]
+    )
+    audit_record(
+        actor=actor, action="poll.create", target=poll, changes={"options": [None, labels]}
+    )
+    return poll
+
+
+def _designated_voter(unit: Unit) -> Any:
+    """A unit votes through its officer account (the first, by username)."""
+    assignment = (
+        RoleAssignment.objects.filter(role=Role.UNIT_OFFICER, unit=unit, user__is_active=True)
+        .select_related("user")
+        .order_by("user__username")
+        .first()
+    )
+    return assignment.user if assignment else None
+
+
+@transaction.atomic
+def poll_open(*, actor: Any, poll: Poll, voters: Mapping[int, Any] | None = None) -> Poll:
+    """Open the poll and fix the roll of voters: a cluster's current member units (each
+    through its designated account, ``voters`` may name it), or a body's current seats
+    held by a person (with their weights)."""
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    _state(poll, PollState.DRAFT)
+    voters = voters or {}
+    rows: list[Entitlement] = []
+    if poll.cluster_id is not None:
+        for membership in cluster_members(poll.cluster):  # type: ignore[arg-type]
+            voter = voters.get(membership.unit_id) or _designated_voter(membership.unit)
+            if voter is None:
+                raise ValidationError(
+                    _("%(unit)s has no account to vote with; give it a unit officer first.")
+                    % {"unit": membership.unit}
+                )
+            rows.append(Entitlement(poll=poll, voter=voter, unit=membership.unit))
+    else:
+        today = timezone.localdate()
+        for seat in poll.body.members.filter(start__lte=today).exclude(end__lt=today):  # type: ignore[union-attr]
+            voter = seat.user or (_designated_voter(seat.unit) if seat.unit else None)
+            if voter is None:
+                continue
+            rows.append(Entitlement(poll=poll, voter=voter, unit=seat.unit, weight=seat.weight))
+    if not rows:
+        raise ValidationError(_("Nobody is entitled to vote in this poll."))
+    if len({r.voter_id for r in rows}) != len(rows):
+        raise ValidationError(_("One account would vote twice; name a different voter."))
+    Entitlement.objects.bulk_create(rows)
+    poll.state = PollState.OPEN
+    poll.opened_at = timezone.now()
+    poll.save(update_fields=["state", "opened_at"])
+    audit_record(
+        actor=actor, action="poll.open", target=poll, changes={"entitled": [None, len(rows)]}
+    )
+    return poll
+
+
+def _check_choices(poll: Poll, choices: Mapping[int, str]) -> dict[int, str]:
+    option_ids = set(poll.options.values_list("pk", flat=True))
+    clean: dict[int, str] = {}
+    for option_id, vote in choices.items():
+        if int(option_id) not in option_ids:
+            raise ValidationError({"choices": _("The ballot names an option of another poll.")})
+        if vote not in Vote.values:
+            raise ValidationError({"choices": _("Vote yes, no or abstain.")})
+        clean[int(option_id)] = vote
+    if poll.kind == PollKind.APPROVAL:
+        chosen = [o for o, v in clean.items() if v == Vote.YES]
+        if len(chosen) > poll.max_choices:
+            raise ValidationError({"choices": _("Choose at most %(k)s.") % {"k": poll.max_choices}})
+        clean = dict.fromkeys(chosen, Vote.YES)
+    return clean
+
+
+@transaction.atomic
+def ballot_cast(*, voter: Any, poll: Poll, choices: Mapping[int, str]) -> str:
+    """Record one secret ballot and return the voter's receipt.
+
+    The entitlement's ``voted`` flag is set with a conditional UPDATE, so of any number
+    of simultaneous submissions by one voter exactly one succeeds.
+    """
+    poll = Poll.objects.get(pk=poll.pk)
+    _state(poll, PollState.OPEN)
+    clean = _check_choices(poll, choices)
+    entitlement = Entitlement.objects.filter(poll=poll, voter=voter).first()
+    if entitlement is None:
+        raise ValidationError(_("You are not entitled to vote in this poll."))
+    if not Entitlement.objects.filter(pk=entitlement.pk, voted=False).update(voted=True):
+        raise ValidationError(_("You have already voted in this poll."))
+    receipt = secrets.token_urlsafe(12)
+    ballot = Ballot.objects.create(poll=poll, receipt=receipt, weight=entitlement.weight)
+    BallotChoice.objects.bulk_create(
+        [BallotChoice(ballot=ballot, option_id=o, vote=v) for o, v in clean.items()]
+    )
+    return receipt
+
+
+@transaction.atomic
+def paper_tally_enter(
+    *,
+    actor: Any,
+    poll: Poll,
+    ballots: int,
+    totals: Mapping[int, tuple[int, int, int]],
+) -> None:
+    """Enter the hand-counted paper ballots: how many were cast, and per option the
+    (yes, no, abstain) totals. Who entered them is kept."""
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    _state(poll, PollState.OPEN, PollState.CLOSED)
+    if ballots < 0 or any(min(t) < 0 for t in totals.values()):
+        raise ValidationError({"ballots": _("Counts cannot be negative.")})
+    for option_id, (yes, no, abstain) in totals.items():
+        if yes + no + abstain > ballots:
+            raise ValidationError(
+                {"ballots": _("An option has more marks than paper ballots were cast.")}
+            )
+        option = poll.options.filter(pk=option_id).first()
+        if option is None:
+            raise ValidationError({"ballots": _("The totals name an option of another poll.")})
+        PaperTally.objects.update_or_create(
+            poll=poll,
+            option=option,
+            defaults={
+                "yes": yes,
+                "no": no,
+                "abstain": abstain,
+                "entered_by": actor if getattr(actor, "pk", None) else None,
+            },
+        )
+    PaperBallots.objects.update_or_create(
+        poll=poll,
+        defaults={"count": ballots, "entered_by": actor if getattr(actor, "pk", None) else None},
+    )
+    audit_record(
+        actor=actor,
+        action="poll.paper_tally",
+        target=poll,
+        changes={
+            "paper": [None, {"ballots": ballots, "totals": {str(k): v for k, v in totals.items()}}]
+        },
+    )
+
+
+@transaction.atomic
+def poll_close(*, actor: Any, poll: Poll) -> Poll:
+    """Stop casting; re-write the ballots in random order so storage order tells nothing."""
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    _state(poll, PollState.OPEN)
+    ballots = list(Ballot.objects.filter(poll=poll))
+    choices = list(BallotChoice.objects.filter(ballot__poll=poll))
+    BallotChoice.objects.filter(ballot__poll=poll).delete()
+    Ballot.objects.filter(poll=poll).delete()
+    shuffle = random.SystemRandom().shuffle
+    shuffle(ballots)
+    shuffle(choices)
+    Ballot.objects.bulk_create(ballots)
+    BallotChoice.objects.bulk_create(choices)
+    poll.state = PollState.CLOSED
+    poll.closed_at = timezone.now()
+    poll.save(update_fields=["state", "closed_at"])
+    audit_record(
+        actor=actor, action="poll.close", target=poll, changes={"ballots": [None, len(ballots)]}
+    )
+    return poll
+
+
+@transaction.atomic
+def poll_publish(*, actor: Any, poll: Poll) -> Poll:
+    """Count, and publish the result with every (receipt, choice) pair and their digest."""
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    _state(poll, PollState.CLOSED)
+    poll.result = tally.count(poll)
+    poll.digest = tally.digest(tally.receipts(poll))
+    poll.state = PollState.PUBLISHED
+    poll.published_at = timezone.now()
+    poll.save(update_fields=["result", "digest", "state", "published_at"])
+    audit_record(
+        actor=actor,
+        action="poll.publish",
+        target=poll,
+        changes={"digest": [None, poll.digest], "valid": [None, poll.result["valid"]]},
+    )
+    return poll
