@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from pacesetter.core.policies import Policy
 
@@ -39,9 +39,17 @@ class UserPolicy(Policy[User]):
     def rule(self, scope: Scope, action: str) -> Q:
         if not scope.staff_paths:
             return NOTHING
-        return Q(
+        holds_a_role_here = Q(
             pk__in=RoleAssignment.objects.filter(_manageable_assignments(scope)).values("user_id")
         )
+        if action == "view":
+            return holds_a_role_here
+        # Changing an account (deactivating it, granting to it) needs every role it holds
+        # to lie in the actor's subtrees: staff of a district cannot lock out the province.
+        outside = RoleAssignment.objects.filter(user_id=OuterRef("pk")).exclude(
+            _manageable_assignments(scope)
+        )
+        return holds_a_role_here & Q(is_superuser=False) & ~Q(Exists(outside))
 
 
 role_assignment_policy = RoleAssignmentPolicy()

@@ -39,7 +39,10 @@ def people(request: HttpRequest) -> HttpResponse:
     qs = qs.prefetch_related(
         Prefetch(
             "role_assignments",
-            queryset=RoleAssignment.objects.select_related("unit", "cluster", "body"),
+            # Only the roles over what this user manages: others are not theirs to see.
+            queryset=role_assignment_policy.visible(request.user).select_related(
+                "unit", "cluster", "body"
+            ),
         )
     )
     page = paginate(request, qs)
@@ -74,12 +77,10 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person(request: HttpRequest, pk: int) -> HttpResponse:
-    target = user_policy.access(request.user, pk, "update")
-    manageable = set(
-        role_assignment_policy.visible(request.user, "update")
-        .filter(user=target)
-        .values_list("pk", flat=True)
-    )
+    target = user_policy.access(request.user, pk)
+    may_update = user_policy.allows(request.user, "update", target)
+    if request.method == "POST" and not may_update:
+        raise PermissionDenied(_("You do not have permission to do this."))
     form = RoleScopeForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -97,11 +98,22 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The role was granted."))
             return redirect("accounts:person", pk=target.pk)
-    roles = RoleAssignment.objects.filter(user=target).select_related("unit", "cluster", "body")
+    roles = list(
+        role_assignment_policy.visible(request.user)
+        .filter(user=target)
+        .select_related("unit", "cluster", "body")
+    )
+    other_roles = RoleAssignment.objects.filter(user=target).count() - len(roles)
     return render(
         request,
         "accounts/person.html",
-        {"person": target, "roles": roles, "manageable": manageable, "form": form},
+        {
+            "person": target,
+            "roles": roles,
+            "other_roles": other_roles,
+            "may_update": may_update,
+            "form": form,
+        },
     )
 
 

@@ -337,8 +337,8 @@ class RankingRow(Schema):
     base_percentage: Decimal | None
     veto: bool
     rank_in_cluster: int
-    rank_in_type: int
-    rank_overall: int
+    rank_in_type: int | None
+    rank_overall: int | None
 
 
 class RankingOut(Schema):
@@ -698,4 +698,8 @@ def campaign_ranking(
         # A leader sees the live rows of the clusters they lead only.
         and (published or staff or row["cluster_id"] in led)
     ]
+    if not (published or staff):
+        # Ranks across clusters would reveal other clusters' unpublished standings.
+        for row in rows:
+            row["rank_in_type"] = row["rank_overall"] = None
     return {"review_point": point, "published": published, "live": not published, "rows": rows}

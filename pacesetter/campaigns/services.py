@@ -80,9 +80,16 @@ def campaign_create(
 def campaign_update(*, actor: Any, campaign: Campaign, **fields: Any) -> Campaign:
     if campaign.state == CampaignState.CLOSED:
         raise ValidationError(_("A closed campaign cannot change."))
-    if "scoring_table" in fields and campaign.state != CampaignState.DRAFT:
+    if "scoring_table" in fields and (
+        campaign.state != CampaignState.DRAFT or campaign.registrations.exists()
+    ):
         raise ValidationError(
-            {"scoring_table": _("The scoring table can change only while drafting.")}
+            {
+                "scoring_table": _(
+                    "The scoring table can change only while drafting, before any unit "
+                    "has registered."
+                )
+            }
         )
     if "tie_breaks" in fields:
         _check_tie_breaks(fields["tie_breaks"])
@@ -154,6 +161,16 @@ def participant_add(
         raise ValidationError(_("Units join a campaign before it runs."))
     if campaign.participants.filter(unit=unit).exists():
         raise ValidationError({"unit": _("%(unit)s already takes part.") % {"unit": unit}})
+    if (
+        cluster is not None
+        and ClusterPact.objects.filter(campaign=campaign, cluster=cluster).exists()
+    ):
+        raise ValidationError(
+            {
+                "cluster": _("The pact of %(cluster)s is signed; a unit cannot join it now.")
+                % {"cluster": cluster}
+            }
+        )
     if (
         cluster is not None
         and not cluster_members(cluster, on=campaign.start).filter(unit=unit).exists()
@@ -233,6 +250,13 @@ def pact_sign(
         )
     if ClusterPact.objects.filter(campaign=campaign, cluster=cluster).exists():
         raise ValidationError(_("This cluster's pact is already signed."))
+    if (
+        signer_unit.pk != cluster.owner_unit_id
+        and not campaign.participants.filter(cluster=cluster, unit=signer_unit).exists()
+    ):
+        raise ValidationError(
+            {"signer_unit": _("The pact is signed by a unit of the cluster or its lead body.")}
+        )
     gaps = registration_gaps(campaign, cluster)
     if gaps:
         unit, missing = gaps[0]
@@ -270,6 +294,8 @@ def _check_transition(campaign: Campaign, to_state: str) -> None:
                 else to_state,
             }
         )
+    if to_state == CampaignState.DRAFT and campaign.pacts.exists():
+        raise ValidationError(_("A pact is signed; the campaign cannot go back to drafting."))
     if to_state == CampaignState.REGISTRATION:
         if campaign.scoring_table is None or campaign.scoring_table.state != TableState.ADOPTED:
             raise ValidationError(_("Adopt a scoring table for the campaign first."))

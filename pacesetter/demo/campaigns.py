@@ -306,7 +306,11 @@ class CampaignLoader:
     ) -> ScoreItem:
         officer = self.users[spec.officers[change.unit]]
         item = item_return(
-            actor=reviewer, item=item, version=item.version, question=change.question
+            actor=reviewer,
+            item=item,
+            version=item.version,
+            question=change.question,
+            step=change.step,
         )
         item = item_answer(actor=officer, item=item, version=item.version, answer=change.answer)
         return self._submit(item, officer)

@@ -39,7 +39,7 @@ from .models import (
     TableState,
     ZeroTarget,
 )
-from .policies import score_item_policy, scoring_table_policy
+from .policies import return_step, score_item_policy, scoring_table_policy
 from .services import (
     criterion_add,
     criterion_update,
@@ -522,9 +522,10 @@ def item_return_endpoint(request: HttpRequest, item_id: int, payload: ReturnIn) 
     """Any reviewer (inspector, leader, committee) sends the item back with a question."""
     user = request.user
     item = score_item_policy.access(user, item_id)
-    if not any(score_item_policy.allows(user, action, item) for action in RETURN_ACTIONS):
+    step = return_step(user, item)
+    if step is None:
         raise PermissionDenied(_("You do not have permission to do this."))
-    return item_return(actor=user, item=item, **payload.dict())
+    return item_return(actor=user, item=item, step=step, **payload.dict())
 
 
 @items_router.post("/{int:item_id}/answer", response=ScoreItemOut)

@@ -1013,12 +1013,15 @@ def ranking_rows(
     rows = list(selectors.ranking(review_point, published_only=access.published_only))
     if access.cluster_ids is not None:
         rows = [r for r in rows if r["cluster_id"] in access.cluster_ids]
+        # Ranks across clusters would reveal other clusters' unpublished standings.
+        for row in rows:
+            row["rank_in_type"] = row["rank_overall"] = None
     if cluster_id is not None:
         rows = [r for r in rows if r["cluster_id"] == cluster_id]
     if unit_type_id is not None:
         rows = [r for r in rows if r["unit_type_id"] == unit_type_id]
         if cluster_id is None:
-            rows.sort(key=lambda r: (r["rank_in_type"], r["unit_name"]))
+            rows.sort(key=lambda r: (r["rank_in_type"] or 0, r["unit_name"]))
     return rows
 
 

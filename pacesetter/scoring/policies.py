@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q
 
 from pacesetter.accounts.scopes import NOTHING, Scope, under
@@ -98,6 +100,14 @@ class ScoringTablePolicy(Policy[ScoringTable]):
         if action == "update":
             return under("owner_unit__path", scope.staff_paths)
         return NOTHING
+
+
+def return_step(user: Any, item: ScoreItem) -> str | None:
+    """The strongest reviewing role the user holds on the item, if any."""
+    for step in ("finalize", "review", "inspect"):
+        if score_item_policy.allows(user, step, item):
+            return step
+    return None
 
 
 score_item_policy = ScoreItemPolicy()

@@ -164,6 +164,15 @@ def criterion_update(*, actor: Any, criterion: Criterion, **fields: Any) -> Crit
     _draft(criterion.table)
     if "parent" in fields:
         raise TypeError("Moving a criterion between groups is not supported; re-create it.")
+    new_kind = fields.get("kind", criterion.kind)
+    if (new_kind == CriterionKind.GROUP) != (criterion.kind == CriterionKind.GROUP):
+        raise ValidationError(
+            {
+                "kind": _(
+                    "A group cannot become a criterion, nor a criterion a group; add a new one."
+                )
+            }
+        )
     criterion = audited_update(
         actor=actor,
         instance=criterion,
@@ -259,9 +268,22 @@ def pact_signed(campaign: Campaign, participant: Participant) -> bool:
     )
 
 
+#: The largest value a target or actual may take (the column holds 16 integer digits).
+MAX_VALUE = Decimal("9999999999999999")
+MAX_COUNT = 2_147_483_647
+
+
+def _check_value(value: Decimal | None, field: str) -> None:
+    if value is None:
+        return
+    if not value.is_finite() or value < 0:
+        raise ValidationError({field: _("Enter a number that is not negative.")})
+    if value > MAX_VALUE:
+        raise ValidationError({field: _("Enter a number below 10 quadrillion.")})
+
+
 def _target_value(target: Decimal | None) -> None:
-    if target is not None and target < 0:
-        raise ValidationError({"target": _("A target cannot be negative.")})
+    _check_value(target, "target")
 
 
 @transaction.atomic
@@ -594,12 +616,11 @@ def item_report(
         raise ValidationError(_("This item has been submitted; it can change only if returned."))
     kind = item.criterion.kind
     if kind == CriterionKind.QUANTITATIVE:
-        if actual is not None and actual < 0:
-            raise ValidationError({"actual": _("An actual value cannot be negative.")})
+        _check_value(actual, "actual")
         item.actual = actual
     elif kind in (CriterionKind.COUNT, CriterionKind.BONUS, CriterionKind.PENALTY):
-        if count is not None and count < 0:
-            raise ValidationError({"count": _("A count cannot be negative.")})
+        if count is not None and not 0 <= count <= MAX_COUNT:
+            raise ValidationError({"count": _("Enter a whole number that is not negative.")})
         item.count = count
     else:
         item.passed = passed
@@ -725,17 +746,27 @@ def item_finalize(
     )
 
 
+#: The states from which each reviewer may return an item: the inspector only what
+#: waits for inspection, the leader up to its own review, the committee up to final.
+RETURNABLE = {
+    "inspect": (ItemState.SUBMITTED,),
+    "review": (ItemState.SUBMITTED, ItemState.INSPECTED, ItemState.REVIEWED),
+    "finalize": (ItemState.SUBMITTED, ItemState.INSPECTED, ItemState.REVIEWED, ItemState.FINAL),
+}
+
+
 @transaction.atomic
-def item_return(*, actor: Any, item: ScoreItem, version: int, question: str) -> ScoreItem:
-    """Any reviewer sends the item back to the unit with a question."""
+def item_return(
+    *, actor: Any, item: ScoreItem, version: int, question: str, step: str
+) -> ScoreItem:
+    """A reviewer sends the item back to the unit with a question.
+
+    ``step`` is the reviewer's role on the item (inspect, review or finalize); it limits
+    how far along the item may be taken back.
+    """
     item = _lock(item, version)
-    if item.state not in (
-        ItemState.SUBMITTED,
-        ItemState.INSPECTED,
-        ItemState.REVIEWED,
-        ItemState.FINAL,
-    ):
-        raise ValidationError(_("Only an item under review can be returned."))
+    if item.state not in RETURNABLE.get(step, ()):
+        raise ValidationError(_("Only an item under your review can be returned."))
     if not question.strip():
         raise ValidationError({"question": _("Ask the unit what should be clarified.")})
     item.question = question
@@ -761,10 +792,13 @@ def inspection_assign(
     """The cluster leader assigns a peer of the same cluster (never the unit itself)."""
     if unit.pk == inspector.pk:
         raise ValidationError({"inspector": _("A unit cannot inspect itself.")})
+    review_point = ReviewPoint.objects.select_related("campaign").get(pk=review_point.pk)
+    if review_point.state != ReviewPointState.OPEN:
+        raise ValidationError(_("Cross-inspections are assigned while the review point is open."))
     campaign = review_point.campaign
     inspected = _participant(campaign, unit)
     peer = campaign.participants.filter(unit=inspector).first()
-    if peer is None or peer.cluster_id != inspected.cluster_id:
+    if peer is None or inspected.cluster_id is None or peer.cluster_id != inspected.cluster_id:
         raise ValidationError({"inspector": _("Choose a unit of the same cluster.")})
     assignment, _created = InspectionAssignment.objects.update_or_create(
         review_point=review_point,
@@ -789,16 +823,32 @@ def review_point_publish(*, actor: Any, review_point: ReviewPoint) -> ReviewPoin
     review_point = ReviewPoint.objects.select_for_update().get(pk=review_point.pk)
     if review_point.state != ReviewPointState.OPEN:
         raise ValidationError(_("Only an open review point can be published."))
+    campaign = review_point.campaign
+    if campaign.state not in (CampaignState.RUNNING, CampaignState.SCORING):
+        raise ValidationError(_("Rankings are published while the campaign is scored."))
     waiting = review_point.items.filter(not_assigned=False).exclude(state=ItemState.FINAL).count()
     if waiting:
         raise ValidationError(
             _("%(n)s item(s) are not final yet; finalize them before publishing.") % {"n": waiting}
         )
+    by = actor if getattr(actor, "pk", None) else None
+    ScoreEvent.objects.bulk_create(
+        [
+            ScoreEvent(
+                item_id=pk,
+                action="publish",
+                from_state=state,
+                to_state=ItemState.PUBLISHED,
+                actor=by,
+            )
+            for pk, state in review_point.items.values_list("pk", "state")
+        ],
+        batch_size=2000,
+    )
     review_point.items.update(state=ItemState.PUBLISHED)
     review_point.state = ReviewPointState.PUBLISHED
     review_point.published_at = timezone.now()
     review_point.save(update_fields=["state", "published_at"])
-    campaign = review_point.campaign
     if campaign.state == CampaignState.SCORING:
         campaign.state = CampaignState.PUBLISHED
         campaign.save(update_fields=["state"])

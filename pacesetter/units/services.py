@@ -83,7 +83,8 @@ def unit_create(
     """Create a unit under ``parent`` (None for a root) and give it its path."""
     _check_fields(UNIT_FIELDS, attrs)
     if parent is not None:
-        parent = Unit.objects.get(pk=parent.pk)
+        # Lock the parent so a concurrent move cannot change the path we copy.
+        parent = Unit.objects.select_for_update().get(pk=parent.pk)
     unit = Unit(parent=parent, code=code, name=name, unit_type=unit_type, **attrs)
     unit.path = "-"  # set once the id is known
     unit.depth = parent.depth + 1 if parent else 0
@@ -122,11 +123,14 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit | None) -> Unit:
     The unit keeps its id, so its clusters, roles and history stay with it; the
     move itself is an audit entry. Moving a unit into its own subtree is refused.
     """
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    # Lock both ends in id order, so two crossing moves wait for each other.
+    ids = sorted({unit.pk, *([new_parent.pk] if new_parent else [])})
+    locked = {u.pk: u for u in Unit.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    unit = locked[unit.pk]
     if (new_parent.pk if new_parent else None) == unit.parent_id:
         return unit
     if new_parent is not None:
-        new_parent = Unit.objects.get(pk=new_parent.pk)
+        new_parent = locked[new_parent.pk]
         if new_parent.path.startswith(unit.path):
             raise ValidationError(
                 {"parent": _("A unit cannot be moved under itself or one of its own units.")}

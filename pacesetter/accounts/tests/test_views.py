@@ -114,3 +114,21 @@ def test_field_errors_are_tied_to_their_inputs_for_screen_readers(client, world)
     password_input = re.search(r'<input[^>]*name="password"[^>]*>', body).group(0)
     assert re.search(r'aria-describedby="[^"]*id_password_error', password_input)
     assert 'id="id_password_error"' in body
+
+
+def test_district_staff_cannot_lock_out_province_staff_or_see_their_other_roles(client, world):
+    district_staff = UserFactory(username="staff.district")
+    role_grant(actor=None, user=district_staff, role=Role.COMMITTEE_STAFF, unit=world.own)
+    province_staff = world.users["committee_staff"]
+    role_grant(actor=None, user=province_staff, role=Role.VIEWER, unit=world.child)
+    client.force_login(district_staff)
+    page = client.get(f"/accounts/people/{province_staff.pk}/")
+    assert page.status_code == 200  # visible: holds a role in the district
+    body = page.content.decode()
+    assert "Province" not in body  # the province-wide role is not shown
+    assert "1 role outside the units you manage" in body
+    assert "Deactivate account" not in body
+    response = client.post(f"/accounts/people/{province_staff.pk}/active/", {"active": "0"})
+    assert response.status_code == 403
+    province_staff.refresh_from_db()
+    assert province_staff.is_active

@@ -132,6 +132,7 @@ def test_the_item_history_reads_like_the_real_flow(demo: str) -> None:
         ("inspect", "officer.urbanenv"),  # the peer the leader assigned
         ("review", "leader.lamson"),
         ("finalize", "staff.thanhhoa"),
+        ("publish", "staff.thanhhoa"),  # the 6-month ranking was published
     ]
     returned = ScoreItem.objects.get(
         review_point=point, unit__code="TH-WATER", criterion__code="III.2"

@@ -286,7 +286,7 @@ def test_a_service_error_is_located_and_rolls_back_earlier_rows(client, world, r
     set_cell(sheet, 3, "target", -5)
     response = upload(client, reverse("scoring:targets_import", args=[registering.pk]), workbook)
     assert errors_of(response) == [
-        "Sheet “Targets”, row 3, column E (target): A target cannot be negative."
+        "Sheet “Targets”, row 3, column E (target): Enter a number that is not negative."
     ]
     assert not Registration.objects.filter(campaign=registering).exists()
 
@@ -413,7 +413,7 @@ def test_actual_errors_are_located_and_nothing_is_saved(client, world, scoring):
         "Sheet “Actuals”, row 8, column H (met): enter yes or no.",
         "Sheet “Actuals”, row 9, column A (unit_code): “SIB” is not a unit you may report "
         "for at this review point.",
-        "Sheet “Actuals”, row 3, column F (actual): An actual value cannot be negative.",
+        "Sheet “Actuals”, row 3, column F (actual): Enter a number that is not negative.",
     ]
     assert scoring.item(world.own, "Q1").actual is None
     assert not scoring.item(world.own, "Q1").events.exists()

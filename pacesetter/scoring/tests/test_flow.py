@@ -58,7 +58,11 @@ def test_the_full_flow_keeps_every_value_and_publishes_a_ranking(world, scoring)
         item_review(actor=leader, item=item, version=item.version, score=D(28))
     item = item_inspect(actor=None, item=item, version=item.version, score=D(29))
     item = item_return(
-        actor=leader, item=item, version=item.version, question="Where is the invoice?"
+        actor=leader,
+        item=item,
+        version=item.version,
+        question="Where is the invoice?",
+        step="review",
     )
     item = item_answer(actor=None, item=item, version=item.version, answer="Attached now.")
     item = item_submit(actor=None, item=item, version=item.version, self_score=D(30))
@@ -180,3 +184,24 @@ def test_the_leaders_queue_waits_for_the_cross_inspection(world, scoring):
     item = scoring.item(world.own, "P1")
     item_inspect(actor=None, item=item, version=item.version)
     assert {i.unit_id for i in reviewer_queue(leader)} == {world.own.pk, world.sibling.pk}
+
+
+def test_numbers_beyond_the_columns_are_refused_not_crashed(world, scoring):
+    item = scoring.item(world.own, "Q1")
+    with pytest.raises(ValidationError) as excinfo:
+        item_report(actor=None, item=item, version=item.version, actual=D("1e30"))
+    assert "actual" in excinfo.value.message_dict
+    counted = scoring.item(world.own, "C1")
+    with pytest.raises(ValidationError):
+        item_report(actor=None, item=counted, version=counted.version, count=10**20)
+
+
+def test_an_inspector_cannot_take_back_a_final_score(world, scoring):
+    item = report(scoring, world.own, "P1", passed=True)
+    item = item_submit(actor=None, item=item, version=item.version, self_score=None)
+    item = item_review(actor=None, item=item, version=item.version)
+    item = item_finalize(actor=None, item=item, version=item.version)
+    with pytest.raises(ValidationError):
+        item_return(actor=None, item=item, version=item.version, question="?", step="inspect")
+    item = item_return(actor=None, item=item, version=item.version, question="?", step="finalize")
+    assert item.state == ItemState.RETURNED

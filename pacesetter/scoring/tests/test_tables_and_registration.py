@@ -23,6 +23,7 @@ from pacesetter.scoring.services import (
     table_clone,
     table_create,
 )
+from pacesetter.units.tests.factories import UnitFactory
 
 
 def test_a_group_cannot_hold_more_than_its_maximum(world):
@@ -204,3 +205,27 @@ def test_a_missing_target_follows_the_criterion_rule(world):
     z_item = item_report(actor=None, item=z_item, version=z_item.version, actual=D(0))
     assert not z_item.not_assigned and z_item.computed == D("10.00")  # zero accidents: pass
     assert q.kind == CriterionKind.QUANTITATIVE
+
+
+def test_a_group_cannot_change_kind(world):
+    table = table_create(actor=None, owner_unit=world.committee, name="T", year=2024)
+    group = criterion_add(
+        actor=None, table=table, code="G", title="G", kind="group", max_points=D(60)
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        criterion_update(actor=None, criterion=group, kind="quantitative")
+    assert "kind" in excinfo.value.message_dict
+
+
+def test_after_the_pact_no_late_joiner_and_no_way_back_to_drafting(world, scoring):
+    from pacesetter.campaigns.models import Campaign, CampaignState
+    from pacesetter.campaigns.services import campaign_transition, participant_add
+
+    Campaign.objects.filter(pk=scoring.campaign.pk).update(state=CampaignState.REGISTRATION)
+    campaign = Campaign.objects.get(pk=scoring.campaign.pk)
+    late = UnitFactory(code="LATE", parent=world.root)
+    with pytest.raises(ValidationError) as excinfo:
+        participant_add(actor=None, campaign=campaign, unit=late, cluster=world.cluster)
+    assert "cluster" in excinfo.value.message_dict
+    with pytest.raises(ValidationError, match="pact is signed"):
+        campaign_transition(actor=None, campaign=campaign, to_state=CampaignState.DRAFT)

@@ -58,7 +58,7 @@ from ..models import (
     ScoreItem,
     ZeroTarget,
 )
-from ..policies import score_item_policy
+from ..policies import return_step, score_item_policy
 from ..selectors import ZERO, ranking_rows, reviewer_queue, score_sheet
 
 #: Actions of reviewers, in the order of the flow.
@@ -486,7 +486,8 @@ def _item_forms(item: ScoreItem, allowed: set[str], review_open: bool) -> dict[s
     for action, possible in steps.items():
         if action in allowed and possible:
             forms[action] = ScoreForm(item=item, initial=initial, prefix=action)
-    if allowed & set(REVIEW_ACTIONS) and item.state in UNDER_REVIEW:
+    step = next((s for s in ("finalize", "review", "inspect") if s in allowed), None)
+    if step is not None and item.state in services.RETURNABLE[step]:
         forms["return"] = ReturnForm(initial=initial, prefix="return")
     return forms
 
@@ -647,7 +648,11 @@ def item_return(request: HttpRequest, pk: int) -> HttpResponse:
         action="return",
         form_class=ReturnForm,
         call=lambda user, item, data: services.item_return(
-            actor=user, item=item, version=data["version"], question=data["question"]
+            actor=user,
+            item=item,
+            version=data["version"],
+            question=data["question"],
+            step=return_step(user, item) or "",
         ),
         done=_("The item was returned to the unit with your question."),
         actions=REVIEW_ACTIONS,
