@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pacesetter.scoring",
     "pacesetter.campaigns",
     "pacesetter.ballots",
+    "pacesetter.awards",
     "pacesetter.demo",
 ]
 

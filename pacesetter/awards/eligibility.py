@@ -1,0 +1,279 @@
+"""Declarative eligibility rules: primitives composed with all / any / not.
+
+A rule is JSON, stored as data with the date from which it applies::
+
+    {"all": [
+        {"held_each_year": {"award": "vn-excellent-collective", "years": 2}},
+        {"rank_at_most": {"rank": 1}},
+        {"no_veto": {}},
+        {"not": {"not_awarded_within": {"award": "vn-provincial-flag", "years": 1}}}
+    ]}
+
+:func:`evaluate` returns a tree of results, each with ``passed`` and the ``facts`` it
+found; :func:`describe` turns a node into a translated sentence for screens and the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import Award, AwardGrant, Candidate, Person, ProposalState
+
+
+@dataclass
+class Context:
+    """What a rule is checked against."""
+
+    decision_date: date
+    unit: Any = None
+    person: Person | None = None
+    rank: int | None = None
+    percentage: Decimal | None = None
+    veto: bool = False
+    achievement_key: str = ""
+    candidate_id: int | None = None
+    award: Award | None = None
+    _grants: list[AwardGrant] | None = field(default=None, repr=False)
+
+    @property
+    def year(self) -> int:
+        return self.decision_date.year
+
+    def grants(self) -> list[AwardGrant]:
+        """The recipient's awards that stand (not revoked), read once."""
+        if self._grants is None:
+            recipient = Q(unit=self.unit) if self.unit is not None else Q(person=self.person)
+            self._grants = list(
+                AwardGrant.objects.filter(recipient, revoked_at__isnull=True).select_related(
+                    "award"
+                )
+            )
+        return self._grants
+
+
+Node = dict[str, Any]
+
+
+def _node(rule: str, params: dict[str, Any], passed: bool, **facts: Any) -> Node:
+    return {"rule": rule, "params": params, "passed": passed, "facts": facts}
+
+
+def _held_each_year(ctx: Context, p: dict[str, Any]) -> Node:
+    years = list(range(ctx.year - int(p["years"]), ctx.year))
+    held = sorted({g.year for g in ctx.grants() if g.award.code == p["award"]} & set(years))
+    missing = [y for y in years if y not in held]
+    return _node("held_each_year", p, not missing, held=held, missing=missing)
+
+
+def _held_at_least(ctx: Context, p: dict[str, Any]) -> Node:
+    first = ctx.year - int(p["years"])
+    found = [
+        {"award": g.award.code, "year": g.year}
+        for g in ctx.grants()
+        if g.award.code in p["awards"] and first <= g.year < ctx.year
+    ]
+    return _node("held_at_least", p, len(found) >= int(p["times"]), found=found, count=len(found))
+
+
+def _not_awarded_within(ctx: Context, p: dict[str, Any]) -> Node:
+    first = ctx.year - int(p["years"])
+    years = sorted(
+        {g.year for g in ctx.grants() if g.award.code == p["award"] and first <= g.year <= ctx.year}
+    )
+    return _node("not_awarded_within", p, not years, years=years)
+
+
+def _achievement_unused(ctx: Context, p: dict[str, Any]) -> Node:
+    key = ctx.achievement_key
+    if not key:
+        return _node("achievement_unused", p, True, used_by=[])
+    used = [g.award.code for g in ctx.grants() if g.achievement_key == key]
+    recipient = Q(unit=ctx.unit) if ctx.unit is not None else Q(person=ctx.person)
+    others = (
+        Candidate.objects.filter(recipient, achievement_key=key)
+        .exclude(pk=ctx.candidate_id or 0)
+        .exclude(proposal__state=ProposalState.REJECTED)
+        .exclude(selected=False)
+    )
+    if ctx.award is not None:
+        others = others.exclude(proposal__award=ctx.award)
+    used += list(others.values_list("proposal__award__code", flat=True))
+    return _node("achievement_unused", p, not used, used_by=sorted(set(used)))
+
+
+def _rank_at_most(ctx: Context, p: dict[str, Any]) -> Node:
+    ok = ctx.rank is not None and ctx.rank <= int(p["rank"])
+    return _node("rank_at_most", p, ok, rank=ctx.rank)
+
+
+def _percentage_at_least(ctx: Context, p: dict[str, Any]) -> Node:
+    ok = ctx.percentage is not None and ctx.percentage >= Decimal(str(p["percent"]))
+    value = None if ctx.percentage is None else str(ctx.percentage.quantize(Decimal("0.01")))
+    return _node("percentage_at_least", p, ok, percentage=value)
+
+
+def _no_veto(ctx: Context, p: dict[str, Any]) -> Node:
+    return _node("no_veto", p, not ctx.veto, veto=ctx.veto)
+
+
+def _unit_type_in(ctx: Context, p: dict[str, Any]) -> Node:
+    unit = ctx.unit if ctx.unit is not None else getattr(ctx.person, "unit", None)
+    code = unit.unit_type.code if unit is not None else None
+    return _node("unit_type_in", p, code in p["codes"], unit_type=code)
+
+
+def _years_of_service_at_least(ctx: Context, p: dict[str, Any]) -> Node:
+    start = ctx.person.service_start if ctx.person is not None else ctx.unit.active_from
+    if start is None:
+        return _node("years_of_service_at_least", p, False, years=None)
+    d = ctx.decision_date
+    years = d.year - start.year - ((d.month, d.day) < (start.month, start.day))
+    return _node("years_of_service_at_least", p, years >= int(p["years"]), years=years)
+
+
+PRIMITIVES: dict[str, Callable[[Context, dict[str, Any]], Node]] = {
+    "held_each_year": _held_each_year,
+    "held_at_least": _held_at_least,
+    "not_awarded_within": _not_awarded_within,
+    "achievement_unused": _achievement_unused,
+    "rank_at_most": _rank_at_most,
+    "percentage_at_least": _percentage_at_least,
+    "no_veto": _no_veto,
+    "unit_type_in": _unit_type_in,
+    "years_of_service_at_least": _years_of_service_at_least,
+}
+REQUIRED = {
+    "held_each_year": ("award", "years"),
+    "held_at_least": ("awards", "times", "years"),
+    "not_awarded_within": ("award", "years"),
+    "achievement_unused": (),
+    "rank_at_most": ("rank",),
+    "percentage_at_least": ("percent",),
+    "no_veto": (),
+    "unit_type_in": ("codes",),
+    "years_of_service_at_least": ("years",),
+}
+
+
+def validate(rule: Any) -> None:
+    """Raise ValidationError unless ``rule`` is a well-formed rule."""
+    if not isinstance(rule, dict) or len(rule) != 1:
+        raise ValidationError(_("A rule is an object with exactly one key."))
+    ((name, body),) = rule.items()
+    if name in ("all", "any"):
+        if not isinstance(body, list) or not body:
+            raise ValidationError(_("“%(name)s” needs a list of rules.") % {"name": name})
+        for child in body:
+            validate(child)
+    elif name == "not":
+        validate(body)
+    elif name in PRIMITIVES:
+        if not isinstance(body, dict):
+            raise ValidationError(_("“%(name)s” needs an object of settings.") % {"name": name})
+        missing = [key for key in REQUIRED[name] if key not in body]
+        if missing:
+            raise ValidationError(
+                _("“%(name)s” needs: %(keys)s.") % {"name": name, "keys": ", ".join(missing)}
+            )
+    else:
+        raise ValidationError(_("There is no rule called “%(name)s”.") % {"name": name})
+
+
+def evaluate(rule: dict[str, Any], ctx: Context) -> Node:
+    """Check ``rule`` against ``ctx``; every node says whether it passed and why."""
+    ((name, body),) = rule.items()
+    if name == "all":
+        children = [evaluate(child, ctx) for child in body]
+        return {"rule": "all", "passed": all(c["passed"] for c in children), "children": children}
+    if name == "any":
+        children = [evaluate(child, ctx) for child in body]
+        return {"rule": "any", "passed": any(c["passed"] for c in children), "children": children}
+    if name == "not":
+        child = evaluate(body, ctx)
+        return {"rule": "not", "passed": not child["passed"], "children": [child]}
+    return PRIMITIVES[name](ctx, body)
+
+
+def _award_name(code: str) -> str:
+    award = Award.objects.filter(code=code).first()
+    return award.display_name if award else code
+
+
+def describe(node: Node) -> str:
+    """A translated sentence: what the rule asks, and what was found."""
+    rule, p, f = node["rule"], node.get("params", {}), node.get("facts", {})
+    if rule == "all":
+        return _("All of the following")
+    if rule == "any":
+        return _("At least one of the following")
+    if rule == "not":
+        return _("None of the following")
+    if rule == "held_each_year":
+        text = _("Held “%(award)s” in each of the last %(n)s years") % {
+            "award": _award_name(p["award"]),
+            "n": p["years"],
+        }
+        if f["missing"]:
+            text += " — " + _("missing: %(years)s") % {"years": ", ".join(map(str, f["missing"]))}
+        return text
+    if rule == "held_at_least":
+        return _("Held any of %(awards)s at least %(k)s times within %(n)s years — found %(c)s") % {
+            "awards": ", ".join(_award_name(a) for a in p["awards"]),
+            "k": p["times"],
+            "n": p["years"],
+            "c": f["count"],
+        }
+    if rule == "not_awarded_within":
+        text = _("Not awarded “%(award)s” within %(n)s years") % {
+            "award": _award_name(p["award"]),
+            "n": p["years"],
+        }
+        if f["years"]:
+            text += " — " + _("awarded in %(years)s") % {"years": ", ".join(map(str, f["years"]))}
+        return text
+    if rule == "achievement_unused":
+        text = _("The achievement backs no other award")
+        if f["used_by"]:
+            text += " — " + _("already used for %(awards)s") % {
+                "awards": ", ".join(_award_name(a) for a in f["used_by"])
+            }
+        return text
+    if rule == "rank_at_most":
+        return _("Ranked %(k)s or better in the cluster — rank: %(rank)s") % {
+            "k": p["rank"],
+            "rank": f["rank"] if f["rank"] is not None else "—",
+        }
+    if rule == "percentage_at_least":
+        return _("Score at least %(p)s%% — score: %(v)s") % {
+            "p": p["percent"],
+            "v": f["percentage"] if f["percentage"] is not None else "—",
+        }
+    if rule == "no_veto":
+        return _("No veto criterion applies") if not f["veto"] else _("A veto criterion applies")
+    if rule == "unit_type_in":
+        return _("Unit type is one of %(codes)s — %(code)s") % {
+            "codes": ", ".join(p["codes"]),
+            "code": f["unit_type"] or "—",
+        }
+    if rule == "years_of_service_at_least":
+        return _("At least %(n)s years of service — %(y)s") % {
+            "n": p["years"],
+            "y": f["years"] if f["years"] is not None else "—",
+        }
+    return rule
+
+
+def flatten(node: Node, depth: int = 0) -> list[dict[str, Any]]:
+    """The tree as rows (depth, passed, sentence) for screens, exports and the API."""
+    rows = [{"depth": depth, "passed": node["passed"], "text": describe(node)}]
+    for child in node.get("children", []):
+        rows.extend(flatten(child, depth + 1))
+    return rows

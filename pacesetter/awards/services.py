@@ -1,0 +1,485 @@
+"""Writes to proposals and the award registry. Each write is one transaction with its
+audit entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacesetter.audit.services import audit_record
+from pacesetter.ballots.models import Base, Majority, Poll, PollKind, PollState
+from pacesetter.ballots.services import poll_create, poll_open
+from pacesetter.bodies.models import Body
+from pacesetter.campaigns.models import ReviewPoint, ReviewPointState
+from pacesetter.clusters.models import Cluster
+from pacesetter.decisions.models import Decision
+from pacesetter.scoring.selectors import ranking_rows
+from pacesetter.units.models import Unit
+
+from . import eligibility
+from .models import (
+    Award,
+    AwardGrant,
+    Candidate,
+    EligibilityRule,
+    Person,
+    Proposal,
+    ProposalState,
+    PublicComment,
+)
+
+
+def rule_at(award: Award, day: date) -> EligibilityRule | None:
+    """The award's rule in force on ``day``."""
+    return (
+        award.rules.filter(valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def candidate_check(candidate: Candidate) -> Candidate:
+    """Check the candidate against the rule in force on the proposal's decision date and
+    store the result tree (an award without rules is open to everyone)."""
+    proposal = candidate.proposal
+    rule = rule_at(proposal.award, proposal.decision_date)
+    if rule is None:
+        candidate.eligibility = None
+        candidate.eligible = True
+    else:
+        ctx = eligibility.Context(
+            decision_date=proposal.decision_date,
+            unit=candidate.unit,
+            person=candidate.person,
+            rank=candidate.rank,
+            percentage=candidate.percentage,
+            veto=candidate.veto,
+            achievement_key=candidate.achievement_key,
+            candidate_id=candidate.pk,
+            award=proposal.award,
+        )
+        tree = eligibility.evaluate(rule.rule, ctx)
+        candidate.eligibility = {
+            "rule_id": rule.pk,
+            "valid_from": str(rule.valid_from),
+            "tree": tree,
+        }
+        candidate.eligible = tree["passed"]
+    candidate.save(update_fields=["eligibility", "eligible"])
+    return candidate
+
+
+@transaction.atomic
+def proposal_check(*, actor: Any, proposal: Proposal) -> Proposal:
+    for candidate in proposal.candidates.select_related("unit__unit_type", "person__unit"):
+        candidate_check(candidate)
+    audit_record(actor=actor, action="proposal.check", target=proposal, changes={})
+    return proposal
+
+
+def _draftable(proposal: Proposal) -> None:
+    if proposal.state not in (ProposalState.DRAFT, ProposalState.RETURNED):
+        raise ValidationError(_("Only a draft or returned proposal can change."))
+
+
+@transaction.atomic
+def proposal_from_ranking(
+    *,
+    actor: Any,
+    award: Award,
+    review_point: ReviewPoint,
+    cluster: Cluster,
+    decision_date: date,
+    committee_unit: Unit,
+    proposer_unit: Unit,
+    achievement_report: str = "",
+) -> Proposal:
+    """Draft a proposal with the cluster's top units of a published ranking, within the
+    award's quota, each checked against the award's rules."""
+    if review_point.state != ReviewPointState.PUBLISHED:
+        raise ValidationError(_("Proposals are drafted from a published ranking."))
+    rows = [r for r in ranking_rows(review_point, cluster_id=cluster.pk, published_only=True)]
+    rows.sort(key=lambda r: (r["rank_in_cluster"], r["unit_name"]))
+    quota = award.quota_for(len(rows))
+    chosen = rows if quota is None else rows[:quota]
+    if not chosen:
+        raise ValidationError(_("The quota of this award allows no unit from this cluster."))
+    proposal = Proposal.objects.create(
+        award=award,
+        year=review_point.period_end.year,
+        proposer_unit=proposer_unit,
+        committee_unit=committee_unit,
+        cluster=cluster,
+        review_point=review_point,
+        decision_date=decision_date,
+        achievement_report=achievement_report,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    for position, row in enumerate(chosen):
+        candidate = Candidate.objects.create(
+            proposal=proposal,
+            unit_id=row["unit_id"],
+            rank=row["rank_in_cluster"],
+            percentage=row["percentage"],
+            veto=bool(row["veto"]),
+            achievement_key=f"review_point:{review_point.pk}",
+            achievement=_("%(campaign)s, %(review)s: rank %(rank)s, %(pct)s%%")
+            % {
+                "campaign": review_point.campaign.name,
+                "review": review_point.name,
+                "rank": row["rank_in_cluster"],
+                "pct": row["percentage"],
+            },
+            position=position,
+        )
+        candidate_check(candidate)
+    audit_record(
+        actor=actor,
+        action="proposal.create",
+        target=proposal,
+        changes={"candidates": [None, [r["unit_code"] for r in chosen]]},
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_nominate(
+    *,
+    actor: Any,
+    award: Award,
+    year: int,
+    decision_date: date,
+    committee_unit: Unit,
+    proposer_unit: Unit,
+    units: Iterable[Unit] = (),
+    people: Iterable[Person] = (),
+    achievement: str = "",
+    achievement_key: str = "",
+    achievement_report: str = "",
+) -> Proposal:
+    """Draft a proposal by nomination (units or people, as the award is given)."""
+    units, people = list(units), list(people)
+    if award.recipient_kind == "unit" and (people or not units):
+        raise ValidationError({"units": _("This award is given to units; nominate units.")})
+    if award.recipient_kind == "person" and (units or not people):
+        raise ValidationError({"people": _("This award is given to people; nominate people.")})
+    proposal = Proposal.objects.create(
+        award=award,
+        year=year,
+        proposer_unit=proposer_unit,
+        committee_unit=committee_unit,
+        decision_date=decision_date,
+        achievement_report=achievement_report,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    for position, recipient in enumerate([*units, *people]):
+        candidate = Candidate.objects.create(
+            proposal=proposal,
+            unit=recipient if isinstance(recipient, Unit) else None,
+            person=recipient if isinstance(recipient, Person) else None,
+            achievement=achievement,
+            achievement_key=achievement_key,
+            position=position,
+        )
+        candidate_check(candidate)
+    audit_record(
+        actor=actor,
+        action="proposal.nominate",
+        target=proposal,
+        changes={"candidates": [None, [str(r) for r in [*units, *people]]]},
+    )
+    return proposal
+
+
+def _move(
+    proposal: Proposal, allowed: tuple[str, ...], to: str, *, actor: Any, **changes: Any
+) -> Proposal:
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.state not in allowed:
+        raise ValidationError(
+            _("The proposal is %(state)s; it cannot move to %(to)s.")
+            % {"state": ProposalState(proposal.state).label, "to": ProposalState(to).label}
+        )
+    before = proposal.state
+    for name, value in changes.items():
+        setattr(proposal, name, value)
+    proposal.state = to
+    proposal.save()
+    audit_record(
+        actor=actor, action=f"proposal.{to}", target=proposal, changes={"state": [before, to]}
+    )
+    return proposal
+
+
+def _poll_for(
+    proposal: Proposal,
+    *,
+    actor: Any,
+    title: str,
+    cluster: Cluster | None,
+    body: Body | None,
+    candidates: list[Candidate],
+    quorum: Decimal,
+    majority: str,
+    base: str,
+) -> Poll:
+    poll = poll_create(
+        actor=actor,
+        owner_unit=proposal.committee_unit,
+        title=title,
+        kind=PollKind.YES_NO,
+        options=[str(c) for c in candidates],
+        cluster=cluster,
+        body=body,
+        quorum=quorum,
+        majority=majority,
+        base=base,
+    )
+    return poll_open(actor=actor, poll=poll)
+
+
+@transaction.atomic
+def proposal_cluster_vote(
+    *,
+    actor: Any,
+    proposal: Proposal,
+    quorum: Decimal = Decimal("0.6667"),
+    majority: str = Majority.ABSOLUTE,
+    base: str = Base.CAST,
+) -> Proposal:
+    """Put the eligible candidates to the cluster's secret vote."""
+    _draftable(proposal)
+    if proposal.cluster is None:
+        raise ValidationError(_("Only a cluster's proposal goes to a cluster vote."))
+    candidates = list(proposal.candidates.filter(eligible=True))
+    if not candidates:
+        raise ValidationError(_("No candidate meets the award's rules."))
+    poll = _poll_for(
+        proposal,
+        actor=actor,
+        title=_("%(award)s %(year)s — cluster vote")
+        % {"award": proposal.award, "year": proposal.year},
+        cluster=proposal.cluster,
+        body=None,
+        candidates=candidates,
+        quorum=quorum,
+        majority=majority,
+        base=base,
+    )
+    return _move(
+        proposal,
+        (ProposalState.DRAFT, ProposalState.RETURNED),
+        ProposalState.CLUSTER_VOTE,
+        actor=actor,
+        cluster_poll=poll,
+    )
+
+
+def _carried(poll: Poll, candidates: list[Candidate]) -> set[int]:
+    if poll.state != PollState.PUBLISHED or not poll.result:
+        raise ValidationError(_("Publish the vote's result first."))
+    passed_labels = {o["label"] for o in poll.result["options"] if o["passed"]}
+    return {c.pk for c in candidates if str(c) in passed_labels}
+
+
+@transaction.atomic
+def proposal_send(*, actor: Any, proposal: Proposal) -> Proposal:
+    """Send to the committee: after a cluster vote, only the candidates it carried."""
+    candidates = list(proposal.candidates.all())
+    if proposal.cluster_poll_id is not None:
+        carried = _carried(proposal.cluster_poll, candidates)  # type: ignore[arg-type]
+        for c in candidates:
+            c.selected = c.pk in carried
+        Candidate.objects.bulk_update(candidates, ["selected"])
+        allowed: tuple[str, ...] = (ProposalState.CLUSTER_VOTE,)
+    else:
+        Candidate.objects.filter(proposal=proposal).update(selected=True)
+        allowed = (ProposalState.DRAFT, ProposalState.RETURNED)
+    return _move(proposal, allowed, ProposalState.SENT, actor=actor)
+
+
+@transaction.atomic
+def proposal_return(*, actor: Any, proposal: Proposal, reason: str) -> Proposal:
+    if not reason.strip():
+        raise ValidationError({"return_reason": _("Say what the proposer should change.")})
+    return _move(
+        proposal, (ProposalState.SENT,), ProposalState.RETURNED, actor=actor, return_reason=reason
+    )
+
+
+@transaction.atomic
+def proposal_accept(*, actor: Any, proposal: Proposal) -> Proposal:
+    return _move(proposal, (ProposalState.SENT,), ProposalState.ACCEPTED, actor=actor)
+
+
+@transaction.atomic
+def proposal_publish_for_comment(*, actor: Any, proposal: Proposal, days: int) -> Proposal:
+    """Publish the proposed list on the public page for ``days`` days."""
+    if not 1 <= days <= 90:
+        raise ValidationError({"days": _("Publish for 1 to 90 days.")})
+    today = timezone.localdate()
+    return _move(
+        proposal,
+        (ProposalState.ACCEPTED,),
+        ProposalState.PUBLIC_COMMENT,
+        actor=actor,
+        public_from=today,
+        public_until=today + timedelta(days=days),
+    )
+
+
+@transaction.atomic
+def comment_add(*, proposal: Proposal, text: str, author_name: str = "") -> PublicComment:
+    """Anyone may comment while the list is published; every comment is kept."""
+    today = timezone.localdate()
+    if proposal.state != ProposalState.PUBLIC_COMMENT or not (
+        proposal.public_from
+        and proposal.public_until
+        and proposal.public_from <= today <= proposal.public_until
+    ):
+        raise ValidationError(_("This list is not open for comment."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write your comment.")})
+    comment = PublicComment.objects.create(
+        proposal=proposal, text=text.strip()[:5000], author_name=author_name.strip()[:200]
+    )
+    audit_record(
+        actor=None,
+        action="proposal.comment",
+        target=proposal,
+        changes={"comment": [None, comment.pk]},
+    )
+    return comment
+
+
+@transaction.atomic
+def proposal_council_vote(
+    *,
+    actor: Any,
+    proposal: Proposal,
+    body: Body,
+    quorum: Decimal = Decimal("0.6667"),
+    majority: str = Majority.ABSOLUTE,
+    base: str = Base.ENTITLED,
+) -> Proposal:
+    """Put the selected candidates to the council's secret vote."""
+    candidates = list(proposal.candidates.filter(selected=True))
+    if not candidates:
+        raise ValidationError(_("No candidate is left to vote on."))
+    poll = _poll_for(
+        proposal,
+        actor=actor,
+        title=_("%(award)s %(year)s — council vote")
+        % {"award": proposal.award, "year": proposal.year},
+        cluster=None,
+        body=body,
+        candidates=candidates,
+        quorum=quorum,
+        majority=majority,
+        base=base,
+    )
+    return _move(
+        proposal,
+        (ProposalState.ACCEPTED, ProposalState.PUBLIC_COMMENT),
+        ProposalState.COUNCIL_VOTE,
+        actor=actor,
+        council_poll=poll,
+    )
+
+
+@transaction.atomic
+def proposal_decide(*, actor: Any, proposal: Proposal, decision: Decision) -> list[AwardGrant]:
+    """Record the decision and grant the award to the candidates that carried (after a
+    council vote) or were selected (without one)."""
+    candidates = list(proposal.candidates.filter(selected=True).select_related("unit", "person"))
+    if proposal.council_poll_id is not None:
+        carried = _carried(proposal.council_poll, candidates)  # type: ignore[arg-type]
+        candidates = [c for c in candidates if c.pk in carried]
+        allowed: tuple[str, ...] = (ProposalState.COUNCIL_VOTE,)
+    else:
+        allowed = (ProposalState.ACCEPTED, ProposalState.PUBLIC_COMMENT)
+    proposal = _move(proposal, allowed, ProposalState.DECIDED, actor=actor, decision=decision)
+    grants = []
+    for number, candidate in enumerate(candidates, start=1):
+        grants.append(
+            AwardGrant.objects.create(
+                award=proposal.award,
+                decision=decision,
+                unit=candidate.unit,
+                person=candidate.person,
+                year=proposal.year,
+                achievement=candidate.achievement,
+                achievement_key=candidate.achievement_key,
+                proposal=proposal,
+                certificate_number=f"{decision.number}/{number:03d}",
+            )
+        )
+    audit_record(
+        actor=actor,
+        action="award.grant",
+        target=decision,
+        changes={"grants": [None, [str(g) for g in grants]]},
+    )
+    return grants
+
+
+@transaction.atomic
+def grant_record(
+    *,
+    actor: Any,
+    award: Award,
+    decision: Decision,
+    year: int,
+    unit: Unit | None = None,
+    person: Person | None = None,
+    achievement: str = "",
+    achievement_key: str = "",
+    certificate_number: str = "",
+) -> AwardGrant:
+    """Record an award granted outside a proposal (past awards, imports)."""
+    if (unit is None) == (person is None):
+        raise ValidationError({"unit": _("Name the unit or the person who received it.")})
+    if (award.recipient_kind == "unit") != (unit is not None):
+        raise ValidationError({"award": _("This award is not given to that kind of recipient.")})
+    grant = AwardGrant(
+        award=award,
+        decision=decision,
+        unit=unit,
+        person=person,
+        year=year,
+        achievement=achievement,
+        achievement_key=achievement_key,
+        certificate_number=certificate_number,
+    )
+    grant.full_clean()
+    grant.save()
+    audit_record(
+        actor=actor, action="award.record", target=grant, changes={"grant": [None, str(grant)]}
+    )
+    return grant
+
+
+@transaction.atomic
+def grant_revoke(*, actor: Any, grant: AwardGrant, reason: str) -> AwardGrant:
+    grant = AwardGrant.objects.select_for_update().get(pk=grant.pk)
+    if grant.revoked_at is not None:
+        raise ValidationError(_("This award is already revoked."))
+    if not reason.strip():
+        raise ValidationError({"revoke_reason": _("Give the reason for revoking.")})
+    grant.revoked_at = timezone.now()
+    grant.revoke_reason = reason
+    grant.revoked_by = actor if getattr(actor, "pk", None) else None
+    grant.save(update_fields=["revoked_at", "revoke_reason", "revoked_by"])
+    audit_record(
+        actor=actor, action="award.revoke", target=grant, changes={"revoked": [None, reason]}
+    )
+    return grant
