@@ -107,7 +107,7 @@ def proposal_from_ranking(
     award's quota, each checked against the award's rules."""
     if review_point.state != ReviewPointState.PUBLISHED:
         raise ValidationError(_("Proposals are drafted from a published ranking."))
-    rows = [r for r in ranking_rows(review_point, cluster_id=cluster.pk, published_only=True)]
+    rows = ranking_rows(review_point, cluster_id=cluster.pk, published_only=True)
     rows.sort(key=lambda r: (r["rank_in_cluster"], r["unit_name"]))
     quota = award.quota_for(len(rows))
     chosen = rows if quota is None else rows[:quota]
