@@ -12,6 +12,8 @@ urlpatterns = [
     path("decisions/", include("pacesetter.decisions.urls")),
     path("campaigns/", include("pacesetter.campaigns.urls")),
     path("scoring/", include("pacesetter.scoring.urls")),
+    path("awards/", include("pacesetter.awards.urls")),
+    path("ballots/", include("pacesetter.ballots.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", not_found_view),

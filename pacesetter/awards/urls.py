@@ -1,0 +1,5 @@
+from .import_views import urlpatterns as import_patterns
+from .views import urlpatterns as view_patterns
+
+app_name = "awards"
+urlpatterns = [*view_patterns, *import_patterns]
