@@ -43,10 +43,12 @@ test-sqlite:
 test-postgres:
 	PACESETTER_TEST_DB=postgres $(BIN)/pytest
 
-## 5,000 units x 60 criteria: times the full ranking and a score sheet on SQLite and PostgreSQL.
+## 5,000 units x 60 criteria: the ranking and a score sheet; a 1,000-voter ballot cast by
+## 100 concurrent clients on 127.0.0.1: casting p95 and tally time. SQLite and PostgreSQL.
 bench: install
 	bash scripts/system-deps.sh
 	$(MANAGE) bench_scoring --units 5000 --criteria 60 --database sqlite --database postgres
+	$(MANAGE) bench_ballots --voters 1000 --clients 100 --database sqlite --database postgres
 
 ## Re-extract translatable strings into the shipped catalogs (needs GNU gettext).
 messages: install

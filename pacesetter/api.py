@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -35,7 +35,8 @@ api = NinjaAPI(
     title="Pacesetter API",
     version="1",
     description="Units, clusters, bodies, campaigns, scoring tables, registrations, score "
-    "items and rankings of Pacesetter. Authenticate with "
+    "items, rankings, awards, proposals, the award registry and secret ballots of "
+    "Pacesetter. Authenticate with "
     "`POST /api/v1/auth/token` and send `Authorization: Bearer <token>`.",
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
@@ -91,6 +92,14 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error(request, 404, "not_found", _("Not found."))
 
 
+@api.exception_handler(OperationalError)
+def on_database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    # SQLite's lock timeout under many simultaneous writers: ask the client to retry.
+    response = error(request, 503, "busy", _("The server is busy; try again in a moment."))
+    response["Retry-After"] = "1"
+    return response
+
+
 @api.exception_handler(IntegrityError)
 def on_conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
     # Two concurrent writes passed validation and the database kept one of them.
@@ -133,6 +142,13 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _add_routers() -> None:
     from pacesetter.accounts.api import router as auth_router
+    from pacesetter.awards.api import (
+        awards_router,
+        grants_router,
+        proposals_router,
+        public_router,
+    )
+    from pacesetter.ballots.api import router as polls_router
     from pacesetter.bodies.api import router as bodies_router
     from pacesetter.campaigns.api import router as campaigns_router
     from pacesetter.clusters.api import router as clusters_router
@@ -157,6 +173,11 @@ def _add_routers() -> None:
     api.add_router("/criteria", criteria_router)
     api.add_router("/score-items", items_router)
     api.add_router("/review-points", review_points_router)
+    api.add_router("/awards", awards_router)
+    api.add_router("/proposals", proposals_router)
+    api.add_router("/grants", grants_router)
+    api.add_router("/polls", polls_router)
+    api.add_router("/public", public_router)
 
 
 _add_routers()

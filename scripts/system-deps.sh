@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the full test suite needs: Debian's Chromium (for the
 # browser journeys), the PostgreSQL server binaries (the tests start their own server)
-# and GNU gettext (the translation-completeness test extracts strings with it).
+# GNU gettext (the translation-completeness test extracts strings with it) and poppler's
+# pdftotext (tests read the text of generated PDFs).
 set -euo pipefail
 
 missing=()
@@ -10,6 +11,7 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   missing+=(postgresql)
 fi
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing+=(fonts-noto-cjk)
 
 if [ ${#missing[@]} -eq 0 ]; then

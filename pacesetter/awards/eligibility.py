@@ -95,7 +95,12 @@ def _achievement_unused(ctx: Context, p: dict[str, Any]) -> Node:
     key = ctx.achievement_key
     if not key:
         return _node("achievement_unused", p, True, used_by=[])
-    used = [g.award.code for g in ctx.grants() if g.achievement_key == key]
+    # The candidate's own grant of this same award (after the decision) is not a reuse.
+    used = [
+        g.award.code
+        for g in ctx.grants()
+        if g.achievement_key == key and (ctx.award is None or g.award_id != ctx.award.pk)
+    ]
     recipient = Q(unit=ctx.unit) if ctx.unit is not None else Q(person=ctx.person)
     others = (
         Candidate.objects.filter(recipient, achievement_key=key)
@@ -131,7 +136,12 @@ def _unit_type_in(ctx: Context, p: dict[str, Any]) -> Node:
 
 
 def _years_of_service_at_least(ctx: Context, p: dict[str, Any]) -> Node:
-    start = ctx.person.service_start if ctx.person is not None else ctx.unit.active_from
+    if ctx.person is not None:
+        start = ctx.person.service_start
+    elif ctx.unit is not None:
+        start = ctx.unit.active_from
+    else:
+        start = None
     if start is None:
         return _node("years_of_service_at_least", p, False, years=None)
     d = ctx.decision_date
@@ -150,16 +160,40 @@ PRIMITIVES: dict[str, Callable[[Context, dict[str, Any]], Node]] = {
     "unit_type_in": _unit_type_in,
     "years_of_service_at_least": _years_of_service_at_least,
 }
-REQUIRED = {
-    "held_each_year": ("award", "years"),
-    "held_at_least": ("awards", "times", "years"),
-    "not_awarded_within": ("award", "years"),
-    "achievement_unused": (),
-    "rank_at_most": ("rank",),
-    "percentage_at_least": ("percent",),
-    "no_veto": (),
-    "unit_type_in": ("codes",),
-    "years_of_service_at_least": ("years",),
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    try:
+        return Decimal(str(value)).is_finite()
+    except ArithmeticError:
+        return False
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(_text(v) for v in value)
+
+
+#: Each primitive's settings and the check each value must pass.
+REQUIRED: dict[str, dict[str, Callable[[Any], bool]]] = {
+    "held_each_year": {"award": _text, "years": _count},
+    "held_at_least": {"awards": _texts, "times": _count, "years": _count},
+    "not_awarded_within": {"award": _text, "years": _count},
+    "achievement_unused": {},
+    "rank_at_most": {"rank": _count},
+    "percentage_at_least": {"percent": _number},
+    "no_veto": {},
+    "unit_type_in": {"codes": _texts},
+    "years_of_service_at_least": {"years": _count},
 }
 
 
@@ -183,6 +217,12 @@ def validate(rule: Any) -> None:
             raise ValidationError(
                 _("“%(name)s” needs: %(keys)s.") % {"name": name, "keys": ", ".join(missing)}
             )
+        wrong = [key for key, check in REQUIRED[name].items() if not check(body[key])]
+        if wrong:
+            raise ValidationError(
+                _("“%(name)s” has a wrong value for: %(keys)s.")
+                % {"name": name, "keys": ", ".join(wrong)}
+            )
     else:
         raise ValidationError(_("There is no rule called “%(name)s”.") % {"name": name})
 
@@ -202,13 +242,19 @@ def evaluate(rule: dict[str, Any], ctx: Context) -> Node:
     return PRIMITIVES[name](ctx, body)
 
 
-def _award_name(code: str) -> str:
-    award = Award.objects.filter(code=code).first()
-    return award.display_name if award else code
+def describe(node: Node, names: dict[str, str] | None = None) -> str:
+    """A translated sentence: what the rule asks, and what was found.
 
+    ``names`` caches award names by code across the nodes of one tree.
+    """
+    names = {} if names is None else names
 
-def describe(node: Node) -> str:
-    """A translated sentence: what the rule asks, and what was found."""
+    def _award_name(code: str) -> str:
+        if code not in names:
+            award = Award.objects.filter(code=code).first()
+            names[code] = award.display_name if award else code
+        return names[code]
+
     rule, p, f = node["rule"], node.get("params", {}), node.get("facts", {})
     if rule == "all":
         return _("All of the following")
@@ -271,9 +317,12 @@ def describe(node: Node) -> str:
     return rule
 
 
-def flatten(node: Node, depth: int = 0) -> list[dict[str, Any]]:
+def flatten(
+    node: Node, depth: int = 0, names: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     """The tree as rows (depth, passed, sentence) for screens, exports and the API."""
-    rows = [{"depth": depth, "passed": node["passed"], "text": describe(node)}]
+    names = {} if names is None else names
+    rows = [{"depth": depth, "passed": node["passed"], "text": describe(node, names)}]
     for child in node.get("children", []):
-        rows.extend(flatten(child, depth + 1))
+        rows.extend(flatten(child, depth + 1, names))
     return rows

@@ -220,6 +220,15 @@ def _move(
     return proposal
 
 
+def _label(candidate: Candidate) -> str:
+    """The candidate's line on a ballot, unique within a proposal."""
+    if candidate.unit is not None:
+        return f"{candidate.unit.name} ({candidate.unit.code})"
+    person = candidate.person
+    assert person is not None
+    return f"{person.full_name} — {person.unit.name} (#{person.pk})"
+
+
 def _poll_for(
     proposal: Proposal,
     *,
@@ -237,7 +246,7 @@ def _poll_for(
         owner_unit=proposal.committee_unit,
         title=title,
         kind=PollKind.YES_NO,
-        options=[str(c) for c in candidates],
+        options=[_label(c) for c in candidates],
         cluster=cluster,
         body=body,
         quorum=quorum,
@@ -285,10 +294,11 @@ def proposal_cluster_vote(
 
 
 def _carried(poll: Poll, candidates: list[Candidate]) -> set[int]:
+    poll = Poll.objects.get(pk=poll.pk)  # the caller's copy may predate publication
     if poll.state != PollState.PUBLISHED or not poll.result:
         raise ValidationError(_("Publish the vote's result first."))
     passed_labels = {o["label"] for o in poll.result["options"] if o["passed"]}
-    return {c.pk for c in candidates if str(c) in passed_labels}
+    return {c.pk for c in candidates if _label(c) in passed_labels}
 
 
 @transaction.atomic

@@ -1,3 +1,746 @@
-from django.urls import URLPattern
+"""Award screens: the catalog, proposals from a ranking or by nomination through votes to
+the decision, the public comment page, and the registry of granted awards."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pacesetter.audit.services import audit_record
+from pacesetter.clusters.selectors import cluster_current_leader
+from pacesetter.core.files import file_download
+from pacesetter.core.views import add_service_errors, paginate
+from pacesetter.decisions.policies import decision_policy
+from pacesetter.decisions.services import decision_create
+from pacesetter.units.policies import unit_policy
+
+from . import selectors, services
+from .forms import (
+    AttachmentForm,
+    ClusterVoteForm,
+    CommentForm,
+    CouncilVoteForm,
+    DecideForm,
+    FromRankingForm,
+    GrantSearchForm,
+    NominateForm,
+    ProposalFilterForm,
+    PublishForm,
+    ReturnForm,
+    RevokeForm,
+)
+from .models import AwardGrant, Proposal, ProposalAttachment, ProposalState, RecipientKind
+from .policies import award_policy, grant_policy, proposal_policy
+
+#: States in which the proposer may still change the proposal.
+DRAFTABLE = (ProposalState.DRAFT, ProposalState.RETURNED)
+#: States in which the dossier may still gain attachments.
+OPEN_STATES = (
+    ProposalState.DRAFT,
+    ProposalState.RETURNED,
+    ProposalState.CLUSTER_VOTE,
+    ProposalState.SENT,
+    ProposalState.ACCEPTED,
+    ProposalState.PUBLIC_COMMENT,
+    ProposalState.COUNCIL_VOTE,
+)
+
+
+def _crumbs(*extra: tuple[str, str]) -> list[dict[str, str]]:
+    crumbs = [{"url": reverse("awards:index"), "label": _("Awards")}]
+    crumbs.extend({"url": url, "label": label} for url, label in extra)
+    return crumbs
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    title: str,
+    *,
+    cancel_url: str,
+    breadcrumb: list[dict[str, str]],
+    submit_label: str | None = None,
+    intro: str | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "submit_label": submit_label,
+            "cancel_url": cancel_url,
+            "breadcrumb": breadcrumb,
+        },
+    )
+
+
+def _show_errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _poll_url(poll_id: int | None) -> str | None:
+    if poll_id is None:
+        return None
+    try:
+        return reverse("ballots:detail", args=[poll_id])
+    except NoReverseMatch:
+        return f"/ballots/{poll_id}/"
+
+
+# --- Catalog ------------------------------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "awards/index.html", {"awards": selectors.award_catalog(request.user)})
+
+
+@login_required
+def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    award = award_policy.access(request.user, pk)
+    return render(
+        request,
+        "awards/award.html",
+        {
+            "award": award,
+            "rules": selectors.rules_of(award, timezone.localdate()),
+            "references": list(award.legal_references.order_by("-valid_from", "pk")),
+        },
+    )
+
+
+# --- Proposals ----------------------------------------------------------------------------
+
+
+@login_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProposalFilterForm(request.GET or None, awards=award_policy.visible(user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = paginate(
+        request,
+        selectors.proposal_search(
+            user,
+            state=filters.get("state") or "",
+            award=filters.get("award"),
+            year=filters.get("year"),
+        ),
+    )
+    return render(
+        request,
+        "awards/proposal_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "filtered": bool(filters and any(filters.values())),
+            "may_propose": selectors.proposable_clusters(user).exists()
+            or unit_policy.visible(user, "manage").exists(),
+        },
+    )
+
+
+@login_required
+def proposal_create_from_ranking(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    clusters = selectors.proposable_clusters(user)
+    if not clusters.exists():
+        raise PermissionDenied(_("You do not have permission to do this."))
+    form = FromRankingForm(
+        request.POST or None,
+        awards=award_policy.visible(user).filter(is_active=True, recipient_kind=RecipientKind.UNIT),
+        review_points=selectors.ranking_review_points(user),
+        clusters=clusters,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        review_point, cluster = data["review_point"], data["cluster"]
+        leader = cluster_current_leader(cluster, review_point.period_end.year, "leader")
+        try:
+            proposal = services.proposal_from_ranking(
+                actor=user,
+                award=data["award"],
+                review_point=review_point,
+                cluster=cluster,
+                decision_date=data["decision_date"],
+                committee_unit=review_point.campaign.organizer,
+                proposer_unit=leader.unit if leader else cluster.owner_unit,
+                achievement_report=data["achievement_report"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The proposal was drafted from the ranking."))
+            return redirect("awards:proposal", proposal.pk)
+    return _form_page(
+        request,
+        form,
+        _("Propose from a ranking"),
+        intro=_(
+            "The cluster's top units within the award's quota are proposed and checked "
+            "against the award's rules."
+        ),
+        submit_label=_("Draft the proposal"),
+        cancel_url=reverse("awards:proposal_list"),
+        breadcrumb=_crumbs((reverse("awards:proposal_list"), _("Proposals"))),
+    )
+
+
+@login_required
+def proposal_nominate(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    proposers = unit_policy.visible(user, "manage").order_by("path")
+    if not proposers.exists():
+        raise PermissionDenied(_("You do not have permission to do this."))
+    form = NominateForm(
+        request.POST or None,
+        awards=award_policy.visible(user).filter(is_active=True),
+        proposers=proposers,
+        committees=selectors.committee_choices(user),
+        units=selectors.nominable_units(user),
+        people=selectors.nominable_people(user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            proposal = services.proposal_nominate(actor=user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The nomination was drafted."))
+            return redirect("awards:proposal", proposal.pk)
+    return _form_page(
+        request,
+        form,
+        _("Nominate units or people"),
+        submit_label=_("Draft the nomination"),
+        cancel_url=reverse("awards:proposal_list"),
+        breadcrumb=_crumbs((reverse("awards:proposal_list"), _("Proposals"))),
+    )
+
+
+def _proposal_actions(proposal: Proposal, may_propose: bool, may_decide: bool) -> set[str]:
+    """What this user may do to the proposal in its current state."""
+    state = proposal.state
+    actions: set[str] = set()
+    if may_propose and state in DRAFTABLE:
+        actions.add("check")
+        if proposal.cluster_id is not None:
+            actions.add("cluster_vote")
+        else:
+            actions.add("send")
+    if may_propose and state == ProposalState.CLUSTER_VOTE:
+        actions.add("send")
+    if may_decide:
+        if state in (ProposalState.SENT, ProposalState.ACCEPTED):
+            actions.add("check")
+        if state == ProposalState.SENT:
+            actions.update({"accept", "return"})
+        if state == ProposalState.ACCEPTED:
+            actions.add("publish")
+        if state in (ProposalState.ACCEPTED, ProposalState.PUBLIC_COMMENT):
+            actions.update({"council_vote", "decide"})
+        if state == ProposalState.COUNCIL_VOTE:
+            actions.add("decide")
+    if (may_propose or may_decide) and state in OPEN_STATES:
+        actions.add("attach")
+    return actions
+
+
+@login_required
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    proposal = proposal_policy.access(user, pk)
+    proposal = (
+        Proposal.objects.select_related(
+            "award",
+            "cluster",
+            "proposer_unit",
+            "committee_unit",
+            "review_point__campaign",
+            "cluster_poll",
+            "council_poll",
+            "decision",
+        )
+        .filter(pk=proposal.pk)
+        .get()
+    )
+    may_propose = proposal_policy.allows(user, "propose", proposal)
+    may_decide = proposal_policy.allows(user, "decide", proposal)
+    full = may_propose or may_decide
+    candidates = selectors.proposal_candidates(user, proposal, full=full)
+    names: dict[str, str] = {}
+    for candidate in candidates:
+        candidate.rows = selectors.eligibility_rows(candidate, names)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "awards/proposal.html",
+        {
+            "proposal": proposal,
+            "candidates": candidates,
+            "full": full,
+            "actions": _proposal_actions(proposal, may_propose, may_decide),
+            "attachments": list(proposal.attachments.order_by("uploaded_at", "pk")) if full else [],
+            "attachment_form": AttachmentForm(),
+            "cluster_poll_url": _poll_url(proposal.cluster_poll_id),
+            "council_poll_url": _poll_url(proposal.council_poll_id),
+            "public_url": reverse("awards:public_proposal", args=[proposal.pk])
+            if proposal.state == ProposalState.PUBLIC_COMMENT
+            else None,
+            "comment_count": proposal.comments.count() if full else 0,
+            "grants": list(
+                grant_policy.visible(user)
+                .filter(proposal=proposal)
+                .select_related("unit", "person")
+                .order_by("certificate_number", "pk")
+            ),
+        },
+    )
+
+
+def _proposal_for(request: HttpRequest, pk: int, action: str) -> Proposal:
+    return proposal_policy.access(request.user, pk, action)
+
+
+def _simple_action(request: HttpRequest, pk: int, action: str, service: Any, done: str) -> Any:
+    proposal = _proposal_for(request, pk, action)
+    try:
+        service(actor=request.user, proposal=proposal)
+    except ValidationError as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect("awards:proposal", proposal.pk)
+
+
+@require_POST
+@login_required
+def proposal_check(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = proposal_policy.access(request.user, pk)
+    if not (
+        proposal_policy.allows(request.user, "propose", proposal)
+        or proposal_policy.allows(request.user, "decide", proposal)
+    ):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if proposal.state in (ProposalState.DECIDED, ProposalState.REJECTED):
+        messages.error(request, _("A decided proposal is no longer checked."))
+    else:
+        services.proposal_check(actor=request.user, proposal=proposal)
+        messages.success(request, _("The candidates were checked against the rules again."))
+    return redirect("awards:proposal", proposal.pk)
+
+
+@require_POST
+@login_required
+def proposal_send(request: HttpRequest, pk: int) -> HttpResponse:
+    return _simple_action(
+        request, pk, "propose", services.proposal_send, _("The proposal was sent.")
+    )
+
+
+@require_POST
+@login_required
+def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _simple_action(
+        request, pk, "decide", services.proposal_accept, _("The proposal was accepted.")
+    )
+
+
+def _proposal_form(
+    request: HttpRequest,
+    proposal: Proposal,
+    form: Any,
+    title: str,
+    submit_label: str,
+    intro: str | None = None,
+) -> HttpResponse:
+    url = reverse("awards:proposal", args=[proposal.pk])
+    return _form_page(
+        request,
+        form,
+        title,
+        intro=intro,
+        submit_label=submit_label,
+        cancel_url=url,
+        breadcrumb=_crumbs((reverse("awards:proposal_list"), _("Proposals")), (url, str(proposal))),
+    )
+
+
+@login_required
+def proposal_cluster_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_for(request, pk, "propose")
+    form = ClusterVoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_cluster_vote(
+                actor=request.user, proposal=proposal, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The cluster vote is open."))
+            return redirect("awards:proposal", proposal.pk)
+    return _proposal_form(
+        request,
+        proposal,
+        form,
+        _("Put to the cluster's vote"),
+        _("Open the vote"),
+        intro=_("The eligible candidates go to a secret vote of the cluster's member units."),
+    )
+
+
+@login_required
+def proposal_return(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_for(request, pk, "decide")
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_return(
+                actor=request.user, proposal=proposal, reason=form.cleaned_data["return_reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The proposal was returned to the proposer."))
+            return redirect("awards:proposal", proposal.pk)
+    return _proposal_form(request, proposal, form, _("Return the proposal"), _("Return"))
+
+
+@login_required
+def proposal_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_for(request, pk, "decide")
+    form = PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_publish_for_comment(
+                actor=request.user, proposal=proposal, days=form.cleaned_data["days"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The proposed list is published for comment."))
+            return redirect("awards:proposal", proposal.pk)
+    return _proposal_form(
+        request,
+        proposal,
+        form,
+        _("Publish for public comment"),
+        _("Publish"),
+        intro=_("The proposed list appears on a public page where anyone may comment."),
+    )
+
+
+@login_required
+def proposal_council_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_for(request, pk, "decide")
+    form = CouncilVoteForm(request.POST or None, bodies=selectors.council_bodies(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_council_vote(
+                actor=request.user, proposal=proposal, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The council vote is open."))
+            return redirect("awards:proposal", proposal.pk)
+    return _proposal_form(
+        request, proposal, form, _("Put to the council's vote"), _("Open the vote")
+    )
+
+
+@login_required
+def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    proposal = _proposal_for(request, pk, "decide")
+    form = DecideForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        decision = None
+        try:
+            # One transaction: a refused grant leaves no orphan decision behind.
+            with transaction.atomic():
+                decision = decision_create(
+                    actor=user,
+                    owner_unit=proposal.committee_unit,
+                    number=data["number"],
+                    date=data["date"],
+                    issuer=data["issuer"],
+                    title=data["title"] or str(proposal),
+                    signer_title=data["signer_title"],
+                    file=data["file"],
+                )
+                grants = services.proposal_decide(actor=user, proposal=proposal, decision=decision)
+        except ValidationError as exc:
+            if decision is not None and decision.file:
+                decision.file.delete(save=False)  # the row was rolled back; drop the file too
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The decision is recorded; %(n)s awards granted.") % {"n": len(grants)},
+            )
+            return redirect("awards:proposal", proposal.pk)
+    return _proposal_form(
+        request,
+        proposal,
+        form,
+        _("Record the decision"),
+        _("Record and grant"),
+        intro=_(
+            "The award is granted to the candidates the council vote carried, or to the "
+            "selected candidates when there was no council vote."
+        ),
+    )
+
+
+def _attachment_add(
+    *, actor: Any, proposal: Proposal, kind: str, file: Any, name: str
+) -> ProposalAttachment:
+    # TODO(lead): move to services.proposal_attachment_add; services.py has no such write.
+    with transaction.atomic():
+        attachment = ProposalAttachment(
+            proposal=proposal,
+            kind=kind,
+            file=file,
+            name=(name or PurePath(file.name).name)[:255],
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        attachment.full_clean()
+        attachment.save()
+        audit_record(
+            actor=actor,
+            action="proposal.attach",
+            target=proposal,
+            changes={"attachment": [None, attachment.name]},
+        )
+    return attachment
+
+
+@require_POST
+@login_required
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    proposal = proposal_policy.access(user, pk)
+    may_propose = proposal_policy.allows(user, "propose", proposal)
+    may_decide = proposal_policy.allows(user, "decide", proposal)
+    if "attach" not in _proposal_actions(proposal, may_propose, may_decide):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            _attachment_add(actor=user, proposal=proposal, **form.cleaned_data)
+        except ValidationError as exc:
+            _show_errors(request, exc)
+        else:
+            messages.success(request, _("The file was added to the dossier."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect("awards:proposal", proposal.pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    proposal = proposal_policy.access(request.user, pk)
+    if not proposal_policy.sees_dossier(request.user, proposal):
+        raise Http404
+    attachment = get_object_or_404(proposal.attachments, pk=attachment_pk)
+    return file_download(attachment.file)
+
+
+# --- The public page (no login) -----------------------------------------------------------
+
+
+def public_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(selectors.public_proposals(), pk=pk)
+    form = CommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_add(proposal=proposal, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you; your comment was received."))
+            return redirect("awards:public_proposal", proposal.pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "awards/public_proposal.html",
+        {
+            "proposal": proposal,
+            "candidates": list(
+                proposal.candidates.filter(selected=True)
+                .select_related("unit", "person__unit")
+                .order_by("position", "pk")
+            ),
+            "comments": list(proposal.comments.order_by("created_at", "pk")),
+            "form": form,
+            "open": bool(
+                proposal.public_from
+                and proposal.public_until
+                and proposal.public_from <= today <= proposal.public_until
+            ),
+        },
+    )
+
+
+# --- Registry -----------------------------------------------------------------------------
+
+
+@login_required
+def registry(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = GrantSearchForm(request.GET or None, awards=award_policy.visible(user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = paginate(
+        request,
+        selectors.grant_search(
+            user,
+            award=filters.get("award"),
+            year=filters.get("year"),
+            unit=(filters.get("unit") or "").strip(),
+            decision=(filters.get("decision") or "").strip(),
+        ),
+    )
+    return render(
+        request,
+        "awards/registry.html",
+        {"form": form, "page_obj": page, "filtered": bool(filters and any(filters.values()))},
+    )
+
+
+@login_required
+def unit_history(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    unit = unit_policy.access(request.user, unit_pk)
+    return render(
+        request,
+        "awards/unit_history.html",
+        {"unit": unit, "grants": list(selectors.unit_grants(request.user, unit))},
+    )
+
+
+def _grant(request: HttpRequest, pk: int, action: str = "view") -> AwardGrant:
+    grant = grant_policy.access(request.user, pk, action)
+    return (
+        AwardGrant.objects.select_related(
+            "award", "decision", "unit", "person__unit", "proposal", "revoked_by"
+        )
+        .filter(pk=grant.pk)
+        .get()
+    )
+
+
+@login_required
+def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    grant = _grant(request, pk)
+    may_update = grant_policy.allows(user, "update", grant)
+    form = RevokeForm(request.POST or None) if may_update else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("You do not have permission to do this."))
+        if form.is_valid():
+            try:
+                services.grant_revoke(
+                    actor=user, grant=grant, reason=form.cleaned_data["revoke_reason"]
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The award was revoked."))
+                return redirect("awards:grant", grant.pk)
+    return render(
+        request,
+        "awards/grant.html",
+        {
+            "grant": grant,
+            "form": form,
+            "decision_visible": decision_policy.visible(user).filter(pk=grant.decision_id).exists(),
+            "proposal_visible": grant.proposal_id is not None
+            and proposal_policy.visible(user).filter(pk=grant.proposal_id).exists(),
+            "unit_visible": grant.unit_id is not None
+            and unit_policy.visible(user).filter(pk=grant.unit_id).exists(),
+        },
+    )
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def grant_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    from .certificates import certificate_pdf  # written separately; loaded when used
+
+    grant = _grant(request, pk)
+    if grant.revoked_at is not None:
+        raise Http404
+    return _pdf(certificate_pdf([grant], get_language() or "en"), f"certificate-{grant.pk}.pdf")
+
+
+@login_required
+def decision_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    from .certificates import certificate_pdf  # written separately; loaded when used
+
+    decision = decision_policy.access(request.user, pk)
+    grants = selectors.grants_of_decision(request.user, decision.pk)
+    if not grants:
+        raise Http404
+    return _pdf(certificate_pdf(grants, get_language() or "en"), f"certificates-{decision.pk}.pdf")
+
+
+urlpatterns: list[URLPattern] = [
+    path("", index, name="index"),
+    path("catalog/<int:pk>/", award_detail, name="award"),
+    path("proposals/", proposal_list, name="proposal_list"),
+    path(
+        "proposals/from-ranking/",
+        proposal_create_from_ranking,
+        name="proposal_create_from_ranking",
+    ),
+    path("proposals/nominate/", proposal_nominate, name="proposal_nominate"),
+    path("proposals/<int:pk>/", proposal_detail, name="proposal"),
+    path("proposals/<int:pk>/check/", proposal_check, name="proposal_check"),
+    path("proposals/<int:pk>/cluster-vote/", proposal_cluster_vote, name="proposal_cluster_vote"),
+    path("proposals/<int:pk>/send/", proposal_send, name="proposal_send"),
+    path("proposals/<int:pk>/return/", proposal_return, name="proposal_return"),
+    path("proposals/<int:pk>/accept/", proposal_accept, name="proposal_accept"),
+    path("proposals/<int:pk>/publish/", proposal_publish, name="proposal_publish"),
+    path("proposals/<int:pk>/council-vote/", proposal_council_vote, name="proposal_council_vote"),
+    path("proposals/<int:pk>/decide/", proposal_decide, name="proposal_decide"),
+    path("proposals/<int:pk>/attachments/", attachment_upload, name="attachment_upload"),
+    path(
+        "proposals/<int:pk>/attachments/<int:attachment_pk>/",
+        attachment_download,
+        name="attachment_download",
+    ),
+    path("public/<int:pk>/", public_proposal, name="public_proposal"),
+    path("registry/", registry, name="registry"),
+    path("registry/units/<int:unit_pk>/", unit_history, name="unit_history"),
+    path("grants/<int:pk>/", grant_detail, name="grant"),
+    path("grants/<int:pk>/certificate.pdf", grant_certificate, name="grant_certificate"),
+    path(
+        "decisions/<int:pk>/certificates.pdf",
+        decision_certificates,
+        name="decision_certificates",
+    ),
+]

@@ -6,9 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from pacesetter.accounts.models import RoleAssignment, User
+from pacesetter.awards.models import AwardGrant, Proposal
+from pacesetter.ballots.models import Poll, PollState
 from pacesetter.campaigns.models import Campaign
 
-from .data import ADMIN_USERNAME, CAMPAIGNS, CASES
+from .data import ADMIN_USERNAME, AWARD_DECISIONS, AWARD_PROPOSALS, CAMPAIGNS, CASES
 
 
 @dataclass(frozen=True)
@@ -81,3 +83,33 @@ def demo_campaigns() -> list[DemoCampaign]:
         )
         for campaign in campaigns
     ]
+
+
+@dataclass(frozen=True)
+class DemoAwards:
+    grants: int
+    proposals: tuple[tuple[str, int], ...]  # (state label, how many)
+    polls: int
+    published_polls: int
+
+
+def demo_awards() -> DemoAwards:
+    """The demo's granted awards, proposals by state and the proposals' polls."""
+    grants = AwardGrant.objects.filter(
+        decision__number__in=[d.number for d in AWARD_DECISIONS], revoked_at__isnull=True
+    ).count()
+    proposals = Proposal.objects.filter(
+        proposer_unit__code__in={p.proposer for p in AWARD_PROPOSALS}
+    )
+    states: dict[str, int] = defaultdict(int)
+    for proposal in proposals:
+        states[proposal.get_state_display()] += 1
+    polls = Poll.objects.filter(cluster_proposal__in=proposals) | Poll.objects.filter(
+        council_proposal__in=proposals
+    )
+    return DemoAwards(
+        grants=grants,
+        proposals=tuple(sorted(states.items())),
+        polls=polls.count(),
+        published_polls=polls.filter(state=PollState.PUBLISHED).count(),
+    )

@@ -20,11 +20,18 @@ from pacesetter.decisions.services import decision_create
 from pacesetter.units.models import Unit, UnitType
 from pacesetter.units.services import unit_create, unit_type_create
 
+from .awards import AwardLoader
 from .campaigns import CampaignLoader
 from .data import (
     ADMIN_USERNAME,
+    AWARD_CATALOG,
+    AWARD_DECISIONS,
+    AWARD_HISTORY,
+    AWARD_LOCAL_RULES,
+    AWARD_PROPOSALS,
     CAMPAIGNS,
     CASES,
+    DECISION_RECORDED_BY,
     DEMO_PASSWORD,
     MARKER_UNIT_CODE,
     TABLES,
@@ -76,6 +83,7 @@ class _Loader:
         self.clusters: dict[str, Cluster] = {}
         self.bodies: dict[str, Body] = {}
         self.campaigns = CampaignLoader(self.units, self.users, self.clusters)
+        self.awards = AwardLoader(self.units, self.users, self.clusters, self.campaigns.campaigns)
 
     def load(self) -> None:
         self.actor = self.new_user(ADMIN_USERNAME)
@@ -89,6 +97,14 @@ class _Loader:
             self.campaigns.table(table, actor=self.users[table.author])
         for campaign in CAMPAIGNS:
             self.campaigns.campaign(campaign)
+        self.awards.load(
+            catalog=AWARD_CATALOG,
+            local_rules=AWARD_LOCAL_RULES,
+            decisions=AWARD_DECISIONS,
+            recorded_by=DECISION_RECORDED_BY,
+            history=AWARD_HISTORY,
+            proposals=AWARD_PROPOSALS,
+        )
 
     def load_case(self, case: CaseSpec) -> None:
         self.unit(case.root, parent=None)
@@ -222,6 +238,6 @@ class _Loader:
         for decision in self.decisions.values():
             if decision.file.name:
                 decision.file.storage.delete(decision.file.name)
-        for file in self.campaigns.stored_files:
+        for file in [*self.campaigns.stored_files, *self.awards.stored_files]:
             if file.name:
                 file.storage.delete(file.name)

@@ -252,3 +252,84 @@ class CampaignSpec:
     reviews: tuple[ReviewRunSpec, ...] = ()
     then_open: str = ""  # a review point opened once the reviews are published
     close: bool = False
+
+
+# --- awards -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwardSpec:
+    """An award of the catalog, created by the demo only when the award presets
+    (``load_award_presets``) are not installed; the presets update it by code."""
+
+    code: str
+    name: str
+    name_vi: str
+    name_zh: str
+    level: str  # AwardLevel value
+    recipient_kind: str  # RecipientKind value
+    issuer: str
+    preset: str = ""
+    aliases: tuple[str, ...] = ()  # the presets' code for it, when it differs
+    quota_count: int | None = None
+    quota_percent: Decimal | None = None
+    rule_from: date | None = None
+    rule: dict[str, object] | None = None
+    rule_description: str = ""
+
+
+@dataclass(frozen=True)
+class LocalRuleSpec:
+    """A rule version the demo's committee applies for a while (award code), kept
+    apart from the presets' versions by its dates."""
+
+    award: str
+    valid_from: date
+    valid_to: date
+    rule: dict[str, object]
+    description: str
+
+
+@dataclass(frozen=True)
+class GrantHistorySpec:
+    """Awards granted in a past year by a recorded decision (decision key)."""
+
+    decision: str
+    award: str  # award code
+    year: int
+    units: tuple[str, ...]
+    achievement: str = ""
+    recorded_by: str = ""  # the username of the committee staff who records them
+
+
+@dataclass(frozen=True)
+class ProposalSpec:
+    """A proposal drafted from a published ranking (``campaign`` and ``review_point``
+    codes) or, without them, by nominating ``units``; taken as far as ``until`` (a
+    ProposalState value: ``sent`` or ``decided``).
+
+    Actors: ``proposed_by`` (the cluster leader's or the proposer unit's account) drafts,
+    runs the cluster vote and sends; ``committee_staff`` closes and publishes the vote,
+    accepts and records the decision. ``votes`` maps a voter's username to the votes
+    it casts (candidate unit code -> yes/no/abstain); anyone else entitled votes yes.
+    """
+
+    key: str
+    award: str  # award code
+    proposer: str  # unit code
+    proposed_by: str  # username
+    committee: str  # unit code
+    committee_staff: str  # username
+    decision_date: date
+    until: str
+    achievement_report: str = ""
+    campaign: str = ""
+    review_point: str = ""
+    cluster: str = ""
+    year: int | None = None
+    units: tuple[str, ...] = ()
+    achievement: str = ""
+    achievement_key: str = ""
+    cluster_vote: bool = False
+    votes: dict[str, dict[str, str]] = field(default_factory=dict)
+    decision: str = ""  # decision key, when decided

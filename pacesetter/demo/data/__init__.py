@@ -7,9 +7,19 @@ names. Demo accounts are role accounts.
 
 from __future__ import annotations
 
-from pacesetter.demo.specs import CampaignSpec, CaseSpec, TableSpec, UnitTypeSpec
+from pacesetter.demo.specs import (
+    AwardSpec,
+    CampaignSpec,
+    CaseSpec,
+    DecisionSpec,
+    GrantHistorySpec,
+    LocalRuleSpec,
+    ProposalSpec,
+    TableSpec,
+    UnitTypeSpec,
+)
 
-from . import huadu, light_industry, machinery, optical, thanh_hoa, thanh_hoa_campaigns
+from . import awards, huadu, light_industry, machinery, optical, thanh_hoa, thanh_hoa_campaigns
 
 #: Unit types shared by every case (a province and a district are both "roots" of
 #: their trees but keep their own type, so lists can be filtered by type).
@@ -34,6 +44,7 @@ UNIT_TYPES: tuple[UnitTypeSpec, ...] = (
         "trade-union", "Trade union", "A national industrial union or a municipal federation."
     ),
     UnitTypeSpec("grassroots-union", "Grassroots trade union", "The union of one enterprise."),
+    UnitTypeSpec("team", "Work team", "A team or shift group of an enterprise's workers."),
 )
 
 CASES: tuple[CaseSpec, ...] = (
@@ -51,6 +62,16 @@ CAMPAIGNS: tuple[CampaignSpec, ...] = (
     *thanh_hoa_campaigns.CAMPAIGNS,
     light_industry.SPECIAL_ACTION,
 )
+
+#: Awards, loaded after the campaigns (proposals are drafted from their rankings): the
+#: fallback catalog, the demo's local rule versions, award decisions (with who records
+#: each), past awards, proposals.
+AWARD_CATALOG: tuple[AwardSpec, ...] = awards.CATALOG
+AWARD_LOCAL_RULES: tuple[LocalRuleSpec, ...] = awards.LOCAL_RULES
+AWARD_DECISIONS: tuple[DecisionSpec, ...] = awards.DECISIONS
+DECISION_RECORDED_BY: dict[str, str] = awards.DECISION_RECORDED_BY
+AWARD_HISTORY: tuple[GrantHistorySpec, ...] = awards.HISTORY
+AWARD_PROPOSALS: tuple[ProposalSpec, ...] = awards.PROPOSALS
 
 #: The unit whose presence means the demo is loaded.
 MARKER_UNIT_CODE = thanh_hoa.CASE.root.code

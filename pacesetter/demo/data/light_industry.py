@@ -35,6 +35,8 @@ from pacesetter.units.models import OwnershipType
 ROOT = "LIGHT-TU"
 DANYANG = "LIGHT-DANYANG"
 LINHAI = "LIGHT-LINHAI"
+#: A pilot enterprise's work team, nominated for the Worker Pioneer award (demo).
+TEAM = "LIGHT-DANYANG-E1-T1"
 
 
 def _union(code: str, name: str, unit_type: str, area: str, *children: UnitSpec) -> UnitSpec:
@@ -64,6 +66,13 @@ ROOT_UNIT = _union(
             "Danyang eyewear enterprise trade union No. 1",
             "grassroots-union",
             "Danyang, Jiangsu",
+            UnitSpec(
+                TEAM,
+                "Danyang eyewear enterprise No. 1 — lens processing team",
+                "team",
+                industry="Light industry",
+                area="Danyang, Jiangsu",
+            ),
         ),
     ),
     _union(

@@ -4,7 +4,14 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pacesetter.demo.data import DEMO_PASSWORD
-from pacesetter.demo.selectors import DemoCampaign, DemoGroup, demo_campaigns, demo_logins
+from pacesetter.demo.selectors import (
+    DemoAwards,
+    DemoCampaign,
+    DemoGroup,
+    demo_awards,
+    demo_campaigns,
+    demo_logins,
+)
 from pacesetter.demo.services import demo_load
 
 
@@ -40,6 +47,8 @@ class Command(BaseCommand):
         self.stdout.write(self.table(demo_logins()))
         self.stdout.write("")
         self.stdout.write(self.campaigns(demo_campaigns()))
+        self.stdout.write("")
+        self.stdout.write(self.awards(demo_awards()))
 
     def table(self, groups: list[DemoGroup]) -> str:
         """One line per role; a blank line and the case's title before each case."""
@@ -79,3 +88,12 @@ class Command(BaseCommand):
                 f"  {campaign.name:<{width}}{campaign.state:<{state_width}}{points}".rstrip()
             )
         return "\n".join(out)
+
+    def awards(self, awards: DemoAwards) -> str:
+        """One line: grants, proposals by state, polls."""
+        states = ", ".join(f"{count} {state.lower()}" for state, count in awards.proposals)
+        return (
+            self.style.MIGRATE_HEADING("  Awards")
+            + f"\n  {awards.grants} granted; {sum(n for _, n in awards.proposals)} proposals "
+            f"({states or 'none'}); {awards.polls} polls, {awards.published_polls} published"
+        )

@@ -1,0 +1,835 @@
+"""JSON API for the award catalog, proposals and the registry of granted awards:
+/api/v1/awards, /api/v1/proposals, /api/v1/grants and the public /api/v1/public/proposals.
+
+No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
+schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise).
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.throttling import AnonRateThrottle
+
+from pacesetter.accounts.scopes import scope_of
+from pacesetter.ballots.models import Base, Majority
+from pacesetter.bodies.policies import body_policy
+from pacesetter.campaigns.api import ClusterRef
+from pacesetter.clusters.policies import cluster_policy
+from pacesetter.clusters.selectors import cluster_current_leader
+from pacesetter.core.refs import resolve_ref
+from pacesetter.decisions.api import DecisionOut
+from pacesetter.decisions.policies import decision_policy
+from pacesetter.decisions.services import decision_create
+from pacesetter.scoring.api import review_point_access
+from pacesetter.units.api import UnitRef
+from pacesetter.units.models import Unit
+from pacesetter.units.policies import unit_policy
+
+from . import selectors
+from .models import (
+    Award,
+    AwardGrant,
+    AwardLevel,
+    Candidate,
+    Person,
+    Proposal,
+    ProposalState,
+    PublicComment,
+    RecipientKind,
+)
+from .policies import award_policy, grant_policy, proposal_policy
+from .services import (
+    comment_add,
+    grant_record,
+    grant_revoke,
+    proposal_accept,
+    proposal_check,
+    proposal_cluster_vote,
+    proposal_council_vote,
+    proposal_decide,
+    proposal_from_ranking,
+    proposal_nominate,
+    proposal_publish_for_comment,
+    proposal_return,
+    proposal_send,
+)
+
+awards_router = Router(tags=["awards"])
+proposals_router = Router(tags=["award proposals"])
+grants_router = Router(tags=["award registry"])
+public_router = Router(tags=["public"])
+
+
+class CommentThrottle(AnonRateThrottle):
+    """Comments from the public page: no login, so a modest rate per address, counted
+    apart from the token endpoint's attempts."""
+
+    scope = "proposal_comment"
+
+
+COMMENT_RATE = "10/m"
+
+
+# --- schemas -------------------------------------------------------------------------
+
+
+class AwardRef(Schema):
+    id: int
+    code: str
+    name: str
+    display_name: str
+
+
+class AwardOut(AwardRef):
+    preset: str
+    name_vi: str
+    name_zh: str
+    level: AwardLevel
+    recipient_kind: RecipientKind
+    issuer: str
+    quota_count: int | None
+    quota_percent: Decimal | None
+    position: int
+    is_active: bool
+
+
+class RuleTextRow(Schema):
+    depth: int
+    text: str
+
+
+class RuleOut(Schema):
+    id: int
+    valid_from: dt.date
+    valid_to: dt.date | None
+    in_force: bool
+    rule: dict[str, Any]
+    description: str
+    text: list[RuleTextRow] = Field(description="The rule as indented sentences.")
+
+
+class LegalReferenceOut(Schema):
+    id: int
+    citation: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    confirmed: bool = Field(description="False: not checked against the official text.")
+    note: str
+
+
+class AwardDetailOut(AwardOut):
+    rules: list[RuleOut]
+    legal_references: list[LegalReferenceOut]
+
+
+class AwardFilters(Schema):
+    q: str = ""
+    preset: str = ""
+    level: AwardLevel | None = None
+    recipient_kind: RecipientKind | None = None
+    active: bool | None = None
+
+
+class AwardPersonRef(Schema):
+    id: int
+    full_name: str
+    position_title: str
+    unit: UnitRef
+
+
+class CheckRow(Schema):
+    """One line of the eligibility check: a rule, indented by ``depth``, passed or not,
+    with what was found."""
+
+    depth: int
+    passed: bool
+    text: str
+
+
+class EligibilityOut(Schema):
+    rule_id: int
+    valid_from: dt.date
+    rows: list[CheckRow]
+
+
+class CandidateOut(Schema):
+    id: int
+    unit: UnitRef | None
+    person: AwardPersonRef | None
+    position: int
+    rank: int | None
+    percentage: Decimal | None
+    veto: bool
+    achievement: str
+    achievement_key: str
+    eligible: bool | None
+    selected: bool | None
+    eligibility: EligibilityOut | None = Field(
+        description="The check against the rule in force on the decision date; null when "
+        "the award had no rule then."
+    )
+
+    @staticmethod
+    def resolve_eligibility(obj: Candidate) -> dict[str, Any] | None:
+        rows = selectors.eligibility_rows(obj)
+        if rows is None or not obj.eligibility:
+            return None
+        return {
+            "rule_id": obj.eligibility["rule_id"],
+            "valid_from": obj.eligibility["valid_from"],
+            "rows": rows,
+        }
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: str
+    name: str
+    uploaded_at: dt.datetime
+
+
+class GrantRef(Schema):
+    id: int
+    certificate_number: str
+    unit: UnitRef | None
+    person: AwardPersonRef | None
+    revoked_at: dt.datetime | None
+
+
+class ProposalOut(Schema):
+    id: int
+    award: AwardRef
+    year: int
+    state: ProposalState
+    proposer_unit: UnitRef
+    committee_unit: UnitRef
+    cluster: ClusterRef | None
+    review_point_id: int | None
+    decision_date: dt.date
+    public_from: dt.date | None
+    public_until: dt.date | None
+    cluster_poll_id: int | None = Field(description="Its result: GET /polls/{id}.")
+    council_poll_id: int | None
+    decision_id: int | None
+    created_at: dt.datetime
+
+
+class ProposalDetailOut(ProposalOut):
+    full_view: bool = Field(
+        description="False for a candidate's unit: it sees its own candidacy only, "
+        "without the dossier."
+    )
+    achievement_report: str
+    return_reason: str
+    candidates: list[CandidateOut]
+    attachments: list[AttachmentOut]
+    decision: DecisionOut | None
+    grants: list[GrantRef]
+
+
+class ProposalFilters(Schema):
+    state: ProposalState | None = None
+    award: int | None = None
+    year: int | None = None
+
+
+class FromRankingIn(Schema):
+    """The cluster's top units of a published ranking, within the award's quota.
+
+    ``proposer_unit_id`` defaults to the cluster's leader unit for the ranking's year and
+    ``committee_unit_id`` to the unit that owns the cluster."""
+
+    award_id: int
+    review_point_id: int
+    cluster_id: int
+    decision_date: dt.date
+    proposer_unit_id: int | None = None
+    committee_unit_id: int | None = None
+    achievement_report: str = ""
+
+
+class NominateIn(Schema):
+    """Units (for a collective award) or people (for a personal one) nominated by
+    ``proposer_unit_id`` (needs committee staff over it) to ``committee_unit_id`` (a unit
+    the user manages or one above it)."""
+
+    award_id: int
+    year: int = Field(ge=1900, le=2999)
+    decision_date: dt.date
+    proposer_unit_id: int
+    committee_unit_id: int
+    unit_ids: list[int] = []
+    person_ids: list[int] = []
+    achievement: str = ""
+    achievement_key: str = Field("", max_length=100)
+    achievement_report: str = ""
+
+
+class VoteSettingsIn(Schema):
+    quorum: Decimal = Field(Decimal("0.6667"), ge=0, le=1)
+    majority: Majority = Majority.ABSOLUTE
+
+
+class ClusterVoteIn(VoteSettingsIn):
+    base: Base = Base.CAST
+
+
+class CouncilVoteIn(VoteSettingsIn):
+    body_id: int
+    base: Base = Base.ENTITLED
+
+
+class ProposalReturnIn(Schema):
+    reason: str
+
+
+class PublishForCommentIn(Schema):
+    days: int
+
+
+class DecideIn(Schema):
+    """The decision that grants the award; it is recorded under the committee unit."""
+
+    number: str = Field(max_length=100)
+    date: dt.date
+    issuer: str = Field(max_length=255)
+    title: str = Field("", max_length=500)
+    signer_title: str = Field("", max_length=255)
+
+
+class CommentOut(Schema):
+    id: int
+    author_name: str
+    text: str
+    created_at: dt.datetime
+
+
+class CommentIn(Schema):
+    text: str = Field(max_length=5000)
+    author_name: str = Field("", max_length=200)
+
+
+class PublicCandidateOut(Schema):
+    name: str
+    unit: UnitRef | None
+    achievement: str
+
+
+class PublicProposalOut(Schema):
+    id: int
+    award: AwardRef
+    year: int
+    committee_unit: UnitRef
+    cluster: ClusterRef | None
+    public_from: dt.date | None
+    public_until: dt.date | None
+    open_for_comment: bool
+    candidates: list[PublicCandidateOut]
+    comment_count: int
+
+
+class GrantOut(Schema):
+    id: int
+    award: AwardRef
+    decision: DecisionOut
+    unit: UnitRef | None
+    person: AwardPersonRef | None
+    year: int
+    achievement: str
+    achievement_key: str
+    proposal_id: int | None
+    certificate_number: str
+    revoked_at: dt.datetime | None
+    revoke_reason: str
+
+
+class GrantFilters(Schema):
+    award: int | None = None
+    year: int | None = None
+    unit: str = Field("", description="Code or name of the unit, or a person's name.")
+    unit_id: int | None = Field(None, description="One unit's awards and its people's.")
+    decision: str = Field("", description="Part of the decision number.")
+    revoked: bool | None = None
+
+
+class GrantIn(Schema):
+    """A past award (or one granted outside a proposal) under a recorded decision; needs
+    committee staff over the unit that recorded the decision. Name ``unit_id`` or
+    ``person_id``, as the award is given."""
+
+    award_id: int
+    decision_id: int
+    year: int = Field(ge=1900, le=2999)
+    unit_id: int | None = None
+    person_id: int | None = None
+    achievement: str = ""
+    achievement_key: str = Field("", max_length=100)
+    certificate_number: str = Field("", max_length=50)
+
+
+class RevokeIn(Schema):
+    reason: str
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _in(qs: models.QuerySet[Any], pk: int, field: str) -> Any:
+    """An object of ``qs`` named by an input field; any other id is an invalid value."""
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise ValidationError({field: _("Choose a valid option.")})
+    return obj
+
+
+def _proposal(user: Any, proposal_id: int, action: str = "view") -> Proposal:
+    proposal = proposal_policy.access(user, proposal_id, action)
+    return (
+        Proposal.objects.select_related(
+            "award", "proposer_unit", "committee_unit", "cluster", "decision__owner_unit"
+        )
+        .filter(pk=proposal.pk)
+        .get()
+    )
+
+
+def _detail(user: Any, proposal: Proposal) -> dict[str, Any]:
+    """A proposal as ``ProposalDetailOut``: the proposer and the committee see every
+    candidate and the dossier; a candidate's unit only its own candidacy."""
+    full = proposal_policy.sees_dossier(user, proposal)
+    grants = (
+        grant_policy.visible(user)
+        .filter(proposal=proposal)
+        .select_related("unit", "person__unit")
+        .order_by("certificate_number", "pk")
+    )
+    return {
+        **{f: getattr(proposal, f) for f in ProposalOut.model_fields},
+        "full_view": full,
+        "achievement_report": proposal.achievement_report if full else "",
+        "return_reason": proposal.return_reason if full else "",
+        "candidates": selectors.proposal_candidates(user, proposal, full=full),
+        "attachments": list(proposal.attachments.order_by("uploaded_at", "pk")) if full else [],
+        "decision": proposal.decision,
+        "grants": list(grants),
+    }
+
+
+def _acted(user: Any, proposal: Proposal) -> dict[str, Any]:
+    return _detail(user, _proposal(user, proposal.pk))
+
+
+# --- the award catalog ---------------------------------------------------------------
+
+
+@awards_router.get("", response=list[AwardOut])
+@paginate(PageNumberPagination)
+def award_list(request: HttpRequest, filters: Query[AwardFilters]) -> models.QuerySet[Award]:
+    """The award catalog (every signed-in user reads it), by preset and position.
+
+    ``q`` searches code and names in every language; ``preset`` (``vn``, ``cn``,
+    ``generic``…), ``level``, ``recipient_kind`` and ``active`` filter."""
+    qs = award_policy.visible(request.user)
+    q = filters.q.strip()
+    if q:
+        qs = qs.filter(
+            models.Q(code__icontains=q)
+            | models.Q(name__icontains=q)
+            | models.Q(name_vi__icontains=q)
+            | models.Q(name_zh__icontains=q)
+        )
+    if filters.preset:
+        qs = qs.filter(preset=filters.preset)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.recipient_kind:
+        qs = qs.filter(recipient_kind=filters.recipient_kind)
+    if filters.active is not None:
+        qs = qs.filter(is_active=filters.active)
+    return qs.order_by("preset", "position", "name", "pk")
+
+
+@awards_router.get("/{int:award_id}", response=AwardDetailOut)
+def award_detail(request: HttpRequest, award_id: int) -> dict[str, Any]:
+    """An award with its eligibility rules (newest first: period, the rule as JSON and as
+    sentences, whether it is in force today) and its legal references (``confirmed``
+    false marks one not checked against the official text)."""
+    award = award_policy.access(request.user, award_id)
+    rules = [
+        {
+            "id": r["rule"].pk,
+            "valid_from": r["rule"].valid_from,
+            "valid_to": r["rule"].valid_to,
+            "in_force": r["in_force"],
+            "rule": r["rule"].rule,
+            "description": r["rule"].description,
+            "text": r["rows"],
+        }
+        for r in selectors.rules_of(award, timezone.localdate())
+    ]
+    return {
+        **{f: getattr(award, f) for f in AwardOut.model_fields},
+        "rules": rules,
+        "legal_references": list(award.legal_references.order_by("-valid_from", "pk")),
+    }
+
+
+# --- proposals -----------------------------------------------------------------------
+
+
+@proposals_router.get("", response=list[ProposalOut])
+@paginate(PageNumberPagination)
+def proposal_list(
+    request: HttpRequest, filters: Query[ProposalFilters]
+) -> models.QuerySet[Proposal]:
+    """Proposals the user may see (the proposer, the committee, and the units among the
+    candidates), newest first; ``state``, ``award`` (id) and ``year`` filter."""
+    qs = proposal_policy.visible(request.user).select_related(
+        "award", "cluster", "proposer_unit", "committee_unit"
+    )
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.award is not None:
+        qs = qs.filter(award_id=filters.award)
+    if filters.year is not None:
+        qs = qs.filter(year=filters.year)
+    return qs.order_by("-year", "-pk")
+
+
+@proposals_router.get("/{int:proposal_id}", response=ProposalDetailOut)
+def proposal_detail(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    """A proposal with its candidates (rank, percentage, eligible, and the eligibility
+    check as rows ``{depth, passed, text}``), its dossier, its decision and grants.
+
+    A candidate's unit sees only its own candidacy and no dossier (``full_view`` false).
+    The votes' results are read from ``GET /polls/{id}`` once published."""
+    return _detail(request.user, _proposal(request.user, proposal_id))
+
+
+@proposals_router.post("/from-ranking", response={201: ProposalDetailOut})
+def proposal_from_ranking_endpoint(
+    request: HttpRequest, payload: FromRankingIn
+) -> Status[dict[str, Any]]:
+    """Draft a proposal from a published ranking: the cluster's top units within the
+    award's quota, each checked against the award's rules. The cluster's leader, or
+    committee staff over the proposing unit, drafts it."""
+    user = request.user
+    award = resolve_ref(award_policy, user, payload.award_id, "view", "award_id")
+    cluster = resolve_ref(cluster_policy, user, payload.cluster_id, "view", "cluster_id")
+    try:
+        review_point = review_point_access(user, payload.review_point_id)
+    except Http404 as exc:
+        raise ValidationError({"review_point_id": _("Choose a valid option.")}) from exc
+    if payload.proposer_unit_id is not None:
+        proposer = resolve_ref(
+            unit_policy, user, payload.proposer_unit_id, "view", "proposer_unit_id"
+        )
+    else:
+        leadership = cluster_current_leader(cluster, review_point.period_end.year, "leader")
+        if leadership is None:
+            raise ValidationError(
+                {"proposer_unit_id": _("The cluster has no leader that year; name the proposer.")}
+            )
+        proposer = leadership.unit
+    leads = cluster.pk in scope_of(user).leader_cluster_ids
+    if not (user.is_superuser or leads or unit_policy.allows(user, "manage", proposer)):
+        raise PermissionDenied(_("Only the cluster's leader or the proposer's staff draft this."))
+    if payload.committee_unit_id is not None:
+        committee = _in(
+            Unit.objects.filter(
+                models.Q(pk__in=selectors.committee_choices(user).values("pk"))
+                | models.Q(pk__in=unit_policy.visible(user).values("pk"))
+                | models.Q(pk=cluster.owner_unit_id)
+            ),
+            payload.committee_unit_id,
+            "committee_unit_id",
+        )
+    else:
+        committee = cluster.owner_unit
+    proposal = proposal_from_ranking(
+        actor=user,
+        award=award,
+        review_point=review_point,
+        cluster=cluster,
+        decision_date=payload.decision_date,
+        committee_unit=committee,
+        proposer_unit=proposer,
+        achievement_report=payload.achievement_report,
+    )
+    return Status(201, _acted(user, proposal))
+
+
+@proposals_router.post("/nominate", response={201: ProposalDetailOut})
+def proposal_nominate_endpoint(request: HttpRequest, payload: NominateIn) -> Status[dict[str, Any]]:
+    """Draft a proposal by nomination, each candidate checked against the award's rules."""
+    user = request.user
+    award = resolve_ref(award_policy, user, payload.award_id, "view", "award_id")
+    proposer = resolve_ref(
+        unit_policy, user, payload.proposer_unit_id, "manage", "proposer_unit_id"
+    )
+    committee = _in(
+        selectors.committee_choices(user), payload.committee_unit_id, "committee_unit_id"
+    )
+    units = list(selectors.nominable_units(user).filter(pk__in=payload.unit_ids))
+    if len(units) != len(set(payload.unit_ids)):
+        raise ValidationError({"unit_ids": _("Choose a valid option.")})
+    people = list(selectors.nominable_people(user).filter(pk__in=payload.person_ids))
+    if len(people) != len(set(payload.person_ids)):
+        raise ValidationError({"person_ids": _("Choose a valid option.")})
+    order = {pk: i for i, pk in enumerate([*payload.unit_ids, *payload.person_ids])}
+    units.sort(key=lambda u: order[u.pk])
+    people.sort(key=lambda p: order[p.pk])
+    proposal = proposal_nominate(
+        actor=user,
+        award=award,
+        year=payload.year,
+        decision_date=payload.decision_date,
+        committee_unit=committee,
+        proposer_unit=proposer,
+        units=units,
+        people=people,
+        achievement=payload.achievement,
+        achievement_key=payload.achievement_key,
+        achievement_report=payload.achievement_report,
+    )
+    return Status(201, _acted(user, proposal))
+
+
+@proposals_router.post("/{int:proposal_id}/check", response=ProposalDetailOut)
+def proposal_check_endpoint(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    """Check every candidate again against the rule in force on the decision date (the
+    proposer or the committee)."""
+    user = request.user
+    proposal = _proposal(user, proposal_id)
+    if not proposal_policy.sees_dossier(user, proposal):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return _acted(user, proposal_check(actor=user, proposal=proposal))
+
+
+@proposals_router.post("/{int:proposal_id}/cluster-vote", response=ProposalDetailOut)
+def proposal_cluster_vote_endpoint(
+    request: HttpRequest, proposal_id: int, payload: ClusterVoteIn
+) -> dict[str, Any]:
+    """Put the eligible candidates to the cluster's secret vote (the proposer): opens a
+    poll, ``cluster_poll_id``, that the member units vote in."""
+    user = request.user
+    proposal = _proposal(user, proposal_id, "propose")
+    proposal = proposal_cluster_vote(actor=user, proposal=proposal, **payload.dict())
+    return _acted(user, proposal)
+
+
+@proposals_router.post("/{int:proposal_id}/send", response=ProposalDetailOut)
+def proposal_send_endpoint(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    """Send to the committee (the proposer): after a cluster vote, only the candidates it
+    carried (its result must be published)."""
+    user = request.user
+    proposal = _proposal(user, proposal_id, "propose")
+    return _acted(user, proposal_send(actor=user, proposal=proposal))
+
+
+@proposals_router.post("/{int:proposal_id}/return", response=ProposalDetailOut)
+def proposal_return_endpoint(
+    request: HttpRequest, proposal_id: int, payload: ProposalReturnIn
+) -> dict[str, Any]:
+    """The committee returns a sent proposal, saying what to change."""
+    user = request.user
+    proposal = _proposal(user, proposal_id, "decide")
+    return _acted(user, proposal_return(actor=user, proposal=proposal, reason=payload.reason))
+
+
+@proposals_router.post("/{int:proposal_id}/accept", response=ProposalDetailOut)
+def proposal_accept_endpoint(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    """The committee accepts a sent proposal."""
+    user = request.user
+    proposal = _proposal(user, proposal_id, "decide")
+    return _acted(user, proposal_accept(actor=user, proposal=proposal))
+
+
+@proposals_router.post("/{int:proposal_id}/publish-for-comment", response=ProposalDetailOut)
+def proposal_publish_endpoint(
+    request: HttpRequest, proposal_id: int, payload: PublishForCommentIn
+) -> dict[str, Any]:
+    """The committee publishes the accepted list for public comment for ``days`` days
+    (1 to 90) at ``GET /public/proposals/{id}``."""
+    user = request.user
+    proposal = _proposal(user, proposal_id, "decide")
+    proposal = proposal_publish_for_comment(actor=user, proposal=proposal, days=payload.days)
+    return _acted(user, proposal)
+
+
+@proposals_router.post("/{int:proposal_id}/council-vote", response=ProposalDetailOut)
+def proposal_council_vote_endpoint(
+    request: HttpRequest, proposal_id: int, payload: CouncilVoteIn
+) -> dict[str, Any]:
+    """The committee puts the selected candidates to the council's (``body_id``) secret
+    vote: opens a poll, ``council_poll_id``."""
+    user = request.user
+    proposal = _proposal(user, proposal_id, "decide")
+    body = resolve_ref(body_policy, user, payload.body_id, "view", "body_id")
+    proposal = proposal_council_vote(
+        actor=user,
+        proposal=proposal,
+        body=body,
+        quorum=payload.quorum,
+        majority=payload.majority,
+        base=payload.base,
+    )
+    return _acted(user, proposal)
+
+
+@proposals_router.post("/{int:proposal_id}/decide", response=ProposalDetailOut)
+def proposal_decide_endpoint(
+    request: HttpRequest, proposal_id: int, payload: DecideIn
+) -> dict[str, Any]:
+    """The committee records the decision (under the committee unit) and the award is
+    granted to the candidates that carried the council vote (or, without one, that were
+    selected). Both happen or neither. Attach the signed file with
+    ``POST /decisions/{id}/file``."""
+    user = request.user
+    proposal = _proposal(user, proposal_id, "decide")
+    with transaction.atomic():
+        decision = decision_create(actor=user, owner_unit=proposal.committee_unit, **payload.dict())
+        proposal_decide(actor=user, proposal=proposal, decision=decision)
+    return _acted(user, proposal)
+
+
+@proposals_router.get("/{int:proposal_id}/comments", response=list[CommentOut])
+@paginate(PageNumberPagination)
+def proposal_comments(request: HttpRequest, proposal_id: int) -> models.QuerySet[PublicComment]:
+    """The public comments on the proposed list, oldest first (all are kept)."""
+    proposal = _proposal(request.user, proposal_id)
+    return proposal.comments.order_by("created_at", "pk")
+
+
+@proposals_router.post(
+    "/{int:proposal_id}/comments",
+    response={201: CommentOut},
+    auth=None,
+    throttle=[CommentThrottle(COMMENT_RATE)],
+)
+def proposal_comment_add(
+    request: HttpRequest, proposal_id: int, payload: CommentIn
+) -> Status[PublicComment]:
+    """Comment on a list in public comment: no login; the name is optional. 404 for a
+    proposal that is not published for comment; 422 once the period is over."""
+    proposal = get_object_or_404(selectors.public_proposals(), pk=proposal_id)
+    comment = comment_add(proposal=proposal, text=payload.text, author_name=payload.author_name)
+    return Status(201, comment)
+
+
+@public_router.get("/proposals/{int:proposal_id}", response=PublicProposalOut, auth=None)
+def public_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    """A proposed list published for public comment (no login): the award, the
+    committee, the period and the candidates with their achievements. 404 otherwise."""
+    proposal = get_object_or_404(selectors.public_proposals(), pk=proposal_id)
+    today = timezone.localdate()
+    candidates = (
+        proposal.candidates.filter(selected=True)
+        .select_related("unit", "person")
+        .order_by("position", "pk")
+    )
+    return {
+        "id": proposal.pk,
+        "award": proposal.award,
+        "year": proposal.year,
+        "committee_unit": proposal.committee_unit,
+        "cluster": proposal.cluster,
+        "public_from": proposal.public_from,
+        "public_until": proposal.public_until,
+        "open_for_comment": bool(
+            proposal.public_from
+            and proposal.public_until
+            and proposal.public_from <= today <= proposal.public_until
+        ),
+        "candidates": [
+            {"name": str(c), "unit": c.unit, "achievement": c.achievement} for c in candidates
+        ],
+        "comment_count": proposal.comments.count(),
+    }
+
+
+# --- the registry --------------------------------------------------------------------
+
+
+@grants_router.get("", response=list[GrantOut])
+@paginate(PageNumberPagination)
+def grant_list(request: HttpRequest, filters: Query[GrantFilters]) -> models.QuerySet[AwardGrant]:
+    """Granted awards the user may see (roles over the recipient unit; committee staff
+    over the unit that recorded the decision), newest year first, revoked ones included.
+
+    ``award`` (id), ``year``, ``unit`` (code or name, or a person's name), ``unit_id``,
+    ``decision`` (part of its number) and ``revoked`` filter."""
+    qs = selectors.grant_search(
+        request.user, year=filters.year, unit=filters.unit.strip(), decision=filters.decision
+    ).select_related("decision__owner_unit")
+    if filters.award is not None:
+        qs = qs.filter(award_id=filters.award)
+    if filters.unit_id is not None:
+        qs = qs.filter(
+            models.Q(unit_id=filters.unit_id) | models.Q(person__unit_id=filters.unit_id)
+        )
+    if filters.revoked is not None:
+        qs = qs.filter(revoked_at__isnull=not filters.revoked)
+    return qs
+
+
+def _grant(pk: int) -> AwardGrant:
+    return (
+        AwardGrant.objects.select_related("award", "decision__owner_unit", "unit", "person__unit")
+        .filter(pk=pk)
+        .get()
+    )
+
+
+@grants_router.get("/{int:grant_id}", response=GrantOut)
+def grant_detail(request: HttpRequest, grant_id: int) -> AwardGrant:
+    """One granted award."""
+    return _grant(grant_policy.access(request.user, grant_id).pk)
+
+
+@grants_router.post("", response={201: GrantOut})
+def grant_record_endpoint(request: HttpRequest, payload: GrantIn) -> Status[AwardGrant]:
+    """Record a past award (so eligibility works from the first day)."""
+    user = request.user
+    award = resolve_ref(award_policy, user, payload.award_id, "view", "award_id")
+    decision = resolve_ref(decision_policy, user, payload.decision_id, "update", "decision_id")
+    unit = (
+        resolve_ref(unit_policy, user, payload.unit_id, "view", "unit_id")
+        if payload.unit_id is not None
+        else None
+    )
+    person: Person | None = (
+        _in(selectors.nominable_people(user), payload.person_id, "person_id")
+        if payload.person_id is not None
+        else None
+    )
+    grant = grant_record(
+        actor=user,
+        award=award,
+        decision=decision,
+        year=payload.year,
+        unit=unit,
+        person=person,
+        achievement=payload.achievement,
+        achievement_key=payload.achievement_key,
+        certificate_number=payload.certificate_number,
+    )
+    return Status(201, _grant(grant.pk))
+
+
+@grants_router.post("/{int:grant_id}/revoke", response=GrantOut)
+def grant_revoke_endpoint(request: HttpRequest, grant_id: int, payload: RevokeIn) -> AwardGrant:
+    """Revoke a granted award with the reason (committee staff over the recording unit);
+    it stays in the registry, marked revoked, and no longer counts for eligibility."""
+    grant = grant_policy.access(request.user, grant_id, "update")
+    grant_revoke(actor=request.user, grant=grant, reason=payload.reason)
+    return _grant(grant.pk)

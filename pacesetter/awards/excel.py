@@ -1,0 +1,445 @@
+"""Excel (.xlsx) import of past awards, so eligibility rules see a recipient's history from
+the first day.
+
+One row per granted award: the award's code, the year it was given for, the recipient
+(a unit, or a person of that unit), and the decision that granted it. Decisions that do
+not exist yet are recorded (owned by a unit the importing user manages); people named
+for a personal award who are not yet recorded in that unit are added. Everything is
+written in ONE transaction through the services; every error is listed with its sheet,
+row and column, and if there is any, nothing is saved. Rows already in the registry are
+left alone, so the same file can be uploaded again.
+
+The reading, parsing and error helpers are those of the scoring imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from pacesetter.audit.services import audit_record
+from pacesetter.decisions.models import Decision
+from pacesetter.decisions.policies import decision_policy
+from pacesetter.decisions.services import decision_create
+from pacesetter.scoring.excel import (
+    HEADER_FILL,
+    HEADER_FONT,
+    CellError,
+    Column,
+    ImportResult,
+    _header_row,
+    _Problem,
+    _Row,
+    _run_atomically,
+    _service_errors,
+    parse_count,
+    parse_text,
+    read_sheet,
+)
+from pacesetter.units.models import Unit
+from pacesetter.units.policies import unit_policy
+
+from .models import Award, AwardGrant, Person, RecipientKind
+from .services import grant_record
+
+GRANTS_SHEET = "Awards"
+HELP_SHEET = "Help"
+GRANT_COLUMNS = (
+    Column("award_code", 26),
+    Column("year", 8),
+    Column("unit_code", 14),
+    Column("person_name", 28, required=False),
+    Column("decision_number", 18),
+    Column("decision_date", 14),
+    Column("decision_issuer", 32),
+    Column("achievement", 44, required=False),
+    Column("achievement_key", 20, required=False),
+)
+_DECISION_FIELD_COLUMNS = {
+    "number": "decision_number",
+    "date": "decision_date",
+    "issuer": "decision_issuer",
+}
+_GRANT_FIELD_COLUMNS = {
+    "award": "award_code",
+    "unit": "unit_code",
+    "person": "person_name",
+    "decision": "decision_number",
+}
+FIRST_YEAR = 1945
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
+
+
+def _length(model: Any, name: str) -> int:
+    return int(model._meta.get_field(name).max_length)
+
+
+_max = {
+    "number": _length(Decision, "number"),
+    "issuer": _length(Decision, "issuer"),
+    "full_name": _length(Person, "full_name"),
+    "achievement_key": _length(AwardGrant, "achievement_key"),
+}
+
+
+@dataclass
+class GrantImportResult(ImportResult):
+    decisions_created: int = 0
+    people_created: int = 0
+
+
+def manageable_units(user: Any) -> QuerySet[Unit]:
+    """Units whose committee staff the user is: the possible owners of imported decisions."""
+    return unit_policy.visible(user, "manage").order_by("name", "pk")
+
+
+# --- parsing --------------------------------------------------------------------------
+
+
+def parse_date(value: Any) -> date | None:
+    """A date cell, an Excel serial number, or text as 31/12/2023 or 2023-12-31."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return from_excel(value).date()
+    if isinstance(value, str):
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.strptime(value.strip(), fmt).date()
+            except ValueError:
+                continue
+    raise _Problem(_("enter a date, e.g. 31/12/2023."))
+
+
+def _text(value: Any) -> str:
+    """A cell as text for a lookup; its errors are reported when the row is read."""
+    try:
+        return parse_text(value)
+    except _Problem:
+        return ""
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+@dataclass
+class _GrantRow:
+    row: int
+    award: Award
+    year: int
+    unit: Unit
+    person_name: str
+    person: Person | None
+    decision_key: tuple[str, str, date]
+    achievement: str
+    achievement_key: str
+
+
+# --- import ---------------------------------------------------------------------------
+
+
+def import_grants(*, actor: Any, owner_unit: Unit, workbook: Any) -> GrantImportResult:
+    """Record the past awards of sheet "Awards"; decisions missing are created, owned by
+    ``owner_unit`` (which the user must manage). Raises ImportFailed on any error."""
+    if not unit_policy.allows(actor, "manage", owner_unit):
+        raise PermissionDenied(_("You do not manage this unit."))
+    sheet = read_sheet(workbook, GRANTS_SHEET, GRANT_COLUMNS)
+    awards = {a.code.casefold(): a for a in Award.objects.all()}
+    unit_codes = {_text(sheet.get(v, "unit_code")) for _n, v in sheet.rows}
+    units = {
+        u.code: u for u in unit_policy.visible(actor, "view").filter(code__in=unit_codes - {""})
+    }
+    people: dict[tuple[int, str], list[Person]] = {}
+    for known in Person.objects.filter(unit__in=units.values()):
+        people.setdefault((known.unit_id, _name_key(known.full_name)), []).append(known)
+    numbers = {_text(sheet.get(v, "decision_number")) for _n, v in sheet.rows}
+    decisions = {
+        (d.issuer, d.number, d.date): d
+        for d in decision_policy.visible(actor, "view").filter(number__in=numbers - {""})
+    }
+    existing: set[tuple[Any, ...]] = set(
+        AwardGrant.objects.filter(
+            decision__in=list(decisions.values()), revoked_at__isnull=True
+        ).values_list("award_id", "unit_id", "person_id", "year", "decision_id")
+    )
+    this_year = timezone.localdate().year
+
+    errors: list[CellError] = []
+    lines: list[_GrantRow] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    result = GrantImportResult()
+    for number, values in sheet.rows:
+        row = _Row(sheet, number, values)
+        award_code = row.cell("award_code", parse_text)
+        year = row.cell("year", parse_count)
+        unit_code = row.cell("unit_code", parse_text)
+        person_name = " ".join((row.cell("person_name", parse_text) or "").split())
+        decision_number = row.cell("decision_number", parse_text, max_length=_max["number"])
+        decision_date = row.cell("decision_date", parse_date)
+        issuer = row.cell("decision_issuer", parse_text, max_length=_max["issuer"])
+        achievement = row.cell("achievement", parse_text) or ""
+        achievement_key = (
+            row.cell("achievement_key", parse_text, max_length=_max["achievement_key"]) or ""
+        )
+
+        award = awards.get((award_code or "").casefold())
+        if not award_code:
+            if not row.has_error("award_code"):
+                row.error("award_code", _("enter the award's code (see the sheet “Help”)."))
+        elif award is None:
+            row.error(
+                "award_code",
+                _("there is no award with the code “%(code)s” (see the sheet “Help”).")
+                % {"code": award_code},
+            )
+        if year is None:
+            if not row.has_error("year"):
+                row.error("year", _("enter the year the award was given for."))
+        elif not FIRST_YEAR <= year <= this_year:
+            row.error(
+                "year",
+                _("enter a year from %(first)s to %(last)s.")
+                % {"first": FIRST_YEAR, "last": this_year},
+            )
+        unit = units.get(unit_code or "")
+        if not unit_code:
+            if not row.has_error("unit_code"):
+                row.error("unit_code", _("enter the code of the unit."))
+        elif unit is None:
+            row.error(
+                "unit_code",
+                _("there is no unit with the code “%(code)s” that you may see.")
+                % {"code": unit_code},
+            )
+        person: Person | None = None
+        if award is not None and award.recipient_kind == RecipientKind.PERSON:
+            if not person_name:
+                row.error("person_name", _("this award is given to people; enter the name."))
+            elif len(person_name) > _max["full_name"]:
+                row.error(
+                    "person_name",
+                    _("write at most %(max)s characters (this has %(n)s).")
+                    % {"max": _max["full_name"], "n": len(person_name)},
+                )
+            elif unit is not None:
+                matches = people.get((unit.pk, _name_key(person_name)), [])
+                if len(matches) > 1:
+                    row.error(
+                        "person_name",
+                        _(
+                            "%(unit)s has %(n)s people named “%(name)s”; record this award "
+                            "on the person's page instead."
+                        )
+                        % {"unit": unit.code, "n": len(matches), "name": person_name},
+                    )
+                elif matches:
+                    person = matches[0]
+        elif award is not None and person_name:
+            row.error(
+                "person_name",
+                _("this award is given to units; leave the name empty."),
+            )
+        if not decision_number and not row.has_error("decision_number"):
+            row.error("decision_number", _("enter the decision's number."))
+        if decision_date is None:
+            if not row.has_error("decision_date"):
+                row.error("decision_date", _("enter the decision's date."))
+        elif decision_date > timezone.localdate():
+            row.error("decision_date", _("the date is in the future."))
+        elif year is not None and decision_date.year < year:
+            row.error("decision_date", _("the decision is dated before the award's year."))
+        if not issuer and not row.has_error("decision_issuer"):
+            row.error("decision_issuer", _("enter who issued the decision."))
+        if row.errors:
+            errors.extend(row.errors)
+            continue
+        assert award is not None and unit is not None and year is not None
+        assert decision_number and decision_date and issuer
+        key = (issuer, decision_number, decision_date)
+        same = (award.pk, unit.pk, _name_key(person_name), year, key)
+        if same in seen:
+            errors.append(
+                sheet.error(
+                    number,
+                    None,
+                    _("the same award is already on row %(row)s.") % {"row": seen[same]},
+                )
+            )
+            continue
+        seen[same] = number
+        decision = decisions.get(key)
+        if (
+            decision is not None
+            and (
+                award.pk,
+                None if person_name else unit.pk,
+                person.pk if person else None,
+                year,
+                decision.pk,
+            )
+            in existing
+        ):
+            result.unchanged += 1
+            continue
+        lines.append(
+            _GrantRow(
+                number,
+                award,
+                year,
+                unit,
+                person_name,
+                person,
+                key,
+                achievement,
+                achievement_key,
+            )
+        )
+
+    def work() -> tuple[GrantImportResult, list[CellError]]:
+        found = list(errors)
+        created_people: dict[tuple[int, str], Person] = {}
+        for line in lines:
+            decision = decisions.get(line.decision_key)
+            if decision is None:
+                issuer, decision_number, decision_date = line.decision_key
+                try:
+                    decision = decision_create(
+                        actor=actor,
+                        owner_unit=owner_unit,
+                        number=decision_number,
+                        date=decision_date,
+                        issuer=issuer,
+                    )
+                except ValidationError as exc:
+                    found.extend(_service_errors(sheet, line.row, exc, _DECISION_FIELD_COLUMNS))
+                    continue
+                decisions[line.decision_key] = decision
+                result.decisions_created += 1
+            person = line.person
+            if line.award.recipient_kind == RecipientKind.PERSON and person is None:
+                name_key = (line.unit.pk, _name_key(line.person_name))
+                person = created_people.get(name_key)
+                if person is None:
+                    person = _person_add(actor=actor, unit=line.unit, full_name=line.person_name)
+                    created_people[name_key] = person
+                    result.people_created += 1
+            try:
+                grant_record(
+                    actor=actor,
+                    award=line.award,
+                    decision=decision,
+                    year=line.year,
+                    unit=None if person is not None else line.unit,
+                    person=person,
+                    achievement=line.achievement,
+                    achievement_key=line.achievement_key,
+                )
+            except ValidationError as exc:
+                found.extend(_service_errors(sheet, line.row, exc, _GRANT_FIELD_COLUMNS))
+            else:
+                result.saved += 1
+        return result, found
+
+    _run_atomically(work)
+    return result
+
+
+@transaction.atomic
+def _person_add(*, actor: Any, unit: Unit, full_name: str) -> Person:
+    """A person named in the file who is not recorded in the unit yet."""
+    person = Person(unit=unit, full_name=full_name)
+    person.full_clean()
+    person.save()
+    audit_record(
+        actor=actor,
+        action="person.create",
+        target=person,
+        changes={
+            "full_name": [None, full_name],
+            "unit": [None, unit.pk],
+            "source": [None, "import"],
+        },
+    )
+    return person
+
+
+# --- template -------------------------------------------------------------------------
+
+
+def grants_template() -> Workbook:
+    """The "Awards" sheet to fill in and a "Help" sheet with the award codes."""
+    workbook = Workbook()
+    workbook.properties.title = _("Past awards")
+    workbook.properties.creator = "Pacesetter"
+    sheet = workbook.active
+    sheet.title = GRANTS_SHEET
+    _header_row(sheet, 1, GRANT_COLUMNS)
+    sheet.column_dimensions["F"].number_format = "DD/MM/YYYY"  # decision_date
+
+    awards = list(Award.objects.filter(is_active=True))
+    help_sheet = workbook.create_sheet(HELP_SHEET)
+    help_sheet.append(["award_code", _("Award"), _("Awarded to"), _("Level"), _("Issuer")])
+    for cell in help_sheet[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+    for award in awards:
+        help_sheet.append(
+            [
+                award.code,
+                award.display_name,
+                str(award.get_recipient_kind_display()),
+                str(award.get_level_display()),
+                award.issuer,
+            ]
+        )
+    if awards:
+        validation = DataValidation(
+            type="list", formula1=f"{HELP_SHEET}!$A$2:$A${len(awards) + 1}", allow_blank=True
+        )
+        validation.error = _("Choose a code from the sheet “Help”.")
+        sheet.add_data_validation(validation)
+        validation.add("A2:A5000")
+    help_sheet.append([])
+    help_sheet.append([_("Column"), _("Meaning")])
+    for header, meaning in (
+        ("award_code", _("The award's code, from the list above.")),
+        ("year", _("The year the award was given for, e.g. 2023.")),
+        ("unit_code", _("The code of the unit that received it, or of the person's unit.")),
+        (
+            "person_name",
+            _(
+                "For awards given to people: the person's full name. People not yet recorded "
+                "in the unit are added."
+            ),
+        ),
+        ("decision_number", _("The number of the decision that granted the award.")),
+        ("decision_date", _("The date of the decision, e.g. 31/12/2023.")),
+        ("decision_issuer", _("Who issued the decision.")),
+        ("achievement", _("The achievement the award was given for (optional).")),
+        (
+            "achievement_key",
+            _(
+                "Optional: a reference to the achievement, so that it does not back another "
+                "award as well."
+            ),
+        ),
+    ):
+        help_sheet.append([header, meaning])
+    for letter, width in (("A", 26), ("B", 60), ("C", 20), ("D", 22), ("E", 40)):
+        help_sheet.column_dimensions[letter].width = width
+    return workbook

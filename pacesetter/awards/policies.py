@@ -1,0 +1,86 @@
+"""Who may see and act on the award catalog, proposals and the registry of granted awards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from pacesetter.accounts.scopes import NOTHING, Scope, under
+from pacesetter.core.policies import Policy
+
+from .models import Award, AwardGrant, Candidate, Proposal
+
+
+class AwardPolicy(Policy[Award]):
+    """The catalog is reference data: everyone signed in reads it."""
+
+    model = Award
+    actions = ("view",)
+
+    def rule(self, scope: Scope, action: str) -> Q:
+        return Q() if action == "view" else NOTHING
+
+
+class ProposalPolicy(Policy[Proposal]):
+    """``view``: the proposer, the committee, and roles over a candidate's unit (who see
+    only their own candidacy: see :meth:`sees_dossier`).
+    ``propose`` (draft, check, cluster vote, send): the cluster's leader, or committee
+    staff over the proposing unit.
+    ``decide`` (accept, return, publish for comment, council vote, decide): committee
+    staff over the receiving committee unit."""
+
+    model = Proposal
+    actions = ("view", "propose", "decide")
+
+    def _propose(self, scope: Scope) -> Q:
+        q = under("proposer_unit__path", scope.staff_paths)
+        if scope.leader_cluster_ids:
+            q |= Q(cluster_id__in=scope.leader_cluster_ids)
+        return q
+
+    def rule(self, scope: Scope, action: str) -> Q:
+        if action == "view":
+            q = self._propose(scope) | under("committee_unit__path", scope.staff_paths)
+            if scope.unit_paths:
+                q |= Q(
+                    pk__in=Candidate.objects.filter(
+                        under("unit__path", scope.unit_paths)
+                        | under("person__unit__path", scope.unit_paths)
+                    ).values("proposal_id")
+                )
+            return q
+        if action == "propose":
+            return self._propose(scope)
+        if action == "decide":
+            return under("committee_unit__path", scope.staff_paths)
+        return NOTHING
+
+    def sees_dossier(self, user: Any, proposal: Proposal) -> bool:
+        """The proposer and the committee see every candidate, the dossier and the
+        attachments; a candidate's unit sees only its own candidacy."""
+        return self.allows(user, "propose", proposal) or self.allows(user, "decide", proposal)
+
+
+class GrantPolicy(Policy[AwardGrant]):
+    """``view``: roles over the recipient unit (or the person's unit), and committee staff
+    over the unit that recorded the decision. ``update`` (revoke): that committee staff."""
+
+    model = AwardGrant
+    actions = ("view", "update")
+
+    def rule(self, scope: Scope, action: str) -> Q:
+        if action == "view":
+            return (
+                under("unit__path", scope.unit_paths)
+                | under("person__unit__path", scope.unit_paths)
+                | under("decision__owner_unit__path", scope.staff_paths)
+            )
+        if action == "update":
+            return under("decision__owner_unit__path", scope.staff_paths)
+        return NOTHING
+
+
+award_policy = AwardPolicy()
+proposal_policy = ProposalPolicy()
+grant_policy = GrantPolicy()

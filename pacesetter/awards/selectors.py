@@ -1,0 +1,275 @@
+"""Reads for the award screens: the catalog, proposals, the registry, and rules as text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from pacesetter.accounts.scopes import scope_of, under
+from pacesetter.bodies.models import Body
+from pacesetter.bodies.policies import body_policy
+from pacesetter.campaigns.models import ReviewPoint, ReviewPointState
+from pacesetter.campaigns.policies import campaign_policy
+from pacesetter.clusters.models import Cluster
+from pacesetter.clusters.policies import cluster_policy
+from pacesetter.units.models import Unit
+from pacesetter.units.policies import unit_policy
+
+from . import eligibility
+from .models import Award, AwardGrant, Candidate, Person, Proposal, ProposalState
+from .policies import award_policy, grant_policy, proposal_policy
+
+LEVEL_ORDER = ["national", "provincial", "industry", "district", "grassroots"]
+
+
+def award_catalog(user: Any) -> list[Award]:
+    """Active awards by preset, then level (highest first), then position."""
+    awards = list(award_policy.visible(user).filter(is_active=True))
+    awards.sort(
+        key=lambda a: (
+            a.preset,
+            LEVEL_ORDER.index(a.level) if a.level in LEVEL_ORDER else 99,
+            a.position,
+            a.name,
+        )
+    )
+    return awards
+
+
+def proposal_search(
+    user: Any, *, state: str = "", award: Award | None = None, year: int | None = None
+) -> QuerySet[Proposal]:
+    qs = proposal_policy.visible(user).select_related(
+        "award", "cluster", "proposer_unit", "committee_unit"
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if award is not None:
+        qs = qs.filter(award=award)
+    if year:
+        qs = qs.filter(year=year)
+    return qs.annotate(candidate_count=Count("candidates")).order_by("-year", "-pk")
+
+
+def proposal_candidates(user: Any, proposal: Proposal, *, full: bool) -> list[Candidate]:
+    """The candidates in order; without ``full`` sight only those of the user's units."""
+    qs = proposal.candidates.select_related("unit", "person__unit")
+    if not full and not getattr(user, "is_superuser", False):
+        paths = scope_of(user).unit_paths
+        qs = qs.filter(under("unit__path", paths) | under("person__unit__path", paths))
+    return list(qs.order_by("position", "pk"))
+
+
+def public_proposals() -> QuerySet[Proposal]:
+    """Proposed lists open to the public: those in public comment."""
+    return Proposal.objects.filter(state=ProposalState.PUBLIC_COMMENT).select_related(
+        "award", "cluster", "committee_unit"
+    )
+
+
+def ranking_review_points(user: Any) -> QuerySet[ReviewPoint]:
+    """Published review points of campaigns the user may see, newest first."""
+    return (
+        ReviewPoint.objects.filter(
+            state=ReviewPointState.PUBLISHED,
+            campaign__in=campaign_policy.visible(user).values("pk"),
+        )
+        .select_related("campaign__organizer")
+        .order_by("-period_end", "campaign__name", "position")
+    )
+
+
+def proposable_clusters(user: Any) -> QuerySet[Cluster]:
+    """Clusters the user leads or manages."""
+    q = Q(pk__in=cluster_policy.visible(user, "update").values("pk"))
+    leader_ids = scope_of(user).leader_cluster_ids
+    if leader_ids:
+        q |= Q(pk__in=leader_ids)
+    if not getattr(user, "is_authenticated", False):
+        return Cluster.objects.none()
+    return Cluster.objects.filter(q).order_by("name")
+
+
+def committee_choices(user: Any) -> QuerySet[Unit]:
+    """Units a proposal may be sent to: those the user manages and the units above them."""
+    managed = unit_policy.visible(user, "manage")
+    prefixes: set[str] = set()
+    for path in managed.values_list("path", flat=True)[:500]:
+        parts = [p for p in path.split("/") if p]
+        prefixes.update("".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts)))
+    return Unit.objects.filter(Q(path__in=prefixes) | Q(pk__in=managed.values("pk"))).order_by(
+        "path"
+    )
+
+
+def nominable_units(user: Any) -> QuerySet[Unit]:
+    return unit_policy.visible(user).filter(active_to__isnull=True).order_by("name")
+
+
+def nominable_people(user: Any) -> QuerySet[Person]:
+    return (
+        Person.objects.filter(unit__in=unit_policy.visible(user).values("pk"))
+        .select_related("unit")
+        .order_by("full_name")
+    )
+
+
+def council_bodies(user: Any) -> QuerySet[Body]:
+    return body_policy.visible(user, "update").order_by("name")
+
+
+def grant_search(
+    user: Any,
+    *,
+    award: Award | None = None,
+    year: int | None = None,
+    unit: str = "",
+    decision: str = "",
+) -> QuerySet[AwardGrant]:
+    qs = grant_policy.visible(user).select_related("award", "decision", "unit", "person__unit")
+    if award is not None:
+        qs = qs.filter(award=award)
+    if year:
+        qs = qs.filter(year=year)
+    if unit:
+        qs = qs.filter(
+            Q(unit__code__icontains=unit)
+            | Q(unit__name__icontains=unit)
+            | Q(person__full_name__icontains=unit)
+            | Q(person__unit__code__icontains=unit)
+            | Q(person__unit__name__icontains=unit)
+        )
+    if decision:
+        qs = qs.filter(decision__number__icontains=decision)
+    return qs.order_by("-year", "award__position", "award__name", "pk")
+
+
+def unit_grants(user: Any, unit: Unit) -> QuerySet[AwardGrant]:
+    """The unit's awards and its people's, through the years (revoked ones included)."""
+    return (
+        grant_policy.visible(user)
+        .filter(Q(unit=unit) | Q(person__unit=unit))
+        .select_related("award", "decision", "unit", "person__unit")
+        .order_by("-year", "award__position", "award__name", "pk")
+    )
+
+
+def grants_of_decision(user: Any, decision_id: int) -> list[AwardGrant]:
+    """A decision's standing grants the user may see, in certificate-number order."""
+    return list(
+        grant_policy.visible(user)
+        .filter(decision_id=decision_id, revoked_at__isnull=True)
+        .select_related("award", "decision", "unit", "person__unit")
+        .order_by("certificate_number", "pk")
+    )
+
+
+def eligibility_rows(
+    candidate: Candidate, names: dict[str, str] | None = None
+) -> list[dict[str, Any]] | None:
+    """The stored check as pass/fail rows, or None when no rule was in force. Pass the
+    same ``names`` for every candidate so each award's name is read once."""
+    if not candidate.eligibility:
+        return None
+    return eligibility.flatten(candidate.eligibility["tree"], names=names)
+
+
+# --- Rules as text (what a rule asks, without any candidate's facts) ---------------------
+
+
+def _award_codes(rule: Any, found: set[str]) -> set[str]:
+    if isinstance(rule, dict):
+        for name, body in rule.items():
+            if name in ("all", "any"):
+                for child in body:
+                    _award_codes(child, found)
+            elif name == "not":
+                _award_codes(body, found)
+            elif isinstance(body, dict):
+                if "award" in body:
+                    found.add(str(body["award"]))
+                found.update(str(code) for code in body.get("awards", []))
+    return found
+
+
+def award_names(rules: Iterable[Any]) -> dict[str, str]:
+    """Display names of every award the rules mention, in one query."""
+    codes: set[str] = set()
+    for rule in rules:
+        _award_codes(rule, codes)
+    return {a.code: a.display_name for a in Award.objects.filter(code__in=codes)}
+
+
+def _sentence(name: str, p: dict[str, Any], names: dict[str, str]) -> str:
+    def award(code: Any) -> str:
+        return names.get(str(code), str(code))
+
+    if name == "held_each_year":
+        return _("Held “%(award)s” in each of the last %(n)s years") % {
+            "award": award(p.get("award")),
+            "n": p.get("years"),
+        }
+    if name == "held_at_least":
+        return _("Held any of %(awards)s at least %(k)s times within %(n)s years") % {
+            "awards": ", ".join(award(a) for a in p.get("awards", [])),
+            "k": p.get("times"),
+            "n": p.get("years"),
+        }
+    if name == "not_awarded_within":
+        return _("Not awarded “%(award)s” within %(n)s years") % {
+            "award": award(p.get("award")),
+            "n": p.get("years"),
+        }
+    if name == "achievement_unused":
+        return _("The achievement backs no other award")
+    if name == "rank_at_most":
+        return _("Ranked %(k)s or better in the cluster") % {"k": p.get("rank")}
+    if name == "percentage_at_least":
+        return _("Score at least %(p)s%%") % {"p": p.get("percent")}
+    if name == "no_veto":
+        return _("No veto criterion applies")
+    if name == "unit_type_in":
+        return _("Unit type is one of %(codes)s") % {"codes": ", ".join(p.get("codes", []))}
+    if name == "years_of_service_at_least":
+        return _("At least %(n)s years of service") % {"n": p.get("years")}
+    return name
+
+
+def rule_rows(rule: Any, names: dict[str, str], depth: int = 0) -> list[dict[str, Any]]:
+    """The rule as indented sentences (depth, text) for the award's page."""
+    if not isinstance(rule, dict) or len(rule) != 1:
+        return [{"depth": depth, "text": _("This rule cannot be read.")}]
+    ((name, body),) = rule.items()
+    if name in ("all", "any", "not"):
+        heading = {
+            "all": _("All of the following"),
+            "any": _("At least one of the following"),
+            "not": _("None of the following"),
+        }[name]
+        children = body if name != "not" else [body]
+        rows = [{"depth": depth, "text": heading}]
+        for child in children if isinstance(children, list) else []:
+            rows.extend(rule_rows(child, names, depth + 1))
+        return rows
+    return [
+        {"depth": depth, "text": _sentence(name, body if isinstance(body, dict) else {}, names)}
+    ]
+
+
+def rules_of(award: Award, today: date) -> list[dict[str, Any]]:
+    """The award's rules, newest first, each with its sentences and whether it is in force."""
+    rules = list(award.rules.order_by("-valid_from"))
+    names = award_names(r.rule for r in rules)
+    return [
+        {
+            "rule": r,
+            "rows": rule_rows(r.rule, names),
+            "in_force": r.valid_from <= today and (r.valid_to is None or r.valid_to >= today),
+            "future": r.valid_from > today,
+        }
+        for r in rules
+    ]

@@ -1,0 +1,472 @@
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from pacesetter.awards import services
+from pacesetter.awards.models import (
+    AwardGrant,
+    Person,
+    Proposal,
+    ProposalAttachment,
+    ProposalState,
+    PublicComment,
+)
+from pacesetter.ballots.services import ballot_cast, poll_close, poll_publish
+from pacesetter.decisions.models import Decision
+from pacesetter.decisions.services import decision_create
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def from_ranking(client, ranked, world, **extra):
+    data = {
+        "award": ranked.flag.pk,
+        "review_point": ranked.scoring.h1.pk,
+        "cluster": world.cluster.pk,
+        "decision_date": "2024-12-15",
+        **extra,
+    }
+    return client.post(reverse("awards:proposal_create_from_ranking"), data)
+
+
+def vote_all(poll, voters, choose):
+    """Every voter casts ``choose(label)`` on every option; then close and publish."""
+    options = list(poll.options.order_by("position"))
+    for voter in voters:
+        ballot_cast(voter=voter, poll=poll, choices={o.pk: choose(voter, o.label) for o in options})
+    poll_close(actor=None, poll=poll)
+    return poll_publish(actor=None, poll=poll)
+
+
+@pytest.fixture
+def drafted(world, ranked):
+    return services.proposal_from_ranking(
+        actor=None,
+        award=ranked.flag,
+        review_point=ranked.scoring.h1,
+        cluster=world.cluster,
+        decision_date=dt.date(2024, 12, 15),
+        committee_unit=world.committee,
+        proposer_unit=world.own,
+        achievement_report="A strong year.",
+    )
+
+
+def make_grant(world, award, unit, year, number):
+    decision = decision_create(
+        actor=None,
+        owner_unit=world.committee,
+        number=number,
+        date=dt.date(year, 12, 1),
+        issuer="PPC",
+    )
+    return services.grant_record(
+        actor=None, award=award, decision=decision, year=year, unit=unit, certificate_number=number
+    )
+
+
+# --- Catalog -----------------------------------------------------------------------------
+
+
+def test_the_catalog_lists_awards_in_the_current_language(client, world, ranked):
+    login(client, world.users["viewer"])
+    page = client.get(reverse("awards:index")).content.decode()
+    assert "Provincial Emulation Flag" in page and "at most 2" in page
+    assert "at most 15% of a cluster" in page and reverse("awards:registry") in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    assert "Cờ thi đua cấp tỉnh" in client.get(reverse("awards:index")).content.decode()
+
+
+def test_the_catalog_needs_a_login(client, world, ranked):
+    assert client.get(reverse("awards:index")).status_code == 302
+
+
+def test_an_award_page_shows_its_rules_as_sentences_and_unconfirmed_references(
+    client, world, ranked
+):
+    login(client, world.users["viewer"])
+    page = client.get(reverse("awards:award", args=[ranked.flag.pk])).content.decode()
+    assert "Ranked 2 or better in the cluster" in page  # the rule in force
+    assert "Ranked 1 or better in the cluster" in page  # the earlier one, kept
+    assert "no longer in force" in page and "in force" in page
+    assert "Not awarded “Certificate of Merit” within 2 years" in page
+    assert "Score at least 50%" in page and "None of the following" in page
+    assert "Decree 98/2023/ND-CP" in page and "unconfirmed" in page
+    assert client.get(reverse("awards:award", args=[999999])).status_code == 404
+
+
+# --- The whole flow through the screens ----------------------------------------------------
+
+
+def test_from_a_published_ranking_to_granted_awards(client, world, ranked):
+    leader, staff = world.users["cluster_leader"], world.users["committee_staff"]
+    login(client, leader)
+    assert client.get(reverse("awards:proposal_create_from_ranking")).status_code == 200
+    response = from_ranking(client, ranked, world)
+    proposal = Proposal.objects.get()
+    assert response.url == reverse("awards:proposal", args=[proposal.pk])
+    assert proposal.proposer_unit == world.own and proposal.committee_unit == world.committee
+    assert [c.unit for c in proposal.candidates.all()] == [world.own, ranked.scoring.third]
+
+    page = client.get(response.url).content.decode()
+    assert "Ranked 2 or better in the cluster — rank: 1" in page and "pass" in page
+    assert reverse("awards:proposal_cluster_vote", args=[proposal.pk]) in page
+
+    response = client.post(
+        reverse("awards:proposal_cluster_vote", args=[proposal.pk]),
+        {"quorum": "0.5", "majority": "simple", "base": "valid"},
+    )
+    proposal.refresh_from_db()
+    assert response.status_code == 302 and proposal.state == ProposalState.CLUSTER_VOTE
+    assert f"/ballots/{proposal.cluster_poll_id}/" in client.get(response.url).content.decode()
+    # Own unit carries with three yes; Third unit only has its own.
+    vote_all(
+        proposal.cluster_poll,
+        ranked.officers.values(),
+        lambda voter, label: (
+            "yes" if label.startswith("Own unit") or voter.username.endswith("third") else "no"
+        ),
+    )
+    client.post(reverse("awards:proposal_send", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.SENT
+    assert dict(proposal.candidates.values_list("unit__code", "selected")) == {
+        "OWN": True,
+        "THIRD": False,
+    }
+
+    login(client, staff)
+    client.post(reverse("awards:proposal_accept", args=[proposal.pk]))
+    client.post(reverse("awards:proposal_publish", args=[proposal.pk]), {"days": "10"})
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.PUBLIC_COMMENT
+
+    public = Client()  # nobody logged in
+    url = reverse("awards:public_proposal", args=[proposal.pk])
+    page = public.get(url).content.decode()
+    assert "Own unit" in page and "Third unit" not in page and "Send a comment" in page
+    public.post(url, {"author_name": "A neighbour", "text": "Well deserved."})
+    assert PublicComment.objects.get().text == "Well deserved."
+    assert "A neighbour" in public.get(url).content.decode()
+
+    response = client.post(
+        reverse("awards:proposal_council_vote", args=[proposal.pk]),
+        {"body": world.council.pk, "quorum": "0.5", "majority": "simple", "base": "valid"},
+    )
+    proposal.refresh_from_db()
+    assert response.status_code == 302 and proposal.state == ProposalState.COUNCIL_VOTE
+    vote_all(proposal.council_poll, [world.users["unit_officer"]], lambda voter, label: "yes")
+    response = client.post(
+        reverse("awards:proposal_decide", args=[proposal.pk]),
+        {
+            "number": "123/QD-UBND",
+            "date": "2024-12-20",
+            "issuer": "Provincial People's Committee",
+            "signer_title": "Chairman",
+        },
+    )
+    proposal.refresh_from_db()
+    assert response.status_code == 302 and proposal.state == ProposalState.DECIDED
+    grant = AwardGrant.objects.get()
+    assert grant.unit == world.own and grant.certificate_number == "123/QD-UBND/001"
+    assert proposal.decision.signer_title == "Chairman"
+    page = client.get(reverse("awards:proposal", args=[proposal.pk])).content.decode()
+    assert reverse("awards:decision_certificates", args=[proposal.decision_id]) in page
+
+    login(client, world.users["unit_officer"])  # the winner's officer finds it in the registry
+    page = client.get(reverse("awards:registry")).content.decode()
+    assert "Provincial Emulation Flag" in page and "123/QD-UBND/001" in page
+    login(client, world.users["nobody"])
+    assert "123/QD-UBND" not in client.get(reverse("awards:registry")).content.decode()
+
+
+# --- Permissions ----------------------------------------------------------------------------
+
+
+def test_who_sees_a_proposal_and_how_much(client, world, ranked, drafted):
+    url = reverse("awards:proposal", args=[drafted.pk])
+    for key in ("cluster_leader", "committee_staff", "superuser"):
+        page = login(client, world.users[key]).get(url).content.decode()
+        assert "Third unit" in page and "A strong year." in page, key
+    # A candidate's officer sees the own candidacy only, and no dossier.
+    page = login(client, world.users["unit_officer"]).get(url).content.decode()
+    assert "Own unit" in page and "Third unit" not in page and "A strong year." not in page
+    assert "What you can do now" not in page
+    login(client, ranked.officers["sibling"])  # in the cluster, not a candidate
+    assert client.get(url).status_code == 404
+    login(client, world.users["nobody"])
+    assert client.get(url).status_code == 404
+    page = client.get(reverse("awards:proposal_list")).content.decode()
+    assert "There are no proposals you may see." in page
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("proposal_accept", "post"),
+        ("proposal_send", "post"),
+        ("proposal_check", "post"),
+        ("proposal_return", "get"),
+        ("proposal_publish", "get"),
+        ("proposal_council_vote", "get"),
+        ("proposal_decide", "get"),
+        ("proposal_cluster_vote", "get"),
+    ],
+)
+def test_a_candidates_officer_may_not_act(client, world, drafted, name, method):
+    login(client, world.users["unit_officer"])
+    response = getattr(client, method)(reverse(f"awards:{name}", args=[drafted.pk]))
+    assert response.status_code == 403
+    login(client, world.users["nobody"])
+    response = getattr(client, method)(reverse(f"awards:{name}", args=[drafted.pk]))
+    assert response.status_code == 404
+
+
+def test_the_proposer_may_not_do_the_committees_part(client, world, drafted):
+    login(client, world.users["cluster_leader"])
+    assert client.post(reverse("awards:proposal_accept", args=[drafted.pk])).status_code == 403
+    assert client.get(reverse("awards:proposal_decide", args=[drafted.pk])).status_code == 403
+
+
+def test_proposing_needs_a_cluster_or_a_unit_to_manage(client, world, ranked):
+    login(client, world.users["unit_officer"])
+    assert client.get(reverse("awards:proposal_create_from_ranking")).status_code == 403
+    assert client.get(reverse("awards:proposal_nominate")).status_code == 403
+
+
+# --- Bad input re-renders with errors, and saves nothing ------------------------------------
+
+
+def test_a_draft_without_a_date_shows_the_error(client, world, ranked):
+    login(client, world.users["cluster_leader"])
+    response = from_ranking(client, ranked, world, decision_date="")
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
+def test_an_unpublished_ranking_cannot_be_chosen(client, world, ranked):
+    login(client, world.users["cluster_leader"])
+    response = from_ranking(client, ranked, world, review_point=ranked.scoring.year_end.pk)
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+
+
+def test_the_committee_sees_service_errors_next_to_the_field(client, world, drafted):
+    login(client, world.users["committee_staff"])
+    services.proposal_send(actor=None, proposal=drafted)
+    services.proposal_accept(actor=None, proposal=drafted)
+    response = client.post(reverse("awards:proposal_publish", args=[drafted.pk]), {"days": "0"})
+    assert response.status_code == 200 and "Publish for 1 to 90 days." in response.content.decode()
+    drafted.refresh_from_db()
+    assert drafted.state == ProposalState.ACCEPTED
+    # The decision and the grant are one step: a refused grant leaves no decision.
+    response = client.post(reverse("awards:proposal_decide", args=[drafted.pk]), {"number": ""})
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    services.proposal_publish_for_comment(actor=None, proposal=drafted, days=5)
+    services.proposal_council_vote(actor=None, proposal=drafted, body=world.council)
+    response = client.post(
+        reverse("awards:proposal_decide", args=[drafted.pk]),
+        {"number": "9/QD", "date": "2024-12-20", "issuer": "PPC"},
+    )
+    assert response.status_code == 200 and "Publish the vote" in response.content.decode()
+    assert not Decision.objects.filter(number="9/QD").exists()
+    assert not AwardGrant.objects.exists()
+
+
+def test_returning_needs_a_reason(client, world, drafted):
+    login(client, world.users["committee_staff"])
+    services.proposal_send(actor=None, proposal=drafted)
+    url = reverse("awards:proposal_return", args=[drafted.pk])
+    assert client.post(url, {"return_reason": ""}).status_code == 200
+    client.post(url, {"return_reason": "Add the minutes."})
+    drafted.refresh_from_db()
+    assert drafted.state == ProposalState.RETURNED
+    login(client, world.users["cluster_leader"])
+    assert (
+        "Add the minutes."
+        in client.get(reverse("awards:proposal", args=[drafted.pk])).content.decode()
+    )
+
+
+def test_a_state_that_does_not_allow_the_step_is_reported(client, world, drafted):
+    login(client, world.users["committee_staff"])
+    response = client.post(reverse("awards:proposal_accept", args=[drafted.pk]), follow=True)
+    assert "it cannot move to" in response.content.decode()
+    drafted.refresh_from_db()
+    assert drafted.state == ProposalState.DRAFT
+
+
+# --- Nomination ------------------------------------------------------------------------------
+
+
+def test_staff_nominate_people_and_see_the_rule_check(client, world, ranked):
+    person = Person.objects.create(full_name="Nguyen Van A", unit=world.own)
+    login(client, world.users["committee_staff"])
+    url = reverse("awards:proposal_nominate")
+    data = {
+        "award": ranked.merit.pk,
+        "year": "2024",
+        "decision_date": "2024-12-15",
+        "proposer_unit": world.own.pk,
+        "committee_unit": world.committee.pk,
+        "units": [world.own.pk],
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and "nominate people" in response.content.decode()
+    assert not Proposal.objects.exists()
+    response = client.post(url, {**data, "units": [], "people": [person.pk]})
+    proposal = Proposal.objects.get()
+    assert response.url == reverse("awards:proposal", args=[proposal.pk])
+    page = client.get(response.url).content.decode()
+    assert "Nguyen Van A" in page and "No rule in force: eligible." in page
+    assert reverse("awards:proposal_send", args=[proposal.pk]) in page  # no cluster vote
+
+
+# --- Dossier attachments ---------------------------------------------------------------------
+
+
+def test_attachments_upload_and_download_with_checks(client, world, drafted, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("awards:attachment_upload", args=[drafted.pk])
+    login(client, world.users["unit_officer"])
+    upload = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf")
+    assert client.post(url, {"kind": "minutes", "file": upload}).status_code == 403
+    login(client, world.users["cluster_leader"])
+    bad = SimpleUploadedFile("run.exe", b"MZ", "application/octet-stream")
+    response = client.post(url, {"kind": "other", "file": bad}, follow=True)
+    assert "are not accepted" in response.content.decode()
+    assert not ProposalAttachment.objects.exists()
+    upload = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf")
+    client.post(url, {"kind": "minutes", "file": upload, "name": "Minutes"})
+    attachment = ProposalAttachment.objects.get()
+    download = reverse("awards:attachment_download", args=[drafted.pk, attachment.pk])
+    assert b"".join(client.get(download).streaming_content) == b"%PDF-1.4 minutes"
+    login(client, world.users["committee_staff"])
+    assert client.get(download).status_code == 200
+    login(client, world.users["unit_officer"])  # sees the candidacy, not the dossier
+    assert client.get(download).status_code == 404
+
+
+# --- Public page -----------------------------------------------------------------------------
+
+
+def test_the_public_page_exists_only_during_public_comment(client, world, drafted):
+    url = reverse("awards:public_proposal", args=[drafted.pk])
+    assert client.get(url).status_code == 404
+    services.proposal_send(actor=None, proposal=drafted)
+    services.proposal_accept(actor=None, proposal=drafted)
+    services.proposal_publish_for_comment(actor=None, proposal=drafted, days=5)
+    response = client.get(url)
+    assert response.status_code == 200 and "Own unit" in response.content.decode()
+    response = client.post(url, {"text": "   "})
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    assert not PublicComment.objects.exists()
+    services.proposal_council_vote(actor=None, proposal=drafted, body=world.council)
+    assert client.get(url).status_code == 404
+
+
+# --- Registry --------------------------------------------------------------------------------
+
+
+def test_registry_search_history_and_revoking(client, world, ranked):
+    old = make_grant(world, ranked.flag, world.own, 2022, "12/QD")
+    make_grant(world, ranked.flag, world.own, 2023, "34/QD")
+    make_grant(world, ranked.flag, world.sibling, 2023, "56/QD")
+    login(client, world.users["committee_staff"])
+    page = client.get(reverse("awards:registry"), {"unit": "sib"}).content.decode()
+    assert "56/QD" in page and "34/QD" not in page
+    page = client.get(reverse("awards:registry"), {"decision": "12/", "year": "2022"}).content
+    assert b"12/QD" in page and b"34/QD" not in page
+    page = client.get(reverse("awards:registry"), {"year": "abc"}).content.decode()
+    assert "Enter a whole number." in page
+
+    grant_url = reverse("awards:grant", args=[old.pk])
+    response = client.post(grant_url, {"revoke_reason": ""})
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    client.post(grant_url, {"revoke_reason": "Violation found."})
+    old.refresh_from_db()
+    assert old.revoked_at is not None and old.revoke_reason == "Violation found."
+
+    login(client, world.users["unit_officer"])
+    history = client.get(reverse("awards:unit_history", args=[world.own.pk])).content.decode()
+    assert "34/QD" in history and "12/QD" in history and "revoked" in history
+    assert "56/QD" not in client.get(reverse("awards:registry")).content.decode()
+    assert client.get(grant_url).status_code == 200
+    assert client.post(grant_url, {"revoke_reason": "x"}).status_code == 403
+    assert client.get(reverse("awards:unit_history", args=[world.other.pk])).status_code == 404
+    login(client, world.users["nobody"])
+    assert client.get(grant_url).status_code == 404
+
+
+def test_certificates_download_as_pdf(client, world, ranked):
+    grant = make_grant(world, ranked.flag, world.own, 2023, "34/QD")
+    login(client, world.users["unit_officer"])
+    response = client.get(reverse("awards:grant_certificate", args=[grant.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    login(client, world.users["committee_staff"])
+    response = client.get(reverse("awards:decision_certificates", args=[grant.decision_id]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    login(client, world.users["nobody"])
+    assert client.get(reverse("awards:grant_certificate", args=[grant.pk])).status_code == 404
+    response = client.get(reverse("awards:decision_certificates", args=[grant.decision_id]))
+    assert response.status_code == 404
+
+
+# --- Query counts do not grow with rows --------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [2, 7])
+def test_the_proposal_list_has_a_fixed_query_count(
+    client, world, ranked, size, django_assert_max_num_queries
+):
+    for year in range(size):
+        services.proposal_nominate(
+            actor=None,
+            award=ranked.flag,
+            year=2010 + year,
+            decision_date=dt.date(2024, 12, 1),
+            committee_unit=world.committee,
+            proposer_unit=world.own,
+            units=[world.own, world.sibling],
+        )
+    login(client, world.users["unit_officer"])
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("awards:proposal_list")).content.decode()
+    assert page.count('href="/awards/proposals/') == size
+
+
+@pytest.mark.parametrize("size", [2, 7])
+def test_the_registry_and_history_have_fixed_query_counts(
+    client, world, ranked, size, django_assert_max_num_queries
+):
+    for year in range(size):
+        make_grant(world, ranked.flag, world.own, 2010 + year, f"{year}/QD")
+    login(client, world.users["unit_officer"])
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("awards:registry")).content.decode()
+    assert page.count("/QD") == 2 * size
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("awards:unit_history", args=[world.own.pk])).content.decode()
+    assert page.count('href="/awards/grants/') == size
+    with django_assert_max_num_queries(5):
+        client.get(reverse("awards:index"))
+
+
+def test_list_filters_work_with_htmx(client, world, drafted):
+    login(client, world.users["cluster_leader"])
+    response = client.get(
+        reverse("awards:proposal_list"), {"state": "sent"}, HTTP_HX_REQUEST="true"
+    )
+    assert (
+        response.status_code == 200
+        and "No proposals match your search." in response.content.decode()
+    )
+    page = client.get(reverse("awards:proposal_list"), {"state": "draft"}).content.decode()
+    assert reverse("awards:proposal", args=[drafted.pk]) in page

@@ -1,0 +1,413 @@
+"""``manage.py bench_ballots``: a 1,000-voter secret ballot cast over HTTP by 100
+concurrent clients, and the tally.
+
+On a throw-away database (as ``bench_scoring``: the command starts itself again in a
+child process whose ``DATABASE_URL`` points at a temporary SQLite file or at a
+PostgreSQL server started for the run), the child builds a cluster of ``--voters``
+member units, each with its officer account and an API token, creates and opens a
+yes/no poll on two candidates through the ballot services, then starts the project's
+WSGI application on 127.0.0.1 in ``--servers`` separate server processes (Django's
+threaded development server, sharing a free port with ``SO_REUSEPORT``) and casts every
+ballot through ``POST /api/v1/polls/{id}/vote`` from ``--clients`` client threads, each
+request on a new connection. It records each request's latency, then times closing the
+poll and publishing its tally (``poll_close`` + ``poll_publish``) and checks the result.
+Goals: casting p95 under 100 ms, tally under 1 s.
+
+Users, units and memberships are bulk-inserted and the tokens made with
+``accounts.services.api_token_create`` before the clock starts: only the casting and the
+tally are measured.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from http.client import HTTPConnection
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pacesetter.scoring.management.commands.bench_scoring import _base36, _throwaway_database
+
+RESULT_PREFIX = "BENCH-RESULT "
+READY_PREFIX = "BENCH-SERVING "
+WORKER_ENV = "PACESETTER_BENCH_WORKER"
+CAST_P95_GOAL = 0.1
+TALLY_GOAL = 1.0
+BATCH = 1000
+HOST = "127.0.0.1"
+_HIDDEN = "(internal) started by bench_ballots itself."
+MANAGE = str(Path(__file__).resolve().parents[4] / "manage.py")
+
+
+class Command(BaseCommand):
+    help = (
+        "Cast a secret ballot of N voters over HTTP from C concurrent clients on 127.0.0.1, "
+        "on a throw-away SQLite and/or PostgreSQL database; time casting and the tally."
+    )
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--voters", type=int, default=1000)
+        parser.add_argument("--clients", type=int, default=100)
+        parser.add_argument(
+            "--servers",
+            type=int,
+            default=2,
+            help="Server processes sharing the port (default 2: one per core here).",
+        )
+        parser.add_argument(
+            "--database",
+            action="append",
+            choices=("sqlite", "postgres"),
+            help="Repeat for both; default: sqlite and postgres.",
+        )
+        parser.add_argument("--worker", action="store_true", help=_HIDDEN)
+        parser.add_argument("--serve", type=int, default=0, help=_HIDDEN)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["voters"] < 1 or options["clients"] < 1 or options["servers"] < 1:
+            raise CommandError("Use at least 1 voter, 1 client and 1 server.")
+        if options["worker"] or options["serve"]:
+            if os.environ.get(WORKER_ENV) != "1":
+                raise CommandError("--worker and --serve are started by bench_ballots itself.")
+            if options["serve"]:
+                _serve(options["serve"])
+                return
+            result = _Worker(options["voters"], options["clients"], options["servers"]).run()
+            self.stdout.write(RESULT_PREFIX + json.dumps(result))
+            return
+        results = []
+        for database in options["database"] or ["sqlite", "postgres"]:
+            self.stderr.write(
+                f"{database}: {options['voters']} voters, {options['clients']} clients, "
+                f"{options['servers']} server processes..."
+            )
+            with _throwaway_database(database) as url:
+                results.append(self._child(database, url, options))
+        self.stdout.write(self._table(results, options))
+
+    def _child(self, database: str, url: str, options: dict[str, Any]) -> dict[str, Any]:
+        command = [
+            sys.executable,
+            MANAGE,
+            "bench_ballots",
+            "--worker",
+            f"--voters={options['voters']}",
+            f"--clients={options['clients']}",
+            f"--servers={options['servers']}",
+        ]
+        done = subprocess.run(
+            command, env=_child_env(url), capture_output=True, text=True, check=False
+        )
+        lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
+        if done.returncode != 0 or not lines:
+            raise CommandError(f"The {database} benchmark failed:\n{done.stderr}{done.stdout}")
+        result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
+        result["database"] = database
+        return result
+
+    def _table(self, results: list[dict[str, Any]], options: dict[str, Any]) -> str:
+        def ms(seconds: float) -> str:
+            return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+
+        out = [
+            f"{options['voters']:,} voters cast over HTTP by {options['clients']} concurrent "
+            f"clients on {HOST}, {options['servers']} server processes.",
+            "",
+            f"  {'database':<10}{'ballots':>8}{'errors':>8}{'per s':>8}{'p50':>9}{'p95':>9}"
+            f"{'p99':>9}{'max':>9}{'close':>9}{'publish':>9}{'tally':>9}  goals",
+        ]
+        for r in results:
+            ok = (
+                ("p95 ok" if r["p95"] < CAST_P95_GOAL else "P95 SLOW")
+                + ", "
+                + ("tally ok" if r["tally"] < TALLY_GOAL else "TALLY SLOW")
+            )
+            out.append(
+                f"  {r['database']:<10}{r['ballots']:>8,}{r['errors']:>8}{r['rate']:>8.0f}"
+                f"{ms(r['p50']):>9}{ms(r['p95']):>9}{ms(r['p99']):>9}{ms(r['max']):>9}"
+                f"{ms(r['close']):>9}{ms(r['publish']):>9}{ms(r['tally']):>9}  {ok}"
+            )
+        for r in results:
+            if r["error_samples"]:
+                out.append(f"  {r['database']} errors, e.g.: {'; '.join(r['error_samples'])}")
+        out += [
+            "",
+            f"Goals: casting p95 < {CAST_P95_GOAL * 1000:.0f} ms, tally (close + publish) "
+            f"< {TALLY_GOAL * 1000:.0f} ms.",
+            "For `make bench`, add: $(MANAGE) bench_ballots --voters 1000 --clients 100 "
+            "--database sqlite --database postgres",
+        ]
+        return "\n".join(out)
+
+
+def _child_env(url: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "pacesetter.settings.test",
+        WORKER_ENV: "1",
+    }
+    env.pop("PACESETTER_TEST_DB", None)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _serve(port: int) -> None:
+    """Serve the project on HOST:port until terminated (one of the server processes)."""
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    class Server(ThreadedWSGIServer):
+        request_queue_size = 256
+
+        def server_bind(self) -> None:
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            super().server_bind()
+
+    from django.test import Client
+
+    httpd = Server((HOST, port), Quiet)
+    httpd.set_app(get_wsgi_application())
+    # Warm up before the clock: URLconf, the API's routers and schemas, the templates.
+    Client().post("/api/v1/polls/0/vote", {}, content_type="application/json")
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=httpd.shutdown).start())
+    print(READY_PREFIX + str(port), flush=True)
+    httpd.serve_forever()
+    httpd.server_close()
+
+
+@contextmanager
+def _servers(count: int) -> Iterator[int]:
+    """``count`` server processes on one free port of HOST; stopped on the way out."""
+    port = _free_port()
+    url = os.environ["DATABASE_URL"]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, MANAGE, "bench_ballots", f"--serve={port}"],
+            env=_child_env(url),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    try:
+        for process in processes:
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            if not line.startswith(READY_PREFIX):
+                raise CommandError("A server process did not start.")
+        yield port
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+class _Worker:
+    """Runs in the child process, on the throw-away database."""
+
+    def __init__(self, voters: int, clients: int, servers: int) -> None:
+        self.n_voters = voters
+        self.n_clients = clients
+        self.n_servers = servers
+        self.random = random.Random(2024)  # noqa: S311 - reproducible demo votes
+
+    def run(self) -> dict[str, Any]:
+        from django.core.management import call_command
+        from django.db import connections
+
+        call_command("migrate", verbosity=0, interactive=False)
+        start = time.perf_counter()
+        poll, tokens = self.build()
+        build = time.perf_counter() - start
+        connections.close_all()  # the servers write; SQLite wants no open reader here
+        with _servers(self.n_servers) as port:
+            casting = self.cast(poll, tokens, port)
+        return {"build": build, **casting, **self.tally(poll)}
+
+    # --- building ---------------------------------------------------------------------
+
+    def build(self) -> tuple[Any, list[str]]:
+        from django.db import transaction
+
+        from pacesetter.accounts.models import User
+        from pacesetter.accounts.services import api_token_create
+        from pacesetter.ballots.models import Majority, PollKind
+        from pacesetter.ballots.services import poll_create, poll_open
+        from pacesetter.clusters.models import Cluster, ClusterMembership
+        from pacesetter.units.models import Unit
+        from pacesetter.units.services import unit_create, unit_type_create
+
+        with transaction.atomic():
+            kind = unit_type_create(actor=None, code="committee", name="Committee")
+            committee = unit_create(
+                actor=None, parent=None, code="BENCH", name="Benchmark committee", unit_type=kind
+            )
+            units = Unit.objects.bulk_create(
+                [
+                    Unit(
+                        parent=committee,
+                        path="-",
+                        depth=1,
+                        code=f"V{i:05d}",
+                        name=f"Voting unit {i:05d}",
+                        unit_type=kind,
+                    )
+                    for i in range(self.n_voters)
+                ],
+                batch_size=BATCH,
+            )
+            if any(unit.pk is None for unit in units):
+                units = list(Unit.objects.filter(parent=committee).order_by("code"))
+            for unit in units:
+                unit.path = f"{committee.path}{_base36(unit.pk)}/"
+            Unit.objects.bulk_update(units, ["path"], batch_size=BATCH)
+            cluster = Cluster.objects.create(
+                code="BENCH-C", name="Benchmark cluster", owner_unit=committee
+            )
+            ClusterMembership.objects.bulk_create(
+                [ClusterMembership(cluster=cluster, unit=u, start=date(2024, 1, 1)) for u in units],
+                batch_size=BATCH,
+            )
+            users = User.objects.bulk_create(
+                [User(username=f"voter{i:05d}") for i in range(self.n_voters)], batch_size=BATCH
+            )
+            if any(user.pk is None for user in users):
+                users = list(User.objects.filter(username__startswith="voter").order_by("username"))
+            raw = [api_token_create(user=user)[1] for user in users]
+            poll = poll_create(
+                actor=None,
+                owner_unit=committee,
+                title="Benchmark: Certificate of Merit",
+                kind=PollKind.YES_NO,
+                options=["Candidate A", "Candidate B"],
+                cluster=cluster,
+                majority=Majority.ABSOLUTE,
+            )
+            poll = poll_open(
+                actor=None,
+                poll=poll,
+                voters={u.pk: user for u, user in zip(units, users, strict=True)},
+            )
+        return poll, raw
+
+    # --- casting over HTTP ------------------------------------------------------------
+
+    def cast(self, poll: Any, tokens: list[str], port: int) -> dict[str, Any]:
+        options = [str(pk) for pk in poll.options.values_list("pk", flat=True)]
+        votes = ("yes", "yes", "yes", "no", "abstain")
+        work: queue.SimpleQueue[tuple[str, bytes]] = queue.SimpleQueue()
+        for token in tokens:
+            body = {"choices": {o: self.random.choice(votes) for o in options}}
+            work.put((token, json.dumps(body).encode()))
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        path = f"/api/v1/polls/{poll.pk}/vote"
+
+        def client() -> None:
+            while True:
+                try:
+                    token, body = work.get_nowait()
+                except queue.Empty:
+                    return
+                started = time.perf_counter()
+                try:
+                    connection = HTTPConnection(HOST, port, timeout=60)
+                    connection.request(
+                        "POST",
+                        path,
+                        body=body,
+                        headers={
+                            "Authorization": f"Bearer {token}",
+                            "Content-Type": "application/json",
+                        },
+                    )
+                    response = connection.getresponse()
+                    payload = response.read()
+                    connection.close()
+                    failure = None
+                    if response.status != 201 or b"receipt" not in payload:
+                        failure = f"{response.status} {payload[:120]!r}"
+                except OSError as exc:
+                    failure = f"{type(exc).__name__}: {exc}"
+                elapsed = time.perf_counter() - started
+                with lock:
+                    latencies.append(elapsed)
+                    if failure:
+                        errors.append(failure)
+
+        threads = [threading.Thread(target=client) for _ in range(self.n_clients)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
+        ordered = sorted(latencies)
+
+        def pct(p: float) -> float:
+            return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
+
+        return {
+            "ballots": len(latencies) - len(errors),
+            "errors": len(errors),
+            "error_samples": sorted(set(errors))[:3],
+            "wall": wall,
+            "rate": len(latencies) / wall if wall else 0.0,
+            "p50": statistics.median(ordered),
+            "p95": pct(0.95),
+            "p99": pct(0.99),
+            "max": ordered[-1],
+        }
+
+    # --- the tally --------------------------------------------------------------------
+
+    def tally(self, poll: Any) -> dict[str, Any]:
+        from pacesetter.ballots.models import Entitlement
+        from pacesetter.ballots.services import poll_close, poll_publish
+
+        start = time.perf_counter()
+        poll = poll_close(actor=None, poll=poll)
+        closed = time.perf_counter()
+        poll = poll_publish(actor=None, poll=poll)
+        published = time.perf_counter()
+        voted = Entitlement.objects.filter(poll=poll, voted=True).count()
+        if poll.result["electronic_ballots"] != voted:
+            raise CommandError("The tally does not count every ballot cast.")
+        return {
+            "close": closed - start,
+            "publish": published - closed,
+            "tally": published - start,
+            "counted": poll.result["electronic_ballots"],
+        }

@@ -1,0 +1,164 @@
+"""Reads for the ballot screens. Nothing here joins a voter to a ballot: the roll
+(Entitlement) and the ballots (Ballot, BallotChoice) are read apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from . import tally
+from .models import Ballot, Entitlement, Option, PaperTally, Poll, PollState, Vote
+from .policies import poll_policy
+
+
+def poll_list(user: Any) -> QuerySet[Poll]:
+    """The polls ``user`` may see, newest first, each with ``option_count``, and whether
+    the user is on its roll (``is_entitled``) and has voted (``has_voted``)."""
+    mine = Entitlement.objects.filter(poll=OuterRef("pk"), voter=user.pk)
+    return (
+        poll_policy.visible(user)
+        .select_related("owner_unit", "cluster", "body")
+        .annotate(
+            option_count=Count("options", distinct=True),
+            is_entitled=Exists(mine),
+            has_voted=Exists(mine.filter(voted=True)),
+        )
+        .order_by("-pk")
+    )
+
+
+def poll_options(poll: Poll) -> list[Option]:
+    return list(poll.options.order_by("position", "pk"))
+
+
+def poll_roll(poll: Poll) -> list[Entitlement]:
+    """Who is entitled to vote and whether they have: never what they voted."""
+    return list(
+        Entitlement.objects.filter(poll=poll)
+        .select_related("voter", "unit")
+        .only(
+            "weight",
+            "voted",
+            "voter__username",
+            "voter__first_name",
+            "voter__last_name",
+            "unit__name",
+            "unit__code",
+        )
+        .order_by("unit__name", "voter__username")
+    )
+
+
+def my_entitlement(user: Any, poll: Poll) -> Entitlement | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Entitlement.objects.filter(poll=poll, voter=user).first()
+
+
+def paper_tallies(poll: Poll) -> dict[int, PaperTally]:
+    return {t.option_id: t for t in poll.paper_tallies.select_related("entered_by")}
+
+
+def paper_ballot_count(poll: Poll) -> int | None:
+    paper = getattr(poll, "paper_ballots", None)
+    return paper.count if paper is not None else None
+
+
+@dataclass(frozen=True)
+class ChoiceRow:
+    label: str
+    vote: str
+    vote_label: str
+
+
+def _choice_rows(choices: dict[str, str], labels: dict[str, str]) -> list[ChoiceRow]:
+    order = {option_id: i for i, option_id in enumerate(labels)}
+    return [
+        ChoiceRow(labels.get(option_id, option_id), vote, str(Vote(vote).label))
+        for option_id, vote in sorted(choices.items(), key=lambda c: order.get(c[0], len(order)))
+    ]
+
+
+def _labels(poll: Poll) -> dict[str, str]:
+    """Option ids (as the receipts list spells them) to labels, in ballot order."""
+    return {str(o.pk): o.label for o in poll_options(poll)}
+
+
+def published_receipts(poll: Poll) -> list[tuple[str, list[ChoiceRow]]]:
+    """Every (receipt, choices) pair of a published poll, ordered by receipt."""
+    if poll.state != PollState.PUBLISHED:
+        return []
+    labels = _labels(poll)
+    return [(receipt, _choice_rows(choices, labels)) for receipt, choices in tally.receipts(poll)]
+
+
+def receipt_choices(poll: Poll, receipt: str) -> list[ChoiceRow] | None:
+    """The choices recorded under ``receipt`` once the poll is published (an empty list
+    for a blank ballot), or None when no ballot of this poll has that receipt."""
+    if poll.state != PollState.PUBLISHED:
+        return None
+    ballot = Ballot.objects.filter(poll=poll, receipt=receipt).first()
+    if ballot is None:
+        return None
+    choices = {str(c.option_id): c.vote for c in ballot.choices.all()}
+    return _choice_rows(choices, _labels(poll))
+
+
+@dataclass
+class PublishedResult:
+    """A published result as the screens show it (read from ``Poll.result``)."""
+
+    entitled: Decimal
+    voted: Decimal
+    participation: Decimal  # percent of the entitled weight that voted
+    quorum_required: Decimal  # percent
+    quorum_met: bool
+    valid: bool
+    electronic_ballots: int
+    paper_ballots: int
+    tie: bool
+    options: list[dict[str, Any]] = field(default_factory=list)
+    elected: list[str] = field(default_factory=list)
+
+
+def _decimal(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return Decimal(0)
+
+
+def published_result(poll: Poll) -> PublishedResult | None:
+    """The stored result of a published poll, or None before publication."""
+    if poll.state != PollState.PUBLISHED or not poll.result:
+        return None
+    result = poll.result
+    entitled, voted = _decimal(result.get("entitled")), _decimal(result.get("voted"))
+    elected_ids = set(result.get("elected") or [])
+    options = [
+        {
+            "label": o["label"],
+            "yes": _decimal(o["yes"]),
+            "no": _decimal(o["no"]),
+            "abstain": _decimal(o["abstain"]),
+            "passed": bool(o["passed"]),
+            "elected": o["option"] in elected_ids,
+        }
+        for o in result.get("options", [])
+    ]
+    return PublishedResult(
+        entitled=entitled,
+        voted=voted,
+        participation=voted * 100 / entitled if entitled else Decimal(0),
+        quorum_required=poll.quorum * 100,
+        quorum_met=bool(result.get("quorum_met")),
+        valid=bool(result.get("valid")),
+        electronic_ballots=int(result.get("electronic_ballots") or 0),
+        paper_ballots=int(result.get("paper_ballots") or 0),
+        tie=bool(result.get("tie_at_the_last_seat")),
+        options=options,
+        elected=[o["label"] for o in options if o["elected"]],
+    )
