@@ -36,7 +36,7 @@ class Award(models.Model):
     issuer = models.CharField(_("issuer"), max_length=255)
     quota_count = models.PositiveIntegerField(_("quota: at most"), null=True, blank=True)
     quota_percent = models.DecimalField(
-        _("quota: at most % of a cluster"),
+        _("quota: at most this percentage of a cluster"),
         max_digits=5,
         decimal_places=2,
         null=True,

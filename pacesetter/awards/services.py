@@ -80,6 +80,8 @@ def candidate_check(candidate: Candidate) -> Candidate:
 
 @transaction.atomic
 def proposal_check(*, actor: Any, proposal: Proposal) -> Proposal:
+    if proposal.state in (ProposalState.DECIDED, ProposalState.REJECTED):
+        raise ValidationError(_("A decided proposal is not checked again."))
     for candidate in proposal.candidates.select_related("unit__unit_type", "person__unit"):
         candidate_check(candidate)
     audit_record(actor=actor, action="proposal.check", target=proposal, changes={})
@@ -108,6 +110,8 @@ def proposal_from_ranking(
     if review_point.state != ReviewPointState.PUBLISHED:
         raise ValidationError(_("Proposals are drafted from a published ranking."))
     rows = ranking_rows(review_point, cluster_id=cluster.pk, published_only=True)
+    if not rows:
+        raise ValidationError({"cluster": _("This cluster has no units in that ranking.")})
     rows.sort(key=lambda r: (r["rank_in_cluster"], r["unit_name"]))
     quota = award.quota_for(len(rows))
     chosen = rows if quota is None else rows[:quota]
@@ -385,6 +389,8 @@ def proposal_council_vote(
     candidates = list(proposal.candidates.filter(selected=True))
     if not candidates:
         raise ValidationError(_("No candidate is left to vote on."))
+    if not body.owner_unit.path.startswith(proposal.committee_unit.path):
+        raise ValidationError({"body": _("Choose a council of the committee.")})
     poll = _poll_for(
         proposal,
         actor=actor,

@@ -122,7 +122,7 @@ def test_the_decision_grants_the_carried_candidates(demo: str) -> None:
         assert handle.read().startswith(b"%PDF")
     carried = {o["label"] for o in certificate.cluster_poll.result["options"] if o["passed"]}
     grants = AwardGrant.objects.filter(decision=decision).select_related("unit")
-    assert {g.unit.name for g in grants} == carried
+    assert {f"{g.unit.name} ({g.unit.code})" for g in grants} == carried
     assert all(g.proposal_id == certificate.pk and g.year == 2024 for g in grants)
     assert all(g.certificate_number.startswith("3012/QD-UBND/") for g in grants)
 
