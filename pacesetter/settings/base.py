@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "pacesetter.campaigns",
     "pacesetter.ballots",
     "pacesetter.awards",
+    "pacesetter.workplans",
     "pacesetter.demo",
 ]
 
