@@ -803,7 +803,7 @@ def grant_record_endpoint(request: HttpRequest, payload: GrantIn) -> Status[Awar
     award = resolve_ref(award_policy, user, payload.award_id, "view", "award_id")
     decision = resolve_ref(decision_policy, user, payload.decision_id, "update", "decision_id")
     unit = (
-        resolve_ref(unit_policy, user, payload.unit_id, "view", "unit_id")
+        resolve_ref(unit_policy, user, payload.unit_id, "manage", "unit_id")
         if payload.unit_id is not None
         else None
     )

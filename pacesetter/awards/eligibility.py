@@ -41,11 +41,14 @@ class Context:
     achievement_key: str = ""
     candidate_id: int | None = None
     award: Award | None = None
+    proposal_id: int | None = None
+    #: The year the achievement belongs to (the proposal's year); windows count back from it.
+    reference_year: int | None = None
     _grants: list[AwardGrant] | None = field(default=None, repr=False)
 
     @property
     def year(self) -> int:
-        return self.decision_date.year
+        return self.reference_year or self.decision_date.year
 
     def grants(self) -> list[AwardGrant]:
         """The recipient's awards that stand (not revoked), read once."""
@@ -84,6 +87,9 @@ def _held_at_least(ctx: Context, p: dict[str, Any]) -> Node:
 
 
 def _not_awarded_within(ctx: Context, p: dict[str, Any]) -> Node:
+    # "Within N years": the N years before the reference year, and that year itself (an
+    # award already given for the same year blocks too). The "held" rules look only at
+    # the N years before, since the reference year's awards are what is being decided.
     first = ctx.year - int(p["years"])
     years = sorted(
         {g.year for g in ctx.grants() if g.award.code == p["award"] and first <= g.year <= ctx.year}
@@ -95,11 +101,12 @@ def _achievement_unused(ctx: Context, p: dict[str, Any]) -> Node:
     key = ctx.achievement_key
     if not key:
         return _node("achievement_unused", p, True, used_by=[])
-    # The candidate's own grant of this same award (after the decision) is not a reuse.
+    # The candidate's own grant (after its decision) is not a reuse; any other is.
     used = [
         g.award.code
         for g in ctx.grants()
-        if g.achievement_key == key and (ctx.award is None or g.award_id != ctx.award.pk)
+        if g.achievement_key == key
+        and (ctx.proposal_id is None or g.proposal_id != ctx.proposal_id)
     ]
     recipient = Q(unit=ctx.unit) if ctx.unit is not None else Q(person=ctx.person)
     others = (
@@ -108,8 +115,8 @@ def _achievement_unused(ctx: Context, p: dict[str, Any]) -> Node:
         .exclude(proposal__state=ProposalState.REJECTED)
         .exclude(selected=False)
     )
-    if ctx.award is not None:
-        others = others.exclude(proposal__award=ctx.award)
+    if ctx.proposal_id is not None:
+        others = others.exclude(proposal_id=ctx.proposal_id)
     used += list(others.values_list("proposal__award__code", flat=True))
     return _node("achievement_unused", p, not used, used_by=sorted(set(used)))
 

@@ -162,7 +162,7 @@ def import_grants(*, actor: Any, owner_unit: Unit, workbook: Any) -> GrantImport
     awards = {a.code.casefold(): a for a in Award.objects.all()}
     unit_codes = {_text(sheet.get(v, "unit_code")) for _n, v in sheet.rows}
     units = {
-        u.code: u for u in unit_policy.visible(actor, "view").filter(code__in=unit_codes - {""})
+        u.code: u for u in unit_policy.visible(actor, "manage").filter(code__in=unit_codes - {""})
     }
     people: dict[tuple[int, str], list[Person]] = {}
     for known in Person.objects.filter(unit__in=units.values()):
@@ -170,7 +170,7 @@ def import_grants(*, actor: Any, owner_unit: Unit, workbook: Any) -> GrantImport
     numbers = {_text(sheet.get(v, "decision_number")) for _n, v in sheet.rows}
     decisions = {
         (d.issuer, d.number, d.date): d
-        for d in decision_policy.visible(actor, "view").filter(number__in=numbers - {""})
+        for d in decision_policy.visible(actor, "update").filter(number__in=numbers - {""})
     }
     existing: set[tuple[Any, ...]] = set(
         AwardGrant.objects.filter(

@@ -280,6 +280,22 @@ class Candidate(models.Model):
     eligibility = models.JSONField(_("eligibility check"), null=True, blank=True)
     eligible = models.BooleanField(_("eligible"), null=True)
     selected = models.BooleanField(_("selected by the votes"), null=True)
+    cluster_option = models.ForeignKey(
+        "ballots.Option",
+        verbose_name=_("line on the cluster's ballot"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    council_option = models.ForeignKey(
+        "ballots.Option",
+        verbose_name=_("line on the council's ballot"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -66,6 +66,8 @@ def candidate_check(candidate: Candidate) -> Candidate:
             achievement_key=candidate.achievement_key,
             candidate_id=candidate.pk,
             award=proposal.award,
+            proposal_id=proposal.pk,
+            reference_year=proposal.year,
         )
         tree = eligibility.evaluate(rule.rule, ctx)
         candidate.eligibility = {
@@ -86,6 +88,18 @@ def proposal_check(*, actor: Any, proposal: Proposal) -> Proposal:
         candidate_check(candidate)
     audit_record(actor=actor, action="proposal.check", target=proposal, changes={})
     return proposal
+
+
+def _check_committee(committee_unit: Unit, proposer_unit: Unit) -> None:
+    """A proposal goes up: the deciding committee is never the proposer or under it."""
+    if committee_unit.path.startswith(proposer_unit.path):
+        raise ValidationError(
+            {
+                "committee_unit": _(
+                    "The committee that decides cannot be the proposer or one of its units."
+                )
+            }
+        )
 
 
 def _draftable(proposal: Proposal) -> None:
@@ -109,6 +123,7 @@ def proposal_from_ranking(
     award's quota, each checked against the award's rules."""
     if review_point.state != ReviewPointState.PUBLISHED:
         raise ValidationError(_("Proposals are drafted from a published ranking."))
+    _check_committee(committee_unit, proposer_unit)
     rows = ranking_rows(review_point, cluster_id=cluster.pk, published_only=True)
     if not rows:
         raise ValidationError({"cluster": _("This cluster has no units in that ranking.")})
@@ -171,6 +186,7 @@ def proposal_nominate(
     achievement_report: str = "",
 ) -> Proposal:
     """Draft a proposal by nomination (units or people, as the award is given)."""
+    _check_committee(committee_unit, proposer_unit)
     units, people = list(units), list(people)
     if award.recipient_kind == "unit" and (people or not units):
         raise ValidationError({"units": _("This award is given to units; nominate units.")})
@@ -244,7 +260,10 @@ def _poll_for(
     quorum: Decimal,
     majority: str,
     base: str,
+    link: str,
 ) -> Poll:
+    """Open a yes/no poll with one line per candidate, and remember each candidate's line
+    (``link`` is ``cluster_option`` or ``council_option``)."""
     poll = poll_create(
         actor=actor,
         owner_unit=proposal.committee_unit,
@@ -257,6 +276,9 @@ def _poll_for(
         majority=majority,
         base=base,
     )
+    for candidate, option in zip(candidates, poll.options.order_by("position"), strict=True):
+        setattr(candidate, link, option)
+    Candidate.objects.bulk_update(candidates, [link])
     return poll_open(actor=actor, poll=poll)
 
 
@@ -287,6 +309,7 @@ def proposal_cluster_vote(
         quorum=quorum,
         majority=majority,
         base=base,
+        link="cluster_option",
     )
     return _move(
         proposal,
@@ -297,12 +320,13 @@ def proposal_cluster_vote(
     )
 
 
-def _carried(poll: Poll, candidates: list[Candidate]) -> set[int]:
+def _carried(poll: Poll, candidates: list[Candidate], link: str) -> set[int]:
+    """The candidates whose line on the poll carried (matched by option, not by label)."""
     poll = Poll.objects.get(pk=poll.pk)  # the caller's copy may predate publication
     if poll.state != PollState.PUBLISHED or not poll.result:
         raise ValidationError(_("Publish the vote's result first."))
-    passed_labels = {o["label"] for o in poll.result["options"] if o["passed"]}
-    return {c.pk for c in candidates if _label(c) in passed_labels}
+    passed = {o["option"] for o in poll.result["options"] if o["passed"]}
+    return {c.pk for c in candidates if getattr(c, f"{link}_id") in passed}
 
 
 @transaction.atomic
@@ -310,14 +334,17 @@ def proposal_send(*, actor: Any, proposal: Proposal) -> Proposal:
     """Send to the committee: after a cluster vote, only the candidates it carried."""
     candidates = list(proposal.candidates.all())
     if proposal.cluster_poll_id is not None:
-        carried = _carried(proposal.cluster_poll, candidates)  # type: ignore[arg-type]
-        for c in candidates:
-            c.selected = c.pk in carried
-        Candidate.objects.bulk_update(candidates, ["selected"])
+        carried = _carried(proposal.cluster_poll, candidates, "cluster_option")  # type: ignore[arg-type]
         allowed: tuple[str, ...] = (ProposalState.CLUSTER_VOTE,)
     else:
-        Candidate.objects.filter(proposal=proposal).update(selected=True)
+        # Without a vote, only the candidates that meet the rules go forward.
+        carried = {c.pk for c in candidates if c.eligible}
         allowed = (ProposalState.DRAFT, ProposalState.RETURNED)
+    if not carried:
+        raise ValidationError(_("No candidate is left to send."))
+    for c in candidates:
+        c.selected = c.pk in carried
+    Candidate.objects.bulk_update(candidates, ["selected"])
     return _move(proposal, allowed, ProposalState.SENT, actor=actor)
 
 
@@ -402,6 +429,7 @@ def proposal_council_vote(
         quorum=quorum,
         majority=majority,
         base=base,
+        link="council_option",
     )
     return _move(
         proposal,
@@ -418,11 +446,17 @@ def proposal_decide(*, actor: Any, proposal: Proposal, decision: Decision) -> li
     council vote) or were selected (without one)."""
     candidates = list(proposal.candidates.filter(selected=True).select_related("unit", "person"))
     if proposal.council_poll_id is not None:
-        carried = _carried(proposal.council_poll, candidates)  # type: ignore[arg-type]
+        carried = _carried(proposal.council_poll, candidates, "council_option")  # type: ignore[arg-type]
         candidates = [c for c in candidates if c.pk in carried]
         allowed: tuple[str, ...] = (ProposalState.COUNCIL_VOTE,)
     else:
         allowed = (ProposalState.ACCEPTED, ProposalState.PUBLIC_COMMENT)
+    # The rules in force on the real decision date, against today's registry.
+    proposal.decision_date = decision.date
+    Proposal.objects.filter(pk=proposal.pk).update(decision_date=decision.date)
+    candidates = [c for c in candidates if candidate_check(c).eligible]
+    if not candidates:
+        raise ValidationError(_("No candidate meets the award's rules on the decision date."))
     proposal = _move(proposal, allowed, ProposalState.DECIDED, actor=actor, decision=decision)
     grants = []
     for number, candidate in enumerate(candidates, start=1):

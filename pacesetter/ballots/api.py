@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
@@ -211,7 +211,9 @@ def _detail(poll: Poll, user: Any) -> dict[str, Any]:
         "result": poll.result if published else None,
         "digest": poll.digest if published else None,
         "receipts": (
-            [{"receipt": r, "choices": c} for r, c in tally.receipts(poll)] if published else None
+            [{"receipt": r, "choices": c} for r, c in tally.receipts(poll)]
+            if published and tally.receipts_public(poll)
+            else None
         ),
     }
 
@@ -276,15 +278,21 @@ def poll_create_endpoint(request: HttpRequest, payload: PollIn) -> Status[dict[s
     user = request.user
     owner = resolve_ref(unit_policy, user, payload.owner_unit_id, "manage", "owner_unit_id")
     cluster = (
-        resolve_ref(cluster_policy, user, payload.cluster_id, "view", "cluster_id")
+        resolve_ref(cluster_policy, user, payload.cluster_id, "update", "cluster_id")
         if payload.cluster_id is not None
         else None
     )
     body = (
-        resolve_ref(body_policy, user, payload.body_id, "view", "body_id")
+        resolve_ref(body_policy, user, payload.body_id, "update", "body_id")
         if payload.body_id is not None
         else None
     )
+    voting = cluster or body
+    if voting is not None and voting.owner_unit_id != owner.pk:
+        # The poll belongs to whoever runs the voting cluster or body, as on the screen.
+        raise ValidationError(
+            {"owner_unit_id": _("A poll is organized by the unit that runs its voters.")}
+        )
     poll = poll_create(
         actor=user,
         owner_unit=owner,

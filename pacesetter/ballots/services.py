@@ -63,6 +63,10 @@ def poll_create(
     base: str = Base.VALID,
 ) -> Poll:
     labels = [label.strip() for label in options if label.strip()]
+    if len(labels) > 200 or any(len(label) > 300 for label in labels):
+        raise ValidationError(
+            {"options": _("At most 200 options, each at most 300 characters long.")}
+        )
     if not labels:
         raise ValidationError({"options": _("Add at least one candidate or motion.")})
     if len(set(labels)) != len(labels):
@@ -170,7 +174,8 @@ def ballot_cast(*, voter: Any, poll: Poll, choices: Mapping[int, str]) -> str:
     The entitlement's ``voted`` flag is set with a conditional UPDATE, so of any number
     of simultaneous submissions by one voter exactly one succeeds.
     """
-    poll = Poll.objects.get(pk=poll.pk)
+    # Lock the poll row: closing takes the same lock, so no ballot lands mid-close.
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
     _state(poll, PollState.OPEN)
     clean = _check_choices(poll, choices)
     entitlement = Entitlement.objects.filter(poll=poll, voter=voter).first()
@@ -200,6 +205,18 @@ def paper_tally_enter(
     _state(poll, PollState.OPEN, PollState.CLOSED)
     if ballots < 0 or any(min(t) < 0 for t in totals.values()):
         raise ValidationError({"ballots": _("Counts cannot be negative.")})
+    # Nobody votes twice: paper ballots fill at most the places not used online.
+    room = poll.entitlements.count() - Ballot.objects.filter(poll=poll).count()
+    if ballots > room:
+        raise ValidationError(
+            {
+                "ballots": _(
+                    "At most %(n)s paper ballots can have been cast: the others on the "
+                    "roll voted online."
+                )
+                % {"n": max(room, 0)}
+            }
+        )
     for option_id, (yes, no, abstain) in totals.items():
         if yes + no + abstain > ballots:
             raise ValidationError(
@@ -239,8 +256,8 @@ def poll_close(*, actor: Any, poll: Poll) -> Poll:
     _state(poll, PollState.OPEN)
     ballots = list(Ballot.objects.filter(poll=poll))
     choices = list(BallotChoice.objects.filter(ballot__poll=poll))
-    BallotChoice.objects.filter(ballot__poll=poll).delete()
-    Ballot.objects.filter(poll=poll).delete()
+    BallotChoice.objects.filter(pk__in=[c.pk for c in choices]).delete()
+    Ballot.objects.filter(pk__in=[b.pk for b in ballots]).delete()
     shuffle = random.SystemRandom().shuffle
     shuffle(ballots)
     shuffle(choices)

@@ -147,6 +147,14 @@ def receipts(poll: Poll) -> list[tuple[str, dict[str, str]]]:
     return sorted(pairs.items())
 
 
+def receipts_public(poll: Poll) -> bool:
+    """Whether the (receipt, choices) list may be published: only when every vote weighs
+    the same. With unequal weights, a receipt whose marks explain an odd share of the
+    totals would point at the one seat with that weight; such polls publish the totals
+    and the digest, and each voter still checks their own receipt."""
+    return Entitlement.objects.filter(poll=poll).values("weight").distinct().count() <= 1
+
+
 def digest(pairs: list[tuple[str, dict[str, str]]]) -> str:
     """SHA-256 over the canonical list of (receipt, choices): anyone can recompute it."""
     payload = json.dumps(pairs, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

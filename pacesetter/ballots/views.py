@@ -26,7 +26,7 @@ from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.core.views import add_service_errors, paginate
 
-from . import selectors, services
+from . import selectors, services, tally
 from .forms import PaperTallyForm, PollCreateForm, ReceiptForm, VoteForm
 from .models import Poll, PollKind, PollState
 from .policies import may_vote, poll_policy
@@ -121,7 +121,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "paper_form": _paper_form(poll) if paper_open else None,
         "paper_tallies": list(selectors.paper_tallies(poll).values()) if may_manage else [],
         "result": selectors.published_result(poll),
-        "receipts": selectors.published_receipts(poll) if published else [],
+        "receipts": (
+            selectors.published_receipts(poll) if published and tally.receipts_public(poll) else []
+        ),
         "approval": poll.kind == PollKind.APPROVAL,
         "quorum_percent": poll.quorum * 100,
         "S": PollState,

@@ -372,7 +372,7 @@ def test_a_nomination_of_people_and_its_rules(world):
 def test_a_council_vote_decides_what_the_committee_grants(world, scoring, cluster_ranked, top_flag):  # noqa: F811
     pid = draft(world, scoring, top_flag)["id"]
     staff, leader = api_as(world, "committee_staff"), api_as(world, "cluster_leader")
-    ok(leader.post(f"/proposals/{pid}/send"))  # no cluster vote: every candidate goes on
+    ok(leader.post(f"/proposals/{pid}/send"))  # no cluster vote: the eligible ones go on
     ok(staff.post(f"/proposals/{pid}/accept"))
     proposal = ok(staff.post(f"/proposals/{pid}/council-vote", {"body_id": world.council.pk}))
     assert proposal["state"] == ProposalState.COUNCIL_VOTE
@@ -380,7 +380,7 @@ def test_a_council_vote_decides_what_the_committee_grants(world, scoring, cluste
     councillor = ApiClient(world.users["unit_officer"])  # the council seat of Own unit
     poll = ok(councillor.get(f"/polls/{poll_id}"))
     votes = {
-        str(o["id"]): ("yes" if o["label"].startswith("Third unit") else "no")
+        str(o["id"]): ("yes" if o["label"].startswith("Own unit") else "no")
         for o in poll["options"]
     }
     ok(councillor.post(f"/polls/{poll_id}/vote", {"choices": votes}), 201)
@@ -391,7 +391,7 @@ def test_a_council_vote_decides_what_the_committee_grants(world, scoring, cluste
             f"/proposals/{pid}/decide", {"number": "7/QD", "date": "2024-12-20", "issuer": "PPC"}
         )
     )
-    assert [g["unit"]["code"] for g in decided["grants"]] == ["THIRD"]
+    assert [g["unit"]["code"] for g in decided["grants"]] == ["OWN"]
 
 
 # --- the registry --------------------------------------------------------------------

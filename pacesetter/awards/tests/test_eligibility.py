@@ -196,9 +196,9 @@ def test_achievement_unused_fails_when_it_backs_another_pending_proposal(world, 
     assert second.eligible is False
     unused = second.eligibility["tree"]["children"][1]
     assert unused["facts"]["used_by"] == ["flag"]
-    # Another candidacy for the same award does not count against it...
+    # The same achievement cannot back the same award twice either...
     third = _nominate(world, cat["flag"], "ranking-2024")
-    assert third.eligibility["tree"]["children"][1]["facts"]["used_by"] == ["merit"]
+    assert third.eligibility["tree"]["children"][1]["facts"]["used_by"] == ["flag", "merit"]
     # ...and a rejected proposal or an unselected candidate frees the achievement.
     second.proposal.state = ProposalState.REJECTED
     second.proposal.save()

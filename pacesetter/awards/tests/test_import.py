@@ -156,8 +156,8 @@ def test_imported_history_feeds_the_eligibility_rules(staff, world, catalog):
     proposal = proposal_nominate(
         actor=None,
         award=flag,
-        year=2024,
-        decision_date=dt.date(2025, 1, 10),
+        year=2025,  # the held-each-year window counts back from the achievement's year
+        decision_date=dt.date(2026, 1, 10),
         committee_unit=world.committee,
         proposer_unit=world.own,
         units=[world.own, world.sibling],

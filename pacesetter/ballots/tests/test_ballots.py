@@ -299,3 +299,33 @@ def test_poll_needs_one_voting_body(world):
             body=world.council,
         )
     assert not Poll.objects.exists()
+
+
+def test_unequal_weights_keep_the_receipt_list_private(world):
+    people = [UserFactory(username=f"weighted{i}") for i in range(3)]
+    for i, person in enumerate(people):
+        body_member_add(
+            actor=None,
+            body=world.council,
+            user=person,
+            start=dt.date(2024, 1, 1),
+            weight=D(3) if i == 0 else D(1),
+        )
+    poll = poll_create(
+        actor=None,
+        owner_unit=world.committee,
+        title="Weighted",
+        kind="yes_no",
+        options=["A"],
+        body=world.council,
+    )
+    poll = poll_open(actor=None, poll=poll)
+    assert tally.receipts_public(poll) is False  # the weight-3 ballot would stand out
+
+
+def test_paper_ballots_cannot_exceed_the_places_left_on_the_roll(world, cluster_poll):
+    poll, voters = cluster_poll
+    own, _sibling = options(poll)
+    ballot_cast(voter=voters["own"], poll=poll, choices={own: "yes"})
+    with pytest.raises(ValidationError, match="At most 2"):
+        paper_tally_enter(actor=None, poll=poll, ballots=3, totals={own: (3, 0, 0)})

@@ -237,7 +237,9 @@ FLAG_2024 = ProposalSpec(
     committee=COMMITTEE,
     committee_staff=STAFF,
     decision_date=DECIDED_2024,
-    until=ProposalState.SENT,
+    # Its only candidate's achievement already backs the Certificate of Merit, so the
+    # draft cannot be sent: it stays with the proposer, with the check saying why.
+    until=ProposalState.DRAFT,
     achievement_report="The unit leading Emulation Cluster No. 18 at the 6-month review of "
     "24 July 2024, proposed by the cluster's leading unit.",
 )

@@ -80,7 +80,7 @@ def test_both_proposals_come_from_the_2024_six_month_ranking_with_their_checks(
             assert candidate.rank is not None and candidate.percentage is not None
             assert candidate.eligibility is not None and candidate.eligible is not None
             assert candidate.eligibility["tree"]["passed"] is candidate.eligible
-    assert flag.state == "sent"
+    assert flag.state == "draft"
     assert certificate.state == "decided"
     assert certificate.candidates.filter(eligible=True).exists()
 
@@ -144,7 +144,7 @@ def test_a_worker_pioneer_goes_to_a_pilot_units_team(demo: str) -> None:
 def test_the_summary_line_counts_grants_proposals_and_polls(demo: str) -> None:
     assert "Awards" in demo
     assert "1 polls, 1 published" in demo
-    assert "3 proposals (2 decided, 1 sent to the committee)" in demo
+    assert "3 proposals (2 decided, 1 draft)" in demo
 
 
 def test_loading_twice_changes_no_award(demo: str) -> None:
