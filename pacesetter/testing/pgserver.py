@@ -74,7 +74,7 @@ def start_test_server() -> dict[str, Any]:
     )
     options = (
         f"-p {port} -k {datadir} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
     )
     _run(
         [
