@@ -3,6 +3,7 @@ the decision, the public comment page, and the registry of granted awards."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
 
@@ -380,21 +381,38 @@ def _proposal_form(
     )
 
 
+def _proposal_step(
+    request: HttpRequest,
+    proposal: Proposal,
+    form: Any,
+    call: Callable[[dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse | None:
+    """Run one step of the flow from a valid POSTed form: the service's errors go next to
+    the form's fields; success redirects to the proposal. None means: show the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        call(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, done)
+    return redirect("awards:proposal", proposal.pk)
+
+
 @login_required
 def proposal_cluster_vote(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal_for(request, pk, "propose")
     form = ClusterVoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_cluster_vote(
-                actor=request.user, proposal=proposal, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The cluster vote is open."))
-            return redirect("awards:proposal", proposal.pk)
-    return _proposal_form(
+    done = _proposal_step(
+        request,
+        proposal,
+        form,
+        lambda data: services.proposal_cluster_vote(actor=request.user, proposal=proposal, **data),
+        _("The cluster vote is open."),
+    )
+    return done or _proposal_form(
         request,
         proposal,
         form,
@@ -408,34 +426,32 @@ def proposal_cluster_vote(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_return(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal_for(request, pk, "decide")
     form = ReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_return(
-                actor=request.user, proposal=proposal, reason=form.cleaned_data["return_reason"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The proposal was returned to the proposer."))
-            return redirect("awards:proposal", proposal.pk)
-    return _proposal_form(request, proposal, form, _("Return the proposal"), _("Return"))
+    done = _proposal_step(
+        request,
+        proposal,
+        form,
+        lambda data: services.proposal_return(
+            actor=request.user, proposal=proposal, reason=data["return_reason"]
+        ),
+        _("The proposal was returned to the proposer."),
+    )
+    return done or _proposal_form(request, proposal, form, _("Return the proposal"), _("Return"))
 
 
 @login_required
 def proposal_publish(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal_for(request, pk, "decide")
     form = PublishForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_publish_for_comment(
-                actor=request.user, proposal=proposal, days=form.cleaned_data["days"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The proposed list is published for comment."))
-            return redirect("awards:proposal", proposal.pk)
-    return _proposal_form(
+    done = _proposal_step(
+        request,
+        proposal,
+        form,
+        lambda data: services.proposal_publish_for_comment(
+            actor=request.user, proposal=proposal, days=data["days"]
+        ),
+        _("The proposed list is published for comment."),
+    )
+    return done or _proposal_form(
         request,
         proposal,
         form,
@@ -449,17 +465,14 @@ def proposal_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_council_vote(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal_for(request, pk, "decide")
     form = CouncilVoteForm(request.POST or None, bodies=selectors.council_bodies(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_council_vote(
-                actor=request.user, proposal=proposal, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The council vote is open."))
-            return redirect("awards:proposal", proposal.pk)
-    return _proposal_form(
+    done = _proposal_step(
+        request,
+        proposal,
+        form,
+        lambda data: services.proposal_council_vote(actor=request.user, proposal=proposal, **data),
+        _("The council vote is open."),
+    )
+    return done or _proposal_form(
         request, proposal, form, _("Put to the council's vote"), _("Open the vote")
     )
 
