@@ -151,8 +151,10 @@ def _add_routers() -> None:
     from pacesetter.ballots.api import router as polls_router
     from pacesetter.bodies.api import router as bodies_router
     from pacesetter.campaigns.api import router as campaigns_router
+    from pacesetter.chains.api import router as chains_router
     from pacesetter.clusters.api import router as clusters_router
     from pacesetter.decisions.api import router as decisions_router
+    from pacesetter.meetings.api import router as meetings_router
     from pacesetter.scoring.api import (
         criteria_router,
         items_router,
@@ -161,6 +163,7 @@ def _add_routers() -> None:
     )
     from pacesetter.units.api import router as units_router
     from pacesetter.units.api import unit_types_router
+    from pacesetter.workplans.api import plans_router, tasks_router
 
     api.add_router("/auth", auth_router)
     api.add_router("/unit-types", unit_types_router)
@@ -178,6 +181,10 @@ def _add_routers() -> None:
     api.add_router("/grants", grants_router)
     api.add_router("/polls", polls_router)
     api.add_router("/public", public_router)
+    api.add_router("/work-plans", plans_router)
+    api.add_router("/tasks", tasks_router)
+    api.add_router("/chains", chains_router)
+    api.add_router("/meetings", meetings_router)
 
 
 _add_routers()

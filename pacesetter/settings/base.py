@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "pacesetter.core",
     "pacesetter.accounts",
     "pacesetter.audit",
@@ -47,6 +49,8 @@ INSTALLED_APPS = [
     "pacesetter.campaigns",
     "pacesetter.ballots",
     "pacesetter.awards",
+    "pacesetter.chains",
+    "pacesetter.meetings",
     "pacesetter.workplans",
     "pacesetter.demo",
 ]
@@ -161,3 +165,18 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = PAGE_SIZE
 NINJA_MAX_PER_PAGE_SIZE = API_MAX_PAGE_SIZE
+
+# Background jobs (reminders, escalations): django-tasks with its database backend, so the
+# queue lives in the same SQLite or PostgreSQL database. `make demo` starts the worker
+# (`manage.py db_worker`).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pacesetter@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+#: The address links in e-mails start with (no request is at hand in a background job).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,386 @@
+"""Meetings: councils and standing boards, review conferences, exchange or demonstration
+activities, and research visits.
+
+A meeting has invitations (each with a personal check-in code), an agenda tree with
+durations and documents, ballots held in it (the ballots module, linked here),
+resolutions (each can create key tasks in the work plans), research findings, and
+minutes drafted from the record, edited, then finalized and locked.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.core.files import validate_upload
+
+#: Check-in codes avoid letters and digits that are easy to mix up (0/O, 1/I/L).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+
+
+def new_checkin_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class MeetingKind(models.TextChoices):
+    COUNCIL = "council", _("Council or standing board")
+    REVIEW = "review", _("Review conference")
+    EXCHANGE = "exchange", _("Exchange or demonstration activity")
+    RESEARCH_VISIT = "research_visit", _("Research visit")
+
+
+class MeetingState(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Meeting(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    organizer_unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("organizer"),
+        on_delete=models.PROTECT,
+        related_name="organized_meetings",
+    )
+    body = models.ForeignKey(
+        "bodies.Body",
+        verbose_name=_("body meeting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    chain = models.ForeignKey(
+        "chains.Chain",
+        verbose_name=_("chain"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    chair = models.CharField(_("chair"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    topics = models.TextField(_("topics (one per line)"), blank=True)
+    quorum = models.DecimalField(
+        _("quorum (share of voting invitees present)"),
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+    )
+    registration_open = models.BooleanField(_("registration open"), default=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=MeetingState.choices, default=MeetingState.PLANNED
+    )
+    visited_units = models.ManyToManyField(
+        "units.Unit",
+        verbose_name=_("visited units"),
+        blank=True,
+        related_name="research_visits",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")),
+                name="meeting_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum__gte=0) & Q(quorum__lte=1), name="meeting_quorum_share"
+            ),
+        ]
+        indexes = [models.Index(fields=["organizer_unit", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def topic_list(self) -> list[str]:
+        return [line.strip() for line in self.topics.splitlines() if line.strip()]
+
+
+class InviteeRole(models.TextChoices):
+    MEMBER = "member", _("Member (counts for quorum)")
+    GUEST = "guest", _("Guest")
+    SPEAKER = "speaker", _("Speaker")
+    TEAM = "team", _("Visiting team")
+
+
+class Invitation(models.Model):
+    """One invitee: a user, a unit (through its representative), or both.
+
+    ``code`` is the personal check-in code printed (with a QR code) on the invitation.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_invitations",
+    )
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_invitations",
+    )
+    label = models.CharField(_("invitee"), max_length=300, blank=True)
+    role = models.CharField(
+        _("role"), max_length=10, choices=InviteeRole.choices, default=InviteeRole.MEMBER
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    code = models.CharField(
+        _("check-in code"), max_length=16, unique=True, default=new_checkin_code, editable=False
+    )
+    registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["meeting", "role", "label", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(unit__isnull=False) | ~Q(label=""),
+                name="invitation_someone",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                condition=Q(user__isnull=False),
+                name="invitation_unique_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.label:
+            return self.label
+        if self.unit_id and self.user_id:
+            return f"{self.user} ({self.unit})"
+        return str(self.unit or self.user)
+
+
+class AgendaItem(models.Model):
+    """An item of the agenda; items nest (``parent``) and have a planned duration."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("under item"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=0)
+    speaker = models.CharField(_("speaker"), max_length=300, blank=True)
+    speaker_unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("speaker's unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DocumentKind(models.TextChoices):
+    REPORT = "report", _("Report")
+    SPEECH = "speech", _("Speech")
+    OTHER = "other", _("Other")
+
+
+def meeting_file_path(instance: "MeetingDocument", filename: str) -> str:
+    return f"meetings/{instance.meeting_id}/{filename}"
+
+
+class MeetingDocument(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="documents"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=DocumentKind.choices, default=DocumentKind.REPORT
+    )
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("file"), upload_to=meeting_file_path, validators=[validate_upload])
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting document")
+        verbose_name_plural = _("meeting documents")
+        ordering = ["meeting", "agenda_item", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingPoll(models.Model):
+    """A ballot (of the ballots module) held in the meeting."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="meeting_polls"
+    )
+    poll = models.OneToOneField(
+        "ballots.Poll",
+        verbose_name=_("poll"),
+        on_delete=models.PROTECT,
+        related_name="meeting_link",
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="polls",
+    )
+
+    class Meta:
+        verbose_name = _("ballot in a meeting")
+        verbose_name_plural = _("ballots in meetings")
+
+    def __str__(self) -> str:
+        return f"{self.meeting} — {self.poll}"
+
+
+class Resolution(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="resolutions"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    text = models.TextField(_("text"))
+    poll = models.ForeignKey(
+        "ballots.Poll",
+        verbose_name=_("adopted by ballot"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    adopted_on = models.DateField(_("adopted on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="resolution_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} — {self.number}"
+
+
+class Finding(models.Model):
+    """What a research visit found at one visited unit, on one topic."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("research visit"), on_delete=models.CASCADE, related_name="findings"
+    )
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("visited unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    topic = models.CharField(_("topic"), max_length=300)
+    text = models.TextField(_("finding"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.topic}"
+
+
+class MinutesState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    FINAL = "final", _("Final (locked)")
+
+
+class Minutes(models.Model):
+    """The minutes: drafted from the record, edited, then finalized and locked."""
+
+    meeting = models.OneToOneField(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="minutes"
+    )
+    text = models.TextField(_("text"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=MinutesState.choices, default=MinutesState.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    drafted_at = models.DateTimeField(_("drafted"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    finalized_at = models.DateTimeField(_("finalized"), null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return str(self.meeting)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == MinutesState.FINAL

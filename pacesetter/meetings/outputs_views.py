@@ -1,0 +1,3 @@
+"""Minutes and invitation files (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Meeting screens (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,351 @@
+"""Work plans, projects, key tasks, milestones, evidence, progress history and reminders.
+
+A task's ``progress`` is the effective value (entered, or derived from its milestones)
+kept by the services, with ``at_risk_from``: the first day on which the linear schedule
+puts the task at risk at that progress. Both are stored so that the plan board can
+filter and count by status in SQL; :mod:`pacesetter.workplans.rollup` holds the rules.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.core.files import validate_upload
+
+
+def weight_field() -> models.DecimalField:
+    return models.DecimalField(_("weight"), max_digits=7, decimal_places=2, default=Decimal(1))
+
+
+class PlanKind(models.TextChoices):
+    YEAR = "year", _("Year")
+    HALF_YEAR = "half_year", _("Half-year")
+
+
+class WorkPlan(models.Model):
+    body = models.ForeignKey(
+        "bodies.Body", verbose_name=_("body"), on_delete=models.PROTECT, related_name="work_plans"
+    )
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("period"), max_length=10, choices=PlanKind.choices)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    at_risk_margin = models.DecimalField(
+        _("at-risk margin (points behind schedule)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal(10),
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("remind the lead this many days before the due date"), default=7
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("escalate a task overdue by this many days"), default=7
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+        ordering = ["-period_start", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="work_plan_period_ordered"
+            ),
+            models.UniqueConstraint(fields=["body", "name"], name="work_plan_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    plan = models.ForeignKey(
+        WorkPlan, verbose_name=_("work plan"), on_delete=models.CASCADE, related_name="projects"
+    )
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    lead_unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("lead unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_projects",
+    )
+    chain = models.ForeignKey(
+        "chains.Chain",
+        verbose_name=_("chain"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    weight = weight_field()
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["plan", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gte=0), name="project_weight_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}".strip()
+
+
+class ProgressMode(models.TextChoices):
+    ENTERED = "entered", _("Entered")
+    MILESTONES = "milestones", _("From milestones")
+
+
+class OutcomeRating(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    SATISFACTORY = "satisfactory", _("Satisfactory")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
+
+
+class Task(models.Model):
+    """A key task: who (lead unit and person, supporting units), what (scope), how
+    (measures) and how well (outcome rating and narrative, filled at review)."""
+
+    plan = models.ForeignKey(
+        WorkPlan, verbose_name=_("work plan"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    lead_unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("lead unit"),
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+    )
+    lead_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_tasks",
+    )
+    supporting_units = models.ManyToManyField(
+        "units.Unit", verbose_name=_("supporting units"), blank=True, related_name="supported_tasks"
+    )
+    scope = models.TextField(_("what (scope)"), blank=True)
+    measures = models.TextField(_("how (measures)"), blank=True)
+    outcome_rating = models.CharField(
+        _("how well (rating)"), max_length=20, choices=OutcomeRating.choices, blank=True
+    )
+    outcome_narrative = models.TextField(_("how well (narrative)"), blank=True)
+    start = models.DateField(_("start"), null=True, blank=True)
+    due = models.DateField(_("due"), null=True, blank=True)
+    weight = weight_field()
+    progress_mode = models.CharField(
+        _("progress"), max_length=12, choices=ProgressMode.choices, default=ProgressMode.ENTERED
+    )
+    progress = models.DecimalField(
+        _("progress (%)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    at_risk_from = models.DateField(editable=False, null=True, blank=True)
+    chain = models.ForeignKey(
+        "chains.Chain",
+        verbose_name=_("chain"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    resolution = models.ForeignKey(
+        "meetings.Resolution",
+        verbose_name=_("from resolution"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    finding = models.ForeignKey(
+        "meetings.Finding",
+        verbose_name=_("follows up finding"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("key task")
+        verbose_name_plural = _("key tasks")
+        ordering = ["plan", "project", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | (Q(progress__gte=0) & Q(progress__lte=100)),
+                name="task_progress_share",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(due__isnull=True) | Q(due__gte=F("start")),
+                name="task_period_ordered",
+            ),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="task_weight_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "lead_unit"]),
+            models.Index(fields=["lead_unit", "due"]),
+            models.Index(fields=["due"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+
+class Milestone(models.Model):
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    due = models.DateField(_("due"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    weight = weight_field()
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["task", "position", "due", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gte=0), name="milestone_weight_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def task_file_path(instance: "TaskEvidence", filename: str) -> str:
+    return f"tasks/{instance.task_id}/{filename}"
+
+
+class TaskEvidence(models.Model):
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    file = models.FileField(_("file"), upload_to=task_file_path, validators=[validate_upload])
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["task", "-uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.file.name or ""
+
+
+class TaskUpdate(models.Model):
+    """One entry of a task's history: a progress report, a milestone done, a review."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="updates"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    progress = models.DecimalField(
+        _("progress (%)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("task update")
+        verbose_name_plural = _("task updates")
+        ordering = ["task", "-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task} @ {self.at:%Y-%m-%d}"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Due soon")
+    ESCALATION = "escalation", _("Overdue: escalated")
+
+
+class Reminder(models.Model):
+    """One mail about one task to one person, for one due date: created once (the unique
+    constraint), claimed once (a conditional UPDATE), so it is sent once even when two
+    workers run."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ReminderKind.choices)
+    due = models.DateField(_("due date concerned"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "kind", "due", "recipient"], name="reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.task} → {self.recipient}"
+
+
+class CalendarFeed(models.Model):
+    """A user's secret iCal address: calendar programs cannot log in, so the token in
+    the address is the key. Resetting it makes the old address stop working."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user} (iCal)"

@@ -1,0 +1,479 @@
+"""Writes to work plans, projects, tasks, milestones and evidence.
+
+Every function runs in one transaction with its audit entry. After any change that
+moves a task's progress or dates, :func:`task_refresh` recomputes the stored effective
+``progress`` (entered, or from the milestones) and ``at_risk_from``. Progress reports
+check the ``version`` the caller read: a stale one raises :class:`ConflictError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacesetter.audit.services import audit_record, audited_create, audited_update
+from pacesetter.bodies.models import Body
+from pacesetter.chains.models import Chain
+from pacesetter.core.errors import ConflictError
+from pacesetter.units.models import Unit
+
+from . import rollup
+from .models import (
+    Milestone,
+    ProgressMode,
+    Project,
+    Task,
+    TaskEvidence,
+    TaskUpdate,
+    WorkPlan,
+)
+
+PLAN_FIELDS = (
+    "body",
+    "name",
+    "kind",
+    "period_start",
+    "period_end",
+    "at_risk_margin",
+    "remind_days_before",
+    "escalate_after_days",
+)
+PROJECT_FIELDS = ("plan", "code", "name", "description", "lead_unit", "chain", "weight", "position")
+TASK_FIELDS = (
+    "plan",
+    "project",
+    "code",
+    "title",
+    "lead_unit",
+    "lead_person",
+    "scope",
+    "measures",
+    "start",
+    "due",
+    "weight",
+    "progress_mode",
+    "chain",
+    "resolution",
+    "finding",
+    "position",
+)
+TASK_EDITABLE = tuple(f for f in TASK_FIELDS if f not in ("plan", "resolution", "finding"))
+MILESTONE_FIELDS = ("task", "title", "due", "done_on", "weight", "position")
+
+
+def _actor(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+# --- plans and projects -----------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor: Any,
+    body: Body,
+    name: str,
+    kind: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    **options: Any,
+) -> WorkPlan:
+    plan = WorkPlan(
+        body=body,
+        name=name,
+        kind=kind,
+        period_start=period_start,
+        period_end=period_end,
+        created_by=_actor(actor),
+        **options,
+    )
+    return audited_create(actor=actor, instance=plan, action="workplan.create", fields=PLAN_FIELDS)
+
+
+@transaction.atomic
+def plan_update(*, actor: Any, plan: WorkPlan, **changes: Any) -> WorkPlan:
+    margin_before = plan.at_risk_margin
+    plan = audited_update(
+        actor=actor,
+        instance=plan,
+        action="workplan.update",
+        changes=changes,
+        allowed=PLAN_FIELDS[1:],
+        fields=PLAN_FIELDS,
+    )
+    if plan.at_risk_margin != margin_before:
+        for task in plan.tasks.select_for_update():
+            task_refresh(task, plan=plan)
+    return plan
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor: Any,
+    plan: WorkPlan,
+    name: str,
+    code: str = "",
+    description: str = "",
+    lead_unit: Unit | None = None,
+    chain: Chain | None = None,
+    weight: Decimal = Decimal(1),
+    position: int | None = None,
+) -> Project:
+    if position is None:
+        position = plan.projects.count() + 1
+    project = Project(
+        plan=plan,
+        code=code,
+        name=name,
+        description=description,
+        lead_unit=lead_unit,
+        chain=chain,
+        weight=weight,
+        position=position,
+    )
+    return audited_create(
+        actor=actor, instance=project, action="workplan.project_create", fields=PROJECT_FIELDS
+    )
+
+
+@transaction.atomic
+def project_update(*, actor: Any, project: Project, **changes: Any) -> Project:
+    return audited_update(
+        actor=actor,
+        instance=project,
+        action="workplan.project_update",
+        changes=changes,
+        allowed=PROJECT_FIELDS[1:],
+        fields=PROJECT_FIELDS,
+    )
+
+
+# --- tasks ------------------------------------------------------------------------
+
+
+def at_risk_start(
+    progress: Decimal | None, start: dt.date | None, due: dt.date | None, margin: Decimal
+) -> dt.date | None:
+    """The first day on which :func:`rollup.task_status` calls the task at risk, if the
+    progress stays as it is; ``None`` when the linear schedule never gets that far ahead
+    before the due date (after it the task is late, not at risk)."""
+    if start is None or due is None or due <= start:
+        return None
+    if progress is not None and progress >= rollup.HUNDRED:
+        return None
+
+    def at_risk(day: dt.date) -> bool:
+        status = rollup.task_status(
+            progress=progress, start=start, due=due, today=day, margin=margin
+        )
+        return status.code == "at_risk"
+
+    if not at_risk(due):
+        return None
+    low, high = 1, (due - start).days  # at_risk(start + high) holds; expected only grows
+    while low < high:
+        middle = (low + high) // 2
+        if at_risk(start + dt.timedelta(days=middle)):
+            high = middle
+        else:
+            low = middle + 1
+    return start + dt.timedelta(days=low)
+
+
+def task_refresh(task: Task, *, plan: WorkPlan | None = None) -> Task:
+    """Recompute and store the effective progress and ``at_risk_from``."""
+    plan = plan or task.plan
+    if task.progress_mode == ProgressMode.MILESTONES:
+        task.progress = rollup.milestone_progress(
+            (m.done_on is not None, m.weight) for m in task.milestones.all()
+        )
+    elif task.progress is None:
+        task.progress = Decimal(0)
+    task.at_risk_from = at_risk_start(task.progress, task.start, task.due, plan.at_risk_margin)
+    Task.objects.filter(pk=task.pk).update(progress=task.progress, at_risk_from=task.at_risk_from)
+    return task
+
+
+def _check_task(task: Task) -> None:
+    plan = task.plan
+    if task.project is not None and task.project.plan_id != plan.pk:
+        raise ValidationError({"project": _("The project belongs to another work plan.")})
+    for name in ("start", "due"):
+        value = getattr(task, name)
+        if value is not None and not (plan.period_start <= value <= plan.period_end):
+            raise ValidationError(
+                {
+                    name: _("The date must fall within the plan's period (%(start)s – %(end)s).")
+                    % {"start": plan.period_start, "end": plan.period_end}
+                }
+            )
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor: Any,
+    plan: WorkPlan,
+    title: str,
+    lead_unit: Unit,
+    project: Project | None = None,
+    code: str = "",
+    lead_person: Any = None,
+    supporting_units: Iterable[Unit] = (),
+    scope: str = "",
+    measures: str = "",
+    start: dt.date | None = None,
+    due: dt.date | None = None,
+    weight: Decimal = Decimal(1),
+    progress_mode: str = ProgressMode.ENTERED,
+    chain: Chain | None = None,
+    resolution: Any = None,
+    finding: Any = None,
+    position: int | None = None,
+) -> Task:
+    """Create a key task (in a project, or directly in the plan)."""
+    if position is None:
+        position = Task.objects.filter(plan=plan, project=project).count() + 1
+    task = Task(
+        plan=plan,
+        project=project,
+        code=code,
+        title=title,
+        lead_unit=lead_unit,
+        lead_person=lead_person,
+        scope=scope,
+        measures=measures,
+        start=start,
+        due=due,
+        weight=weight,
+        progress_mode=progress_mode,
+        progress=Decimal(0) if progress_mode == ProgressMode.ENTERED else None,
+        chain=chain,
+        resolution=resolution,
+        finding=finding,
+        position=position,
+        created_by=_actor(actor),
+    )
+    _check_task(task)
+    audited_create(actor=actor, instance=task, action="task.create", fields=TASK_FIELDS)
+    supporting = [u for u in supporting_units if u.pk != lead_unit.pk]
+    if supporting:
+        task.supporting_units.set(supporting)
+        audit_record(
+            actor=actor,
+            action="task.supporting_units",
+            target=task,
+            changes={"supporting_units": [[], sorted(u.pk for u in supporting)]},
+        )
+    return task_refresh(task, plan=plan)
+
+
+def _locked(task: Task, version: int | None) -> Task:
+    current = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
+    if version is not None and current.version != version:
+        raise ConflictError(
+            _(
+                "Someone else saved this task since you opened it. Reload to see their "
+                "change; nothing of yours was saved."
+            )
+        )
+    return current
+
+
+@transaction.atomic
+def task_update(
+    *,
+    actor: Any,
+    task: Task,
+    version: int | None = None,
+    supporting_units: Iterable[Unit] | None = None,
+    **changes: Any,
+) -> Task:
+    """Change what, who, dates, weight or progress mode (the plan's managers)."""
+    current = _locked(task, version)
+    unknown = set(changes) - set(TASK_EDITABLE)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(current, name, value)
+    _check_task(current)
+    current = audited_update(
+        actor=actor,
+        instance=current,
+        action="task.update",
+        changes={**changes, "version": current.version + 1},
+        allowed=(*TASK_EDITABLE, "version"),
+        fields=TASK_FIELDS,
+    )
+    if supporting_units is not None:
+        before = sorted(current.supporting_units.values_list("pk", flat=True))
+        after = sorted(u.pk for u in supporting_units if u.pk != current.lead_unit_id)
+        if before != after:
+            current.supporting_units.set(after)
+            audit_record(
+                actor=actor,
+                action="task.supporting_units",
+                target=current,
+                changes={"supporting_units": [before, after]},
+            )
+    return task_refresh(current)
+
+
+@transaction.atomic
+def task_report(
+    *,
+    actor: Any,
+    task: Task,
+    progress: Decimal | None = None,
+    note: str = "",
+    done_on: dt.date | None = None,
+    version: int | None = None,
+) -> Task:
+    """A progress report from the lead: the progress (entered mode only), a note, and,
+    when the task is finished, the day it was done. Every report is kept in the history."""
+    current = _locked(task, version)
+    if progress is not None:
+        if current.progress_mode == ProgressMode.MILESTONES:
+            raise ValidationError(
+                {"progress": _("This task's progress comes from its milestones.")}
+            )
+        if not (Decimal(0) <= progress <= rollup.HUNDRED):
+            raise ValidationError({"progress": _("Progress is a percentage from 0 to 100.")})
+    if progress is None and not note.strip() and done_on is None:
+        raise ValidationError(_("Enter a progress value, a note or the day it was done."))
+    before = {"progress": current.progress, "done_on": current.done_on}
+    if progress is not None:
+        current.progress = progress
+        if progress >= rollup.HUNDRED and done_on is None and current.done_on is None:
+            done_on = timezone.localdate()
+    if done_on is not None:
+        current.done_on = done_on
+        if current.progress_mode == ProgressMode.ENTERED:
+            current.progress = rollup.HUNDRED
+    current.version += 1
+    current.save(update_fields=["progress", "done_on", "version", "updated_at"])
+    task_refresh(current)
+    TaskUpdate.objects.create(
+        task=current, actor=_actor(actor), progress=current.progress, note=note
+    )
+    audit_record(
+        actor=actor,
+        action="task.report",
+        target=current,
+        changes={
+            "progress": [str(before["progress"]), str(current.progress)],
+            "done_on": [before["done_on"], current.done_on],
+            "note": note,
+        },
+    )
+    return current
+
+
+@transaction.atomic
+def task_reopen(*, actor: Any, task: Task, note: str, version: int | None = None) -> Task:
+    """Undo "done" (the plan's managers), with the reason in the history."""
+    current = _locked(task, version)
+    if current.done_on is None:
+        raise ValidationError(_("This task is not marked as done."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the task is reopened.")})
+    before = current.done_on
+    current.done_on = None
+    current.version += 1
+    current.save(update_fields=["done_on", "version", "updated_at"])
+    task_refresh(current)
+    TaskUpdate.objects.create(
+        task=current, actor=_actor(actor), progress=current.progress, note=note
+    )
+    audit_record(
+        actor=actor, action="task.reopen", target=current, changes={"done_on": [before, None]}
+    )
+    return current
+
+
+@transaction.atomic
+def task_review(
+    *, actor: Any, task: Task, rating: str, narrative: str, version: int | None = None
+) -> Task:
+    """How well it went: the outcome rating and narrative, filled at review."""
+    current = _locked(task, version)
+    if not narrative.strip():
+        raise ValidationError({"outcome_narrative": _("Describe how well the task went.")})
+    return audited_update(
+        actor=actor,
+        instance=current,
+        action="task.review",
+        changes={
+            "outcome_rating": rating,
+            "outcome_narrative": narrative,
+            "version": current.version + 1,
+        },
+        allowed=("outcome_rating", "outcome_narrative", "version"),
+        fields=("outcome_rating", "outcome_narrative"),
+    )
+
+
+# --- milestones and evidence -------------------------------------------------------
+
+
+@transaction.atomic
+def milestone_add(
+    *,
+    actor: Any,
+    task: Task,
+    title: str,
+    due: dt.date | None = None,
+    weight: Decimal = Decimal(1),
+) -> Milestone:
+    milestone = Milestone(
+        task=task, title=title, due=due, weight=weight, position=task.milestones.count() + 1
+    )
+    audited_create(
+        actor=actor, instance=milestone, action="task.milestone_add", fields=MILESTONE_FIELDS
+    )
+    Task.objects.filter(pk=task.pk).update(version=F("version") + 1)
+    task_refresh(Task.objects.get(pk=task.pk))
+    return milestone
+
+
+@transaction.atomic
+def milestone_set_done(
+    *, actor: Any, milestone: Milestone, done_on: dt.date | None, note: str = ""
+) -> Milestone:
+    """Mark a milestone done on a day (or not done); the task's progress follows."""
+    milestone = audited_update(
+        actor=actor,
+        instance=milestone,
+        action="task.milestone_done",
+        changes={"done_on": done_on},
+        allowed=("done_on",),
+        fields=("title", "done_on"),
+    )
+    Task.objects.filter(pk=milestone.task_id).update(version=F("version") + 1)
+    task = task_refresh(Task.objects.select_related("plan").get(pk=milestone.task_id))
+    label = (_("Milestone done: %(title)s") if done_on else _("Milestone not done: %(title)s")) % {
+        "title": milestone.title
+    }
+    TaskUpdate.objects.create(
+        task=task, actor=_actor(actor), progress=task.progress, note=f"{label}. {note}".strip()
+    )
+    return milestone
+
+
+@transaction.atomic
+def evidence_add(*, actor: Any, task: Task, file: File, title: str = "") -> TaskEvidence:
+    evidence = TaskEvidence(task=task, file=file, title=title, uploaded_by=_actor(actor))
+    return audited_create(
+        actor=actor, instance=evidence, action="task.evidence_add", fields=("task", "title", "file")
+    )
