@@ -333,3 +333,131 @@ class ProposalSpec:
     cluster_vote: bool = False
     votes: dict[str, dict[str, str]] = field(default_factory=dict)
     decision: str = ""  # decision key, when decided
+
+
+# --- key work and meetings (issue 5) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainSpec:
+    key: str
+    name: str
+    owner: str  # unit code
+    leader: str  # unit code
+    members: tuple[str, ...]  # unit codes, upstream first
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class MilestoneSpec:
+    title: str
+    due: date
+    done_on: date | None = None
+
+
+@dataclass(frozen=True)
+class KeyTaskSpec:
+    """A key task; ``progress`` and ``note`` are the lead's report as of the demo's
+    reporting date, ``done_on`` when it was finished."""
+
+    code: str
+    title: str
+    lead: str  # unit code
+    start: date
+    due: date
+    scope: str = ""
+    measures: str = ""
+    lead_person: str = ""  # username
+    supporting: tuple[str, ...] = ()
+    chain: str = ""  # chain key
+    progress: Decimal | None = None
+    note: str = ""
+    done_on: date | None = None
+    milestones: tuple[MilestoneSpec, ...] = ()
+    outcome: tuple[str, str] = ("", "")  # (rating, narrative)
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    code: str
+    name: str
+    lead: str  # unit code
+    description: str = ""
+    chain: str = ""
+    tasks: tuple[KeyTaskSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    key: str
+    body: str  # body key
+    name: str
+    kind: str  # PlanKind value
+    start: date
+    end: date
+    manager: str  # username of the committee staff who keeps it
+    projects: tuple[ProjectSpec, ...] = ()
+    tasks: tuple[KeyTaskSpec, ...] = ()  # key tasks placed directly in the plan
+
+
+@dataclass(frozen=True)
+class AgendaSpec:
+    title: str
+    minutes: int = 0
+    speaker: str = ""
+    speaker_unit: str = ""
+    children: tuple[AgendaSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResolutionSpec:
+    text: str
+    plan: str = ""  # plan key of the tasks it creates
+    tasks: tuple[KeyTaskSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class FindingSpec:
+    unit: str
+    topic: str
+    text: str
+    follow_up: KeyTaskSpec | None = None
+
+
+@dataclass(frozen=True)
+class InviteeGroupSpec:
+    """``count`` invitees who are not individually named in the report (``label`` gets a
+    number), of whom ``present`` came."""
+
+    label: str
+    count: int
+    present: int
+    role: str = "member"
+
+
+@dataclass(frozen=True)
+class MeetingSpec:
+    key: str
+    kind: str  # MeetingKind value
+    title: str
+    organizer: str  # unit code
+    organized_by: str  # username of the committee staff who runs it
+    starts_at: str  # ISO local date-time
+    ends_at: str
+    place: str
+    chair: str = ""
+    description: str = ""
+    topics: tuple[str, ...] = ()
+    body: str = ""  # body key: its members are invited
+    chain: str = ""
+    quorum: Decimal = Decimal(0)
+    unit_invitees: tuple[str, ...] = ()  # unit codes, all present
+    absent_units: tuple[str, ...] = ()
+    groups: tuple[InviteeGroupSpec, ...] = ()
+    agenda: tuple[AgendaSpec, ...] = ()
+    resolutions: tuple[ResolutionSpec, ...] = ()
+    visited: tuple[str, ...] = ()
+    findings: tuple[FindingSpec, ...] = ()
+    follow_up_plan: str = ""
+    held: bool = True
+    timezone: str = "Asia/Shanghai"
