@@ -17,6 +17,7 @@ urlpatterns = [
     path("workplans/", include("pacesetter.workplans.urls")),
     path("chains/", include("pacesetter.chains.urls")),
     path("meetings/", include("pacesetter.meetings.urls")),
+    path("calendar/", include("pacesetter.workplans.ical_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", not_found_view),

@@ -113,3 +113,50 @@ def demo_awards() -> DemoAwards:
         polls=polls.count(),
         published_polls=polls.filter(state=PollState.PUBLISHED).count(),
     )
+
+
+@dataclass(frozen=True)
+class DemoMeeting:
+    title: str
+    date: str
+    place: str
+    present: int
+    expected: int
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    name: str
+    tasks: int
+    progress: str
+
+
+def demo_key_work() -> tuple[list[DemoMeeting], list[DemoPlan]]:
+    """The demo's meetings (with attendance) and work plans (with their roll-up)."""
+    from pacesetter.meetings.models import Meeting
+    from pacesetter.meetings.selectors import attendance
+    from pacesetter.workplans.models import WorkPlan
+    from pacesetter.workplans.selectors import plan_rollup
+
+    from .data import MEETINGS, PLANS
+
+    meetings = []
+    for meeting in Meeting.objects.filter(title__in=[m.title for m in MEETINGS]).order_by(
+        "starts_at"
+    ):
+        counts = attendance(meeting)
+        meetings.append(
+            DemoMeeting(
+                meeting.title,
+                f"{meeting.starts_at:%Y-%m-%d}",
+                meeting.place,
+                counts.present,
+                counts.expected,
+            )
+        )
+    plans = []
+    for plan in WorkPlan.objects.filter(name__in=[p.name for p in PLANS]).order_by("period_start"):
+        result = plan_rollup(plan, plan.period_end)
+        progress = f"{result.plan}%" if result.plan is not None else "-"
+        plans.append(DemoPlan(plan.name, plan.tasks.count(), progress))
+    return meetings, plans

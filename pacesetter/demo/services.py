@@ -31,12 +31,16 @@ from .data import (
     AWARD_PROPOSALS,
     CAMPAIGNS,
     CASES,
+    CHAINS,
     DECISION_RECORDED_BY,
     DEMO_PASSWORD,
     MARKER_UNIT_CODE,
+    MEETINGS,
+    PLANS,
     TABLES,
     UNIT_TYPES,
 )
+from .keywork import KeyWorkLoader
 from .pdf import one_page_pdf
 from .specs import (
     AccountSpec,
@@ -84,6 +88,7 @@ class _Loader:
         self.bodies: dict[str, Body] = {}
         self.campaigns = CampaignLoader(self.units, self.users, self.clusters)
         self.awards = AwardLoader(self.units, self.users, self.clusters, self.campaigns.campaigns)
+        self.key_work = KeyWorkLoader(self.units, self.users, self.bodies)
 
     def load(self) -> None:
         self.actor = self.new_user(ADMIN_USERNAME)
@@ -105,6 +110,7 @@ class _Loader:
             history=AWARD_HISTORY,
             proposals=AWARD_PROPOSALS,
         )
+        self.key_work.load(actor=self.actor, chains=CHAINS, plans=PLANS, meetings_=MEETINGS)
 
     def load_case(self, case: CaseSpec) -> None:
         self.unit(case.root, parent=None)

@@ -460,4 +460,5 @@ class MeetingSpec:
     findings: tuple[FindingSpec, ...] = ()
     follow_up_plan: str = ""
     held: bool = True
+    minutes: str = ""  # "", "draft" (drafted from the record) or "final" (then locked)
     timezone: str = "Asia/Shanghai"

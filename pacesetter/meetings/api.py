@@ -1,3 +1,737 @@
-from ninja import Router
+"""JSON API for meetings: /api/v1/meetings.
+
+Meetings, their invitations and check-in, live attendance, the agenda, resolutions (each
+with the key tasks it creates, in one request) and research findings. Ids named in a
+request body are resolved through their policies: one the user cannot see is a 422 on
+that field; a work plan the user sees but does not manage is a 403.
+
+No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
+schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise).
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from pacesetter.accounts.selectors import users_visible_to
+from pacesetter.ballots.api import BodyRef
+from pacesetter.ballots.models import Poll
+from pacesetter.bodies.api import PersonRef
+from pacesetter.bodies.policies import body_policy
+from pacesetter.chains.policies import chain_policy
+from pacesetter.core.refs import resolve_ref
+from pacesetter.units.api import UnitRef
+from pacesetter.units.models import Unit
+from pacesetter.units.policies import unit_policy
+from pacesetter.workplans.models import Project, Task, WorkPlan
+from pacesetter.workplans.policies import plan_policy
+
+from . import selectors, services
+from .models import (
+    AgendaItem,
+    Finding,
+    Invitation,
+    InviteeRole,
+    Meeting,
+    MeetingKind,
+    MeetingState,
+    Resolution,
+)
+from .policies import invitation_policy, meeting_policy
 
 router = Router(tags=["meetings"])
+
+
+# --- schemas -------------------------------------------------------------------------
+
+
+class MeetingChainRef(Schema):
+    id: int
+    name: str
+
+
+class MeetingOut(Schema):
+    id: int
+    kind: MeetingKind
+    title: str
+    state: MeetingState
+    organizer_unit: UnitRef
+    body: BodyRef | None
+    chain: MeetingChainRef | None
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None
+    place: str
+    chair: str
+    description: str
+    topics: list[str]
+    quorum: Decimal = Field(description="Share (0–1) of the voting members who must be present.")
+    registration_open: bool
+
+    @staticmethod
+    def resolve_topics(obj: Meeting | dict[str, Any]) -> list[str]:
+        return obj["topics"] if isinstance(obj, dict) else obj.topic_list
+
+
+class AttendanceOut(Schema):
+    expected: int
+    registered: int
+    present: int
+    voting_expected: int = Field(description="Invitees with the role “member”.")
+    voting_present: int
+    quorum: Decimal
+    quorum_needed: int = Field(description="Voting members who must be present.")
+    quorum_met: bool
+
+
+class InvitationOut(Schema):
+    id: int
+    user: PersonRef | None
+    unit: UnitRef | None
+    label: str
+    display_name: str
+    role: InviteeRole
+    email: str
+    code: str = Field(description="The personal check-in code (on the invitation's QR code).")
+    registered_at: dt.datetime | None
+    checked_in_at: dt.datetime | None
+    checked_in_by: str | None
+
+    @staticmethod
+    def resolve_checked_in_by(obj: Invitation) -> str | None:
+        return obj.checked_in_by.get_username() if obj.checked_in_by else None
+
+
+class MeetingDetailOut(MeetingOut):
+    attendance: AttendanceOut
+    visited_units: list[UnitRef]
+    may_manage: bool = Field(description="Whether the requesting user runs the meeting.")
+    running: bool = Field(description="Whether invitees may check themselves in now.")
+    my_invitation: InvitationOut | None = Field(
+        description="The invitation with which the requesting user attends, if any."
+    )
+
+
+class MeetingFilters(Schema):
+    q: str = Field("", description="Searches the title and the place.")
+    kind: MeetingKind | None = None
+    year: int | None = None
+    state: MeetingState | None = None
+
+
+class MeetingIn(Schema):
+    kind: MeetingKind
+    title: str = Field(max_length=300)
+    organizer_unit_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None = None
+    place: str = ""
+    chair: str = ""
+    description: str = ""
+    topics: str = Field("", description="One per line.")
+    body_id: int | None = None
+    chain_id: int | None = None
+    quorum: Decimal = Field(Decimal(0), ge=0, le=1)
+
+
+class MeetingPatch(Schema):
+    """Only the fields sent are changed."""
+
+    kind: MeetingKind | None = None
+    title: str | None = Field(None, max_length=300)
+    organizer_unit_id: int | None = None
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    place: str | None = None
+    chair: str | None = None
+    description: str | None = None
+    topics: str | None = None
+    body_id: int | None = None
+    chain_id: int | None = None
+    quorum: Decimal | None = Field(None, ge=0, le=1)
+    registration_open: bool | None = None
+
+
+class StateIn(Schema):
+    state: MeetingState
+
+
+class InvitationIn(Schema):
+    """A person (``user_id``), a unit (``unit_id``), both, or someone without an account
+    (``label``)."""
+
+    user_id: int | None = None
+    unit_id: int | None = None
+    label: str = Field("", max_length=300)
+    role: InviteeRole = InviteeRole.MEMBER
+    email: str = ""
+
+
+class AddedOut(Schema):
+    added: int
+
+
+class RegistrationIn(Schema):
+    registered: bool
+
+
+class CheckInIn(Schema):
+    code: str = Field(
+        max_length=40, description="Typed or scanned; case, spaces and dashes do not matter."
+    )
+
+
+class CheckInOut(Schema):
+    invitation: InvitationOut
+    attendance: AttendanceOut
+
+
+class AgendaItemOut(Schema):
+    id: int
+    parent_id: int | None
+    number: str = Field(description="Outline number, such as 2.1.")
+    depth: int
+    position: int
+    title: str
+    duration_minutes: int
+    total_minutes: int = Field(description="Its own duration plus its sub-items'.")
+    speaker: str
+    speaker_unit: UnitRef | None
+
+
+class AgendaOut(Schema):
+    items: list[AgendaItemOut]
+    total_minutes: int
+
+
+class AgendaItemIn(Schema):
+    title: str = Field(max_length=300)
+    duration_minutes: int = Field(0, ge=0, le=24 * 60)
+    parent_id: int | None = None
+    speaker: str = Field("", max_length=300)
+    speaker_unit_id: int | None = None
+    position: int | None = Field(None, ge=1)
+
+
+class MeetingTaskRef(Schema):
+    id: int
+    title: str
+    lead_unit: UnitRef
+    due: dt.date | None
+    progress: Decimal | None
+
+
+class ResolutionOut(Schema):
+    id: int
+    number: int
+    text: str
+    adopted_on: dt.date
+    poll_id: int | None
+    tasks: list[MeetingTaskRef]
+
+
+class TaskSpecIn(Schema):
+    title: str = Field(max_length=300)
+    lead_unit_id: int
+    lead_person_id: int | None = None
+    due: dt.date | None = None
+    start: dt.date | None = None
+    scope: str = ""
+    measures: str = ""
+    project_id: int | None = None
+    supporting_unit_ids: list[int] = []
+
+
+class ResolutionIn(Schema):
+    """The resolution and, in the same transaction, its key tasks in ``plan_id``. Errors
+    of a task row are keyed ``tasks.<row>.<field>`` in the 422's detail."""
+
+    text: str
+    adopted_on: dt.date
+    poll_id: int | None = Field(None, description="A ballot held in this meeting.")
+    plan_id: int | None = Field(None, description="Needed when tasks are given.")
+    tasks: list[TaskSpecIn] = Field([], max_length=200)
+
+
+class VisitedUnitsIn(Schema):
+    unit_ids: list[int]
+
+
+class FindingOut(Schema):
+    id: int
+    unit: UnitRef
+    topic: str
+    text: str
+    position: int
+    tasks: list[MeetingTaskRef]
+
+
+class FindingIn(Schema):
+    unit_id: int
+    topic: str = Field(max_length=300)
+    text: str
+
+
+class FollowUpIn(TaskSpecIn):
+    plan_id: int
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _meetings() -> models.QuerySet[Meeting]:
+    return Meeting.objects.select_related("organizer_unit", "body", "chain")
+
+
+def _access(user: Any, meeting_id: int, action: str = "view") -> Meeting:
+    meeting = meeting_policy.access(user, meeting_id, action)
+    return _meetings().get(pk=meeting.pk)
+
+
+def _invitations() -> models.QuerySet[Invitation]:
+    return Invitation.objects.select_related("user", "unit", "checked_in_by")
+
+
+def _detail(meeting: Meeting, user: Any) -> dict[str, Any]:
+    mine = selectors.invitation_of(user, meeting)
+    return {
+        **{f: getattr(meeting, f) for f in MeetingOut.model_fields if f != "topics"},
+        "topics": meeting.topic_list,
+        "attendance": selectors.attendance(meeting),
+        "visited_units": list(meeting.visited_units.order_by("name")),
+        "may_manage": meeting_policy.allows(user, "manage", meeting),
+        "running": selectors.is_running(meeting),
+        "my_invitation": _invitations().get(pk=mine.pk) if mine else None,
+    }
+
+
+def _unit(user: Any, pk: int | None, field: str) -> Unit | None:
+    return None if pk is None else resolve_ref(unit_policy, user, pk, "view", field)
+
+
+def _person(user: Any, pk: int | None, field: str) -> Any:
+    if pk is None:
+        return None
+    person = users_visible_to(user).filter(pk=pk).first()
+    if person is None:
+        raise ValidationError({field: _("Choose a valid option.")})
+    return person
+
+
+def _plan(user: Any, pk: int | None) -> WorkPlan | None:
+    return None if pk is None else resolve_ref(plan_policy, user, pk, "manage", "plan_id")
+
+
+def _spec(user: Any, row: TaskSpecIn, plan: WorkPlan | None, prefix: str) -> services.TaskSpec:
+    project = None
+    if row.project_id is not None:
+        project = Project.objects.filter(pk=row.project_id, plan=plan).first()
+        if project is None:
+            raise ValidationError({f"{prefix}project_id": _("Choose a project of the plan.")})
+    lead_unit = _unit(user, row.lead_unit_id, f"{prefix}lead_unit_id")
+    assert lead_unit is not None
+    return services.TaskSpec(
+        title=row.title,
+        lead_unit=lead_unit,
+        lead_person=_person(user, row.lead_person_id, f"{prefix}lead_person_id"),
+        due=row.due,
+        start=row.start,
+        scope=row.scope,
+        measures=row.measures,
+        project=project,
+        supporting_units=tuple(
+            u
+            for i, pk in enumerate(row.supporting_unit_ids)
+            if (u := _unit(user, pk, f"{prefix}supporting_unit_ids.{i}")) is not None
+        ),
+    )
+
+
+def _resolution(resolution: Resolution) -> dict[str, Any]:
+    """With ``tasks__lead_unit`` prefetched."""
+    return {
+        "id": resolution.pk,
+        "number": resolution.number,
+        "text": resolution.text,
+        "adopted_on": resolution.adopted_on,
+        "poll_id": resolution.poll_id,
+        "tasks": sorted(resolution.tasks.all(), key=lambda t: t.pk),
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    """With ``unit`` and ``tasks__lead_unit`` loaded."""
+    return {
+        "id": finding.pk,
+        "unit": finding.unit,
+        "topic": finding.topic,
+        "text": finding.text,
+        "position": finding.position,
+        "tasks": sorted(finding.tasks.all(), key=lambda t: t.pk),
+    }
+
+
+def _meeting_refs(user: Any, payload: Any, fields: set[str]) -> dict[str, Any]:
+    """Resolve the ids of a meeting's create or patch payload into objects."""
+    values: dict[str, Any] = {}
+    if "organizer_unit_id" in fields:
+        if payload.organizer_unit_id is None:
+            raise ValidationError({"organizer_unit_id": _("This field cannot be null.")})
+        values["organizer_unit"] = resolve_ref(
+            unit_policy, user, payload.organizer_unit_id, "manage", "organizer_unit_id"
+        )
+    if "body_id" in fields:
+        values["body"] = (
+            resolve_ref(body_policy, user, payload.body_id, "view", "body_id")
+            if payload.body_id is not None
+            else None
+        )
+    if "chain_id" in fields:
+        values["chain"] = (
+            resolve_ref(chain_policy, user, payload.chain_id, "view", "chain_id")
+            if payload.chain_id is not None
+            else None
+        )
+    return values
+
+
+# --- meetings ------------------------------------------------------------------------
+
+#: Fields of :class:`MeetingPatch` that may be left out but not sent as null.
+NOT_NULL = (
+    "kind",
+    "title",
+    "starts_at",
+    "place",
+    "chair",
+    "description",
+    "topics",
+    "quorum",
+    "registration_open",
+)
+
+
+@router.get("", response=list[MeetingOut])
+@paginate(PageNumberPagination)
+def meeting_list(request: HttpRequest, filters: Query[MeetingFilters]) -> models.QuerySet[Meeting]:
+    """Meetings the user may see (organizer's roles, invitees, the body's members, roles
+    over an invited or visited unit), newest first."""
+    return selectors.meeting_list(
+        request.user,
+        q=filters.q,
+        kind=filters.kind or "",
+        year=filters.year,
+        state=filters.state or "",
+    ).select_related("body", "chain")
+
+
+@router.post("", response={201: MeetingDetailOut})
+def meeting_create_endpoint(request: HttpRequest, payload: MeetingIn) -> Status[dict[str, Any]]:
+    """Plan a meeting organized by ``organizer_unit_id`` (committee staff over that unit,
+    who then run it)."""
+    user = request.user
+    refs = _meeting_refs(user, payload, {"organizer_unit_id", "body_id", "chain_id"})
+    data = payload.dict(exclude={"organizer_unit_id", "body_id", "chain_id"})
+    meeting = services.meeting_create(actor=user, **data, **refs)
+    return Status(201, _detail(_meetings().get(pk=meeting.pk), user))
+
+
+@router.get("/{int:meeting_id}", response=MeetingDetailOut)
+def meeting_detail(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+    """A meeting with its live attendance, its visited units (research visits) and the
+    requesting user's own invitation."""
+    return _detail(_access(request.user, meeting_id), request.user)
+
+
+@router.patch("/{int:meeting_id}", response=MeetingDetailOut)
+def meeting_update_endpoint(
+    request: HttpRequest, meeting_id: int, payload: MeetingPatch
+) -> dict[str, Any]:
+    """Change the meeting (its managers); only the fields sent are changed."""
+    user = request.user
+    meeting = _access(user, meeting_id, "manage")
+    sent = payload.dict(exclude_unset=True)
+    refs = _meeting_refs(user, payload, set(sent))
+    changes = {
+        k: v for k, v in sent.items() if k not in ("organizer_unit_id", "body_id", "chain_id")
+    }
+    nulls = [name for name in NOT_NULL if name in changes and changes[name] is None]
+    if nulls:
+        raise ValidationError({name: _("This field cannot be null.") for name in nulls})
+    meeting = services.meeting_update(actor=user, meeting=meeting, **changes, **refs)
+    return _detail(_meetings().get(pk=meeting.pk), user)
+
+
+@router.post("/{int:meeting_id}/state", response=MeetingDetailOut)
+def meeting_state_endpoint(
+    request: HttpRequest, meeting_id: int, payload: StateIn
+) -> dict[str, Any]:
+    """Mark a planned meeting ``held`` (once it has started) or ``cancelled``."""
+    meeting = _access(request.user, meeting_id, "manage")
+    meeting = services.meeting_set_state(actor=request.user, meeting=meeting, state=payload.state)
+    return _detail(_meetings().get(pk=meeting.pk), request.user)
+
+
+@router.get("/{int:meeting_id}/attendance", response=AttendanceOut)
+def attendance_endpoint(request: HttpRequest, meeting_id: int) -> selectors.Attendance:
+    """Expected, registered and present counts, and the quorum, now."""
+    return selectors.attendance(meeting_policy.access(request.user, meeting_id))
+
+
+# --- invitations and check-in ----------------------------------------------------------
+
+
+@router.get("/{int:meeting_id}/invitations", response=list[InvitationOut])
+@paginate(PageNumberPagination)
+def invitation_list(request: HttpRequest, meeting_id: int) -> models.QuerySet[Invitation]:
+    """The invitations the user may see: all of them for the meeting's managers; for
+    others their own and those of units they are officers of."""
+    meeting = meeting_policy.access(request.user, meeting_id)
+    return (
+        invitation_policy.visible(request.user)
+        .filter(meeting=meeting)
+        .select_related("user", "unit", "checked_in_by")
+        .order_by("role", "label", "unit__name", "user__username", "pk")
+    )
+
+
+@router.post("/{int:meeting_id}/invitations", response={201: InvitationOut})
+def invitation_add_endpoint(
+    request: HttpRequest, meeting_id: int, payload: InvitationIn
+) -> Status[Invitation]:
+    """Invite a person, a unit, or someone without an account; each invitation gets a
+    personal check-in code."""
+    user = request.user
+    meeting = _access(user, meeting_id, "manage")
+    invitation = services.invitation_add(
+        actor=user,
+        meeting=meeting,
+        user=_person(user, payload.user_id, "user_id"),
+        unit=_unit(user, payload.unit_id, "unit_id"),
+        label=payload.label,
+        role=payload.role,
+        email=payload.email,
+    )
+    return Status(201, _invitations().get(pk=invitation.pk))
+
+
+@router.post("/{int:meeting_id}/invitations/body-members", response=AddedOut)
+def invite_body_endpoint(request: HttpRequest, meeting_id: int) -> dict[str, int]:
+    """Invite every seat of the meeting's body on the meeting's day; those already
+    invited are skipped. Answers how many were added."""
+    meeting = _access(request.user, meeting_id, "manage")
+    return {"added": services.invitations_add_body_members(actor=request.user, meeting=meeting)}
+
+
+@router.post(
+    "/{int:meeting_id}/invitations/{int:invitation_id}/registration", response=InvitationOut
+)
+def registration_endpoint(
+    request: HttpRequest, meeting_id: int, invitation_id: int, payload: RegistrationIn
+) -> Invitation:
+    """Register (or unregister) for the meeting: the invitee, an officer of the invited
+    unit, or the meeting's managers."""
+    meeting_policy.access(request.user, meeting_id)
+    invitation = invitation_policy.access(request.user, invitation_id, "register")
+    if invitation.meeting_id != meeting_id:
+        raise ValidationError({"invitation_id": _("The invitation is for another meeting.")})
+    invitation = services.registration_set(
+        actor=request.user, invitation=invitation, registered=payload.registered
+    )
+    return _invitations().get(pk=invitation.pk)
+
+
+@router.post("/{int:meeting_id}/check-in", response=CheckInOut)
+def check_in_endpoint(request: HttpRequest, meeting_id: int, payload: CheckInIn) -> dict[str, Any]:
+    """Check an invitee in by their code (staff at the door). A wrong code, another
+    meeting's code (named), a code already used (when and by whom) and a cancelled
+    meeting are 422s whose detail says so under ``code``."""
+    meeting = _access(request.user, meeting_id, "checkin")
+    invitation = services.check_in(actor=request.user, meeting=meeting, code=payload.code)
+    return {
+        "invitation": _invitations().get(pk=invitation.pk),
+        "attendance": selectors.attendance(meeting),
+    }
+
+
+@router.post("/{int:meeting_id}/self-check-in", response=CheckInOut)
+def self_check_in_endpoint(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+    """The requesting invitee checks in, from an hour before the start to the end."""
+    meeting = _access(request.user, meeting_id)
+    invitation = services.self_check_in(user=request.user, meeting=meeting)
+    return {
+        "invitation": _invitations().get(pk=invitation.pk),
+        "attendance": selectors.attendance(meeting),
+    }
+
+
+# --- agenda -------------------------------------------------------------------------
+
+
+def _agenda(meeting: Meeting) -> dict[str, Any]:
+    nodes, total = selectors.agenda_tree(meeting)
+    items = [
+        {
+            "id": n.item.pk,
+            "parent_id": n.item.parent_id,
+            "number": n.number,
+            "depth": n.depth,
+            "position": n.item.position,
+            "title": n.item.title,
+            "duration_minutes": n.item.duration_minutes,
+            "total_minutes": n.total_minutes,
+            "speaker": n.item.speaker,
+            "speaker_unit": n.item.speaker_unit,
+        }
+        for n in nodes
+    ]
+    return {"items": items, "total_minutes": total}
+
+
+@router.get("/{int:meeting_id}/agenda", response=AgendaOut)
+def agenda_list(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+    """The agenda in reading order, with outline numbers and durations."""
+    return _agenda(meeting_policy.access(request.user, meeting_id))
+
+
+@router.post("/{int:meeting_id}/agenda", response={201: AgendaItemOut})
+def agenda_add_endpoint(
+    request: HttpRequest, meeting_id: int, payload: AgendaItemIn
+) -> Status[dict[str, Any]]:
+    """Add an item (under ``parent_id``; at ``position``, or last)."""
+    user = request.user
+    meeting = _access(user, meeting_id, "manage")
+    parent = None
+    if payload.parent_id is not None:
+        parent = AgendaItem.objects.filter(meeting=meeting, pk=payload.parent_id).first()
+        if parent is None:
+            raise ValidationError({"parent_id": _("Choose an item of this meeting's agenda.")})
+    item = services.agenda_item_add(
+        actor=user,
+        meeting=meeting,
+        title=payload.title,
+        duration_minutes=payload.duration_minutes,
+        parent=parent,
+        speaker=payload.speaker,
+        speaker_unit=_unit(user, payload.speaker_unit_id, "speaker_unit_id"),
+        position=payload.position,
+    )
+    row = next(i for i in _agenda(meeting)["items"] if i["id"] == item.pk)
+    return Status(201, row)
+
+
+# --- resolutions -----------------------------------------------------------------------
+
+
+@router.get("/{int:meeting_id}/resolutions", response=list[ResolutionOut])
+def resolution_list(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
+    """The meeting's resolutions by number, each with the key tasks it created."""
+    meeting = meeting_policy.access(request.user, meeting_id)
+    resolutions = meeting.resolutions.prefetch_related("tasks__lead_unit").order_by("number")
+    return [_resolution(r) for r in resolutions]
+
+
+@router.post("/{int:meeting_id}/resolutions", response={201: ResolutionOut})
+def resolution_create_endpoint(
+    request: HttpRequest, meeting_id: int, payload: ResolutionIn
+) -> Status[dict[str, Any]]:
+    """Record a resolution (numbered next) and create its key tasks in ``plan_id`` in
+    one transaction: if any task row is wrong nothing is saved, and the 422 names the
+    rows (``tasks.<row>.<field>``)."""
+    user = request.user
+    meeting = _access(user, meeting_id, "manage")
+    plan = _plan(user, payload.plan_id)
+    poll = None
+    if payload.poll_id is not None:
+        poll = Poll.objects.filter(pk=payload.poll_id, meeting_link__meeting=meeting).first()
+        if poll is None:
+            raise ValidationError({"poll_id": _("The ballot was not held in this meeting.")})
+    specs = [_spec(user, row, plan, f"tasks.{i}.") for i, row in enumerate(payload.tasks)]
+    resolution = services.resolution_create(
+        actor=user,
+        meeting=meeting,
+        text=payload.text,
+        adopted_on=payload.adopted_on,
+        poll=poll,
+        plan=plan,
+        tasks=specs,
+    )
+    resolution = Resolution.objects.prefetch_related("tasks__lead_unit").get(pk=resolution.pk)
+    return Status(201, _resolution(resolution))
+
+
+# --- research visits -------------------------------------------------------------------
+
+
+@router.put("/{int:meeting_id}/visited-units", response=list[UnitRef])
+def visited_units_endpoint(
+    request: HttpRequest, meeting_id: int, payload: VisitedUnitsIn
+) -> list[Unit]:
+    """Set the units a research visit goes to (the whole list)."""
+    user = request.user
+    meeting = _access(user, meeting_id, "manage")
+    units = [
+        u
+        for i, pk in enumerate(payload.unit_ids)
+        if (u := _unit(user, pk, f"unit_ids.{i}")) is not None
+    ]
+    services.visited_units_set(actor=user, meeting=meeting, units=units)
+    return list(meeting.visited_units.order_by("name"))
+
+
+@router.get("/{int:meeting_id}/findings", response=list[FindingOut])
+def finding_list(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
+    """A research visit's findings, with their follow-up tasks."""
+    meeting = meeting_policy.access(request.user, meeting_id)
+    findings = (
+        meeting.findings.select_related("unit")
+        .prefetch_related("tasks__lead_unit")
+        .order_by("position", "pk")
+    )
+    return [_finding(f) for f in findings]
+
+
+@router.post("/{int:meeting_id}/findings", response={201: FindingOut})
+def finding_add_endpoint(
+    request: HttpRequest, meeting_id: int, payload: FindingIn
+) -> Status[dict[str, Any]]:
+    """Add what the visit found at one of its visited units, on one topic."""
+    user = request.user
+    meeting = _access(user, meeting_id, "manage")
+    unit = _unit(user, payload.unit_id, "unit_id")
+    assert unit is not None
+    finding = services.finding_add(
+        actor=user, meeting=meeting, unit=unit, topic=payload.topic, text=payload.text
+    )
+    finding = (
+        Finding.objects.select_related("unit")
+        .prefetch_related("tasks__lead_unit")
+        .get(pk=finding.pk)
+    )
+    return Status(201, _finding(finding))
+
+
+@router.post(
+    "/{int:meeting_id}/findings/{int:finding_id}/follow-up", response={201: MeetingTaskRef}
+)
+def finding_follow_up_endpoint(
+    request: HttpRequest, meeting_id: int, finding_id: int, payload: FollowUpIn
+) -> Status[Task]:
+    """Create a key task in ``plan_id`` that follows up the finding."""
+    user = request.user
+    meeting = _access(user, meeting_id, "manage")
+    finding = meeting.findings.filter(pk=finding_id).first()
+    if finding is None:
+        raise Http404(_("Not found."))
+    plan = _plan(user, payload.plan_id)
+    assert plan is not None
+    task = services.finding_follow_up(
+        actor=user, finding=finding, plan=plan, spec=_spec(user, payload, plan, "")
+    )
+    return Status(201, Task.objects.select_related("lead_unit").get(pk=task.pk))

@@ -11,9 +11,12 @@ from pacesetter.demo.specs import (
     AwardSpec,
     CampaignSpec,
     CaseSpec,
+    ChainSpec,
     DecisionSpec,
     GrantHistorySpec,
     LocalRuleSpec,
+    MeetingSpec,
+    PlanSpec,
     ProposalSpec,
     TableSpec,
     UnitTypeSpec,
@@ -72,6 +75,18 @@ AWARD_DECISIONS: tuple[DecisionSpec, ...] = awards.DECISIONS
 DECISION_RECORDED_BY: dict[str, str] = awards.DECISION_RECORDED_BY
 AWARD_HISTORY: tuple[GrantHistorySpec, ...] = awards.HISTORY
 AWARD_PROPOSALS: tuple[ProposalSpec, ...] = awards.PROPOSALS
+
+#: Key work and meetings, loaded last: chains, then plans (with their projects and the
+#: tasks not born in a meeting), then meetings (whose resolutions and findings create the
+#: rest of the tasks).
+CHAINS: tuple[ChainSpec, ...] = (huadu.CHAIN,)
+PLANS: tuple[PlanSpec, ...] = (optical.PLAN, huadu.PLAN, machinery.PLAN)
+MEETINGS: tuple[MeetingSpec, ...] = (
+    optical.COUNCIL_MEETING,
+    huadu.MEETING,
+    light_industry.EXCHANGE,
+    machinery.VISIT,
+)
 
 #: The unit whose presence means the demo is loaded.
 MARKER_UNIT_CODE = thanh_hoa.CASE.root.code

@@ -17,11 +17,14 @@ from pacesetter.accounts.models import Role
 from pacesetter.campaigns.models import CampaignKind
 from pacesetter.demo.specs import (
     AccountSpec,
+    AgendaSpec,
     CampaignSpec,
     CaseSpec,
     ClusterSpec,
     CriterionSpec,
     GrantSpec,
+    InviteeGroupSpec,
+    MeetingSpec,
     PactSpec,
     PhaseSpec,
     ReviewPointSpec,
@@ -205,4 +208,56 @@ SPECIAL_ACTION = CampaignSpec(
         "LIGHT-LINHAI-E1": (TargetSpec("R.3", D(120)),),
     },
     pact=PactSpec(PILOTS.code, date(2022, 4, 29), ROOT, "staff.lightindustry"),
+)
+
+
+# --- The demonstration exchange of 6 June 2024 in Danyang ----------------------------
+# Nearly 300 participants: the 9 units that presented (Danyang's federation among them),
+# the 42 that exchanged experience (Linhai's among them), representatives of the top 200
+# enterprises that carry the action, and labour models. The report does not list them,
+# so invitees other than the two named federations are numbered groups.
+
+EXCHANGE = MeetingSpec(
+    key="LIGHT-EXCHANGE-2024",
+    kind="exchange",
+    title="Industrial workforce reform: demonstration exchange in Danyang",
+    organizer=ROOT,
+    organized_by="staff.lightindustry",
+    starts_at="2024-06-06T08:30",
+    ends_at="2024-06-06T17:30",
+    place="Danyang, Jiangsu",
+    chair="China Light Industry Federation of Trade Unions",
+    description="On-site exchange of the special action running since April 2022; "
+    "labour-model representatives issued an initiative.",
+    unit_invitees=(DANYANG, LINHAI),
+    groups=(
+        InviteeGroupSpec("Representative of a presenting unit", 8, 8, role="speaker"),
+        InviteeGroupSpec("Representative of an exchanging unit", 41, 41),
+        InviteeGroupSpec("Representative of a top-200 light-industry enterprise", 200, 195),
+        InviteeGroupSpec("Labour-model representative", 20, 20),
+        InviteeGroupSpec("Guest", 29, 26, role="guest"),
+    ),
+    agenda=(
+        AgendaSpec("On-site visits to pilot enterprises in Danyang", 120),
+        AgendaSpec(
+            "Experience of the 9 presenting units",
+            90,
+            children=(
+                AgendaSpec(
+                    "Danyang Municipal Federation of Trade Unions", 15, speaker_unit=DANYANG
+                ),
+            ),
+        ),
+        AgendaSpec(
+            "Exchange among the 42 units",
+            90,
+            children=(
+                AgendaSpec("Linhai Municipal Federation of Trade Unions", 10, speaker_unit=LINHAI),
+            ),
+        ),
+        AgendaSpec(
+            "Initiative of the labour-model representatives", 15, "Labour-model representatives"
+        ),
+        AgendaSpec("Summary and next steps of the special action", 30),
+    ),
 )

@@ -7,8 +7,23 @@ carries a descriptive name.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from pacesetter.accounts.models import Role
-from pacesetter.demo.specs import AccountSpec, CaseSpec, GrantSpec, UnitSpec
+from pacesetter.bodies.models import BodyKind
+from pacesetter.demo.specs import (
+    AccountSpec,
+    BodySpec,
+    CaseSpec,
+    FindingSpec,
+    GrantSpec,
+    InviteeGroupSpec,
+    KeyTaskSpec,
+    MeetingSpec,
+    PlanSpec,
+    UnitSpec,
+)
 from pacesetter.units.models import OwnershipType
 
 ROOT = "MMB-TU"
@@ -58,11 +73,129 @@ ROOT_UNIT = UnitSpec(
     ),
 )
 
+#: The union's standing committee keeps the plan of follow-up tasks (assumption: the
+#: report does not say which body followed up the visit).
+STANDING_COMMITTEE = BodySpec(
+    key="MMB-STANDING",
+    name="Standing committee of the China Machinery, Metallurgy and Building Materials Trade Union",
+    kind=BodyKind.COMMITTEE,
+    owner=ROOT,
+)
+
 CASE = CaseSpec(
     title="Machinery, metallurgy and building materials: Hunan research visit, 2020",
     root=ROOT_UNIT,
+    bodies=(STANDING_COMMITTEE,),
     accounts=(
         AccountSpec("staff.machinery", (GrantSpec(Role.COMMITTEE_STAFF, unit=ROOT),)),
         AccountSpec("officer.xiangdian", (GrantSpec(Role.UNIT_OFFICER, unit=XIANGDIAN),)),
+    ),
+)
+
+
+# --- The research visit and its follow-up tasks -------------------------------------
+# The findings restate the report's requests per enterprise; progress is demo data.
+
+PLAN_KEY = "MMB-2020-FOLLOW-UP"
+START, END = date(2020, 9, 3), date(2020, 12, 31)
+
+PLAN = PlanSpec(
+    key=PLAN_KEY,
+    body=STANDING_COMMITTEE.key,
+    name="Follow-up of the Hunan research visit, 2020",
+    kind="half_year",
+    start=date(2020, 7, 1),
+    end=END,
+    manager="staff.machinery",
+)
+
+
+def _follow_up(
+    code: str, title: str, lead: str, scope: str, measures: str, **kwargs: Any
+) -> KeyTaskSpec:
+    return KeyTaskSpec(
+        code, title, lead, start=START, due=END, scope=scope, measures=measures, **kwargs
+    )
+
+
+VISIT = MeetingSpec(
+    key="MMB-HUNAN-VISIT-2020",
+    kind="research_visit",
+    title="Research visit to Hunan enterprises",
+    organizer=ROOT,
+    organized_by="staff.machinery",
+    starts_at="2020-08-31T08:30",
+    ends_at="2020-09-02T17:00",
+    place="Hunan (Xiangtan and other cities)",
+    chair="Chairman of the China Machinery, Metallurgy and Building Materials Trade Union",
+    description="The chairman and a research team visited enterprises on the resumption of "
+    "production, building the industrial workforce and union reform.",
+    topics=(
+        "Resumption of production",
+        "Building the industrial workforce",
+        "Trade-union reform",
+    ),
+    groups=(
+        InviteeGroupSpec("Chairman of the trade union", 1, 1, role="team"),
+        InviteeGroupSpec("Research team member", 4, 4, role="team"),
+    ),
+    visited=(XIANGDIAN, "MMB-XIANGGANG", "MMB-HUNAN-BM"),
+    follow_up_plan=PLAN_KEY,
+    findings=(
+        FindingSpec(
+            XIANGDIAN,
+            "Building the industrial workforce",
+            "Asked for model-worker innovation platforms to carry skills and inventions "
+            "from the best workers to their teams.",
+            _follow_up(
+                "F1",
+                "Set up model-worker innovation platforms",
+                XIANGDIAN,
+                "The enterprise's model workers and their teams.",
+                "A platform per workshop led by a model worker; results recorded.",
+                progress=60,
+            ),
+        ),
+        FindingSpec(
+            "MMB-XIANGGANG",
+            "Building the industrial workforce",
+            "Asked for master-apprentice pairs to pass on skills to young workers.",
+            _follow_up(
+                "F2",
+                "Sign master-apprentice pairs",
+                "MMB-XIANGGANG",
+                "Young workers of the production lines.",
+                "Pairs signed with goals; reviewed at year-end.",
+                done_on=date(2020, 12, 15),
+                outcome=("good", "Pairs signed in every production line."),
+            ),
+        ),
+        FindingSpec(
+            "MMB-HUNAN-BM",
+            "Resumption of production",
+            "Asked for employee innovation to support the resumption of production.",
+            _follow_up(
+                "F3",
+                "Run an employee innovation drive",
+                "MMB-HUNAN-BM",
+                "Proposals from employees on production and safety.",
+                "Proposal scheme with awards.",
+                progress=40,
+            ),
+        ),
+        FindingSpec(
+            XIANGDIAN,
+            "Trade-union reform",
+            "Asked for stronger grassroots unions.",
+            _follow_up(
+                "F4",
+                "Strengthen the grassroots unions of the visited enterprises",
+                ROOT,
+                "The unions of the visited enterprises.",
+                "Union reform guidance and training of union officers.",
+                supporting=(XIANGDIAN, "MMB-XIANGGANG", "MMB-HUNAN-BM"),
+                progress=50,
+            ),
+        ),
     ),
 )

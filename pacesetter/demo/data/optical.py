@@ -12,14 +12,23 @@ running in May 2021); the board of supervisors shares the term.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal as D
+from typing import Any
 
 from pacesetter.accounts.models import Role
 from pacesetter.bodies.models import BodyKind, MemberPosition
 from pacesetter.demo.specs import (
     AccountSpec,
+    AgendaSpec,
     BodySpec,
     CaseSpec,
     GrantSpec,
+    InviteeGroupSpec,
+    KeyTaskSpec,
+    MeetingSpec,
+    MilestoneSpec,
+    PlanSpec,
+    ResolutionSpec,
     SeatSpec,
     TermSpec,
     UnitSpec,
@@ -144,5 +153,162 @@ CASE = CaseSpec(
             "council.optical", (GrantSpec(Role.COUNCIL_MEMBER, body=STANDING_COUNCIL.key),)
         ),
         AccountSpec("officer.hunan-optical", (GrantSpec(Role.UNIT_OFFICER, unit="COA-HUNAN"),)),
+    ),
+)
+
+
+# --- The 26 May 2021 council meeting and its 7 key tasks -------------------------
+# Progress is as reported in September 2021 (demo figures: the report gives the tasks,
+# not their progress). Every task is led by the association; named places and local
+# associations support where the task names them.
+
+H2_START, H2_END = date(2021, 6, 1), date(2021, 12, 31)
+PLAN_KEY = "COA-2021-H2"
+
+
+def _key_task(code: str, title: str, **kwargs: Any) -> KeyTaskSpec:
+    return KeyTaskSpec(
+        code,
+        title,
+        ROOT,
+        start=H2_START,
+        lead_person="staff.optical",
+        **kwargs,
+    )
+
+
+KEY_TASKS = (
+    _key_task(
+        "1",
+        "Help enterprises upgrade and innovate",
+        due=H2_END,
+        scope="Member enterprises' technical upgrading and innovation.",
+        measures="Match enterprises with research institutes; collect and publish cases.",
+        progress=D(55),
+        note="Matching meetings held in two provinces; cases being collected.",
+    ),
+    _key_task(
+        "2",
+        "Prepare the 33rd China International Optics Fair (Beijing)",
+        due=date(2021, 9, 30),
+        scope="Exhibitors, halls, forums and visitors of the fair in Beijing.",
+        measures="Organizing committee; exhibitor recruitment; forum programme.",
+        milestones=(
+            MilestoneSpec("Exhibitor recruitment closed", date(2021, 7, 15), date(2021, 7, 12)),
+            MilestoneSpec(
+                "Hall plan and forum programme fixed", date(2021, 8, 15), date(2021, 8, 20)
+            ),
+            MilestoneSpec("Fair opens", date(2021, 9, 30)),
+        ),
+    ),
+    _key_task(
+        "3",
+        "Run the 5th national vocational skills competition in optometry (2021)",
+        due=H2_END,
+        supporting=("COA-HUNAN",),
+        scope="Provincial rounds and the national final of the 2021 competition.",
+        measures="Rules and judges with the vocational skills authority; provincial rounds.",
+        progress=D(40),
+        note="Rules published; provincial rounds under way.",
+    ),
+    _key_task(
+        "4",
+        "Set up the national standardization technical committee for optometry",
+        due=H2_END,
+        scope="Application, members and secretariat of the technical committee.",
+        measures="Prepare the application with the standardization administration.",
+        progress=D(20),
+        note="Application drafted; member nominations requested.",
+    ),
+    _key_task(
+        "5",
+        "Run the 5th teachers' summer course and the 9th optometry forum",
+        due=date(2021, 8, 31),
+        scope="Summer course for optometry teachers; the forum.",
+        measures="Course programme and lecturers; forum papers.",
+        done_on=date(2021, 8, 20),
+        note="Course and forum held.",
+        outcome=("good", "Both held as planned; teachers from member schools attended."),
+    ),
+    _key_task(
+        "6",
+        "Re-evaluate the two industrial clusters of Wenzhou and Xiamen",
+        due=H2_END,
+        supporting=("COA-WENZHOU", "COA-XIAMEN"),
+        scope="The Wenzhou and Xiamen optical industrial clusters.",
+        measures="Expert review on site against the cluster criteria.",
+        progress=D(30),
+        note="Self-assessment reports received from both clusters.",
+    ),
+    _key_task(
+        "7",
+        "Run the \u201cLove Eyes Day\u201d charity in Gejiu, Yunnan",
+        due=date(2021, 6, 6),
+        scope="Free eye examinations and spectacles in Gejiu, Yunnan.",
+        measures="Volunteers from member enterprises; donated spectacles.",
+        done_on=date(2021, 6, 6),
+        note="Held on Love Eyes Day, 6 June.",
+        outcome=("excellent", "Held on the day with member enterprises' volunteers."),
+    ),
+)
+
+PLAN = PlanSpec(
+    key=PLAN_KEY,
+    body=STANDING_COUNCIL.key,
+    name="Key tasks, second half of 2021",
+    kind="half_year",
+    start=H2_START,
+    end=H2_END,
+    manager="staff.optical",
+)
+
+COUNCIL_MEETING = MeetingSpec(
+    key="COA-COUNCIL-2021-05",
+    kind="council",
+    title="9th standing council of the China Optical Association, meeting of 26 May 2021",
+    organizer=ROOT,
+    organized_by="staff.optical",
+    starts_at="2021-05-26T09:00",
+    ends_at="2021-05-26T17:00",
+    place="Changsha, Hunan",
+    chair="President of the China Optical Association",
+    description="Reports on the first half-year, a survey of party-building in standing "
+    "director units, and the 7 key tasks of the second half-year.",
+    body=STANDING_COUNCIL.key,
+    quorum=D("0.5"),
+    minutes="final",
+    unit_invitees=(
+        *(unit.code for unit in SUPERVISOR_UNITS),
+        *(unit.code for unit in LOCAL_ASSOCIATIONS),
+    ),
+    groups=(
+        InviteeGroupSpec("Standing director unit representative", 70, 66),
+        InviteeGroupSpec("Local association or chamber representative", 24, 22, role="guest"),
+        InviteeGroupSpec("Board of supervisors member", 6, 6, role="guest"),
+    ),
+    agenda=(
+        AgendaSpec("Opening", 10, "President of the association"),
+        AgendaSpec(
+            "Report on the work of the first half-year", 40, "Secretariat", speaker_unit=ROOT
+        ),
+        AgendaSpec("Survey of party-building in standing director units", 30, "Secretariat"),
+        AgendaSpec(
+            "Reports of local associations and chambers",
+            30,
+            children=(
+                AgendaSpec("Hunan", 10, speaker_unit="COA-HUNAN"),
+                AgendaSpec("Wenzhou", 10, speaker_unit="COA-WENZHOU"),
+                AgendaSpec("Xiamen", 10, speaker_unit="COA-XIAMEN"),
+            ),
+        ),
+        AgendaSpec("Key tasks for the second half-year: discussion and resolution", 40),
+    ),
+    resolutions=(
+        ResolutionSpec(
+            "The standing council adopts the 7 key tasks for the second half of 2021 and "
+            "assigns them to the secretariat, with the local associations named in each.",
+            plan=PLAN_KEY,
+            tasks=KEY_TASKS,
+        ),
     ),
 )

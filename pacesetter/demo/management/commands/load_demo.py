@@ -8,8 +8,11 @@ from pacesetter.demo.selectors import (
     DemoAwards,
     DemoCampaign,
     DemoGroup,
+    DemoMeeting,
+    DemoPlan,
     demo_awards,
     demo_campaigns,
+    demo_key_work,
     demo_logins,
 )
 from pacesetter.demo.services import demo_load
@@ -49,6 +52,8 @@ class Command(BaseCommand):
         self.stdout.write(self.campaigns(demo_campaigns()))
         self.stdout.write("")
         self.stdout.write(self.awards(demo_awards()))
+        self.stdout.write("")
+        self.stdout.write(self.key_work(*demo_key_work()))
 
     def table(self, groups: list[DemoGroup]) -> str:
         """One line per role; a blank line and the case's title before each case."""
@@ -97,3 +102,14 @@ class Command(BaseCommand):
             + f"\n  {awards.grants} granted; {sum(n for _, n in awards.proposals)} proposals "
             f"({states or 'none'}); {awards.polls} polls, {awards.published_polls} published"
         )
+
+    def key_work(self, meetings: list[DemoMeeting], plans: list[DemoPlan]) -> str:
+        """One line per meeting (date, place, present of invited) and per work plan."""
+        out = [self.style.MIGRATE_HEADING("  Meetings")]
+        out += [
+            f"  {m.date}  {m.title} — {m.place}; {m.present} present of {m.expected} invited"
+            for m in meetings
+        ]
+        out += ["", self.style.MIGRATE_HEADING("  Work plans")]
+        out += [f"  {p.name}: {p.tasks} key tasks, {p.progress} done" for p in plans]
+        return "\n".join(out)

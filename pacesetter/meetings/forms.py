@@ -1,0 +1,374 @@
+"""Forms of the meeting screens. Choices are limited to what the user may name: their
+own units where they run meetings, units and people they see, plans they manage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.accounts.models import User
+from pacesetter.ballots.models import Base, Majority, Poll, PollKind
+from pacesetter.bodies.models import Body
+from pacesetter.chains.models import Chain
+from pacesetter.units.models import Unit
+from pacesetter.workplans.models import WorkPlan
+
+from .models import AgendaItem, DocumentKind, InviteeRole, Meeting, MeetingKind
+from .services import TaskSpec
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+
+def unit_label(unit: Unit) -> str:
+    return f"{unit.name} ({unit.code})"
+
+
+def user_label(user: User) -> str:
+    full = user.get_full_name()
+    return f"{full} ({user.username})" if full else user.username
+
+
+def _choices(field: Any, queryset: QuerySet[Any], label: Any = None) -> None:
+    field.queryset = queryset
+    if label is not None:
+        field.label_from_instance = label
+
+
+def quorum_share(value: Decimal | None) -> Decimal:
+    """A percentage typed on a form as the share the models keep."""
+    return (Decimal(value or 0) / 100).quantize(Decimal("0.0001"))
+
+
+def percent(share: Decimal) -> Decimal:
+    return (Decimal(share) * 100).quantize(Decimal("0.01"))
+
+
+class MeetingSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title or place")}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *MeetingKind.choices], required=False
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, years: Iterable[int] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [  # type: ignore[attr-defined]
+            ("", _("All years")),
+            *((y, str(y)) for y in years),
+        ]
+
+
+class MeetingForm(forms.ModelForm):
+    """Create or edit a meeting. The quorum is entered as a percentage."""
+
+    quorum_percent = forms.DecimalField(
+        label=_("Quorum (%)"),
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=2,
+        initial=Decimal(0),
+        required=False,
+        help_text=_(
+            "The share of the voting members (invitees with the role “member”) who must be "
+            "present. 0 means no quorum."
+        ),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "organizer_unit",
+            "body",
+            "chain",
+            "starts_at",
+            "ends_at",
+            "place",
+            "chair",
+            "description",
+            "topics",
+            "registration_open",
+        ]
+        widgets = {
+            "starts_at": DATETIME,
+            "ends_at": DATETIME,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "topics": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "body": _(
+                "The council or board that meets: its seats can be invited at once and "
+                "it votes in the meeting's ballots."
+            ),
+            "chain": _("Put the meeting, and the tasks its resolutions create, on a chain."),
+            "topics": _("For research visits: the topics studied, one per line."),
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        organizers: QuerySet[Unit],
+        bodies: QuerySet[Body],
+        chains: QuerySet[Chain],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["organizer_unit"], organizers.order_by("path"), unit_label)
+        _choices(self.fields["body"], bodies.order_by("name"))
+        _choices(self.fields["chain"], chains.order_by("name"))
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = DATETIME_FORMATS  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["quorum_percent"].initial = percent(self.instance.quorum)
+        else:
+            del self.fields["registration_open"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends < starts:
+            # Here rather than in the database constraint, to say it beside the field.
+            self.add_error("ends_at", _("The meeting cannot end before it starts."))
+        return cleaned
+
+    def service_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["quorum"] = quorum_share(data.pop("quorum_percent"))
+        return data
+
+
+class StateForm(forms.Form):
+    state = forms.ChoiceField(choices=[("held", "held"), ("cancelled", "cancelled")])
+
+
+class InvitationForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(), required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    label = forms.CharField(
+        label=_("Or an invitee without an account"),
+        max_length=300,
+        required=False,
+        help_text=_("A name as it should appear on the invitation."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=InviteeRole.choices)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def __init__(
+        self, *args: Any, users: QuerySet[User], units: QuerySet[Unit], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("prefix", "invite")
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["user"], users.order_by("username"), user_label)
+        _choices(self.fields["unit"], units.order_by("path"), unit_label)
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=0, max_value=24 * 60, initial=0
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Under item"),
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        empty_label=_("— top level —"),
+    )
+    speaker = forms.CharField(label=_("Speaker"), max_length=300, required=False)
+    speaker_unit = forms.ModelChoiceField(
+        label=_("Speaker's unit"), queryset=Unit.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, units: QuerySet[Unit], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "agenda")
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["parent"], meeting.agenda_items.order_by("position", "pk"))
+        _choices(self.fields["speaker_unit"], units.order_by("path"), unit_label)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    agenda_item = forms.ModelChoiceField(
+        label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False
+    )
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "document")
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["agenda_item"], meeting.agenda_items.order_by("position", "pk"))
+
+
+class MeetingPollForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind of poll"), choices=PollKind.choices)
+    options = forms.CharField(
+        label=_("Candidates or motions"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One per line."),
+    )
+    agenda_item = forms.ModelChoiceField(
+        label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False
+    )
+    max_choices = forms.IntegerField(
+        label=_("Choose up to (K)"),
+        min_value=1,
+        max_value=1000,
+        initial=1,
+        required=False,
+        help_text=_("Approval polls only: how many options each voter may choose."),
+    )
+    quorum_percent = forms.DecimalField(
+        label=_("Quorum (%)"),
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=2,
+        help_text=_("The share of the entitled who must vote for the poll to be valid."),
+    )
+    majority = forms.ChoiceField(label=_("Majority"), choices=Majority.choices)
+    base = forms.ChoiceField(label=_("Majority of"), choices=Base.choices)
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["agenda_item"], meeting.agenda_items.order_by("position", "pk"))
+        self.fields["quorum_percent"].initial = percent(meeting.quorum)
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "kind": data["kind"],
+            "options": [line.strip() for line in data["options"].splitlines() if line.strip()],
+            "agenda_item": data["agenda_item"],
+            "max_choices": data["max_choices"] or 1,
+            "quorum": quorum_share(data["quorum_percent"]),
+            "majority": data["majority"],
+            "base": data["base"],
+        }
+
+
+class ResolutionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text of the resolution"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    adopted_on = forms.DateField(label=_("Adopted on"), widget=DATE)
+    poll = forms.ModelChoiceField(
+        label=_("Adopted by ballot"),
+        queryset=Poll.objects.none(),
+        required=False,
+        help_text=_("A ballot held in this meeting, if the resolution was voted."),
+    )
+    plan = forms.ModelChoiceField(
+        label=_("Work plan for the tasks"),
+        queryset=WorkPlan.objects.none(),
+        required=False,
+        help_text=_("The key tasks below go into this plan."),
+    )
+
+    def __init__(
+        self, *args: Any, polls: QuerySet[Poll], plans: QuerySet[WorkPlan], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["poll"], polls)
+        _choices(self.fields["plan"], plans)
+
+
+class TaskRowForm(forms.Form):
+    """One key task to create: empty rows are ignored."""
+
+    title = forms.CharField(
+        label=_("Task"), max_length=300, widget=forms.TextInput(attrs={"style": "width:100%"})
+    )
+    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=Unit.objects.none())
+    lead_person = forms.ModelChoiceField(
+        label=_("Lead person"), queryset=User.objects.none(), required=False
+    )
+    due = forms.DateField(label=_("Due"), widget=DATE, required=False)
+
+    def __init__(
+        self, *args: Any, units: QuerySet[Unit], users: QuerySet[User], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["lead_unit"], units, unit_label)
+        _choices(self.fields["lead_person"], users, user_label)
+
+    def spec(self) -> TaskSpec:
+        data = self.cleaned_data
+        return TaskSpec(
+            title=data["title"],
+            lead_unit=data["lead_unit"],
+            lead_person=data["lead_person"],
+            due=data["due"],
+        )
+
+
+class BaseTaskRows(forms.BaseFormSet):
+    def specs(self) -> list[TaskSpec]:
+        return [f.spec() for f in self.forms if f.has_changed() and f.cleaned_data]
+
+
+class VisitedUnitsForm(forms.Form):
+    units = forms.ModelMultipleChoiceField(
+        label=_("Visited units"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "visit")
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["units"], units.order_by("path"), unit_label)
+
+
+class FindingForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Visited unit"), queryset=Unit.objects.none())
+    topic = forms.CharField(label=_("Topic"), max_length=300)
+    text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "finding")
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["unit"], meeting.visited_units.order_by("path"), unit_label)
+        topics = meeting.topic_list
+        if topics:
+            self.fields["topic"].widget.attrs["list"] = "visit-topics"
+
+
+class FollowUpForm(TaskRowForm):
+    plan = forms.ModelChoiceField(label=_("Work plan"), queryset=WorkPlan.objects.none())
+    field_order = ["plan", "title", "lead_unit", "lead_person", "due"]
+
+    def __init__(self, *args: Any, plans: QuerySet[WorkPlan], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["plan"], plans)
+        self.order_fields(self.field_order)
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Check-in code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "enterkeyhint": "go",
+                "inputmode": "text",
+            }
+        ),
+    )

@@ -1,0 +1,100 @@
+"""Who may see a meeting, run it, and check people in at the door."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from pacesetter.accounts.scopes import NOTHING, Scope, scope_of, under
+from pacesetter.bodies.models import BodyMember
+from pacesetter.core.policies import Policy
+
+from .models import Invitation, Meeting
+
+
+class MeetingPolicy(Policy[Meeting]):
+    """``view``: roles (committee staff, officers, viewers) over the organizer unit or
+    over an invited unit, roles over a visited unit of a research visit, the council
+    members of the meeting's body, and the invitees themselves.
+    ``manage`` (details, state, invitations, agenda, documents, ballots, resolutions,
+    findings, minutes) and ``checkin`` (the door): committee staff over the organizer unit.
+
+    Invitees and seat holders are users, not a scope, so :meth:`visible` adds them;
+    :meth:`visible_for_scope` covers the role-based part only.
+    """
+
+    model = Meeting
+    actions = ("view", "manage", "checkin")
+
+    def rule(self, scope: Scope, action: str) -> Q:
+        if action == "view":
+            q = under("organizer_unit__path", scope.unit_paths)
+            if scope.unit_paths:
+                q |= Q(
+                    pk__in=Invitation.objects.filter(under("unit__path", scope.unit_paths)).values(
+                        "meeting_id"
+                    )
+                )
+                q |= Q(
+                    pk__in=Meeting.visited_units.through.objects.filter(
+                        under("unit__path", scope.unit_paths)
+                    ).values("meeting_id")
+                )
+            if scope.council_body_ids:
+                q |= Q(body_id__in=scope.council_body_ids)
+            return q
+        if action in ("manage", "checkin"):
+            return under("organizer_unit__path", scope.staff_paths)
+        return NOTHING
+
+    def visible(self, user: Any, action: str = "view") -> QuerySet[Meeting]:
+        if action not in self.actions:
+            raise ValueError(f"Unknown action {action!r} for Meeting")
+        qs = self.base_queryset()
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return qs.none()
+        if user.is_superuser:
+            return qs
+        q = self.rule(scope_of(user), action)
+        if action == "view":
+            q |= Q(pk__in=Invitation.objects.filter(user=user).values("meeting_id"))
+            q |= Q(body_id__in=BodyMember.objects.filter(user=user).values("body_id"))
+        return qs.filter(q)
+
+
+meeting_policy = MeetingPolicy()
+
+
+class InvitationPolicy(Policy[Invitation]):
+    """``view`` (see the invitation and its code, download it): the meeting's managers,
+    officers over the invited unit, and the invited person.
+    ``register`` (say one will come): the same people.
+    ``manage`` (withdraw it): the meeting's managers."""
+
+    model = Invitation
+    actions = ("view", "register", "manage")
+
+    def rule(self, scope: Scope, action: str) -> Q:
+        managed = Q(meeting__in=meeting_policy.visible_for_scope(scope, "manage").values("pk"))
+        if action in ("view", "register"):
+            return managed | under("unit__path", scope.officer_paths)
+        if action == "manage":
+            return managed
+        return NOTHING
+
+    def visible(self, user: Any, action: str = "view") -> QuerySet[Invitation]:
+        if action not in self.actions:
+            raise ValueError(f"Unknown action {action!r} for Invitation")
+        qs = self.base_queryset()
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return qs.none()
+        if user.is_superuser:
+            return qs
+        q = self.rule(scope_of(user), action)
+        if action in ("view", "register"):
+            q |= Q(user=user)
+        return qs.filter(q)
+
+
+invitation_policy = InvitationPolicy()

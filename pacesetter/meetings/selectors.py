@@ -1,0 +1,172 @@
+"""Reads about meetings: live attendance and quorum, the check-in window, the lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from pacesetter.accounts.models import Role, RoleAssignment
+
+from .models import AgendaItem, Invitation, InviteeRole, Meeting, MeetingState
+from .policies import meeting_policy
+
+#: The invitee may check in from this long before the start.
+CHECKIN_OPENS_BEFORE = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Counts of a meeting's invitations. Only members (role MEMBER) vote and count for
+    the quorum; ``quorum_needed`` is the number of voting members who must be present."""
+
+    expected: int
+    registered: int
+    present: int
+    voting_expected: int
+    voting_present: int
+    quorum: Decimal
+    quorum_needed: int
+    quorum_met: bool
+
+
+def attendance(meeting: Meeting) -> Attendance:
+    """Expected, registered and present counts and the quorum, in one query."""
+    present = Q(checked_in_at__isnull=False)
+    voting = Q(role=InviteeRole.MEMBER)
+    row = Invitation.objects.filter(meeting_id=meeting.pk).aggregate(
+        expected=Count("pk"),
+        registered=Count("pk", filter=Q(registered_at__isnull=False)),
+        present=Count("pk", filter=present),
+        voting_expected=Count("pk", filter=voting),
+        voting_present=Count("pk", filter=voting & present),
+    )
+    quorum = Decimal(meeting.quorum or 0)
+    needed = math.ceil(quorum * row["voting_expected"])
+    return Attendance(
+        expected=row["expected"],
+        registered=row["registered"],
+        present=row["present"],
+        voting_expected=row["voting_expected"],
+        voting_present=row["voting_present"],
+        quorum=quorum,
+        quorum_needed=needed,
+        quorum_met=row["voting_present"] >= needed,
+    )
+
+
+def checkin_window(meeting: Meeting) -> tuple[dt.datetime, dt.datetime]:
+    """When invitees may check themselves in: from an hour before the start to the end,
+    or, without an end time, to the end of the meeting's day (in the server's zone)."""
+    opens = meeting.starts_at - CHECKIN_OPENS_BEFORE
+    if meeting.ends_at is not None:
+        return opens, meeting.ends_at
+    day = timezone.localtime(meeting.starts_at).date()
+    midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
+    return opens, timezone.make_aware(midnight)
+
+
+def is_running(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    """Whether the meeting is in its check-in window and not cancelled."""
+    if meeting.state == MeetingState.CANCELLED:
+        return False
+    opens, closes = checkin_window(meeting)
+    now = now or timezone.now()
+    return opens <= now <= closes
+
+
+def invitation_of(user: Any, meeting: Meeting) -> Invitation | None:
+    """The invitation with which ``user`` attends: their own, or else one of a unit they
+    are a unit officer of that names nobody in particular (not yet used first)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    own = Invitation.objects.filter(meeting=meeting, user=user).first()
+    if own is not None:
+        return own
+    officer_units = RoleAssignment.objects.filter(
+        user=user, role=Role.UNIT_OFFICER, unit__isnull=False
+    ).values("unit_id")
+    return (
+        Invitation.objects.filter(meeting=meeting, user__isnull=True, unit_id__in=officer_units)
+        .order_by(F("checked_in_at").asc(nulls_first=True), "pk")
+        .first()
+    )
+
+
+def meeting_list(
+    user: Any, *, q: str = "", kind: str = "", year: int | None = None, state: str = ""
+) -> QuerySet[Meeting]:
+    """Meetings the user may see, newest first, with invitation counts (no query per row)."""
+    qs = meeting_policy.visible(user).select_related("organizer_unit")
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(place__icontains=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if year:
+        qs = qs.filter(starts_at__year=year)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.annotate(
+        invited_count=Count("invitations"),
+        present_count=Count("invitations", filter=Q(invitations__checked_in_at__isnull=False)),
+    ).order_by("-starts_at", "-pk")
+
+
+def meeting_years(user: Any) -> list[int]:
+    """The years in which the user's visible meetings start (for the year filter)."""
+    years = (
+        meeting_policy.visible(user)
+        .annotate(year=ExtractYear("starts_at"))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+    return [y for y in years if y is not None]
+
+
+def invitations(meeting: Meeting) -> QuerySet[Invitation]:
+    return meeting.invitations.select_related("user", "unit", "checked_in_by").order_by(
+        "role", "label", "unit__name", "user__username", "pk"
+    )
+
+
+@dataclass
+class AgendaNode:
+    item: AgendaItem
+    number: str
+    depth: int
+    total_minutes: int
+
+
+def agenda_tree(meeting: Meeting) -> tuple[list[AgendaNode], int]:
+    """The agenda in reading order with outline numbers ("2.1") and, per item, its own
+    duration plus its sub-items'; and the meeting's total (top-level items summed)."""
+    items = list(
+        meeting.agenda_items.select_related("speaker_unit")
+        .prefetch_related("documents")
+        .order_by("position", "pk")
+    )
+    children: dict[int | None, list[AgendaItem]] = {}
+    for item in items:
+        children.setdefault(item.parent_id, []).append(item)
+
+    def total(item: AgendaItem) -> int:
+        return item.duration_minutes + sum(total(c) for c in children.get(item.pk, []))
+
+    nodes: list[AgendaNode] = []
+
+    def walk(parent_id: int | None, prefix: str, depth: int) -> None:
+        for index, item in enumerate(children.get(parent_id, []), start=1):
+            number = f"{prefix}{index}"
+            nodes.append(AgendaNode(item, number, depth, total(item)))
+            walk(item.pk, f"{number}.", depth + 1)
+
+    walk(None, "", 0)
+    return nodes, sum(total(i) for i in children.get(None, []))

@@ -1,0 +1,767 @@
+"""Writes to meetings: the meeting, its invitations and check-in, agenda, documents,
+ballots, resolutions (with the key tasks they create) and research findings.
+
+Every function runs in one transaction with its audit entry. Permission to act on the
+meeting is checked by the caller through :data:`pacesetter.meetings.policies.meeting_policy`;
+the services check what only they can see: a work plan named for new tasks must be one
+the actor manages (``PermissionDenied`` otherwise), and nothing changes on a cancelled
+meeting or one whose minutes are final. ``actor=None`` is the system (the demo loader).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from pacesetter.audit.services import audit_record, audited_create, audited_update
+from pacesetter.ballots.models import Base, Majority, Poll
+from pacesetter.ballots.services import poll_create
+from pacesetter.bodies.models import Body
+from pacesetter.chains.models import Chain
+from pacesetter.units.models import Unit
+from pacesetter.workplans.models import Project, Task, WorkPlan
+from pacesetter.workplans.policies import plan_policy
+from pacesetter.workplans.services import task_create
+
+from . import selectors
+from .models import (
+    AgendaItem,
+    DocumentKind,
+    Finding,
+    Invitation,
+    InviteeRole,
+    Meeting,
+    MeetingDocument,
+    MeetingKind,
+    MeetingPoll,
+    MeetingState,
+    Minutes,
+    MinutesState,
+    Resolution,
+    new_checkin_code,
+)
+from .policies import meeting_policy
+
+MEETING_FIELDS = (
+    "kind",
+    "title",
+    "organizer_unit",
+    "body",
+    "chain",
+    "starts_at",
+    "ends_at",
+    "place",
+    "chair",
+    "description",
+    "topics",
+    "quorum",
+    "registration_open",
+    "state",
+)
+MEETING_EDITABLE = tuple(f for f in MEETING_FIELDS if f != "state")
+INVITATION_FIELDS = ("meeting", "user", "unit", "label", "role", "email")
+AGENDA_FIELDS = (
+    "meeting",
+    "parent",
+    "position",
+    "title",
+    "duration_minutes",
+    "speaker",
+    "speaker_unit",
+)
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A key task to create from a resolution or a finding."""
+
+    title: str
+    lead_unit: Unit
+    due: dt.date | None = None
+    lead_person: Any = None
+    project: Project | None = None
+    scope: str = ""
+    measures: str = ""
+    start: dt.date | None = None
+    supporting_units: tuple[Unit, ...] = ()
+
+
+def _actor(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _who(user: Any) -> str:
+    if user is None:
+        return _("the system")
+    return str(user.get_full_name() or user.get_username())
+
+
+def _when(moment: dt.datetime) -> str:
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _check_changeable(meeting: Meeting) -> None:
+    """A cancelled meeting, or one whose minutes are final, keeps its record as it is."""
+    if meeting.state == MeetingState.CANCELLED:
+        raise ValidationError(_("The meeting is cancelled; its record can no longer change."))
+    if Minutes.objects.filter(meeting_id=meeting.pk, state=MinutesState.FINAL).exists():
+        raise ValidationError(
+            _("The minutes are final; the meeting's record can no longer change.")
+        )
+
+
+def _check_meeting(meeting: Meeting) -> None:
+    if meeting.ends_at is not None and meeting.ends_at < meeting.starts_at:
+        raise ValidationError({"ends_at": _("The meeting cannot end before it starts.")})
+    if not (Decimal(0) <= Decimal(meeting.quorum) <= Decimal(1)):
+        raise ValidationError({"quorum": _("The quorum is a share between 0 and 1.")})
+
+
+def _check_plan(actor: Any, plan: WorkPlan) -> None:
+    if actor is not None and not plan_policy.allows(actor, "manage", plan):
+        raise PermissionDenied(
+            _("You may not add tasks to the work plan “%(plan)s”.") % {"plan": plan}
+        )
+
+
+# --- the meeting -------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: Any,
+    kind: str,
+    title: str,
+    organizer_unit: Unit,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime | None = None,
+    place: str = "",
+    chair: str = "",
+    description: str = "",
+    topics: str = "",
+    body: Body | None = None,
+    chain: Chain | None = None,
+    quorum: Decimal = Decimal(0),
+) -> Meeting:
+    """Plan a meeting organized by ``organizer_unit`` (whose committee staff run it)."""
+    meeting = Meeting(
+        kind=kind,
+        title=title.strip(),
+        organizer_unit=organizer_unit,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        chair=chair,
+        description=description,
+        topics=topics,
+        body=body,
+        chain=chain,
+        quorum=quorum,
+        created_by=_actor(actor),
+    )
+    _check_meeting(meeting)
+    return audited_create(
+        actor=actor, instance=meeting, action="meeting.create", fields=MEETING_FIELDS
+    )
+
+
+@transaction.atomic
+def meeting_update(*, actor: Any, meeting: Meeting, **changes: Any) -> Meeting:
+    """Change the meeting's details (any of :data:`MEETING_EDITABLE`)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_changeable(meeting)
+    unknown = set(changes) - set(MEETING_EDITABLE)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    if "title" in changes:
+        changes["title"] = str(changes["title"]).strip()
+    kind = changes.get("kind", meeting.kind)
+    leaves_visits = meeting.kind == MeetingKind.RESEARCH_VISIT != kind
+    if leaves_visits and (meeting.findings.exists() or meeting.visited_units.exists()):
+        raise ValidationError(
+            {"kind": _("This research visit has visited units or findings; it stays one.")}
+        )
+    probe = Meeting(**{f: getattr(meeting, f) for f in ("starts_at", "ends_at", "quorum")})
+    for name in ("starts_at", "ends_at", "quorum"):
+        if name in changes:
+            setattr(probe, name, changes[name])
+    _check_meeting(probe)
+    return audited_update(
+        actor=actor,
+        instance=meeting,
+        action="meeting.update",
+        changes=changes,
+        allowed=MEETING_EDITABLE,
+        fields=MEETING_FIELDS,
+    )
+
+
+@transaction.atomic
+def meeting_set_state(*, actor: Any, meeting: Meeting, state: str) -> Meeting:
+    """A planned meeting is held (once it has started) or cancelled; neither is undone."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.state != MeetingState.PLANNED:
+        raise ValidationError(
+            {
+                "state": _("The meeting is already %(state)s.")
+                % {"state": MeetingState(meeting.state).label.lower()}
+            }
+        )
+    if state not in (MeetingState.HELD, MeetingState.CANCELLED):
+        raise ValidationError({"state": _("A planned meeting is either held or cancelled.")})
+    if state == MeetingState.HELD and meeting.starts_at > timezone.now():
+        raise ValidationError({"state": _("The meeting has not started yet.")})
+    return audited_update(
+        actor=actor,
+        instance=meeting,
+        action="meeting.state",
+        changes={"state": state},
+        allowed=("state",),
+        fields=("state",),
+    )
+
+
+# --- invitations, registration and check-in ------------------------------------------
+
+
+def _fresh_codes(count: int) -> list[str]:
+    """``count`` check-in codes used by no invitation yet (collisions are unlikely:
+    31^8 codes; this makes them impossible rather than improbable)."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        wanted = {new_checkin_code() for _ in range(count - len(codes))}
+        taken = set(Invitation.objects.filter(code__in=wanted).values_list("code", flat=True))
+        codes |= wanted - taken
+    return list(codes)
+
+
+@transaction.atomic
+def invitation_add(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    user: Any = None,
+    unit: Unit | None = None,
+    label: str = "",
+    role: str = InviteeRole.MEMBER,
+    email: str = "",
+) -> Invitation:
+    """Invite a person, a unit (through whoever represents it), or both; or someone
+    without an account, by name (``label``). Each gets a personal check-in code."""
+    _check_changeable(meeting)
+    label = label.strip()
+    if user is None and unit is None and not label:
+        raise ValidationError(
+            {"label": _("Choose a person or a unit, or type the invitee's name.")}
+        )
+    if user is not None and meeting.invitations.filter(user=user).exists():
+        raise ValidationError({"user": _("%(who)s is already invited.") % {"who": _who(user)}})
+    if (
+        user is None
+        and unit is not None
+        and meeting.invitations.filter(unit=unit, user__isnull=True).exists()
+    ):
+        raise ValidationError({"unit": _("%(unit)s is already invited.") % {"unit": unit}})
+    invitation = Invitation(
+        meeting=meeting,
+        user=user,
+        unit=unit,
+        label=label,
+        role=role,
+        email=email or (getattr(user, "email", "") or ""),
+        code=_fresh_codes(1)[0],
+    )
+    return audited_create(
+        actor=actor, instance=invitation, action="meeting.invite", fields=INVITATION_FIELDS
+    )
+
+
+@transaction.atomic
+def invitation_remove(*, actor: Any, invitation: Invitation) -> None:
+    """Withdraw an invitation that has not been used to check in."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _check_changeable(invitation.meeting)
+    if invitation.checked_in_at is not None:
+        raise ValidationError(_("This invitee has checked in; the invitation stays."))
+    audit_record(
+        actor=actor,
+        action="meeting.uninvite",
+        target=invitation.meeting,
+        changes={"invitation": [invitation.display_name, None]},
+    )
+    invitation.delete()
+
+
+@transaction.atomic
+def invitations_add_body_members(*, actor: Any, meeting: Meeting) -> int:
+    """Invite every seat of the meeting's body current on the meeting's day, as a
+    voting member: a unit seat invites the unit, a person seat the person (for their
+    unit, if the seat names one). Those already invited are skipped; answers how many
+    invitations were added."""
+    _check_changeable(meeting)
+    if meeting.body_id is None:
+        raise ValidationError({"body": _("The meeting has no body whose members to invite.")})
+    day = timezone.localtime(meeting.starts_at).date()
+    seats = (
+        meeting.body.members.filter(start__lte=day)  # type: ignore[union-attr]
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .select_related("user", "unit")
+        .order_by("pk")
+    )
+    invited_users = set(meeting.invitations.exclude(user=None).values_list("user_id", flat=True))
+    invited_units = set(meeting.invitations.exclude(unit=None).values_list("unit_id", flat=True))
+    rows: list[Invitation] = []
+    for seat in seats:
+        if seat.user_id is not None:
+            if seat.user_id in invited_users:
+                continue
+            invited_users.add(seat.user_id)
+        elif seat.unit_id in invited_units:
+            continue
+        if seat.unit_id is not None:
+            invited_units.add(seat.unit_id)
+        rows.append(
+            Invitation(
+                meeting=meeting,
+                user=seat.user,
+                unit=seat.unit,
+                role=InviteeRole.MEMBER,
+                email=getattr(seat.user, "email", "") or "",
+            )
+        )
+    for row, code in zip(rows, _fresh_codes(len(rows)), strict=True):
+        row.code = code
+    Invitation.objects.bulk_create(rows)
+    if rows:
+        audit_record(
+            actor=actor,
+            action="meeting.invite_body",
+            target=meeting,
+            changes={"invitations": [None, [r.display_name for r in rows]]},
+        )
+    return len(rows)
+
+
+@transaction.atomic
+def registration_set(*, actor: Any, invitation: Invitation, registered: bool) -> Invitation:
+    """The invitee says they will come (or no longer will), while registration is open."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("meeting").get(pk=invitation.pk)
+    )
+    meeting = invitation.meeting
+    _check_changeable(meeting)
+    if not meeting.registration_open:
+        raise ValidationError(_("Registration for this meeting is closed."))
+    if registered == (invitation.registered_at is not None):
+        return invitation
+    return audited_update(
+        actor=actor,
+        instance=invitation,
+        action="meeting.register",
+        changes={"registered_at": timezone.now() if registered else None},
+        allowed=("registered_at",),
+        fields=("registered_at",),
+    )
+
+
+def normalize_code(code: str) -> str:
+    """Codes are typed in any case, with spaces or dashes for readability."""
+    return re.sub(r"[\s\-]+", "", code or "").upper()
+
+
+def _mark_present(actor: Any, invitation: Invitation, by: Any) -> Invitation:
+    """Set ``checked_in_at`` only if it is still empty: of two simultaneous check-ins
+    of the same invitation exactly one changes the row."""
+    now = timezone.now()
+    updated = Invitation.objects.filter(pk=invitation.pk, checked_in_at__isnull=True).update(
+        checked_in_at=now, checked_in_by=_actor(by)
+    )
+    if not updated:
+        invitation.refresh_from_db()
+        raise _already(invitation)
+    invitation.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="meeting.check_in",
+        target=invitation,
+        changes={"checked_in_at": [None, now.isoformat()]},
+    )
+    return invitation
+
+
+def _already(invitation: Invitation) -> ValidationError:
+    assert invitation.checked_in_at is not None
+    return ValidationError(
+        {
+            "code": _("%(who)s already checked in at %(when)s (recorded by %(by)s).")
+            % {
+                "who": invitation.display_name,
+                "when": _when(invitation.checked_in_at),
+                "by": _who(invitation.checked_in_by),
+            }
+        },
+        code="already_checked_in",
+    )
+
+
+@transaction.atomic
+def check_in(*, actor: Any, meeting: Meeting, code: str) -> Invitation:
+    """Staff at the door check an invitee in by the code on their invitation (typed or
+    scanned from its QR code). Refused, saying why: an unknown code, a code of another
+    meeting (named), a code already used (when and by whom), a cancelled meeting."""
+    clean = normalize_code(code)
+    if not clean:
+        raise ValidationError({"code": _("Type or scan the code on the invitation.")})
+    found = (
+        Invitation.objects.select_related("meeting", "user", "unit", "checked_in_by")
+        .filter(code=clean)
+        .first()
+    )
+    if found is None:
+        raise ValidationError(
+            {"code": _("No invitation has the code %(code)s.") % {"code": clean}},
+            code="unknown_code",
+        )
+    if found.meeting_id != meeting.pk:
+        other = found.meeting
+        if actor is not None and not meeting_policy.allows(actor, "view", other):
+            # Staff of one body learn nothing of another's meetings from a stray code.
+            message = _("This code belongs to another meeting.")
+        else:
+            message = _("This code belongs to another meeting: “%(title)s” on %(when)s.") % {
+                "title": other.title,
+                "when": _when(other.starts_at),
+            }
+        raise ValidationError({"code": message}, code="other_meeting")
+    meeting = found.meeting  # as it is now, not as the caller read it
+    if meeting.state == MeetingState.CANCELLED:
+        raise ValidationError(
+            {"code": _("The meeting is cancelled; nobody can check in.")}, code="cancelled"
+        )
+    _check_changeable(meeting)
+    if found.checked_in_at is not None:
+        raise _already(found)
+    return _mark_present(actor, found, actor)
+
+
+@transaction.atomic
+def self_check_in(*, user: Any, meeting: Meeting) -> Invitation:
+    """The logged-in invitee checks in while the meeting runs (from an hour before it
+    starts to its end, or the end of its day)."""
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    invitation = selectors.invitation_of(user, meeting)
+    if invitation is None:
+        raise PermissionDenied(_("You are not invited to this meeting."))
+    if meeting.state == MeetingState.CANCELLED:
+        raise ValidationError(_("The meeting is cancelled; nobody can check in."))
+    _check_changeable(meeting)
+    opens, closes = selectors.checkin_window(meeting)
+    now = timezone.now()
+    if now < opens:
+        raise ValidationError(
+            _("Check-in opens at %(when)s, an hour before the meeting.") % {"when": _when(opens)}
+        )
+    if now > closes:
+        raise ValidationError(_("The meeting is over; check-in has closed."))
+    if invitation.checked_in_at is not None:
+        raise _already(invitation)
+    return _mark_present(user, invitation, user)
+
+
+# --- agenda, documents and ballots -----------------------------------------------------
+
+
+def _check_item(meeting: Meeting, item: AgendaItem | None, field: str) -> None:
+    if item is not None and item.meeting_id != meeting.pk:
+        raise ValidationError({field: _("The agenda item belongs to another meeting.")})
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    title: str,
+    duration_minutes: int = 0,
+    parent: AgendaItem | None = None,
+    speaker: str = "",
+    speaker_unit: Unit | None = None,
+    position: int | None = None,
+) -> AgendaItem:
+    """Add an item at the end of its level (or at ``position``, moving the later ones
+    down)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_changeable(meeting)
+    _check_item(meeting, parent, "parent")
+    siblings = AgendaItem.objects.filter(meeting=meeting, parent=parent)
+    last = siblings.aggregate(last=Max("position"))["last"] or 0
+    if position is None or position > last:
+        position = last + 1
+    else:
+        position = max(position, 1)
+        for sibling in siblings.filter(position__gte=position).order_by("-position"):
+            sibling.position += 1
+            sibling.save(update_fields=["position"])
+    item = AgendaItem(
+        meeting=meeting,
+        parent=parent,
+        position=position,
+        title=title.strip(),
+        duration_minutes=duration_minutes,
+        speaker=speaker,
+        speaker_unit=speaker_unit,
+    )
+    return audited_create(
+        actor=actor, instance=item, action="meeting.agenda_add", fields=AGENDA_FIELDS
+    )
+
+
+@transaction.atomic
+def document_add(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    title: str,
+    file: File,
+    kind: str = DocumentKind.REPORT,
+    agenda_item: AgendaItem | None = None,
+) -> MeetingDocument:
+    """Attach a report, speech or other document (size and type checked)."""
+    _check_changeable(meeting)
+    _check_item(meeting, agenda_item, "agenda_item")
+    document = MeetingDocument(
+        meeting=meeting,
+        agenda_item=agenda_item,
+        kind=kind,
+        title=title.strip() or str(getattr(file, "name", "") or ""),
+        file=file,
+        uploaded_by=_actor(actor),
+    )
+    return audited_create(
+        actor=actor,
+        instance=document,
+        action="meeting.document_add",
+        fields=("meeting", "agenda_item", "kind", "title", "file"),
+    )
+
+
+@transaction.atomic
+def meeting_poll_create(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    title: str,
+    kind: str,
+    options: list[str],
+    agenda_item: AgendaItem | None = None,
+    max_choices: int = 1,
+    quorum: Decimal | None = None,
+    majority: str = Majority.SIMPLE,
+    base: str = Base.VALID,
+) -> Poll:
+    """A secret ballot held in the meeting, voted by the meeting's body and organized by
+    the meeting's organizer (so the meeting's managers run it in the ballots module).
+    ``quorum`` defaults to the meeting's."""
+    _check_changeable(meeting)
+    _check_item(meeting, agenda_item, "agenda_item")
+    if meeting.body_id is None:
+        raise ValidationError(
+            {"body": _("A ballot is voted by the meeting's body; set the body first.")}
+        )
+    poll = poll_create(
+        actor=actor,
+        owner_unit=meeting.organizer_unit,
+        title=title,
+        kind=kind,
+        options=options,
+        body=meeting.body,
+        max_choices=max_choices,
+        quorum=meeting.quorum if quorum is None else quorum,
+        majority=majority,
+        base=base,
+    )
+    link = MeetingPoll.objects.create(meeting=meeting, poll=poll, agenda_item=agenda_item)
+    audit_record(
+        actor=actor,
+        action="meeting.poll_add",
+        target=meeting,
+        changes={"poll": [None, poll.pk], "agenda_item": [None, link.agenda_item_id]},
+    )
+    return poll
+
+
+# --- resolutions and the tasks they create ---------------------------------------------
+
+
+def _task_kwargs(spec: TaskSpec) -> dict[str, Any]:
+    return {
+        "title": spec.title.strip(),
+        "lead_unit": spec.lead_unit,
+        "lead_person": spec.lead_person,
+        "project": spec.project,
+        "scope": spec.scope,
+        "measures": spec.measures,
+        "start": spec.start,
+        "due": spec.due,
+        "supporting_units": spec.supporting_units,
+    }
+
+
+@transaction.atomic
+def resolution_create(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    text: str,
+    adopted_on: dt.date,
+    poll: Poll | None = None,
+    plan: WorkPlan | None = None,
+    tasks: Iterable[TaskSpec] = (),
+) -> Resolution:
+    """Record a resolution (numbered next in the meeting) and create its key tasks in
+    ``plan``, linked back to it and put on the meeting's chain; all or nothing.
+
+    A bad task row leaves nothing behind: every row is tried, and their errors are
+    raised together keyed ``tasks.<row>.<field>`` (rows counted from 0).
+    """
+    specs = list(tasks)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_changeable(meeting)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the text of the resolution.")})
+    if poll is not None and not MeetingPoll.objects.filter(meeting=meeting, poll=poll).exists():
+        raise ValidationError({"poll": _("The ballot was not held in this meeting.")})
+    if specs and plan is None:
+        raise ValidationError({"plan": _("Choose the work plan that receives the tasks.")})
+    if plan is not None:
+        _check_plan(actor, plan)
+    number = (meeting.resolutions.aggregate(last=Max("number"))["last"] or 0) + 1
+    resolution = Resolution(
+        meeting=meeting,
+        number=number,
+        text=text,
+        poll=poll,
+        adopted_on=adopted_on,
+        created_by=_actor(actor),
+    )
+    audited_create(
+        actor=actor,
+        instance=resolution,
+        action="meeting.resolution_create",
+        fields=("meeting", "number", "text", "poll", "adopted_on"),
+    )
+    errors: dict[str, list[str]] = {}
+    for row, spec in enumerate(specs):
+        try:
+            with transaction.atomic():
+                task_create(
+                    actor=actor,
+                    plan=plan,  # type: ignore[arg-type]  # not None when there are specs
+                    resolution=resolution,
+                    chain=meeting.chain,
+                    **_task_kwargs(spec),
+                )
+        except ValidationError as exc:
+            errors.update(_row_errors(row, exc))
+    if errors:
+        raise ValidationError(errors)
+    return resolution
+
+
+def _row_errors(row: int, exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {
+            f"tasks.{row}.{field}": list(ValidationError(messages).messages)
+            for field, messages in exc.error_dict.items()
+        }
+    return {f"tasks.{row}.{NON_FIELD_ERRORS}": list(exc.messages)}
+
+
+# --- research visits -------------------------------------------------------------------
+
+
+def _check_visit(meeting: Meeting, field: str) -> None:
+    if meeting.kind != MeetingKind.RESEARCH_VISIT:
+        raise ValidationError({field: _("Only research visits have visited units and findings.")})
+
+
+@transaction.atomic
+def visited_units_set(*, actor: Any, meeting: Meeting, units: Iterable[Unit]) -> None:
+    """The units a research visit goes to (replacing the list); a unit with findings
+    stays on it."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_changeable(meeting)
+    _check_visit(meeting, "visited_units")
+    before = sorted(meeting.visited_units.values_list("pk", flat=True))
+    after = sorted({u.pk for u in units})
+    dropped = set(before) - set(after)
+    kept_by_findings = (
+        Unit.objects.filter(pk__in=meeting.findings.filter(unit_id__in=dropped).values("unit_id"))
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    if dropped and kept_by_findings:
+        raise ValidationError(
+            {
+                "visited_units": _("%(units)s have findings and stay on the visit.")
+                % {"units": ", ".join(kept_by_findings)}
+            }
+        )
+    if before == after:
+        return
+    meeting.visited_units.set(after)
+    audit_record(
+        actor=actor,
+        action="meeting.visited_units",
+        target=meeting,
+        changes={"visited_units": [before, after]},
+    )
+
+
+@transaction.atomic
+def finding_add(*, actor: Any, meeting: Meeting, unit: Unit, topic: str, text: str) -> Finding:
+    """What the research visit found at one of its visited units, on one topic."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_changeable(meeting)
+    _check_visit(meeting, "unit")
+    if not meeting.visited_units.filter(pk=unit.pk).exists():
+        raise ValidationError({"unit": _("%(unit)s is not a visited unit.") % {"unit": unit}})
+    if not text.strip():
+        raise ValidationError({"text": _("Write what was found.")})
+    position = (meeting.findings.aggregate(last=Max("position"))["last"] or 0) + 1
+    finding = Finding(
+        meeting=meeting, unit=unit, topic=topic.strip(), text=text.strip(), position=position
+    )
+    return audited_create(
+        actor=actor,
+        instance=finding,
+        action="meeting.finding_add",
+        fields=("meeting", "unit", "topic", "text", "position"),
+    )
+
+
+@transaction.atomic
+def finding_follow_up(*, actor: Any, finding: Finding, plan: WorkPlan, spec: TaskSpec) -> Task:
+    """A key task in ``plan`` that follows up a finding (on the visit's chain). Allowed
+    after the minutes are final: following up is what comes after a visit."""
+    meeting = finding.meeting
+    if meeting.state == MeetingState.CANCELLED:
+        raise ValidationError(_("The meeting is cancelled; its record can no longer change."))
+    _check_plan(actor, plan)
+    return task_create(
+        actor=actor, plan=plan, finding=finding, chain=meeting.chain, **_task_kwargs(spec)
+    )
