@@ -18,10 +18,15 @@ $(VENV)/.installed: requirements.lock | $(BIN)/python
 install: $(VENV)/.installed
 	$(MANAGE) compile_translations
 
-## The demo: embedded SQLite, the five real cases, served on 127.0.0.1:$(PORT).
+## The demo: embedded SQLite, the five real cases, served on 127.0.0.1:$(PORT), with the
+## job worker beside it (hourly reminders and escalations, mailed to this console); the
+## worker stops with the server.
 demo: install
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) load_demo --port $(PORT)
+	$(MANAGE) schedule_reminders
+	$(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## The whole suite: lint, types, then every test on SQLite and on PostgreSQL,
@@ -44,11 +49,13 @@ test-postgres:
 	PACESETTER_TEST_DB=postgres $(BIN)/pytest
 
 ## 5,000 units x 60 criteria: the ranking and a score sheet; a 1,000-voter ballot cast by
-## 100 concurrent clients on 127.0.0.1: casting p95 and tally time. SQLite and PostgreSQL.
+## 100 concurrent clients on 127.0.0.1: casting p95 and tally time; a plan board of 10,000
+## tasks across 2,000 units. SQLite and PostgreSQL.
 bench: install
 	bash scripts/system-deps.sh
 	$(MANAGE) bench_scoring --units 5000 --criteria 60 --database sqlite --database postgres
 	$(MANAGE) bench_ballots --voters 1000 --clients 100 --database sqlite --database postgres
+	$(MANAGE) bench_workplans --units 2000 --tasks 10000 --database sqlite --database postgres
 
 ## Re-extract translatable strings into the shipped catalogs (needs GNU gettext).
 messages: install

@@ -153,7 +153,9 @@ class _Loader:
             raise ValidationError(
                 f"The account {username} already exists; load the demo into an empty database."
             )
-        user = User.objects.create_user(username=username)
+        # example.org is reserved for examples: reminder mails to these addresses show in
+        # the demo's console and can reach nobody.
+        user = User.objects.create_user(username=username, email=f"{username}@example.org")
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
         self.users[username] = user

@@ -25,6 +25,10 @@ def new_checkin_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def default_time_zone() -> str:
+    return str(settings.TIME_ZONE)
+
+
 class MeetingKind(models.TextChoices):
     COUNCIL = "council", _("Council or standing board")
     REVIEW = "review", _("Review conference")
@@ -62,6 +66,12 @@ class Meeting(models.Model):
         null=True,
         blank=True,
         related_name="meetings",
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=default_time_zone,
+        help_text=_("Times of the meeting are entered and shown in this zone."),
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
@@ -176,6 +186,11 @@ class Invitation(models.Model):
                 fields=["meeting", "user"],
                 condition=Q(user__isnull=False),
                 name="invitation_unique_user",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "unit"],
+                condition=Q(user__isnull=True, unit__isnull=False),
+                name="invitation_unique_unit",
             ),
         ]
 

@@ -48,7 +48,13 @@ def attendance(meeting: Meeting) -> Attendance:
         voting_present=Count("pk", filter=voting & present),
     )
     quorum = Decimal(meeting.quorum or 0)
-    needed = math.ceil(quorum * row["voting_expected"])
+    voters = row["voting_expected"]
+    # The quorum is stored to 4 decimals, so "two-thirds" is 0.6667; the share meant lies
+    # within 0.00005 of it, and so the head count within voters × 0.00005: 2 of 3 is a
+    # two-thirds quorum, not 3.
+    needed = max(0, math.ceil(quorum * voters - voters * Decimal("0.00005")))
+    if quorum > 0:
+        needed = max(needed, 1)
     return Attendance(
         expected=row["expected"],
         registered=row["registered"],
@@ -57,7 +63,8 @@ def attendance(meeting: Meeting) -> Attendance:
         voting_present=row["voting_present"],
         quorum=quorum,
         quorum_needed=needed,
-        quorum_met=row["voting_present"] >= needed,
+        # A quorum with nobody entitled to make it is not met.
+        quorum_met=row["voting_present"] >= needed and not (quorum > 0 and voters == 0),
     )
 
 

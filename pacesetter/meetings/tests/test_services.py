@@ -309,11 +309,26 @@ def test_attendance_counts_and_quorum_in_one_query(world, council, django_assert
     assert after.voting_present == 1 and after.quorum_met
 
 
-def test_quorum_rounds_up(world):
+def test_quorum_rounds_up_to_whole_people_but_reads_two_thirds_as_meant(world):
     meeting = make_meeting(world, quorum=Decimal("0.6667"))
     for name in ("a", "b", "c"):
         invitation_add(actor=None, meeting=meeting, label=name)
-    assert selectors.attendance(meeting).quorum_needed == 3  # 2.0001 → 3
+    assert selectors.attendance(meeting).quorum_needed == 2  # two-thirds of 3, not 2.0001 → 3
+    for name in "defghi":
+        invitation_add(actor=None, meeting=meeting, label=name)
+    assert selectors.attendance(meeting).quorum_needed == 6  # of 9
+    half = make_meeting(world, quorum=Decimal("0.5"))
+    for name in "abc":
+        invitation_add(actor=None, meeting=half, label=name)
+    assert selectors.attendance(half).quorum_needed == 2  # 1.5 → 2
+
+
+def test_a_quorum_without_voting_members_is_not_met(world):
+    meeting = make_meeting(world, quorum=Decimal("0.5"))
+    invitation_add(actor=None, meeting=meeting, label="Guest", role="guest")
+    counts = selectors.attendance(meeting)
+    assert counts.voting_expected == 0
+    assert not counts.quorum_met
 
 
 # --- agenda, documents, ballots --------------------------------------------------------

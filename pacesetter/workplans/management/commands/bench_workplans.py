@@ -1,0 +1,463 @@
+"""``manage.py bench_workplans``: the plan board of a large plan, as a browser gets it.
+
+On a throw-away database (as ``bench_scoring``: the command starts itself again in a
+child process whose ``DATABASE_URL`` points at a temporary SQLite file or at a
+PostgreSQL server started for the run), the child builds ``--units`` units (districts
+of 49 units under one committee), one work plan with ``--projects`` projects and
+``--tasks`` key tasks spread across the units (a twentieth directly in the plan, a third
+with one or two supporting units, a quarter done, the rest at every stage of a schedule
+around today, so that every status occurs), and a chain over a fifth of the projects.
+
+It then requests the plan board (``workplans:plan_board``) with Django's test client,
+signed in as the committee staff over the committee, and times the whole request
+(middleware, session, view, template): after two warm-up requests, ``--runs`` runs of
+each variant, median and p95, and the number of queries. Variants: the board, the board
+filtered by status (late), by a unit, by a district with the units under it, by the
+chain, and the board as a unit officer over one district (who sees only the tasks of
+its units). Goal: the board under 150 ms with a query count that does not grow with
+the plan. Last, it times the hourly reminder scan (``reminders.scan``) over the same
+plan: once writing a row for every overdue task, once more finding nothing new.
+
+The plan, projects, chain and accounts go through the services; units, tasks and the
+supporting units are bulk-inserted with the progress and ``at_risk_from`` the services
+would store (``services.at_risk_start``), because only the reads are measured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pacesetter.scoring.management.commands.bench_scoring import _base36, _throwaway_database
+
+RESULT_PREFIX = "BENCH-RESULT "
+WORKER_ENV = "PACESETTER_BENCH_WORKER"
+BOARD_GOAL = 0.150
+DISTRICT_SIZE = 49
+BATCH = 2000
+WARM_UP = 2
+_HIDDEN = "(internal) started by bench_workplans itself."
+MANAGE = str(Path(__file__).resolve().parents[4] / "manage.py")
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a work plan of T tasks across N units on a throw-away SQLite and/or "
+        "PostgreSQL database and time its plan board page, unfiltered and filtered."
+    )
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--units", type=int, default=2000)
+        parser.add_argument("--tasks", type=int, default=10000)
+        parser.add_argument("--projects", type=int, default=50)
+        parser.add_argument("--runs", type=int, default=20, help="Requests per variant.")
+        parser.add_argument(
+            "--database",
+            action="append",
+            choices=("sqlite", "postgres"),
+            help="Repeat for both; default: sqlite and postgres.",
+        )
+        parser.add_argument("--worker", action="store_true", help=_HIDDEN)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if (
+            options["units"] < DISTRICT_SIZE + 1
+            or options["tasks"] < 100
+            or options["projects"] < 5
+            or options["runs"] < 1
+        ):
+            raise CommandError(
+                f"Use at least {DISTRICT_SIZE + 1} units, 100 tasks, 5 projects and 1 run."
+            )
+        if options["worker"]:
+            if os.environ.get(WORKER_ENV) != "1":
+                raise CommandError("--worker is started by bench_workplans itself.")
+            result = _Worker(
+                options["units"], options["tasks"], options["projects"], options["runs"]
+            ).run()
+            self.stdout.write(RESULT_PREFIX + json.dumps(result))
+            return
+        results = []
+        for database in options["database"] or ["sqlite", "postgres"]:
+            self.stderr.write(
+                f"{database}: building {options['units']} units and {options['tasks']} "
+                "tasks and timing the plan board..."
+            )
+            with _throwaway_database(database) as url:
+                results.append(self._child(database, url, options))
+        self.stdout.write(self._table(results, options))
+
+    def _child(self, database: str, url: str, options: dict[str, Any]) -> dict[str, Any]:
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "pacesetter.settings.test",
+            WORKER_ENV: "1",
+        }
+        env.pop("PACESETTER_TEST_DB", None)
+        command = [
+            sys.executable,
+            MANAGE,
+            "bench_workplans",
+            "--worker",
+            f"--units={options['units']}",
+            f"--tasks={options['tasks']}",
+            f"--projects={options['projects']}",
+            f"--runs={options['runs']}",
+        ]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
+        if done.returncode != 0 or not lines:
+            raise CommandError(f"The {database} benchmark failed:\n{done.stderr}{done.stdout}")
+        result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
+        result["database"] = database
+        return result
+
+    def _table(self, results: list[dict[str, Any]], options: dict[str, Any]) -> str:
+        out = [
+            f"{options['units']:,} units, {options['projects']} projects, "
+            f"{options['tasks']:,} tasks; the plan board page through the test client, "
+            f"median and p95 of {options['runs']} requests after {WARM_UP} warm-up requests.",
+            "",
+            f"  {'database':<10}{'variant':<28}{'tasks':>8}{'median':>10}{'p95':>10}"
+            f"{'queries':>9}  goal",
+        ]
+        for r in results:
+            out.append(f"  {r['database']:<10}(built in {r['build']:.0f} s)")
+            for v in r["variants"]:
+                ok = "ok" if v["median"] < BOARD_GOAL else "SLOW"
+                out.append(
+                    f"  {'':<10}{v['name']:<28}{v['tasks']:>8,}{v['median'] * 1000:>7.0f} ms"
+                    f"{v['p95'] * 1000:>7.0f} ms{v['queries']:>9}  {ok}"
+                )
+        out.append("")
+        for r in results:
+            scan = r["scan"]
+            out.append(
+                f"  {r['database']}: reminder scan writing {scan['rows']:,} rows "
+                f"{scan['first'] * 1000:.0f} ms, again (nothing new) {scan['again'] * 1000:.0f} ms"
+            )
+        out.append("")
+        out.append(
+            f"Goal: the board under {BOARD_GOAL * 1000:.0f} ms (median), with a fixed "
+            "number of queries."
+        )
+        return "\n".join(out)
+
+
+def _p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[max(0, -(-len(ordered) * 95 // 100) - 1)]
+
+
+class _Worker:
+    """Runs in the child process, on the throw-away database."""
+
+    def __init__(self, units: int, tasks: int, projects: int, runs: int) -> None:
+        self.n_units = units
+        self.n_tasks = tasks
+        self.n_projects = projects
+        self.runs = runs
+        self.random = random.Random(2024)  # noqa: S311 - reproducible demo values
+        self.today = dt.date.today()
+
+    def run(self) -> dict[str, Any]:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+        start = time.perf_counter()
+        built = self.build()
+        build = time.perf_counter() - start
+        variants = self.measure(**built)
+        return {"build": build, "variants": variants, "scan": self.scan()}
+
+    # --- building ---------------------------------------------------------------------
+
+    def build(self) -> dict[str, Any]:
+        from django.db import transaction
+
+        from pacesetter.accounts.models import Role
+        from pacesetter.accounts.services import user_create
+        from pacesetter.bodies.services import body_create
+        from pacesetter.chains.services import chain_create
+        from pacesetter.units.services import unit_create, unit_type_create
+        from pacesetter.workplans import services
+
+        with transaction.atomic():
+            committee_type = unit_type_create(actor=None, code="committee", name="Committee")
+            committee = unit_create(
+                actor=None,
+                parent=None,
+                code="BENCH",
+                name="Benchmark committee",
+                unit_type=committee_type,
+            )
+            districts, units = self.units(committee)
+            body = body_create(
+                actor=None, owner_unit=committee, name="Benchmark council", kind="committee"
+            )
+            password = "bench-Passw0rd-2024"  # noqa: S105 - a throw-away database
+            staff = user_create(
+                actor=None,
+                username="staff.bench",
+                email="staff.bench@example.org",
+                password=password,
+                role=Role.COMMITTEE_STAFF,
+                unit=committee,
+            )
+            officer = user_create(
+                actor=None,
+                username="officer.bench",
+                password=password,
+                role=Role.UNIT_OFFICER,
+                unit=districts[0],
+            )
+            plan = services.plan_create(
+                actor=staff,
+                body=body,
+                name="Key work",
+                kind="year",
+                period_start=self.today - dt.timedelta(days=270),
+                period_end=self.today + dt.timedelta(days=95),
+            )
+            chain = chain_create(
+                actor=staff,
+                owner_unit=committee,
+                name="Leather goods chain",
+                leader_unit=districts[0],
+                members=districts[:5],
+            )
+            projects = [
+                services.project_create(
+                    actor=staff,
+                    plan=plan,
+                    code=f"P{i + 1:02d}",
+                    name=f"Project {i + 1}",
+                    lead_unit=districts[i % len(districts)],
+                    chain=chain if i % 5 == 0 else None,
+                    weight=Decimal(1 + i % 3),
+                )
+                for i in range(self.n_projects)
+            ]
+            self.tasks(plan, projects, units)
+        return {
+            "plan": plan,
+            "staff": staff,
+            "officer": officer,
+            "unit": units[len(units) // 2],
+            "district": districts[1],
+            "officer_district": districts[0],
+            "chain": chain,
+        }
+
+    def units(self, committee: Any) -> tuple[list[Any], list[Any]]:
+        """Districts under the committee, units under the districts: ``--units`` in all."""
+        from pacesetter.units.models import Unit, UnitType
+
+        enterprise = UnitType.objects.create(code="enterprise", name="Enterprise")
+        n_districts = max(1, self.n_units // (DISTRICT_SIZE + 1))
+        districts = self._insert(
+            [
+                Unit(
+                    parent=committee,
+                    path="-",
+                    depth=1,
+                    code=f"D{i:03d}",
+                    name=f"District {i:03d}",
+                    unit_type=committee.unit_type,
+                )
+                for i in range(n_districts)
+            ],
+            committee.path,
+        )
+        rest = self.n_units - n_districts
+        leaves: list[Any] = []
+        for d, district in enumerate(districts):
+            size = rest // n_districts + (1 if d < rest % n_districts else 0)
+            leaves += self._insert(
+                [
+                    Unit(
+                        parent=district,
+                        path="-",
+                        depth=2,
+                        code=f"U{d:03d}-{i:03d}",
+                        name=f"Enterprise {d:03d}-{i:03d}",
+                        unit_type=enterprise,
+                    )
+                    for i in range(size)
+                ],
+                district.path,
+            )
+        return districts, leaves
+
+    def _insert(self, units: list[Any], parent_path: str) -> list[Any]:
+        from pacesetter.units.models import Unit
+
+        made = Unit.objects.bulk_create(units, batch_size=BATCH)
+        if any(unit.pk is None for unit in made):  # a backend that returns no ids
+            made = list(Unit.objects.filter(code__in=[u.code for u in units]).order_by("code"))
+        for unit in made:
+            unit.path = f"{parent_path}{_base36(unit.pk)}/"
+        Unit.objects.bulk_update(made, ["path"], batch_size=BATCH)
+        return made
+
+    def tasks(self, plan: Any, projects: list[Any], units: list[Any]) -> None:
+        from pacesetter.workplans.models import Task
+        from pacesetter.workplans.services import at_risk_start
+
+        rnd = self.random
+        rows = []
+        for i in range(self.n_tasks):
+            project = None if i % 20 == 0 else projects[i % len(projects)]
+            start = plan.period_start + dt.timedelta(days=rnd.randint(0, 150))
+            due = min(start + dt.timedelta(days=rnd.randint(30, 240)), plan.period_end)
+            done = rnd.random() < 0.25 and start < self.today
+            progress = Decimal(100) if done else Decimal(rnd.randint(0, 19) * 5)
+            rows.append(
+                Task(
+                    plan=plan,
+                    project=project,
+                    code=f"T{i + 1:05d}",
+                    title=f"Key task {i + 1}",
+                    lead_unit=units[rnd.randrange(len(units))],
+                    scope="What the task covers.",
+                    measures="How it is done.",
+                    start=start,
+                    due=due,
+                    weight=Decimal(1 + i % 2),
+                    progress=progress,
+                    done_on=min(due, self.today) if done else None,
+                    at_risk_from=at_risk_start(progress, start, due, plan.at_risk_margin),
+                    position=i // len(projects) + 1,
+                )
+            )
+        made = Task.objects.bulk_create(rows, batch_size=BATCH)
+        if any(task.pk is None for task in made):
+            made = list(Task.objects.filter(plan=plan).order_by("code"))
+        through = Task.supporting_units.through
+        links = []
+        for task in made:
+            if rnd.random() < 0.33:
+                for unit in rnd.sample(units, rnd.randint(1, 2)):
+                    if unit.pk != task.lead_unit_id:
+                        links.append(through(task_id=task.pk, unit_id=unit.pk))
+        through.objects.bulk_create(links, batch_size=BATCH, ignore_conflicts=True)
+
+    # --- measuring --------------------------------------------------------------------
+
+    def measure(
+        self,
+        plan: Any,
+        staff: Any,
+        officer: Any,
+        unit: Any,
+        district: Any,
+        officer_district: Any,
+        chain: Any,
+    ) -> list[dict[str, Any]]:
+        from django.db import connection
+        from django.db.models import Q
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from pacesetter.workplans.models import Task
+        from pacesetter.workplans.selectors import with_status
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        url = reverse("workplans:plan_board", args=[plan.pk])
+        tasks = Task.objects.filter(plan=plan)
+        supported_by = Task.supporting_units.through.objects
+
+        def led_or_supported_under(top: Any) -> Q:
+            supported = supported_by.filter(unit__path__startswith=top.path)
+            return Q(lead_unit__path__startswith=top.path) | Q(pk__in=supported.values("task_id"))
+
+        late = with_status(tasks, timezone.localdate()).filter(status="late")  # type: ignore[misc]
+        by_unit = Q(lead_unit=unit) | Q(pk__in=supported_by.filter(unit=unit).values("task_id"))
+        variants = [
+            ("board", staff, "", tasks),
+            ("status = late", staff, "?status=late", late),
+            (f"unit {unit.code}", staff, f"?unit={unit.code}", tasks.filter(by_unit)),
+            (
+                f"unit {district.code} and under it",
+                staff,
+                f"?unit={district.code}&subtree=on",
+                tasks.filter(led_or_supported_under(district)),
+            ),
+            (
+                "chain",
+                staff,
+                f"?chain={chain.pk}",
+                tasks.filter(Q(chain=chain) | Q(project__chain=chain)),
+            ),
+            (
+                "as a district's officer",
+                officer,
+                "",
+                tasks.filter(led_or_supported_under(officer_district)),
+            ),
+        ]
+        results = []
+        for name, user, query, matching in variants:
+            client = Client(HTTP_HOST="127.0.0.1")
+            client.force_login(user)
+
+            def board(client: Client = client, query: str = query) -> None:
+                response = client.get(url + query)
+                if response.status_code != 200:
+                    raise CommandError(f"{url}{query} answered {response.status_code}")
+
+            for _ in range(WARM_UP):
+                board()
+            with CaptureQueriesContext(connection) as queries:
+                board()
+            count = len(queries)  # now: the log is reset by the next request
+            times = []
+            for _ in range(self.runs):
+                start = time.perf_counter()
+                board()
+                times.append(time.perf_counter() - start)
+            results.append(
+                {
+                    "name": name,
+                    "tasks": matching.count(),
+                    "median": statistics.median(times),
+                    "p95": _p95(times),
+                    "queries": count,
+                }
+            )
+        return results
+
+    def scan(self) -> dict[str, Any]:
+        """The hourly reminder scan over the same plan: the first run writes a row for
+        every overdue task (escalated to the committee staff), the second finds them all
+        written."""
+        from django.utils import timezone
+
+        from pacesetter.workplans import reminders
+        from pacesetter.workplans.models import Reminder
+
+        today = timezone.localdate()
+        start = time.perf_counter()
+        reminders.scan(today)
+        first = time.perf_counter() - start
+        start = time.perf_counter()
+        reminders.scan(today)
+        again = time.perf_counter() - start
+        return {"rows": Reminder.objects.count(), "first": first, "again": again}
