@@ -1,3 +1,247 @@
-from ninja import Router
+"""JSON API for chains: /api/v1/chains.
+
+A chain's organizations from upstream to downstream, its open problems (the open key
+tasks on it the user may see), the plans and meetings on it; its managers (committee
+staff over the unit that keeps it) add, reorder and remove members.
+
+No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
+schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise).
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db import models
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from pacesetter.core.refs import resolve_ref
+from pacesetter.meetings.policies import meeting_policy
+from pacesetter.units.api import UnitRef
+from pacesetter.units.policies import unit_policy
+from pacesetter.workplans import rollup, selectors
+from pacesetter.workplans.models import Project, Task
+from pacesetter.workplans.policies import plan_policy, task_policy
+
+from . import services
+from .models import Chain
+from .policies import chain_policy
 
 router = Router(tags=["chains"])
+
+#: At most this many open tasks, plans and meetings in a chain's detail.
+DETAIL_LIMIT = 500
+
+
+# --- schemas -------------------------------------------------------------------------
+
+
+class ChainOut(Schema):
+    id: int
+    name: str
+    description: str
+    owner_unit: UnitRef
+    leader_unit: UnitRef
+    is_active: bool
+    member_count: int
+
+
+class MemberOut(Schema):
+    id: int
+    unit: UnitRef
+    position: int = Field(description="1 is the most upstream.")
+    link: str
+    is_leader: bool
+
+
+class OpenTaskOut(Schema):
+    id: int
+    plan_id: int
+    code: str
+    title: str
+    lead_unit: UnitRef
+    due: dt.date | None
+    progress: Decimal | None
+    status: Literal["late", "at_risk", "on_track"]
+    days_overdue: int
+
+
+class PlanRef(Schema):
+    id: int
+    name: str
+
+
+class MeetingRef(Schema):
+    id: int
+    title: str
+    starts_at: dt.datetime
+
+
+class ChainDetailOut(ChainOut):
+    members: list[MemberOut]
+    open_tasks: list[OpenTaskOut] = Field(
+        description="Open key tasks on the chain the user may see, by due date."
+    )
+    plans: list[PlanRef]
+    meetings: list[MeetingRef]
+    may_manage: bool
+
+
+class ChainFilters(Schema):
+    q: str = ""
+
+
+class ChainIn(Schema):
+    owner_unit_id: int = Field(description="The unit that keeps the chain (you run it).")
+    name: str = Field(min_length=1, max_length=255)
+    leader_unit_id: int
+    description: str = ""
+    member_unit_ids: list[int] = Field([], description="From upstream to downstream.")
+
+
+class MemberIn(Schema):
+    unit_id: int
+    link: str = Field("", max_length=255)
+
+
+class ReorderIn(Schema):
+    unit_ids: list[int] = Field(description="Every member unit, upstream first.")
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _chains() -> models.QuerySet[Chain]:
+    return Chain.objects.select_related("owner_unit", "leader_unit").annotate(
+        member_count=Count("members")
+    )
+
+
+def _detail(chain_id: int, user: Any) -> dict[str, Any]:
+    chain = _chains().get(pk=chain_id)
+    today = timezone.localdate()
+    members = [
+        {
+            "id": m.pk,
+            "unit": m.unit,
+            "position": m.position,
+            "link": m.link,
+            "is_leader": m.unit_id == chain.leader_unit_id,
+        }
+        for m in chain.members.select_related("unit")
+    ]
+    tasks = (
+        selectors.with_status(task_policy.visible(user).filter(chain=chain), today)
+        .exclude(status="done")  # type: ignore[misc]
+        .select_related("lead_unit", "plan")
+        .order_by("due", "pk")[:DETAIL_LIMIT]
+    )
+    open_tasks = []
+    for task in tasks:
+        status = rollup.task_status(
+            progress=task.progress,
+            start=task.start,
+            due=task.due,
+            today=today,
+            margin=task.plan.at_risk_margin,
+        )
+        open_tasks.append(
+            {
+                **{f: getattr(task, f) for f in ("id", "plan_id", "code", "title", "lead_unit")},
+                "due": task.due,
+                "progress": task.progress,
+                "status": task.status,  # type: ignore[attr-defined]
+                "days_overdue": status.days_overdue,
+            }
+        )
+    on_chain = Q(pk__in=Task.objects.filter(chain=chain).values("plan_id")) | Q(
+        pk__in=Project.objects.filter(chain=chain).values("plan_id")
+    )
+    plans = plan_policy.visible(user).filter(on_chain).order_by("-period_start", "name")
+    meetings = meeting_policy.visible(user).filter(chain=chain).order_by("-starts_at", "pk")
+    return {
+        **{f: getattr(chain, f) for f in ChainOut.model_fields},
+        "members": members,
+        "open_tasks": open_tasks,
+        "plans": list(plans[:DETAIL_LIMIT]),
+        "meetings": list(meetings[:DETAIL_LIMIT]),
+        "may_manage": chain_policy.allows(user, "manage", chain),
+    }
+
+
+# --- endpoints -------------------------------------------------------------------------
+
+
+@router.get("", response=list[ChainOut])
+@paginate(PageNumberPagination)
+def chain_list(request: HttpRequest, filters: Query[ChainFilters]) -> models.QuerySet[Chain]:
+    """Chains the user may see (roles over the unit that keeps it, its leader or a
+    member). ``q`` searches the name."""
+    chains = _chains().filter(pk__in=chain_policy.visible(request.user).values("pk"))
+    if filters.q.strip():
+        chains = chains.filter(name__icontains=filters.q.strip())
+    return chains.order_by("-is_active", "name", "pk")
+
+
+@router.post("", response={201: ChainDetailOut})
+def chain_create(request: HttpRequest, payload: ChainIn) -> Status[dict[str, Any]]:
+    """A new chain kept by a unit the user runs, with its members from upstream to
+    downstream."""
+    user = request.user
+    owner = resolve_ref(unit_policy, user, payload.owner_unit_id, "manage", "owner_unit_id")
+    leader = resolve_ref(unit_policy, user, payload.leader_unit_id, "view", "leader_unit_id")
+    members = [
+        resolve_ref(unit_policy, user, pk, "view", "member_unit_ids")
+        for pk in payload.member_unit_ids
+    ]
+    chain = services.chain_create(
+        actor=user,
+        owner_unit=owner,
+        name=payload.name,
+        leader_unit=leader,
+        description=payload.description,
+        members=members,
+    )
+    return Status(201, _detail(chain.pk, user))
+
+
+@router.get("/{int:chain_id}", response=ChainDetailOut)
+def chain_detail(request: HttpRequest, chain_id: int) -> dict[str, Any]:
+    """The chain, its members in order (the leader marked), its open key tasks, and the
+    plans and meetings on it, as far as the user may see them."""
+    chain = chain_policy.access(request.user, chain_id)
+    return _detail(chain.pk, request.user)
+
+
+@router.post("/{int:chain_id}/members", response={201: ChainDetailOut})
+def member_add(request: HttpRequest, chain_id: int, payload: MemberIn) -> Status[dict[str, Any]]:
+    """Add a unit at the downstream end of the chain (its managers)."""
+    user = request.user
+    chain = chain_policy.access(user, chain_id, "manage")
+    unit = resolve_ref(unit_policy, user, payload.unit_id, "view", "unit_id")
+    services.chain_member_add(actor=user, chain=chain, unit=unit, link=payload.link)
+    return Status(201, _detail(chain.pk, user))
+
+
+@router.post("/{int:chain_id}/reorder", response=ChainDetailOut)
+def members_reorder(request: HttpRequest, chain_id: int, payload: ReorderIn) -> dict[str, Any]:
+    """Put the members in a new order (every member unit once, upstream first)."""
+    user = request.user
+    chain = chain_policy.access(user, chain_id, "manage")
+    services.chain_members_reorder(actor=user, chain=chain, unit_ids=payload.unit_ids)
+    return _detail(chain.pk, user)
+
+
+@router.delete("/{int:chain_id}/members/{int:member_id}", response={204: None})
+def member_remove(request: HttpRequest, chain_id: int, member_id: int) -> HttpResponse:
+    """Take a unit off the chain (its managers); the others close up."""
+    user = request.user
+    chain = chain_policy.access(user, chain_id, "manage")
+    member = get_object_or_404(chain.members, pk=member_id)
+    services.chain_member_remove(actor=user, member=member)
+    return HttpResponse(status=204)

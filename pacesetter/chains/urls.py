@@ -1,6 +1,6 @@
-from django.urls import path  # noqa: F401
+"""Chain screens; the views module lists its own URLs next to the views."""
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "chains"
-urlpatterns: list = []
+urlpatterns = views.urlpatterns

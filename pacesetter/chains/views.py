@@ -1,1 +1,272 @@
-"""Screens (being built)."""
+"""Chain screens: the list, a chain's page (its organizations from upstream to
+downstream, open problems, plans and meetings on it), and its managers' forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pacesetter.core.views import add_service_errors, paginate
+from pacesetter.meetings.policies import meeting_policy
+from pacesetter.units.policies import unit_policy
+from pacesetter.workplans import selectors
+from pacesetter.workplans.forms import STATUS_LABELS, unit_choices
+from pacesetter.workplans.models import Project, Task
+from pacesetter.workplans.policies import plan_policy, task_policy
+from pacesetter.workplans.views import explain_row
+
+from . import services
+from .forms import ChainCreateForm, ChainForm, ChainSearchForm, MemberAddForm
+from .models import Chain
+from .policies import chain_policy
+
+#: Open tasks on one page of the chain's page.
+TASK_PAGE_SIZE = 50
+
+
+def _breadcrumb(chain: Chain | None = None) -> list[dict[str, str]]:
+    crumbs = [{"url": reverse("chains:chain_list"), "label": _("Chains")}]
+    if chain is not None:
+        crumbs.append({"url": reverse("chains:chain_detail", args=[chain.pk]), "label": chain.name})
+    return crumbs
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    cancel_url: str,
+    chain: Chain | None = None,
+    submit_label: str | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "breadcrumb": _breadcrumb(chain),
+            "submit_label": submit_label,
+        },
+    )
+
+
+@login_required
+def chain_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ChainSearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    chains = chain_policy.visible(user).select_related("leader_unit", "owner_unit")
+    if query:
+        chains = chains.filter(
+            Q(name__icontains=query)
+            | Q(description__icontains=query)
+            | Q(leader_unit__name__icontains=query)
+        )
+    chains = chains.annotate(member_count=Count("members")).order_by("-is_active", "name", "pk")
+    return render(
+        request,
+        "chains/chain_list.html",
+        {
+            "form": form,
+            "query": query,
+            "page_obj": paginate(request, chains),
+            "may_create": unit_policy.visible(user, "manage").exists(),
+        },
+    )
+
+
+@login_required
+def chain_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    owners = unit_policy.visible(user, "manage").order_by("path")
+    if not owners.exists():
+        raise PermissionDenied(_("You do not have permission to do this."))
+    form = ChainCreateForm(request.POST or None, owners=owners, units=unit_choices(user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            chain = services.chain_create(
+                actor=user,
+                owner_unit=data["owner_unit"],
+                name=data["name"],
+                leader_unit=data["leader_unit"],
+                description=data["description"],
+                members=data["members"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, fields={"unit": "members"})
+        else:
+            messages.success(request, _("Chain “%(name)s” created.") % {"name": chain.name})
+            return redirect("chains:chain_detail", chain.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("New chain"),
+        cancel_url=reverse("chains:chain_list"),
+        submit_label=_("Create chain"),
+    )
+
+
+@login_required
+def chain_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    chain = chain_policy.access(user, pk, "manage")
+    form = ChainForm(
+        request.POST or None,
+        instance=Chain.objects.get(pk=chain.pk),
+        units=unit_choices(user, chain.leader_unit_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            chain = services.chain_update(actor=user, chain=chain, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Chain “%(name)s” saved.") % {"name": chain.name})
+            return redirect("chains:chain_detail", chain.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": chain.name},
+        cancel_url=reverse("chains:chain_detail", args=[chain.pk]),
+        chain=chain,
+    )
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+@login_required
+def chain_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chain's organizations from upstream to downstream (the leader marked), its open
+    problems (open tasks on the chain, with their status), the plans with tasks or
+    projects on it, and its meetings; each list holds only what the user may see."""
+    user = request.user
+    today = _today()
+    chain = chain_policy.access(user, pk)
+    chain = Chain.objects.select_related("leader_unit", "owner_unit").get(pk=chain.pk)
+    members = list(chain.members.select_related("unit"))
+    tasks = (
+        selectors.with_status(task_policy.visible(user).filter(chain=chain), today)
+        .exclude(status="done")  # type: ignore[misc]
+        .select_related("lead_unit", "plan")
+        .order_by("due", "pk")
+    )
+    page = paginate(request, tasks, per_page=TASK_PAGE_SIZE)
+    rows = list(page.object_list)
+    for task in rows:
+        explain_row(task, task.plan, today)
+    page.object_list = rows
+    on_chain = Q(pk__in=Task.objects.filter(chain=chain).values("plan_id")) | Q(
+        pk__in=Project.objects.filter(chain=chain).values("plan_id")
+    )
+    plans = list(
+        plan_policy.visible(user)
+        .filter(on_chain)
+        .select_related("body")
+        .order_by("-period_start", "name")[:50]
+    )
+    meetings = list(
+        meeting_policy.visible(user)
+        .filter(chain=chain)
+        .select_related("organizer_unit")
+        .order_by("-starts_at", "pk")[:50]
+    )
+    return render(
+        request,
+        "chains/chain_detail.html",
+        {
+            "chain": chain,
+            "members": members,
+            "leader_on_chain": any(m.unit_id == chain.leader_unit_id for m in members),
+            "page_obj": page,
+            "plans": plans,
+            "meetings": meetings,
+            "status_labels": STATUS_LABELS,
+            "may_manage": chain_policy.allows(user, "manage", chain),
+        },
+    )
+
+
+@login_required
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    chain = chain_policy.access(user, pk, "manage")
+    units = unit_choices(user).exclude(pk__in=chain.members.values("unit_id"))
+    form = MemberAddForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.chain_member_add(actor=user, chain=chain, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(unit)s joined the chain.") % {"unit": form.cleaned_data["unit"].name},
+            )
+            return redirect("chains:chain_detail", chain.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Add a unit to %(name)s") % {"name": chain.name},
+        cancel_url=reverse("chains:chain_detail", args=[chain.pk]),
+        chain=chain,
+        submit_label=_("Add to the chain"),
+    )
+
+
+@require_POST
+@login_required
+def member_move(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    """Move a member one place up (towards upstream) or down."""
+    user = request.user
+    chain = chain_policy.access(user, pk, "manage")
+    member = get_object_or_404(chain.members, pk=member_pk)
+    order = list(chain.members.order_by("position").values_list("unit_id", flat=True))
+    index = order.index(member.unit_id)
+    target = index - 1 if request.POST.get("direction") == "up" else index + 1
+    if 0 <= target < len(order):
+        order[index], order[target] = order[target], order[index]
+        try:
+            services.chain_members_reorder(actor=user, chain=chain, unit_ids=order)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    return redirect(reverse("chains:chain_detail", args=[chain.pk]) + "#members")
+
+
+@require_POST
+@login_required
+def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    user = request.user
+    chain = chain_policy.access(user, pk, "manage")
+    member = get_object_or_404(chain.members.select_related("unit"), pk=member_pk)
+    services.chain_member_remove(actor=user, member=member)
+    messages.success(request, _("%(unit)s left the chain.") % {"unit": member.unit.name})
+    return redirect(reverse("chains:chain_detail", args=[chain.pk]) + "#members")
+
+
+urlpatterns: list[URLPattern] = [
+    path("", chain_list, name="chain_list"),
+    path("new/", chain_create, name="chain_create"),
+    path("<int:pk>/", chain_detail, name="chain_detail"),
+    path("<int:pk>/edit/", chain_edit, name="chain_edit"),
+    path("<int:pk>/members/new/", member_add, name="member_add"),
+    path("<int:pk>/members/<int:member_pk>/move/", member_move, name="member_move"),
+    path("<int:pk>/members/<int:member_pk>/remove/", member_remove, name="member_remove"),
+]

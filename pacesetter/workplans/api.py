@@ -1,4 +1,672 @@
-from ninja import Router
+"""JSON API for work plans and key tasks: /api/v1/work-plans and /api/v1/tasks.
+
+Plans with their roll-up, projects, and tasks (filtered and paged like the plan board);
+a task with its status and the explanation of it, progress reports (``version`` is the
+task version the client read: a stale one is a 409 and nothing is saved), milestones and
+the review. Ids named in a request body are resolved through their policies: one the
+user cannot see is a 422 on that field.
+
+No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
+schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise).
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from pacesetter.accounts.selectors import users_visible_to
+from pacesetter.ballots.api import BodyRef
+from pacesetter.bodies.api import PersonRef
+from pacesetter.bodies.policies import body_policy
+from pacesetter.chains.models import Chain
+from pacesetter.chains.policies import chain_policy
+from pacesetter.core.refs import resolve_ref
+from pacesetter.units.api import UnitRef
+from pacesetter.units.models import Unit
+from pacesetter.units.policies import unit_policy
+
+from . import selectors, services
+from .models import Milestone, OutcomeRating, PlanKind, ProgressMode, Project, Task, WorkPlan
+from .policies import plan_policy, task_policy
 
 plans_router = Router(tags=["work plans"])
 tasks_router = Router(tags=["tasks"])
+
+Status_ = Literal["late", "at_risk", "on_track", "done"]
+#: Fields a PATCH may change but not clear.
+REQUIRED_TASK_FIELDS = ("title", "code", "scope", "measures", "weight", "progress_mode")
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- schemas -------------------------------------------------------------------------
+
+
+class ChainRef(Schema):
+    id: int
+    name: str
+
+
+class ProjectRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class StatusCounts(Schema):
+    late: int = 0
+    at_risk: int = 0
+    on_track: int = 0
+    done: int = 0
+
+
+class PlanOut(Schema):
+    id: int
+    name: str
+    kind: PlanKind
+    body: BodyRef
+    period_start: dt.date
+    period_end: dt.date
+    at_risk_margin: Decimal
+    remind_days_before: int
+    escalate_after_days: int
+    progress: Decimal | None = Field(
+        description="Weighted mean of the projects and the key tasks placed in the plan."
+    )
+    counts: StatusCounts = Field(description="The plan's tasks by status, today.")
+
+
+class ProjectOut(Schema):
+    id: int
+    code: str
+    name: str
+    description: str
+    lead_unit: UnitRef | None
+    chain: ChainRef | None
+    weight: Decimal
+    position: int
+    progress: Decimal | None = Field(description="Weighted mean of its tasks.")
+    counts: StatusCounts
+
+
+class PlanDetailOut(PlanOut):
+    projects: list[ProjectOut]
+    direct_counts: StatusCounts = Field(description="Key tasks placed directly in the plan.")
+    may_manage: bool
+
+
+class PlanFilters(Schema):
+    q: str = ""
+    body: int | None = None
+
+
+class PlanIn(Schema):
+    body_id: int
+    name: str = Field(min_length=1, max_length=300)
+    kind: PlanKind
+    period_start: dt.date
+    period_end: dt.date
+    at_risk_margin: Decimal = Field(Decimal(10), ge=0, le=100)
+    remind_days_before: int = Field(7, ge=0, le=365)
+    escalate_after_days: int = Field(7, ge=0, le=365)
+
+
+class PlanPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=300)
+    kind: PlanKind | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    at_risk_margin: Decimal | None = Field(None, ge=0, le=100)
+    remind_days_before: int | None = Field(None, ge=0, le=365)
+    escalate_after_days: int | None = Field(None, ge=0, le=365)
+
+
+class ProjectIn(Schema):
+    name: str = Field(min_length=1, max_length=300)
+    code: str = Field("", max_length=30)
+    description: str = ""
+    lead_unit_id: int | None = None
+    chain_id: int | None = None
+    weight: Decimal = Field(Decimal(1), ge=0)
+    position: int | None = Field(None, ge=0)
+
+
+class TaskOut(Schema):
+    id: int
+    plan_id: int
+    project: ProjectRef | None
+    code: str
+    title: str
+    lead_unit: UnitRef
+    lead_person: PersonRef | None
+    supporting_units: list[UnitRef]
+    scope: str = Field(description="What.")
+    measures: str = Field(description="How.")
+    outcome_rating: str = Field(description="How well (rating, at review).")
+    outcome_narrative: str = Field(description="How well (narrative, at review).")
+    start: dt.date | None
+    due: dt.date | None
+    weight: Decimal
+    progress_mode: ProgressMode
+    progress: Decimal | None
+    done_on: dt.date | None
+    chain: ChainRef | None
+    resolution_id: int | None
+    finding_id: int | None
+    version: int = Field(description="Send it back with a report or an update.")
+    status: Status_
+    expected: Decimal | None = Field(
+        description="The progress the linear schedule expects by today."
+    )
+    days_overdue: int
+
+
+class TaskFilters(Schema):
+    q: str = ""
+    unit: int | None = Field(None, description="Tasks led or supported by this unit.")
+    subtree: bool = Field(False, description="With ``unit``: or by any unit under it.")
+    chain: int | None = Field(None, description="On this chain, directly or by project.")
+    status: Status_ | None = None
+    project: int | None = None
+    direct: bool = Field(False, description="Only key tasks placed directly in the plan.")
+
+
+class TaskIn(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    lead_unit_id: int
+    project_id: int | None = None
+    code: str = Field("", max_length=30)
+    lead_person_id: int | None = None
+    supporting_unit_ids: list[int] = []
+    scope: str = ""
+    measures: str = ""
+    start: dt.date | None = None
+    due: dt.date | None = None
+    weight: Decimal = Field(Decimal(1), ge=0)
+    progress_mode: ProgressMode = ProgressMode.ENTERED
+    chain_id: int | None = None
+
+
+class TaskPatch(Schema):
+    """Only the fields sent change (send ``null`` to clear an optional one)."""
+
+    version: int | None = Field(None, description="The version read; a stale one is a 409.")
+    title: str | None = Field(None, min_length=1, max_length=300)
+    lead_unit_id: int | None = None
+    project_id: int | None = None
+    code: str | None = Field(None, max_length=30)
+    lead_person_id: int | None = None
+    supporting_unit_ids: list[int] | None = None
+    scope: str | None = None
+    measures: str | None = None
+    start: dt.date | None = None
+    due: dt.date | None = None
+    weight: Decimal | None = Field(None, ge=0)
+    progress_mode: ProgressMode | None = None
+    chain_id: int | None = None
+
+
+class ReportIn(Schema):
+    version: int = Field(description="The version read; a stale one is a 409.")
+    progress: Decimal | None = Field(None, ge=0, le=100)
+    note: str = ""
+    done_on: dt.date | None = None
+
+
+class ReviewIn(Schema):
+    version: int
+    rating: OutcomeRating
+    narrative: str = Field(min_length=1)
+
+
+class MilestoneOut(Schema):
+    id: int
+    task_id: int
+    title: str
+    due: dt.date | None
+    done_on: dt.date | None
+    weight: Decimal
+    position: int
+
+
+class MilestoneIn(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    due: dt.date | None = None
+    weight: Decimal = Field(Decimal(1), ge=0)
+
+
+class MilestoneDoneIn(Schema):
+    done: bool = True
+    done_on: dt.date | None = Field(None, description="Defaults to today when done.")
+
+
+# --- read helpers --------------------------------------------------------------------
+
+
+def _counts(counts: dict[str, int] | None) -> dict[str, int]:
+    return {code: (counts or {}).get(code, 0) for code in selectors.STATUSES}
+
+
+def _plans() -> models.QuerySet[WorkPlan]:
+    return WorkPlan.objects.select_related("body")
+
+
+class PlanPages(PageNumberPagination):
+    """Pages of plans with their roll-up and counts: two aggregate queries per page."""
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        plans = list(page["items"])
+        ids = [p.pk for p in plans]
+        progress = selectors.plans_progress(ids)
+        counts: dict[int, dict[str, int]] = {pk: {} for pk in ids}
+        rows = (
+            selectors.with_status(Task.objects.filter(plan_id__in=ids).order_by(), _today())
+            .values("plan_id", "status")  # type: ignore[misc]
+            .annotate(n=Count("pk"))
+        )
+        for row in rows:
+            counts[row["plan_id"]][row["status"]] = row["n"]
+        page["items"] = [
+            {**_plan_fields(p), "progress": progress.get(p.pk), "counts": _counts(counts[p.pk])}
+            for p in plans
+        ]
+        return page
+
+
+def _plan_fields(plan: WorkPlan) -> dict[str, Any]:
+    return {
+        name: getattr(plan, name)
+        for name in PlanOut.model_fields
+        if name not in ("progress", "counts")
+    }
+
+
+def _projects_out(plan: WorkPlan, result: selectors.Rollup) -> list[dict[str, Any]]:
+    projects = plan.projects.select_related("lead_unit", "chain").order_by("position", "pk")
+    return [
+        _project_out(p, result.projects.get(p.pk), result.project_counts.get(p.pk))
+        for p in projects
+    ]
+
+
+def _plan_detail(plan: WorkPlan, user: Any) -> dict[str, Any]:
+    result = selectors.plan_rollup(plan, _today())
+    return {
+        **_plan_fields(plan),
+        "progress": result.plan,
+        "counts": _counts(result.counts),
+        "projects": _projects_out(plan, result),
+        "direct_counts": _counts(result.project_counts.get(None)),  # type: ignore[call-overload]
+        "may_manage": plan_policy.allows(user, "manage", plan),
+    }
+
+
+def _project_out(
+    project: Project, progress: Decimal | None, counts: dict[str, int] | None
+) -> dict[str, Any]:
+    return {
+        **{
+            name: getattr(project, name)
+            for name in ProjectOut.model_fields
+            if name not in ("progress", "counts")
+        },
+        "progress": progress,
+        "counts": _counts(counts),
+    }
+
+
+def _task_out(task: Task, today: dt.date, supporting: list[Unit]) -> dict[str, Any]:
+    status = selectors.explain(task, today)
+    fields = {
+        name: getattr(task, name)
+        for name in TaskOut.model_fields
+        if name not in ("supporting_units", "status", "expected", "days_overdue")
+    }
+    return {
+        **fields,
+        "supporting_units": supporting,
+        "status": status.code,
+        "expected": status.expected,
+        "days_overdue": status.days_overdue,
+    }
+
+
+def _tasks() -> models.QuerySet[Task]:
+    return Task.objects.select_related("plan", "project", "lead_unit", "lead_person", "chain")
+
+
+class TaskPages(PageNumberPagination):
+    """Pages of tasks with their status and supporting units. The page is chosen on ids
+    alone (a narrow sort), then its rows are read in full."""
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any) -> Any:
+        size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * size
+        ids = list(queryset.values_list("pk", flat=True)[offset : offset + size])
+        found = _tasks().filter(pk__in=ids) if ids else Task.objects.none()
+        rows: dict[int, Any] = {t.pk: t for t in found}
+        prefetch_related_objects(
+            list(rows.values()),
+            Prefetch("supporting_units", queryset=Unit.objects.order_by("name"), to_attr="sup"),
+        )
+        today = _today()
+        return {
+            "items": [_task_out(rows[pk], today, rows[pk].sup) for pk in ids],
+            "count": self._items_count(queryset),
+        }
+
+
+def _task_detail(pk: int) -> dict[str, Any]:
+    task = _tasks().get(pk=pk)
+    return _task_out(task, _today(), list(task.supporting_units.order_by("name")))
+
+
+def _unit(user: Any, pk: int | None, field: str) -> Unit | None:
+    if pk is None:
+        return None
+    unit: Unit = resolve_ref(unit_policy, user, pk, "view", field)
+    return unit
+
+
+def _chain(user: Any, pk: int | None, field: str) -> Chain | None:
+    if pk is None:
+        return None
+    chain: Chain = resolve_ref(chain_policy, user, pk, "view", field)
+    return chain
+
+
+def _person(user: Any, pk: int | None, field: str) -> Any:
+    if pk is None:
+        return None
+    person = users_visible_to(user).filter(pk=pk).first()
+    if person is None:
+        raise ValidationError({field: _("Choose a valid option.")})
+    return person
+
+
+def _project(plan: WorkPlan, pk: int | None, field: str) -> Project | None:
+    if pk is None:
+        return None
+    project = plan.projects.filter(pk=pk).first()
+    if project is None:
+        raise ValidationError({field: _("Choose a project of this work plan.")})
+    return project
+
+
+# --- plans and projects ----------------------------------------------------------------
+
+
+@plans_router.get("", response=list[PlanOut])
+@paginate(PlanPages)
+def plan_list(request: HttpRequest, filters: Query[PlanFilters]) -> models.QuerySet[WorkPlan]:
+    """Plans the user may see, newest first, each with its progress and task counts.
+    ``q`` searches the name and the body's name; ``body`` (an id) filters."""
+    plans = plan_policy.visible(request.user).select_related("body")
+    query = filters.q.strip()
+    if query:
+        plans = plans.filter(Q(name__icontains=query) | Q(body__name__icontains=query))
+    if filters.body is not None:
+        plans = plans.filter(body_id=filters.body)
+    return plans.order_by("-period_start", "name", "pk")
+
+
+@plans_router.post("", response={201: PlanDetailOut})
+def plan_create(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]:
+    """A new work plan for a body the user runs (committee staff over the body's unit)."""
+    user = request.user
+    body = resolve_ref(body_policy, user, payload.body_id, "update", "body_id")
+    data = payload.dict(exclude={"body_id"})
+    plan = services.plan_create(actor=user, body=body, **data)
+    return Status(201, _plan_detail(_plans().get(pk=plan.pk), user))
+
+
+@plans_router.get("/{int:plan_id}", response=PlanDetailOut)
+def plan_detail(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+    """A plan with its progress, task counts by status, and its projects."""
+    plan = plan_policy.access(request.user, plan_id)
+    return _plan_detail(_plans().get(pk=plan.pk), request.user)
+
+
+@plans_router.patch("/{int:plan_id}", response=PlanDetailOut)
+def plan_update(request: HttpRequest, plan_id: int, payload: PlanPatch) -> dict[str, Any]:
+    """Change a plan (its managers). A new at-risk margin recomputes every task."""
+    user = request.user
+    plan = plan_policy.access(user, plan_id, "manage")
+    changes = payload.dict(exclude_unset=True)
+    if any(value is None for value in changes.values()):
+        raise ValidationError(
+            {k: _("This field cannot be empty.") for k, v in changes.items() if v is None}
+        )
+    services.plan_update(actor=user, plan=plan, **changes)
+    return _plan_detail(_plans().get(pk=plan.pk), user)
+
+
+@plans_router.get("/{int:plan_id}/projects", response=list[ProjectOut])
+def project_list(request: HttpRequest, plan_id: int) -> list[dict[str, Any]]:
+    """The plan's projects in order, each with its progress and task counts."""
+    plan = plan_policy.access(request.user, plan_id)
+    return _projects_out(plan, selectors.plan_rollup(plan, _today()))
+
+
+@plans_router.post("/{int:plan_id}/projects", response={201: ProjectOut})
+def project_create(
+    request: HttpRequest, plan_id: int, payload: ProjectIn
+) -> Status[dict[str, Any]]:
+    """Add a project to the plan (its managers)."""
+    user = request.user
+    plan = plan_policy.access(user, plan_id, "manage")
+    project = services.project_create(
+        actor=user,
+        plan=plan,
+        name=payload.name,
+        code=payload.code,
+        description=payload.description,
+        lead_unit=_unit(user, payload.lead_unit_id, "lead_unit_id"),
+        chain=_chain(user, payload.chain_id, "chain_id"),
+        weight=payload.weight,
+        position=payload.position,
+    )
+    project = Project.objects.select_related("lead_unit", "chain").get(pk=project.pk)
+    return Status(201, _project_out(project, None, None))
+
+
+@plans_router.get("/{int:plan_id}/tasks", response=list[TaskOut])
+@paginate(TaskPages)
+def plan_tasks(
+    request: HttpRequest, plan_id: int, filters: Query[TaskFilters]
+) -> models.QuerySet[Task]:
+    """The plan's tasks the user may see, in board order (key tasks placed directly in
+    the plan first, then by project), with their status. Filters: ``unit`` (led or
+    supported; with ``subtree``, by any unit under it), ``chain``, ``status``,
+    ``project`` or ``direct``, and ``q`` (code or title)."""
+    user = request.user
+    plan = plan_policy.access(user, plan_id)
+    plan = WorkPlan.objects.select_related("body__owner_unit").get(pk=plan.pk)
+    tasks = selectors.with_status(selectors.plan_tasks(user, plan), _today())
+    query = filters.q.strip()
+    if query:
+        tasks = tasks.filter(Q(title__icontains=query) | Q(code__icontains=query))
+    if filters.unit is not None:
+        unit = Unit.objects.filter(pk=filters.unit).only("pk", "path").first()
+        if unit is None:
+            raise ValidationError({"unit": _("Choose a valid option.")})
+        through = Task.supporting_units.through.objects
+        if filters.subtree:
+            supported = through.filter(unit__path__startswith=unit.path)
+            tasks = tasks.filter(
+                Q(lead_unit__path__startswith=unit.path) | Q(pk__in=supported.values("task_id"))
+            )
+        else:
+            supported = through.filter(unit_id=unit.pk)
+            tasks = tasks.filter(Q(lead_unit=unit) | Q(pk__in=supported.values("task_id")))
+    if filters.chain is not None:
+        tasks = tasks.filter(Q(chain_id=filters.chain) | Q(project__chain_id=filters.chain))
+    if filters.status:
+        tasks = tasks.filter(status=filters.status)  # type: ignore[misc]
+    if filters.direct:
+        tasks = tasks.filter(project__isnull=True)
+    elif filters.project is not None:
+        tasks = tasks.filter(project_id=filters.project)
+    return tasks.select_related("plan", "project", "lead_unit", "lead_person", "chain").order_by(
+        F("project__position").asc(nulls_first=True),
+        F("project_id").asc(nulls_first=True),
+        "position",
+        "pk",
+    )
+
+
+@plans_router.post("/{int:plan_id}/tasks", response={201: TaskOut})
+def task_create(request: HttpRequest, plan_id: int, payload: TaskIn) -> Status[dict[str, Any]]:
+    """Add a key task to the plan, in a project or directly (the plan's managers)."""
+    user = request.user
+    plan = plan_policy.access(user, plan_id, "manage")
+    lead_unit = _unit(user, payload.lead_unit_id, "lead_unit_id")
+    assert lead_unit is not None
+    task = services.task_create(
+        actor=user,
+        plan=plan,
+        title=payload.title,
+        lead_unit=lead_unit,
+        project=_project(plan, payload.project_id, "project_id"),
+        code=payload.code,
+        lead_person=_person(user, payload.lead_person_id, "lead_person_id"),
+        supporting_units=[
+            u
+            for pk in payload.supporting_unit_ids
+            if (u := _unit(user, pk, "supporting_unit_ids")) is not None
+        ],
+        scope=payload.scope,
+        measures=payload.measures,
+        start=payload.start,
+        due=payload.due,
+        weight=payload.weight,
+        progress_mode=payload.progress_mode,
+        chain=_chain(user, payload.chain_id, "chain_id"),
+    )
+    return Status(201, _task_detail(task.pk))
+
+
+# --- tasks ---------------------------------------------------------------------------
+
+
+@tasks_router.get("/{int:task_id}", response=TaskOut)
+def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
+    """A key task: who, what, how, how well, dates, progress, and its status with the
+    expected progress or the days overdue that explain it."""
+    task = task_policy.access(request.user, task_id)
+    return _task_detail(task.pk)
+
+
+@tasks_router.patch("/{int:task_id}", response=TaskOut)
+def task_update(request: HttpRequest, task_id: int, payload: TaskPatch) -> dict[str, Any]:
+    """Change who, what, how, dates, weight, project, chain or progress mode (the plan's
+    managers). With ``version``, a stale one is a 409 and nothing is saved."""
+    user = request.user
+    task = task_policy.access(user, task_id, "manage")
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version", None)
+    changes: dict[str, Any] = {}
+    for name, value in data.items():
+        if name == "lead_unit_id":
+            if value is None:
+                raise ValidationError({name: _("A key task needs a lead unit.")})
+            changes["lead_unit"] = _unit(user, value, name)
+        elif name == "project_id":
+            changes["project"] = _project(task.plan, value, name)
+        elif name == "lead_person_id":
+            changes["lead_person"] = _person(user, value, name)
+        elif name == "chain_id":
+            changes["chain"] = _chain(user, value, name)
+        elif name == "supporting_unit_ids":
+            continue
+        elif value is None and name in REQUIRED_TASK_FIELDS:
+            raise ValidationError({name: _("This field cannot be empty.")})
+        else:
+            changes[name] = value
+    supporting = None
+    if data.get("supporting_unit_ids") is not None:
+        supporting = [
+            u
+            for pk in data["supporting_unit_ids"]
+            if (u := _unit(user, pk, "supporting_unit_ids")) is not None
+        ]
+    services.task_update(
+        actor=user, task=task, version=version, supporting_units=supporting, **changes
+    )
+    return _task_detail(task.pk)
+
+
+@tasks_router.post("/{int:task_id}/report", response=TaskOut)
+def task_report(request: HttpRequest, task_id: int, payload: ReportIn) -> dict[str, Any]:
+    """A progress report: the progress (tasks with entered progress), a note, and the day
+    it was done. Officers over the lead unit, the lead person and the plan's managers.
+    A stale ``version`` is a 409 and nothing is saved."""
+    user = request.user
+    task = task_policy.access(user, task_id, "report")
+    services.task_report(
+        actor=user,
+        task=task,
+        progress=payload.progress,
+        note=payload.note,
+        done_on=payload.done_on,
+        version=payload.version,
+    )
+    return _task_detail(task.pk)
+
+
+@tasks_router.post("/{int:task_id}/review", response=TaskOut)
+def task_review(request: HttpRequest, task_id: int, payload: ReviewIn) -> dict[str, Any]:
+    """How well it went: rating and narrative (the plan's managers)."""
+    user = request.user
+    task = task_policy.access(user, task_id, "manage")
+    services.task_review(
+        actor=user,
+        task=task,
+        rating=payload.rating,
+        narrative=payload.narrative,
+        version=payload.version,
+    )
+    return _task_detail(task.pk)
+
+
+@tasks_router.get("/{int:task_id}/milestones", response=list[MilestoneOut])
+def milestone_list(request: HttpRequest, task_id: int) -> list[Milestone]:
+    task = task_policy.access(request.user, task_id)
+    return list(task.milestones.all())
+
+
+@tasks_router.post("/{int:task_id}/milestones", response={201: MilestoneOut})
+def milestone_add(request: HttpRequest, task_id: int, payload: MilestoneIn) -> Status[Milestone]:
+    """Add a milestone (the plan's managers); a task whose progress comes from its
+    milestones follows at once."""
+    user = request.user
+    task = task_policy.access(user, task_id, "manage")
+    milestone = services.milestone_add(
+        actor=user, task=task, title=payload.title, due=payload.due, weight=payload.weight
+    )
+    return Status(201, milestone)
+
+
+@tasks_router.post("/milestones/{int:milestone_id}/done", response=MilestoneOut)
+def milestone_done(request: HttpRequest, milestone_id: int, payload: MilestoneDoneIn) -> Milestone:
+    """Mark a milestone done (on ``done_on``, today by default) or, with ``done: false``,
+    not done. Whoever reports on the task."""
+    task_id = Milestone.objects.filter(pk=milestone_id).values_list("task_id", flat=True).first()
+    if task_id is None:
+        raise Http404(_("Not found."))
+    task = task_policy.access(request.user, task_id, "report")
+    milestone = task.milestones.get(pk=milestone_id)
+    done_on = (payload.done_on or _today()) if payload.done else None
+    return services.milestone_set_done(actor=request.user, milestone=milestone, done_on=done_on)

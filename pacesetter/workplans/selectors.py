@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -28,8 +29,11 @@ from django.db.models import (
     When,
 )
 
+from pacesetter.accounts.scopes import scope_of
+
 from . import rollup
 from .models import Task, WorkPlan
+from .policies import task_policy
 
 STATUSES = ("late", "at_risk", "on_track", "done")
 
@@ -77,6 +81,7 @@ def plan_rollup(plan: WorkPlan, today: dt.date) -> Rollup:
     weighted = DecimalField(max_digits=20, decimal_places=4)
     sums = (
         Task.objects.filter(plan=plan, progress__isnull=False, weight__gt=0)
+        .order_by()  # no joins for Meta.ordering in an aggregate
         .values("project_id")
         .annotate(
             total=Sum(F("progress") * F("weight"), output_field=weighted),
@@ -91,7 +96,7 @@ def plan_rollup(plan: WorkPlan, today: dt.date) -> Rollup:
             direct.append((value, Decimal(row["weights"])))
         else:
             project_progress[row["project_id"]] = value
-    projects = list(plan.projects.values_list("pk", "weight"))
+    projects = list(plan.projects.order_by().values_list("pk", "weight"))
     result = Rollup(projects={pk: project_progress.get(pk) for pk, _w in projects})
     # Key tasks directly in the plan count each with its own weight; their sums are
     # already weighted, so they enter as one part with the summed weight.
@@ -99,7 +104,7 @@ def plan_rollup(plan: WorkPlan, today: dt.date) -> Rollup:
         [(result.projects[pk], Decimal(w)) for pk, w in projects] + direct
     )
     counts = (
-        with_status(Task.objects.filter(plan=plan), today)
+        with_status(Task.objects.filter(plan=plan).order_by(), today)
         .values("project_id", "status")  # type: ignore[misc]
         .annotate(n=Count("pk"))
     )
@@ -109,3 +114,45 @@ def plan_rollup(plan: WorkPlan, today: dt.date) -> Rollup:
         per = result.project_counts.setdefault(row["project_id"], dict.fromkeys(STATUSES, 0))
         per[row["status"]] += row["n"]
     return result
+
+
+# --- screens: the plan list, the board, "my work" ------------------------------------
+
+
+def plans_progress(plan_ids: list[int]) -> dict[int, Decimal | None]:
+    """The roll-up of several plans (as :func:`plan_rollup` computes it) in one query:
+    the task sums per (plan, project) are combined here, one row per project."""
+    weighted = DecimalField(max_digits=20, decimal_places=4)
+    rows = (
+        Task.objects.filter(plan_id__in=plan_ids, progress__isnull=False, weight__gt=0)
+        .order_by()
+        .values("plan_id", "project_id", "project__weight")
+        .annotate(
+            total=Sum(F("progress") * F("weight"), output_field=weighted),
+            weights=Sum("weight"),
+        )
+    )
+    parts: dict[int, list[tuple[Decimal | None, Decimal]]] = {pk: [] for pk in plan_ids}
+    for row in rows:
+        value = rollup._q(Decimal(row["total"]) / Decimal(row["weights"]))
+        if row["project_id"] is None:
+            parts[row["plan_id"]].append((value, Decimal(row["weights"])))
+        else:
+            parts[row["plan_id"]].append((value, Decimal(row["project__weight"])))
+    return {pk: rollup.weighted_mean(values) for pk, values in parts.items()}
+
+
+def plan_tasks(user: Any, plan: WorkPlan) -> QuerySet[Task]:
+    """The plan's tasks the user may see. Whoever sees the plan through its body (roles
+    over the body's unit, its council members) sees every task, and the board then
+    needs no per-task permission filter; the others see the tasks of their units."""
+    tasks = Task.objects.filter(plan=plan)
+    if getattr(user, "is_superuser", False):
+        return tasks
+    scope = scope_of(user)
+    owner_path = plan.body.owner_unit.path
+    if plan.body_id in scope.council_body_ids or any(
+        owner_path.startswith(p) for p in scope.unit_paths
+    ):
+        return tasks
+    return tasks.filter(pk__in=task_policy.visible(user).filter(plan=plan).values("pk"))

@@ -112,7 +112,7 @@ def plan_update(*, actor: Any, plan: WorkPlan, **changes: Any) -> WorkPlan:
         fields=PLAN_FIELDS,
     )
     if plan.at_risk_margin != margin_before:
-        for task in plan.tasks.select_for_update():
+        for task in plan.tasks.select_for_update().order_by("pk"):
             task_refresh(task, plan=plan)
     return plan
 
@@ -374,7 +374,7 @@ def task_report(
         changes={
             "progress": [str(before["progress"]), str(current.progress)],
             "done_on": [before["done_on"], current.done_on],
-            "note": note,
+            "note": ["", note],
         },
     )
     return current

@@ -1,0 +1,146 @@
+"""Chains through /api/v1/chains."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from pacesetter.chains.models import Chain
+from pacesetter.chains.services import chain_create
+from pacesetter.testing.api import ApiClient, assert_error_shape
+from pacesetter.workplans import services as plan_services
+from pacesetter.workplans.tests.board_data import START, make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.content
+    return response.json()
+
+
+def api(world, role):
+    return ApiClient(world.users[role])
+
+
+@pytest.fixture
+def chain(world):
+    return chain_create(
+        actor=world.users["committee_staff"],
+        owner_unit=world.committee,
+        name="Leather goods",
+        leader_unit=world.own,
+        members=[world.own, world.child],
+    )
+
+
+def units(detail):
+    return [m["unit"]["code"] for m in detail["members"]]
+
+
+def test_create_add_reorder_and_remove(world):
+    staff = api(world, "committee_staff")
+    detail = ok(
+        staff.post(
+            "/chains",
+            {
+                "owner_unit_id": world.committee.pk,
+                "name": "Airport logistics",
+                "leader_unit_id": world.sibling.pk,
+                "member_unit_ids": [world.sibling.pk, world.own.pk],
+            },
+        ),
+        201,
+    )
+    assert units(detail) == ["SIB", "OWN"]
+    assert [m["is_leader"] for m in detail["members"]] == [True, False]
+    assert detail["member_count"] == 2 and detail["may_manage"] is True
+    cid = detail["id"]
+
+    detail = ok(
+        staff.post(f"/chains/{cid}/members", {"unit_id": world.child.pk, "link": "Shops"}), 201
+    )
+    assert units(detail) == ["SIB", "OWN", "CHILD"]
+    assert detail["members"][2]["position"] == 3 and detail["members"][2]["link"] == "Shops"
+    assert_error_shape(staff.post(f"/chains/{cid}/members", {"unit_id": world.child.pk}), 422)
+
+    order = [world.child.pk, world.sibling.pk, world.own.pk]
+    assert units(ok(staff.post(f"/chains/{cid}/reorder", {"unit_ids": order}))) == [
+        "CHILD",
+        "SIB",
+        "OWN",
+    ]
+    assert_error_shape(staff.post(f"/chains/{cid}/reorder", {"unit_ids": order[:2]}), 422)
+
+    member = next(m for m in detail["members"] if m["unit"]["code"] == "SIB")
+    assert (
+        staff.client.delete(
+            f"/api/v1/chains/{cid}/members/{member['id']}", headers=staff.headers
+        ).status_code
+        == 204
+    )
+    assert units(ok(staff.get(f"/chains/{cid}"))) == ["CHILD", "OWN"]
+
+
+def test_create_refusals(world, chain):
+    staff = api(world, "committee_staff")
+    body = {
+        "owner_unit_id": world.committee.pk,
+        "name": "Leather goods",
+        "leader_unit_id": world.own.pk,
+    }
+    assert_error_shape(staff.post("/chains", body), 422)  # the same name for the same keeper
+    officer = api(world, "unit_officer")
+    # The officer sees the own unit but does not run it.
+    assert_error_shape(officer.post("/chains", {**body, "owner_unit_id": world.own.pk}), 403)
+    error = assert_error_shape(
+        staff.post("/chains", {**body, "name": "New", "leader_unit_id": 999999}), 422
+    )
+    assert "leader_unit_id" in error["detail"]
+    assert_error_shape(staff.post("/chains", {"name": "No keeper"}), 422, "invalid")
+    assert Chain.objects.count() == 1
+
+
+def test_list_and_detail_with_open_tasks_and_plans(world, chain):
+    chain_create(actor=None, owner_unit=world.other_root, name="Optics", leader_unit=world.other)
+    staff = world.users["committee_staff"]
+    plan = make_plan(world)
+    late = plan_services.task_create(
+        actor=staff,
+        plan=plan,
+        title="Waste plant",
+        lead_unit=world.child,
+        chain=chain,
+        start=START,
+        due=dt.date(2021, 8, 1),
+    )
+    done = plan_services.task_create(
+        actor=staff, plan=plan, title="Done", lead_unit=world.own, chain=chain
+    )
+    plan_services.task_report(actor=staff, task=done, done_on=START, version=done.version)
+    officer = api(world, "unit_officer")
+    page = ok(officer.get("/chains"))
+    assert [c["name"] for c in page["items"]] == ["Leather goods"]
+    assert page["items"][0]["member_count"] == 2
+    detail = ok(officer.get(f"/chains/{chain.pk}"))
+    assert [t["id"] for t in detail["open_tasks"]] == [late.pk]
+    assert detail["open_tasks"][0]["status"] == "late"
+    assert detail["plans"] == [{"id": plan.pk, "name": plan.name}]
+    assert detail["may_manage"] is False
+    assert ok(officer.get("/chains", q="optics"))["count"] == 0
+
+
+def test_permissions(world, chain):
+    assert_error_shape(api(world, "nobody").get(f"/chains/{chain.pk}"), 404, "not_found")
+    assert_error_shape(api(world, "council_member").get(f"/chains/{chain.pk}"), 404)
+    assert_error_shape(ApiClient().get("/chains"), 401)
+    viewer = api(world, "viewer")
+    assert_error_shape(viewer.post(f"/chains/{chain.pk}/members", {"unit_id": world.own.pk}), 403)
+    assert_error_shape(
+        viewer.post(f"/chains/{chain.pk}/reorder", {"unit_ids": [world.child.pk, world.own.pk]}),
+        403,
+        "forbidden",
+    )
+    assert_error_shape(
+        api(world, "nobody").post(f"/chains/{chain.pk}/reorder", {"unit_ids": []}), 404
+    )

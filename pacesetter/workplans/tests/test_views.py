@@ -1,0 +1,700 @@
+"""The work plan screens: the plan list, the plan board, the task page and "my work"."""
+
+import datetime as dt
+import re
+from decimal import Decimal as D
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from pacesetter.meetings.models import Invitation, Meeting
+from pacesetter.workplans import services, views
+from pacesetter.workplans.models import (
+    ProgressMode,
+    Reminder,
+    Task,
+    TaskEvidence,
+    TaskUpdate,
+    WorkPlan,
+)
+
+from .board_data import (
+    END,
+    START,
+    TODAY,
+    add_tasks,
+    make_board,
+    make_plan,
+)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    monkeypatch.setattr(views, "_today", lambda: TODAY)
+
+
+@pytest.fixture
+def board(world):
+    return make_board(world)
+
+
+def login(client, world, role):
+    client.force_login(world.users[role])
+    return client
+
+
+def text(response):
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+# --- the plan list ----------------------------------------------------------------------
+
+
+def test_plan_list_shows_progress_and_counts_and_searches(client, world, board):
+    make_plan(world, name="Year 2022")
+    login(client, world, "committee_staff")
+    response = client.get(reverse("workplans:plan_list"))
+    page = text(response)
+    assert "Second half-year 2021" in page and "Year 2022" in page
+    # Project: (40 + 100) / 2 = 70; key tasks: (0 + 90) / 2 = 45 with weight 2 → 53.3.
+    assert "53.3%" in page
+    assert "1 late" in page and "1 at risk" in page and "1 done" in page
+    assert reverse("workplans:plan_create") in page
+
+    response = client.get(reverse("workplans:plan_list"), {"q": "2022"})
+    assert "Year 2022" in text(response)
+    assert "Second half-year 2021" not in text(response)
+
+
+def test_plan_list_roll_up_agrees_with_the_board(world, board):
+    from pacesetter.workplans import selectors
+
+    assert selectors.plans_progress([board.plan.pk])[board.plan.pk] == (
+        selectors.plan_rollup(board.plan, TODAY).plan
+    )
+
+
+def test_plan_list_empty_for_someone_without_plans(client, world, board):
+    login(client, world, "nobody")
+    page = text(client.get(reverse("workplans:plan_list")))
+    assert "There are no work plans you may see." in page
+    assert reverse("workplans:plan_create") not in page
+
+
+def test_plan_list_query_count_does_not_grow_with_plans(client, world):
+    login(client, world, "committee_staff")
+    plan = make_plan(world, name="First")
+    add_tasks(world, plan, 2)
+    url = reverse("workplans:plan_list")
+    few = count_queries(client, url)
+    for n in range(6):
+        add_tasks(world, make_plan(world, name=f"Plan {n}"), 3)
+    assert count_queries(client, url) == few
+
+
+# --- creating and editing plans ----------------------------------------------------------
+
+
+def test_staff_create_a_plan_for_a_body_they_run(client, world):
+    login(client, world, "committee_staff")
+    url = reverse("workplans:plan_create")
+    response = client.get(url)
+    assert world.council.name in text(response)
+    response = client.post(
+        url,
+        {
+            "body": world.council.pk,
+            "name": "Year 2024",
+            "kind": "year",
+            "period_start": "2024-01-01",
+            "period_end": "2024-12-31",
+            "at_risk_margin": "10",
+            "remind_days_before": "7",
+            "escalate_after_days": "7",
+        },
+    )
+    plan = WorkPlan.objects.get(name="Year 2024")
+    assert response.status_code == 302
+    assert response.url == reverse("workplans:plan_board", args=[plan.pk])
+    assert plan.created_by == world.users["committee_staff"]
+
+
+def test_plan_form_shows_errors_and_saves_nothing(client, world):
+    login(client, world, "committee_staff")
+    response = client.post(
+        reverse("workplans:plan_create"),
+        {
+            "body": world.council.pk,
+            "name": "Backwards",
+            "kind": "year",
+            "period_start": "2024-12-31",
+            "period_end": "2024-01-01",
+            "at_risk_margin": "10",
+            "remind_days_before": "7",
+            "escalate_after_days": "7",
+        },
+    )
+    assert response.status_code == 200
+    assert "The end date cannot be before the start date." in text(response)
+    assert not WorkPlan.objects.filter(name="Backwards").exists()
+
+
+def test_only_staff_over_a_body_create_plans(client, world):
+    login(client, world, "unit_officer")
+    assert client.get(reverse("workplans:plan_create")).status_code == 403
+
+
+def test_editing_the_margin_recomputes_the_statuses(client, world, board):
+    login(client, world, "committee_staff")
+    url = reverse("workplans:plan_edit", args=[board.plan.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "name": board.plan.name,
+            "kind": "half_year",
+            "period_start": START.isoformat(),
+            "period_end": END.isoformat(),
+            "at_risk_margin": "50",
+            "remind_days_before": "7",
+            "escalate_after_days": "7",
+        },
+    )
+    assert response.status_code == 302
+    board.at_risk.refresh_from_db()
+    # 0% against an expected 43.2% is within a 50-point margin until later in the year.
+    assert board.at_risk.at_risk_from > TODAY
+    page = text(client.get(reverse("workplans:plan_board", args=[board.plan.pk])))
+    assert "At risk: 0" in page
+
+
+# --- the board ------------------------------------------------------------------------------
+
+
+def board_url(board, **params):
+    url = reverse("workplans:plan_board", args=[board.plan.pk])
+    if params:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode(params)
+    return url
+
+
+def task_rows(response):
+    return [int(pk) for pk in re.findall(r'data-task="(\d+)"', response.content.decode())]
+
+
+def test_board_shows_progress_projects_and_tasks_with_their_status(client, world, board):
+    login(client, world, "committee_staff")
+    response = client.get(board_url(board))
+    page = text(response)
+    assert 'id="plan-progress">53.3%' in page
+    assert "Late: 1" in page and "At risk: 1" in page and "On track: 1" in page
+    assert "Done: 1" in page
+    # Key tasks placed directly in the plan come first, then the project's tasks.
+    assert task_rows(response) == [
+        board.at_risk.pk,
+        board.on_track.pk,
+        board.late.pk,
+        board.done.pk,
+    ]
+    assert re.search(rf'data-task="{board.late.pk}">.*?class="status late">Late<', page)
+    assert "17 days overdue" in page
+    assert "expected 43.2% by today" in page
+    assert "Child unit" in page  # a supporting unit
+    assert reverse("workplans:task_add", args=[board.plan.pk]) in page
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"status": "late"}, ["late"]),
+        ({"status": "done"}, ["done"]),
+        ({"project": "direct"}, ["at_risk", "on_track"]),
+        ({"q": "summer"}, ["on_track"]),
+        ({"unit": "sib"}, ["at_risk"]),
+        # The child unit leads one task and supports another.
+        ({"unit": "CHILD"}, ["at_risk", "on_track"]),
+        ({"unit": "OWN"}, ["late", "done"]),
+        ({"unit": "OWN", "subtree": "on"}, ["at_risk", "on_track", "late", "done"]),
+    ],
+)
+def test_board_filters(client, world, board, params, expected):
+    login(client, world, "committee_staff")
+    response = client.get(board_url(board, **params))
+    assert task_rows(response) == [getattr(board, name).pk for name in expected]
+
+
+def test_board_filters_by_chain_directly_or_through_the_project(client, world, board):
+    from pacesetter.chains.services import chain_create
+
+    staff = world.users["committee_staff"]
+    chain = chain_create(
+        actor=staff, owner_unit=world.committee, name="Leather goods", leader_unit=world.own
+    )
+    services.project_update(actor=staff, project=board.project, chain=chain)
+    services.task_update(actor=staff, task=board.at_risk, chain=chain)
+    login(client, world, "committee_staff")
+    response = client.get(board_url(board, chain=chain.pk))
+    assert task_rows(response) == [board.at_risk.pk, board.late.pk, board.done.pk]
+
+
+def test_board_shows_a_task_without_dates_or_progress(client, world, board):
+    bare = services.task_create(
+        actor=world.users["committee_staff"],
+        plan=board.plan,
+        title="Dual synchronization survey",
+        lead_unit=world.own,
+        progress_mode=ProgressMode.MILESTONES,
+    )
+    assert bare.progress is None
+    login(client, world, "committee_staff")
+    response = client.get(board_url(board, q="survey"))
+    assert task_rows(response) == [bare.pk]
+    assert re.search(r'class="status on_track">On track</span></td>', text(response))
+    assert client.get(reverse("workplans:task_detail", args=[bare.pk])).status_code == 200
+
+
+def test_board_filter_errors_and_empty_result(client, world, board):
+    login(client, world, "committee_staff")
+    response = client.get(board_url(board, unit="NO-SUCH-UNIT"))
+    assert "No unit has this code." in text(response)
+    response = client.get(board_url(board, q="nothing like this"))
+    assert task_rows(response) == []
+    assert "No key task matches these filters." in text(response)
+
+
+def test_board_htmx_request_gets_only_the_task_table(client, world, board):
+    login(client, world, "committee_staff")
+    htmx = {"HX-Request": "true", "HX-Target": "board-tasks"}
+    response = client.get(board_url(board, status="late"), headers=htmx)
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="board-tasks"')
+    assert "<html" not in body
+    assert task_rows(response) == [board.late.pk]
+    restore = {**htmx, "HX-History-Restore-Request": "true"}
+    assert "<html" in client.get(board_url(board), headers=restore).content.decode()
+
+
+def test_board_shows_an_officer_only_their_units_tasks(client, world, board):
+    login(client, world, "unit_officer")
+    response = client.get(board_url(board))
+    # Own unit's tasks and those of the child unit (in the officer's subtree), led or
+    # supported; the sibling's task is supported by the child unit, so it shows too.
+    assert sorted(task_rows(response)) == sorted(
+        [board.late.pk, board.done.pk, board.at_risk.pk, board.on_track.pk]
+    )
+    sibling_only = services.task_create(
+        actor=world.users["committee_staff"],
+        plan=board.plan,
+        title="Sibling alone",
+        lead_unit=world.sibling,
+    )
+    assert sibling_only.pk not in task_rows(client.get(board_url(board)))
+    assert reverse("workplans:task_add", args=[board.plan.pk]) not in text(
+        client.get(board_url(board))
+    )
+
+
+def test_board_is_not_found_for_someone_who_cannot_see_the_plan(client, world, board):
+    login(client, world, "nobody")
+    assert client.get(board_url(board)).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["committee_staff", "unit_officer"])
+def test_board_query_count_does_not_grow_with_tasks(client, world, board, role):
+    login(client, world, role)
+    few = count_queries(client, board_url(board))
+    add_tasks(world, board.plan, 26, project=board.project)
+    add_tasks(world, board.plan, 4)
+    assert Task.objects.filter(plan=board.plan).count() == 34
+    assert count_queries(client, board_url(board)) == few
+    assert count_queries(client, board_url(board, unit="OWN", subtree="on", status="late")) <= (
+        few + 1
+    )
+
+
+def test_board_pages_by_one_hundred(client, world, board):
+    add_tasks(world, board.plan, 100)
+    login(client, world, "committee_staff")
+    first = client.get(board_url(board))
+    assert len(task_rows(first)) == 100
+    assert "Page 1 of 2" in text(first)
+    second = client.get(board_url(board, page=2))
+    assert len(task_rows(second)) == 4
+
+
+# --- projects and tasks ------------------------------------------------------------------
+
+
+def test_manager_adds_a_project_and_a_task(client, world, board):
+    login(client, world, "committee_staff")
+    response = client.post(
+        reverse("workplans:project_add", args=[board.plan.pk]),
+        {"code": "P2", "name": "Love Eyes Day", "lead_unit": world.sibling.pk, "weight": "1"},
+    )
+    assert response.status_code == 302
+    project = board.plan.projects.get(name="Love Eyes Day")
+    assert project.position == 2
+    url = reverse("workplans:task_add", args=[board.plan.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "project": project.pk,
+            "title": "Charity in Gejiu",
+            "lead_unit": world.sibling.pk,
+            "supporting_units": [world.own.pk, world.child.pk],
+            "start": "2021-06-01",
+            "due": "2021-10-10",
+            "weight": "2",
+            "progress_mode": "entered",
+        },
+    )
+    task = Task.objects.get(title="Charity in Gejiu")
+    assert response.status_code == 302
+    assert response.url == reverse("workplans:task_detail", args=[task.pk])
+    assert set(task.supporting_units.values_list("code", flat=True)) == {"OWN", "CHILD"}
+
+
+def test_task_dates_outside_the_plan_are_refused_beside_the_field(client, world, board):
+    login(client, world, "committee_staff")
+    response = client.post(
+        reverse("workplans:task_add", args=[board.plan.pk]),
+        {
+            "title": "Too late",
+            "lead_unit": world.own.pk,
+            "due": "2022-03-01",
+            "weight": "1",
+            "progress_mode": "entered",
+        },
+    )
+    assert response.status_code == 200
+    assert re.search(r'id_due_error">The date must fall within the plan', text(response))
+    assert not Task.objects.filter(title="Too late").exists()
+
+
+def test_only_managers_add_projects_and_tasks(client, world, board):
+    login(client, world, "unit_officer")
+    assert client.get(reverse("workplans:task_add", args=[board.plan.pk])).status_code == 403
+    assert client.get(reverse("workplans:project_add", args=[board.plan.pk])).status_code == 403
+    assert client.get(reverse("workplans:plan_edit", args=[board.plan.pk])).status_code == 403
+
+
+# --- the task page -----------------------------------------------------------------------
+
+
+def task_url(task, name="task_detail", *args):
+    return reverse(f"workplans:{name}", args=[task.pk, *args])
+
+
+def test_task_page_answers_who_what_how_how_well(client, world, board):
+    staff = world.users["committee_staff"]
+    services.task_update(
+        actor=staff,
+        task=board.at_risk,
+        scope="The 5th national competition in optometry",
+        measures="With the provincial labour federation",
+    )
+    login(client, world, "viewer")
+    response = client.get(task_url(board.at_risk))
+    page = text(response)
+    assert "Sibling unit" in page and "Child unit" in page
+    assert "The 5th national competition in optometry" in page
+    assert "With the provincial labour federation" in page
+    assert 'class="status at_risk" id="status-label">At risk<' in page
+    assert "expected 43.2% by today" in page
+    assert "Filled in at review." in page
+    # A viewer of the own unit sees the task (the child unit supports it) but may not report.
+    assert task_url(board.at_risk, "task_report") not in page
+
+
+def test_task_page_links_to_plan_chain_and_source_meeting(client, world, board):
+    from pacesetter.chains.services import chain_create
+    from pacesetter.meetings.models import Resolution
+
+    staff = world.users["committee_staff"]
+    chain = chain_create(
+        actor=staff, owner_unit=world.committee, name="Leather goods", leader_unit=world.own
+    )
+    meeting = Meeting.objects.create(
+        kind="council",
+        title="9th standing council",
+        organizer_unit=world.committee,
+        starts_at=timezone.now(),
+    )
+    resolution = Resolution.objects.create(
+        meeting=meeting, number=1, text="Seven key tasks", adopted_on=dt.date(2021, 5, 26)
+    )
+    task = services.task_create(
+        actor=staff,
+        plan=board.plan,
+        title="Optics fair",
+        lead_unit=world.own,
+        chain=chain,
+        resolution=resolution,
+    )
+    login(client, world, "committee_staff")
+    page = text(client.get(task_url(task)))
+    assert reverse("workplans:plan_board", args=[board.plan.pk]) in page
+    assert reverse("chains:chain_detail", args=[chain.pk]) in page
+    assert "From resolution 1 of" in page and "9th standing council" in page
+
+
+def test_officer_reports_progress_and_it_enters_the_history(client, world, board):
+    login(client, world, "unit_officer")
+    task = board.late
+    response = client.post(
+        task_url(task, "task_report"),
+        {"progress": "75", "note": "Hall booked", "done_on": "", "version": task.version},
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.progress == D(75)
+    page = text(client.get(task_url(task)))
+    assert "Hall booked" in page and "75.0%" in page
+    assert "progress reported" in page
+
+
+def test_a_stale_report_is_refused_and_nothing_is_saved(client, world, board):
+    task = board.late
+    stale = task.version
+    services.task_report(
+        actor=world.users["committee_staff"], task=task, progress=D(50), version=stale
+    )
+    login(client, world, "unit_officer")
+    response = client.post(
+        task_url(task, "task_report"), {"progress": "80", "note": "Mine", "version": stale}
+    )
+    assert response.status_code == 200
+    assert "Someone else saved this task since you opened it." in text(response)
+    task.refresh_from_db()
+    assert task.progress == D(50)
+    assert not TaskUpdate.objects.filter(task=task, note="Mine").exists()
+
+
+def test_report_form_errors(client, world, board):
+    login(client, world, "unit_officer")
+    task = board.late
+    response = client.post(
+        task_url(task, "task_report"), {"progress": "120", "version": task.version}
+    )
+    assert "Ensure this value is less than or equal to 100." in text(response)
+    response = client.post(task_url(task, "task_report"), {"version": task.version})
+    assert "Enter a progress value, a note or the day it was done." in text(response)
+    assert TaskUpdate.objects.filter(task=task).count() == 1  # only the fixture's report
+
+
+def test_milestones_drive_progress(client, world, board):
+    staff = world.users["committee_staff"]
+    task = services.task_create(
+        actor=staff,
+        plan=board.plan,
+        title="Standardization committee",
+        lead_unit=world.own,
+        progress_mode=ProgressMode.MILESTONES,
+    )
+    login(client, world, "committee_staff")
+    for title, weight in (("Proposal", "1"), ("Approval", "3")):
+        response = client.post(
+            task_url(task, "milestone_add"), {"title": title, "due": "", "weight": weight}
+        )
+        assert response.status_code == 302
+    first = task.milestones.get(title="Proposal")
+    client.force_login(world.users["unit_officer"])
+    page = text(client.get(task_url(task)))
+    assert 'name="progress"' not in page  # the progress comes from the milestones
+    response = client.post(task_url(task, "milestone_done", first.pk), {"done_on": "2021-08-01"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.progress == D(25)
+    client.post(task_url(task, "milestone_done", first.pk), {"undo": "1"})
+    task.refresh_from_db()
+    assert task.progress == D(0)
+    # Adding milestones is the managers' part.
+    assert (
+        client.post(task_url(task, "milestone_add"), {"title": "X", "weight": "1"}).status_code
+        == 403
+    )
+
+
+def test_milestone_form_errors_show_on_the_task_page(client, world, board):
+    login(client, world, "committee_staff")
+    response = client.post(task_url(board.late, "milestone_add"), {"title": "", "weight": "1"})
+    assert response.status_code == 200
+    assert 'id="id_title_error"' in text(response)
+    assert not board.late.milestones.exists()
+
+
+def test_evidence_upload_and_permission_checked_download(client, world, board, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    login(client, world, "unit_officer")
+    task = board.late
+    upload = SimpleUploadedFile("hall-contract.pdf", b"%PDF-1.4 contract", "application/pdf")
+    response = client.post(task_url(task, "evidence_add"), {"title": "Contract", "file": upload})
+    assert response.status_code == 302
+    evidence = TaskEvidence.objects.get(task=task)
+    assert "Contract" in text(client.get(task_url(task)))
+    download = task_url(task, "evidence_download", evidence.pk)
+    client.force_login(world.users["viewer"])
+    response = client.get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 contract"
+    client.force_login(world.users["nobody"])
+    assert client.get(download).status_code == 404
+
+
+def test_evidence_of_a_refused_type_is_not_stored(client, world, board, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    login(client, world, "unit_officer")
+    upload = SimpleUploadedFile("run.exe", b"MZ", "application/octet-stream")
+    response = client.post(task_url(board.late, "evidence_add"), {"file": upload})
+    assert response.status_code == 200
+    assert "are not accepted" in text(response)
+    assert not TaskEvidence.objects.exists()
+
+
+def test_manager_reviews_and_reopens(client, world, board):
+    login(client, world, "committee_staff")
+    task = board.done
+    response = client.post(
+        task_url(task, "task_review"),
+        {"rating": "good", "narrative": "", "version": task.version},
+    )
+    assert response.status_code == 200
+    assert "This field is required." in text(response)
+    response = client.post(
+        task_url(task, "task_review"),
+        {
+            "rating": "good",
+            "narrative": "Exhibitors came from 20 countries",
+            "version": task.version,
+        },
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.outcome_rating == "good"
+    assert "Exhibitors came from 20 countries" in text(client.get(task_url(task)))
+    response = client.post(
+        task_url(task, "task_reopen"), {"note": "Two exhibitors withdrew", "version": task.version}
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.done_on is None
+
+
+def test_manager_edits_a_task_and_a_stale_edit_is_refused(client, world, board):
+    login(client, world, "committee_staff")
+    task = board.on_track
+    url = task_url(task, "task_edit")
+    assert client.get(url).status_code == 200
+    data = {
+        "title": "Teachers' summer course (6th)",
+        "lead_unit": world.child.pk,
+        "supporting_units": [world.sibling.pk],
+        "start": "2021-06-01",
+        "due": "2021-09-30",
+        "weight": "1",
+        "progress_mode": "entered",
+        "version": task.version,
+    }
+    assert client.post(url, data).status_code == 302
+    task.refresh_from_db()
+    assert task.title == "Teachers' summer course (6th)"
+    assert list(task.supporting_units.values_list("code", flat=True)) == ["SIB"]
+    response = client.post(url, {**data, "title": "Stale edit"})  # the old version again
+    assert response.status_code == 200
+    assert "Someone else saved this task since you opened it." in text(response)
+    task.refresh_from_db()
+    assert task.title == "Teachers' summer course (6th)"
+
+
+# --- my work -------------------------------------------------------------------------------
+
+
+def test_my_work_lists_what_is_due_meetings_and_reminders(client, world, board):
+    staff = world.users["committee_staff"]
+    officer = world.users["unit_officer"]
+    far = services.task_create(
+        actor=staff, plan=board.plan, title="Far away", lead_unit=world.own, due=END
+    )
+    mine = services.task_create(
+        actor=staff,
+        plan=board.plan,
+        title="Mine personally",
+        lead_unit=world.other,
+        lead_person=officer,
+        due=dt.date(2021, 9, 20),
+    )
+    now = timezone.now()
+    invited = Meeting.objects.create(
+        kind="council",
+        title="Standing council",
+        organizer_unit=world.committee,
+        starts_at=now + dt.timedelta(days=5),
+    )
+    Invitation.objects.create(meeting=invited, unit=world.own)
+    later = Meeting.objects.create(
+        kind="review",
+        title="Year-end review",
+        organizer_unit=world.committee,
+        starts_at=now + dt.timedelta(days=90),
+    )
+    Invitation.objects.create(meeting=later, user=officer)
+    Meeting.objects.create(
+        kind="review",
+        title="Not invited",
+        organizer_unit=world.committee,
+        starts_at=now + dt.timedelta(days=3),
+    )
+    Reminder.objects.create(task=board.late, kind="due_soon", due=board.late.due, recipient=officer)
+
+    client.force_login(officer)
+    response = client.get(reverse("workplans:my_work"))
+    page = text(response)
+    # Due by 1 October or late, not done: sorted by due date.
+    assert task_rows(response) == [board.late.pk, mine.pk, board.on_track.pk]
+    assert far.pk not in task_rows(response) and board.done.pk not in task_rows(response)
+    assert board.at_risk.pk not in task_rows(response)  # only supported by the child unit
+    assert "Standing council" in page
+    assert "Year-end review" not in page and "Not invited" not in page
+    assert "Due soon" in page and "Book the exhibition hall" in page
+
+
+def test_my_work_empty_states(client, world):
+    login(client, world, "nobody")
+    page = text(client.get(reverse("workplans:my_work")))
+    assert "Nothing is due soon and nothing is late." in page
+    assert "You are not invited to any meeting soon." in page
+    assert "No reminders yet." in page
+
+
+def test_my_work_query_count_does_not_grow(client, world, board):
+    officer = world.users["unit_officer"]
+    login(client, world, "unit_officer")
+    url = reverse("workplans:my_work")
+    few = count_queries(client, url)
+    add_tasks(world, board.plan, 12)
+    now = timezone.now()
+    for n in range(4):
+        meeting = Meeting.objects.create(
+            kind="council",
+            title=f"M{n}",
+            organizer_unit=world.committee,
+            starts_at=now + dt.timedelta(days=n + 1),
+        )
+        Invitation.objects.create(meeting=meeting, user=officer)
+    for task in Task.objects.filter(lead_unit=world.own)[:4]:
+        Reminder.objects.create(task=task, kind="due_soon", due=TODAY, recipient=officer)
+    assert count_queries(client, url) == few
