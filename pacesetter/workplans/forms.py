@@ -305,6 +305,14 @@ class EvidenceForm(forms.Form):
 # --- the plan board's filters -----------------------------------------------------------
 
 
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("Status as of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 class BoardFilterForm(forms.Form):
     """The board's filters (GET). ``unit`` is a unit code: the board lists tasks led or
     supported by that unit, or, with ``subtree``, by any unit under it."""

@@ -38,6 +38,7 @@ from . import rollup, selectors, services
 from .forms import (
     DIRECT,
     STATUS_LABELS,
+    AsOfForm,
     BoardFilterForm,
     EvidenceForm,
     MilestoneDoneForm,
@@ -244,7 +245,11 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan's progress, its projects, and its tasks with their status, filtered and
     paged. An HTMX request (the filter form) gets only the task table."""
     user = request.user
-    today = _today()
+    # Status "as of" another day: how a past plan stood at its review, or what will be
+    # late next month. The stored at_risk_from makes any day as cheap as today.
+    as_of_form = AsOfForm(request.GET)
+    as_of = as_of_form.cleaned_data.get("as_of") if as_of_form.is_valid() else None
+    today = as_of or _today()
     plan = plan_policy.access(user, pk)
     plan = WorkPlan.objects.select_related("body__owner_unit").get(pk=plan.pk)
     projects = list(plan.projects.select_related("lead_unit", "chain").order_by("position", "pk"))
@@ -283,6 +288,7 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
         "filtered": bool(data) and any(data.values()),
         "status_labels": STATUS_LABELS,
         "project_names": {p.pk: p for p in projects},
+        "as_of": as_of,
     }
     # The filter form swaps the task table (HX-Target); a history restore or any other
     # request gets the whole page.

@@ -216,6 +216,20 @@ def test_board_shows_progress_projects_and_tasks_with_their_status(client, world
     assert reverse("workplans:task_add", args=[board.plan.pk]) in page
 
 
+def test_board_status_as_of_another_day(client, world, board):
+    login(client, world, "committee_staff")
+    # Before any task fell due or behind: all on track but the one done.
+    early = client.get(board_url(board, as_of="2021-06-02"))
+    page = text(early)
+    counts = re.search(r'id="status-counts">(.*?)</div>', page).group(1)
+    assert "On track: 3" in counts and "Done: 1" in counts and "Late: 0" in counts
+    assert 'value="2021-06-02"' in page  # the filters keep the day
+    late_only = client.get(board_url(board, as_of="2021-06-02", status="late"))
+    assert task_rows(late_only) == []
+    # A day that is not a date is ignored: the board shows today's statuses.
+    assert "Late: 1" in text(client.get(board_url(board, as_of="someday")))
+
+
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
