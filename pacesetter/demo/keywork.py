@@ -174,6 +174,7 @@ class KeyWorkLoader:
             body=self.bodies[spec.body] if spec.body else None,
             chain=self.chains[spec.chain] if spec.chain else None,
             quorum=spec.quorum,
+            time_zone=spec.timezone,
         )
         self.meetings[spec.key] = meeting
         self.invite(meeting, spec, organizer)
@@ -191,10 +192,7 @@ class KeyWorkLoader:
             )
             by_title = {task.title: task for task in created.tasks.all()}
             for task_spec in resolution.tasks:
-                task = by_title[task_spec.title]
-                task.code = task_spec.code
-                Task.objects.filter(pk=task.pk).update(code=task_spec.code)
-                self.follow(task, task_spec)
+                self.follow(by_title[task_spec.title], task_spec)
         if spec.visited:
             meetings.visited_units_set(
                 actor=organizer, meeting=meeting, units=[self.units[c] for c in spec.visited]
@@ -214,7 +212,6 @@ class KeyWorkLoader:
                     plan=self.plans[spec.follow_up_plan],
                     spec=self.task_spec(finding_spec.follow_up),
                 )
-                Task.objects.filter(pk=task.pk).update(code=finding_spec.follow_up.code)
                 self.follow(task, finding_spec.follow_up)
         if spec.held:
             meetings.meeting_set_state(actor=organizer, meeting=meeting, state=MeetingState.HELD)
@@ -233,11 +230,12 @@ class KeyWorkLoader:
             measures=spec.measures,
             start=spec.start,
             supporting_units=tuple(self.units[code] for code in spec.supporting),
+            code=spec.code,
         )
 
     def invite(self, meeting: Meeting, spec: MeetingSpec, organizer: User) -> None:
-        """Invite, register and check in at the door with the personal codes; the
-        check-in times are then set to the meeting's start (the demo loads years later)."""
+        """Invite, register and check in at the door with the personal codes, as at the
+        meeting's start (the demo loads years later)."""
         if spec.body:
             meetings.invitations_add_body_members(actor=organizer, meeting=meeting)
         absent: set[int] = set()
@@ -260,10 +258,9 @@ class KeyWorkLoader:
         for invitation in Invitation.objects.filter(meeting=meeting).order_by("pk"):
             meetings.registration_set(actor=organizer, invitation=invitation, registered=True)
             if invitation.pk not in absent:
-                meetings.check_in(actor=organizer, meeting=meeting, code=invitation.code)
-        Invitation.objects.filter(meeting=meeting, checked_in_at__isnull=False).update(
-            checked_in_at=meeting.starts_at, registered_at=meeting.starts_at
-        )
+                meetings.check_in(
+                    actor=organizer, meeting=meeting, code=invitation.code, at=meeting.starts_at
+                )
 
     def agenda_item(
         self,

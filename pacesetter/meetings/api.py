@@ -13,9 +13,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -45,8 +47,17 @@ from .models import (
     Resolution,
 )
 from .policies import invitation_policy, meeting_policy
+from .selectors import zone_named
 
 router = Router(tags=["meetings"])
+
+
+def _in_meeting_zone(obj: Any, name: str) -> dt.datetime | None:
+    """A meeting's moment as the clocks of its place show it (same instant)."""
+    value = obj[name] if isinstance(obj, dict) else getattr(obj, name)
+    zone_name = obj["time_zone"] if isinstance(obj, dict) else obj.time_zone
+    zone = zone_named(zone_name)
+    return value.astimezone(zone) if value is not None and zone is not None else value
 
 
 # --- schemas -------------------------------------------------------------------------
@@ -65,7 +76,8 @@ class MeetingOut(Schema):
     organizer_unit: UnitRef
     body: BodyRef | None
     chain: MeetingChainRef | None
-    starts_at: dt.datetime
+    time_zone: str = Field(description="Where the meeting is held (IANA name).")
+    starts_at: dt.datetime = Field(description="With the offset of the meeting's time zone.")
     ends_at: dt.datetime | None
     place: str
     chair: str
@@ -77,6 +89,14 @@ class MeetingOut(Schema):
     @staticmethod
     def resolve_topics(obj: Meeting | dict[str, Any]) -> list[str]:
         return obj["topics"] if isinstance(obj, dict) else obj.topic_list
+
+    @staticmethod
+    def resolve_starts_at(obj: Meeting | dict[str, Any]) -> dt.datetime | None:
+        return _in_meeting_zone(obj, "starts_at")
+
+    @staticmethod
+    def resolve_ends_at(obj: Meeting | dict[str, Any]) -> dt.datetime | None:
+        return _in_meeting_zone(obj, "ends_at")
 
 
 class AttendanceOut(Schema):
@@ -126,9 +146,17 @@ class MeetingFilters(Schema):
 
 
 class MeetingIn(Schema):
+    """Times with an offset are moments; times without one are read in ``time_zone``."""
+
     kind: MeetingKind
     title: str = Field(max_length=300)
     organizer_unit_id: int
+    time_zone: str | None = Field(
+        None,
+        max_length=64,
+        description="Where the meeting is held, an IANA name such as Asia/Shanghai "
+        "(the server's zone if left out).",
+    )
     starts_at: dt.datetime
     ends_at: dt.datetime | None = None
     place: str = ""
@@ -141,11 +169,14 @@ class MeetingIn(Schema):
 
 
 class MeetingPatch(Schema):
-    """Only the fields sent are changed."""
+    """Only the fields sent are changed. Times without an offset are read in the
+    meeting's time zone (the one sent, if any); changing the zone alone keeps the
+    moments and shows them on the new zone's clocks."""
 
     kind: MeetingKind | None = None
     title: str | None = Field(None, max_length=300)
     organizer_unit_id: int | None = None
+    time_zone: str | None = Field(None, max_length=64)
     starts_at: dt.datetime | None = None
     ends_at: dt.datetime | None = None
     place: str | None = None
@@ -169,7 +200,11 @@ class InvitationIn(Schema):
     user_id: int | None = None
     unit_id: int | None = None
     label: str = Field("", max_length=300)
-    role: InviteeRole = InviteeRole.MEMBER
+    role: InviteeRole = Field(
+        InviteeRole.GUEST,
+        description="Only members vote and count for the quorum (the body's seats are "
+        "invited as members through body-members).",
+    )
     email: str = ""
 
 
@@ -179,6 +214,10 @@ class AddedOut(Schema):
 
 class RegistrationIn(Schema):
     registered: bool
+
+
+class CheckInUndoIn(Schema):
+    reason: str = Field(max_length=500, description="Why the check-in is taken back (audited).")
 
 
 class CheckInIn(Schema):
@@ -253,7 +292,9 @@ class ResolutionIn(Schema):
     of a task row are keyed ``tasks.<row>.<field>`` in the 422's detail."""
 
     text: str
-    adopted_on: dt.date
+    adopted_on: dt.date | None = Field(
+        None, description="The meeting's day where it is held, if left out."
+    )
     poll_id: int | None = Field(None, description="A ballot held in this meeting.")
     plan_id: int | None = Field(None, description="Needed when tasks are given.")
     tasks: list[TaskSpecIn] = Field([], max_length=200)
@@ -377,8 +418,12 @@ def _finding(finding: Finding) -> dict[str, Any]:
     }
 
 
-def _meeting_refs(user: Any, payload: Any, fields: set[str]) -> dict[str, Any]:
-    """Resolve the ids of a meeting's create or patch payload into objects."""
+def _meeting_refs(
+    user: Any, payload: Any, fields: set[str], meeting: Meeting | None = None
+) -> dict[str, Any]:
+    """Resolve the ids of a meeting's create or patch payload into objects. The body
+    must be one the user runs (``update``), as on the form and for ballots; an edit may
+    keep the meeting's current body."""
     values: dict[str, Any] = {}
     if "organizer_unit_id" in fields:
         if payload.organizer_unit_id is None:
@@ -387,11 +432,12 @@ def _meeting_refs(user: Any, payload: Any, fields: set[str]) -> dict[str, Any]:
             unit_policy, user, payload.organizer_unit_id, "manage", "organizer_unit_id"
         )
     if "body_id" in fields:
-        values["body"] = (
-            resolve_ref(body_policy, user, payload.body_id, "view", "body_id")
-            if payload.body_id is not None
-            else None
-        )
+        if payload.body_id is None:
+            values["body"] = None
+        elif meeting is not None and payload.body_id == meeting.body_id:
+            values["body"] = meeting.body
+        else:
+            values["body"] = resolve_ref(body_policy, user, payload.body_id, "update", "body_id")
     if "chain_id" in fields:
         values["chain"] = (
             resolve_ref(chain_policy, user, payload.chain_id, "view", "chain_id")
@@ -401,12 +447,24 @@ def _meeting_refs(user: Any, payload: Any, fields: set[str]) -> dict[str, Any]:
     return values
 
 
+def _moments(values: dict[str, Any], zone_name: str | None) -> dict[str, Any]:
+    """``starts_at`` and ``ends_at`` sent without an offset, read in the meeting's zone
+    (an unknown zone is left for the service to refuse)."""
+    zone = zone_named(zone_name or "") or zone_named(str(settings.TIME_ZONE))
+    for name in ("starts_at", "ends_at"):
+        value = values.get(name)
+        if isinstance(value, dt.datetime) and timezone.is_naive(value):
+            values[name] = timezone.make_aware(value, zone)
+    return values
+
+
 # --- meetings ------------------------------------------------------------------------
 
 #: Fields of :class:`MeetingPatch` that may be left out but not sent as null.
 NOT_NULL = (
     "kind",
     "title",
+    "time_zone",
     "starts_at",
     "place",
     "chair",
@@ -437,7 +495,9 @@ def meeting_create_endpoint(request: HttpRequest, payload: MeetingIn) -> Status[
     who then run it)."""
     user = request.user
     refs = _meeting_refs(user, payload, {"organizer_unit_id", "body_id", "chain_id"})
-    data = payload.dict(exclude={"organizer_unit_id", "body_id", "chain_id"})
+    data = _moments(
+        payload.dict(exclude={"organizer_unit_id", "body_id", "chain_id"}), payload.time_zone
+    )
     meeting = services.meeting_create(actor=user, **data, **refs)
     return Status(201, _detail(_meetings().get(pk=meeting.pk), user))
 
@@ -457,13 +517,14 @@ def meeting_update_endpoint(
     user = request.user
     meeting = _access(user, meeting_id, "manage")
     sent = payload.dict(exclude_unset=True)
-    refs = _meeting_refs(user, payload, set(sent))
+    refs = _meeting_refs(user, payload, set(sent), meeting)
     changes = {
         k: v for k, v in sent.items() if k not in ("organizer_unit_id", "body_id", "chain_id")
     }
     nulls = [name for name in NOT_NULL if name in changes and changes[name] is None]
     if nulls:
         raise ValidationError({name: _("This field cannot be null.") for name in nulls})
+    changes = _moments(changes, changes.get("time_zone") or meeting.time_zone)
     meeting = services.meeting_update(actor=user, meeting=meeting, **changes, **refs)
     return _detail(_meetings().get(pk=meeting.pk), user)
 
@@ -491,7 +552,7 @@ def attendance_endpoint(request: HttpRequest, meeting_id: int) -> selectors.Atte
 @paginate(PageNumberPagination)
 def invitation_list(request: HttpRequest, meeting_id: int) -> models.QuerySet[Invitation]:
     """The invitations the user may see: all of them for the meeting's managers; for
-    others their own and those of units they are officers of."""
+    others their own and those of units they are officers of that name no person."""
     meeting = meeting_policy.access(request.user, meeting_id)
     return (
         invitation_policy.visible(request.user)
@@ -547,11 +608,30 @@ def registration_endpoint(
     return _invitations().get(pk=invitation.pk)
 
 
+@router.post(
+    "/{int:meeting_id}/invitations/{int:invitation_id}/undo-check-in", response=InvitationOut
+)
+def check_in_undo_endpoint(
+    request: HttpRequest, meeting_id: int, invitation_id: int, payload: CheckInUndoIn
+) -> Invitation:
+    """Take back a check-in recorded by mistake (the meeting's managers), saying why;
+    refused once the minutes are final."""
+    meeting_policy.access(request.user, meeting_id)
+    invitation = invitation_policy.access(request.user, invitation_id, "manage")
+    if invitation.meeting_id != meeting_id:
+        raise ValidationError({"invitation_id": _("The invitation is for another meeting.")})
+    invitation = services.check_in_undo(
+        actor=request.user, invitation=invitation, reason=payload.reason
+    )
+    return _invitations().get(pk=invitation.pk)
+
+
 @router.post("/{int:meeting_id}/check-in", response=CheckInOut)
 def check_in_endpoint(request: HttpRequest, meeting_id: int, payload: CheckInIn) -> dict[str, Any]:
-    """Check an invitee in by their code (staff at the door). A wrong code, another
-    meeting's code (named), a code already used (when and by whom) and a cancelled
-    meeting are 422s whose detail says so under ``code``."""
+    """Check an invitee in by their code (staff at the door), on the meeting's day(s)
+    where it is held (from an hour before the start). A wrong code, another meeting's
+    code (named), a code already used (when and by whom), a cancelled meeting and a
+    closed door are 422s whose detail says so under ``code``."""
     meeting = _access(request.user, meeting_id, "checkin")
     invitation = services.check_in(actor=request.user, meeting=meeting, code=payload.code)
     return {

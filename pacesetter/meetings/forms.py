@@ -3,12 +3,15 @@ own units where they run meetings, units and people they see, plans they manage.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.accounts.models import User
@@ -19,11 +22,44 @@ from pacesetter.units.models import Unit
 from pacesetter.workplans.models import WorkPlan
 
 from .models import AgendaItem, DocumentKind, InviteeRole, Meeting, MeetingKind
+from .selectors import zone_named
 from .services import TaskSpec
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+
+#: The zones offered on the meeting form (the server's zone, and a meeting's own zone
+#: when it is another, are added). The API takes any IANA name.
+COMMON_TIME_ZONES = (
+    "UTC",
+    "Asia/Ho_Chi_Minh",
+    "Asia/Bangkok",
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Europe/London",
+    "Europe/Paris",
+    "America/New_York",
+)
+
+
+def time_zone_choices(*extra: str) -> list[tuple[str, str]]:
+    """The common zones, the server's and ``extra``, each with its UTC offset now."""
+    names = list(COMMON_TIME_ZONES)
+    for name in (str(settings.TIME_ZONE), *extra):
+        if name and name not in names and zone_named(name) is not None:
+            names.append(name)
+    now = timezone.now()
+    choices = []
+    for name in names:
+        zone = zone_named(name)
+        offset = now.astimezone(zone).strftime("%z") if zone else ""
+        label = f"{name} (UTC{offset[:3]}:{offset[3:]})" if offset else name
+        choices.append((name, label))
+    return choices
 
 
 def unit_label(unit: Unit) -> str:
@@ -70,7 +106,14 @@ class MeetingSearchForm(forms.Form):
 
 
 class MeetingForm(forms.ModelForm):
-    """Create or edit a meeting. The quorum is entered as a percentage."""
+    """Create or edit a meeting. The quorum is entered as a percentage; the start and end
+    are typed, and shown, as the clocks of the meeting's place (its time zone) read."""
+
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Where the meeting is held: the start and end are in this zone."),
+    )
 
     quorum_percent = forms.DecimalField(
         label=_("Quorum (%)"),
@@ -93,6 +136,7 @@ class MeetingForm(forms.ModelForm):
             "organizer_unit",
             "body",
             "chain",
+            "time_zone",
             "starts_at",
             "ends_at",
             "place",
@@ -128,12 +172,40 @@ class MeetingForm(forms.ModelForm):
         _choices(self.fields["organizer_unit"], organizers.order_by("path"), unit_label)
         _choices(self.fields["body"], bodies.order_by("name"))
         _choices(self.fields["chain"], chains.order_by("name"))
+        zone_field = self.fields["time_zone"]
+        zone_field.choices = time_zone_choices(self.instance.time_zone)  # type: ignore[attr-defined]
+        if not self.instance.pk:
+            zone_field.initial = str(settings.TIME_ZONE)
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = DATETIME_FORMATS  # type: ignore[attr-defined]
+            moment = self.initial.get(name)
+            if isinstance(moment, dt.datetime) and timezone.is_aware(moment):
+                # The widget shows a naive value as it is: the meeting's wall-clock time.
+                local = timezone.localtime(moment, self._typed_zone())
+                self.initial[name] = local.replace(tzinfo=None)
         if self.instance.pk:
             self.fields["quorum_percent"].initial = percent(self.instance.quorum)
         else:
             del self.fields["registration_open"]
+
+    def _typed_zone(self) -> dt.tzinfo:
+        """The zone the typed times are read in: the one chosen on the form, else the
+        meeting's, else the server's."""
+        chosen = self.data.get(self.add_prefix("time_zone")) if self.is_bound else None
+        for name in (chosen, self.instance.time_zone, str(settings.TIME_ZONE)):
+            zone = zone_named(str(name or ""))
+            if zone is not None:
+                return zone
+        return dt.UTC
+
+    def full_clean(self) -> None:
+        # Date-time fields read a naive value in the current zone: make it the meeting's.
+        with timezone.override(self._typed_zone()):
+            super().full_clean()
+
+    def clean_time_zone(self) -> str:
+        """Left empty: the meeting's zone as it is (the server's for a new one)."""
+        return str(self.cleaned_data.get("time_zone") or self.instance.time_zone)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -162,7 +234,15 @@ class InvitationForm(forms.Form):
         required=False,
         help_text=_("A name as it should appear on the invitation."),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=InviteeRole.choices)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=InviteeRole.choices,
+        initial=InviteeRole.GUEST,
+        help_text=_(
+            "Only members vote and count for the quorum; the body's seats are invited as "
+            "members with “Invite the members”."
+        ),
+    )
     email = forms.EmailField(label=_("E-mail"), required=False)
 
     def __init__(

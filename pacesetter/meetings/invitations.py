@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import segno
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
@@ -21,6 +21,7 @@ from fpdf.enums import Align, XPos, YPos
 from pacesetter.core.fonts import pdf_with_fonts
 
 from .models import Invitation, MeetingState
+from .selectors import local
 
 PAGE_W, PAGE_H = 148.0, 210.0  # A5 portrait
 MARGIN = 14.0
@@ -58,18 +59,19 @@ def _centred(pdf: FPDF, text: str, *, size: float, colour: tuple[int, int, int])
 
 
 def _when(invitation: Invitation) -> str:
+    """The meeting's date and time on the clocks of its place, with the zone named."""
     meeting = invitation.meeting
-    start = timezone.localtime(meeting.starts_at)
+    start = local(meeting, meeting.starts_at)
     text = formats.date_format(start, "DATETIME_FORMAT")
     if meeting.ends_at:
-        end = timezone.localtime(meeting.ends_at)
+        end = local(meeting, meeting.ends_at)
         same_day = end.date() == start.date()
         text += " – " + (
             formats.time_format(end, "TIME_FORMAT")
             if same_day
             else formats.date_format(end, "DATETIME_FORMAT")
         )
-    return text
+    return f"{text} ({meeting.time_zone})"
 
 
 def _page(pdf: FPDF, invitation: Invitation) -> None:

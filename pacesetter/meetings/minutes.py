@@ -41,7 +41,7 @@ from .models import (
     MinutesState,
     Resolution,
 )
-from .selectors import agenda_tree, attendance
+from .selectors import agenda_tree, attendance, local
 
 MINUTES_FIELDS = ("meeting", "text", "state", "version", "finalized_at", "finalized_by")
 
@@ -125,15 +125,16 @@ def _date(value: Any) -> str:
 
 
 def _when(meeting: Meeting) -> str:
-    start = timezone.localtime(meeting.starts_at)
+    """The meeting's date and time on the clocks of its place, with the zone named."""
+    start = local(meeting, meeting.starts_at)
     text = formats.date_format(start, "DATETIME_FORMAT")
     if meeting.ends_at:
-        end = timezone.localtime(meeting.ends_at)
+        end = local(meeting, meeting.ends_at)
         if end.date() == start.date():
             text += " – " + formats.time_format(end, "TIME_FORMAT")
         else:
             text += " – " + formats.date_format(end, "DATETIME_FORMAT")
-    return text
+    return f"{text} ({meeting.time_zone})"
 
 
 def _person(user: Any) -> str:
@@ -460,8 +461,16 @@ def minutes_update(*, actor: Any, minutes: Minutes, text: str, version: int) -> 
 
 @transaction.atomic
 def minutes_finalize(*, actor: Any, minutes: Minutes, version: int) -> Minutes:
-    """Finalize the minutes: from now on no edit and no redraft. Records who and when."""
+    """Finalize the minutes of a meeting that was held: from now on no edit and no
+    redraft. Records who and when."""
+    # The meeting first, as minutes_draft and meeting_set_state lock it: one order, and
+    # its state cannot change under us.
+    meeting = Meeting.objects.select_for_update().get(pk=minutes.meeting_id)
     current = _locked(minutes, version)
+    if meeting.state != MeetingState.HELD:
+        raise ValidationError(
+            _("Mark the meeting as held before finalizing its minutes."), code="not_held"
+        )
     if not current.text.strip():
         raise ValidationError({"text": _("Write the minutes before finalizing them.")})
     return audited_update(
@@ -486,7 +495,7 @@ def header_line(minutes: Minutes) -> str:
     """The line at the top of every page: the meeting, its date and the state."""
     meeting = minutes.meeting
     mark = _("Final") if minutes.is_locked else _("Draft")
-    date = _date(timezone.localtime(meeting.starts_at))
+    date = _date(local(meeting, meeting.starts_at))
     return f"{_one_line(meeting.title)} · {date} · {mark}"
 
 
@@ -494,7 +503,9 @@ def finalized_line(minutes: Minutes) -> str:
     if not minutes.is_locked or minutes.finalized_at is None:
         return ""
     return _("Finalized on %(date)s by %(user)s.") % {
-        "date": formats.date_format(timezone.localtime(minutes.finalized_at), "DATETIME_FORMAT"),
+        "date": formats.date_format(
+            local(minutes.meeting, minutes.finalized_at), "DATETIME_FORMAT"
+        ),
         "user": _person(minutes.finalized_by) or _("unknown"),
     }
 

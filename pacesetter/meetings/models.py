@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pacesetter.core.files import validate_upload
 
@@ -243,7 +244,7 @@ class AgendaItem(models.Model):
 
 
 class DocumentKind(models.TextChoices):
-    REPORT = "report", _("Report")
+    REPORT = "report", pgettext_lazy("a meeting document", "Report")
     SPEECH = "speech", _("Speech")
     OTHER = "other", _("Other")
 

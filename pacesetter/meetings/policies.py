@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from pacesetter.accounts.scopes import NOTHING, Scope, scope_of, under
 from pacesetter.bodies.models import BodyMember
@@ -16,7 +17,9 @@ from .models import Invitation, Meeting
 class MeetingPolicy(Policy[Meeting]):
     """``view``: roles (committee staff, officers, viewers) over the organizer unit or
     over an invited unit, roles over a visited unit of a research visit, the council
-    members of the meeting's body, and the invitees themselves.
+    members of the meeting's body (the council-member role, or a person seat current
+    today: a former member no longer sees the body's meetings, those of their own time
+    included, unless invited by name), and the invitees themselves.
     ``manage`` (details, state, invitations, agenda, documents, ballots, resolutions,
     findings, minutes) and ``checkin`` (the door): committee staff over the organizer unit.
 
@@ -59,8 +62,16 @@ class MeetingPolicy(Policy[Meeting]):
         q = self.rule(scope_of(user), action)
         if action == "view":
             q |= Q(pk__in=Invitation.objects.filter(user=user).values("meeting_id"))
-            q |= Q(body_id__in=BodyMember.objects.filter(user=user).values("body_id"))
+            q |= Q(body_id__in=current_seats(user).values("body_id"))
         return qs.filter(q)
+
+
+def current_seats(user: Any) -> QuerySet[BodyMember]:
+    """The user's person seats on bodies held today (started, and not ended before)."""
+    today = timezone.localdate()
+    return BodyMember.objects.filter(user=user, start__lte=today).filter(
+        Q(end__isnull=True) | Q(end__gte=today)
+    )
 
 
 meeting_policy = MeetingPolicy()
@@ -68,7 +79,9 @@ meeting_policy = MeetingPolicy()
 
 class InvitationPolicy(Policy[Invitation]):
     """``view`` (see the invitation and its code, download it): the meeting's managers,
-    officers over the invited unit, and the invited person.
+    officers over the invited unit when the invitation names no person, and the invited
+    person. An invitation addressed to a person is theirs: an officer over its unit
+    does not see its code.
     ``register`` (say one will come): the same people.
     ``manage`` (withdraw it): the meeting's managers."""
 
@@ -78,7 +91,7 @@ class InvitationPolicy(Policy[Invitation]):
     def rule(self, scope: Scope, action: str) -> Q:
         managed = Q(meeting__in=meeting_policy.visible_for_scope(scope, "manage").values("pk"))
         if action in ("view", "register"):
-            return managed | under("unit__path", scope.officer_paths)
+            return managed | (under("unit__path", scope.officer_paths) & Q(user__isnull=True))
         if action == "manage":
             return managed
         return NOTHING

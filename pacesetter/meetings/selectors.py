@@ -7,7 +7,9 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -68,15 +70,52 @@ def attendance(meeting: Meeting) -> Attendance:
     )
 
 
+def zone_named(name: str) -> ZoneInfo | None:
+    """The time zone called ``name`` (an IANA name such as "Asia/Shanghai"), or None."""
+    if not name or not isinstance(name, str):
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def zone_of(meeting: Meeting) -> ZoneInfo:
+    """The meeting's time zone: its times are entered and shown in it (the server's zone
+    should the stored name ever be unknown)."""
+    return zone_named(meeting.time_zone) or ZoneInfo(str(settings.TIME_ZONE))
+
+
+def local(meeting: Meeting, moment: dt.datetime) -> dt.datetime:
+    """``moment`` on the clocks of the meeting's place."""
+    return timezone.localtime(moment, zone_of(meeting))
+
+
+def meeting_day(meeting: Meeting) -> dt.date:
+    """The date on which the meeting starts, where it is held."""
+    return local(meeting, meeting.starts_at).date()
+
+
+def _end_of_day(meeting: Meeting, moment: dt.datetime) -> dt.datetime:
+    """Midnight after ``moment``'s day in the meeting's zone."""
+    day = local(meeting, moment).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zone_of(meeting))
+
+
 def checkin_window(meeting: Meeting) -> tuple[dt.datetime, dt.datetime]:
     """When invitees may check themselves in: from an hour before the start to the end,
-    or, without an end time, to the end of the meeting's day (in the server's zone)."""
+    or, without an end time, to the end of the meeting's day (in the meeting's zone)."""
     opens = meeting.starts_at - CHECKIN_OPENS_BEFORE
     if meeting.ends_at is not None:
         return opens, meeting.ends_at
-    day = timezone.localtime(meeting.starts_at).date()
-    midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
-    return opens, timezone.make_aware(midnight)
+    return opens, _end_of_day(meeting, meeting.starts_at)
+
+
+def door_window(meeting: Meeting) -> tuple[dt.datetime, dt.datetime]:
+    """When staff may check invitees in at the door: from an hour before the start to
+    the end of the meeting's last local day (the day it ends, or the day it starts)."""
+    opens = meeting.starts_at - CHECKIN_OPENS_BEFORE
+    return opens, _end_of_day(meeting, meeting.ends_at or meeting.starts_at)
 
 
 def is_running(meeting: Meeting, now: dt.datetime | None = None) -> bool:

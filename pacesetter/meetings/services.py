@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -60,6 +61,7 @@ MEETING_FIELDS = (
     "organizer_unit",
     "body",
     "chain",
+    "time_zone",
     "starts_at",
     "ends_at",
     "place",
@@ -96,6 +98,7 @@ class TaskSpec:
     measures: str = ""
     start: dt.date | None = None
     supporting_units: tuple[Unit, ...] = ()
+    code: str = ""
 
 
 def _actor(actor: Any) -> Any:
@@ -108,8 +111,9 @@ def _who(user: Any) -> str:
     return str(user.get_full_name() or user.get_username())
 
 
-def _when(moment: dt.datetime) -> str:
-    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+def _when(moment: dt.datetime, meeting: Meeting) -> str:
+    """``moment`` as the clocks of ``meeting``'s place show it."""
+    return date_format(selectors.local(meeting, moment), "SHORT_DATETIME_FORMAT")
 
 
 def _check_changeable(meeting: Meeting) -> None:
@@ -123,6 +127,13 @@ def _check_changeable(meeting: Meeting) -> None:
 
 
 def _check_meeting(meeting: Meeting) -> None:
+    if selectors.zone_named(meeting.time_zone) is None:
+        raise ValidationError(
+            {
+                "time_zone": _("“%(zone)s” is not a known time zone (such as Asia/Shanghai).")
+                % {"zone": meeting.time_zone}
+            }
+        )
     if meeting.ends_at is not None and meeting.ends_at < meeting.starts_at:
         raise ValidationError({"ends_at": _("The meeting cannot end before it starts.")})
     if not (Decimal(0) <= Decimal(meeting.quorum) <= Decimal(1)):
@@ -155,8 +166,14 @@ def meeting_create(
     body: Body | None = None,
     chain: Chain | None = None,
     quorum: Decimal = Decimal(0),
+    time_zone: str | None = None,
 ) -> Meeting:
-    """Plan a meeting organized by ``organizer_unit`` (whose committee staff run it)."""
+    """Plan a meeting organized by ``organizer_unit`` (whose committee staff run it).
+
+    ``time_zone`` (an IANA name, the server's zone by default) is where the meeting is
+    held: its times are shown there, and its day (check-in, the seats invited, the
+    default date of resolutions) is the day there. ``starts_at`` and ``ends_at`` are
+    moments (aware datetimes)."""
     meeting = Meeting(
         kind=kind,
         title=title.strip(),
@@ -170,6 +187,7 @@ def meeting_create(
         body=body,
         chain=chain,
         quorum=quorum,
+        time_zone=time_zone or str(settings.TIME_ZONE),
         created_by=_actor(actor),
     )
     _check_meeting(meeting)
@@ -194,8 +212,9 @@ def meeting_update(*, actor: Any, meeting: Meeting, **changes: Any) -> Meeting:
         raise ValidationError(
             {"kind": _("This research visit has visited units or findings; it stays one.")}
         )
-    probe = Meeting(**{f: getattr(meeting, f) for f in ("starts_at", "ends_at", "quorum")})
-    for name in ("starts_at", "ends_at", "quorum"):
+    checked = ("starts_at", "ends_at", "quorum", "time_zone")
+    probe = Meeting(**{f: getattr(meeting, f) for f in checked})
+    for name in checked:
         if name in changes:
             setattr(probe, name, changes[name])
     _check_meeting(probe)
@@ -211,8 +230,13 @@ def meeting_update(*, actor: Any, meeting: Meeting, **changes: Any) -> Meeting:
 
 @transaction.atomic
 def meeting_set_state(*, actor: Any, meeting: Meeting, state: str) -> Meeting:
-    """A planned meeting is held (once it has started) or cancelled; neither is undone."""
+    """A planned meeting is held (once it has started) or cancelled; neither is undone,
+    and nothing changes once the minutes are final."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if Minutes.objects.filter(meeting_id=meeting.pk, state=MinutesState.FINAL).exists():
+        raise ValidationError(
+            {"state": _("The minutes are final; the meeting's state can no longer change.")}
+        )
     if meeting.state != MeetingState.PLANNED:
         raise ValidationError(
             {
@@ -260,7 +284,12 @@ def invitation_add(
     email: str = "",
 ) -> Invitation:
     """Invite a person, a unit (through whoever represents it), or both; or someone
-    without an account, by name (``label``). Each gets a personal check-in code."""
+    without an account, by name (``label``). Each gets a personal check-in code.
+
+    The meeting's row is locked first, so two invitations of the same person or unit
+    at once are checked one after the other (the database's unique constraints back
+    this up)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_changeable(meeting)
     label = label.strip()
     if user is None and unit is None and not label:
@@ -274,7 +303,15 @@ def invitation_add(
         and unit is not None
         and meeting.invitations.filter(unit=unit, user__isnull=True).exists()
     ):
-        raise ValidationError({"unit": _("%(unit)s is already invited.") % {"unit": unit}})
+        raise ValidationError(
+            {
+                "unit": _(
+                    "%(unit)s is already invited (without a named person). To invite "
+                    "someone else of it, choose the person as well."
+                )
+                % {"unit": unit}
+            }
+        )
     invitation = Invitation(
         meeting=meeting,
         user=user,
@@ -284,9 +321,14 @@ def invitation_add(
         email=email or (getattr(user, "email", "") or ""),
         code=_fresh_codes(1)[0],
     )
-    return audited_create(
-        actor=actor, instance=invitation, action="meeting.invite", fields=INVITATION_FIELDS
-    )
+    try:
+        with transaction.atomic():
+            return audited_create(
+                actor=actor, instance=invitation, action="meeting.invite", fields=INVITATION_FIELDS
+            )
+    except IntegrityError as exc:
+        # Only a writer that bypassed the lock above gets here.
+        raise ValidationError(_("This invitee is already invited.")) from exc
 
 
 @transaction.atomic
@@ -310,11 +352,15 @@ def invitations_add_body_members(*, actor: Any, meeting: Meeting) -> int:
     """Invite every seat of the meeting's body current on the meeting's day, as a
     voting member: a unit seat invites the unit, a person seat the person (for their
     unit, if the seat names one). Those already invited are skipped; answers how many
-    invitations were added."""
+    invitations were added. The meeting's day is the day where it is held.
+
+    The meeting's row is locked first: two clicks at once invite each seat once (the
+    second sees what the first added)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_changeable(meeting)
     if meeting.body_id is None:
         raise ValidationError({"body": _("The meeting has no body whose members to invite.")})
-    day = timezone.localtime(meeting.starts_at).date()
+    day = selectors.meeting_day(meeting)
     seats = (
         meeting.body.members.filter(start__lte=day)  # type: ignore[union-attr]
         .filter(Q(end__isnull=True) | Q(end__gte=day))
@@ -382,12 +428,11 @@ def normalize_code(code: str) -> str:
     return re.sub(r"[\s\-]+", "", code or "").upper()
 
 
-def _mark_present(actor: Any, invitation: Invitation, by: Any) -> Invitation:
-    """Set ``checked_in_at`` only if it is still empty: of two simultaneous check-ins
-    of the same invitation exactly one changes the row."""
-    now = timezone.now()
+def _mark_present(actor: Any, invitation: Invitation, by: Any, at: dt.datetime) -> Invitation:
+    """Set ``checked_in_at`` (to ``at``) only if it is still empty: of two simultaneous
+    check-ins of the same invitation exactly one changes the row."""
     updated = Invitation.objects.filter(pk=invitation.pk, checked_in_at__isnull=True).update(
-        checked_in_at=now, checked_in_by=_actor(by)
+        checked_in_at=at, checked_in_by=_actor(by)
     )
     if not updated:
         invitation.refresh_from_db()
@@ -397,7 +442,7 @@ def _mark_present(actor: Any, invitation: Invitation, by: Any) -> Invitation:
         actor=actor,
         action="meeting.check_in",
         target=invitation,
-        changes={"checked_in_at": [None, now.isoformat()]},
+        changes={"checked_in_at": [None, at.isoformat()]},
     )
     return invitation
 
@@ -409,7 +454,7 @@ def _already(invitation: Invitation) -> ValidationError:
             "code": _("%(who)s already checked in at %(when)s (recorded by %(by)s).")
             % {
                 "who": invitation.display_name,
-                "when": _when(invitation.checked_in_at),
+                "when": _when(invitation.checked_in_at, invitation.meeting),
                 "by": _who(invitation.checked_in_by),
             }
         },
@@ -417,11 +462,46 @@ def _already(invitation: Invitation) -> ValidationError:
     )
 
 
+def _check_door_open(meeting: Meeting, at: dt.datetime) -> None:
+    """The door is open on the meeting's day(s), where it is held: from an hour before
+    the start to the end of the day it ends (or starts)."""
+    opens, closes = selectors.door_window(meeting)
+    if at < opens:
+        raise ValidationError(
+            {
+                "code": ValidationError(
+                    _("Check-in at the door opens at %(when)s, an hour before the meeting.")
+                    % {"when": _when(opens, meeting)},
+                    code="not_open",
+                )
+            }
+        )
+    if at > closes:
+        last_day = selectors.local(meeting, meeting.ends_at or meeting.starts_at).date()
+        raise ValidationError(
+            {
+                "code": ValidationError(
+                    _("Check-in at the door closed with the meeting's last day, %(day)s.")
+                    % {"day": date_format(last_day, "SHORT_DATE_FORMAT")},
+                    code="closed",
+                )
+            }
+        )
+
+
 @transaction.atomic
-def check_in(*, actor: Any, meeting: Meeting, code: str) -> Invitation:
+def check_in(
+    *, actor: Any, meeting: Meeting, code: str, at: dt.datetime | None = None
+) -> Invitation:
     """Staff at the door check an invitee in by the code on their invitation (typed or
     scanned from its QR code). Refused, saying why: an unknown code, a code of another
-    meeting (named), a code already used (when and by whom), a cancelled meeting."""
+    meeting (named), a cancelled meeting, a moment outside the meeting's day(s) (see
+    :func:`selectors.door_window`), a code already used (when and by whom).
+
+    ``at`` is the moment of the check-in (now by default): the window is checked
+    against it and it is recorded as ``checked_in_at`` (a loader recording past
+    meetings passes their start)."""
+    moment = at or timezone.now()
     clean = normalize_code(code)
     if not clean:
         raise ValidationError({"code": _("Type or scan the code on the invitation.")})
@@ -443,7 +523,7 @@ def check_in(*, actor: Any, meeting: Meeting, code: str) -> Invitation:
         else:
             message = _("This code belongs to another meeting: “%(title)s” on %(when)s.") % {
                 "title": other.title,
-                "when": _when(other.starts_at),
+                "when": _when(other.starts_at, other),
             }
         raise ValidationError({"code": message}, code="other_meeting")
     meeting = found.meeting  # as it is now, not as the caller read it
@@ -452,15 +532,51 @@ def check_in(*, actor: Any, meeting: Meeting, code: str) -> Invitation:
             {"code": _("The meeting is cancelled; nobody can check in.")}, code="cancelled"
         )
     _check_changeable(meeting)
+    _check_door_open(meeting, moment)
     if found.checked_in_at is not None:
         raise _already(found)
-    return _mark_present(actor, found, actor)
+    return _mark_present(actor, found, actor, moment)
+
+
+@transaction.atomic
+def check_in_undo(*, actor: Any, invitation: Invitation, reason: str) -> Invitation:
+    """Take back a check-in recorded by mistake (the meeting's managers), saying why.
+    Audited with the reason; refused on a cancelled meeting or once the minutes are
+    final. The invitation is then as before the check-in (and may be used again)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    meeting = invitation.meeting
+    if actor is not None and not meeting_policy.allows(actor, "manage", meeting):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    _check_changeable(meeting)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the check-in is taken back.")})
+    if invitation.checked_in_at is None:
+        raise ValidationError(
+            _("%(who)s has not checked in.") % {"who": invitation.display_name},
+            code="not_checked_in",
+        )
+    before = invitation.checked_in_at.isoformat()
+    by = _who(invitation.checked_in_by) if invitation.checked_in_by_id else None
+    Invitation.objects.filter(pk=invitation.pk).update(checked_in_at=None, checked_in_by=None)
+    audit_record(
+        actor=actor,
+        action="meeting.check_in_undo",
+        target=invitation,
+        changes={
+            "checked_in_at": [before, None],
+            "checked_in_by": [by, None],
+            "reason": [None, reason],
+        },
+    )
+    invitation.refresh_from_db()
+    return invitation
 
 
 @transaction.atomic
 def self_check_in(*, user: Any, meeting: Meeting) -> Invitation:
     """The logged-in invitee checks in while the meeting runs (from an hour before it
-    starts to its end, or the end of its day)."""
+    starts to its end, or the end of its day where it is held)."""
     meeting = Meeting.objects.get(pk=meeting.pk)
     invitation = selectors.invitation_of(user, meeting)
     if invitation is None:
@@ -472,13 +588,14 @@ def self_check_in(*, user: Any, meeting: Meeting) -> Invitation:
     now = timezone.now()
     if now < opens:
         raise ValidationError(
-            _("Check-in opens at %(when)s, an hour before the meeting.") % {"when": _when(opens)}
+            _("Check-in opens at %(when)s, an hour before the meeting.")
+            % {"when": _when(opens, meeting)}
         )
     if now > closes:
         raise ValidationError(_("The meeting is over; check-in has closed."))
     if invitation.checked_in_at is not None:
         raise _already(invitation)
-    return _mark_present(user, invitation, user)
+    return _mark_present(user, invitation, user, now)
 
 
 # --- agenda, documents and ballots -----------------------------------------------------
@@ -617,6 +734,7 @@ def _task_kwargs(spec: TaskSpec) -> dict[str, Any]:
         "start": spec.start,
         "due": spec.due,
         "supporting_units": spec.supporting_units,
+        "code": spec.code.strip(),
     }
 
 
@@ -626,7 +744,7 @@ def resolution_create(
     actor: Any,
     meeting: Meeting,
     text: str,
-    adopted_on: dt.date,
+    adopted_on: dt.date | None = None,
     poll: Poll | None = None,
     plan: WorkPlan | None = None,
     tasks: Iterable[TaskSpec] = (),
@@ -635,7 +753,8 @@ def resolution_create(
     ``plan``, linked back to it and put on the meeting's chain; all or nothing.
 
     A bad task row leaves nothing behind: every row is tried, and their errors are
-    raised together keyed ``tasks.<row>.<field>`` (rows counted from 0).
+    raised together keyed ``tasks.<row>.<field>`` (rows counted from 0). ``adopted_on``
+    defaults to the meeting's day where it is held.
     """
     specs = list(tasks)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -649,6 +768,8 @@ def resolution_create(
         raise ValidationError({"plan": _("Choose the work plan that receives the tasks.")})
     if plan is not None:
         _check_plan(actor, plan)
+    if adopted_on is None:
+        adopted_on = selectors.meeting_day(meeting)
     number = (meeting.resolutions.aggregate(last=Max("number"))["last"] or 0) + 1
     resolution = Resolution(
         meeting=meeting,

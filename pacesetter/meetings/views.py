@@ -19,7 +19,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -296,7 +295,12 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "meetings/_attendance.html",
-        {"meeting": meeting, "attendance": selectors.attendance(meeting)},
+        {
+            "meeting": meeting,
+            "attendance": selectors.attendance(meeting),
+            # Polling stops once the meeting is over (the partial replaces itself).
+            "running": selectors.is_running(meeting),
+        },
     )
 
 
@@ -361,6 +365,23 @@ def invitation_remove(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("The invitation of %(who)s is withdrawn.") % {"who": invitation}
         )
+    return _to_detail(meeting, "invitations")
+
+
+@require_POST
+@login_required
+def check_in_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take back a check-in recorded by mistake (the meeting's managers), with a reason."""
+    invitation = invitation_policy.access(request.user, pk, "manage")
+    meeting = invitation.meeting
+    try:
+        services.check_in_undo(
+            actor=request.user, invitation=invitation, reason=str(request.POST.get("reason", ""))
+        )
+    except ValidationError as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(request, _("The check-in of %(who)s is taken back.") % {"who": invitation})
     return _to_detail(meeting, "invitations")
 
 
@@ -493,7 +514,7 @@ def resolution_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         polls=polls,
         plans=_plans(user),
-        initial={"adopted_on": timezone.localtime(meeting.starts_at).date()},
+        initial={"adopted_on": selectors.meeting_day(meeting)},
     )
     extra = _row_count(request)
     rows: Any = forms.formset_factory(TaskRowForm, formset=BaseTaskRows, extra=extra, max_num=50)(
@@ -625,6 +646,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
         "result": result,
         "error": error,
         "attendance": selectors.attendance(meeting),
+        "running": selectors.is_running(meeting),
         "recent": meeting.invitations.filter(checked_in_at__isnull=False)
         .select_related("user", "unit")
         .order_by("-checked_in_at", "-pk")[:5],
@@ -664,6 +686,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/invitations/body/", invite_body, name="invite_body"),
     path("invitations/<int:pk>/remove/", invitation_remove, name="invitation_remove"),
     path("invitations/<int:pk>/registration/", registration, name="registration"),
+    path("invitations/<int:pk>/undo-check-in/", check_in_undo, name="check_in_undo"),
     path("<int:pk>/agenda/add/", agenda_add, name="agenda_add"),
     path("<int:pk>/documents/add/", document_add, name="document_add"),
     path("<int:pk>/documents/<int:document_pk>/", document_download, name="document_download"),

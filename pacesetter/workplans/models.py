@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pacesetter.core.files import validate_upload
 
@@ -31,8 +32,8 @@ class WorkPlan(models.Model):
     )
     name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(_("period"), max_length=10, choices=PlanKind.choices)
-    period_start = models.DateField(_("from"))
-    period_end = models.DateField(_("to"))
+    period_start = models.DateField(_("start of the period"))
+    period_end = models.DateField(_("end of the period"))
     at_risk_margin = models.DecimalField(
         _("at-risk margin (points behind schedule)"),
         max_digits=5,
@@ -316,7 +317,7 @@ class Reminder(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_at = models.DateTimeField(pgettext_lazy("an e-mail", "sent"), null=True, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

@@ -11,6 +11,8 @@ from django.utils import timezone
 from pacesetter.accounts.models import Role
 from pacesetter.accounts.services import role_grant
 from pacesetter.accounts.tests.factories import UserFactory
+from pacesetter.bodies.policies import body_policy
+from pacesetter.bodies.services import body_member_add
 from pacesetter.bodies.tests.factories import BodyFactory
 from pacesetter.meetings.models import Meeting, MeetingKind, Resolution
 from pacesetter.meetings.services import (
@@ -424,3 +426,89 @@ def test_the_detail_shows_what_the_services_recorded(world, council):
     assert ok(staff.get(f"/meetings/{council.meeting.pk}"))["attendance"]["present"] == 1
     assert [u["code"] for u in ok(staff.get(f"/meetings/{visit.pk}"))["visited_units"]] == ["OWN"]
     assert Meeting.objects.count() == 2
+
+
+# --- review fixes ----------------------------------------------------------------------
+
+
+def test_a_meeting_of_a_body_the_staff_merely_sit_on_is_refused(world, staff):
+    """The Own unit (under the staff's province) holds a seat on another root's council:
+    the staff see that council but do not run it, so they may not hold its meetings."""
+    elsewhere = BodyFactory(name="Other council", owner_unit=world.other_root)
+    body_member_add(actor=None, body=elsewhere, unit=world.own, start=dt.date(2024, 1, 1))
+    assert body_policy.allows(world.users["committee_staff"], "view", elsewhere)
+    body = {
+        "kind": "council",
+        "title": "Not ours",
+        "organizer_unit_id": world.committee.pk,
+        "body_id": elsewhere.pk,
+        "starts_at": "2021-05-26T09:00:00+08:00",
+    }
+    assert_error_shape(staff.post("/meetings", body), 403, "forbidden")
+    assert not Meeting.objects.filter(title="Not ours").exists()
+
+    meeting = make_meeting(world)  # of the Council, which the staff run
+    assert_error_shape(staff.patch(f"/meetings/{meeting.pk}", {"body_id": elsewhere.pk}), 403)
+    kept = ok(staff.patch(f"/meetings/{meeting.pk}", {"body_id": world.council.pk}))
+    assert kept["body"]["name"] == "Council"
+
+
+def test_a_meetings_current_body_stays_choosable_by_its_editors(world):
+    """A meeting keeps its body when edited by someone who runs the meeting but not
+    the body (the web form does the same)."""
+    elsewhere = BodyFactory(name="Other council", owner_unit=world.other_root)
+    meeting = make_meeting(world, body=elsewhere)
+    staff = ApiClient(world.users["committee_staff"])
+    changed = ok(staff.patch(f"/meetings/{meeting.pk}", {"body_id": elsewhere.pk, "chair": "C"}))
+    assert changed["chair"] == "C" and changed["body"]["name"] == "Other council"
+
+
+def test_officers_of_a_unit_do_not_see_nor_register_a_personal_invitation(
+    world, staff, officer, council
+):
+    mid = council.meeting.pk
+    personal = ok(
+        staff.post(
+            f"/meetings/{mid}/invitations",
+            {"user_id": world.users["council_member"].pk, "unit_id": world.own.pk},
+        ),
+        201,
+    )
+    listed = [i["id"] for i in ok(officer.get(f"/meetings/{mid}/invitations"))["items"]]
+    assert listed == [council.officer_invitation.pk]
+    url = f"/meetings/{mid}/invitations/{personal['id']}/registration"
+    assert_error_shape(officer.post(url, {"registered": True}), 404)
+    person = ApiClient(world.users["council_member"])
+    assert [i["id"] for i in ok(person.get(f"/meetings/{mid}/invitations"))["items"]] == [
+        personal["id"]
+    ]
+    assert ok(person.post(url, {"registered": True}))["registered_at"] is not None
+
+
+def test_manual_invitations_default_to_guests(world, staff, council):
+    mid = council.meeting.pk
+    added = ok(staff.post(f"/meetings/{mid}/invitations", {"label": "Journalist"}), 201)
+    assert added["role"] == "guest"
+    member = ok(
+        staff.post(f"/meetings/{mid}/invitations", {"label": "Delegate", "role": "member"}), 201
+    )
+    assert member["role"] == "member"
+
+
+def test_undo_a_check_in(world, staff, officer, council):
+    mid = council.meeting.pk
+    invitation = council.guest_invitation
+    check_in(actor=None, meeting=council.meeting, code=invitation.code)
+    url = f"/meetings/{mid}/invitations/{invitation.pk}/undo-check-in"
+    assert_error_shape(officer.post(url, {"reason": "x"}), 404)  # not theirs to see
+    mine = f"/meetings/{mid}/invitations/{council.officer_invitation.pk}/undo-check-in"
+    assert_error_shape(officer.post(mine, {"reason": "x"}), 403)  # theirs, but not to undo
+    error = assert_error_shape(staff.post(url, {"reason": " "}), 422)
+    assert "reason" in error["detail"]
+    undone = ok(staff.post(url, {"reason": "Scanned the wrong invitation"}))
+    assert undone["checked_in_at"] is None and undone["checked_in_by"] is None
+    error = assert_error_shape(staff.post(url, {"reason": "again"}), 422)
+    assert "has not checked in" in error["message"] + str(error["detail"])
+    other = make_meeting(world)
+    wrong = f"/meetings/{other.pk}/invitations/{invitation.pk}/undo-check-in"
+    assert "invitation_id" in assert_error_shape(staff.post(wrong, {"reason": "x"}), 422)["detail"]

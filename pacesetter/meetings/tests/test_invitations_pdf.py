@@ -176,3 +176,17 @@ def test_the_invitation_policy_lists_what_each_user_may_download(world, council)
     assert set(invitation_policy.visible(world.users["committee_staff"])) == everything
     assert set(invitation_policy.visible(world.users["superuser"])) == everything
     assert not invitation_policy.visible(world.users["nobody"]).exists()
+
+
+def test_the_officers_of_a_unit_do_not_download_an_invitation_addressed_to_a_person(
+    client, world, council
+):
+    personal = invitation_add(
+        actor=None, meeting=council.meeting, user=world.users["council_member"], unit=world.own
+    )
+    login(client, world, "unit_officer")  # officer of Own unit
+    assert client.get(one(personal)).status_code == 404
+    login(client, world, "council_member")
+    assert client.get(one(personal)).status_code == 200
+    login(client, world, "committee_staff")
+    assert client.get(one(personal)).status_code == 200

@@ -100,7 +100,7 @@ def record(world, plan):
     invitation_add(actor=staff, meeting=meeting, unit=world.sibling)
     invitation_add(actor=staff, meeting=meeting, label="Guest of honour", role=InviteeRole.GUEST)
     registration_set(actor=officer, invitation=mine, registered=True)
-    check_in(actor=staff, meeting=meeting, code=mine.code)
+    check_in(actor=staff, meeting=meeting, code=mine.code, at=STARTS + dt.timedelta(minutes=5))
 
     agenda_item_add(actor=staff, meeting=meeting, title="Opening", duration_minutes=10)
     report = agenda_item_add(
@@ -269,6 +269,10 @@ def test_draft_edit_and_a_stale_version(world, record):
 def test_finalizing_locks_the_minutes_and_the_record(world, record):
     staff = world.users["committee_staff"]
     minutes = minutes_draft(actor=staff, meeting=record)
+    with pytest.raises(ValidationError, match="held before finalizing"):
+        minutes_finalize(actor=staff, minutes=minutes, version=1)
+    assert not Minutes.objects.get(pk=minutes.pk).is_locked
+    meeting_set_state(actor=staff, meeting=record, state="held")
     with pytest.raises(ConflictError):
         minutes_finalize(actor=staff, minutes=minutes, version=7)
     final = minutes_finalize(actor=staff, minutes=minutes, version=1)
@@ -281,9 +285,25 @@ def test_finalizing_locks_the_minutes_and_the_record(world, record):
         minutes_draft(actor=staff, meeting=record)
     with pytest.raises(ValidationError, match="final"):
         minutes_finalize(actor=staff, minutes=final, version=final.version)
-    # the meeting's record is locked with them
+    # the meeting's record is locked with them, its state too
     with pytest.raises(ValidationError, match="final"):
         agenda_item_add(actor=staff, meeting=record, title="Late item")
+    with pytest.raises(ValidationError, match="minutes are final"):
+        meeting_set_state(actor=staff, meeting=record, state="cancelled")
+
+
+def test_minutes_of_a_meeting_not_held_are_not_finalized_on_the_page(client, world, record):
+    client.force_login(world.users["committee_staff"])
+    url = reverse("meetings:minutes", args=[record.pk])
+    client.post(url, {"action": "draft"})
+    minutes = Minutes.objects.get(meeting=record)
+    response = client.post(
+        url, {"action": "finalize", "text": minutes.text + "Signed.\n", "version": 1}
+    )
+    assert response.status_code == 200
+    assert b"Mark the meeting as held before finalizing its minutes." in response.content
+    minutes.refresh_from_db()
+    assert not minutes.is_locked and minutes.version == 1  # the text was not saved either
 
 
 def test_a_cancelled_meeting_has_no_minutes(world, record):
@@ -316,6 +336,7 @@ def test_the_docx_opens_and_says_what_the_text_says(world, record):
     assert "Draft" in text.splitlines()[0]  # the header line
     assert "Hold the optometry skills competition" in text
     assert "Closing words by the chair." in text
+    meeting_set_state(actor=staff, meeting=record, state="held")
 
     document = docx.Document(io.BytesIO(render_docx(minutes)))
     styles = {p.text: p.style.name for p in document.paragraphs}
@@ -377,6 +398,7 @@ def test_managers_draft_edit_and_finalize_on_the_page(client, world, record):
     assert minutes.version == 2 and minutes.text.endswith("Closing words.\n")
 
     # Finalizing saves what was typed first.
+    meeting_set_state(actor=None, meeting=record, state="held")
     response = client.post(
         url, {"action": "finalize", "text": minutes.text + "Signed.\n", "version": 2}
     )

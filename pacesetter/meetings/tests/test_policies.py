@@ -4,7 +4,10 @@ their body, and with them invited by name."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from pacesetter.bodies.services import body_member_add
 from pacesetter.meetings.models import MeetingKind
@@ -104,3 +107,41 @@ def test_invitations_are_seen_by_the_invitee_their_units_officers_and_the_manage
     own_unit = invitation_add(actor=None, meeting=council.meeting, unit=world.child)
     assert invitation_policy.allows(officer, "register", own_unit)  # officer over the child
     assert not invitation_policy.allows(officer, "manage", own_unit)
+
+
+def test_only_a_current_seat_shows_the_bodys_meetings(world):
+    """A person seat shows the body's meetings while it is held (started, not ended
+    before today): a former member, or one whose seat starts later, no longer sees
+    them, those of their own time included."""
+    meeting = make_meeting(world, organizer_unit=world.other_root)
+    former, future, current = (world.users[r] for r in ("cluster_leader", "viewer", "nobody"))
+    today = timezone.localdate()
+    body_member_add(
+        actor=None,
+        body=world.council,
+        user=former,
+        start=today - dt.timedelta(days=400),
+        end=today - dt.timedelta(days=1),
+    )
+    body_member_add(actor=None, body=world.council, user=future, start=today + dt.timedelta(days=1))
+    body_member_add(actor=None, body=world.council, user=current, start=today, end=today)
+    assert not meeting_policy.allows(former, "view", meeting)
+    assert not meeting_policy.allows(future, "view", meeting)
+    assert meeting_policy.allows(current, "view", meeting)
+    assert meeting not in meeting_policy.visible(former)
+
+
+def test_a_personal_invitation_is_not_the_officers_of_its_unit(world, council):
+    """An invitation addressed to a person (with their unit) is seen, downloaded and
+    registered by that person and the managers only, not by the unit's officers."""
+    officer, councillor = world.users["unit_officer"], world.users["council_member"]
+    personal = invitation_add(
+        actor=None, meeting=council.meeting, user=councillor, unit=world.child
+    )
+    for_the_unit = invitation_add(actor=None, meeting=council.meeting, unit=world.child)
+    for action in ("view", "register"):
+        assert not invitation_policy.allows(officer, action, personal)
+        assert invitation_policy.allows(officer, action, for_the_unit)
+        assert invitation_policy.allows(councillor, action, personal)
+        assert invitation_policy.allows(world.users["committee_staff"], action, personal)
+    assert not invitation_policy.allows(councillor, "manage", personal)

@@ -32,6 +32,7 @@ from pacesetter.meetings.services import (
     TaskSpec,
     agenda_item_add,
     check_in,
+    check_in_undo,
     document_add,
     finding_add,
     finding_follow_up,
@@ -564,3 +565,118 @@ def test_a_code_of_a_meeting_the_staff_may_not_see_is_not_named(world, council):
     with pytest.raises(ValidationError) as exc:
         check_in(actor=world.users["committee_staff"], meeting=council.meeting, code=stranger.code)
     assert exc.value.message_dict["code"] == ["This code belongs to another meeting."]
+
+
+# --- review fixes ----------------------------------------------------------------------
+
+
+def test_a_unit_invited_without_a_person_is_not_invited_again(world, council):
+    with pytest.raises(ValidationError) as exc:
+        invitation_add(actor=None, meeting=council.meeting, unit=world.sibling, role="guest")
+    assert exc.value.message_dict["unit"] == [
+        "Sibling unit is already invited (without a named person). To invite someone else "
+        "of it, choose the person as well."
+    ]
+    named = invitation_add(
+        actor=None, meeting=council.meeting, unit=world.sibling, user=world.users["viewer"]
+    )
+    assert named.unit == world.sibling
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_invitations_of_the_body_invite_each_seat_once(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("real row locks are exercised on PostgreSQL; SQLite serializes writers")
+    meeting = make_meeting(world)
+    day = timezone.localdate() - dt.timedelta(days=10)
+    body_member_add(actor=None, body=world.council, user=world.users["council_member"], start=day)
+    body_member_add(actor=None, body=world.council, unit=world.sibling, start=day)
+    barrier = threading.Barrier(2)
+    outcomes: list[int | str] = []
+
+    def click() -> None:
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(invitations_add_body_members(actor=None, meeting=meeting))
+        except Exception as exc:  # the assertion below names it
+            outcomes.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes, key=str) == [0, 3]  # the Own unit, the sibling, the councillor
+    assert meeting.invitations.count() == 3
+    assert AuditEntry.objects.filter(action="meeting.invite_body").count() == 1
+
+
+def test_the_door_opens_an_hour_before_and_closes_with_the_meetings_last_day(world):
+    start = timezone.now() + dt.timedelta(days=2)
+    later = make_meeting(world, starts_at=start, ends_at=start + dt.timedelta(days=1))
+    early = invitation_add(actor=None, meeting=later, label="Early")
+    with pytest.raises(ValidationError) as exc:
+        check_in(actor=None, meeting=later, code=early.code)
+    assert "opens at" in exc.value.message_dict["code"][0]
+    assert Invitation.objects.get(pk=early.pk).checked_in_at is None
+    # An hour before the start, and on the second day, it is open.
+    opened = check_in(
+        actor=None, meeting=later, code=early.code, at=start - dt.timedelta(minutes=59)
+    )
+    assert opened.checked_in_at == start - dt.timedelta(minutes=59)
+    second = invitation_add(actor=None, meeting=later, label="Second day")
+    at = start + dt.timedelta(days=1, hours=2)
+    assert check_in(actor=None, meeting=later, code=second.code, at=at).checked_in_at == at
+
+    past = make_meeting(world, starts_at=timezone.now() - dt.timedelta(days=3), ends_at=None)
+    late = invitation_add(actor=None, meeting=past, label="Late")
+    with pytest.raises(ValidationError) as exc:
+        check_in(actor=None, meeting=past, code=late.code)
+    assert "closed with the meeting's last day" in exc.value.message_dict["code"][0]
+    # A loader recording a past meeting checks in at the meeting's start.
+    recorded = check_in(actor=None, meeting=past, code=late.code, at=past.starts_at)
+    assert recorded.checked_in_at == past.starts_at
+
+
+def test_undoing_a_check_in_is_for_managers_with_a_reason_and_audited(world, council):
+    staff, officer = world.users["committee_staff"], world.users["unit_officer"]
+    invitation = check_in(actor=staff, meeting=council.meeting, code=council.guest_invitation.code)
+    with pytest.raises(ValidationError, match="checked in"):
+        invitation_remove(actor=staff, invitation=invitation)
+    with pytest.raises(PermissionDenied):
+        check_in_undo(actor=officer, invitation=invitation, reason="Not mine")
+    with pytest.raises(ValidationError) as exc:
+        check_in_undo(actor=staff, invitation=invitation, reason="  ")
+    assert "reason" in exc.value.message_dict
+
+    undone = check_in_undo(actor=staff, invitation=invitation, reason="Wrong code scanned")
+
+    assert undone.checked_in_at is None and undone.checked_in_by is None
+    assert selectors.attendance(council.meeting).present == 0
+    entry = AuditEntry.objects.get(action="meeting.check_in_undo")
+    assert entry.changes["reason"] == [None, "Wrong code scanned"]
+    assert entry.changes["checked_in_by"] == ["staff", None]
+    with pytest.raises(ValidationError, match="has not checked in"):
+        check_in_undo(actor=staff, invitation=invitation, reason="Again")
+    # The invitation may be used again.
+    assert check_in(actor=staff, meeting=council.meeting, code=invitation.code).checked_in_at
+
+
+def test_no_undo_once_the_minutes_are_final(world, council):
+    invitation = check_in(actor=None, meeting=council.meeting, code=council.guest_invitation.code)
+    Minutes.objects.create(meeting=council.meeting, text="…", state=MinutesState.FINAL)
+    with pytest.raises(ValidationError, match="minutes are final"):
+        check_in_undo(actor=None, invitation=invitation, reason="Too late")
+    assert Invitation.objects.get(pk=invitation.pk).checked_in_at is not None
+
+
+def test_the_state_no_longer_changes_once_the_minutes_are_final(world, council):
+    Minutes.objects.create(meeting=council.meeting, text="…", state=MinutesState.FINAL)
+    with pytest.raises(ValidationError) as exc:
+        meeting_set_state(actor=None, meeting=council.meeting, state=MeetingState.CANCELLED)
+    assert exc.value.message_dict["state"] == [
+        "The minutes are final; the meeting's state can no longer change."
+    ]

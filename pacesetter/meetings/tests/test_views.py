@@ -13,7 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pacesetter.ballots.models import Poll
-from pacesetter.meetings.models import Invitation, Meeting, MeetingKind, Resolution
+from pacesetter.meetings.models import (
+    Invitation,
+    Meeting,
+    MeetingKind,
+    Minutes,
+    MinutesState,
+    Resolution,
+)
 from pacesetter.meetings.services import (
     TaskSpec,
     agenda_item_add,
@@ -574,3 +581,63 @@ def test_cancelled_meeting_page_offers_no_forms(world, council):
     page = staff.get(detail_url(council.meeting)).content.decode()
     assert "Invite someone" not in page and "Add an agenda item" not in page
     assert reverse("meetings:checkin", args=[council.meeting.pk]) not in page
+
+
+# --- review fixes ----------------------------------------------------------------------
+
+
+def test_undo_a_check_in_from_the_invitations_table(world, council):
+    check_in(actor=None, meeting=council.meeting, code=council.guest_invitation.code)
+    staff = login(world, "committee_staff")
+    url = reverse("meetings:check_in_undo", args=[council.guest_invitation.pk])
+    page = staff.get(detail_url(council.meeting)).content.decode()
+    assert f'action="{url}"' in page
+    # Rows not checked in have no such button.
+    other = reverse("meetings:check_in_undo", args=[council.unit_invitation.pk])
+    assert f'action="{other}"' not in page
+
+    assert login(world, "unit_officer").post(url, {"reason": "x"}).status_code == 404
+    response = staff.post(url, {"reason": ""}, follow=True)
+    assert "Say why the check-in is taken back." in response.content.decode()
+    response = staff.post(url, {"reason": "Wrong person"}, follow=True)
+    assert "The check-in of Guest of honour is taken back." in response.content.decode()
+    council.guest_invitation.refresh_from_db()
+    assert council.guest_invitation.checked_in_at is None
+
+
+def test_the_attendance_polls_only_while_the_meeting_runs(world, council):
+    staff = login(world, "committee_staff")
+    polling = 'hx-trigger="every 5s"'
+    past = make_meeting(
+        world,
+        starts_at=timezone.now() - dt.timedelta(days=5),
+        ends_at=timezone.now() - dt.timedelta(days=5) + dt.timedelta(hours=2),
+    )
+    future = make_meeting(world, starts_at=timezone.now() + dt.timedelta(days=30), ends_at=None)
+    cancelled = make_meeting(world)
+    cancelled.state = "cancelled"
+    cancelled.save(update_fields=["state"])
+    for meeting, polls in (
+        (council.meeting, True),
+        (past, False),
+        (future, False),
+        (cancelled, False),
+    ):
+        page = staff.get(detail_url(meeting)).content.decode()
+        assert (polling in page) is polls, meeting
+        partial = staff.get(reverse("meetings:attendance", args=[meeting.pk])).content.decode()
+        assert (polling in partial) is polls, meeting
+    door = staff.get(reverse("meetings:checkin", args=[past.pk])).content.decode()
+    assert polling not in door and 'id="attendance"' in door
+
+
+def test_inviting_someone_by_hand_proposes_a_guest(world, council):
+    page = login(world, "committee_staff").get(detail_url(council.meeting))
+    assert page.context["invitation_form"]["role"].value() == "guest"
+    assert '<option value="guest" selected>' in page.content.decode()
+
+
+def test_final_minutes_hide_the_state_buttons(world, council):
+    Minutes.objects.create(meeting=council.meeting, text="…", state=MinutesState.FINAL)
+    page = login(world, "committee_staff").get(detail_url(council.meeting)).content.decode()
+    assert reverse("meetings:meeting_state", args=[council.meeting.pk]) not in page
