@@ -4,7 +4,6 @@ downstream, open problems, plans and meetings on it), and its managers' forms.""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.core.views import add_service_errors, paginate
+from pacesetter.core.views import add_service_errors, form_page, paginate
 from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.policies import unit_policy
 from pacesetter.workplans import selectors
@@ -40,28 +39,6 @@ def _breadcrumb(chain: Chain | None = None) -> list[dict[str, str]]:
     if chain is not None:
         crumbs.append({"url": reverse("chains:chain_detail", args=[chain.pk]), "label": chain.name})
     return crumbs
-
-
-def _form_page(
-    request: HttpRequest,
-    form: Any,
-    *,
-    title: str,
-    cancel_url: str,
-    chain: Chain | None = None,
-    submit_label: str | None = None,
-) -> HttpResponse:
-    return render(
-        request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "breadcrumb": _breadcrumb(chain),
-            "submit_label": submit_label,
-        },
-    )
 
 
 @login_required
@@ -112,11 +89,12 @@ def chain_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Chain “%(name)s” created.") % {"name": chain.name})
             return redirect("chains:chain_detail", chain.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("New chain"),
         cancel_url=reverse("chains:chain_list"),
+        breadcrumb=_breadcrumb(),
         submit_label=_("Create chain"),
     )
 
@@ -138,12 +116,12 @@ def chain_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Chain “%(name)s” saved.") % {"name": chain.name})
             return redirect("chains:chain_detail", chain.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit %(name)s") % {"name": chain.name},
         cancel_url=reverse("chains:chain_detail", args=[chain.pk]),
-        chain=chain,
+        breadcrumb=_breadcrumb(chain),
     )
 
 
@@ -220,12 +198,12 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 _("%(unit)s joined the chain.") % {"unit": form.cleaned_data["unit"].name},
             )
             return redirect("chains:chain_detail", chain.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Add a unit to %(name)s") % {"name": chain.name},
         cancel_url=reverse("chains:chain_detail", args=[chain.pk]),
-        chain=chain,
+        breadcrumb=_breadcrumb(chain),
         submit_label=_("Add to the chain"),
     )
 

@@ -27,6 +27,31 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"roles": roles_of(request.user)})
 
 
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    cancel_url: str,
+    breadcrumb: list[dict[str, str]],
+    submit_label: str | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """A page with one form ("core/form_page.html"): its title, a way back, a trail."""
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "breadcrumb": breadcrumb,
+            "submit_label": submit_label,
+            **extra,
+        },
+    )
+
+
 def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int | None = None) -> Page:
     """The page named by ``?page=`` (the last one if out of range, the first if not a number)."""
     paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)

@@ -30,7 +30,7 @@ from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
 from pacesetter.core.files import file_download
-from pacesetter.core.views import add_service_errors, paginate
+from pacesetter.core.views import add_service_errors, form_page, paginate
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 from pacesetter.workplans.models import Task, WorkPlan
@@ -93,20 +93,17 @@ def _plans(user: Any) -> QuerySet[WorkPlan]:
 def _form_page(
     request: HttpRequest, meeting: Meeting | None, form: Any, title: str, **extra: Any
 ) -> HttpResponse:
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": (
-                reverse("meetings:meeting_detail", args=[meeting.pk])
-                if meeting
-                else reverse("meetings:meeting_list")
-            ),
-            "breadcrumb": _breadcrumb(meeting),
-            **extra,
-        },
+        form,
+        title=title,
+        cancel_url=(
+            reverse("meetings:meeting_detail", args=[meeting.pk])
+            if meeting
+            else reverse("meetings:meeting_list")
+        ),
+        breadcrumb=_breadcrumb(meeting),
+        **extra,
     )
 
 

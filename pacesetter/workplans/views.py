@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -30,7 +31,7 @@ from pacesetter.audit.models import AuditEntry
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.core.files import file_download
-from pacesetter.core.views import add_service_errors, audit_rows, paginate
+from pacesetter.core.views import add_service_errors, audit_rows, form_page, paginate
 from pacesetter.meetings.models import Invitation, Meeting, MeetingState
 from pacesetter.units.models import Unit
 
@@ -91,28 +92,6 @@ def _breadcrumb(plan: WorkPlan | None = None) -> list[dict[str, str]]:
     return crumbs
 
 
-def _form_page(
-    request: HttpRequest,
-    form: Any,
-    *,
-    title: str,
-    cancel_url: str,
-    breadcrumb: list[dict[str, str]],
-    submit_label: str | None = None,
-) -> HttpResponse:
-    return render(
-        request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "breadcrumb": breadcrumb,
-            "submit_label": submit_label,
-        },
-    )
-
-
 # --- plans ------------------------------------------------------------------------------
 
 
@@ -170,7 +149,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Work plan “%(name)s” created.") % {"name": plan.name})
             return redirect("workplans:plan_board", plan.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("New work plan"),
@@ -194,7 +173,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Work plan “%(name)s” saved.") % {"name": plan.name})
             return redirect("workplans:plan_board", plan.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit %(name)s") % {"name": plan.name},
@@ -362,7 +341,7 @@ def project_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Project “%(name)s” added.") % {"name": project.name})
             return redirect("workplans:plan_board", plan.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("New project in %(plan)s") % {"plan": plan.name},
@@ -402,7 +381,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Key task “%(title)s” added.") % {"title": task.title})
             return redirect("workplans:task_detail", task.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("New key task in %(plan)s") % {"plan": plan.name},
@@ -507,7 +486,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Key task “%(title)s” saved.") % {"title": task.title})
             return redirect("workplans:task_detail", task.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit %(title)s") % {"title": task.title},
@@ -516,29 +495,49 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _task_step(
+    request: HttpRequest,
+    task: Task,
+    form: Any,
+    slot: str,
+    run: Callable[[dict[str, Any]], Any],
+    done: str,
+    fields: dict[str, str] | None = None,
+) -> HttpResponse:
+    """One form on the task page: call the service ``run`` with the cleaned data and go
+    back to the task with ``done``; otherwise show the page again with the form (in
+    ``slot``) and the service's errors on its fields (``fields`` renames them)."""
+    if form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc, fields=fields)
+        else:
+            messages.success(request, done)
+            return redirect("workplans:task_detail", task.pk)
+    return _task_page(request, task, **{slot: form})
+
+
 @require_POST
 @login_required
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     task = _task(user, pk, "report")
-    form = ReportForm(request.POST, task=task)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.task_report(
-                actor=user,
-                task=task,
-                progress=data.get("progress"),
-                note=data["note"],
-                done_on=data["done_on"],
-                version=data["version"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your report is saved."))
-            return redirect("workplans:task_detail", task.pk)
-    return _task_page(request, task, report_form=form)
+    return _task_step(
+        request,
+        task,
+        ReportForm(request.POST, task=task),
+        "report_form",
+        lambda data: services.task_report(
+            actor=user,
+            task=task,
+            progress=data.get("progress"),
+            note=data["note"],
+            done_on=data["done_on"],
+            version=data["version"],
+        ),
+        _("Your report is saved."),
+    )
 
 
 @require_POST
@@ -546,23 +545,21 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
 def task_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     task = _task(user, pk, "manage")
-    form = ReviewForm(request.POST, task=task)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.task_review(
-                actor=user,
-                task=task,
-                rating=data["rating"],
-                narrative=data["narrative"],
-                version=data["version"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc, fields={"outcome_narrative": "narrative"})
-        else:
-            messages.success(request, _("The review is saved."))
-            return redirect("workplans:task_detail", task.pk)
-    return _task_page(request, task, review_form=form)
+    return _task_step(
+        request,
+        task,
+        ReviewForm(request.POST, task=task),
+        "review_form",
+        lambda data: services.task_review(
+            actor=user,
+            task=task,
+            rating=data["rating"],
+            narrative=data["narrative"],
+            version=data["version"],
+        ),
+        _("The review is saved."),
+        fields={"outcome_narrative": "narrative"},
+    )
 
 
 @require_POST
@@ -570,21 +567,16 @@ def task_review(request: HttpRequest, pk: int) -> HttpResponse:
 def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     task = _task(user, pk, "manage")
-    form = ReopenForm(request.POST, task=task)
-    if form.is_valid():
-        try:
-            services.task_reopen(
-                actor=user,
-                task=task,
-                note=form.cleaned_data["note"],
-                version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The task is reopened."))
-            return redirect("workplans:task_detail", task.pk)
-    return _task_page(request, task, reopen_form=form)
+    return _task_step(
+        request,
+        task,
+        ReopenForm(request.POST, task=task),
+        "reopen_form",
+        lambda data: services.task_reopen(
+            actor=user, task=task, note=data["note"], version=data["version"]
+        ),
+        _("The task is reopened."),
+    )
 
 
 @require_POST
@@ -592,16 +584,14 @@ def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     task = _task(user, pk, "manage")
-    form = MilestoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.milestone_add(actor=user, task=task, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Milestone added."))
-            return redirect("workplans:task_detail", task.pk)
-    return _task_page(request, task, milestone_form=form)
+    return _task_step(
+        request,
+        task,
+        MilestoneForm(request.POST),
+        "milestone_form",
+        lambda data: services.milestone_add(actor=user, task=task, **data),
+        _("Milestone added."),
+    )
 
 
 @require_POST
@@ -635,21 +625,16 @@ def milestone_done(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResp
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     task = _task(user, pk, "report")
-    form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.evidence_add(
-                actor=user,
-                task=task,
-                file=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The evidence is uploaded."))
-            return redirect("workplans:task_detail", task.pk)
-    return _task_page(request, task, evidence_form=form)
+    return _task_step(
+        request,
+        task,
+        EvidenceForm(request.POST, request.FILES),
+        "evidence_form",
+        lambda data: services.evidence_add(
+            actor=user, task=task, file=data["file"], title=data["title"]
+        ),
+        _("The evidence is uploaded."),
+    )
 
 
 @login_required
