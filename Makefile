@@ -21,6 +21,7 @@ install: $(VENV)/.installed
 ## The demo: embedded SQLite, the five real cases, served on 127.0.0.1:$(PORT), with the
 ## job worker beside it (hourly reminders and escalations, mailed to this console); the
 ## worker stops with the server.
+demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: install
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) load_demo --port $(PORT)
