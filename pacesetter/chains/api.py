@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -24,8 +24,7 @@ from pacesetter.core.refs import resolve_ref
 from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.api import UnitRef
 from pacesetter.units.policies import unit_policy
-from pacesetter.workplans import rollup, selectors
-from pacesetter.workplans.models import Project, Task
+from pacesetter.workplans import selectors
 from pacesetter.workplans.policies import plan_policy, task_policy
 
 from . import services
@@ -136,20 +135,14 @@ def _detail(chain_id: int, user: Any) -> dict[str, Any]:
         for m in chain.members.select_related("unit")
     ]
     tasks = (
-        selectors.with_status(task_policy.visible(user).filter(chain=chain), today)
+        selectors.with_status(task_policy.visible(user).filter(selectors.on_chain(chain)), today)
         .exclude(status="done")  # type: ignore[misc]
         .select_related("lead_unit", "plan")
         .order_by("due", "pk")[:DETAIL_LIMIT]
     )
     open_tasks = []
     for task in tasks:
-        status = rollup.task_status(
-            progress=task.progress,
-            start=task.start,
-            due=task.due,
-            today=today,
-            margin=task.plan.at_risk_margin,
-        )
+        status = selectors.task_status(task, today, task.plan.at_risk_margin)
         open_tasks.append(
             {
                 **{f: getattr(task, f) for f in ("id", "plan_id", "code", "title", "lead_unit")},
@@ -159,10 +152,11 @@ def _detail(chain_id: int, user: Any) -> dict[str, Any]:
                 "days_overdue": status.days_overdue,
             }
         )
-    on_chain = Q(pk__in=Task.objects.filter(chain=chain).values("plan_id")) | Q(
-        pk__in=Project.objects.filter(chain=chain).values("plan_id")
+    plans = (
+        plan_policy.visible(user)
+        .filter(selectors.plans_on_chain(chain))
+        .order_by("-period_start", "name")
     )
-    plans = plan_policy.visible(user).filter(on_chain).order_by("-period_start", "name")
     meetings = meeting_policy.visible(user).filter(chain=chain).order_by("-starts_at", "pk")
     return {
         **{f: getattr(chain, f) for f in ChainOut.model_fields},

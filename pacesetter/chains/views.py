@@ -21,7 +21,6 @@ from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.policies import unit_policy
 from pacesetter.workplans import selectors
 from pacesetter.workplans.forms import STATUS_LABELS, unit_choices
-from pacesetter.workplans.models import Project, Task
 from pacesetter.workplans.policies import plan_policy, task_policy
 from pacesetter.workplans.views import explain_row
 
@@ -140,7 +139,7 @@ def chain_detail(request: HttpRequest, pk: int) -> HttpResponse:
     chain = Chain.objects.select_related("leader_unit", "owner_unit").get(pk=chain.pk)
     members = list(chain.members.select_related("unit"))
     tasks = (
-        selectors.with_status(task_policy.visible(user).filter(chain=chain), today)
+        selectors.with_status(task_policy.visible(user).filter(selectors.on_chain(chain)), today)
         .exclude(status="done")  # type: ignore[misc]
         .select_related("lead_unit", "plan")
         .order_by("due", "pk")
@@ -150,12 +149,9 @@ def chain_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for task in rows:
         explain_row(task, task.plan, today)
     page.object_list = rows
-    on_chain = Q(pk__in=Task.objects.filter(chain=chain).values("plan_id")) | Q(
-        pk__in=Project.objects.filter(chain=chain).values("plan_id")
-    )
     plans = list(
         plan_policy.visible(user)
-        .filter(on_chain)
+        .filter(selectors.plans_on_chain(chain))
         .select_related("body")
         .order_by("-period_start", "name")[:50]
     )

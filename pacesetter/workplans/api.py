@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,9 +82,12 @@ class PlanOut(Schema):
     remind_days_before: int
     escalate_after_days: int
     progress: Decimal | None = Field(
-        description="Weighted mean of the projects and the key tasks placed in the plan."
+        description="Weighted mean of the projects and the key tasks placed in the plan "
+        "(over the tasks you may see, when you see the plan only through some of them)."
     )
-    counts: StatusCounts = Field(description="The plan's tasks by status, today.")
+    counts: StatusCounts = Field(
+        description="The plan's tasks (those you may see) by status, today."
+    )
 
 
 class ProjectOut(Schema):
@@ -101,7 +104,10 @@ class ProjectOut(Schema):
 
 
 class PlanDetailOut(PlanOut):
-    projects: list[ProjectOut]
+    projects: list[ProjectOut] = Field(
+        description="In order; only those holding a task you may see, when you see the "
+        "plan only through some of its tasks."
+    )
     direct_counts: StatusCounts = Field(description="Key tasks placed directly in the plan.")
     may_manage: bool
 
@@ -219,9 +225,23 @@ class TaskPatch(Schema):
 
 class ReportIn(Schema):
     version: int = Field(description="The version read; a stale one is a 409.")
-    progress: Decimal | None = Field(None, ge=0, le=100)
+    progress: Decimal | None = Field(None, ge=0, le=100, decimal_places=1)
     note: str = ""
-    done_on: dt.date | None = None
+    done_on: dt.date | None = Field(
+        None, description="Not after today, nor before the task's (or plan's) start."
+    )
+
+
+class ReopenIn(Schema):
+    version: int = Field(description="The version read; a stale one is a 409.")
+    note: str = Field(min_length=1, description="Why the task is reopened.")
+    progress: Decimal | None = Field(
+        None,
+        ge=0,
+        lt=100,
+        decimal_places=1,
+        description="Entered progress only; default: the last reported below 100, or 0.",
+    )
 
 
 class ReviewIn(Schema):
@@ -248,7 +268,11 @@ class MilestoneIn(Schema):
 
 class MilestoneDoneIn(Schema):
     done: bool = True
-    done_on: dt.date | None = Field(None, description="Defaults to today when done.")
+    done_on: dt.date | None = Field(
+        None,
+        description="Defaults to today when done; not after today, nor before the task's "
+        "(or plan's) start.",
+    )
 
 
 # --- read helpers --------------------------------------------------------------------
@@ -259,7 +283,7 @@ def _counts(counts: dict[str, int] | None) -> dict[str, int]:
 
 
 def _plans() -> models.QuerySet[WorkPlan]:
-    return WorkPlan.objects.select_related("body")
+    return WorkPlan.objects.select_related("body__owner_unit")
 
 
 class PlanPages(PageNumberPagination):
@@ -269,15 +293,10 @@ class PlanPages(PageNumberPagination):
         page = super().paginate_queryset(queryset, pagination, request, **params)
         plans = list(page["items"])
         ids = [p.pk for p in plans]
-        progress = selectors.plans_progress(ids)
-        counts: dict[int, dict[str, int]] = {pk: {} for pk in ids}
-        rows = (
-            selectors.with_status(Task.objects.filter(plan_id__in=ids).order_by(), _today())
-            .values("plan_id", "status")  # type: ignore[misc]
-            .annotate(n=Count("pk"))
-        )
-        for row in rows:
-            counts[row["plan_id"]][row["status"]] = row["n"]
+        # A plan seen only through some of its tasks is counted over those tasks alone.
+        visible = selectors.plans_tasks(request.user, plans)
+        progress = selectors.plans_progress(ids, visible)
+        counts = selectors.plans_counts(ids, _today(), visible)
         page["items"] = [
             {**_plan_fields(p), "progress": progress.get(p.pk), "counts": _counts(counts[p.pk])}
             for p in plans
@@ -294,15 +313,22 @@ def _plan_fields(plan: WorkPlan) -> dict[str, Any]:
 
 
 def _projects_out(plan: WorkPlan, result: selectors.Rollup) -> list[dict[str, Any]]:
+    """The projects of the roll-up (those holding a task the user may see), in order."""
     projects = plan.projects.select_related("lead_unit", "chain").order_by("position", "pk")
     return [
         _project_out(p, result.projects.get(p.pk), result.project_counts.get(p.pk))
-        for p in projects
+        for p in projects.filter(pk__in=list(result.projects))
     ]
 
 
+def _rollup(plan: WorkPlan, user: Any) -> selectors.Rollup:
+    """The plan's roll-up as the user may see it: over every task when they see the plan
+    through its body, else over the tasks they may see."""
+    return selectors.plan_rollup(plan, _today(), selectors.partial_tasks(user, plan))
+
+
 def _plan_detail(plan: WorkPlan, user: Any) -> dict[str, Any]:
-    result = selectors.plan_rollup(plan, _today())
+    result = _rollup(plan, user)
     return {
         **_plan_fields(plan),
         "progress": result.plan,
@@ -413,7 +439,7 @@ def _project(plan: WorkPlan, pk: int | None, field: str) -> Project | None:
 def plan_list(request: HttpRequest, filters: Query[PlanFilters]) -> models.QuerySet[WorkPlan]:
     """Plans the user may see, newest first, each with its progress and task counts.
     ``q`` searches the name and the body's name; ``body`` (an id) filters."""
-    plans = plan_policy.visible(request.user).select_related("body")
+    plans = plan_policy.visible(request.user).select_related("body__owner_unit")
     query = filters.q.strip()
     if query:
         plans = plans.filter(Q(name__icontains=query) | Q(body__name__icontains=query))
@@ -441,7 +467,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> dict[str, Any]:
 
 @plans_router.patch("/{int:plan_id}", response=PlanDetailOut)
 def plan_update(request: HttpRequest, plan_id: int, payload: PlanPatch) -> dict[str, Any]:
-    """Change a plan (its managers). A new at-risk margin recomputes every task."""
+    """Change a plan (its managers). A new at-risk margin recomputes every task; a new
+    period must still hold every task's start and due dates."""
     user = request.user
     plan = plan_policy.access(user, plan_id, "manage")
     changes = payload.dict(exclude_unset=True)
@@ -455,9 +482,12 @@ def plan_update(request: HttpRequest, plan_id: int, payload: PlanPatch) -> dict[
 
 @plans_router.get("/{int:plan_id}/projects", response=list[ProjectOut])
 def project_list(request: HttpRequest, plan_id: int) -> list[dict[str, Any]]:
-    """The plan's projects in order, each with its progress and task counts."""
+    """The plan's projects in order, each with its progress and task counts (for someone
+    who sees the plan only through some of its tasks: the projects holding one, over
+    those tasks)."""
     plan = plan_policy.access(request.user, plan_id)
-    return _projects_out(plan, selectors.plan_rollup(plan, _today()))
+    plan = _plans().get(pk=plan.pk)
+    return _projects_out(plan, _rollup(plan, request.user))
 
 
 @plans_router.post("/{int:plan_id}/projects", response={201: ProjectOut})
@@ -499,7 +529,8 @@ def plan_tasks(
     if query:
         tasks = tasks.filter(Q(title__icontains=query) | Q(code__icontains=query))
     if filters.unit is not None:
-        unit = Unit.objects.filter(pk=filters.unit).only("pk", "path").first()
+        # Only among the units the user may see: the answer tells nothing of the others.
+        unit = unit_policy.visible(user).filter(pk=filters.unit).only("pk", "path").first()
         if unit is None:
             raise ValidationError({"unit": _("Choose a valid option.")})
         through = Task.supporting_units.through.objects
@@ -621,6 +652,23 @@ def task_report(request: HttpRequest, task_id: int, payload: ReportIn) -> dict[s
         progress=payload.progress,
         note=payload.note,
         done_on=payload.done_on,
+        version=payload.version,
+    )
+    return _task_detail(task.pk)
+
+
+@tasks_router.post("/{int:task_id}/reopen", response=TaskOut)
+def task_reopen(request: HttpRequest, task_id: int, payload: ReopenIn) -> dict[str, Any]:
+    """Undo "done" (the plan's managers), saying why. A task with entered progress goes
+    back to ``progress`` (below 100; default: the last reported below 100, or 0). A stale
+    ``version`` is a 409 and nothing is saved."""
+    user = request.user
+    task = task_policy.access(user, task_id, "manage")
+    services.task_reopen(
+        actor=user,
+        task=task,
+        note=payload.note,
+        progress=payload.progress,
         version=payload.version,
     )
     return _task_detail(task.pk)

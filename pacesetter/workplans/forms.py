@@ -264,12 +264,24 @@ class ReviewForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
+    """Undo "done": why, and (entered progress only) where the progress stands now."""
+
     note = forms.CharField(label=_("Why is it reopened?"), widget=forms.Textarea(attrs={"rows": 2}))
+    progress = forms.DecimalField(
+        label=_("Progress now (%)"),
+        min_value=Decimal(0),
+        max_value=Decimal("99.9"),
+        decimal_places=1,
+        required=False,
+        help_text=_("Leave empty for the last progress reported below 100%, or 0."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"version": task.version})
         super().__init__(*args, **kwargs)
+        if task.progress_mode == ProgressMode.MILESTONES:
+            del self.fields["progress"]
 
 
 class MilestoneForm(forms.Form):
@@ -314,8 +326,9 @@ class AsOfForm(forms.Form):
 
 
 class BoardFilterForm(forms.Form):
-    """The board's filters (GET). ``unit`` is a unit code: the board lists tasks led or
-    supported by that unit, or, with ``subtree``, by any unit under it."""
+    """The board's filters (GET). ``unit`` is the code of a unit the user may see: the
+    board lists tasks led or supported by that unit, or, with ``subtree``, by any unit
+    under it."""
 
     q = forms.CharField(
         label=_("Search"),
@@ -335,9 +348,17 @@ class BoardFilterForm(forms.Form):
     project = forms.ChoiceField(label=_("Project"), required=False)
 
     def __init__(
-        self, *args: Any, projects: list[Project], chains: list[Chain], **kwargs: Any
+        self,
+        *args: Any,
+        projects: list[Project],
+        chains: list[Chain],
+        units: QuerySet[Unit],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        #: The units the user may see: a code is looked up among these alone, so that the
+        #: answer says nothing of units in other trees.
+        self.units = units
         every = ("", _("All"))
         self.fields["status"].choices = [every, *STATUS_LABELS.items()]  # type: ignore[attr-defined]
         self.fields["chain"].choices = [every, *((str(c.pk), c.name) for c in chains)]  # type: ignore[attr-defined]
@@ -351,7 +372,7 @@ class BoardFilterForm(forms.Form):
         code = self.cleaned_data["unit"].strip()
         if not code:
             return None
-        unit = Unit.objects.filter(code__iexact=code).only("pk", "path", "code", "name").first()
+        unit = self.units.filter(code__iexact=code).only("pk", "path", "code", "name").first()
         if unit is None:
             raise forms.ValidationError(_("No unit has this code."))
         return unit

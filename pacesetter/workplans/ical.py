@@ -38,6 +38,7 @@ from pacesetter.audit.services import audit_record
 from pacesetter.meetings.models import AgendaItem, Invitation, Meeting, MeetingState
 
 from .models import CalendarFeed, Task
+from .reminders import not_done
 
 #: The window of the feed around today.
 PAST = dt.timedelta(days=90)
@@ -113,8 +114,9 @@ def feed_meetings(user: Any, today: dt.date) -> QuerySet[Meeting]:
 
 
 def feed_tasks(user: Any, today: dt.date) -> QuerySet[Task]:
-    """Open key tasks with a due date in the window that the user leads in person or
-    through an officer or committee-staff role over the lead unit."""
+    """Open key tasks (not done, by the rule of the reminders) with a due date in the
+    window that the user leads in person or through an officer or committee-staff role
+    over the lead unit."""
     scope = scope_of(user)
     roles = scope.staff_paths + scope.officer_paths
     q = Q(lead_person=user)
@@ -122,7 +124,7 @@ def feed_tasks(user: Any, today: dt.date) -> QuerySet[Task]:
         q |= under("lead_unit__path", roles)
     first, last = _window(today)
     return (
-        Task.objects.filter(q, done_on__isnull=True, due__gte=first, due__lte=last)
+        Task.objects.filter(q, not_done(), due__gte=first, due__lte=last)
         .select_related("plan", "lead_unit")
         .order_by("due", "pk")
     )

@@ -7,8 +7,8 @@ Rules (``docs/workplans.md``, "Reminders and escalation"):
   lead person, if set, and the unit officers of the lead unit itself.
 - **Escalation**: a task not done and overdue by at least the plan's
   ``escalate_after_days`` days goes to the role above: the committee staff of the nearest
-  proper ancestor of the lead unit that has any, or else the staff nearest over the plan's
-  body's unit. One mail each.
+  proper ancestor of the lead unit that has any who can be mailed (active, with an
+  e-mail address), or else the staff nearest over the plan's body's unit. One mail each.
 
 Exactly once: :func:`scan` writes one :class:`Reminder` row per (task, kind, due date,
 recipient), the unique constraint dropping the rows that exist already; :func:`deliver`
@@ -61,7 +61,8 @@ OUTCOME_FAILED = "failed"  # the mail server refused or could not be reached
 
 
 def not_done() -> Q:
-    """The complement of the "done" status of :func:`selectors.status_case`."""
+    """The complement of the "done" status of :func:`selectors.status_case` on the
+    current day (a ``done_on`` is never in the future)."""
     return Q(done_on__isnull=True) & (Q(progress__isnull=True) | Q(progress__lt=100))
 
 
@@ -73,7 +74,9 @@ def _windows(today: dt.date) -> tuple[Q, Q]:
     handful of distinct numbers)."""
     soon, late = NOTHING, NOTHING
     settings_in_use = list(
-        WorkPlan.objects.values_list("remind_days_before", "escalate_after_days").distinct()
+        WorkPlan.objects.order_by()  # Meta.ordering would enter the DISTINCT
+        .values_list("remind_days_before", "escalate_after_days")
+        .distinct()
     )
     for before in sorted({b for b, _a in settings_in_use}):
         soon |= Q(
@@ -113,7 +116,10 @@ def _lead_recipients(tasks: Sequence[Mapping[str, Any]]) -> dict[int, list[int]]
 
 def _escalation_recipients(tasks: Sequence[Mapping[str, Any]]) -> dict[int, list[int]]:
     """Task id → the committee staff of the nearest proper ancestor of the lead unit that
-    has any; else of the plan's body's unit or its nearest ancestor that has any.
+    has any who can be mailed; else of the plan's body's unit or its nearest ancestor
+    that has any. Staff who are deactivated or have no e-mail address do not count, so
+    the escalation reaches the nearest level that can be mailed (at that level, staff
+    without an address stay among the recipients, to be skipped and logged).
 
     One query for all tasks: the ancestors' paths are prefixes of the unit's path."""
     chains = {
@@ -128,17 +134,20 @@ def _escalation_recipients(tasks: Sequence[Mapping[str, Any]]) -> dict[int, list
     }
     wanted = {path for lead, body in chains.values() for path in (*lead, *body)}
     staff: dict[str, list[int]] = defaultdict(list)
+    mailable: set[str] = set()  # the levels with staff who can be mailed
     # A deactivated account does not count: the escalation goes on up past it.
     rows = RoleAssignment.objects.filter(
         role=Role.COMMITTEE_STAFF, unit__path__in=wanted, user__is_active=True
-    ).values_list("unit__path", "user_id")
-    for path, user_id in rows:
+    ).values_list("unit__path", "user_id", "user__email")
+    for path, user_id, email in rows:
         staff[path].append(user_id)
+        if (email or "").strip():
+            mailable.add(path)
     recipients: dict[int, list[int]] = {}
     for pk, (lead, body) in chains.items():
-        nearest = next((staff[p] for p in lead if staff[p]), None)
+        nearest = next((staff[p] for p in lead if p in mailable), None)
         if nearest is None:
-            nearest = next((staff[p] for p in body if staff[p]), [])
+            nearest = next((staff[p] for p in body if p in mailable), [])
         recipients[pk] = nearest
     return recipients
 

@@ -3,10 +3,13 @@
 The status rules live in :mod:`rollup`; the stored ``progress`` and ``at_risk_from``
 (kept by the services) let the database apply them without date arithmetic:
 
-- done: ``done_on`` is set or progress is 100;
+- done: ``done_on`` is set and has come, or (no ``done_on``) progress is 100;
 - late: past ``due`` and not done;
 - at risk: ``at_risk_from`` has come;
 - on track: otherwise.
+
+Status "as of" another day uses today's stored progress and ``at_risk_from``: only
+``done_on`` says when a task was done, so a task done after that day is not done on it.
 """
 
 from __future__ import annotations
@@ -32,15 +35,20 @@ from django.db.models import (
 from pacesetter.accounts.scopes import scope_of
 
 from . import rollup
-from .models import Task, WorkPlan
+from .models import Project, Task, WorkPlan
 from .policies import task_policy
 
 STATUSES = ("late", "at_risk", "on_track", "done")
 
 
 def status_case(today: dt.date) -> Case:
+    """The status on ``today`` in SQL. A task is done from its ``done_on`` on; without
+    one, at 100%."""
     return Case(
-        When(Q(done_on__isnull=False) | Q(progress__gte=100), then=Value("done")),
+        When(
+            Q(done_on__lte=today) | Q(done_on__isnull=True, progress__gte=100),
+            then=Value("done"),
+        ),
         When(due__lt=today, then=Value("late")),
         When(at_risk_from__lte=today, then=Value("at_risk")),
         default=Value("on_track"),
@@ -53,16 +61,30 @@ def with_status(tasks: QuerySet[Task], today: dt.date) -> QuerySet[Task]:
     return tasks.annotate(status=status_case(today))
 
 
-def explain(task: Task, today: dt.date) -> rollup.Status:
-    """The status with its explanation (expected progress, days overdue)."""
+def task_status(task: Task, today: dt.date, margin: Decimal) -> rollup.Status:
+    """The status of ``task`` on ``today`` with what explains it, as :func:`status_case`
+    decides it in SQL (no query)."""
+    done_later = task.done_on is not None and task.done_on > today
+    if done_later and task.progress is not None and task.progress >= rollup.HUNDRED:
+        # Done after ``today`` with its 100% stored: not done yet on that day. The stored
+        # progress says nothing of how far it was then, and ``at_risk_from`` is empty at
+        # 100%, so (as in SQL) it is late past its due date and on track before.
+        if task.due is not None and today > task.due:
+            return rollup.Status("late", rollup.HUNDRED, (today - task.due).days)
+        return rollup.Status("on_track", None)
     return rollup.task_status(
         progress=task.progress,
         start=task.start,
         due=task.due,
         today=today,
-        margin=task.plan.at_risk_margin,
-        done=task.done_on is not None,
+        margin=margin,
+        done=task.done_on is not None and not done_later,
     )
+
+
+def explain(task: Task, today: dt.date) -> rollup.Status:
+    """The status with its explanation (expected progress, days overdue)."""
+    return task_status(task, today, task.plan.at_risk_margin)
 
 
 @dataclass
@@ -75,28 +97,55 @@ class Rollup:
     project_counts: dict[int, dict[str, int]] = field(default_factory=dict)
 
 
-def plan_rollup(plan: WorkPlan, today: dt.date) -> Rollup:
-    """A project is the weighted mean of its tasks; the plan is the weighted mean of its
-    projects and of the key tasks placed directly in it. Two queries, whatever the size."""
-    weighted = DecimalField(max_digits=20, decimal_places=4)
-    sums = (
-        Task.objects.filter(plan=plan, progress__isnull=False, weight__gt=0)
+def _effective_progress() -> Case:
+    """A task's progress as the roll-up counts it: 100 once it is reported done (a task
+    whose progress comes from its milestones may be done before all of them are), else
+    its stored progress."""
+    return Case(
+        When(done_on__isnull=False, then=Value(rollup.HUNDRED)),
+        default=F("progress"),
+        output_field=DecimalField(max_digits=4, decimal_places=1),
+    )
+
+
+def _weighted_sums(tasks: QuerySet[Task], *group: str) -> QuerySet[Task, dict[str, Any]]:
+    """The sums of progress times weight and of the weights of ``tasks``, grouped by
+    ``group``; tasks without progress (and not done) or without weight are left out."""
+    return (
+        tasks.filter(Q(progress__isnull=False) | Q(done_on__isnull=False), weight__gt=0)
         .order_by()  # no joins for Meta.ordering in an aggregate
-        .values("project_id")
+        .values(*group)
         .annotate(
-            total=Sum(F("progress") * F("weight"), output_field=weighted),
+            total=Sum(
+                _effective_progress() * F("weight"),
+                output_field=DecimalField(max_digits=20, decimal_places=4),
+            ),
             weights=Sum("weight"),
         )
     )
+
+
+def plan_rollup(plan: WorkPlan, today: dt.date, tasks: QuerySet[Task] | None = None) -> Rollup:
+    """A project is the weighted mean of its tasks; the plan is the weighted mean of its
+    projects and of the key tasks placed directly in it. Three queries, whatever the size.
+
+    ``tasks`` (the plan's tasks a user may see, when they may not see all of them:
+    :func:`partial_tasks`) limits everything to those tasks: the progress and counts are
+    computed over them, and only the projects holding one of them are listed."""
+    base = Task.objects.filter(plan=plan)
+    projects_qs = plan.projects.order_by()
+    if tasks is not None:
+        base = base.filter(pk__in=tasks.values("pk"))
+        projects_qs = projects_qs.filter(pk__in=base.values("project_id"))
     project_progress: dict[int, Decimal | None] = {}
     direct: list[tuple[Decimal | None, Decimal]] = []
-    for row in sums:
+    for row in _weighted_sums(base, "project_id"):
         value = rollup._q(Decimal(row["total"]) / Decimal(row["weights"]))
         if row["project_id"] is None:
             direct.append((value, Decimal(row["weights"])))
         else:
             project_progress[row["project_id"]] = value
-    projects = list(plan.projects.order_by().values_list("pk", "weight"))
+    projects = list(projects_qs.values_list("pk", "weight"))
     result = Rollup(projects={pk: project_progress.get(pk) for pk, _w in projects})
     # Key tasks directly in the plan count each with its own weight; their sums are
     # already weighted, so they enter as one part with the summed weight.
@@ -104,7 +153,7 @@ def plan_rollup(plan: WorkPlan, today: dt.date) -> Rollup:
         [(result.projects[pk], Decimal(w)) for pk, w in projects] + direct
     )
     counts = (
-        with_status(Task.objects.filter(plan=plan).order_by(), today)
+        with_status(base.order_by(), today)
         .values("project_id", "status")  # type: ignore[misc]
         .annotate(n=Count("pk"))
     )
@@ -119,18 +168,15 @@ def plan_rollup(plan: WorkPlan, today: dt.date) -> Rollup:
 # --- screens: the plan list, the board, "my work" ------------------------------------
 
 
-def plans_progress(plan_ids: list[int]) -> dict[int, Decimal | None]:
+def plans_progress(
+    plan_ids: list[int], tasks: QuerySet[Task] | None = None
+) -> dict[int, Decimal | None]:
     """The roll-up of several plans (as :func:`plan_rollup` computes it) in one query:
-    the task sums per (plan, project) are combined here, one row per project."""
-    weighted = DecimalField(max_digits=20, decimal_places=4)
-    rows = (
-        Task.objects.filter(plan_id__in=plan_ids, progress__isnull=False, weight__gt=0)
-        .order_by()
-        .values("plan_id", "project_id", "project__weight")
-        .annotate(
-            total=Sum(F("progress") * F("weight"), output_field=weighted),
-            weights=Sum("weight"),
-        )
+    the task sums per (plan, project) are combined here, one row per project. ``tasks``
+    limits it to those tasks (:func:`plans_tasks`)."""
+    base = Task.objects.all() if tasks is None else tasks
+    rows = _weighted_sums(
+        base.filter(plan_id__in=plan_ids), "plan_id", "project_id", "project__weight"
     )
     parts: dict[int, list[tuple[Decimal | None, Decimal]]] = {pk: [] for pk in plan_ids}
     for row in rows:
@@ -142,17 +188,80 @@ def plans_progress(plan_ids: list[int]) -> dict[int, Decimal | None]:
     return {pk: rollup.weighted_mean(values) for pk, values in parts.items()}
 
 
+def plans_counts(
+    plan_ids: list[int], today: dt.date, tasks: QuerySet[Task] | None = None
+) -> dict[int, dict[str, int]]:
+    """Each plan's tasks by status (one grouped count); ``tasks`` limits it."""
+    base = Task.objects.all() if tasks is None else tasks
+    counts = {pk: dict.fromkeys(STATUSES, 0) for pk in plan_ids}
+    rows = (
+        with_status(base.filter(plan_id__in=plan_ids).order_by(), today)
+        .values("plan_id", "status")  # type: ignore[misc]
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        counts[row["plan_id"]][row["status"]] = row["n"]
+    return counts
+
+
+def sees_whole_plan(user: Any, plan: WorkPlan) -> bool:
+    """Whether the user sees every task of the plan: superusers, and whoever sees the
+    plan through its body (roles over the body's unit, which includes the plan's
+    managers, and the body's council members). No query beyond the user's scope;
+    ``plan.body.owner_unit`` should be loaded."""
+    if getattr(user, "is_superuser", False):
+        return True
+    scope = scope_of(user)
+    owner_path = plan.body.owner_unit.path
+    return plan.body_id in scope.council_body_ids or any(
+        owner_path.startswith(p) for p in scope.unit_paths
+    )
+
+
+def partial_tasks(user: Any, plan: WorkPlan) -> QuerySet[Task] | None:
+    """``None`` when the user sees every task of the plan; otherwise the plan's tasks
+    they may see (their units', those they lead in person). Pass it to
+    :func:`plan_rollup` so that counts, progress and projects cover only those."""
+    if sees_whole_plan(user, plan):
+        return None
+    return Task.objects.filter(
+        pk__in=task_policy.visible(user).filter(plan=plan).values("pk"), plan=plan
+    )
+
+
 def plan_tasks(user: Any, plan: WorkPlan) -> QuerySet[Task]:
     """The plan's tasks the user may see. Whoever sees the plan through its body (roles
     over the body's unit, its council members) sees every task, and the board then
     needs no per-task permission filter; the others see the tasks of their units."""
-    tasks = Task.objects.filter(plan=plan)
-    if getattr(user, "is_superuser", False):
-        return tasks
-    scope = scope_of(user)
-    owner_path = plan.body.owner_unit.path
-    if plan.body_id in scope.council_body_ids or any(
-        owner_path.startswith(p) for p in scope.unit_paths
-    ):
-        return tasks
-    return tasks.filter(pk__in=task_policy.visible(user).filter(plan=plan).values("pk"))
+    partial = partial_tasks(user, plan)
+    return Task.objects.filter(plan=plan) if partial is None else partial
+
+
+def plans_tasks(user: Any, plans: list[WorkPlan]) -> QuerySet[Task]:
+    """The tasks of ``plans`` the user may see (every task of a plan they see whole), for
+    :func:`plans_progress` and :func:`plans_counts`."""
+    whole = [p.pk for p in plans if sees_whole_plan(user, p)]
+    partial = [p.pk for p in plans if p.pk not in whole]
+    q = Q(plan_id__in=whole)
+    if partial:
+        q |= Q(
+            plan_id__in=partial,
+            pk__in=task_policy.visible(user).filter(plan_id__in=partial).values("pk"),
+        )
+    return Task.objects.filter(q)
+
+
+# --- chains ---------------------------------------------------------------------------
+
+
+def on_chain(chain: Any) -> Q:
+    """Tasks on a chain: by themselves, or through their project."""
+    return Q(chain=chain) | Q(project__chain=chain)
+
+
+def plans_on_chain(chain: Any) -> Q:
+    """Plans with a task on the chain (by itself or through its project), or with a
+    project on it."""
+    return Q(pk__in=Task.objects.filter(on_chain(chain)).values("plan_id")) | Q(
+        pk__in=Project.objects.filter(chain=chain).values("plan_id")
+    )

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.bodies.models import Body
@@ -74,6 +75,12 @@ def _actor(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
+def _today() -> dt.date:
+    """The local date: the day a report without a date is done on, and the last day a
+    task or milestone may be reported done on."""
+    return timezone.localdate()
+
+
 # --- plans and projects -----------------------------------------------------------
 
 
@@ -100,9 +107,74 @@ def plan_create(
     return audited_create(actor=actor, instance=plan, action="workplan.create", fields=PLAN_FIELDS)
 
 
+#: Tasks read and written at a time when a new margin moves every task's ``at_risk_from``.
+REFRESH_BATCH = 1000
+
+
+def _check_period(plan: WorkPlan, start: dt.date, end: dt.date) -> None:
+    """Refuse a period that would leave task start or due dates outside it."""
+    errors: dict[str, str] = {}
+    tasks = Task.objects.filter(plan=plan).order_by()
+    if start != plan.period_start:
+        before = tasks.filter(Q(start__lt=start) | Q(due__lt=start)).count()
+        if before:
+            errors["period_start"] = ngettext(
+                "%(count)s key task has a start or due date before this day; "
+                "change its dates first.",
+                "%(count)s key tasks have a start or due date before this day; "
+                "change their dates first.",
+                before,
+            ) % {"count": before}
+    if end != plan.period_end:
+        after = tasks.filter(Q(start__gt=end) | Q(due__gt=end)).count()
+        if after:
+            errors["period_end"] = ngettext(
+                "%(count)s key task has a start or due date after this day; "
+                "change its dates first.",
+                "%(count)s key tasks have a start or due date after this day; "
+                "change their dates first.",
+                after,
+            ) % {"count": after}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _refresh_at_risk(plan: WorkPlan) -> None:
+    """Recompute every task's ``at_risk_from`` for the plan's margin from its stored
+    progress (no milestone reads): :data:`REFRESH_BATCH` tasks read (and locked) at a
+    time, in order of id, and the changed ones written with one UPDATE per batch."""
+    tasks = (
+        Task.objects.filter(plan=plan)
+        .select_for_update()
+        .only("pk", "progress", "start", "due", "at_risk_from")
+        .order_by("pk")
+    )
+    last = 0
+    while True:
+        batch = list(tasks.filter(pk__gt=last)[:REFRESH_BATCH])
+        if not batch:
+            return
+        last = batch[-1].pk
+        changed = []
+        for task in batch:
+            at_risk_from = at_risk_start(task.progress, task.start, task.due, plan.at_risk_margin)
+            if at_risk_from != task.at_risk_from:
+                task.at_risk_from = at_risk_from
+                changed.append(task)
+        if changed:
+            Task.objects.bulk_update(changed, ["at_risk_from"], batch_size=REFRESH_BATCH)
+
+
 @transaction.atomic
 def plan_update(*, actor: Any, plan: WorkPlan, **changes: Any) -> WorkPlan:
+    """Change a plan (its managers). A new period must still hold every task's dates; a
+    new at-risk margin recomputes every task's ``at_risk_from``."""
     margin_before = plan.at_risk_margin
+    _check_period(
+        plan,
+        changes.get("period_start") or plan.period_start,
+        changes.get("period_end") or plan.period_end,
+    )
     plan = audited_update(
         actor=actor,
         instance=plan,
@@ -112,8 +184,7 @@ def plan_update(*, actor: Any, plan: WorkPlan, **changes: Any) -> WorkPlan:
         fields=PLAN_FIELDS,
     )
     if plan.at_risk_margin != margin_before:
-        for task in plan.tasks.select_for_update().order_by("pk"):
-            task_refresh(task, plan=plan)
+        _refresh_at_risk(plan)
     return plan
 
 
@@ -330,6 +401,27 @@ def task_update(
     return task_refresh(current)
 
 
+def _tenth(progress: Decimal) -> Decimal:
+    """Progress as stored: to a tenth of a percent (so 99.96 is 100, and done)."""
+    return Decimal(progress).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _check_done_on(task: Task, done_on: dt.date, field: str = "done_on") -> None:
+    """A task (or milestone) is done on a day that has come, and not before the task
+    starts (or, for a task without a start, before its plan does)."""
+    today = _today()
+    if done_on > today:
+        raise ValidationError({field: _("The day it was done cannot be in the future.")})
+    start = task.start or task.plan.period_start
+    if done_on < start:
+        raise ValidationError(
+            {
+                field: _("The day it was done cannot be before the task starts (%(start)s).")
+                % {"start": start}
+            }
+        )
+
+
 @transaction.atomic
 def task_report(
     *,
@@ -348,15 +440,18 @@ def task_report(
             raise ValidationError(
                 {"progress": _("This task's progress comes from its milestones.")}
             )
+        progress = _tenth(progress)
         if not (Decimal(0) <= progress <= rollup.HUNDRED):
             raise ValidationError({"progress": _("Progress is a percentage from 0 to 100.")})
     if progress is None and not note.strip() and done_on is None:
         raise ValidationError(_("Enter a progress value, a note or the day it was done."))
+    if done_on is not None:
+        _check_done_on(current, done_on)
     before = {"progress": current.progress, "done_on": current.done_on}
     if progress is not None:
         current.progress = progress
         if progress >= rollup.HUNDRED and done_on is None and current.done_on is None:
-            done_on = timezone.localdate()
+            done_on = _today()
     if done_on is not None:
         current.done_on = done_on
         if current.progress_mode == ProgressMode.ENTERED:
@@ -381,23 +476,65 @@ def task_report(
 
 
 @transaction.atomic
-def task_reopen(*, actor: Any, task: Task, note: str, version: int | None = None) -> Task:
-    """Undo "done" (the plan's managers), with the reason in the history."""
+def task_reopen(
+    *,
+    actor: Any,
+    task: Task,
+    note: str,
+    progress: Decimal | None = None,
+    version: int | None = None,
+) -> Task:
+    """Undo "done" (the plan's managers), with the reason in the history.
+
+    A task with entered progress goes back to ``progress`` (below 100); by default, to
+    the last progress below 100 it was reported at, or 0. A task whose progress comes
+    from its milestones takes theirs, so one of them must be marked not done first."""
     current = _locked(task, version)
     if current.done_on is None:
         raise ValidationError(_("This task is not marked as done."))
     if not note.strip():
         raise ValidationError({"note": _("Say why the task is reopened.")})
-    before = current.done_on
+    before = {"progress": current.progress, "done_on": current.done_on}
+    if current.progress_mode == ProgressMode.MILESTONES:
+        if progress is not None:
+            raise ValidationError(
+                {"progress": _("This task's progress comes from its milestones.")}
+            )
+    else:
+        if progress is None:
+            last = (
+                current.updates.filter(progress__lt=rollup.HUNDRED)
+                .order_by("-at", "-pk")
+                .values_list("progress", flat=True)
+                .first()
+            )
+            progress = last if last is not None else Decimal(0)
+        progress = _tenth(progress)
+        if not (Decimal(0) <= progress < rollup.HUNDRED):
+            raise ValidationError({"progress": _("A reopened task's progress is below 100%.")})
+        current.progress = progress
     current.done_on = None
-    current.version += 1
-    current.save(update_fields=["done_on", "version", "updated_at"])
     task_refresh(current)
+    if current.progress is not None and current.progress >= rollup.HUNDRED:
+        raise ValidationError(
+            _(
+                "Every milestone of this task is done: mark the one that is not done "
+                "after all as not done, then reopen the task."
+            )
+        )
+    current.version += 1
+    current.save(update_fields=["progress", "done_on", "version", "updated_at"])
     TaskUpdate.objects.create(
         task=current, actor=_actor(actor), progress=current.progress, note=note
     )
     audit_record(
-        actor=actor, action="task.reopen", target=current, changes={"done_on": [before, None]}
+        actor=actor,
+        action="task.reopen",
+        target=current,
+        changes={
+            "done_on": [before["done_on"], None],
+            "progress": [str(before["progress"]), str(current.progress)],
+        },
     )
     return current
 
@@ -452,6 +589,8 @@ def milestone_set_done(
     *, actor: Any, milestone: Milestone, done_on: dt.date | None, note: str = ""
 ) -> Milestone:
     """Mark a milestone done on a day (or not done); the task's progress follows."""
+    if done_on is not None:
+        _check_done_on(Task.objects.select_related("plan").get(pk=milestone.task_id), done_on)
     milestone = audited_update(
         actor=actor,
         instance=milestone,

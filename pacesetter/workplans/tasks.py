@@ -51,7 +51,13 @@ def next_hour(now: dt.datetime | None = None) -> dt.datetime:
 
 
 def scan_waiting() -> bool:
-    """Whether a scan is enqueued and not started yet."""
+    """Whether a scan is enqueued and not started yet.
+
+    A running scan does not count: it schedules its successor itself when it ends (and
+    must not find itself), and one whose worker died stays RUNNING forever without
+    scheduling any, so ``schedule_reminders`` (after a deploy that killed the worker) and
+    the successor logic start a new scan whatever is RUNNING. A scan running twice does
+    no harm: the rows are unique and each mail is claimed once."""
     return DBTaskResult.objects.filter(
         task_path=reminders_scan.module_path, status=TaskResultStatus.READY
     ).exists()

@@ -1,10 +1,11 @@
 """Work plan screens: the list of plans, the plan board, the task page and "my work".
 
 The board is built for large plans (10,000 tasks across 2,000 units): the status is
-computed in SQL (``selectors.with_status``), counts and roll-up come from two aggregate
+computed in SQL (``selectors.with_status``), counts and roll-up come from aggregate
 queries (``selectors.plan_rollup``), and only one page of tasks is read, with its
 supporting units prefetched for those rows. The query count does not depend on the
-number of tasks.
+number of tasks. Someone who sees a plan only through some of its tasks gets the
+counts, progress, projects and chains of those tasks alone.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import formats, timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -33,7 +35,9 @@ from pacesetter.chains.models import Chain
 from pacesetter.core.files import file_download
 from pacesetter.core.views import add_service_errors, audit_rows, form_page, paginate
 from pacesetter.meetings.models import Invitation, Meeting, MeetingState
+from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.models import Unit
+from pacesetter.units.policies import unit_policy
 
 from . import rollup, selectors, services
 from .forms import (
@@ -108,15 +112,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, plans.order_by("-period_start", "name", "pk"))
     rows = list(page.object_list)
     ids = [p.pk for p in rows]
-    progress = selectors.plans_progress(ids)
-    counts: dict[int, dict[str, int]] = {pk: dict.fromkeys(selectors.STATUSES, 0) for pk in ids}
-    status_rows = (
-        selectors.with_status(Task.objects.filter(plan_id__in=ids).order_by(), _today())
-        .values("plan_id", "status")  # type: ignore[misc]
-        .annotate(n=Count("pk"))
-    )
-    for row in status_rows:
-        counts[row["plan_id"]][row["status"]] = row["n"]
+    # A plan seen only through some of its tasks is counted over those tasks alone.
+    visible = selectors.plans_tasks(user, rows)
+    progress = selectors.plans_progress(ids, visible)
+    counts = selectors.plans_counts(ids, _today(), visible)
     for plan in rows:
         plan.progress = progress.get(plan.pk)
         plan.counts = counts[plan.pk]
@@ -212,11 +211,21 @@ def _filtered_tasks(tasks: QuerySet[Task], data: dict[str, Any], today: dt.date)
     return tasks
 
 
-def _board_chains(plan: WorkPlan) -> list[Chain]:
-    """The chains the plan's tasks or projects are on (for the chain filter)."""
-    on_plan = Task.objects.filter(plan=plan, chain__isnull=False).values("chain_id")
-    projects = Project.objects.filter(plan=plan, chain__isnull=False).values("chain_id")
-    return list(Chain.objects.filter(Q(pk__in=on_plan) | Q(pk__in=projects)).order_by("name"))
+def _board_chains(plan: WorkPlan, tasks: QuerySet[Task] | None) -> list[Chain]:
+    """The chains the plan's tasks or projects are on (for the chain filter); with
+    ``tasks`` (a user who sees only some of the plan), only those tasks' chains and their
+    projects'."""
+    if tasks is None:
+        on_tasks = Task.objects.filter(plan=plan, chain__isnull=False).values("chain_id")
+        projects = Project.objects.filter(plan=plan, chain__isnull=False)
+    else:
+        on_tasks = tasks.filter(chain__isnull=False).values("chain_id")
+        projects = Project.objects.filter(pk__in=tasks.values("project_id"), chain__isnull=False)
+    return list(
+        Chain.objects.filter(Q(pk__in=on_tasks) | Q(pk__in=projects.values("chain_id"))).order_by(
+            "name"
+        )
+    )
 
 
 @login_required
@@ -231,10 +240,22 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
     today = as_of or _today()
     plan = plan_policy.access(user, pk)
     plan = WorkPlan.objects.select_related("body__owner_unit").get(pk=plan.pk)
-    projects = list(plan.projects.select_related("lead_unit", "chain").order_by("position", "pk"))
-    form = BoardFilterForm(request.GET or None, projects=projects, chains=_board_chains(plan))
+    # Someone who sees the plan only through some of its tasks (their units') sees only
+    # those tasks, the projects holding them, and counts and progress over them.
+    partial = selectors.partial_tasks(user, plan)
+    visible = Task.objects.filter(plan=plan) if partial is None else partial
+    projects_qs = plan.projects.select_related("lead_unit", "chain").order_by("position", "pk")
+    if partial is not None:
+        projects_qs = projects_qs.filter(pk__in=partial.values("project_id"))
+    projects = list(projects_qs)
+    form = BoardFilterForm(
+        request.GET or None,
+        projects=projects,
+        chains=_board_chains(plan, partial),
+        units=unit_policy.visible(user),
+    )
     data = form.cleaned_data if form.is_valid() else {}
-    tasks = _filtered_tasks(selectors.plan_tasks(user, plan), data, today).order_by(
+    tasks = _filtered_tasks(visible, data, today).order_by(
         F("project__position").asc(nulls_first=True),
         F("project_id").asc(nulls_first=True),
         "position",
@@ -273,8 +294,11 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
     # request gets the whole page.
     htmx = getattr(request, "htmx", None)
     if htmx and htmx.target == "board-tasks" and not htmx.history_restore_request:
-        return render(request, "workplans/_board_tasks.html", context)
-    result = selectors.plan_rollup(plan, today)
+        response = render(request, "workplans/_board_tasks.html", context)
+        # The same address answers with the table or the page: caches must tell them apart.
+        patch_vary_headers(response, ["HX-Request", "HX-Target"])
+        return response
+    result = selectors.plan_rollup(plan, today, partial)
     for project in projects:
         project.progress = result.projects.get(project.pk)  # type: ignore[attr-defined]
         project.count_rows = _count_rows(result.project_counts.get(project.pk))  # type: ignore[attr-defined]
@@ -293,7 +317,9 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
         }
     )
-    return render(request, "workplans/plan_board.html", context)
+    response = render(request, "workplans/plan_board.html", context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
 
 
 def _count_rows(counts: dict[str, int] | None) -> list[tuple[str, Any, int]]:
@@ -306,14 +332,7 @@ def _count_rows(counts: dict[str, int] | None) -> list[tuple[str, Any, int]]:
 
 def explain_row(task: Task, plan: WorkPlan, today: dt.date) -> None:
     """The status explanation of one row of the board (no query)."""
-    status = rollup.task_status(
-        progress=task.progress,
-        start=task.start,
-        due=task.due,
-        today=today,
-        margin=plan.at_risk_margin,
-        done=task.done_on is not None,
-    )
+    status = selectors.task_status(task, today, plan.at_risk_margin)
     task.explanation = status_explanation(task.status, status)  # type: ignore[attr-defined]
 
 
@@ -408,7 +427,12 @@ def _task(user: Any, pk: int, action: str = "view") -> Task:
     ).get(pk=task.pk)
 
 
-def _history(task: Task, milestone_ids: list[int], evidence_ids: list[int]) -> list[AuditEntry]:
+def _history(
+    task: Task, milestone_ids: list[int], evidence_ids: list[int], hidden: tuple[str, ...] = ()
+) -> list[AuditEntry]:
+    """The audit entries of the task, its milestones and evidence, newest first; the
+    ``hidden`` fields (the source resolution or finding of a meeting the user may not
+    see, whose names tell of the meeting) are left out of the changes."""
     found = (
         AuditEntry.objects.filter(
             Q(target_type="workplans.task", target_id=str(task.pk))
@@ -421,7 +445,11 @@ def _history(task: Task, milestone_ids: list[int], evidence_ids: list[int]) -> l
         .select_related("actor")
         .order_by("-seq")[:HISTORY_ROWS]
     )
-    rows = audit_rows(list(found))
+    entries = list(found)
+    for entry in entries:
+        if hidden and entry.changes:
+            entry.changes = {k: v for k, v in entry.changes.items() if k not in hidden}
+    rows = audit_rows(entries)
     for entry in rows:
         entry.label = ACTION_LABELS.get(entry.action, entry.label)  # type: ignore[attr-defined]
     return rows
@@ -438,6 +466,21 @@ def _task_page(request: HttpRequest, task: Task, **forms: Any) -> HttpResponse:
     milestones = list(task.milestones.all())
     evidence = list(task.evidence.select_related("uploaded_by"))
     is_done = code == "done"
+    # The meeting a task follows up is named (and linked) only to those who may see it.
+    resolution_visible = task.resolution is not None and meeting_policy.allows(
+        user, "view", task.resolution.meeting
+    )
+    finding_visible = task.finding is not None and meeting_policy.allows(
+        user, "view", task.finding.meeting
+    )
+    hidden = tuple(
+        name
+        for name, source, visible in (
+            ("resolution", task.resolution, resolution_visible),
+            ("finding", task.finding, finding_visible),
+        )
+        if source is not None and not visible
+    )
     context: dict[str, Any] = {
         "task": task,
         "plan": task.plan,
@@ -449,9 +492,11 @@ def _task_page(request: HttpRequest, task: Task, **forms: Any) -> HttpResponse:
         "milestones": milestones,
         "evidence": evidence,
         "updates": list(task.updates.select_related("actor")[:HISTORY_ROWS]),
-        "history": _history(task, [m.pk for m in milestones], [e.pk for e in evidence]),
+        "history": _history(task, [m.pk for m in milestones], [e.pk for e in evidence], hidden),
         "may_report": may_report,
         "may_manage": may_manage,
+        "resolution_meeting_visible": resolution_visible,
+        "finding_meeting_visible": finding_visible,
         "today": today,
         "breadcrumb": _breadcrumb(task.plan),
     }
@@ -573,7 +618,11 @@ def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         ReopenForm(request.POST, task=task),
         "reopen_form",
         lambda data: services.task_reopen(
-            actor=user, task=task, note=data["note"], version=data["version"]
+            actor=user,
+            task=task,
+            note=data["note"],
+            progress=data.get("progress"),
+            version=data["version"],
         ),
         _("The task is reopened."),
     )
@@ -680,8 +729,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
         .select_related("organizer_unit")
         .order_by("starts_at", "pk")[:50]
     )
+    # Only reminders about tasks the user may still see (roles change; tasks move).
     reminders = list(
-        Reminder.objects.filter(recipient_id=user.pk)
+        Reminder.objects.filter(recipient_id=user.pk, task__in=task_policy.visible(user))
         .select_related("task")
         .order_by("-created_at")[:10]
     )

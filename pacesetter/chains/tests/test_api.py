@@ -144,3 +144,19 @@ def test_permissions(world, chain):
     assert_error_shape(
         api(world, "nobody").post(f"/chains/{chain.pk}/reorder", {"unit_ids": []}), 404
     )
+
+
+def test_detail_lists_the_tasks_of_projects_on_the_chain(world, chain):
+    staff = world.users["committee_staff"]
+    plan = make_plan(world)
+    project = plan_services.project_create(
+        actor=staff, plan=plan, name="Tannery cluster", chain=chain
+    )
+    through_project = plan_services.task_create(
+        actor=staff, plan=plan, project=project, title="Dye works audit", lead_unit=world.own
+    )
+    other_plan = make_plan(world, name="Another plan")
+    plan_services.task_create(actor=staff, plan=other_plan, title="Not on it", lead_unit=world.own)
+    detail = ok(api(world, "unit_officer").get(f"/chains/{chain.pk}"))
+    assert [t["id"] for t in detail["open_tasks"]] == [through_project.pk]
+    assert detail["plans"] == [{"id": plan.pk, "name": plan.name}]

@@ -217,3 +217,24 @@ def test_chain_permissions(client, world, chain, role, view, manage):
 def test_only_staff_create_chains(client, world):
     client.force_login(world.users["unit_officer"])
     assert client.get(reverse("chains:chain_create")).status_code == 403
+
+
+def test_chain_page_lists_the_tasks_of_projects_on_the_chain(client, world, chain):
+    staff = world.users["committee_staff"]
+    plan = make_plan(world)
+    project = plan_services.project_create(
+        actor=staff, plan=plan, name="Tannery cluster", chain=chain
+    )
+    through_project = plan_services.task_create(
+        actor=staff, plan=plan, project=project, title="Dye works audit", lead_unit=world.own
+    )
+    other_plan = make_plan(world, name="Another plan")
+    elsewhere = plan_services.project_create(actor=staff, plan=other_plan, name="Elsewhere")
+    plan_services.task_create(
+        actor=staff, plan=other_plan, project=elsewhere, title="Not on it", lead_unit=world.own
+    )
+    client.force_login(world.users["viewer"])
+    page = text(client.get(reverse("chains:chain_detail", args=[chain.pk])))
+    assert "Dye works audit" in page and "Not on it" not in page
+    assert re.search(rf'data-task="{through_project.pk}"', page)
+    assert plan.name in page and "Another plan" not in page

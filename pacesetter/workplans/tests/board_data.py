@@ -117,3 +117,35 @@ def add_tasks(world: Any, plan: WorkPlan, count: int, project: Project | None = 
             start=START,
             due=dt.date(2021, 10, 1),
         )
+
+
+def add_sibling_project(world: Any, board: Board) -> Task:
+    """A project of the sibling unit alone ("Sibling fair", on the chain "Sibling
+    chain"), with one task at 80%: the own unit's officer must see none of it. With it
+    the plan is at (70 + 80 + 2 * 45) / 4 = 60.0% for those who see it whole."""
+    from pacesetter.chains.services import chain_create
+
+    staff = world.users["committee_staff"]
+    chain = chain_create(
+        actor=staff, owner_unit=world.committee, name="Sibling chain", leader_unit=world.sibling
+    )
+    project = services.project_create(
+        actor=staff,
+        plan=board.plan,
+        code="P9",
+        name="Sibling fair",
+        lead_unit=world.sibling,
+        chain=chain,
+    )
+    task = services.task_create(
+        actor=staff,
+        plan=board.plan,
+        project=project,
+        code="9.1",
+        title="Sibling's own task",
+        lead_unit=world.sibling,
+        start=START,
+        due=END,
+    )
+    services.task_report(actor=staff, task=task, progress=D(80), version=task.version)
+    return Task.objects.get(pk=task.pk)

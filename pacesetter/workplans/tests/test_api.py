@@ -10,7 +10,7 @@ from pacesetter.workplans import api as workplans_api
 from pacesetter.workplans import services
 from pacesetter.workplans.models import Task, TaskUpdate, WorkPlan
 
-from .board_data import TODAY, make_board
+from .board_data import TODAY, add_sibling_project, make_board
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     monkeypatch.setattr(workplans_api, "_today", lambda: TODAY)
+    monkeypatch.setattr(services, "_today", lambda: TODAY)
 
 
 @pytest.fixture
@@ -302,3 +303,88 @@ def test_milestones(world, board):
     assert_error_shape(api(world, "viewer").post(f"/tasks/milestones/{first['id']}/done"), 403)
     assert_error_shape(api(world, "nobody").post(f"/tasks/milestones/{first['id']}/done"), 404)
     assert_error_shape(officer.post("/tasks/milestones/999999/done"), 404)
+
+
+# --- review fixes ----------------------------------------------------------------------
+
+
+def test_an_officer_gets_only_the_projects_and_counts_of_their_tasks(world, board):
+    add_sibling_project(world, board)
+    url = f"/work-plans/{board.plan.pk}"
+    staff = api(world, "committee_staff")
+    whole = ok(staff.get(url))
+    assert [p["name"] for p in whole["projects"]] == ["Optics fair", "Sibling fair"]
+    assert D(whole["progress"]) == D(60) and whole["counts"]["on_track"] == 2
+    assert ok(staff.get("/work-plans"))["items"][0]["counts"]["on_track"] == 2
+
+    officer = api(world, "unit_officer")
+    mine = ok(officer.get(url))
+    assert [p["name"] for p in mine["projects"]] == ["Optics fair"]
+    assert D(mine["progress"]) == D("53.3")
+    assert mine["counts"] == {"late": 1, "at_risk": 1, "on_track": 1, "done": 1}
+    assert [p["name"] for p in ok(officer.get(f"{url}/projects"))] == ["Optics fair"]
+    [listed] = ok(officer.get("/work-plans"))["items"]
+    assert D(listed["progress"]) == D("53.3")
+    assert listed["counts"] == {"late": 1, "at_risk": 1, "on_track": 1, "done": 1}
+
+
+def test_the_unit_filter_knows_only_the_units_the_user_sees(world, board):
+    officer = api(world, "unit_officer")
+    url = f"/work-plans/{board.plan.pk}/tasks"
+    for unit in (world.other.pk, 999999):
+        error = assert_error_shape(officer.get(url, unit=unit), 422)
+        assert "unit" in error["detail"]
+    assert ids(ok(officer.get(url, unit=world.child.pk))) == [board.at_risk.pk, board.on_track.pk]
+
+
+def test_report_progress_has_one_decimal_and_the_done_date_is_checked(world, board):
+    officer = api(world, "unit_officer")
+    task = board.late
+    url = f"/tasks/{task.pk}/report"
+    assert_error_shape(officer.post(url, {"version": task.version, "progress": "99.96"}), 422)
+    error = assert_error_shape(
+        officer.post(url, {"version": task.version, "done_on": "2021-09-02"}), 422
+    )
+    assert "done_on" in error["detail"]
+    error = assert_error_shape(
+        officer.post(url, {"version": task.version, "done_on": "2021-05-31"}), 422
+    )
+    assert "done_on" in error["detail"]
+    assert Task.objects.get(pk=task.pk).version == task.version  # nothing saved
+    reported = ok(officer.post(url, {"version": task.version, "progress": "99.9"}))
+    assert D(reported["progress"]) == D("99.9") and reported["status"] == "late"
+
+
+def test_milestone_done_dates_are_checked(world, board):
+    staff = api(world, "committee_staff")
+    task = services.task_create(
+        actor=world.users["committee_staff"],
+        plan=board.plan,
+        title="Steps",
+        lead_unit=world.own,
+        progress_mode="milestones",
+    )
+    milestone = ok(staff.post(f"/tasks/{task.pk}/milestones", {"title": "Proposal"}), 201)
+    url = f"/tasks/milestones/{milestone['id']}/done"
+    error = assert_error_shape(staff.post(url, {"done_on": "2021-09-02"}), 422)
+    assert "done_on" in error["detail"]
+    assert ok(staff.post(url, {}))["done_on"] == TODAY.isoformat()
+
+
+def test_reopen(world, board):
+    staff = api(world, "committee_staff")
+    task = board.done
+    url = f"/tasks/{task.pk}/reopen"
+    assert_error_shape(
+        staff.post(url, {"version": task.version, "note": "x", "progress": "100"}), 422
+    )
+    assert_error_shape(
+        api(world, "unit_officer").post(url, {"version": task.version, "note": "x"}), 403
+    )
+    reopened = ok(staff.post(url, {"version": task.version, "note": "Two withdrew"}))
+    # No report below 100 before it was done: back to 0, and late (due 1 August).
+    assert reopened["done_on"] is None and D(reopened["progress"]) == D(0)
+    assert reopened["status"] == "late" and reopened["days_overdue"] == 31
+    assert_error_shape(staff.post(url, {"version": task.version, "note": "again"}), 409)
+    detail = ok(staff.get(f"/work-plans/{board.plan.pk}"))
+    assert detail["counts"]["done"] == 0 and detail["counts"]["late"] == 2

@@ -264,3 +264,12 @@ def test_the_settings_page_makes_and_resets_the_address(client, world):
 def test_the_settings_page_needs_a_login(client):
     response = client.get(reverse("calendar:settings"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_task_at_100_percent_without_a_done_date_is_left_out(client, world, agenda):
+    # Done by the reminders' rule (and the board's): its milestones are all done, or its
+    # progress reached 100, even though nobody entered the day it was done.
+    Task.objects.filter(pk=agenda["own"].pk).update(progress=100, done_on=None)
+    found = events(feed_of(client, world.users["unit_officer"]))
+    assert task_uid(agenda["own"]) not in found
+    assert task_uid(agenda["child"]) in found

@@ -346,3 +346,42 @@ def test_the_mail_is_written_in_the_recipients_language(smtp, settings, work):
     scan_and_work()
     (reminder,) = smtp.to("lead.person@example.org")
     assert "13 tháng 9 năm 2021" in reminder.body
+
+
+def test_escalation_passes_over_staff_without_an_address(smtp, people, work):
+    # The own unit's only staff has no address: the escalation of the child unit's task
+    # goes on up to the staff over the province, who can be mailed.
+    people["own_staff"].email = ""
+    people["own_staff"].save()
+    scan_and_work()
+    assert "Overdue by 10 days: “Cluster re-evaluation” (Child unit)" in [
+        m.subject for m in smtp.to("staff@example.org")
+    ]
+    assert not Reminder.objects.filter(recipient=people["own_staff"]).exists()
+
+
+def test_a_scan_left_running_by_a_dead_worker_does_not_stop_the_chain(smtp, capsys):
+    # A worker died mid-scan two hours ago: its job stays RUNNING and never schedules a
+    # successor. Only a waiting scan counts, so the command starts a new chain ...
+    tasks.reminders_scan.enqueue(today=TODAY.isoformat())
+    DBTaskResult.objects.filter(task_path=tasks.reminders_scan.module_path).update(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now() - dt.timedelta(hours=2)
+    )
+    assert not tasks.scan_waiting()
+    call_command("schedule_reminders")
+    assert "Reminder scan enqueued" in capsys.readouterr().out
+    # ... and the scan it starts leaves its successor waiting.
+    run_worker()
+    scans = DBTaskResult.objects.filter(task_path=tasks.reminders_scan.module_path)
+    assert scans.filter(status=TaskResultStatus.SUCCESSFUL).count() == 1
+    assert scans.filter(status=TaskResultStatus.READY).count() == 1
+    assert tasks.scan_waiting()
+
+
+def test_the_plans_numbers_of_days_are_read_without_ordering(world, plans):
+    # Meta.ordering (period start, name) inside SELECT DISTINCT would return one row per
+    # plan instead of one per distinct pair of numbers.
+    with CaptureQueriesContext(connection) as queries:
+        reminders._windows(TODAY)
+    (sql,) = reads(queries)
+    assert "DISTINCT" in sql and "ORDER BY" not in sql

@@ -26,6 +26,7 @@ from .board_data import (
     END,
     START,
     TODAY,
+    add_sibling_project,
     add_tasks,
     make_board,
     make_plan,
@@ -35,6 +36,7 @@ from .board_data import (
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     monkeypatch.setattr(views, "_today", lambda: TODAY)
+    monkeypatch.setattr(services, "_today", lambda: TODAY)
 
 
 @pytest.fixture
@@ -218,11 +220,13 @@ def test_board_shows_progress_projects_and_tasks_with_their_status(client, world
 
 def test_board_status_as_of_another_day(client, world, board):
     login(client, world, "committee_staff")
-    # Before any task fell due or behind: all on track but the one done.
+    # Before any task fell due or behind, and before "Invite exhibitors" was done (on
+    # 30 July): all on track.
     early = client.get(board_url(board, as_of="2021-06-02"))
     page = text(early)
     counts = re.search(r'id="status-counts">(.*?)</div>', page).group(1)
-    assert "On track: 3" in counts and "Done: 1" in counts and "Late: 0" in counts
+    assert "On track: 4" in counts and "Done: 0" in counts and "Late: 0" in counts
+    assert re.search(rf'data-task="{board.done.pk}">.*?class="status on_track">On track<', page)
     assert 'value="2021-06-02"' in page  # the filters keep the day
     late_only = client.get(board_url(board, as_of="2021-06-02", status="late"))
     assert task_rows(late_only) == []
@@ -712,3 +716,181 @@ def test_my_work_query_count_does_not_grow(client, world, board):
     for task in Task.objects.filter(lead_unit=world.own)[:4]:
         Reminder.objects.create(task=task, kind="due_soon", due=TODAY, recipient=officer)
     assert count_queries(client, url) == few
+
+
+# --- review fixes ----------------------------------------------------------------------
+
+
+def test_an_officer_sees_only_the_projects_progress_and_counts_of_their_tasks(client, world, board):
+    add_sibling_project(world, board)
+    login(client, world, "committee_staff")
+    page = text(client.get(board_url(board)))
+    assert 'id="plan-progress">60.0%' in page
+    assert "Sibling fair" in page and "Sibling chain" in page and "On track: 2" in page
+
+    login(client, world, "unit_officer")
+    response = client.get(board_url(board))
+    page = text(response)
+    # The sibling's project, its chain, its task and its count are not the officer's.
+    assert "Sibling fair" not in page and "Sibling chain" not in page
+    assert "Sibling's own task" not in page
+    counts = re.search(r'id="status-counts">(.*?)</div>', page).group(1)
+    assert "On track: 1" in counts and "Late: 1" in counts and "Done: 1" in counts
+    assert "4 key tasks" in page
+    # Progress over the tasks the officer sees: (70 + 2 * 45) / 3.
+    assert 'id="plan-progress">53.3%' in page
+    assert re.findall(r'data-project="(\d+)"', page) == [str(board.project.pk)]
+
+    plans = text(client.get(reverse("workplans:plan_list")))
+    assert "53.3%" in plans and "60.0%" not in plans
+    login(client, world, "committee_staff")
+    assert "60.0%" in text(client.get(reverse("workplans:plan_list")))
+
+
+def test_a_council_member_sees_the_whole_plan(client, world, board):
+    add_sibling_project(world, board)
+    login(client, world, "council_member")
+    page = text(client.get(board_url(board)))
+    assert "Sibling fair" in page and 'id="plan-progress">60.0%' in page
+
+
+def test_the_board_varies_on_the_htmx_headers(client, world, board):
+    login(client, world, "committee_staff")
+    htmx = {"HX-Request": "true", "HX-Target": "board-tasks"}
+    for response in (client.get(board_url(board)), client.get(board_url(board), headers=htmx)):
+        vary = {v.strip() for v in response["Vary"].split(",")}
+        assert {"HX-Request", "HX-Target"} <= vary
+
+
+def test_the_unit_filter_knows_only_the_units_the_user_sees(client, world, board):
+    login(client, world, "unit_officer")
+    # A unit of another tree answers as a code that does not exist.
+    for code in ("OTHER", "NO-SUCH-UNIT"):
+        response = client.get(board_url(board, unit=code))
+        assert "No unit has this code." in text(response)
+        assert task_rows(response) == board_rows_unfiltered(client, board)
+    assert task_rows(client.get(board_url(board, unit="CHILD"))) == [
+        board.at_risk.pk,
+        board.on_track.pk,
+    ]
+
+
+def board_rows_unfiltered(client, board):
+    return task_rows(client.get(board_url(board)))
+
+
+def test_reopen_form_takes_the_progress_now(client, world, board):
+    login(client, world, "committee_staff")
+    task = board.done
+    page = text(client.get(task_url(task)))
+    assert 'name="progress"' in page and "Progress now (%)" in page
+    response = client.post(
+        task_url(task, "task_reopen"),
+        {"note": "Withdrawn", "progress": "100", "version": task.version},
+    )
+    assert response.status_code == 200
+    assert "Ensure this value is less than or equal to 99.9." in text(response)
+    response = client.post(
+        task_url(task, "task_reopen"),
+        {"note": "Two exhibitors withdrew", "progress": "85", "version": task.version},
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.done_on, task.progress) == (None, D(85))
+    page = text(client.get(task_url(task)))
+    assert 'class="status late" id="status-label">Late<' in page
+    in_sql = views.selectors.with_status(Task.objects.filter(pk=task.pk), TODAY).get()
+    assert in_sql.status == "late"
+
+
+def test_report_form_refuses_a_done_date_in_the_future(client, world, board):
+    login(client, world, "unit_officer")
+    task = board.late
+    response = client.post(
+        task_url(task, "task_report"), {"done_on": "2021-09-02", "version": task.version}
+    )
+    assert response.status_code == 200
+    assert re.search(
+        r'id_done_on_error">The day it was done cannot be in the future', text(response)
+    )
+    task.refresh_from_db()
+    assert task.done_on is None
+
+
+def test_milestone_done_before_the_task_starts_is_refused(client, world, board):
+    staff = world.users["committee_staff"]
+    task = services.task_create(
+        actor=staff,
+        plan=board.plan,
+        title="Steps",
+        lead_unit=world.own,
+        start=dt.date(2021, 7, 1),
+        progress_mode=ProgressMode.MILESTONES,
+    )
+    milestone = services.milestone_add(actor=staff, task=task, title="Proposal")
+    login(client, world, "unit_officer")
+    response = client.post(
+        task_url(task, "milestone_done", milestone.pk), {"done_on": "2021-06-15"}, follow=True
+    )
+    assert "The day it was done cannot be before the task starts" in text(response)
+    milestone.refresh_from_db()
+    assert milestone.done_on is None
+
+
+def test_task_page_names_the_source_meeting_only_to_who_may_see_it(client, world, board):
+    from pacesetter.meetings.models import Finding, Resolution
+
+    staff = world.users["committee_staff"]
+    meeting = Meeting.objects.create(
+        kind="council",
+        title="Closed standing council",
+        organizer_unit=world.committee,
+        starts_at=timezone.now(),
+    )
+    visit = Meeting.objects.create(
+        kind="research",
+        title="Visit to the tanneries",
+        organizer_unit=world.committee,
+        starts_at=timezone.now(),
+    )
+    resolution = Resolution.objects.create(
+        meeting=meeting, number=4, text="Tanneries", adopted_on=dt.date(2021, 5, 26)
+    )
+    finding = Finding.objects.create(
+        meeting=visit, unit=world.sibling, topic="Waste water", text="Untreated"
+    )
+    task = services.task_create(
+        actor=staff,
+        plan=board.plan,
+        title="Waste plant",
+        lead_unit=world.own,
+        resolution=resolution,
+        finding=finding,
+    )
+    login(client, world, "unit_officer")  # sees the task, not the meetings
+    page = text(client.get(task_url(task)))
+    assert "From a resolution of a meeting" in page
+    assert "Follows up a research finding of a meeting" in page
+    for secret in ("Closed standing council", "Visit to the tanneries", "Waste water"):
+        assert secret not in page
+    assert reverse("meetings:meeting_detail", args=[meeting.pk]) not in page
+    login(client, world, "committee_staff")
+    page = text(client.get(task_url(task)))
+    assert "From resolution 4 of" in page and "Closed standing council" in page
+    assert "Waste water" in page and "Visit to the tanneries" in page
+
+
+def test_my_work_lists_only_reminders_of_tasks_still_visible(client, world, board):
+    officer = world.users["unit_officer"]
+    elsewhere = services.task_create(
+        actor=world.users["committee_staff"],
+        plan=board.plan,
+        title="Moved to the other unit",
+        lead_unit=world.other,
+    )
+    Reminder.objects.create(task=board.late, kind="due_soon", due=TODAY, recipient=officer)
+    Reminder.objects.create(task=elsewhere, kind="due_soon", due=TODAY, recipient=officer)
+    client.force_login(officer)
+    page = text(client.get(reverse("workplans:my_work")))
+    assert "Book the exhibition hall" in page
+    assert "Moved to the other unit" not in page
