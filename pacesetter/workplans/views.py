@@ -279,7 +279,7 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     for task in rows:
-        explain_row(task, plan, today)
+        explain_row(task, plan, today, as_of)
     page.object_list = rows
     context: dict[str, Any] = {
         "plan": plan,
@@ -330,19 +330,25 @@ def _count_rows(counts: dict[str, int] | None) -> list[tuple[str, Any, int]]:
     ]
 
 
-def explain_row(task: Task, plan: WorkPlan, today: dt.date) -> None:
+def explain_row(task: Task, plan: WorkPlan, today: dt.date, as_of: dt.date | None = None) -> None:
     """The status explanation of one row of the board (no query)."""
     status = selectors.task_status(task, today, plan.at_risk_margin)
-    task.explanation = status_explanation(task.status, status)  # type: ignore[attr-defined]
+    task.explanation = status_explanation(task.status, status, as_of)  # type: ignore[attr-defined]
 
 
-def status_explanation(code: str, status: rollup.Status) -> str:
-    """What explains the status: the days overdue, or the progress expected by today."""
+def status_explanation(code: str, status: rollup.Status, as_of: dt.date | None = None) -> str:
+    """What explains the status: the days overdue, or the progress expected by today
+    (or by the day the board is seen "as of")."""
     if code == "late" and status.days_overdue:
         days = status.days_overdue
         return ngettext("%(days)s day overdue", "%(days)s days overdue", days) % {"days": days}
     if code in ("at_risk", "on_track") and status.expected is not None:
         expected = formats.number_format(status.expected)
+        if as_of is not None:
+            return _("expected %(expected)s%% by %(day)s") % {
+                "expected": expected,
+                "day": formats.date_format(as_of, "SHORT_DATE_FORMAT"),
+            }
         return _("expected %(expected)s%% by today") % {"expected": expected}
     return ""
 

@@ -228,6 +228,7 @@ def test_board_status_as_of_another_day(client, world, board):
     assert "On track: 4" in counts and "Done: 0" in counts and "Late: 0" in counts
     assert re.search(rf'data-task="{board.done.pk}">.*?class="status on_track">On track<', page)
     assert 'value="2021-06-02"' in page  # the filters keep the day
+    assert "by today" not in page  # the explanation names the day seen, not today
     late_only = client.get(board_url(board, as_of="2021-06-02", status="late"))
     assert task_rows(late_only) == []
     # A day that is not a date is ignored: the board shows today's statuses.
