@@ -107,6 +107,10 @@ def _form_page(
     )
 
 
+#: Rows of the invitations table on one page of the meeting's page.
+INVITATIONS_PER_PAGE = 50
+
+
 # --- list, create, edit ---------------------------------------------------------------------
 
 
@@ -245,7 +249,19 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dic
         "breadcrumb": _breadcrumb(),
     }
     if may_manage:
-        context["invitations"] = selectors.invitations(meeting)
+        # Hundreds may be invited (nearly 300 in Danyang): the table is searched and paged.
+        who = request.GET.get("who", "").strip()[:100]
+        invitations = selectors.invitations(meeting)
+        if who:
+            invitations = invitations.filter(
+                Q(label__icontains=who)
+                | Q(unit__name__icontains=who)
+                | Q(unit__code__iexact=who)
+                | Q(user__username__icontains=who)
+                | Q(code__iexact=services.normalize_code(who))
+            )
+        page = paginate(request, invitations, per_page=INVITATIONS_PER_PAGE)
+        context.update({"invitations": page, "page_obj": page, "who": who})
     if is_visit:
         findings = meeting.findings.select_related("unit").prefetch_related(tasks)
         by_unit: dict[int, list[Finding]] = {}

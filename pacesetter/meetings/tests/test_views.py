@@ -641,3 +641,24 @@ def test_final_minutes_hide_the_state_buttons(world, council):
     Minutes.objects.create(meeting=council.meeting, text="…", state=MinutesState.FINAL)
     page = login(world, "committee_staff").get(detail_url(council.meeting)).content.decode()
     assert reverse("meetings:meeting_state", args=[council.meeting.pk]) not in page
+
+
+def test_the_invitations_table_is_searched_and_paged(client, world, council):
+    from pacesetter.meetings.services import invitation_add
+    from pacesetter.meetings.views import INVITATIONS_PER_PAGE
+
+    meeting = council.meeting
+    for number in range(1, INVITATIONS_PER_PAGE + 6):
+        invitation_add(actor=None, meeting=meeting, label=f"Guest {number:03d}", role="guest")
+    client.force_login(world.users["committee_staff"])
+    url = reverse("meetings:meeting_detail", args=[meeting.pk])
+    first = client.get(url).content.decode()
+    assert first.count("data-invitation=") == INVITATIONS_PER_PAGE
+    assert 'rel="next"' in first
+    found = client.get(url, {"who": "guest 007"}).content.decode()
+    assert found.count("data-invitation=") == 1 and "Guest 007" in found
+    code = meeting.invitations.get(label="Guest 042").code
+    by_code = client.get(url, {"who": code.lower()}).content.decode()
+    assert by_code.count("data-invitation=") == 1 and "Guest 042" in by_code
+    nothing = client.get(url, {"who": "nobody"}).content.decode()
+    assert "No invitation matches this search." in nothing
