@@ -518,20 +518,36 @@ def _row_count(request: HttpRequest) -> int:
         return 5
 
 
+def _posted_total(data: Any) -> int:
+    try:
+        return max(0, min(int(data.get("tasks-TOTAL_FORMS", 0)), 50))
+    except (TypeError, ValueError):
+        return 0
+
+
 @login_required
 def resolution_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     meeting = _meeting(user, pk, "manage")
     polls = Poll.objects.filter(meeting_link__meeting=meeting).order_by("pk")
-    form = ResolutionForm(
-        request.POST or None,
-        polls=polls,
-        plans=_plans(user),
-        initial={"adopted_on": selectors.meeting_day(meeting)},
-    )
+    data = request.POST or None
+    initial: dict[str, Any] = {"adopted_on": selectors.meeting_day(meeting)}
+    initial_rows: list[dict[str, Any]] = []
     extra = _row_count(request)
+    if data is not None and "more_rows" in data:
+        # More rows: show what was typed again, unsaved and unjudged, with 5 empty rows.
+        initial = {name: data.get(name) for name in ResolutionForm.base_fields}
+        total = _posted_total(data)
+        initial_rows = [
+            {name: data.get(f"tasks-{i}-{name}") for name in TaskRowForm.base_fields}
+            for i in range(total)
+        ]
+        extra = max(0, min(5, 50 - total))
+        data = None
+    form = ResolutionForm(data, polls=polls, plans=_plans(user), initial=initial)
     rows: Any = forms.formset_factory(TaskRowForm, formset=BaseTaskRows, extra=extra, max_num=50)(
-        request.POST or None,
+        data,
+        initial=initial_rows or None,
         prefix="tasks",
         form_kwargs={"units": _units(user), "users": _people(user)},
     )
@@ -559,7 +575,7 @@ def resolution_create(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "form": form,
             "rows": rows,
-            "more_rows": min(extra + 5, 50),
+            "may_add_rows": rows.total_form_count() < 50,
             "breadcrumb": _breadcrumb(meeting),
         },
     )

@@ -662,3 +662,26 @@ def test_the_invitations_table_is_searched_and_paged(client, world, council):
     assert by_code.count("data-invitation=") == 1 and "Guest 042" in by_code
     nothing = client.get(url, {"who": "nobody"}).content.decode()
     assert "No invitation matches this search." in nothing
+
+
+def test_more_rows_keeps_what_was_typed_and_saves_nothing(client, world, council):
+    client.force_login(world.users["committee_staff"])
+    url = reverse("meetings:resolution_create", args=[council.meeting.pk])
+    response = client.post(
+        url,
+        {
+            "text": "Typed before asking for more rows",
+            "adopted_on": "",
+            "tasks-TOTAL_FORMS": "2",
+            "tasks-INITIAL_FORMS": "0",
+            "tasks-0-title": "First typed task",
+            "tasks-0-lead_unit": str(world.own.pk),
+            "more_rows": "1",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Typed before asking for more rows" in page and 'value="First typed task"' in page
+    assert 'name="tasks-TOTAL_FORMS" value="7"' in page
+    assert "This field is required" not in page  # not judged yet
+    assert not council.meeting.resolutions.exists()
