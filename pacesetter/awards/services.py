@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,6 +33,7 @@ from .models import (
     EligibilityRule,
     Person,
     Proposal,
+    ProposalAttachment,
     ProposalState,
     PublicComment,
 )
@@ -533,3 +535,27 @@ def grant_revoke(*, actor: Any, grant: AwardGrant, reason: str) -> AwardGrant:
         actor=actor, action="award.revoke", target=grant, changes={"revoked": [None, reason]}
     )
     return grant
+
+
+@transaction.atomic
+def proposal_attachment_add(
+    *, actor: Any, proposal: Proposal, kind: str, file: Any, name: str = ""
+) -> ProposalAttachment:
+    """Add a file to the proposal's dossier (a report, minutes, another document); the
+    file is checked for size and type by the model's validators."""
+    attachment = ProposalAttachment(
+        proposal=proposal,
+        kind=kind,
+        file=file,
+        name=(name or PurePath(file.name).name)[:255],
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    attachment.full_clean()
+    attachment.save()
+    audit_record(
+        actor=actor,
+        action="proposal.attach",
+        target=proposal,
+        changes={"attachment": [None, attachment.name]},
+    )
+    return attachment

@@ -4,7 +4,6 @@ the decision, the public comment page, and the registry of granted awards."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +18,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.audit.services import audit_record
 from pacesetter.clusters.selectors import cluster_current_leader
 from pacesetter.core.files import file_download
 from pacesetter.core.views import add_service_errors, paginate
@@ -42,7 +40,7 @@ from .forms import (
     ReturnForm,
     RevokeForm,
 )
-from .models import AwardGrant, Proposal, ProposalAttachment, ProposalState, RecipientKind
+from .models import AwardGrant, Proposal, ProposalState, RecipientKind
 from .policies import award_policy, grant_policy, proposal_policy
 
 #: States in which the proposer may still change the proposal.
@@ -522,29 +520,6 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _attachment_add(
-    *, actor: Any, proposal: Proposal, kind: str, file: Any, name: str
-) -> ProposalAttachment:
-    # TODO(lead): move to services.proposal_attachment_add; services.py has no such write.
-    with transaction.atomic():
-        attachment = ProposalAttachment(
-            proposal=proposal,
-            kind=kind,
-            file=file,
-            name=(name or PurePath(file.name).name)[:255],
-            uploaded_by=actor if getattr(actor, "pk", None) else None,
-        )
-        attachment.full_clean()
-        attachment.save()
-        audit_record(
-            actor=actor,
-            action="proposal.attach",
-            target=proposal,
-            changes={"attachment": [None, attachment.name]},
-        )
-    return attachment
-
-
 @require_POST
 @login_required
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
@@ -557,7 +532,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            _attachment_add(actor=user, proposal=proposal, **form.cleaned_data)
+            services.proposal_attachment_add(actor=user, proposal=proposal, **form.cleaned_data)
         except ValidationError as exc:
             _show_errors(request, exc)
         else:
