@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from pacesetter.core.policies import Policy
+from pacesetter.core.policies import Actor, Policy
 
 from .models import RoleAssignment, User
 from .scopes import NOTHING, Scope, under
@@ -26,7 +26,8 @@ class RoleAssignmentPolicy(Policy[RoleAssignment]):
     model = RoleAssignment
     actions = ("view", "update")
 
-    def rule(self, scope: Scope, action: str) -> Q:
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
         return _manageable_assignments(scope)
 
 
@@ -36,7 +37,8 @@ class UserPolicy(Policy[User]):
     model = User
     actions = ("view", "update")
 
-    def rule(self, scope: Scope, action: str) -> Q:
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
         if not scope.staff_paths:
             return NOTHING
         holds_a_role_here = Q(

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from pacesetter.accounts.scopes import NOTHING, Scope, under
-from pacesetter.core.policies import Policy
+from pacesetter.core.policies import Actor, Policy
 
 from .models import Award, AwardGrant, Candidate, Proposal
 
@@ -18,7 +18,7 @@ class AwardPolicy(Policy[Award]):
     model = Award
     actions = ("view",)
 
-    def rule(self, scope: Scope, action: str) -> Q:
+    def rule(self, actor: Actor, action: str) -> Q:
         return Q() if action == "view" else NOTHING
 
 
@@ -39,7 +39,8 @@ class ProposalPolicy(Policy[Proposal]):
             q |= Q(cluster_id__in=scope.leader_cluster_ids)
         return q
 
-    def rule(self, scope: Scope, action: str) -> Q:
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
         if action == "view":
             q = self._propose(scope) | under("committee_unit__path", scope.staff_paths)
             if scope.unit_paths:
@@ -69,7 +70,8 @@ class GrantPolicy(Policy[AwardGrant]):
     model = AwardGrant
     actions = ("view", "update")
 
-    def rule(self, scope: Scope, action: str) -> Q:
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
         if action == "view":
             return (
                 under("unit__path", scope.unit_paths)

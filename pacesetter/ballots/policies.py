@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
-from pacesetter.accounts.scopes import NOTHING, Scope, scope_of, under
+from pacesetter.accounts.scopes import NOTHING, under
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.policies import cluster_policy
-from pacesetter.core.policies import Policy
+from pacesetter.core.policies import Actor, Policy
 
 from .models import Entitlement, Poll
 
@@ -24,35 +24,22 @@ class PollPolicy(Policy[Poll]):
     may view its voting cluster or body. ``manage`` (open, close, enter paper totals,
     publish, see the roll): committee staff over the poll's owner unit.
 
-    The voters are users, not a scope, so :meth:`visible` adds them;
-    :meth:`visible_for_scope` covers the role-based part only.
     """
 
     model = Poll
     actions = ("view", "manage")
 
-    def rule(self, scope: Scope, action: str) -> Q:
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
         if action == "view":
             q = under("owner_unit__path", scope.staff_paths)
-            q |= Q(cluster__in=cluster_policy.visible_for_scope(scope).values("pk"))
-            q |= Q(body__in=body_policy.visible_for_scope(scope).values("pk"))
+            q |= Q(cluster__in=cluster_policy.visible_to(actor).values("pk"))
+            q |= Q(body__in=body_policy.visible_to(actor).values("pk"))
+            q |= Q(pk__in=Entitlement.objects.filter(voter=actor.user).values("poll_id"))
             return q
         if action == "manage":
             return under("owner_unit__path", scope.staff_paths)
         return NOTHING
-
-    def visible(self, user: Any, action: str = "view") -> QuerySet[Poll]:
-        if action not in self.actions:
-            raise ValueError(f"Unknown action {action!r} for Poll")
-        qs = self.base_queryset()
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return qs.none()
-        if user.is_superuser:
-            return qs
-        q = self.rule(scope_of(user), action)
-        if action == "view":
-            q |= Q(pk__in=Entitlement.objects.filter(voter=user).values("poll_id"))
-        return qs.filter(q)
 
 
 poll_policy = PollPolicy()

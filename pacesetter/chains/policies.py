@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from pacesetter.accounts.scopes import NOTHING, Scope, under
-from pacesetter.core.policies import Policy
+from pacesetter.accounts.scopes import NOTHING, under
+from pacesetter.core.policies import Actor, Policy
 
 from .models import Chain, ChainMember
 
@@ -16,7 +16,8 @@ class ChainPolicy(Policy[Chain]):
     model = Chain
     actions = ("view", "manage")
 
-    def rule(self, scope: Scope, action: str) -> Q:
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
         if action == "view":
             if not scope.unit_paths:
                 return NOTHING

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from pacesetter.accounts.scopes import NOTHING, Scope, under
-from pacesetter.core.policies import Policy
+from pacesetter.accounts.scopes import NOTHING, under
+from pacesetter.core.policies import Actor, Policy
 
 from .models import Decision
 
@@ -15,13 +15,14 @@ class DecisionPolicy(Policy[Decision]):
     model = Decision
     actions = ("view", "update")
 
-    def rule(self, scope: Scope, action: str) -> Q:
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
         if action == "view":
             from pacesetter.clusters.models import Cluster
             from pacesetter.clusters.policies import cluster_policy
 
             return under("owner_unit__path", scope.unit_paths) | Q(
-                pk__in=Cluster.objects.filter(cluster_policy.rule(scope, "view"))
+                pk__in=Cluster.objects.filter(cluster_policy.rule(actor, "view"))
                 .exclude(decision__isnull=True)
                 .values("decision_id")
             )

@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from pacesetter.accounts.scopes import NOTHING, Scope, scope_of, under
+from pacesetter.accounts.scopes import NOTHING, under
 from pacesetter.bodies.models import BodyMember
-from pacesetter.core.policies import Policy
+from pacesetter.core.policies import Actor, Policy
 
 from .models import Invitation, Meeting
 
@@ -23,14 +23,13 @@ class MeetingPolicy(Policy[Meeting]):
     ``manage`` (details, state, invitations, agenda, documents, ballots, resolutions,
     findings, minutes) and ``checkin`` (the door): committee staff over the organizer unit.
 
-    Invitees and seat holders are users, not a scope, so :meth:`visible` adds them;
-    :meth:`visible_for_scope` covers the role-based part only.
     """
 
     model = Meeting
     actions = ("view", "manage", "checkin")
 
-    def rule(self, scope: Scope, action: str) -> Q:
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
         if action == "view":
             q = under("organizer_unit__path", scope.unit_paths)
             if scope.unit_paths:
@@ -46,24 +45,12 @@ class MeetingPolicy(Policy[Meeting]):
                 )
             if scope.council_body_ids:
                 q |= Q(body_id__in=scope.council_body_ids)
+            q |= Q(pk__in=Invitation.objects.filter(user=actor.user).values("meeting_id"))
+            q |= Q(body_id__in=current_seats(actor.user).values("body_id"))
             return q
         if action in ("manage", "checkin"):
             return under("organizer_unit__path", scope.staff_paths)
         return NOTHING
-
-    def visible(self, user: Any, action: str = "view") -> QuerySet[Meeting]:
-        if action not in self.actions:
-            raise ValueError(f"Unknown action {action!r} for Meeting")
-        qs = self.base_queryset()
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return qs.none()
-        if user.is_superuser:
-            return qs
-        q = self.rule(scope_of(user), action)
-        if action == "view":
-            q |= Q(pk__in=Invitation.objects.filter(user=user).values("meeting_id"))
-            q |= Q(body_id__in=current_seats(user).values("body_id"))
-        return qs.filter(q)
 
 
 def current_seats(user: Any) -> QuerySet[BodyMember]:
@@ -88,26 +75,18 @@ class InvitationPolicy(Policy[Invitation]):
     model = Invitation
     actions = ("view", "register", "manage")
 
-    def rule(self, scope: Scope, action: str) -> Q:
-        managed = Q(meeting__in=meeting_policy.visible_for_scope(scope, "manage").values("pk"))
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
+        managed = Q(meeting__in=meeting_policy.visible_to(actor, "manage").values("pk"))
         if action in ("view", "register"):
-            return managed | (under("unit__path", scope.officer_paths) & Q(user__isnull=True))
+            return (
+                managed
+                | (under("unit__path", scope.officer_paths) & Q(user__isnull=True))
+                | Q(user=actor.user)
+            )
         if action == "manage":
             return managed
         return NOTHING
-
-    def visible(self, user: Any, action: str = "view") -> QuerySet[Invitation]:
-        if action not in self.actions:
-            raise ValueError(f"Unknown action {action!r} for Invitation")
-        qs = self.base_queryset()
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return qs.none()
-        if user.is_superuser:
-            return qs
-        q = self.rule(scope_of(user), action)
-        if action in ("view", "register"):
-            q |= Q(user=user)
-        return qs.filter(q)
 
 
 invitation_policy = InvitationPolicy()

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from pacesetter.accounts.scopes import NOTHING, Scope, under
 from pacesetter.campaigns.models import Participant
-from pacesetter.core.policies import Policy
+from pacesetter.core.policies import Actor, Policy
 
 from .models import InspectionAssignment, ItemState, ScoreItem, ScoringTable
 
@@ -57,13 +57,14 @@ class ScoreItemPolicy(Policy[ScoreItem]):
     model = ScoreItem
     actions = ("view", "report", "inspect", "review", "finalize")
 
-    def rule(self, scope: Scope, action: str) -> Q:
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
         organizer_staff = under("review_point__campaign__organizer__path", scope.staff_paths)
         if action == "view":
             from pacesetter.campaigns.policies import campaign_policy
 
             published = Q(state=ItemState.PUBLISHED) & Q(
-                review_point__campaign__in=campaign_policy.visible_for_scope(scope)
+                review_point__campaign__in=campaign_policy.visible_to(actor)
             )
             return (
                 published
@@ -90,12 +91,13 @@ class ScoringTablePolicy(Policy[ScoringTable]):
     model = ScoringTable
     actions = ("view", "update")
 
-    def rule(self, scope: Scope, action: str) -> Q:
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
         if action == "view":
             from pacesetter.campaigns.policies import campaign_policy
 
             return under("owner_unit__path", scope.unit_paths) | Q(
-                pk__in=campaign_policy.visible_for_scope(scope).values("scoring_table_id")
+                pk__in=campaign_policy.visible_to(actor).values("scoring_table_id")
             )
         if action == "update":
             return under("owner_unit__path", scope.staff_paths)

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from pacesetter.accounts.scopes import NOTHING, Scope, scope_of, under
-from pacesetter.core.policies import Policy
+from pacesetter.accounts.scopes import NOTHING, scope_of, under
+from pacesetter.core.policies import Actor, Policy
 
 from .models import Unit, UnitType
 
@@ -24,7 +24,8 @@ class UnitPolicy(Policy[Unit]):
     model = Unit
     actions = ("view", "view_unpublished", "update", "manage")
 
-    def rule(self, scope: Scope, action: str) -> Q:
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
         if action == "view":
             from pacesetter.bodies.models import Body, BodyMember
             from pacesetter.clusters.models import ClusterMembership
@@ -63,7 +64,8 @@ class UnitTypePolicy(Policy[UnitType]):
     model = UnitType
     actions = ("view", "update")
 
-    def rule(self, scope: Scope, action: str) -> Q:
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
         if action == "view":
             return Q()
         return Q() if scope.staff_at_root else NOTHING

@@ -7,12 +7,10 @@ lead person report progress, milestones and evidence.
 
 from __future__ import annotations
 
-from typing import Any
+from django.db.models import Q
 
-from django.db.models import Q, QuerySet
-
-from pacesetter.accounts.scopes import NOTHING, Scope, scope_of, under
-from pacesetter.core.policies import Policy
+from pacesetter.accounts.scopes import NOTHING, Scope, under
+from pacesetter.core.policies import Actor, Policy
 
 from .models import Task, WorkPlan
 
@@ -38,27 +36,19 @@ class WorkPlanPolicy(Policy[WorkPlan]):
     model = WorkPlan
     actions = ("view", "manage")
 
-    def rule(self, scope: Scope, action: str) -> Q:
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
         if action == "view":
             q = under("body__owner_unit__path", scope.unit_paths)
             if scope.council_body_ids:
                 q |= Q(body_id__in=scope.council_body_ids)
             if scope.unit_paths:
                 q |= Q(pk__in=Task.objects.filter(_task_units_q(scope)).values("plan_id"))
+            q |= Q(pk__in=Task.objects.filter(lead_person=actor.user).values("plan_id"))
             return q
         if action == "manage":
             return under("body__owner_unit__path", scope.staff_paths)
         return NOTHING
-
-    def visible(self, user: Any, action: str = "view") -> QuerySet[WorkPlan]:
-        qs = super().visible(user, action)
-        signed_in = getattr(user, "is_authenticated", False) and user.is_active
-        if action == "view" and signed_in and not user.is_superuser:
-            qs = self.base_queryset().filter(
-                Q(pk__in=qs.values("pk"))
-                | Q(pk__in=Task.objects.filter(lead_person=user).values("plan_id"))
-            )
-        return qs
 
 
 class TaskPolicy(Policy[Task]):
@@ -71,31 +61,23 @@ class TaskPolicy(Policy[Task]):
     model = Task
     actions = ("view", "report", "manage")
 
-    def rule(self, scope: Scope, action: str) -> Q:
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
         managers = under("plan__body__owner_unit__path", scope.staff_paths)
         if action == "view":
             q = under("plan__body__owner_unit__path", scope.unit_paths)
             if scope.council_body_ids:
                 q |= Q(plan__body_id__in=scope.council_body_ids)
-            return q | _task_units_q(scope)
+            return q | _task_units_q(scope) | Q(lead_person=actor.user)
         if action == "report":
-            return managers | under("lead_unit__path", scope.staff_paths + scope.officer_paths)
+            return (
+                managers
+                | under("lead_unit__path", scope.staff_paths + scope.officer_paths)
+                | Q(lead_person=actor.user)
+            )
         if action == "manage":
             return managers
         return NOTHING
-
-    def visible(self, user: Any, action: str = "view") -> QuerySet[Task]:
-        if action not in self.actions:
-            raise ValueError(f"Unknown action {action!r} for Task")
-        qs = self.base_queryset()
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return qs.none()
-        if user.is_superuser:
-            return qs
-        q = self.rule(scope_of(user), action)
-        if action in ("view", "report"):
-            q |= Q(lead_person=user)
-        return qs.filter(q)
 
 
 plan_policy = WorkPlanPolicy()
