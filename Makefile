@@ -5,14 +5,16 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install demo serve test test-sqlite test-postgres lint typecheck messages bench clean
+.PHONY: install demo serve test test-sqlite test-postgres test-clock lint typecheck messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: requirements.lock | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.lock
+# The runtime lock (requirements.lock) and, on top of it, the tests and tooling
+# (requirements-dev.lock): pinned, with hashes. The README says how to make them again.
+$(VENV)/.installed: requirements.lock requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -31,10 +33,11 @@ demo: install
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## The whole suite: lint, types, then every test on SQLite and on PostgreSQL,
-## the real-browser journeys included.
+## the real-browser journeys included, on every core (pytest-xdist); then the tests that
+## depend on the clock at the moments that have broken such tests.
 test: install
 	bash scripts/system-deps.sh
-	$(MAKE) lint typecheck test-sqlite test-postgres
+	$(MAKE) lint typecheck test-sqlite test-postgres test-clock
 
 lint:
 	$(BIN)/ruff check .
@@ -43,11 +46,22 @@ lint:
 typecheck:
 	$(BIN)/mypy pacesetter
 
+PYTEST := $(BIN)/pytest -n auto --dist loadfile
+
 test-sqlite:
-	$(BIN)/pytest
+	$(PYTEST)
 
 test-postgres:
-	PACESETTER_TEST_DB=postgres $(BIN)/pytest
+	PACESETTER_TEST_DB=postgres $(PYTEST)
+
+## Tests marked `clock`, on SQLite, at: late evening, midnight, a month's (and year's)
+## end, and a daylight-saving change in a zone that has one.
+CLOCK_MOMENTS := 2026-11-18T22:30:00+00:00 2026-11-19T00:00:00+00:00 2026-12-31T23:59:00+00:00
+test-clock:
+	for moment in $(CLOCK_MOMENTS); do \
+	  PACESETTER_TEST_NOW=$$moment $(PYTEST) -m clock -q || exit 1; \
+	done
+	TIME_ZONE=Europe/Berlin PACESETTER_TEST_NOW=2026-03-29T00:30:00+00:00 $(PYTEST) -m clock -q
 
 ## 5,000 units x 60 criteria: the ranking and a score sheet; a 1,000-voter ballot cast by
 ## 100 concurrent clients on 127.0.0.1: casting p95 and tally time; a plan board of 10,000

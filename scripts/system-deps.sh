@@ -27,5 +27,20 @@ else
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# Another apt or dpkg process (an unattended upgrade, a second session) may hold the lock
+# for a while: wait for it (up to 20 minutes) rather than fail.
+apt_wait() {
+  local tries=0
+  until $SUDO apt-get -o DPkg::Lock::Timeout=60 "$@"; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 20 ]; then
+      echo "apt-get $* still failing after $tries tries" >&2
+      return 1
+    fi
+    echo "apt-get $* failed (another apt process may hold the lock); retrying in 60 s" >&2
+    sleep 60
+  done
+}
+apt_wait update -qq
+apt_wait install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

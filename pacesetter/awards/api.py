@@ -22,7 +22,7 @@ from ninja.throttling import AnonRateThrottle
 from pacesetter.accounts.scopes import scope_of
 from pacesetter.ballots.models import Base, Majority
 from pacesetter.bodies.policies import body_policy
-from pacesetter.campaigns.api import ClusterRef
+from pacesetter.clusters.api import ClusterRef
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
 from pacesetter.core.refs import resolve_ref

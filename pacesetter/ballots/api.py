@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from pacesetter.bodies.api import BodyRef
 from pacesetter.bodies.policies import body_policy
-from pacesetter.campaigns.api import ClusterRef
+from pacesetter.clusters.api import ClusterRef
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
@@ -53,11 +54,6 @@ router = Router(tags=["polls"])
 
 
 # --- schemas -------------------------------------------------------------------------
-
-
-class BodyRef(Schema):
-    id: int
-    name: str
 
 
 class OptionOut(Schema):

@@ -56,6 +56,13 @@ def _current_members(body: Body) -> models.QuerySet[BodyMember]:
 # --- schemas ---------------------------------------------------------------------------
 
 
+class BodyRef(Schema):
+    """A body as other apps' schemas refer to it."""
+
+    id: int
+    name: str
+
+
 class PersonRef(Schema):
     id: int
     username: str
@@ -73,7 +80,7 @@ class TermOut(Schema):
     end: dt.date | None
 
 
-class MemberOut(Schema):
+class BodyMemberOut(Schema):
     id: int
     term_id: int | None
     user: PersonRef | None
@@ -96,7 +103,7 @@ class BodyOut(Schema):
 
 class BodyDetailOut(BodyOut):
     terms: list[TermOut]
-    members: list[MemberOut]
+    members: list[BodyMemberOut]
 
     @staticmethod
     def resolve_member_count(obj: Body) -> int:
@@ -131,7 +138,7 @@ class TermIn(Schema):
     end: dt.date | None = None
 
 
-class MemberIn(Schema):
+class BodyMemberIn(Schema):
     """A seat for a unit (through its representative) or a person: send one of the two ids."""
 
     unit_id: int | None = None
@@ -211,9 +218,9 @@ def body_term_create_endpoint(
     return Status(201, body_term_create(actor=request.user, body=body, **payload.dict()))
 
 
-@router.post("/{int:body_id}/members", response={201: MemberOut})
+@router.post("/{int:body_id}/members", response={201: BodyMemberOut})
 def body_member_add_endpoint(
-    request: HttpRequest, body_id: int, payload: MemberIn
+    request: HttpRequest, body_id: int, payload: BodyMemberIn
 ) -> Status[BodyMember]:
     """Seat a unit or a person on the body, optionally for one of its terms."""
     user = request.user
@@ -239,7 +246,7 @@ def body_member_add_endpoint(
     return Status(201, member)
 
 
-@router.post("/{int:body_id}/members/{int:member_id}/end", response=MemberOut)
+@router.post("/{int:body_id}/members/{int:member_id}/end", response=BodyMemberOut)
 def body_member_end_endpoint(
     request: HttpRequest, body_id: int, member_id: int, payload: MemberEndIn
 ) -> BodyMember:

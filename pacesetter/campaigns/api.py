@@ -18,6 +18,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from pacesetter.accounts.scopes import scope_of
+from pacesetter.clusters.api import ClusterRef
 from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
@@ -111,12 +112,6 @@ def _participating_cluster(user: Any, campaign: Campaign, cluster_id: int) -> Cl
 
 
 class CampaignRef(Schema):
-    id: int
-    code: str
-    name: str
-
-
-class ClusterRef(Schema):
     id: int
     code: str
     name: str
@@ -315,7 +310,7 @@ class AmendmentDetailOut(AmendmentOut):
         return obj.registration.criterion
 
 
-class DecisionIn(Schema):
+class AmendmentDecisionIn(Schema):
     approve: bool
     note: str = ""
 
@@ -622,7 +617,7 @@ def amendment_request_endpoint(
 
 @router.post("/{int:campaign_id}/amendments/{int:amendment_id}/decide", response=AmendmentDetailOut)
 def amendment_decide_endpoint(
-    request: HttpRequest, campaign_id: int, amendment_id: int, payload: DecisionIn
+    request: HttpRequest, campaign_id: int, amendment_id: int, payload: AmendmentDecisionIn
 ) -> TargetAmendment:
     """The committee (staff over the organizer) approves or rejects an amendment; an
     approved target applies at once to the open review points."""

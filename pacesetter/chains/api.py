@@ -50,7 +50,7 @@ class ChainOut(Schema):
     member_count: int
 
 
-class MemberOut(Schema):
+class ChainMemberOut(Schema):
     id: int
     unit: UnitRef
     position: int = Field(description="1 is the most upstream.")
@@ -82,7 +82,7 @@ class MeetingRef(Schema):
 
 
 class ChainDetailOut(ChainOut):
-    members: list[MemberOut]
+    members: list[ChainMemberOut]
     open_tasks: list[OpenTaskOut] = Field(
         description="Open key tasks on the chain the user may see, by due date."
     )
@@ -103,7 +103,7 @@ class ChainIn(Schema):
     member_unit_ids: list[int] = Field([], description="From upstream to downstream.")
 
 
-class MemberIn(Schema):
+class ChainMemberIn(Schema):
     unit_id: int
     link: str = Field("", max_length=255)
 
@@ -213,7 +213,9 @@ def chain_detail(request: HttpRequest, chain_id: int) -> dict[str, Any]:
 
 
 @router.post("/{int:chain_id}/members", response={201: ChainDetailOut})
-def member_add(request: HttpRequest, chain_id: int, payload: MemberIn) -> Status[dict[str, Any]]:
+def member_add(
+    request: HttpRequest, chain_id: int, payload: ChainMemberIn
+) -> Status[dict[str, Any]]:
     """Add a unit at the downstream end of the chain (its managers)."""
     user = request.user
     chain = chain_policy.access(user, chain_id, "manage")

@@ -34,6 +34,14 @@ router = Router(tags=["clusters"])
 # --- schemas ---------------------------------------------------------------------------
 
 
+class ClusterRef(Schema):
+    """A cluster as other apps' schemas refer to it."""
+
+    id: int
+    code: str
+    name: str
+
+
 class DecisionRef(Schema):
     id: int
     number: str

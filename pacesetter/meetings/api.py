@@ -23,9 +23,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from pacesetter.accounts.selectors import users_visible_to
-from pacesetter.ballots.api import BodyRef
 from pacesetter.ballots.models import Poll
-from pacesetter.bodies.api import PersonRef
+from pacesetter.bodies.api import BodyRef, PersonRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.policies import chain_policy
 from pacesetter.core.refs import resolve_ref
@@ -212,7 +211,7 @@ class AddedOut(Schema):
     added: int
 
 
-class RegistrationIn(Schema):
+class AttendanceRegistrationIn(Schema):
     registered: bool
 
 
@@ -594,7 +593,7 @@ def invite_body_endpoint(request: HttpRequest, meeting_id: int) -> dict[str, int
     "/{int:meeting_id}/invitations/{int:invitation_id}/registration", response=InvitationOut
 )
 def registration_endpoint(
-    request: HttpRequest, meeting_id: int, invitation_id: int, payload: RegistrationIn
+    request: HttpRequest, meeting_id: int, invitation_id: int, payload: AttendanceRegistrationIn
 ) -> Invitation:
     """Register (or unregister) for the meeting: the invitee, an officer of the invited
     unit, or the meeting's managers."""

@@ -288,7 +288,7 @@ class ScoreItemFilters(Schema):
     state: ItemState | None = None
 
 
-class ReportIn(Schema):
+class ScoreReportIn(Schema):
     """Send the field that fits the criterion's kind: ``actual`` (quantitative),
     ``count`` (count, bonus, penalty) or ``passed`` (pass/fail, veto)."""
 
@@ -481,7 +481,7 @@ def item_detail(request: HttpRequest, item_id: int) -> ScoreItem:
 
 
 @items_router.post("/{int:item_id}/report", response=ScoreItemOut)
-def item_report_endpoint(request: HttpRequest, item_id: int, payload: ReportIn) -> ScoreItem:
+def item_report_endpoint(request: HttpRequest, item_id: int, payload: ScoreReportIn) -> ScoreItem:
     """The unit reports its result (officers and staff over the unit); computed scores
     follow, for the cluster's peers too. A stale ``version`` answers 409."""
     item = score_item_policy.access(request.user, item_id, "report")

@@ -15,6 +15,6 @@ STORAGES = {
 }
 
 if os.environ.get("PACESETTER_TEST_DB") == "postgres" and not os.environ.get("DATABASE_URL"):
-    from pacesetter.testing.pgserver import start_test_server
+    from pacesetter.testing.pgserver import suite_server
 
-    DATABASES = {"default": start_test_server()}  # type: ignore[dict-item]
+    DATABASES = {"default": suite_server()}  # type: ignore[dict-item]

@@ -43,6 +43,35 @@ def _run(cmd: list[str], as_user: str | None) -> None:
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+def _settings(port: int | str) -> dict[str, Any]:
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "pacesetter",
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": {"options": "-c jit=off"},
+        "TEST": {"NAME": "test_pacesetter"},
+    }
+
+
+def suite_server() -> dict[str, Any]:
+    """The suite's server: started by the first process that asks (pytest's controller),
+    shared by the processes it then starts (pytest-xdist's workers, which inherit the
+    environment and each create their own test database on it)."""
+    port = os.environ.get(PORT_VARIABLE)
+    if port:
+        return _settings(port)
+    settings = start_test_server()
+    os.environ[PORT_VARIABLE] = settings["PORT"]
+    return settings
+
+
+PORT_VARIABLE = "PACESETTER_TEST_PG_PORT"
+
+
 def start_test_server() -> dict[str, Any]:
     as_user = None
     if os.geteuid() == 0:
@@ -104,14 +133,4 @@ def start_test_server() -> dict[str, Any]:
         shutil.rmtree(datadir, ignore_errors=True)
 
     atexit.register(stop)
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": "pacesetter",
-        "USER": "postgres",
-        "PASSWORD": "",
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "CONN_MAX_AGE": 0,
-        "OPTIONS": {"options": "-c jit=off"},
-        "TEST": {"NAME": "test_pacesetter"},
-    }
+    return _settings(port)

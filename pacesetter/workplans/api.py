@@ -24,8 +24,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from pacesetter.accounts.selectors import users_visible_to
-from pacesetter.ballots.api import BodyRef
-from pacesetter.bodies.api import PersonRef
+from pacesetter.bodies.api import BodyRef, PersonRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
@@ -223,7 +222,7 @@ class TaskPatch(Schema):
     chain_id: int | None = None
 
 
-class ReportIn(Schema):
+class TaskReportIn(Schema):
     version: int = Field(description="The version read; a stale one is a 409.")
     progress: Decimal | None = Field(None, ge=0, le=100, decimal_places=1)
     note: str = ""
@@ -640,7 +639,7 @@ def task_update(request: HttpRequest, task_id: int, payload: TaskPatch) -> dict[
 
 
 @tasks_router.post("/{int:task_id}/report", response=TaskOut)
-def task_report(request: HttpRequest, task_id: int, payload: ReportIn) -> dict[str, Any]:
+def task_report(request: HttpRequest, task_id: int, payload: TaskReportIn) -> dict[str, Any]:
     """A progress report: the progress (tasks with entered progress), a note, and the day
     it was done. Officers over the lead unit, the lead person and the plan's managers.
     A stale ``version`` is a 409 and nothing is saved."""

@@ -16,7 +16,7 @@ from pacesetter.meetings.services import invitation_add, visited_units_set
 
 from .conftest import make_meeting
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 ROLES = (
     "superuser",

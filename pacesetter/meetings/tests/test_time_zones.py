@@ -36,7 +36,7 @@ from pacesetter.units.models import Unit
 from .conftest import make_meeting
 from .test_invitations_pdf import pdf_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -21,6 +21,8 @@ from pacesetter.workplans.ical import calendar_feed_reset
 from pacesetter.workplans.models import CalendarFeed, Task
 from pacesetter.workplans.services import plan_create, task_create
 
+pytestmark = pytest.mark.clock
+
 PASSWORD = "pacesetter-test"
 
 

@@ -25,7 +25,7 @@ from pacesetter.testing.smtp import LocalSMTPServer
 from pacesetter.workplans import reminders, services, tasks
 from pacesetter.workplans.models import Reminder
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.clock]
 
 TODAY = dt.date(2021, 9, 10)
 SITE = "https://pacesetter.example"

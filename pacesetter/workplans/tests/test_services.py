@@ -11,6 +11,8 @@ from pacesetter.core.errors import ConflictError
 from pacesetter.workplans import rollup, selectors, services
 from pacesetter.workplans.models import ProgressMode, Task
 
+pytestmark = pytest.mark.clock
+
 START, DUE = dt.date(2021, 6, 1), dt.date(2021, 12, 31)
 
 
