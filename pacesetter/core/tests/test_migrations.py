@@ -38,19 +38,17 @@ def _manage(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
 def test_the_migrations_build_a_fresh_database(tmp_path):
     if connection.vendor == "postgresql":
         name = f"migrate_check_{uuid.uuid4().hex[:8]}"
+        import psycopg
+
         params = connection.settings_dict
-        admin = connection.__class__({**params, "NAME": "postgres"})
-        admin.connect()
-        admin.connection.autocommit = True
-        try:
-            with admin.connection.cursor() as cursor:
-                cursor.execute(f'CREATE DATABASE "{name}"')
-            url = f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/{name}"
-            result = _manage("migrate", "--noinput", "-v0", database_url=url)
-        finally:
-            with admin.connection.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.close()
+        server = {"host": params["HOST"], "port": params["PORT"], "user": params["USER"]}
+        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+            try:
+                url = f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/{name}"
+                result = _manage("migrate", "--noinput", "-v0", database_url=url)
+            finally:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
         url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
         result = _manage("migrate", "--noinput", "-v0", database_url=url)
