@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from pacesetter.core.spreadsheets import (
@@ -53,15 +54,17 @@ def test_errors_name_the_sheet_row_and_column():
     read = read_sheet(workbook, "Data", (Column("name"), Column("count")))
     (number, values) = read.rows[0]
     row = RowReader(read, number, values)
-    assert row.cell("count", parse_count) is None
+    with translation.override("en"):
+        assert row.cell("count", parse_count) is None
     assert str(row.errors[0]) == "Sheet “Data”, row 2, column B (count): enter a number."
 
 
 def test_a_missing_required_column_fails_the_whole_sheet():
     workbook = Workbook()
     workbook.active.append(["name"])
-    with pytest.raises(ImportFailed) as failed:
+    with translation.override("en"), pytest.raises(ImportFailed) as failed:
         read_sheet(workbook, "Sheet", (Column("name"), Column("count")))
-    assert failed.value.messages == [
-        "Sheet “Sheet”: the column “count” is missing from the header row."
-    ]
+    with translation.override("en"):
+        assert failed.value.messages == [
+            "Sheet “Sheet”: the column “count” is missing from the header row."
+        ]
