@@ -45,6 +45,13 @@ def test_text_that_starts_like_a_formula_is_stored_as_text():
     assert next(values.active.iter_rows(values_only=True)) == tuple(DANGEROUS)
 
 
+@pytest.fixture(autouse=True)
+def _another_language_active():
+    """The messages are checked in English even when another language is active."""
+    with translation.override("vi"):
+        yield
+
+
 def test_errors_name_the_sheet_row_and_column():
     workbook = Workbook()
     sheet = workbook.active
@@ -56,7 +63,7 @@ def test_errors_name_the_sheet_row_and_column():
     row = RowReader(read, number, values)
     with translation.override("en"):
         assert row.cell("count", parse_count) is None
-    assert str(row.errors[0]) == "Sheet “Data”, row 2, column B (count): enter a number."
+        assert str(row.errors[0]) == "Sheet “Data”, row 2, column B (count): enter a number."
 
 
 def test_a_missing_required_column_fails_the_whole_sheet():
