@@ -2,7 +2,7 @@
 wording translated into the chosen language and the award's own name in that language.
 
 The output depends only on the grants and the language, apart from the PDF's creation
-date. Fonts are embedded as subsets (see :mod:`pacesetter.core.fonts`), so Vietnamese and
+date. Fonts are embedded as subsets (see :mod:`pacesetter.core.documents`), so Vietnamese and
 Chinese text print correctly on any machine.
 """
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
-from pacesetter.core.fonts import document_language, pdf_with_fonts
+from pacesetter.core.documents import document_language, pdf_bytes, pdf_document
 
 from .models import AwardGrant
 
@@ -208,18 +208,18 @@ def certificate_pdf(grants: Sequence[AwardGrant], language: str) -> bytes:
         raise ValidationError(_("There is no granted award to print."))
     language = document_language(language)
     with translation.override(language):
-        pdf = pdf_with_fonts(orientation="L", format="A4")
+        first = grants[0]
+        pdf = pdf_document(
+            language=language,
+            author=first.decision.issuer,
+            title=_("Certificates: decision No. %(number)s") % {"number": first.decision.number}
+            if len(grants) > 1
+            else f"{_('Certificate')} {first.certificate_number}".strip(),
+            orientation="L",
+            format="A4",
+        )
         pdf.set_auto_page_break(False)
         pdf.set_margins(MARGIN, MARGIN, MARGIN)
-        pdf.set_lang(language)
-        pdf.set_creator("Pacesetter")
-        first = grants[0]
-        pdf.set_author(first.decision.issuer)
-        pdf.set_title(
-            _("Certificates: decision No. %(number)s") % {"number": first.decision.number}
-            if len(grants) > 1
-            else f"{_('Certificate')} {first.certificate_number}".strip()
-        )
         for grant in grants:
             page(pdf, grant)
-        return bytes(pdf.output())
+        return pdf_bytes(pdf)

@@ -9,48 +9,48 @@ written in ONE transaction through the services; every error is listed with its 
 row and column, and if there is any, nothing is saved. Rows already in the registry are
 left alone, so the same file can be uploaded again.
 
-The reading, parsing and error helpers are those of the scoring imports.
+Reading, parsing, the error collection and formula-safe writing are the kit of
+:mod:`pacesetter.core.spreadsheets`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pacesetter.audit.services import audit_record
-from pacesetter.decisions.models import Decision
-from pacesetter.decisions.policies import decision_policy
-from pacesetter.decisions.services import decision_create
-from pacesetter.scoring.excel import (
-    HEADER_FILL,
-    HEADER_FONT,
+from pacesetter.core.spreadsheets import (
     CellError,
     Column,
     ImportResult,
-    _header_row,
-    _Problem,
-    _Row,
-    _run_atomically,
-    _service_errors,
+    RowReader,
+    Sheet,
+    append_row,
+    cell_text,
+    header_row,
     parse_count,
+    parse_date,
     parse_text,
     read_sheet,
+    run_atomically,
+    service_errors,
+    style_header,
 )
+from pacesetter.decisions.models import Decision
+from pacesetter.decisions.policies import decision_policy
+from pacesetter.decisions.services import decision_create
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 
 from .models import Award, AwardGrant, Person, RecipientKind
-from .services import grant_record
+from .services import grant_record, person_create
 
 GRANTS_SHEET = "Awards"
 HELP_SHEET = "Help"
@@ -77,7 +77,6 @@ _GRANT_FIELD_COLUMNS = {
     "decision": "decision_number",
 }
 FIRST_YEAR = 1945
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
 
 
 def _length(model: Any, name: str) -> int:
@@ -103,36 +102,6 @@ def manageable_units(user: Any) -> QuerySet[Unit]:
     return unit_policy.visible(user, "manage").order_by("name", "pk")
 
 
-# --- parsing --------------------------------------------------------------------------
-
-
-def parse_date(value: Any) -> date | None:
-    """A date cell, an Excel serial number, or text as 31/12/2023 or 2023-12-31."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
-        return from_excel(value).date()
-    if isinstance(value, str):
-        for fmt in DATE_FORMATS:
-            try:
-                return datetime.strptime(value.strip(), fmt).date()
-            except ValueError:
-                continue
-    raise _Problem(_("enter a date, e.g. 31/12/2023."))
-
-
-def _text(value: Any) -> str:
-    """A cell as text for a lookup; its errors are reported when the row is read."""
-    try:
-        return parse_text(value)
-    except _Problem:
-        return ""
-
-
 def _name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
@@ -150,24 +119,29 @@ class _GrantRow:
     achievement_key: str
 
 
-# --- import ---------------------------------------------------------------------------
+@dataclass
+class _Known:
+    """What the rows are checked against, read once for the whole sheet."""
+
+    awards: dict[str, Award]
+    units: dict[str, Unit]
+    people: dict[tuple[int, str], list[Person]]
+    decisions: dict[tuple[str, str, date], Decision]
+    existing: set[tuple[Any, ...]]
+    this_year: int
 
 
-def import_grants(*, actor: Any, owner_unit: Unit, workbook: Any) -> GrantImportResult:
-    """Record the past awards of sheet "Awards"; decisions missing are created, owned by
-    ``owner_unit`` (which the user must manage). Raises ImportFailed on any error."""
-    if not unit_policy.allows(actor, "manage", owner_unit):
-        raise PermissionDenied(_("You do not manage this unit."))
-    sheet = read_sheet(workbook, GRANTS_SHEET, GRANT_COLUMNS)
-    awards = {a.code.casefold(): a for a in Award.objects.all()}
-    unit_codes = {_text(sheet.get(v, "unit_code")) for _n, v in sheet.rows}
+def _known(actor: Any, sheet: Sheet) -> _Known:
+    """The awards, the units the user manages that the sheet names (and their people),
+    the decisions it names that the user may update, and the grants of those."""
+    unit_codes = {cell_text(sheet.get(v, "unit_code")) for _n, v in sheet.rows}
     units = {
         u.code: u for u in unit_policy.visible(actor, "manage").filter(code__in=unit_codes - {""})
     }
     people: dict[tuple[int, str], list[Person]] = {}
     for known in Person.objects.filter(unit__in=units.values()):
         people.setdefault((known.unit_id, _name_key(known.full_name)), []).append(known)
-    numbers = {_text(sheet.get(v, "decision_number")) for _n, v in sheet.rows}
+    numbers = {cell_text(sheet.get(v, "decision_number")) for _n, v in sheet.rows}
     decisions = {
         (d.issuer, d.number, d.date): d
         for d in decision_policy.visible(actor, "update").filter(number__in=numbers - {""})
@@ -177,101 +151,181 @@ def import_grants(*, actor: Any, owner_unit: Unit, workbook: Any) -> GrantImport
             decision__in=list(decisions.values()), revoked_at__isnull=True
         ).values_list("award_id", "unit_id", "person_id", "year", "decision_id")
     )
-    this_year = timezone.localdate().year
+    return _Known(
+        awards={a.code.casefold(): a for a in Award.objects.all()},
+        units=units,
+        people=people,
+        decisions=decisions,
+        existing=existing,
+        this_year=timezone.localdate().year,
+    )
 
+
+# --- checking one row -----------------------------------------------------------------
+
+
+def _check_award(row: RowReader, code: str | None, known: _Known) -> Award | None:
+    award = known.awards.get((code or "").casefold())
+    if not code:
+        if not row.has_error("award_code"):
+            row.error("award_code", _("enter the award's code (see the sheet “Help”)."))
+    elif award is None:
+        row.error(
+            "award_code",
+            _("there is no award with the code “%(code)s” (see the sheet “Help”).")
+            % {"code": code},
+        )
+    return award
+
+
+def _check_year(row: RowReader, year: int | None, known: _Known) -> None:
+    if year is None:
+        if not row.has_error("year"):
+            row.error("year", _("enter the year the award was given for."))
+    elif not FIRST_YEAR <= year <= known.this_year:
+        row.error(
+            "year",
+            _("enter a year from %(first)s to %(last)s.")
+            % {"first": FIRST_YEAR, "last": known.this_year},
+        )
+
+
+def _check_unit(row: RowReader, code: str | None, known: _Known) -> Unit | None:
+    unit = known.units.get(code or "")
+    if not code:
+        if not row.has_error("unit_code"):
+            row.error("unit_code", _("enter the code of the unit."))
+    elif unit is None:
+        row.error(
+            "unit_code",
+            _("there is no unit with the code “%(code)s” that you may see.") % {"code": code},
+        )
+    return unit
+
+
+def _check_person(
+    row: RowReader, award: Award | None, unit: Unit | None, name: str, known: _Known
+) -> Person | None:
+    """The recorded person the row names (None: a unit's award, or one to add)."""
+    if award is not None and award.recipient_kind == RecipientKind.PERSON:
+        if not name:
+            row.error("person_name", _("this award is given to people; enter the name."))
+        elif len(name) > _max["full_name"]:
+            row.error(
+                "person_name",
+                _("write at most %(max)s characters (this has %(n)s).")
+                % {"max": _max["full_name"], "n": len(name)},
+            )
+        elif unit is not None:
+            matches = known.people.get((unit.pk, _name_key(name)), [])
+            if len(matches) > 1:
+                row.error(
+                    "person_name",
+                    _(
+                        "%(unit)s has %(n)s people named “%(name)s”; record this award "
+                        "on the person's page instead."
+                    )
+                    % {"unit": unit.code, "n": len(matches), "name": name},
+                )
+            elif matches:
+                return matches[0]
+    elif award is not None and name:
+        row.error(
+            "person_name",
+            _("this award is given to units; leave the name empty."),
+        )
+    return None
+
+
+def _check_decision(
+    row: RowReader, number: str | None, day: date | None, issuer: str | None, year: int | None
+) -> None:
+    if not number and not row.has_error("decision_number"):
+        row.error("decision_number", _("enter the decision's number."))
+    if day is None:
+        if not row.has_error("decision_date"):
+            row.error("decision_date", _("enter the decision's date."))
+    elif day > timezone.localdate():
+        row.error("decision_date", _("the date is in the future."))
+    elif year is not None and day.year < year:
+        row.error("decision_date", _("the decision is dated before the award's year."))
+    if not issuer and not row.has_error("decision_issuer"):
+        row.error("decision_issuer", _("enter who issued the decision."))
+
+
+def _read_row(row: RowReader, known: _Known) -> _GrantRow | None:
+    """The row's grant, or None with its errors in ``row.errors``."""
+    award_code = row.cell("award_code", parse_text)
+    year = row.cell("year", parse_count)
+    unit_code = row.cell("unit_code", parse_text)
+    person_name = " ".join((row.cell("person_name", parse_text) or "").split())
+    decision_number = row.cell("decision_number", parse_text, max_length=_max["number"])
+    decision_date = row.cell("decision_date", parse_date)
+    issuer = row.cell("decision_issuer", parse_text, max_length=_max["issuer"])
+    achievement = row.cell("achievement", parse_text) or ""
+    achievement_key = (
+        row.cell("achievement_key", parse_text, max_length=_max["achievement_key"]) or ""
+    )
+    award = _check_award(row, award_code, known)
+    _check_year(row, year, known)
+    unit = _check_unit(row, unit_code, known)
+    person = _check_person(row, award, unit, person_name, known)
+    _check_decision(row, decision_number, decision_date, issuer, year)
+    if row.errors:
+        return None
+    assert award is not None and unit is not None and year is not None
+    assert decision_number and decision_date and issuer
+    return _GrantRow(
+        row.number,
+        award,
+        year,
+        unit,
+        person_name,
+        person,
+        (issuer, decision_number, decision_date),
+        achievement,
+        achievement_key,
+    )
+
+
+def _recorded(line: _GrantRow, known: _Known) -> bool:
+    """The registry holds this grant already (under a decision the user sees)."""
+    decision = known.decisions.get(line.decision_key)
+    return (
+        decision is not None
+        and (
+            line.award.pk,
+            None if line.person_name else line.unit.pk,
+            line.person.pk if line.person else None,
+            line.year,
+            decision.pk,
+        )
+        in known.existing
+    )
+
+
+# --- import ---------------------------------------------------------------------------
+
+
+def import_grants(*, actor: Any, owner_unit: Unit, workbook: Any) -> GrantImportResult:
+    """Record the past awards of sheet "Awards"; decisions missing are created, owned by
+    ``owner_unit`` (which the user must manage). Raises ImportFailed on any error."""
+    if not unit_policy.allows(actor, "manage", owner_unit):
+        raise PermissionDenied(_("You do not manage this unit."))
+    sheet = read_sheet(workbook, GRANTS_SHEET, GRANT_COLUMNS)
+    known = _known(actor, sheet)
     errors: list[CellError] = []
     lines: list[_GrantRow] = []
     seen: dict[tuple[Any, ...], int] = {}
     result = GrantImportResult()
     for number, values in sheet.rows:
-        row = _Row(sheet, number, values)
-        award_code = row.cell("award_code", parse_text)
-        year = row.cell("year", parse_count)
-        unit_code = row.cell("unit_code", parse_text)
-        person_name = " ".join((row.cell("person_name", parse_text) or "").split())
-        decision_number = row.cell("decision_number", parse_text, max_length=_max["number"])
-        decision_date = row.cell("decision_date", parse_date)
-        issuer = row.cell("decision_issuer", parse_text, max_length=_max["issuer"])
-        achievement = row.cell("achievement", parse_text) or ""
-        achievement_key = (
-            row.cell("achievement_key", parse_text, max_length=_max["achievement_key"]) or ""
-        )
-
-        award = awards.get((award_code or "").casefold())
-        if not award_code:
-            if not row.has_error("award_code"):
-                row.error("award_code", _("enter the award's code (see the sheet “Help”)."))
-        elif award is None:
-            row.error(
-                "award_code",
-                _("there is no award with the code “%(code)s” (see the sheet “Help”).")
-                % {"code": award_code},
-            )
-        if year is None:
-            if not row.has_error("year"):
-                row.error("year", _("enter the year the award was given for."))
-        elif not FIRST_YEAR <= year <= this_year:
-            row.error(
-                "year",
-                _("enter a year from %(first)s to %(last)s.")
-                % {"first": FIRST_YEAR, "last": this_year},
-            )
-        unit = units.get(unit_code or "")
-        if not unit_code:
-            if not row.has_error("unit_code"):
-                row.error("unit_code", _("enter the code of the unit."))
-        elif unit is None:
-            row.error(
-                "unit_code",
-                _("there is no unit with the code “%(code)s” that you may see.")
-                % {"code": unit_code},
-            )
-        person: Person | None = None
-        if award is not None and award.recipient_kind == RecipientKind.PERSON:
-            if not person_name:
-                row.error("person_name", _("this award is given to people; enter the name."))
-            elif len(person_name) > _max["full_name"]:
-                row.error(
-                    "person_name",
-                    _("write at most %(max)s characters (this has %(n)s).")
-                    % {"max": _max["full_name"], "n": len(person_name)},
-                )
-            elif unit is not None:
-                matches = people.get((unit.pk, _name_key(person_name)), [])
-                if len(matches) > 1:
-                    row.error(
-                        "person_name",
-                        _(
-                            "%(unit)s has %(n)s people named “%(name)s”; record this award "
-                            "on the person's page instead."
-                        )
-                        % {"unit": unit.code, "n": len(matches), "name": person_name},
-                    )
-                elif matches:
-                    person = matches[0]
-        elif award is not None and person_name:
-            row.error(
-                "person_name",
-                _("this award is given to units; leave the name empty."),
-            )
-        if not decision_number and not row.has_error("decision_number"):
-            row.error("decision_number", _("enter the decision's number."))
-        if decision_date is None:
-            if not row.has_error("decision_date"):
-                row.error("decision_date", _("enter the decision's date."))
-        elif decision_date > timezone.localdate():
-            row.error("decision_date", _("the date is in the future."))
-        elif year is not None and decision_date.year < year:
-            row.error("decision_date", _("the decision is dated before the award's year."))
-        if not issuer and not row.has_error("decision_issuer"):
-            row.error("decision_issuer", _("enter who issued the decision."))
-        if row.errors:
+        row = RowReader(sheet, number, values)
+        line = _read_row(row, known)
+        if line is None:
             errors.extend(row.errors)
             continue
-        assert award is not None and unit is not None and year is not None
-        assert decision_number and decision_date and issuer
-        key = (issuer, decision_number, decision_date)
-        same = (award.pk, unit.pk, _name_key(person_name), year, key)
+        name = _name_key(line.person_name)
+        same = (line.award.pk, line.unit.pk, name, line.year, line.decision_key)
         if same in seen:
             errors.append(
                 sheet.error(
@@ -282,100 +336,73 @@ def import_grants(*, actor: Any, owner_unit: Unit, workbook: Any) -> GrantImport
             )
             continue
         seen[same] = number
-        decision = decisions.get(key)
-        if (
-            decision is not None
-            and (
-                award.pk,
-                None if person_name else unit.pk,
-                person.pk if person else None,
-                year,
-                decision.pk,
-            )
-            in existing
-        ):
+        if _recorded(line, known):
             result.unchanged += 1
             continue
-        lines.append(
-            _GrantRow(
-                number,
-                award,
-                year,
-                unit,
-                person_name,
-                person,
-                key,
-                achievement,
-                achievement_key,
-            )
-        )
+        lines.append(line)
 
     def work() -> tuple[GrantImportResult, list[CellError]]:
         found = list(errors)
         created_people: dict[tuple[int, str], Person] = {}
         for line in lines:
-            decision = decisions.get(line.decision_key)
-            if decision is None:
-                issuer, decision_number, decision_date = line.decision_key
-                try:
-                    decision = decision_create(
-                        actor=actor,
-                        owner_unit=owner_unit,
-                        number=decision_number,
-                        date=decision_date,
-                        issuer=issuer,
-                    )
-                except ValidationError as exc:
-                    found.extend(_service_errors(sheet, line.row, exc, _DECISION_FIELD_COLUMNS))
-                    continue
-                decisions[line.decision_key] = decision
-                result.decisions_created += 1
-            person = line.person
-            if line.award.recipient_kind == RecipientKind.PERSON and person is None:
-                name_key = (line.unit.pk, _name_key(line.person_name))
-                person = created_people.get(name_key)
-                if person is None:
-                    person = _person_add(actor=actor, unit=line.unit, full_name=line.person_name)
-                    created_people[name_key] = person
-                    result.people_created += 1
-            try:
-                grant_record(
-                    actor=actor,
-                    award=line.award,
-                    decision=decision,
-                    year=line.year,
-                    unit=None if person is not None else line.unit,
-                    person=person,
-                    achievement=line.achievement,
-                    achievement_key=line.achievement_key,
-                )
-            except ValidationError as exc:
-                found.extend(_service_errors(sheet, line.row, exc, _GRANT_FIELD_COLUMNS))
-            else:
-                result.saved += 1
+            found.extend(_write(actor, owner_unit, sheet, line, known, created_people, result))
         return result, found
 
-    _run_atomically(work)
+    run_atomically(work)
     return result
 
 
-@transaction.atomic
-def _person_add(*, actor: Any, unit: Unit, full_name: str) -> Person:
-    """A person named in the file who is not recorded in the unit yet."""
-    person = Person(unit=unit, full_name=full_name)
-    person.full_clean()
-    person.save()
-    audit_record(
-        actor=actor,
-        action="person.create",
-        target=person,
-        changes={
-            "full_name": [None, full_name],
-            "unit": [None, unit.pk],
-            "source": [None, "import"],
-        },
-    )
-    return person
+def _write(
+    actor: Any,
+    owner_unit: Unit,
+    sheet: Sheet,
+    line: _GrantRow,
+    known: _Known,
+    created_people: dict[tuple[int, str], Person],
+    result: GrantImportResult,
+) -> list[CellError]:
+    """Record one row's grant, with its decision and person when they are new; returns
+    the row's errors."""
+    decision = known.decisions.get(line.decision_key)
+    if decision is None:
+        issuer, decision_number, decision_date = line.decision_key
+        try:
+            decision = decision_create(
+                actor=actor,
+                owner_unit=owner_unit,
+                number=decision_number,
+                date=decision_date,
+                issuer=issuer,
+            )
+        except ValidationError as exc:
+            return service_errors(sheet, line.row, exc, _DECISION_FIELD_COLUMNS)
+        known.decisions[line.decision_key] = decision
+        result.decisions_created += 1
+    person = line.person
+    if line.award.recipient_kind == RecipientKind.PERSON and person is None:
+        name_key = (line.unit.pk, _name_key(line.person_name))
+        person = created_people.get(name_key)
+        if person is None:
+            person = person_create(
+                actor=actor, unit=line.unit, full_name=line.person_name, source="import"
+            )
+            created_people[name_key] = person
+            result.people_created += 1
+    try:
+        grant_record(
+            actor=actor,
+            award=line.award,
+            decision=decision,
+            year=line.year,
+            unit=None if person is not None else line.unit,
+            person=person,
+            achievement=line.achievement,
+            achievement_key=line.achievement_key,
+        )
+    except ValidationError as exc:
+        return service_errors(sheet, line.row, exc, _GRANT_FIELD_COLUMNS)
+    result.saved += 1
+    return []
 
 
 # --- template -------------------------------------------------------------------------
@@ -388,24 +415,23 @@ def grants_template() -> Workbook:
     workbook.properties.creator = "Pacesetter"
     sheet = workbook.active
     sheet.title = GRANTS_SHEET
-    _header_row(sheet, 1, GRANT_COLUMNS)
+    header_row(sheet, 1, GRANT_COLUMNS)
     sheet.column_dimensions["F"].number_format = "DD/MM/YYYY"  # decision_date
 
     awards = list(Award.objects.filter(is_active=True))
     help_sheet = workbook.create_sheet(HELP_SHEET)
-    help_sheet.append(["award_code", _("Award"), _("Awarded to"), _("Level"), _("Issuer")])
-    for cell in help_sheet[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
+    append_row(help_sheet, ["award_code", _("Award"), _("Awarded to"), _("Level"), _("Issuer")])
+    style_header(help_sheet[1])
     for award in awards:
-        help_sheet.append(
+        append_row(
+            help_sheet,
             [
                 award.code,
                 award.display_name,
                 str(award.get_recipient_kind_display()),
                 str(award.get_level_display()),
                 award.issuer,
-            ]
+            ],
         )
     if awards:
         validation = DataValidation(
@@ -414,8 +440,8 @@ def grants_template() -> Workbook:
         validation.error = _("Choose a code from the sheet “Help”.")
         sheet.add_data_validation(validation)
         validation.add("A2:A5000")
-    help_sheet.append([])
-    help_sheet.append([_("Column"), _("Meaning")])
+    append_row(help_sheet, [])
+    append_row(help_sheet, [_("Column"), _("Meaning")])
     for header, meaning in (
         ("award_code", _("The award's code, from the list above.")),
         ("year", _("The year the award was given for, e.g. 2023.")),
@@ -439,7 +465,7 @@ def grants_template() -> Workbook:
             ),
         ),
     ):
-        help_sheet.append([header, meaning])
+        append_row(help_sheet, [header, meaning])
     for letter, width in (("A", 26), ("B", 60), ("C", 20), ("D", 22), ("E", 40)):
         help_sheet.column_dimensions[letter].width = width
     return workbook

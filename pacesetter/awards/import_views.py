@@ -14,8 +14,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pacesetter.scoring.excel import XLSX_CONTENT_TYPE, ImportFailed, workbook_bytes
-from pacesetter.scoring.forms.excel import ExcelUploadForm
+from pacesetter.core.forms import ExcelUploadForm
+from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE, ImportFailed, workbook_bytes
 from pacesetter.units.models import Unit
 
 from . import excel

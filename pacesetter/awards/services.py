@@ -559,3 +559,22 @@ def proposal_attachment_add(
         changes={"attachment": [None, attachment.name]},
     )
     return attachment
+
+
+@transaction.atomic
+def person_create(*, actor: Any, unit: Unit, full_name: str, source: str = "") -> Person:
+    """Record a person of ``unit`` who can receive personal awards.
+
+    The entry records the name and the unit, and ``source`` (e.g. "import") when the
+    person was added by something other than a screen."""
+    person = Person(unit=unit, full_name=full_name)
+    person.full_clean()
+    person.save()
+    changes: dict[str, list[Any]] = {
+        "full_name": [None, full_name],
+        "unit": [None, unit.pk],
+    }
+    if source:
+        changes["source"] = [None, source]
+    audit_record(actor=actor, action="person.create", target=person, changes=changes)
+    return person

@@ -8,7 +8,6 @@ The minutes never say who voted, nor what anyone voted.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -18,15 +17,19 @@ from django.db.models import Count
 from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from fpdf.enums import Align, TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
 
-from pacesetter.core.fonts import document_language, pdf_with_fonts
+from pacesetter.core.documents import (
+    document_language,
+    docx_bytes,
+    pdf_bytes,
+    pdf_document,
+    word_document,
+)
 
 from .models import Base, Majority, PaperBallots, Poll, PollKind, PollState
 
@@ -36,7 +39,6 @@ GREY = (90, 90, 90)
 HEAD_FILL = (236, 230, 222)
 
 # Word's language tags for each site language (East Asian text needs its own tag).
-WORD_LANGUAGES = {"en": "en-GB", "vi": "vi-VN", "zh-hans": "zh-CN"}
 
 
 @dataclass
@@ -230,34 +232,18 @@ def minutes_content(poll: Poll, language: str) -> Minutes:
 # --- .docx ------------------------------------------------------------------------------
 
 
-def _word_language(document: Any, language: str) -> None:
-    """Tag the text's language so Word picks fonts and proofing for it (East Asian
-    characters then use the theme's Chinese font)."""
-    tag = WORD_LANGUAGES.get(language, "en-GB")
-    rpr = document.styles["Normal"].element.get_or_add_rPr()
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = rpr.makeelement(qn("w:lang"), {})
-        rpr.append(lang)
-    lang.set(qn("w:val"), tag)
-    lang.set(qn("w:eastAsia"), "zh-CN")
-
-
 def minutes_docx(poll: Poll, language: str) -> bytes:
     """The minutes of a published ``poll`` as a Word document in ``language``."""
     content = minutes_content(poll, language)
-    document = Document()
-    _word_language(document, content.language)
-    document.styles["Normal"].font.size = Pt(11)
+    document = word_document(
+        language=content.language,
+        title=f"{content.title}: {content.subtitle}",
+        author=content.author,
+        revision=1,
+    )
     properties = document.core_properties
-    properties.title = f"{content.title}: {content.subtitle}"
-    properties.author = content.author
-    properties.last_modified_by = content.author
-    properties.language = WORD_LANGUAGES.get(content.language, "en-GB")
-    properties.comments = ""
     if poll.published_at:
         properties.created = properties.modified = poll.published_at
-    properties.revision = 1
 
     heading = document.add_heading(content.title, level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -305,9 +291,7 @@ def minutes_docx(poll: Poll, language: str) -> bytes:
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         cell.paragraphs[0].runs[0].bold = True
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)
 
 
 # --- .pdf -------------------------------------------------------------------------------
@@ -316,13 +300,15 @@ def minutes_docx(poll: Poll, language: str) -> bytes:
 def minutes_pdf(poll: Poll, language: str) -> bytes:
     """The minutes of a published ``poll`` as a PDF (A4 portrait) in ``language``."""
     content = minutes_content(poll, language)
-    pdf = pdf_with_fonts(orientation="P", format="A4")
+    pdf = pdf_document(
+        language=content.language,
+        author=content.author,
+        title=f"{content.title}: {content.subtitle}",
+        orientation="P",
+        format="A4",
+    )
     pdf.set_margins(20, 20, 20)
     pdf.set_auto_page_break(True, margin=20)
-    pdf.set_lang(content.language)
-    pdf.set_creator("Pacesetter")
-    pdf.set_author(content.author)
-    pdf.set_title(f"{content.title}: {content.subtitle}")
     pdf.add_page()
     width = pdf.epw
 
@@ -395,4 +381,4 @@ def minutes_pdf(poll: Poll, language: str) -> bytes:
     for i, text in enumerate(content.signatures):
         pdf.set_xy(pdf.l_margin + i * half, y)
         pdf.cell(w=half, h=6, text=text, align=Align.C)
-    return bytes(pdf.output())
+    return pdf_bytes(pdf)

@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from .spreadsheets import XLSX_CONTENT_TYPE, open_workbook
 
 
 class PeriodFormMixin(forms.BaseForm):
@@ -20,3 +24,31 @@ class PeriodFormMixin(forms.BaseForm):
         if start and end and end < start:
             self.add_error(end_name, _("The end date cannot be before the start date."))
         return cleaned
+
+
+class ExcelUploadForm(forms.Form):
+    """An .xlsx file within the size limit that openpyxl can open; ``workbook`` holds
+    the opened (read-only) workbook after validation, for the caller to close."""
+
+    file = forms.FileField(
+        label=_("Excel workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workbook: Any = None
+        self.fields["file"].help_text = _(
+            "Fill in the template and upload it. Up to %(limit)s. If any row has an error, "
+            "nothing is saved and every error is listed."
+        ) % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        self.workbook = open_workbook(upload)
+        return upload
+
+    def close(self) -> None:
+        if self.workbook is not None:
+            self.workbook.close()
+            self.workbook = None

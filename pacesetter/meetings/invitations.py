@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
-from pacesetter.core.fonts import pdf_with_fonts
+from pacesetter.core.documents import pdf_bytes, pdf_document
 
 from .models import Invitation, MeetingState
 from .selectors import local
@@ -125,14 +125,16 @@ def invitation_pdf(invitations: Iterable[Invitation]) -> bytes:
     if not rows:
         raise ValidationError(_("There is no invitation to print."))
     # A5 by its size: fpdf2 warns about the "A5" name since it corrected its dimensions.
-    pdf = pdf_with_fonts(orientation="P", format=(PAGE_W, PAGE_H))
+    meeting = rows[0].meeting
+    pdf = pdf_document(
+        language=translation.get_language() or "en",
+        author=meeting.organizer_unit.name,
+        title=_("Invitation: %(title)s") % {"title": meeting.title},
+        orientation="P",
+        format=(PAGE_W, PAGE_H),
+    )
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.set_lang(translation.get_language() or "en")
-    pdf.set_creator("Pacesetter")
-    meeting = rows[0].meeting
-    pdf.set_author(meeting.organizer_unit.name)
-    pdf.set_title(_("Invitation: %(title)s") % {"title": meeting.title})
     for invitation in rows:
         _page(pdf, invitation)
-    return bytes(pdf.output())
+    return pdf_bytes(pdf)

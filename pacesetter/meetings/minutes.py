@@ -9,7 +9,6 @@ editor changes is what the files say.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,15 +18,13 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from fpdf.enums import Align, XPos, YPos
 
 from pacesetter.audit.services import audited_create, audited_update
 from pacesetter.ballots.models import PollKind, PollState
+from pacesetter.core.documents import docx_bytes, pdf_bytes, pdf_document, word_document
 from pacesetter.core.errors import ConflictError
-from pacesetter.core.fonts import pdf_with_fonts
 from pacesetter.workplans.models import Task
 
 from .models import (
@@ -50,7 +47,6 @@ INK = (33, 37, 41)
 GREY = (90, 90, 90)
 
 # Word's language tags for each site language (East Asian text needs its own tag).
-WORD_LANGUAGES = {"en": "en-GB", "vi": "vi-VN", "zh-hans": "zh-CN"}
 
 
 # --- the text's structure -----------------------------------------------------------
@@ -514,18 +510,6 @@ def _language() -> str:
     return translation.get_language() or "en"
 
 
-def _word_language(document: Any, language: str) -> None:
-    """Tag the text's language so Word picks fonts and proofing for it (East Asian
-    characters then use the theme's Chinese font)."""
-    rpr = document.styles["Normal"].element.get_or_add_rPr()
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = rpr.makeelement(qn("w:lang"), {})
-        rpr.append(lang)
-    lang.set(qn("w:val"), WORD_LANGUAGES.get(_language(), "en-GB"))
-    lang.set(qn("w:eastAsia"), "zh-CN")
-
-
 def _minutes_with_meeting(minutes: Minutes) -> Minutes:
     return Minutes.objects.select_related("meeting__organizer_unit", "finalized_by").get(
         pk=minutes.pk
@@ -536,16 +520,12 @@ def render_docx(minutes: Minutes) -> bytes:
     """The minutes as a Word document, in the active language, from their text."""
     minutes = _minutes_with_meeting(minutes)
     meeting = minutes.meeting
-    document = Document()
-    _word_language(document, _language())
-    document.styles["Normal"].font.size = Pt(11)
-    properties = document.core_properties
-    properties.title = _("Minutes: %(title)s") % {"title": _one_line(meeting.title)}
-    properties.author = meeting.organizer_unit.name
-    properties.last_modified_by = meeting.organizer_unit.name
-    properties.language = WORD_LANGUAGES.get(_language(), "en-GB")
-    properties.comments = ""
-    properties.revision = minutes.version
+    document = word_document(
+        language=_language(),
+        title=_("Minutes: %(title)s") % {"title": _one_line(meeting.title)},
+        author=meeting.organizer_unit.name,
+        revision=minutes.version,
+    )
 
     header = document.sections[0].header.paragraphs[0]
     run = header.add_run(header_line(minutes))
@@ -566,9 +546,7 @@ def render_docx(minutes: Minutes) -> bytes:
         closing.italic = True
         closing.font.color.rgb = RGBColor(*GREY)
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)
 
 
 def render_pdf(minutes: Minutes) -> bytes:
@@ -576,13 +554,15 @@ def render_pdf(minutes: Minutes) -> bytes:
     Noto Sans with Noto Sans CJK as the fallback: Vietnamese and Chinese print."""
     minutes = _minutes_with_meeting(minutes)
     meeting = minutes.meeting
-    pdf = pdf_with_fonts(orientation="P", format="A4")
+    pdf = pdf_document(
+        language=_language(),
+        author=meeting.organizer_unit.name,
+        title=_("Minutes: %(title)s") % {"title": _one_line(meeting.title)},
+        orientation="P",
+        format="A4",
+    )
     pdf.set_margins(20, 22, 20)
     pdf.set_auto_page_break(True, margin=18)
-    pdf.set_lang(_language())
-    pdf.set_creator("Pacesetter")
-    pdf.set_author(meeting.organizer_unit.name)
-    pdf.set_title(_("Minutes: %(title)s") % {"title": _one_line(meeting.title)})
     top = header_line(minutes)
     mark_colour = GREY if minutes.is_locked else RED
     width = pdf.epw
@@ -658,7 +638,7 @@ def render_pdf(minutes: Minutes) -> bytes:
     if finalized:
         pdf.ln(6)
         write(finalized, size=9.5, colour=GREY)
-    return bytes(pdf.output())
+    return pdf_bytes(pdf)
 
 
 def minutes_file_name(minutes: Minutes, extension: str) -> str:

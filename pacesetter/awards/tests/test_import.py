@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -258,3 +259,19 @@ def test_only_committee_staff_import_into_units_they_manage(client, world, catal
     response = upload(client, filled(client, [ROWS[0]]), world.other_root)
     assert "owner_unit" in response.context["form"].errors
     assert not AwardGrant.objects.exists()
+
+
+def test_person_create_writes_its_audit_entry(world):
+    from pacesetter.awards.services import person_create
+
+    actor = world.users["committee_staff"]
+    person = person_create(actor=actor, unit=world.own, full_name="Trần Thị Bình", source="import")
+    entry = AuditEntry.objects.get(action="person.create", target_id=str(person.pk))
+    assert entry.changes == {
+        "full_name": [None, "Trần Thị Bình"],
+        "unit": [None, world.own.pk],
+        "source": [None, "import"],
+    }
+    with pytest.raises(ValidationError):
+        person_create(actor=actor, unit=world.own, full_name="")
+    assert Person.objects.count() == 1

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.models import Campaign, CampaignState, ReviewPoint, ReviewPointState
 from pacesetter.campaigns.policies import campaign_policy
+from pacesetter.core.forms import ExcelUploadForm
 
 from .. import excel
-from ..forms.excel import ExcelUploadForm
 from ..models import ScoringTable, TableState
 from ..policies import score_item_policy, scoring_table_policy
 from ..services import UNIT_EDITABLE

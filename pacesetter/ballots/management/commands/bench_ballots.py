@@ -35,22 +35,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from http.client import HTTPConnection
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pacesetter.scoring.management.commands.bench_scoring import _base36, _throwaway_database
+from pacesetter.testing import bench
+from pacesetter.testing.bench import MANAGE, child_env, ms
 
-RESULT_PREFIX = "BENCH-RESULT "
 READY_PREFIX = "BENCH-SERVING "
-WORKER_ENV = "PACESETTER_BENCH_WORKER"
 CAST_P95_GOAL = 0.1
 TALLY_GOAL = 1.0
 BATCH = 1000
 HOST = "127.0.0.1"
 _HIDDEN = "(internal) started by bench_ballots itself."
-MANAGE = str(Path(__file__).resolve().parents[4] / "manage.py")
 
 
 class Command(BaseCommand):
@@ -82,13 +79,12 @@ class Command(BaseCommand):
         if options["voters"] < 1 or options["clients"] < 1 or options["servers"] < 1:
             raise CommandError("Use at least 1 voter, 1 client and 1 server.")
         if options["worker"] or options["serve"]:
-            if os.environ.get(WORKER_ENV) != "1":
-                raise CommandError("--worker and --serve are started by bench_ballots itself.")
+            bench.require_worker("bench_ballots", "--worker and --serve are")
             if options["serve"]:
                 _serve(options["serve"])
                 return
             result = _Worker(options["voters"], options["clients"], options["servers"]).run()
-            self.stdout.write(RESULT_PREFIX + json.dumps(result))
+            self.stdout.write(bench.worker_result(result))
             return
         results = []
         for database in options["database"] or ["sqlite", "postgres"]:
@@ -96,34 +92,19 @@ class Command(BaseCommand):
                 f"{database}: {options['voters']} voters, {options['clients']} clients, "
                 f"{options['servers']} server processes..."
             )
-            with _throwaway_database(database) as url:
+            with bench.throwaway_database(database) as url:
                 results.append(self._child(database, url, options))
         self.stdout.write(self._table(results, options))
 
     def _child(self, database: str, url: str, options: dict[str, Any]) -> dict[str, Any]:
-        command = [
-            sys.executable,
-            MANAGE,
-            "bench_ballots",
-            "--worker",
+        args = [
             f"--voters={options['voters']}",
             f"--clients={options['clients']}",
             f"--servers={options['servers']}",
         ]
-        done = subprocess.run(
-            command, env=_child_env(url), capture_output=True, text=True, check=False
-        )
-        lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-        if done.returncode != 0 or not lines:
-            raise CommandError(f"The {database} benchmark failed:\n{done.stderr}{done.stdout}")
-        result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
-        result["database"] = database
-        return result
+        return bench.run_worker("bench_ballots", database, url, args)
 
     def _table(self, results: list[dict[str, Any]], options: dict[str, Any]) -> str:
-        def ms(seconds: float) -> str:
-            return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
-
         out = [
             f"{options['voters']:,} voters cast over HTTP by {options['clients']} concurrent "
             f"clients on {HOST}, {options['servers']} server processes.",
@@ -153,17 +134,6 @@ class Command(BaseCommand):
             "--database sqlite --database postgres",
         ]
         return "\n".join(out)
-
-
-def _child_env(url: str) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "pacesetter.settings.test",
-        WORKER_ENV: "1",
-    }
-    env.pop("PACESETTER_TEST_DB", None)
-    return env
 
 
 def _free_port() -> int:
@@ -209,7 +179,7 @@ def _servers(count: int) -> Iterator[int]:
     processes = [
         subprocess.Popen(
             [sys.executable, MANAGE, "bench_ballots", f"--serve={port}"],
-            env=_child_env(url),
+            env=child_env(url),
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -243,13 +213,10 @@ class _Worker:
         self.random = random.Random(2024)  # noqa: S311 - reproducible demo votes
 
     def run(self) -> dict[str, Any]:
-        from django.core.management import call_command
         from django.db import connections
 
-        call_command("migrate", verbosity=0, interactive=False)
-        start = time.perf_counter()
-        poll, tokens = self.build()
-        build = time.perf_counter() - start
+        bench.migrate()
+        (poll, tokens), build = bench.timed(self.build)
         connections.close_all()  # the servers write; SQLite wants no open reader here
         with _servers(self.n_servers) as port:
             casting = self.cast(poll, tokens, port)
@@ -290,7 +257,7 @@ class _Worker:
             if any(unit.pk is None for unit in units):
                 units = list(Unit.objects.filter(parent=committee).order_by("code"))
             for unit in units:
-                unit.path = f"{committee.path}{_base36(unit.pk)}/"
+                unit.path = f"{committee.path}{bench.base36(unit.pk)}/"
             Unit.objects.bulk_update(units, ["path"], batch_size=BATCH)
             cluster = Cluster.objects.create(
                 code="BENCH-C", name="Benchmark cluster", owner_unit=committee

@@ -9,7 +9,8 @@ sheet under 100 ms.
 The command never touches the configured database: for each ``--database`` it starts
 itself again in a child process whose ``DATABASE_URL`` points at a temporary SQLite file
 or at a PostgreSQL server started for the run (``pacesetter.testing.pgserver``), and
-the child migrates, builds and measures there. The tables, the campaign and the review
+the child migrates, builds and measures there (the scaffolding shared by the
+benchmarks is ``pacesetter.testing.bench``). The tables, the campaign and the review
 point go through the services; units, clusters, participants, registrations and the
 score items (with their scores) are bulk-inserted, because the services would take
 hours for 300,000 items and only the reads are measured.
@@ -17,26 +18,16 @@ hours for 300,000 items and only the reads are measured.
 
 from __future__ import annotations
 
-import json
-import os
 import random
-import statistics
-import subprocess
-import sys
-import tempfile
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-RESULT_PREFIX = "BENCH-RESULT "
-#: Set by the parent for its child: the database is a throw-away one.
-WORKER_ENV = "PACESETTER_BENCH_WORKER"
+from pacesetter.testing import bench
+from pacesetter.testing.bench import ms
+
 RANKING_GOAL = 1.0
 SHEET_GOAL = 0.1
 CLUSTER_SIZE = 10
@@ -70,10 +61,9 @@ class Command(BaseCommand):
         if options["units"] < 2 or options["criteria"] < 4 or options["runs"] < 1:
             raise CommandError("Use at least 2 units, 4 criteria and 1 run.")
         if options["worker"]:
-            if os.environ.get(WORKER_ENV) != "1":
-                raise CommandError("--worker is started by bench_scoring itself.")
+            bench.require_worker("bench_scoring")
             result = _Worker(options["units"], options["criteria"], options["runs"]).run()
-            self.stdout.write(RESULT_PREFIX + json.dumps(result))
+            self.stdout.write(bench.worker_result(result))
             return
         results = []
         for database in options["database"] or ["sqlite", "postgres"]:
@@ -81,7 +71,7 @@ class Command(BaseCommand):
                 f"{database}: building {options['units']} units x {options['criteria']} "
                 "criteria and timing..."
             )
-            with _throwaway_database(database) as url:
+            with bench.throwaway_database(database) as url:
                 results.append(self._child(database, url, options))
         self.stdout.write(self._table(results, options))
         if options["explain"]:
@@ -90,34 +80,14 @@ class Command(BaseCommand):
                 self.stdout.write(result["plan"])
 
     def _child(self, database: str, url: str, options: dict[str, Any]) -> dict[str, Any]:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "pacesetter.settings.test",
-            WORKER_ENV: "1",
-        }
-        env.pop("PACESETTER_TEST_DB", None)
-        command = [
-            sys.executable,
-            str(Path(__file__).resolve().parents[4] / "manage.py"),
-            "bench_scoring",
-            "--worker",
+        args = [
             f"--units={options['units']}",
             f"--criteria={options['criteria']}",
             f"--runs={options['runs']}",
         ]
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-        lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-        if done.returncode != 0 or not lines:
-            raise CommandError(f"The {database} benchmark failed:\n{done.stderr}{done.stdout}")
-        result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
-        result["database"] = database
-        return result
+        return bench.run_worker("bench_scoring", database, url, args)
 
     def _table(self, results: list[dict[str, Any]], options: dict[str, Any]) -> str:
-        def ms(seconds: float) -> str:
-            return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
-
         out = [
             f"{options['units']:,} units in clusters of {CLUSTER_SIZE} x {options['criteria']} "
             f"criteria; median of {options['runs']} runs.",
@@ -155,38 +125,6 @@ class Command(BaseCommand):
 _HIDDEN = "(internal) build and measure in this process; the parent sets the database."
 
 
-@contextmanager
-def _throwaway_database(database: str) -> Iterator[str]:
-    if database == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="pacesetter-bench-") as directory:
-            yield f"sqlite:///{directory}/bench.sqlite3"
-        return
-    import psycopg
-
-    from pacesetter.testing.pgserver import start_test_server
-
-    server = start_test_server()  # stopped and removed when this process exits
-    with psycopg.connect(
-        host=server["HOST"],
-        port=int(server["PORT"]),
-        user=server["USER"],
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        connection.execute("CREATE DATABASE bench")
-    yield f"postgres://{server['USER']}@{server['HOST']}:{server['PORT']}/bench"
-
-
-def _median(fn: Callable[[], Any], runs: int) -> float:
-    fn()  # warm the caches and the connection
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 class _Worker:
     """Runs in the child process, on the throw-away database."""
 
@@ -197,12 +135,8 @@ class _Worker:
         self.random = random.Random(2024)  # noqa: S311 - reproducible demo values
 
     def run(self) -> dict[str, Any]:
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0, interactive=False)
-        start = time.perf_counter()
-        review_point, unit_id = self.build()
-        build = time.perf_counter() - start
+        bench.migrate()
+        (review_point, unit_id), build = bench.timed(self.build)
         return {"build": build, **self.measure(review_point, unit_id)}
 
     # --- building ---------------------------------------------------------------------
@@ -277,7 +211,7 @@ class _Worker:
         if any(unit.pk is None for unit in units):  # a backend that returns no ids
             units = list(Unit.objects.filter(parent=committee).order_by("code"))
         for unit in units:
-            unit.path = f"{committee.path}{_base36(unit.pk)}/"
+            unit.path = f"{committee.path}{bench.base36(unit.pk)}/"
         Unit.objects.bulk_update(units, ["path"], batch_size=BATCH)
         return units
 
@@ -464,35 +398,20 @@ class _Worker:
             totals()
         no_jit = None
         sql, params = ranking_sql(review_point)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-            else:
-                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-            plan = "\n".join(" ".join(str(v) for v in row) for row in cursor.fetchall())
+        plan = bench.query_plan(sql, params)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET jit = off")
-            no_jit = _median(full_ranking, self.runs)
+            no_jit = bench.median_time(full_ranking, self.runs)
             with connection.cursor() as cursor:
                 cursor.execute("RESET jit")
         return {
             "ranking_no_jit": no_jit,
             "items": ScoreItem.objects.filter(review_point=review_point).count(),
-            "ranking": _median(full_ranking, self.runs),
-            "sheet": _median(sheet, self.runs * 4),
-            "totals": _median(totals, self.runs * 4),
+            "ranking": bench.median_time(full_ranking, self.runs),
+            "sheet": bench.median_time(sheet, self.runs * 4),
+            "totals": bench.median_time(totals, self.runs * 4),
             "ranking_queries": len(ranking_queries),
             "sheet_queries": len(sheet_queries),
             "plan": plan,
         }
-
-
-def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-        if not number:
-            return out

@@ -26,29 +26,21 @@ would store (``services.at_risk_start``), because only the reads are measured.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import random
 import statistics
-import subprocess
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pacesetter.scoring.management.commands.bench_scoring import _base36, _throwaway_database
+from pacesetter.testing import bench
 
-RESULT_PREFIX = "BENCH-RESULT "
-WORKER_ENV = "PACESETTER_BENCH_WORKER"
 BOARD_GOAL = 0.150
 DISTRICT_SIZE = 49
 BATCH = 2000
 WARM_UP = 2
 _HIDDEN = "(internal) started by bench_workplans itself."
-MANAGE = str(Path(__file__).resolve().parents[4] / "manage.py")
 
 
 class Command(BaseCommand):
@@ -82,12 +74,11 @@ class Command(BaseCommand):
                 f"Use at least {DISTRICT_SIZE + 1} units, 100 tasks, 5 projects and 1 run."
             )
         if options["worker"]:
-            if os.environ.get(WORKER_ENV) != "1":
-                raise CommandError("--worker is started by bench_workplans itself.")
+            bench.require_worker("bench_workplans")
             result = _Worker(
                 options["units"], options["tasks"], options["projects"], options["runs"]
             ).run()
-            self.stdout.write(RESULT_PREFIX + json.dumps(result))
+            self.stdout.write(bench.worker_result(result))
             return
         results = []
         for database in options["database"] or ["sqlite", "postgres"]:
@@ -95,35 +86,18 @@ class Command(BaseCommand):
                 f"{database}: building {options['units']} units and {options['tasks']} "
                 "tasks and timing the plan board..."
             )
-            with _throwaway_database(database) as url:
+            with bench.throwaway_database(database) as url:
                 results.append(self._child(database, url, options))
         self.stdout.write(self._table(results, options))
 
     def _child(self, database: str, url: str, options: dict[str, Any]) -> dict[str, Any]:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "pacesetter.settings.test",
-            WORKER_ENV: "1",
-        }
-        env.pop("PACESETTER_TEST_DB", None)
-        command = [
-            sys.executable,
-            MANAGE,
-            "bench_workplans",
-            "--worker",
+        args = [
             f"--units={options['units']}",
             f"--tasks={options['tasks']}",
             f"--projects={options['projects']}",
             f"--runs={options['runs']}",
         ]
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-        lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-        if done.returncode != 0 or not lines:
-            raise CommandError(f"The {database} benchmark failed:\n{done.stderr}{done.stdout}")
-        result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
-        result["database"] = database
-        return result
+        return bench.run_worker("bench_workplans", database, url, args)
 
     def _table(self, results: list[dict[str, Any]], options: dict[str, Any]) -> str:
         out = [
@@ -157,11 +131,6 @@ class Command(BaseCommand):
         return "\n".join(out)
 
 
-def _p95(times: list[float]) -> float:
-    ordered = sorted(times)
-    return ordered[max(0, -(-len(ordered) * 95 // 100) - 1)]
-
-
 class _Worker:
     """Runs in the child process, on the throw-away database."""
 
@@ -174,12 +143,8 @@ class _Worker:
         self.today = dt.date.today()
 
     def run(self) -> dict[str, Any]:
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0, interactive=False)
-        start = time.perf_counter()
-        built = self.build()
-        build = time.perf_counter() - start
+        bench.migrate()
+        built, build = bench.timed(self.build)
         variants = self.measure(**built)
         return {"build": build, "variants": variants, "scan": self.scan()}
 
@@ -309,7 +274,7 @@ class _Worker:
         if any(unit.pk is None for unit in made):  # a backend that returns no ids
             made = list(Unit.objects.filter(code__in=[u.code for u in units]).order_by("code"))
         for unit in made:
-            unit.path = f"{parent_path}{_base36(unit.pk)}/"
+            unit.path = f"{parent_path}{bench.base36(unit.pk)}/"
         Unit.objects.bulk_update(made, ["path"], batch_size=BATCH)
         return made
 
@@ -438,7 +403,7 @@ class _Worker:
                     "name": name,
                     "tasks": matching.count(),
                     "median": statistics.median(times),
-                    "p95": _p95(times),
+                    "p95": bench.p95(times),
                     "queries": count,
                 }
             )

@@ -1,0 +1,550 @@
+"""The spreadsheet kit: reading uploaded .xlsx workbooks with errors located by sheet, row
+and column, and writing workbooks whose cells are safe to open.
+
+Reading. :func:`open_workbook` checks an upload and opens it; :func:`read_sheet` finds
+the header row and returns a :class:`Sheet` of data rows; a :class:`RowReader` parses
+one row's cells with the ``parse_*`` functions, each of which raises
+:class:`CellProblem` for a value it cannot use, and records every problem as a
+:class:`CellError`. Imports are all or nothing: :func:`run_atomically` runs the writes
+in one transaction and rolls it back with :class:`ImportFailed` (carrying every error)
+when any row failed; :func:`service_errors` puts a service's ``ValidationError`` on the
+columns its fields came from.
+
+Writing. Text that people typed (names, titles, notes) ends up in cells; text starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return could be taken for a formula
+by a spreadsheet program. :func:`append_row` and :func:`write_cell` store such text as
+a plain string cell with Excel's "quote prefix" (the cell is text, also when edited),
+so nothing is evaluated and the value reads back unchanged on upload.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.db.models import TextChoices
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet.datavalidation import DataValidation
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Rows above which a header row is not looked for.
+HEADER_SEARCH_ROWS = 10
+MAX_COUNT = 2**31 - 1
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
+
+FMT_POINTS = "#,##0.00"
+FMT_VALUE = "#,##0.00##"
+FMT_INT = "0"
+FMT_PERCENT = "0.00%"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="E8ECF1")
+TITLE_FONT = Font(bold=True, size=14)
+
+#: First characters that make a spreadsheet program read text as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- errors ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem in an uploaded workbook; ``str()`` is the translated sentence."""
+
+    sheet: str
+    message: str
+    row: int | None = None
+    column: int | None = None  # 1-based
+    header: str = ""
+
+    @property
+    def column_letter(self) -> str:
+        return get_column_letter(self.column) if self.column else ""
+
+    def __str__(self) -> str:
+        if self.row is not None and self.column is not None:
+            return _(
+                "Sheet “%(sheet)s”, row %(row)s, column %(column)s (%(header)s): %(message)s"
+            ) % {
+                "sheet": self.sheet,
+                "row": self.row,
+                "column": self.column_letter,
+                "header": self.header,
+                "message": self.message,
+            }
+        if self.row is not None:
+            return _("Sheet “%(sheet)s”, row %(row)s: %(message)s") % {
+                "sheet": self.sheet,
+                "row": self.row,
+                "message": self.message,
+            }
+        if self.sheet:
+            return _("Sheet “%(sheet)s”: %(message)s") % {
+                "sheet": self.sheet,
+                "message": self.message,
+            }
+        return self.message
+
+
+class ImportFailed(Exception):
+    """The upload had errors; nothing was saved."""
+
+    def __init__(self, errors: Sequence[CellError]) -> None:
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = list(errors)
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(e) for e in self.errors]
+
+
+@dataclass
+class ImportResult:
+    """What an import did: rows saved, rows equal to what is stored, empty rows."""
+
+    saved: int = 0
+    unchanged: int = 0
+    empty: int = 0
+
+
+class CellProblem(Exception):
+    """A cell's value cannot be used; the message completes "Sheet…, row…, column…: "."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def open_workbook(upload: Any) -> Any:
+    """Check an uploaded file (.xlsx, size limit) and open it read-only.
+
+    Raises ValidationError with a message for the upload field. The caller closes the
+    workbook when done."""
+    name = getattr(upload, "name", "") or ""
+    if PurePath(name).suffix.lower() != ".xlsx":
+        raise ValidationError(
+            _("Upload an Excel workbook saved as .xlsx (Excel Workbook)."), code="file_type"
+        )
+    size = getattr(upload, "size", 0) or 0
+    if size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
+            code="file_too_large",
+        )
+    try:
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+        return load_workbook(upload, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile, XML and openpyxl errors alike: not a usable workbook
+        raise ValidationError(
+            _(
+                "The file could not be opened as an Excel workbook. It may be damaged or "
+                "in another format; save it as .xlsx (Excel Workbook) and try again."
+            ),
+            code="file_corrupt",
+        ) from exc
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a sheet: its header (the key in uploads), width and number format."""
+
+    header: str
+    width: int = 14
+    required: bool = True
+    number_format: str | None = None
+
+
+@dataclass
+class Sheet:
+    """The rows of one sheet under its header row, with where each header is."""
+
+    title: str
+    positions: dict[str, int]  # header → 1-based column
+    rows: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)
+
+    def get(self, values: tuple[Any, ...], header: str) -> Any:
+        """The value under ``header`` in a row; stripped text, blank text as None."""
+        position = self.positions.get(header)
+        if position is None or position > len(values):
+            return None
+        value = values[position - 1]
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    def error(self, row: int, header: str | None, message: str) -> CellError:
+        """An error on ``row``, on the column of ``header`` when the sheet has one."""
+        if header is None or header not in self.positions:
+            return CellError(self.title, message, row=row)
+        return CellError(self.title, message, row=row, column=self.positions[header], header=header)
+
+
+@dataclass
+class RowReader:
+    """One data row being checked; ``cell`` parses a value and records its problem."""
+
+    sheet: Sheet
+    number: int
+    values: tuple[Any, ...]
+    errors: list[CellError] = field(default_factory=list)
+
+    def cell(self, header: str, parse: Any, *args: Any, **kwargs: Any) -> Any:
+        """``parse(value, *args, **kwargs)``; None (and an error) when it raises CellProblem."""
+        try:
+            return parse(self.sheet.get(self.values, header), *args, **kwargs)
+        except CellProblem as problem:
+            self.error(header, problem.message)
+            return None
+
+    def error(self, header: str | None, message: str) -> None:
+        self.errors.append(self.sheet.error(self.number, header, message))
+
+    def has_error(self, header: str) -> bool:
+        return any(e.header == header for e in self.errors)
+
+
+def _header_key(value: Any) -> str:
+    return re.sub(r"[\s\-]+", "_", str(value).strip().lower()) if value is not None else ""
+
+
+def _blank(values: Iterable[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def read_sheet(workbook: Any, name: str, columns: Sequence[Column]) -> Sheet:
+    """Read sheet ``name`` (or the first sheet when there is none of that name).
+
+    The header row is the first of the top rows naming a known column. Raises
+    ImportFailed when required columns are missing or the sheet cannot be read."""
+    if name in workbook.sheetnames:
+        worksheet = workbook[name]
+    elif workbook.worksheets:
+        worksheet = workbook.worksheets[0]
+    else:
+        raise ImportFailed([CellError(name, _("the workbook has no sheet to read."))])
+    title = worksheet.title
+    known = {c.header for c in columns}
+    sheet: Sheet | None = None
+    try:
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            if sheet is None:
+                keys = [_header_key(v) for v in values]
+                if known.intersection(keys):
+                    positions: dict[str, int] = {}
+                    for index, key in enumerate(keys, start=1):
+                        if key in known and key not in positions:
+                            positions[key] = index
+                    sheet = Sheet(title, positions)
+                elif number >= HEADER_SEARCH_ROWS:
+                    break
+                continue
+            if not _blank(values):
+                sheet.rows.append((number, tuple(values)))
+    except Exception as exc:  # a damaged part of the file shows only while reading it
+        raise ImportFailed(
+            [CellError(title, _("the sheet could not be read; the file may be damaged."))]
+        ) from exc
+    if sheet is None:
+        sheet = Sheet(title, {})
+    missing = [c.header for c in columns if c.required and c.header not in sheet.positions]
+    if missing:
+        raise ImportFailed(
+            [
+                CellError(
+                    title,
+                    _("the column “%(header)s” is missing from the header row.")
+                    % {"header": header},
+                )
+                for header in missing
+            ]
+        )
+    return sheet
+
+
+# --- parsing cells --------------------------------------------------------------------
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_GROUPED = {
+    ",": re.compile(r"[+-]?\d{1,3}(,\d{3})+"),
+    ".": re.compile(r"[+-]?\d{1,3}(\.\d{3})+"),
+}
+
+
+def _normalise_number(text: str) -> str:
+    """ "1.234,5", "1,234.5", "1,5", "1 234" → a plain "1234.5"-style number."""
+    text = re.sub(r"[\s\u00a0\u202f']", "", text)
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        group = "." if decimal == "," else ","
+        whole, _sep, fraction = text.rpartition(decimal)
+        if group in whole and not _GROUPED[group].fullmatch(whole):
+            raise CellProblem(_("enter a number."))
+        return whole.replace(group, "") + "." + fraction
+    for sep in (",", "."):
+        if text.count(sep) > 1:
+            if not _GROUPED[sep].fullmatch(text):
+                raise CellProblem(_("enter a number."))
+            return text.replace(sep, "")
+    return text.replace(",", ".")
+
+
+def parse_decimal(value: Any, *, places: int, digits: int) -> Decimal | None:
+    """A number from a numeric cell or a text with "," or "." as decimal separator;
+    rounded to ``places`` decimals. Blank gives None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise CellProblem(_("enter a number."))
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = _normalise_number(value.strip())
+        if not _NUMBER.fullmatch(text):
+            raise CellProblem(_("enter a number."))
+        try:
+            number = Decimal(text)
+        except InvalidOperation as exc:
+            raise CellProblem(_("enter a number.")) from exc
+    else:  # dates, times, formulas' errors
+        raise CellProblem(_("enter a number."))
+    if not number.is_finite():
+        raise CellProblem(_("enter a number."))
+    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if abs(number) >= Decimal(10) ** (digits - places):
+        raise CellProblem(_("the number is too large."))
+    return number
+
+
+def parse_count(value: Any) -> int | None:
+    """A whole number (at most a 32-bit integer). Blank gives None."""
+    number = parse_decimal(value, places=6, digits=30)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise CellProblem(_("enter a whole number."))
+    if abs(number) > MAX_COUNT:
+        raise CellProblem(_("the number is too large."))
+    return int(number)
+
+
+def _yes_no() -> tuple[set[str], set[str]]:
+    yes = {"yes", "y", "true", "1", "x", _("yes").lower()}
+    no = {"no", "n", "false", "0", _("no").lower()}
+    return yes, no
+
+
+def parse_flag(value: Any) -> bool | None:
+    """Yes/no: Excel TRUE/FALSE, 1/0, yes/no (also in the user's language), x. Blank: None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | Decimal) and value in (0, 1):
+        return bool(value)
+    yes, no = _yes_no()
+    text = str(value).strip().lower()
+    if text in yes:
+        return True
+    if text in no:
+        return False
+    raise CellProblem(_("enter yes or no."))
+
+
+def parse_choice(value: Any, choices: type[TextChoices]) -> str | None:
+    """A choice by its code or its label (in the user's language), any case."""
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    for code, label in choices.choices:
+        if text in (code.lower(), str(label).lower(), code.lower().replace("_", " ")):
+            return code
+    raise CellProblem(
+        _("“%(value)s” is not allowed; use one of: %(allowed)s.")
+        % {"value": value, "allowed": ", ".join(choices.values)}
+    )
+
+
+def parse_text(value: Any, *, max_length: int | None = None) -> str:
+    """Stripped text ("" when blank); a whole number typed in a text column as its digits."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a code typed as 12 comes back as 12.0 from some editors
+    text = str(value).strip()
+    if max_length is not None and len(text) > max_length:
+        raise CellProblem(
+            _("write at most %(max)s characters (this has %(n)s).")
+            % {"max": max_length, "n": len(text)}
+        )
+    return text
+
+
+def parse_date(value: Any) -> date | None:
+    """A date cell, an Excel serial number, or text as 31/12/2023 or 2023-12-31."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return from_excel(value).date()
+    if isinstance(value, str):
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.strptime(value.strip(), fmt).date()
+            except ValueError:
+                continue
+    raise CellProblem(_("enter a date, e.g. 31/12/2023."))
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text for a lookup before the rows are checked ("" when unusable); its
+    errors are reported when the row itself is read."""
+    try:
+        return parse_text(value)
+    except CellProblem:
+        return ""
+
+
+# --- all-or-nothing writes ------------------------------------------------------------
+
+
+def service_errors(
+    sheet: Sheet, row: int, exc: ValidationError, columns: dict[str, str]
+) -> list[CellError]:
+    """A service's ValidationError as cell errors: each field on its column
+    (``columns`` maps a field name to its header when they differ)."""
+    if not hasattr(exc, "error_dict"):
+        return [sheet.error(row, None, m) for m in exc.messages]
+    errors: list[CellError] = []
+    for name, messages in exc.message_dict.items():
+        header = None if name == NON_FIELD_ERRORS else columns.get(name, name)
+        errors.extend(sheet.error(row, header, m) for m in messages)
+    return errors
+
+
+R = TypeVar("R")
+
+
+def run_atomically(work: Callable[[], tuple[R, list[CellError]]]) -> R:
+    """Run ``work()`` (which returns a result and the errors it found) in one transaction,
+    rolled back when there is any error. Each service call is a savepoint of its own, so
+    a row's error does not stop the following rows from being checked too."""
+    with transaction.atomic():
+        result, found = work()
+        if found:
+            raise ImportFailed(found)  # leaving the block this way rolls every row back
+    return result
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+def neutralise(cell: Cell) -> Cell:
+    """Make a text cell that a spreadsheet program could read as a formula plain text.
+
+    The value is kept as it is (so an uploaded template reads back unchanged); the cell
+    is stored as a string, never a formula, with the quote prefix Excel sets when a
+    user types an apostrophe first."""
+    value = cell.value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def write_cell(sheet: Any, row: int, column: int, value: Any) -> Cell:
+    """``sheet.cell(row, column, value)``, formula-safe."""
+    return neutralise(sheet.cell(row=row, column=column, value=value))
+
+
+def append_row(sheet: Any, values: Iterable[Any]) -> None:
+    """``sheet.append(values)``, formula-safe."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        neutralise(cell)
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The workbook as the bytes of an .xlsx file."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def header_row(sheet: Any, row: int, columns: Sequence[Column], labels: Any = None) -> None:
+    """The header row (``labels``, or the columns' headers), styled, frozen and filtered;
+    sets the columns' widths."""
+    for index, column in enumerate(columns, start=1):
+        cell = write_cell(sheet, row, index, labels[index - 1] if labels else None)
+        if not labels:
+            cell.value = column.header
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = f"A{row + 1}"
+    sheet.auto_filter.ref = f"A{row}:{get_column_letter(len(columns))}{row}"
+
+
+def style_header(cells: Iterable[Any]) -> None:
+    """The header look (bold on grey) on a row of cells, e.g. ``sheet[1]``."""
+    for cell in cells:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+
+
+def number_formats(sheet: Any, columns: Sequence[Column], first_row: int) -> None:
+    """Each column's number format on its cells from ``first_row`` down."""
+    for index, column in enumerate(columns, start=1):
+        if column.number_format is None:
+            continue
+        for (cell,) in sheet.iter_rows(min_row=first_row, min_col=index, max_col=index):
+            cell.number_format = column.number_format
+
+
+def choice_list(sheet: Any, columns: Sequence[Column], header: str, values: Iterable[str]) -> None:
+    """A drop-down on the column (typing another value is still refused on upload)."""
+    index = next(i for i, c in enumerate(columns, start=1) if c.header == header)
+    letter = get_column_letter(index)
+    validation = DataValidation(
+        type="list", formula1='"' + ",".join(values) + '"', allow_blank=True
+    )
+    validation.error = _("Choose a value from the list.")
+    sheet.add_data_validation(validation)
+    validation.add(f"{letter}2:{letter}5000")
+
+
+def export_workbook(title: str, subject: str) -> Workbook:
+    """A new workbook with its properties set and its first sheet named ``title``."""
+    workbook = Workbook()
+    workbook.properties.title = f"{title}: {subject}"
+    workbook.properties.subject = subject
+    workbook.properties.creator = "Pacesetter"
+    # Sheet names: at most 31 characters and none of []:*?/\
+    workbook.active.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
+    return workbook

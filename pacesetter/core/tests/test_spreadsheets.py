@@ -1,0 +1,77 @@
+"""The spreadsheet kit: text that looks like a formula is written as text, and reads back
+unchanged; errors are located by sheet, row and column."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.utils import translation
+from openpyxl import Workbook, load_workbook
+
+from pacesetter.core.spreadsheets import (
+    Column,
+    ImportFailed,
+    RowReader,
+    append_row,
+    parse_count,
+    read_sheet,
+    workbook_bytes,
+    write_cell,
+)
+
+DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tA", "\r=B", '=HYPERLINK("x","y")']
+
+
+def test_text_that_starts_like_a_formula_is_stored_as_text():
+    workbook = Workbook()
+    sheet = workbook.active
+    append_row(sheet, DANGEROUS)
+    write_cell(sheet, 2, 1, "=A1*2")
+    append_row(sheet, ["plain", 12, None])
+
+    reread = load_workbook(io.BytesIO(workbook_bytes(workbook)))
+    cells = reread.active
+    for column, text in enumerate(DANGEROUS, start=1):
+        cell = cells.cell(row=1, column=column)
+        assert cell.data_type == "s", text  # never "f": nothing is evaluated
+        assert cell.value == text
+        assert cell.quotePrefix
+    assert cells["A2"].data_type == "s" and cells["A2"].value == "=A1*2"
+    assert [c.value for c in cells[3]][:2] == ["plain", 12]
+    assert cells["B3"].data_type == "n"
+    # Read the way uploads are read: the values come back as typed.
+    values = load_workbook(io.BytesIO(workbook_bytes(workbook)), read_only=True, data_only=True)
+    assert next(values.active.iter_rows(values_only=True)) == tuple(DANGEROUS)
+
+
+@pytest.fixture(autouse=True)
+def _another_language_active():
+    """The messages are checked in English even when another language is active."""
+    with translation.override("vi"):
+        yield
+
+
+def test_errors_name_the_sheet_row_and_column():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Data"
+    sheet.append(["name", "count"])
+    sheet.append(["a", "many"])
+    read = read_sheet(workbook, "Data", (Column("name"), Column("count")))
+    (number, values) = read.rows[0]
+    row = RowReader(read, number, values)
+    with translation.override("en"):
+        assert row.cell("count", parse_count) is None
+        assert str(row.errors[0]) == "Sheet “Data”, row 2, column B (count): enter a number."
+
+
+def test_a_missing_required_column_fails_the_whole_sheet():
+    workbook = Workbook()
+    workbook.active.append(["name"])
+    with translation.override("en"), pytest.raises(ImportFailed) as failed:
+        read_sheet(workbook, "Sheet", (Column("name"), Column("count")))
+    with translation.override("en"):
+        assert failed.value.messages == [
+            "Sheet “Sheet”: the column “count” is missing from the header row."
+        ]
