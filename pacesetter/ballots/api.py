@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from pacesetter.bodies.api import BodyRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.campaigns.api import ClusterRef
 from pacesetter.clusters.policies import cluster_policy
@@ -53,11 +54,6 @@ router = Router(tags=["polls"])
 
 
 # --- schemas -------------------------------------------------------------------------
-
-
-class BodyRef(Schema):
-    id: int
-    name: str
 
 
 class OptionOut(Schema):

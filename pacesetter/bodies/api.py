@@ -56,6 +56,11 @@ def _current_members(body: Body) -> models.QuerySet[BodyMember]:
 # --- schemas ---------------------------------------------------------------------------
 
 
+class BodyRef(Schema):
+    id: int
+    name: str
+
+
 class PersonRef(Schema):
     id: int
     username: str

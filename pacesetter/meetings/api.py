@@ -23,9 +23,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from pacesetter.accounts.selectors import users_visible_to
-from pacesetter.ballots.api import BodyRef
 from pacesetter.ballots.models import Poll
-from pacesetter.bodies.api import PersonRef
+from pacesetter.bodies.api import BodyRef, PersonRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.policies import chain_policy
 from pacesetter.core.refs import resolve_ref

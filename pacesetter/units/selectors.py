@@ -15,6 +15,15 @@ def units_visible_to(user: Any, action: str = "view") -> QuerySet[Unit]:
     return unit_policy.visible(user, action)
 
 
+def unit_choices(user: Any, *keep: int | None) -> QuerySet[Unit]:
+    """Units to choose from: those the user sees, plus the ones already chosen."""
+    units = unit_policy.visible(user)
+    kept = [pk for pk in keep if pk]
+    if kept:
+        units = unit_policy.base_queryset().filter(Q(pk__in=units.values("pk")) | Q(pk__in=kept))
+    return units.order_by("path")
+
+
 def unit_search(
     user: Any,
     *,

@@ -24,8 +24,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from pacesetter.accounts.selectors import users_visible_to
-from pacesetter.ballots.api import BodyRef
-from pacesetter.bodies.api import PersonRef
+from pacesetter.bodies.api import BodyRef, PersonRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy

@@ -5,6 +5,6 @@ from django.http import HttpRequest
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """What the top navigation shows to this user."""
-    from pacesetter.accounts.views import may_manage_people
+    from .views import may_manage_people
 
     return {"may_manage_people": may_manage_people(getattr(request, "user", None))}
