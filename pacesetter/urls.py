@@ -12,6 +12,7 @@ from pacesetter.workspace import urls as workspace_urls
 urlpatterns = [
     path("", include((workspace_urls.home, "core"))),
     path("accounts/", include("pacesetter.accounts.urls")),
+    path("accounts/people/", include((workspace_urls.people, "accounts"))),
     path("units/", include("pacesetter.units.urls")),
     path("clusters/", include("pacesetter.clusters.urls")),
     path("bodies/", include("pacesetter.bodies.urls")),
