@@ -39,9 +39,11 @@ test: install
 	bash scripts/system-deps.sh
 	$(MAKE) lint typecheck test-sqlite test-postgres test-clock
 
+## ruff, and the import contracts of .importlinter (the layers of docs/architecture.md).
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck:
 	$(BIN)/mypy pacesetter

@@ -151,7 +151,6 @@ def _add_routers() -> None:
     from pacesetter.ballots.api import router as polls_router
     from pacesetter.bodies.api import router as bodies_router
     from pacesetter.campaigns.api import router as campaigns_router
-    from pacesetter.chains.api import router as chains_router
     from pacesetter.clusters.api import router as clusters_router
     from pacesetter.decisions.api import router as decisions_router
     from pacesetter.meetings.api import router as meetings_router
@@ -164,6 +163,7 @@ def _add_routers() -> None:
     from pacesetter.units.api import router as units_router
     from pacesetter.units.api import unit_types_router
     from pacesetter.workplans.api import plans_router, tasks_router
+    from pacesetter.workspace.chains_api import router as chains_router
 
     api.add_router("/auth", auth_router)
     api.add_router("/unit-types", unit_types_router)

@@ -2,10 +2,17 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from pacesetter.api import api, not_found_view
+from pacesetter.chains import urls as chains_urls
+from pacesetter.workplans import urls as workplans_urls
+from pacesetter.workspace import urls as workspace_urls
+
+# The pages that combine domains (the workspace app) keep the namespaces they were
+# always in: each namespace gets its app's URLs and the workspace pages named for it.
 
 urlpatterns = [
-    path("", include("pacesetter.core.urls")),
+    path("", include((workspace_urls.home, "core"))),
     path("accounts/", include("pacesetter.accounts.urls")),
+    path("accounts/people/", include((workspace_urls.people, "accounts"))),
     path("units/", include("pacesetter.units.urls")),
     path("clusters/", include("pacesetter.clusters.urls")),
     path("bodies/", include("pacesetter.bodies.urls")),
@@ -14,10 +21,13 @@ urlpatterns = [
     path("scoring/", include("pacesetter.scoring.urls")),
     path("awards/", include("pacesetter.awards.urls")),
     path("ballots/", include("pacesetter.ballots.urls")),
-    path("workplans/", include("pacesetter.workplans.urls")),
-    path("chains/", include("pacesetter.chains.urls")),
+    path(
+        "workplans/",
+        include((workspace_urls.workplans + workplans_urls.urlpatterns, "workplans")),
+    ),
+    path("chains/", include((chains_urls.urlpatterns + workspace_urls.chains, "chains"))),
     path("meetings/", include("pacesetter.meetings.urls")),
-    path("calendar/", include("pacesetter.workplans.ical_urls")),
+    path("calendar/", include("pacesetter.workspace.calendar_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", not_found_view),

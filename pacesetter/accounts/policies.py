@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q
 
 from pacesetter.core.policies import Actor, Policy
 
 from .models import RoleAssignment, User
-from .scopes import NOTHING, Scope, under
+from .scopes import NOTHING, Scope, scope_of, under
+
+
+def may_manage_people(user: Any) -> bool:
+    """Committee staff (of any subtree) and superusers manage accounts and roles."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or scope_of(user).staff_paths)
 
 
 def _manageable_assignments(scope: Scope) -> Q:

@@ -1,33 +1,18 @@
-"""What a user's roles cover, computed once per request and cached on the user object."""
+"""What a user's roles cover, computed once per request and cached on the user object.
+
+``Scope``, ``under`` and ``NOTHING`` live in ``core.scopes`` (the policy base needs them and
+imports no app); they are re-exported here for the policies that build on them.
+``AccountsConfig.ready()`` registers ``scope_of`` with core."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 from typing import Any
 
-from django.db.models import Q
+from pacesetter.core.scopes import EMPTY_SCOPE, NOTHING, Scope, under
 
 from .models import Role, RoleAssignment
 
-
-@dataclass(frozen=True)
-class Scope:
-    staff_paths: tuple[str, ...] = ()
-    officer_paths: tuple[str, ...] = ()
-    viewer_paths: tuple[str, ...] = ()
-    leader_cluster_ids: frozenset[int] = field(default_factory=frozenset)
-    council_body_ids: frozenset[int] = field(default_factory=frozenset)
-    staff_at_root: bool = False
-
-    @property
-    def unit_paths(self) -> tuple[str, ...]:
-        """Subtrees covered by any unit-scoped role (staff, officer, viewer)."""
-        return self.staff_paths + self.officer_paths + self.viewer_paths
-
-
-EMPTY_SCOPE = Scope()
+__all__ = ["EMPTY_SCOPE", "NOTHING", "Scope", "forget_scope", "scope_of", "under"]
 
 
 def scope_of(user: Any) -> Scope:
@@ -68,13 +53,3 @@ def forget_scope(user: Any) -> None:
     """Drop the cached scope after the user's roles change."""
     if hasattr(user, "_pacesetter_scope"):
         del user._pacesetter_scope
-
-
-NOTHING = Q(pk__in=[])
-
-
-def under(field_name: str, paths: tuple[str, ...]) -> Q:
-    """Rows whose unit path (``field_name``) lies in any of the subtrees ``paths``."""
-    if not paths:
-        return NOTHING
-    return reduce(or_, (Q(**{f"{field_name}__startswith": p}) for p in paths))

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from pacesetter.accounts.selectors import users_visible_to
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
 from pacesetter.units.policies import unit_policy
+from pacesetter.units.selectors import users_visible_to
 
 from .models import Body, BodyMember, BodyTerm, MemberPosition
 from .policies import body_policy

@@ -7,9 +7,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.accounts.selectors import users_visible_to
 from pacesetter.core.forms import PeriodFormMixin
 from pacesetter.units.models import Unit
+from pacesetter.units.selectors import users_visible_to
 
 from .models import Body, BodyKind, BodyMember, BodyTerm
 

@@ -1,9 +1,8 @@
-"""Chain screens: the list, a chain's page (its organizations from upstream to
-downstream, open problems, plans and meetings on it), and its managers' forms."""
+"""Chain screens: the list and its managers' forms. A chain's page (its organizations,
+open problems, plans and meetings) combines domains: it is ``workspace.views.chain_detail``,
+mounted as ``chains:chain_detail``."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,25 +11,17 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.views import add_service_errors, form_page, paginate
-from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.policies import unit_policy
-from pacesetter.workplans import selectors
-from pacesetter.workplans.forms import STATUS_LABELS, unit_choices
-from pacesetter.workplans.policies import plan_policy, task_policy
-from pacesetter.workplans.views import explain_row
+from pacesetter.units.selectors import unit_choices
 
 from . import services
 from .forms import ChainCreateForm, ChainForm, ChainSearchForm, MemberAddForm
 from .models import Chain
 from .policies import chain_policy
-
-#: Open tasks on one page of the chain's page.
-TASK_PAGE_SIZE = 50
 
 
 def _breadcrumb(chain: Chain | None = None) -> list[dict[str, str]]:
@@ -124,59 +115,6 @@ def chain_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-@login_required
-def chain_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The chain's organizations from upstream to downstream (the leader marked), its open
-    problems (open tasks on the chain, with their status), the plans with tasks or
-    projects on it, and its meetings; each list holds only what the user may see."""
-    user = request.user
-    today = _today()
-    chain = chain_policy.access(user, pk)
-    chain = Chain.objects.select_related("leader_unit", "owner_unit").get(pk=chain.pk)
-    members = list(chain.members.select_related("unit"))
-    tasks = (
-        selectors.with_status(task_policy.visible(user).filter(selectors.on_chain(chain)), today)
-        .exclude(status="done")  # type: ignore[misc]
-        .select_related("lead_unit", "plan")
-        .order_by("due", "pk")
-    )
-    page = paginate(request, tasks, per_page=TASK_PAGE_SIZE)
-    rows = list(page.object_list)
-    for task in rows:
-        explain_row(task, task.plan, today)
-    page.object_list = rows
-    plans = list(
-        plan_policy.visible(user)
-        .filter(selectors.plans_on_chain(chain))
-        .select_related("body")
-        .order_by("-period_start", "name")[:50]
-    )
-    meetings = list(
-        meeting_policy.visible(user)
-        .filter(chain=chain)
-        .select_related("organizer_unit")
-        .order_by("-starts_at", "pk")[:50]
-    )
-    return render(
-        request,
-        "chains/chain_detail.html",
-        {
-            "chain": chain,
-            "members": members,
-            "leader_on_chain": any(m.unit_id == chain.leader_unit_id for m in members),
-            "page_obj": page,
-            "plans": plans,
-            "meetings": meetings,
-            "status_labels": STATUS_LABELS,
-            "may_manage": chain_policy.allows(user, "manage", chain),
-        },
-    )
-
-
 @login_required
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -238,7 +176,6 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
 urlpatterns: list[URLPattern] = [
     path("", chain_list, name="chain_list"),
     path("new/", chain_create, name="chain_create"),
-    path("<int:pk>/", chain_detail, name="chain_detail"),
     path("<int:pk>/edit/", chain_edit, name="chain_edit"),
     path("<int:pk>/members/new/", member_add, name="member_add"),
     path("<int:pk>/members/<int:member_pk>/move/", member_move, name="member_move"),

@@ -27,7 +27,7 @@ from django.db.models import BooleanField, Case, Q, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from pacesetter.accounts.scopes import Scope, scope_of
+from pacesetter.core.scopes import Scope, scope_of
 
 M = TypeVar("M", bound=models.Model)
 

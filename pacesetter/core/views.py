@@ -1,30 +1,16 @@
-"""The home page, and small helpers the server-rendered screens share."""
+"""Small helpers the server-rendered screens share."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
-
-from pacesetter.accounts.selectors import roles_of
-from pacesetter.audit.models import AuditEntry
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"roles": roles_of(request.user)})
 
 
 def form_page(
@@ -78,82 +64,3 @@ def add_service_errors(
     for name, errors in exc.error_dict.items():
         target = (fields or {}).get(name, f"{prefix}{name}")
         form.add_error(target if target in form.fields else None, errors)
-
-
-#: What audit actions are called on the screens.
-AUDIT_ACTION_LABELS = {
-    "unit.create": _("created"),
-    "unit.update": _("changed"),
-    "unit.move": _("moved"),
-    "unit_type.create": _("created"),
-    "unit_type.update": _("changed"),
-    "cluster.create": _("created"),
-    "cluster.update": _("changed"),
-    "cluster.member_add": _("member added"),
-    "cluster.member_end": _("membership ended"),
-    "cluster.leader_set": _("leader set"),
-    "body.create": _("created"),
-    "body.update": _("changed"),
-    "body.term_create": _("term added"),
-    "body.member_add": _("member added"),
-    "body.member_end": _("seat ended"),
-    "decision.create": _("created"),
-    "decision.update": _("changed"),
-}
-
-
-def audit_rows(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
-    """The entries with a translated ``label`` and readable ``change_rows``.
-
-    ``change_rows`` is ``[(field label, old, new)]``: field names become their
-    translated verbose names, choice codes their labels, and foreign-key ids the
-    related object's name (one query per related model, whatever the row count).
-    """
-    rows = list(entries)
-    wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
-    plans: list[tuple[AuditEntry, list[tuple[str, Any, Any, Any]]]] = []
-    for entry in rows:
-        entry.label = AUDIT_ACTION_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
-        try:
-            model = apps.get_model(entry.target_type)
-        except (LookupError, ValueError):
-            model = None
-        plan = []
-        for name, change in (entry.changes or {}).items():
-            field = _field(model, name)
-            if field is not None and field.is_relation and field.related_model is not None:
-                for value in change:
-                    if value is not None and not isinstance(value, (dict, list)):
-                        wanted[field.related_model].add(value)
-            plan.append((name, field, change[0], change[1]))
-        plans.append((entry, plan))
-    names = {
-        model: {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids)}
-        for model, ids in wanted.items()
-    }
-    for entry, plan in plans:
-        change_rows = []
-        for name, field, old, new in plan:
-            label = str(field.verbose_name) if field is not None else name
-            change_rows.append((label, _display(field, old, names), _display(field, new, names)))
-        entry.change_rows = change_rows  # type: ignore[attr-defined]
-    return rows
-
-
-def _field(model: type[models.Model] | None, name: str) -> Any:
-    if model is None:
-        return None
-    try:
-        return model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
-
-
-def _display(field: Any, value: Any, names: dict[Any, dict[Any, str]]) -> Any:
-    if value is None or field is None or isinstance(value, (dict, list)):
-        return value
-    if field.is_relation and field.related_model in names:
-        return names[field.related_model].get(value, value)
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    return value

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from pacesetter.accounts.selectors import users_visible_to
 from pacesetter.ballots.models import Poll
 from pacesetter.bodies.api import BodyRef, PersonRef
 from pacesetter.bodies.policies import body_policy
@@ -31,6 +30,7 @@ from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
+from pacesetter.units.selectors import users_visible_to
 from pacesetter.workplans.models import Project, Task, WorkPlan
 from pacesetter.workplans.policies import plan_policy
 

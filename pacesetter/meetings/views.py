@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from pacesetter.accounts.models import User
-from pacesetter.accounts.selectors import users_visible_to
 from pacesetter.ballots.models import Poll
 from pacesetter.bodies.models import Body
 from pacesetter.bodies.policies import body_policy
@@ -33,6 +32,7 @@ from pacesetter.core.files import file_download
 from pacesetter.core.views import add_service_errors, form_page, paginate
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
+from pacesetter.units.selectors import users_visible_to
 from pacesetter.workplans.models import Task, WorkPlan
 from pacesetter.workplans.policies import plan_policy
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "pacesetter.chains",
     "pacesetter.meetings",
     "pacesetter.workplans",
+    "pacesetter.workspace",
     "pacesetter.demo",
 ]
 
@@ -80,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pacesetter.core.context_processors.navigation",
+                "pacesetter.accounts.context_processors.navigation",
             ],
         },
     },

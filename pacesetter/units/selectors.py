@@ -7,12 +7,25 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from pacesetter.accounts.models import RoleAssignment, User
+from pacesetter.bodies.policies import body_policy
+from pacesetter.clusters.policies import cluster_policy
+
 from .models import Unit
 from .policies import unit_policy
 
 
 def units_visible_to(user: Any, action: str = "view") -> QuerySet[Unit]:
     return unit_policy.visible(user, action)
+
+
+def unit_choices(user: Any, *keep: int | None) -> QuerySet[Unit]:
+    """Units to choose from: those the user sees, plus the ones already chosen."""
+    units = unit_policy.visible(user)
+    kept = [pk for pk in keep if pk]
+    if kept:
+        units = unit_policy.base_queryset().filter(Q(pk__in=units.values("pk")) | Q(pk__in=kept))
+    return units.order_by("path")
 
 
 def unit_search(
@@ -61,3 +74,20 @@ def unit_ancestors(user: Any, unit: Unit) -> list[Unit]:
     ids = [int(part, 36) for part in unit.path.strip("/").split("/")[:-1]]
     found = {u.pk: u for u in units_visible_to(user).filter(pk__in=ids)}
     return [found[i] for i in ids if i in found]
+
+
+def users_visible_to(user: Any) -> QuerySet[User]:
+    """Active people the user may name (e.g. seat on a body): the user and those holding
+    a role over a unit, cluster or body the user can see. (It lives with the foundation
+    data, not in accounts, because it reads the unit, cluster and body policies.)"""
+    users = User.objects.filter(is_active=True)
+    if not getattr(user, "is_authenticated", False):
+        return users.none()
+    if user.is_superuser:
+        return users
+    holders = RoleAssignment.objects.filter(
+        Q(unit__in=unit_policy.visible(user))
+        | Q(cluster__in=cluster_policy.visible(user))
+        | Q(body__in=body_policy.visible(user))
+    ).values("user_id")
+    return users.filter(Q(pk=user.pk) | Q(pk__in=holders))

@@ -13,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pacesetter.audit.history import audit_rows
 from pacesetter.audit.selectors import audit_entries_for
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import unit_clusters, unit_leader_posts
-from pacesetter.core.views import add_service_errors, audit_rows, paginate
+from pacesetter.core.views import add_service_errors, paginate
 
 from . import selectors, services
 from .forms import UnitForm, UnitMoveForm, UnitSearchForm, UnitTypeForm

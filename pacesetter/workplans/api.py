@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from pacesetter.accounts.selectors import users_visible_to
 from pacesetter.bodies.api import BodyRef, PersonRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
@@ -32,6 +31,7 @@ from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
+from pacesetter.units.selectors import users_visible_to
 
 from . import selectors, services
 from .models import Milestone, OutcomeRating, PlanKind, ProgressMode, Project, Task, WorkPlan

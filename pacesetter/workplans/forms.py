@@ -18,7 +18,6 @@ from pacesetter.chains.policies import chain_policy
 from pacesetter.core.files import validate_upload
 from pacesetter.core.forms import PeriodFormMixin
 from pacesetter.units.models import Unit
-from pacesetter.units.policies import unit_policy
 
 from .models import OutcomeRating, ProgressMode, Project, Task, WorkPlan
 from .selectors import STATUSES
@@ -48,15 +47,6 @@ def user_label(user: User) -> str:
 
 
 # --- what forms and API input may choose from -----------------------------------------
-
-
-def unit_choices(user: Any, *keep: int | None) -> QuerySet[Unit]:
-    """Units to choose from: those the user sees, plus the ones already chosen."""
-    units = unit_policy.visible(user)
-    kept = [pk for pk in keep if pk]
-    if kept:
-        units = unit_policy.base_queryset().filter(Q(pk__in=units.values("pk")) | Q(pk__in=kept))
-    return units.order_by("path")
 
 
 def chain_choices(user: Any, *keep: int | None) -> QuerySet[Chain]:

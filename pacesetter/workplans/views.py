@@ -1,4 +1,5 @@
-"""Work plan screens: the list of plans, the plan board, the task page and "my work".
+"""Work plan screens: the list of plans, the plan board and the task page ("my work"
+combines plans and meetings: it is ``workspace.views.my_work``, still ``workplans:my_work``).
 
 The board is built for large plans (10,000 tasks across 2,000 units): the status is
 computed in SQL (``selectors.with_status``), counts and roll-up come from aggregate
@@ -28,16 +29,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from pacesetter.accounts.scopes import scope_of, under
+from pacesetter.audit.history import audit_rows
 from pacesetter.audit.models import AuditEntry
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.core.files import file_download
-from pacesetter.core.views import add_service_errors, audit_rows, form_page, paginate
-from pacesetter.meetings.models import Invitation, Meeting, MeetingState
+from pacesetter.core.views import add_service_errors, form_page, paginate
 from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
+from pacesetter.units.selectors import unit_choices
 
 from . import rollup, selectors, services
 from .forms import (
@@ -58,17 +59,12 @@ from .forms import (
     TaskForm,
     chain_choices,
     lead_people,
-    unit_choices,
 )
-from .models import Project, Reminder, Task, WorkPlan
+from .models import Project, Task, WorkPlan
 from .policies import plan_policy, task_policy
 
 #: Tasks on one page of the board.
 BOARD_PAGE_SIZE = 100
-#: "My work" lists tasks due within this many days (and every late one).
-MY_WORK_TASK_DAYS = 30
-#: ... and meetings starting within this many days.
-MY_WORK_MEETING_DAYS = 60
 HISTORY_ROWS = 50
 
 #: What the task's audit entries are called in its history.
@@ -699,66 +695,9 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> Any:
     return file_download(evidence.file)
 
 
-# --- my work -------------------------------------------------------------------------------
-
-
-@login_required
-def my_work(request: HttpRequest) -> HttpResponse:
-    """For the signed-in user: open tasks they or their units lead that are due soon or
-    late, meetings they (or their units) are invited to, and their recent reminders."""
-    user = request.user
-    today = _today()
-    scope = scope_of(user)
-    leading = scope.staff_paths + scope.officer_paths
-    mine = Q(lead_person=user) | under("lead_unit__path", leading)
-    tasks = (
-        selectors.with_status(Task.objects.filter(mine), today)
-        .exclude(status="done")  # type: ignore[misc]
-        .filter(due__lte=today + dt.timedelta(days=MY_WORK_TASK_DAYS))
-        .select_related("lead_unit", "plan")
-        .order_by("due", "pk")
-    )
-    page = paginate(request, tasks, per_page=BOARD_PAGE_SIZE)
-    rows = list(page.object_list)
-    for task in rows:
-        explain_row(task, task.plan, today)
-    page.object_list = rows
-    now = timezone.now()
-    invited = Invitation.objects.filter(Q(user=user) | under("unit__path", leading))
-    meetings = list(
-        Meeting.objects.filter(
-            pk__in=invited.values("meeting_id"),
-            starts_at__gte=now - dt.timedelta(hours=12),
-            starts_at__lte=now + dt.timedelta(days=MY_WORK_MEETING_DAYS),
-        )
-        .exclude(state=MeetingState.CANCELLED)
-        .select_related("organizer_unit")
-        .order_by("starts_at", "pk")[:50]
-    )
-    # Only reminders about tasks the user may still see (roles change; tasks move).
-    reminders = list(
-        Reminder.objects.filter(recipient_id=user.pk, task__in=task_policy.visible(user))
-        .select_related("task")
-        .order_by("-created_at")[:10]
-    )
-    return render(
-        request,
-        "workplans/my_work.html",
-        {
-            "page_obj": page,
-            "meetings": meetings,
-            "reminders": reminders,
-            "status_labels": STATUS_LABELS,
-            "task_days": MY_WORK_TASK_DAYS,
-            "meeting_days": MY_WORK_MEETING_DAYS,
-        },
-    )
-
-
 urlpatterns: list[URLPattern] = [
     path("", plan_list, name="plan_list"),
     path("new/", plan_create, name="plan_create"),
-    path("my-work/", my_work, name="my_work"),
     path("<int:pk>/", plan_board, name="plan_board"),
     path("<int:pk>/edit/", plan_edit, name="plan_edit"),
     path("<int:pk>/projects/new/", project_add, name="project_add"),

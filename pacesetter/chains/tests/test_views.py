@@ -21,7 +21,7 @@ from pacesetter.workplans.tests.board_data import START, TODAY, make_plan
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
-    from pacesetter.chains import views
+    from pacesetter.workspace import views  # the chain page lives there
 
     monkeypatch.setattr(views, "_today", lambda: TODAY)
     monkeypatch.setattr(workplan_views, "_today", lambda: TODAY)

@@ -17,9 +17,9 @@ from pacesetter.meetings.services import (
     meeting_create,
     meeting_set_state,
 )
-from pacesetter.workplans.ical import calendar_feed_reset
 from pacesetter.workplans.models import CalendarFeed, Task
 from pacesetter.workplans.services import plan_create, task_create
+from pacesetter.workspace.ical import calendar_feed_reset
 
 pytestmark = pytest.mark.clock
 

@@ -21,6 +21,7 @@ from pacesetter.workplans.models import (
     TaskUpdate,
     WorkPlan,
 )
+from pacesetter.workspace import views as workspace_views
 
 from .board_data import (
     END,
@@ -36,6 +37,7 @@ from .board_data import (
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     monkeypatch.setattr(views, "_today", lambda: TODAY)
+    monkeypatch.setattr(workspace_views, "_today", lambda: TODAY)  # "my work" lives there
     monkeypatch.setattr(services, "_today", lambda: TODAY)
 
 

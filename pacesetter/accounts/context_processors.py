@@ -2,9 +2,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from .policies import may_manage_people
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """What the top navigation shows to this user."""
-    from pacesetter.accounts.views import may_manage_people
-
     return {"may_manage_people": may_manage_people(getattr(request, "user", None))}

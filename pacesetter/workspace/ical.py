@@ -10,7 +10,8 @@ and the old one stops working. The feed shows, from 90 days ago to a year ahead:
 - open key tasks the user leads in person, or whose lead unit lies under the user's
   officer or committee-staff roles, as all-day events on their due date.
 
-The feed costs the same few queries whatever it holds.
+The feed costs the same few queries whatever it holds. It lives with the pages that
+combine domains (it reads work plans and meetings); the URLs stay at /calendar/.
 """
 
 from __future__ import annotations
@@ -36,9 +37,8 @@ from icalendar import Calendar, Event
 from pacesetter.accounts.scopes import scope_of, under
 from pacesetter.audit.services import audit_record
 from pacesetter.meetings.models import AgendaItem, Invitation, Meeting, MeetingState
-
-from .models import CalendarFeed, Task
-from .reminders import not_done
+from pacesetter.workplans.models import CalendarFeed, Task
+from pacesetter.workplans.reminders import not_done
 
 #: The window of the feed around today.
 PAST = dt.timedelta(days=90)

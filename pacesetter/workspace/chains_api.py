@@ -2,7 +2,9 @@
 
 A chain's organizations from upstream to downstream, its open problems (the open key
 tasks on it the user may see), the plans and meetings on it; its managers (committee
-staff over the unit that keeps it) add, reorder and remove members.
+staff over the unit that keeps it) add, reorder and remove members. Every answer is the
+chain's page, which combines chains, work plans and meetings: so the router lives with
+the pages that combine domains, mounted at /api/v1/chains as before.
 
 No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
 schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise).
@@ -20,6 +22,9 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from pacesetter.chains import services
+from pacesetter.chains.models import Chain
+from pacesetter.chains.policies import chain_policy
 from pacesetter.core.refs import resolve_ref
 from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.api import UnitRef
@@ -27,11 +32,9 @@ from pacesetter.units.policies import unit_policy
 from pacesetter.workplans import selectors
 from pacesetter.workplans.policies import plan_policy, task_policy
 
-from . import services
-from .models import Chain
-from .policies import chain_policy
-
 router = Router(tags=["chains"])
+#: The operation ids the endpoints had in ``pacesetter.chains.api``, kept for API clients.
+_OPERATION_ID = "pacesetter_chains_api_{}"
 
 #: At most this many open tasks, plans and meetings in a chain's detail.
 DETAIL_LIMIT = 500
@@ -171,7 +174,7 @@ def _detail(chain_id: int, user: Any) -> dict[str, Any]:
 # --- endpoints -------------------------------------------------------------------------
 
 
-@router.get("", response=list[ChainOut])
+@router.get("", response=list[ChainOut], operation_id=_OPERATION_ID.format("chain_list"))
 @paginate(PageNumberPagination)
 def chain_list(request: HttpRequest, filters: Query[ChainFilters]) -> models.QuerySet[Chain]:
     """Chains the user may see (roles over the unit that keeps it, its leader or a
@@ -182,7 +185,7 @@ def chain_list(request: HttpRequest, filters: Query[ChainFilters]) -> models.Que
     return chains.order_by("-is_active", "name", "pk")
 
 
-@router.post("", response={201: ChainDetailOut})
+@router.post("", response={201: ChainDetailOut}, operation_id=_OPERATION_ID.format("chain_create"))
 def chain_create(request: HttpRequest, payload: ChainIn) -> Status[dict[str, Any]]:
     """A new chain kept by a unit the user runs, with its members from upstream to
     downstream."""
@@ -204,7 +207,9 @@ def chain_create(request: HttpRequest, payload: ChainIn) -> Status[dict[str, Any
     return Status(201, _detail(chain.pk, user))
 
 
-@router.get("/{int:chain_id}", response=ChainDetailOut)
+@router.get(
+    "/{int:chain_id}", response=ChainDetailOut, operation_id=_OPERATION_ID.format("chain_detail")
+)
 def chain_detail(request: HttpRequest, chain_id: int) -> dict[str, Any]:
     """The chain, its members in order (the leader marked), its open key tasks, and the
     plans and meetings on it, as far as the user may see them."""
@@ -212,7 +217,11 @@ def chain_detail(request: HttpRequest, chain_id: int) -> dict[str, Any]:
     return _detail(chain.pk, request.user)
 
 
-@router.post("/{int:chain_id}/members", response={201: ChainDetailOut})
+@router.post(
+    "/{int:chain_id}/members",
+    response={201: ChainDetailOut},
+    operation_id=_OPERATION_ID.format("member_add"),
+)
 def member_add(
     request: HttpRequest, chain_id: int, payload: ChainMemberIn
 ) -> Status[dict[str, Any]]:
@@ -224,7 +233,11 @@ def member_add(
     return Status(201, _detail(chain.pk, user))
 
 
-@router.post("/{int:chain_id}/reorder", response=ChainDetailOut)
+@router.post(
+    "/{int:chain_id}/reorder",
+    response=ChainDetailOut,
+    operation_id=_OPERATION_ID.format("members_reorder"),
+)
 def members_reorder(request: HttpRequest, chain_id: int, payload: ReorderIn) -> dict[str, Any]:
     """Put the members in a new order (every member unit once, upstream first)."""
     user = request.user
@@ -233,7 +246,11 @@ def members_reorder(request: HttpRequest, chain_id: int, payload: ReorderIn) -> 
     return _detail(chain.pk, user)
 
 
-@router.delete("/{int:chain_id}/members/{int:member_id}", response={204: None})
+@router.delete(
+    "/{int:chain_id}/members/{int:member_id}",
+    response={204: None},
+    operation_id=_OPERATION_ID.format("member_remove"),
+)
 def member_remove(request: HttpRequest, chain_id: int, member_id: int) -> HttpResponse:
     """Take a unit off the chain (its managers); the others close up."""
     user = request.user

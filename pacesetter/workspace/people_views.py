@@ -1,6 +1,10 @@
-from __future__ import annotations
+"""The "People and roles" screens (committee staff): accounts, grants, revocations.
 
-from typing import Any
+A role is held over a unit, a cluster or a body, so these screens combine accounts with
+the foundation data; they keep their URLs and the ``accounts:`` names.
+"""
+
+from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,20 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.accounts.scopes import scope_of
+from pacesetter.accounts.models import RoleAssignment
+from pacesetter.accounts.policies import may_manage_people, role_assignment_policy, user_policy
+from pacesetter.accounts.services import role_grant, role_revoke, user_create, user_set_active
 from pacesetter.core.views import add_service_errors, paginate
 
-from .forms import PeopleSearchForm, RoleScopeForm, UserCreateForm
-from .models import RoleAssignment
-from .policies import role_assignment_policy, user_policy
-from .services import role_grant, role_revoke, user_create, user_set_active
-
-
-def may_manage_people(user: Any) -> bool:
-    """Committee staff (of any subtree) and superusers manage accounts and roles."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(user.is_superuser or scope_of(user).staff_paths)
+from .people_forms import PeopleSearchForm, RoleScopeForm, UserCreateForm
 
 
 @login_required

@@ -1,3 +1,5 @@
+"""The forms of the "People and roles" screens."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -5,12 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.accounts.models import UNIT_ROLES, Role
 from pacesetter.bodies.models import Body
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.units.policies import unit_policy
-
-from .models import UNIT_ROLES, Role
 
 
 class RoleScopeForm(forms.Form):
