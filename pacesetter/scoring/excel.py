@@ -31,7 +31,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pacesetter.accounts.scopes import scope_of
 from pacesetter.campaigns.models import Campaign, ReviewPoint, ReviewPointState
 from pacesetter.campaigns.policies import campaign_policy
 from pacesetter.units.models import Unit
@@ -943,46 +942,6 @@ def import_actuals(*, actor: Any, review_point: ReviewPoint, workbook: Any) -> I
 # --- exports --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RankingAccess:
-    """What of a review point's ranking a user may see."""
-
-    published_only: bool
-    cluster_ids: frozenset[int] | None = None  # None: every cluster
-
-
-class RankingRules:
-    """Who sees which ranking of a campaign's review points: the organizer's staff see
-    the live ranking; a cluster leader the live ranking of the clusters they lead;
-    everyone else who sees the campaign only a published ranking."""
-
-    def __init__(self, user: Any, campaign: Campaign) -> None:
-        self.staff = campaign_policy.allows(user, "update", campaign)
-        led = scope_of(user).leader_cluster_ids
-        self.led_clusters = (
-            frozenset(
-                campaign.participants.filter(cluster_id__in=led).values_list(
-                    "cluster_id", flat=True
-                )
-            )
-            if led and not self.staff
-            else frozenset()
-        )
-
-    def access(self, review_point: ReviewPoint) -> RankingAccess | None:
-        if self.staff:
-            return RankingAccess(published_only=False)
-        if review_point.state == ReviewPointState.PUBLISHED:
-            return RankingAccess(published_only=True)
-        if self.led_clusters:
-            return RankingAccess(published_only=False, cluster_ids=self.led_clusters)
-        return None
-
-
-def ranking_access(user: Any, review_point: ReviewPoint) -> RankingAccess | None:
-    return RankingRules(user, review_point.campaign).access(review_point)
-
-
 RANKING_COLUMNS = (
     Column("rank_in_cluster", 10, number_format=FMT_INT),
     Column("rank_in_type", 10, number_format=FMT_INT),
@@ -998,31 +957,6 @@ RANKING_COLUMNS = (
     Column("percentage", 12, number_format=FMT_PERCENT),
     Column("veto", 8),
 )
-
-
-def ranking_rows(
-    review_point: ReviewPoint,
-    access: RankingAccess,
-    *,
-    cluster_id: int | None = None,
-    unit_type_id: int | None = None,
-) -> list[dict[str, Any]]:
-    """The rows the ranking screen shows. The selector's own filters apply before the
-    ranks are computed, so filter here, after, as the screen does: ranks stay those of
-    the whole cluster and unit type."""
-    rows = list(selectors.ranking(review_point, published_only=access.published_only))
-    if access.cluster_ids is not None:
-        rows = [r for r in rows if r["cluster_id"] in access.cluster_ids]
-        # Ranks across clusters would reveal other clusters' unpublished standings.
-        for row in rows:
-            row["rank_in_type"] = row["rank_overall"] = None
-    if cluster_id is not None:
-        rows = [r for r in rows if r["cluster_id"] == cluster_id]
-    if unit_type_id is not None:
-        rows = [r for r in rows if r["unit_type_id"] == unit_type_id]
-        if cluster_id is None:
-            rows.sort(key=lambda r: (r["rank_in_type"] or 0, r["unit_name"]))
-    return rows
 
 
 def ranking_workbook(review_point: ReviewPoint, rows: Sequence[dict[str, Any]]) -> Workbook:
