@@ -11,14 +11,15 @@ from pacesetter.core.policies import Actor, Policy
 from .models import InspectionAssignment, ItemState, Registration, ScoreItem, ScoringTable
 
 
-def _led_by(scope: Scope) -> Q:
-    """Items of units whose cluster (in the item's campaign) the user leads."""
+def _led_by(scope: Scope, campaign_field: str = "review_point__campaign_id") -> Q:
+    """Rows (items, registrations) of units whose cluster in the row's campaign
+    (``campaign_field``) the user leads."""
     if not scope.leader_cluster_ids:
         return NOTHING
     return Q(
         Exists(
             Participant.objects.filter(
-                campaign_id=OuterRef("review_point__campaign_id"),
+                campaign_id=OuterRef(campaign_field),
                 unit_id=OuterRef("unit_id"),
                 cluster_id__in=scope.leader_cluster_ids,
             )
@@ -121,18 +122,11 @@ class RegistrationPolicy(Policy[Registration]):
         scope = actor.scope
         organizer_staff = under("campaign__organizer__path", scope.staff_paths)
         if action == "view":
-            led = NOTHING
-            if scope.leader_cluster_ids:
-                led = Q(
-                    Exists(
-                        Participant.objects.filter(
-                            campaign_id=OuterRef("campaign_id"),
-                            unit_id=OuterRef("unit_id"),
-                            cluster_id__in=scope.leader_cluster_ids,
-                        )
-                    )
-                )
-            return under("unit__path", scope.unit_paths) | led | organizer_staff
+            return (
+                under("unit__path", scope.unit_paths)
+                | _led_by(scope, "campaign_id")
+                | organizer_staff
+            )
         if action == "update":
             return under("unit__path", scope.staff_paths + scope.officer_paths)
         if action == "decide":
