@@ -11,13 +11,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from pacesetter.accounts.scopes import scope_of
 from pacesetter.clusters.api import ClusterRef
 from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.policies import cluster_policy
@@ -25,8 +24,8 @@ from pacesetter.clusters.selectors import cluster_current_leader
 from pacesetter.core.refs import resolve_ref
 from pacesetter.scoring.api import CriterionRef, ReviewPointOut, TableRef
 from pacesetter.scoring.models import AmendmentState, Criterion, Registration, TargetAmendment
-from pacesetter.scoring.policies import scoring_table_policy
-from pacesetter.scoring.selectors import ranking
+from pacesetter.scoring.policies import registration_policy, scoring_table_policy
+from pacesetter.scoring.selectors import RankingFilters, ranking_for
 from pacesetter.scoring.services import (
     amendment_decide,
     amendment_request,
@@ -47,7 +46,7 @@ from .models import (
     ReviewPoint,
     ReviewPointState,
 )
-from .policies import campaign_policy
+from .policies import campaign_policy, participant_policy, review_point_policy
 from .services import (
     campaign_create,
     campaign_transition,
@@ -65,29 +64,6 @@ router = Router(tags=["campaigns"])
 # --- read helpers --------------------------------------------------------------------
 
 
-def _led_cluster_ids(user: Any, campaign: Campaign) -> set[int]:
-    """Participating clusters of ``campaign`` that the user leads."""
-    leader_of = scope_of(user).leader_cluster_ids
-    if not leader_of:
-        return set()
-    return set(
-        campaign.participants.filter(cluster_id__in=leader_of).values_list("cluster_id", flat=True)
-    )
-
-
-def _unpublished_units(user: Any, campaign: Campaign) -> Q:
-    """Units of the campaign whose unpublished data (targets, scores) the user may see:
-    the organizer's staff see all; otherwise the user's own subtrees and the members of
-    a cluster the user leads."""
-    if campaign_policy.allows(user, "update", campaign):
-        return Q()
-    q = Q(unit__in=unit_policy.visible(user, "view_unpublished"))
-    led = _led_cluster_ids(user, campaign)
-    if led:
-        q |= Q(unit_id__in=campaign.participants.filter(cluster_id__in=led).values("unit_id"))
-    return q
-
-
 def _criterion_of(campaign: Campaign, pk: int, field: str) -> Criterion:
     """A criterion of the campaign's table; any other id is an invalid value of ``field``."""
     criterion = (
@@ -98,6 +74,14 @@ def _criterion_of(campaign: Campaign, pk: int, field: str) -> Criterion:
     if criterion is None:
         raise ValidationError({field: _("Choose a criterion of the campaign's table.")})
     return criterion
+
+
+def _review_point_of(user: Any, campaign: Campaign, pk: int, action: str = "view") -> ReviewPoint:
+    """A review point of ``campaign`` (404 for any other), that the user may ``action``."""
+    review_point = review_point_policy.access(user, pk, action)
+    if review_point.campaign_id != campaign.pk:
+        raise Http404(_("Not found."))
+    return review_point
 
 
 def _participating_cluster(user: Any, campaign: Campaign, cluster_id: int) -> Cluster:
@@ -456,7 +440,7 @@ def review_point_open_endpoint(
     """Open a planned review point while the campaign runs: one score item per
     participant and criterion."""
     campaign = campaign_policy.access(request.user, campaign_id, "update")
-    review_point = get_object_or_404(campaign.review_points, pk=review_point_id)
+    review_point = _review_point_of(request.user, campaign, review_point_id, "manage")
     review_point_open(actor=request.user, review_point=review_point)
     review_point.refresh_from_db()
     return review_point
@@ -503,7 +487,8 @@ def pact_sign_endpoint(
     user = request.user
     campaign = campaign_policy.access(user, campaign_id)
     cluster = _participating_cluster(user, campaign, cluster_id)
-    if not (user.is_superuser or cluster.pk in scope_of(user).leader_cluster_ids):
+    leads = participant_policy.visible(user, "review").filter(campaign=campaign, cluster=cluster)
+    if not leads.exists():
         raise PermissionDenied(_("Only the cluster's leader signs its pact."))
     if payload.signer_unit_id is not None:
         signer = get_object_or_404(campaign.participants, unit_id=payload.signer_unit_id).unit
@@ -538,8 +523,8 @@ def registration_list(
     user = request.user
     campaign = campaign_policy.access(user, campaign_id)
     qs = (
-        Registration.objects.filter(campaign=campaign)
-        .filter(_unpublished_units(user, campaign))
+        registration_policy.visible(user)
+        .filter(campaign=campaign)
         .select_related("unit", "criterion")
         .prefetch_related("amendments")
     )
@@ -581,9 +566,7 @@ def amendment_list(
     see; ``state`` (pending, approved, rejected) and ``unit`` filter."""
     user = request.user
     campaign = campaign_policy.access(user, campaign_id)
-    registrations = Registration.objects.filter(campaign=campaign).filter(
-        _unpublished_units(user, campaign)
-    )
+    registrations = registration_policy.visible(user).filter(campaign=campaign)
     qs = TargetAmendment.objects.filter(registration__in=registrations).select_related(
         "registration__unit", "registration__criterion"
     )
@@ -633,12 +616,15 @@ def amendment_decide_endpoint(
 # --- ranking -------------------------------------------------------------------------
 
 
-def _default_review_point(campaign: Campaign, live: bool) -> ReviewPoint | None:
-    states = [ReviewPointState.PUBLISHED]
-    if live:
-        states.append(ReviewPointState.OPEN)
+def _default_review_point(user: Any, campaign: Campaign) -> ReviewPoint | None:
+    """The latest published review point, or one still open whose live ranking the user
+    follows."""
+    live = review_point_policy.visible(user, "view_live_ranking").filter(campaign=campaign)
     return (
-        campaign.review_points.filter(state__in=states)
+        campaign.review_points.filter(
+            Q(state=ReviewPointState.PUBLISHED)
+            | Q(state=ReviewPointState.OPEN, pk__in=live.values("pk"))
+        )
         .order_by("-position", "-period_end", "-pk")
         .first()
     )
@@ -655,7 +641,8 @@ def campaign_ranking(
     """The ranking at a review point: per unit earned and assigned base points, bonus,
     penalty, total, percentages, veto flag and its rank within its cluster, its unit
     type and overall, in rank order within each cluster. ``cluster`` and ``unit_type``
-    (ids) filter the rows.
+    (ids) filter the rows; filtered by ``unit_type`` alone, they come in the order of
+    their rank within the unit type.
 
     Without ``review_point`` it is the latest published review point, or for those who
     see the live ranking the latest open or published one.
@@ -669,32 +656,18 @@ def campaign_ranking(
     """
     user = request.user
     campaign = campaign_policy.access(user, campaign_id)
-    staff = campaign_policy.allows(user, "update", campaign)
-    led = set() if staff else _led_cluster_ids(user, campaign)
     point: ReviewPoint | None
     if review_point is not None:
-        point = get_object_or_404(campaign.review_points, pk=review_point)
+        point = _review_point_of(user, campaign, review_point)
     else:
-        point = _default_review_point(campaign, live=staff or bool(led))
+        point = _default_review_point(user, campaign)
     if point is None:
         return {"review_point": None, "published": False, "live": False, "rows": []}
-    published = point.state == ReviewPointState.PUBLISHED
-    if not (published or staff or led):
-        return {"review_point": point, "published": False, "live": False, "rows": []}
     point.campaign = campaign
-    # The rows are ranked in SQL over the whole review point and filtered here, so that
-    # a filtered row keeps its rank within its unit type and overall (the selector's own
-    # filters narrow the rows before ranking).
-    rows = [
-        row
-        for row in ranking(point, published_only=published)
-        if (cluster is None or row["cluster_id"] == cluster)
-        and (unit_type is None or row["unit_type_id"] == unit_type)
-        # A leader sees the live rows of the clusters they lead only.
-        and (published or staff or row["cluster_id"] in led)
-    ]
-    if not (published or staff):
-        # Ranks across clusters would reveal other clusters' unpublished standings.
-        for row in rows:
-            row["rank_in_type"] = row["rank_overall"] = None
-    return {"review_point": point, "published": published, "live": not published, "rows": rows}
+    result = ranking_for(user, point, RankingFilters(cluster_id=cluster, unit_type_id=unit_type))
+    return {
+        "review_point": point,
+        "published": result.published,
+        "live": result.live,
+        "rows": result.rows,
+    }

@@ -17,7 +17,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.accounts.scopes import scope_of
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
 from pacesetter.core.files import file_download
@@ -49,7 +48,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Campaign, CampaignState, Participant, ReviewPointState, TieBreak
-from .policies import campaign_policy
+from .policies import campaign_policy, participant_policy, review_point_policy
 
 #: States in which units may still change their registrations directly.
 REGISTRATION_OPEN = (CampaignState.DRAFT, CampaignState.REGISTRATION)
@@ -194,7 +193,11 @@ def _cluster_rows(
     user: Any, campaign: Campaign, participants: list[Participant], may_update: bool
 ) -> list[dict[str, Any]]:
     """Participants grouped by cluster, each group with its pact and registration progress."""
-    scope = scope_of(user)
+    led = set(
+        participant_policy.visible(user, "review")
+        .filter(campaign=campaign)
+        .values_list("cluster_id", flat=True)
+    )
     pacts = {
         p.cluster_id: p
         for p in campaign.pacts.select_related("signer_unit", "signed_by", "cluster")
@@ -217,7 +220,7 @@ def _cluster_rows(
             participant.missing = (  # type: ignore[attr-defined]
                 gaps.get(participant.unit_id, 0) if cluster is not None else None
             )
-        is_leader = user.is_superuser or cluster_id in scope.leader_cluster_ids
+        is_leader = cluster_id in led
         pact = pacts.get(cluster_id)
         rows.append(
             {
@@ -238,12 +241,6 @@ def _cluster_rows(
     return rows
 
 
-def _unit_ids(user: Any, action: str, unit_ids: set[int]) -> set[int]:
-    return set(
-        unit_policy.visible(user, action).filter(pk__in=unit_ids).values_list("pk", flat=True)
-    )
-
-
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -254,19 +251,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         .get()
     )
     may_update = campaign_policy.allows(user, "update", campaign)
-    scope = scope_of(user)
     participants = list(
         campaign.participants.select_related("unit", "unit__unit_type", "cluster").order_by(
             "cluster__name", "cluster_id", "unit__name"
         )
     )
-    unit_ids = {p.unit_id for p in participants}
-    editable_units = _unit_ids(user, "update", unit_ids)
     # Who may open a unit's registration (read-only unless editable) and its unpublished sheet.
-    insight_units = editable_units | _unit_ids(user, "view_unpublished", unit_ids)
-    insight_units |= {p.unit_id for p in participants if p.cluster_id in scope.leader_cluster_ids}
-    if may_update or user.is_superuser:
-        insight_units = unit_ids
+    insight_units = set(
+        participant_policy.visible(user, "view_unpublished")
+        .filter(campaign=campaign)
+        .values_list("unit_id", flat=True)
+    )
     review_points = list(campaign.review_points.all())
     for rp in review_points:
         rp.ranking_url = _scoring_url(  # type: ignore[attr-defined]
@@ -394,7 +389,9 @@ def review_point_add(request: HttpRequest, pk: int) -> HttpResponse:
 def review_point_open(request: HttpRequest, pk: int, review_point_pk: int) -> HttpResponse:
     user = request.user
     campaign = campaign_policy.access(user, pk, "update")
-    review_point = get_object_or_404(campaign.review_points, pk=review_point_pk)
+    review_point = review_point_policy.access(user, review_point_pk, "manage")
+    if review_point.campaign_id != campaign.pk:
+        raise Http404(_("Not found."))
     try:
         count = scoring_services.review_point_open(actor=user, review_point=review_point)
     except ValidationError as exc:
@@ -473,20 +470,14 @@ def _participant_access(user: Any, pk: int, unit_pk: int) -> tuple[Campaign, Par
     Those over the unit edit; its viewers, its cluster's leader and the organizer's
     staff read. Anyone else does not learn that the registration exists."""
     campaign = campaign_policy.access(user, pk)
-    participant = get_object_or_404(
-        campaign.participants.select_related("unit", "cluster"), unit_id=unit_pk
+    participant = (
+        participant_policy.visible(user, "view_unpublished")
+        .filter(campaign=campaign, unit_id=unit_pk)
+        .first()
     )
-    unit = participant.unit
-    may_edit = unit_policy.allows(user, "update", unit)
-    may_view = (
-        may_edit
-        or unit_policy.allows(user, "view_unpublished", unit)
-        or participant.cluster_id in scope_of(user).leader_cluster_ids
-        or campaign_policy.allows(user, "update", campaign)
-    )
-    if not may_view:
+    if participant is None:
         raise Http404(_("Not found."))
-    return campaign, participant, may_edit
+    return campaign, participant, participant_policy.allows(user, "update", participant)
 
 
 @login_required
@@ -686,8 +677,8 @@ def pact_sign(request: HttpRequest, pk: int, cluster_pk: int) -> HttpResponse:
     if participation is None or participation.cluster is None:
         raise Http404(_("Not found."))
     cluster = participation.cluster
-    is_leader = cluster.pk in scope_of(user).leader_cluster_ids
-    if not (user.is_superuser or is_leader or campaign_policy.allows(user, "update", campaign)):
+    is_leader = participant_policy.allows(user, "review", participation)
+    if not (is_leader or campaign_policy.allows(user, "update", campaign)):
         raise PermissionDenied(_("You do not have permission to do this."))
     units = Unit.objects.filter(participations__campaign=campaign, participations__cluster=cluster)
     leader = cluster_current_leader(cluster, campaign.start.year, "leader")
@@ -726,10 +717,9 @@ def pact_document(request: HttpRequest, pk: int, pact_pk: int) -> FileResponse:
     user = request.user
     campaign = campaign_policy.access(user, pk)
     pact = get_object_or_404(campaign.pacts, pk=pact_pk)
+    # A cluster's leader sees the cluster (``cluster_policy``), and so its pact.
     allowed = (
-        user.is_superuser
-        or pact.cluster_id in scope_of(user).leader_cluster_ids
-        or campaign_policy.allows(user, "update", campaign)
+        campaign_policy.allows(user, "update", campaign)
         or cluster_policy.visible(user).filter(pk=pact.cluster_id).exists()
     )
     if not allowed:

@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from pacesetter.accounts.scopes import scope_of
-from pacesetter.campaigns.models import Campaign, Participant, ReviewPoint
-from pacesetter.campaigns.policies import campaign_policy
+from pacesetter.campaigns.models import Campaign, ReviewPoint
+from pacesetter.campaigns.policies import participant_policy, review_point_policy
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
 from pacesetter.units.models import Unit
@@ -69,24 +68,14 @@ RETURN_ACTIONS = ("inspect", "review", "finalize")
 # --- access helpers ------------------------------------------------------------------
 
 
-def review_point_access(user: Any, pk: int) -> ReviewPoint:
-    """A review point of a campaign the user may see; 404 otherwise."""
-    return get_object_or_404(
-        ReviewPoint.objects.filter(campaign__in=campaign_policy.visible(user)).select_related(
-            "campaign"
-        ),
-        pk=pk,
-    )
+def review_point_access(user: Any, pk: int, action: str = "view") -> ReviewPoint:
+    """A review point of a campaign the user may see (404), and may ``action`` (403)."""
+    return review_point_policy.access(user, pk, action)
 
 
 def leads_unit(user: Any, campaign: Campaign, unit: Unit) -> bool:
     """Whether the user leads the cluster ``unit`` is ranked in within ``campaign``."""
-    if user.is_superuser:
-        return True
-    leader_of = scope_of(user).leader_cluster_ids
-    return bool(leader_of) and (
-        Participant.objects.filter(campaign=campaign, unit=unit, cluster_id__in=leader_of).exists()
-    )
+    return participant_policy.visible(user, "review").filter(campaign=campaign, unit=unit).exists()
 
 
 def _criterion_access(user: Any, pk: int, action: str = "view") -> Criterion:
@@ -573,7 +562,5 @@ def review_point_publish_endpoint(request: HttpRequest, review_point_id: int) ->
     """Publish the review point's ranking (committee staff over the organizer); every
     assigned item must be final, and all items become published and locked."""
     user = request.user
-    review_point = review_point_access(user, review_point_id)
-    if not campaign_policy.allows(user, "update", review_point.campaign):
-        raise PermissionDenied(_("You do not have permission to do this."))
+    review_point = review_point_access(user, review_point_id, "manage")
     return review_point_publish(actor=user, review_point=review_point)

@@ -8,17 +8,18 @@ from pacesetter.accounts.scopes import NOTHING, Scope, under
 from pacesetter.campaigns.models import Participant
 from pacesetter.core.policies import Actor, Policy
 
-from .models import InspectionAssignment, ItemState, ScoreItem, ScoringTable
+from .models import InspectionAssignment, ItemState, Registration, ScoreItem, ScoringTable
 
 
-def _led_by(scope: Scope) -> Q:
-    """Items of units whose cluster (in the item's campaign) the user leads."""
+def _led_by(scope: Scope, campaign_field: str = "review_point__campaign_id") -> Q:
+    """Rows (items, registrations) of units whose cluster in the row's campaign
+    (``campaign_field``) the user leads."""
     if not scope.leader_cluster_ids:
         return NOTHING
     return Q(
         Exists(
             Participant.objects.filter(
-                campaign_id=OuterRef("review_point__campaign_id"),
+                campaign_id=OuterRef(campaign_field),
                 unit_id=OuterRef("unit_id"),
                 cluster_id__in=scope.leader_cluster_ids,
             )
@@ -104,6 +105,35 @@ class ScoringTablePolicy(Policy[ScoringTable]):
         return NOTHING
 
 
+class RegistrationPolicy(Policy[Registration]):
+    """A unit's registered targets are unpublished data of its participation.
+
+    - ``view`` (the target and its amendments): roles over the unit (and above it), the
+      leader of the cluster it is ranked in within the campaign, the organizer's staff.
+    - ``update`` (register or change a target, request an amendment): officers and staff
+      over the unit (the services decide whether registration is still open).
+    - ``decide`` (approve or reject an amendment): committee staff over the organizer.
+    """
+
+    model = Registration
+    actions = ("view", "update", "decide")
+
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
+        organizer_staff = under("campaign__organizer__path", scope.staff_paths)
+        if action == "view":
+            return (
+                under("unit__path", scope.unit_paths)
+                | _led_by(scope, "campaign_id")
+                | organizer_staff
+            )
+        if action == "update":
+            return under("unit__path", scope.staff_paths + scope.officer_paths)
+        if action == "decide":
+            return organizer_staff
+        return NOTHING
+
+
 def return_step(user: Any, item: ScoreItem) -> str | None:
     """The strongest reviewing role the user holds on the item, if any."""
     for step in ("finalize", "review", "inspect"):
@@ -114,3 +144,4 @@ def return_step(user: Any, item: ScoreItem) -> str | None:
 
 score_item_policy = ScoreItemPolicy()
 scoring_table_policy = ScoringTablePolicy()
+registration_policy = RegistrationPolicy()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,8 @@ from django.db.models import (
     Value,
 )
 
-from pacesetter.campaigns.models import Campaign, ReviewPoint, TieBreak
+from pacesetter.campaigns.models import Campaign, ReviewPoint, ReviewPointState, TieBreak
+from pacesetter.campaigns.policies import participant_policy, review_point_policy
 
 from .methods import q2
 from .models import BASE_KINDS, CriterionKind, InspectionAssignment, ItemState, ScoreItem
@@ -157,6 +159,95 @@ def ranking_rows(
         if (cluster_id is None or row["cluster_id"] == cluster_id)
         and (unit_type_id is None or row["unit_type_id"] == unit_type_id)
     ]
+
+
+@dataclass(frozen=True)
+class RankingFilters:
+    """The filters of the ranking's surfaces (page, export, API): ids, None for all."""
+
+    cluster_id: int | None = None
+    unit_type_id: int | None = None
+
+
+#: What of a review point's ranking a user sees (``Ranking.mode``): every row, live or
+#: published (the organizer's staff); the published ranking; the live rows of the
+#: clusters the user leads; nothing yet.
+LIVE, PUBLISHED, CLUSTERS, NOTHING_YET = "live", "published", "clusters", ""
+
+
+@dataclass(frozen=True)
+class Ranking:
+    review_point: ReviewPoint
+    mode: str
+    rows: list[dict[str, Any]]
+    #: What the user may do to the review point (``review_point_policy``'s actions).
+    actions: frozenset[str] = frozenset()
+
+    @property
+    def shown(self) -> bool:
+        return self.mode != NOTHING_YET
+
+    @property
+    def published(self) -> bool:
+        return self.review_point.state == ReviewPointState.PUBLISHED
+
+    @property
+    def live(self) -> bool:
+        """Rows are shown and may still change."""
+        return self.shown and not self.published
+
+
+def ranking_for(
+    user: Any, review_point: ReviewPoint, filters: RankingFilters | None = None
+) -> Ranking:
+    """The ranking of a review point as ``user`` may see it, filtered; what the ranking
+    page, its .xlsx export and the API show.
+
+    - Everyone who sees the review point sees its published ranking.
+    - Before publication (``review_point_policy``'s ``view_live_ranking``) the
+      organizer's staff see every row, and a cluster's leader the rows of the
+      clusters they lead (``participant_policy``'s ``view_live_ranking``), without the
+      ranks by unit type and overall, which would reveal other clusters' standings.
+    - Anyone else sees no rows (``mode`` is ``NOTHING_YET``).
+
+    The ranks are those of the whole review point: the filters only pick rows. Filtered
+    by unit type alone, the rows come in the order of their rank in the unit type.
+    """
+    filters = filters or RankingFilters()
+    may = review_point_policy.allowed_actions(user, [review_point])[review_point.pk]
+    published = review_point.state == ReviewPointState.PUBLISHED
+    if "view" not in may:
+        mode = NOTHING_YET
+    elif "manage" in may:
+        mode = LIVE
+    elif published:
+        mode = PUBLISHED
+    elif "view_live_ranking" in may:
+        mode = CLUSTERS
+    else:
+        mode = NOTHING_YET
+    if mode == NOTHING_YET:
+        return Ranking(review_point=review_point, mode=mode, rows=[], actions=may)
+    rows = ranking(review_point, published_only=mode == PUBLISHED)
+    if mode == CLUSTERS:
+        led = set(
+            participant_policy.visible(user, "view_live_ranking")
+            .filter(campaign_id=review_point.campaign_id)
+            .values_list("unit_id", flat=True)
+        )
+        rows = [row for row in rows if row["unit_id"] in led]
+    rows = [
+        row
+        for row in rows
+        if (filters.cluster_id is None or row["cluster_id"] == filters.cluster_id)
+        and (filters.unit_type_id is None or row["unit_type_id"] == filters.unit_type_id)
+    ]
+    if filters.unit_type_id is not None and filters.cluster_id is None:
+        rows.sort(key=lambda row: (row["rank_in_type"], row["unit_name"]))
+    if mode == CLUSTERS:
+        for row in rows:
+            row["rank_in_type"] = row["rank_overall"] = None
+    return Ranking(review_point=review_point, mode=mode, rows=rows, actions=may)
 
 
 def score_sheet(review_point: ReviewPoint, unit_id: int) -> QuerySet[ScoreItem]:

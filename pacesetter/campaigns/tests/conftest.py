@@ -1,1 +1,1 @@
-from pacesetter.scoring.tests.conftest import scoring  # noqa: F401
+from pacesetter.scoring.tests.conftest import arena, scoring  # noqa: F401

@@ -10,7 +10,7 @@ Reading, parsing and formula-safe writing are the kit of :mod:`pacesetter.core.s
 - :mod:`.table`: the scoring table's "Criteria" template and its import;
 - :mod:`.targets`: targets (registration) template and import;
 - :mod:`.actuals`: actuals template and import;
-- :mod:`.ranking_export`: who sees which ranking, and the ranking's export;
+- :mod:`.ranking_export`: the ranking's export (its rows come from ``selectors.ranking_for``);
 - :mod:`.score_sheet`: a unit's score sheet export.
 """
 
@@ -21,15 +21,8 @@ from pacesetter.core.spreadsheets import (
     workbook_bytes,
 )
 
-from .actuals import actuals_template, import_actuals, reportable_items, review_point_for
-from .ranking_export import (
-    RankingAccess,
-    RankingRules,
-    ranking_access,
-    ranking_rows,
-    ranking_workbook,
-    visible_ranking_rows,
-)
+from .actuals import actuals_template, import_actuals, reportable_items
+from .ranking_export import ranking_workbook
 from .score_sheet import sheet_workbook, visible_sheet_items
 from .table import import_table, table_template
 from .targets import import_targets, registrable_units, targets_template
@@ -38,22 +31,16 @@ __all__ = [
     "XLSX_CONTENT_TYPE",
     "ImportFailed",
     "ImportResult",
-    "RankingAccess",
-    "RankingRules",
     "actuals_template",
     "import_actuals",
     "import_table",
     "import_targets",
-    "ranking_access",
-    "ranking_rows",
     "ranking_workbook",
     "registrable_units",
     "reportable_items",
-    "review_point_for",
     "sheet_workbook",
     "table_template",
     "targets_template",
-    "visible_ranking_rows",
     "visible_sheet_items",
     "workbook_bytes",
 ]

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from pacesetter.campaigns.models import ReviewPoint, ReviewPointState
-from pacesetter.campaigns.policies import campaign_policy
 from pacesetter.core.spreadsheets import (
     FMT_INT,
     FMT_VALUE,
@@ -64,18 +63,6 @@ ACTUAL_COLUMNS = (
     Column("explanation", 50, required=False),
 )
 _ACTUAL_FIELD_COLUMNS = {"passed": "met", "unit": "unit_code", "criterion": "criterion_code"}
-
-
-def review_point_for(user: Any, pk: Any) -> ReviewPoint | None:
-    """A review point of a campaign the user sees (None otherwise)."""
-    try:
-        return (
-            ReviewPoint.objects.select_related("campaign", "campaign__scoring_table")
-            .filter(pk=pk, campaign__in=campaign_policy.visible(user))
-            .first()
-        )
-    except (TypeError, ValueError):
-        return None
 
 
 def reportable_items(user: Any, review_point: ReviewPoint) -> QuerySet[ScoreItem]:

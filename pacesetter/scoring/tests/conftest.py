@@ -17,10 +17,11 @@ from pacesetter.campaigns.services import (
     campaign_transition,
     cluster_join,
     pact_sign,
+    participant_add,
     review_point_add,
 )
 from pacesetter.clusters.services import cluster_member_add
-from pacesetter.scoring.models import Criterion, ScoreItem, ScoringTable
+from pacesetter.scoring.models import Criterion, Registration, ScoreItem, ScoringTable
 from pacesetter.scoring.services import (
     criterion_add,
     registration_set,
@@ -183,3 +184,76 @@ def scoring(world: Any) -> Scoring:
     review_point_open(actor=None, review_point=h1)
     h1.refresh_from_db()
     return Scoring(campaign=campaign, table=table, h1=h1, year_end=year_end, c=c, third=third)
+
+
+@dataclass
+class Arena:
+    """One campaign per target of the permission matrices, each with one participant,
+    its registration, a review point and a score item:
+
+    - ``own``: the own unit in Cluster A, in a campaign of the committee;
+    - ``child``: the own unit's child, in no cluster, in a campaign of the committee;
+    - ``other_unit``: the sibling unit in Cluster A, in a campaign of the committee;
+    - ``other_cluster``: the other unit in Cluster B, in a campaign of the other root.
+    """
+
+    campaigns: dict[str, Campaign]
+    participants: dict[str, Any]
+    review_points: dict[str, ReviewPoint]
+    registrations: dict[str, Any]
+    items: dict[str, ScoreItem]
+    tables: dict[str, ScoringTable]
+
+
+TARGETS = ("own", "child", "other_unit", "other_cluster")
+
+
+@pytest.fixture
+def arena(world: Any) -> Arena:
+    table, c = build_table(world.committee)
+    placing = {
+        "own": (world.committee, world.own, world.cluster),
+        "child": (world.committee, world.child, None),
+        "other_unit": (world.committee, world.sibling, world.cluster),
+        "other_cluster": (world.other_root, world.other, world.other_cluster),
+    }
+    arena = Arena({}, {}, {}, {}, {}, {})
+    for key, (organizer, unit, cluster) in placing.items():
+        campaign = campaign_create(
+            actor=None,
+            organizer=organizer,
+            code=f"M-{key}",
+            name=f"Matrix {key}",
+            start=dt.date(2024, 1, 1),
+            end=dt.date(2024, 12, 31),
+            scoring_table=table,
+        )
+        arena.campaigns[key] = campaign
+        arena.participants[key] = participant_add(
+            actor=None, campaign=campaign, unit=unit, cluster=cluster
+        )
+        point = review_point_add(
+            actor=None,
+            campaign=campaign,
+            code="h1",
+            name="6-month review",
+            period_end=dt.date(2024, 6, 30),
+            due=dt.date(2024, 7, 15),
+        )
+        arena.review_points[key] = point
+        arena.registrations[key] = Registration.objects.create(
+            campaign=campaign, unit=unit, criterion=c["Q1"], target=D(100)
+        )
+        # Items are made by opening the review point; made directly here, as drafts.
+        arena.items[key] = ScoreItem.objects.create(
+            review_point=point, unit=unit, criterion=c["Q1"]
+        )
+    owners = {
+        "own": world.own,
+        "child": world.child,
+        "other_unit": world.sibling,
+        "other_cluster": world.other,
+    }
+    for key, owner in owners.items():
+        arena.tables[key] = table_create(actor=None, owner_unit=owner, name=f"T {key}", year=2024)
+    return arena

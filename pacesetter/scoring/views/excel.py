@@ -18,12 +18,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.models import Campaign, CampaignState, ReviewPoint, ReviewPointState
-from pacesetter.campaigns.policies import campaign_policy
+from pacesetter.campaigns.policies import campaign_policy, review_point_policy
 from pacesetter.core.forms import ExcelUploadForm
 
 from .. import excel
 from ..models import ScoringTable, TableState
 from ..policies import score_item_policy, scoring_table_policy
+from ..selectors import RankingFilters, ranking_for
 from ..services import UNIT_EDITABLE
 
 #: Units listed as links on the Excel page; more are offered in a drop-down.
@@ -43,10 +44,7 @@ def _name(*parts: str) -> str:
 
 
 def _review_point(request: HttpRequest, pk: int) -> ReviewPoint:
-    review_point = excel.review_point_for(request.user, pk)
-    if review_point is None:
-        raise Http404(_("Not found."))
-    return review_point
+    return review_point_policy.access(request.user, pk)
 
 
 def _int(value: str | None) -> int | None:
@@ -123,13 +121,15 @@ def excel_home(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("review_point_id", "unit__name", "unit_id")
     ):
         sheet_units[row["review_point_id"]].append(row)
-    rules = excel.RankingRules(user, campaign)
+    live = review_point_policy.allowed_actions(user, review_points, ("view_live_ranking",))
     points = [
         {
             "review_point": rp,
             "is_open": rp.state == ReviewPointState.OPEN,
             "reportable": reportable.get(rp.pk, 0),
-            "ranking": rules.access(rp),
+            # As ranking_for decides: published, or followed live before publication.
+            "ranking": rp.state == ReviewPointState.PUBLISHED or bool(live[rp.pk]),
+            "live_ranking": rp.state != ReviewPointState.PUBLISHED and bool(live[rp.pk]),
             "units": sheet_units.get(rp.pk, []),
             "as_links": len(sheet_units.get(rp.pk, [])) <= SHEET_LINKS_MAX,
         }
@@ -266,17 +266,18 @@ def actuals_import(request: HttpRequest, pk: int) -> HttpResponse:
 def ranking_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The ranking as the ranking screen shows it; ``?cluster=`` and ``?unit_type=``."""
     review_point = _review_point(request, pk)
-    access = excel.ranking_access(request.user, review_point)
-    if access is None:
-        raise Http404(_("The ranking of this review point is not published yet."))
-    rows = excel.ranking_rows(
+    ranking = ranking_for(
+        request.user,
         review_point,
-        access,
-        cluster_id=_int(request.GET.get("cluster")),
-        unit_type_id=_int(request.GET.get("unit_type")),
+        RankingFilters(
+            cluster_id=_int(request.GET.get("cluster")),
+            unit_type_id=_int(request.GET.get("unit_type")),
+        ),
     )
+    if not ranking.shown:
+        raise Http404(_("The ranking of this review point is not published yet."))
     return _xlsx(
-        excel.ranking_workbook(review_point, rows),
+        excel.ranking_workbook(review_point, ranking.rows),
         _name("ranking", review_point.campaign.code, review_point.code),
     )
 

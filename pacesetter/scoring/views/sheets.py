@@ -1,9 +1,10 @@
 """Score sheets, score items, the reviewer's queue, cross-inspections and the ranking.
 
-Every item is fetched through ``score_item_policy``; review points through the
-campaigns the user may see. A unit never sees another unit's unpublished scores:
-sheets show only the items the policy lets the user view, and the ranking is live
-only for the organizer's staff (all clusters) and cluster leaders (their clusters).
+Every item is fetched through ``score_item_policy``, every review point through
+``review_point_policy``. A unit never sees another unit's unpublished scores: sheets
+show only the items the policy lets the user view, and the ranking (``ranking_for``,
+shared with the export and the API) is live only for the organizer's staff (all
+clusters) and cluster leaders (their clusters).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.models import Participant, ReviewPoint, ReviewPointState
-from pacesetter.campaigns.policies import campaign_policy
+from pacesetter.campaigns.policies import review_point_policy
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.errors import ConflictError
 from pacesetter.core.files import file_download
@@ -59,7 +60,7 @@ from ..models import (
     ZeroTarget,
 )
 from ..policies import return_step, score_item_policy
-from ..selectors import ZERO, ranking_rows, reviewer_queue, score_sheet
+from ..selectors import ZERO, RankingFilters, ranking_for, reviewer_queue, score_sheet
 
 #: Actions of reviewers, in the order of the flow.
 REVIEW_ACTIONS = ("inspect", "review", "finalize")
@@ -72,14 +73,7 @@ SHEET_CHANGED = "sheet-changed"
 
 def _review_point(user: Any, pk: int) -> ReviewPoint:
     """A review point of a campaign the user may see, or 404."""
-    review_point = (
-        ReviewPoint.objects.select_related("campaign")
-        .filter(pk=pk, campaign__in=campaign_policy.visible(user))
-        .first()
-    )
-    if review_point is None:
-        raise Http404(_("Not found."))
-    return review_point
+    return review_point_policy.access(user, pk)
 
 
 def _participant(review_point: ReviewPoint, unit_id: int) -> Participant:
@@ -848,8 +842,7 @@ def inspections(request: HttpRequest, rp: int) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, rp: int) -> HttpResponse:
     user = request.user
-    review_point = _review_point(user, rp)
-    campaign_policy.access(user, review_point.campaign_id, "update")
+    review_point = review_point_policy.access(user, rp, "manage")
     try:
         services.review_point_publish(actor=user, review_point=review_point)
     except ValidationError as exc:
@@ -870,12 +863,6 @@ def ranking_page(request: HttpRequest, rp: int) -> HttpResponse:
     review_point = _review_point(user, rp)
     campaign = review_point.campaign
     participants = campaign.participants.all()
-    reviewed = score_item_policy.visible(user, "review").filter(review_point=review_point)
-    led = set(
-        participants.filter(unit_id__in=reviewed.values("unit_id")).values_list(
-            "cluster_id", flat=True
-        )
-    )
     form = RankingFilterForm(
         request.GET or None,
         clusters=Cluster.objects.filter(pk__in=participants.values("cluster_id")).order_by("name"),
@@ -885,21 +872,16 @@ def ranking_page(request: HttpRequest, rp: int) -> HttpResponse:
     )
     cluster = form.cleaned_data.get("cluster") if form.is_valid() else None
     unit_type = form.cleaned_data.get("unit_type") if form.is_valid() else None
-    organizer = campaign_policy.allows(user, "update", campaign)
-    published = review_point.state == ReviewPointState.PUBLISHED
-    mode = "live" if organizer else "published" if published else "clusters" if led else ""
-    rows: list[dict[str, Any]] = []
-    if mode:
-        rows = ranking_rows(
-            review_point,
+    result = ranking_for(
+        user,
+        review_point,
+        RankingFilters(
             cluster_id=cluster.pk if cluster is not None else None,
             unit_type_id=unit_type.pk if unit_type is not None else None,
-            published_only=mode == "published",
-        )
-        if mode == "clusters":
-            rows = [r for r in rows if r["cluster_id"] in led]
-        if unit_type is not None and cluster is None:
-            rows.sort(key=lambda r: (r["rank_in_type"], r["unit_name"]))
+        ),
+    )
+    may = result.actions
+    rows = result.rows
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     on_page = list(page.object_list)
     sheet_units = set(
@@ -927,13 +909,13 @@ def ranking_page(request: HttpRequest, rp: int) -> HttpResponse:
             "review_point": review_point,
             "campaign": campaign,
             "form": form,
-            "mode": mode,
+            "mode": result.mode,
             "page_obj": page,
             "rows": on_page,
             "sheet_units": sheet_units,
             "chart": chart,
-            "may_publish": organizer and review_point.state == ReviewPointState.OPEN,
-            "may_assign": bool(led) and review_point.state == ReviewPointState.OPEN,
+            "may_publish": "manage" in may and review_point.state == ReviewPointState.OPEN,
+            "may_assign": "review" in may and review_point.state == ReviewPointState.OPEN,
         },
     )
 

@@ -1,0 +1,143 @@
+"""Campaigns, review points and participants: each role x each action x (own unit,
+child unit, other unit, other cluster), and anonymous.
+
+The targets are the campaigns of the ``arena`` fixture, one participant each: the own
+unit (Cluster A), its child (no cluster), the sibling unit (Cluster A) in campaigns of
+the committee, and the other unit (Cluster B) in a campaign of the other root. Each cell
+checks ``allows`` for the object and ``visible`` for the queryset, which must agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from pacesetter.campaigns.policies import campaign_policy, participant_policy, review_point_policy
+from pacesetter.core.policies import Policy
+from pacesetter.scoring.tests.conftest import TARGETS
+
+ROLES = [
+    "superuser",
+    "committee_staff",
+    "cluster_leader",
+    "unit_officer",
+    "council_member",
+    "viewer",
+    "nobody",
+    "anonymous",
+]
+
+EVERY = frozenset(TARGETS)
+#: The campaigns of the committee (under the province, where the staff work).
+COMMITTEE = frozenset({"own", "child", "other_unit"})
+#: The own unit and its child (the officer's and the viewer's subtree).
+SUBTREE = frozenset({"own", "child"})
+#: The participants ranked in Cluster A (the leader's).
+LED = frozenset({"own", "other_unit"})
+NONE: frozenset[str] = frozenset()
+
+#: model → action → role → the targets the role may do the action to.
+MATRIX: dict[str, dict[str, dict[str, frozenset[str]]]] = {
+    "campaign": {
+        "view": {
+            "superuser": EVERY,
+            "committee_staff": COMMITTEE,
+            "cluster_leader": LED,
+            "unit_officer": SUBTREE,
+            "viewer": SUBTREE,
+        },
+        "update": {"superuser": EVERY, "committee_staff": COMMITTEE},
+    },
+    "review_point": {
+        "view": {
+            "superuser": EVERY,
+            "committee_staff": COMMITTEE,
+            "cluster_leader": LED,
+            "unit_officer": SUBTREE,
+            "viewer": SUBTREE,
+        },
+        "view_live_ranking": {
+            "superuser": EVERY,
+            "committee_staff": COMMITTEE,
+            "cluster_leader": LED,
+        },
+        "review": {"superuser": EVERY, "cluster_leader": LED},
+        "manage": {"superuser": EVERY, "committee_staff": COMMITTEE},
+    },
+    "participant": {
+        "view": {
+            "superuser": EVERY,
+            "committee_staff": COMMITTEE,
+            "cluster_leader": LED,
+            "unit_officer": SUBTREE,
+            "viewer": SUBTREE,
+        },
+        "view_unpublished": {
+            "superuser": EVERY,
+            "committee_staff": COMMITTEE,
+            "cluster_leader": LED,
+            "unit_officer": SUBTREE,
+            "viewer": SUBTREE,
+        },
+        "view_live_ranking": {
+            "superuser": EVERY,
+            "committee_staff": COMMITTEE,
+            "cluster_leader": LED,
+        },
+        "update": {"superuser": EVERY, "committee_staff": COMMITTEE, "unit_officer": SUBTREE},
+        "review": {"superuser": EVERY, "cluster_leader": LED},
+    },
+}
+POLICIES: dict[str, tuple[Policy[Any], str]] = {
+    "campaign": (campaign_policy, "campaigns"),
+    "review_point": (review_point_policy, "review_points"),
+    "participant": (participant_policy, "participants"),
+}
+
+
+def user_of(world: Any, role: str) -> Any:
+    return AnonymousUser() if role == "anonymous" else world.users[role]
+
+
+def test_the_matrix_names_every_action():
+    for model, (policy, _objects) in POLICIES.items():
+        assert set(MATRIX[model]) == set(policy.actions), model
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_campaign_permission_matrix(world, arena, role):
+    user = user_of(world, role)
+    answers: dict[tuple[str, str], frozenset[str]] = {}
+    visible: dict[tuple[str, str], frozenset[str]] = {}
+    for model, (policy, attribute) in POLICIES.items():
+        objects = getattr(arena, attribute)
+        for action in MATRIX[model]:
+            answers[model, action] = frozenset(
+                key for key in TARGETS if policy.allows(user, action, objects[key])
+            )
+            pks = set(policy.visible(user, action).values_list("pk", flat=True))
+            visible[model, action] = frozenset(key for key in TARGETS if objects[key].pk in pks)
+    expected = {
+        (model, action): by_role.get(role, NONE)
+        for model, actions in MATRIX.items()
+        for action, by_role in actions.items()
+    }
+    assert answers == expected
+    assert visible == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_review_point_allowed_actions_agree_with_allows(world, arena, role):
+    user = user_of(world, role)
+    points = list(arena.review_points.values())
+    expected = {
+        point.pk: frozenset(
+            action
+            for action in review_point_policy.actions
+            if review_point_policy.allows(user, action, point)
+        )
+        for point in points
+    }
+    assert review_point_policy.allowed_actions(user, points) == expected
