@@ -69,7 +69,19 @@ def on_request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpR
 @api.exception_handler(DjangoValidationError)
 def on_rule_broken(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return error(request, 422, "invalid", _("The data is not valid."), detail)
+    return error(request, 422, rule_code(exc), _("The data is not valid."), detail)
+
+
+def rule_code(exc: DjangoValidationError) -> str:
+    """The machine code of a broken rule: the service's own code (``invalid_transition``,
+    ``poll_closed``, ...) when it raised one rule error with a code, else ``invalid``.
+    Errors about fields (a dict, as forms and ``full_clean`` raise) stay ``invalid``."""
+    if hasattr(exc, "error_dict"):
+        return "invalid"
+    codes = {e.code for e in exc.error_list}
+    if len(codes) == 1 and None not in codes:
+        return str(codes.pop())
+    return "invalid"
 
 
 @api.exception_handler(ConflictError)

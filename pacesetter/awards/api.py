@@ -62,6 +62,7 @@ from .services import (
     proposal_return,
     proposal_send,
 )
+from .workflows import proposal_workflow
 
 awards_router = Router(tags=["awards"])
 proposals_router = Router(tags=["award proposals"])
@@ -234,6 +235,10 @@ class ProposalDetailOut(ProposalOut):
     attachments: list[AttachmentOut]
     decision: DecisionOut | None
     grants: list[GrantRef]
+    allowed_actions: list[str] = Field(
+        description="The steps this user may take now (check, attach, cluster_vote, send, "
+        "accept, return, publish, council_vote, decide), from the proposal's workflow."
+    )
 
 
 class ProposalFilters(Schema):
@@ -421,6 +426,7 @@ def _detail(user: Any, proposal: Proposal) -> dict[str, Any]:
         "attachments": list(proposal.attachments.order_by("uploaded_at", "pk")) if full else [],
         "decision": proposal.decision,
         "grants": list(grants),
+        "allowed_actions": proposal_workflow.allowed_list(user, proposal),
     }
 
 

@@ -37,6 +37,7 @@ from .models import (
     ProposalState,
     PublicComment,
 )
+from .workflows import proposal_workflow
 
 
 def rule_at(award: Award, day: date) -> EligibilityRule | None:
@@ -84,8 +85,7 @@ def candidate_check(candidate: Candidate) -> Candidate:
 
 @transaction.atomic
 def proposal_check(*, actor: Any, proposal: Proposal) -> Proposal:
-    if proposal.state in (ProposalState.DECIDED, ProposalState.REJECTED):
-        raise ValidationError(_("A decided proposal is not checked again."))
+    proposal_workflow.check(proposal, "check")
     for candidate in proposal.candidates.select_related("unit__unit_type", "person__unit"):
         candidate_check(candidate)
     audit_record(actor=actor, action="proposal.check", target=proposal, changes={})
@@ -222,15 +222,12 @@ def proposal_nominate(
     return proposal
 
 
-def _move(
-    proposal: Proposal, allowed: tuple[str, ...], to: str, *, actor: Any, **changes: Any
-) -> Proposal:
+def _move(proposal: Proposal, name: str, *, actor: Any, **changes: Any) -> Proposal:
+    """Make the move ``name`` of :data:`proposal_workflow` (refused with
+    ``invalid_transition`` when the table has no such move from the proposal's state)."""
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.state not in allowed:
-        raise ValidationError(
-            _("The proposal is %(state)s; it cannot move to %(to)s.")
-            % {"state": ProposalState(proposal.state).label, "to": ProposalState(to).label}
-        )
+    to = proposal_workflow.check(proposal, name).target
+    assert to is not None
     before = proposal.state
     for name, value in changes.items():
         setattr(proposal, name, value)
@@ -313,13 +310,7 @@ def proposal_cluster_vote(
         base=base,
         link="cluster_option",
     )
-    return _move(
-        proposal,
-        (ProposalState.DRAFT, ProposalState.RETURNED),
-        ProposalState.CLUSTER_VOTE,
-        actor=actor,
-        cluster_poll=poll,
-    )
+    return _move(proposal, "cluster_vote", actor=actor, cluster_poll=poll)
 
 
 def _carried(poll: Poll, candidates: list[Candidate], link: str) -> set[int]:
@@ -337,31 +328,27 @@ def proposal_send(*, actor: Any, proposal: Proposal) -> Proposal:
     candidates = list(proposal.candidates.all())
     if proposal.cluster_poll_id is not None:
         carried = _carried(proposal.cluster_poll, candidates, "cluster_option")  # type: ignore[arg-type]
-        allowed: tuple[str, ...] = (ProposalState.CLUSTER_VOTE,)
     else:
         # Without a vote, only the candidates that meet the rules go forward.
         carried = {c.pk for c in candidates if c.eligible}
-        allowed = (ProposalState.DRAFT, ProposalState.RETURNED)
     if not carried:
         raise ValidationError(_("No candidate is left to send."))
     for c in candidates:
         c.selected = c.pk in carried
     Candidate.objects.bulk_update(candidates, ["selected"])
-    return _move(proposal, allowed, ProposalState.SENT, actor=actor)
+    return _move(proposal, "send", actor=actor)
 
 
 @transaction.atomic
 def proposal_return(*, actor: Any, proposal: Proposal, reason: str) -> Proposal:
     if not reason.strip():
         raise ValidationError({"return_reason": _("Say what the proposer should change.")})
-    return _move(
-        proposal, (ProposalState.SENT,), ProposalState.RETURNED, actor=actor, return_reason=reason
-    )
+    return _move(proposal, "return", actor=actor, return_reason=reason)
 
 
 @transaction.atomic
 def proposal_accept(*, actor: Any, proposal: Proposal) -> Proposal:
-    return _move(proposal, (ProposalState.SENT,), ProposalState.ACCEPTED, actor=actor)
+    return _move(proposal, "accept", actor=actor)
 
 
 @transaction.atomic
@@ -372,8 +359,7 @@ def proposal_publish_for_comment(*, actor: Any, proposal: Proposal, days: int) -
     today = timezone.localdate()
     return _move(
         proposal,
-        (ProposalState.ACCEPTED,),
-        ProposalState.PUBLIC_COMMENT,
+        "publish",
         actor=actor,
         public_from=today,
         public_until=today + timedelta(days=days),
@@ -433,13 +419,7 @@ def proposal_council_vote(
         base=base,
         link="council_option",
     )
-    return _move(
-        proposal,
-        (ProposalState.ACCEPTED, ProposalState.PUBLIC_COMMENT),
-        ProposalState.COUNCIL_VOTE,
-        actor=actor,
-        council_poll=poll,
-    )
+    return _move(proposal, "council_vote", actor=actor, council_poll=poll)
 
 
 @transaction.atomic
@@ -450,16 +430,13 @@ def proposal_decide(*, actor: Any, proposal: Proposal, decision: Decision) -> li
     if proposal.council_poll_id is not None:
         carried = _carried(proposal.council_poll, candidates, "council_option")  # type: ignore[arg-type]
         candidates = [c for c in candidates if c.pk in carried]
-        allowed: tuple[str, ...] = (ProposalState.COUNCIL_VOTE,)
-    else:
-        allowed = (ProposalState.ACCEPTED, ProposalState.PUBLIC_COMMENT)
     # The rules in force on the real decision date, against today's registry.
     proposal.decision_date = decision.date
     Proposal.objects.filter(pk=proposal.pk).update(decision_date=decision.date)
     candidates = [c for c in candidates if candidate_check(c).eligible]
     if not candidates:
         raise ValidationError(_("No candidate meets the award's rules on the decision date."))
-    proposal = _move(proposal, allowed, ProposalState.DECIDED, actor=actor, decision=decision)
+    proposal = _move(proposal, "decide", actor=actor, decision=decision)
     grants = []
     for number, candidate in enumerate(candidates, start=1):
         grants.append(
@@ -542,7 +519,9 @@ def proposal_attachment_add(
     *, actor: Any, proposal: Proposal, kind: str, file: Any, name: str = ""
 ) -> ProposalAttachment:
     """Add a file to the proposal's dossier (a report, minutes, another document); the
-    file is checked for size and type by the model's validators."""
+    file is checked for size and type by the model's validators; the dossier is closed once
+    the proposal is decided."""
+    proposal_workflow.check(proposal, "attach")
     attachment = ProposalAttachment(
         proposal=proposal,
         kind=kind,

@@ -42,19 +42,7 @@ from .forms import (
 )
 from .models import AwardGrant, Proposal, ProposalState, RecipientKind
 from .policies import award_policy, grant_policy, proposal_policy
-
-#: States in which the proposer may still change the proposal.
-DRAFTABLE = (ProposalState.DRAFT, ProposalState.RETURNED)
-#: States in which the dossier may still gain attachments.
-OPEN_STATES = (
-    ProposalState.DRAFT,
-    ProposalState.RETURNED,
-    ProposalState.CLUSTER_VOTE,
-    ProposalState.SENT,
-    ProposalState.ACCEPTED,
-    ProposalState.PUBLIC_COMMENT,
-    ProposalState.COUNCIL_VOTE,
-)
+from .workflows import proposal_workflow
 
 
 def _crumbs(*extra: tuple[str, str]) -> list[dict[str, str]]:
@@ -232,34 +220,6 @@ def proposal_nominate(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _proposal_actions(proposal: Proposal, may_propose: bool, may_decide: bool) -> set[str]:
-    """What this user may do to the proposal in its current state."""
-    state = proposal.state
-    actions: set[str] = set()
-    if may_propose and state in DRAFTABLE:
-        actions.add("check")
-        if proposal.cluster_id is not None:
-            actions.add("cluster_vote")
-        else:
-            actions.add("send")
-    if may_propose and state == ProposalState.CLUSTER_VOTE:
-        actions.add("send")
-    if may_decide:
-        if state in (ProposalState.SENT, ProposalState.ACCEPTED):
-            actions.add("check")
-        if state == ProposalState.SENT:
-            actions.update({"accept", "return"})
-        if state == ProposalState.ACCEPTED:
-            actions.add("publish")
-        if state in (ProposalState.ACCEPTED, ProposalState.PUBLIC_COMMENT):
-            actions.update({"council_vote", "decide"})
-        if state == ProposalState.COUNCIL_VOTE:
-            actions.add("decide")
-    if (may_propose or may_decide) and state in OPEN_STATES:
-        actions.add("attach")
-    return actions
-
-
 @login_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -292,7 +252,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "proposal": proposal,
             "candidates": candidates,
             "full": full,
-            "actions": _proposal_actions(proposal, may_propose, may_decide),
+            "actions": proposal_workflow.allowed(user, proposal),
             "attachments": list(proposal.attachments.order_by("uploaded_at", "pk")) if full else [],
             "attachment_form": AttachmentForm(),
             "cluster_poll_url": _poll_url(proposal.cluster_poll_id),
@@ -335,10 +295,11 @@ def proposal_check(request: HttpRequest, pk: int) -> HttpResponse:
         or proposal_policy.allows(request.user, "decide", proposal)
     ):
         raise PermissionDenied(_("You do not have permission to do this."))
-    if proposal.state in (ProposalState.DECIDED, ProposalState.REJECTED):
-        messages.error(request, _("A decided proposal is no longer checked."))
-    else:
+    try:
         services.proposal_check(actor=request.user, proposal=proposal)
+    except ValidationError as exc:
+        _show_errors(request, exc)
+    else:
         messages.success(request, _("The candidates were checked against the rules again."))
     return redirect("awards:proposal", proposal.pk)
 
@@ -525,9 +486,7 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     proposal = proposal_policy.access(user, pk)
-    may_propose = proposal_policy.allows(user, "propose", proposal)
-    may_decide = proposal_policy.allows(user, "decide", proposal)
-    if "attach" not in _proposal_actions(proposal, may_propose, may_decide):
+    if "attach" not in proposal_workflow.allowed(user, proposal):
         raise PermissionDenied(_("You do not have permission to do this."))
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():

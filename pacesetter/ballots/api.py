@@ -49,6 +49,7 @@ from .services import (
     poll_open,
     poll_publish,
 )
+from .workflows import poll_workflow
 
 router = Router(tags=["polls"])
 
@@ -119,6 +120,10 @@ class PollDetailOut(PollOut):
     result: ResultOut | None = Field(description="Only once the poll is published.")
     digest: str | None = Field(description="SHA-256 over the published ballots.")
     receipts: list[PublishedBallotOut] | None = Field(description="Only once published.")
+    allowed_actions: list[str] = Field(
+        description="The steps this user may take now (open, close, paper_tally, "
+        "publish), from the poll's workflow."
+    )
 
 
 class RollEntryOut(Schema):
@@ -211,6 +216,7 @@ def _detail(poll: Poll, user: Any) -> dict[str, Any]:
             if published and tally.receipts_public(poll)
             else None
         ),
+        "allowed_actions": poll_workflow.allowed_list(user, poll),
     }
 
 
@@ -352,8 +358,9 @@ def poll_vote(request: HttpRequest, poll_id: int, payload: VoteIn) -> Status[dic
     check the published tally).
 
     Refusals, in the one error shape: a poll the user cannot see is 404; a user who sees
-    the poll but is not on its roll is 403 (``forbidden``); a second ballot, a poll that
-    is not open, or marks that do not fit the poll are 422 (``invalid``). Nothing links
+    the poll but is not on its roll is 403 (``forbidden``); a second ballot
+    (``already_voted``), a poll that is not open (``poll_closed``), or marks that do not
+    fit the poll (``invalid``) are 422. Nothing links
     the ballot to the voter: no audit entry is written.
     """
     user = request.user

@@ -37,13 +37,15 @@ from .models import (
     PollState,
     Vote,
 )
+from .workflows import poll_workflow
 
 
-def _state(poll: Poll, *states: str) -> None:
-    if poll.state not in states:
+def _cast_open(poll: Poll) -> None:
+    if poll.state != PollState.OPEN:
         raise ValidationError(
             _("The poll is %(state)s; this cannot be done now.")
-            % {"state": PollState(poll.state).label}
+            % {"state": PollState(poll.state).label},
+            code="poll_closed",
         )
 
 
@@ -117,7 +119,7 @@ def poll_open(*, actor: Any, poll: Poll, voters: Mapping[int, Any] | None = None
     through its designated account, ``voters`` may name it), or a body's current seats
     held by a person (with their weights)."""
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
-    _state(poll, PollState.DRAFT)
+    poll_workflow.check(poll, "open")
     voters = voters or {}
     rows: list[Entitlement] = []
     if poll.cluster_id is not None:
@@ -182,13 +184,13 @@ def ballot_cast(*, voter: Any, poll: Poll, choices: Mapping[int, str]) -> str:
             table = Poll._meta.db_table  # a constant; the id is a parameter
             cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR SHARE", [poll.pk])  # noqa: S608
     poll = Poll.objects.get(pk=poll.pk)
-    _state(poll, PollState.OPEN)
+    _cast_open(poll)
     clean = _check_choices(poll, choices)
     entitlement = Entitlement.objects.filter(poll=poll, voter=voter).first()
     if entitlement is None:
-        raise ValidationError(_("You are not entitled to vote in this poll."))
+        raise ValidationError(_("You are not entitled to vote in this poll."), code="not_eligible")
     if not Entitlement.objects.filter(pk=entitlement.pk, voted=False).update(voted=True):
-        raise ValidationError(_("You have already voted in this poll."))
+        raise ValidationError(_("You have already voted in this poll."), code="already_voted")
     receipt = secrets.token_urlsafe(12)
     ballot = Ballot.objects.create(poll=poll, receipt=receipt, weight=entitlement.weight)
     BallotChoice.objects.bulk_create(
@@ -208,7 +210,7 @@ def paper_tally_enter(
     """Enter the hand-counted paper ballots: how many were cast, and per option the
     (yes, no, abstain) totals. Who entered them is kept."""
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
-    _state(poll, PollState.OPEN, PollState.CLOSED)
+    poll_workflow.check(poll, "paper_tally")
     if ballots < 0 or any(min(t) < 0 for t in totals.values()):
         raise ValidationError({"ballots": _("Counts cannot be negative.")})
     # Nobody votes twice: paper ballots fill at most the places not used online.
@@ -259,7 +261,7 @@ def paper_tally_enter(
 def poll_close(*, actor: Any, poll: Poll) -> Poll:
     """Stop casting; re-write the ballots in random order so storage order tells nothing."""
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
-    _state(poll, PollState.OPEN)
+    poll_workflow.check(poll, "close")
     ballots = list(Ballot.objects.filter(poll=poll))
     choices = list(BallotChoice.objects.filter(ballot__poll=poll))
     BallotChoice.objects.filter(pk__in=[c.pk for c in choices]).delete()
@@ -282,7 +284,7 @@ def poll_close(*, actor: Any, poll: Poll) -> Poll:
 def poll_publish(*, actor: Any, poll: Poll) -> Poll:
     """Count, and publish the result with every (receipt, choice) pair and their digest."""
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
-    _state(poll, PollState.CLOSED)
+    poll_workflow.check(poll, "publish")
     poll.result = tally.count(poll)
     poll.digest = tally.digest(tally.receipts(poll))
     poll.state = PollState.PUBLISHED

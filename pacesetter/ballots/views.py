@@ -30,6 +30,7 @@ from . import selectors, services, tally
 from .forms import PaperTallyForm, PollCreateForm, ReceiptForm, VoteForm
 from .models import Poll, PollKind, PollState
 from .policies import may_vote, poll_policy
+from .workflows import poll_workflow
 
 
 def _show_errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -111,14 +112,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_manage = poll_policy.allows(user, "manage", poll)
     entitlement = selectors.my_entitlement(user, poll)
     published = poll.state == PollState.PUBLISHED
-    paper_open = may_manage and poll.state in (PollState.OPEN, PollState.CLOSED)
+    actions = poll_workflow.allowed(user, poll)
     context: dict[str, Any] = {
         "poll": poll,
+        "actions": actions,
         "options": selectors.poll_options(poll),
         "may_manage": may_manage,
         "entitlement": entitlement,
         "roll": selectors.poll_roll(poll) if may_manage else None,
-        "paper_form": _paper_form(poll) if paper_open else None,
+        "paper_form": _paper_form(poll) if "paper_tally" in actions else None,
         "paper_tallies": list(selectors.paper_tallies(poll).values()) if may_manage else [],
         "result": selectors.published_result(poll),
         "receipts": (

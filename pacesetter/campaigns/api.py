@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from pacesetter.clusters.api import ClusterRef
@@ -22,7 +22,7 @@ from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
 from pacesetter.core.refs import resolve_ref
-from pacesetter.scoring.api import CriterionRef, ReviewPointOut, TableRef
+from pacesetter.scoring.api import CriterionRef, ReviewPointDetailOut, ReviewPointOut, TableRef
 from pacesetter.scoring.models import AmendmentState, Criterion, Registration, TargetAmendment
 from pacesetter.scoring.policies import registration_policy, scoring_table_policy
 from pacesetter.scoring.selectors import RankingFilters, ranking_for
@@ -57,6 +57,7 @@ from .services import (
     phase_add,
     review_point_add,
 )
+from .workflows import campaign_workflow, review_point_workflow
 
 router = Router(tags=["campaigns"])
 
@@ -147,17 +148,29 @@ class PactOut(Schema):
 
 class CampaignDetailOut(CampaignOut):
     phases: list[PhaseOut]
-    review_points: list[ReviewPointOut]
+    review_points: list[ReviewPointDetailOut]
     participants: list[ParticipantOut]
     pacts: list[PactOut]
+    allowed_actions: list[str] = Field(
+        description="The states this user may move the campaign to now (POST "
+        "/campaigns/{id}/transition), from the campaign's workflow."
+    )
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Campaign, context: Any) -> list[str]:
+        return campaign_workflow.allowed_list(context["request"].user, obj)
 
     @staticmethod
     def resolve_phases(obj: Campaign) -> list[CampaignPhase]:
         return list(obj.phases.order_by("position", "start"))
 
     @staticmethod
-    def resolve_review_points(obj: Campaign) -> list[ReviewPoint]:
-        return list(obj.review_points.order_by("position", "period_end"))
+    def resolve_review_points(obj: Campaign, context: Any) -> list[ReviewPoint]:
+        points = list(obj.review_points.order_by("position", "period_end"))
+        allowed = review_point_workflow.allowed_many(context["request"].user, points)
+        for point in points:
+            point.allowed_actions = allowed[point.pk]  # type: ignore[attr-defined]
+        return points
 
     @staticmethod
     def resolve_participants(obj: Campaign) -> list[Participant]:
@@ -424,7 +437,7 @@ def phase_add_endpoint(
     return Status(201, phase_add(actor=request.user, campaign=campaign, **payload.dict()))
 
 
-@router.post("/{int:campaign_id}/review-points", response={201: ReviewPointOut})
+@router.post("/{int:campaign_id}/review-points", response={201: ReviewPointDetailOut})
 def review_point_add_endpoint(
     request: HttpRequest, campaign_id: int, payload: ReviewPointIn
 ) -> Status[ReviewPoint]:
@@ -433,7 +446,9 @@ def review_point_add_endpoint(
     return Status(201, review_point_add(actor=request.user, campaign=campaign, **payload.dict()))
 
 
-@router.post("/{int:campaign_id}/review-points/{int:review_point_id}/open", response=ReviewPointOut)
+@router.post(
+    "/{int:campaign_id}/review-points/{int:review_point_id}/open", response=ReviewPointDetailOut
+)
 def review_point_open_endpoint(
     request: HttpRequest, campaign_id: int, review_point_id: int
 ) -> ReviewPoint:

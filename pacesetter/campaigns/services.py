@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.selectors import cluster_members
-from pacesetter.scoring.models import CriterionKind, Registration, TableState
+from pacesetter.scoring.models import CriterionKind, Registration
 from pacesetter.units.models import Unit
 
 from .models import (
@@ -25,9 +25,9 @@ from .models import (
     ClusterPact,
     Participant,
     ReviewPoint,
-    ReviewPointState,
     TieBreak,
 )
+from .workflows import campaign_workflow
 
 CAMPAIGN_FIELDS = (
     "code",
@@ -43,16 +43,6 @@ CAMPAIGN_FIELDS = (
     "description",
 )
 EDITABLE = tuple(f for f in CAMPAIGN_FIELDS if f != "organizer")
-
-#: Allowed state moves; each is checked by :func:`_check_transition`.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    CampaignState.DRAFT: (CampaignState.REGISTRATION,),
-    CampaignState.REGISTRATION: (CampaignState.RUNNING, CampaignState.DRAFT),
-    CampaignState.RUNNING: (CampaignState.SCORING,),
-    CampaignState.SCORING: (CampaignState.PUBLISHED, CampaignState.RUNNING),
-    CampaignState.PUBLISHED: (CampaignState.RUNNING, CampaignState.CLOSED),
-    CampaignState.CLOSED: (),
-}
 
 
 def _check_tie_breaks(tie_breaks: Any) -> None:
@@ -283,65 +273,16 @@ def pact_sign(
     return pact
 
 
-def _check_transition(campaign: Campaign, to_state: str) -> None:
-    if to_state not in TRANSITIONS.get(campaign.state, ()):
-        raise ValidationError(
-            _("A campaign cannot go from %(from)s to %(to)s.")
-            % {
-                "from": CampaignState(campaign.state).label,
-                "to": CampaignState(to_state).label
-                if to_state in CampaignState.values
-                else to_state,
-            }
-        )
-    if to_state == CampaignState.DRAFT and campaign.pacts.exists():
-        raise ValidationError(_("A pact is signed; the campaign cannot go back to drafting."))
-    if to_state == CampaignState.REGISTRATION:
-        if campaign.scoring_table is None or campaign.scoring_table.state != TableState.ADOPTED:
-            raise ValidationError(_("Adopt a scoring table for the campaign first."))
-        if not campaign.participants.exists():
-            raise ValidationError(_("Add the participating units first."))
-        if not campaign.review_points.exists():
-            raise ValidationError(_("Add at least one review point first."))
-    if to_state == CampaignState.RUNNING and campaign.state == CampaignState.REGISTRATION:
-        clusters = set(
-            campaign.participants.exclude(cluster__isnull=True).values_list("cluster_id", flat=True)
-        )
-        signed = set(campaign.pacts.values_list("cluster_id", flat=True))
-        if clusters - signed:
-            raise ValidationError(_("Every participating cluster must sign its pact first."))
-    if (
-        to_state == CampaignState.SCORING
-        and not campaign.review_points.filter(state=ReviewPointState.OPEN).exists()
-    ):
-        raise ValidationError(_("Open a review point before scoring."))
-    if (
-        to_state == CampaignState.PUBLISHED
-        and not campaign.review_points.filter(state=ReviewPointState.PUBLISHED).exists()
-    ):
-        raise ValidationError(_("Publish a review point's ranking first."))
-    if (
-        to_state == CampaignState.RUNNING
-        and campaign.state == CampaignState.PUBLISHED
-        and not campaign.review_points.filter(state=ReviewPointState.PLANNED).exists()
-    ):
-        raise ValidationError(_("There is no later review point to run toward."))
-    if (
-        to_state == CampaignState.CLOSED
-        and campaign.review_points.exclude(state=ReviewPointState.PUBLISHED).exists()
-    ):
-        raise ValidationError(_("Publish every review point before closing."))
-
-
 @transaction.atomic
 def campaign_transition(*, actor: Any, campaign: Campaign, to_state: str) -> Campaign:
-    """Move the campaign to ``to_state`` if the move is allowed and its rule holds."""
+    """Move the campaign to ``to_state`` if :data:`campaign_workflow` has the move from
+    its state and the move's rule holds (``invalid_transition`` or the rule's code)."""
     campaign = (
         Campaign.objects.select_for_update(of=("self",))
         .select_related("scoring_table")
         .get(pk=campaign.pk)
     )
-    _check_transition(campaign, to_state)
+    campaign_workflow.check(campaign, to_state)
     from_state = campaign.state
     campaign.state = to_state
     campaign.save(update_fields=["state"])

@@ -49,6 +49,7 @@ from .forms import (
 )
 from .models import Campaign, CampaignState, Participant, ReviewPointState, TieBreak
 from .policies import campaign_policy, participant_policy, review_point_policy
+from .workflows import campaign_workflow, review_point_workflow
 
 #: States in which units may still change their registrations directly.
 REGISTRATION_OPEN = (CampaignState.DRAFT, CampaignState.REGISTRATION)
@@ -263,7 +264,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         .values_list("unit_id", flat=True)
     )
     review_points = list(campaign.review_points.all())
+    rp_actions = review_point_workflow.allowed_many(user, review_points)
     for rp in review_points:
+        rp.actions = rp_actions[rp.pk]  # type: ignore[attr-defined]
         rp.ranking_url = _scoring_url(  # type: ignore[attr-defined]
             "scoring:ranking", [rp.pk], f"/scoring/review/{rp.pk}/ranking/"
         )
@@ -295,7 +298,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         and campaign_policy.visible(user).filter(pk=campaign.predecessor_id).exists()
     )
     next_states = [
-        (state, CampaignState(state).label) for state in services.TRANSITIONS[campaign.state]
+        (state, CampaignState(state).label)
+        for state in campaign_workflow.allowed_list(user, campaign)
     ]
     return render(
         request,
@@ -306,8 +310,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_states": next_states,
             "phases": list(campaign.phases.all()),
             "review_points": review_points,
-            "may_open_review_points": may_update
-            and campaign.state in (CampaignState.RUNNING, CampaignState.SCORING),
             "cluster_rows": _cluster_rows(user, campaign, participants, may_update),
             "insight_units": insight_units,
             "participant_count": len(participants),

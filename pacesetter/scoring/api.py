@@ -14,11 +14,12 @@ from django.db import models
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from pacesetter.campaigns.models import Campaign, ReviewPoint
 from pacesetter.campaigns.policies import participant_policy, review_point_policy
+from pacesetter.campaigns.workflows import review_point_workflow
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
 from pacesetter.units.models import Unit
@@ -334,6 +335,20 @@ class ReviewPointOut(ReviewPointRef):
     published_at: dt.datetime | None
 
 
+class ReviewPointDetailOut(ReviewPointOut):
+    allowed_actions: list[str] = Field(
+        description="The steps this user may take now (open, publish), from the review "
+        "point's workflow."
+    )
+
+    @staticmethod
+    def resolve_allowed_actions(obj: ReviewPoint, context: Any) -> list[str]:
+        known = getattr(obj, "allowed_actions", None)  # set for many at once by the caller
+        if known is not None:
+            return review_point_workflow.ordered(obj, known)
+        return review_point_workflow.allowed_list(context["request"].user, obj)
+
+
 # --- scoring tables ------------------------------------------------------------------
 
 
@@ -557,7 +572,7 @@ def inspection_assign_endpoint(
     return Status(201, assignment)
 
 
-@review_points_router.post("/{int:review_point_id}/publish", response=ReviewPointOut)
+@review_points_router.post("/{int:review_point_id}/publish", response=ReviewPointDetailOut)
 def review_point_publish_endpoint(request: HttpRequest, review_point_id: int) -> ReviewPoint:
     """Publish the review point's ranking (committee staff over the organizer); every
     assigned item must be final, and all items become published and locked."""

@@ -26,6 +26,7 @@ from pacesetter.campaigns.models import (
     ReviewPoint,
     ReviewPointState,
 )
+from pacesetter.campaigns.workflows import review_point_workflow
 from pacesetter.core.errors import ConflictError
 from pacesetter.units.models import Unit
 
@@ -430,10 +431,7 @@ def review_point_open(*, actor: Any, review_point: ReviewPoint) -> int:
     """Open a review point: one item per participant and criterion. Returns the count."""
     review_point = ReviewPoint.objects.select_for_update().get(pk=review_point.pk)
     campaign = review_point.campaign
-    if campaign.state not in (CampaignState.RUNNING, CampaignState.SCORING):
-        raise ValidationError(_("A review point opens while the campaign is running."))
-    if review_point.state != ReviewPointState.PLANNED:
-        raise ValidationError(_("This review point is already open."))
+    review_point_workflow.check(review_point, "open")
     criteria = list(campaign.scoring_table.criteria.exclude(kind=CriterionKind.GROUP))  # type: ignore[union-attr]
     unit_ids = list(campaign.participants.values_list("unit_id", flat=True))
     registrations = _targets(campaign.pk, [c.pk for c in criteria], unit_ids)
@@ -821,16 +819,8 @@ def inspection_assign(
 def review_point_publish(*, actor: Any, review_point: ReviewPoint) -> ReviewPoint:
     """Publish the ranking of a review point: every assigned item must be final."""
     review_point = ReviewPoint.objects.select_for_update().get(pk=review_point.pk)
-    if review_point.state != ReviewPointState.OPEN:
-        raise ValidationError(_("Only an open review point can be published."))
     campaign = review_point.campaign
-    if campaign.state not in (CampaignState.RUNNING, CampaignState.SCORING):
-        raise ValidationError(_("Rankings are published while the campaign is scored."))
-    waiting = review_point.items.filter(not_assigned=False).exclude(state=ItemState.FINAL).count()
-    if waiting:
-        raise ValidationError(
-            _("%(n)s item(s) are not final yet; finalize them before publishing.") % {"n": waiting}
-        )
+    review_point_workflow.check(review_point, "publish")
     by = actor if getattr(actor, "pk", None) else None
     ScoreEvent.objects.bulk_create(
         [

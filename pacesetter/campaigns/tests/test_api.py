@@ -290,7 +290,7 @@ def test_transition_errors_carry_the_rules_message(world: Any) -> None:
     )
     url = f"/campaigns/{created['id']}/transition"
 
-    jump = assert_error_shape(staff.post(url, {"to_state": "running"}), 422, "invalid")
+    jump = assert_error_shape(staff.post(url, {"to_state": "running"}), 422, "invalid_transition")
     assert jump["detail"] == {"__all__": ["A campaign cannot go from Draft to Running."]}
     early = assert_error_shape(staff.post(url, {"to_state": "registration"}), 422)
     assert early["detail"] == {"__all__": ["Adopt a scoring table for the campaign first."]}
