@@ -21,7 +21,7 @@ from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 
 from .models import OutcomeRating, ProgressMode, Project, Task, WorkPlan
-from .selectors import STATUSES
+from .selectors import STATUSES, BoardFilters
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -376,3 +376,19 @@ class BoardFilterForm(forms.Form):
         if unit is None:
             raise forms.ValidationError(_("No unit has this code."))
         return unit
+
+    def board_filters(self) -> BoardFilters:
+        """The filters chosen; none when the form is unbound or invalid."""
+        if not self.is_valid():
+            return BoardFilters()
+        data = self.cleaned_data
+        project = data["project"]
+        return BoardFilters(
+            q=data["q"],
+            unit=data["unit"],
+            subtree=data["subtree"],
+            status=data["status"],
+            chain=int(data["chain"]) if data["chain"] else None,
+            project=int(project) if project and project != DIRECT else None,
+            direct=project == DIRECT,
+        )
