@@ -1,13 +1,14 @@
-"""Writes to proposals and the award registry. Each write is one transaction with its
-audit entry."""
+"""Writes to the award catalog (the presets), proposals and the award registry. Each
+write is one transaction with its audit entry."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacesetter.audit.services import audit_record
+from pacesetter.audit.services import audit_record, diff, snapshot
 from pacesetter.ballots.models import Base, Majority, Poll, PollKind, PollState
 from pacesetter.ballots.services import poll_create, poll_open
 from pacesetter.bodies.models import Body
@@ -31,6 +32,7 @@ from .models import (
     AwardGrant,
     Candidate,
     EligibilityRule,
+    LegalReference,
     Person,
     Proposal,
     ProposalAttachment,
@@ -38,6 +40,9 @@ from .models import (
     PublicComment,
 )
 from .workflows import proposal_workflow
+
+if TYPE_CHECKING:
+    from .presets import AwardPreset, Catalog
 
 
 def rule_at(award: Award, day: date) -> EligibilityRule | None:
@@ -48,6 +53,149 @@ def rule_at(award: Award, day: date) -> EligibilityRule | None:
         .order_by("-valid_from")
         .first()
     )
+
+
+# --- the preset catalogs ----------------------------------------------------------------
+
+#: The award fields a preset sets, recorded in its audit entry.
+PRESET_AWARD_FIELDS = (
+    "preset",
+    "name",
+    "name_vi",
+    "name_zh",
+    "level",
+    "recipient_kind",
+    "issuer",
+    "quota_count",
+    "quota_percent",
+    "position",
+)
+
+
+@dataclass
+class PresetLoadResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    #: The version of each catalog loaded, by name.
+    versions: dict[str, str] = field(default_factory=dict)
+
+
+def _preset_check(catalog: Catalog) -> None:
+    for item in catalog.awards:
+        for rule in item.rules:
+            try:
+                eligibility.validate(rule.rule)
+            except ValidationError as exc:
+                raise ValidationError(
+                    f"{item.code} (from {rule.valid_from}): {'; '.join(exc.messages)}"
+                ) from exc
+
+
+def _preset_award_write(
+    item: AwardPreset, preset: str, position: int
+) -> tuple[Award, dict[str, Any]]:
+    """Create or update one award with its rules and references; the changes made."""
+    values: dict[str, Any] = {
+        "preset": preset,
+        "name": item.name,
+        "name_vi": item.name_vi,
+        "name_zh": item.name_zh,
+        "level": str(item.level),
+        "recipient_kind": str(item.recipient_kind),
+        "issuer": item.issuer,
+        "quota_count": item.quota_count,
+        "quota_percent": None
+        if item.quota_percent is None
+        else item.quota_percent.quantize(Decimal("0.01")),
+        "position": position,
+    }
+    award = Award.objects.select_for_update().filter(code=item.code).first()
+    before = snapshot(award, PRESET_AWARD_FIELDS) if award else {}
+    if award is None:
+        award = Award(code=item.code, **values)
+    else:
+        for name, value in values.items():
+            setattr(award, name, value)
+    award.full_clean()
+    award.save()
+    changes: dict[str, Any] = diff(before, snapshot(award, PRESET_AWARD_FIELDS))
+
+    rules = {r.valid_from: r for r in award.rules.all()}
+    for rule in item.rules:
+        wanted: dict[str, Any] = {
+            "valid_to": rule.valid_to,
+            "rule": rule.rule,
+            "description": rule.description,
+        }
+        stored = rules.get(rule.valid_from)
+        if stored is None:
+            stored = EligibilityRule(award=award, valid_from=rule.valid_from, **wanted)
+            old = None
+        else:
+            old = {"valid_to": stored.valid_to, "rule": stored.rule}
+            if all(getattr(stored, k) == v for k, v in wanted.items()):
+                continue
+            for name, value in wanted.items():
+                setattr(stored, name, value)
+        stored.full_clean()
+        stored.save()
+        changes[f"rule {rule.valid_from}"] = [old, {"valid_to": rule.valid_to, "rule": rule.rule}]
+
+    references = {(r.citation, r.valid_from): r for r in award.legal_references.all()}
+    for reference in item.references:
+        facts: dict[str, Any] = {
+            "valid_to": reference.valid_to,
+            "confirmed": reference.confirmed,
+            "note": reference.note,
+        }
+        ref = references.get((reference.citation, reference.valid_from))
+        if ref is None:
+            ref = LegalReference(
+                award=award, citation=reference.citation, valid_from=reference.valid_from
+            )
+            old = None
+        elif all(getattr(ref, k) == v for k, v in facts.items()):
+            continue
+        else:
+            old = {k: getattr(ref, k) for k in facts}
+        for name, value in facts.items():
+            setattr(ref, name, value)
+        ref.full_clean()
+        ref.save()
+        changes[f"reference {reference.citation[:60]} {reference.valid_from}"] = [old, facts]
+    return award, changes
+
+
+@transaction.atomic
+def award_presets_load(*, actor: Any, catalogs: Sequence[Catalog]) -> PresetLoadResult:
+    """Write preset catalogs, all or nothing, and idempotently.
+
+    Awards are found by code, rules by their start date and legal references by citation
+    and start date: what differs is updated, nothing is duplicated. Each award created or
+    changed gets one ``award.preset_load`` audit entry naming the catalog's version; an
+    award the catalog leaves as it is gets none. Rules and references not in a catalog (a
+    deployment's own) are kept. A malformed rule refuses the whole load.
+    """
+    for catalog in catalogs:
+        _preset_check(catalog)
+    result = PresetLoadResult()
+    for catalog in catalogs:
+        result.versions[catalog.name] = catalog.version
+        for position, item in enumerate(catalog.awards):
+            existed = Award.objects.filter(code=item.code).exists()
+            award, changes = _preset_award_write(item, catalog.name, position)
+            if not changes:
+                result.unchanged.append(award.code)
+                continue
+            (result.updated if existed else result.created).append(award.code)
+            audit_record(
+                actor=actor,
+                action="award.preset_load",
+                target=award,
+                changes={**changes, "preset_version": [None, f"{catalog.name} {catalog.version}"]},
+            )
+    return result
 
 
 def candidate_check(candidate: Candidate) -> Candidate:

@@ -16,7 +16,6 @@ from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.chains.services import chain_create
 from pacesetter.meetings import services as meetings
-from pacesetter.meetings.minutes import minutes_draft, minutes_finalize
 from pacesetter.meetings.models import Invitation, Meeting, MeetingState
 from pacesetter.units.models import Unit
 from pacesetter.workplans.models import ProgressMode, Project, Task, WorkPlan
@@ -216,9 +215,9 @@ class KeyWorkLoader:
         if spec.held:
             meetings.meeting_set_state(actor=organizer, meeting=meeting, state=MeetingState.HELD)
         if spec.minutes:
-            minutes = minutes_draft(actor=organizer, meeting=meeting)
+            minutes = meetings.minutes_draft(actor=organizer, meeting=meeting)
             if spec.minutes == "final":
-                minutes_finalize(actor=organizer, minutes=minutes, version=minutes.version)
+                meetings.minutes_finalize(actor=organizer, minutes=minutes, version=minutes.version)
 
     def task_spec(self, spec: KeyTaskSpec) -> Any:
         return meetings.TaskSpec(

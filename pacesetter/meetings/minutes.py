@@ -1,5 +1,7 @@
-"""The minutes of a meeting: drafted from the record, edited, finalized and locked, and
-rendered as .docx and .pdf.
+"""The minutes of a meeting: their text drafted from the record, and the .docx and .pdf
+rendered from it. Drafting, editing and finalizing are services
+(``minutes_draft``, ``minutes_update``, ``minutes_finalize`` in
+:mod:`pacesetter.meetings.services`).
 
 The minutes are plain text, the one source for the screen's preview and both files:
 ``# `` starts a heading, ``## `` a subheading, ``- `` a bullet (indented two spaces or
@@ -13,18 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from docx.shared import Pt, RGBColor
 from fpdf.enums import Align, XPos, YPos
 
-from pacesetter.audit.services import audited_create, audited_update
 from pacesetter.ballots.models import PollKind, PollState
 from pacesetter.core.documents import docx_bytes, pdf_bytes, pdf_document, word_document
-from pacesetter.core.errors import ConflictError
 from pacesetter.workplans.models import Task
 
 from .models import (
@@ -35,12 +33,9 @@ from .models import (
     MeetingPoll,
     MeetingState,
     Minutes,
-    MinutesState,
     Resolution,
 )
 from .selectors import agenda_tree, attendance, local
-
-MINUTES_FIELDS = ("meeting", "text", "state", "version", "finalized_at", "finalized_by")
 
 RED = (150, 27, 27)
 INK = (33, 37, 41)
@@ -381,107 +376,6 @@ def minutes_text_from_record(meeting: Meeting) -> str:
         if research:
             out += ["", "# " + _("Research visit"), *research]
     return "\n".join(out) + "\n"
-
-
-# --- services ---------------------------------------------------------------------------
-
-
-def _actor(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
-def _locked(minutes: Minutes, version: int | None) -> Minutes:
-    """The minutes row, locked; refused when final or when ``version`` is stale."""
-    current = Minutes.objects.select_for_update().get(pk=minutes.pk)
-    if current.is_locked:
-        raise ValidationError(
-            {"text": _("The minutes are final and can no longer be changed.")}, code="locked"
-        )
-    if version is not None and current.version != version:
-        raise ConflictError(
-            _(
-                "Someone else saved these minutes since you opened them. Reload to see "
-                "their change; nothing of yours was saved."
-            )
-        )
-    return current
-
-
-@transaction.atomic
-def minutes_draft(*, actor: Any, meeting: Meeting, version: int | None = None) -> Minutes:
-    """Draft the minutes from the record: create them, or replace the text of a draft.
-
-    A final version is never redrafted. ``version``, when given, is the version the
-    caller read: a redraft over someone's newer edit raises ConflictError.
-    """
-    # Locking the meeting serialises two first drafts (the minutes are one per meeting).
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.state == MeetingState.CANCELLED:
-        raise ValidationError(_("A cancelled meeting has no minutes."), code="cancelled")
-    text = minutes_text_from_record(meeting)
-    existing = Minutes.objects.filter(meeting=meeting).first()
-    if existing is None:
-        return audited_create(
-            actor=actor,
-            instance=Minutes(meeting=meeting, text=text),
-            action="minutes.draft",
-            fields=MINUTES_FIELDS,
-        )
-    current = _locked(existing, version)
-    return audited_update(
-        actor=actor,
-        instance=current,
-        action="minutes.redraft",
-        changes={"text": text, "version": current.version + 1},
-        allowed=("text", "version"),
-        fields=("text", "version"),
-    )
-
-
-@transaction.atomic
-def minutes_update(*, actor: Any, minutes: Minutes, text: str, version: int) -> Minutes:
-    """Save the edited text of a draft. A stale ``version`` raises ConflictError and
-    saves nothing; final minutes are refused."""
-    current = _locked(minutes, version)
-    if not text.strip():
-        raise ValidationError({"text": _("The minutes cannot be empty.")}, code="required")
-    return audited_update(
-        actor=actor,
-        instance=current,
-        action="minutes.update",
-        changes={"text": text, "version": current.version + 1},
-        allowed=("text", "version"),
-        fields=("text", "version"),
-    )
-
-
-@transaction.atomic
-def minutes_finalize(*, actor: Any, minutes: Minutes, version: int) -> Minutes:
-    """Finalize the minutes of a meeting that was held: from now on no edit and no
-    redraft. Records who and when."""
-    # The meeting first, as minutes_draft and meeting_set_state lock it: one order, and
-    # its state cannot change under us.
-    meeting = Meeting.objects.select_for_update().get(pk=minutes.meeting_id)
-    current = _locked(minutes, version)
-    if meeting.state != MeetingState.HELD:
-        raise ValidationError(
-            _("Mark the meeting as held before finalizing its minutes."), code="not_held"
-        )
-    if not current.text.strip():
-        raise ValidationError({"text": _("Write the minutes before finalizing them.")})
-    return audited_update(
-        actor=actor,
-        instance=current,
-        action="minutes.finalize",
-        changes={
-            "state": MinutesState.FINAL,
-            "finalized_at": timezone.now(),
-            "finalized_by": _actor(actor),
-            "version": current.version + 1,
-        },
-        allowed=("state", "finalized_at", "finalized_by", "version"),
-        fields=("state", "finalized_at", "finalized_by", "version"),
-    )
 
 
 # --- files ------------------------------------------------------------------------------

@@ -25,17 +25,9 @@ from django.views.decorators.http import require_POST
 from pacesetter.core.errors import ConflictError
 from pacesetter.core.views import add_service_errors
 
-from . import selectors
+from . import selectors, services
 from .invitations import invitation_pdf
-from .minutes import (
-    minutes_draft,
-    minutes_file_name,
-    minutes_finalize,
-    minutes_update,
-    render_docx,
-    render_pdf,
-    sections,
-)
+from .minutes import minutes_file_name, render_docx, render_pdf, sections
 from .models import Meeting, Minutes
 from .policies import invitation_policy, meeting_policy
 
@@ -79,7 +71,7 @@ def _as_int(value: Any) -> int | None:
 def _draft(request: HttpRequest, meeting: Meeting, record: Minutes | None) -> HttpResponse:
     version = _as_int(request.POST.get("version")) if record is not None else None
     try:
-        minutes_draft(actor=request.user, meeting=meeting, version=version)
+        services.minutes_draft(actor=request.user, meeting=meeting, version=version)
     except ValidationError as exc:
         _show_errors(request, exc)
     else:
@@ -100,12 +92,12 @@ def _save(
         with transaction.atomic():
             current, version = record, data["version"]
             if action == "save" or data["text"] != record.text:
-                current = minutes_update(
+                current = services.minutes_update(
                     actor=request.user, minutes=record, text=data["text"], version=version
                 )
                 version = current.version
             if action == "finalize":
-                minutes_finalize(actor=request.user, minutes=current, version=version)
+                services.minutes_finalize(actor=request.user, minutes=current, version=version)
     except ConflictError as exc:
         # Keep what the user typed on the version now saved; the preview shows the other
         # person's text, and saving again replaces it.

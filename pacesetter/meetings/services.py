@@ -1,5 +1,7 @@
 """Writes to meetings: the meeting, its invitations and check-in, agenda, documents,
-ballots, resolutions (with the key tasks they create) and research findings.
+ballots, resolutions (with the key tasks they create), research findings and the minutes
+(drafted from the record, edited, finalized; their documents are rendered in
+:mod:`pacesetter.meetings.minutes`).
 
 Every function runs in one transaction with its audit entry. Permission to act on the
 meeting is checked by the caller through :data:`pacesetter.meetings.policies.meeting_policy`;
@@ -31,12 +33,14 @@ from pacesetter.ballots.models import Base, Majority, Poll
 from pacesetter.ballots.services import poll_create
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
+from pacesetter.core.errors import ConflictError
 from pacesetter.units.models import Unit
 from pacesetter.workplans.models import Project, Task, WorkPlan
 from pacesetter.workplans.policies import plan_policy
 from pacesetter.workplans.services import task_create
 
 from . import selectors
+from .minutes import minutes_text_from_record
 from .models import (
     AgendaItem,
     DocumentKind,
@@ -73,6 +77,7 @@ MEETING_FIELDS = (
     "state",
 )
 MEETING_EDITABLE = tuple(f for f in MEETING_FIELDS if f != "state")
+MINUTES_FIELDS = ("meeting", "text", "state", "version", "finalized_at", "finalized_by")
 INVITATION_FIELDS = ("meeting", "user", "unit", "label", "role", "email")
 AGENDA_FIELDS = (
     "meeting",
@@ -885,4 +890,101 @@ def finding_follow_up(*, actor: Any, finding: Finding, plan: WorkPlan, spec: Tas
     _check_plan(actor, plan)
     return task_create(
         actor=actor, plan=plan, finding=finding, chain=meeting.chain, **_task_kwargs(spec)
+    )
+
+
+# --- minutes ----------------------------------------------------------------------------
+
+
+def _minutes_locked(minutes: Minutes, version: int | None) -> Minutes:
+    """The minutes row, locked; refused when final or when ``version`` is stale."""
+    current = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    if current.is_locked:
+        raise ValidationError(
+            {"text": _("The minutes are final and can no longer be changed.")}, code="locked"
+        )
+    if version is not None and current.version != version:
+        raise ConflictError(
+            _(
+                "Someone else saved these minutes since you opened them. Reload to see "
+                "their change; nothing of yours was saved."
+            )
+        )
+    return current
+
+
+@transaction.atomic
+def minutes_draft(*, actor: Any, meeting: Meeting, version: int | None = None) -> Minutes:
+    """Draft the minutes from the record: create them, or replace the text of a draft.
+
+    A final version is never redrafted. ``version``, when given, is the version the
+    caller read: a redraft over someone's newer edit raises ConflictError.
+    """
+    # Locking the meeting serialises two first drafts (the minutes are one per meeting).
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.state == MeetingState.CANCELLED:
+        raise ValidationError(_("A cancelled meeting has no minutes."), code="cancelled")
+    text = minutes_text_from_record(meeting)
+    existing = Minutes.objects.filter(meeting=meeting).first()
+    if existing is None:
+        return audited_create(
+            actor=actor,
+            instance=Minutes(meeting=meeting, text=text),
+            action="minutes.draft",
+            fields=MINUTES_FIELDS,
+        )
+    current = _minutes_locked(existing, version)
+    return audited_update(
+        actor=actor,
+        instance=current,
+        action="minutes.redraft",
+        changes={"text": text, "version": current.version + 1},
+        allowed=("text", "version"),
+        fields=("text", "version"),
+    )
+
+
+@transaction.atomic
+def minutes_update(*, actor: Any, minutes: Minutes, text: str, version: int) -> Minutes:
+    """Save the edited text of a draft. A stale ``version`` raises ConflictError and
+    saves nothing; final minutes are refused."""
+    current = _minutes_locked(minutes, version)
+    if not text.strip():
+        raise ValidationError({"text": _("The minutes cannot be empty.")}, code="required")
+    return audited_update(
+        actor=actor,
+        instance=current,
+        action="minutes.update",
+        changes={"text": text, "version": current.version + 1},
+        allowed=("text", "version"),
+        fields=("text", "version"),
+    )
+
+
+@transaction.atomic
+def minutes_finalize(*, actor: Any, minutes: Minutes, version: int) -> Minutes:
+    """Finalize the minutes of a meeting that was held: from now on no edit and no
+    redraft. Records who and when."""
+    # The meeting first, as minutes_draft and meeting_set_state lock it: one order, and
+    # its state cannot change under us.
+    meeting = Meeting.objects.select_for_update().get(pk=minutes.meeting_id)
+    current = _minutes_locked(minutes, version)
+    if meeting.state != MeetingState.HELD:
+        raise ValidationError(
+            _("Mark the meeting as held before finalizing its minutes."), code="not_held"
+        )
+    if not current.text.strip():
+        raise ValidationError({"text": _("Write the minutes before finalizing them.")})
+    return audited_update(
+        actor=actor,
+        instance=current,
+        action="minutes.finalize",
+        changes={
+            "state": MinutesState.FINAL,
+            "finalized_at": timezone.now(),
+            "finalized_by": _actor(actor),
+            "version": current.version + 1,
+        },
+        allowed=("state", "finalized_at", "finalized_by", "version"),
+        fields=("state", "finalized_at", "finalized_by", "version"),
     )

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -185,6 +185,18 @@ class TaskFilters(Schema):
     status: Status_ | None = None
     project: int | None = None
     direct: bool = Field(False, description="Only key tasks placed directly in the plan.")
+
+    def board_filters(self, unit: Unit | None) -> selectors.BoardFilters:
+        """The board's filters, with ``unit`` found among those the user may see."""
+        return selectors.BoardFilters(
+            q=self.q,
+            unit=unit,
+            subtree=self.subtree,
+            status=self.status or "",
+            chain=self.chain,
+            project=self.project,
+            direct=self.direct,
+        )
 
 
 class TaskIn(Schema):
@@ -523,38 +535,16 @@ def plan_tasks(
     user = request.user
     plan = plan_policy.access(user, plan_id)
     plan = WorkPlan.objects.select_related("body__owner_unit").get(pk=plan.pk)
-    tasks = selectors.with_status(selectors.plan_tasks(user, plan), _today())
-    query = filters.q.strip()
-    if query:
-        tasks = tasks.filter(Q(title__icontains=query) | Q(code__icontains=query))
+    unit = None
     if filters.unit is not None:
         # Only among the units the user may see: the answer tells nothing of the others.
         unit = unit_policy.visible(user).filter(pk=filters.unit).only("pk", "path").first()
         if unit is None:
             raise ValidationError({"unit": _("Choose a valid option.")})
-        through = Task.supporting_units.through.objects
-        if filters.subtree:
-            supported = through.filter(unit__path__startswith=unit.path)
-            tasks = tasks.filter(
-                Q(lead_unit__path__startswith=unit.path) | Q(pk__in=supported.values("task_id"))
-            )
-        else:
-            supported = through.filter(unit_id=unit.pk)
-            tasks = tasks.filter(Q(lead_unit=unit) | Q(pk__in=supported.values("task_id")))
-    if filters.chain is not None:
-        tasks = tasks.filter(Q(chain_id=filters.chain) | Q(project__chain_id=filters.chain))
-    if filters.status:
-        tasks = tasks.filter(status=filters.status)  # type: ignore[misc]
-    if filters.direct:
-        tasks = tasks.filter(project__isnull=True)
-    elif filters.project is not None:
-        tasks = tasks.filter(project_id=filters.project)
-    return tasks.select_related("plan", "project", "lead_unit", "lead_person", "chain").order_by(
-        F("project__position").asc(nulls_first=True),
-        F("project_id").asc(nulls_first=True),
-        "position",
-        "pk",
+    tasks = selectors.board_tasks(
+        selectors.plan_tasks(user, plan), filters.board_filters(unit), _today()
     )
+    return tasks.select_related("plan", "project", "lead_unit", "lead_person", "chain")
 
 
 @plans_router.post("/{int:plan_id}/tasks", response={201: TaskOut})

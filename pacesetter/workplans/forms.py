@@ -20,7 +20,7 @@ from pacesetter.core.forms import PeriodFormMixin
 from pacesetter.units.models import Unit
 
 from .models import OutcomeRating, ProgressMode, Project, Task, WorkPlan
-from .selectors import STATUSES
+from .selectors import STATUSES, BoardFilters
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -366,3 +366,19 @@ class BoardFilterForm(forms.Form):
         if unit is None:
             raise forms.ValidationError(_("No unit has this code."))
         return unit
+
+    def board_filters(self) -> BoardFilters:
+        """The filters chosen; none when the form is unbound or invalid."""
+        if not self.is_valid():
+            return BoardFilters()
+        data = self.cleaned_data
+        project = data["project"]
+        return BoardFilters(
+            q=data["q"],
+            unit=data["unit"],
+            subtree=data["subtree"],
+            status=data["status"],
+            chain=int(data["chain"]) if data["chain"] else None,
+            project=int(project) if project and project != DIRECT else None,
+            direct=project == DIRECT,
+        )

@@ -33,6 +33,7 @@ from django.db.models import (
 )
 
 from pacesetter.accounts.scopes import scope_of
+from pacesetter.units.models import Unit
 
 from . import rollup
 from .models import Project, Task, WorkPlan
@@ -264,4 +265,68 @@ def plans_on_chain(chain: Any) -> Q:
     project on it."""
     return Q(pk__in=Task.objects.filter(on_chain(chain)).values("plan_id")) | Q(
         pk__in=Project.objects.filter(chain=chain).values("plan_id")
+    )
+
+
+# --- the plan board's filters -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """What the plan board and the API's task list are filtered by: one rule for both.
+
+    Built from the board's form (``BoardFilterForm.board_filters()``) or the API's query
+    (``TaskFilters.board_filters(unit)``). ``unit`` is already found among the units the
+    user may see: tasks it leads or supports, or with ``subtree`` that any unit under it
+    leads or supports. ``chain``: on the chain by itself or through its project.
+    ``direct``: only key tasks placed directly in the plan (else ``project``, an id).
+    """
+
+    q: str = ""
+    unit: Unit | None = None
+    subtree: bool = False
+    status: str = ""
+    chain: int | None = None
+    project: int | None = None
+    direct: bool = False
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set (the board then says the list is filtered)."""
+        return any(
+            (self.q, self.unit, self.subtree, self.status, self.chain, self.project, self.direct)
+        )
+
+
+def board_tasks(tasks: QuerySet[Task], filters: BoardFilters, today: dt.date) -> QuerySet[Task]:
+    """``tasks`` with their status as of ``today``, filtered, in board order (key tasks
+    placed directly in the plan first, then by project)."""
+    tasks = with_status(tasks, today)
+    query = filters.q.strip()
+    if query:
+        tasks = tasks.filter(Q(title__icontains=query) | Q(code__icontains=query))
+    unit = filters.unit
+    if unit is not None:
+        through = Task.supporting_units.through.objects
+        if filters.subtree:
+            supported = through.filter(unit__path__startswith=unit.path)
+            tasks = tasks.filter(
+                Q(lead_unit__path__startswith=unit.path) | Q(pk__in=supported.values("task_id"))
+            )
+        else:
+            supported = through.filter(unit_id=unit.pk)
+            tasks = tasks.filter(Q(lead_unit=unit) | Q(pk__in=supported.values("task_id")))
+    if filters.status:
+        tasks = tasks.filter(status=filters.status)  # type: ignore[misc]
+    if filters.chain is not None:
+        tasks = tasks.filter(Q(chain_id=filters.chain) | Q(project__chain_id=filters.chain))
+    if filters.direct:
+        tasks = tasks.filter(project__isnull=True)
+    elif filters.project is not None:
+        tasks = tasks.filter(project_id=filters.project)
+    return tasks.order_by(
+        F("project__position").asc(nulls_first=True),
+        F("project_id").asc(nulls_first=True),
+        "position",
+        "pk",
     )

@@ -1,4 +1,5 @@
-"""Writes to work plans, projects, tasks, milestones and evidence.
+"""Writes to work plans, projects, tasks, milestones and evidence, and the users' calendar
+addresses.
 
 Every function runs in one transaction with its audit entry. After any change that
 moves a task's progress or dates, :func:`task_refresh` recomputes the stored effective
@@ -9,6 +10,7 @@ check the ``version`` the caller read: a stale one raises :class:`ConflictError`
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -29,6 +31,7 @@ from pacesetter.units.models import Unit
 
 from . import rollup
 from .models import (
+    CalendarFeed,
     Milestone,
     ProgressMode,
     Project,
@@ -616,3 +619,28 @@ def evidence_add(*, actor: Any, task: Task, file: File, title: str = "") -> Task
     return audited_create(
         actor=actor, instance=evidence, action="task.evidence_add", fields=("task", "title", "file")
     )
+
+
+# --- the calendar address ----------------------------------------------------------------
+
+
+def calendar_token_new() -> str:
+    """A new secret for a calendar address."""
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def calendar_feed_reset(*, actor: Any, user: Any) -> CalendarFeed:
+    """Give ``user`` a calendar address, or a new one: the old address stops working.
+    The audit entry never holds the token (it is the key to the feed)."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+    if feed is None:
+        feed = CalendarFeed.objects.create(user=user, token=calendar_token_new())
+        action = "calendar_feed.create"
+    else:
+        feed.token = calendar_token_new()
+        feed.created_at = timezone.now()  # when this address was made
+        feed.save(update_fields=["token", "created_at"])
+        action = "calendar_feed.reset"
+    audit_record(actor=actor, action=action, target=feed, changes={})
+    return feed

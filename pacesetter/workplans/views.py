@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -42,7 +42,6 @@ from pacesetter.units.selectors import unit_choices
 
 from . import rollup, selectors, services
 from .forms import (
-    DIRECT,
     STATUS_LABELS,
     AsOfForm,
     BoardFilterForm,
@@ -177,36 +176,6 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _filtered_tasks(tasks: QuerySet[Task], data: dict[str, Any], today: dt.date) -> QuerySet[Task]:
-    tasks = selectors.with_status(tasks, today)
-    query = (data.get("q") or "").strip()
-    if query:
-        tasks = tasks.filter(Q(title__icontains=query) | Q(code__icontains=query))
-    unit = data.get("unit")
-    if unit is not None:
-        if data.get("subtree"):
-            supported = Task.supporting_units.through.objects.filter(
-                unit__path__startswith=unit.path
-            )
-            tasks = tasks.filter(
-                Q(lead_unit__path__startswith=unit.path) | Q(pk__in=supported.values("task_id"))
-            )
-        else:
-            supported = Task.supporting_units.through.objects.filter(unit_id=unit.pk)
-            tasks = tasks.filter(Q(lead_unit=unit) | Q(pk__in=supported.values("task_id")))
-    if data.get("status"):
-        tasks = tasks.filter(status=data["status"])  # type: ignore[misc]
-    if data.get("chain"):
-        # A task is on a chain by itself or through its project.
-        tasks = tasks.filter(Q(chain_id=data["chain"]) | Q(project__chain_id=data["chain"]))
-    project = data.get("project")
-    if project == DIRECT:
-        tasks = tasks.filter(project__isnull=True)
-    elif project:
-        tasks = tasks.filter(project_id=project)
-    return tasks
-
-
 def _board_chains(plan: WorkPlan, tasks: QuerySet[Task] | None) -> list[Chain]:
     """The chains the plan's tasks or projects are on (for the chain filter); with
     ``tasks`` (a user who sees only some of the plan), only those tasks' chains and their
@@ -250,13 +219,8 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
         chains=_board_chains(plan, partial),
         units=unit_policy.visible(user),
     )
-    data = form.cleaned_data if form.is_valid() else {}
-    tasks = _filtered_tasks(visible, data, today).order_by(
-        F("project__position").asc(nulls_first=True),
-        F("project_id").asc(nulls_first=True),
-        "position",
-        "pk",
-    )
+    filters = form.board_filters()
+    tasks = selectors.board_tasks(visible, filters, today)
     # The page is chosen on ids alone, then its rows are read in full: sorting narrow
     # rows keeps the sort of a 10,000-task plan cheap on PostgreSQL.
     page = paginate(request, tasks.values_list("pk", flat=True), per_page=BOARD_PAGE_SIZE)
@@ -281,7 +245,7 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "form": form,
         "page_obj": page,
-        "filtered": bool(data) and any(data.values()),
+        "filtered": filters.active,
         "status_labels": STATUS_LABELS,
         "project_names": {p.pk: p for p in projects},
         "as_of": as_of,

@@ -1,8 +1,9 @@
 """A personal iCal feed: the user's meetings and the due dates of the key tasks they lead.
 
 Calendar programs cannot log in, so the feed's address carries a secret token
-(:class:`~pacesetter.workplans.models.CalendarFeed`); resetting it gives a new address
-and the old one stops working. The feed shows, from 90 days ago to a year ahead:
+(:class:`~pacesetter.workplans.models.CalendarFeed`); resetting it
+(:func:`~pacesetter.workplans.services.calendar_feed_reset`) gives a new address and the
+old one stops working. The feed shows, from 90 days ago to a year ahead:
 
 - meetings that are not cancelled which the user is invited to (in person, or as an
   officer or committee staff over an invited unit) or organizes (committee staff over the
@@ -17,14 +18,12 @@ combine domains (it reads work plans and meetings); the URLs stay at /calendar/.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,10 +34,10 @@ from django.views.decorators.cache import never_cache
 from icalendar import Calendar, Event
 
 from pacesetter.accounts.scopes import scope_of, under
-from pacesetter.audit.services import audit_record
 from pacesetter.meetings.models import AgendaItem, Invitation, Meeting, MeetingState
 from pacesetter.workplans.models import CalendarFeed, Task
 from pacesetter.workplans.reminders import not_done
+from pacesetter.workplans.services import calendar_feed_reset
 
 #: The window of the feed around today.
 PAST = dt.timedelta(days=90)
@@ -46,27 +45,6 @@ AHEAD = dt.timedelta(days=365)
 
 
 # --- the secret address -------------------------------------------------------------
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-@transaction.atomic
-def calendar_feed_reset(*, actor: Any, user: Any) -> CalendarFeed:
-    """Give ``user`` a calendar address, or a new one: the old address stops working.
-    The audit entry never holds the token (it is the key to the feed)."""
-    feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
-    if feed is None:
-        feed = CalendarFeed.objects.create(user=user, token=new_token())
-        action = "calendar_feed.create"
-    else:
-        feed.token = new_token()
-        feed.created_at = timezone.now()  # when this address was made
-        feed.save(update_fields=["token", "created_at"])
-        action = "calendar_feed.reset"
-    audit_record(actor=actor, action=action, target=feed, changes={})
-    return feed
 
 
 def feed_url(feed: CalendarFeed) -> str:

@@ -15,7 +15,7 @@ from pacesetter.awards import eligibility, presets
 from pacesetter.awards.models import Award, EligibilityRule, LegalReference, Person
 from pacesetter.awards.services import rule_at
 
-ALL = [item for items in presets.PRESETS.values() for item in items]
+ALL = [item for catalog in presets.read_catalogs().values() for item in catalog.awards]
 
 
 def test_the_presets_cover_the_required_awards():
@@ -105,7 +105,7 @@ def test_reloading_restores_names_and_rules_in_place(db):
     flag = Award.objects.get(code="vn-provincial-flag")
     flag.name_vi = "changed"
     flag.save()
-    rule = flag.rules.get(valid_from=presets.VN_LAW_2022)
+    rule = flag.rules.get(valid_from=dt.date(2024, 1, 1))
     rule.rule = {"no_veto": {}}
     rule.save()
     flag.legal_references.update(note="")
@@ -149,7 +149,15 @@ def test_a_malformed_preset_is_refused_before_anything_is_written(db):
         rules=(presets.Rule(dt.date(2024, 1, 1), {"held_each_year": {"award": "x"}}),),
     )
     with pytest.raises(ValidationError, match=r"bad .*needs: years"):
-        presets.load(presets={"x": (presets.GENERIC[0], bad)})
+        presets.load(
+            catalogs={
+                "x": presets.Catalog(
+                    name="x",
+                    version="test",
+                    awards=(presets.read_catalogs()["generic"].awards[0], bad),
+                )
+            }
+        )
     assert not Award.objects.exists()
 
 

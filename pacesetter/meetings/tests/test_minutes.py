@@ -17,15 +17,7 @@ from django.utils import formats, timezone
 from pacesetter.audit.models import AuditEntry
 from pacesetter.ballots.services import ballot_cast, poll_close, poll_open, poll_publish
 from pacesetter.core.errors import ConflictError
-from pacesetter.meetings.minutes import (
-    blocks,
-    minutes_draft,
-    minutes_finalize,
-    minutes_text_from_record,
-    minutes_update,
-    render_docx,
-    render_pdf,
-)
+from pacesetter.meetings.minutes import blocks, minutes_text_from_record, render_docx, render_pdf
 from pacesetter.meetings.models import InviteeRole, MeetingKind, Minutes, MinutesState
 from pacesetter.meetings.services import (
     TaskSpec,
@@ -38,6 +30,9 @@ from pacesetter.meetings.services import (
     meeting_create,
     meeting_poll_create,
     meeting_set_state,
+    minutes_draft,
+    minutes_finalize,
+    minutes_update,
     registration_set,
     resolution_create,
     visited_units_set,
@@ -451,3 +446,40 @@ def test_downloads_before_any_draft_go_back_to_the_page(client, world, record):
     response = client.get(reverse("meetings:minutes_pdf", args=[record.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("meetings:minutes", args=[record.pk])
+
+
+def _failing_audit(*args, **kwargs):
+    raise RuntimeError("the audit chain is unavailable")
+
+
+def test_each_minutes_service_writes_its_audit_entry(world, record):
+    staff = world.users["committee_staff"]
+    minutes = minutes_draft(actor=staff, meeting=record)
+    minutes = minutes_update(actor=staff, minutes=minutes, text="# Minutes\n", version=1)
+    meeting_set_state(actor=staff, meeting=record, state="held")
+    minutes_finalize(actor=staff, minutes=minutes, version=minutes.version)
+    entries = AuditEntry.objects.filter(target_type="meetings.minutes", target_id=str(minutes.pk))
+    by_action = {e.action: e for e in entries}
+    assert set(by_action) == {"minutes.draft", "minutes.update", "minutes.finalize"}
+    assert all(e.actor_id == staff.pk for e in entries)
+    assert by_action["minutes.update"].changes["text"][1] == "# Minutes\n"
+    assert by_action["minutes.finalize"].changes["state"] == ["draft", "final"]
+
+
+def test_a_minutes_service_that_fails_saves_nothing(world, record, monkeypatch):
+    staff = world.users["committee_staff"]
+    monkeypatch.setattr("pacesetter.audit.services.audit_record", _failing_audit)
+    with pytest.raises(RuntimeError):
+        minutes_draft(actor=staff, meeting=record)
+    assert not Minutes.objects.exists()
+    monkeypatch.undo()
+
+    minutes = minutes_draft(actor=staff, meeting=record)
+    meeting_set_state(actor=staff, meeting=record, state="held")
+    monkeypatch.setattr("pacesetter.audit.services.audit_record", _failing_audit)
+    with pytest.raises(RuntimeError):
+        minutes_update(actor=staff, minutes=minutes, text="changed\n", version=1)
+    with pytest.raises(RuntimeError):
+        minutes_finalize(actor=staff, minutes=minutes, version=1)
+    stored = Minutes.objects.get(pk=minutes.pk)
+    assert (stored.text, stored.version, stored.state) == (minutes.text, 1, MinutesState.DRAFT)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from pacesetter.accounts.models import Role
 from pacesetter.accounts.services import role_grant
 from pacesetter.accounts.tests.factories import UserFactory
+from pacesetter.audit.models import AuditEntry
 from pacesetter.campaigns.models import (
     Campaign,
     CampaignState,
@@ -26,6 +27,7 @@ from pacesetter.campaigns.services import campaign_update, review_point_add
 from pacesetter.scoring.charts import Bar, bar_chart
 from pacesetter.scoring.models import Evidence, InspectionAssignment, ItemState, ScoreItem
 from pacesetter.scoring.services import (
+    evidence_add,
     item_finalize,
     item_report,
     item_review,
@@ -253,6 +255,40 @@ def test_an_executable_or_oversized_file_is_refused_on_the_field(client, world, 
     response = client.post(url, {"file": SimpleUploadedFile("big.pdf", b"x" * 11)})
     assert 'id="id_file_error"' in response.text and "limit" in response.text
     assert not item.evidence.exists()
+
+
+def test_adding_evidence_writes_its_audit_entry(world, scoring):
+    item = scoring.item(world.own, "Q1")
+    officer = world.users["unit_officer"]
+    file = SimpleUploadedFile("invoice.pdf", b"%PDF-1.4 proof", "application/pdf")
+    evidence = evidence_add(actor=officer, item=item, file=file)
+    entry = AuditEntry.objects.get(action="score.evidence_add")
+    assert (entry.target_id, entry.actor_id) == (str(item.pk), officer.pk)
+    assert entry.changes == {"evidence": [None, "invoice.pdf"]}
+    assert evidence.uploaded_by == officer and evidence.file.storage.exists(evidence.file.name)
+
+
+def test_evidence_that_fails_to_save_leaves_no_row_event_entry_or_file(world, scoring, monkeypatch):
+    item = scoring.item(world.own, "Q1")
+    stored: list[Any] = []
+    real_save = Evidence.save
+
+    def save(self: Any, *args: Any, **kwargs: Any) -> None:
+        real_save(self, *args, **kwargs)
+        stored.append(self.file.name)
+
+    def failing_audit(**kwargs: Any) -> None:
+        raise RuntimeError("the audit chain is unavailable")
+
+    monkeypatch.setattr(Evidence, "save", save)
+    monkeypatch.setattr("pacesetter.scoring.services.audit_record", failing_audit)
+    file = SimpleUploadedFile("invoice.pdf", b"%PDF-1.4 proof", "application/pdf")
+    with pytest.raises(RuntimeError):
+        evidence_add(actor=world.users["unit_officer"], item=item, file=file)
+    assert not item.evidence.exists() and not item.events.filter(action="evidence").exists()
+    assert not AuditEntry.objects.filter(action="score.evidence_add").exists()
+    (name,) = stored
+    assert not Evidence.file.field.storage.exists(name)
 
 
 # --- queue and item steps ---------------------------------------------------------------

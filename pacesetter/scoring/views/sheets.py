@@ -38,7 +38,6 @@ from pacesetter.units.models import Unit, UnitType
 
 from .. import services
 from ..charts import Bar, bar_chart
-from ..evidence import evidence_add
 from ..forms.sheets import (
     AnswerForm,
     EvidenceForm,
@@ -677,7 +676,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            evidence = evidence_add(actor=user, item=item, file=form.cleaned_data["file"])
+            evidence = services.evidence_add(actor=user, item=item, file=form.cleaned_data["file"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -18,8 +18,7 @@ from pacesetter.meetings.services import (
     meeting_set_state,
 )
 from pacesetter.workplans.models import CalendarFeed, Task
-from pacesetter.workplans.services import plan_create, task_create
-from pacesetter.workspace.ical import calendar_feed_reset
+from pacesetter.workplans.services import calendar_feed_reset, plan_create, task_create
 
 pytestmark = pytest.mark.clock
 
@@ -275,3 +274,31 @@ def test_a_task_at_100_percent_without_a_done_date_is_left_out(client, world, ag
     found = events(feed_of(client, world.users["unit_officer"]))
     assert task_uid(agenda["own"]) not in found
     assert task_uid(agenda["child"]) in found
+
+
+def test_making_and_resetting_the_address_is_audited_without_the_token(world):
+    officer = world.users["unit_officer"]
+    first = calendar_feed_reset(actor=officer, user=officer).token
+    second = calendar_feed_reset(actor=officer, user=officer).token
+    entries = AuditEntry.objects.filter(target_type="workplans.calendarfeed").order_by("seq")
+    assert [e.action for e in entries] == ["calendar_feed.create", "calendar_feed.reset"]
+    assert all(e.actor_id == officer.pk for e in entries)
+    assert not any(token in str(e.changes) for e in entries for token in (first, second))
+
+
+def test_a_reset_that_fails_keeps_the_old_address(world, monkeypatch):
+    officer = world.users["unit_officer"]
+
+    def failing_audit(**kwargs):
+        raise RuntimeError("the audit chain is unavailable")
+
+    monkeypatch.setattr("pacesetter.workplans.services.audit_record", failing_audit)
+    with pytest.raises(RuntimeError):
+        calendar_feed_reset(actor=officer, user=officer)
+    assert not CalendarFeed.objects.exists()
+    monkeypatch.undo()
+    old = calendar_feed_reset(actor=officer, user=officer).token
+    monkeypatch.setattr("pacesetter.workplans.services.audit_record", failing_audit)
+    with pytest.raises(RuntimeError):
+        calendar_feed_reset(actor=officer, user=officer)
+    assert CalendarFeed.objects.get(user=officer).token == old

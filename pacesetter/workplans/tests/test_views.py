@@ -897,3 +897,40 @@ def test_my_work_lists_only_reminders_of_tasks_still_visible(client, world, boar
     page = text(client.get(reverse("workplans:my_work")))
     assert "Book the exhibition hall" in page
     assert "Moved to the other unit" not in page
+
+
+def test_the_board_form_and_the_api_build_the_same_filters(world, board):
+    from pacesetter.units.policies import unit_policy
+    from pacesetter.workplans.api import TaskFilters
+    from pacesetter.workplans.forms import BoardFilterForm
+    from pacesetter.workplans.selectors import BoardFilters, board_tasks
+
+    staff = world.users["committee_staff"]
+
+    def from_form(data):
+        return BoardFilterForm(
+            data, projects=[board.project], chains=[], units=unit_policy.visible(staff)
+        ).board_filters()
+
+    pk = board.project.pk
+
+    def query(**params):  # as the API parses ``?status=late&q=x``
+        return TaskFilters.model_validate(params)
+
+    pairs = [
+        ({"status": "late", "q": "x"}, query(status="late", q="x").board_filters(None)),
+        ({"project": "direct"}, query(direct=True).board_filters(None)),
+        ({"project": str(pk)}, query(project=pk).board_filters(None)),
+        (
+            {"unit": "own", "subtree": "on"},
+            query(unit=world.own.pk, subtree=True).board_filters(world.own),
+        ),
+    ]
+    for data, api in pairs:
+        form = from_form(data)
+        assert form == api and form.active
+        assert list(board_tasks(board.plan.tasks.all(), form, TODAY)) == list(
+            board_tasks(board.plan.tasks.all(), api, TODAY)
+        )
+    assert from_form({}) == BoardFilters() and not BoardFilters().active
+    assert from_form({"unit": "NO-SUCH"}) == BoardFilters()  # an invalid form filters nothing

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--preset",
             action="append",
-            choices=sorted(presets.PRESETS),
+            choices=presets.catalog_names(),
             help="Load only this preset (may be given more than once). Default: all.",
         )
 
@@ -25,9 +25,10 @@ class Command(BaseCommand):
             result = presets.load(options["preset"])
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
+        versions = ", ".join(sorted(set(result.versions.values())))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Award presets {presets.VERSION}: {len(result.created)} created, "
+                f"Award presets {versions}: {len(result.created)} created, "
                 f"{len(result.updated)} updated, {len(result.unchanged)} unchanged."
             )
         )
