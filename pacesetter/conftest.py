@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from pacesetter.accounts.models import Role, User
 from pacesetter.accounts.services import role_grant
@@ -48,6 +49,15 @@ TEST_NOW = dt.datetime.fromisoformat(
 def _clock() -> Iterator[Any]:
     with time_machine.travel(TEST_NOW, tick=True) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _language() -> Iterator[None]:
+    """Each test starts in the default language, whatever the one before it activated
+    (tests share a process, and pytest-xdist changes which test comes before which)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @dataclass
