@@ -86,7 +86,7 @@ def rule_code(exc: DjangoValidationError) -> str:
 
 @api.exception_handler(ConflictError)
 def on_stale_write(request: HttpRequest, exc: ConflictError) -> HttpResponse:
-    return error(request, 409, "conflict", " ".join(exc.messages))
+    return error(request, 409, "stale_version", " ".join(exc.messages))
 
 
 @api.exception_handler(AuthenticationError)

@@ -118,7 +118,7 @@ def test_the_item_flow_through_the_api(world: Any, scoring: Any) -> None:
     assert body.status_code == 200, body.content
     assert D(body.json()["computed"]) == D(15) and body.json()["version"] == 1
     stale = officer.post(f"{url}/submit", {"version": 0})
-    assert_error_shape(stale, 409, "conflict")
+    assert_error_shape(stale, 409, "stale_version")
 
     steps: list[tuple[ApiClient, str, dict[str, Any]]] = [
         (officer, "submit", {}),

@@ -220,7 +220,7 @@ def test_report_and_the_stale_version(world, board):
     assert done["status"] == "done" and done["done_on"] is not None
     assert done["version"] == task.version + 1
     stale = assert_error_shape(
-        officer.post(url, {"version": task.version, "note": "Again"}), 409, "conflict"
+        officer.post(url, {"version": task.version, "note": "Again"}), 409, "stale_version"
     )
     assert "Someone else saved this task" in stale["message"]
     assert not TaskUpdate.objects.filter(note="Again").exists()
