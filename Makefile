@@ -56,14 +56,11 @@ test-sqlite:
 test-postgres:
 	PACESETTER_TEST_DB=postgres $(PYTEST)
 
-## Tests marked `clock`, on SQLite, at: late evening, midnight, a month's (and year's)
-## end, and a daylight-saving change in a zone that has one.
-CLOCK_MOMENTS := 2026-11-18T22:30:00+00:00 2026-11-19T00:00:00+00:00 2026-12-31T23:59:00+00:00
+## Each test marked `clock` again, on SQLite, at: late evening, midnight, the last minute
+## of a year (UTC), and across a daylight-saving change in a zone that has one.
+CLOCK_MOMENTS := 2026-11-18T22:30:00+00:00,2026-11-19T00:00:00+00:00,2026-12-31T23:59:00+00:00,2026-03-29T00:30:00+00:00@Europe/Berlin
 test-clock:
-	for moment in $(CLOCK_MOMENTS); do \
-	  PACESETTER_TEST_NOW=$$moment $(PYTEST) -m clock -q || exit 1; \
-	done
-	TIME_ZONE=Europe/Berlin PACESETTER_TEST_NOW=2026-03-29T00:30:00+00:00 $(PYTEST) -m clock -q
+	$(PYTEST) -m clock --clock-moments=$(CLOCK_MOMENTS) -q
 
 ## 5,000 units x 60 criteria: the ranking and a score sheet; a 1,000-voter ballot cast by
 ## 100 concurrent clients on 127.0.0.1: casting p95 and tally time; a plan board of 10,000

@@ -12,6 +12,7 @@ World::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -21,6 +22,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.test import override_settings
 from django.utils import translation
 
 from pacesetter.accounts.models import Role, User
@@ -37,18 +39,42 @@ from pacesetter.units.tests.factories import UnitFactory, UnitTypeFactory
 
 # --- The clock ----------------------------------------------------------------------
 # No test reads the wall clock: every test runs at TEST_NOW (ticking from there, so waits
-# and timeouts still pass). `make test-clock` runs the tests marked `clock` again at the
-# moments that broke such tests before (late evening, midnight, a month's end, a
-# daylight-saving change), by setting PACESETTER_TEST_NOW.
+# and timeouts still pass). `make test-clock` runs each test marked `clock` again at the
+# moments that broke such tests before (late evening, midnight, a year's end, a
+# daylight-saving change), given as --clock-moments: ISO moments, each with an optional
+# "@Zone" for the server's TIME_ZONE during that run.
 TEST_NOW = dt.datetime.fromisoformat(
     os.environ.get("PACESETTER_TEST_NOW", "2026-11-18T10:00:00+00:00")
 )
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-moments",
+        default="",
+        help="comma-separated ISO moments (each optionally @Time/Zone): run every test "
+        "marked `clock` at each of them",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    moments = metafunc.config.getoption("--clock-moments")
+    if moments and metafunc.definition.get_closest_marker("clock"):
+        values = [m.strip() for m in moments.split(",") if m.strip()]
+        metafunc.fixturenames.append("clock_moment")
+        metafunc.parametrize("clock_moment", values, ids=values)
+
+
 @pytest.fixture(autouse=True)
-def _clock() -> Iterator[Any]:
-    with time_machine.travel(TEST_NOW, tick=True) as traveller:
-        yield traveller
+def _clock(request: pytest.FixtureRequest) -> Iterator[Any]:
+    moment, zone = TEST_NOW, ""
+    if "clock_moment" in request.fixturenames:
+        text, _, zone = request.getfixturevalue("clock_moment").partition("@")
+        moment = dt.datetime.fromisoformat(text)
+    with contextlib.ExitStack() as stack:
+        if zone:
+            stack.enter_context(override_settings(TIME_ZONE=zone))
+        yield stack.enter_context(time_machine.travel(moment, tick=True))
 
 
 @pytest.fixture(autouse=True)
