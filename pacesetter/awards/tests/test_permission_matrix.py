@@ -1,0 +1,298 @@
+"""The award catalog, proposals and granted awards: each role x each action x (own unit,
+child unit, other unit, other cluster), and anonymous.
+
+The policies' rules: everyone signed in reads the catalog. A proposal is seen by the
+proposer (the cluster's leader, or committee staff over the proposing unit), by the
+committee (staff over the receiving committee unit) and by roles over a candidate's
+unit; the proposer proposes and the committee decides; the dossier is for the proposer
+and the committee only. A granted award is seen by roles over the recipient unit (or the
+person's unit) and by committee staff over the unit that recorded the decision, who
+revoke it. Each cell checks ``allows`` for the object and ``visible`` for the queryset,
+which must agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from pacesetter.awards.models import Award, AwardGrant, Proposal
+from pacesetter.awards.policies import award_policy, grant_policy, proposal_policy
+from pacesetter.awards.services import (
+    grant_record,
+    person_create,
+    proposal_from_ranking,
+    proposal_nominate,
+)
+from pacesetter.decisions.services import decision_create
+
+ROLES = [
+    "superuser",
+    "committee_staff",
+    "cluster_leader",
+    "unit_officer",
+    "council_member",
+    "viewer",
+    "nobody",
+    "anonymous",
+]
+NONE: frozenset[str] = frozenset()
+
+
+def user_of(world: Any, role: str) -> Any:
+    return AnonymousUser() if role == "anonymous" else world.users[role]
+
+
+def _award(code: str, recipient_kind: str) -> Award:
+    # The catalog has no factory and no single-award service (presets load whole
+    # catalogs); the awards fixtures create awards the same way.
+    return Award.objects.create(
+        code=code, name=code, level="provincial", recipient_kind=recipient_kind, issuer="PPC"
+    )
+
+
+# --- The catalog ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_award_permission_matrix(world, role):
+    user = user_of(world, role)
+    award = _award("flag", "unit")
+    expected = role != "anonymous"
+    assert set(award_policy.actions) == {"view"}
+    assert award_policy.allows(user, "view", award) is expected
+    assert (award in award_policy.visible(user, "view")) is expected
+
+
+#: ``allowed_actions`` builds ``When(rule)``, and Django refuses the empty ``Q()`` the
+#: catalog's rule returns for ``view`` ("An empty Q() can't be used as a When()
+#: condition"); superusers and anonymous users never reach the rule.
+EMPTY_Q = pytest.mark.xfail(
+    strict=True,
+    raises=ValueError,
+    reason="AwardPolicy.rule returns an empty Q() for view, which allowed_actions cannot "
+    "put in a When(): it raises instead of answering {'view'} for every signed-in user",
+)
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        pytest.param(role, marks=() if role in {"superuser", "anonymous"} else EMPTY_Q)
+        for role in ROLES
+    ],
+)
+def test_award_allowed_actions_agree_with_allows(world, role):
+    user = user_of(world, role)
+    award = _award("flag", "unit")
+    assert award_policy.allowed_actions(user, [award]) == {
+        award.pk: frozenset({"view"}) if award_policy.allows(user, "view", award) else NONE
+    }
+
+
+# --- Proposals -----------------------------------------------------------------------------
+
+#: ``from_ranking``: Cluster A's proposal drafted by the own unit from the published
+#: ranking (the own and the third unit are its candidates), to the committee. The others
+#: are nominations to their organization's committee, each by one unit of itself: the own
+#: unit, its child, the sibling unit (Cluster A) and the other unit (Cluster B, another
+#: organization). ``candidacy``: the other unit proposes a person of the child unit.
+PROPOSAL_TARGETS = ("from_ranking", "own", "child", "other_unit", "other_cluster", "candidacy")
+
+#: Proposed and decided under the province, where the staff work.
+PROVINCE = frozenset({"from_ranking", "own", "child", "other_unit"})
+#: With a candidate of the own unit or its child (the officer's and the viewer's subtree).
+CANDIDATE_IN_SUBTREE = frozenset({"from_ranking", "own", "child", "candidacy"})
+#: The proposal of Cluster A (the leader's).
+LED = frozenset({"from_ranking"})
+
+#: action → role → the targets the role may do the action to. ``dossier`` is
+#: ``proposal_policy.sees_dossier``: every candidate, the dossier and the attachments.
+PROPOSAL_MATRIX: dict[str, dict[str, frozenset[str]]] = {
+    "view": {
+        "superuser": frozenset(PROPOSAL_TARGETS),
+        "committee_staff": PROVINCE | {"candidacy"},  # the person's unit is under it
+        "cluster_leader": LED,
+        "unit_officer": CANDIDATE_IN_SUBTREE,
+        "viewer": CANDIDATE_IN_SUBTREE,
+    },
+    "propose": {
+        "superuser": frozenset(PROPOSAL_TARGETS),
+        "committee_staff": PROVINCE,
+        "cluster_leader": LED,
+    },
+    "decide": {"superuser": frozenset(PROPOSAL_TARGETS), "committee_staff": PROVINCE},
+    "dossier": {
+        "superuser": frozenset(PROPOSAL_TARGETS),
+        "committee_staff": PROVINCE,
+        "cluster_leader": LED,
+    },
+}
+
+
+def proposals(world: Any, ranked: Any) -> dict[str, Proposal]:
+    found = {
+        "from_ranking": proposal_from_ranking(
+            actor=None,
+            award=ranked.flag,
+            review_point=ranked.scoring.h1,
+            cluster=world.cluster,
+            decision_date=dt.date(2024, 12, 15),
+            committee_unit=world.committee,
+            proposer_unit=world.own,
+        )
+    }
+    nominations = {
+        "own": (world.own, world.committee),
+        "child": (world.child, world.committee),
+        "other_unit": (world.sibling, world.committee),
+        "other_cluster": (world.other, world.other_root),
+    }
+    for key, (unit, committee) in nominations.items():
+        found[key] = proposal_nominate(
+            actor=None,
+            award=ranked.flag,
+            year=2024,
+            decision_date=dt.date(2024, 12, 15),
+            committee_unit=committee,
+            proposer_unit=unit,
+            units=[unit],
+        )
+    found["candidacy"] = proposal_nominate(
+        actor=None,
+        award=ranked.merit,
+        year=2024,
+        decision_date=dt.date(2024, 12, 15),
+        committee_unit=world.other_root,
+        proposer_unit=world.other,
+        people=[person_create(actor=None, unit=world.child, full_name="A person")],
+    )
+    return found
+
+
+def test_the_proposal_matrix_names_every_action():
+    assert set(PROPOSAL_MATRIX) == {*proposal_policy.actions, "dossier"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_proposal_permission_matrix(world, ranked, role):
+    # One test per role for both questions: the ranking behind the proposals is costly.
+    user = user_of(world, role)
+    objects = proposals(world, ranked)
+    answers: dict[str, frozenset[str]] = {}
+    visible: dict[str, frozenset[str]] = {}
+    for action in proposal_policy.actions:
+        answers[action] = frozenset(
+            key for key in PROPOSAL_TARGETS if proposal_policy.allows(user, action, objects[key])
+        )
+        pks = set(proposal_policy.visible(user, action).values_list("pk", flat=True))
+        visible[action] = frozenset(key for key in PROPOSAL_TARGETS if objects[key].pk in pks)
+    answers["dossier"] = visible["dossier"] = frozenset(
+        key for key in PROPOSAL_TARGETS if proposal_policy.sees_dossier(user, objects[key])
+    )
+    expected = {action: by_role.get(role, NONE) for action, by_role in PROPOSAL_MATRIX.items()}
+    assert answers == expected
+    assert visible == expected
+    # allowed_actions agrees with allows, object by object.
+    assert proposal_policy.allowed_actions(user, objects.values()) == {
+        proposal.pk: frozenset(
+            action
+            for action in proposal_policy.actions
+            if proposal_policy.allows(user, action, proposal)
+        )
+        for proposal in objects.values()
+    }
+
+
+# --- Granted awards ------------------------------------------------------------------------
+
+#: Granted to the own unit, its child and the sibling unit by a decision of the committee;
+#: to the other unit (Cluster B) by a decision of the other organization's root; and
+#: ``person_child``: to a person of the child unit by a decision of that root.
+GRANT_TARGETS = ("own", "child", "other_unit", "other_cluster", "person_child")
+
+#: Recorded by the committee (under the province, where the staff work).
+RECORDED_IN_PROVINCE = frozenset({"own", "child", "other_unit"})
+#: Received in the own unit's subtree (the officer's and the viewer's).
+RECEIVED_IN_SUBTREE = frozenset({"own", "child", "person_child"})
+
+GRANT_MATRIX: dict[str, dict[str, frozenset[str]]] = {
+    "view": {
+        "superuser": frozenset(GRANT_TARGETS),
+        "committee_staff": RECORDED_IN_PROVINCE | {"person_child"},  # received under it
+        "unit_officer": RECEIVED_IN_SUBTREE,
+        "viewer": RECEIVED_IN_SUBTREE,
+    },
+    "update": {"superuser": frozenset(GRANT_TARGETS), "committee_staff": RECORDED_IN_PROVINCE},
+}
+
+
+def grants(world: Any) -> dict[str, AwardGrant]:
+    flag, merit = _award("flag", "unit"), _award("merit", "person")
+    decisions = {
+        owner.pk: decision_create(
+            actor=None,
+            owner_unit=owner,
+            number=f"{owner.code}/QD",
+            date=dt.date(2024, 12, 1),
+            issuer=str(owner),
+        )
+        for owner in (world.committee, world.other_root)
+    }
+    recipients = {
+        "own": (world.own, world.committee),
+        "child": (world.child, world.committee),
+        "other_unit": (world.sibling, world.committee),
+        "other_cluster": (world.other, world.other_root),
+    }
+    found = {
+        key: grant_record(
+            actor=None, award=flag, decision=decisions[owner.pk], year=2024, unit=unit
+        )
+        for key, (unit, owner) in recipients.items()
+    }
+    found["person_child"] = grant_record(
+        actor=None,
+        award=merit,
+        decision=decisions[world.other_root.pk],
+        year=2024,
+        person=person_create(actor=None, unit=world.child, full_name="A person"),
+    )
+    return found
+
+
+def test_the_grant_matrix_names_every_action():
+    assert set(GRANT_MATRIX) == set(grant_policy.actions)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_grant_permission_matrix(world, role):
+    user = user_of(world, role)
+    objects = grants(world)
+    answers: dict[str, frozenset[str]] = {}
+    visible: dict[str, frozenset[str]] = {}
+    for action in GRANT_MATRIX:
+        answers[action] = frozenset(
+            key for key in GRANT_TARGETS if grant_policy.allows(user, action, objects[key])
+        )
+        pks = set(grant_policy.visible(user, action).values_list("pk", flat=True))
+        visible[action] = frozenset(key for key in GRANT_TARGETS if objects[key].pk in pks)
+    expected = {action: by_role.get(role, NONE) for action, by_role in GRANT_MATRIX.items()}
+    assert answers == expected
+    assert visible == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_grant_allowed_actions_agree_with_allows(world, role):
+    user = user_of(world, role)
+    found = list(grants(world).values())
+    expected = {
+        grant.pk: frozenset(
+            action for action in grant_policy.actions if grant_policy.allows(user, action, grant)
+        )
+        for grant in found
+    }
+    assert grant_policy.allowed_actions(user, found) == expected

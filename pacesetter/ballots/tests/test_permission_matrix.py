@@ -1,0 +1,130 @@
+"""Polls: each role x each action x (own cluster, council, other cluster, other body, a
+roll), and anonymous.
+
+The policy's rule: ``view`` for the poll's voters (its Entitlement rows), its managers
+and those who may view its voting cluster or body; ``manage`` for committee staff over
+the poll's owner unit. The polls: the committee's, voted by Cluster A (the own and the
+sibling units) and by the Council (the own unit sits on it); the other organization's,
+voted by Cluster B and by a body of its own; and one more of Cluster B, opened with the
+user without roles on its roll. Each cell checks ``allows`` for the object and
+``visible`` for the queryset, which must agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from pacesetter.ballots.models import Poll, PollKind
+from pacesetter.ballots.policies import may_vote, poll_policy
+from pacesetter.ballots.services import poll_create, poll_open
+from pacesetter.bodies.tests.factories import BodyFactory
+
+ROLES = [
+    "superuser",
+    "committee_staff",
+    "cluster_leader",
+    "unit_officer",
+    "council_member",
+    "viewer",
+    "nobody",
+    "anonymous",
+]
+
+TARGETS = ("cluster", "council", "other_cluster", "other_body", "roll")
+
+EVERY = frozenset(TARGETS)
+#: The committee's polls (under the province, where the staff work).
+COMMITTEE = frozenset({"cluster", "council"})
+NONE: frozenset[str] = frozenset()
+
+#: action → role → the targets the role may do the action to.
+MATRIX: dict[str, dict[str, frozenset[str]]] = {
+    "view": {
+        "superuser": EVERY,
+        "committee_staff": COMMITTEE,
+        "cluster_leader": frozenset({"cluster"}),
+        # The own unit is a member of Cluster A and sits on the Council.
+        "unit_officer": COMMITTEE,
+        "viewer": COMMITTEE,
+        "council_member": frozenset({"council"}),
+        # On the roll of the last poll.
+        "nobody": frozenset({"roll"}),
+    },
+    "manage": {"superuser": EVERY, "committee_staff": COMMITTEE},
+}
+
+
+def user_of(world: Any, role: str) -> Any:
+    return AnonymousUser() if role == "anonymous" else world.users[role]
+
+
+def polls(world: Any) -> dict[str, Poll]:
+    other_body = BodyFactory(name="Other council", owner_unit=world.other_root)
+    voting = {
+        "cluster": (world.committee, {"cluster": world.cluster}),
+        "council": (world.committee, {"body": world.council}),
+        "other_cluster": (world.other_root, {"cluster": world.other_cluster}),
+        "other_body": (world.other_root, {"body": other_body}),
+        "roll": (world.other_root, {"cluster": world.other_cluster}),
+    }
+    found = {
+        key: poll_create(
+            actor=None,
+            owner_unit=owner,
+            title=f"Poll of {key}",
+            kind=PollKind.YES_NO,
+            options=["Motion"],
+            **by,
+        )
+        for key, (owner, by) in voting.items()
+    }
+    found["roll"] = poll_open(
+        actor=None, poll=found["roll"], voters={world.other.pk: world.users["nobody"]}
+    )
+    return found
+
+
+def test_the_matrix_names_every_action():
+    assert set(MATRIX) == set(poll_policy.actions)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_poll_permission_matrix(world, role):
+    user = user_of(world, role)
+    objects = polls(world)
+    answers: dict[str, frozenset[str]] = {}
+    visible: dict[str, frozenset[str]] = {}
+    for action in MATRIX:
+        answers[action] = frozenset(
+            key for key in TARGETS if poll_policy.allows(user, action, objects[key])
+        )
+        pks = set(poll_policy.visible(user, action).values_list("pk", flat=True))
+        visible[action] = frozenset(key for key in TARGETS if objects[key].pk in pks)
+    expected = {action: by_role.get(role, NONE) for action, by_role in MATRIX.items()}
+    assert answers == expected
+    assert visible == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_poll_allowed_actions_agree_with_allows(world, role):
+    user = user_of(world, role)
+    found = list(polls(world).values())
+    expected = {
+        poll.pk: frozenset(
+            action for action in poll_policy.actions if poll_policy.allows(user, action, poll)
+        )
+        for poll in found
+    }
+    assert poll_policy.allowed_actions(user, found) == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_roll_may_vote(world, role):
+    objects = polls(world)
+    user = user_of(world, role)
+    assert {key for key in TARGETS if may_vote(user, objects[key])} == (
+        {"roll"} if role == "nobody" else set()
+    )

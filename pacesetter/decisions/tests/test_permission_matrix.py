@@ -1,0 +1,124 @@
+"""Decisions: each role x each action x (own unit, child unit, other unit, other cluster),
+and anonymous.
+
+The policy's rule: a decision is seen by the roles over the recording unit's subtree and
+by everyone who may see a cluster it set up; committee staff over the recording unit
+edit it. The first four decisions are recorded by the own unit (Cluster A), its child (no
+cluster), the sibling unit (Cluster A) and the other unit (Cluster B, another
+organization). Two more set up a cluster: Cluster A's, recorded by the other
+organization's root (so that only the cluster makes it seen), and Cluster B's, recorded
+by that root too. Each cell checks ``allows`` for the object and ``visible`` for the
+queryset, which must agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from pacesetter.clusters.services import cluster_update
+from pacesetter.decisions.models import Decision
+from pacesetter.decisions.policies import decision_policy
+from pacesetter.decisions.services import decision_create
+
+ROLES = [
+    "superuser",
+    "committee_staff",
+    "cluster_leader",
+    "unit_officer",
+    "council_member",
+    "viewer",
+    "nobody",
+    "anonymous",
+]
+
+TARGETS = ("own", "child", "other_unit", "other_cluster", "sets_up_cluster", "sets_up_other")
+
+EVERY = frozenset(TARGETS)
+#: Recorded under the province, where the staff work.
+PROVINCE = frozenset({"own", "child", "other_unit"})
+#: Recorded by the own unit or its child (the officer's and the viewer's subtree).
+SUBTREE = frozenset({"own", "child"})
+#: Cluster A is seen by the staff (its unit members are under the province), its leader
+#: and the own unit's roles (the own unit is a member).
+CLUSTER_A = frozenset({"sets_up_cluster"})
+NONE: frozenset[str] = frozenset()
+
+#: action → role → the targets the role may do the action to.
+MATRIX: dict[str, dict[str, frozenset[str]]] = {
+    "view": {
+        "superuser": EVERY,
+        "committee_staff": PROVINCE | CLUSTER_A,
+        "cluster_leader": CLUSTER_A,
+        "unit_officer": SUBTREE | CLUSTER_A,
+        "viewer": SUBTREE | CLUSTER_A,
+    },
+    "update": {"superuser": EVERY, "committee_staff": PROVINCE},
+}
+
+
+def user_of(world: Any, role: str) -> Any:
+    return AnonymousUser() if role == "anonymous" else world.users[role]
+
+
+def decisions(world: Any) -> dict[str, Decision]:
+    units = {
+        "own": world.own,
+        "child": world.child,
+        "other_unit": world.sibling,
+        "other_cluster": world.other,
+        "sets_up_cluster": world.other_root,
+        "sets_up_other": world.other_root,
+    }
+    found = {
+        key: decision_create(
+            actor=None,
+            owner_unit=unit,
+            number=f"{index}/QD",
+            date=dt.date(2024, 1, 1),
+            issuer=str(unit),
+        )
+        for index, (key, unit) in enumerate(units.items(), start=1)
+    }
+    cluster_update(actor=None, cluster=world.cluster, decision=found["sets_up_cluster"])
+    cluster_update(actor=None, cluster=world.other_cluster, decision=found["sets_up_other"])
+    return found
+
+
+def test_the_matrix_names_every_action():
+    assert set(MATRIX) == set(decision_policy.actions)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_decision_permission_matrix(world, role):
+    user = user_of(world, role)
+    objects = decisions(world)
+    answers: dict[str, frozenset[str]] = {}
+    visible: dict[str, frozenset[str]] = {}
+    for action in MATRIX:
+        answers[action] = frozenset(
+            key for key in TARGETS if decision_policy.allows(user, action, objects[key])
+        )
+        pks = set(decision_policy.visible(user, action).values_list("pk", flat=True))
+        visible[action] = frozenset(key for key in TARGETS if objects[key].pk in pks)
+    expected = {action: by_role.get(role, NONE) for action, by_role in MATRIX.items()}
+    assert answers == expected
+    assert visible == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_decision_allowed_actions_agree_with_allows(world, role):
+    user = user_of(world, role)
+    found = list(decisions(world).values())
+    expected = {
+        decision.pk: frozenset(
+            action
+            for action in decision_policy.actions
+            if decision_policy.allows(user, action, decision)
+        )
+        for decision in found
+    }
+    assert decision_policy.allowed_actions(user, found) == expected
