@@ -48,6 +48,14 @@ def signed_in(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
+def _flag(q: Q) -> Any:
+    """Whether a row meets ``q``, as a boolean column. An empty Q() (every row) cannot be
+    a When() condition, so it is the constant True."""
+    if not q:
+        return Value(True, output_field=BooleanField())
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
 class Policy(Generic[M]):
     model: type[M]
     actions: tuple[str, ...] = ("view", "update")
@@ -104,12 +112,7 @@ class Policy(Generic[M]):
             return {pk: frozenset(wanted) for pk in pks}
         actor = Actor.of(user)
         flags = {
-            f"may_{index}": Case(
-                When(self.rule(actor, action), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-            for index, action in enumerate(wanted)
+            f"may_{index}": _flag(self.rule(actor, action)) for index, action in enumerate(wanted)
         }
         rows = self.base_queryset().filter(pk__in=pks).annotate(**flags).values("pk", *flags)
         for row in rows:

@@ -72,3 +72,14 @@ def _active_user():
     from pacesetter.accounts.tests.factories import UserFactory
 
     return UserFactory()
+
+
+def test_allowed_actions_of_a_rule_that_admits_every_row(world):
+    # The unit-type rule for "view" is the empty Q() (every signed-in user).
+    from pacesetter.units.policies import unit_type_policy
+
+    officer = world.users["unit_officer"]
+    unit_type = world.own.unit_type
+    assert unit_type_policy.allowed_actions(officer, [unit_type]) == {
+        unit_type.pk: frozenset({"view"})
+    }
