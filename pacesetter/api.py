@@ -176,8 +176,10 @@ def _add_routers() -> None:
     from pacesetter.units.api import unit_types_router
     from pacesetter.workplans.api import plans_router, tasks_router
     from pacesetter.workspace.chains_api import router as chains_router
+    from pacesetter.workspace.people_api import router as people_router
 
     api.add_router("/auth", auth_router)
+    api.add_router("/people", people_router)
     api.add_router("/unit-types", unit_types_router)
     api.add_router("/units", units_router)
     api.add_router("/clusters", clusters_router)

@@ -51,6 +51,7 @@ from .services import (
     comment_add,
     grant_record,
     grant_revoke,
+    person_create,
     proposal_accept,
     proposal_check,
     proposal_cluster_vote,
@@ -385,6 +386,14 @@ class RevokeIn(Schema):
     reason: str
 
 
+class AwardPersonIn(Schema):
+    """A person of a unit the user manages (committee staff), who can then be proposed
+    for, or recorded as having received, a personal award."""
+
+    unit_id: int
+    full_name: str
+
+
 # --- helpers -------------------------------------------------------------------------
 
 
@@ -462,6 +471,15 @@ def award_list(request: HttpRequest, filters: Query[AwardFilters]) -> models.Que
     if filters.active is not None:
         qs = qs.filter(is_active=filters.active)
     return qs.order_by("preset", "position", "name", "pk")
+
+
+@awards_router.post("/people", response={201: AwardPersonRef})
+def award_person_create_endpoint(request: HttpRequest, payload: AwardPersonIn) -> Status[Person]:
+    """Record a person of a unit the user manages (as the import of past awards does)."""
+    user = request.user
+    unit = resolve_ref(unit_policy, user, payload.unit_id, "manage", "unit_id")
+    person = person_create(actor=user, unit=unit, full_name=payload.full_name, source="api")
+    return Status(201, person)
 
 
 @awards_router.get("/{int:award_id}", response=AwardDetailOut)
