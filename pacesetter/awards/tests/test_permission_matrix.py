@@ -17,7 +17,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
 from pacesetter.awards.models import Award, AwardGrant, Proposal
 from pacesetter.awards.policies import award_policy, grant_policy, proposal_policy
@@ -28,22 +27,14 @@ from pacesetter.awards.services import (
     proposal_nominate,
 )
 from pacesetter.decisions.services import decision_create
-
-ROLES = [
-    "superuser",
-    "committee_staff",
-    "cluster_leader",
-    "unit_officer",
-    "council_member",
-    "viewer",
-    "nobody",
-    "anonymous",
-]
-NONE: frozenset[str] = frozenset()
-
-
-def user_of(world: Any, role: str) -> Any:
-    return AnonymousUser() if role == "anonymous" else world.users[role]
+from pacesetter.testing.matrix import (
+    NONE,
+    ROLES,
+    answered_cells,
+    assert_allowed_actions_agree,
+    expected_cells,
+    user_of,
+)
 
 
 def _award(code: str, recipient_kind: str) -> Award:
@@ -257,15 +248,10 @@ def test_the_grant_matrix_names_every_action():
 def test_grant_permission_matrix(world, role):
     user = user_of(world, role)
     objects = grants(world)
-    answers: dict[str, frozenset[str]] = {}
-    visible: dict[str, frozenset[str]] = {}
-    for action in GRANT_MATRIX:
-        answers[action] = frozenset(
-            key for key in GRANT_TARGETS if grant_policy.allows(user, action, objects[key])
-        )
-        pks = set(grant_policy.visible(user, action).values_list("pk", flat=True))
-        visible[action] = frozenset(key for key in GRANT_TARGETS if objects[key].pk in pks)
-    expected = {action: by_role.get(role, NONE) for action, by_role in GRANT_MATRIX.items()}
+    answers, visible = answered_cells(
+        grant_policy, user, {key: objects[key] for key in GRANT_TARGETS}, GRANT_MATRIX
+    )
+    expected = expected_cells(GRANT_MATRIX, role)
     assert answers == expected
     assert visible == expected
 
@@ -274,10 +260,4 @@ def test_grant_permission_matrix(world, role):
 def test_grant_allowed_actions_agree_with_allows(world, role):
     user = user_of(world, role)
     found = list(grants(world).values())
-    expected = {
-        grant.pk: frozenset(
-            action for action in grant_policy.actions if grant_policy.allows(user, action, grant)
-        )
-        for grant in found
-    }
-    assert grant_policy.allowed_actions(user, found) == expected
+    assert_allowed_actions_agree(grant_policy, user, found)

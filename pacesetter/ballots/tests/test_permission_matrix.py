@@ -15,30 +15,24 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
 from pacesetter.ballots.models import Poll, PollKind
 from pacesetter.ballots.policies import may_vote, poll_policy
 from pacesetter.ballots.services import poll_create, poll_open
 from pacesetter.bodies.tests.factories import BodyFactory
-
-ROLES = [
-    "superuser",
-    "committee_staff",
-    "cluster_leader",
-    "unit_officer",
-    "council_member",
-    "viewer",
-    "nobody",
-    "anonymous",
-]
+from pacesetter.testing.matrix import (
+    ROLES,
+    answered_cells,
+    assert_allowed_actions_agree,
+    expected_cells,
+    user_of,
+)
 
 TARGETS = ("cluster", "council", "other_cluster", "other_body", "roll")
 
 EVERY = frozenset(TARGETS)
 #: The committee's polls (under the province, where the staff work).
 COMMITTEE = frozenset({"cluster", "council"})
-NONE: frozenset[str] = frozenset()
 
 #: action → role → the targets the role may do the action to.
 MATRIX: dict[str, dict[str, frozenset[str]]] = {
@@ -55,10 +49,6 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     },
     "manage": {"superuser": EVERY, "committee_staff": COMMITTEE},
 }
-
-
-def user_of(world: Any, role: str) -> Any:
-    return AnonymousUser() if role == "anonymous" else world.users[role]
 
 
 def polls(world: Any) -> dict[str, Poll]:
@@ -95,15 +85,10 @@ def test_the_matrix_names_every_action():
 def test_poll_permission_matrix(world, role):
     user = user_of(world, role)
     objects = polls(world)
-    answers: dict[str, frozenset[str]] = {}
-    visible: dict[str, frozenset[str]] = {}
-    for action in MATRIX:
-        answers[action] = frozenset(
-            key for key in TARGETS if poll_policy.allows(user, action, objects[key])
-        )
-        pks = set(poll_policy.visible(user, action).values_list("pk", flat=True))
-        visible[action] = frozenset(key for key in TARGETS if objects[key].pk in pks)
-    expected = {action: by_role.get(role, NONE) for action, by_role in MATRIX.items()}
+    answers, visible = answered_cells(
+        poll_policy, user, {key: objects[key] for key in TARGETS}, MATRIX
+    )
+    expected = expected_cells(MATRIX, role)
     assert answers == expected
     assert visible == expected
 
@@ -112,13 +97,7 @@ def test_poll_permission_matrix(world, role):
 def test_poll_allowed_actions_agree_with_allows(world, role):
     user = user_of(world, role)
     found = list(polls(world).values())
-    expected = {
-        poll.pk: frozenset(
-            action for action in poll_policy.actions if poll_policy.allows(user, action, poll)
-        )
-        for poll in found
-    }
-    assert poll_policy.allowed_actions(user, found) == expected
+    assert_allowed_actions_agree(poll_policy, user, found)
 
 
 @pytest.mark.parametrize("role", ROLES)

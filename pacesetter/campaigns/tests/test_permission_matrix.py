@@ -12,22 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
 from pacesetter.campaigns.policies import campaign_policy, participant_policy, review_point_policy
 from pacesetter.core.policies import Policy
 from pacesetter.scoring.tests.conftest import TARGETS
-
-ROLES = [
-    "superuser",
-    "committee_staff",
-    "cluster_leader",
-    "unit_officer",
-    "council_member",
-    "viewer",
-    "nobody",
-    "anonymous",
-]
+from pacesetter.testing.matrix import NONE, ROLES, user_of
 
 EVERY = frozenset(TARGETS)
 #: The campaigns of the committee (under the province, where the staff work).
@@ -36,7 +25,6 @@ COMMITTEE = frozenset({"own", "child", "other_unit"})
 SUBTREE = frozenset({"own", "child"})
 #: The participants ranked in Cluster A (the leader's).
 LED = frozenset({"own", "other_unit"})
-NONE: frozenset[str] = frozenset()
 
 #: model → action → role → the targets the role may do the action to.
 MATRIX: dict[str, dict[str, dict[str, frozenset[str]]]] = {
@@ -95,10 +83,6 @@ POLICIES: dict[str, tuple[Policy[Any], str]] = {
     "review_point": (review_point_policy, "review_points"),
     "participant": (participant_policy, "participants"),
 }
-
-
-def user_of(world: Any, role: str) -> Any:
-    return AnonymousUser() if role == "anonymous" else world.users[role]
 
 
 def test_the_matrix_names_every_action():

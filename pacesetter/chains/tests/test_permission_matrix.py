@@ -16,22 +16,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
 from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
 from pacesetter.chains.services import chain_create
-
-ROLES = [
-    "superuser",
-    "committee_staff",
-    "cluster_leader",
-    "unit_officer",
-    "council_member",
-    "viewer",
-    "nobody",
-    "anonymous",
-]
+from pacesetter.testing.matrix import (
+    ROLES,
+    answered_cells,
+    assert_allowed_actions_agree,
+    expected_cells,
+    user_of,
+)
 
 TARGETS = ("own", "child", "other_unit", "other_cluster", "led_by_own", "child_member")
 
@@ -42,7 +37,6 @@ PROVINCE = frozenset({"own", "child", "other_unit", "led_by_own", "child_member"
 KEPT_IN_PROVINCE = frozenset({"own", "child", "other_unit"})
 #: Chains touching the own unit or its child (the officer's and the viewer's subtree).
 SUBTREE = frozenset({"own", "child", "led_by_own", "child_member"})
-NONE: frozenset[str] = frozenset()
 
 #: action → role → the targets the role may do the action to.
 MATRIX: dict[str, dict[str, frozenset[str]]] = {
@@ -54,10 +48,6 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     },
     "manage": {"superuser": EVERY, "committee_staff": KEPT_IN_PROVINCE},
 }
-
-
-def user_of(world: Any, role: str) -> Any:
-    return AnonymousUser() if role == "anonymous" else world.users[role]
 
 
 def chains(world: Any) -> dict[str, Chain]:
@@ -98,15 +88,10 @@ def test_the_matrix_names_every_action():
 def test_chain_permission_matrix(world, role):
     user = user_of(world, role)
     objects = chains(world)
-    answers: dict[str, frozenset[str]] = {}
-    visible: dict[str, frozenset[str]] = {}
-    for action in MATRIX:
-        answers[action] = frozenset(
-            key for key in TARGETS if chain_policy.allows(user, action, objects[key])
-        )
-        pks = set(chain_policy.visible(user, action).values_list("pk", flat=True))
-        visible[action] = frozenset(key for key in TARGETS if objects[key].pk in pks)
-    expected = {action: by_role.get(role, NONE) for action, by_role in MATRIX.items()}
+    answers, visible = answered_cells(
+        chain_policy, user, {key: objects[key] for key in TARGETS}, MATRIX
+    )
+    expected = expected_cells(MATRIX, role)
     assert answers == expected
     assert visible == expected
 
@@ -115,10 +100,4 @@ def test_chain_permission_matrix(world, role):
 def test_chain_allowed_actions_agree_with_allows(world, role):
     user = user_of(world, role)
     found = list(chains(world).values())
-    expected = {
-        chain.pk: frozenset(
-            action for action in chain_policy.actions if chain_policy.allows(user, action, chain)
-        )
-        for chain in found
-    }
-    assert chain_policy.allowed_actions(user, found) == expected
+    assert_allowed_actions_agree(chain_policy, user, found)

@@ -17,23 +17,18 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
 from pacesetter.clusters.services import cluster_update
 from pacesetter.decisions.models import Decision
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.decisions.services import decision_create
-
-ROLES = [
-    "superuser",
-    "committee_staff",
-    "cluster_leader",
-    "unit_officer",
-    "council_member",
-    "viewer",
-    "nobody",
-    "anonymous",
-]
+from pacesetter.testing.matrix import (
+    ROLES,
+    answered_cells,
+    assert_allowed_actions_agree,
+    expected_cells,
+    user_of,
+)
 
 TARGETS = ("own", "child", "other_unit", "other_cluster", "sets_up_cluster", "sets_up_other")
 
@@ -45,7 +40,6 @@ SUBTREE = frozenset({"own", "child"})
 #: Cluster A is seen by the staff (its unit members are under the province), its leader
 #: and the own unit's roles (the own unit is a member).
 CLUSTER_A = frozenset({"sets_up_cluster"})
-NONE: frozenset[str] = frozenset()
 
 #: action → role → the targets the role may do the action to.
 MATRIX: dict[str, dict[str, frozenset[str]]] = {
@@ -58,10 +52,6 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     },
     "update": {"superuser": EVERY, "committee_staff": PROVINCE},
 }
-
-
-def user_of(world: Any, role: str) -> Any:
-    return AnonymousUser() if role == "anonymous" else world.users[role]
 
 
 def decisions(world: Any) -> dict[str, Decision]:
@@ -96,15 +86,10 @@ def test_the_matrix_names_every_action():
 def test_decision_permission_matrix(world, role):
     user = user_of(world, role)
     objects = decisions(world)
-    answers: dict[str, frozenset[str]] = {}
-    visible: dict[str, frozenset[str]] = {}
-    for action in MATRIX:
-        answers[action] = frozenset(
-            key for key in TARGETS if decision_policy.allows(user, action, objects[key])
-        )
-        pks = set(decision_policy.visible(user, action).values_list("pk", flat=True))
-        visible[action] = frozenset(key for key in TARGETS if objects[key].pk in pks)
-    expected = {action: by_role.get(role, NONE) for action, by_role in MATRIX.items()}
+    answers, visible = answered_cells(
+        decision_policy, user, {key: objects[key] for key in TARGETS}, MATRIX
+    )
+    expected = expected_cells(MATRIX, role)
     assert answers == expected
     assert visible == expected
 
@@ -113,12 +98,4 @@ def test_decision_permission_matrix(world, role):
 def test_decision_allowed_actions_agree_with_allows(world, role):
     user = user_of(world, role)
     found = list(decisions(world).values())
-    expected = {
-        decision.pk: frozenset(
-            action
-            for action in decision_policy.actions
-            if decision_policy.allows(user, action, decision)
-        )
-        for decision in found
-    }
-    assert decision_policy.allowed_actions(user, found) == expected
+    assert_allowed_actions_agree(decision_policy, user, found)

@@ -17,19 +17,9 @@ from django.contrib.auth.models import AnonymousUser
 
 from pacesetter.core.policies import Policy
 from pacesetter.scoring.policies import registration_policy, score_item_policy, scoring_table_policy
+from pacesetter.testing.matrix import NONE, ROLES
 
 from .conftest import TARGETS
-
-ROLES = [
-    "superuser",
-    "committee_staff",
-    "cluster_leader",
-    "unit_officer",
-    "council_member",
-    "viewer",
-    "nobody",
-    "anonymous",
-]
 
 EVERY = frozenset(TARGETS)
 #: Under the province, where the staff work: the committee's campaigns, or units there.
@@ -38,7 +28,6 @@ PROVINCE = frozenset({"own", "child", "other_unit"})
 SUBTREE = frozenset({"own", "child"})
 #: The units ranked in Cluster A (the leader's).
 LED = frozenset({"own", "other_unit"})
-NONE: frozenset[str] = frozenset()
 
 #: model → action → role → the targets the role may do the action to.
 MATRIX: dict[str, dict[str, dict[str, frozenset[str]]]] = {
