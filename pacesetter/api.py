@@ -75,9 +75,10 @@ def on_rule_broken(request: HttpRequest, exc: DjangoValidationError) -> HttpResp
 def rule_code(exc: DjangoValidationError) -> str:
     """The machine code of a broken rule: the service's own code (``invalid_transition``,
     ``poll_closed``, ...) when it raised one rule error with a code, else ``invalid``.
-    Errors about fields (a dict, as forms and ``full_clean`` raise) stay ``invalid``."""
+    Errors about fields (a dict, as forms and ``full_clean`` raise) stay ``invalid``,
+    unless a rule raised them as a ``FieldRuleError`` (shown on a field, with its code)."""
     if hasattr(exc, "error_dict"):
-        return "invalid"
+        return str(getattr(exc, "rule_code", None) or "invalid")
     codes = {e.code for e in exc.error_list}
     if len(codes) == 1 and None not in codes:
         return str(codes.pop())

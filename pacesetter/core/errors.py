@@ -3,3 +3,17 @@ from django.core.exceptions import ValidationError
 
 class ConflictError(ValidationError):
     """Someone else saved the same record since it was read; nothing was overwritten."""
+
+
+class FieldRuleError(ValidationError):
+    """A business rule's error that forms show beside ``field``: ``{field: [message]}``
+    for the forms, and the rule's ``code`` for the API (``pacesetter.api.rule_code``),
+    where a plain field dict answers ``invalid``. ``error`` is a message or a coded
+    ``ValidationError`` (as ``Workflow.check`` raises); ``code`` defaults to its code."""
+
+    def __init__(self, field: str, error: str | ValidationError, code: str | None = None) -> None:
+        if not isinstance(error, ValidationError):
+            error = ValidationError(error, code=code)
+        super().__init__({field: error.error_list})
+        codes = {e.code for e in error.error_list}
+        self.rule_code: str | None = code or (codes.pop() if len(codes) == 1 else None)

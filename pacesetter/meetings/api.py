@@ -47,6 +47,7 @@ from .models import (
 )
 from .policies import invitation_policy, meeting_policy
 from .selectors import zone_named
+from .workflows import meeting_moves
 
 router = Router(tags=["meetings"])
 
@@ -134,6 +135,10 @@ class MeetingDetailOut(MeetingOut):
     running: bool = Field(description="Whether invitees may check themselves in now.")
     my_invitation: InvitationOut | None = Field(
         description="The invitation with which the requesting user attends, if any."
+    )
+    allowed_actions: list[str] = Field(
+        description="The moves this user may make now (held, cancelled), from the "
+        "meeting's workflow."
     )
 
 
@@ -346,6 +351,7 @@ def _detail(meeting: Meeting, user: Any) -> dict[str, Any]:
         "attendance": selectors.attendance(meeting),
         "visited_units": list(meeting.visited_units.order_by("name")),
         "may_manage": meeting_policy.allows(user, "manage", meeting),
+        "allowed_actions": meeting_moves(user, meeting),
         "running": selectors.is_running(meeting),
         "my_invitation": _invitations().get(pk=mine.pk) if mine else None,
     }

@@ -28,8 +28,9 @@ from pacesetter.core.views import add_service_errors
 from . import selectors, services
 from .invitations import invitation_pdf
 from .minutes import minutes_file_name, render_docx, render_pdf, sections
-from .models import Meeting, Minutes
+from .models import Meeting, MeetingState, Minutes
 from .policies import invitation_policy, meeting_policy
+from .workflows import minutes_workflow
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -149,6 +150,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
         record = _minutes_of(meeting)
     if form is None and record is not None and may_manage and not record.is_locked:
         form = MinutesForm(initial={"text": record.text, "version": record.version})
+    moves = minutes_workflow.allowed(user, record) if record is not None else frozenset()
     return render(
         request,
         "meetings/outputs/minutes.html",
@@ -157,6 +159,9 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
             "minutes": record,
             "form": form,
             "may_manage": may_manage,
+            # Drafting the first minutes is not a move of the table: it creates them.
+            "may_draft": may_manage and meeting.state != MeetingState.CANCELLED,
+            "moves": moves,
             "preview": sections(record.text) if record is not None else [],
         },
     )

@@ -33,7 +33,8 @@ from pacesetter.ballots.models import Base, Majority, Poll
 from pacesetter.ballots.services import poll_create
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
-from pacesetter.core.errors import ConflictError
+from pacesetter.core.errors import ConflictError, FieldRuleError
+from pacesetter.core.workflows import INVALID_TRANSITION
 from pacesetter.units.models import Unit
 from pacesetter.workplans.models import Project, Task, WorkPlan
 from pacesetter.workplans.policies import plan_policy
@@ -58,6 +59,7 @@ from .models import (
     new_checkin_code,
 )
 from .policies import meeting_policy
+from .workflows import meeting_workflow, minutes_final, minutes_workflow
 
 MEETING_FIELDS = (
     "kind",
@@ -238,26 +240,22 @@ def meeting_set_state(*, actor: Any, meeting: Meeting, state: str) -> Meeting:
     """A planned meeting is held (once it has started) or cancelled; neither is undone,
     and nothing changes once the minutes are final."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if Minutes.objects.filter(meeting_id=meeting.pk, state=MinutesState.FINAL).exists():
-        raise ValidationError(
-            {"state": _("The minutes are final; the meeting's state can no longer change.")}
+    if minutes_final(meeting):
+        raise FieldRuleError(
+            "state",
+            _("The minutes are final; the meeting's state can no longer change."),
+            code="minutes_final",
         )
-    if meeting.state != MeetingState.PLANNED:
-        raise ValidationError(
-            {
-                "state": _("The meeting is already %(state)s.")
-                % {"state": MeetingState(meeting.state).label.lower()}
-            }
-        )
-    if state not in (MeetingState.HELD, MeetingState.CANCELLED):
-        raise ValidationError({"state": _("A planned meeting is either held or cancelled.")})
-    if state == MeetingState.HELD and meeting.starts_at > timezone.now():
-        raise ValidationError({"state": _("The meeting has not started yet.")})
+    # The form shows a refusal beside its state field; the API answers with its code.
+    try:
+        transition = meeting_workflow.check(meeting, state)
+    except ValidationError as exc:
+        raise FieldRuleError("state", exc) from exc
     return audited_update(
         actor=actor,
         instance=meeting,
         action="meeting.state",
-        changes={"state": state},
+        changes={"state": transition.target},
         allowed=("state",),
         fields=("state",),
     )
@@ -896,12 +894,19 @@ def finding_follow_up(*, actor: Any, finding: Finding, plan: WorkPlan, spec: Tas
 # --- minutes ----------------------------------------------------------------------------
 
 
-def _minutes_locked(minutes: Minutes, version: int | None) -> Minutes:
-    """The minutes row, locked; refused when final or when ``version`` is stale."""
+def _minutes_locked(
+    minutes: Minutes, version: int | None, move: str, *, meeting: Meeting | None = None
+) -> Minutes:
+    """The minutes row, locked for ``move`` (a name of ``minutes_workflow``); refused,
+    in this order, when the table has no such move (final minutes, beside the text),
+    when ``version`` is stale, and when the move's rule does not hold. ``meeting``: the
+    meeting the caller already locked."""
     current = Minutes.objects.select_for_update().get(pk=minutes.pk)
-    if current.is_locked:
-        raise ValidationError(
-            {"text": _("The minutes are final and can no longer be changed.")}, code="locked"
+    if meeting is not None:
+        current.meeting = meeting
+    if move not in {t.name for t in minutes_workflow.available(current)}:
+        raise FieldRuleError(
+            "text", minutes_workflow.refusal(current, move), code=INVALID_TRANSITION
         )
     if version is not None and current.version != version:
         raise ConflictError(
@@ -910,6 +915,7 @@ def _minutes_locked(minutes: Minutes, version: int | None) -> Minutes:
                 "their change; nothing of yours was saved."
             )
         )
+    minutes_workflow.check(current, move)
     return current
 
 
@@ -933,7 +939,7 @@ def minutes_draft(*, actor: Any, meeting: Meeting, version: int | None = None) -
             action="minutes.draft",
             fields=MINUTES_FIELDS,
         )
-    current = _minutes_locked(existing, version)
+    current = _minutes_locked(existing, version, "redraft", meeting=meeting)
     return audited_update(
         actor=actor,
         instance=current,
@@ -948,7 +954,7 @@ def minutes_draft(*, actor: Any, meeting: Meeting, version: int | None = None) -
 def minutes_update(*, actor: Any, minutes: Minutes, text: str, version: int) -> Minutes:
     """Save the edited text of a draft. A stale ``version`` raises ConflictError and
     saves nothing; final minutes are refused."""
-    current = _minutes_locked(minutes, version)
+    current = _minutes_locked(minutes, version, "update")
     if not text.strip():
         raise ValidationError({"text": _("The minutes cannot be empty.")}, code="required")
     return audited_update(
@@ -968,11 +974,7 @@ def minutes_finalize(*, actor: Any, minutes: Minutes, version: int) -> Minutes:
     # The meeting first, as minutes_draft and meeting_set_state lock it: one order, and
     # its state cannot change under us.
     meeting = Meeting.objects.select_for_update().get(pk=minutes.meeting_id)
-    current = _minutes_locked(minutes, version)
-    if meeting.state != MeetingState.HELD:
-        raise ValidationError(
-            _("Mark the meeting as held before finalizing its minutes."), code="not_held"
-        )
+    current = _minutes_locked(minutes, version, "finalize", meeting=meeting)
     if not current.text.strip():
         raise ValidationError({"text": _("Write the minutes before finalizing them.")})
     return audited_update(

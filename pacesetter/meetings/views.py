@@ -55,6 +55,7 @@ from .forms import (
 )
 from .models import Finding, Meeting, MeetingKind, MeetingPoll, MeetingState, Minutes, MinutesState
 from .policies import invitation_policy, meeting_policy
+from .workflows import meeting_moves
 
 # --- helpers -----------------------------------------------------------------------------
 
@@ -231,6 +232,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dic
         "may_manage": may_manage,
         "may_checkin": may_checkin,
         "changeable": changeable,
+        "meeting_moves": meeting_moves(user, meeting, final=final) if may_manage else [],
         "minutes": minutes,
         "is_visit": is_visit,
         "running": selectors.is_running(meeting),

@@ -56,6 +56,7 @@ from .services import (
     table_clone,
     table_create,
 )
+from .workflows import score_item_workflow
 
 tables_router = Router(tags=["scoring tables"])
 criteria_router = Router(tags=["scoring tables"])
@@ -252,6 +253,10 @@ class ScoreItemDetailOut(ScoreItemOut):
     target: Decimal | None
     events: list[ScoreEventOut]
     evidence: list[EvidenceOut]
+    allowed_actions: list[str] = Field(
+        description="The steps this user may take now (report, evidence, submit, answer, "
+        "inspect, review, finalize, return), from the score item's workflow."
+    )
 
     @staticmethod
     def resolve_target(obj: ScoreItem) -> Decimal | None:
@@ -269,6 +274,10 @@ class ScoreItemDetailOut(ScoreItemOut):
     @staticmethod
     def resolve_evidence(obj: ScoreItem) -> list[Any]:
         return list(obj.evidence.order_by("uploaded_at", "pk"))
+
+    @staticmethod
+    def resolve_allowed_actions(obj: ScoreItem, context: Any) -> list[str]:
+        return score_item_workflow.allowed_list(context["request"].user, obj)
 
 
 class ScoreItemFilters(Schema):

@@ -19,7 +19,6 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.campaigns.models import (
@@ -33,6 +32,7 @@ from pacesetter.campaigns.models import (
 from pacesetter.campaigns.workflows import review_point_workflow
 from pacesetter.core.errors import ConflictError
 from pacesetter.core.files import validate_upload
+from pacesetter.core.workflows import INVALID_TRANSITION
 from pacesetter.units.models import Unit
 
 from . import methods
@@ -54,6 +54,7 @@ from .models import (
     TargetAmendment,
     ZeroTarget,
 )
+from .workflows import returnable, score_item_workflow
 
 TABLE_FIELDS = ("name", "owner_unit", "year", "version", "description", "state")
 CRITERION_FIELDS = (
@@ -594,15 +595,6 @@ def _step(
     return item
 
 
-UNIT_EDITABLE = (ItemState.DRAFT, ItemState.RETURNED)
-#: How the review steps read inside an error message.
-STEP_LABELS = {
-    "inspect": gettext_lazy("cross-inspected"),
-    "review": gettext_lazy("reviewed by the leader"),
-    "finalize": gettext_lazy("finalized"),
-}
-
-
 @transaction.atomic
 def item_report(
     *,
@@ -616,8 +608,7 @@ def item_report(
 ) -> ScoreItem:
     """The unit reports what it achieved; computed scores follow (peers too)."""
     item = _lock(item, version)
-    if item.state not in UNIT_EDITABLE:
-        raise ValidationError(_("This item has been submitted; it can change only if returned."))
+    score_item_workflow.check(item, "report")
     kind = item.criterion.kind
     if kind == CriterionKind.QUANTITATIVE:
         _check_value(actual, "actual")
@@ -647,8 +638,7 @@ def item_submit(
 ) -> ScoreItem:
     """Self-score (the computed score when none is given) and send for inspection."""
     item = _lock(item, version)
-    if item.state not in UNIT_EDITABLE:
-        raise ValidationError(_("This item has already been submitted."))
+    score_item_workflow.check(item, "submit")
     value = self_score if self_score is not None else item.computed
     if value is None and not item.not_assigned:
         raise ValidationError({"self_score": _("Report the result or enter a self-score.")})
@@ -674,18 +664,12 @@ def _review_step(
     *,
     actor: Any,
     field: str,
-    from_states: tuple[str, ...],
-    to_state: str,
     action: str,
     score: Decimal | None,
     note: str,
 ) -> ScoreItem:
     item = _lock(item, version)
-    if item.state not in from_states:
-        raise ValidationError(
-            _("This item is %(state)s; it cannot be %(action)s now.")
-            % {"state": item.get_state_display(), "action": STEP_LABELS.get(action, action)}
-        )
+    to_state = score_item_workflow.check(item, action).target
     value = score if score is not None else latest_score(item)
     _check_points(item, value, "score")
     setattr(item, field, value)
@@ -701,8 +685,6 @@ def item_inspect(
         version,
         actor=actor,
         field="inspected_score",
-        from_states=(ItemState.SUBMITTED,),
-        to_state=ItemState.INSPECTED,
         action="inspect",
         score=score,
         note=note,
@@ -714,19 +696,11 @@ def item_review(
     *, actor: Any, item: ScoreItem, version: int, score: Decimal | None = None, note: str = ""
 ) -> ScoreItem:
     """The cluster leader's review; without an assigned inspector it follows self-scoring."""
-    inspected = InspectionAssignment.objects.filter(
-        review_point_id=item.review_point_id, unit_id=item.unit_id
-    ).exists()
-    from_states = (
-        (ItemState.INSPECTED,) if inspected else (ItemState.SUBMITTED, ItemState.INSPECTED)
-    )
     return _review_step(
         item,
         version,
         actor=actor,
         field="reviewed_score",
-        from_states=from_states,
-        to_state=ItemState.REVIEWED,
         action="review",
         score=score,
         note=note,
@@ -742,8 +716,6 @@ def item_finalize(
         version,
         actor=actor,
         field="final_score",
-        from_states=(ItemState.REVIEWED,),
-        to_state=ItemState.FINAL,
         action="finalize",
         score=score,
         note=note,
@@ -752,11 +724,7 @@ def item_finalize(
 
 #: The states from which each reviewer may return an item: the inspector only what
 #: waits for inspection, the leader up to its own review, the committee up to final.
-RETURNABLE = {
-    "inspect": (ItemState.SUBMITTED,),
-    "review": (ItemState.SUBMITTED, ItemState.INSPECTED, ItemState.REVIEWED),
-    "finalize": (ItemState.SUBMITTED, ItemState.INSPECTED, ItemState.REVIEWED, ItemState.FINAL),
-}
+RETURNABLE = {step: returnable(step) for step in ("inspect", "review", "finalize")}
 
 
 @transaction.atomic
@@ -769,8 +737,9 @@ def item_return(
     how far along the item may be taken back.
     """
     item = _lock(item, version)
+    score_item_workflow.check(item, "return")
     if item.state not in RETURNABLE.get(step, ()):
-        raise ValidationError(_("Only an item under your review can be returned."))
+        raise ValidationError(score_item_workflow.refusal(item, "return"), code=INVALID_TRANSITION)
     if not question.strip():
         raise ValidationError({"question": _("Ask the unit what should be clarified.")})
     item.question = question
@@ -781,8 +750,7 @@ def item_return(
 @transaction.atomic
 def item_answer(*, actor: Any, item: ScoreItem, version: int, answer: str) -> ScoreItem:
     item = _lock(item, version)
-    if item.state != ItemState.RETURNED:
-        raise ValidationError(_("Only a returned item can be answered."))
+    score_item_workflow.check(item, "answer")
     if not answer.strip():
         raise ValidationError({"answer": _("Write an answer to the question.")})
     item.answer = answer
@@ -876,10 +844,7 @@ def evidence_add(*, actor: Any, item: ScoreItem, file: File) -> Evidence:
             )
             if current.review_point.state != ReviewPointState.OPEN:
                 raise ValidationError(_("This review point is not open for scoring."))
-            if current.state not in UNIT_EDITABLE:
-                raise ValidationError(
-                    _("Evidence can be added while the item is a draft or has been returned.")
-                )
+            score_item_workflow.check(current, "evidence")
             name = PurePath(file.name or "file").name
             content_type = getattr(file, "content_type", None) or (
                 mimetypes.guess_type(name)[0] or ""

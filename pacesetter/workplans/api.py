@@ -36,6 +36,7 @@ from pacesetter.units.selectors import users_visible_to
 from . import selectors, services
 from .models import Milestone, OutcomeRating, PlanKind, ProgressMode, Project, Task, WorkPlan
 from .policies import plan_policy, task_policy
+from .workflows import task_workflow
 
 plans_router = Router(tags=["work plans"])
 tasks_router = Router(tags=["tasks"])
@@ -175,6 +176,13 @@ class TaskOut(Schema):
         description="The progress the linear schedule expects by today."
     )
     days_overdue: int
+
+
+class TaskDetailOut(TaskOut):
+    allowed_actions: list[str] = Field(
+        description="The steps this user may take now (report, review, reopen), from the "
+        "task's workflow."
+    )
 
 
 class TaskFilters(Schema):
@@ -581,12 +589,15 @@ def task_create(request: HttpRequest, plan_id: int, payload: TaskIn) -> Status[d
 # --- tasks ---------------------------------------------------------------------------
 
 
-@tasks_router.get("/{int:task_id}", response=TaskOut)
+@tasks_router.get("/{int:task_id}", response=TaskDetailOut)
 def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
     """A key task: who, what, how, how well, dates, progress, and its status with the
     expected progress or the days overdue that explain it."""
     task = task_policy.access(request.user, task_id)
-    return _task_detail(task.pk)
+    return {
+        **_task_detail(task.pk),
+        "allowed_actions": task_workflow.allowed_list(request.user, task),
+    }
 
 
 @tasks_router.patch("/{int:task_id}", response=TaskOut)

@@ -223,6 +223,12 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
 
+    @property
+    def completion(self) -> str:
+        """``done`` once reported done (it has a ``done_on``), else ``open``: the state
+        field of the task's workflow (``workplans.workflows.task_workflow``)."""
+        return "done" if self.done_on is not None else "open"
+
 
 class Milestone(models.Model):
     task = models.ForeignKey(

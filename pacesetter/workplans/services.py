@@ -40,6 +40,7 @@ from .models import (
     TaskUpdate,
     WorkPlan,
 )
+from .workflows import task_workflow
 
 PLAN_FIELDS = (
     "body",
@@ -438,6 +439,7 @@ def task_report(
     """A progress report from the lead: the progress (entered mode only), a note, and,
     when the task is finished, the day it was done. Every report is kept in the history."""
     current = _locked(task, version)
+    task_workflow.check(current, "report")
     if progress is not None:
         if current.progress_mode == ProgressMode.MILESTONES:
             raise ValidationError(
@@ -493,8 +495,7 @@ def task_reopen(
     the last progress below 100 it was reported at, or 0. A task whose progress comes
     from its milestones takes theirs, so one of them must be marked not done first."""
     current = _locked(task, version)
-    if current.done_on is None:
-        raise ValidationError(_("This task is not marked as done."))
+    task_workflow.check(current, "reopen")
     if not note.strip():
         raise ValidationError({"note": _("Say why the task is reopened.")})
     before = {"progress": current.progress, "done_on": current.done_on}
@@ -548,6 +549,7 @@ def task_review(
 ) -> Task:
     """How well it went: the outcome rating and narrative, filled at review."""
     current = _locked(task, version)
+    task_workflow.check(current, "review")
     if not narrative.strip():
         raise ValidationError({"outcome_narrative": _("Describe how well the task went.")})
     return audited_update(

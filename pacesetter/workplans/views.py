@@ -61,6 +61,7 @@ from .forms import (
 )
 from .models import Project, Task, WorkPlan
 from .policies import plan_policy, task_policy
+from .workflows import task_workflow
 
 #: Tasks on one page of the board.
 BOARD_PAGE_SIZE = 100
@@ -466,14 +467,18 @@ def _task_page(request: HttpRequest, task: Task, **forms: Any) -> HttpResponse:
         "today": today,
         "breadcrumb": _breadcrumb(task.plan),
     }
-    if may_report:
+    moves = task_workflow.allowed(user, task)
+    if "report" in moves:
         context["report_form"] = forms.get("report_form") or ReportForm(task=task)
+    if may_report:
         context["evidence_form"] = forms.get("evidence_form") or EvidenceForm()
-    if may_manage:
+    if "review" in moves:
         context["review_form"] = forms.get("review_form") or ReviewForm(task=task)
+    if may_manage:
         context["milestone_form"] = forms.get("milestone_form") or MilestoneForm()
-        if is_done and task.done_on is not None:
-            context["reopen_form"] = forms.get("reopen_form") or ReopenForm(task=task)
+    # The page offers reopening a task it shows as done (by its done day, not 100%).
+    if "reopen" in moves and is_done:
+        context["reopen_form"] = forms.get("reopen_form") or ReopenForm(task=task)
     return render(request, "workplans/task_detail.html", context)
 
 

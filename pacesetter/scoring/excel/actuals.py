@@ -35,6 +35,7 @@ from pacesetter.core.spreadsheets import (
 from .. import services
 from ..models import CriterionKind, ScoreItem
 from ..policies import score_item_policy
+from ..workflows import UNIT_EDITABLE
 from .common import (
     COUNT_KINDS,
     VALUE_DIGITS,
@@ -69,7 +70,7 @@ def reportable_items(user: Any, review_point: ReviewPoint) -> QuerySet[ScoreItem
     """Items the user may report at this review point and that are still the unit's."""
     return (
         score_item_policy.visible(user, "report")
-        .filter(review_point=review_point, state__in=services.UNIT_EDITABLE)
+        .filter(review_point=review_point, state__in=UNIT_EDITABLE)
         .select_related("unit", "criterion")
         .order_by("unit__name", "unit_id", "criterion__position", "criterion_id")
     )

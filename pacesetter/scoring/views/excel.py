@@ -25,7 +25,7 @@ from .. import excel
 from ..models import ScoringTable, TableState
 from ..policies import score_item_policy, scoring_table_policy
 from ..selectors import RankingFilters, ranking_for
-from ..services import UNIT_EDITABLE
+from ..workflows import UNIT_EDITABLE
 
 #: Units listed as links on the Excel page; more are offered in a drop-down.
 SHEET_LINKS_MAX = 12

@@ -60,6 +60,7 @@ from ..models import (
 )
 from ..policies import return_step, score_item_policy
 from ..selectors import ZERO, RankingFilters, ranking_for, reviewer_queue, score_sheet
+from ..workflows import score_item_workflow
 
 #: Actions of reviewers, in the order of the flow.
 REVIEW_ACTIONS = ("inspect", "review", "finalize")
@@ -181,13 +182,13 @@ def _sheet_rows(
             )
             .values("criterion__code", "actual", "count", "passed", "not_assigned")
         }
-    editable: set[int] = set()
-    if review_point.state == ReviewPointState.OPEN:
-        editable = set(
-            score_item_policy.visible(user, "report")
-            .filter(pk__in=[i.pk for i in items if i.state in services.UNIT_EDITABLE])
-            .values_list("pk", flat=True)
-        )
+    for item in items:
+        item.review_point = review_point  # the table's ``when`` reads it: no query per row
+    editable = {
+        pk
+        for pk, names in score_item_workflow.allowed_many(user, items).items()
+        if "report" in names
+    }
     rows = []
     for item in items:
         criterion = item.criterion
@@ -451,36 +452,20 @@ def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the item page ----------------------------------------------------------------------
 
 
-def _allowed(user: Any, item: ScoreItem) -> set[str]:
-    """The item actions this user may take, from the policy (one query per action)."""
-    return {
-        action
-        for action in ("report", *REVIEW_ACTIONS)
-        if score_item_policy.allows(user, action, item)
-    }
-
-
-def _item_forms(item: ScoreItem, allowed: set[str], review_open: bool) -> dict[str, Any]:
-    """The forms offered for the item's state to a user allowed ``allowed``."""
-    if not review_open:
-        return {}
+def _item_forms(item: ScoreItem, allowed: frozenset[str]) -> dict[str, Any]:
+    """The forms of the moves in ``allowed`` (the item's workflow, for this user)."""
     initial = {"version": item.version}
     forms: dict[str, Any] = {}
-    if "report" in allowed and item.state in services.UNIT_EDITABLE:
+    if "report" in allowed:
         forms["report"] = ReportForm(item=item)
+    if "evidence" in allowed:
         forms["evidence"] = EvidenceForm()
-    if "report" in allowed and item.state == ItemState.RETURNED:
+    if "answer" in allowed:
         forms["answer"] = AnswerForm(initial=initial, prefix="answer")
-    steps = {
-        "inspect": item.state == ItemState.SUBMITTED,
-        "review": item.state in (ItemState.SUBMITTED, ItemState.INSPECTED),
-        "finalize": item.state == ItemState.REVIEWED,
-    }
-    for action, possible in steps.items():
-        if action in allowed and possible:
+    for action in REVIEW_ACTIONS:
+        if action in allowed:
             forms[action] = ScoreForm(item=item, initial=initial, prefix=action)
-    step = next((s for s in ("finalize", "review", "inspect") if s in allowed), None)
-    if step is not None and item.state in services.RETURNABLE[step]:
+    if "return" in allowed:
         forms["return"] = ReturnForm(initial=initial, prefix="return")
     return forms
 
@@ -511,8 +496,7 @@ def _item_page(
     )
     review_point = item.review_point
     row = _sheet_rows(user, review_point, item.unit_id, [item])[0]  # also tidies the values
-    allowed = _allowed(user, item)
-    offered = _item_forms(item, allowed, review_point.state == ReviewPointState.OPEN)
+    offered = _item_forms(item, score_item_workflow.allowed(user, item))
     offered.update(forms or {})
     events = list(item.events.select_related("actor"))
     for event in events:
