@@ -53,6 +53,20 @@ def answered_cells(
     return allowed, visible
 
 
+def assert_matrix(
+    policy: Policy[Any],
+    user: Any,
+    objects: Mapping[str, Any],
+    matrix: Mapping[str, Mapping[str, frozenset[str]]],
+    role: str,
+) -> None:
+    """``allows`` and ``visible`` both give ``role`` exactly the matrix's targets."""
+    allowed, visible = answered_cells(policy, user, objects, matrix)
+    expected = expected_cells(matrix, role)
+    assert allowed == expected
+    assert visible == expected
+
+
 def assert_allowed_actions_agree(policy: Policy[Any], user: Any, objs: Iterable[Any]) -> None:
     found = list(objs)
     expected = {

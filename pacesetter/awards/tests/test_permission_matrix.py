@@ -30,9 +30,8 @@ from pacesetter.decisions.services import decision_create
 from pacesetter.testing.matrix import (
     NONE,
     ROLES,
-    answered_cells,
     assert_allowed_actions_agree,
-    expected_cells,
+    assert_matrix,
     user_of,
 )
 
@@ -248,12 +247,9 @@ def test_the_grant_matrix_names_every_action():
 def test_grant_permission_matrix(world, role):
     user = user_of(world, role)
     objects = grants(world)
-    answers, visible = answered_cells(
-        grant_policy, user, {key: objects[key] for key in GRANT_TARGETS}, GRANT_MATRIX
+    assert_matrix(
+        grant_policy, user, {key: objects[key] for key in GRANT_TARGETS}, GRANT_MATRIX, role
     )
-    expected = expected_cells(GRANT_MATRIX, role)
-    assert answers == expected
-    assert visible == expected
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -22,9 +22,8 @@ from pacesetter.ballots.services import poll_create, poll_open
 from pacesetter.bodies.tests.factories import BodyFactory
 from pacesetter.testing.matrix import (
     ROLES,
-    answered_cells,
     assert_allowed_actions_agree,
-    expected_cells,
+    assert_matrix,
     user_of,
 )
 
@@ -85,12 +84,7 @@ def test_the_matrix_names_every_action():
 def test_poll_permission_matrix(world, role):
     user = user_of(world, role)
     objects = polls(world)
-    answers, visible = answered_cells(
-        poll_policy, user, {key: objects[key] for key in TARGETS}, MATRIX
-    )
-    expected = expected_cells(MATRIX, role)
-    assert answers == expected
-    assert visible == expected
+    assert_matrix(poll_policy, user, {key: objects[key] for key in TARGETS}, MATRIX, role)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -16,7 +16,12 @@ import pytest
 from pacesetter.campaigns.policies import campaign_policy, participant_policy, review_point_policy
 from pacesetter.core.policies import Policy
 from pacesetter.scoring.tests.conftest import TARGETS
-from pacesetter.testing.matrix import NONE, ROLES, user_of
+from pacesetter.testing.matrix import (
+    ROLES,
+    assert_allowed_actions_agree,
+    assert_matrix,
+    user_of,
+)
 
 EVERY = frozenset(TARGETS)
 #: The campaigns of the committee (under the province, where the staff work).
@@ -93,35 +98,13 @@ def test_the_matrix_names_every_action():
 @pytest.mark.parametrize("role", ROLES)
 def test_campaign_permission_matrix(world, arena, role):
     user = user_of(world, role)
-    answers: dict[tuple[str, str], frozenset[str]] = {}
-    visible: dict[tuple[str, str], frozenset[str]] = {}
     for model, (policy, attribute) in POLICIES.items():
         objects = getattr(arena, attribute)
-        for action in MATRIX[model]:
-            answers[model, action] = frozenset(
-                key for key in TARGETS if policy.allows(user, action, objects[key])
-            )
-            pks = set(policy.visible(user, action).values_list("pk", flat=True))
-            visible[model, action] = frozenset(key for key in TARGETS if objects[key].pk in pks)
-    expected = {
-        (model, action): by_role.get(role, NONE)
-        for model, actions in MATRIX.items()
-        for action, by_role in actions.items()
-    }
-    assert answers == expected
-    assert visible == expected
+        assert_matrix(policy, user, {key: objects[key] for key in TARGETS}, MATRIX[model], role)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_review_point_allowed_actions_agree_with_allows(world, arena, role):
     user = user_of(world, role)
     points = list(arena.review_points.values())
-    expected = {
-        point.pk: frozenset(
-            action
-            for action in review_point_policy.actions
-            if review_point_policy.allows(user, action, point)
-        )
-        for point in points
-    }
-    assert review_point_policy.allowed_actions(user, points) == expected
+    assert_allowed_actions_agree(review_point_policy, user, points)

@@ -22,9 +22,8 @@ from pacesetter.chains.policies import chain_policy
 from pacesetter.chains.services import chain_create
 from pacesetter.testing.matrix import (
     ROLES,
-    answered_cells,
     assert_allowed_actions_agree,
-    expected_cells,
+    assert_matrix,
     user_of,
 )
 
@@ -88,12 +87,7 @@ def test_the_matrix_names_every_action():
 def test_chain_permission_matrix(world, role):
     user = user_of(world, role)
     objects = chains(world)
-    answers, visible = answered_cells(
-        chain_policy, user, {key: objects[key] for key in TARGETS}, MATRIX
-    )
-    expected = expected_cells(MATRIX, role)
-    assert answers == expected
-    assert visible == expected
+    assert_matrix(chain_policy, user, {key: objects[key] for key in TARGETS}, MATRIX, role)
 
 
 @pytest.mark.parametrize("role", ROLES)

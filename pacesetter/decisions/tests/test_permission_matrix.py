@@ -24,9 +24,8 @@ from pacesetter.decisions.policies import decision_policy
 from pacesetter.decisions.services import decision_create
 from pacesetter.testing.matrix import (
     ROLES,
-    answered_cells,
     assert_allowed_actions_agree,
-    expected_cells,
+    assert_matrix,
     user_of,
 )
 
@@ -86,12 +85,7 @@ def test_the_matrix_names_every_action():
 def test_decision_permission_matrix(world, role):
     user = user_of(world, role)
     objects = decisions(world)
-    answers, visible = answered_cells(
-        decision_policy, user, {key: objects[key] for key in TARGETS}, MATRIX
-    )
-    expected = expected_cells(MATRIX, role)
-    assert answers == expected
-    assert visible == expected
+    assert_matrix(decision_policy, user, {key: objects[key] for key in TARGETS}, MATRIX, role)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -13,11 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
 from pacesetter.core.policies import Policy
 from pacesetter.scoring.policies import registration_policy, score_item_policy, scoring_table_policy
-from pacesetter.testing.matrix import NONE, ROLES
+from pacesetter.testing.matrix import ROLES, assert_matrix, user_of
 
 from .conftest import TARGETS
 
@@ -79,21 +78,7 @@ def test_the_matrix_names_every_action():
 
 @pytest.mark.parametrize("role", ROLES)
 def test_scoring_permission_matrix(world, arena, role):
-    user = AnonymousUser() if role == "anonymous" else world.users[role]
-    answers: dict[tuple[str, str], frozenset[str]] = {}
-    visible: dict[tuple[str, str], frozenset[str]] = {}
+    user = user_of(world, role)
     for model, (policy, attribute) in POLICIES.items():
         objects = getattr(arena, attribute)
-        for action in MATRIX[model]:
-            answers[model, action] = frozenset(
-                key for key in TARGETS if policy.allows(user, action, objects[key])
-            )
-            pks = set(policy.visible(user, action).values_list("pk", flat=True))
-            visible[model, action] = frozenset(key for key in TARGETS if objects[key].pk in pks)
-    expected = {
-        (model, action): by_role.get(role, NONE)
-        for model, actions in MATRIX.items()
-        for action, by_role in actions.items()
-    }
-    assert answers == expected
-    assert visible == expected
+        assert_matrix(policy, user, {key: objects[key] for key in TARGETS}, MATRIX[model], role)
