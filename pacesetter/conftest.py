@@ -34,6 +34,13 @@ from pacesetter.bodies.tests.factories import BodyFactory
 from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.services import cluster_leader_set, cluster_member_add
 from pacesetter.clusters.tests.factories import ClusterFactory
+from pacesetter.testing.clock import TEST_NOW
+from pacesetter.testing.shared import (  # noqa: F401 (fixtures)
+    register,
+    shared,
+    shared_prepare_fixture,
+    shared_stack_fixture,
+)
 from pacesetter.units.models import Unit
 from pacesetter.units.tests.factories import UnitFactory, UnitTypeFactory
 
@@ -43,9 +50,6 @@ from pacesetter.units.tests.factories import UnitFactory, UnitTypeFactory
 # moments that broke such tests before (late evening, midnight, a year's end, a
 # daylight-saving change), given as --clock-moments: ISO moments, each with an optional
 # "@Zone" for the server's TIME_ZONE during that run.
-TEST_NOW = dt.datetime.fromisoformat(
-    os.environ.get("PACESETTER_TEST_NOW", "2026-11-18T10:00:00+00:00")
-)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -102,7 +106,19 @@ class World:
 
 
 @pytest.fixture
-def world(db: Any) -> World:
+def _django_db_helper(shared_prepare: None, _django_db_helper: Any) -> Any:
+    """pytest-django's database access for a test, once the module's shared data is
+    ready for it (pacesetter/testing/shared.py): the test's savepoint opens above it."""
+    return _django_db_helper
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest, db: Any) -> World:
+    """The world, built once per module where the module can share it."""
+    return shared(request, "world")
+
+
+def build_world() -> World:
     enterprise = UnitTypeFactory(code="enterprise", name="Enterprise")
     root = UnitFactory(code="PROV", name="Province", unit_type=UnitTypeFactory(code="province"))
     committee = UnitFactory(code="COMM", name="Committee", parent=root)
@@ -150,6 +166,9 @@ def world(db: Any) -> World:
         council=council,
         users=users,
     )
+
+
+register("world", build_world)
 
 
 # --- Real-browser journeys (mark ``browser``) ------------------------------------------

@@ -23,6 +23,7 @@ from pacesetter.scoring.services import (
     review_point_publish,
 )
 from pacesetter.scoring.tests.conftest import scoring  # noqa: F401
+from pacesetter.testing.shared import register, shared
 
 
 @dataclass
@@ -55,8 +56,7 @@ def _finalize_all(campaign: Any, results: dict[tuple[int, str], dict[str, Any]])
         item_finalize(actor=None, item=item, version=item.version)
 
 
-@pytest.fixture
-def ranked(world: Any, scoring: Any) -> Ranked:  # noqa: F811
+def build_ranked(world: Any, scoring: Any) -> Ranked:  # noqa: F811
     own, sib, third = world.own.pk, world.sibling.pk, scoring.third.pk
     _finalize_all(
         scoring,
@@ -128,3 +128,11 @@ def ranked(world: Any, scoring: Any) -> Ranked:  # noqa: F811
         officers[key] = UserFactory(username=f"officer.{key}")
         role_grant(actor=None, user=officers[key], role=Role.UNIT_OFFICER, unit=unit)
     return Ranked(scoring=scoring, flag=flag, merit=merit, officers=officers)
+
+
+register("ranked", build_ranked, needs=("world", "scoring"))
+
+
+@pytest.fixture
+def ranked(request: pytest.FixtureRequest, world: Any, scoring: Any) -> Ranked:  # noqa: F811
+    return shared(request, "ranked", world, scoring)

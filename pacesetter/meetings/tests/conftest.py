@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pacesetter.meetings.models import Invitation, Meeting, MeetingKind
 from pacesetter.meetings.services import invitation_add, meeting_create
+from pacesetter.testing.shared import register, shared
 from pacesetter.workplans.models import WorkPlan
 from pacesetter.workplans.services import plan_create
 
@@ -43,8 +44,7 @@ def make_meeting(world: Any, **extra: Any) -> Meeting:
     return meeting_create(**fields)
 
 
-@pytest.fixture
-def council(world: Any) -> Council:
+def build_council(world: Any) -> Council:
     meeting = make_meeting(world)
     today = timezone.localdate()
     plan = plan_create(
@@ -61,3 +61,11 @@ def council(world: Any) -> Council:
     unit = invitation_add(actor=None, meeting=meeting, unit=world.sibling)
     guest = invitation_add(actor=None, meeting=meeting, label="Guest of honour", role="guest")
     return Council(meeting, plan, officer, unit, guest)
+
+
+register("council", build_council, needs=("world",))
+
+
+@pytest.fixture
+def council(request: pytest.FixtureRequest, world: Any) -> Council:
+    return shared(request, "council", world)

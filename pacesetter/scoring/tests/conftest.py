@@ -29,6 +29,7 @@ from pacesetter.scoring.services import (
     table_adopt,
     table_create,
 )
+from pacesetter.testing.shared import register, shared
 from pacesetter.units.tests.factories import UnitFactory
 
 
@@ -131,8 +132,7 @@ def build_table(owner: Any, year: int = 2024) -> tuple[ScoringTable, dict[str, C
     return table, c
 
 
-@pytest.fixture
-def scoring(world: Any) -> Scoring:
+def build_scoring(world: Any) -> Scoring:
     third = UnitFactory(
         code="THIRD", name="Third unit", parent=world.root, unit_type=world.own.unit_type
     )
@@ -186,6 +186,14 @@ def scoring(world: Any) -> Scoring:
     return Scoring(campaign=campaign, table=table, h1=h1, year_end=year_end, c=c, third=third)
 
 
+register("scoring", build_scoring, needs=("world",))
+
+
+@pytest.fixture
+def scoring(request: pytest.FixtureRequest, world: Any) -> Scoring:
+    return shared(request, "scoring", world)
+
+
 @dataclass
 class Arena:
     """One campaign per target of the permission matrices, each with one participant,
@@ -208,8 +216,7 @@ class Arena:
 TARGETS = ("own", "child", "other_unit", "other_cluster")
 
 
-@pytest.fixture
-def arena(world: Any) -> Arena:
+def build_arena(world: Any) -> Arena:
     table, c = build_table(world.committee)
     placing = {
         "own": (world.committee, world.own, world.cluster),
@@ -257,3 +264,11 @@ def arena(world: Any) -> Arena:
     for key, owner in owners.items():
         arena.tables[key] = table_create(actor=None, owner_unit=owner, name=f"T {key}", year=2024)
     return arena
+
+
+register("arena", build_arena, needs=("world",))
+
+
+@pytest.fixture
+def arena(request: pytest.FixtureRequest, world: Any) -> Arena:
+    return shared(request, "arena", world)
