@@ -27,6 +27,7 @@ from pacesetter.audit.services import audit_record, audited_create, audited_upda
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.core.errors import ConflictError
+from pacesetter.core.files import check_upload
 from pacesetter.units.models import Unit
 
 from . import rollup
@@ -617,6 +618,9 @@ def milestone_set_done(
 
 @transaction.atomic
 def evidence_add(*, actor: Any, task: Task, file: File, title: str = "") -> TaskEvidence:
+    """Attach a file to the task. A file over the limit or of another type is refused on
+    ``file`` (codes ``file_too_large``, ``file_type``)."""
+    check_upload(file)
     evidence = TaskEvidence(task=task, file=file, title=title, uploaded_by=_actor(actor))
     return audited_create(
         actor=actor, instance=evidence, action="task.evidence_add", fields=("task", "title", "file")
@@ -646,3 +650,4 @@ def calendar_feed_reset(*, actor: Any, user: Any) -> CalendarFeed:
         action = "calendar_feed.reset"
     audit_record(actor=actor, action=action, target=feed, changes={})
     return feed
+
