@@ -651,3 +651,14 @@ def calendar_feed_reset(*, actor: Any, user: Any) -> CalendarFeed:
     audit_record(actor=actor, action=action, target=feed, changes={})
     return feed
 
+
+@transaction.atomic
+def calendar_feed_revoke(*, actor: Any, user: Any) -> bool:
+    """Take ``user``'s calendar address away: it stops working, and a new one can be made
+    later. Whether there was one to revoke; none writes no audit entry."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+    if feed is None:
+        return False
+    audit_record(actor=actor, action="calendar_feed.revoke", target=feed, changes={})
+    feed.delete()
+    return True
