@@ -176,6 +176,7 @@ def _add_routers() -> None:
     from pacesetter.units.api import router as units_router
     from pacesetter.units.api import unit_types_router
     from pacesetter.workplans.api import plans_router, tasks_router
+    from pacesetter.workspace.calendar_api import router as calendar_router
     from pacesetter.workspace.chains_api import router as chains_router
     from pacesetter.workspace.people_api import router as people_router
 
@@ -200,6 +201,7 @@ def _add_routers() -> None:
     api.add_router("/tasks", tasks_router)
     api.add_router("/chains", chains_router)
     api.add_router("/meetings", meetings_router)
+    api.add_router("/calendar", calendar_router)
 
 
 _add_routers()

@@ -11,11 +11,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.throttling import AnonRateThrottle
 
@@ -25,6 +26,7 @@ from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.api import ClusterRef
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
+from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.decisions.api import DecisionOut
 from pacesetter.decisions.policies import decision_policy
@@ -36,12 +38,14 @@ from pacesetter.units.policies import unit_policy
 
 from . import selectors
 from .models import (
+    AttachmentKind,
     Award,
     AwardGrant,
     AwardLevel,
     Candidate,
     Person,
     Proposal,
+    ProposalAttachment,
     ProposalState,
     PublicComment,
     RecipientKind,
@@ -53,6 +57,7 @@ from .services import (
     grant_revoke,
     person_create,
     proposal_accept,
+    proposal_attachment_add,
     proposal_check,
     proposal_cluster_vote,
     proposal_council_vote,
@@ -724,6 +729,53 @@ def proposal_decide_endpoint(
         decision = decision_create(actor=user, owner_unit=proposal.committee_unit, **payload.dict())
         proposal_decide(actor=user, proposal=proposal, decision=decision)
     return _acted(user, proposal)
+
+
+def _dossier(user: Any, proposal_id: int) -> Proposal:
+    """A proposal whose dossier the user sees (the proposer and the committee): 404 when
+    the proposal is out of sight, 403 for a candidate's unit."""
+    proposal = _proposal(user, proposal_id)
+    if not proposal_policy.sees_dossier(user, proposal):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return proposal
+
+
+@proposals_router.get("/{int:proposal_id}/attachments", response=list[AttachmentOut])
+def proposal_attachments(request: HttpRequest, proposal_id: int) -> list[ProposalAttachment]:
+    """The dossier's files, oldest first (the proposer and the committee)."""
+    proposal = _dossier(request.user, proposal_id)
+    return list(proposal.attachments.order_by("uploaded_at", "pk"))
+
+
+@proposals_router.post("/{int:proposal_id}/attachments", response={201: AttachmentOut})
+def proposal_attachment_add_endpoint(
+    request: HttpRequest,
+    proposal_id: int,
+    kind: Form[AttachmentKind],
+    file: File[UploadedFile],
+    name: Form[str] = "",
+) -> Status[ProposalAttachment]:
+    """Add a file to the dossier, sent as multipart: ``kind`` (report, minutes, other),
+    the file in ``file`` and an optional ``name`` (the file's name by default). The
+    proposer or the committee, until the proposal is decided (``invalid_transition``).
+
+    A file over the upload limit is refused with ``file_too_large``, one of a type not
+    accepted with ``file_type``."""
+    user = request.user
+    proposal = _dossier(user, proposal_id)
+    attachment = proposal_attachment_add(
+        actor=user, proposal=proposal, kind=kind, file=file, name=name
+    )
+    return Status(201, attachment)
+
+
+@proposals_router.get("/{int:proposal_id}/attachments/{int:attachment_id}/file")
+def proposal_attachment_file(
+    request: HttpRequest, proposal_id: int, attachment_id: int
+) -> FileResponse:
+    """Download one of the dossier's files."""
+    proposal = _dossier(request.user, proposal_id)
+    return file_download(get_object_or_404(proposal.attachments, pk=attachment_id).file)
 
 
 @proposals_router.get("/{int:proposal_id}/comments", response=list[CommentOut])

@@ -22,6 +22,7 @@ from pacesetter.ballots.services import poll_create, poll_open
 from pacesetter.bodies.models import Body
 from pacesetter.campaigns.models import ReviewPoint, ReviewPointState
 from pacesetter.clusters.models import Cluster
+from pacesetter.core.files import check_upload
 from pacesetter.decisions.models import Decision
 from pacesetter.scoring.selectors import ranking_rows
 from pacesetter.units.models import Unit
@@ -666,10 +667,11 @@ def grant_revoke(*, actor: Any, grant: AwardGrant, reason: str) -> AwardGrant:
 def proposal_attachment_add(
     *, actor: Any, proposal: Proposal, kind: str, file: Any, name: str = ""
 ) -> ProposalAttachment:
-    """Add a file to the proposal's dossier (a report, minutes, another document); the
-    file is checked for size and type by the model's validators; the dossier is closed once
-    the proposal is decided."""
+    """Add a file to the proposal's dossier (a report, minutes, another document); a file
+    over the limit or of another type is refused on ``file`` (codes ``file_too_large``,
+    ``file_type``); the dossier is closed once the proposal is decided."""
     proposal_workflow.check(proposal, "attach")
+    check_upload(file)
     attachment = ProposalAttachment(
         proposal=proposal,
         kind=kind,

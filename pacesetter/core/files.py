@@ -12,6 +12,8 @@ from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from .errors import FieldRuleError
+
 
 def validate_upload(file: File) -> None:
     """Reject files over the size limit or of a type not on the allowed list."""
@@ -32,6 +34,15 @@ def validate_upload(file: File) -> None:
             },
             code="file_type",
         )
+
+
+def check_upload(file: File, *, field: str = "file") -> None:
+    """:func:`validate_upload` for a service: the error is shown on ``field`` by the
+    forms and keeps its code (``file_too_large``, ``file_type``) in the API's answer."""
+    try:
+        validate_upload(file)
+    except ValidationError as exc:
+        raise FieldRuleError(field, exc) from exc
 
 
 def file_download(field_file: File) -> FileResponse:

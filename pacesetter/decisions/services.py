@@ -7,6 +7,7 @@ from django.core.files import File
 from django.db import transaction
 
 from pacesetter.audit.services import audited_create, audited_update
+from pacesetter.core.files import check_upload
 from pacesetter.units.models import Unit
 
 from .models import Decision
@@ -26,7 +27,10 @@ def decision_create(
     signer_title: str = "",
     file: File | None = None,
 ) -> Decision:
-    """Record a decision; the file, if any, is checked for size and type first."""
+    """Record a decision; the file, if any, is checked for size and type first (codes
+    ``file_too_large``, ``file_type`` on ``file``)."""
+    if file is not None:
+        check_upload(file)
     decision = Decision(
         owner_unit=owner_unit,
         number=number,
@@ -45,6 +49,9 @@ def decision_create(
 
 @transaction.atomic
 def decision_update(*, actor: Any, decision: Decision, **fields: Any) -> Decision:
+    """Change the fields given; a new file is checked as :func:`decision_create` does."""
+    if fields.get("file"):
+        check_upload(fields["file"])
     return audited_update(
         actor=actor,
         instance=decision,

@@ -11,15 +11,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from pacesetter.campaigns.models import Campaign, ReviewPoint
 from pacesetter.campaigns.policies import participant_policy, review_point_policy
 from pacesetter.campaigns.workflows import review_point_workflow
+from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
 from pacesetter.units.models import Unit
@@ -29,6 +31,7 @@ from .models import (
     Criterion,
     CriterionKind,
     Direction,
+    Evidence,
     InspectionAssignment,
     ItemState,
     Method,
@@ -43,6 +46,7 @@ from .policies import return_step, score_item_policy, scoring_table_policy
 from .services import (
     criterion_add,
     criterion_update,
+    evidence_add,
     inspection_assign,
     item_answer,
     item_finalize,
@@ -546,6 +550,34 @@ def item_answer_endpoint(request: HttpRequest, item_id: int, payload: AnswerIn) 
     """The unit answers a returned item's question; it then submits again."""
     item = score_item_policy.access(request.user, item_id, "report")
     return item_answer(actor=request.user, item=item, **payload.dict())
+
+
+@items_router.get("/{int:item_id}/evidence", response=list[EvidenceOut])
+def evidence_list(request: HttpRequest, item_id: int) -> list[Evidence]:
+    """The files attached to the item, oldest first (whoever sees the item)."""
+    item = score_item_policy.access(request.user, item_id)
+    return list(item.evidence.order_by("uploaded_at", "pk"))
+
+
+@items_router.post("/{int:item_id}/evidence", response={201: EvidenceOut})
+def evidence_add_endpoint(
+    request: HttpRequest, item_id: int, file: File[UploadedFile]
+) -> Status[Evidence]:
+    """Attach a file, sent as multipart field ``file`` (officers and staff over the unit),
+    while the item is a draft or returned and its review point is open.
+
+    A file over the upload limit is refused with ``file_too_large``, one of a type not
+    accepted with ``file_type``; a step the item's state does not allow with
+    ``invalid_transition``."""
+    item = score_item_policy.access(request.user, item_id, "report")
+    return Status(201, evidence_add(actor=request.user, item=item, file=file))
+
+
+@items_router.get("/{int:item_id}/evidence/{int:evidence_id}/file")
+def evidence_file(request: HttpRequest, item_id: int, evidence_id: int) -> FileResponse:
+    """Download one of the item's files."""
+    item = score_item_policy.access(request.user, item_id)
+    return file_download(get_object_or_404(item.evidence.all(), pk=evidence_id).file)
 
 
 # --- review points -------------------------------------------------------------------

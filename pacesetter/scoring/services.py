@@ -31,7 +31,7 @@ from pacesetter.campaigns.models import (
 )
 from pacesetter.campaigns.workflows import review_point_workflow
 from pacesetter.core.errors import ConflictError
-from pacesetter.core.files import validate_upload
+from pacesetter.core.files import check_upload
 from pacesetter.core.workflows import INVALID_TRANSITION
 from pacesetter.units.models import Unit
 
@@ -551,7 +551,9 @@ def _lock(item: ScoreItem, version: int) -> ScoreItem:
             )
         )
     if current.review_point.state != ReviewPointState.OPEN:
-        raise ValidationError(_("This review point is not open for scoring."))
+        raise ValidationError(
+            _("This review point is not open for scoring."), code="review_point_not_open"
+        )
     return current
 
 
@@ -831,11 +833,10 @@ def review_point_publish(*, actor: Any, review_point: ReviewPoint) -> ReviewPoin
 def evidence_add(*, actor: Any, item: ScoreItem, file: File) -> Evidence:
     """Attach a file to an item the unit may still change (draft or returned, review
     point open). The file passes the upload limits; the row, a ``ScoreEvent`` and the
-    audit entry are written together, and the stored file is removed if they are not."""
-    try:
-        validate_upload(file)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from exc
+    audit entry are written together, and the stored file is removed if they are not.
+    A file over the limit or of another type is refused on ``file`` (codes
+    ``file_too_large``, ``file_type``)."""
+    check_upload(file)
     evidence: Evidence | None = None
     try:
         with transaction.atomic():
@@ -843,7 +844,9 @@ def evidence_add(*, actor: Any, item: ScoreItem, file: File) -> Evidence:
                 ScoreItem.objects.select_for_update().select_related("review_point").get(pk=item.pk)
             )
             if current.review_point.state != ReviewPointState.OPEN:
-                raise ValidationError(_("This review point is not open for scoring."))
+                raise ValidationError(
+                    _("This review point is not open for scoring."), code="review_point_not_open"
+                )
             score_item_workflow.check(current, "evidence")
             name = PurePath(file.name or "file").name
             content_type = getattr(file, "content_type", None) or (

@@ -12,21 +12,25 @@ schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise)
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from pacesetter.bodies.api import BodyRef, PersonRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
+from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
 from pacesetter.units.models import Unit
@@ -34,7 +38,16 @@ from pacesetter.units.policies import unit_policy
 from pacesetter.units.selectors import users_visible_to
 
 from . import selectors, services
-from .models import Milestone, OutcomeRating, PlanKind, ProgressMode, Project, Task, WorkPlan
+from .models import (
+    Milestone,
+    OutcomeRating,
+    PlanKind,
+    ProgressMode,
+    Project,
+    Task,
+    TaskEvidence,
+    WorkPlan,
+)
 from .policies import plan_policy, task_policy
 from .workflows import task_workflow
 
@@ -292,6 +305,18 @@ class MilestoneDoneIn(Schema):
         description="Defaults to today when done; not after today, nor before the task's "
         "(or plan's) start.",
     )
+
+
+class TaskEvidenceOut(Schema):
+    id: int
+    task_id: int
+    title: str
+    name: str = Field(description="The stored file's name.")
+    uploaded_at: dt.datetime
+
+    @staticmethod
+    def resolve_name(obj: TaskEvidence) -> str:
+        return PurePath(obj.file.name or "").name
 
 
 # --- read helpers --------------------------------------------------------------------
@@ -718,3 +743,35 @@ def milestone_done(request: HttpRequest, milestone_id: int, payload: MilestoneDo
     milestone = task.milestones.get(pk=milestone_id)
     done_on = (payload.done_on or _today()) if payload.done else None
     return services.milestone_set_done(actor=request.user, milestone=milestone, done_on=done_on)
+
+
+@tasks_router.get("/{int:task_id}/evidence", response=list[TaskEvidenceOut])
+def evidence_list(request: HttpRequest, task_id: int) -> list[TaskEvidence]:
+    """The task's evidence, newest first (whoever sees the task)."""
+    task = task_policy.access(request.user, task_id)
+    return list(task.evidence.all())
+
+
+@tasks_router.post("/{int:task_id}/evidence", response={201: TaskEvidenceOut})
+def evidence_add(
+    request: HttpRequest,
+    task_id: int,
+    file: File[UploadedFile],
+    title: Form[str] = "",
+) -> Status[TaskEvidence]:
+    """Upload evidence, sent as multipart: the file in ``file``, an optional ``title``
+    (at most 300 characters). Whoever reports on the task.
+
+    A file over the upload limit is refused with ``file_too_large``, one of a type not
+    accepted with ``file_type``."""
+    user = request.user
+    task = task_policy.access(user, task_id, "report")
+    evidence = services.evidence_add(actor=user, task=task, file=file, title=title)
+    return Status(201, evidence)
+
+
+@tasks_router.get("/{int:task_id}/evidence/{int:evidence_id}/file")
+def evidence_file(request: HttpRequest, task_id: int, evidence_id: int) -> FileResponse:
+    """Download one of the task's evidence files."""
+    task = task_policy.access(request.user, task_id)
+    return file_download(get_object_or_404(task.evidence.all(), pk=evidence_id).file)

@@ -27,6 +27,7 @@ from pacesetter.audit.services import audit_record, audited_create, audited_upda
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.core.errors import ConflictError
+from pacesetter.core.files import check_upload
 from pacesetter.units.models import Unit
 
 from . import rollup
@@ -617,6 +618,9 @@ def milestone_set_done(
 
 @transaction.atomic
 def evidence_add(*, actor: Any, task: Task, file: File, title: str = "") -> TaskEvidence:
+    """Attach a file to the task. A file over the limit or of another type is refused on
+    ``file`` (codes ``file_too_large``, ``file_type``)."""
+    check_upload(file)
     evidence = TaskEvidence(task=task, file=file, title=title, uploaded_by=_actor(actor))
     return audited_create(
         actor=actor, instance=evidence, action="task.evidence_add", fields=("task", "title", "file")
@@ -646,3 +650,15 @@ def calendar_feed_reset(*, actor: Any, user: Any) -> CalendarFeed:
         action = "calendar_feed.reset"
     audit_record(actor=actor, action=action, target=feed, changes={})
     return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, actor: Any, user: Any) -> bool:
+    """Take ``user``'s calendar address away: it stops working, and a new one can be made
+    later. Whether there was one to revoke; none writes no audit entry."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+    if feed is None:
+        return False
+    audit_record(actor=actor, action="calendar_feed.revoke", target=feed, changes={})
+    feed.delete()
+    return True

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from pacesetter.accounts.models import Role
@@ -20,9 +21,10 @@ from pacesetter.awards.models import (
     EligibilityRule,
     LegalReference,
     Person,
+    Proposal,
     ProposalState,
 )
-from pacesetter.awards.services import grant_record
+from pacesetter.awards.services import grant_record, proposal_nominate
 from pacesetter.decisions.models import Decision
 from pacesetter.decisions.services import decision_create
 from pacesetter.scoring.services import review_point_publish
@@ -392,6 +394,91 @@ def test_a_council_vote_decides_what_the_committee_grants(world, scoring, cluste
         )
     )
     assert [g["unit"]["code"] for g in decided["grants"]] == ["OWN"]
+
+
+# --- the dossier's attachments ------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Any) -> Any:
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def nominated(world: Any) -> Proposal:
+    """The own unit nominated by its own staff to the committee (no cluster, no ranking)."""
+    return proposal_nominate(
+        actor=None,
+        award=make_award(),
+        year=2024,
+        decision_date=dt.date(2024, 12, 1),
+        committee_unit=world.committee,
+        proposer_unit=world.own,
+        units=[world.own],
+    )
+
+
+def minutes(name: str = "minutes.pdf", content: bytes = b"%PDF-1.4 minutes") -> Any:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def stored_files(root: Any) -> list[str]:
+    return sorted(p.name for p in root.rglob("*") if p.is_file())
+
+
+def test_attachments_are_uploaded_listed_and_downloaded(world, nominated, media):
+    staff = api_as(world, "committee_staff")
+    url = f"/proposals/{nominated.pk}/attachments"
+    added = ok(staff.upload(url, {"kind": "minutes", "file": minutes(), "name": "Vote"}), 201)
+    assert (added["kind"], added["name"]) == ("minutes", "Vote")
+    unnamed = ok(staff.upload(url, {"kind": "report", "file": minutes("report.pdf")}), 201)
+    assert unnamed["name"] == "report.pdf"  # the file's name by default
+    assert stored_files(media) == ["minutes.pdf", "report.pdf"]
+    assert [a["id"] for a in ok(staff.get(url))] == [added["id"], unnamed["id"]]
+    download = staff.get(f"{url}/{added['id']}/file")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 minutes"
+    detail = ok(staff.get(f"/proposals/{nominated.pk}"))
+    assert [a["name"] for a in detail["attachments"]] == ["Vote", "report.pdf"]
+
+
+def test_only_the_proposer_and_the_committee_touch_the_dossier(world, nominated, media):
+    url = f"/proposals/{nominated.pk}/attachments"
+    ok(api_as(world, "committee_staff").upload(url, {"kind": "other", "file": minutes()}), 201)
+    attachment = nominated.attachments.get()
+    # The candidate's unit sees the proposal (its own candidacy), not the dossier.
+    officer = api_as(world, "unit_officer")
+    upload = officer.upload(url, {"kind": "other", "file": minutes("mine.pdf")})
+    assert_error_shape(upload, 403, "forbidden")
+    assert_error_shape(officer.get(url), 403, "forbidden")
+    assert_error_shape(officer.get(f"{url}/{attachment.pk}/file"), 403, "forbidden")
+    nobody = api_as(world, "nobody")
+    assert_error_shape(nobody.upload(url, {"kind": "other", "file": minutes()}), 404, "not_found")
+    assert_error_shape(nobody.get(url), 404, "not_found")
+    assert stored_files(media) == ["minutes.pdf"]
+
+
+def test_attachments_of_a_refused_type_or_size_are_not_stored(world, nominated, media, settings):
+    staff = api_as(world, "committee_staff")
+    url = f"/proposals/{nominated.pk}/attachments"
+    tool = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+    refused = assert_error_shape(staff.upload(url, {"kind": "other", "file": tool}), 422)
+    assert refused["code"] == "file_type" and "exe" in refused["detail"]["file"][0]
+    settings.UPLOAD_MAX_BYTES = 10
+    big = staff.upload(url, {"kind": "other", "file": minutes("big.pdf", b"x" * 11)})
+    assert "file" in assert_error_shape(big, 422, "file_too_large")["detail"]
+    settings.UPLOAD_MAX_BYTES = 1024
+    assert_error_shape(staff.upload(url, {"kind": "photo", "file": minutes()}), 422, "invalid")
+    assert not nominated.attachments.exists() and stored_files(media) == []
+
+
+def test_a_decided_proposals_dossier_is_closed(world, nominated, media):
+    Proposal.objects.filter(pk=nominated.pk).update(state=ProposalState.DECIDED)
+    url = f"/proposals/{nominated.pk}/attachments"
+    upload = api_as(world, "committee_staff").upload(url, {"kind": "other", "file": minutes()})
+    assert_error_shape(upload, 422, "invalid_transition")
+    assert stored_files(media) == []
 
 
 # --- the registry --------------------------------------------------------------------

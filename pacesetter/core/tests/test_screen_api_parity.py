@@ -76,6 +76,7 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "scoring:item_finalize": ("POST", "/score-items/{item_id}/finalize"),
     "scoring:item_return": ("POST", "/score-items/{item_id}/return"),
     "scoring:item_answer": ("POST", "/score-items/{item_id}/answer"),
+    "scoring:evidence_upload": ("POST", "/score-items/{item_id}/evidence"),
     # awards
     "awards:proposal_create_from_ranking": ("POST", "/proposals/from-ranking"),
     "awards:proposal_nominate": ("POST", "/proposals/nominate"),
@@ -89,6 +90,7 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "awards:proposal_decide": ("POST", "/proposals/{proposal_id}/decide"),
     "awards:public_proposal": ("POST", "/proposals/{proposal_id}/comments"),
     "awards:grant": ("POST", "/grants/{grant_id}/revoke"),
+    "awards:attachment_upload": ("POST", "/proposals/{proposal_id}/attachments"),
     # ballots
     "ballots:create": ("POST", "/polls"),
     "ballots:open": ("POST", "/polls/{poll_id}/open"),
@@ -108,6 +110,9 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "workplans:task_reopen": ("POST", "/tasks/{task_id}/reopen"),
     "workplans:milestone_add": ("POST", "/tasks/{task_id}/milestones"),
     "workplans:milestone_done": ("POST", "/tasks/milestones/{milestone_id}/done"),
+    "workplans:evidence_add": ("POST", "/tasks/{task_id}/evidence"),
+    # the personal calendar address (DELETE /calendar/feed takes it away)
+    "calendar:settings": ("POST", "/calendar/feed"),
     # chains
     "chains:chain_create": ("POST", "/chains"),
     "chains:member_add": ("POST", "/chains/{chain_id}/members"),
@@ -150,15 +155,11 @@ SCREEN_ONLY: dict[str, str] = {
     # HTMX fragments that write nothing.
     "meetings:minutes_preview": "HTMX fragment: renders the minutes' text, saves nothing",
     # Gaps: a screen writes something the API cannot write yet.
-    "scoring:evidence_upload": "no API yet (a score item's evidence file)",
-    "workplans:evidence_add": "no API yet (a task's evidence)",
-    "awards:attachment_upload": "no API yet (a proposal's attachment)",
     "chains:chain_edit": "no API yet (changing a chain's name and owner)",
     "meetings:invitation_remove": "no API yet (withdrawing an invitation)",
     "meetings:document_add": "no API yet (a meeting's document)",
     "meetings:poll_create": "no API yet (a meeting's ballot: meeting_poll_create)",
     "meetings:minutes": "no API yet (writing and finalizing the minutes)",
-    "calendar:settings": "no API yet (the personal calendar feed's token)",
 }
 
 

@@ -57,7 +57,7 @@ def test_a_file_of_a_refused_type_is_a_422(world: Any) -> None:
     upload = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")
     response = api.upload(f"/decisions/{decision['id']}/file", {"file": upload})
 
-    assert "file" in assert_error_shape(response, 422)["detail"]
+    assert "file" in assert_error_shape(response, 422, "file_type")["detail"]
 
 
 def test_the_same_number_twice_is_a_422(world: Any) -> None:

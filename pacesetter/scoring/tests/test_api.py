@@ -6,10 +6,12 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pacesetter.accounts.models import Role
 from pacesetter.accounts.services import role_grant
 from pacesetter.accounts.tests.factories import UserFactory
+from pacesetter.campaigns.models import ReviewPoint, ReviewPointState
 from pacesetter.scoring.models import ItemState, ScoringTable, TableState
 from pacesetter.scoring.services import (
     item_finalize,
@@ -190,6 +192,91 @@ def test_publishing_is_for_the_organizer_once_every_item_is_final(world: Any, sc
     assert_error_shape(api_as(world, "cluster_leader").post(url), 403, "forbidden")
     waiting = api_as(world, "committee_staff").post(url)
     assert "not final" in assert_error_shape(waiting, 422)["detail"]["__all__"][0]
+
+
+# --- evidence --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Any) -> Any:
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def pdf(name: str = "invoice.pdf", content: bytes = b"%PDF-1.4 proof") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def stored_files(root: Any) -> list[str]:
+    return sorted(p.name for p in root.rglob("*") if p.is_file())
+
+
+def test_evidence_is_uploaded_listed_and_downloaded(world: Any, scoring: Any, media: Any) -> None:
+    item = scoring.item(world.own, "Q1")
+    officer = api_as(world, "unit_officer")
+
+    response = officer.upload(f"/score-items/{item.pk}/evidence", {"file": pdf()})
+    assert response.status_code == 201, response.content
+    added = response.json()
+    assert (added["name"], added["size"], added["content_type"]) == (
+        "invoice.pdf",
+        14,
+        "application/pdf",
+    )
+    assert stored_files(media) == ["invoice.pdf"]
+    # Whoever sees the item lists and downloads its files; the upload is in its history.
+    leader = api_as(world, "cluster_leader")
+    assert [e["id"] for e in leader.get(f"/score-items/{item.pk}/evidence").json()] == [added["id"]]
+    download = leader.get(f"/score-items/{item.pk}/evidence/{added['id']}/file")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 proof"
+    detail = officer.get(f"/score-items/{item.pk}").json()
+    assert [e["action"] for e in detail["events"]] == ["evidence"]
+    assert [e["name"] for e in detail["evidence"]] == ["invoice.pdf"]
+
+
+def test_evidence_is_added_by_the_unit_only(world: Any, scoring: Any, media: Any) -> None:
+    url = f"/score-items/{scoring.item(world.own, 'Q1').pk}/evidence"
+
+    for role in ("viewer", "cluster_leader"):  # they see the item but do not report on it
+        assert_error_shape(api_as(world, role).upload(url, {"file": pdf()}), 403, "forbidden")
+    assert_error_shape(api_as(world, "nobody").upload(url, {"file": pdf()}), 404, "not_found")
+    assert_error_shape(api_as(world, "nobody").get(url), 404, "not_found")
+    peer = f"/score-items/{scoring.item(world.sibling, 'Q1').pk}/evidence"
+    assert_error_shape(api_as(world, "unit_officer").upload(peer, {"file": pdf()}), 404)
+    assert stored_files(media) == []
+
+
+def test_evidence_of_a_refused_type_or_size_is_not_stored(
+    world: Any, scoring: Any, media: Any, settings: Any
+) -> None:
+    item = scoring.item(world.own, "Q1")
+    officer = api_as(world, "unit_officer")
+    url = f"/score-items/{item.pk}/evidence"
+
+    tool = SimpleUploadedFile("tool.exe", b"MZ", content_type="application/octet-stream")
+    refused = assert_error_shape(officer.upload(url, {"file": tool}), 422, "file_type")
+    assert "exe" in refused["detail"]["file"][0]
+    settings.UPLOAD_MAX_BYTES = 10
+    big = officer.upload(url, {"file": pdf("big.pdf", b"x" * 11)})
+    assert "file" in assert_error_shape(big, 422, "file_too_large")["detail"]
+    assert_error_shape(officer.upload(url, {}), 422, "invalid")  # no file at all
+    assert not item.evidence.exists() and stored_files(media) == []
+
+
+def test_evidence_waits_for_a_returned_item_and_an_open_review_point(
+    world: Any, scoring: Any, media: Any
+) -> None:
+    officer = api_as(world, "unit_officer")
+    item = scoring.item(world.own, "P1")
+    item_submit(actor=None, item=item, version=item.version, self_score=D(20))
+    submitted = officer.upload(f"/score-items/{item.pk}/evidence", {"file": pdf()})
+    assert_error_shape(submitted, 422, "invalid_transition")
+    ReviewPoint.objects.filter(pk=scoring.h1.pk).update(state=ReviewPointState.PUBLISHED)
+    draft = scoring.item(world.own, "Q1")
+    closed = officer.upload(f"/score-items/{draft.pk}/evidence", {"file": pdf()})
+    assert_error_shape(closed, 422, "review_point_not_open")
+    assert stored_files(media) == []
 
 
 # --- scoring tables --------------------------------------------------------------------

@@ -4,11 +4,12 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pacesetter.testing.api import ApiClient, assert_error_shape
 from pacesetter.workplans import api as workplans_api
 from pacesetter.workplans import services
-from pacesetter.workplans.models import Task, TaskUpdate, WorkPlan
+from pacesetter.workplans.models import Task, TaskEvidence, TaskUpdate, WorkPlan
 
 from .board_data import TODAY, add_sibling_project, make_board
 
@@ -303,6 +304,67 @@ def test_milestones(world, board):
     assert_error_shape(api(world, "viewer").post(f"/tasks/milestones/{first['id']}/done"), 403)
     assert_error_shape(api(world, "nobody").post(f"/tasks/milestones/{first['id']}/done"), 404)
     assert_error_shape(officer.post("/tasks/milestones/999999/done"), 404)
+
+
+# --- evidence ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def pdf(name="hall-contract.pdf", content=b"%PDF-1.4 contract"):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def stored_files(root):
+    return sorted(p.name for p in root.rglob("*") if p.is_file())
+
+
+def test_evidence_is_uploaded_listed_and_downloaded(world, board, media):
+    url = f"/tasks/{board.late.pk}/evidence"
+    added = ok(api(world, "unit_officer").upload(url, {"file": pdf(), "title": "Contract"}), 201)
+    assert (added["title"], added["name"], added["task_id"]) == (
+        "Contract",
+        "hall-contract.pdf",
+        board.late.pk,
+    )
+    assert stored_files(media) == ["hall-contract.pdf"]
+    # Whoever sees the task lists and downloads it.
+    viewer = api(world, "viewer")
+    assert [e["id"] for e in ok(viewer.get(url))] == [added["id"]]
+    download = viewer.get(f"{url}/{added['id']}/file")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 contract"
+    assert_error_shape(viewer.get(f"{url}/999999/file"), 404)
+
+
+def test_evidence_is_added_by_whoever_reports_on_the_task(world, board, media):
+    url = f"/tasks/{board.late.pk}/evidence"
+    assert_error_shape(api(world, "viewer").upload(url, {"file": pdf()}), 403, "forbidden")
+    assert_error_shape(api(world, "nobody").upload(url, {"file": pdf()}), 404, "not_found")
+    assert_error_shape(api(world, "nobody").get(url), 404, "not_found")
+    # The sibling's task: the own unit's officer sees it (the child unit supports it)
+    # but does not lead it.
+    at_risk = f"/tasks/{board.at_risk.pk}/evidence"
+    assert_error_shape(api(world, "unit_officer").upload(at_risk, {"file": pdf()}), 403)
+    assert ok(api(world, "committee_staff").upload(at_risk, {"file": pdf()}), 201)
+    assert stored_files(media) == ["hall-contract.pdf"]
+
+
+def test_evidence_of_a_refused_type_or_size_is_not_stored(world, board, media, settings):
+    officer = api(world, "unit_officer")
+    url = f"/tasks/{board.late.pk}/evidence"
+    tool = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+    refused = assert_error_shape(officer.upload(url, {"file": tool}), 422, "file_type")
+    assert "exe" in refused["detail"]["file"][0]
+    settings.UPLOAD_MAX_BYTES = 10
+    big = officer.upload(url, {"file": pdf("big.pdf", b"x" * 11)})
+    assert "file" in assert_error_shape(big, 422, "file_too_large")["detail"]
+    assert_error_shape(officer.upload(url, {"title": "No file"}), 422, "invalid")
+    assert not TaskEvidence.objects.exists() and stored_files(media) == []
 
 
 # --- review fixes ----------------------------------------------------------------------
