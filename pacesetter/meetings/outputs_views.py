@@ -27,7 +27,7 @@ from pacesetter.core.views import add_service_errors
 
 from . import selectors, services
 from .invitations import invitation_pdf
-from .minutes import minutes_file_name, render_docx, render_pdf, sections
+from .minutes import finalized_by_name, minutes_file_name, render_docx, render_pdf, sections
 from .models import Meeting, MeetingState, Minutes
 from .policies import invitation_policy, meeting_policy
 from .workflows import minutes_workflow
@@ -162,6 +162,8 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
             # Drafting the first minutes is not a move of the table: it creates them.
             "may_draft": may_manage and meeting.state != MeetingState.CANCELLED,
             "moves": moves,
+            # A filter argument on a missing user (finalized by the system) would raise.
+            "finalized_by": finalized_by_name(record) if record is not None else "",
             "preview": sections(record.text) if record is not None else [],
         },
     )

@@ -483,3 +483,17 @@ def test_a_minutes_service_that_fails_saves_nothing(world, record, monkeypatch):
         minutes_finalize(actor=staff, minutes=minutes, version=1)
     stored = Minutes.objects.get(pk=minutes.pk)
     assert (stored.text, stored.version, stored.state) == (minutes.text, 1, MinutesState.DRAFT)
+
+
+def test_minutes_finalized_by_the_system_show_on_the_page_and_in_the_files(client, world, record):
+    # The demo loader finalizes with no user: ``finalized_by`` is None (the page used to
+    # fail on it).
+    meeting_set_state(actor=None, meeting=record, state="held")
+    minutes = minutes_draft(actor=None, meeting=record)
+    minutes_finalize(actor=None, minutes=minutes, version=minutes.version)
+    login(client, world, "committee_staff")
+    page = client.get(reverse("meetings:minutes", args=[record.pk]))
+    assert page.status_code == 200
+    assert b"by unknown. The minutes are locked" in page.content
+    docx_file = client.get(reverse("meetings:minutes_docx", args=[record.pk]))
+    assert "by unknown." in docx_text(docx_file.content)
