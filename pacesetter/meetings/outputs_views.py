@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -83,22 +82,21 @@ def _draft(request: HttpRequest, meeting: Meeting, record: Minutes | None) -> Ht
 def _save(
     request: HttpRequest, meeting: Meeting, record: Minutes, action: str
 ) -> tuple[HttpResponse | None, MinutesForm]:
-    """Save the text and, for "finalize", finalize in the same transaction (text typed
-    but not saved yet is saved first, so nothing typed is lost)."""
+    """Save the text or, for "finalize", finalize with the text typed (saved first by
+    the service, so nothing typed is lost)."""
     form = MinutesForm(request.POST)
     if not form.is_valid():
         return None, form
     data = form.cleaned_data
     try:
-        with transaction.atomic():
-            current, version = record, data["version"]
-            if action == "save" or data["text"] != record.text:
-                current = services.minutes_update(
-                    actor=request.user, minutes=record, text=data["text"], version=version
-                )
-                version = current.version
-            if action == "finalize":
-                services.minutes_finalize(actor=request.user, minutes=current, version=version)
+        if action == "finalize":
+            services.minutes_finalize(
+                actor=request.user, minutes=record, version=data["version"], text=data["text"]
+            )
+        else:
+            services.minutes_update(
+                actor=request.user, minutes=record, text=data["text"], version=data["version"]
+            )
     except ConflictError as exc:
         # Keep what the user typed on the version now saved; the preview shows the other
         # person's text, and saving again replaces it.

@@ -497,3 +497,22 @@ def test_minutes_finalized_by_the_system_show_on_the_page_and_in_the_files(clien
     assert b"by unknown. The minutes are locked" in page.content
     docx_file = client.get(reverse("meetings:minutes_docx", args=[record.pk]))
     assert "by unknown." in docx_text(docx_file.content)
+
+
+def test_finalizing_with_the_text_typed_saves_it_first(world, record):
+    staff = world.users["committee_staff"]
+    minutes = minutes_draft(actor=staff, meeting=record)
+    with pytest.raises(ValidationError) as refused:
+        minutes_finalize(actor=staff, minutes=minutes, version=1, text="# Signed\n")
+    assert refused.value.error_list[0].code == "not_held"
+    assert Minutes.objects.get(pk=minutes.pk).version == 1  # the text was not saved either
+
+    meeting_set_state(actor=staff, meeting=record, state="held")
+    final = minutes_finalize(actor=staff, minutes=minutes, version=1, text="# Signed\n")
+    assert (final.text, final.version, final.state) == ("# Signed\n", 3, MinutesState.FINAL)
+    actions = list(
+        AuditEntry.objects.filter(target_type="meetings.minutes")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["minutes.draft", "minutes.update", "minutes.finalize"]
