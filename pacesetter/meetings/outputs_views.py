@@ -47,10 +47,6 @@ class MinutesForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def clean_text(self) -> str:
-        # Browsers send CRLF line ends; the stored text and the files use LF.
-        return str(self.cleaned_data["text"]).replace("\r\n", "\n").replace("\r", "\n")
-
 
 def _minutes_of(meeting: Meeting) -> Minutes | None:
     return Minutes.objects.select_related("finalized_by").filter(meeting=meeting).first()

@@ -911,8 +911,8 @@ def _minutes_locked(
 ) -> Minutes:
     """The minutes row, locked for ``move`` (a name of ``minutes_workflow``); refused,
     in this order, when the table has no such move (final minutes, beside the text),
-    when ``version`` is stale, and when the move's rule does not hold. ``meeting``: the
-    meeting the caller already locked."""
+    when ``version`` is stale (``None``: the caller read no minutes at all), and when
+    the move's rule does not hold. ``meeting``: the meeting the caller already locked."""
     current = Minutes.objects.select_for_update().get(pk=minutes.pk)
     if meeting is not None:
         current.meeting = meeting
@@ -920,7 +920,7 @@ def _minutes_locked(
         raise FieldRuleError(
             "text", minutes_workflow.refusal(current, move), code=INVALID_TRANSITION
         )
-    if version is not None and current.version != version:
+    if current.version != version:
         raise ConflictError(
             _(
                 "Someone else saved these minutes since you opened them. Reload to see "
@@ -931,12 +931,18 @@ def _minutes_locked(
     return current
 
 
+def _lf(text: str) -> str:
+    """The stored text and the files use LF line ends."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @transaction.atomic
 def minutes_draft(*, actor: Any, meeting: Meeting, version: int | None = None) -> Minutes:
     """Draft the minutes from the record: create them, or replace the text of a draft.
 
-    A final version is never redrafted. ``version``, when given, is the version the
-    caller read: a redraft over someone's newer edit raises ConflictError.
+    A final version is never redrafted. ``version`` is the version the caller read
+    (``None``: there were no minutes): a redraft over someone's newer edit, or a first
+    draft when someone else drafted meanwhile, raises ConflictError.
     """
     # Locking the meeting serialises two first drafts (the minutes are one per meeting).
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -964,8 +970,10 @@ def minutes_draft(*, actor: Any, meeting: Meeting, version: int | None = None) -
 
 @transaction.atomic
 def minutes_update(*, actor: Any, minutes: Minutes, text: str, version: int) -> Minutes:
-    """Save the edited text of a draft. A stale ``version`` raises ConflictError and
-    saves nothing; final minutes are refused."""
+    """Save the edited text of a draft (its line ends as LF, whatever the browser or
+    client sent). A stale ``version`` raises ConflictError and saves nothing; final
+    minutes are refused."""
+    text = _lf(text)
     current = _minutes_locked(minutes, version, "update")
     if not text.strip():
         raise ValidationError({"text": _("The minutes cannot be empty.")}, code="required")
@@ -993,7 +1001,7 @@ def minutes_finalize(
     # its state cannot change under us.
     meeting = Meeting.objects.select_for_update().get(pk=minutes.meeting_id)
     current = _minutes_locked(minutes, version, "finalize", meeting=meeting)
-    if text is not None and text != current.text:
+    if text is not None and _lf(text) != current.text:
         current = minutes_update(actor=actor, minutes=current, text=text, version=version)
     if not current.text.strip():
         raise ValidationError({"text": _("Write the minutes before finalizing them.")})

@@ -516,3 +516,11 @@ def test_finalizing_with_the_text_typed_saves_it_first(world, record):
         .values_list("action", flat=True)
     )
     assert actions == ["minutes.draft", "minutes.update", "minutes.finalize"]
+
+
+def test_a_first_draft_over_minutes_drafted_meanwhile_is_stale(world, record):
+    # Two managers on the page without minutes both press "Draft from the record".
+    minutes_draft(actor=None, meeting=record)
+    with pytest.raises(ConflictError):
+        minutes_draft(actor=world.users["committee_staff"], meeting=record)
+    assert Minutes.objects.get(meeting=record).version == 1
