@@ -50,6 +50,9 @@ class ApiClient:
             headers=self.headers,
         )
 
+    def delete(self, path: str) -> Any:
+        return self.client.delete(API + path, headers=self.headers)
+
     def upload(self, path: str, files: dict[str, Any]) -> Any:
         return self.client.post(
             API + path, files, content_type=MULTIPART_CONTENT, headers=self.headers

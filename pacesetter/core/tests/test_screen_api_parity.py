@@ -121,6 +121,10 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "meetings:self_checkin": ("POST", "/meetings/{meeting_id}/self-check-in"),
     "meetings:invitation_add": ("POST", "/meetings/{meeting_id}/invitations"),
     "meetings:invite_body": ("POST", "/meetings/{meeting_id}/invitations/body-members"),
+    "meetings:invitation_remove": (
+        "DELETE",
+        "/meetings/{meeting_id}/invitations/{invitation_id}",
+    ),
     "meetings:registration": (
         "POST",
         "/meetings/{meeting_id}/invitations/{invitation_id}/registration",
@@ -130,6 +134,11 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
         "/meetings/{meeting_id}/invitations/{invitation_id}/undo-check-in",
     ),
     "meetings:agenda_add": ("POST", "/meetings/{meeting_id}/agenda"),
+    "meetings:document_add": ("POST", "/meetings/{meeting_id}/documents"),
+    "meetings:poll_create": ("POST", "/meetings/{meeting_id}/polls"),
+    # The page saves the text; drafting and finalizing are POST .../minutes/draft and
+    # .../minutes/finalize beside it.
+    "meetings:minutes": ("PUT", "/meetings/{meeting_id}/minutes"),
     "meetings:resolution_create": ("POST", "/meetings/{meeting_id}/resolutions"),
     "meetings:visited_units": ("PUT", "/meetings/{meeting_id}/visited-units"),
     "meetings:finding_add": ("POST", "/meetings/{meeting_id}/findings"),
@@ -154,10 +163,6 @@ SCREEN_ONLY: dict[str, str] = {
     "workplans:evidence_add": "no API yet (a task's evidence)",
     "awards:attachment_upload": "no API yet (a proposal's attachment)",
     "chains:chain_edit": "no API yet (changing a chain's name and owner)",
-    "meetings:invitation_remove": "no API yet (withdrawing an invitation)",
-    "meetings:document_add": "no API yet (a meeting's document)",
-    "meetings:poll_create": "no API yet (a meeting's ballot: meeting_poll_create)",
-    "meetings:minutes": "no API yet (writing and finalizing the minutes)",
     "calendar:settings": "no API yet (the personal calendar feed's token)",
 }
 
