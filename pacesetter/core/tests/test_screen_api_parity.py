@@ -110,6 +110,7 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "workplans:milestone_done": ("POST", "/tasks/milestones/{milestone_id}/done"),
     # chains
     "chains:chain_create": ("POST", "/chains"),
+    "chains:chain_edit": ("PATCH", "/chains/{chain_id}"),
     "chains:member_add": ("POST", "/chains/{chain_id}/members"),
     "chains:member_move": ("POST", "/chains/{chain_id}/reorder"),
     "chains:member_remove": ("DELETE", "/chains/{chain_id}/members/{member_id}"),
@@ -162,7 +163,6 @@ SCREEN_ONLY: dict[str, str] = {
     "scoring:evidence_upload": "no API yet (a score item's evidence file)",
     "workplans:evidence_add": "no API yet (a task's evidence)",
     "awards:attachment_upload": "no API yet (a proposal's attachment)",
-    "chains:chain_edit": "no API yet (changing a chain's name and owner)",
     "calendar:settings": "no API yet (the personal calendar feed's token)",
 }
 
