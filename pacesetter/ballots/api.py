@@ -224,6 +224,12 @@ def _polls() -> models.QuerySet[Poll]:
     return Poll.objects.select_related("owner_unit", "cluster", "body")
 
 
+def poll_detail_out(poll: Poll, user: Any) -> dict[str, Any]:
+    """The poll as ``PollDetailOut`` shows it to ``user`` (with its ``allowed_actions``):
+    for endpoints elsewhere that create a poll, such as a meeting's ballot."""
+    return _detail(_polls().get(pk=poll.pk), user)
+
+
 def _access(user: Any, poll_id: int, action: str = "view") -> Poll:
     poll = poll_policy.access(user, poll_id, action)
     return _polls().get(pk=poll.pk)

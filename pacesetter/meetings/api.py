@@ -1,9 +1,12 @@
 """JSON API for meetings: /api/v1/meetings.
 
-Meetings, their invitations and check-in, live attendance, the agenda, resolutions (each
-with the key tasks it creates, in one request) and research findings. Ids named in a
-request body are resolved through their policies: one the user cannot see is a 422 on
-that field; a work plan the user sees but does not manage is a 403.
+Meetings, their invitations and check-in, live attendance, the agenda, documents (file
+uploads), ballots held in the meeting, resolutions (each with the key tasks it creates,
+in one request), research findings and the minutes (drafted from the record, edited
+on a version, finalized). Ids named in a request body are resolved through their
+policies: one the user cannot see is a 422 on that field; a work plan the user sees but
+does not manage is a 403. A cancelled meeting, or one whose minutes are final, keeps
+its record: changes answer 422 ``cancelled`` or ``minutes_final``.
 
 No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
 schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise).
@@ -11,21 +14,25 @@ schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise)
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from pacesetter.ballots.models import Poll
+from pacesetter.ballots.api import PollDetailOut, poll_detail_out
+from pacesetter.ballots.models import Base, Majority, Poll, PollKind
 from pacesetter.bodies.api import BodyRef, PersonRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.policies import chain_policy
+from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
 from pacesetter.units.models import Unit
@@ -37,17 +44,21 @@ from pacesetter.workplans.policies import plan_policy
 from . import selectors, services
 from .models import (
     AgendaItem,
+    DocumentKind,
     Finding,
     Invitation,
     InviteeRole,
     Meeting,
+    MeetingDocument,
     MeetingKind,
     MeetingState,
+    Minutes,
+    MinutesState,
     Resolution,
 )
 from .policies import invitation_policy, meeting_policy
 from .selectors import zone_named
-from .workflows import meeting_moves
+from .workflows import meeting_moves, minutes_workflow
 
 router = Router(tags=["meetings"])
 
@@ -327,6 +338,97 @@ class FollowUpIn(TaskSpecIn):
     plan_id: int
 
 
+class MeetingDocumentOut(Schema):
+    id: int
+    title: str
+    kind: DocumentKind
+    agenda_item_id: int | None
+    file_name: str
+    uploaded_at: dt.datetime
+    uploaded_by: str | None
+
+    @staticmethod
+    def resolve_file_name(obj: MeetingDocument) -> str:
+        return PurePath(obj.file.name or "").name
+
+    @staticmethod
+    def resolve_uploaded_by(obj: MeetingDocument) -> str | None:
+        return obj.uploaded_by.get_username() if obj.uploaded_by else None
+
+
+class MeetingDocumentIn(Schema):
+    """Form fields sent beside the multipart ``file``."""
+
+    title: str = Field("", max_length=300, description="The file's name if left empty.")
+    kind: DocumentKind = DocumentKind.REPORT
+    agenda_item_id: int | None = Field(None, description="An item of this meeting's agenda.")
+
+
+class MeetingPollIn(Schema):
+    """A secret ballot voted by the meeting's body, organized by the meeting's
+    organizer (its managers then run it through /polls)."""
+
+    title: str = Field(max_length=300)
+    kind: PollKind = PollKind.YES_NO
+    options: list[str] = Field(description="Candidates or motions; empty ones are ignored.")
+    agenda_item_id: int | None = Field(None, description="An item of this meeting's agenda.")
+    max_choices: int = Field(1, ge=1, le=1000, description="Approval polls: up to K choices.")
+    quorum: Decimal | None = Field(
+        None, ge=0, le=1, description="Share (0–1) of the entitled; the meeting's if left out."
+    )
+    majority: Majority = Majority.SIMPLE
+    base: Base = Base.VALID
+
+
+class MinutesVersionOut(Schema):
+    version: int
+    step: str = Field(description="What made it: draft, redraft, update or finalize.")
+    saved_at: dt.datetime
+    saved_by: str | None = Field(description="The username; null for the system.")
+
+
+class MinutesOut(Schema):
+    meeting_id: int
+    text: str = Field(
+        description="“# ” starts a heading, “## ” a subheading, “- ” a bullet (indented: "
+        "a bullet under a bullet); every other line is a paragraph."
+    )
+    state: MinutesState
+    version: int = Field(
+        description="Send it back with every change: a change made on another version "
+        "is refused with 409 stale_version."
+    )
+    drafted_at: dt.datetime
+    updated_at: dt.datetime
+    finalized_at: dt.datetime | None
+    finalized_by: PersonRef | None
+    versions: list[MinutesVersionOut] = Field(description="Every version, oldest first.")
+    allowed_actions: list[str] = Field(
+        description="The steps this user may take now (redraft, update, finalize), from "
+        "the minutes' workflow."
+    )
+
+
+class MinutesDraftIn(Schema):
+    version: int | None = Field(
+        None,
+        description="The version you read; leave out when there are no minutes yet. "
+        "Drafting again replaces the whole text.",
+    )
+
+
+class MinutesIn(Schema):
+    text: str
+    version: int
+
+
+class MinutesFinalizeIn(Schema):
+    version: int
+    text: str | None = Field(
+        None, description="If sent and changed, saved first (its own version), then final."
+    )
+
+
 # --- helpers -------------------------------------------------------------------------
 
 
@@ -397,6 +499,15 @@ def _spec(user: Any, row: TaskSpecIn, plan: WorkPlan | None, prefix: str) -> ser
             if (u := _unit(user, pk, f"{prefix}supporting_unit_ids.{i}")) is not None
         ),
     )
+
+
+def _agenda_item(meeting: Meeting, pk: int | None, field: str) -> AgendaItem | None:
+    if pk is None:
+        return None
+    item = AgendaItem.objects.filter(meeting=meeting, pk=pk).first()
+    if item is None:
+        raise ValidationError({field: _("Choose an item of this meeting's agenda.")})
+    return item
 
 
 def _resolution(resolution: Resolution) -> dict[str, Any]:
@@ -631,6 +742,21 @@ def check_in_undo_endpoint(
     return _invitations().get(pk=invitation.pk)
 
 
+@router.delete("/{int:meeting_id}/invitations/{int:invitation_id}", response={204: None})
+def invitation_remove_endpoint(
+    request: HttpRequest, meeting_id: int, invitation_id: int
+) -> HttpResponse:
+    """Withdraw an invitation (the meeting's managers). Refused once the invitee has
+    checked in (422 ``checked_in``), on a cancelled meeting (``cancelled``) and once
+    the minutes are final (``minutes_final``)."""
+    meeting_policy.access(request.user, meeting_id)
+    invitation = invitation_policy.access(request.user, invitation_id, "manage")
+    if invitation.meeting_id != meeting_id:
+        raise ValidationError({"invitation_id": _("The invitation is for another meeting.")})
+    services.invitation_remove(actor=request.user, invitation=invitation)
+    return HttpResponse(status=204)
+
+
 @router.post("/{int:meeting_id}/check-in", response=CheckInOut)
 def check_in_endpoint(request: HttpRequest, meeting_id: int, payload: CheckInIn) -> dict[str, Any]:
     """Check an invitee in by their code (staff at the door), on the meeting's day(s)
@@ -692,23 +818,89 @@ def agenda_add_endpoint(
     """Add an item (under ``parent_id``; at ``position``, or last)."""
     user = request.user
     meeting = _access(user, meeting_id, "manage")
-    parent = None
-    if payload.parent_id is not None:
-        parent = AgendaItem.objects.filter(meeting=meeting, pk=payload.parent_id).first()
-        if parent is None:
-            raise ValidationError({"parent_id": _("Choose an item of this meeting's agenda.")})
     item = services.agenda_item_add(
         actor=user,
         meeting=meeting,
         title=payload.title,
         duration_minutes=payload.duration_minutes,
-        parent=parent,
+        parent=_agenda_item(meeting, payload.parent_id, "parent_id"),
         speaker=payload.speaker,
         speaker_unit=_unit(user, payload.speaker_unit_id, "speaker_unit_id"),
         position=payload.position,
     )
     row = next(i for i in _agenda(meeting)["items"] if i["id"] == item.pk)
     return Status(201, row)
+
+
+# --- documents and ballots -------------------------------------------------------------
+
+
+def _documents() -> models.QuerySet[MeetingDocument]:
+    return MeetingDocument.objects.select_related("uploaded_by")
+
+
+@router.get("/{int:meeting_id}/documents", response=list[MeetingDocumentOut])
+def document_list(request: HttpRequest, meeting_id: int) -> models.QuerySet[MeetingDocument]:
+    """The meeting's reports, speeches and other documents, in the order attached."""
+    meeting = meeting_policy.access(request.user, meeting_id)
+    return _documents().filter(meeting=meeting).order_by("pk")
+
+
+@router.post("/{int:meeting_id}/documents", response={201: MeetingDocumentOut})
+def document_add_endpoint(
+    request: HttpRequest,
+    meeting_id: int,
+    payload: Form[MeetingDocumentIn],
+    file: File[UploadedFile],
+) -> Status[MeetingDocument]:
+    """Attach a document, sent as multipart: the ``file`` and the form fields beside
+    it. A file over the size limit is 422 ``file_too_large``, one of a type not
+    accepted ``file_type`` (the detail names ``file``)."""
+    user = request.user
+    meeting = _access(user, meeting_id, "manage")
+    document = services.document_add(
+        actor=user,
+        meeting=meeting,
+        title=payload.title,
+        file=file,
+        kind=payload.kind,
+        agenda_item=_agenda_item(meeting, payload.agenda_item_id, "agenda_item_id"),
+    )
+    return Status(201, _documents().get(pk=document.pk))
+
+
+@router.get("/{int:meeting_id}/documents/{int:document_id}/file")
+def document_file(request: HttpRequest, meeting_id: int, document_id: int) -> FileResponse:
+    """Download a document of the meeting (whoever may see the meeting)."""
+    meeting = meeting_policy.access(request.user, meeting_id)
+    document = meeting.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404(_("Not found."))
+    return file_download(document.file)
+
+
+@router.post("/{int:meeting_id}/polls", response={201: PollDetailOut})
+def poll_create_endpoint(
+    request: HttpRequest, meeting_id: int, payload: MeetingPollIn
+) -> Status[dict[str, Any]]:
+    """Set up a secret ballot held in the meeting (a draft poll, voted by the meeting's
+    body: 422 naming ``body`` when the meeting has none). Open, close and publish it
+    through /polls/{poll_id}."""
+    user = request.user
+    meeting = _access(user, meeting_id, "manage")
+    poll = services.meeting_poll_create(
+        actor=user,
+        meeting=meeting,
+        title=payload.title,
+        kind=payload.kind,
+        options=[option.strip() for option in payload.options if option.strip()],
+        agenda_item=_agenda_item(meeting, payload.agenda_item_id, "agenda_item_id"),
+        max_choices=payload.max_choices,
+        quorum=payload.quorum,
+        majority=payload.majority,
+        base=payload.base,
+    )
+    return Status(201, poll_detail_out(poll, user))
 
 
 # --- resolutions -----------------------------------------------------------------------
@@ -820,3 +1012,80 @@ def finding_follow_up_endpoint(
         actor=user, finding=finding, plan=plan, spec=_spec(user, payload, plan, "")
     )
     return Status(201, Task.objects.select_related("lead_unit").get(pk=task.pk))
+
+
+# --- minutes -------------------------------------------------------------------------
+
+
+def _minutes(meeting: Meeting) -> Minutes:
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None:
+        raise Http404(_("There are no minutes yet."))
+    return minutes
+
+
+def _minutes_out(minutes: Minutes, user: Any) -> dict[str, Any]:
+    minutes = Minutes.objects.select_related("meeting", "finalized_by").get(pk=minutes.pk)
+    return {
+        "meeting_id": minutes.meeting_id,
+        "text": minutes.text,
+        "state": minutes.state,
+        "version": minutes.version,
+        "drafted_at": minutes.drafted_at,
+        "updated_at": minutes.updated_at,
+        "finalized_at": minutes.finalized_at,
+        "finalized_by": minutes.finalized_by,
+        "versions": selectors.minutes_versions(minutes),
+        "allowed_actions": minutes_workflow.allowed_list(user, minutes),
+    }
+
+
+@router.get("/{int:meeting_id}/minutes", response=MinutesOut)
+def minutes_detail(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+    """The minutes (whoever may see the meeting), with the version to send back with
+    each change and every version they have had. 404 before the first draft."""
+    meeting = meeting_policy.access(request.user, meeting_id)
+    return _minutes_out(_minutes(meeting), request.user)
+
+
+@router.post("/{int:meeting_id}/minutes/draft", response={200: MinutesOut, 201: MinutesOut})
+def minutes_draft_endpoint(
+    request: HttpRequest, meeting_id: int, payload: MinutesDraftIn
+) -> Status[dict[str, Any]]:
+    """Draft the minutes from the record (the meeting's managers): the first draft
+    (201), or a new draft replacing the text of the one on ``version`` (200). A
+    ``version`` that is not the one stored (or none, when minutes exist) is 409
+    ``stale_version``; final minutes are 422 ``invalid_transition``; a cancelled
+    meeting has none (``cancelled``)."""
+    meeting = _access(request.user, meeting_id, "manage")
+    existed = Minutes.objects.filter(meeting=meeting).exists()
+    minutes = services.minutes_draft(actor=request.user, meeting=meeting, version=payload.version)
+    return Status(200 if existed else 201, _minutes_out(minutes, request.user))
+
+
+@router.put("/{int:meeting_id}/minutes", response=MinutesOut)
+def minutes_update_endpoint(
+    request: HttpRequest, meeting_id: int, payload: MinutesIn
+) -> dict[str, Any]:
+    """Save the edited text of the draft read on ``version`` (the meeting's managers):
+    409 ``stale_version`` when someone saved since, 422 ``invalid_transition`` once
+    the minutes are final."""
+    meeting = _access(request.user, meeting_id, "manage")
+    minutes = services.minutes_update(
+        actor=request.user, minutes=_minutes(meeting), text=payload.text, version=payload.version
+    )
+    return _minutes_out(minutes, request.user)
+
+
+@router.post("/{int:meeting_id}/minutes/finalize", response=MinutesOut)
+def minutes_finalize_endpoint(
+    request: HttpRequest, meeting_id: int, payload: MinutesFinalizeIn
+) -> dict[str, Any]:
+    """Finalize the minutes read on ``version`` (``text``, if sent and changed, is saved
+    first): they and the meeting's record are locked from then on. The meeting must
+    have been marked held (422 ``not_held``); 409 ``stale_version`` as for saving."""
+    meeting = _access(request.user, meeting_id, "manage")
+    minutes = services.minutes_finalize(
+        actor=request.user, minutes=_minutes(meeting), version=payload.version, text=payload.text
+    )
+    return _minutes_out(minutes, request.user)

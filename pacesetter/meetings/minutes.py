@@ -389,6 +389,12 @@ def header_line(minutes: Minutes) -> str:
     return f"{_one_line(meeting.title)} · {date} · {mark}"
 
 
+def finalized_by_name(minutes: Minutes) -> str:
+    """Who finalized the minutes, for the page and the files: "unknown" when no person
+    did (the system, such as the demo loader, finalizes with no user)."""
+    return _person(minutes.finalized_by) or _("unknown")
+
+
 def finalized_line(minutes: Minutes) -> str:
     if not minutes.is_locked or minutes.finalized_at is None:
         return ""
@@ -396,7 +402,7 @@ def finalized_line(minutes: Minutes) -> str:
         "date": formats.date_format(
             local(minutes.meeting, minutes.finalized_at), "DATETIME_FORMAT"
         ),
-        "user": _person(minutes.finalized_by) or _("unknown"),
+        "user": finalized_by_name(minutes),
     }
 
 

@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -27,7 +26,7 @@ from pacesetter.core.views import add_service_errors
 
 from . import selectors, services
 from .invitations import invitation_pdf
-from .minutes import minutes_file_name, render_docx, render_pdf, sections
+from .minutes import finalized_by_name, minutes_file_name, render_docx, render_pdf, sections
 from .models import Meeting, MeetingState, Minutes
 from .policies import invitation_policy, meeting_policy
 from .workflows import minutes_workflow
@@ -47,10 +46,6 @@ class MinutesForm(forms.Form):
         ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def clean_text(self) -> str:
-        # Browsers send CRLF line ends; the stored text and the files use LF.
-        return str(self.cleaned_data["text"]).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _minutes_of(meeting: Meeting) -> Minutes | None:
@@ -83,22 +78,21 @@ def _draft(request: HttpRequest, meeting: Meeting, record: Minutes | None) -> Ht
 def _save(
     request: HttpRequest, meeting: Meeting, record: Minutes, action: str
 ) -> tuple[HttpResponse | None, MinutesForm]:
-    """Save the text and, for "finalize", finalize in the same transaction (text typed
-    but not saved yet is saved first, so nothing typed is lost)."""
+    """Save the text or, for "finalize", finalize with the text typed (saved first by
+    the service, so nothing typed is lost)."""
     form = MinutesForm(request.POST)
     if not form.is_valid():
         return None, form
     data = form.cleaned_data
     try:
-        with transaction.atomic():
-            current, version = record, data["version"]
-            if action == "save" or data["text"] != record.text:
-                current = services.minutes_update(
-                    actor=request.user, minutes=record, text=data["text"], version=version
-                )
-                version = current.version
-            if action == "finalize":
-                services.minutes_finalize(actor=request.user, minutes=current, version=version)
+        if action == "finalize":
+            services.minutes_finalize(
+                actor=request.user, minutes=record, version=data["version"], text=data["text"]
+            )
+        else:
+            services.minutes_update(
+                actor=request.user, minutes=record, text=data["text"], version=data["version"]
+            )
     except ConflictError as exc:
         # Keep what the user typed on the version now saved; the preview shows the other
         # person's text, and saving again replaces it.
@@ -162,6 +156,8 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
             # Drafting the first minutes is not a move of the table: it creates them.
             "may_draft": may_manage and meeting.state != MeetingState.CANCELLED,
             "moves": moves,
+            # A filter argument on a missing user (finalized by the system) would raise.
+            "finalized_by": finalized_by_name(record) if record is not None else "",
             "preview": sections(record.text) if record is not None else [],
         },
     )

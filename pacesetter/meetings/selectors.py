@@ -1,4 +1,5 @@
-"""Reads about meetings: live attendance and quorum, the check-in window, the lists."""
+"""Reads about meetings: live attendance and quorum, the check-in window, the lists, the
+minutes' versions."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from pacesetter.accounts.models import Role, RoleAssignment
+from pacesetter.audit.models import AuditEntry
 
-from .models import AgendaItem, Invitation, InviteeRole, Meeting, MeetingState
+from .models import AgendaItem, Invitation, InviteeRole, Meeting, MeetingState, Minutes
 from .policies import meeting_policy
 
 #: The invitee may check in from this long before the start.
@@ -216,3 +218,38 @@ def agenda_tree(meeting: Meeting) -> tuple[list[AgendaNode], int]:
 
     walk(None, "", 0)
     return nodes, sum(total(i) for i in children.get(None, []))
+
+
+@dataclass(frozen=True)
+class MinutesVersion:
+    """One version the minutes have had: its number, the step that made it (``draft``,
+    ``redraft``, ``update``, ``finalize``), when, and who (``None``: the system)."""
+
+    version: int
+    step: str
+    saved_at: dt.datetime
+    saved_by: str | None
+
+
+def minutes_versions(minutes: Minutes) -> list[MinutesVersion]:
+    """The minutes' versions, oldest first, read from their audit entries (each service
+    that writes the minutes records the version it made there), in one query."""
+    entries = AuditEntry.objects.filter(
+        target_type=Minutes._meta.label_lower,
+        target_id=str(minutes.pk),
+        action__startswith="minutes.",
+    ).order_by("seq")
+    versions = []
+    for entry in entries:
+        change = (entry.changes or {}).get("version")
+        if not change or change[1] is None:
+            continue
+        versions.append(
+            MinutesVersion(
+                version=int(change[1]),
+                step=entry.action.removeprefix("minutes."),
+                saved_at=entry.created_at,
+                saved_by=entry.actor_repr or None,
+            )
+        )
+    return versions

@@ -34,6 +34,7 @@ from pacesetter.ballots.services import poll_create
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.core.errors import ConflictError, FieldRuleError
+from pacesetter.core.files import validate_upload
 from pacesetter.core.workflows import INVALID_TRANSITION
 from pacesetter.units.models import Unit
 from pacesetter.workplans.models import Project, Task, WorkPlan
@@ -126,10 +127,13 @@ def _when(moment: dt.datetime, meeting: Meeting) -> str:
 def _check_changeable(meeting: Meeting) -> None:
     """A cancelled meeting, or one whose minutes are final, keeps its record as it is."""
     if meeting.state == MeetingState.CANCELLED:
-        raise ValidationError(_("The meeting is cancelled; its record can no longer change."))
+        raise ValidationError(
+            _("The meeting is cancelled; its record can no longer change."), code="cancelled"
+        )
     if Minutes.objects.filter(meeting_id=meeting.pk, state=MinutesState.FINAL).exists():
         raise ValidationError(
-            _("The minutes are final; the meeting's record can no longer change.")
+            _("The minutes are final; the meeting's record can no longer change."),
+            code="minutes_final",
         )
 
 
@@ -340,7 +344,9 @@ def invitation_remove(*, actor: Any, invitation: Invitation) -> None:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     _check_changeable(invitation.meeting)
     if invitation.checked_in_at is not None:
-        raise ValidationError(_("This invitee has checked in; the invitation stays."))
+        raise ValidationError(
+            _("This invitee has checked in; the invitation stays."), code="checked_in"
+        )
     audit_record(
         actor=actor,
         action="meeting.uninvite",
@@ -659,9 +665,15 @@ def document_add(
     kind: str = DocumentKind.REPORT,
     agenda_item: AgendaItem | None = None,
 ) -> MeetingDocument:
-    """Attach a report, speech or other document (size and type checked)."""
+    """Attach a report, speech or other document. Its size and type are checked against
+    the upload limits first: a refusal is shown beside the file and keeps its code
+    (``file_too_large``, ``file_type``) for the API."""
     _check_changeable(meeting)
     _check_item(meeting, agenda_item, "agenda_item")
+    try:
+        validate_upload(file)
+    except ValidationError as exc:
+        raise FieldRuleError("file", exc) from exc
     document = MeetingDocument(
         meeting=meeting,
         agenda_item=agenda_item,
@@ -899,8 +911,8 @@ def _minutes_locked(
 ) -> Minutes:
     """The minutes row, locked for ``move`` (a name of ``minutes_workflow``); refused,
     in this order, when the table has no such move (final minutes, beside the text),
-    when ``version`` is stale, and when the move's rule does not hold. ``meeting``: the
-    meeting the caller already locked."""
+    when ``version`` is stale (``None``: the caller read no minutes at all), and when
+    the move's rule does not hold. ``meeting``: the meeting the caller already locked."""
     current = Minutes.objects.select_for_update().get(pk=minutes.pk)
     if meeting is not None:
         current.meeting = meeting
@@ -908,7 +920,7 @@ def _minutes_locked(
         raise FieldRuleError(
             "text", minutes_workflow.refusal(current, move), code=INVALID_TRANSITION
         )
-    if version is not None and current.version != version:
+    if current.version != version:
         raise ConflictError(
             _(
                 "Someone else saved these minutes since you opened them. Reload to see "
@@ -919,12 +931,18 @@ def _minutes_locked(
     return current
 
 
+def _lf(text: str) -> str:
+    """The stored text and the files use LF line ends."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @transaction.atomic
 def minutes_draft(*, actor: Any, meeting: Meeting, version: int | None = None) -> Minutes:
     """Draft the minutes from the record: create them, or replace the text of a draft.
 
-    A final version is never redrafted. ``version``, when given, is the version the
-    caller read: a redraft over someone's newer edit raises ConflictError.
+    A final version is never redrafted. ``version`` is the version the caller read
+    (``None``: there were no minutes): a redraft over someone's newer edit, or a first
+    draft when someone else drafted meanwhile, raises ConflictError.
     """
     # Locking the meeting serialises two first drafts (the minutes are one per meeting).
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -952,8 +970,10 @@ def minutes_draft(*, actor: Any, meeting: Meeting, version: int | None = None) -
 
 @transaction.atomic
 def minutes_update(*, actor: Any, minutes: Minutes, text: str, version: int) -> Minutes:
-    """Save the edited text of a draft. A stale ``version`` raises ConflictError and
-    saves nothing; final minutes are refused."""
+    """Save the edited text of a draft (its line ends as LF, whatever the browser or
+    client sent). A stale ``version`` raises ConflictError and saves nothing; final
+    minutes are refused."""
+    text = _lf(text)
     current = _minutes_locked(minutes, version, "update")
     if not text.strip():
         raise ValidationError({"text": _("The minutes cannot be empty.")}, code="required")
@@ -968,13 +988,21 @@ def minutes_update(*, actor: Any, minutes: Minutes, text: str, version: int) -> 
 
 
 @transaction.atomic
-def minutes_finalize(*, actor: Any, minutes: Minutes, version: int) -> Minutes:
+def minutes_finalize(
+    *, actor: Any, minutes: Minutes, version: int, text: str | None = None
+) -> Minutes:
     """Finalize the minutes of a meeting that was held: from now on no edit and no
-    redraft. Records who and when."""
+    redraft. Records who and when.
+
+    ``text``, when given and not the saved text, is saved first (as
+    :func:`minutes_update` does, a version of its own) in the same transaction: what was
+    typed before finalizing is never lost, and a refusal saves neither."""
     # The meeting first, as minutes_draft and meeting_set_state lock it: one order, and
     # its state cannot change under us.
     meeting = Meeting.objects.select_for_update().get(pk=minutes.meeting_id)
     current = _minutes_locked(minutes, version, "finalize", meeting=meeting)
+    if text is not None and _lf(text) != current.text:
+        current = minutes_update(actor=actor, minutes=current, text=text, version=version)
     if not current.text.strip():
         raise ValidationError({"text": _("Write the minutes before finalizing them.")})
     return audited_update(

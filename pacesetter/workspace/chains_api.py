@@ -2,7 +2,8 @@
 
 A chain's organizations from upstream to downstream, its open problems (the open key
 tasks on it the user may see), the plans and meetings on it; its managers (committee
-staff over the unit that keeps it) add, reorder and remove members. Every answer is the
+staff over the unit that keeps it) change its details and add, reorder and remove
+members. Every answer is the
 chain's page, which combines chains, work plans and meetings: so the router lives with
 the pages that combine domains, mounted at /api/v1/chains as before.
 
@@ -14,11 +15,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -104,6 +107,16 @@ class ChainIn(Schema):
     leader_unit_id: int
     description: str = ""
     member_unit_ids: list[int] = Field([], description="From upstream to downstream.")
+
+
+class ChainPatch(Schema):
+    """Only the fields sent are changed (as the chain's edit form; the unit that keeps
+    the chain stays)."""
+
+    name: str | None = Field(None, min_length=1, max_length=255)
+    leader_unit_id: int | None = Field(None, description="A unit you see (or the current).")
+    description: str | None = None
+    is_active: bool | None = None
 
 
 class ChainMemberIn(Schema):
@@ -215,6 +228,32 @@ def chain_detail(request: HttpRequest, chain_id: int) -> dict[str, Any]:
     plans and meetings on it, as far as the user may see them."""
     chain = chain_policy.access(request.user, chain_id)
     return _detail(chain.pk, request.user)
+
+
+@router.patch(
+    "/{int:chain_id}", response=ChainDetailOut, operation_id=_OPERATION_ID.format("chain_update")
+)
+def chain_update(request: HttpRequest, chain_id: int, payload: ChainPatch) -> dict[str, Any]:
+    """Change the chain's name, leader, description or whether it is active (its
+    managers); only the fields sent are changed. The current leader may be kept by an
+    editor who could not choose it, as on the form."""
+    user = request.user
+    chain = chain_policy.access(user, chain_id, "manage")
+    changes = payload.dict(exclude_unset=True)
+    nulls = [k for k, v in changes.items() if v is None]
+    if nulls:
+        raise ValidationError({name: _("This field cannot be null.") for name in nulls})
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()  # as the form cleans it
+    if "leader_unit_id" in changes:
+        pk = changes.pop("leader_unit_id")
+        changes["leader_unit"] = (
+            chain.leader_unit
+            if pk == chain.leader_unit_id
+            else resolve_ref(unit_policy, user, pk, "view", "leader_unit_id")
+        )
+    services.chain_update(actor=user, chain=chain, **changes)
+    return _detail(chain.pk, user)
 
 
 @router.post(

@@ -5,6 +5,10 @@ from typing import Any
 
 import pytest
 
+from pacesetter.accounts.models import Role
+from pacesetter.accounts.services import role_grant
+from pacesetter.accounts.tests.factories import UserFactory
+from pacesetter.audit.models import AuditEntry
 from pacesetter.chains.models import Chain
 from pacesetter.chains.services import chain_create
 from pacesetter.testing.api import ApiClient, assert_error_shape
@@ -160,3 +164,61 @@ def test_detail_lists_the_tasks_of_projects_on_the_chain(world, chain):
     detail = ok(api(world, "unit_officer").get(f"/chains/{chain.pk}"))
     assert [t["id"] for t in detail["open_tasks"]] == [through_project.pk]
     assert detail["plans"] == [{"id": plan.pk, "name": plan.name}]
+
+
+def test_change_a_chains_details(world, chain):
+    staff = api(world, "committee_staff")
+    changed = ok(
+        staff.patch(
+            f"/chains/{chain.pk}",
+            {"name": " Leather goods of Shiling ", "leader_unit_id": world.child.pk},
+        )
+    )
+    assert changed["name"] == "Leather goods of Shiling"
+    assert changed["leader_unit"]["code"] == "CHILD"
+    assert [m["is_leader"] for m in changed["members"]] == [False, True]
+    assert changed["description"] == "" and changed["is_active"] is True  # not sent, kept
+    changed = ok(staff.patch(f"/chains/{chain.pk}", {"is_active": False, "description": "Old"}))
+    assert (changed["is_active"], changed["description"]) == (False, "Old")
+    assert changed["owner_unit"]["code"] == "COMM"
+    entry = AuditEntry.objects.filter(action="chain.update").order_by("seq").first()
+    assert entry.changes["name"] == ["Leather goods", "Leather goods of Shiling"]
+    assert entry.actor == world.users["committee_staff"]
+
+
+def test_a_chain_keeps_a_leader_its_editor_cannot_choose(world, chain):
+    # Staff of the committee's subtree only: they do not see the Own unit, the leader.
+    editor = UserFactory(username="editor")
+    role_grant(actor=None, user=editor, role=Role.COMMITTEE_STAFF, unit=world.committee)
+    client = ApiClient(editor)
+    kept = ok(
+        client.patch(f"/chains/{chain.pk}", {"name": "Renamed", "leader_unit_id": world.own.pk})
+    )
+    assert kept["name"] == "Renamed" and kept["leader_unit"]["code"] == "OWN"
+    error = assert_error_shape(
+        client.patch(f"/chains/{chain.pk}", {"leader_unit_id": world.sibling.pk}), 422, "invalid"
+    )
+    assert "leader_unit_id" in error["detail"]
+
+
+def test_chain_change_refusals(world, chain):
+    url = f"/chains/{chain.pk}"
+    # The officer sees the chain (their unit is on it) but does not run it.
+    assert_error_shape(api(world, "unit_officer").patch(url, {"name": "x"}), 403, "forbidden")
+    assert_error_shape(api(world, "nobody").patch(url, {"name": "x"}), 404, "not_found")
+    staff = api(world, "committee_staff")
+    chain_create(actor=None, owner_unit=world.committee, name="Optics", leader_unit=world.own)
+    taken = assert_error_shape(staff.patch(url, {"name": "Optics"}), 422, "invalid")
+    assert list(taken["detail"]) == ["__all__"]
+    blank = assert_error_shape(staff.patch(url, {"name": "  "}), 422, "invalid")
+    assert "name" in blank["detail"]
+    null = assert_error_shape(staff.patch(url, {"is_active": None}), 422, "invalid")
+    assert null["detail"] == {"is_active": ["This field cannot be null."]}
+    hidden = assert_error_shape(staff.patch(url, {"leader_unit_id": world.other.pk}), 422)
+    assert "leader_unit_id" in hidden["detail"]
+    chain.refresh_from_db()
+    assert (chain.name, chain.leader_unit_id, chain.is_active) == (
+        "Leather goods",
+        world.own.pk,
+        True,
+    )

@@ -115,6 +115,7 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "calendar:settings": ("POST", "/calendar/feed"),
     # chains
     "chains:chain_create": ("POST", "/chains"),
+    "chains:chain_edit": ("PATCH", "/chains/{chain_id}"),
     "chains:member_add": ("POST", "/chains/{chain_id}/members"),
     "chains:member_move": ("POST", "/chains/{chain_id}/reorder"),
     "chains:member_remove": ("DELETE", "/chains/{chain_id}/members/{member_id}"),
@@ -126,6 +127,10 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "meetings:self_checkin": ("POST", "/meetings/{meeting_id}/self-check-in"),
     "meetings:invitation_add": ("POST", "/meetings/{meeting_id}/invitations"),
     "meetings:invite_body": ("POST", "/meetings/{meeting_id}/invitations/body-members"),
+    "meetings:invitation_remove": (
+        "DELETE",
+        "/meetings/{meeting_id}/invitations/{invitation_id}",
+    ),
     "meetings:registration": (
         "POST",
         "/meetings/{meeting_id}/invitations/{invitation_id}/registration",
@@ -135,6 +140,11 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
         "/meetings/{meeting_id}/invitations/{invitation_id}/undo-check-in",
     ),
     "meetings:agenda_add": ("POST", "/meetings/{meeting_id}/agenda"),
+    "meetings:document_add": ("POST", "/meetings/{meeting_id}/documents"),
+    "meetings:poll_create": ("POST", "/meetings/{meeting_id}/polls"),
+    # The page saves the text; drafting and finalizing are POST .../minutes/draft and
+    # .../minutes/finalize beside it.
+    "meetings:minutes": ("PUT", "/meetings/{meeting_id}/minutes"),
     "meetings:resolution_create": ("POST", "/meetings/{meeting_id}/resolutions"),
     "meetings:visited_units": ("PUT", "/meetings/{meeting_id}/visited-units"),
     "meetings:finding_add": ("POST", "/meetings/{meeting_id}/findings"),
@@ -154,12 +164,6 @@ SCREEN_ONLY: dict[str, str] = {
     "awards:grants_import": "Excel upload (past awards: POST /grants, POST /awards/people)",
     # HTMX fragments that write nothing.
     "meetings:minutes_preview": "HTMX fragment: renders the minutes' text, saves nothing",
-    # Gaps: a screen writes something the API cannot write yet.
-    "chains:chain_edit": "no API yet (changing a chain's name and owner)",
-    "meetings:invitation_remove": "no API yet (withdrawing an invitation)",
-    "meetings:document_add": "no API yet (a meeting's document)",
-    "meetings:poll_create": "no API yet (a meeting's ballot: meeting_poll_create)",
-    "meetings:minutes": "no API yet (writing and finalizing the minutes)",
 }
 
 

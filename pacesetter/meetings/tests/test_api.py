@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from pacesetter.accounts.models import Role
 from pacesetter.accounts.services import role_grant
 from pacesetter.accounts.tests.factories import UserFactory
+from pacesetter.audit.models import AuditEntry
 from pacesetter.bodies.policies import body_policy
 from pacesetter.bodies.services import body_member_add
 from pacesetter.bodies.tests.factories import BodyFactory
-from pacesetter.meetings.models import Meeting, MeetingKind, Resolution
+from pacesetter.meetings.models import (
+    Invitation,
+    Meeting,
+    MeetingDocument,
+    MeetingKind,
+    MeetingPoll,
+    Resolution,
+)
 from pacesetter.meetings.services import (
+    agenda_item_add,
     check_in,
     finding_add,
     meeting_poll_create,
+    meeting_set_state,
+    minutes_draft,
+    minutes_finalize,
     visited_units_set,
 )
 from pacesetter.testing.api import ApiClient, assert_error_shape
@@ -512,3 +526,163 @@ def test_undo_a_check_in(world, staff, officer, council):
     other = make_meeting(world)
     wrong = f"/meetings/{other.pk}/invitations/{invitation.pk}/undo-check-in"
     assert "invitation_id" in assert_error_shape(staff.post(wrong, {"reason": "x"}), 422)["detail"]
+
+
+# --- withdrawing an invitation ---------------------------------------------------------
+
+
+def test_withdraw_an_invitation(world, staff, officer, nobody, council):
+    mid = council.meeting.pk
+
+    def url(invitation: Invitation) -> str:
+        return f"/meetings/{mid}/invitations/{invitation.pk}"
+
+    assert staff.delete(url(council.unit_invitation)).status_code == 204
+    assert not Invitation.objects.filter(pk=council.unit_invitation.pk).exists()
+    entry = AuditEntry.objects.filter(action="meeting.uninvite").get()
+    assert entry.actor == world.users["committee_staff"]
+    assert entry.changes == {"invitation": ["Sibling unit", None]}
+
+    # The officer sees their own invitation but does not withdraw it; nobody sees none.
+    assert_error_shape(officer.delete(url(council.officer_invitation)), 403, "forbidden")
+    assert_error_shape(nobody.delete(url(council.guest_invitation)), 404, "not_found")
+    other = make_meeting(world, title="Another meeting")
+    wrong = staff.delete(f"/meetings/{other.pk}/invitations/{council.guest_invitation.pk}")
+    assert "invitation_id" in assert_error_shape(wrong, 422, "invalid")["detail"]
+
+    check_in(actor=None, meeting=council.meeting, code=council.guest_invitation.code)
+    used = assert_error_shape(staff.delete(url(council.guest_invitation)), 422, "checked_in")
+    assert used["detail"] == {"__all__": ["This invitee has checked in; the invitation stays."]}
+    assert Invitation.objects.filter(meeting=council.meeting).count() == 2
+
+
+def test_nothing_is_withdrawn_from_a_cancelled_meeting(world, staff, council):
+    meeting_set_state(actor=None, meeting=council.meeting, state="cancelled")
+    response = staff.delete(
+        f"/meetings/{council.meeting.pk}/invitations/{council.guest_invitation.pk}"
+    )
+    assert_error_shape(response, 422, "cancelled")
+    assert Invitation.objects.filter(pk=council.guest_invitation.pk).exists()
+
+
+# --- documents -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def pdf(name: str = "report.pdf", content: bytes = b"%PDF-1.4 half-year") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_attach_list_and_download_a_document(world, staff, officer, nobody, council, media):
+    mid = council.meeting.pk
+    item = agenda_item_add(actor=None, meeting=council.meeting, title="Reports")
+    created = ok(
+        staff.upload(
+            f"/meetings/{mid}/documents",
+            {
+                "file": pdf(),
+                "title": "Half-year report",
+                "kind": "speech",
+                "agenda_item_id": item.pk,
+            },
+        ),
+        201,
+    )
+    assert created["title"] == "Half-year report" and created["kind"] == "speech"
+    assert created["agenda_item_id"] == item.pk and created["uploaded_by"] == "staff"
+    assert created["file_name"].endswith(".pdf")
+    untitled = ok(staff.upload(f"/meetings/{mid}/documents", {"file": pdf("speech.pdf")}), 201)
+    assert untitled["title"] == "speech.pdf" and untitled["kind"] == "report"
+
+    listed = ok(officer.get(f"/meetings/{mid}/documents"))
+    assert [d["id"] for d in listed] == [created["id"], untitled["id"]]
+    download = officer.get(f"/meetings/{mid}/documents/{created['id']}/file")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 half-year"
+    assert_error_shape(nobody.get(f"/meetings/{mid}/documents/{created['id']}/file"), 404)
+    assert_error_shape(staff.get(f"/meetings/{mid}/documents/999999/file"), 404)
+
+
+def test_document_refusals(world, staff, officer, council, media, settings):
+    mid = council.meeting.pk
+    url = f"/meetings/{mid}/documents"
+    assert_error_shape(officer.upload(url, {"file": pdf()}), 403, "forbidden")
+    wrong_type = assert_error_shape(
+        staff.upload(url, {"file": SimpleUploadedFile("run.exe", b"MZ")}), 422, "file_type"
+    )
+    assert "not accepted" in wrong_type["detail"]["file"][0]
+    settings.UPLOAD_MAX_BYTES = 10
+    too_large = staff.upload(url, {"file": pdf(content=b"%PDF-1.4 " + b"x" * 20)})
+    assert "file" in assert_error_shape(too_large, 422, "file_too_large")["detail"]
+    settings.UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+    missing = assert_error_shape(staff.upload(url, {"title": "No file"}), 422, "invalid")
+    assert missing["detail"][0]["loc"][-1] == "file"
+    foreign = agenda_item_add(actor=None, meeting=make_meeting(world), title="Elsewhere")
+    error = assert_error_shape(
+        staff.upload(url, {"file": pdf(), "agenda_item_id": foreign.pk}), 422, "invalid"
+    )
+    assert "agenda_item_id" in error["detail"]
+    assert_error_shape(staff.upload(url, {"file": pdf(), "kind": "poster"}), 422, "invalid")
+    assert not MeetingDocument.objects.exists()
+
+    meeting_set_state(actor=None, meeting=council.meeting, state="held")
+    minutes = minutes_draft(actor=None, meeting=council.meeting)
+    minutes_finalize(actor=None, minutes=minutes, version=minutes.version)
+    assert_error_shape(staff.upload(url, {"file": pdf()}), 422, "minutes_final")
+
+
+# --- ballots held in the meeting ----------------------------------------------------
+
+
+def test_a_ballot_held_in_the_meeting(world, staff, council):
+    mid = council.meeting.pk
+    item = agenda_item_add(actor=None, meeting=council.meeting, title="Elections")
+    created = ok(
+        staff.post(
+            f"/meetings/{mid}/polls",
+            {
+                "title": "Elect the deputy chair",
+                "kind": "approval",
+                "options": ["Lam Son", " ", "Bac Song Ma"],
+                "agenda_item_id": item.pk,
+            },
+        ),
+        201,
+    )
+    assert created["state"] == "draft" and created["kind"] == "approval"
+    assert created["body"]["name"] == "Council" and created["owner_unit"]["code"] == "COMM"
+    assert [o["label"] for o in created["options"]] == ["Lam Son", "Bac Song Ma"]
+    assert Decimal(created["quorum"]) == Decimal("0.5")  # the meeting's
+    assert created["allowed_actions"] == ["open"]
+    link = MeetingPoll.objects.get(poll_id=created["id"])
+    assert (link.meeting_id, link.agenda_item_id) == (mid, item.pk)
+    # The managers then run it as any poll.
+    assert ok(staff.post(f"/polls/{created['id']}/open"))["state"] == "open"
+
+    own_quorum = {"title": "Adopt", "options": ["Tasks"], "quorum": "0.75"}
+    assert ok(staff.post(f"/meetings/{mid}/polls", own_quorum), 201)["quorum"] == "0.7500"
+
+
+def test_ballot_refusals(world, staff, officer, council):
+    mid = council.meeting.pk
+    body = {"title": "Adopt", "options": ["Tasks"]}
+    assert_error_shape(officer.post(f"/meetings/{mid}/polls", body), 403, "forbidden")
+    bodiless = make_meeting(world, body=None)
+    error = assert_error_shape(staff.post(f"/meetings/{bodiless.pk}/polls", body), 422, "invalid")
+    assert "body" in error["detail"]
+    error = assert_error_shape(
+        staff.post(f"/meetings/{mid}/polls", {**body, "quorum": "2"}), 422, "invalid"
+    )
+    assert error["detail"][0]["loc"][-1] == "quorum"
+    foreign = agenda_item_add(actor=None, meeting=bodiless, title="Elsewhere")
+    error = assert_error_shape(
+        staff.post(f"/meetings/{mid}/polls", {**body, "agenda_item_id": foreign.pk}), 422
+    )
+    assert "agenda_item_id" in error["detail"]
+    assert not MeetingPoll.objects.exists()
+    meeting_set_state(actor=None, meeting=council.meeting, state="cancelled")
+    assert_error_shape(staff.post(f"/meetings/{mid}/polls", body), 422, "cancelled")

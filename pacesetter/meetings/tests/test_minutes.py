@@ -483,3 +483,44 @@ def test_a_minutes_service_that_fails_saves_nothing(world, record, monkeypatch):
         minutes_finalize(actor=staff, minutes=minutes, version=1)
     stored = Minutes.objects.get(pk=minutes.pk)
     assert (stored.text, stored.version, stored.state) == (minutes.text, 1, MinutesState.DRAFT)
+
+
+def test_minutes_finalized_by_the_system_show_on_the_page_and_in_the_files(client, world, record):
+    # The demo loader finalizes with no user: ``finalized_by`` is None (the page used to
+    # fail on it).
+    meeting_set_state(actor=None, meeting=record, state="held")
+    minutes = minutes_draft(actor=None, meeting=record)
+    minutes_finalize(actor=None, minutes=minutes, version=minutes.version)
+    login(client, world, "committee_staff")
+    page = client.get(reverse("meetings:minutes", args=[record.pk]))
+    assert page.status_code == 200
+    assert b"by unknown. The minutes are locked" in page.content
+    docx_file = client.get(reverse("meetings:minutes_docx", args=[record.pk]))
+    assert "by unknown." in docx_text(docx_file.content)
+
+
+def test_finalizing_with_the_text_typed_saves_it_first(world, record):
+    staff = world.users["committee_staff"]
+    minutes = minutes_draft(actor=staff, meeting=record)
+    with pytest.raises(ValidationError) as refused:
+        minutes_finalize(actor=staff, minutes=minutes, version=1, text="# Signed\n")
+    assert refused.value.error_list[0].code == "not_held"
+    assert Minutes.objects.get(pk=minutes.pk).version == 1  # the text was not saved either
+
+    meeting_set_state(actor=staff, meeting=record, state="held")
+    final = minutes_finalize(actor=staff, minutes=minutes, version=1, text="# Signed\n")
+    assert (final.text, final.version, final.state) == ("# Signed\n", 3, MinutesState.FINAL)
+    actions = list(
+        AuditEntry.objects.filter(target_type="meetings.minutes")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["minutes.draft", "minutes.update", "minutes.finalize"]
+
+
+def test_a_first_draft_over_minutes_drafted_meanwhile_is_stale(world, record):
+    # Two managers on the page without minutes both press "Draft from the record".
+    minutes_draft(actor=None, meeting=record)
+    with pytest.raises(ConflictError):
+        minutes_draft(actor=world.users["committee_staff"], meeting=record)
+    assert Minutes.objects.get(meeting=record).version == 1
