@@ -52,7 +52,10 @@ from .models import (
 )
 from .policies import award_policy, grant_policy, proposal_policy
 from .services import (
+    award_create,
+    award_update,
     comment_add,
+    eligibility_rule_add,
     grant_record,
     grant_revoke,
     person_create,
@@ -136,6 +139,52 @@ class LegalReferenceOut(Schema):
 class AwardDetailOut(AwardOut):
     rules: list[RuleOut]
     legal_references: list[LegalReferenceOut]
+
+
+class AwardIn(Schema):
+    """A new award of the catalog (a deployment's own, without a preset). ``code`` is
+    unique and never changes: rules name awards by it."""
+
+    code: str = Field(max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")
+    name: str = Field(max_length=255, description="The name in English (required).")
+    name_vi: str = Field("", max_length=255)
+    name_zh: str = Field("", max_length=255)
+    level: AwardLevel
+    recipient_kind: RecipientKind
+    issuer: str = Field(max_length=255)
+    quota_count: int | None = Field(None, ge=0)
+    quota_percent: Decimal | None = Field(None, gt=0, le=100, decimal_places=2)
+    position: int = Field(0, ge=0, le=32767)
+    is_active: bool = True
+
+
+class AwardPatch(Schema):
+    """Only the fields sent are changed; ``code`` cannot be. ``recipient_kind`` cannot
+    change once the award has proposals or grants (``award_in_use``)."""
+
+    name: str | None = Field(None, max_length=255)
+    name_vi: str | None = Field(None, max_length=255)
+    name_zh: str | None = Field(None, max_length=255)
+    level: AwardLevel | None = None
+    recipient_kind: RecipientKind | None = None
+    issuer: str | None = Field(None, max_length=255)
+    quota_count: int | None = Field(None, ge=0)
+    quota_percent: Decimal | None = Field(None, gt=0, le=100, decimal_places=2)
+    position: int | None = Field(None, ge=0, le=32767)
+    is_active: bool | None = None
+
+
+class EligibilityRuleIn(Schema):
+    """A new version of the award's rule, in force from ``valid_from``, which must be
+    after the latest version's (``valid_from_not_after_latest``). A malformed ``rule`` is
+    refused with ``invalid_rule`` and the path of its first bad node in the message."""
+
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    rule: dict[str, Any] = Field(
+        description='The rule tree, e.g. {"all": [{"rank_at_most": {"rank": 1}}, {"no_veto": {}}]}.'
+    )
+    description: str = ""
 
 
 class AwardFilters(Schema):
@@ -487,13 +536,9 @@ def award_person_create_endpoint(request: HttpRequest, payload: AwardPersonIn) -
     return Status(201, person)
 
 
-@awards_router.get("/{int:award_id}", response=AwardDetailOut)
-def award_detail(request: HttpRequest, award_id: int) -> dict[str, Any]:
-    """An award with its eligibility rules (newest first: period, the rule as JSON and as
-    sentences, whether it is in force today) and its legal references (``confirmed``
-    false marks one not checked against the official text)."""
-    award = award_policy.access(request.user, award_id)
-    rules = [
+def _rules(award: Award) -> list[dict[str, Any]]:
+    """The award's rule versions as ``RuleOut``, newest first."""
+    return [
         {
             "id": r["rule"].pk,
             "valid_from": r["rule"].valid_from,
@@ -505,11 +550,66 @@ def award_detail(request: HttpRequest, award_id: int) -> dict[str, Any]:
         }
         for r in selectors.rules_of(award, timezone.localdate())
     ]
+
+
+def _award_detail(award: Award) -> dict[str, Any]:
     return {
         **{f: getattr(award, f) for f in AwardOut.model_fields},
-        "rules": rules,
+        "rules": _rules(award),
         "legal_references": list(award.legal_references.order_by("-valid_from", "pk")),
     }
+
+
+@awards_router.post("", response={201: AwardDetailOut})
+def award_create_endpoint(request: HttpRequest, payload: AwardIn) -> Status[dict[str, Any]]:
+    """Add an award to the catalog (committee staff of a root unit). It has no rule yet:
+    every candidate is eligible until ``POST /awards/{id}/rules`` adds one."""
+    if not award_policy.may_create(request.user):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    award = award_create(actor=request.user, **payload.dict())
+    return Status(201, _award_detail(award))
+
+
+@awards_router.get("/{int:award_id}", response=AwardDetailOut)
+def award_detail(request: HttpRequest, award_id: int) -> dict[str, Any]:
+    """An award with its eligibility rules (newest first: period, the rule as JSON and as
+    sentences, whether it is in force today) and its legal references (``confirmed``
+    false marks one not checked against the official text)."""
+    return _award_detail(award_policy.access(request.user, award_id))
+
+
+@awards_router.patch("/{int:award_id}", response=AwardDetailOut)
+def award_update_endpoint(
+    request: HttpRequest, award_id: int, payload: AwardPatch
+) -> dict[str, Any]:
+    """Change an award (committee staff of a root unit); only the fields sent change.
+    The award has no version: the last write wins."""
+    award = award_policy.access(request.user, award_id, "update")
+    fields = payload.dict(exclude_unset=True)
+    # Of the fields sent, those the model requires cannot be emptied with null.
+    for name in ("name", "level", "recipient_kind", "issuer", "position", "is_active"):
+        if name in fields and fields[name] is None:
+            raise ValidationError({name: _("This field cannot be null.")})
+    return _award_detail(award_update(actor=request.user, award=award, **fields))
+
+
+@awards_router.get("/{int:award_id}/rules", response=list[RuleOut])
+@paginate(PageNumberPagination)
+def award_rule_list(request: HttpRequest, award_id: int) -> list[dict[str, Any]]:
+    """The versions of the award's rule, newest first, each with its period, the rule as
+    JSON and as sentences, and whether it is the one in force today."""
+    return _rules(award_policy.access(request.user, award_id))
+
+
+@awards_router.post("/{int:award_id}/rules", response={201: RuleOut})
+def award_rule_add_endpoint(
+    request: HttpRequest, award_id: int, payload: EligibilityRuleIn
+) -> Status[dict[str, Any]]:
+    """Add a new version of the award's rule (committee staff of a root unit); earlier
+    versions stay as they are."""
+    award = award_policy.access(request.user, award_id, "update")
+    version = eligibility_rule_add(actor=request.user, award=award, **payload.dict())
+    return Status(201, next(r for r in _rules(award) if r["id"] == version.pk))
 
 
 # --- proposals -----------------------------------------------------------------------

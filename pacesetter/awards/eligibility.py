@@ -204,34 +204,52 @@ REQUIRED: dict[str, dict[str, Callable[[Any], bool]]] = {
 }
 
 
-def validate(rule: Any) -> None:
-    """Raise ValidationError unless ``rule`` is a well-formed rule."""
+class RuleError(ValidationError):
+    """A malformed rule: the translated message, and ``path``, where in the tree the bad
+    node is (JSONPath: ``$`` the whole rule, ``$.all[1].any[0]`` a node within it)."""
+
+    def __init__(self, message: str, path: str) -> None:
+        super().__init__(message, code="invalid_rule")
+        self.path = path
+
+    @property
+    def located(self) -> str:
+        """The message with the path, for a form field or an API answer."""
+        return _("At %(path)s: %(message)s") % {"path": self.path, "message": self.message}
+
+
+def validate(rule: Any, path: str = "$") -> None:
+    """Raise :class:`RuleError` (a ValidationError) unless ``rule`` is a well-formed rule;
+    the error names the first bad node's path."""
     if not isinstance(rule, dict) or len(rule) != 1:
-        raise ValidationError(_("A rule is an object with exactly one key."))
+        raise RuleError(_("A rule is an object with exactly one key."), path)
     ((name, body),) = rule.items()
+    here = f"{path}.{name}"
     if name in ("all", "any"):
         if not isinstance(body, list) or not body:
-            raise ValidationError(_("“%(name)s” needs a list of rules.") % {"name": name})
-        for child in body:
-            validate(child)
+            raise RuleError(_("“%(name)s” needs a list of rules.") % {"name": name}, here)
+        for index, child in enumerate(body):
+            validate(child, f"{here}[{index}]")
     elif name == "not":
-        validate(body)
+        validate(body, here)
     elif name in PRIMITIVES:
         if not isinstance(body, dict):
-            raise ValidationError(_("“%(name)s” needs an object of settings.") % {"name": name})
+            raise RuleError(_("“%(name)s” needs an object of settings.") % {"name": name}, here)
         missing = [key for key in REQUIRED[name] if key not in body]
         if missing:
-            raise ValidationError(
-                _("“%(name)s” needs: %(keys)s.") % {"name": name, "keys": ", ".join(missing)}
+            raise RuleError(
+                _("“%(name)s” needs: %(keys)s.") % {"name": name, "keys": ", ".join(missing)},
+                here,
             )
         wrong = [key for key, check in REQUIRED[name].items() if not check(body[key])]
         if wrong:
-            raise ValidationError(
+            raise RuleError(
                 _("“%(name)s” has a wrong value for: %(keys)s.")
-                % {"name": name, "keys": ", ".join(wrong)}
+                % {"name": name, "keys": ", ".join(wrong)},
+                here if len(wrong) > 1 else f"{here}.{wrong[0]}",
             )
     else:
-        raise ValidationError(_("There is no rule called “%(name)s”.") % {"name": name})
+        raise RuleError(_("There is no rule called “%(name)s”.") % {"name": name}, path)
 
 
 def evaluate(rule: dict[str, Any], ctx: Context) -> Node:

@@ -3,12 +3,14 @@ the user's permissions."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.ballots.models import Base, Majority
@@ -16,9 +18,12 @@ from pacesetter.bodies.models import Body
 from pacesetter.campaigns.models import ReviewPoint
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.files import validate_upload
+from pacesetter.core.forms import PeriodFormMixin
 from pacesetter.units.models import Unit
 
-from .models import AttachmentKind, Award, Person, ProposalState
+from .eligibility import PRIMITIVES
+from .models import AttachmentKind, Award, EligibilityRule, Person, ProposalState
+from .services import AWARD_EDITABLE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -35,6 +40,11 @@ def _set_choices(form: forms.Form, name: str, queryset: QuerySet[Any], label: An
     field = form.fields[name]
     field.queryset = queryset  # type: ignore[attr-defined]
     field.label_from_instance = label  # type: ignore[attr-defined]
+
+
+def _label(model: type[Any], name: str) -> Any:
+    """A form field's label from the model field's name (lazy, capitalized)."""
+    return capfirst(model._meta.get_field(name).verbose_name)
 
 
 def _year_field(**kwargs: Any) -> forms.IntegerField:
@@ -71,6 +81,74 @@ class GrantSearchForm(forms.Form):
     def __init__(self, *args: Any, awards: QuerySet[Award], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(self, "award", awards, _award_label)
+
+
+class AwardEditForm(forms.ModelForm):
+    """An award's names, level, issuer, quota and position; its code never changes."""
+
+    class Meta:
+        model = Award
+        fields = list(AWARD_EDITABLE)
+
+    def clean_quota_percent(self) -> Decimal | None:
+        # Here rather than from the database's constraint, whose message names it.
+        value: Decimal | None = self.cleaned_data["quota_percent"]
+        if value is not None and not Decimal(0) < value <= Decimal(100):
+            raise forms.ValidationError(_("Give a percentage above 0 and at most 100."))
+        return value
+
+
+class AwardCreateForm(AwardEditForm):
+    class Meta(AwardEditForm.Meta):
+        fields = ["code", *AWARD_EDITABLE]
+        help_texts = {
+            "code": _(
+                "Letters, digits, hyphens and underscores, unique in the catalog; rules name "
+                "the award by it, so it cannot change later."
+            )
+        }
+
+
+class RuleVersionForm(PeriodFormMixin, forms.Form):
+    """A new version of an award's rule: the rule tree as JSON and the date it starts."""
+
+    period_fields = ("valid_from", "valid_to")
+
+    valid_from = forms.DateField(label=_label(EligibilityRule, "valid_from"), widget=DATE)
+    valid_to = forms.DateField(
+        label=_label(EligibilityRule, "valid_to"), widget=DATE, required=False
+    )
+    rule = forms.CharField(
+        label=_label(EligibilityRule, "rule"),
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false", "class": "code"}),
+    )
+    description = forms.CharField(
+        label=_label(EligibilityRule, "description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].help_text = _(
+            "JSON: one rule, or several combined with “all”, “any” and “not”. The rules: %(names)s."
+        ) % {"names": ", ".join(PRIMITIVES)}
+
+    def clean_rule(self) -> Any:
+        """The parsed JSON; whether it is a well-formed rule is the service's to say."""
+        text = self.cleaned_data["rule"]
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                _("This is not valid JSON (line %(line)s, column %(column)s)."),
+                params={"line": exc.lineno, "column": exc.colno},
+            ) from exc
+
+
+def rule_text(rule: Any) -> str:
+    """A rule as the form shows it: indented JSON, non-ASCII kept readable."""
+    return json.dumps(rule, ensure_ascii=False, indent=2)
 
 
 class FromRankingForm(forms.Form):

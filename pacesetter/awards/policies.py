@@ -6,20 +6,34 @@ from typing import Any
 
 from django.db.models import Q
 
-from pacesetter.accounts.scopes import NOTHING, Scope, under
-from pacesetter.core.policies import Actor, Policy
+from pacesetter.accounts.scopes import NOTHING, Scope, scope_of, under
+from pacesetter.core.policies import Actor, Policy, signed_in
 
 from .models import Award, AwardGrant, Candidate, Proposal
 
 
 class AwardPolicy(Policy[Award]):
-    """The catalog is reference data: everyone signed in reads it."""
+    """The catalog is reference data shared by every organization: everyone signed in
+    reads it (``view``); committee staff of a root unit (and superusers) write it
+    (``update``: an award's fields and new versions of its rule; :meth:`may_create`: new
+    awards). An award has no issuing unit (``issuer`` is text), so no narrower scope
+    exists, as for unit types."""
 
     model = Award
-    actions = ("view",)
+    actions = ("view", "update")
 
     def rule(self, actor: Actor, action: str) -> Q:
-        return Q() if action == "view" else NOTHING
+        if action == "view":
+            return Q()
+        if action == "update":
+            return Q() if actor.scope.staff_at_root else NOTHING
+        return NOTHING
+
+    def may_create(self, user: Any) -> bool:
+        """Creating has no object to ask about; the same people who edit awards add them."""
+        if not signed_in(user):
+            return False
+        return bool(user.is_superuser or scope_of(user).staff_at_root)
 
 
 class ProposalPolicy(Policy[Proposal]):

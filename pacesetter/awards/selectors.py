@@ -26,9 +26,11 @@ from .policies import award_policy, grant_policy, proposal_policy
 LEVEL_ORDER = ["national", "provincial", "industry", "district", "grassroots"]
 
 
-def award_catalog(user: Any) -> list[Award]:
-    """Active awards by preset, then level (highest first), then position."""
-    awards = list(award_policy.visible(user).filter(is_active=True))
+def award_catalog(user: Any, *, inactive: bool = False) -> list[Award]:
+    """Active awards (and the inactive ones too with ``inactive``, for those who may
+    activate them again) by preset, then level (highest first), then position."""
+    qs = award_policy.visible(user)
+    awards = list(qs if inactive else qs.filter(is_active=True))
     awards.sort(
         key=lambda a: (
             a.preset,
@@ -261,14 +263,20 @@ def rule_rows(rule: Any, names: dict[str, str], depth: int = 0) -> list[dict[str
 
 
 def rules_of(award: Award, today: date) -> list[dict[str, Any]]:
-    """The award's rules, newest first, each with its sentences and whether it is in force."""
+    """The award's rule versions, newest first, each with its sentences and whether it is
+    the one in force today: the newest that started by then and has not ended, as
+    ``services.rule_at`` picks it (an older version left open-ended is superseded)."""
     rules = list(award.rules.order_by("-valid_from"))
     names = award_names(r.rule for r in rules)
+    current = next(
+        (r for r in rules if r.valid_from <= today and (r.valid_to is None or r.valid_to >= today)),
+        None,
+    )
     return [
         {
             "rule": r,
             "rows": rule_rows(r.rule, names),
-            "in_force": r.valid_from <= today and (r.valid_to is None or r.valid_to >= today),
+            "in_force": r is current,
             "future": r.valid_from > today,
         }
         for r in rules

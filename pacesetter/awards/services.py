@@ -1,5 +1,5 @@
-"""Writes to the award catalog (the presets), proposals and the award registry. Each
-write is one transaction with its audit entry."""
+"""Writes to the award catalog (the presets, and awards and rule versions one by one),
+proposals and the award registry. Each write is one transaction with its audit entry."""
 
 from __future__ import annotations
 
@@ -13,15 +13,22 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from pacesetter.audit.services import audit_record, diff, snapshot
+from pacesetter.audit.services import (
+    audit_record,
+    audited_create,
+    audited_update,
+    diff,
+    snapshot,
+)
 from pacesetter.ballots.models import Base, Majority, Poll, PollKind, PollState
 from pacesetter.ballots.services import poll_create, poll_open
 from pacesetter.bodies.models import Body
 from pacesetter.campaigns.models import ReviewPoint, ReviewPointState
 from pacesetter.clusters.models import Cluster
+from pacesetter.core.errors import FieldRuleError
 from pacesetter.core.files import check_upload
 from pacesetter.decisions.models import Decision
 from pacesetter.scoring.selectors import ranking_rows
@@ -197,6 +204,153 @@ def award_presets_load(*, actor: Any, catalogs: Sequence[Catalog]) -> PresetLoad
                 changes={**changes, "preset_version": [None, f"{catalog.name} {catalog.version}"]},
             )
     return result
+
+
+# --- the catalog, award by award ---------------------------------------------------------
+
+#: What a screen or the API sets on an award. The code is set once: rules name awards by
+#: code, so changing it would silently detach them; ``preset`` is the loader's.
+AWARD_EDITABLE = (
+    "name",
+    "name_vi",
+    "name_zh",
+    "level",
+    "recipient_kind",
+    "issuer",
+    "quota_count",
+    "quota_percent",
+    "position",
+    "is_active",
+)
+AWARD_FIELDS = ("code", "preset", *AWARD_EDITABLE)
+
+
+def _quota_percent(value: Decimal | None) -> Decimal | None:
+    """The percentage as the database stores it (two places), so that the audit entry
+    says what was stored and 20 against a stored 20.00 is no change."""
+    if value is None:
+        return None
+    # The database's CheckConstraint says the same, but its message names the constraint.
+    if not Decimal(0) < value <= Decimal(100):
+        raise ValidationError({"quota_percent": _("Give a percentage above 0 and at most 100.")})
+    cents = value.quantize(Decimal("0.01"))
+    # More places than two are the model's to refuse, not ours to round away.
+    return cents if cents == value else value
+
+
+@transaction.atomic
+def award_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    level: str,
+    recipient_kind: str,
+    issuer: str,
+    name_vi: str = "",
+    name_zh: str = "",
+    quota_count: int | None = None,
+    quota_percent: Decimal | None = None,
+    position: int = 0,
+    is_active: bool = True,
+) -> Award:
+    """Add an award to the catalog (a deployment's own: no preset). Names are given per
+    language (English required); the code is unique and never changes afterwards."""
+    award = Award(
+        code=code,
+        name=name,
+        name_vi=name_vi,
+        name_zh=name_zh,
+        level=level,
+        recipient_kind=recipient_kind,
+        issuer=issuer,
+        quota_count=quota_count,
+        quota_percent=_quota_percent(quota_percent),
+        position=position,
+        is_active=is_active,
+    )
+    return audited_create(actor=actor, instance=award, action="award.create", fields=AWARD_FIELDS)
+
+
+@transaction.atomic
+def award_update(*, actor: Any, award: Award, **changes: Any) -> Award:
+    """Change an award's names, level, issuer, quota, position or whether it is active
+    (``AWARD_EDITABLE``; the award has no version field, so the last write wins).
+
+    Who it is given to (units or people) cannot change once it has proposals or grants:
+    their candidates and recipients are of the old kind (``award_in_use``). A later
+    preset load sets a preset award's fields back to the catalog's."""
+    if "quota_percent" in changes:
+        changes = {**changes, "quota_percent": _quota_percent(changes["quota_percent"])}
+    kind = changes.get("recipient_kind")
+    if kind is not None:
+        locked = Award.objects.select_for_update().get(pk=award.pk)
+        if kind != locked.recipient_kind and (locked.proposals.exists() or locked.grants.exists()):
+            raise FieldRuleError(
+                "recipient_kind",
+                _(
+                    "This award already has proposals or granted awards; who it is "
+                    "given to cannot change."
+                ),
+                code="award_in_use",
+            )
+    return audited_update(
+        actor=actor,
+        instance=award,
+        action="award.update",
+        changes=changes,
+        allowed=AWARD_EDITABLE,
+        fields=AWARD_FIELDS,
+    )
+
+
+@transaction.atomic
+def eligibility_rule_add(
+    *,
+    actor: Any,
+    award: Award,
+    valid_from: date,
+    rule: Any,
+    valid_to: date | None = None,
+    description: str = "",
+) -> EligibilityRule:
+    """Add a new version of the award's rule, in force from ``valid_from``.
+
+    Earlier versions are kept as they are (the rule in force on a day is the newest that
+    started by then, see :func:`rule_at`), so a new version must start after the latest
+    one (``valid_from_not_after_latest``). A malformed rule is refused with the path of
+    its first bad node (``invalid_rule``). The entry is on the award, as the preset
+    loader writes its rule changes."""
+    # Lock the award so two versions added at once are ordered, not both "the latest".
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    try:
+        eligibility.validate(rule)
+    except eligibility.RuleError as exc:
+        raise FieldRuleError("rule", exc.located, code="invalid_rule") from exc
+    latest = award.rules.order_by("-valid_from").first()
+    if latest is not None and valid_from <= latest.valid_from:
+        raise FieldRuleError(
+            "valid_from",
+            _("A new version must start after the latest one, which starts on %(date)s.")
+            % {"date": formats.date_format(latest.valid_from, "DATE_FORMAT")},
+            code="valid_from_not_after_latest",
+        )
+    version = EligibilityRule(
+        award=award,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        rule=rule,
+        description=description,
+    )
+    version.full_clean()
+    version.save()
+    audit_record(
+        actor=actor,
+        action="award.rule_add",
+        target=award,
+        changes={f"rule {valid_from}": [None, {"valid_to": valid_to, "rule": rule}]},
+    )
+    return version
 
 
 def candidate_check(candidate: Candidate) -> Candidate:

@@ -28,6 +28,8 @@ from pacesetter.units.policies import unit_policy
 from . import selectors, services
 from .forms import (
     AttachmentForm,
+    AwardCreateForm,
+    AwardEditForm,
     ClusterVoteForm,
     CommentForm,
     CouncilVoteForm,
@@ -39,6 +41,8 @@ from .forms import (
     PublishForm,
     ReturnForm,
     RevokeForm,
+    RuleVersionForm,
+    rule_text,
 )
 from .models import AwardGrant, Proposal, ProposalState, RecipientKind
 from .policies import award_policy, grant_policy, proposal_policy
@@ -94,7 +98,15 @@ def _poll_url(poll_id: int | None) -> str | None:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "awards/index.html", {"awards": selectors.award_catalog(request.user)})
+    may_create = award_policy.may_create(request.user)
+    return render(
+        request,
+        "awards/index.html",
+        {
+            "awards": selectors.award_catalog(request.user, inactive=may_create),
+            "may_create": may_create,
+        },
+    )
 
 
 @login_required
@@ -107,7 +119,91 @@ def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "award": award,
             "rules": selectors.rules_of(award, timezone.localdate()),
             "references": list(award.legal_references.order_by("-valid_from", "pk")),
+            "may_update": award_policy.allows(request.user, "update", award),
         },
+    )
+
+
+@login_required
+def award_create(request: HttpRequest) -> HttpResponse:
+    if not award_policy.may_create(request.user):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    form = AwardCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            award = services.award_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Award “%(name)s” created.") % {"name": award})
+            return redirect("awards:award", award.pk)
+    return _form_page(
+        request,
+        form,
+        _("New award"),
+        intro=_("It has no eligibility rule yet: add one from its page."),
+        submit_label=_("Create"),
+        cancel_url=reverse("awards:index"),
+        breadcrumb=_crumbs(),
+    )
+
+
+@login_required
+def award_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    award = award_policy.access(request.user, pk, "update")
+    award_url = reverse("awards:award", args=[award.pk])
+    crumbs = _crumbs((award_url, award.display_name))
+    form = AwardEditForm(request.POST or None, instance=award)
+    if request.method == "POST" and form.is_valid():
+        try:
+            award = services.award_update(actor=request.user, award=award, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Award “%(name)s” saved.") % {"name": award})
+            return redirect(award_url)
+    return _form_page(
+        request,
+        form,
+        _("Edit %(name)s") % {"name": award.display_name},
+        intro=_(
+            "This award comes from a preset catalog: loading the preset again sets its "
+            "fields back to the catalog's."
+        )
+        if award.preset
+        else None,
+        cancel_url=award_url,
+        breadcrumb=crumbs,
+    )
+
+
+@login_required
+def rule_add(request: HttpRequest, pk: int) -> HttpResponse:
+    award = award_policy.access(request.user, pk, "update")
+    award_url = reverse("awards:award", args=[award.pk])
+    latest = award.rules.order_by("-valid_from").first()
+    form = RuleVersionForm(
+        request.POST or None, initial={"rule": rule_text(latest.rule) if latest else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.eligibility_rule_add(actor=request.user, award=award, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The new version of the rule was added."))
+            return redirect(f"{award_url}#rules")
+    return _form_page(
+        request,
+        form,
+        _("New rule version: %(award)s") % {"award": award.display_name},
+        intro=_(
+            "Earlier versions stay as they are; this one applies from its start date, "
+            "which must be after the latest version's."
+        ),
+        submit_label=_("Add the version"),
+        cancel_url=award_url,
+        breadcrumb=_crumbs((award_url, award.display_name)),
     )
 
 
@@ -657,7 +753,10 @@ def decision_certificates(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("", index, name="index"),
+    path("catalog/new/", award_create, name="award_create"),
     path("catalog/<int:pk>/", award_detail, name="award"),
+    path("catalog/<int:pk>/edit/", award_edit, name="award_edit"),
+    path("catalog/<int:pk>/rules/new/", rule_add, name="rule_add"),
     path("proposals/", proposal_list, name="proposal_list"),
     path(
         "proposals/from-ranking/",

@@ -181,6 +181,103 @@ def test_the_catalog_list_costs_the_same_queries_at_any_size(world, django_asser
             assert ok(api.get("/awards", page_size=50))["count"] == size
 
 
+# --- writing the catalog -------------------------------------------------------------
+
+NEW_AWARD = {
+    "code": "own-flag",
+    "name": "Own Emulation Flag",
+    "name_vi": "Cờ thi đua",
+    "level": "district",
+    "recipient_kind": "unit",
+    "issuer": "District People's Committee",
+    "quota_percent": "20",
+}
+
+
+def test_committee_staff_create_and_change_an_award(world):
+    staff = api_as(world, "committee_staff")
+    created = ok(staff.post("/awards", NEW_AWARD), 201)
+    assert created["code"] == "own-flag" and created["preset"] == ""
+    assert created["name_vi"] == "Cờ thi đua" and created["quota_percent"] == "20.00"
+    assert created["rules"] == [] and created["is_active"] is True
+
+    changed = ok(
+        staff.patch(f"/awards/{created['id']}", {"name_zh": "竞赛旗", "quota_percent": None})
+    )
+    assert changed["name_zh"] == "竞赛旗" and changed["quota_percent"] is None
+    assert changed["name"] == "Own Emulation Flag"  # what was not sent is kept
+    body = assert_error_shape(staff.post("/awards", NEW_AWARD), 422, "invalid")
+    assert set(body["detail"]) == {"code"}  # the code is taken
+    body = assert_error_shape(staff.patch(f"/awards/{created['id']}", {"name": None}), 422)
+    assert body["code"] == "invalid" and set(body["detail"]) == {"name"}
+    assert_error_shape(staff.post("/awards", {**NEW_AWARD, "level": "galactic"}), 422, "invalid")
+    assert_error_shape(staff.patch("/awards/999999", {"name": "X"}), 404, "not_found")
+
+
+def test_an_officer_may_not_write_the_catalog(world, top_flag):
+    officer = api_as(world, "unit_officer")
+    assert_error_shape(officer.post("/awards", NEW_AWARD), 403, "forbidden")
+    assert_error_shape(officer.patch(f"/awards/{top_flag.pk}", {"name": "X"}), 403, "forbidden")
+    rule = {"valid_from": "2027-01-01", "rule": {"no_veto": {}}}
+    assert_error_shape(officer.post(f"/awards/{top_flag.pk}/rules", rule), 403, "forbidden")
+    assert not Award.objects.filter(code="own-flag").exists()
+    assert top_flag.rules.count() == 2
+    # Reading is everyone's.
+    assert ok(officer.get(f"/awards/{top_flag.pk}/rules"))["count"] == 2
+
+
+def test_a_new_rule_version_through_the_api(world, top_flag):
+    staff = api_as(world, "committee_staff")
+    added = ok(
+        staff.post(
+            f"/awards/{top_flag.pk}/rules",
+            {
+                "valid_from": "2026-07-01",
+                "rule": {"all": [{"rank_at_most": {"rank": 2}}, {"no_veto": {}}]},
+                "description": "Two per cluster from July 2026.",
+            },
+        ),
+        201,
+    )
+    assert added["valid_from"] == "2026-07-01" and added["in_force"] is True  # today: Nov 2026
+    assert [r["text"] for r in added["text"]] == [
+        "All of the following",
+        "Ranked 2 or better in the cluster",
+        "No veto criterion applies",
+    ]
+    versions = ok(staff.get(f"/awards/{top_flag.pk}/rules"))
+    assert versions["count"] == 3
+    assert [(r["valid_from"], r["in_force"]) for r in versions["items"]] == [
+        ("2026-07-01", True),
+        ("2024-01-01", False),  # superseded, kept as it was
+        ("2020-01-01", False),
+    ]
+    assert versions["items"][1]["rule"] == {"all": [{"rank_at_most": {"rank": 1}}, {"no_veto": {}}]}
+
+
+def test_rule_versions_refused_with_their_codes(world, top_flag):
+    staff = api_as(world, "committee_staff")
+    path = f"/awards/{top_flag.pk}/rules"
+    body = assert_error_shape(
+        staff.post(
+            path, {"valid_from": "2027-01-01", "rule": {"any": [{"rank_at_most": {"rank": -1}}]}}
+        ),
+        422,
+        "invalid_rule",
+    )
+    assert body["detail"] == {
+        "rule": ["At $.any[0].rank_at_most.rank: “rank_at_most” has a wrong value for: rank."]
+    }
+    body = assert_error_shape(
+        staff.post(path, {"valid_from": "2024-01-01", "rule": {"no_veto": {}}}),
+        422,
+        "valid_from_not_after_latest",
+    )
+    assert set(body["detail"]) == {"valid_from"}
+    assert_error_shape(staff.post(path, {"valid_from": "2027-01-01"}), 422, "invalid")
+    assert top_flag.rules.count() == 2
+
+
 # --- proposals -----------------------------------------------------------------------
 
 
@@ -564,6 +661,7 @@ def test_the_openapi_document_lists_the_award_paths():
     for path in (
         "/api/v1/awards",
         "/api/v1/awards/{award_id}",
+        "/api/v1/awards/{award_id}/rules",
         "/api/v1/proposals",
         "/api/v1/proposals/from-ranking",
         "/api/v1/proposals/nominate",

@@ -414,6 +414,29 @@ def test_validate_rejects_malformed_rules_with_a_clear_message(rule, message):
     assert caught.value.messages == [message]
 
 
+@pytest.mark.parametrize(
+    ("rule", "path"),
+    [
+        ("rank_at_most", "$"),
+        ({"all": []}, "$.all"),
+        ({"all": [{"no_veto": {}}, {"veto": {}}]}, "$.all[1]"),
+        ({"not": {"rank_at_most": 1}}, "$.not.rank_at_most"),
+        (
+            {"all": [{"no_veto": {}}, {"any": [{"not": {"unit_type_in": {}}}]}]},
+            "$.all[1].any[0].not.unit_type_in",
+        ),
+        ({"any": [{"rank_at_most": {"rank": "first"}}]}, "$.any[0].rank_at_most.rank"),
+        ({"held_at_least": {"awards": [], "times": -1, "years": 2}}, "$.held_at_least"),
+    ],
+)
+def test_validate_names_the_path_of_the_bad_node(rule, path):
+    with pytest.raises(eligibility.RuleError) as caught:
+        eligibility.validate(rule)
+    assert caught.value.path == path
+    assert caught.value.code == "invalid_rule"
+    assert caught.value.located == f"At {path}: {caught.value.messages[0]}"
+
+
 def test_validate_accepts_every_primitive():
     rule: dict[str, list[dict[str, Any]]] = {
         "all": [

@@ -1,7 +1,8 @@
 """The award catalog, proposals and granted awards: each role x each action x (own unit,
 child unit, other unit, other cluster), and anonymous.
 
-The policies' rules: everyone signed in reads the catalog. A proposal is seen by the
+The policies' rules: everyone signed in reads the catalog; committee staff of a root unit
+(and superusers) add awards, change them and add versions of their rules. A proposal is seen by the
 proposer (the cluster's leader, or committee staff over the proposing unit), by the
 committee (staff over the receiving committee unit) and by roles over a candidate's
 unit; the proposer proposes and the committee decides; the dossier is for the proposer
@@ -18,9 +19,13 @@ from typing import Any
 
 import pytest
 
+from pacesetter.accounts.models import Role
+from pacesetter.accounts.services import role_grant
+from pacesetter.accounts.tests.factories import UserFactory
 from pacesetter.awards.models import Award, AwardGrant, Proposal
 from pacesetter.awards.policies import award_policy, grant_policy, proposal_policy
 from pacesetter.awards.services import (
+    award_create,
     grant_record,
     person_create,
     proposal_from_ranking,
@@ -37,8 +42,7 @@ from pacesetter.testing.matrix import (
 
 
 def _award(code: str, recipient_kind: str) -> Award:
-    # The catalog has no factory and no single-award service (presets load whole
-    # catalogs); the awards fixtures create awards the same way.
+    # The catalog has no factory; the awards fixtures create awards the same way.
     return Award.objects.create(
         code=code, name=code, level="provincial", recipient_kind=recipient_kind, issuer="PPC"
     )
@@ -46,15 +50,59 @@ def _award(code: str, recipient_kind: str) -> Award:
 
 # --- The catalog ---------------------------------------------------------------------------
 
+#: A preset award (loaded from a catalog) and a deployment's own (created on a screen).
+#: The catalog is shared by every organization and an award has no unit, so the targets
+#: differ only in where the award came from; ``create`` is ``award_policy.may_create``.
+AWARD_TARGETS = ("preset", "own")
+
+EVERYONE_SIGNED_IN = {role: frozenset(AWARD_TARGETS) for role in ROLES if role != "anonymous"}
+CATALOG_WRITERS = {
+    "superuser": frozenset(AWARD_TARGETS),
+    "committee_staff": frozenset(AWARD_TARGETS),  # staff of a root unit
+}
+AWARD_MATRIX: dict[str, dict[str, frozenset[str]]] = {
+    "view": EVERYONE_SIGNED_IN,
+    "update": CATALOG_WRITERS,
+}
+#: Roles that may add an award (no object to ask about).
+AWARD_CREATORS = frozenset(CATALOG_WRITERS)
+
+
+def awards() -> dict[str, Award]:
+    preset = _award("flag", "unit")
+    preset.preset = "vn"
+    preset.save(update_fields=["preset"])
+    own = award_create(
+        actor=None,
+        code="own-merit",
+        name="Own merit",
+        level="grassroots",
+        recipient_kind="person",
+        issuer="The committee",
+    )
+    return {"preset": preset, "own": own}
+
+
+def test_the_award_matrix_names_every_action():
+    assert set(AWARD_MATRIX) == set(award_policy.actions)
+
 
 @pytest.mark.parametrize("role", ROLES)
 def test_award_permission_matrix(world, role):
     user = user_of(world, role)
-    award = _award("flag", "unit")
-    expected = role != "anonymous"
-    assert set(award_policy.actions) == {"view"}
-    assert award_policy.allows(user, "view", award) is expected
-    assert (award in award_policy.visible(user, "view")) is expected
+    assert_matrix(award_policy, user, awards(), AWARD_MATRIX, role)
+    assert award_policy.may_create(user) is (role in AWARD_CREATORS)
+
+
+def test_staff_below_a_root_unit_may_not_write_the_catalog(world):
+    # Committee staff over the Committee (a unit under the province) read the catalog
+    # like everyone, but it is shared beyond their subtree: they may not change it.
+    user = UserFactory(username="staff.committee")
+    role_grant(actor=None, user=user, role=Role.COMMITTEE_STAFF, unit=world.committee)
+    found = awards()
+    assert award_policy.allows(user, "view", found["own"])
+    assert not award_policy.allows(user, "update", found["own"])
+    assert not award_policy.may_create(user)
 
 
 # The catalog's rule for ``view`` is the empty Q() (everyone signed in): allowed_actions
@@ -62,10 +110,7 @@ def test_award_permission_matrix(world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_award_allowed_actions_agree_with_allows(world, role):
     user = user_of(world, role)
-    award = _award("flag", "unit")
-    assert award_policy.allowed_actions(user, [award]) == {
-        award.pk: frozenset({"view"}) if award_policy.allows(user, "view", award) else NONE
-    }
+    assert_allowed_actions_agree(award_policy, user, awards().values())
 
 
 # --- Proposals -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from pacesetter.awards import services
 from pacesetter.awards.models import (
+    Award,
     AwardGrant,
     Person,
     Proposal,
@@ -100,6 +101,149 @@ def test_an_award_page_shows_its_rules_as_sentences_and_unconfirmed_references(
     assert "Score at least 50%" in page and "None of the following" in page
     assert "Decree 98/2023/ND-CP" in page and "unconfirmed" in page
     assert client.get(reverse("awards:award", args=[999999])).status_code == 404
+
+
+# --- Writing the catalog -------------------------------------------------------------------
+
+
+def staff_award(world):
+    return services.award_create(
+        actor=None,
+        code="own-flag",
+        name="Own Emulation Flag",
+        level="district",
+        recipient_kind="unit",
+        issuer="District People's Committee",
+    )
+
+
+def test_staff_create_and_edit_an_award_on_its_forms(client, world):
+    login(client, world.users["committee_staff"])
+    index = client.get(reverse("awards:index")).content.decode()
+    assert reverse("awards:award_create") in index
+    assert client.get(reverse("awards:award_create")).status_code == 200
+    response = client.post(
+        reverse("awards:award_create"),
+        {
+            "code": "own-flag",
+            "name": "Own Emulation Flag",
+            "name_vi": "Cờ thi đua",
+            "name_zh": "",
+            "level": "district",
+            "recipient_kind": "unit",
+            "issuer": "District People's Committee",
+            "quota_count": "1",
+            "quota_percent": "",
+            "position": "0",
+            "is_active": "on",
+        },
+    )
+    award = Award.objects.get(code="own-flag")
+    assert response.status_code == 302 and response.url == reverse("awards:award", args=[award.pk])
+    page = client.get(response.url).content.decode()
+    assert "Own Emulation Flag" in page and "Cờ thi đua" in page
+    assert reverse("awards:award_edit", args=[award.pk]) in page
+    assert reverse("awards:rule_add", args=[award.pk]) in page
+
+    edit_url = reverse("awards:award_edit", args=[award.pk])
+    form = client.get(edit_url).content.decode()
+    assert 'value="Own Emulation Flag"' in form and 'name="code"' not in form
+    data = {
+        "name": "Own Emulation Flag",
+        "name_vi": "Cờ thi đua",
+        "name_zh": "竞赛旗",
+        "level": "district",
+        "recipient_kind": "unit",
+        "issuer": "District People's Committee",
+        "quota_count": "1",
+        "quota_percent": "120",
+        "position": "0",
+        "is_active": "on",
+    }
+    page = client.post(edit_url, data).content.decode()
+    assert 'id="id_quota_percent_error"' in page
+    assert "Give a percentage above 0 and at most 100." in page
+    response = client.post(edit_url, {**data, "quota_percent": "20"})
+    assert response.status_code == 302
+    award.refresh_from_db()
+    assert award.name_zh == "竞赛旗" and award.quota_percent == 20
+
+
+def test_a_taken_code_is_shown_at_its_field(client, world):
+    staff_award(world)
+    login(client, world.users["committee_staff"])
+    page = client.post(
+        reverse("awards:award_create"),
+        {
+            "code": "own-flag",
+            "name": "Another",
+            "level": "district",
+            "recipient_kind": "unit",
+            "issuer": "X",
+            "position": "0",
+        },
+    ).content.decode()
+    assert 'id="id_code_error"' in page
+    assert Award.objects.count() == 1
+
+
+def test_an_inactive_award_stays_in_the_catalog_for_those_who_may_activate_it(client, world):
+    award = staff_award(world)
+    services.award_update(actor=None, award=award, is_active=False)
+    login(client, world.users["viewer"])
+    assert "Own Emulation Flag" not in client.get(reverse("awards:index")).content.decode()
+    login(client, world.users["committee_staff"])
+    page = client.get(reverse("awards:index")).content.decode()
+    assert "Own Emulation Flag" in page and "inactive" in page
+
+
+def test_a_new_rule_version_on_its_form(client, world):
+    award = staff_award(world)
+    services.eligibility_rule_add(
+        actor=None, award=award, valid_from=dt.date(2024, 1, 1), rule={"rank_at_most": {"rank": 2}}
+    )
+    login(client, world.users["committee_staff"])
+    url = reverse("awards:rule_add", args=[award.pk])
+    form = client.get(url).content.decode()
+    # The form starts from the latest version's rule.
+    assert "&quot;rank_at_most&quot;: {\n    &quot;rank&quot;: 2" in form
+
+    page = client.post(url, {"valid_from": "2026-01-01", "rule": '{"all": [}'}).content.decode()
+    assert 'id="id_rule_error"' in page and "This is not valid JSON (line 1, column 10)." in page
+
+    bad = '{"all": [{"no_veto": {}}, {"held_each_year": {"award": "own-flag"}}]}'
+    page = client.post(url, {"valid_from": "2026-01-01", "rule": bad}).content.decode()
+    assert 'id="id_rule_error"' in page
+    assert "At $.all[1].held_each_year: “held_each_year” needs: years." in page
+
+    good = '{"all": [{"rank_at_most": {"rank": 1}}, {"no_veto": {}}]}'
+    page = client.post(url, {"valid_from": "2023-06-01", "rule": good}).content.decode()
+    assert 'id="id_valid_from_error"' in page and "must start after the latest one" in page
+    assert award.rules.count() == 1
+
+    response = client.post(url, {"valid_from": "2026-01-01", "rule": good, "description": "New"})
+    assert response.status_code == 302
+    page = client.get(reverse("awards:award", args=[award.pk])).content.decode()
+    assert "Ranked 1 or better in the cluster" in page  # the new version, in force
+    assert "Ranked 2 or better in the cluster" in page  # the earlier one, kept
+    assert page.count("no longer in force") == 1
+
+
+def test_a_viewer_sees_no_catalog_links_and_may_not_open_the_forms(client, world):
+    award = staff_award(world)
+    login(client, world.users["viewer"])
+    index = client.get(reverse("awards:index")).content.decode()
+    assert "Own Emulation Flag" in index and reverse("awards:award_create") not in index
+    page = client.get(reverse("awards:award", args=[award.pk])).content.decode()
+    assert reverse("awards:award_edit", args=[award.pk]) not in page
+    assert reverse("awards:rule_add", args=[award.pk]) not in page
+    assert client.get(reverse("awards:award_create")).status_code == 403
+    assert client.get(reverse("awards:award_edit", args=[award.pk])).status_code == 403
+    response = client.post(
+        reverse("awards:rule_add", args=[award.pk]),
+        {"valid_from": "2026-01-01", "rule": '{"no_veto": {}}'},
+    )
+    assert response.status_code == 403 and not award.rules.exists()
 
 
 # --- The whole flow through the screens ----------------------------------------------------

@@ -78,6 +78,9 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "scoring:item_answer": ("POST", "/score-items/{item_id}/answer"),
     "scoring:evidence_upload": ("POST", "/score-items/{item_id}/evidence"),
     # awards
+    "awards:award_create": ("POST", "/awards"),
+    "awards:award_edit": ("PATCH", "/awards/{award_id}"),
+    "awards:rule_add": ("POST", "/awards/{award_id}/rules"),
     "awards:proposal_create_from_ranking": ("POST", "/proposals/from-ranking"),
     "awards:proposal_nominate": ("POST", "/proposals/nominate"),
     "awards:proposal_check": ("POST", "/proposals/{proposal_id}/check"),
