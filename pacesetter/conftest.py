@@ -69,6 +69,47 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("clock_moment", values, ids=values)
 
 
+# --- Order and placement on pytest-xdist's processes ------------------------------------
+#: Directories whose tests must run together on one process, as one work unit (a
+#: package-scoped fixture loads their data once). Every other file is its own unit.
+RUN_TOGETHER = ("pacesetter/demo/tests/loaded/",)
+
+#: The longest units start first, so that no process is left alone with one at the end.
+LONGEST_FIRST = (
+    "pacesetter/demo/tests/loaded/",
+    "pacesetter/core/tests/test_journeys.py",
+    "pacesetter/core/tests/test_migrations.py",
+    "pacesetter/awards/tests/test_journey.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        for position, prefix in enumerate(LONGEST_FIRST):
+            if item.nodeid.startswith(prefix):
+                return position
+        return len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: each file keeps its order, and its tests together
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """--dist loadfile (the Makefile's), with each RUN_TOGETHER directory as one unit."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for directory in RUN_TOGETHER:
+                if nodeid.startswith(directory):
+                    return directory
+            return str(super()._split_scope(nodeid))
+
+    return Scheduling(config, log)
+
+
 @pytest.fixture(autouse=True)
 def _clock(request: pytest.FixtureRequest) -> Iterator[Any]:
     moment, zone = TEST_NOW, ""

@@ -47,15 +47,16 @@ def throwaway_database(database: str) -> Iterator[str]:
     from pacesetter.testing.pgserver import start_test_server
 
     server = start_test_server()  # stopped and removed when this process exits
+    host = "127.0.0.1"  # over TCP, as an application server reaches its database
     with psycopg.connect(
-        host=server["HOST"],
+        host=host,
         port=int(server["PORT"]),
         user=server["USER"],
         dbname="postgres",
         autocommit=True,
     ) as connection:
         connection.execute("CREATE DATABASE bench")
-    yield f"postgres://{server['USER']}@{server['HOST']}:{server['PORT']}/bench"
+    yield f"postgres://{server['USER']}@{host}:{server['PORT']}/bench"
 
 
 def child_env(url: str) -> dict[str, str]:

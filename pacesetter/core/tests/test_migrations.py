@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -45,7 +46,8 @@ def test_the_migrations_build_a_fresh_database(tmp_path):
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
             try:
-                url = f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/{name}"
+                host = quote(params["HOST"], safe="")  # a socket's directory, or an address
+                url = f"postgres://{params['USER']}@{host}:{params['PORT']}/{name}"
                 result = _manage("migrate", "--noinput", "-v0", database_url=url)
             finally:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -21,8 +21,6 @@ from pacesetter.scoring.models import (
 from pacesetter.scoring.selectors import ranking, score_sheet
 from pacesetter.scoring.services import group_overflows
 
-from .shared import demo_fixture, demo_module_fixture  # noqa: F401
-
 
 def campaign(code: str) -> Campaign:
     return Campaign.objects.get(code=code)

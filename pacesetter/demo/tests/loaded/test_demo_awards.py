@@ -14,8 +14,6 @@ from pacesetter.awards.models import Award, AwardGrant, Candidate, EligibilityRu
 from pacesetter.ballots.models import Ballot, BallotChoice, Entitlement, Poll
 from pacesetter.decisions.models import Decision
 
-from .shared import demo_fixture, demo_module_fixture  # noqa: F401
-
 CLUSTER_UNITS = {
     "TH-NAMSONGMA",
     "TH-URBANENV",

@@ -20,8 +20,6 @@ from pacesetter.demo.pdf import one_page_pdf
 from pacesetter.units.models import Unit, UnitType
 from pacesetter.units.policies import unit_policy
 
-from .shared import demo_fixture, demo_module_fixture  # noqa: F401
-
 ROOTS = {"TH", "COA", "HUADU", "LIGHT-TU", "MMB-TU"}
 
 

@@ -13,8 +13,6 @@ from pacesetter.meetings.selectors import attendance
 from pacesetter.workplans.models import Task, WorkPlan
 from pacesetter.workplans.selectors import plan_rollup
 
-from .shared import demo_fixture, demo_module_fixture  # noqa: F401
-
 
 def test_optical_council_passed_the_seven_key_tasks(demo):
     meeting = Meeting.objects.get(title__startswith="9th standing council")
