@@ -12,7 +12,6 @@ World::
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import shutil
@@ -21,8 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import time_machine
-from django.test import override_settings
 from django.utils import translation
 
 from pacesetter.accounts.models import Role, User
@@ -34,7 +31,7 @@ from pacesetter.bodies.tests.factories import BodyFactory
 from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.services import cluster_leader_set, cluster_member_add
 from pacesetter.clusters.tests.factories import ClusterFactory
-from pacesetter.testing.clock import TEST_NOW
+from pacesetter.testing.clock import moment_of, running_at
 from pacesetter.testing.shared import (  # noqa: F401 (fixtures)
     register,
     shared,
@@ -66,7 +63,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if moments and metafunc.definition.get_closest_marker("clock"):
         values = [m.strip() for m in moments.split(",") if m.strip()]
         metafunc.fixturenames.append("clock_moment")
-        metafunc.parametrize("clock_moment", values, ids=values)
+        # Module-scoped, so that pytest runs a module's tests moment by moment, and the
+        # module's shared data is built once per moment (pacesetter/testing/shared.py).
+        metafunc.parametrize("clock_moment", values, ids=values, scope="module")
 
 
 # --- Order and placement on pytest-xdist's processes ------------------------------------
@@ -112,14 +111,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
 @pytest.fixture(autouse=True)
 def _clock(request: pytest.FixtureRequest) -> Iterator[Any]:
-    moment, zone = TEST_NOW, ""
-    if "clock_moment" in request.fixturenames:
-        text, _, zone = request.getfixturevalue("clock_moment").partition("@")
-        moment = dt.datetime.fromisoformat(text)
-    with contextlib.ExitStack() as stack:
-        if zone:
-            stack.enter_context(override_settings(TIME_ZONE=zone))
-        yield stack.enter_context(time_machine.travel(moment, tick=True))
+    with running_at(*moment_of(request)) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -19,13 +19,14 @@ whatever a test changes, in memory or in the database, goes with it.
 Each layer is built from a copy of the layers below, so a layer's changes to them
 (``ranked`` publishes ``scoring``'s review point) never reach a test of a lower layer.
 
-Where that cannot hold, each test builds its own data, as a plain fixture does:
+The data is built a minute before the moment the test runs at (BUILT_AT before TEST_NOW;
+under ``--clock-moments``, before each moment, in its time zone: pytest runs a module's
+tests moment by moment, and the stack is rebuilt when the moment changes).
 
-- in a module with any transactional test (``django_db(transaction=True)``,
-  ``live_server``, ...): such a test needs committed data and flushes the database after
-  it, which a module-wide transaction forbids;
-- in a run at several moments (``--clock-moments``): the data must be built at the
-  moment the test runs at.
+Where that cannot hold, each test builds its own data, as a plain fixture does: in a
+module with any transactional test (``django_db(transaction=True)``,
+``live_server``, ...): such a test needs committed data and flushes the database after
+it, which a module-wide transaction forbids.
 
 Declaring shared data::
 
@@ -48,14 +49,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import time_machine
 from django.db import transaction
 
-from pacesetter.testing.clock import TEST_NOW
+from pacesetter.testing.clock import TEST_NOW, moment_of, running_at
 
 #: Shared data is built a minute before the moment the tests run at, so that whatever a
 #: test creates comes after it, as it would with data the test built itself.
-BUILT_AT = TEST_NOW - dt.timedelta(minutes=1)
+BEFORE = dt.timedelta(minutes=1)
+BUILT_AT = TEST_NOW - BEFORE
 
 TRANSACTIONAL_FIXTURES = frozenset(
     {
@@ -96,11 +97,18 @@ class Layer:
 @dataclass
 class ModuleStack:
     layers: list[Layer] = field(default_factory=list)
+    #: The moment and time zone the tests of the layers run at.
+    at: tuple[dt.datetime, str] = (TEST_NOW, "")
 
-    def bring_to(self, names: list[str]) -> None:
-        """Roll back the layers not in ``names`` (and those above them), build the rest."""
+    def bring_to(self, names: list[str], at: tuple[dt.datetime, str]) -> None:
+        """Roll back the layers not in ``names`` (and those above them), build the rest;
+        all of them again if the test runs at another moment."""
         keep = 0
-        while keep < len(self.layers) and keep < len(names):
+        if at != self.at:
+            self.at, names_kept = at, 0
+        else:
+            names_kept = len(names)
+        while keep < len(self.layers) and keep < names_kept:
             if self.layers[keep].name != names[keep]:
                 break
             keep += 1
@@ -112,7 +120,8 @@ class ModuleStack:
             builder = BUILDERS[name]
             below = copy.deepcopy(self.layers[-1].values) if self.layers else {}
             savepoint = transaction.savepoint()
-            with time_machine.travel(BUILT_AT, tick=True):
+            moment, zone = self.at
+            with running_at(moment - BEFORE, zone):
                 value = builder.build(*(below[need] for need in builder.needs))
             self.layers.append(Layer(name, savepoint, {**below, name: value}))
 
@@ -137,11 +146,8 @@ def _transactional(item: pytest.Item) -> bool:
 def _module_can_share(request: pytest.FixtureRequest) -> bool:
     module = request.node
     if _can_share not in module.stash:
-        if request.config.getoption("--clock-moments", default=""):
-            module.stash[_can_share] = False
-        else:
-            items = [i for i in request.session.items if i.getparent(pytest.Module) is module]
-            module.stash[_can_share] = not any(_transactional(item) for item in items)
+        items = [i for i in request.session.items if i.getparent(pytest.Module) is module]
+        module.stash[_can_share] = not any(_transactional(item) for item in items)
     return module.stash[_can_share]
 
 
@@ -174,7 +180,7 @@ def shared_prepare_fixture(
         return
     names = [name for name in BUILDERS if name in request.fixturenames]
     with django_db_blocker.unblock():
-        stack.bring_to(names)
+        stack.bring_to(names, moment_of(request))
     request.node.stash[_stack] = stack
 
 
