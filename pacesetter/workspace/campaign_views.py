@@ -37,6 +37,7 @@ from pacesetter.clusters.policies import cluster_policy
 from pacesetter.core.views import add_service_errors, form_page
 from pacesetter.scoring.models import AmendmentState, TargetAmendment
 from pacesetter.scoring.policies import scoring_table_policy
+from pacesetter.scoring.selectors import registration_gaps
 from pacesetter.units.policies import unit_policy
 
 
@@ -144,9 +145,7 @@ def _cluster_rows(
         cluster = members[0].cluster
         gaps: dict[int, int] = {}
         if cluster is not None:
-            gaps = {
-                unit.pk: missing for unit, missing in services.registration_gaps(campaign, cluster)
-            }
+            gaps = {unit.pk: missing for unit, missing in registration_gaps(campaign, cluster)}
         for participant in members:
             # Progress is counted per cluster; units outside clusters show none.
             participant.missing = (  # type: ignore[attr-defined]
