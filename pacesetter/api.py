@@ -173,10 +173,12 @@ def _add_routers() -> None:
         review_points_router,
         tables_router,
     )
+    from pacesetter.scoring.campaign_api import router as campaign_scoring_router
     from pacesetter.units.api import router as units_router
     from pacesetter.units.api import unit_types_router
     from pacesetter.workplans.api import plans_router, tasks_router
     from pacesetter.workspace.calendar_api import router as calendar_router
+    from pacesetter.workspace.campaigns_api import router as campaign_router
     from pacesetter.workspace.chains_api import router as chains_router
     from pacesetter.workspace.people_api import router as people_router
 
@@ -187,7 +189,11 @@ def _add_routers() -> None:
     api.add_router("/clusters", clusters_router)
     api.add_router("/bodies", bodies_router)
     api.add_router("/decisions", decisions_router)
+    # A campaign as a whole (workspace), its phases, review points, participants and pacts
+    # (campaigns), its registrations, amendments and ranking (scoring): one path prefix.
+    api.add_router("/campaigns", campaign_router)
     api.add_router("/campaigns", campaigns_router)
+    api.add_router("/campaigns", campaign_scoring_router)
     api.add_router("/scoring-tables", tables_router)
     api.add_router("/criteria", criteria_router)
     api.add_router("/score-items", items_router)

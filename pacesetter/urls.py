@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from pacesetter.api import api, not_found_view
+from pacesetter.campaigns import urls as campaigns_urls
 from pacesetter.chains import urls as chains_urls
+from pacesetter.scoring import urls as scoring_urls
 from pacesetter.workplans import urls as workplans_urls
 from pacesetter.workspace import urls as workspace_urls
 
@@ -17,7 +19,17 @@ urlpatterns = [
     path("clusters/", include("pacesetter.clusters.urls")),
     path("bodies/", include("pacesetter.bodies.urls")),
     path("decisions/", include("pacesetter.decisions.urls")),
-    path("campaigns/", include("pacesetter.campaigns.urls")),
+    # The campaign's page and set-up combine domains (workspace); its registrations,
+    # amendments and opening review points are scoring's.
+    path(
+        "campaigns/",
+        include(
+            (
+                campaigns_urls.urlpatterns + workspace_urls.campaigns + scoring_urls.campaigns,
+                "campaigns",
+            )
+        ),
+    ),
     path("scoring/", include("pacesetter.scoring.urls")),
     path("awards/", include("pacesetter.awards.urls")),
     path("ballots/", include("pacesetter.ballots.urls")),

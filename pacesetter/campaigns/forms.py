@@ -1,4 +1,4 @@
-"""Forms of the campaign screens: set-up, participants, registration (the pact), amendments."""
+"""Forms of the campaign screens: set-up, participants, pacts, state moves."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.files import validate_upload
 from pacesetter.core.forms import PeriodFormMixin
-from pacesetter.scoring.models import Criterion, CriterionKind, ScoringTable
 from pacesetter.units.models import Unit
 
 from .models import Campaign, CampaignState, TieBreak
@@ -39,7 +38,10 @@ class CampaignSearchForm(forms.Form):
 
 
 class CampaignForm(PeriodFormMixin, forms.ModelForm):
-    """A campaign's details; the tie-break order is three ordered choices."""
+    """A campaign's details; the tie-break order is three ordered choices.
+
+    ``tables`` are the scoring tables the user may choose: the set-up pages
+    (``pacesetter.workspace.campaign_views``) ask scoring's policy for them."""
 
     tie_break_1 = forms.ChoiceField(label=_("First tie-break"), required=False)
     tie_break_2 = forms.ChoiceField(label=_("Second tie-break"), required=False)
@@ -68,7 +70,7 @@ class CampaignForm(PeriodFormMixin, forms.ModelForm):
     def __init__(
         self,
         *args: Any,
-        tables: QuerySet[ScoringTable],
+        tables: QuerySet[Any],
         predecessors: QuerySet[Campaign],
         **kwargs: Any,
     ) -> None:
@@ -185,45 +187,6 @@ class PactSignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["signer_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["signer_unit"].label_from_instance = _unit_label  # type: ignore[attr-defined]
-
-
-class RegistrationRowForm(forms.Form):
-    """One line of the pact. Quantitative criteria have a target; the others only say
-    whether they are assigned to the unit."""
-
-    target = forms.DecimalField(
-        label=_("Target"), required=False, min_value=0, max_digits=20, decimal_places=4
-    )
-    not_assigned = forms.BooleanField(label=_("Not assigned"), required=False)
-    note = forms.CharField(label=_("Note"), max_length=500, required=False)
-
-    def __init__(self, *args: Any, criterion: Criterion, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.criterion = criterion
-        if criterion.kind != CriterionKind.QUANTITATIVE:
-            del self.fields["target"]
-
-    def values(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "target": data.get("target"),
-            "not_assigned": bool(data.get("not_assigned")),
-            "note": data.get("note") or "",
-        }
-
-
-class AmendmentRequestForm(forms.Form):
-    new_target = forms.DecimalField(
-        label=_("New target"), required=False, min_value=0, max_digits=20, decimal_places=4
-    )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class AmendmentDecideForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
-    )
-    note = forms.CharField(label=_("Decision note"), max_length=500, required=False)
 
 
 class TransitionForm(forms.Form):

@@ -20,6 +20,10 @@ class CampaignState(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+#: States in which units may still change their registrations directly.
+REGISTRATION_OPEN = (CampaignState.DRAFT, CampaignState.REGISTRATION)
+
+
 class TieBreak(models.TextChoices):
     BASE_PERCENTAGE = "base_pct", _("Higher base percentage")
     FEWER_PENALTY = "fewer_penalty", _("Fewer penalty points")

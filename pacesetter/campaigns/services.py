@@ -8,16 +8,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.selectors import cluster_members
-from pacesetter.scoring.models import CriterionKind, Registration
 from pacesetter.units.models import Unit
 
+from .checks import pact_checks
 from .models import (
     Campaign,
     CampaignPhase,
@@ -199,28 +197,6 @@ def cluster_join(*, actor: Any, campaign: Campaign, cluster: Cluster) -> list[Pa
     return joined
 
 
-def registration_gaps(campaign: Campaign, cluster: Cluster) -> list[tuple[Unit, int]]:
-    """Units of the cluster with quantitative criteria not yet registered, and how many."""
-    if campaign.scoring_table is None:
-        return []
-    needed = campaign.scoring_table.criteria.filter(kind=CriterionKind.QUANTITATIVE).count()
-    done = (
-        Registration.objects.filter(
-            campaign=campaign, unit=OuterRef("unit_id"), criterion__kind=CriterionKind.QUANTITATIVE
-        )
-        .values("unit")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    participants = (
-        campaign.participants.filter(cluster=cluster)
-        .select_related("unit")
-        .annotate(done=Coalesce(Subquery(done), 0))
-        .order_by("unit__name")
-    )
-    return [(p.unit, needed - p.done) for p in participants if p.done < needed]
-
-
 @transaction.atomic
 def pact_sign(
     *,
@@ -231,7 +207,9 @@ def pact_sign(
     signer_unit: Unit,
     document: File | None = None,
 ) -> ClusterPact:
-    """The cluster leader signs the pact; the cluster's registrations lock."""
+    """The cluster leader signs the pact while registration is open; the cluster's
+    registrations lock. The rules of :data:`~pacesetter.campaigns.checks.pact_checks` hold
+    first (scoring's: each unit of the cluster has registered its targets)."""
     if campaign.state != CampaignState.REGISTRATION:
         raise ValidationError(_("Pacts are signed while registration is open."))
     if not campaign.participants.filter(cluster=cluster).exists():
@@ -247,12 +225,7 @@ def pact_sign(
         raise ValidationError(
             {"signer_unit": _("The pact is signed by a unit of the cluster or its lead body.")}
         )
-    gaps = registration_gaps(campaign, cluster)
-    if gaps:
-        unit, missing = gaps[0]
-        raise ValidationError(
-            _("%(unit)s has not registered %(n)s target(s) yet.") % {"unit": unit, "n": missing}
-        )
+    pact_checks.run(campaign, cluster)
     pact = ClusterPact(
         campaign=campaign,
         cluster=cluster,

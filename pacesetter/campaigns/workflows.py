@@ -2,7 +2,9 @@
 pages and the API.
 
 A campaign's moves are named by the state they lead to (``registration``, ``running``,
-...), as the transition form and ``POST /campaigns/{id}/transition`` send them.
+...), as the transition form and ``POST /campaigns/{id}/transition`` send them. The rules
+that read scoring's data (the table is adopted, every item is final) are scoring's,
+registered with :mod:`pacesetter.campaigns.checks`; the guards here run them first.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from pacesetter.core.workflows import Transition, Workflow
-from pacesetter.scoring.models import ItemState, TableState
 
+from .checks import publish_checks, registration_checks
 from .models import Campaign, CampaignState, ReviewPoint, ReviewPointState
 from .policies import campaign_policy
 
@@ -35,10 +37,7 @@ def _no_pact(campaign: Campaign) -> None:
 
 
 def _ready_to_register(campaign: Campaign) -> None:
-    if campaign.scoring_table is None or campaign.scoring_table.state != TableState.ADOPTED:
-        raise ValidationError(
-            _("Adopt a scoring table for the campaign first."), code="table_not_adopted"
-        )
+    registration_checks.run(campaign)
     if not campaign.participants.exists():
         raise ValidationError(_("Add the participating units first."), code="no_participants")
     if not campaign.review_points.exists():
@@ -119,13 +118,8 @@ def _review_point_refusal(review_point: ReviewPoint, name: str) -> str:
     return _("Rankings are published while the campaign is scored.")
 
 
-def _items_final(review_point: ReviewPoint) -> None:
-    waiting = review_point.items.filter(not_assigned=False).exclude(state=ItemState.FINAL).count()
-    if waiting:
-        raise ValidationError(
-            _("%(n)s item(s) are not final yet; finalize them before publishing.") % {"n": waiting},
-            code="items_not_final",
-        )
+def _ready_to_publish(review_point: ReviewPoint) -> None:
+    publish_checks.run(review_point)
 
 
 #: The campaign's organizer staff (campaign ``update``) open and publish review points,
@@ -136,6 +130,13 @@ review_point_workflow: Workflow[ReviewPoint] = Workflow(
     refusal=_review_point_refusal,
     transitions=[
         _r("open", (R.PLANNED,), R.OPEN, "update", when=_campaign_scored),
-        _r("publish", (R.OPEN,), R.PUBLISHED, "update", when=_campaign_scored, guard=_items_final),
+        _r(
+            "publish",
+            (R.OPEN,),
+            R.PUBLISHED,
+            "update",
+            when=_campaign_scored,
+            guard=_ready_to_publish,
+        ),
     ],
 )

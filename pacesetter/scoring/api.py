@@ -1,5 +1,6 @@
 """JSON API for scoring tables, score items and review points:
 /api/v1/scoring-tables, /api/v1/criteria, /api/v1/score-items, /api/v1/review-points.
+A campaign's registrations, amendments and ranking are ``campaign_api``.
 
 No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
 schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise).
@@ -18,9 +19,9 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from pacesetter.campaigns.api import ReviewPointDetailOut, ReviewPointRef
 from pacesetter.campaigns.models import Campaign, ReviewPoint
 from pacesetter.campaigns.policies import participant_policy, review_point_policy
-from pacesetter.campaigns.workflows import review_point_workflow
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
@@ -196,14 +197,6 @@ class TableFilters(Schema):
     owner: int | None = None
 
 
-class ReviewPointRef(Schema):
-    id: int
-    code: str
-    name: str
-    state: str
-    campaign_id: int
-
-
 class ScoreItemOut(Schema):
     id: int
     review_point: ReviewPointRef
@@ -339,27 +332,6 @@ class InspectionOut(Schema):
     unit: UnitRef
     inspector: UnitRef
     assigned_at: dt.datetime
-
-
-class ReviewPointOut(ReviewPointRef):
-    period_end: dt.date
-    due: dt.date
-    position: int
-    published_at: dt.datetime | None
-
-
-class ReviewPointDetailOut(ReviewPointOut):
-    allowed_actions: list[str] = Field(
-        description="The steps this user may take now (open, publish), from the review "
-        "point's workflow."
-    )
-
-    @staticmethod
-    def resolve_allowed_actions(obj: ReviewPoint, context: Any) -> list[str]:
-        known = getattr(obj, "allowed_actions", None)  # set for many at once by the caller
-        if known is not None:
-            return review_point_workflow.ordered(obj, known)
-        return review_point_workflow.allowed_list(context["request"].user, obj)
 
 
 # --- scoring tables ------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Reads of scoring data: the ranking, score sheets, reviewer queues."""
+"""Reads of scoring data: registration progress, the ranking, score sheets, reviewer queues."""
 
 from __future__ import annotations
 
@@ -8,23 +8,57 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
+    Count,
     DecimalField,
     Exists,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
+from django.db.models.functions import Coalesce
 
 from pacesetter.campaigns.models import Campaign, ReviewPoint, ReviewPointState, TieBreak
 from pacesetter.campaigns.policies import participant_policy, review_point_policy
+from pacesetter.clusters.models import Cluster
+from pacesetter.units.models import Unit
 
 from .methods import q2
-from .models import BASE_KINDS, CriterionKind, InspectionAssignment, ItemState, ScoreItem
+from .models import (
+    BASE_KINDS,
+    CriterionKind,
+    InspectionAssignment,
+    ItemState,
+    Registration,
+    ScoreItem,
+)
 from .policies import score_item_policy
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
 PCT = DecimalField(max_digits=12, decimal_places=4)
+
+
+def registration_gaps(campaign: Campaign, cluster: Cluster) -> list[tuple[Unit, int]]:
+    """Units of the cluster with quantitative criteria not yet registered, and how many."""
+    if campaign.scoring_table is None:
+        return []
+    needed = campaign.scoring_table.criteria.filter(kind=CriterionKind.QUANTITATIVE).count()
+    done = (
+        Registration.objects.filter(
+            campaign=campaign, unit=OuterRef("unit_id"), criterion__kind=CriterionKind.QUANTITATIVE
+        )
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    participants = (
+        campaign.participants.filter(cluster=cluster)
+        .select_related("unit")
+        .annotate(done=Coalesce(Subquery(done), 0))
+        .order_by("unit__name")
+    )
+    return [(p.unit, needed - p.done) for p in participants if p.done < needed]
 
 
 def _first_group_id(campaign: Campaign) -> int | None:

@@ -1,2 +1,3 @@
 """Screens of the scoring app, one module per area: tables, sheets (score sheets, items,
-queues, ranking) and excel (imports and exports)."""
+queues, ranking), excel (imports and exports) and registrations (a campaign's
+registrations, amendments and opening its review points, under /campaigns/)."""
