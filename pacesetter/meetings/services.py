@@ -34,7 +34,7 @@ from pacesetter.ballots.services import poll_create
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.core.errors import ConflictError, FieldRuleError
-from pacesetter.core.files import validate_upload
+from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.workflows import INVALID_TRANSITION
 from pacesetter.units.models import Unit
 from pacesetter.workplans.models import Project, Task, WorkPlan
@@ -661,27 +661,25 @@ def document_add(
 ) -> MeetingDocument:
     """Attach a report, speech or other document. Its size and type are checked against
     the upload limits first: a refusal is shown beside the file and keeps its code
-    (``file_too_large``, ``file_type``) for the API."""
+    (``file_too_large``, ``file_type``) for the API. The stored file is removed again if
+    the row or its audit entry is not written."""
     _check_changeable(meeting)
     _check_item(meeting, agenda_item, "agenda_item")
-    try:
-        validate_upload(file)
-    except ValidationError as exc:
-        raise FieldRuleError("file", exc) from exc
+    check_upload(file)
     document = MeetingDocument(
         meeting=meeting,
         agenda_item=agenda_item,
         kind=kind,
         title=title.strip() or str(getattr(file, "name", "") or ""),
-        file=file,
         uploaded_by=_actor(actor),
     )
-    return audited_create(
-        actor=actor,
-        instance=document,
-        action="meeting.document_add",
-        fields=("meeting", "agenda_item", "kind", "title", "file"),
-    )
+    with upload_stored(document, "file", file):
+        return audited_create(
+            actor=actor,
+            instance=document,
+            action="meeting.document_add",
+            fields=("meeting", "agenda_item", "kind", "title", "file"),
+        )
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from pacesetter.awards.models import (
     Proposal,
     ProposalState,
 )
-from pacesetter.awards.services import grant_record, proposal_nominate
+from pacesetter.awards.services import grant_record, proposal_attachment_add, proposal_nominate
 from pacesetter.decisions.models import Decision
 from pacesetter.decisions.services import decision_create
 from pacesetter.scoring.services import review_point_publish
@@ -589,6 +589,19 @@ def test_attachments_of_a_refused_type_or_size_are_not_stored(world, nominated, 
     settings.UPLOAD_MAX_BYTES = 1024
     assert_error_shape(staff.upload(url, {"kind": "photo", "file": minutes()}), 422, "invalid")
     assert not nominated.attachments.exists() and stored_files(media) == []
+
+
+def test_an_attachment_whose_write_fails_leaves_no_row_and_no_file(
+    world, nominated, media, monkeypatch
+):
+    monkeypatch.setattr("pacesetter.awards.services.audit_record", _audit_unavailable)
+    with pytest.raises(RuntimeError):
+        proposal_attachment_add(actor=None, proposal=nominated, kind="minutes", file=minutes())
+    assert not nominated.attachments.exists() and stored_files(media) == []
+
+
+def _audit_unavailable(**kwargs: Any) -> None:
+    raise RuntimeError("the audit chain is unavailable")
 
 
 def test_a_decided_proposals_dossier_is_closed(world, nominated, media):

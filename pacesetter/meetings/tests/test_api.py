@@ -28,6 +28,7 @@ from pacesetter.meetings.models import (
 from pacesetter.meetings.services import (
     agenda_item_add,
     check_in,
+    document_add,
     finding_add,
     invitation_add,
     meeting_poll_create,
@@ -618,6 +619,20 @@ def test_attach_list_and_download_a_document(world, staff, officer, nobody, coun
     assert b"".join(download.streaming_content) == b"%PDF-1.4 half-year"
     assert_error_shape(nobody.get(f"/meetings/{mid}/documents/{created['id']}/file"), 404)
     assert_error_shape(staff.get(f"/meetings/{mid}/documents/999999/file"), 404)
+
+
+def test_a_document_whose_write_fails_leaves_no_row_and_no_file(
+    council, tmp_path, media, monkeypatch
+):
+    monkeypatch.setattr("pacesetter.audit.services.audit_record", _audit_unavailable)
+    with pytest.raises(RuntimeError):
+        document_add(actor=None, meeting=council.meeting, title="Report", file=pdf())
+    assert not MeetingDocument.objects.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def _audit_unavailable(**kwargs: Any) -> None:
+    raise RuntimeError("the audit chain is unavailable")
 
 
 def test_document_refusals(world, staff, officer, council, media, settings):
