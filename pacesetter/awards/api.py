@@ -20,7 +20,6 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.throttling import AnonRateThrottle
 
-from pacesetter.accounts.scopes import scope_of
 from pacesetter.ballots.models import Base, Majority
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.api import ClusterRef
@@ -669,7 +668,7 @@ def proposal_from_ranking_endpoint(
                 {"proposer_unit_id": _("The cluster has no leader that year; name the proposer.")}
             )
         proposer = leadership.unit
-    leads = cluster.pk in scope_of(user).leader_cluster_ids
+    leads = selectors.leads_cluster_in(user, review_point, cluster)
     if not (user.is_superuser or leads or unit_policy.allows(user, "manage", proposer)):
         raise PermissionDenied(_("Only the cluster's leader or the proposer's staff draft this."))
     if payload.committee_unit_id is not None:

@@ -13,7 +13,7 @@ from pacesetter.accounts.scopes import scope_of, under
 from pacesetter.bodies.models import Body
 from pacesetter.bodies.policies import body_policy
 from pacesetter.campaigns.models import ReviewPoint, ReviewPointState
-from pacesetter.campaigns.policies import campaign_policy
+from pacesetter.campaigns.policies import campaign_policy, participant_policy
 from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.units.models import Unit
@@ -86,14 +86,24 @@ def ranking_review_points(user: Any) -> QuerySet[ReviewPoint]:
 
 
 def proposable_clusters(user: Any) -> QuerySet[Cluster]:
-    """Clusters the user leads or manages."""
-    q = Q(pk__in=cluster_policy.visible(user, "update").values("pk"))
-    leader_ids = scope_of(user).leader_cluster_ids
-    if leader_ids:
-        q |= Q(pk__in=leader_ids)
+    """Clusters the user manages, or leads in a campaign (whose rankings have rows of
+    theirs): who leads is ``participant_policy``'s ``review``, as the ranking reads it."""
     if not getattr(user, "is_authenticated", False):
         return Cluster.objects.none()
-    return Cluster.objects.filter(q).order_by("name")
+    led = participant_policy.visible(user, "review").values("cluster_id")
+    return Cluster.objects.filter(
+        Q(pk__in=cluster_policy.visible(user, "update").values("pk")) | Q(pk__in=led)
+    ).order_by("name")
+
+
+def leads_cluster_in(user: Any, review_point: ReviewPoint, cluster: Cluster) -> bool:
+    """Whether the user leads ``cluster`` in the campaign of ``review_point`` (the
+    participants of that cluster they may ``review``)."""
+    return (
+        participant_policy.visible(user, "review")
+        .filter(campaign_id=review_point.campaign_id, cluster=cluster)
+        .exists()
+    )
 
 
 def committee_choices(user: Any) -> QuerySet[Unit]:

@@ -29,7 +29,7 @@ from pacesetter.bodies.models import Body
 from pacesetter.campaigns.models import ReviewPoint, ReviewPointState
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.errors import FieldRuleError
-from pacesetter.core.files import check_upload
+from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.decisions.models import Decision
 from pacesetter.scoring.selectors import ranking_rows
 from pacesetter.units.models import Unit
@@ -823,24 +823,25 @@ def proposal_attachment_add(
 ) -> ProposalAttachment:
     """Add a file to the proposal's dossier (a report, minutes, another document); a file
     over the limit or of another type is refused on ``file`` (codes ``file_too_large``,
-    ``file_type``); the dossier is closed once the proposal is decided."""
+    ``file_type``); the dossier is closed once the proposal is decided. The stored file
+    is removed again if the row or its audit entry is not written."""
     proposal_workflow.check(proposal, "attach")
     check_upload(file)
     attachment = ProposalAttachment(
         proposal=proposal,
         kind=kind,
-        file=file,
         name=(name or PurePath(file.name).name)[:255],
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
-    attachment.full_clean()
-    attachment.save()
-    audit_record(
-        actor=actor,
-        action="proposal.attach",
-        target=proposal,
-        changes={"attachment": [None, attachment.name]},
-    )
+    with upload_stored(attachment, "file", file):
+        attachment.full_clean()
+        attachment.save()
+        audit_record(
+            actor=actor,
+            action="proposal.attach",
+            target=proposal,
+            changes={"attachment": [None, attachment.name]},
+        )
     return attachment
 
 

@@ -1,13 +1,17 @@
-"""Limits on uploaded documents, and downloads that only happen after a permission check."""
+"""Limits on uploaded documents, storing them with the row that names them, and downloads
+that only happen after a permission check."""
 
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.db import models
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -43,6 +47,27 @@ def check_upload(file: File, *, field: str = "file") -> None:
         validate_upload(file)
     except ValidationError as exc:
         raise FieldRuleError(field, exc) from exc
+
+
+@contextmanager
+def upload_stored(instance: models.Model, field: str, file: File) -> Iterator[str]:
+    """Store ``file`` now, where ``instance``'s file ``field`` keeps uploads (its
+    ``upload_to``), set the field to it, and run the block that writes the row; yields
+    the stored name.
+
+    A database rollback cannot take back a file, so if the block raises (a rule, the
+    insert, the audit entry) the stored file is removed before the error goes on: no
+    file is left that no row names. Saving the row does not store the file again (the
+    field holds a stored name). Use it inside the service's transaction, after the
+    checks that need no file (:func:`check_upload` first). A rollback of a caller's
+    transaction after the service has returned is the caller's to clean up."""
+    field_file = getattr(instance, field)
+    field_file.save(PurePath(file.name or "file").name, file, save=False)
+    try:
+        yield field_file.name
+    except BaseException:
+        field_file.storage.delete(field_file.name)
+        raise
 
 
 def file_download(field_file: File) -> FileResponse:

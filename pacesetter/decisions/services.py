@@ -7,7 +7,7 @@ from django.core.files import File
 from django.db import transaction
 
 from pacesetter.audit.services import audited_create, audited_update
-from pacesetter.core.files import check_upload
+from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.units.models import Unit
 
 from .models import Decision
@@ -28,9 +28,8 @@ def decision_create(
     file: File | None = None,
 ) -> Decision:
     """Record a decision; the file, if any, is checked for size and type first (codes
-    ``file_too_large``, ``file_type`` on ``file``)."""
-    if file is not None:
-        check_upload(file)
+    ``file_too_large``, ``file_type`` on ``file``), and removed from storage again if the
+    row or its audit entry is not written."""
     decision = Decision(
         owner_unit=owner_unit,
         number=number,
@@ -40,8 +39,14 @@ def decision_create(
         signer_title=signer_title,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    if file is not None:
-        decision.file = file
+    if file is None:
+        return _create(actor, decision)
+    check_upload(file)
+    with upload_stored(decision, "file", file):
+        return _create(actor, decision)
+
+
+def _create(actor: Any, decision: Decision) -> Decision:
     return audited_create(
         actor=actor, instance=decision, action="decision.create", fields=DECISION_FIELDS
     )
@@ -49,14 +54,26 @@ def decision_create(
 
 @transaction.atomic
 def decision_update(*, actor: Any, decision: Decision, **fields: Any) -> Decision:
-    """Change the fields given; a new file is checked as :func:`decision_create` does."""
-    if fields.get("file"):
-        check_upload(fields["file"])
+    """Change the fields given; a new file is checked and stored as
+    :func:`decision_create` does (filed under the decision's year after the change).
+    A false ``file`` clears it."""
+    file = fields.get("file")
+    if not file:
+        return _update(actor, decision, fields)
+    check_upload(file)
+    # Only its upload path reads the decision; the row itself is locked and changed by
+    # audited_update.
+    filed_as = Decision(date=fields.get("date") or decision.date)
+    with upload_stored(filed_as, "file", file) as name:
+        return _update(actor, decision, {**fields, "file": name})
+
+
+def _update(actor: Any, decision: Decision, changes: dict[str, Any]) -> Decision:
     return audited_update(
         actor=actor,
         instance=decision,
         action="decision.update",
-        changes=fields,
+        changes=changes,
         allowed=("number", "date", "issuer", "title", "signer_title", "file"),
         fields=DECISION_FIELDS,
     )

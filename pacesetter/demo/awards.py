@@ -13,8 +13,11 @@ from django.core.management import call_command, get_commands
 from django.db.models.fields.files import FieldFile
 
 from pacesetter.accounts.models import User
-from pacesetter.awards.models import Award, EligibilityRule, Proposal, ProposalState
+from pacesetter.awards.models import Award, Proposal, ProposalState
+from pacesetter.awards.presets import AwardPreset, Catalog, Rule
 from pacesetter.awards.services import (
+    award_presets_load,
+    eligibility_rule_add,
     grant_record,
     proposal_accept,
     proposal_cluster_vote,
@@ -35,6 +38,8 @@ from .pdf import one_page_pdf
 from .specs import AwardSpec, DecisionSpec, GrantHistorySpec, LocalRuleSpec, ProposalSpec
 
 PRESETS_COMMAND = "load_award_presets"
+#: The version the audit entries give the demo's own catalog.
+FALLBACK_VERSION = "demo fallback"
 
 
 class AwardLoader:
@@ -78,44 +83,41 @@ class AwardLoader:
 
     def catalog(self, fallback: tuple[AwardSpec, ...]) -> None:
         """The award presets when installed; otherwise the few awards the demo needs
-        (created only when missing, so the presets can update them by code later)."""
+        (created only when missing, so the presets can update them by code later),
+        written as a small preset catalog by the same service."""
         if PRESETS_COMMAND in get_commands():
             call_command(PRESETS_COMMAND, stdout=StringIO())
+        missing: dict[str, list[AwardPreset]] = {}
         for spec in fallback:
-            award = next(
-                (
-                    found
-                    for code in (*spec.aliases, spec.code)
-                    if (found := Award.objects.filter(code=code).first()) is not None
-                ),
-                None,
-            )
+            award = self._find(spec)
             if award is None:
-                award = Award.objects.create(
-                    code=spec.code,
-                    preset=spec.preset,
-                    name=spec.name,
-                    name_vi=spec.name_vi,
-                    name_zh=spec.name_zh,
-                    level=spec.level,
-                    recipient_kind=spec.recipient_kind,
-                    issuer=spec.issuer,
-                    quota_count=spec.quota_count,
-                    quota_percent=spec.quota_percent,
-                )
-                if spec.rule is not None and spec.rule_from is not None:
-                    EligibilityRule.objects.create(
-                        award=award,
-                        valid_from=spec.rule_from,
-                        rule=spec.rule,
-                        description=spec.rule_description,
-                    )
-            self.awards[spec.code] = award
+                missing.setdefault(spec.preset, []).append(_preset(spec))
+            else:
+                self.awards[spec.code] = award
+        if missing:
+            award_presets_load(
+                actor=None,
+                catalogs=[
+                    Catalog(name=preset, version=FALLBACK_VERSION, awards=tuple(items))
+                    for preset, items in missing.items()
+                ],
+            )
+            for spec in fallback:
+                self.awards.setdefault(spec.code, Award.objects.get(code=spec.code))
+
+    def _find(self, spec: AwardSpec) -> Award | None:
+        """The award under the presets' code for it or under the demo's."""
+        for code in (*spec.aliases, spec.code):
+            found = Award.objects.filter(code=code).first()
+            if found is not None:
+                return found
+        return None
 
     def local_rule(self, spec: LocalRuleSpec) -> None:
         award = self.awards[spec.award]
         if not award.rules.filter(valid_from=spec.valid_from).exists():
-            EligibilityRule.objects.create(
+            eligibility_rule_add(
+                actor=self.users[spec.author],
                 award=award,
                 valid_from=spec.valid_from,
                 valid_to=spec.valid_to,
@@ -236,3 +238,24 @@ class AwardLoader:
             )
         poll = poll_close(actor=manager, poll=poll)
         return poll_publish(actor=manager, poll=poll)
+
+
+def _preset(spec: AwardSpec) -> AwardPreset:
+    """The demo's award as an entry of a preset catalog."""
+    rules: tuple[Rule, ...] = ()
+    if spec.rule is not None and spec.rule_from is not None:
+        rules = (
+            Rule(valid_from=spec.rule_from, rule=spec.rule, description=spec.rule_description),
+        )
+    return AwardPreset(
+        code=spec.code,
+        name=spec.name,
+        name_vi=spec.name_vi,
+        name_zh=spec.name_zh,
+        level=spec.level,
+        recipient_kind=spec.recipient_kind,
+        issuer=spec.issuer,
+        rules=rules,
+        quota_count=spec.quota_count,
+        quota_percent=spec.quota_percent,
+    )

@@ -281,13 +281,14 @@ class AwardSpec:
 @dataclass(frozen=True)
 class LocalRuleSpec:
     """A rule version the demo's committee applies for a while (award code), kept
-    apart from the presets' versions by its dates."""
+    apart from the presets' versions by its dates; ``author`` (a username) adds it."""
 
     award: str
     valid_from: date
     valid_to: date
     rule: dict[str, object]
     description: str
+    author: str
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from pacesetter.ballots.services import poll_create
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.core.errors import ConflictError, FieldRuleError
-from pacesetter.core.files import validate_upload
+from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.workflows import INVALID_TRANSITION
 from pacesetter.units.models import Unit
 from pacesetter.workplans.models import Project, Task, WorkPlan
@@ -458,14 +458,13 @@ def _mark_present(actor: Any, invitation: Invitation, by: Any, at: dt.datetime) 
 
 def _already(invitation: Invitation) -> ValidationError:
     assert invitation.checked_in_at is not None
-    return ValidationError(
-        {
-            "code": _("%(who)s already checked in at %(when)s (recorded by %(by)s).")
-            % {
-                "who": invitation.display_name,
-                "when": _when(invitation.checked_in_at, invitation.meeting),
-                "by": _who(invitation.checked_in_by),
-            }
+    return FieldRuleError(
+        "code",
+        _("%(who)s already checked in at %(when)s (recorded by %(by)s).")
+        % {
+            "who": invitation.display_name,
+            "when": _when(invitation.checked_in_at, invitation.meeting),
+            "by": _who(invitation.checked_in_by),
         },
         code="already_checked_in",
     )
@@ -476,25 +475,19 @@ def _check_door_open(meeting: Meeting, at: dt.datetime) -> None:
     the start to the end of the day it ends (or starts)."""
     opens, closes = selectors.door_window(meeting)
     if at < opens:
-        raise ValidationError(
-            {
-                "code": ValidationError(
-                    _("Check-in at the door opens at %(when)s, an hour before the meeting.")
-                    % {"when": _when(opens, meeting)},
-                    code="not_open",
-                )
-            }
+        raise FieldRuleError(
+            "code",
+            _("Check-in at the door opens at %(when)s, an hour before the meeting.")
+            % {"when": _when(opens, meeting)},
+            code="not_open",
         )
     if at > closes:
         last_day = selectors.local(meeting, meeting.ends_at or meeting.starts_at).date()
-        raise ValidationError(
-            {
-                "code": ValidationError(
-                    _("Check-in at the door closed with the meeting's last day, %(day)s.")
-                    % {"day": date_format(last_day, "SHORT_DATE_FORMAT")},
-                    code="closed",
-                )
-            }
+        raise FieldRuleError(
+            "code",
+            _("Check-in at the door closed with the meeting's last day, %(day)s.")
+            % {"day": date_format(last_day, "SHORT_DATE_FORMAT")},
+            code="closed",
         )
 
 
@@ -520,8 +513,9 @@ def check_in(
         .first()
     )
     if found is None:
-        raise ValidationError(
-            {"code": _("No invitation has the code %(code)s.") % {"code": clean}},
+        raise FieldRuleError(
+            "code",
+            _("No invitation has the code %(code)s.") % {"code": clean},
             code="unknown_code",
         )
     if found.meeting_id != meeting.pk:
@@ -534,11 +528,11 @@ def check_in(
                 "title": other.title,
                 "when": _when(other.starts_at, other),
             }
-        raise ValidationError({"code": message}, code="other_meeting")
+        raise FieldRuleError("code", message, code="other_meeting")
     meeting = found.meeting  # as it is now, not as the caller read it
     if meeting.state == MeetingState.CANCELLED:
-        raise ValidationError(
-            {"code": _("The meeting is cancelled; nobody can check in.")}, code="cancelled"
+        raise FieldRuleError(
+            "code", _("The meeting is cancelled; nobody can check in."), code="cancelled"
         )
     _check_changeable(meeting)
     _check_door_open(meeting, moment)
@@ -667,27 +661,25 @@ def document_add(
 ) -> MeetingDocument:
     """Attach a report, speech or other document. Its size and type are checked against
     the upload limits first: a refusal is shown beside the file and keeps its code
-    (``file_too_large``, ``file_type``) for the API."""
+    (``file_too_large``, ``file_type``) for the API. The stored file is removed again if
+    the row or its audit entry is not written."""
     _check_changeable(meeting)
     _check_item(meeting, agenda_item, "agenda_item")
-    try:
-        validate_upload(file)
-    except ValidationError as exc:
-        raise FieldRuleError("file", exc) from exc
+    check_upload(file)
     document = MeetingDocument(
         meeting=meeting,
         agenda_item=agenda_item,
         kind=kind,
         title=title.strip() or str(getattr(file, "name", "") or ""),
-        file=file,
         uploaded_by=_actor(actor),
     )
-    return audited_create(
-        actor=actor,
-        instance=document,
-        action="meeting.document_add",
-        fields=("meeting", "agenda_item", "kind", "title", "file"),
-    )
+    with upload_stored(document, "file", file):
+        return audited_create(
+            actor=actor,
+            instance=document,
+            action="meeting.document_add",
+            fields=("meeting", "agenda_item", "kind", "title", "file"),
+        )
 
 
 @transaction.atomic
@@ -976,7 +968,7 @@ def minutes_update(*, actor: Any, minutes: Minutes, text: str, version: int) -> 
     text = _lf(text)
     current = _minutes_locked(minutes, version, "update")
     if not text.strip():
-        raise ValidationError({"text": _("The minutes cannot be empty.")}, code="required")
+        raise FieldRuleError("text", _("The minutes cannot be empty."), code="required")
     return audited_update(
         actor=actor,
         instance=current,

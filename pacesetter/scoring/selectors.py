@@ -10,7 +10,6 @@ from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
-    Exists,
     OuterRef,
     Q,
     QuerySet,
@@ -22,18 +21,19 @@ from django.db.models.functions import Coalesce
 from pacesetter.campaigns.models import Campaign, ReviewPoint, ReviewPointState, TieBreak
 from pacesetter.campaigns.policies import participant_policy, review_point_policy
 from pacesetter.clusters.models import Cluster
+from pacesetter.core.scopes import NOTHING
 from pacesetter.units.models import Unit
 
 from .methods import q2
 from .models import (
     BASE_KINDS,
     CriterionKind,
-    InspectionAssignment,
     ItemState,
     Registration,
     ScoreItem,
 )
 from .policies import score_item_policy
+from .workflows import GUARDS_IN_SQL, score_item_workflow
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
 PCT = DecimalField(max_digits=12, decimal_places=4)
@@ -296,29 +296,36 @@ def score_sheet(review_point: ReviewPoint, unit_id: int) -> QuerySet[ScoreItem]:
     )
 
 
-def reviewer_queue(user: Any) -> QuerySet[ScoreItem]:
-    """Items waiting for this user: to inspect, to review, to finalize, or returned to
-    their unit to answer."""
-    inspect = score_item_policy.visible(user, "inspect").filter(state=ItemState.SUBMITTED)
-    has_inspector = Exists(
-        InspectionAssignment.objects.filter(
-            review_point_id=OuterRef("review_point_id"), unit_id=OuterRef("unit_id")
-        )
-    )
-    # The leader reviews after the cross-inspection, or right after self-scoring when
-    # no inspector was assigned.
-    review = score_item_policy.visible(user, "review").filter(
-        Q(state=ItemState.INSPECTED) | (Q(state=ItemState.SUBMITTED) & ~has_inspector)
-    )
-    final = score_item_policy.visible(user, "finalize").filter(state=ItemState.REVIEWED)
-    answer = score_item_policy.visible(user, "report").filter(state=ItemState.RETURNED)
+#: The steps the reviewer's queue lists, in the order its label prefers when a user may
+#: take several on one item (a leader who also cross-inspects inspects first).
+QUEUE_STEPS = ("answer", "finalize", "inspect", "review")
+
+
+def _waiting_for(user: Any, step: str) -> Q:
+    """Items on which the workflow's table offers ``step`` to ``user``: for each of its
+    rows, the row's states among the items its action lets the user act on, and the
+    row's guard as SQL (``GUARDS_IN_SQL``)."""
+    q = NOTHING
+    for row in score_item_workflow.transitions:
+        if row.name != step:
+            continue
+        rows = score_item_policy.visible(user, row.action).filter(state__in=row.sources)
+        if row.guard is not None:
+            rows = rows.filter(GUARDS_IN_SQL[row.guard]())
+        q |= Q(pk__in=rows.values("pk"))
+    return q
+
+
+def reviewer_queue(user: Any, step: str = "") -> QuerySet[ScoreItem]:
+    """Items waiting for this user, read from the score item's table: to inspect, to
+    review (after the cross-inspection, or right after self-scoring when no inspector
+    was assigned), to finalize, or returned to their unit to answer; only ``step``'s
+    when given. Every step waits for an open review point (the table's ``when``)."""
+    q = NOTHING
+    for name in (step,) if step else QUEUE_STEPS:
+        q |= _waiting_for(user, name)
     return (
-        ScoreItem.objects.filter(
-            Q(pk__in=inspect.values("pk"))
-            | Q(pk__in=review.values("pk"))
-            | Q(pk__in=final.values("pk"))
-            | Q(pk__in=answer.values("pk"))
-        )
+        ScoreItem.objects.filter(q)
         .filter(review_point__state="open")
         .select_related("criterion", "unit", "review_point", "review_point__campaign")
         .order_by("review_point__due", "unit__name", "criterion__position")

@@ -31,7 +31,7 @@ from pacesetter.campaigns.models import (
 )
 from pacesetter.campaigns.workflows import review_point_workflow
 from pacesetter.core.errors import ConflictError
-from pacesetter.core.files import check_upload
+from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.workflows import INVALID_TRANSITION
 from pacesetter.units.models import Unit
 
@@ -837,29 +837,25 @@ def evidence_add(*, actor: Any, item: ScoreItem, file: File) -> Evidence:
     A file over the limit or of another type is refused on ``file`` (codes
     ``file_too_large``, ``file_type``)."""
     check_upload(file)
-    evidence: Evidence | None = None
-    try:
-        with transaction.atomic():
-            current = (
-                ScoreItem.objects.select_for_update().select_related("review_point").get(pk=item.pk)
+    with transaction.atomic():
+        current = (
+            ScoreItem.objects.select_for_update().select_related("review_point").get(pk=item.pk)
+        )
+        if current.review_point.state != ReviewPointState.OPEN:
+            raise ValidationError(
+                _("This review point is not open for scoring."), code="review_point_not_open"
             )
-            if current.review_point.state != ReviewPointState.OPEN:
-                raise ValidationError(
-                    _("This review point is not open for scoring."), code="review_point_not_open"
-                )
-            score_item_workflow.check(current, "evidence")
-            name = PurePath(file.name or "file").name
-            content_type = getattr(file, "content_type", None) or (
-                mimetypes.guess_type(name)[0] or ""
-            )
-            evidence = Evidence(
-                item=current,
-                file=file,
-                name=name[:255],
-                size=file.size or 0,
-                content_type=content_type[:100],
-                uploaded_by=actor if getattr(actor, "pk", None) else None,
-            )
+        score_item_workflow.check(current, "evidence")
+        name = PurePath(file.name or "file").name
+        content_type = getattr(file, "content_type", None) or (mimetypes.guess_type(name)[0] or "")
+        evidence = Evidence(
+            item=current,
+            name=name[:255],
+            size=file.size or 0,
+            content_type=content_type[:100],
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        with upload_stored(evidence, "file", file):
             evidence.save()
             ScoreEvent.objects.create(
                 item=current,
@@ -875,9 +871,4 @@ def evidence_add(*, actor: Any, item: ScoreItem, file: File) -> Evidence:
                 target=current,
                 changes={"evidence": [None, evidence.name]},
             )
-    except Exception:
-        # The row was rolled back; do not leave its file behind.
-        if evidence is not None and evidence.file:
-            evidence.file.delete(save=False)
-        raise
     return evidence

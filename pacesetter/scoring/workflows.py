@@ -12,7 +12,10 @@ with its own message, under the row lock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -68,6 +71,23 @@ def _not_inspected(item: ScoreItem) -> None:
     ).exists():
         raise ValidationError(_step_refusal(item, "review"), code=INVALID_TRANSITION)
 
+
+def _not_inspected_in_sql() -> Q:
+    """:func:`_not_inspected` as a condition on score items: no peer is assigned."""
+    return ~Q(
+        Exists(
+            InspectionAssignment.objects.filter(
+                review_point_id=OuterRef("review_point_id"), unit_id=OuterRef("unit_id")
+            )
+        )
+    )
+
+
+#: Each guard of the table as a condition on rows, for lists that select items by the
+#: table (the reviewer's queue) rather than asking it item by item.
+GUARDS_IN_SQL: dict[Callable[[ScoreItem], None], Callable[[], Q]] = {
+    _not_inspected: _not_inspected_in_sql,
+}
 
 UP_TO_REVIEW = (S.SUBMITTED, S.INSPECTED, S.REVIEWED)
 

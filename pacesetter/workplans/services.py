@@ -27,7 +27,7 @@ from pacesetter.audit.services import audit_record, audited_create, audited_upda
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.core.errors import ConflictError
-from pacesetter.core.files import check_upload
+from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.units.models import Unit
 
 from . import rollup
@@ -619,12 +619,17 @@ def milestone_set_done(
 @transaction.atomic
 def evidence_add(*, actor: Any, task: Task, file: File, title: str = "") -> TaskEvidence:
     """Attach a file to the task. A file over the limit or of another type is refused on
-    ``file`` (codes ``file_too_large``, ``file_type``)."""
+    ``file`` (codes ``file_too_large``, ``file_type``); the stored file is removed again
+    if the row or its audit entry is not written."""
     check_upload(file)
-    evidence = TaskEvidence(task=task, file=file, title=title, uploaded_by=_actor(actor))
-    return audited_create(
-        actor=actor, instance=evidence, action="task.evidence_add", fields=("task", "title", "file")
-    )
+    evidence = TaskEvidence(task=task, title=title, uploaded_by=_actor(actor))
+    with upload_stored(evidence, "file", file):
+        return audited_create(
+            actor=actor,
+            instance=evidence,
+            action="task.evidence_add",
+            fields=("task", "title", "file"),
+        )
 
 
 # --- the calendar address ----------------------------------------------------------------

@@ -24,7 +24,7 @@ from pacesetter.awards.models import (
     Proposal,
     ProposalState,
 )
-from pacesetter.awards.services import grant_record, proposal_nominate
+from pacesetter.awards.services import grant_record, proposal_attachment_add, proposal_nominate
 from pacesetter.decisions.models import Decision
 from pacesetter.decisions.services import decision_create
 from pacesetter.scoring.services import review_point_publish
@@ -421,6 +421,27 @@ def test_drafting_from_a_ranking_checks_who_and_what(world, scoring, top_flag): 
     assert "cluster_id" in bad["detail"]
 
 
+def test_only_a_leader_of_the_cluster_in_that_campaign_drafts_from_its_ranking(
+    world,
+    scoring,  # noqa: F811
+    top_flag,
+    cluster_ranked,
+):
+    # Cluster A's leader leads Cluster B too, which takes no part in the scoring
+    # campaign: in that campaign they lead none of Cluster B's units.
+    leader = world.users["cluster_leader"]
+    role_grant(actor=None, user=leader, role=Role.CLUSTER_LEADER, cluster=world.other_cluster)
+    body = {
+        "award_id": top_flag.pk,
+        "review_point_id": scoring.h1.pk,
+        "cluster_id": world.other_cluster.pk,
+        "proposer_unit_id": world.other.pk,
+        "decision_date": "2024-12-15",
+    }
+    assert_error_shape(ApiClient(leader).post("/proposals/from-ranking", body), 403, "forbidden")
+    assert not Proposal.objects.exists()
+
+
 def test_a_nomination_of_people_and_its_rules(world):
     award = make_award(
         "fighter", name="Emulation Fighter", recipient_kind="person", level="grassroots"
@@ -568,6 +589,19 @@ def test_attachments_of_a_refused_type_or_size_are_not_stored(world, nominated, 
     settings.UPLOAD_MAX_BYTES = 1024
     assert_error_shape(staff.upload(url, {"kind": "photo", "file": minutes()}), 422, "invalid")
     assert not nominated.attachments.exists() and stored_files(media) == []
+
+
+def test_an_attachment_whose_write_fails_leaves_no_row_and_no_file(
+    world, nominated, media, monkeypatch
+):
+    monkeypatch.setattr("pacesetter.awards.services.audit_record", _audit_unavailable)
+    with pytest.raises(RuntimeError):
+        proposal_attachment_add(actor=None, proposal=nominated, kind="minutes", file=minutes())
+    assert not nominated.attachments.exists() and stored_files(media) == []
+
+
+def _audit_unavailable(**kwargs: Any) -> None:
+    raise RuntimeError("the audit chain is unavailable")
 
 
 def test_a_decided_proposals_dossier_is_closed(world, nominated, media):

@@ -6,6 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from pacesetter.accounts.models import Role
+from pacesetter.accounts.services import role_grant
+from pacesetter.accounts.tests.factories import UserFactory
 from pacesetter.awards import services
 from pacesetter.awards.models import (
     Award,
@@ -383,6 +386,19 @@ def test_proposing_needs_a_cluster_or_a_unit_to_manage(client, world, ranked):
     login(client, world.users["unit_officer"])
     assert client.get(reverse("awards:proposal_create_from_ranking")).status_code == 403
     assert client.get(reverse("awards:proposal_nominate")).status_code == 403
+
+
+def test_leading_a_cluster_ranked_in_no_campaign_offers_no_ranking_to_propose_from(
+    client, world, ranked
+):
+    # Cluster B's leader: the same leader role as Cluster A's, but Cluster B takes part in
+    # no campaign, so no ranking has rows of theirs (the rule the ranking itself reads).
+    leader = UserFactory(username="leader.b")
+    role_grant(actor=None, user=leader, role=Role.CLUSTER_LEADER, cluster=world.other_cluster)
+    login(client, leader)
+    assert client.get(reverse("awards:proposal_create_from_ranking")).status_code == 403
+    listing = client.get(reverse("awards:proposal_list")).content.decode()
+    assert reverse("awards:proposal_create_from_ranking") not in listing
 
 
 # --- Bad input re-renders with errors, and saves nothing ------------------------------------

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from pacesetter.audit.models import AuditEntry
+from pacesetter.decisions.models import Decision
+from pacesetter.decisions.services import decision_create, decision_update
 from pacesetter.testing.api import ApiClient, assert_error_shape
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +22,10 @@ pytestmark = pytest.mark.django_db
 def media(settings: Any, tmp_path: Any) -> Iterator[None]:
     settings.MEDIA_ROOT = tmp_path
     yield
+
+
+def stored_files(root: Path) -> list[str]:
+    return sorted(p.name for p in root.rglob("*") if p.is_file())
 
 
 def record(api: ApiClient, owner_id: int, **overrides: Any) -> Any:
@@ -92,3 +101,47 @@ def test_patch_and_search(world: Any) -> None:
         "1197/QD-UBND"
     ]
     assert [d["number"] for d in api.get("/decisions", year=2023).json()["items"]] == ["88/QD"]
+
+
+def _audit_unavailable(**kwargs: Any) -> None:
+    raise RuntimeError("the audit chain is unavailable")
+
+
+def test_a_decision_whose_write_fails_leaves_no_file(
+    world: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    signed = Decision.objects.create(
+        owner_unit=world.committee, number="1/QD", date=dt.date(2024, 3, 27), issuer="Committee"
+    )
+    monkeypatch.setattr("pacesetter.audit.services.audit_record", _audit_unavailable)
+
+    def pdf() -> SimpleUploadedFile:
+        return SimpleUploadedFile("1197.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+
+    with pytest.raises(RuntimeError):
+        decision_create(
+            actor=None,
+            owner_unit=world.committee,
+            number="2/QD",
+            date=dt.date(2024, 3, 27),
+            issuer="Committee",
+            file=pdf(),
+        )
+    with pytest.raises(RuntimeError):
+        decision_update(actor=None, decision=signed, file=pdf())
+    assert list(Decision.objects.values_list("number", flat=True)) == ["1/QD"]
+    assert not Decision.objects.get().file and stored_files(tmp_path) == []
+
+
+def test_a_new_file_is_filed_under_the_decisions_year_after_the_change(world: Any) -> None:
+    decision = Decision.objects.create(
+        owner_unit=world.committee, number="1/QD", date=dt.date(2024, 3, 27), issuer="Committee"
+    )
+    signed = SimpleUploadedFile("1.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    updated = decision_update(
+        actor=None, decision=decision, date=dt.date(2023, 12, 30), file=signed
+    )
+    assert updated.file.name == "decisions/2023/1.pdf"
+    assert updated.file.read() == b"%PDF-1.4 signed"
+    entry = AuditEntry.objects.get(action="decision.update")
+    assert entry.changes["file"] == ["", "decisions/2023/1.pdf"]

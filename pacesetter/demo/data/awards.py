@@ -133,6 +133,7 @@ LOCAL_RULES: tuple[LocalRuleSpec, ...] = (
         "legal text): at least 70% at the half-year, Excellent Labour Collective in each of "
         "the two previous years, no Certificate of Merit in the previous or current year, "
         "no veto, and an achievement that backs no other award.",
+        author=STAFF,
     ),
 )
 

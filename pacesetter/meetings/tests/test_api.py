@@ -28,7 +28,9 @@ from pacesetter.meetings.models import (
 from pacesetter.meetings.services import (
     agenda_item_add,
     check_in,
+    document_add,
     finding_add,
+    invitation_add,
     meeting_poll_create,
     meeting_set_state,
     minutes_draft,
@@ -188,13 +190,17 @@ def test_check_in_and_attendance(world, staff, officer, council):
     assert result["invitation"]["checked_in_by"] == "staff"
     assert result["attendance"]["present"] == 1 and result["attendance"]["quorum_met"] is True
 
-    used = assert_error_shape(staff.post(f"/meetings/{mid}/check-in", {"code": code}), 422)
+    # Each refusal answers its own code, beside the message on the code field.
+    again = staff.post(f"/meetings/{mid}/check-in", {"code": code})
+    used = assert_error_shape(again, 422, "already_checked_in")
     assert "already checked in" in used["detail"]["code"][0]
-    wrong = assert_error_shape(staff.post(f"/meetings/{mid}/check-in", {"code": "AAAA2222"}), 422)
+    unknown = staff.post(f"/meetings/{mid}/check-in", {"code": "AAAA2222"})
+    wrong = assert_error_shape(unknown, 422, "unknown_code")
     assert wrong["detail"]["code"] == ["No invitation has the code AAAA2222."]
     other = make_meeting(world, title="Another meeting")
     stranger = staff.post(f"/meetings/{other.pk}/check-in", {"code": council.guest_invitation.code})
-    assert council.meeting.title in assert_error_shape(stranger, 422)["detail"]["code"][0]
+    detail = assert_error_shape(stranger, 422, "other_meeting")["detail"]
+    assert council.meeting.title in detail["code"][0]
     assert_error_shape(officer.post(f"/meetings/{mid}/check-in", {"code": code}), 403)
     assert_error_shape(staff.post(f"/meetings/{mid}/check-in", {}), 422, "invalid")
 
@@ -210,6 +216,14 @@ def test_check_in_and_attendance(world, staff, officer, council):
         "quorum_met": True,
     }
     assert_error_shape(ApiClient(world.users["nobody"]).get(f"/meetings/{mid}/attendance"), 404)
+
+
+def test_the_door_refuses_before_it_opens_with_its_code(world, staff):
+    start = timezone.now() + dt.timedelta(days=2)
+    later = make_meeting(world, starts_at=start, ends_at=start + dt.timedelta(hours=3))
+    early = invitation_add(actor=None, meeting=later, label="Early")
+    response = staff.post(f"/meetings/{later.pk}/check-in", {"code": early.code})
+    assert "opens at" in assert_error_shape(response, 422, "not_open")["detail"]["code"][0]
 
 
 def test_self_check_in(world, officer, council):
@@ -605,6 +619,20 @@ def test_attach_list_and_download_a_document(world, staff, officer, nobody, coun
     assert b"".join(download.streaming_content) == b"%PDF-1.4 half-year"
     assert_error_shape(nobody.get(f"/meetings/{mid}/documents/{created['id']}/file"), 404)
     assert_error_shape(staff.get(f"/meetings/{mid}/documents/999999/file"), 404)
+
+
+def test_a_document_whose_write_fails_leaves_no_row_and_no_file(
+    council, tmp_path, media, monkeypatch
+):
+    monkeypatch.setattr("pacesetter.audit.services.audit_record", _audit_unavailable)
+    with pytest.raises(RuntimeError):
+        document_add(actor=None, meeting=council.meeting, title="Report", file=pdf())
+    assert not MeetingDocument.objects.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def _audit_unavailable(**kwargs: Any) -> None:
+    raise RuntimeError("the audit chain is unavailable")
 
 
 def test_document_refusals(world, staff, officer, council, media, settings):

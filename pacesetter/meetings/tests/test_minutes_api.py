@@ -110,7 +110,8 @@ def test_who_may_not_write_the_minutes_and_bad_input(world, staff, council, url)
     assert_error_shape(officer.put(url, {"text": "x", "version": 1}), 403, "forbidden")
     assert_error_shape(officer.post(f"{url}/finalize", {"version": 1}), 403, "forbidden")
 
-    empty = assert_error_shape(staff.put(url, {"text": " \n", "version": 1}), 422, "invalid")
+    # The service's own code on the field, not Django's generic "invalid".
+    empty = assert_error_shape(staff.put(url, {"text": " \n", "version": 1}), 422, "required")
     assert empty["detail"] == {"text": ["The minutes cannot be empty."]}
     no_version = assert_error_shape(staff.put(url, {"text": "x"}), 422, "invalid")
     assert no_version["detail"][0]["loc"][-1] == "version"

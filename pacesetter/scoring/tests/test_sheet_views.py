@@ -28,6 +28,7 @@ from pacesetter.scoring.charts import Bar, bar_chart
 from pacesetter.scoring.models import Evidence, InspectionAssignment, ItemState, ScoreItem
 from pacesetter.scoring.services import (
     evidence_add,
+    inspection_assign,
     item_finalize,
     item_report,
     item_review,
@@ -306,6 +307,29 @@ def test_the_leaders_queue_lists_submitted_items(client, world, scoring):
 
     empty = login(client, world.users["unit_officer"]).get(reverse("scoring:queue"))
     assert "Nothing is waiting for you." in empty.text
+
+
+def test_the_queue_names_the_step_the_table_offers_and_filters_by_it(client, world, scoring):
+    # The leader is also an officer of Sibling unit, which cross-inspects Own unit: Own's
+    # item waits for its cross-inspection (the leader's review comes after it), Sibling's
+    # (no inspector) for the leader's review.
+    leader = world.users["cluster_leader"]
+    role_grant(actor=None, user=leader, role=Role.UNIT_OFFICER, unit=world.sibling)
+    inspection_assign(actor=None, review_point=scoring.h1, unit=world.own, inspector=world.sibling)
+    own = submit(scoring, world.own, "Q1", actual=D(100))
+    sibling = submit(scoring, world.sibling, "Q1", actual=D(100))
+    login(client, leader)
+
+    def listed(query: str = "") -> dict[int, str]:
+        text = client.get(reverse("scoring:queue") + query).text
+        return {
+            int(pk): step
+            for step, pk in re.findall(r'class="expect-(\w+)">.*?/scoring/items/(\d+)/', text, re.S)
+        }
+
+    assert listed() == {own.pk: "inspect", sibling.pk: "review"}
+    assert listed("?expect=review") == {sibling.pk: "review"}
+    assert listed("?expect=inspect") == {own.pk: "inspect"}
 
 
 def test_review_return_answer_and_finalize_through_the_item_page(client, world, scoring):

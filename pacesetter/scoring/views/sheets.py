@@ -59,7 +59,14 @@ from ..models import (
     ZeroTarget,
 )
 from ..policies import return_step, score_item_policy
-from ..selectors import ZERO, RankingFilters, ranking_for, reviewer_queue, score_sheet
+from ..selectors import (
+    QUEUE_STEPS,
+    ZERO,
+    RankingFilters,
+    ranking_for,
+    reviewer_queue,
+    score_sheet,
+)
 from ..workflows import score_item_workflow
 
 #: Actions of reviewers, in the order of the flow.
@@ -682,20 +689,7 @@ EXPECT_LABELS = {
     "review": gettext_lazy("Review"),
     "finalize": gettext_lazy("Finalize"),
     "answer": gettext_lazy("Answer the question"),
-    "wait": gettext_lazy("Waiting for the cross-inspection"),
 }
-
-
-def _expected(user: Any, expect: str) -> QuerySet[ScoreItem]:
-    if expect == "inspect":
-        return score_item_policy.visible(user, "inspect").filter(state=ItemState.SUBMITTED)
-    if expect == "review":
-        return score_item_policy.visible(user, "review").filter(
-            state__in=(ItemState.SUBMITTED, ItemState.INSPECTED)
-        )
-    if expect == "finalize":
-        return score_item_policy.visible(user, "finalize").filter(state=ItemState.REVIEWED)
-    return score_item_policy.visible(user, "report").filter(state=ItemState.RETURNED)
 
 
 @login_required
@@ -703,38 +697,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = QueueFilterForm(request.GET or None)
     expect = form.cleaned_data["expect"] if form.is_valid() else ""
-    items = reviewer_queue(user)
-    if expect:
-        items = items.filter(pk__in=_expected(user, expect).values("pk"))
-    page = paginate(request, items)
+    page = paginate(request, reviewer_queue(user, expect))
     on_page = list(page.object_list)
-    submitted = [i.pk for i in on_page if i.state == ItemState.SUBMITTED]
-    to_inspect = set(
-        score_item_policy.visible(user, "inspect")
-        .filter(pk__in=submitted)
-        .values_list("pk", flat=True)
-    )
-    inspected_units = set(
-        InspectionAssignment.objects.filter(
-            review_point_id__in={i.review_point_id for i in on_page},
-            unit_id__in={i.unit_id for i in on_page},
-        ).values_list("review_point_id", "unit_id")
-    )
+    # What each item waits for: the step the table offers this user now (one query).
+    allowed = score_item_workflow.allowed_many(user, on_page)
     for entry in on_page:
-        if entry.state == ItemState.RETURNED:
-            key = "answer"
-        elif entry.state == ItemState.REVIEWED:
-            key = "finalize"
-        elif entry.state == ItemState.INSPECTED or entry.pk not in to_inspect:
-            waiting = (
-                entry.state == ItemState.SUBMITTED
-                and (entry.review_point_id, entry.unit_id) in inspected_units
-            )
-            key = "wait" if waiting else "review"
-        else:
-            key = "inspect"
+        key = expect or next((s for s in QUEUE_STEPS if s in allowed[entry.pk]), "")
         entry.expect = key
-        entry.expect_label = EXPECT_LABELS[key]
+        entry.expect_label = EXPECT_LABELS.get(key, "")
     return render(
         request,
         "scoring/sheets/queue.html",

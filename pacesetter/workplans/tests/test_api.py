@@ -367,6 +367,18 @@ def test_evidence_of_a_refused_type_or_size_is_not_stored(world, board, media, s
     assert not TaskEvidence.objects.exists() and stored_files(media) == []
 
 
+def test_evidence_whose_write_fails_leaves_no_row_and_no_file(world, board, media, monkeypatch):
+    # The file is stored when the row is saved; the audit entry after it fails.
+    monkeypatch.setattr("pacesetter.audit.services.audit_record", _audit_unavailable)
+    with pytest.raises(RuntimeError):
+        services.evidence_add(actor=world.users["unit_officer"], task=board.late, file=pdf())
+    assert not TaskEvidence.objects.exists() and stored_files(media) == []
+
+
+def _audit_unavailable(**kwargs: Any) -> None:
+    raise RuntimeError("the audit chain is unavailable")
+
+
 # --- review fixes ----------------------------------------------------------------------
 
 

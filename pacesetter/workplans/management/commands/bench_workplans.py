@@ -222,7 +222,8 @@ class _Worker:
             "staff": staff,
             "officer": officer,
             "unit": units[len(units) // 2],
-            "district": districts[1],
+            # another district than the officer's, where there is one
+            "district": districts[min(1, len(districts) - 1)],
             "officer_district": districts[0],
             "chain": chain,
         }
