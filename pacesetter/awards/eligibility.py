@@ -218,9 +218,19 @@ class RuleError(ValidationError):
         return _("At %(path)s: %(message)s") % {"path": self.path, "message": self.message}
 
 
-def validate(rule: Any, path: str = "$") -> None:
-    """Raise :class:`RuleError` (a ValidationError) unless ``rule`` is a well-formed rule;
-    the error names the first bad node's path."""
+#: How deeply "all", "any" and "not" may nest. Real rules use a handful of levels; the
+#: bound keeps checking, storing and showing a rule (all recursive) from failing.
+MAX_DEPTH = 20
+
+
+def validate(rule: Any, path: str = "$", depth: int = 0) -> None:
+    """Raise :class:`RuleError` (a ValidationError) unless ``rule`` is a well-formed rule
+    of at most :data:`MAX_DEPTH` levels; the error names the first bad node's path."""
+    if depth > MAX_DEPTH:
+        raise RuleError(
+            _("The rule is nested too deeply: at most %(max)s levels.") % {"max": MAX_DEPTH},
+            path,
+        )
     if not isinstance(rule, dict) or len(rule) != 1:
         raise RuleError(_("A rule is an object with exactly one key."), path)
     ((name, body),) = rule.items()
@@ -229,9 +239,9 @@ def validate(rule: Any, path: str = "$") -> None:
         if not isinstance(body, list) or not body:
             raise RuleError(_("“%(name)s” needs a list of rules.") % {"name": name}, here)
         for index, child in enumerate(body):
-            validate(child, f"{here}[{index}]")
+            validate(child, f"{here}[{index}]", depth + 1)
     elif name == "not":
-        validate(body, here)
+        validate(body, here, depth + 1)
     elif name in PRIMITIVES:
         if not isinstance(body, dict):
             raise RuleError(_("“%(name)s” needs an object of settings.") % {"name": name}, here)

@@ -21,7 +21,7 @@ from pacesetter.core.files import validate_upload
 from pacesetter.core.forms import PeriodFormMixin
 from pacesetter.units.models import Unit
 
-from .eligibility import PRIMITIVES
+from .eligibility import MAX_DEPTH, PRIMITIVES
 from .models import AttachmentKind, Award, EligibilityRule, Person, ProposalState
 from .services import AWARD_EDITABLE
 
@@ -143,6 +143,11 @@ class RuleVersionForm(PeriodFormMixin, forms.Form):
             raise forms.ValidationError(
                 _("This is not valid JSON (line %(line)s, column %(column)s)."),
                 params={"line": exc.lineno, "column": exc.colno},
+            ) from exc
+        except RecursionError as exc:  # nested past what the parser follows
+            raise forms.ValidationError(
+                _("The rule is nested too deeply: at most %(max)s levels."),
+                params={"max": MAX_DEPTH},
             ) from exc
 
 

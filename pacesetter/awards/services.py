@@ -327,6 +327,9 @@ def eligibility_rule_add(
         eligibility.validate(rule)
     except eligibility.RuleError as exc:
         raise FieldRuleError("rule", exc.located, code="invalid_rule") from exc
+    if valid_to is not None and valid_to < valid_from:
+        # Here rather than from the database's constraint, whose message names it.
+        raise ValidationError({"valid_to": _("The end date cannot be before the start date.")})
     latest = award.rules.order_by("-valid_from").first()
     if latest is not None and valid_from <= latest.valid_from:
         raise FieldRuleError(

@@ -278,6 +278,34 @@ def test_rule_versions_refused_with_their_codes(world, top_flag):
     assert top_flag.rules.count() == 2
 
 
+def nested(depth: int) -> str:
+    """A rule of ``depth`` nested "not"s, as JSON text (built without recursion)."""
+    return '{"not": ' * depth + '{"no_veto": {}}' + "}" * depth
+
+
+def test_a_rule_version_ending_before_it_starts_is_refused_on_its_end(world, top_flag):
+    staff = api_as(world, "committee_staff")
+    body = {"valid_from": "2027-01-01", "valid_to": "2026-12-31", "rule": {"no_veto": {}}}
+    refused = assert_error_shape(staff.post(f"/awards/{top_flag.pk}/rules", body), 422, "invalid")
+    # Said on the end date, as the form says it, not by the database constraint's name.
+    assert refused["detail"] == {"valid_to": ["The end date cannot be before the start date."]}
+    assert top_flag.rules.count() == 2
+
+
+def test_a_rule_nested_too_deeply_is_refused_not_an_error(world, top_flag):
+    staff = api_as(world, "committee_staff")
+    text = f'{{"valid_from": "2027-01-01", "rule": {nested(900)}}}'
+    response = staff.client.post(
+        f"/api/v1/awards/{top_flag.pk}/rules",
+        text,
+        content_type="application/json",
+        headers=staff.headers,
+    )
+    refused = assert_error_shape(response, 422, "invalid_rule")
+    assert "nested too deeply" in refused["detail"]["rule"][0]
+    assert top_flag.rules.count() == 2
+
+
 # --- proposals -----------------------------------------------------------------------
 
 

@@ -437,6 +437,19 @@ def test_validate_names_the_path_of_the_bad_node(rule, path):
     assert caught.value.located == f"At {path}: {caught.value.messages[0]}"
 
 
+def test_validate_bounds_how_deeply_rules_nest():
+    rule: dict[str, Any] = {"no_veto": {}}
+    for _ in range(eligibility.MAX_DEPTH):
+        rule = {"not": rule}
+    eligibility.validate(rule)  # as deep as allowed
+    with pytest.raises(eligibility.RuleError) as caught:
+        eligibility.validate({"all": [rule]})
+    assert caught.value.path == "$.all[0]" + ".not" * eligibility.MAX_DEPTH
+    assert caught.value.messages == [
+        f"The rule is nested too deeply: at most {eligibility.MAX_DEPTH} levels."
+    ]
+
+
 def test_validate_accepts_every_primitive():
     rule: dict[str, list[dict[str, Any]]] = {
         "all": [

@@ -232,6 +232,20 @@ def test_a_new_rule_version_on_its_form(client, world):
     assert page.count("no longer in force") == 1
 
 
+@pytest.mark.parametrize("depth", [100, 5000])
+def test_a_rule_nested_too_deeply_is_shown_at_its_field(client, world, depth):
+    award = staff_award(world)
+    login(client, world.users["committee_staff"])
+    rule = '{"not": ' * depth + '{"no_veto": {}}' + "}" * depth
+    response = client.post(
+        reverse("awards:rule_add", args=[award.pk]), {"valid_from": "2026-01-01", "rule": rule}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="id_rule_error"' in page and "nested too deeply" in page
+    assert not award.rules.exists()
+
+
 def test_a_viewer_sees_no_catalog_links_and_may_not_open_the_forms(client, world):
     award = staff_award(world)
     login(client, world.users["viewer"])
