@@ -188,7 +188,7 @@ def proposals(world: Any, ranked: Any) -> dict[str, Proposal]:
         decision_date=dt.date(2024, 12, 15),
         committee_unit=world.other_root,
         proposer_unit=world.other,
-        people=[PersonFactory(unit=world.child)],
+        people=[PersonFactory.create(unit=world.child)],
     )
     return found
 

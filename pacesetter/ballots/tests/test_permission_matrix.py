@@ -60,7 +60,7 @@ def polls(world: Any) -> dict[str, Poll]:
         "other_body": (world.other_root, {"body": other_body}),
         "roll": (world.other_root, {"cluster": world.other_cluster}),
     }
-    found = {key: PollFactory(owner_unit=owner, **by) for key, (owner, by) in voting.items()}
+    found = {key: PollFactory.create(owner_unit=owner, **by) for key, (owner, by) in voting.items()}
     found["roll"] = poll_open(
         actor=None, poll=found["roll"], voters={world.other.pk: world.users["nobody"]}
     )

@@ -61,7 +61,7 @@ def decisions(world: Any) -> dict[str, Decision]:
         "sets_up_cluster": world.other_root,
         "sets_up_other": world.other_root,
     }
-    found = {key: DecisionFactory(owner_unit=unit) for key, unit in units.items()}
+    found = {key: DecisionFactory.create(owner_unit=unit) for key, unit in units.items()}
     cluster_update(actor=None, cluster=world.cluster, decision=found["sets_up_cluster"])
     cluster_update(actor=None, cluster=world.other_cluster, decision=found["sets_up_other"])
     return found

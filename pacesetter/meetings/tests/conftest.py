@@ -40,8 +40,7 @@ def make_meeting(world: Any, **extra: Any) -> Meeting:
         "quorum": Decimal("0.5"),
         **extra,
     }
-    meeting: Meeting = MeetingFactory(**fields)
-    return meeting
+    return MeetingFactory.create(**fields)
 
 
 def build_council(world: Any) -> Council:
