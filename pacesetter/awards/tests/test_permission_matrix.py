@@ -27,11 +27,11 @@ from pacesetter.awards.policies import award_policy, grant_policy, proposal_poli
 from pacesetter.awards.services import (
     award_create,
     grant_record,
-    person_create,
     proposal_from_ranking,
     proposal_nominate,
 )
-from pacesetter.decisions.services import decision_create
+from pacesetter.awards.tests.factories import PersonFactory
+from pacesetter.decisions.tests.factories import DecisionFactory
 from pacesetter.testing.matrix import (
     NONE,
     ROLES,
@@ -188,7 +188,7 @@ def proposals(world: Any, ranked: Any) -> dict[str, Proposal]:
         decision_date=dt.date(2024, 12, 15),
         committee_unit=world.other_root,
         proposer_unit=world.other,
-        people=[person_create(actor=None, unit=world.child, full_name="A person")],
+        people=[PersonFactory.create(unit=world.child)],
     )
     return found
 
@@ -253,14 +253,7 @@ GRANT_MATRIX: dict[str, dict[str, frozenset[str]]] = {
 def grants(world: Any) -> dict[str, AwardGrant]:
     flag, merit = _award("flag", "unit"), _award("merit", "person")
     decisions = {
-        owner.pk: decision_create(
-            actor=None,
-            owner_unit=owner,
-            number=f"{owner.code}/QD",
-            date=dt.date(2024, 12, 1),
-            issuer=str(owner),
-        )
-        for owner in (world.committee, world.other_root)
+        owner.pk: DecisionFactory(owner_unit=owner) for owner in (world.committee, world.other_root)
     }
     recipients = {
         "own": (world.own, world.committee),
@@ -279,7 +272,7 @@ def grants(world: Any) -> dict[str, AwardGrant]:
         award=merit,
         decision=decisions[world.other_root.pk],
         year=2024,
-        person=person_create(actor=None, unit=world.child, full_name="A person"),
+        person=PersonFactory(unit=world.child),
     )
     return found
 

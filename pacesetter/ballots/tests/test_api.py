@@ -13,8 +13,8 @@ from pacesetter.accounts.models import Role
 from pacesetter.accounts.services import role_grant
 from pacesetter.accounts.tests.factories import UserFactory
 from pacesetter.ballots import tally
-from pacesetter.ballots.models import Majority, Poll
-from pacesetter.ballots.services import poll_create
+from pacesetter.ballots.models import Poll
+from pacesetter.ballots.tests.factories import PollFactory
 from pacesetter.clusters.services import cluster_member_add
 from pacesetter.testing.api import ApiClient, assert_error_shape
 from pacesetter.units.tests.factories import UnitFactory
@@ -251,15 +251,7 @@ def test_polls_are_listed_for_those_who_may_see_them(world, voters, django_asser
     own.get("/polls")  # warm the token
     for size in (2, 12):
         for i in range(Poll.objects.count(), size):
-            poll_create(
-                actor=None,
-                owner_unit=world.committee,
-                title=f"Poll {i}",
-                kind="yes_no",
-                options=["x"],
-                cluster=world.cluster,
-                majority=Majority.SIMPLE,
-            )
+            PollFactory(owner_unit=world.committee, title=f"Poll {i}", cluster=world.cluster)
         with django_assert_max_num_queries(6):
             assert ok(own.get("/polls", page_size=50))["count"] == size
     assert ok(staff.get("/polls", q="Poll 1", state="draft"))["count"] == 3  # 1, 10, 11

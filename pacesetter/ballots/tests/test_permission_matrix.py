@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
-from pacesetter.ballots.models import Poll, PollKind
+from pacesetter.ballots.models import Poll
 from pacesetter.ballots.policies import may_vote, poll_policy
-from pacesetter.ballots.services import poll_create, poll_open
+from pacesetter.ballots.services import poll_open
+from pacesetter.ballots.tests.factories import PollFactory
 from pacesetter.bodies.tests.factories import BodyFactory
 from pacesetter.testing.matrix import (
     ROLES,
@@ -59,17 +60,7 @@ def polls(world: Any) -> dict[str, Poll]:
         "other_body": (world.other_root, {"body": other_body}),
         "roll": (world.other_root, {"cluster": world.other_cluster}),
     }
-    found = {
-        key: poll_create(
-            actor=None,
-            owner_unit=owner,
-            title=f"Poll of {key}",
-            kind=PollKind.YES_NO,
-            options=["Motion"],
-            **by,
-        )
-        for key, (owner, by) in voting.items()
-    }
+    found = {key: PollFactory.create(owner_unit=owner, **by) for key, (owner, by) in voting.items()}
     found["roll"] = poll_open(
         actor=None, poll=found["roll"], voters={world.other.pk: world.users["nobody"]}
     )

@@ -11,9 +11,11 @@ from pacesetter.accounts.tests.factories import UserFactory
 from pacesetter.audit.models import AuditEntry
 from pacesetter.chains.models import Chain
 from pacesetter.chains.services import chain_create
+from pacesetter.chains.tests.factories import ChainFactory
 from pacesetter.testing.api import ApiClient, assert_error_shape
 from pacesetter.workplans import services as plan_services
 from pacesetter.workplans.tests.board_data import START, make_plan
+from pacesetter.workplans.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +108,7 @@ def test_create_refusals(world, chain):
 
 
 def test_list_and_detail_with_open_tasks_and_plans(world, chain):
-    chain_create(actor=None, owner_unit=world.other_root, name="Optics", leader_unit=world.other)
+    ChainFactory(owner_unit=world.other_root, name="Optics", leader_unit=world.other)
     staff = world.users["committee_staff"]
     plan = make_plan(world)
     late = plan_services.task_create(
@@ -118,9 +120,7 @@ def test_list_and_detail_with_open_tasks_and_plans(world, chain):
         start=START,
         due=dt.date(2021, 8, 1),
     )
-    done = plan_services.task_create(
-        actor=staff, plan=plan, title="Done", lead_unit=world.own, chain=chain
-    )
+    done = TaskFactory(actor=staff, plan=plan, lead_unit=world.own, chain=chain)
     plan_services.task_report(actor=staff, task=done, done_on=START, version=done.version)
     officer = api(world, "unit_officer")
     page = ok(officer.get("/chains"))
@@ -160,7 +160,7 @@ def test_detail_lists_the_tasks_of_projects_on_the_chain(world, chain):
         actor=staff, plan=plan, project=project, title="Dye works audit", lead_unit=world.own
     )
     other_plan = make_plan(world, name="Another plan")
-    plan_services.task_create(actor=staff, plan=other_plan, title="Not on it", lead_unit=world.own)
+    TaskFactory(actor=staff, plan=other_plan, lead_unit=world.own)  # not on the chain
     detail = ok(api(world, "unit_officer").get(f"/chains/{chain.pk}"))
     assert [t["id"] for t in detail["open_tasks"]] == [through_project.pk]
     assert detail["plans"] == [{"id": plan.pk, "name": plan.name}]
@@ -207,7 +207,7 @@ def test_chain_change_refusals(world, chain):
     assert_error_shape(api(world, "unit_officer").patch(url, {"name": "x"}), 403, "forbidden")
     assert_error_shape(api(world, "nobody").patch(url, {"name": "x"}), 404, "not_found")
     staff = api(world, "committee_staff")
-    chain_create(actor=None, owner_unit=world.committee, name="Optics", leader_unit=world.own)
+    ChainFactory(owner_unit=world.committee, name="Optics", leader_unit=world.own)
     taken = assert_error_shape(staff.patch(url, {"name": "Optics"}), 422, "invalid")
     assert list(taken["detail"]) == ["__all__"]
     blank = assert_error_shape(staff.patch(url, {"name": "  "}), 422, "invalid")

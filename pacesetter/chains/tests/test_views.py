@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from pacesetter.chains.models import Chain
 from pacesetter.chains.services import chain_create, chain_member_add
+from pacesetter.chains.tests.factories import ChainFactory
 from pacesetter.meetings.models import Meeting
 from pacesetter.units.tests.factories import UnitFactory
 from pacesetter.workplans import services as plan_services
@@ -56,7 +57,7 @@ def count_queries(client, url):
 
 
 def test_chain_list_search_and_empty_state(client, world, chain):
-    chain_create(actor=None, owner_unit=world.other_root, name="Optics", leader_unit=world.other)
+    ChainFactory(owner_unit=world.other_root, name="Optics", leader_unit=world.other)
     client.force_login(world.users["unit_officer"])
     page = text(client.get(reverse("chains:chain_list")))
     assert "Leather goods" in page and "Optics" not in page

@@ -17,6 +17,7 @@ from pacesetter.clusters.services import cluster_member_add
 from pacesetter.clusters.tests.factories import ClusterFactory
 from pacesetter.decisions.models import Decision
 from pacesetter.decisions.services import decision_create
+from pacesetter.decisions.tests.factories import DecisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -163,13 +164,7 @@ def test_create_with_a_new_decision_and_its_file(client, world, settings, tmp_pa
 
 
 def test_create_with_an_existing_decision(client, world):
-    decision = decision_create(
-        actor=world.users["committee_staff"],
-        owner_unit=world.committee,
-        number="7",
-        date=dt.date(2024, 1, 2),
-        issuer="X",
-    )
+    decision = DecisionFactory(owner_unit=world.committee)
     login(client, world, "committee_staff")
     response = client.post(reverse("clusters:create"), cluster_form(world, decision=decision.pk))
     assert response.status_code == 302

@@ -13,7 +13,6 @@ queryset, which must agree.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -21,7 +20,7 @@ import pytest
 from pacesetter.clusters.services import cluster_update
 from pacesetter.decisions.models import Decision
 from pacesetter.decisions.policies import decision_policy
-from pacesetter.decisions.services import decision_create
+from pacesetter.decisions.tests.factories import DecisionFactory
 from pacesetter.testing.matrix import (
     ROLES,
     assert_allowed_actions_agree,
@@ -62,16 +61,7 @@ def decisions(world: Any) -> dict[str, Decision]:
         "sets_up_cluster": world.other_root,
         "sets_up_other": world.other_root,
     }
-    found = {
-        key: decision_create(
-            actor=None,
-            owner_unit=unit,
-            number=f"{index}/QD",
-            date=dt.date(2024, 1, 1),
-            issuer=str(unit),
-        )
-        for index, (key, unit) in enumerate(units.items(), start=1)
-    }
+    found = {key: DecisionFactory.create(owner_unit=unit) for key, unit in units.items()}
     cluster_update(actor=None, cluster=world.cluster, decision=found["sets_up_cluster"])
     cluster_update(actor=None, cluster=world.other_cluster, decision=found["sets_up_other"])
     return found

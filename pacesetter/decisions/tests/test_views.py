@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from pacesetter.clusters.models import Cluster
 from pacesetter.decisions.services import decision_create
+from pacesetter.decisions.tests.factories import DecisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,13 +55,7 @@ def test_download_requires_login(client, world, decision):
 
 
 def test_download_without_a_file_is_not_found(client, world):
-    decision = decision_create(
-        actor=world.users["committee_staff"],
-        owner_unit=world.committee,
-        number="2",
-        date=dt.date(2024, 1, 1),
-        issuer="X",
-    )
+    decision = DecisionFactory(owner_unit=world.committee)  # without a file
     client.force_login(world.users["committee_staff"])
     assert client.get(reverse("decisions:download", args=[decision.pk])).status_code == 404
 

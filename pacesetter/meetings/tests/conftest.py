@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from pacesetter.meetings.models import Invitation, Meeting, MeetingKind
-from pacesetter.meetings.services import invitation_add, meeting_create
+from pacesetter.meetings.models import Invitation, Meeting
+from pacesetter.meetings.tests.factories import InvitationFactory, MeetingFactory
 from pacesetter.testing.shared import register, shared
 from pacesetter.workplans.models import WorkPlan
-from pacesetter.workplans.services import plan_create
+from pacesetter.workplans.tests.factories import WorkPlanFactory
 
 
 @dataclass
@@ -28,9 +28,8 @@ class Council:
 
 
 def make_meeting(world: Any, **extra: Any) -> Meeting:
+    """A council meeting of the committee, running now (``extra`` overrides)."""
     fields: dict[str, Any] = {
-        "actor": None,
-        "kind": MeetingKind.COUNCIL,
         "title": "9th standing council, 3rd session",
         "organizer_unit": world.committee,
         "starts_at": timezone.now() - dt.timedelta(minutes=10),
@@ -41,25 +40,22 @@ def make_meeting(world: Any, **extra: Any) -> Meeting:
         "quorum": Decimal("0.5"),
         **extra,
     }
-    return meeting_create(**fields)
+    return MeetingFactory.create(**fields)
 
 
 def build_council(world: Any) -> Council:
     meeting = make_meeting(world)
     today = timezone.localdate()
-    plan = plan_create(
-        actor=None,
+    plan = WorkPlanFactory(
         body=world.council,
         name="Key tasks of the second half-year",
         kind="half_year",
         period_start=today - dt.timedelta(days=30),
         period_end=today + dt.timedelta(days=150),
     )
-    officer = invitation_add(
-        actor=None, meeting=meeting, user=world.users["unit_officer"], unit=world.own
-    )
-    unit = invitation_add(actor=None, meeting=meeting, unit=world.sibling)
-    guest = invitation_add(actor=None, meeting=meeting, label="Guest of honour", role="guest")
+    officer = InvitationFactory(meeting=meeting, user=world.users["unit_officer"], unit=world.own)
+    unit = InvitationFactory(meeting=meeting, unit=world.sibling)
+    guest = InvitationFactory(meeting=meeting, label="Guest of honour", role="guest")
     return Council(meeting, plan, officer, unit, guest)
 
 

@@ -39,7 +39,7 @@ from pacesetter.meetings.services import (
 )
 from pacesetter.testing.api import ApiClient, assert_error_shape
 from pacesetter.workplans.models import Task
-from pacesetter.workplans.services import plan_create
+from pacesetter.workplans.tests.factories import WorkPlanFactory
 
 from .conftest import make_meeting
 
@@ -332,14 +332,7 @@ def test_resolution_refusals_leave_nothing(world, staff, officer, council):
         "plan"
         in assert_error_shape(staff.post(f"/meetings/{mid}/resolutions", no_plan), 422)["detail"]
     )
-    other_plan = plan_create(
-        actor=None,
-        body=BodyFactory(owner_unit=world.other_root),
-        name="Elsewhere",
-        kind="year",
-        period_start=dt.date(2020, 1, 1),
-        period_end=dt.date(2030, 1, 1),
-    )
+    other_plan = WorkPlanFactory(body__owner_unit=world.other_root)  # a plan the staff may not see
     invisible = {**body, "plan_id": other_plan.pk, "tasks": []}
     assert (
         "plan_id"

@@ -12,9 +12,10 @@ from PIL import Image
 
 from pacesetter.meetings.invitations import QR_SIZE, invitation_pdf, qr_png
 from pacesetter.meetings.policies import invitation_policy
-from pacesetter.meetings.services import invitation_add, meeting_set_state
+from pacesetter.meetings.services import meeting_set_state
 
 from .conftest import make_meeting
+from .factories import InvitationFactory
 
 PASSWORD = "pacesetter-test"
 
@@ -91,8 +92,8 @@ def test_the_pdf_carries_the_meeting_the_invitee_and_the_code(council, tmp_path)
 
 def test_one_page_per_invitation_in_chinese_and_vietnamese(world, council, tmp_path):
     meeting = make_meeting(world, title="中国眼镜协会第九届常务理事会", place="Trường Sa, Hồ Nam")
-    first = invitation_add(actor=None, meeting=meeting, label="Nguyễn Thị Hoa")
-    second = invitation_add(actor=None, meeting=meeting, label="张伟")
+    first = InvitationFactory(meeting=meeting, label="Nguyễn Thị Hoa")
+    second = InvitationFactory(meeting=meeting, label="张伟")
     pages = pdf_pages(invitation_pdf(meeting.invitations.order_by("pk")), tmp_path)
     assert len(pages) == 2
     assert "中国眼镜协会第九届常务理事会" in pages[0] and "Trường Sa, Hồ Nam" in pages[0]
@@ -130,7 +131,7 @@ def test_the_invitee_downloads_their_own_invitation_only(client, world, council,
 
 
 def test_the_officers_of_an_invited_unit_download_its_invitation(client, world, council):
-    child = invitation_add(actor=None, meeting=council.meeting, unit=world.child)
+    child = InvitationFactory(meeting=council.meeting, unit=world.child)
     login(client, world, "unit_officer")  # officer of Own unit, above Child unit
     assert client.get(one(child)).status_code == 200
     login(client, world, "viewer")  # a viewer of Own unit does not represent it
@@ -181,8 +182,8 @@ def test_the_invitation_policy_lists_what_each_user_may_download(world, council)
 def test_the_officers_of_a_unit_do_not_download_an_invitation_addressed_to_a_person(
     client, world, council
 ):
-    personal = invitation_add(
-        actor=None, meeting=council.meeting, user=world.users["council_member"], unit=world.own
+    personal = InvitationFactory(
+        meeting=council.meeting, user=world.users["council_member"], unit=world.own
     )
     login(client, world, "unit_officer")  # officer of Own unit
     assert client.get(one(personal)).status_code == 404

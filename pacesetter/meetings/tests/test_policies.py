@@ -12,9 +12,10 @@ from django.utils import timezone
 from pacesetter.bodies.services import body_member_add
 from pacesetter.meetings.models import MeetingKind
 from pacesetter.meetings.policies import invitation_policy, meeting_policy
-from pacesetter.meetings.services import invitation_add, visited_units_set
+from pacesetter.meetings.services import visited_units_set
 
 from .conftest import make_meeting
+from .factories import InvitationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
@@ -62,11 +63,11 @@ EXPECTED = {
 def meetings(world):
     elsewhere = {"organizer_unit": world.other_root, "body": None}
     own_invited = make_meeting(world, title="own invited", **elsewhere)
-    invitation_add(actor=None, meeting=own_invited, unit=world.own)
+    InvitationFactory(meeting=own_invited, unit=world.own)
     visit = make_meeting(world, title="visit", kind=MeetingKind.RESEARCH_VISIT, **elsewhere)
     visited_units_set(actor=None, meeting=visit, units=[world.child])
     by_name = make_meeting(world, title="by name", **elsewhere)
-    invitation_add(actor=None, meeting=by_name, user=world.users["nobody"])
+    InvitationFactory(meeting=by_name, user=world.users["nobody"])
     return {
         "committee_council": make_meeting(world, title="council"),
         "organized_by_own": make_meeting(world, title="own", organizer_unit=world.own, body=None),
@@ -104,7 +105,7 @@ def test_invitations_are_seen_by_the_invitee_their_units_officers_and_the_manage
     assert list(sibling_officer_sees) == [council.officer_invitation]
     assert invitation_policy.visible(staff, "manage").filter(meeting=council.meeting).count() == 3
     assert not invitation_policy.visible(viewer, "register").exists()
-    own_unit = invitation_add(actor=None, meeting=council.meeting, unit=world.child)
+    own_unit = InvitationFactory(meeting=council.meeting, unit=world.child)
     assert invitation_policy.allows(officer, "register", own_unit)  # officer over the child
     assert not invitation_policy.allows(officer, "manage", own_unit)
 
@@ -135,10 +136,8 @@ def test_a_personal_invitation_is_not_the_officers_of_its_unit(world, council):
     """An invitation addressed to a person (with their unit) is seen, downloaded and
     registered by that person and the managers only, not by the unit's officers."""
     officer, councillor = world.users["unit_officer"], world.users["council_member"]
-    personal = invitation_add(
-        actor=None, meeting=council.meeting, user=councillor, unit=world.child
-    )
-    for_the_unit = invitation_add(actor=None, meeting=council.meeting, unit=world.child)
+    personal = InvitationFactory(meeting=council.meeting, user=councillor, unit=world.child)
+    for_the_unit = InvitationFactory(meeting=council.meeting, unit=world.child)
     for action in ("view", "register"):
         assert not invitation_policy.allows(officer, action, personal)
         assert invitation_policy.allows(officer, action, for_the_unit)

@@ -16,7 +16,6 @@ from django.utils import timezone
 from pacesetter.audit.models import AuditEntry
 from pacesetter.ballots.models import Poll
 from pacesetter.bodies.services import body_member_add
-from pacesetter.bodies.tests.factories import BodyFactory
 from pacesetter.chains.models import Chain
 from pacesetter.meetings import selectors
 from pacesetter.meetings.models import (
@@ -48,7 +47,7 @@ from pacesetter.meetings.services import (
     visited_units_set,
 )
 from pacesetter.workplans.models import Task
-from pacesetter.workplans.services import plan_create
+from pacesetter.workplans.tests.factories import WorkPlanFactory
 
 from .conftest import make_meeting
 
@@ -465,14 +464,7 @@ def test_tasks_need_a_plan_the_actor_manages(world, council):
             tasks=[spec(world, "t")],
         )
     assert "plan" in exc.value.message_dict
-    elsewhere = plan_create(
-        actor=None,
-        body=BodyFactory(owner_unit=world.other_root),
-        name="Other plan",
-        kind="year",
-        period_start=dt.date(2024, 1, 1),
-        period_end=dt.date(2030, 12, 31),
-    )
+    elsewhere = WorkPlanFactory(body__owner_unit=world.other_root)  # a plan the staff may not see
     with pytest.raises(PermissionDenied):
         resolution_create(
             actor=world.users["committee_staff"],

@@ -24,7 +24,6 @@ from pacesetter.meetings.minutes import minutes_text_from_record
 from pacesetter.meetings.models import Meeting
 from pacesetter.meetings.services import (
     check_in,
-    invitation_add,
     invitations_add_body_members,
     meeting_update,
     resolution_create,
@@ -34,6 +33,7 @@ from pacesetter.testing.api import ApiClient, assert_error_shape
 from pacesetter.units.models import Unit
 
 from .conftest import make_meeting
+from .factories import InvitationFactory
 from .test_invitations_pdf import pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
@@ -94,7 +94,7 @@ def test_the_meeting_page_the_list_and_the_door_show_the_local_time(world):
 
 def test_the_invitation_shows_the_local_time(world, tmp_path):
     meeting = shanghai_meeting(world)
-    invitation = invitation_add(actor=None, meeting=meeting, label="Guest")
+    invitation = InvitationFactory(meeting=meeting)
     response = login(world, "committee_staff").get(
         reverse("meetings:invitation_pdf", args=[invitation.pk])
     )
@@ -182,7 +182,7 @@ def test_an_unknown_zone_is_refused(world):
 def test_self_check_in_without_an_end_runs_to_the_end_of_the_local_day(world, monkeypatch):
     # 07:30 in Shanghai is 23:30 UTC the day before: the day that counts is Shanghai's.
     meeting = shanghai_meeting(world, starts_at=shanghai(2021, 5, 26, 7, 30), ends_at=None)
-    invitation_add(actor=None, meeting=meeting, user=world.users["unit_officer"])
+    InvitationFactory(meeting=meeting, user=world.users["unit_officer"])
     opens, closes = selectors.checkin_window(meeting)
     assert opens == shanghai(2021, 5, 26, 6, 30)
     assert closes == shanghai(2021, 5, 27, 0, 0)
@@ -196,7 +196,7 @@ def test_self_check_in_without_an_end_runs_to_the_end_of_the_local_day(world, mo
 
 def test_the_door_is_open_on_the_meetings_local_day(world):
     meeting = shanghai_meeting(world, starts_at=shanghai(2021, 5, 26, 7, 30), ends_at=None)
-    late = invitation_add(actor=None, meeting=meeting, label="Late")
+    late = InvitationFactory(meeting=meeting)
     # 00:30 on the 27th in Shanghai is still the 26th in UTC, but the day is over there.
     with pytest.raises(ValidationError) as exc:
         check_in(actor=None, meeting=meeting, code=late.code, at=shanghai(2021, 5, 27, 0, 30))

@@ -26,13 +26,13 @@ from pacesetter.meetings.services import (
     agenda_item_add,
     check_in,
     finding_add,
-    invitation_add,
     resolution_create,
     visited_units_set,
 )
 from pacesetter.workplans.models import Task
 
 from .conftest import make_meeting
+from .factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,12 +88,12 @@ def test_the_list_query_count_does_not_grow_with_rows(world, django_assert_num_q
     staff = login(world, "committee_staff")
     url = reverse("meetings:meeting_list")
     for i in range(3):
-        invitation_add(actor=None, meeting=make_meeting(world, title=f"M{i}"), label="x")
+        InvitationFactory(meeting=make_meeting(world, title=f"M{i}"))
     staff.get(url)  # warm the session
     with django_assert_num_queries(7) as few:
         assert staff.get(url).status_code == 200
     for i in range(12):
-        invitation_add(actor=None, meeting=make_meeting(world, title=f"N{i}"), label="y")
+        InvitationFactory(meeting=make_meeting(world, title=f"N{i}"))
     with django_assert_num_queries(len(few.captured_queries)):
         response = staff.get(url)
     assert response.content.decode().count("data-meeting=") == 15
@@ -211,7 +211,7 @@ def test_the_meeting_page_query_count_does_not_grow_with_its_record(
 
     def grow(n: int) -> None:
         for i in range(n):
-            invitation_add(actor=None, meeting=council.meeting, label=f"Guest {n}-{i}")
+            InvitationFactory(meeting=council.meeting, label=f"Guest {n}-{i}")
             agenda_item_add(actor=None, meeting=council.meeting, title=f"Item {n}-{i}")
             resolution_create(
                 actor=None,
@@ -244,7 +244,7 @@ def test_an_invitee_sees_a_read_only_page_with_a_check_in_button(world, council)
 
 def test_no_check_in_button_before_the_meeting_runs(world):
     later = make_meeting(world, starts_at=timezone.now() + dt.timedelta(days=3), ends_at=None)
-    invitation_add(actor=None, meeting=later, user=world.users["unit_officer"])
+    InvitationFactory(meeting=later, user=world.users["unit_officer"])
     page = login(world, "unit_officer").get(detail_url(later)).content.decode()
     assert 'id="my-invitation"' in page and 'id="self-checkin"' not in page
 
@@ -499,7 +499,7 @@ def test_checking_in_at_the_door_without_javascript(world, council):
     staff = login(world, "committee_staff")
     url = reverse("meetings:checkin", args=[council.meeting.pk])
     other = make_meeting(world, title="Review conference")
-    stranger = invitation_add(actor=None, meeting=other, label="Stranger")
+    stranger = InvitationFactory(meeting=other)
     response = staff.post(url, {"code": stranger.code})
     html = response.content.decode()
     assert "<html" in html and "another meeting" in html and "Review conference" in html
@@ -644,12 +644,11 @@ def test_final_minutes_hide_the_state_buttons(world, council):
 
 
 def test_the_invitations_table_is_searched_and_paged(client, world, council):
-    from pacesetter.meetings.services import invitation_add
     from pacesetter.meetings.views import INVITATIONS_PER_PAGE
 
     meeting = council.meeting
     for number in range(1, INVITATIONS_PER_PAGE + 6):
-        invitation_add(actor=None, meeting=meeting, label=f"Guest {number:03d}", role="guest")
+        InvitationFactory(meeting=meeting, label=f"Guest {number:03d}", role="guest")
     client.force_login(world.users["committee_staff"])
     url = reverse("meetings:meeting_detail", args=[meeting.pk])
     first = client.get(url).content.decode()

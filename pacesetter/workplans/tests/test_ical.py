@@ -18,7 +18,8 @@ from pacesetter.meetings.services import (
     meeting_set_state,
 )
 from pacesetter.workplans.models import CalendarFeed, Task
-from pacesetter.workplans.services import calendar_feed_reset, plan_create, task_create
+from pacesetter.workplans.services import calendar_feed_reset, plan_create
+from pacesetter.workplans.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.clock
 
@@ -76,7 +77,7 @@ def plan(world):
 
 
 def make_task(world, plan, title, unit, due, **extra):
-    return task_create(actor=None, plan=plan, title=title, lead_unit=unit, due=due, **extra)
+    return TaskFactory(plan=plan, title=title, lead_unit=unit, due=due, **extra)
 
 
 def make_meeting(world, title, starts_at, **extra):
