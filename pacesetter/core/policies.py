@@ -56,9 +56,32 @@ def _flag(q: Q) -> Any:
     return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
+#: Each model's one policy, registered when it is made in an app's ``policies`` module
+#: (each imported at start-up by ``CoreConfig.ready``).
+_POLICIES: dict[type[models.Model], Policy[Any]] = {}
+
+
+def policy_of(model: type[M] | M) -> Policy[M]:
+    """The policy of a model (or of an object's model), for code that must ask a domain
+    above its own without importing it: the task page asks the policy of the meeting a
+    task follows up (docs/architecture.md, "Import contracts")."""
+    key = model if isinstance(model, type) else type(model)
+    try:
+        return _POLICIES[key]
+    except KeyError:
+        raise LookupError(f"{key.__name__} has no policy") from None
+
+
 class Policy(Generic[M]):
     model: type[M]
     actions: tuple[str, ...] = ("view", "update")
+
+    def __init__(self) -> None:
+        if not type(self).__module__.endswith(".policies"):
+            return  # a policy made elsewhere (a test's) is not the model's
+        if self.model in _POLICIES:
+            raise RuntimeError(f"{self.model.__name__} has a policy already")
+        _POLICIES[self.model] = self
 
     def rule(self, actor: Actor, action: str) -> Q:
         """The objects ``actor`` may do ``action`` to (the actor is signed in, active and

@@ -34,8 +34,8 @@ from pacesetter.audit.models import AuditEntry
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.core.files import file_download
+from pacesetter.core.policies import policy_of
 from pacesetter.core.views import add_service_errors, form_page, paginate
-from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 from pacesetter.units.selectors import unit_choices
@@ -394,6 +394,12 @@ def _task(user: Any, pk: int, action: str = "view") -> Task:
     ).get(pk=task.pk)
 
 
+def _may_see(user: Any, meeting: Any) -> bool:
+    """Whether ``user`` may see a meeting (its app is above this one: its policy is asked
+    through core.policies.policy_of, not imported)."""
+    return policy_of(meeting).allows(user, "view", meeting)
+
+
 def _history(
     task: Task, milestone_ids: list[int], evidence_ids: list[int], hidden: tuple[str, ...] = ()
 ) -> list[AuditEntry]:
@@ -434,12 +440,8 @@ def _task_page(request: HttpRequest, task: Task, **forms: Any) -> HttpResponse:
     evidence = list(task.evidence.select_related("uploaded_by"))
     is_done = code == "done"
     # The meeting a task follows up is named (and linked) only to those who may see it.
-    resolution_visible = task.resolution is not None and meeting_policy.allows(
-        user, "view", task.resolution.meeting
-    )
-    finding_visible = task.finding is not None and meeting_policy.allows(
-        user, "view", task.finding.meeting
-    )
+    resolution_visible = task.resolution is not None and _may_see(user, task.resolution.meeting)
+    finding_visible = task.finding is not None and _may_see(user, task.finding.meeting)
     hidden = tuple(
         name
         for name, source, visible in (

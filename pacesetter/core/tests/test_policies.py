@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from pacesetter.core.policies import Policy
+from pacesetter.core.policies import Policy, policy_of
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 from pacesetter.workplans.policies import task_policy
@@ -83,3 +83,13 @@ def test_allowed_actions_of_a_rule_that_admits_every_row(world):
     assert unit_type_policy.allowed_actions(officer, [unit_type]) == {
         unit_type.pk: frozenset({"view"})
     }
+
+
+def test_each_models_policy_is_found_by_policy_of():
+    from pacesetter.meetings.models import Meeting
+    from pacesetter.meetings.policies import meeting_policy
+
+    assert policy_of(Meeting) is meeting_policy
+    assert policy_of(Unit()) is unit_policy
+    with pytest.raises(LookupError):
+        policy_of(Policy)  # not a model with a policy
