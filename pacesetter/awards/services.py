@@ -65,9 +65,9 @@ def rule_at(award: Award, day: date) -> EligibilityRule | None:
 
 # --- the preset catalogs ----------------------------------------------------------------
 
-#: The award fields a preset sets, recorded in its audit entry.
-PRESET_AWARD_FIELDS = (
-    "preset",
+#: What a screen or the API sets on an award. The code is set once: rules name awards by
+#: code, so changing it would silently detach them; ``preset`` is the loader's.
+AWARD_EDITABLE = (
     "name",
     "name_vi",
     "name_zh",
@@ -77,7 +77,12 @@ PRESET_AWARD_FIELDS = (
     "quota_count",
     "quota_percent",
     "position",
+    "is_active",
 )
+AWARD_FIELDS = ("code", "preset", *AWARD_EDITABLE)
+
+#: The award fields a preset sets, recorded in its audit entry (all but ``is_active``).
+PRESET_AWARD_FIELDS = ("preset", *AWARD_EDITABLE[:-1])
 
 
 @dataclass
@@ -207,22 +212,6 @@ def award_presets_load(*, actor: Any, catalogs: Sequence[Catalog]) -> PresetLoad
 
 
 # --- the catalog, award by award ---------------------------------------------------------
-
-#: What a screen or the API sets on an award. The code is set once: rules name awards by
-#: code, so changing it would silently detach them; ``preset`` is the loader's.
-AWARD_EDITABLE = (
-    "name",
-    "name_vi",
-    "name_zh",
-    "level",
-    "recipient_kind",
-    "issuer",
-    "quota_count",
-    "quota_percent",
-    "position",
-    "is_active",
-)
-AWARD_FIELDS = ("code", "preset", *AWARD_EDITABLE)
 
 
 def _quota_percent(value: Decimal | None) -> Decimal | None:
