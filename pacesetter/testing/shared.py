@@ -192,4 +192,7 @@ def shared(request: pytest.FixtureRequest, name: str, *needs: Any) -> Any:
         return BUILDERS[name].build(*needs)
     if _copies not in request.node.stash:
         request.node.stash[_copies] = copy.deepcopy(stack.values())
-    return request.node.stash[_copies][name]
+    copies = request.node.stash[_copies]
+    if name not in copies:  # asked with request.getfixturevalue, after the stack was made
+        raise LookupError(f"ask for the shared fixture {name!r} as an argument of the test")
+    return copies[name]
