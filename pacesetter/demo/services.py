@@ -113,7 +113,7 @@ class _Loader:
         self.key_work.load(actor=self.actor, chains=CHAINS, plans=PLANS, meetings_=MEETINGS)
 
     def load_case(self, case: CaseSpec) -> None:
-        self.unit(case.root, parent=None)
+        self.unit(case.root, parent=None, time_zone=case.time_zone)
         for account in case.accounts:
             self.new_user(account.username)
         for decision in case.decisions:
@@ -132,7 +132,7 @@ class _Loader:
             actor=self.actor, code=spec.code, name=spec.name, description=spec.description
         )
 
-    def unit(self, spec: UnitSpec, parent: Unit | None) -> None:
+    def unit(self, spec: UnitSpec, parent: Unit | None, time_zone: str = "") -> None:
         unit = unit_create(
             actor=self.actor,
             parent=parent,
@@ -143,6 +143,7 @@ class _Loader:
             ownership_type=spec.ownership_type,
             industry=spec.industry,
             area=spec.area,
+            time_zone=time_zone,
         )
         self.units[spec.code] = unit
         for child in spec.children:

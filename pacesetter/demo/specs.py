@@ -116,6 +116,9 @@ class CaseSpec:
 
     title: str
     root: UnitSpec
+    #: Where the organization works: its root unit's time zone, which its units and
+    #: their meetings take.
+    time_zone: str = ""
     decisions: tuple[DecisionSpec, ...] = ()
     clusters: tuple[ClusterSpec, ...] = ()
     bodies: tuple[BodySpec, ...] = ()

@@ -19,6 +19,7 @@ from pacesetter.ballots.models import Base, Majority, Poll, PollKind
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.units.models import Unit
+from pacesetter.units.selectors import unit_time_zone
 from pacesetter.workplans.models import WorkPlan
 
 from .models import AgendaItem, DocumentKind, InviteeRole, Meeting, MeetingKind
@@ -175,7 +176,12 @@ class MeetingForm(forms.ModelForm):
         zone_field = self.fields["time_zone"]
         zone_field.choices = time_zone_choices(self.instance.time_zone)  # type: ignore[attr-defined]
         if not self.instance.pk:
-            zone_field.initial = str(settings.TIME_ZONE)
+            # A new meeting is held where its organizer works, unless another zone is chosen.
+            zone_field.choices = [  # type: ignore[attr-defined]
+                ("", _("The organizer unit's time zone")),
+                *zone_field.choices,  # type: ignore[attr-defined]
+            ]
+            zone_field.initial = ""
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = DATETIME_FORMATS  # type: ignore[attr-defined]
             moment = self.initial.get(name)
@@ -192,11 +198,21 @@ class MeetingForm(forms.ModelForm):
         """The zone the typed times are read in: the one chosen on the form, else the
         meeting's, else the server's."""
         chosen = self.data.get(self.add_prefix("time_zone")) if self.is_bound else None
-        for name in (chosen, self.instance.time_zone, str(settings.TIME_ZONE)):
+        own = self.instance.time_zone if self.instance.pk else self._organizer_zone()
+        for name in (chosen, own, str(settings.TIME_ZONE)):
             zone = zone_named(str(name or ""))
             if zone is not None:
                 return zone
         return dt.UTC
+
+    def _organizer_zone(self) -> str:
+        """The zone of the organizer chosen on a new meeting's form ("" if none yet)."""
+        chosen = self.data.get(self.add_prefix("organizer_unit")) if self.is_bound else None
+        if not str(chosen or "").isdigit():
+            return ""
+        queryset = self.fields["organizer_unit"].queryset  # type: ignore[attr-defined]
+        organizer = queryset.filter(pk=int(str(chosen))).first()
+        return unit_time_zone(organizer) if organizer else ""
 
     def full_clean(self) -> None:
         # Date-time fields read a naive value in the current zone: make it the meeting's.
@@ -204,8 +220,10 @@ class MeetingForm(forms.ModelForm):
             super().full_clean()
 
     def clean_time_zone(self) -> str:
-        """Left empty: the meeting's zone as it is (the server's for a new one)."""
-        return str(self.cleaned_data.get("time_zone") or self.instance.time_zone)
+        """Left empty: the meeting's zone as it is; for a new one, its organizer's (the
+        service's default)."""
+        chosen = str(self.cleaned_data.get("time_zone") or "")
+        return chosen or (self.instance.time_zone if self.instance.pk else "")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

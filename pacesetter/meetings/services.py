@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
@@ -37,6 +36,7 @@ from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.workflows import INVALID_TRANSITION
 from pacesetter.units.models import Unit
+from pacesetter.units.selectors import unit_time_zone
 from pacesetter.workplans.models import Project, Task, WorkPlan
 from pacesetter.workplans.policies import plan_policy
 from pacesetter.workplans.services import task_create
@@ -181,9 +181,10 @@ def meeting_create(
 ) -> Meeting:
     """Plan a meeting organized by ``organizer_unit`` (whose committee staff run it).
 
-    ``time_zone`` (an IANA name, the server's zone by default) is where the meeting is
-    held: its times are shown there, and its day (check-in, the seats invited, the
-    default date of resolutions) is the day there. ``starts_at`` and ``ends_at`` are
+    ``time_zone`` (an IANA name; by default the organizer unit's, see
+    ``units.selectors.unit_time_zone``) is where the meeting is held: its times are shown
+    there, and its day (check-in, the seats invited, the default date of resolutions) is
+    the day there. ``starts_at`` and ``ends_at`` are
     moments (aware datetimes)."""
     meeting = Meeting(
         kind=kind,
@@ -198,7 +199,7 @@ def meeting_create(
         body=body,
         chain=chain,
         quorum=quorum,
-        time_zone=time_zone or str(settings.TIME_ZONE),
+        time_zone=time_zone or unit_time_zone(organizer_unit),
         created_by=_actor(actor),
     )
     _check_meeting(meeting)

@@ -11,14 +11,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from pacesetter.core.refs import resolve_ref
 
 from .models import Unit, UnitType
 from .policies import unit_policy, unit_type_policy
-from .selectors import unit_ancestors, unit_children, unit_search
+from .selectors import unit_ancestors, unit_children, unit_search, unit_time_zone
 from .services import unit_create, unit_move, unit_type_create, unit_type_update, unit_update
 
 unit_types_router = Router(tags=["unit types"])
@@ -86,6 +86,7 @@ class UnitOut(Schema):
     employees: int | None
     members: int | None
     address: str
+    time_zone: str = Field(description="Empty: the zone of the unit above it.")
     active_from: date | None
     active_to: date | None
     is_active: bool
@@ -103,6 +104,14 @@ class UnitChildOut(UnitRef):
 class UnitDetailOut(UnitOut):
     ancestors: list[UnitRef]
     children: list[UnitChildOut]
+    effective_time_zone: str = Field(
+        description="The zone the unit works in: its own, else that of the nearest unit "
+        "above it that has one, else the server's."
+    )
+
+    @staticmethod
+    def resolve_effective_time_zone(obj: Unit) -> str:
+        return unit_time_zone(obj)
 
     @staticmethod
     def resolve_ancestors(obj: Unit, context: dict[str, Any]) -> list[Unit]:
@@ -125,6 +134,7 @@ class UnitIn(Schema):
     employees: int | None = None
     members: int | None = None
     address: str = ""
+    time_zone: str = ""
     active_from: date | None = None
     active_to: date | None = None
 
@@ -143,6 +153,7 @@ class UnitPatch(Schema):
     employees: int | None = None
     members: int | None = None
     address: str | None = None
+    time_zone: str | None = None
     active_from: date | None = None
     active_to: date | None = None
 

@@ -1,5 +1,7 @@
 from datetime import date
+from zoneinfo import available_timezones
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +36,16 @@ class OwnershipType(models.TextChoices):
     GOVERNMENT = "government", _("Government or party body")
 
 
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name (such as Asia/Shanghai), or empty."""
+    if value and value not in available_timezones():
+        raise ValidationError(
+            _("“%(zone)s” is not a known time zone (such as Asia/Shanghai)."),
+            code="time_zone",
+            params={"zone": value},
+        )
+
+
 class Unit(models.Model):
     """A node of the unit tree.
 
@@ -66,6 +78,16 @@ class Unit(models.Model):
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     members = models.PositiveIntegerField(_("members"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "Where the unit works (such as Asia/Ho_Chi_Minh); empty: the zone of the unit "
+            "above it. Its meetings take this zone unless another is chosen."
+        ),
+    )
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active to"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from pacesetter.accounts.models import RoleAssignment, User
@@ -67,6 +68,22 @@ def unit_children(user: Any, unit: Unit | None) -> QuerySet[Unit]:
         .annotate(child_count=Count("children", distinct=True))
         .order_by("name")
     )
+
+
+def unit_time_zone(unit: Unit) -> str:
+    """The zone ``unit`` works in: its own, else that of the nearest unit above it that
+    has one, else the server's (one query at most, on the unit's path)."""
+    if unit.time_zone:
+        return unit.time_zone
+    above = [int(part, 36) for part in unit.path.split("/") if part.isalnum()][:-1]
+    nearest = (
+        Unit.objects.filter(pk__in=above)
+        .exclude(time_zone="")
+        .order_by("-depth")
+        .values_list("time_zone", flat=True)
+        .first()
+    )
+    return nearest or str(settings.TIME_ZONE)
 
 
 def unit_ancestors(user: Any, unit: Unit) -> list[Unit]:

@@ -32,6 +32,7 @@ UNIT_FIELDS = (
     "employees",
     "members",
     "address",
+    "time_zone",
     "active_from",
     "active_to",
 )

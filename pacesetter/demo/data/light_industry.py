@@ -105,6 +105,7 @@ PILOTS = ClusterSpec(
 CASE = CaseSpec(
     title="Light industry: industrial workforce reform special action, 6 June 2024",
     root=ROOT_UNIT,
+    time_zone="Asia/Shanghai",
     clusters=(PILOTS,),
     accounts=(
         AccountSpec("staff.lightindustry", (GrantSpec(Role.COMMITTEE_STAFF, unit=ROOT),)),

@@ -85,6 +85,7 @@ STANDING_COMMITTEE = BodySpec(
 CASE = CaseSpec(
     title="Machinery, metallurgy and building materials: Hunan research visit, 2020",
     root=ROOT_UNIT,
+    time_zone="Asia/Shanghai",
     bodies=(STANDING_COMMITTEE,),
     accounts=(
         AccountSpec("staff.machinery", (GrantSpec(Role.COMMITTEE_STAFF, unit=ROOT),)),

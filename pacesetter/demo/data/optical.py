@@ -146,6 +146,7 @@ SUPERVISORY_BOARD = BodySpec(
 CASE = CaseSpec(
     title="China Optical Association: 9th standing council, 26 May 2021",
     root=ROOT_UNIT,
+    time_zone="Asia/Shanghai",
     bodies=(STANDING_COUNCIL, SUPERVISORY_BOARD),
     accounts=(
         AccountSpec("staff.optical", (GrantSpec(Role.COMMITTEE_STAFF, unit=ROOT),)),

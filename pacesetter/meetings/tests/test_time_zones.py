@@ -25,12 +25,14 @@ from pacesetter.meetings.models import Meeting
 from pacesetter.meetings.services import (
     check_in,
     invitations_add_body_members,
+    meeting_create,
     meeting_update,
     resolution_create,
     self_check_in,
 )
 from pacesetter.testing.api import ApiClient, assert_error_shape
 from pacesetter.units.models import Unit
+from pacesetter.units.services import unit_update
 
 from .conftest import make_meeting
 from .factories import InvitationFactory
@@ -138,7 +140,9 @@ def test_the_form_offers_common_zones_and_the_servers(world, settings):
         organizers=Unit.objects.none(), bodies=Body.objects.none(), chains=Chain.objects.none()
     )
     assert "Africa/Nairobi" in dict(form.fields["time_zone"].choices)
-    assert form.fields["time_zone"].initial == "Africa/Nairobi"
+    # a new meeting takes its organizer's zone unless another is chosen
+    assert form.fields["time_zone"].initial == ""
+    assert "" in dict(form.fields["time_zone"].choices)
 
 
 def test_the_api_reads_times_without_an_offset_in_the_meetings_zone(world):
@@ -233,3 +237,26 @@ def test_a_resolution_is_adopted_on_the_local_day_by_default(world):
         reverse("meetings:resolution_create", args=[meeting.pk])
     )
     assert page.context["form"].initial["adopted_on"] == dt.date(2021, 5, 26)
+
+
+def test_times_typed_on_a_new_meeting_are_read_in_the_organizers_zone(world):
+    unit_update(actor=None, unit=world.root, time_zone="Asia/Shanghai")
+    organizers = Unit.objects.filter(pk=world.committee.pk)
+    form = MeetingForm(
+        {
+            "kind": "council",
+            "title": "Standing council",
+            "organizer_unit": world.committee.pk,
+            "starts_at": "2021-05-26 09:00",
+            "ends_at": "2021-05-26 11:30",
+            "time_zone": "",
+            "quorum_percent": "50",
+        },
+        organizers=organizers,
+        bodies=Body.objects.none(),
+        chains=Chain.objects.none(),
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["starts_at"] == shanghai(2021, 5, 26, 9, 0)
+    meeting = meeting_create(actor=None, **form.service_fields())
+    assert meeting.time_zone == "Asia/Shanghai"

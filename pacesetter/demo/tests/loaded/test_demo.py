@@ -153,3 +153,15 @@ def test_every_change_is_audited_and_the_chain_verifies(demo: str) -> None:
     out = StringIO()
     call_command("audit_verify", stdout=out)
     assert "intact" in out.getvalue()
+
+
+def test_each_case_works_in_its_own_time_zone(demo: str) -> None:
+    from pacesetter.units.selectors import unit_time_zone
+
+    membership = cluster_members(cluster_18(), on=date(2024, 7, 24)).first()
+    assert membership is not None
+    member = membership.unit
+    assert member.time_zone == ""
+    assert unit_time_zone(member) == "Asia/Ho_Chi_Minh"  # Thanh Hoa's, above it
+    for root in ROOTS - {"TH"}:
+        assert Unit.objects.get(code=root).time_zone == "Asia/Shanghai"
