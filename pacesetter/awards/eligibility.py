@@ -24,6 +24,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Award, AwardGrant, Candidate, Person, ProposalState
 
@@ -298,7 +299,11 @@ def describe(node: Node, names: dict[str, str] | None = None) -> str:
     if rule == "not":
         return _("None of the following")
     if rule == "held_each_year":
-        text = _("Held “%(award)s” in each of the last %(n)s years") % {
+        text = ngettext(
+            "Held “%(award)s” in the last year",
+            "Held “%(award)s” in each of the last %(n)s years",
+            p["years"],
+        ) % {
             "award": _award_name(p["award"]),
             "n": p["years"],
         }
@@ -306,14 +311,22 @@ def describe(node: Node, names: dict[str, str] | None = None) -> str:
             text += " — " + _("missing: %(years)s") % {"years": ", ".join(map(str, f["missing"]))}
         return text
     if rule == "held_at_least":
-        return _("Held any of %(awards)s at least %(k)s times within %(n)s years — found %(c)s") % {
+        return ngettext(
+            "Held any of %(awards)s at least %(k)s times within %(n)s year — found %(c)s",
+            "Held any of %(awards)s at least %(k)s times within %(n)s years — found %(c)s",
+            p["years"],
+        ) % {
             "awards": ", ".join(_award_name(a) for a in p["awards"]),
             "k": p["times"],
             "n": p["years"],
             "c": f["count"],
         }
     if rule == "not_awarded_within":
-        text = _("Not awarded “%(award)s” within %(n)s years") % {
+        text = ngettext(
+            "Not awarded “%(award)s” within %(n)s year",
+            "Not awarded “%(award)s” within %(n)s years",
+            p["years"],
+        ) % {
             "award": _award_name(p["award"]),
             "n": p["years"],
         }
@@ -345,7 +358,11 @@ def describe(node: Node, names: dict[str, str] | None = None) -> str:
             "code": f["unit_type"] or "—",
         }
     if rule == "years_of_service_at_least":
-        return _("At least %(n)s years of service — %(y)s") % {
+        return ngettext(
+            "At least %(n)s year of service — %(y)s",
+            "At least %(n)s years of service — %(y)s",
+            p["years"],
+        ) % {
             "n": p["years"],
             "y": f["years"] if f["years"] is not None else "—",
         }

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pacesetter.accounts.scopes import scope_of, under
 from pacesetter.bodies.models import Body
@@ -216,23 +217,40 @@ def award_names(rules: Iterable[Any]) -> dict[str, str]:
     return {a.code: a.display_name for a in Award.objects.filter(code__in=codes)}
 
 
+def plural_count(value: Any) -> int:
+    """The number a plural form is chosen by; a rule not yet valid reads as "many"."""
+    return value if isinstance(value, int) else 2
+
+
 def _sentence(name: str, p: dict[str, Any], names: dict[str, str]) -> str:
     def award(code: Any) -> str:
         return names.get(str(code), str(code))
 
     if name == "held_each_year":
-        return _("Held “%(award)s” in each of the last %(n)s years") % {
+        return ngettext(
+            "Held “%(award)s” in the last year",
+            "Held “%(award)s” in each of the last %(n)s years",
+            plural_count(p.get("years")),
+        ) % {
             "award": award(p.get("award")),
             "n": p.get("years"),
         }
     if name == "held_at_least":
-        return _("Held any of %(awards)s at least %(k)s times within %(n)s years") % {
+        return ngettext(
+            "Held any of %(awards)s at least %(k)s times within %(n)s year",
+            "Held any of %(awards)s at least %(k)s times within %(n)s years",
+            plural_count(p.get("years")),
+        ) % {
             "awards": ", ".join(award(a) for a in p.get("awards", [])),
             "k": p.get("times"),
             "n": p.get("years"),
         }
     if name == "not_awarded_within":
-        return _("Not awarded “%(award)s” within %(n)s years") % {
+        return ngettext(
+            "Not awarded “%(award)s” within %(n)s year",
+            "Not awarded “%(award)s” within %(n)s years",
+            plural_count(p.get("years")),
+        ) % {
             "award": award(p.get("award")),
             "n": p.get("years"),
         }
@@ -247,7 +265,11 @@ def _sentence(name: str, p: dict[str, Any], names: dict[str, str]) -> str:
     if name == "unit_type_in":
         return _("Unit type is one of %(codes)s") % {"codes": ", ".join(p.get("codes", []))}
     if name == "years_of_service_at_least":
-        return _("At least %(n)s years of service") % {"n": p.get("years")}
+        return ngettext(
+            "At least %(n)s year of service",
+            "At least %(n)s years of service",
+            plural_count(p.get("years")),
+        ) % {"n": p.get("years")}
     return name
 
 

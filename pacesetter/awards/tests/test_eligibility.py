@@ -478,3 +478,19 @@ def test_validate_checks_the_types_of_settings():
     with pytest.raises(_VE, match="wrong value"):
         validate({"held_at_least": {"awards": [], "times": 1, "years": 2}})
     validate({"percentage_at_least": {"percent": "92.5"}})
+
+
+@pytest.mark.parametrize(
+    ("years", "english"),
+    [(1, "Not awarded “X” within 1 year"), (3, "Not awarded “X” within 3 years")],
+)
+def test_sentences_count_years_in_the_readers_grammar(years, english):
+    from pacesetter.awards.selectors import rule_rows
+
+    rule = {"not_awarded_within": {"award": "x", "years": years}}
+    with translation.override("en"):
+        assert rule_rows(rule, {"x": "X"})[0]["text"] == english
+        node = {"rule": "not_awarded_within", "params": rule["not_awarded_within"]}
+        assert eligibility.describe({**node, "facts": {"years": []}}, {"x": "X"}) == english
+    with translation.override("vi"):
+        assert f"{years} năm" in rule_rows(rule, {"x": "X"})[0]["text"]
