@@ -22,7 +22,8 @@ from .models import Entitlement, Poll
 class PollPolicy(Policy[Poll]):
     """``view``: the poll's voters (its Entitlement rows), its managers, and those who
     may view its voting cluster or body. ``manage`` (open, close, enter paper totals,
-    publish, see the roll): committee staff over the poll's owner unit.
+    publish, see the roll): committee staff over the poll's owner unit, and the leaders of
+    the poll's voting cluster (a cluster runs its own vote).
 
     """
 
@@ -38,7 +39,9 @@ class PollPolicy(Policy[Poll]):
             q |= Q(pk__in=Entitlement.objects.filter(voter=actor.user).values("poll_id"))
             return q
         if action == "manage":
-            return under("owner_unit__path", scope.staff_paths)
+            return under("owner_unit__path", scope.staff_paths) | Q(
+                cluster_id__in=scope.leader_cluster_ids
+            )
         return NOTHING
 
 

@@ -47,7 +47,12 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
         # On the roll of the last poll.
         "nobody": frozenset({"roll"}),
     },
-    "manage": {"superuser": EVERY, "committee_staff": COMMITTEE},
+    # The leader of Cluster A runs its cluster's vote (close, publish, ...).
+    "manage": {
+        "superuser": EVERY,
+        "committee_staff": COMMITTEE,
+        "cluster_leader": frozenset({"cluster"}),
+    },
 }
 
 

@@ -94,7 +94,8 @@ def test_who_sees_manages_and_votes(world, open_poll, sibling_officer):
     assert seen == {"superuser", "committee_staff", "cluster_leader", "unit_officer", "viewer"}
     assert poll_policy.visible(sibling_officer).filter(pk=open_poll.pk).exists()
     managers = {n for n, u in users.items() if poll_policy.visible(u, "manage").exists()}
-    assert managers == {"superuser", "committee_staff"}
+    # the leader of the voting cluster runs its vote too
+    assert managers == {"superuser", "committee_staff", "cluster_leader"}
     assert may_vote(users["unit_officer"], open_poll) and may_vote(sibling_officer, open_poll)
     assert not may_vote(users["viewer"], open_poll)
     assert not may_vote(users["superuser"], open_poll)
@@ -294,7 +295,7 @@ def test_managers_open_close_and_publish(client, world, sibling_officer):
     assert "this cannot be done now" in response.text
 
 
-@pytest.mark.parametrize("role", ["unit_officer", "viewer", "cluster_leader"])
+@pytest.mark.parametrize("role", ["unit_officer", "viewer"])
 def test_others_cannot_move_a_poll(client, world, sibling_officer, role):
     poll = make_poll(world)
     login(client, world, role)
@@ -518,3 +519,15 @@ def test_an_officer_votes_on_a_phone(live_server, page, world, sibling_officer):
     assert Ballot.objects.get(poll=poll).receipt == receipt
     page.get_by_role("link", name="Go to the receipt check page").click()
     expect(page.locator("#not-published")).to_be_visible()
+
+
+def test_the_cluster_leader_closes_and_publishes_its_clusters_vote(client, world, open_poll):
+    login(client, world, "cluster_leader")
+    page = client.get(reverse("ballots:detail", args=[open_poll.pk])).text
+    assert reverse("ballots:close", args=[open_poll.pk]) in page
+    assert client.post(reverse("ballots:close", args=[open_poll.pk])).status_code == 302
+    assert client.post(reverse("ballots:publish", args=[open_poll.pk])).status_code == 302
+    open_poll.refresh_from_db()
+    assert open_poll.state == PollState.PUBLISHED
+    other = make_poll(world, title="Another cluster's vote", cluster=world.other_cluster)
+    assert client.post(reverse("ballots:open", args=[other.pk])).status_code == 404
