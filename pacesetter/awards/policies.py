@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from pacesetter.accounts.scopes import NOTHING, Scope, scope_of, under
+from pacesetter.ballots.models import Entitlement
 from pacesetter.core.policies import Actor, Policy, signed_in
 
 from .models import Award, AwardGrant, Candidate, Proposal
@@ -36,9 +37,18 @@ class AwardPolicy(Policy[Award]):
         return bool(user.is_superuser or scope_of(user).staff_at_root)
 
 
+def _polls_voted_in_by(user: Any) -> QuerySet[Any]:
+    """The polls ``user`` is on the roll of (ids), for the council's voters."""
+    if not getattr(user, "is_authenticated", False):
+        return Entitlement.objects.none().values("poll_id")
+    return Entitlement.objects.filter(voter=user).values("poll_id")
+
+
 class ProposalPolicy(Policy[Proposal]):
-    """``view``: the proposer, the committee, and roles over a candidate's unit (who see
-    only their own candidacy: see :meth:`sees_dossier`).
+    """``view``: the proposer, the committee, the council voting on it (those on its
+    vote's roll and the council-member role over its body: they read the dossier they vote
+    on), and roles over a candidate's unit (who see only their own
+    candidacy: see :meth:`sees_dossier`).
     ``propose`` (draft, check, cluster vote, send): the cluster's leader, or committee
     staff over the proposing unit.
     ``decide`` (accept, return, publish for comment, council vote, decide): committee
@@ -57,6 +67,7 @@ class ProposalPolicy(Policy[Proposal]):
         scope = actor.scope
         if action == "view":
             q = self._propose(scope) | under("committee_unit__path", scope.staff_paths)
+            q |= self._council(actor)
             if scope.unit_paths:
                 q |= Q(
                     pk__in=Candidate.objects.filter(
@@ -71,10 +82,21 @@ class ProposalPolicy(Policy[Proposal]):
             return under("committee_unit__path", scope.staff_paths)
         return NOTHING
 
+    def _council(self, actor: Actor) -> Q:
+        q = Q(council_poll_id__in=_polls_voted_in_by(actor.user))
+        if actor.scope.council_body_ids:
+            q |= Q(council_poll__body_id__in=actor.scope.council_body_ids)
+        return q
+
     def sees_dossier(self, user: Any, proposal: Proposal) -> bool:
-        """The proposer and the committee see every candidate, the dossier and the
-        attachments; a candidate's unit sees only its own candidacy."""
-        return self.allows(user, "propose", proposal) or self.allows(user, "decide", proposal)
+        """The proposer, the committee and the council's voters see every candidate, the
+        dossier and the attachments; a candidate's unit sees only its own candidacy."""
+        if self.allows(user, "propose", proposal) or self.allows(user, "decide", proposal):
+            return True
+        if not proposal.council_poll_id or not signed_in(user):
+            return False
+        council = self._council(Actor.of(user))
+        return Proposal.objects.filter(council, pk=proposal.pk).exists()
 
 
 class GrantPolicy(Policy[AwardGrant]):

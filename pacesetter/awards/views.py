@@ -336,7 +336,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     may_propose = proposal_policy.allows(user, "propose", proposal)
     may_decide = proposal_policy.allows(user, "decide", proposal)
-    full = may_propose or may_decide
+    full = proposal_policy.sees_dossier(user, proposal)
     candidates = selectors.proposal_candidates(user, proposal, full=full)
     names: dict[str, str] = {}
     for candidate in candidates:

@@ -644,3 +644,25 @@ def test_list_filters_work_with_htmx(client, world, drafted):
     )
     page = client.get(reverse("awards:proposal_list"), {"state": "draft"}).content.decode()
     assert reverse("awards:proposal", args=[drafted.pk]) in page
+
+
+def test_the_councils_voters_read_the_dossier_they_vote_on(client, world, drafted):
+    from pacesetter.ballots.models import Entitlement
+
+    services.proposal_send(actor=None, proposal=drafted)
+    services.proposal_accept(actor=None, proposal=drafted)
+    services.proposal_publish_for_comment(actor=None, proposal=drafted, days=5)
+    url = reverse("awards:proposal", args=[drafted.pk])
+    login(client, world.users["council_member"])
+    assert client.get(url).status_code == 404  # no vote yet: not theirs to read
+    services.proposal_council_vote(actor=None, proposal=drafted, body=world.council)
+    drafted.refresh_from_db()
+    # the council-member role over the council, and those on the vote's roll
+    (voter,) = {e.voter for e in Entitlement.objects.filter(poll=drafted.council_poll)}
+    for user in (world.users["council_member"], voter):
+        login(client, user)
+        page = client.get(url)
+        assert page.status_code == 200 and "A strong year." in page.content.decode()
+        assert url in client.get(reverse("awards:proposal_list")).content.decode()
+    login(client, world.users["nobody"])  # neither on the council nor a candidate
+    assert client.get(url).status_code == 404
