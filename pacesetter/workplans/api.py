@@ -202,7 +202,7 @@ class TaskOut(Schema):
 class TaskDetailOut(TaskOut):
     allowed_actions: list[str] = Field(
         description="The steps this user may take now (report, review, reopen), from the "
-        "task's workflow."
+        "task's workflow; none while its plan is closed."
     )
 
 
