@@ -22,13 +22,17 @@ install: $(VENV)/.installed
 
 ## The demo: embedded SQLite, the five real cases, served on 127.0.0.1:$(PORT), with the
 ## job worker beside it (hourly reminders and escalations, mailed to this console); the
-## worker stops with the server.
+## worker stops with the server. The scan is enqueued before the load, so that the logins
+## are the last lines printed; the worker runs it once the demo is in (the demo's past
+## plans are closed: nothing of them is reminded or escalated). The worker is quiet
+## (-v0): the mails it sends still print here, its job-by-job log does not (a failed job
+## keeps its traceback in the job table, django_tasks_db's DBTaskResult).
 demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: install
 	$(MANAGE) migrate --noinput -v0
-	$(MANAGE) load_demo --port $(PORT)
 	$(MANAGE) schedule_reminders
-	$(MANAGE) db_worker --no-reload & worker=$$!; \
+	$(MANAGE) load_demo --port $(PORT)
+	$(MANAGE) db_worker --no-reload -v0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 

@@ -1,7 +1,9 @@
 """Loading the demo's key work and meetings through the chain, work-plan and meeting
 services: the committee staff who keep each plan create it and report the progress of
 its tasks as of the plan's reporting date; the organizer's staff invite, check people in
-at the door, keep the agenda and record the resolutions, which create the key tasks."""
+at the door, keep the agenda and record the resolutions, which create the key tasks.
+Last, the staff close the plans whose period is over by the day the demo is loaded: their
+overdue tasks are history, not work to remind anyone of or escalate."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from pacesetter.accounts.models import User
 from pacesetter.bodies.models import Body
@@ -22,6 +26,7 @@ from pacesetter.workplans.models import ProgressMode, Project, Task, WorkPlan
 from pacesetter.workplans.services import (
     milestone_add,
     milestone_set_done,
+    plan_close,
     plan_create,
     project_create,
     task_create,
@@ -62,6 +67,7 @@ class KeyWorkLoader:
             self.plan(plan)
         for meeting in meetings_:
             self.meeting(meeting)
+        self.close_past_plans()
 
     # --- chains and plans ---------------------------------------------------------
 
@@ -102,6 +108,14 @@ class KeyWorkLoader:
             )
             for task in project_spec.tasks:
                 self.task(plan, project, task)
+
+    def close_past_plans(self) -> None:
+        """Close, through the service, every plan whose period ended before today (after
+        the meetings, whose resolutions and findings still add tasks to them)."""
+        today = timezone.localdate()
+        for key, plan in self.plans.items():
+            if plan.period_end < today:
+                self.plans[key] = plan_close(actor=self.managers[key], plan=plan)
 
     def task(self, plan: WorkPlan, project: Project | None, spec: KeyTaskSpec) -> Task:
         manager = self.managers_of(plan)

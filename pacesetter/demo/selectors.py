@@ -129,13 +129,14 @@ class DemoPlan:
     name: str
     tasks: int
     progress: str
+    closed: bool = False
 
 
 def demo_key_work() -> tuple[list[DemoMeeting], list[DemoPlan]]:
     """The demo's meetings (with attendance) and work plans (with their roll-up)."""
     from pacesetter.meetings.models import Meeting
     from pacesetter.meetings.selectors import attendance
-    from pacesetter.workplans.models import WorkPlan
+    from pacesetter.workplans.models import PlanState, WorkPlan
     from pacesetter.workplans.selectors import plan_rollup
 
     from .data import MEETINGS, PLANS
@@ -158,5 +159,7 @@ def demo_key_work() -> tuple[list[DemoMeeting], list[DemoPlan]]:
     for plan in WorkPlan.objects.filter(name__in=[p.name for p in PLANS]).order_by("period_start"):
         result = plan_rollup(plan, plan.period_end)
         progress = f"{result.plan}%" if result.plan is not None else "-"
-        plans.append(DemoPlan(plan.name, plan.tasks.count(), progress))
+        plans.append(
+            DemoPlan(plan.name, plan.tasks.count(), progress, plan.state == PlanState.CLOSED)
+        )
     return meetings, plans

@@ -33,7 +33,7 @@ from pacesetter.core.views import add_service_errors, form_page, paginate
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 from pacesetter.units.selectors import users_visible_to
-from pacesetter.workplans.models import Task, WorkPlan
+from pacesetter.workplans.models import PlanState, Task, WorkPlan
 from pacesetter.workplans.policies import plan_policy
 
 from . import selectors, services
@@ -88,7 +88,12 @@ def _people(user: Any) -> QuerySet[User]:
 
 
 def _plans(user: Any) -> QuerySet[WorkPlan]:
-    return plan_policy.visible(user, "manage").order_by("-period_start", "name")
+    # A closed plan takes no new tasks (workplans refuses them: plan_closed).
+    return (
+        plan_policy.visible(user, "manage")
+        .filter(state=PlanState.OPEN)
+        .order_by("-period_start", "name")
+    )
 
 
 def _form_page(

@@ -42,6 +42,7 @@ from .models import (
     Milestone,
     OutcomeRating,
     PlanKind,
+    PlanState,
     ProgressMode,
     Project,
     Task,
@@ -49,7 +50,7 @@ from .models import (
     WorkPlan,
 )
 from .policies import plan_policy, task_policy
-from .workflows import task_workflow
+from .workflows import plan_workflow, task_workflow
 
 plans_router = Router(tags=["work plans"])
 tasks_router = Router(tags=["tasks"])
@@ -94,6 +95,10 @@ class PlanOut(Schema):
     at_risk_margin: Decimal
     remind_days_before: int
     escalate_after_days: int
+    state: PlanState = Field(
+        description="``closed``: its tasks are not reminded nor escalated, and every write "
+        "to it or its tasks is refused (``plan_closed``) until it is reopened."
+    )
     progress: Decimal | None = Field(
         description="Weighted mean of the projects and the key tasks placed in the plan "
         "(over the tasks you may see, when you see the plan only through some of them)."
@@ -123,6 +128,9 @@ class PlanDetailOut(PlanOut):
     )
     direct_counts: StatusCounts = Field(description="Key tasks placed directly in the plan.")
     may_manage: bool
+    allowed_actions: list[str] = Field(
+        description="The steps this user may take now (close, reopen), from the plan's workflow."
+    )
 
 
 class PlanFilters(Schema):
@@ -194,7 +202,7 @@ class TaskOut(Schema):
 class TaskDetailOut(TaskOut):
     allowed_actions: list[str] = Field(
         description="The steps this user may take now (report, review, reopen), from the "
-        "task's workflow."
+        "task's workflow; none while its plan is closed."
     )
 
 
@@ -380,6 +388,7 @@ def _plan_detail(plan: WorkPlan, user: Any) -> dict[str, Any]:
         "projects": _projects_out(plan, result),
         "direct_counts": _counts(result.project_counts.get(None)),  # type: ignore[call-overload]
         "may_manage": plan_policy.allows(user, "manage", plan),
+        "allowed_actions": plan_workflow.allowed_list(user, plan),
     }
 
 
@@ -521,6 +530,26 @@ def plan_update(request: HttpRequest, plan_id: int, payload: PlanPatch) -> dict[
             {k: _("This field cannot be empty.") for k, v in changes.items() if v is None}
         )
     services.plan_update(actor=user, plan=plan, **changes)
+    return _plan_detail(_plans().get(pk=plan.pk), user)
+
+
+@plans_router.post("/{int:plan_id}/close", response=PlanDetailOut)
+def plan_close(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+    """Close the plan (its managers): its tasks are no longer reminded nor escalated, and
+    writes to it or its tasks are refused (``plan_closed``) until it is reopened. A plan
+    closed already: ``invalid_transition``."""
+    user = request.user
+    plan = plan_policy.access(user, plan_id, "manage")
+    services.plan_close(actor=user, plan=plan)
+    return _plan_detail(_plans().get(pk=plan.pk), user)
+
+
+@plans_router.post("/{int:plan_id}/reopen", response=PlanDetailOut)
+def plan_reopen(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+    """Reopen a closed plan (its managers). A plan that is open: ``invalid_transition``."""
+    user = request.user
+    plan = plan_policy.access(user, plan_id, "manage")
+    services.plan_reopen(actor=user, plan=plan)
     return _plan_detail(_plans().get(pk=plan.pk), user)
 
 

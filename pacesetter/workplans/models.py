@@ -26,6 +26,15 @@ class PlanKind(models.TextChoices):
     HALF_YEAR = "half_year", _("Half-year")
 
 
+class PlanState(models.TextChoices):
+    """A plan is ``open`` while its tasks are worked on; once ``closed`` (its period is
+    over, its review done) its tasks are neither reminded nor escalated, and nothing of
+    them changes until it is reopened (``workplans.workflows.plan_workflow``)."""
+
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
 class WorkPlan(models.Model):
     body = models.ForeignKey(
         "bodies.Body", verbose_name=_("body"), on_delete=models.PROTECT, related_name="work_plans"
@@ -45,6 +54,9 @@ class WorkPlan(models.Model):
     )
     escalate_after_days = models.PositiveSmallIntegerField(
         _("escalate a task overdue by this many days"), default=7
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=PlanState.choices, default=PlanState.OPEN
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

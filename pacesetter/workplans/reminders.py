@@ -1,6 +1,7 @@
 """Reminders before a due date and escalations after it, each mailed exactly once.
 
-Rules (``docs/workplans.md``, "Reminders and escalation"):
+Rules (``docs/workplans.md``, "Reminders and escalation"), for the tasks of open plans
+only (a closed plan's tasks are neither reminded nor escalated):
 
 - **Reminder**: a task that is not done and falls due within the plan's
   ``remind_days_before`` days (``due - N <= today <= due``) is mailed to its lead: the
@@ -16,7 +17,8 @@ claims a row with a conditional UPDATE and only the claimer sends. A failed send
 the error and releases the claim, so the next scan retries it. A claim left by a worker
 that died is taken over after :data:`CLAIM_TIMEOUT`. A task whose due date moves gets
 new rows for the new date; a row that no longer applies when its turn comes (the task
-is done, its date moved, the recipient lost the address) is dropped unsent.
+is done, its date moved, its plan was closed, the recipient lost the address) is dropped
+unsent.
 
 Users without an e-mail address (or inactive) are skipped and logged. Mails are written
 in the recipient's language: the project keeps no per-user language yet, so that is the
@@ -42,7 +44,7 @@ from django.utils import timezone, translation
 from pacesetter.accounts.models import Role, RoleAssignment, User
 from pacesetter.accounts.scopes import NOTHING
 
-from .models import Reminder, ReminderKind, Task, WorkPlan
+from .models import PlanState, Reminder, ReminderKind, Task, WorkPlan
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +76,8 @@ def _windows(today: dt.date) -> tuple[Q, Q]:
     handful of distinct numbers)."""
     soon, late = NOTHING, NOTHING
     settings_in_use = list(
-        WorkPlan.objects.order_by()  # Meta.ordering would enter the DISTINCT
+        WorkPlan.objects.filter(state=PlanState.OPEN)
+        .order_by()  # Meta.ordering would enter the DISTINCT
         .values_list("remind_days_before", "escalate_after_days")
         .distinct()
     )
@@ -198,7 +201,7 @@ def scan(today: dt.date, *, now: dt.datetime | None = None) -> list[int]:
     the inserts."""
     now = now or timezone.now()
     soon_q, late_q = _windows(today)
-    base = Task.objects.filter(not_done(), due__isnull=False)
+    base = Task.objects.filter(not_done(), due__isnull=False, plan__state=PlanState.OPEN)
     soon = list(base.filter(soon_q).values("pk", "due", "lead_unit_id", "lead_person_id"))
     late = list(
         base.filter(late_q).values("pk", "due", "lead_unit__path", "plan__body__owner_unit__path")
@@ -220,6 +223,8 @@ def _claimable(now: dt.datetime) -> Q:
 
 def _still_applies(reminder: Reminder, today: dt.date) -> bool:
     task = reminder.task
+    if task.plan.state != PlanState.OPEN:
+        return False  # closed after the scan wrote the row
     if task.done_on is not None or (task.progress is not None and task.progress >= 100):
         return False
     if task.due != reminder.due:

@@ -5,6 +5,10 @@ Every function runs in one transaction with its audit entry. After any change th
 moves a task's progress or dates, :func:`task_refresh` recomputes the stored effective
 ``progress`` (entered, or from the milestones) and ``at_risk_from``. Progress reports
 check the ``version`` the caller read: a stale one raises :class:`ConflictError`.
+
+A closed plan (``plan_close``) is read-only: every write to it, its projects, its tasks,
+their milestones and evidence is refused with the code ``plan_closed`` until
+``plan_reopen``.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from . import rollup
 from .models import (
     CalendarFeed,
     Milestone,
+    PlanState,
     ProgressMode,
     Project,
     Task,
@@ -41,7 +46,7 @@ from .models import (
     TaskUpdate,
     WorkPlan,
 )
-from .workflows import task_workflow
+from .workflows import plan_workflow, task_workflow
 
 PLAN_FIELDS = (
     "body",
@@ -78,6 +83,24 @@ MILESTONE_FIELDS = ("task", "title", "due", "done_on", "weight", "position")
 
 def _actor(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
+
+
+#: The code of the error raised for a write to a closed plan or to one of its tasks.
+PLAN_CLOSED = "plan_closed"
+
+
+def _check_open(plan_id: int, state: str | None = None) -> None:
+    """Refuse a write to a closed plan (or its projects, tasks, milestones, evidence).
+
+    The state is read afresh unless the caller has just read it (``state``): the object
+    a caller holds may be older than a close."""
+    if state is None:
+        state = WorkPlan.objects.filter(pk=plan_id).values_list("state", flat=True).first()
+    if state == PlanState.CLOSED:
+        raise ValidationError(
+            _("This work plan is closed; reopen it to change it or its key tasks."),
+            code=PLAN_CLOSED,
+        )
 
 
 def _today() -> dt.date:
@@ -173,7 +196,9 @@ def _refresh_at_risk(plan: WorkPlan) -> None:
 @transaction.atomic
 def plan_update(*, actor: Any, plan: WorkPlan, **changes: Any) -> WorkPlan:
     """Change a plan (its managers). A new period must still hold every task's dates; a
-    new at-risk margin recomputes every task's ``at_risk_from``."""
+    new at-risk margin recomputes every task's ``at_risk_from``. A closed plan is
+    refused (``plan_closed``)."""
+    _check_open(plan.pk)
     margin_before = plan.at_risk_margin
     _check_period(
         plan,
@@ -194,6 +219,39 @@ def plan_update(*, actor: Any, plan: WorkPlan, **changes: Any) -> WorkPlan:
 
 
 @transaction.atomic
+def plan_close(*, actor: Any, plan: WorkPlan) -> WorkPlan:
+    """Close a plan (its managers): its tasks are no longer reminded nor escalated, and
+    nothing of the plan changes until it is reopened. Closing a closed plan is refused
+    (``invalid_transition``)."""
+    current = WorkPlan.objects.select_for_update().get(pk=plan.pk)
+    plan_workflow.check(current, "close")
+    return audited_update(
+        actor=actor,
+        instance=current,
+        action="workplan.close",
+        changes={"state": PlanState.CLOSED},
+        allowed=("state",),
+        fields=("state",),
+    )
+
+
+@transaction.atomic
+def plan_reopen(*, actor: Any, plan: WorkPlan) -> WorkPlan:
+    """Reopen a closed plan (its managers): its tasks can be changed again, and those not
+    done are reminded and escalated again by the next scan."""
+    current = WorkPlan.objects.select_for_update().get(pk=plan.pk)
+    plan_workflow.check(current, "reopen")
+    return audited_update(
+        actor=actor,
+        instance=current,
+        action="workplan.reopen",
+        changes={"state": PlanState.OPEN},
+        allowed=("state",),
+        fields=("state",),
+    )
+
+
+@transaction.atomic
 def project_create(
     *,
     actor: Any,
@@ -206,6 +264,7 @@ def project_create(
     weight: Decimal = Decimal(1),
     position: int | None = None,
 ) -> Project:
+    _check_open(plan.pk)
     if position is None:
         position = plan.projects.count() + 1
     project = Project(
@@ -225,6 +284,7 @@ def project_create(
 
 @transaction.atomic
 def project_update(*, actor: Any, project: Project, **changes: Any) -> Project:
+    _check_open(project.plan_id)
     return audited_update(
         actor=actor,
         instance=project,
@@ -318,7 +378,9 @@ def task_create(
     finding: Any = None,
     position: int | None = None,
 ) -> Task:
-    """Create a key task (in a project, or directly in the plan)."""
+    """Create a key task (in a project, or directly in the plan); a closed plan is
+    refused (``plan_closed``)."""
+    _check_open(plan.pk)
     if position is None:
         position = Task.objects.filter(plan=plan, project=project).count() + 1
     task = Task(
@@ -356,7 +418,10 @@ def task_create(
 
 
 def _locked(task: Task, version: int | None) -> Task:
+    """The task locked for a write: a closed plan's task is refused (``plan_closed``),
+    then a stale ``version`` (:class:`ConflictError`)."""
     current = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
+    _check_open(current.plan_id, current.plan.state)
     if version is not None and current.version != version:
         raise ConflictError(
             _(
@@ -579,6 +644,7 @@ def milestone_add(
     due: dt.date | None = None,
     weight: Decimal = Decimal(1),
 ) -> Milestone:
+    _check_open(task.plan_id)
     milestone = Milestone(
         task=task, title=title, due=due, weight=weight, position=task.milestones.count() + 1
     )
@@ -595,6 +661,7 @@ def milestone_set_done(
     *, actor: Any, milestone: Milestone, done_on: dt.date | None, note: str = ""
 ) -> Milestone:
     """Mark a milestone done on a day (or not done); the task's progress follows."""
+    _check_open(Task.objects.values_list("plan_id", flat=True).get(pk=milestone.task_id))
     if done_on is not None:
         _check_done_on(Task.objects.select_related("plan").get(pk=milestone.task_id), done_on)
     milestone = audited_update(
@@ -621,6 +688,7 @@ def evidence_add(*, actor: Any, task: Task, file: File, title: str = "") -> Task
     """Attach a file to the task. A file over the limit or of another type is refused on
     ``file`` (codes ``file_too_large``, ``file_type``); the stored file is removed again
     if the row or its audit entry is not written."""
+    _check_open(task.plan_id)
     check_upload(file)
     evidence = TaskEvidence(task=task, title=title, uploaded_by=_actor(actor))
     with upload_stored(evidence, "file", file):

@@ -59,9 +59,9 @@ from .forms import (
     chain_choices,
     lead_people,
 )
-from .models import Project, Task, WorkPlan
+from .models import PlanState, Project, Task, WorkPlan
 from .policies import plan_policy, task_policy
-from .workflows import task_workflow
+from .workflows import plan_workflow, task_workflow
 
 #: Tasks on one page of the board.
 BOARD_PAGE_SIZE = 100
@@ -274,13 +274,41 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
             "status_counts": [
                 (code, label, result.counts[code]) for code, label in STATUS_LABELS.items()
             ],
-            "may_manage": plan_policy.allows(user, "manage", plan),
+            # Adding to or editing a closed plan is refused: reopen it first.
+            "may_manage": plan.state == PlanState.OPEN and plan_policy.allows(user, "manage", plan),
+            "plan_moves": plan_workflow.allowed(user, plan),
             "today": today,
         }
     )
     response = render(request, "workplans/plan_board.html", context)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
+
+
+def _plan_step(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
+    """Close or reopen the plan (a button on the board); a refusal is shown there."""
+    user = request.user
+    plan = plan_policy.access(user, pk, "manage")
+    try:
+        run(actor=user, plan=plan)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done % {"name": plan.name})
+    return redirect("workplans:plan_board", plan.pk)
+
+
+@require_POST
+@login_required
+def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_step(request, pk, services.plan_close, _("Work plan “%(name)s” closed."))
+
+
+@require_POST
+@login_required
+def plan_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_step(request, pk, services.plan_reopen, _("Work plan “%(name)s” reopened."))
 
 
 def _count_rows(counts: dict[str, int] | None) -> list[tuple[str, Any, int]]:
@@ -432,8 +460,10 @@ def _task_page(request: HttpRequest, task: Task, **forms: Any) -> HttpResponse:
     """The task page; ``forms`` are bound forms to show again with their errors."""
     user = request.user
     today = _today()
-    may_report = task_policy.allows(user, "report", task)
-    may_manage = task_policy.allows(user, "manage", task)
+    # A closed plan's task is read-only: nothing is offered until the plan is reopened.
+    plan_open = task.plan.state == PlanState.OPEN
+    may_report = plan_open and task_policy.allows(user, "report", task)
+    may_manage = plan_open and task_policy.allows(user, "manage", task)
     status = selectors.explain(task, today)
     code = status.code
     milestones = list(task.milestones.all())
@@ -529,6 +559,10 @@ def _task_step(
         try:
             run(form.cleaned_data)
         except ValidationError as exc:
+            if getattr(exc, "code", None) == services.PLAN_CLOSED:
+                # The page no longer offers the form: the reason goes above it.
+                messages.error(request, exc.messages[0])
+                return redirect("workplans:task_detail", task.pk)
             add_service_errors(form, exc, fields=fields)
         else:
             messages.success(request, done)
@@ -671,6 +705,8 @@ urlpatterns: list[URLPattern] = [
     path("new/", plan_create, name="plan_create"),
     path("<int:pk>/", plan_board, name="plan_board"),
     path("<int:pk>/edit/", plan_edit, name="plan_edit"),
+    path("<int:pk>/close/", plan_close, name="plan_close"),
+    path("<int:pk>/reopen/", plan_reopen, name="plan_reopen"),
     path("<int:pk>/projects/new/", project_add, name="project_add"),
     path("<int:pk>/tasks/new/", task_add, name="task_add"),
     path("tasks/<int:pk>/", task_detail, name="task_detail"),

@@ -35,7 +35,7 @@ from icalendar import Calendar, Event
 
 from pacesetter.accounts.scopes import scope_of, under
 from pacesetter.meetings.models import AgendaItem, Invitation, Meeting, MeetingState
-from pacesetter.workplans.models import CalendarFeed, Task
+from pacesetter.workplans.models import CalendarFeed, PlanState, Task
 from pacesetter.workplans.reminders import not_done
 from pacesetter.workplans.services import calendar_feed_reset
 
@@ -102,7 +102,9 @@ def feed_tasks(user: Any, today: dt.date) -> QuerySet[Task]:
         q |= under("lead_unit__path", roles)
     first, last = _window(today)
     return (
-        Task.objects.filter(q, not_done(), due__gte=first, due__lte=last)
+        Task.objects.filter(
+            q, not_done(), due__gte=first, due__lte=last, plan__state=PlanState.OPEN
+        )
         .select_related("plan", "lead_unit")
         .order_by("due", "pk")
     )

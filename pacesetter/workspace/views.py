@@ -23,7 +23,7 @@ from pacesetter.meetings.models import Invitation, Meeting, MeetingState
 from pacesetter.meetings.policies import meeting_policy
 from pacesetter.workplans import selectors
 from pacesetter.workplans.forms import STATUS_LABELS
-from pacesetter.workplans.models import Reminder, Task
+from pacesetter.workplans.models import PlanState, Reminder, Task
 from pacesetter.workplans.policies import plan_policy, task_policy
 from pacesetter.workplans.views import BOARD_PAGE_SIZE, explain_row
 
@@ -103,7 +103,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
     leading = scope.staff_paths + scope.officer_paths
     mine = Q(lead_person=user) | under("lead_unit__path", leading)
     tasks = (
-        selectors.with_status(Task.objects.filter(mine), today)
+        # A closed plan's tasks are history, not work (nor are they reminded).
+        selectors.with_status(Task.objects.filter(mine, plan__state=PlanState.OPEN), today)
         .exclude(status="done")  # type: ignore[misc]
         .filter(due__lte=today + dt.timedelta(days=MY_WORK_TASK_DAYS))
         .select_related("lead_unit", "plan")

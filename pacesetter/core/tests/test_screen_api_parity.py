@@ -105,6 +105,8 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     # work plans
     "workplans:plan_create": ("POST", "/work-plans"),
     "workplans:plan_edit": ("PATCH", "/work-plans/{plan_id}"),
+    "workplans:plan_close": ("POST", "/work-plans/{plan_id}/close"),
+    "workplans:plan_reopen": ("POST", "/work-plans/{plan_id}/reopen"),
     "workplans:project_add": ("POST", "/work-plans/{plan_id}/projects"),
     "workplans:task_add": ("POST", "/work-plans/{plan_id}/tasks"),
     "workplans:task_edit": ("PATCH", "/tasks/{task_id}"),

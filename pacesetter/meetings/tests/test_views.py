@@ -466,6 +466,20 @@ def test_tasks_without_a_plan_are_refused_on_the_plan_field(world, council):
     ]
 
 
+def test_a_closed_plan_is_not_offered_for_a_resolutions_tasks(world, council):
+    from pacesetter.workplans.services import plan_close
+
+    plan_close(actor=world.users["committee_staff"], plan=council.plan)
+    staff = login(world, "committee_staff")
+    url = reverse("meetings:resolution_create", args=[council.meeting.pk])
+    offered = staff.get(url).context["form"].fields["plan"].queryset
+    assert council.plan not in offered
+    data = resolution_post(world, council.plan, [{"title": "T", "lead_unit": world.own.pk}])
+    response = staff.post(url, data)
+    assert response.status_code == 200 and "plan" in response.context["form"].errors
+    assert not Resolution.objects.exists() and not Task.objects.exists()
+
+
 # --- the door ----------------------------------------------------------------------------
 
 

@@ -277,6 +277,15 @@ def test_a_task_at_100_percent_without_a_done_date_is_left_out(client, world, ag
     assert task_uid(agenda["child"]) in found
 
 
+def test_a_closed_plans_deadlines_are_left_out(client, world, agenda, plan):
+    from pacesetter.workplans.services import plan_close
+
+    plan_close(actor=world.users["committee_staff"], plan=plan)
+    found = events(feed_of(client, world.users["unit_officer"]))
+    assert task_uid(agenda["own"]) not in found
+    assert meeting_uid(agenda["invited"]) in found  # meetings are not the plan's
+
+
 def test_making_and_resetting_the_address_is_audited_without_the_token(world):
     officer = world.users["unit_officer"]
     first = calendar_feed_reset(actor=officer, user=officer).token

@@ -102,6 +102,15 @@ def test_plan_matrix(client, world, tasks, role, board, manage):
     assert client.get(reverse("workplans:plan_board", args=[plan.pk])).status_code == board
     for name in ("plan_edit", "project_add", "task_add"):
         assert client.get(reverse(f"workplans:{name}", args=[plan.pk])).status_code == manage
+    # Closing (and reopening) is managing: the button only for managers, the others
+    # refused as for editing.
+    close_url = reverse("workplans:plan_close", args=[plan.pk])
+    if board == 200:
+        page = client.get(reverse("workplans:plan_board", args=[plan.pk])).content.decode()
+        assert (close_url in page) == (manage == 200)
+    assert client.post(close_url).status_code == (302 if manage == 200 else manage)
+    reopen = client.post(reverse("workplans:plan_reopen", args=[plan.pk]))
+    assert reopen.status_code == (302 if manage == 200 else manage)
 
 
 def test_evidence_and_milestones_follow_the_task(client, world, tasks):

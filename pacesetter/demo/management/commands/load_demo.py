@@ -35,6 +35,15 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(f"The demo could not be loaded: {exc}") from exc
         base = f"http://127.0.0.1:{port}"
+        # What was loaded first, then how to sign in: the logins end the output, where
+        # the terminal leaves them in sight (make demo prints only the server's banner
+        # after them).
+        self.stdout.write(self.campaigns(demo_campaigns()))
+        self.stdout.write("")
+        self.stdout.write(self.awards(demo_awards()))
+        self.stdout.write("")
+        self.stdout.write(self.key_work(*demo_key_work()))
+        self.stdout.write("")
         if created:
             self.stdout.write(self.style.SUCCESS("Pacesetter demo is ready."))
         else:
@@ -48,12 +57,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  Every demo password: {DEMO_PASSWORD}")
         self.stdout.write("")
         self.stdout.write(self.table(demo_logins()))
-        self.stdout.write("")
-        self.stdout.write(self.campaigns(demo_campaigns()))
-        self.stdout.write("")
-        self.stdout.write(self.awards(demo_awards()))
-        self.stdout.write("")
-        self.stdout.write(self.key_work(*demo_key_work()))
 
     def table(self, groups: list[DemoGroup]) -> str:
         """One line per role; a blank line and the case's title before each case."""
@@ -111,5 +114,8 @@ class Command(BaseCommand):
             for m in meetings
         ]
         out += ["", self.style.MIGRATE_HEADING("  Work plans")]
-        out += [f"  {p.name}: {p.tasks} key tasks, {p.progress} done" for p in plans]
+        out += [
+            f"  {p.name}: {p.tasks} key tasks, {p.progress} done{' (closed)' if p.closed else ''}"
+            for p in plans
+        ]
         return "\n".join(out)

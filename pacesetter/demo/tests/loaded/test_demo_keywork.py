@@ -7,10 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
+
+from pacesetter.audit.models import AuditEntry
 from pacesetter.chains.models import Chain
 from pacesetter.meetings.models import Meeting, MeetingKind, Resolution
 from pacesetter.meetings.selectors import attendance
-from pacesetter.workplans.models import Task, WorkPlan
+from pacesetter.workplans import reminders
+from pacesetter.workplans.models import PlanState, Reminder, Task, WorkPlan
 from pacesetter.workplans.selectors import plan_rollup
 
 
@@ -77,3 +81,38 @@ def test_research_visit_findings_and_follow_up(demo):
     follow_ups = Task.objects.filter(finding__meeting=visit)
     assert follow_ups.count() == 4
     assert follow_ups.filter(title__icontains="master-apprentice").exists()
+
+
+def test_past_plans_are_closed_and_the_first_scan_mails_nothing_of_them(demo, mailoutbox):
+    """``make demo`` runs the reminder scan once the demo is in: the historical plans
+    (2020 to 2025) are closed, so no reminder or escalation about them goes out."""
+    today = timezone.localdate()
+    past = WorkPlan.objects.filter(period_end__lt=today)
+    assert past.count() == 3
+    assert set(past.values_list("state", flat=True)) == {PlanState.CLOSED}
+    closed_by = AuditEntry.objects.filter(action="workplan.close")
+    assert sorted(closed_by.values_list("target_id", flat=True)) == sorted(
+        str(pk) for pk in past.values_list("pk", flat=True)
+    )
+    assert all(entry.actor is not None for entry in closed_by)  # the staff who keep them
+    # Every overdue task of the demo is in a past plan: an open plan would escalate them.
+    assert Task.objects.filter(plan__in=past, done_on=None, due__lt=today).exists()
+
+    waiting = reminders.scan(today)
+    for reminder_id in waiting:
+        reminders.deliver(reminder_id, today)
+    assert not Reminder.objects.filter(task__plan__in=past).exists()
+    assert not [m for m in mailoutbox if "overdue" in m.subject.lower()]
+    assert mailoutbox == []
+
+
+def test_the_logins_are_the_last_lines_printed(demo):
+    lines = demo.rstrip().splitlines()
+    heading = next(
+        i for i, line in enumerate(lines) if line.split() == ["username", "role", "scope"]
+    )
+    assert heading > next(i for i, line in enumerate(lines) if "Work plans" in line)
+    assert heading > next(i for i, line in enumerate(lines) if "Pacesetter demo is ready" in line)
+    # After the heading only the table: blank lines, case titles and account rows.
+    assert not any("key tasks" in line for line in lines[heading:])
+    assert "(closed)" in demo
