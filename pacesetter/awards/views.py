@@ -334,8 +334,6 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(pk=proposal.pk)
         .get()
     )
-    may_propose = proposal_policy.allows(user, "propose", proposal)
-    may_decide = proposal_policy.allows(user, "decide", proposal)
     full = proposal_policy.sees_dossier(user, proposal)
     candidates = selectors.proposal_candidates(user, proposal, full=full)
     names: dict[str, str] = {}
