@@ -47,7 +47,7 @@ from .models import (
     ProposalState,
     PublicComment,
 )
-from .workflows import proposal_workflow
+from .workflows import comment_window_closed, proposal_workflow
 
 if TYPE_CHECKING:
     from .presets import AwardPreset, Catalog
@@ -717,14 +717,39 @@ def proposal_council_vote(
     return _move(proposal, "council_vote", actor=actor, council_poll=poll)
 
 
+def _check_comment_window(proposal: Proposal, decided_on: date) -> None:
+    until = proposal.public_until
+    if until is None:
+        return
+    if not comment_window_closed(proposal):
+        raise ValidationError(
+            _("The list is open for public comment until %(date)s: decide after that day.")
+            % {"date": formats.date_format(until, "DATE_FORMAT")},
+            code="comment_window_open",
+        )
+    if decided_on <= until:
+        raise ValidationError(
+            _(
+                "The list was open for public comment until %(date)s: the decision is "
+                "dated after that day."
+            )
+            % {"date": formats.date_format(until, "DATE_FORMAT")},
+            code="comment_window_open",
+        )
+
+
 @transaction.atomic
 def proposal_decide(*, actor: Any, proposal: Proposal, decision: Decision) -> list[AwardGrant]:
     """Record the decision and grant the award to the candidates that carried (after a
-    council vote) or were selected (without one)."""
+    council vote) or were selected (without one).
+
+    A list published for public comment is decided only after its window has closed, by
+    a decision dated after it (``comment_window_open``)."""
     candidates = list(proposal.candidates.filter(selected=True).select_related("unit", "person"))
     if proposal.council_poll_id is not None:
         carried = _carried(proposal.council_poll, candidates, "council_option")  # type: ignore[arg-type]
         candidates = [c for c in candidates if c.pk in carried]
+    _check_comment_window(proposal, decision.date)
     # The rules in force on the real decision date, against today's registry.
     proposal.decision_date = decision.date
     Proposal.objects.filter(pk=proposal.pk).update(decision_date=decision.date)

@@ -8,9 +8,11 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from pacesetter.accounts.models import Role
 from pacesetter.accounts.services import role_grant
@@ -378,13 +380,20 @@ def test_a_proposal_from_the_ranking_through_the_votes_to_the_decision(
 
     decision = {
         "number": "123/QD-UBND",
-        "date": "2024-12-20",
+        "date": str(timezone.localdate()),
         "issuer": "Provincial People's Committee",
         "title": "On awarding the Emulation Flag 2024",
         "signer_title": "Chairman",
     }
     assert_error_shape(leader.post(f"/proposals/{pid}/decide", decision), 403)
-    proposal = ok(staff.post(f"/proposals/{pid}/decide", decision))
+    # Not while the list is open for comment: the decision waits for the window to close.
+    assert "decide" not in ok(staff.get(f"/proposals/{pid}"))["allowed_actions"]
+    assert_error_shape(staff.post(f"/proposals/{pid}/decide", decision), 422, "comment_window_open")
+    assert not Decision.objects.filter(number="123/QD-UBND").exists()
+    closed = dt.date.fromisoformat(proposal["public_until"]) + dt.timedelta(days=1)
+    with time_machine.travel(closed, tick=False):
+        assert "decide" in ok(staff.get(f"/proposals/{pid}"))["allowed_actions"]
+        proposal = ok(staff.post(f"/proposals/{pid}/decide", {**decision, "date": str(closed)}))
     assert proposal["state"] == "decided"
     assert proposal["decision"]["number"] == "123/QD-UBND"
     assert proposal["decision"]["owner_unit"]["code"] == "COMM"
