@@ -28,6 +28,7 @@ from pacesetter.ballots.services import poll_create, poll_open
 from pacesetter.bodies.models import Body
 from pacesetter.campaigns.models import ReviewPoint, ReviewPointState
 from pacesetter.clusters.models import Cluster
+from pacesetter.core.dates import check_not_after
 from pacesetter.core.errors import FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.decisions.models import Decision
@@ -404,6 +405,20 @@ def _draftable(proposal: Proposal) -> None:
         raise ValidationError(_("Only a draft or returned proposal can change."))
 
 
+#: How far ahead a proposal's expected decision date may lie: a proposal is drafted before
+#: its decision, for the round of the coming months, never for a year like 2099.
+DECISION_DATE_AHEAD = timedelta(days=366)
+
+
+def _check_decision_date(day: date) -> None:
+    check_not_after(
+        "decision_date",
+        day,
+        _("The expected decision date is at most a year after today."),
+        ahead=DECISION_DATE_AHEAD,
+    )
+
+
 @transaction.atomic
 def proposal_from_ranking(
     *,
@@ -417,7 +432,9 @@ def proposal_from_ranking(
     achievement_report: str = "",
 ) -> Proposal:
     """Draft a proposal with the cluster's top units of a published ranking, within the
-    award's quota, each checked against the award's rules."""
+    award's quota, each checked against the award's rules. The expected decision date is
+    at most a year ahead (``date_in_future``)."""
+    _check_decision_date(decision_date)
     if review_point.state != ReviewPointState.PUBLISHED:
         raise ValidationError(_("Proposals are drafted from a published ranking."))
     _check_committee(committee_unit, proposer_unit)
@@ -482,7 +499,9 @@ def proposal_nominate(
     achievement_key: str = "",
     achievement_report: str = "",
 ) -> Proposal:
-    """Draft a proposal by nomination (units or people, as the award is given)."""
+    """Draft a proposal by nomination (units or people, as the award is given); the
+    expected decision date is at most a year ahead (``date_in_future``)."""
+    _check_decision_date(decision_date)
     _check_committee(committee_unit, proposer_unit)
     units, people = list(units), list(people)
     if award.recipient_kind == "unit" and (people or not units):

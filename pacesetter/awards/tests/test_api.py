@@ -407,6 +407,29 @@ def test_a_proposal_from_the_ranking_through_the_votes_to_the_decision(
     assert listed["items"][0]["decision"]["signer_title"] == "Chairman"
 
 
+def test_dates_in_the_future_are_refused_on_their_field(world, scoring, cluster_ranked, top_flag):  # noqa: F811
+    leader, staff = api_as(world, "cluster_leader"), api_as(world, "committee_staff")
+    body = {
+        "award_id": top_flag.pk,
+        "review_point_id": scoring.h1.pk,
+        "cluster_id": world.cluster.pk,
+        "decision_date": "2099-12-15",
+    }
+    refused = assert_error_shape(leader.post("/proposals/from-ranking", body), 422)
+    assert refused["code"] == "date_in_future" and "decision_date" in refused["detail"]
+    assert not Proposal.objects.exists()
+    # A year ahead is the reach of an expected decision date.
+    ahead = timezone.localdate() + dt.timedelta(days=366)
+    ok(leader.post("/proposals/from-ranking", {**body, "decision_date": str(ahead)}), 201)
+    pid = draft(world, scoring, top_flag)["id"]
+    ok(leader.post(f"/proposals/{pid}/send"))
+    ok(staff.post(f"/proposals/{pid}/accept"))
+    decision = {"number": "1/QD", "date": "2099-01-01", "issuer": "PPC"}
+    response = staff.post(f"/proposals/{pid}/decide", decision)
+    assert "date" in assert_error_shape(response, 422, "date_in_future")["detail"]
+    assert not Decision.objects.filter(number="1/QD").exists()
+
+
 def test_a_failed_decision_records_no_decision(world, scoring, cluster_ranked, top_flag):  # noqa: F811
     pid = draft(world, scoring, top_flag)["id"]
     staff = api_as(world, "committee_staff")

@@ -430,6 +430,28 @@ def test_a_draft_without_a_date_shows_the_error(client, world, ranked):
     assert not Proposal.objects.exists()
 
 
+def test_dates_in_the_future_are_shown_on_their_field(client, world, ranked):
+    login(client, world.users["cluster_leader"])
+    response = from_ranking(client, ranked, world, decision_date="2099-12-15")
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "decision_date": ["The expected decision date is at most a year after today."]
+    }
+    assert not Proposal.objects.exists()
+    from_ranking(client, ranked, world)
+    proposal = Proposal.objects.get()
+    services.proposal_send(actor=None, proposal=proposal)
+    services.proposal_accept(actor=None, proposal=proposal)
+    login(client, world.users["committee_staff"])
+    response = client.post(
+        reverse("awards:proposal_decide", args=[proposal.pk]),
+        {"number": "9/QD", "date": "2099-01-01", "issuer": "PPC"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"date": ["A decision cannot be dated after today."]}
+    assert not Decision.objects.filter(number="9/QD").exists()
+
+
 def test_an_unpublished_ranking_cannot_be_chosen(client, world, ranked):
     login(client, world.users["cluster_leader"])
     response = from_ranking(client, ranked, world, review_point=ranked.scoring.year_end.pk)
