@@ -95,14 +95,16 @@ class PresetLoadResult:
     versions: dict[str, str] = field(default_factory=dict)
 
 
-def _preset_check(catalog: Catalog) -> None:
+def _preset_check(catalog: Catalog, awards: set[str]) -> None:
+    """Each rule well formed and naming awards that exist (``awards``: the codes stored
+    or loaded with it)."""
     for item in catalog.awards:
         for rule in item.rules:
             try:
-                eligibility.validate(rule.rule)
-            except ValidationError as exc:
+                eligibility.validate(rule.rule, awards=awards)
+            except eligibility.RuleError as exc:
                 raise ValidationError(
-                    f"{item.code} (from {rule.valid_from}): {'; '.join(exc.messages)}"
+                    f"{item.code} (from {rule.valid_from}): {exc.located}", code="invalid_rule"
                 ) from exc
 
 
@@ -191,8 +193,10 @@ def award_presets_load(*, actor: Any, catalogs: Sequence[Catalog]) -> PresetLoad
     award the catalog leaves as it is gets none. Rules and references not in a catalog (a
     deployment's own) are kept. A malformed rule refuses the whole load.
     """
+    known = set(Award.objects.values_list("code", flat=True))
+    known |= {item.code for catalog in catalogs for item in catalog.awards}
     for catalog in catalogs:
-        _preset_check(catalog)
+        _preset_check(catalog, known)
     result = PresetLoadResult()
     for catalog in catalogs:
         result.versions[catalog.name] = catalog.version
@@ -308,13 +312,14 @@ def eligibility_rule_add(
 
     Earlier versions are kept as they are (the rule in force on a day is the newest that
     started by then, see :func:`rule_at`), so a new version must start after the latest
-    one (``valid_from_not_after_latest``). A malformed rule is refused with the path of
-    its first bad node (``invalid_rule``). The entry is on the award, as the preset
+    one (``valid_from_not_after_latest``). A malformed rule, or one naming an award
+    code that does not exist, is refused with the path of its first bad node
+    (``invalid_rule``). The entry is on the award, as the preset
     loader writes its rule changes."""
     # Lock the award so two versions added at once are ordered, not both "the latest".
     award = Award.objects.select_for_update().get(pk=award.pk)
     try:
-        eligibility.validate(rule)
+        eligibility.validate(rule, awards=set(Award.objects.values_list("code", flat=True)))
     except eligibility.RuleError as exc:
         raise FieldRuleError("rule", exc.located, code="invalid_rule") from exc
     if valid_to is not None and valid_to < valid_from:

@@ -277,6 +277,13 @@ def test_rule_versions_refused_with_their_codes(world, top_flag):
     )
     assert set(body["detail"]) == {"valid_from"}
     assert_error_shape(staff.post(path, {"valid_from": "2027-01-01"}), 422, "invalid")
+    unknown = {"not_awarded_within": {"award": "no-such-award", "years": 1}}
+    body = assert_error_shape(
+        staff.post(path, {"valid_from": "2027-01-01", "rule": unknown}), 422, "invalid_rule"
+    )
+    assert body["detail"] == {
+        "rule": ["At $.not_awarded_within.award: There is no award “no-such-award”."]
+    }
     assert top_flag.rules.count() == 2
 
 
