@@ -118,6 +118,7 @@ def test_no_decision_while_the_list_is_open_for_comment(world, award):
         services.proposal_decide(actor=None, proposal=proposal, decision=decision(world, day=today))
     assert excinfo.value.code == "comment_window_open"
     assert "decide" not in proposal_workflow.allowed(world.users["committee_staff"], proposal)
+    assert proposal.public_until is not None
     after = proposal.public_until + dt.timedelta(days=1)
     with time_machine.travel(after, tick=False):
         # Once the window is closed, a decision dated within it is refused all the same ...

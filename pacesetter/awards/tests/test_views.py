@@ -327,6 +327,7 @@ def test_from_a_published_ranking_to_granted_awards(client, world, ranked):
     assert response.status_code == 302 and proposal.state == ProposalState.COUNCIL_VOTE
     vote_all(proposal.council_poll, [world.users["unit_officer"]], lambda voter, label: "yes")
     # The decision comes once the comment window is over.
+    assert proposal.public_until is not None
     closed = proposal.public_until + dt.timedelta(days=1)
     with time_machine.travel(closed, tick=False):
         response = client.post(
