@@ -15,7 +15,7 @@ found; :func:`describe` turns a node into a translated sentence for screens and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -224,9 +224,36 @@ class RuleError(ValidationError):
 MAX_DEPTH = 20
 
 
-def validate(rule: Any, path: str = "$", depth: int = 0) -> None:
+#: The primitives' settings that name awards by code: one code, or a list of them.
+AWARD_REFERENCES = {
+    "held_each_year": "award",
+    "held_at_least": "awards",
+    "not_awarded_within": "award",
+}
+
+
+def _check_references(name: str, body: dict[str, Any], here: str, awards: Container[str]) -> None:
+    key = AWARD_REFERENCES.get(name)
+    if key is None:
+        return
+    value = body[key]
+    named = (
+        [(f"{here}.{key}[{i}]", code) for i, code in enumerate(value)]
+        if isinstance(value, list)
+        else [(f"{here}.{key}", value)]
+    )
+    for where, code in named:
+        if code not in awards:
+            # A rule naming no existing award would pass its check for everyone.
+            raise RuleError(_("There is no award “%(code)s”.") % {"code": code}, where)
+
+
+def validate(
+    rule: Any, path: str = "$", depth: int = 0, *, awards: Container[str] | None = None
+) -> None:
     """Raise :class:`RuleError` (a ValidationError) unless ``rule`` is a well-formed rule
-    of at most :data:`MAX_DEPTH` levels; the error names the first bad node's path."""
+    of at most :data:`MAX_DEPTH` levels; the error names the first bad node's path.
+    Given ``awards`` (the codes that exist), every award a node names must be one."""
     if depth > MAX_DEPTH:
         raise RuleError(
             _("The rule is nested too deeply: at most %(max)s levels.") % {"max": MAX_DEPTH},
@@ -240,9 +267,9 @@ def validate(rule: Any, path: str = "$", depth: int = 0) -> None:
         if not isinstance(body, list) or not body:
             raise RuleError(_("“%(name)s” needs a list of rules.") % {"name": name}, here)
         for index, child in enumerate(body):
-            validate(child, f"{here}[{index}]", depth + 1)
+            validate(child, f"{here}[{index}]", depth + 1, awards=awards)
     elif name == "not":
-        validate(body, here, depth + 1)
+        validate(body, here, depth + 1, awards=awards)
     elif name in PRIMITIVES:
         if not isinstance(body, dict):
             raise RuleError(_("“%(name)s” needs an object of settings.") % {"name": name}, here)
@@ -259,6 +286,8 @@ def validate(rule: Any, path: str = "$", depth: int = 0) -> None:
                 % {"name": name, "keys": ", ".join(wrong)},
                 here if len(wrong) > 1 else f"{here}.{wrong[0]}",
             )
+        if awards is not None:
+            _check_references(name, body, here, awards)
     else:
         raise RuleError(_("There is no rule called “%(name)s”.") % {"name": name}, path)
 

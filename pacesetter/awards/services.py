@@ -28,6 +28,7 @@ from pacesetter.ballots.services import poll_create, poll_open
 from pacesetter.bodies.models import Body
 from pacesetter.campaigns.models import ReviewPoint, ReviewPointState
 from pacesetter.clusters.models import Cluster
+from pacesetter.core.dates import check_not_after
 from pacesetter.core.errors import FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.decisions.models import Decision
@@ -47,7 +48,7 @@ from .models import (
     ProposalState,
     PublicComment,
 )
-from .workflows import proposal_workflow
+from .workflows import comment_window_closed, proposal_workflow
 
 if TYPE_CHECKING:
     from .presets import AwardPreset, Catalog
@@ -94,14 +95,16 @@ class PresetLoadResult:
     versions: dict[str, str] = field(default_factory=dict)
 
 
-def _preset_check(catalog: Catalog) -> None:
+def _preset_check(catalog: Catalog, awards: set[str]) -> None:
+    """Each rule well formed and naming awards that exist (``awards``: the codes stored
+    or loaded with it)."""
     for item in catalog.awards:
         for rule in item.rules:
             try:
-                eligibility.validate(rule.rule)
-            except ValidationError as exc:
+                eligibility.validate(rule.rule, awards=awards)
+            except eligibility.RuleError as exc:
                 raise ValidationError(
-                    f"{item.code} (from {rule.valid_from}): {'; '.join(exc.messages)}"
+                    f"{item.code} (from {rule.valid_from}): {exc.located}", code="invalid_rule"
                 ) from exc
 
 
@@ -190,8 +193,10 @@ def award_presets_load(*, actor: Any, catalogs: Sequence[Catalog]) -> PresetLoad
     award the catalog leaves as it is gets none. Rules and references not in a catalog (a
     deployment's own) are kept. A malformed rule refuses the whole load.
     """
+    known = set(Award.objects.values_list("code", flat=True))
+    known |= {item.code for catalog in catalogs for item in catalog.awards}
     for catalog in catalogs:
-        _preset_check(catalog)
+        _preset_check(catalog, known)
     result = PresetLoadResult()
     for catalog in catalogs:
         result.versions[catalog.name] = catalog.version
@@ -307,13 +312,14 @@ def eligibility_rule_add(
 
     Earlier versions are kept as they are (the rule in force on a day is the newest that
     started by then, see :func:`rule_at`), so a new version must start after the latest
-    one (``valid_from_not_after_latest``). A malformed rule is refused with the path of
-    its first bad node (``invalid_rule``). The entry is on the award, as the preset
+    one (``valid_from_not_after_latest``). A malformed rule, or one naming an award
+    code that does not exist, is refused with the path of its first bad node
+    (``invalid_rule``). The entry is on the award, as the preset
     loader writes its rule changes."""
     # Lock the award so two versions added at once are ordered, not both "the latest".
     award = Award.objects.select_for_update().get(pk=award.pk)
     try:
-        eligibility.validate(rule)
+        eligibility.validate(rule, awards=set(Award.objects.values_list("code", flat=True)))
     except eligibility.RuleError as exc:
         raise FieldRuleError("rule", exc.located, code="invalid_rule") from exc
     if valid_to is not None and valid_to < valid_from:
@@ -404,6 +410,20 @@ def _draftable(proposal: Proposal) -> None:
         raise ValidationError(_("Only a draft or returned proposal can change."))
 
 
+#: How far ahead a proposal's expected decision date may lie: a proposal is drafted before
+#: its decision, for the round of the coming months, never for a year like 2099.
+DECISION_DATE_AHEAD = timedelta(days=366)
+
+
+def _check_decision_date(day: date) -> None:
+    check_not_after(
+        "decision_date",
+        day,
+        _("The expected decision date is at most a year after today."),
+        ahead=DECISION_DATE_AHEAD,
+    )
+
+
 @transaction.atomic
 def proposal_from_ranking(
     *,
@@ -417,7 +437,9 @@ def proposal_from_ranking(
     achievement_report: str = "",
 ) -> Proposal:
     """Draft a proposal with the cluster's top units of a published ranking, within the
-    award's quota, each checked against the award's rules."""
+    award's quota, each checked against the award's rules. The expected decision date is
+    at most a year ahead (``date_in_future``)."""
+    _check_decision_date(decision_date)
     if review_point.state != ReviewPointState.PUBLISHED:
         raise ValidationError(_("Proposals are drafted from a published ranking."))
     _check_committee(committee_unit, proposer_unit)
@@ -482,7 +504,9 @@ def proposal_nominate(
     achievement_key: str = "",
     achievement_report: str = "",
 ) -> Proposal:
-    """Draft a proposal by nomination (units or people, as the award is given)."""
+    """Draft a proposal by nomination (units or people, as the award is given); the
+    expected decision date is at most a year ahead (``date_in_future``)."""
+    _check_decision_date(decision_date)
     _check_committee(committee_unit, proposer_unit)
     units, people = list(units), list(people)
     if award.recipient_kind == "unit" and (people or not units):
@@ -717,14 +741,39 @@ def proposal_council_vote(
     return _move(proposal, "council_vote", actor=actor, council_poll=poll)
 
 
+def _check_comment_window(proposal: Proposal, decided_on: date) -> None:
+    until = proposal.public_until
+    if until is None:
+        return
+    if not comment_window_closed(proposal):
+        raise ValidationError(
+            _("The list is open for public comment until %(date)s: decide after that day.")
+            % {"date": formats.date_format(until, "DATE_FORMAT")},
+            code="comment_window_open",
+        )
+    if decided_on <= until:
+        raise ValidationError(
+            _(
+                "The list was open for public comment until %(date)s: the decision is "
+                "dated after that day."
+            )
+            % {"date": formats.date_format(until, "DATE_FORMAT")},
+            code="comment_window_open",
+        )
+
+
 @transaction.atomic
 def proposal_decide(*, actor: Any, proposal: Proposal, decision: Decision) -> list[AwardGrant]:
     """Record the decision and grant the award to the candidates that carried (after a
-    council vote) or were selected (without one)."""
+    council vote) or were selected (without one).
+
+    A list published for public comment is decided only after its window has closed, by
+    a decision dated after it (``comment_window_open``)."""
     candidates = list(proposal.candidates.filter(selected=True).select_related("unit", "person"))
     if proposal.council_poll_id is not None:
         carried = _carried(proposal.council_poll, candidates, "council_option")  # type: ignore[arg-type]
         candidates = [c for c in candidates if c.pk in carried]
+    _check_comment_window(proposal, decision.date)
     # The rules in force on the real decision date, against today's registry.
     proposal.decision_date = decision.date
     Proposal.objects.filter(pk=proposal.pk).update(decision_date=decision.date)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.core.workflows import Transition, Workflow
@@ -30,6 +31,15 @@ def _no_cluster_poll(proposal: Proposal) -> bool:
 
 def _no_council_poll(proposal: Proposal) -> bool:
     return proposal.council_poll_id is None
+
+
+def comment_window_closed(proposal: Proposal) -> bool:
+    """No public comment window, or it is over (comments are taken through its last day)."""
+    return proposal.public_until is None or proposal.public_until < timezone.localdate()
+
+
+def _can_decide(proposal: Proposal) -> bool:
+    return _no_council_poll(proposal) and comment_window_closed(proposal)
 
 
 def _has_cluster(proposal: Proposal) -> bool:
@@ -70,7 +80,8 @@ proposal_workflow: Workflow[Proposal] = Workflow(
         _t("return", (S.SENT,), S.RETURNED, "decide"),
         _t("publish", (S.ACCEPTED,), S.PUBLIC_COMMENT, "decide"),
         _t("council_vote", (S.ACCEPTED, S.PUBLIC_COMMENT), S.COUNCIL_VOTE, "decide"),
-        _t("decide", (S.ACCEPTED, S.PUBLIC_COMMENT), S.DECIDED, "decide", when=_no_council_poll),
-        _t("decide", (S.COUNCIL_VOTE,), S.DECIDED, "decide"),
+        # Not while the list is open for comment (the service says so: comment_window_open).
+        _t("decide", (S.ACCEPTED, S.PUBLIC_COMMENT), S.DECIDED, "decide", when=_can_decide),
+        _t("decide", (S.COUNCIL_VOTE,), S.DECIDED, "decide", when=comment_window_closed),
     ],
 )

@@ -5,14 +5,21 @@ from typing import Any
 
 from django.core.files import File
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audited_create, audited_update
+from pacesetter.core.dates import check_not_after
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.units.models import Unit
 
 from .models import Decision
 
 DECISION_FIELDS = ("number", "date", "issuer", "title", "signer_title", "file", "owner_unit")
+
+
+def _check_date(day: date) -> None:
+    # A decision is recorded once it is signed: its date has come (date_in_future).
+    check_not_after("date", day, _("A decision cannot be dated after today."))
 
 
 @transaction.atomic
@@ -29,7 +36,9 @@ def decision_create(
 ) -> Decision:
     """Record a decision; the file, if any, is checked for size and type first (codes
     ``file_too_large``, ``file_type`` on ``file``), and removed from storage again if the
-    row or its audit entry is not written."""
+    row or its audit entry is not written. Its date is not after today
+    (``date_in_future`` on ``date``)."""
+    _check_date(date)
     decision = Decision(
         owner_unit=owner_unit,
         number=number,
@@ -56,7 +65,9 @@ def _create(actor: Any, decision: Decision) -> Decision:
 def decision_update(*, actor: Any, decision: Decision, **fields: Any) -> Decision:
     """Change the fields given; a new file is checked and stored as
     :func:`decision_create` does (filed under the decision's year after the change).
-    A false ``file`` clears it."""
+    A false ``file`` clears it; a new date is not after today (``date_in_future``)."""
+    if fields.get("date") is not None:
+        _check_date(fields["date"])
     file = fields.get("file")
     if not file:
         return _update(actor, decision, fields)

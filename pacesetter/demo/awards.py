@@ -106,12 +106,8 @@ class AwardLoader:
                 self.awards.setdefault(spec.code, Award.objects.get(code=spec.code))
 
     def _find(self, spec: AwardSpec) -> Award | None:
-        """The award under the presets' code for it or under the demo's."""
-        for code in (*spec.aliases, spec.code):
-            found = Award.objects.filter(code=code).first()
-            if found is not None:
-                return found
-        return None
+        """The award under its code, from the presets or an earlier load."""
+        return Award.objects.filter(code=spec.code).first()
 
     def local_rule(self, spec: LocalRuleSpec) -> None:
         award = self.awards[spec.award]

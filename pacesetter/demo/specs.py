@@ -273,7 +273,6 @@ class AwardSpec:
     recipient_kind: str  # RecipientKind value
     issuer: str
     preset: str = ""
-    aliases: tuple[str, ...] = ()  # the presets' code for it, when it differs
     quota_count: int | None = None
     quota_percent: Decimal | None = None
     rule_from: date | None = None

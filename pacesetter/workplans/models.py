@@ -301,6 +301,11 @@ class TaskUpdate(models.Model):
     progress = models.DecimalField(
         _("progress (%)"), max_digits=4, decimal_places=1, null=True, blank=True
     )
+    # The progress the lead entered when it differs from the result: a report of 30% with
+    # the day it was done leaves the task at 100%, and reopening it goes back to the 30%.
+    reported_progress = models.DecimalField(
+        _("reported progress (%)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

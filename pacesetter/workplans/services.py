@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -519,6 +520,7 @@ def task_report(
     if done_on is not None:
         _check_done_on(current, done_on)
     before = {"progress": current.progress, "done_on": current.done_on}
+    reported = progress
     if progress is not None:
         current.progress = progress
         if progress >= rollup.HUNDRED and done_on is None and current.done_on is None:
@@ -531,7 +533,11 @@ def task_report(
     current.save(update_fields=["progress", "done_on", "version", "updated_at"])
     task_refresh(current)
     TaskUpdate.objects.create(
-        task=current, actor=_actor(actor), progress=current.progress, note=note
+        task=current,
+        actor=_actor(actor),
+        progress=current.progress,
+        reported_progress=reported if reported != current.progress else None,
+        note=note,
     )
     audit_record(
         actor=actor,
@@ -558,7 +564,8 @@ def task_reopen(
     """Undo "done" (the plan's managers), with the reason in the history.
 
     A task with entered progress goes back to ``progress`` (below 100); by default, to
-    the last progress below 100 it was reported at, or 0. A task whose progress comes
+    the last progress below 100 it was reported at (also the one entered with the day it
+    was done, which the task itself shows as 100), or 0. A task whose progress comes
     from its milestones takes theirs, so one of them must be marked not done first."""
     current = _locked(task, version)
     task_workflow.check(current, "reopen")
@@ -573,9 +580,10 @@ def task_reopen(
     else:
         if progress is None:
             last = (
-                current.updates.filter(progress__lt=rollup.HUNDRED)
+                current.updates.annotate(entered=Coalesce("reported_progress", "progress"))
+                .filter(entered__lt=rollup.HUNDRED)
                 .order_by("-at", "-pk")
-                .values_list("progress", flat=True)
+                .values_list("entered", flat=True)
                 .first()
             )
             progress = last if last is not None else Decimal(0)

@@ -8,9 +8,11 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from pacesetter.accounts.models import Role
 from pacesetter.accounts.services import role_grant
@@ -275,6 +277,13 @@ def test_rule_versions_refused_with_their_codes(world, top_flag):
     )
     assert set(body["detail"]) == {"valid_from"}
     assert_error_shape(staff.post(path, {"valid_from": "2027-01-01"}), 422, "invalid")
+    unknown = {"not_awarded_within": {"award": "no-such-award", "years": 1}}
+    body = assert_error_shape(
+        staff.post(path, {"valid_from": "2027-01-01", "rule": unknown}), 422, "invalid_rule"
+    )
+    assert body["detail"] == {
+        "rule": ["At $.not_awarded_within.award: There is no award “no-such-award”."]
+    }
     assert top_flag.rules.count() == 2
 
 
@@ -378,13 +387,20 @@ def test_a_proposal_from_the_ranking_through_the_votes_to_the_decision(
 
     decision = {
         "number": "123/QD-UBND",
-        "date": "2024-12-20",
+        "date": str(timezone.localdate()),
         "issuer": "Provincial People's Committee",
         "title": "On awarding the Emulation Flag 2024",
         "signer_title": "Chairman",
     }
     assert_error_shape(leader.post(f"/proposals/{pid}/decide", decision), 403)
-    proposal = ok(staff.post(f"/proposals/{pid}/decide", decision))
+    # Not while the list is open for comment: the decision waits for the window to close.
+    assert "decide" not in ok(staff.get(f"/proposals/{pid}"))["allowed_actions"]
+    assert_error_shape(staff.post(f"/proposals/{pid}/decide", decision), 422, "comment_window_open")
+    assert not Decision.objects.filter(number="123/QD-UBND").exists()
+    closed = dt.date.fromisoformat(proposal["public_until"]) + dt.timedelta(days=1)
+    with time_machine.travel(closed, tick=False):
+        assert "decide" in ok(staff.get(f"/proposals/{pid}"))["allowed_actions"]
+        proposal = ok(staff.post(f"/proposals/{pid}/decide", {**decision, "date": str(closed)}))
     assert proposal["state"] == "decided"
     assert proposal["decision"]["number"] == "123/QD-UBND"
     assert proposal["decision"]["owner_unit"]["code"] == "COMM"
@@ -396,6 +412,29 @@ def test_a_proposal_from_the_ranking_through_the_votes_to_the_decision(
     listed = ok(api_as(world, "unit_officer").get("/grants", decision="123"))
     assert [g["id"] for g in listed["items"]] == [grant["id"]]
     assert listed["items"][0]["decision"]["signer_title"] == "Chairman"
+
+
+def test_dates_in_the_future_are_refused_on_their_field(world, scoring, cluster_ranked, top_flag):  # noqa: F811
+    leader, staff = api_as(world, "cluster_leader"), api_as(world, "committee_staff")
+    body = {
+        "award_id": top_flag.pk,
+        "review_point_id": scoring.h1.pk,
+        "cluster_id": world.cluster.pk,
+        "decision_date": "2099-12-15",
+    }
+    refused = assert_error_shape(leader.post("/proposals/from-ranking", body), 422)
+    assert refused["code"] == "date_in_future" and "decision_date" in refused["detail"]
+    assert not Proposal.objects.exists()
+    # A year ahead is the reach of an expected decision date.
+    ahead = timezone.localdate() + dt.timedelta(days=366)
+    ok(leader.post("/proposals/from-ranking", {**body, "decision_date": str(ahead)}), 201)
+    pid = draft(world, scoring, top_flag)["id"]
+    ok(leader.post(f"/proposals/{pid}/send"))
+    ok(staff.post(f"/proposals/{pid}/accept"))
+    decision = {"number": "1/QD", "date": "2099-01-01", "issuer": "PPC"}
+    response = staff.post(f"/proposals/{pid}/decide", decision)
+    assert "date" in assert_error_shape(response, 422, "date_in_future")["detail"]
+    assert not Decision.objects.filter(number="1/QD").exists()
 
 
 def test_a_failed_decision_records_no_decision(world, scoring, cluster_ranked, top_flag):  # noqa: F811

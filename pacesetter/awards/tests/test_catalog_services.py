@@ -181,6 +181,28 @@ def test_a_malformed_rule_is_refused_with_the_path_of_its_bad_node(world):
     assert AuditEntry.objects.count() == entries
 
 
+def test_a_rule_naming_an_award_that_does_not_exist_is_refused(world):
+    award = new_award()
+    typo = {"all": [{"no_veto": {}}, {"not_awarded_within": {"award": "vn-merit", "years": 1}}]}
+    with pytest.raises(ValidationError) as caught:
+        eligibility_rule_add(actor=None, award=award, valid_from=dt.date(2025, 1, 1), rule=typo)
+    assert rule_codes(caught) == {"rule": ["invalid_rule"]}
+    assert caught.value.message_dict == {
+        "rule": ["At $.all[1].not_awarded_within.award: There is no award “vn-merit”."]
+    }
+    many = {"held_at_least": {"awards": [award.code, "gone"], "times": 1, "years": 3}}
+    with pytest.raises(ValidationError) as caught:
+        eligibility_rule_add(actor=None, award=award, valid_from=dt.date(2025, 1, 1), rule=many)
+    assert caught.value.message_dict == {
+        "rule": ["At $.held_at_least.awards[1]: There is no award “gone”."]
+    }
+    assert not EligibilityRule.objects.exists()
+    # The award's own code (and any other that exists) is fine.
+    mine = {"not_awarded_within": {"award": award.code, "years": 1}}
+    eligibility_rule_add(actor=None, award=award, valid_from=dt.date(2025, 1, 1), rule=mine)
+    assert award.rules.count() == 1
+
+
 def test_a_version_cannot_end_before_it_starts(world):
     award = new_award()
     with pytest.raises(ValidationError):

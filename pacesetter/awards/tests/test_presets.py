@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal as D
 from io import StringIO
@@ -159,6 +160,32 @@ def test_a_malformed_preset_is_refused_before_anything_is_written(db):
             }
         )
     assert not Award.objects.exists()
+
+
+def test_a_preset_rule_naming_an_unknown_award_is_refused_before_anything_is_written(db):
+    first = presets.read_catalogs()["generic"].awards[0]
+    rule = {"not_awarded_within": {"award": "no-such-award", "years": 1}}
+    bad = presets.AwardPreset(
+        code="bad",
+        name="Bad",
+        name_vi="Bad",
+        name_zh="Bad",
+        level="provincial",
+        recipient_kind="unit",
+        issuer="x",
+        rules=(presets.Rule(dt.date(2024, 1, 1), rule),),
+    )
+    catalog = presets.Catalog(name="x", version="test", awards=(first, bad))
+    with pytest.raises(
+        ValidationError, match=r"bad .*At \$.not_awarded_within.award: There is no award"
+    ):
+        presets.load(catalogs={"x": catalog})
+    assert not Award.objects.exists()
+    # A code of the same load, or of an award already stored, is known.
+    mine = {"not_awarded_within": {"award": first.code, "years": 1}}
+    good = dataclasses.replace(bad, rules=(presets.Rule(dt.date(2024, 1, 1), mine),))
+    presets.load(catalogs={"x": dataclasses.replace(catalog, awards=(first, good))})
+    assert Award.objects.get(code="bad").rules.get().rule == mine
 
 
 def test_quotas_and_rule_versions_of_the_vietnamese_presets(db):

@@ -5,10 +5,13 @@ line, and the decision date's rules are checked again."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from pacesetter.awards import services
 from pacesetter.awards.models import Award, AwardGrant, EligibilityRule
+from pacesetter.awards.workflows import proposal_workflow
 from pacesetter.decisions.services import decision_create
 from pacesetter.units.services import unit_update
 
@@ -103,3 +106,30 @@ def test_the_decision_dates_rule_is_checked_again(world, award):
             actor=None, proposal=proposal, decision=decision(world, day=dt.date(2025, 1, 20))
         )
     assert not AwardGrant.objects.exists()
+
+
+def test_no_decision_while_the_list_is_open_for_comment(world, award):
+    proposal = nominate(world, award, [world.own])
+    proposal = services.proposal_send(actor=None, proposal=proposal)
+    proposal = services.proposal_accept(actor=None, proposal=proposal)
+    proposal = services.proposal_publish_for_comment(actor=None, proposal=proposal, days=5)
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as excinfo:
+        services.proposal_decide(actor=None, proposal=proposal, decision=decision(world, day=today))
+    assert excinfo.value.code == "comment_window_open"
+    assert "decide" not in proposal_workflow.allowed(world.users["committee_staff"], proposal)
+    assert proposal.public_until is not None
+    after = proposal.public_until + dt.timedelta(days=1)
+    with time_machine.travel(after, tick=False):
+        # Once the window is closed, a decision dated within it is refused all the same ...
+        with pytest.raises(ValidationError) as excinfo:
+            services.proposal_decide(
+                actor=None, proposal=proposal, decision=decision(world, "2/QD", today)
+            )
+        assert excinfo.value.code == "comment_window_open"
+        assert "decide" in proposal_workflow.allowed(world.users["committee_staff"], proposal)
+        # ... and one dated after it grants the award.
+        grants = services.proposal_decide(
+            actor=None, proposal=proposal, decision=decision(world, "3/QD", after)
+        )
+    assert [g.unit.code for g in grants] == ["OWN"]

@@ -1,10 +1,12 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from pacesetter.accounts.models import Role
 from pacesetter.accounts.services import role_grant
@@ -324,15 +326,19 @@ def test_from_a_published_ranking_to_granted_awards(client, world, ranked):
     proposal.refresh_from_db()
     assert response.status_code == 302 and proposal.state == ProposalState.COUNCIL_VOTE
     vote_all(proposal.council_poll, [world.users["unit_officer"]], lambda voter, label: "yes")
-    response = client.post(
-        reverse("awards:proposal_decide", args=[proposal.pk]),
-        {
-            "number": "123/QD-UBND",
-            "date": "2024-12-20",
-            "issuer": "Provincial People's Committee",
-            "signer_title": "Chairman",
-        },
-    )
+    # The decision comes once the comment window is over.
+    assert proposal.public_until is not None
+    closed = proposal.public_until + dt.timedelta(days=1)
+    with time_machine.travel(closed, tick=False):
+        response = client.post(
+            reverse("awards:proposal_decide", args=[proposal.pk]),
+            {
+                "number": "123/QD-UBND",
+                "date": str(closed),
+                "issuer": "Provincial People's Committee",
+                "signer_title": "Chairman",
+            },
+        )
     proposal.refresh_from_db()
     assert response.status_code == 302 and proposal.state == ProposalState.DECIDED
     grant = AwardGrant.objects.get()
@@ -425,6 +431,28 @@ def test_a_draft_without_a_date_shows_the_error(client, world, ranked):
     assert not Proposal.objects.exists()
 
 
+def test_dates_in_the_future_are_shown_on_their_field(client, world, ranked):
+    login(client, world.users["cluster_leader"])
+    response = from_ranking(client, ranked, world, decision_date="2099-12-15")
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "decision_date": ["The expected decision date is at most a year after today."]
+    }
+    assert not Proposal.objects.exists()
+    from_ranking(client, ranked, world)
+    proposal = Proposal.objects.get()
+    services.proposal_send(actor=None, proposal=proposal)
+    services.proposal_accept(actor=None, proposal=proposal)
+    login(client, world.users["committee_staff"])
+    response = client.post(
+        reverse("awards:proposal_decide", args=[proposal.pk]),
+        {"number": "9/QD", "date": "2099-01-01", "issuer": "PPC"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"date": ["A decision cannot be dated after today."]}
+    assert not Decision.objects.filter(number="9/QD").exists()
+
+
 def test_an_unpublished_ranking_cannot_be_chosen(client, world, ranked):
     login(client, world.users["cluster_leader"])
     response = from_ranking(client, ranked, world, review_point=ranked.scoring.year_end.pk)
@@ -451,6 +479,20 @@ def test_the_committee_sees_service_errors_next_to_the_field(client, world, draf
     assert response.status_code == 200 and "Publish the vote" in response.content.decode()
     assert not Decision.objects.filter(number="9/QD").exists()
     assert not AwardGrant.objects.exists()
+
+
+def test_the_decision_waits_for_the_comment_window_to_close(client, world, drafted):
+    login(client, world.users["committee_staff"])
+    services.proposal_send(actor=None, proposal=drafted)
+    services.proposal_accept(actor=None, proposal=drafted)
+    services.proposal_publish_for_comment(actor=None, proposal=drafted, days=5)
+    url = reverse("awards:proposal_decide", args=[drafted.pk])
+    assert url not in client.get(reverse("awards:proposal", args=[drafted.pk])).content.decode()
+    today = timezone.localdate()
+    response = client.post(url, {"number": "9/QD", "date": str(today), "issuer": "PPC"})
+    assert response.status_code == 200
+    assert "The list is open for public comment until" in response.content.decode()
+    assert not Decision.objects.filter(number="9/QD").exists()
 
 
 def test_returning_needs_a_reason(client, world, drafted):

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from pacesetter.audit.models import AuditEntry
 from pacesetter.decisions.models import Decision
@@ -145,3 +147,28 @@ def test_a_new_file_is_filed_under_the_decisions_year_after_the_change(world: An
     assert updated.file.read() == b"%PDF-1.4 signed"
     entry = AuditEntry.objects.get(action="decision.update")
     assert entry.changes["file"] == ["", "decisions/2023/1.pdf"]
+
+
+def test_a_decision_cannot_be_dated_after_today(world: Any) -> None:
+    api = ApiClient(world.users["committee_staff"])
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+
+    refused = assert_error_shape(record(api, world.committee.pk, date="2099-01-01"), 422)
+    assert refused["code"] == "date_in_future" and "date" in refused["detail"]
+    assert not Decision.objects.exists()
+    decision = record(api, world.committee.pk, date=str(timezone.localdate())).json()
+    response = api.patch(f"/decisions/{decision['id']}", {"date": str(tomorrow)})
+    assert assert_error_shape(response, 422, "date_in_future")["detail"]["date"]
+    assert Decision.objects.get().date == timezone.localdate()
+
+
+def test_the_service_says_which_field_is_in_the_future(world: Any) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        decision_create(
+            actor=None,
+            owner_unit=world.committee,
+            number="1/QD",
+            date=dt.date(2099, 1, 1),
+            issuer="PPC",
+        )
+    assert excinfo.value.message_dict == {"date": ["A decision cannot be dated after today."]}

@@ -41,9 +41,10 @@ from .thanh_hoa_campaigns import (
 )
 
 FLAG = "vn-provincial-flag"
-#: The brief's code for the Certificate of Merit; the presets call it
-#: ``vn-certificate-of-merit`` (an alias: the demo uses whichever exists).
-MERIT = "vn-merit-certificate"
+#: The presets' code for the Certificate of Merit. The demo once used another one for it
+#: (with the presets' as an alias), which its 2024 rule then named: an award that did not
+#: exist, so "not awarded within 1 year" passed for a unit that held the certificate.
+MERIT = "vn-certificate-of-merit"
 EXCELLENT = "vn-excellent-collective"
 WORKER_PIONEER = "cn-worker-pioneer"
 
@@ -78,7 +79,6 @@ CATALOG: tuple[AwardSpec, ...] = (
         RecipientKind.UNIT,
         PROVINCIAL_CHAIRMAN,
         preset="vn",
-        aliases=("vn-certificate-of-merit",),
         quota_percent=Decimal(20),
     ),
     AwardSpec(

@@ -147,6 +147,21 @@ def test_reopen_goes_back_to_the_last_progress_below_100(world, plan, fixed_toda
     assert task.updates.first().note == "Two exhibitors withdrew"
 
 
+def test_reopen_goes_back_to_the_progress_reported_with_the_done_date(world, plan, fixed_today):
+    staff = world.users["committee_staff"]
+    task = services.task_create(
+        actor=staff, plan=plan, title="T", lead_unit=world.own, start=START, due=DUE
+    )
+    # One step: 30% and the day it was done; the task counts as done (100%) ...
+    services.task_report(actor=staff, task=task, progress=D(30), done_on=dt.date(2021, 8, 1))
+    task.refresh_from_db()
+    assert (task.progress, task.done_on) == (D(100), dt.date(2021, 8, 1))
+    # ... and reopening it returns the 30% the lead reported, not 0.
+    services.task_reopen(actor=staff, task=task, note="Not finished after all")
+    task.refresh_from_db()
+    assert (task.progress, task.done_on) == (D(30), None)
+
+
 def test_reopen_takes_a_new_progress_below_100(world, plan, fixed_today):
     staff = world.users["committee_staff"]
     task = services.task_create(

@@ -10,9 +10,11 @@ from io import StringIO
 from django.core.management import call_command
 
 from pacesetter.audit.models import AuditEntry
+from pacesetter.awards import eligibility
 from pacesetter.awards.models import Award, AwardGrant, Candidate, EligibilityRule, Proposal
 from pacesetter.ballots.models import Ballot, BallotChoice, Entitlement, Poll
 from pacesetter.decisions.models import Decision
+from pacesetter.units.models import Unit
 
 CLUSTER_UNITS = {
     "TH-NAMSONGMA",
@@ -31,8 +33,7 @@ def proposal(code: str) -> Proposal:
 
 def merit() -> Proposal:
     return Proposal.objects.get(
-        award__code__in=("vn-certificate-of-merit", "vn-merit-certificate"),
-        proposer_unit__code="TH-LAMSON",
+        award__code="vn-certificate-of-merit", proposer_unit__code="TH-LAMSON"
     )
 
 
@@ -165,3 +166,20 @@ def test_loading_twice_changes_no_award(demo: str) -> None:
     out = StringIO()
     call_command("audit_verify", stdout=out)
     assert "intact" in out.getvalue()
+
+
+def test_the_2024_certificate_rule_counts_a_certificate_already_held(demo: str) -> None:
+    """The cluster's 6-month rule names the Certificate of Merit by its real code, so its
+    "not awarded within 1 year" check fails for Medlatec, which received it for 2023."""
+    award = merit().award
+    rule = award.rules.get(valid_from=date(2024, 7, 1))
+    codes = set(Award.objects.values_list("code", flat=True))
+    eligibility.validate(rule.rule, awards=codes)
+    medlatec = Unit.objects.get(code="TH-MEDLATEC")
+    assert AwardGrant.objects.filter(award=award, unit=medlatec, year=2023).exists()
+    tree = eligibility.evaluate(
+        rule.rule,
+        eligibility.Context(decision_date=date(2024, 8, 20), unit=medlatec, reference_year=2024),
+    )
+    [within] = [c for c in tree["children"] if c["rule"] == "not_awarded_within"]
+    assert within["params"]["award"] == award.code and within["passed"] is False
