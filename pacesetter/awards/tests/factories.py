@@ -1,5 +1,4 @@
 import datetime as dt
-from typing import Any
 
 import factory
 
@@ -20,10 +19,11 @@ from pacesetter.awards.services import (
     proposal_nominate,
 )
 from pacesetter.decisions.tests.factories import DecisionFactory
+from pacesetter.testing.factories import ServiceFactory
 from pacesetter.units.tests.factories import UnitFactory
 
 
-class AwardFactory(factory.django.DjangoModelFactory):
+class AwardFactory(ServiceFactory):
     """A provincial award for units, without quota or rules (``award_create``)."""
 
     class Meta:
@@ -35,12 +35,10 @@ class AwardFactory(factory.django.DjangoModelFactory):
     recipient_kind = RecipientKind.UNIT
     issuer = "Provincial People's Committee"
 
-    @classmethod
-    def _create(cls, model_class: type[Award], *args: Any, **kwargs: Any) -> Award:
-        return award_create(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(award_create)
 
 
-class EligibilityRuleFactory(factory.django.DjangoModelFactory):
+class EligibilityRuleFactory(ServiceFactory):
     """A rule version from 2024 on: first place only (``eligibility_rule_add``)."""
 
     class Meta:
@@ -50,14 +48,10 @@ class EligibilityRuleFactory(factory.django.DjangoModelFactory):
     valid_from = dt.date(2024, 1, 1)
     rule = factory.LazyFunction(lambda: {"rank_at_most": {"rank": 1}})
 
-    @classmethod
-    def _create(
-        cls, model_class: type[EligibilityRule], *args: Any, **kwargs: Any
-    ) -> EligibilityRule:
-        return eligibility_rule_add(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(eligibility_rule_add)
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(ServiceFactory):
     """Someone of a unit who can receive personal awards (``person_create``)."""
 
     class Meta:
@@ -66,12 +60,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
     unit = factory.SubFactory(UnitFactory)
     full_name = factory.Sequence(lambda n: f"Person {n}")
 
-    @classmethod
-    def _create(cls, model_class: type[Person], *args: Any, **kwargs: Any) -> Person:
-        return person_create(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(person_create)
 
 
-class ProposalFactory(factory.django.DjangoModelFactory):
+class ProposalFactory(ServiceFactory):
     """A draft proposal by nomination (``proposal_nominate``): a unit under the deciding
     committee proposes itself for a unit award. For a person award pass ``people=[...]``
     and ``units=()``."""
@@ -88,12 +80,10 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     )
     units = factory.LazyAttribute(lambda o: [o.proposer_unit])
 
-    @classmethod
-    def _create(cls, model_class: type[Proposal], *args: Any, **kwargs: Any) -> Proposal:
-        return proposal_nominate(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(proposal_nominate)
 
 
-class AwardGrantFactory(factory.django.DjangoModelFactory):
+class AwardGrantFactory(ServiceFactory):
     """A unit award of 2024 recorded outside a proposal (``grant_record``)."""
 
     class Meta:
@@ -104,6 +94,4 @@ class AwardGrantFactory(factory.django.DjangoModelFactory):
     year = 2024
     unit = factory.SubFactory(UnitFactory)
 
-    @classmethod
-    def _create(cls, model_class: type[AwardGrant], *args: Any, **kwargs: Any) -> AwardGrant:
-        return grant_record(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(grant_record)

@@ -1,14 +1,13 @@
-from typing import Any
-
 import factory
 
 from pacesetter.ballots.models import Poll, PollKind
 from pacesetter.ballots.services import poll_create
 from pacesetter.bodies.tests.factories import BodyFactory
+from pacesetter.testing.factories import ServiceFactory
 from pacesetter.units.tests.factories import UnitFactory
 
 
-class PollFactory(factory.django.DjangoModelFactory):
+class PollFactory(ServiceFactory):
     """A draft yes/no poll on one motion (``poll_create``), voted by a body of its owner
     unless a ``cluster`` is given (a poll is voted by exactly one of them)."""
 
@@ -28,6 +27,4 @@ class PollFactory(factory.django.DjangoModelFactory):
         ),
     )
 
-    @classmethod
-    def _create(cls, model_class: type[Poll], *args: Any, **kwargs: Any) -> Poll:
-        return poll_create(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(poll_create)

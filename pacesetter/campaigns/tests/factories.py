@@ -1,14 +1,14 @@
 import datetime as dt
-from typing import Any
 
 import factory
 
 from pacesetter.campaigns.models import Campaign, Participant, ReviewPoint
 from pacesetter.campaigns.services import campaign_create, participant_add, review_point_add
+from pacesetter.testing.factories import ServiceFactory
 from pacesetter.units.tests.factories import UnitFactory
 
 
-class CampaignFactory(factory.django.DjangoModelFactory):
+class CampaignFactory(ServiceFactory):
     """A draft campaign of 2024 without a scoring table, through ``campaign_create``."""
 
     class Meta:
@@ -20,12 +20,10 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     start = dt.date(2024, 1, 1)
     end = dt.date(2024, 12, 31)
 
-    @classmethod
-    def _create(cls, model_class: type[Campaign], *args: Any, **kwargs: Any) -> Campaign:
-        return campaign_create(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(campaign_create)
 
 
-class ReviewPointFactory(factory.django.DjangoModelFactory):
+class ReviewPointFactory(ServiceFactory):
     """A review point at the end of its campaign, due two weeks later
     (``review_point_add``)."""
 
@@ -38,12 +36,10 @@ class ReviewPointFactory(factory.django.DjangoModelFactory):
     period_end = factory.SelfAttribute("campaign.end")
     due = factory.LazyAttribute(lambda o: o.period_end + dt.timedelta(days=14))
 
-    @classmethod
-    def _create(cls, model_class: type[ReviewPoint], *args: Any, **kwargs: Any) -> ReviewPoint:
-        return review_point_add(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(review_point_add)
 
 
-class ParticipantFactory(factory.django.DjangoModelFactory):
+class ParticipantFactory(ServiceFactory):
     """A unit taking part in a (draft) campaign, in no cluster (``participant_add``)."""
 
     class Meta:
@@ -52,6 +48,4 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     campaign = factory.SubFactory(CampaignFactory)
     unit = factory.SubFactory(UnitFactory)
 
-    @classmethod
-    def _create(cls, model_class: type[Participant], *args: Any, **kwargs: Any) -> Participant:
-        return participant_add(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(participant_add)

@@ -1,13 +1,12 @@
-from typing import Any
-
 import factory
 
 from pacesetter.chains.models import Chain
 from pacesetter.chains.services import chain_create
+from pacesetter.testing.factories import ServiceFactory
 from pacesetter.units.tests.factories import UnitFactory
 
 
-class ChainFactory(factory.django.DjangoModelFactory):
+class ChainFactory(ServiceFactory):
     """A chain kept and led by one unit, without members (``chain_create``; pass
     ``members=[...]``, upstream first)."""
 
@@ -18,6 +17,4 @@ class ChainFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Chain {n}")
     leader_unit = factory.SelfAttribute("owner_unit")
 
-    @classmethod
-    def _create(cls, model_class: type[Chain], *args: Any, **kwargs: Any) -> Chain:
-        return chain_create(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(chain_create)

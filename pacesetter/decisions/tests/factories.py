@@ -1,14 +1,14 @@
 import datetime as dt
-from typing import Any
 
 import factory
 
 from pacesetter.decisions.models import Decision
 from pacesetter.decisions.services import decision_create
+from pacesetter.testing.factories import ServiceFactory
 from pacesetter.units.tests.factories import UnitFactory
 
 
-class DecisionFactory(factory.django.DjangoModelFactory):
+class DecisionFactory(ServiceFactory):
     """Records a decision through ``decision_create`` (with its audit entry); pass
     ``actor=`` to record who did."""
 
@@ -20,6 +20,4 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     date = dt.date(2024, 1, 15)
     issuer = "Provincial People's Committee"
 
-    @classmethod
-    def _create(cls, model_class: type[Decision], *args: Any, **kwargs: Any) -> Decision:
-        return decision_create(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(decision_create)

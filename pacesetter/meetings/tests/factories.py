@@ -1,5 +1,4 @@
 import datetime as dt
-from typing import Any
 
 import factory
 from django.utils import timezone
@@ -11,10 +10,11 @@ from pacesetter.meetings.services import (
     meeting_create,
     resolution_create,
 )
+from pacesetter.testing.factories import ServiceFactory
 from pacesetter.units.tests.factories import UnitFactory
 
 
-class MeetingFactory(factory.django.DjangoModelFactory):
+class MeetingFactory(ServiceFactory):
     """A planned council meeting a week from now, two hours long, in the server's time
     zone (``meeting_create``)."""
 
@@ -27,12 +27,10 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))
 
-    @classmethod
-    def _create(cls, model_class: type[Meeting], *args: Any, **kwargs: Any) -> Meeting:
-        return meeting_create(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(meeting_create)
 
 
-class InvitationFactory(factory.django.DjangoModelFactory):
+class InvitationFactory(ServiceFactory):
     """An invitation with its check-in code (``invitation_add``): of a guest named by
     ``label`` unless a ``user`` or ``unit`` is given."""
 
@@ -48,12 +46,10 @@ class InvitationFactory(factory.django.DjangoModelFactory):
         no_declaration="",
     )
 
-    @classmethod
-    def _create(cls, model_class: type[Invitation], *args: Any, **kwargs: Any) -> Invitation:
-        return invitation_add(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(invitation_add)
 
 
-class AgendaItemFactory(factory.django.DjangoModelFactory):
+class AgendaItemFactory(ServiceFactory):
     """An item at the end of the meeting's agenda (``agenda_item_add``)."""
 
     class Meta:
@@ -62,12 +58,10 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     title = factory.Sequence(lambda n: f"Agenda item {n}")
 
-    @classmethod
-    def _create(cls, model_class: type[AgendaItem], *args: Any, **kwargs: Any) -> AgendaItem:
-        return agenda_item_add(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(agenda_item_add)
 
 
-class ResolutionFactory(factory.django.DjangoModelFactory):
+class ResolutionFactory(ServiceFactory):
     """A resolution numbered next in its meeting, adopted on the meeting's day, without
     tasks (``resolution_create``)."""
 
@@ -77,6 +71,4 @@ class ResolutionFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     text = factory.Sequence(lambda n: f"Resolution {n}")
 
-    @classmethod
-    def _create(cls, model_class: type[Resolution], *args: Any, **kwargs: Any) -> Resolution:
-        return resolution_create(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(resolution_create)

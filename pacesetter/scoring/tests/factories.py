@@ -1,14 +1,14 @@
 from decimal import Decimal
-from typing import Any
 
 import factory
 
 from pacesetter.scoring.models import Criterion, CriterionKind, ScoringTable
 from pacesetter.scoring.services import criterion_add, table_create
+from pacesetter.testing.factories import ServiceFactory
 from pacesetter.units.tests.factories import UnitFactory
 
 
-class ScoringTableFactory(factory.django.DjangoModelFactory):
+class ScoringTableFactory(ServiceFactory):
     """A draft table of 2024 (``table_create``, which numbers its version)."""
 
     class Meta:
@@ -18,12 +18,10 @@ class ScoringTableFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Table {n}")
     year = 2024
 
-    @classmethod
-    def _create(cls, model_class: type[ScoringTable], *args: Any, **kwargs: Any) -> ScoringTable:
-        return table_create(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(table_create)
 
 
-class CriterionFactory(factory.django.DjangoModelFactory):
+class CriterionFactory(ServiceFactory):
     """A top-level quantitative criterion worth 10 points, scored in proportion to its
     target (``criterion_add``: the table must be a draft; a ``parent`` group's children
     may not exceed its maximum)."""
@@ -37,6 +35,4 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     kind = CriterionKind.QUANTITATIVE
     max_points = Decimal(10)
 
-    @classmethod
-    def _create(cls, model_class: type[Criterion], *args: Any, **kwargs: Any) -> Criterion:
-        return criterion_add(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(criterion_add)

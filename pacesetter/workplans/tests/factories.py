@@ -1,15 +1,15 @@
 import datetime as dt
-from typing import Any
 
 import factory
 from django.utils import timezone
 
 from pacesetter.bodies.tests.factories import BodyFactory
+from pacesetter.testing.factories import ServiceFactory
 from pacesetter.workplans.models import PlanKind, Project, Task, WorkPlan
 from pacesetter.workplans.services import plan_create, project_create, task_create
 
 
-class WorkPlanFactory(factory.django.DjangoModelFactory):
+class WorkPlanFactory(ServiceFactory):
     """A body's plan for the current year (``plan_create``)."""
 
     class Meta:
@@ -21,12 +21,10 @@ class WorkPlanFactory(factory.django.DjangoModelFactory):
     period_start = factory.LazyFunction(lambda: dt.date(timezone.localdate().year, 1, 1))
     period_end = factory.LazyAttribute(lambda o: dt.date(o.period_start.year, 12, 31))
 
-    @classmethod
-    def _create(cls, model_class: type[WorkPlan], *args: Any, **kwargs: Any) -> WorkPlan:
-        return plan_create(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(plan_create)
 
 
-class ProjectFactory(factory.django.DjangoModelFactory):
+class ProjectFactory(ServiceFactory):
     """A project at the end of its plan (``project_create``)."""
 
     class Meta:
@@ -35,12 +33,10 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(WorkPlanFactory)
     name = factory.Sequence(lambda n: f"Project {n}")
 
-    @classmethod
-    def _create(cls, model_class: type[Project], *args: Any, **kwargs: Any) -> Project:
-        return project_create(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(project_create)
 
 
-class TaskFactory(factory.django.DjangoModelFactory):
+class TaskFactory(ServiceFactory):
     """A key task directly in its plan, led by the unit that owns the plan's body, with
     entered progress and no dates (``task_create``: dates given fall within the plan's
     period)."""
@@ -52,6 +48,4 @@ class TaskFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Task {n}")
     lead_unit = factory.SelfAttribute("plan.body.owner_unit")
 
-    @classmethod
-    def _create(cls, model_class: type[Task], *args: Any, **kwargs: Any) -> Task:
-        return task_create(actor=kwargs.pop("actor", None), **kwargs)
+    _service = staticmethod(task_create)
