@@ -38,9 +38,7 @@ class AwardPolicy(Policy[Award]):
 
 
 def _polls_voted_in_by(user: Any) -> QuerySet[Any]:
-    """The polls ``user`` is on the roll of (ids), for the council's voters."""
-    if not getattr(user, "is_authenticated", False):
-        return Entitlement.objects.none().values("poll_id")
+    """The polls ``user`` (signed in) is on the roll of (ids), for the council's voters."""
     return Entitlement.objects.filter(voter=user).values("poll_id")
 
 
