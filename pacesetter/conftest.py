@@ -32,7 +32,8 @@ from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.services import cluster_leader_set, cluster_member_add
 from pacesetter.clusters.tests.factories import ClusterFactory
 from pacesetter.testing.clock import moment_of, running_at
-from pacesetter.testing.shared import (  # noqa: F401 (fixtures)
+from pacesetter.testing.shared import (  # noqa: F401 (fixtures, a hook)
+    pytest_runtest_teardown,
     register,
     shared,
     shared_prepare_fixture,
@@ -254,9 +255,16 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any, live_server: Any, transactional_db: Any) -> Iterator[Any]:
+    """A browser tab on the live server. It is set up after the test's database, so that
+    it closes, and the server finishes the requests it was still answering, before the
+    database is emptied: a request finishing during the flush would leave rows behind
+    (on SQLite the server shares the test's connection)."""
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     tab = context.new_page()
     yield tab
     context.close()
+    server = getattr(live_server.thread, "httpd", None)
+    for thread in list(getattr(server, "_threads", None) or ()):  # socketserver's own list
+        thread.join(timeout=30)

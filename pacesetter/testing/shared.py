@@ -36,6 +36,10 @@ Declaring shared data::
     def scoring(request, world):
         return shared(request, "scoring", world)
 
+After every test a guard (``pytest_runtest_teardown`` below) checks that no rows are left
+committed outside a module's transaction, and fails that test if some are: otherwise the
+tests that follow it on the process would fail in its place.
+
 The hook is the override of pytest-django's ``_django_db_helper`` in
 ``pacesetter/conftest.py``: the stack must be ready before the test's own savepoint opens.
 """
@@ -50,6 +54,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from pytest_django.plugin import blocking_manager_key
 
 from pacesetter.testing.clock import TEST_NOW, moment_of, running_at
 
@@ -196,3 +201,36 @@ def shared(request: pytest.FixtureRequest, name: str, *needs: Any) -> Any:
     if name not in copies:  # asked with request.getfixturevalue, after the stack was made
         raise LookupError(f"ask for the shared fixture {name!r} as an argument of the test")
     return copies[name]
+
+
+#: Tables every test that writes fills first: rows in them between tests mean a test
+#: committed data and left it behind.
+def leftover_rows() -> list[str]:
+    """The tables that hold committed rows while no test runs (none, if all is well)."""
+    from django.db import connections
+
+    from pacesetter.accounts.models import User
+    from pacesetter.units.models import Unit
+
+    found = []
+    for alias in connections:
+        conn = connections[alias]
+        if conn.connection is None or conn.in_atomic_block:
+            continue  # not opened, or inside a module's or a package's transaction
+        for model in (Unit, User):
+            if model._default_manager.using(alias).exists():
+                found.append(f"{alias}:{model._meta.db_table}")
+    return found
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Fail the test after which committed rows are left (the next tests would see them)."""
+    result = yield
+    if blocking_manager_key in item.config.stash:  # Django is set up
+        blocker = item.config.stash[blocking_manager_key]
+        with blocker.unblock():
+            leftover = leftover_rows()
+        if leftover:
+            pytest.fail(f"rows left committed after this test: {', '.join(leftover)}")
+    return result
