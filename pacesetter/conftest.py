@@ -265,6 +265,7 @@ def page(browser: Any, live_server: Any, transactional_db: Any) -> Iterator[Any]
     tab = context.new_page()
     yield tab
     context.close()
-    server = getattr(live_server.thread, "httpd", None)
-    for thread in list(getattr(server, "_threads", None) or ()):  # socketserver's own list
-        thread.join(timeout=30)
+    threads = getattr(getattr(live_server.thread, "httpd", None), "_threads", None)
+    if isinstance(threads, list):  # socketserver's own list, once a request has come
+        for thread in list(threads):
+            thread.join(timeout=30)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
+from pacesetter.core.translations import refresh_search_key
+
 from .chain import GENESIS_HASH, canonical, entry_digest
 from .models import AuditChainHead, AuditEntry
 
@@ -73,6 +75,7 @@ M = TypeVar("M", bound=models.Model)
 def audited_create(*, actor: Any, instance: M, action: str, fields: Iterable[str]) -> M:
     """Validate and insert ``instance``; record its ``fields`` as the entry's new values."""
     instance.full_clean()
+    refresh_search_key(instance)
     instance.save()
     audit_record(
         actor=actor, action=action, target=instance, changes=diff({}, snapshot(instance, fields))
@@ -103,6 +106,7 @@ def audited_update(
     for name, value in changes.items():
         setattr(instance, name, value)
     instance.full_clean()
+    refresh_search_key(instance)
     instance.save()
     delta = diff(before, snapshot(instance, fields))
     if delta:

@@ -43,6 +43,7 @@ from pacesetter.core.spreadsheets import (
     service_errors,
     style_header,
 )
+from pacesetter.core.translations import ordered
 from pacesetter.decisions.models import Decision
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.decisions.services import decision_create
@@ -99,7 +100,7 @@ class GrantImportResult(ImportResult):
 
 def manageable_units(user: Any) -> QuerySet[Unit]:
     """Units whose committee staff the user is: the possible owners of imported decisions."""
-    return unit_policy.visible(user, "manage").order_by("name", "pk")
+    return unit_policy.visible(user, "manage").order_by(ordered("name"), "pk")
 
 
 def _name_key(name: str) -> str:

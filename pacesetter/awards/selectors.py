@@ -17,6 +17,7 @@ from pacesetter.campaigns.models import ReviewPoint, ReviewPointState
 from pacesetter.campaigns.policies import campaign_policy, participant_policy
 from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.policies import cluster_policy
+from pacesetter.core.translations import fold, ordered
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 
@@ -120,7 +121,7 @@ def committee_choices(user: Any) -> QuerySet[Unit]:
 
 
 def nominable_units(user: Any) -> QuerySet[Unit]:
-    return unit_policy.visible(user).filter(active_to__isnull=True).order_by("name")
+    return unit_policy.visible(user).filter(active_to__isnull=True).order_by(ordered("name"), "pk")
 
 
 def nominable_people(user: Any) -> QuerySet[Person]:
@@ -151,10 +152,10 @@ def grant_search(
     if unit:
         qs = qs.filter(
             Q(unit__code__icontains=unit)
-            | Q(unit__name__icontains=unit)
+            | Q(unit__search_key__contains=fold(unit))
             | Q(person__full_name__icontains=unit)
             | Q(person__unit__code__icontains=unit)
-            | Q(person__unit__name__icontains=unit)
+            | Q(person__unit__search_key__contains=fold(unit))
         )
     if decision:
         qs = qs.filter(decision__number__icontains=decision)

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
+from pacesetter.core.translations import fields_of, ordered
+
 from . import tally
 from .models import Ballot, Entitlement, Option, PaperTally, Poll, PollState, Vote
 from .policies import poll_policy
@@ -45,10 +47,11 @@ def poll_roll(poll: Poll) -> list[Entitlement]:
             "voter__username",
             "voter__first_name",
             "voter__last_name",
-            "unit__name",
             "unit__code",
+            "unit__source_language",
+            *(f"unit__{name}" for name in fields_of("name", "short_name")),
         )
-        .order_by("unit__name", "voter__username")
+        .order_by(ordered("unit__name"), "voter__username")
     )
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pacesetter.core.translations import ordered
 from pacesetter.core.views import add_service_errors, paginate
 from pacesetter.units.policies import unit_policy
 
@@ -166,7 +167,7 @@ def term_add(request: HttpRequest, pk: int) -> HttpResponse:
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     body = body_policy.access(user, pk, "update")
-    units = unit_policy.visible(user).filter(active_to__isnull=True).order_by("name")
+    units = unit_policy.visible(user).filter(active_to__isnull=True).order_by(ordered("name"), "pk")
     form = MemberAddForm(request.POST or None, body=body, units=units, actor=user)
     if request.method == "POST" and form.is_valid():
         try:

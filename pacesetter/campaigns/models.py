@@ -180,7 +180,7 @@ class Participant(models.Model):
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        ordering = ["campaign", "cluster", "unit__name"]
+        ordering = ["campaign", "cluster", "unit__code"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "unit"], name="participant_unique_unit")
         ]

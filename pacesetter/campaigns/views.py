@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
 from pacesetter.core.files import file_download
+from pacesetter.core.translations import ordered
 from pacesetter.core.views import add_service_errors, paginate
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
@@ -177,7 +178,9 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_policy.access(user, pk, "update")
     form = ParticipantForm(
         request.POST or None,
-        units=unit_policy.visible(user).filter(active_to__isnull=True).order_by("name"),
+        units=unit_policy.visible(user)
+        .filter(active_to__isnull=True)
+        .order_by(ordered("name"), "pk"),
         clusters=cluster_policy.visible(user).filter(is_active=True).order_by("name"),
     )
     if request.method == "POST" and form.is_valid():
@@ -250,7 +253,7 @@ def pact_sign(request: HttpRequest, pk: int, cluster_pk: int) -> HttpResponse:
     form = PactSignForm(
         request.POST or None,
         request.FILES or None,
-        units=units.distinct().order_by("name"),
+        units=units.distinct().order_by(ordered("name"), "pk"),
         initial={"signer_unit": leader.unit_id if leader else None},
     )
     if request.method == "POST" and form.is_valid():

@@ -14,6 +14,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacesetter.core.translations import fold
 from pacesetter.core.views import add_service_errors, form_page, paginate
 from pacesetter.units.policies import unit_policy
 from pacesetter.units.selectors import unit_choices
@@ -41,7 +42,7 @@ def chain_list(request: HttpRequest) -> HttpResponse:
         chains = chains.filter(
             Q(name__icontains=query)
             | Q(description__icontains=query)
-            | Q(leader_unit__name__icontains=query)
+            | Q(leader_unit__search_key__contains=fold(query))
         )
     chains = chains.annotate(member_count=Count("members")).order_by("-is_active", "name", "pk")
     return render(

@@ -54,7 +54,7 @@ class ClusterMembership(models.Model):
     class Meta:
         verbose_name = _("cluster membership")
         verbose_name_plural = _("cluster memberships")
-        ordering = ["cluster", "unit__name", "start"]
+        ordering = ["cluster", "unit__code", "start"]
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster", "unit", "start"], name="cluster_membership_unique_start"

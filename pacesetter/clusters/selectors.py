@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from pacesetter.core.translations import ordered
 from pacesetter.units.models import Unit
 
 from .models import Cluster, ClusterLeadership, ClusterMembership
@@ -39,12 +40,12 @@ def cluster_members(cluster: Cluster, *, on: date | None = None) -> QuerySet[Clu
     return (
         cluster.memberships.filter(active_membership_q(on))
         .select_related("unit", "unit__unit_type")
-        .order_by("unit__unit_type__name", "unit__name")
+        .order_by(ordered("unit__unit_type__name"), ordered("unit__name"))
     )
 
 
 def cluster_membership_history(cluster: Cluster) -> QuerySet[ClusterMembership]:
-    return cluster.memberships.select_related("unit").order_by("-start", "unit__name")
+    return cluster.memberships.select_related("unit").order_by("-start", ordered("unit__name"))
 
 
 def cluster_leaders(cluster: Cluster) -> QuerySet[ClusterLeadership]:
@@ -80,4 +81,8 @@ def unit_leader_posts(user: Any, unit: Unit) -> QuerySet[ClusterLeadership]:
 
 def cluster_member_units(cluster: Cluster) -> QuerySet[Unit]:
     """Units with any membership period in ``cluster``, past or present."""
-    return Unit.objects.filter(cluster_memberships__cluster=cluster).distinct().order_by("name")
+    return (
+        Unit.objects.filter(cluster_memberships__cluster=cluster)
+        .distinct()
+        .order_by(ordered("name"), "pk")
+    )

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pacesetter.core.translations import ordered
 from pacesetter.core.views import add_service_errors, paginate
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.decisions.services import decision_create
@@ -199,7 +200,7 @@ def _decisions(user: Any, cluster: Cluster) -> Any:
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     cluster = cluster_policy.access(user, pk, "update")
-    units = unit_policy.visible(user).filter(active_to__isnull=True).order_by("name")
+    units = unit_policy.visible(user).filter(active_to__isnull=True).order_by(ordered("name"), "pk")
     form = MemberAddForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:

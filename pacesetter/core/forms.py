@@ -10,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .spreadsheets import XLSX_CONTENT_TYPE, open_workbook
+from .translations import CONTENT_LANGUAGES, LANGUAGE_NAMES, column, content_language
 
 
 class PeriodFormMixin(forms.BaseForm):
@@ -24,6 +25,57 @@ class PeriodFormMixin(forms.BaseForm):
         if start and end and end < start:
             self.add_error(end_name, _("The end date cannot be before the start date."))
         return cleaned
+
+
+class TranslatedFieldsMixin(forms.BaseForm):
+    """A model form's translatable fields (their columns in ``Meta.fields``): the source
+    language first, each field in the source language where the field first appears,
+    and the other languages at the end, under "Translations". The model's ``clean``
+    puts "required in the source language" on the right input."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instance = self.instance  # type: ignore[attr-defined]
+        translated = getattr(type(instance), "translated_fields", {})
+        source = instance.source_language if instance.pk else content_language()
+        if "source_language" in self.fields:
+            self.fields["source_language"].help_text = _(
+                "The language the texts are written in; where a translation is missing, "
+                "the text in this language is shown."
+            )
+            if not instance.pk:
+                self.initial["source_language"] = source
+            if self.is_bound:
+                chosen = self.data.get(self.add_prefix("source_language"), "")
+                source = chosen if chosen in CONTENT_LANGUAGES else source
+        order, later = [], []
+        for name in self.fields:
+            field_name = next(
+                (t for t in translated for lang in CONTENT_LANGUAGES if column(t, lang) == name),
+                None,
+            )
+            if field_name is None:
+                order.append(name)
+                continue
+            field = self.fields[name]
+            field.required = False
+            verbose = str(translated[field_name]._field.verbose_name).capitalize()
+            if name == column(field_name, source):
+                field.label = _("%(field)s (%(language)s, source)") % {
+                    "field": verbose,
+                    "language": LANGUAGE_NAMES[source],
+                }
+                order.append(name)
+            else:
+                language = next(
+                    lang for lang in CONTENT_LANGUAGES if column(field_name, lang) == name
+                )
+                field.label = f"{verbose} ({LANGUAGE_NAMES[language]})"
+                field.help_text = _("Empty: the text in the source language is shown.")
+                later.append(name)
+        if later:
+            self.fields[later[0]].fieldset_legend = _("Translations")  # type: ignore[attr-defined]
+        self.order_fields([*order, *later])
 
 
 class ExcelUploadForm(forms.Form):

@@ -25,6 +25,7 @@ from pacesetter.campaigns.services import (
     review_point_add,
 )
 from pacesetter.clusters.models import Cluster
+from pacesetter.core.translations import ordered
 from pacesetter.scoring.models import Criterion, CriterionKind, ScoreItem, ScoringTable
 from pacesetter.scoring.services import (
     criterion_add,
@@ -249,7 +250,7 @@ class CampaignLoader:
             (code_of[item.unit_id], item.criterion.code): item
             for item in point.items.filter(not_assigned=False)
             .select_related("criterion")
-            .order_by("unit__name", "criterion__position")
+            .order_by(ordered("unit__name"), "criterion__position")
         }
         # Every unit reports before any self-scores: scores under target_half_best_full
         # depend on the peers' results.

@@ -34,6 +34,7 @@ from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.policies import chain_policy
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
+from pacesetter.core.translations import ordered
 from pacesetter.units.api import UnitRef
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
@@ -451,7 +452,7 @@ def _detail(meeting: Meeting, user: Any) -> dict[str, Any]:
         **{f: getattr(meeting, f) for f in MeetingOut.model_fields if f != "topics"},
         "topics": meeting.topic_list,
         "attendance": selectors.attendance(meeting),
-        "visited_units": list(meeting.visited_units.order_by("name")),
+        "visited_units": list(meeting.visited_units.order_by(ordered("name"), "pk")),
         "may_manage": meeting_policy.allows(user, "manage", meeting),
         "allowed_actions": meeting_moves(user, meeting),
         "running": selectors.is_running(meeting),
@@ -674,7 +675,7 @@ def invitation_list(request: HttpRequest, meeting_id: int) -> models.QuerySet[In
         invitation_policy.visible(request.user)
         .filter(meeting=meeting)
         .select_related("user", "unit", "checked_in_by")
-        .order_by("role", "label", "unit__name", "user__username", "pk")
+        .order_by("role", "label", ordered("unit__name"), "user__username", "pk")
     )
 
 
@@ -959,7 +960,7 @@ def visited_units_endpoint(
         if (u := _unit(user, pk, f"unit_ids.{i}")) is not None
     ]
     services.visited_units_set(actor=user, meeting=meeting, units=units)
-    return list(meeting.visited_units.order_by("name"))
+    return list(meeting.visited_units.order_by(ordered("name"), "pk"))
 
 
 @router.get("/{int:meeting_id}/findings", response=list[FindingOut])

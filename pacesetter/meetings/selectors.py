@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from pacesetter.accounts.models import Role, RoleAssignment
 from pacesetter.audit.models import AuditEntry
+from pacesetter.core.translations import ordered
 
 from .models import AgendaItem, Invitation, InviteeRole, Meeting, MeetingState, Minutes
 from .policies import meeting_policy
@@ -181,7 +182,7 @@ def meeting_years(user: Any) -> list[int]:
 
 def invitations(meeting: Meeting) -> QuerySet[Invitation]:
     return meeting.invitations.select_related("user", "unit", "checked_in_by").order_by(
-        "role", "label", "unit__name", "user__username", "pk"
+        "role", "label", ordered("unit__name"), "user__username", "pk"
     )
 
 

@@ -34,6 +34,7 @@ from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
+from pacesetter.core.translations import ordered, tr
 from pacesetter.core.workflows import INVALID_TRANSITION
 from pacesetter.units.models import Unit
 from pacesetter.units.selectors import unit_time_zone
@@ -840,8 +841,8 @@ def visited_units_set(*, actor: Any, meeting: Meeting, units: Iterable[Unit]) ->
     dropped = set(before) - set(after)
     kept_by_findings = (
         Unit.objects.filter(pk__in=meeting.findings.filter(unit_id__in=dropped).values("unit_id"))
-        .order_by("name")
-        .values_list("name", flat=True)
+        .order_by(ordered("name"), "pk")
+        .values_list(tr("name"), flat=True)
     )
     if dropped and kept_by_findings:
         raise ValidationError(

@@ -29,6 +29,7 @@ from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
 from pacesetter.core.files import file_download
+from pacesetter.core.translations import fold, ordered
 from pacesetter.core.views import add_service_errors, form_page, paginate
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
@@ -262,7 +263,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dic
         if who:
             invitations = invitations.filter(
                 Q(label__icontains=who)
-                | Q(unit__name__icontains=who)
+                | Q(unit__search_key__contains=fold(who))
                 | Q(unit__code__iexact=who)
                 | Q(user__username__icontains=who)
                 | Q(code__iexact=services.normalize_code(who))
@@ -275,7 +276,8 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dic
         for finding in findings.order_by("position", "pk"):
             by_unit.setdefault(finding.unit_id, []).append(finding)
         context["visited"] = [
-            (unit, by_unit.get(unit.pk, [])) for unit in meeting.visited_units.order_by("name")
+            (unit, by_unit.get(unit.pk, []))
+            for unit in meeting.visited_units.order_by(ordered("name"), "pk")
         ]
     if may_manage and changeable:
         units = _units(user)

@@ -24,6 +24,7 @@ from pacesetter.campaigns.models import Campaign, ReviewPoint
 from pacesetter.campaigns.policies import participant_policy, review_point_policy
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
+from pacesetter.core.translations import ordered
 from pacesetter.units.api import UnitRef
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
@@ -459,7 +460,7 @@ def item_list(request: HttpRequest, filters: Query[ScoreItemFilters]) -> models.
         qs = qs.filter(criterion_id=filters.criterion)
     if filters.state is not None:
         qs = qs.filter(state=filters.state)
-    return qs.order_by("review_point__position", "unit__name", "criterion__position", "pk")
+    return qs.order_by("review_point__position", ordered("unit__name"), "criterion__position", "pk")
 
 
 @items_router.get("/{int:item_id}", response=ScoreItemDetailOut)
@@ -563,7 +564,7 @@ def inspection_list(request: HttpRequest, review_point_id: int) -> list[Inspecti
     return list(
         review_point.inspections.filter(unit__in=visible)
         .select_related("unit", "inspector")
-        .order_by("unit__name")
+        .order_by(ordered("unit__name"))
     )
 
 

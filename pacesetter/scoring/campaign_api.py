@@ -26,6 +26,7 @@ from pacesetter.campaigns.api import ReviewPointDetailOut, ReviewPointOut
 from pacesetter.campaigns.models import Campaign, ReviewPoint, ReviewPointState
 from pacesetter.campaigns.policies import campaign_policy, review_point_policy
 from pacesetter.core.refs import resolve_ref
+from pacesetter.core.translations import ordered
 from pacesetter.units.api import UnitRef
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
@@ -201,7 +202,7 @@ def registration_list(
     )
     if unit is not None:
         qs = qs.filter(unit_id=unit)
-    return qs.order_by("unit__name", "criterion__position", "pk")
+    return qs.order_by(ordered("unit__name"), "criterion__position", "pk")
 
 
 @router.put(

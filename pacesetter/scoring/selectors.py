@@ -22,6 +22,7 @@ from pacesetter.campaigns.models import Campaign, ReviewPoint, ReviewPointState,
 from pacesetter.campaigns.policies import participant_policy, review_point_policy
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.scopes import NOTHING
+from pacesetter.core.translations import ordered, tr_sql
 from pacesetter.units.models import Unit
 
 from .methods import q2
@@ -56,7 +57,7 @@ def registration_gaps(campaign: Campaign, cluster: Cluster) -> list[tuple[Unit, 
         campaign.participants.filter(cluster=cluster)
         .select_related("unit")
         .annotate(done=Coalesce(Subquery(done), 0))
-        .order_by("unit__name")
+        .order_by(ordered("unit__name"))
     )
     return [(p.unit, needed - p.done) for p in participants if p.done < needed]
 
@@ -118,8 +119,8 @@ def ranking_sql(
             GROUP BY i.unit_id
         ),
         scored AS (
-            SELECT p.unit_id, u.name AS unit_name, u.code AS unit_code,
-                u.unit_type_id, t.name AS unit_type_name,
+            SELECT p.unit_id, {tr_sql("u", "name")} AS unit_name, u.code AS unit_code,
+                u.unit_type_id, {tr_sql("t", "name")} AS unit_type_name,
                 p.cluster_id, cl.name AS cluster_name,
                 a.base_earned, a.base_assigned, a.bonus, a.penalty, a.first_group, a.veto,
                 a.base_earned + a.bonus - a.penalty AS total,
@@ -328,5 +329,5 @@ def reviewer_queue(user: Any, step: str = "") -> QuerySet[ScoreItem]:
         ScoreItem.objects.filter(q)
         .filter(review_point__state="open")
         .select_related("criterion", "unit", "review_point", "review_point__campaign")
-        .order_by("review_point__due", "unit__name", "criterion__position")
+        .order_by("review_point__due", ordered("unit__name"), "criterion__position")
     )

@@ -126,8 +126,14 @@ class ModuleStack:
             below = copy.deepcopy(self.layers[-1].values) if self.layers else {}
             savepoint = transaction.savepoint()
             moment, zone = self.at
-            with running_at(moment - BEFORE, zone):
-                value = builder.build(*(below[need] for need in builder.needs))
+            try:
+                with running_at(moment - BEFORE, zone):
+                    value = builder.build(*(below[need] for need in builder.needs))
+            except BaseException:
+                # A failed build leaves nothing behind for the module's next tests.
+                transaction.savepoint_rollback(savepoint)
+                transaction.savepoint_commit(savepoint)
+                raise
             self.layers.append(Layer(name, savepoint, {**below, name: value}))
 
     def values(self) -> dict[str, Any]:

@@ -15,6 +15,15 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from pacesetter.core.refs import resolve_ref
+from pacesetter.core.translations import (
+    Language,
+    content_language,
+    matching,
+    ordered,
+    text_input,
+    text_patch,
+    translations,
+)
 
 from .models import Unit, UnitType
 from .policies import unit_policy, unit_type_policy
@@ -38,6 +47,17 @@ def resolve_unit_for_write(user: Any, pk: int | None, field: str) -> Unit | None
 # --- schemas ---------------------------------------------------------------------------
 
 
+SOURCE_LANGUAGE = Field(
+    None,
+    description="The language the texts are written in (en, vi, zh-hans); a text sent as "
+    "a string is in it. Default: the request's language (`?lang=`, else Accept-Language).",
+)
+TRANSLATIONS = Field(
+    description="The recorded values of each translatable field, by language; a missing "
+    "language is not translated (the field then shows the source language's text)."
+)
+
+
 class UnitTypeRef(Schema):
     id: int
     code: str
@@ -49,19 +69,27 @@ class UnitTypeOut(Schema):
     code: str
     name: str
     description: str
+    source_language: str
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     is_active: bool
+
+    @staticmethod
+    def resolve_translations(obj: UnitType) -> dict[str, dict[str, str]]:
+        return translations(obj)
 
 
 class UnitTypeIn(Schema):
     code: str
-    name: str
-    description: str = ""
+    source_language: Language | None = SOURCE_LANGUAGE
+    name: text_input(150)  # type: ignore[valid-type]
+    description: text_input() = ""  # type: ignore[valid-type]
 
 
 class UnitTypePatch(Schema):
     code: str | None = None
-    name: str | None = None
-    description: str | None = None
+    source_language: Language | None = None
+    name: text_patch(150) = None  # type: ignore[valid-type]
+    description: text_patch() = None  # type: ignore[valid-type]
     is_active: bool | None = None
 
 
@@ -70,6 +98,7 @@ class UnitRef(Schema):
     code: str
     name: str
     short_name: str
+    source_language: str
 
 
 class UnitOut(Schema):
@@ -77,6 +106,8 @@ class UnitOut(Schema):
     code: str
     name: str
     short_name: str
+    source_language: str
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     parent_id: int | None
     depth: int
     unit_type: UnitTypeRef
@@ -94,6 +125,10 @@ class UnitOut(Schema):
     @staticmethod
     def resolve_is_active(obj: Unit) -> bool:
         return obj.active_to is None or obj.active_to >= date.today()
+
+    @staticmethod
+    def resolve_translations(obj: Unit) -> dict[str, dict[str, str]]:
+        return translations(obj)
 
 
 class UnitChildOut(UnitRef):
@@ -125,12 +160,13 @@ class UnitDetailOut(UnitOut):
 class UnitIn(Schema):
     parent_id: int | None = None
     code: str
-    name: str
+    source_language: Language | None = SOURCE_LANGUAGE
+    name: text_input(255)  # type: ignore[valid-type]
     unit_type_id: int
-    short_name: str = ""
+    short_name: text_input(100) = ""  # type: ignore[valid-type]
     ownership_type: str = ""
-    industry: str = ""
-    area: str = ""
+    industry: text_input(150) = ""  # type: ignore[valid-type]
+    area: text_input(150) = ""  # type: ignore[valid-type]
     employees: int | None = None
     members: int | None = None
     address: str = ""
@@ -144,12 +180,13 @@ class UnitPatch(Schema):
 
     parent_id: int | None = None
     code: str | None = None
-    name: str | None = None
+    source_language: Language | None = None
+    name: text_patch(255) = None  # type: ignore[valid-type]
     unit_type_id: int | None = None
-    short_name: str | None = None
+    short_name: text_patch(100) = None  # type: ignore[valid-type]
     ownership_type: str | None = None
-    industry: str | None = None
-    area: str | None = None
+    industry: text_patch(150) = None  # type: ignore[valid-type]
+    area: text_patch(150) = None  # type: ignore[valid-type]
     employees: int | None = None
     members: int | None = None
     address: str | None = None
@@ -174,13 +211,14 @@ class UnitFilters(Schema):
 def unit_type_list(
     request: HttpRequest, q: str = "", active: bool | None = None
 ) -> models.QuerySet[UnitType]:
-    """Unit types, by name; ``q`` searches code and name, ``active`` filters."""
+    """Unit types, by name; ``q`` searches code and name (any language), ``active``
+    filters."""
     qs = unit_type_policy.visible(request.user)
     if q:
-        qs = qs.filter(models.Q(code__icontains=q) | models.Q(name__icontains=q))
+        qs = matching(qs, q)
     if active is not None:
         qs = qs.filter(is_active=active)
-    return qs.order_by("name", "pk")
+    return qs.order_by(ordered("name"), "pk")
 
 
 @unit_types_router.get("/{int:unit_type_id}", response=UnitTypeOut)
@@ -194,7 +232,9 @@ def unit_type_create_endpoint(request: HttpRequest, payload: UnitTypeIn) -> Stat
     """Create a unit type (committee staff of a top-level unit)."""
     if not unit_type_policy.may_create(request.user):
         raise PermissionDenied(_("You do not have permission to do this."))
-    unit_type = unit_type_create(actor=request.user, **payload.dict())
+    data = payload.dict()
+    data["source_language"] = data["source_language"] or content_language()
+    unit_type = unit_type_create(actor=request.user, **data)
     return Status(201, unit_type)
 
 
@@ -251,6 +291,7 @@ def unit_create_endpoint(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
     Without ``parent_id`` the unit is a new top-level unit, which only a superuser may add.
     """
     data = payload.dict()
+    data["source_language"] = data["source_language"] or content_language()
     parent = resolve_unit_for_write(request.user, data.pop("parent_id"), "parent_id")
     unit_type = resolve_ref(
         unit_type_policy, request.user, data.pop("unit_type_id"), "view", "unit_type_id"

@@ -6,8 +6,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.forms import PeriodFormMixin
-from pacesetter.units.services import UNIT_FIELDS
+from pacesetter.core.forms import PeriodFormMixin, TranslatedFieldsMixin
+from pacesetter.units.services import UNIT_FIELDS, UNIT_TYPE_FIELDS
 
 from .models import Unit, UnitType
 
@@ -35,7 +35,7 @@ class UnitSearchForm(forms.Form):
         return {"1": True, "0": False}.get(self.cleaned_data.get("active") or "")
 
 
-class UnitForm(PeriodFormMixin, forms.ModelForm):
+class UnitForm(TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
     """A unit's attributes; its place in the tree is changed with :class:`UnitMoveForm`."""
 
     period_fields = ("active_from", "active_to")
@@ -72,8 +72,11 @@ class UnitMoveForm(forms.Form):
         )
 
 
-class UnitTypeForm(forms.ModelForm):
+class UnitTypeForm(TranslatedFieldsMixin, forms.ModelForm):
     class Meta:
         model = UnitType
-        fields = ["code", "name", "description", "is_active"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = list(UNIT_TYPE_FIELDS)
+        widgets = {
+            f"description_{lang}": forms.Textarea(attrs={"rows": 3})
+            for lang in ("en", "vi", "zh_hans")
+        }

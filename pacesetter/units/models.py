@@ -6,22 +6,38 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.translations import (
+    SearchKeyField,
+    SourceLanguageField,
+    TranslatedText,
+    check_source_text,
+    source_text_present,
+)
+
 
 class UnitType(models.Model):
     """A configurable kind of unit: province, committee, enterprise, union, branch..."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=150)
-    description = models.TextField(_("description"), blank=True)
+    source_language = SourceLanguageField()
+    name = TranslatedText(models.CharField(_("name"), max_length=150), required=True)
+    description = TranslatedText(models.TextField(_("description")))
     is_active = models.BooleanField(_("active"), default=True)
+    search_key = SearchKeyField()
+
+    search_fields = ("code", "name")
 
     class Meta:
         verbose_name = _("unit type")
         verbose_name_plural = _("unit types")
-        ordering = ["name"]
+        ordering = ["code"]
+        constraints = [source_text_present("unittype", "name")]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        check_source_text(self)
 
 
 class OwnershipType(models.TextChoices):
@@ -65,16 +81,17 @@ class Unit(models.Model):
     path = models.CharField(_("path"), max_length=700, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     code = models.CharField(_("code"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=255)
-    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    source_language = SourceLanguageField()
+    name = TranslatedText(models.CharField(_("name"), max_length=255), required=True)
+    short_name = TranslatedText(models.CharField(_("short name"), max_length=100))
     unit_type = models.ForeignKey(
         UnitType, verbose_name=_("unit type"), on_delete=models.PROTECT, related_name="units"
     )
     ownership_type = models.CharField(
         _("ownership type"), max_length=30, choices=OwnershipType.choices, blank=True
     )
-    industry = models.CharField(_("industry"), max_length=150, blank=True)
-    area = models.CharField(_("area"), max_length=150, blank=True)
+    industry = TranslatedText(models.CharField(_("industry"), max_length=150))
+    area = TranslatedText(models.CharField(_("area"), max_length=150))
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     members = models.PositiveIntegerField(_("members"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -92,6 +109,9 @@ class Unit(models.Model):
     active_to = models.DateField(_("active to"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_key = SearchKeyField()
+
+    search_fields = ("code", "name", "short_name")
 
     class Meta:
         verbose_name = _("unit")
@@ -105,10 +125,14 @@ class Unit(models.Model):
                 name="unit_active_period_ordered",
             ),
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="unit_not_own_parent"),
+            source_text_present("unit", "name"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        check_source_text(self)
 
     @property
     def display_name(self) -> str:

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from pacesetter.accounts.models import RoleAssignment, User
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.policies import cluster_policy
+from pacesetter.core.translations import matching, ordered
 
 from .models import Unit
 from .policies import unit_policy
@@ -37,12 +38,9 @@ def unit_search(
     within: Unit | None = None,
     active: bool | None = None,
 ) -> QuerySet[Unit]:
-    """Visible units matching a text query (code, name, short name), a type and a subtree."""
-    qs = units_visible_to(user).select_related("unit_type", "parent")
-    if query:
-        qs = qs.filter(
-            Q(name__icontains=query) | Q(short_name__icontains=query) | Q(code__icontains=query)
-        )
+    """Visible units matching a text query (code, name, short name in any language,
+    accents and case aside), a type and a subtree."""
+    qs = matching(units_visible_to(user).select_related("unit_type", "parent"), query)
     if unit_type_id:
         qs = qs.filter(unit_type_id=unit_type_id)
     if within is not None:
@@ -66,7 +64,7 @@ def unit_children(user: Any, unit: Unit | None) -> QuerySet[Unit]:
     return (
         qs.select_related("unit_type")
         .annotate(child_count=Count("children", distinct=True))
-        .order_by("name")
+        .order_by(ordered("name"), "pk")
     )
 
 

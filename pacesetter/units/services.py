@@ -17,18 +17,21 @@ from pacesetter.audit.services import (
     diff,
     snapshot,
 )
+from pacesetter.core.translations import Text, expand, fields_of, refresh_search_key
 
 from .models import Unit, UnitType
 
-UNIT_TYPE_FIELDS = ("code", "name", "description", "is_active")
+#: Field names as services take them: each translatable field is given by its columns
+#: (``name_vi``), or by its name (``name``: a text in the source language, or a mapping
+#: of texts by language), which :func:`expand` turns into columns.
+UNIT_TYPE_FIELDS = ("code", "source_language", *fields_of("name", "description"), "is_active")
+UNIT_TRANSLATED = ("name", "short_name", "industry", "area")
 UNIT_FIELDS = (
     "code",
-    "name",
-    "short_name",
+    "source_language",
+    *fields_of(*UNIT_TRANSLATED),
     "unit_type",
     "ownership_type",
-    "industry",
-    "area",
     "employees",
     "members",
     "address",
@@ -56,10 +59,25 @@ def _check_fields(allowed: tuple[str, ...], fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def unit_type_create(*, actor: Any, code: str, name: str, description: str = "") -> UnitType:
+def unit_type_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str | Text | None = None,
+    description: str | Text | None = None,
+    **attrs: Any,
+) -> UnitType:
+    """A unit type; ``name`` and ``description`` in the source language (a text) or by
+    language (a mapping), or given as columns in ``attrs``."""
+    attrs = expand(
+        UnitType,
+        {"name": name, "description": description, **attrs},
+        source=attrs.get("source_language") or "en",
+    )
+    _check_fields(UNIT_TYPE_FIELDS, attrs)
     return audited_create(
         actor=actor,
-        instance=UnitType(code=code, name=name, description=description),
+        instance=UnitType(code=code, **attrs),
         action="unit_type.create",
         fields=UNIT_TYPE_FIELDS,
     )
@@ -67,6 +85,10 @@ def unit_type_create(*, actor: Any, code: str, name: str, description: str = "")
 
 @transaction.atomic
 def unit_type_update(*, actor: Any, unit_type: UnitType, **fields: Any) -> UnitType:
+    """Change a unit type: a translatable field given by name merges its languages."""
+    fields = expand(
+        UnitType, fields, source=fields.get("source_language") or unit_type.source_language
+    )
     return audited_update(
         actor=actor,
         instance=unit_type,
@@ -79,17 +101,28 @@ def unit_type_update(*, actor: Any, unit_type: UnitType, **fields: Any) -> UnitT
 
 @transaction.atomic
 def unit_create(
-    *, actor: Any, parent: Unit | None, code: str, name: str, unit_type: UnitType, **attrs: Any
+    *,
+    actor: Any,
+    parent: Unit | None,
+    code: str,
+    unit_type: UnitType,
+    name: str | Text | None = None,
+    **attrs: Any,
 ) -> Unit:
-    """Create a unit under ``parent`` (None for a root) and give it its path."""
+    """Create a unit under ``parent`` (None for a root) and give it its path.
+
+    ``name`` (and the other translatable fields) is a text in the unit's
+    ``source_language`` (English unless given), or a mapping of texts by language."""
+    attrs = expand(Unit, {"name": name, **attrs}, source=attrs.get("source_language") or "en")
     _check_fields(UNIT_FIELDS, attrs)
     if parent is not None:
         # Lock the parent so a concurrent move cannot change the path we copy.
         parent = Unit.objects.select_for_update().get(pk=parent.pk)
-    unit = Unit(parent=parent, code=code, name=name, unit_type=unit_type, **attrs)
+    unit = Unit(parent=parent, code=code, unit_type=unit_type, **attrs)
     unit.path = "-"  # set once the id is known
     unit.depth = parent.depth + 1 if parent else 0
     unit.full_clean()
+    refresh_search_key(unit)
     if parent is not None and parent.is_closed:
         raise ValidationError({"parent": _("A unit cannot be added under an inactive unit.")})
     unit.save()
@@ -106,7 +139,9 @@ def unit_create(
 
 @transaction.atomic
 def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
-    """Change a unit's attributes (not its place in the tree: see :func:`unit_move`)."""
+    """Change a unit's attributes (not its place in the tree: see :func:`unit_move`). A
+    translatable field given by name merges its languages (one left out is kept)."""
+    fields = expand(Unit, fields, source=fields.get("source_language") or unit.source_language)
     return audited_update(
         actor=actor,
         instance=unit,

@@ -18,6 +18,7 @@ from pacesetter.audit.selectors import audit_entries_for
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import unit_clusters, unit_leader_posts
+from pacesetter.core.translations import ordered
 from pacesetter.core.views import add_service_errors, paginate
 
 from . import selectors, services
@@ -209,7 +210,11 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def type_list(request: HttpRequest) -> HttpResponse:
-    types = unit_type_policy.visible(request.user).annotate(unit_count=Count("units"))
+    types = (
+        unit_type_policy.visible(request.user)
+        .annotate(unit_count=Count("units"))
+        .order_by(ordered("name"), "pk")
+    )
     return render(
         request,
         "units/type_list.html",
@@ -219,7 +224,7 @@ def type_list(request: HttpRequest) -> HttpResponse:
 
 class UnitTypeCreateForm(UnitTypeForm):
     class Meta(UnitTypeForm.Meta):
-        fields = ["code", "name", "description"]
+        fields = [name for name in UnitTypeForm.Meta.fields if name != "is_active"]
 
 
 @login_required

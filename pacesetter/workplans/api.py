@@ -32,6 +32,7 @@ from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
+from pacesetter.core.translations import ordered
 from pacesetter.units.api import UnitRef
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
@@ -438,7 +439,11 @@ class TaskPages(PageNumberPagination):
         rows: dict[int, Any] = {t.pk: t for t in found}
         prefetch_related_objects(
             list(rows.values()),
-            Prefetch("supporting_units", queryset=Unit.objects.order_by("name"), to_attr="sup"),
+            Prefetch(
+                "supporting_units",
+                queryset=Unit.objects.order_by(ordered("name"), "pk"),
+                to_attr="sup",
+            ),
         )
         today = _today()
         return {
@@ -449,7 +454,7 @@ class TaskPages(PageNumberPagination):
 
 def _task_detail(pk: int) -> dict[str, Any]:
     task = _tasks().get(pk=pk)
-    return _task_out(task, _today(), list(task.supporting_units.order_by("name")))
+    return _task_out(task, _today(), list(task.supporting_units.order_by(ordered("name"), "pk")))
 
 
 def _unit(user: Any, pk: int | None, field: str) -> Unit | None:

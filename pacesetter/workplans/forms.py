@@ -17,6 +17,7 @@ from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
 from pacesetter.core.files import validate_upload
 from pacesetter.core.forms import PeriodFormMixin
+from pacesetter.core.translations import fields_of
 from pacesetter.units.models import Unit
 
 from .models import OutcomeRating, ProgressMode, Project, Task, WorkPlan
@@ -362,7 +363,11 @@ class BoardFilterForm(forms.Form):
         code = self.cleaned_data["unit"].strip()
         if not code:
             return None
-        unit = self.units.filter(code__iexact=code).only("pk", "path", "code", "name").first()
+        unit = (
+            self.units.filter(code__iexact=code)
+            .only("pk", "path", "code", "source_language", *fields_of("name"))
+            .first()
+        )
         if unit is None:
             raise forms.ValidationError(_("No unit has this code."))
         return unit

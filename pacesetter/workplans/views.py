@@ -35,6 +35,7 @@ from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.core.files import file_download
 from pacesetter.core.policies import policy_of
+from pacesetter.core.translations import fields_of, ordered
 from pacesetter.core.views import add_service_errors, form_page, paginate
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
@@ -235,7 +236,9 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
         rows,
         Prefetch(
             "supporting_units",
-            queryset=Unit.objects.only("pk", "code", "name").order_by("name"),
+            queryset=Unit.objects.only(
+                "pk", "code", "source_language", *fields_of("name")
+            ).order_by(ordered("name"), "pk"),
             to_attr="supporting",
         ),
     )
@@ -483,7 +486,7 @@ def _task_page(request: HttpRequest, task: Task, **forms: Any) -> HttpResponse:
     context: dict[str, Any] = {
         "task": task,
         "plan": task.plan,
-        "supporting": list(task.supporting_units.order_by("name")),
+        "supporting": list(task.supporting_units.order_by(ordered("name"), "pk")),
         "status": status,
         "status_code": code,
         "status_label": STATUS_LABELS[code],

@@ -34,6 +34,7 @@ from pacesetter.campaigns.models import (
 from pacesetter.campaigns.policies import campaign_policy, participant_policy
 from pacesetter.campaigns.workflows import campaign_workflow, review_point_workflow
 from pacesetter.clusters.policies import cluster_policy
+from pacesetter.core.translations import ordered
 from pacesetter.core.views import add_service_errors, form_page
 from pacesetter.scoring.models import AmendmentState, TargetAmendment
 from pacesetter.scoring.policies import scoring_table_policy
@@ -184,7 +185,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_update = campaign_policy.allows(user, "update", campaign)
     participants = list(
         campaign.participants.select_related("unit", "unit__unit_type", "cluster").order_by(
-            "cluster__name", "cluster_id", "unit__name"
+            "cluster__name", "cluster_id", ordered("unit__name")
         )
     )
     # Who may open a unit's registration (read-only unless editable) and its unpublished sheet.

@@ -41,6 +41,7 @@ from pacesetter.campaigns.policies import campaign_policy
 from pacesetter.campaigns.services import campaign_create, campaign_transition, campaign_update
 from pacesetter.campaigns.workflows import campaign_workflow, review_point_workflow
 from pacesetter.core.refs import resolve_ref
+from pacesetter.core.translations import ordered
 from pacesetter.scoring.api import TableRef
 from pacesetter.scoring.policies import scoring_table_policy
 from pacesetter.units.api import UnitRef
@@ -97,7 +98,7 @@ class CampaignDetailOut(CampaignOut):
     def resolve_participants(obj: Campaign) -> list[Participant]:
         return list(
             obj.participants.select_related("unit", "unit__unit_type", "cluster").order_by(
-                "cluster__name", "unit__name"
+                "cluster__name", ordered("unit__name")
             )
         )
 

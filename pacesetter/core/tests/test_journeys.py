@@ -70,7 +70,10 @@ def test_staff_browses_the_tree_and_adds_a_unit_in_chinese(live_server, page, de
 
     page.locator("a[href$='/new-child/']").first.click()
     page.locator("#id_code").fill("TH-LAMSON")  # already taken by Lam Son itself
-    page.locator("#id_name").fill("Lam Son sugar workshop No. 2")
+    # A new unit's texts are in the screen's language, with translations beside.
+    expect(page.locator("#id_source_language")).to_have_value("zh-hans")
+    page.locator("#id_name_zh_hans").fill("蓝山糖业第二车间")
+    page.locator("#id_name_en").fill("Lam Son sugar workshop No. 2")
     page.locator("#id_unit_type").select_option(index=1)
     page.locator("#id_employees").fill("120")
     page.locator("main form button[type=submit]").first.click()
@@ -79,6 +82,9 @@ def test_staff_browses_the_tree_and_adds_a_unit_in_chinese(live_server, page, de
     page.locator("#id_code").fill("TH-LAMSON-WS2")
     page.locator("main form button[type=submit]").first.click()
 
-    expect(page.locator("h1")).to_contain_text("Lam Son sugar workshop No. 2")
+    expect(page.locator("h1")).to_contain_text("蓝山糖业第二车间")
     expect(page.locator("main")).to_contain_text("Lam Son Company Limited")
     expect(page.locator(".messages")).to_be_visible()
+    # The same page in English shows the English translation.
+    page.goto(page.url.split("?")[0] + "?lang=en")
+    expect(page.locator("h1")).to_contain_text("Lam Son sugar workshop No. 2")

@@ -19,8 +19,8 @@ WORLD_UNITS = 7
 
 
 def test_a_test_changes_the_world_in_the_database_and_in_memory(world, scoring):  # noqa: F811
-    world.own.name = "Renamed in memory"
-    Unit.objects.filter(pk=world.sibling.pk).update(name="Renamed in the database")
+    world.own.name_en = "Renamed in memory"
+    Unit.objects.filter(pk=world.sibling.pk).update(name_en="Renamed in the database")
     ScoreItem.objects.filter(review_point=scoring.h1).delete()
 
 

@@ -31,6 +31,7 @@ from pacesetter.core.spreadsheets import (
     run_atomically,
     service_errors,
 )
+from pacesetter.core.translations import ordered
 
 from .. import services
 from ..models import CriterionKind, ScoreItem
@@ -72,7 +73,7 @@ def reportable_items(user: Any, review_point: ReviewPoint) -> QuerySet[ScoreItem
         score_item_policy.visible(user, "report")
         .filter(review_point=review_point, state__in=UNIT_EDITABLE)
         .select_related("unit", "criterion")
-        .order_by("unit__name", "unit_id", "criterion__position", "criterion_id")
+        .order_by(ordered("unit__name"), "unit_id", "criterion__position", "criterion_id")
     )
 
 

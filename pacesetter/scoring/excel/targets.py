@@ -27,6 +27,7 @@ from pacesetter.core.spreadsheets import (
     run_atomically,
     service_errors,
 )
+from pacesetter.core.translations import ordered
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 
@@ -60,7 +61,7 @@ def registrable_units(user: Any, campaign: Campaign) -> QuerySet[Unit]:
     return (
         unit_policy.visible(user, "update")
         .filter(participations__campaign=campaign)
-        .order_by("name", "pk")
+        .order_by(ordered("name"), "pk")
     )
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from pacesetter.campaigns.models import Campaign, CampaignState, ReviewPoint, ReviewPointState
 from pacesetter.campaigns.policies import campaign_policy, review_point_policy
 from pacesetter.core.forms import ExcelUploadForm
+from pacesetter.core.translations import ordered, tr
 
 from .. import excel
 from ..models import ScoringTable, TableState
@@ -116,9 +117,9 @@ def excel_home(request: HttpRequest, pk: int) -> HttpResponse:
     for row in (
         score_item_policy.visible(user, "view")
         .filter(review_point__campaign=campaign)
-        .values("review_point_id", "unit_id", "unit__code", "unit__name")
+        .values("review_point_id", "unit_id", "unit__code", unit_name=tr("unit__name"))
         .distinct()
-        .order_by("review_point_id", "unit__name", "unit_id")
+        .order_by("review_point_id", ordered("unit__name"), "unit_id")
     ):
         sheet_units[row["review_point_id"]].append(row)
     live = review_point_policy.allowed_actions(user, review_points, ("view_live_ranking",))

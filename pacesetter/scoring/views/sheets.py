@@ -33,6 +33,7 @@ from pacesetter.campaigns.policies import review_point_policy
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.errors import ConflictError
 from pacesetter.core.files import file_download
+from pacesetter.core.translations import ordered
 from pacesetter.core.views import add_service_errors, paginate
 from pacesetter.units.models import Unit, UnitType
 
@@ -724,7 +725,7 @@ def inspections(request: HttpRequest, rp: int) -> HttpResponse:
     participants = list(
         review_point.campaign.participants.filter(unit_id__in=reviewed.values("unit_id"))
         .select_related("unit", "cluster")
-        .order_by("cluster__name", "unit__name")
+        .order_by("cluster__name", ordered("unit__name"))
     )
     if not participants:
         raise PermissionDenied(_("You do not have permission to do this."))
@@ -821,7 +822,7 @@ def ranking_page(request: HttpRequest, rp: int) -> HttpResponse:
         clusters=Cluster.objects.filter(pk__in=participants.values("cluster_id")).order_by("name"),
         unit_types=UnitType.objects.filter(
             pk__in=participants.values("unit__unit_type_id")
-        ).order_by("name"),
+        ).order_by(ordered("name"), "pk"),
     )
     cluster = form.cleaned_data.get("cluster") if form.is_valid() else None
     unit_type = form.cleaned_data.get("unit_type") if form.is_valid() else None

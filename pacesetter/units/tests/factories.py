@@ -3,16 +3,22 @@ from typing import Any
 import factory
 
 from pacesetter.units.models import Unit, UnitType
-from pacesetter.units.services import unit_create
+from pacesetter.units.services import unit_create, unit_type_create
 
 
 class UnitTypeFactory(factory.django.DjangoModelFactory):
+    """A unit type through its service; a code already made gives that type back."""
+
     class Meta:
         model = UnitType
-        django_get_or_create = ("code",)
 
     code = factory.Sequence(lambda n: f"type-{n}")
     name = factory.Sequence(lambda n: f"Type {n}")
+
+    @classmethod
+    def _create(cls, model_class: type[UnitType], *args: Any, **kwargs: Any) -> UnitType:
+        found = UnitType.objects.filter(code=kwargs["code"]).first()
+        return found or unit_type_create(actor=None, **kwargs)
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

@@ -285,6 +285,8 @@ def test_root_staff_create_and_change_unit_types(world: Any) -> None:
         "code": "union",
         "name": "Grassroots union",
         "description": "",
+        "source_language": "en",
+        "translations": {"name": {"en": "Grassroots union"}, "description": {}},
         "is_active": False,
     }
     assert_error_shape(api.post("/unit-types", {"code": "union", "name": "Again"}), 422)

@@ -23,8 +23,15 @@ def login(client: Any, world: Any, role: str) -> Any:
 
 
 def unit_form(unit_type: UnitType, **overrides: Any) -> dict[str, Any]:
-    data = {"code": "NEW", "name": "New unit", "unit_type": unit_type.pk}
-    data.update(overrides)
+    """The form's data: texts in English, the source (``name`` is ``name_en``)."""
+    data = {
+        "code": "NEW",
+        "source_language": "en",
+        "name_en": "New unit",
+        "unit_type": unit_type.pk,
+    }
+    translated = ("name", "short_name", "industry", "area")
+    data.update({f"{k}_en" if k in translated else k: v for k, v in overrides.items()})
     return data
 
 
@@ -333,13 +340,19 @@ def test_root_staff_creates_and_edits_a_unit_type(client, world):
     login(client, world, "committee_staff")
     assert reverse("units:type_create") in client.get(reverse("units:type_list")).text
     response = client.post(
-        reverse("units:type_create"), {"code": "jsc", "name": "Joint-stock company"}
+        reverse("units:type_create"),
+        {"code": "jsc", "source_language": "en", "name_en": "Joint-stock company"},
     )
     assert response.status_code == 302
     unit_type = UnitType.objects.get(code="jsc")
     response = client.post(
         reverse("units:type_edit", args=[unit_type.pk]),
-        {"code": "jsc", "name": "JSC (50–100% state capital)", "description": ""},
+        {
+            "code": "jsc",
+            "source_language": "en",
+            "name_en": "JSC (50–100% state capital)",
+            "description": "",
+        },
     )
     assert response.status_code == 302
     unit_type.refresh_from_db()
@@ -350,7 +363,10 @@ def test_root_staff_creates_and_edits_a_unit_type(client, world):
 def test_duplicate_unit_type_code_shows_the_error(client, world):
     login(client, world, "committee_staff")
     before = UnitType.objects.count()
-    response = client.post(reverse("units:type_create"), {"code": "enterprise", "name": "Dup"})
+    response = client.post(
+        reverse("units:type_create"),
+        {"code": "enterprise", "source_language": "en", "name_en": "Dup"},
+    )
     assert response.status_code == 200
     assert "code" in response.context["form"].errors
     assert UnitType.objects.count() == before
@@ -361,7 +377,8 @@ def test_officer_may_not_touch_unit_types(client, world):
     assert client.get(reverse("units:type_create")).status_code == 403
     unit_type = UnitTypeFactory()
     response = client.post(
-        reverse("units:type_edit", args=[unit_type.pk]), {"code": "x", "name": "x"}
+        reverse("units:type_edit", args=[unit_type.pk]),
+        {"code": "x", "source_language": "en", "name_en": "x"},
     )
     assert response.status_code == 403
 

@@ -247,7 +247,7 @@ class _Worker:
                         path="-",
                         depth=1,
                         code=f"V{i:05d}",
-                        name=f"Voting unit {i:05d}",
+                        name_en=f"Voting unit {i:05d}",
                         unit_type=kind,
                     )
                     for i in range(self.n_voters)

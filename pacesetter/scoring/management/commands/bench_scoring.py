@@ -201,7 +201,7 @@ class _Worker:
                     path="-",
                     depth=1,
                     code=f"U{i:05d}",
-                    name=f"Benchmark unit {i:05d}",
+                    name_en=f"Benchmark unit {i:05d}",
                     unit_type=types[i % 2],
                 )
                 for i in range(self.n_units)

@@ -232,7 +232,7 @@ class _Worker:
         """Districts under the committee, units under the districts: ``--units`` in all."""
         from pacesetter.units.models import Unit, UnitType
 
-        enterprise = UnitType.objects.create(code="enterprise", name="Enterprise")
+        enterprise = UnitType.objects.create(code="enterprise", name_en="Enterprise")
         n_districts = max(1, self.n_units // (DISTRICT_SIZE + 1))
         districts = self._insert(
             [
@@ -241,7 +241,7 @@ class _Worker:
                     path="-",
                     depth=1,
                     code=f"D{i:03d}",
-                    name=f"District {i:03d}",
+                    name_en=f"District {i:03d}",
                     unit_type=committee.unit_type,
                 )
                 for i in range(n_districts)
@@ -259,7 +259,7 @@ class _Worker:
                         path="-",
                         depth=2,
                         code=f"U{d:03d}-{i:03d}",
-                        name=f"Enterprise {d:03d}-{i:03d}",
+                        name_en=f"Enterprise {d:03d}-{i:03d}",
                         unit_type=enterprise,
                     )
                     for i in range(size)
