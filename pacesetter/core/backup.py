@@ -122,6 +122,11 @@ def backup_create(*, output: Path, using: str = "default") -> dict[str, Any]:
                 info = _member_info(MANIFEST, len(data), datetime.now(UTC).timestamp())
                 archive.addfile(info, _BytesReader(data))
             os.replace(partial, output)
+        except OSError as exc:
+            raise BackupError(
+                _("The archive could not be written (%(error)s).") % {"error": exc},
+                code="write_failed",
+            ) from exc
         finally:
             partial.unlink(missing_ok=True)
     return manifest
@@ -365,10 +370,13 @@ def backup_restore(*, archive: Path, using: str = "default", force: bool = False
                 % {"backup": manifest["vendor"], "target": vendor},
                 code="vendor_mismatch",
             )
-        known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+        # The test settings switch the migrations off: an app without them on disk has
+        # nothing to compare, and is not refused for it.
+        loader = MigrationLoader(None, ignore_no_migrations=True)
+        known = set(loader.disk_migrations)
         for app, names in sorted(manifest["migrations"].items()):
             for name in names:
-                if (app, name) not in known and _app_has_migrations(app):
+                if (app, name) not in known and app in loader.migrated_apps:
                     raise BackupError(
                         _(
                             "The backup was made by a newer Pacesetter: this code does not "
@@ -425,13 +433,6 @@ def backup_restore(*, archive: Path, using: str = "default", force: bool = False
         files=files,
         unapplied=unapplied,
     )
-
-
-def _app_has_migrations(app: str) -> bool:
-    """Whether the code has migrations for ``app`` at all (the test settings switch them
-    off; a backup's migration state is then not comparable and not refused for it)."""
-    loader = MigrationLoader(None, ignore_no_migrations=True)
-    return app in loader.migrated_apps
 
 
 def _table_names(connection: BaseDatabaseWrapper, cursor: Any) -> list[str]:

@@ -8,13 +8,21 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 import tarfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from django.conf import settings as project_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -209,3 +217,71 @@ def test_another_vendor_or_a_newer_release_is_refused(media, tmp_path, settings)
 
     with pytest.raises(CommandError, match="already exists"):
         backup(archive)
+
+
+def manage(*args: str, url: str, var: Path) -> subprocess.CompletedProcess[str]:
+    """``manage.py`` in a process of its own, as an operator runs it, on the database at
+    ``url`` with MEDIA_ROOT under ``var``."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "pacesetter.settings.test",
+        "DATABASE_URL": url,
+        "PACESETTER_VAR_DIR": str(var),
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=project_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@contextmanager
+def new_database(tmp_path: Path) -> Iterator[str]:
+    """The URL of a database that does not exist yet (SQLite) or has no tables (a new
+    database on the suite's PostgreSQL server), as on a new server."""
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        return
+    import psycopg
+
+    params = connection.settings_dict
+    name = f"restore_check_{uuid.uuid4().hex[:8]}"
+    server = {"host": params["HOST"], "port": params["PORT"], "user": params["USER"]}
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            host = quote(params["HOST"], safe="")  # a socket's directory, or an address
+            yield f"postgres://{params['USER']}@{host}:{params['PORT']}/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_manage_py_restores_into_a_new_database_on_a_new_server(world, media, tmp_path):
+    DecisionFactory(owner_unit=world.committee, file=SimpleUploadedFile("decision.pdf", PDF))
+    archive = tmp_path / "backup.tar.gz"
+    backup(archive)
+    var = tmp_path / "var"
+    with new_database(tmp_path) as url:
+        done = manage("restore", str(archive), url=url, var=var)
+        assert done.returncode == 0, done.stderr
+        assert "Audit chain intact" in done.stdout and "Restore complete." in done.stdout
+        # The suite's database has no migrations recorded: this code's are all unapplied.
+        assert "manage.py migrate" in done.stdout
+        assert files(var / "test-media") == files(media)
+
+        again = manage("restore", str(archive), url=url, var=var)
+        assert again.returncode != 0 and "--force" in again.stderr
+
+        copy = tmp_path / "copy.tar.gz"
+        done = manage("backup", "--output", str(copy), url=url, var=var)
+        assert done.returncode == 0, done.stderr
+    with tarfile.open(archive) as first, tarfile.open(copy) as second:
+        manifests = [json.load(tar.extractfile("manifest.json")) for tar in (first, second)]
+    assert manifests[0]["tables"] == manifests[1]["tables"]
+    media_hashes = [
+        {name: f for name, f in m["files"].items() if name.startswith("media/")} for m in manifests
+    ]
+    assert media_hashes[0] == media_hashes[1] and len(media_hashes[0]) == 1
