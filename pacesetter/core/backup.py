@@ -110,7 +110,12 @@ def backup_create(*, output: Path, using: str = "default") -> dict[str, Any]:
         }
         partial = output.with_name(output.name + ".partial")
         try:
-            with tarfile.open(partial, "w:gz") as archive:
+            # Readable by its owner only: it holds what the database holds.
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with (
+                os.fdopen(descriptor, "wb") as raw,
+                tarfile.open(fileobj=raw, mode="w:gz") as archive,
+            ):
                 with dump.open("rb") as source:
                     manifest["files"][DATABASE_MEMBERS[vendor]] = _add_member(
                         archive, DATABASE_MEMBERS[vendor], source, dump.stat()
@@ -436,7 +441,12 @@ def backup_restore(*, archive: Path, using: str = "default", force: bool = False
 
 
 def _table_names(connection: BaseDatabaseWrapper, cursor: Any) -> list[str]:
-    return [t.name for t in connection.introspection.get_table_list(cursor) if t.type == "t"]
+    """The tables (not views), without SQLite's own (``sqlite_stat1`` after ANALYZE)."""
+    return [
+        t.name
+        for t in connection.introspection.get_table_list(cursor)
+        if t.type == "t" and not t.name.startswith("sqlite_")
+    ]
 
 
 def _table_counts(connection: BaseDatabaseWrapper) -> dict[str, int]:

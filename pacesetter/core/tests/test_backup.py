@@ -106,6 +106,7 @@ def test_a_round_trip_gives_back_every_row_and_file_and_the_chain_verifies(world
     archive = tmp_path / "pacesetter.tar.gz"
     printed = backup(archive)
     assert f"Backup written to {archive}" in printed and "3 uploaded files" in printed
+    assert archive.stat().st_mode & 0o077 == 0  # for its owner's eyes only
 
     empty_everything(media)
     assert AuditEntry.objects.count() == 0 and files(media) == {}
