@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from pacesetter.audit.models import AuditEntry
 from pacesetter.audit.selectors import audit_chain_first_break
@@ -12,6 +13,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         broken = audit_chain_first_break()
         if broken is not None:
-            raise CommandError(f"Audit chain broken at entry #{broken.seq}: {broken.reason}.")
+            raise CommandError(
+                _("Audit chain broken at entry #%(seq)s: %(reason)s.")
+                % {"seq": broken.seq, "reason": broken.reason}
+            )
         count = AuditEntry.objects.count()
-        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {count} entries verified."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Audit chain intact: %(count)d entries verified.") % {"count": count}
+            )
+        )
