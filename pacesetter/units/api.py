@@ -12,8 +12,9 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from pacesetter.core.api_types import Id, Paged, Quantity
 from pacesetter.core.refs import resolve_ref
 
 from .models import Unit, UnitType
@@ -39,13 +40,13 @@ def resolve_unit_for_write(user: Any, pk: int | None, field: str) -> Unit | None
 
 
 class UnitTypeRef(Schema):
-    id: int
+    id: Id
     code: str
     name: str
 
 
 class UnitTypeOut(Schema):
-    id: int
+    id: Id
     code: str
     name: str
     description: str
@@ -66,25 +67,25 @@ class UnitTypePatch(Schema):
 
 
 class UnitRef(Schema):
-    id: int
+    id: Id
     code: str
     name: str
     short_name: str
 
 
 class UnitOut(Schema):
-    id: int
+    id: Id
     code: str
     name: str
     short_name: str
-    parent_id: int | None
+    parent_id: Id | None
     depth: int
     unit_type: UnitTypeRef
     ownership_type: str
     industry: str
     area: str
-    employees: int | None
-    members: int | None
+    employees: Quantity | None
+    members: Quantity | None
     address: str
     time_zone: str = Field(description="Empty: the zone of the unit above it.")
     active_from: date | None
@@ -123,16 +124,16 @@ class UnitDetailOut(UnitOut):
 
 
 class UnitIn(Schema):
-    parent_id: int | None = None
+    parent_id: Id | None = None
     code: str
     name: str
-    unit_type_id: int
+    unit_type_id: Id
     short_name: str = ""
     ownership_type: str = ""
     industry: str = ""
     area: str = ""
-    employees: int | None = None
-    members: int | None = None
+    employees: Quantity | None = None
+    members: Quantity | None = None
     address: str = ""
     time_zone: str = ""
     active_from: date | None = None
@@ -142,16 +143,16 @@ class UnitIn(Schema):
 class UnitPatch(Schema):
     """Only the fields sent are changed. Sending ``parent_id`` moves the unit and its subtree."""
 
-    parent_id: int | None = None
+    parent_id: Id | None = None
     code: str | None = None
     name: str | None = None
-    unit_type_id: int | None = None
+    unit_type_id: Id | None = None
     short_name: str | None = None
     ownership_type: str | None = None
     industry: str | None = None
     area: str | None = None
-    employees: int | None = None
-    members: int | None = None
+    employees: Quantity | None = None
+    members: Quantity | None = None
     address: str | None = None
     time_zone: str | None = None
     active_from: date | None = None
@@ -160,9 +161,9 @@ class UnitPatch(Schema):
 
 class UnitFilters(Schema):
     q: str = ""
-    type: int | None = None
-    parent: int | None = None
-    within: int | None = None
+    type: Id | None = None
+    parent: Id | None = None
+    within: Id | None = None
     active: bool | None = None
 
 
@@ -170,7 +171,7 @@ class UnitFilters(Schema):
 
 
 @unit_types_router.get("", response=list[UnitTypeOut])
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def unit_type_list(
     request: HttpRequest, q: str = "", active: bool | None = None
 ) -> models.QuerySet[UnitType]:
@@ -184,7 +185,7 @@ def unit_type_list(
 
 
 @unit_types_router.get("/{int:unit_type_id}", response=UnitTypeOut)
-def unit_type_detail(request: HttpRequest, unit_type_id: int) -> UnitType:
+def unit_type_detail(request: HttpRequest, unit_type_id: Id) -> UnitType:
     """One unit type."""
     return unit_type_policy.access(request.user, unit_type_id)
 
@@ -200,7 +201,7 @@ def unit_type_create_endpoint(request: HttpRequest, payload: UnitTypeIn) -> Stat
 
 @unit_types_router.patch("/{int:unit_type_id}", response=UnitTypeOut)
 def unit_type_update_endpoint(
-    request: HttpRequest, unit_type_id: int, payload: UnitTypePatch
+    request: HttpRequest, unit_type_id: Id, payload: UnitTypePatch
 ) -> UnitType:
     """Change a unit type; only the fields sent are changed."""
     unit_type = unit_type_policy.access(request.user, unit_type_id, "update")
@@ -213,7 +214,7 @@ def unit_type_update_endpoint(
 
 
 @router.get("", response=list[UnitOut])
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> models.QuerySet[Unit]:
     """Units the user may see, in tree order.
 
@@ -239,7 +240,7 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> models.Query
 
 
 @router.get("/{int:unit_id}", response=UnitDetailOut)
-def unit_detail(request: HttpRequest, unit_id: int) -> Unit:
+def unit_detail(request: HttpRequest, unit_id: Id) -> Unit:
     """One unit with its visible ancestors (root first) and its visible children."""
     return unit_policy.access(request.user, unit_id)
 
@@ -260,7 +261,7 @@ def unit_create_endpoint(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
 
 
 @router.patch("/{int:unit_id}", response=UnitDetailOut)
-def unit_update_endpoint(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
+def unit_update_endpoint(request: HttpRequest, unit_id: Id, payload: UnitPatch) -> Unit:
     """Change a unit; only the fields sent are changed.
 
     Attributes need the right to update the unit. Sending ``parent_id`` moves the
