@@ -75,7 +75,7 @@ def nul_locations(data: Any, loc: tuple[str | int, ...]) -> list[tuple[str | int
 
 def refuse_nul(found: list[tuple[str | int, ...]]) -> None:
     if found:
-        message = _("Null characters are not allowed.")
+        message = _("Null characters are not allowed.")  # as core.errors.refuse_nul says
         raise NinjaValidationError(
             [{"loc": place, "msg": message, "type": "null_character"} for place in found]
         )
