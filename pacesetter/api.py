@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from pacesetter.accounts.services import api_token_user
+from pacesetter.core.api_types import NulInBody, StrictParser
 from pacesetter.core.errors import ConflictError
 
 
@@ -31,6 +32,20 @@ class BearerToken(HttpBearer):
         return user
 
 
+class Session(SessionAuth):
+    """The browser's session, with Django's CSRF check when it is signed in.
+
+    ninja's ``SessionAuth`` checks CSRF before it looks at the user, so an anonymous
+    write answered 403 "CSRF" instead of 401; without a signed-in session there is
+    nothing a forged request could use, and the answer is the 401 of every other
+    unauthenticated request."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
 api = NinjaAPI(
     title="Pacesetter API",
     version="1",
@@ -41,8 +56,12 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), Session()],
+    parser=StrictParser(),
 )
+
+#: The scheme a 401 names (RFC 9110 §11.6.1): a personal token from /auth/token.
+WWW_AUTHENTICATE = 'Bearer realm="api"'
 
 
 def error(
@@ -92,7 +111,9 @@ def on_stale_write(request: HttpRequest, exc: ConflictError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error(request, 401, "unauthenticated", _("Authentication is required."))
+    response = error(request, 401, "unauthenticated", _("Authentication is required."))
+    response["WWW-Authenticate"] = WWW_AUTHENTICATE
+    return response
 
 
 @api.exception_handler(PermissionDenied)
@@ -141,6 +162,8 @@ def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, NulInBody):  # ninja wraps a parser's error in a 400
+        return on_request_invalid(request, exc.__cause__.error)
     codes = {
         400: "bad_request",
         401: "unauthenticated",
@@ -150,7 +173,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         409: "conflict",
         429: "throttled",
     }
-    return error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+    response = error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+    if exc.status_code == 401:
+        response["WWW-Authenticate"] = WWW_AUTHENTICATE
+    return response
 
 
 def _add_routers() -> None:

@@ -80,6 +80,7 @@ LONGEST_FIRST = (
     "pacesetter/core/tests/test_journeys.py",
     "pacesetter/core/tests/test_migrations.py",
     "pacesetter/awards/tests/test_journey.py",
+    "pacesetter/core/tests/test_api_fuzz.py",
 )
 
 

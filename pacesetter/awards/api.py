@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.throttling import AnonRateThrottle
 
 from pacesetter.ballots.models import Base, Majority
@@ -25,6 +25,7 @@ from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.api import ClusterRef
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
+from pacesetter.core.api_types import Days, Id, Paged, Position, Quantity, Year
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.decisions.api import DecisionOut
@@ -92,7 +93,7 @@ COMMENT_RATE = "10/m"
 
 
 class AwardRef(Schema):
-    id: int
+    id: Id
     code: str
     name: str
     display_name: str
@@ -105,9 +106,9 @@ class AwardOut(AwardRef):
     level: AwardLevel
     recipient_kind: RecipientKind
     issuer: str
-    quota_count: int | None
+    quota_count: Quantity | None
     quota_percent: Decimal | None
-    position: int
+    position: Position
     is_active: bool
 
 
@@ -117,7 +118,7 @@ class RuleTextRow(Schema):
 
 
 class RuleOut(Schema):
-    id: int
+    id: Id
     valid_from: dt.date
     valid_to: dt.date | None
     in_force: bool
@@ -127,7 +128,7 @@ class RuleOut(Schema):
 
 
 class LegalReferenceOut(Schema):
-    id: int
+    id: Id
     citation: str
     valid_from: dt.date
     valid_to: dt.date | None
@@ -151,9 +152,9 @@ class AwardIn(Schema):
     level: AwardLevel
     recipient_kind: RecipientKind
     issuer: str = Field(max_length=255)
-    quota_count: int | None = Field(None, ge=0)
+    quota_count: Quantity | None = Field(None, ge=0)
     quota_percent: Decimal | None = Field(None, gt=0, le=100, decimal_places=2)
-    position: int = Field(0, ge=0, le=32767)
+    position: Position = Field(0, ge=0, le=32767)
     is_active: bool = True
 
 
@@ -167,9 +168,9 @@ class AwardPatch(Schema):
     level: AwardLevel | None = None
     recipient_kind: RecipientKind | None = None
     issuer: str | None = Field(None, max_length=255)
-    quota_count: int | None = Field(None, ge=0)
+    quota_count: Quantity | None = Field(None, ge=0)
     quota_percent: Decimal | None = Field(None, gt=0, le=100, decimal_places=2)
-    position: int | None = Field(None, ge=0, le=32767)
+    position: Position | None = Field(None, ge=0, le=32767)
     is_active: bool | None = None
 
 
@@ -195,7 +196,7 @@ class AwardFilters(Schema):
 
 
 class AwardPersonRef(Schema):
-    id: int
+    id: Id
     full_name: str
     position_title: str
     unit: UnitRef
@@ -211,16 +212,16 @@ class CheckRow(Schema):
 
 
 class EligibilityOut(Schema):
-    rule_id: int
+    rule_id: Id
     valid_from: dt.date
     rows: list[CheckRow]
 
 
 class CandidateOut(Schema):
-    id: int
+    id: Id
     unit: UnitRef | None
     person: AwardPersonRef | None
-    position: int
+    position: Position
     rank: int | None
     percentage: Decimal | None
     veto: bool
@@ -246,14 +247,14 @@ class CandidateOut(Schema):
 
 
 class AttachmentOut(Schema):
-    id: int
+    id: Id
     kind: str
     name: str
     uploaded_at: dt.datetime
 
 
 class GrantRef(Schema):
-    id: int
+    id: Id
     certificate_number: str
     unit: UnitRef | None
     person: AwardPersonRef | None
@@ -261,20 +262,20 @@ class GrantRef(Schema):
 
 
 class ProposalOut(Schema):
-    id: int
+    id: Id
     award: AwardRef
-    year: int
+    year: Year
     state: ProposalState
     proposer_unit: UnitRef
     committee_unit: UnitRef
     cluster: ClusterRef | None
-    review_point_id: int | None
+    review_point_id: Id | None
     decision_date: dt.date
     public_from: dt.date | None
     public_until: dt.date | None
-    cluster_poll_id: int | None = Field(description="Its result: GET /polls/{id}.")
-    council_poll_id: int | None
-    decision_id: int | None
+    cluster_poll_id: Id | None = Field(description="Its result: GET /polls/{id}.")
+    council_poll_id: Id | None
+    decision_id: Id | None
     created_at: dt.datetime
 
 
@@ -297,8 +298,8 @@ class ProposalDetailOut(ProposalOut):
 
 class ProposalFilters(Schema):
     state: ProposalState | None = None
-    award: int | None = None
-    year: int | None = None
+    award: Id | None = None
+    year: Year | None = None
 
 
 class FromRankingIn(Schema):
@@ -307,12 +308,12 @@ class FromRankingIn(Schema):
     ``proposer_unit_id`` defaults to the cluster's leader unit for the ranking's year and
     ``committee_unit_id`` to the unit that owns the cluster."""
 
-    award_id: int
-    review_point_id: int
-    cluster_id: int
+    award_id: Id
+    review_point_id: Id
+    cluster_id: Id
     decision_date: dt.date
-    proposer_unit_id: int | None = None
-    committee_unit_id: int | None = None
+    proposer_unit_id: Id | None = None
+    committee_unit_id: Id | None = None
     achievement_report: str = ""
 
 
@@ -321,13 +322,13 @@ class NominateIn(Schema):
     ``proposer_unit_id`` (needs committee staff over it) to ``committee_unit_id`` (a unit
     the user manages or one above it)."""
 
-    award_id: int
-    year: int = Field(ge=1900, le=2999)
+    award_id: Id
+    year: Year = Field(ge=1900, le=2999)
     decision_date: dt.date
-    proposer_unit_id: int
-    committee_unit_id: int
-    unit_ids: list[int] = []
-    person_ids: list[int] = []
+    proposer_unit_id: Id
+    committee_unit_id: Id
+    unit_ids: list[Id] = []
+    person_ids: list[Id] = []
     achievement: str = ""
     achievement_key: str = Field("", max_length=100)
     achievement_report: str = ""
@@ -343,7 +344,7 @@ class ClusterVoteIn(VoteSettingsIn):
 
 
 class CouncilVoteIn(VoteSettingsIn):
-    body_id: int
+    body_id: Id
     base: Base = Base.ENTITLED
 
 
@@ -352,7 +353,7 @@ class ProposalReturnIn(Schema):
 
 
 class PublishForCommentIn(Schema):
-    days: int
+    days: Days
 
 
 class DecideIn(Schema):
@@ -366,7 +367,7 @@ class DecideIn(Schema):
 
 
 class CommentOut(Schema):
-    id: int
+    id: Id
     author_name: str
     text: str
     created_at: dt.datetime
@@ -384,9 +385,9 @@ class PublicCandidateOut(Schema):
 
 
 class PublicProposalOut(Schema):
-    id: int
+    id: Id
     award: AwardRef
-    year: int
+    year: Year
     committee_unit: UnitRef
     cluster: ClusterRef | None
     public_from: dt.date | None
@@ -397,25 +398,25 @@ class PublicProposalOut(Schema):
 
 
 class GrantOut(Schema):
-    id: int
+    id: Id
     award: AwardRef
     decision: DecisionOut
     unit: UnitRef | None
     person: AwardPersonRef | None
-    year: int
+    year: Year
     achievement: str
     achievement_key: str
-    proposal_id: int | None
+    proposal_id: Id | None
     certificate_number: str
     revoked_at: dt.datetime | None
     revoke_reason: str
 
 
 class GrantFilters(Schema):
-    award: int | None = None
-    year: int | None = None
+    award: Id | None = None
+    year: Year | None = None
     unit: str = Field("", description="Code or name of the unit, or a person's name.")
-    unit_id: int | None = Field(None, description="One unit's awards and its people's.")
+    unit_id: Id | None = Field(None, description="One unit's awards and its people's.")
     decision: str = Field("", description="Part of the decision number.")
     revoked: bool | None = None
 
@@ -425,11 +426,11 @@ class GrantIn(Schema):
     committee staff over the unit that recorded the decision. Name ``unit_id`` or
     ``person_id``, as the award is given."""
 
-    award_id: int
-    decision_id: int
-    year: int = Field(ge=1900, le=2999)
-    unit_id: int | None = None
-    person_id: int | None = None
+    award_id: Id
+    decision_id: Id
+    year: Year = Field(ge=1900, le=2999)
+    unit_id: Id | None = None
+    person_id: Id | None = None
     achievement: str = ""
     achievement_key: str = Field("", max_length=100)
     certificate_number: str = Field("", max_length=50)
@@ -443,7 +444,7 @@ class AwardPersonIn(Schema):
     """A person of a unit the user manages (committee staff), who can then be proposed
     for, or recorded as having received, a personal award."""
 
-    unit_id: int
+    unit_id: Id
     full_name: str
 
 
@@ -458,7 +459,7 @@ def _in(qs: models.QuerySet[Any], pk: int, field: str) -> Any:
     return obj
 
 
-def _proposal(user: Any, proposal_id: int, action: str = "view") -> Proposal:
+def _proposal(user: Any, proposal_id: Id, action: str = "view") -> Proposal:
     proposal = proposal_policy.access(user, proposal_id, action)
     return (
         Proposal.objects.select_related(
@@ -500,7 +501,7 @@ def _acted(user: Any, proposal: Proposal) -> dict[str, Any]:
 
 
 @awards_router.get("", response=list[AwardOut])
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def award_list(request: HttpRequest, filters: Query[AwardFilters]) -> models.QuerySet[Award]:
     """The award catalog (every signed-in user reads it), by preset and position.
 
@@ -570,7 +571,7 @@ def award_create_endpoint(request: HttpRequest, payload: AwardIn) -> Status[dict
 
 
 @awards_router.get("/{int:award_id}", response=AwardDetailOut)
-def award_detail(request: HttpRequest, award_id: int) -> dict[str, Any]:
+def award_detail(request: HttpRequest, award_id: Id) -> dict[str, Any]:
     """An award with its eligibility rules (newest first: period, the rule as JSON and as
     sentences, whether it is in force today) and its legal references (``confirmed``
     false marks one not checked against the official text)."""
@@ -579,7 +580,7 @@ def award_detail(request: HttpRequest, award_id: int) -> dict[str, Any]:
 
 @awards_router.patch("/{int:award_id}", response=AwardDetailOut)
 def award_update_endpoint(
-    request: HttpRequest, award_id: int, payload: AwardPatch
+    request: HttpRequest, award_id: Id, payload: AwardPatch
 ) -> dict[str, Any]:
     """Change an award (committee staff of a root unit); only the fields sent change.
     The award has no version: the last write wins."""
@@ -593,8 +594,8 @@ def award_update_endpoint(
 
 
 @awards_router.get("/{int:award_id}/rules", response=list[RuleOut])
-@paginate(PageNumberPagination)
-def award_rule_list(request: HttpRequest, award_id: int) -> list[dict[str, Any]]:
+@paginate(Paged)
+def award_rule_list(request: HttpRequest, award_id: Id) -> list[dict[str, Any]]:
     """The versions of the award's rule, newest first, each with its period, the rule as
     JSON and as sentences, and whether it is the one in force today."""
     return _rules(award_policy.access(request.user, award_id))
@@ -602,7 +603,7 @@ def award_rule_list(request: HttpRequest, award_id: int) -> list[dict[str, Any]]
 
 @awards_router.post("/{int:award_id}/rules", response={201: RuleOut})
 def award_rule_add_endpoint(
-    request: HttpRequest, award_id: int, payload: EligibilityRuleIn
+    request: HttpRequest, award_id: Id, payload: EligibilityRuleIn
 ) -> Status[dict[str, Any]]:
     """Add a new version of the award's rule (committee staff of a root unit); earlier
     versions stay as they are."""
@@ -615,7 +616,7 @@ def award_rule_add_endpoint(
 
 
 @proposals_router.get("", response=list[ProposalOut])
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def proposal_list(
     request: HttpRequest, filters: Query[ProposalFilters]
 ) -> models.QuerySet[Proposal]:
@@ -634,7 +635,7 @@ def proposal_list(
 
 
 @proposals_router.get("/{int:proposal_id}", response=ProposalDetailOut)
-def proposal_detail(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+def proposal_detail(request: HttpRequest, proposal_id: Id) -> dict[str, Any]:
     """A proposal with its candidates (rank, percentage, eligible, and the eligibility
     check as rows ``{depth, passed, text}``), its dossier, its decision and grants.
 
@@ -733,7 +734,7 @@ def proposal_nominate_endpoint(request: HttpRequest, payload: NominateIn) -> Sta
 
 
 @proposals_router.post("/{int:proposal_id}/check", response=ProposalDetailOut)
-def proposal_check_endpoint(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+def proposal_check_endpoint(request: HttpRequest, proposal_id: Id) -> dict[str, Any]:
     """Check every candidate again against the rule in force on the decision date (the
     proposer or the committee)."""
     user = request.user
@@ -745,7 +746,7 @@ def proposal_check_endpoint(request: HttpRequest, proposal_id: int) -> dict[str,
 
 @proposals_router.post("/{int:proposal_id}/cluster-vote", response=ProposalDetailOut)
 def proposal_cluster_vote_endpoint(
-    request: HttpRequest, proposal_id: int, payload: ClusterVoteIn
+    request: HttpRequest, proposal_id: Id, payload: ClusterVoteIn
 ) -> dict[str, Any]:
     """Put the eligible candidates to the cluster's secret vote (the proposer): opens a
     poll, ``cluster_poll_id``, that the member units vote in."""
@@ -756,7 +757,7 @@ def proposal_cluster_vote_endpoint(
 
 
 @proposals_router.post("/{int:proposal_id}/send", response=ProposalDetailOut)
-def proposal_send_endpoint(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+def proposal_send_endpoint(request: HttpRequest, proposal_id: Id) -> dict[str, Any]:
     """Send to the committee (the proposer): after a cluster vote, only the candidates it
     carried (its result must be published)."""
     user = request.user
@@ -766,7 +767,7 @@ def proposal_send_endpoint(request: HttpRequest, proposal_id: int) -> dict[str, 
 
 @proposals_router.post("/{int:proposal_id}/return", response=ProposalDetailOut)
 def proposal_return_endpoint(
-    request: HttpRequest, proposal_id: int, payload: ProposalReturnIn
+    request: HttpRequest, proposal_id: Id, payload: ProposalReturnIn
 ) -> dict[str, Any]:
     """The committee returns a sent proposal, saying what to change."""
     user = request.user
@@ -775,7 +776,7 @@ def proposal_return_endpoint(
 
 
 @proposals_router.post("/{int:proposal_id}/accept", response=ProposalDetailOut)
-def proposal_accept_endpoint(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+def proposal_accept_endpoint(request: HttpRequest, proposal_id: Id) -> dict[str, Any]:
     """The committee accepts a sent proposal."""
     user = request.user
     proposal = _proposal(user, proposal_id, "decide")
@@ -784,7 +785,7 @@ def proposal_accept_endpoint(request: HttpRequest, proposal_id: int) -> dict[str
 
 @proposals_router.post("/{int:proposal_id}/publish-for-comment", response=ProposalDetailOut)
 def proposal_publish_endpoint(
-    request: HttpRequest, proposal_id: int, payload: PublishForCommentIn
+    request: HttpRequest, proposal_id: Id, payload: PublishForCommentIn
 ) -> dict[str, Any]:
     """The committee publishes the accepted list for public comment for ``days`` days
     (1 to 90) at ``GET /public/proposals/{id}``."""
@@ -796,7 +797,7 @@ def proposal_publish_endpoint(
 
 @proposals_router.post("/{int:proposal_id}/council-vote", response=ProposalDetailOut)
 def proposal_council_vote_endpoint(
-    request: HttpRequest, proposal_id: int, payload: CouncilVoteIn
+    request: HttpRequest, proposal_id: Id, payload: CouncilVoteIn
 ) -> dict[str, Any]:
     """The committee puts the selected candidates to the council's (``body_id``) secret
     vote: opens a poll, ``council_poll_id``."""
@@ -816,7 +817,7 @@ def proposal_council_vote_endpoint(
 
 @proposals_router.post("/{int:proposal_id}/decide", response=ProposalDetailOut)
 def proposal_decide_endpoint(
-    request: HttpRequest, proposal_id: int, payload: DecideIn
+    request: HttpRequest, proposal_id: Id, payload: DecideIn
 ) -> dict[str, Any]:
     """The committee records the decision (under the committee unit) and the award is
     granted to the candidates that carried the council vote (or, without one, that were
@@ -830,7 +831,7 @@ def proposal_decide_endpoint(
     return _acted(user, proposal)
 
 
-def _dossier(user: Any, proposal_id: int) -> Proposal:
+def _dossier(user: Any, proposal_id: Id) -> Proposal:
     """A proposal whose dossier the user sees (the proposer and the committee): 404 when
     the proposal is out of sight, 403 for a candidate's unit."""
     proposal = _proposal(user, proposal_id)
@@ -840,7 +841,7 @@ def _dossier(user: Any, proposal_id: int) -> Proposal:
 
 
 @proposals_router.get("/{int:proposal_id}/attachments", response=list[AttachmentOut])
-def proposal_attachments(request: HttpRequest, proposal_id: int) -> list[ProposalAttachment]:
+def proposal_attachments(request: HttpRequest, proposal_id: Id) -> list[ProposalAttachment]:
     """The dossier's files, oldest first (the proposer and the committee)."""
     proposal = _dossier(request.user, proposal_id)
     return list(proposal.attachments.order_by("uploaded_at", "pk"))
@@ -849,7 +850,7 @@ def proposal_attachments(request: HttpRequest, proposal_id: int) -> list[Proposa
 @proposals_router.post("/{int:proposal_id}/attachments", response={201: AttachmentOut})
 def proposal_attachment_add_endpoint(
     request: HttpRequest,
-    proposal_id: int,
+    proposal_id: Id,
     kind: Form[AttachmentKind],
     file: File[UploadedFile],
     name: Form[str] = "",
@@ -870,7 +871,7 @@ def proposal_attachment_add_endpoint(
 
 @proposals_router.get("/{int:proposal_id}/attachments/{int:attachment_id}/file")
 def proposal_attachment_file(
-    request: HttpRequest, proposal_id: int, attachment_id: int
+    request: HttpRequest, proposal_id: Id, attachment_id: Id
 ) -> FileResponse:
     """Download one of the dossier's files."""
     proposal = _dossier(request.user, proposal_id)
@@ -878,8 +879,8 @@ def proposal_attachment_file(
 
 
 @proposals_router.get("/{int:proposal_id}/comments", response=list[CommentOut])
-@paginate(PageNumberPagination)
-def proposal_comments(request: HttpRequest, proposal_id: int) -> models.QuerySet[PublicComment]:
+@paginate(Paged)
+def proposal_comments(request: HttpRequest, proposal_id: Id) -> models.QuerySet[PublicComment]:
     """The public comments on the proposed list, oldest first (all are kept)."""
     proposal = _proposal(request.user, proposal_id)
     return proposal.comments.order_by("created_at", "pk")
@@ -892,7 +893,7 @@ def proposal_comments(request: HttpRequest, proposal_id: int) -> models.QuerySet
     throttle=[CommentThrottle(COMMENT_RATE)],
 )
 def proposal_comment_add(
-    request: HttpRequest, proposal_id: int, payload: CommentIn
+    request: HttpRequest, proposal_id: Id, payload: CommentIn
 ) -> Status[PublicComment]:
     """Comment on a list in public comment: no login; the name is optional. 404 for a
     proposal that is not published for comment; 422 once the period is over."""
@@ -902,7 +903,7 @@ def proposal_comment_add(
 
 
 @public_router.get("/proposals/{int:proposal_id}", response=PublicProposalOut, auth=None)
-def public_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+def public_proposal(request: HttpRequest, proposal_id: Id) -> dict[str, Any]:
     """A proposed list published for public comment (no login): the award, the
     committee, the period and the candidates with their achievements. 404 otherwise."""
     proposal = get_object_or_404(selectors.public_proposals(), pk=proposal_id)
@@ -936,7 +937,7 @@ def public_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
 
 
 @grants_router.get("", response=list[GrantOut])
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def grant_list(request: HttpRequest, filters: Query[GrantFilters]) -> models.QuerySet[AwardGrant]:
     """Granted awards the user may see (roles over the recipient unit; committee staff
     over the unit that recorded the decision), newest year first, revoked ones included.
@@ -966,7 +967,7 @@ def _grant(pk: int) -> AwardGrant:
 
 
 @grants_router.get("/{int:grant_id}", response=GrantOut)
-def grant_detail(request: HttpRequest, grant_id: int) -> AwardGrant:
+def grant_detail(request: HttpRequest, grant_id: Id) -> AwardGrant:
     """One granted award."""
     return _grant(grant_policy.access(request.user, grant_id).pk)
 
@@ -1002,7 +1003,7 @@ def grant_record_endpoint(request: HttpRequest, payload: GrantIn) -> Status[Awar
 
 
 @grants_router.post("/{int:grant_id}/revoke", response=GrantOut)
-def grant_revoke_endpoint(request: HttpRequest, grant_id: int, payload: RevokeIn) -> AwardGrant:
+def grant_revoke_endpoint(request: HttpRequest, grant_id: Id, payload: RevokeIn) -> AwardGrant:
     """Revoke a granted award with the reason (committee staff over the recording unit);
     it stays in the registry, marked revoked, and no longer counts for eligibility."""
     grant = grant_policy.access(request.user, grant_id, "update")

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.dates import YEAR_VALIDATORS
 from pacesetter.core.files import validate_upload
 
 
@@ -169,7 +170,7 @@ class Proposal(models.Model):
     award = models.ForeignKey(
         Award, verbose_name=_("award"), on_delete=models.PROTECT, related_name="proposals"
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     proposer_unit = models.ForeignKey(
         "units.Unit",
         verbose_name=_("proposed by"),
@@ -396,7 +397,7 @@ class AwardGrant(models.Model):
         blank=True,
         related_name="award_grants",
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     achievement = models.TextField(_("achievement"), blank=True)
     achievement_key = models.CharField(_("achievement reference"), max_length=100, blank=True)
     proposal = models.ForeignKey(

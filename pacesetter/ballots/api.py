@@ -19,12 +19,13 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pacesetter.bodies.api import BodyRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.api import ClusterRef
 from pacesetter.clusters.policies import cluster_policy
+from pacesetter.core.api_types import Id, Paged, Position, Quantity
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
 from pacesetter.units.policies import unit_policy
@@ -58,13 +59,13 @@ router = Router(tags=["polls"])
 
 
 class OptionOut(Schema):
-    id: int
+    id: Id
     label: str
-    position: int
+    position: Position
 
 
 class PollOut(Schema):
-    id: int
+    id: Id
     title: str
     kind: PollKind
     state: PollState
@@ -81,7 +82,7 @@ class PollOut(Schema):
 
 
 class OptionResultOut(Schema):
-    option: int
+    option: Id
     label: str
     yes: Decimal
     no: Decimal
@@ -138,20 +139,20 @@ class RollEntryOut(Schema):
 class PollFilters(Schema):
     q: str = ""
     state: PollState | None = None
-    cluster: int | None = None
-    body: int | None = None
+    cluster: Id | None = None
+    body: Id | None = None
 
 
 class PollIn(Schema):
     """A cluster poll (one vote per member unit) names ``cluster_id``; a body's poll
     names ``body_id``; exactly one of them."""
 
-    owner_unit_id: int
+    owner_unit_id: Id
     title: str
     kind: PollKind = PollKind.YES_NO
     options: list[str]
-    cluster_id: int | None = None
-    body_id: int | None = None
+    cluster_id: Id | None = None
+    body_id: Id | None = None
     max_choices: int = Field(1, ge=1, le=1000)
     quorum: Decimal = Field(Decimal("0"), ge=0, le=1)
     majority: Majority = Majority.SIMPLE
@@ -159,15 +160,15 @@ class PollIn(Schema):
 
 
 class TotalsIn(Schema):
-    yes: int = Field(0, ge=0)
-    no: int = Field(0, ge=0)
-    abstain: int = Field(0, ge=0)
+    yes: Quantity = Field(0, ge=0)
+    no: Quantity = Field(0, ge=0)
+    abstain: Quantity = Field(0, ge=0)
 
 
 class PaperTallyIn(Schema):
     """How many paper ballots were cast and, per option id, the hand-counted totals."""
 
-    ballots: int = Field(ge=0)
+    ballots: Quantity = Field(ge=0)
     totals: dict[int, TotalsIn]
 
 
@@ -230,7 +231,7 @@ def poll_detail_out(poll: Poll, user: Any) -> dict[str, Any]:
     return _detail(_polls().get(pk=poll.pk), user)
 
 
-def _access(user: Any, poll_id: int, action: str = "view") -> Poll:
+def _access(user: Any, poll_id: Id, action: str = "view") -> Poll:
     poll = poll_policy.access(user, poll_id, action)
     return _polls().get(pk=poll.pk)
 
@@ -239,7 +240,7 @@ def _access(user: Any, poll_id: int, action: str = "view") -> Poll:
 
 
 @router.get("", response=list[PollOut])
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def poll_list(request: HttpRequest, filters: Query[PollFilters]) -> models.QuerySet[Poll]:
     """Polls the user may see (its voters, its managers, and the viewers of the voting
     cluster or body), newest first. ``q`` searches the title; ``state``, ``cluster`` and
@@ -257,14 +258,14 @@ def poll_list(request: HttpRequest, filters: Query[PollFilters]) -> models.Query
 
 
 @router.get("/{int:poll_id}", response=PollDetailOut)
-def poll_detail(request: HttpRequest, poll_id: int) -> dict[str, Any]:
+def poll_detail(request: HttpRequest, poll_id: Id) -> dict[str, Any]:
     """A poll with its options and state. ``result``, ``digest`` and ``receipts`` are
     null until the poll is published."""
     return _detail(_access(request.user, poll_id), request.user)
 
 
 @router.get("/{int:poll_id}/roll", response=list[RollEntryOut])
-def poll_roll(request: HttpRequest, poll_id: int) -> list[dict[str, Any]]:
+def poll_roll(request: HttpRequest, poll_id: Id) -> list[dict[str, Any]]:
     """The roll (managers only): each voter, the unit they vote for, their weight and
     whether they have voted. Never what they voted."""
     poll = _access(request.user, poll_id, "manage")
@@ -318,7 +319,7 @@ def poll_create_endpoint(request: HttpRequest, payload: PollIn) -> Status[dict[s
 
 
 @router.post("/{int:poll_id}/open", response=PollDetailOut)
-def poll_open_endpoint(request: HttpRequest, poll_id: int) -> dict[str, Any]:
+def poll_open_endpoint(request: HttpRequest, poll_id: Id) -> dict[str, Any]:
     """Open the poll and fix the roll: a cluster's current member units (each through its
     unit officer account) or a body's current members, with their weights."""
     poll = _access(request.user, poll_id, "manage")
@@ -327,7 +328,7 @@ def poll_open_endpoint(request: HttpRequest, poll_id: int) -> dict[str, Any]:
 
 
 @router.post("/{int:poll_id}/close", response=PollDetailOut)
-def poll_close_endpoint(request: HttpRequest, poll_id: int) -> dict[str, Any]:
+def poll_close_endpoint(request: HttpRequest, poll_id: Id) -> dict[str, Any]:
     """Stop casting (managers)."""
     poll = _access(request.user, poll_id, "manage")
     poll_close(actor=request.user, poll=poll)
@@ -335,7 +336,7 @@ def poll_close_endpoint(request: HttpRequest, poll_id: int) -> dict[str, Any]:
 
 
 @router.post("/{int:poll_id}/publish", response=PollDetailOut)
-def poll_publish_endpoint(request: HttpRequest, poll_id: int) -> dict[str, Any]:
+def poll_publish_endpoint(request: HttpRequest, poll_id: Id) -> dict[str, Any]:
     """Count and publish the result, every (receipt, choices) pair and their digest."""
     poll = _access(request.user, poll_id, "manage")
     poll_publish(actor=request.user, poll=poll)
@@ -344,7 +345,7 @@ def poll_publish_endpoint(request: HttpRequest, poll_id: int) -> dict[str, Any]:
 
 @router.post("/{int:poll_id}/paper-tally", response=PollDetailOut)
 def paper_tally_endpoint(
-    request: HttpRequest, poll_id: int, payload: PaperTallyIn
+    request: HttpRequest, poll_id: Id, payload: PaperTallyIn
 ) -> dict[str, Any]:
     """Enter the hand-counted paper ballots (managers; while open or closed): the number
     cast and per option id ``{"yes", "no", "abstain"}``. Who entered them is kept."""
@@ -359,7 +360,7 @@ def paper_tally_endpoint(
 
 
 @router.post("/{int:poll_id}/vote", response={201: ReceiptOut})
-def poll_vote(request: HttpRequest, poll_id: int, payload: VoteIn) -> Status[dict[str, str]]:
+def poll_vote(request: HttpRequest, poll_id: Id, payload: VoteIn) -> Status[dict[str, str]]:
     """Cast the requesting user's secret ballot and answer its random receipt (keep it to
     check the published tally).
 
@@ -378,7 +379,7 @@ def poll_vote(request: HttpRequest, poll_id: int, payload: VoteIn) -> Status[dic
 
 
 @router.post("/{int:poll_id}/verify", response=VerifyOut)
-def poll_verify(request: HttpRequest, poll_id: int, payload: VerifyIn) -> dict[str, Any]:
+def poll_verify(request: HttpRequest, poll_id: Id, payload: VerifyIn) -> dict[str, Any]:
     """Check a receipt against the published tally: answers the choices recorded under
     it. Before publication, and for a receipt not in the tally, 404."""
     poll = poll_policy.access(request.user, poll_id)

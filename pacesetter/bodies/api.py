@@ -15,8 +15,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from pacesetter.core.api_types import Id, Paged
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
 from pacesetter.units.policies import unit_policy
@@ -59,12 +60,12 @@ def _current_members(body: Body) -> models.QuerySet[BodyMember]:
 class BodyRef(Schema):
     """A body as other apps' schemas refer to it."""
 
-    id: int
+    id: Id
     name: str
 
 
 class PersonRef(Schema):
-    id: int
+    id: Id
     username: str
     full_name: str
 
@@ -74,15 +75,15 @@ class PersonRef(Schema):
 
 
 class TermOut(Schema):
-    id: int
+    id: Id
     name: str
     start: dt.date
     end: dt.date | None
 
 
 class BodyMemberOut(Schema):
-    id: int
-    term_id: int | None
+    id: Id
+    term_id: Id | None
     user: PersonRef | None
     unit: UnitRef | None
     position: str
@@ -92,7 +93,7 @@ class BodyMemberOut(Schema):
 
 
 class BodyOut(Schema):
-    id: int
+    id: Id
     name: str
     kind: str
     owner_unit: UnitRef
@@ -119,7 +120,7 @@ class BodyDetailOut(BodyOut):
 
 
 class BodyIn(Schema):
-    owner_unit_id: int
+    owner_unit_id: Id
     name: str
     kind: str
     description: str = ""
@@ -141,9 +142,9 @@ class TermIn(Schema):
 class BodyMemberIn(Schema):
     """A seat for a unit (through its representative) or a person: send one of the two ids."""
 
-    unit_id: int | None = None
-    user_id: int | None = None
-    term_id: int | None = None
+    unit_id: Id | None = None
+    user_id: Id | None = None
+    term_id: Id | None = None
     position: str = MemberPosition.MEMBER.value
     weight: Decimal = Decimal("1")
     start: dt.date
@@ -157,7 +158,7 @@ class MemberEndIn(Schema):
 class BodyFilters(Schema):
     q: str = ""
     kind: str = ""
-    owner: int | None = None
+    owner: Id | None = None
     active: bool | None = None
 
 
@@ -165,7 +166,7 @@ class BodyFilters(Schema):
 
 
 @router.get("", response=list[BodyOut])
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def body_list(request: HttpRequest, filters: Query[BodyFilters]) -> models.QuerySet[Body]:
     """Bodies the user may see, by name, with their current seat count.
 
@@ -187,7 +188,7 @@ def body_list(request: HttpRequest, filters: Query[BodyFilters]) -> models.Query
 
 
 @router.get("/{int:body_id}", response=BodyDetailOut)
-def body_detail(request: HttpRequest, body_id: int) -> Body:
+def body_detail(request: HttpRequest, body_id: Id) -> Body:
     """One body with all its terms (newest first) and its current seats."""
     return body_policy.access(request.user, body_id)
 
@@ -203,7 +204,7 @@ def body_create_endpoint(request: HttpRequest, payload: BodyIn) -> Status[Body]:
 
 
 @router.patch("/{int:body_id}", response=BodyDetailOut)
-def body_update_endpoint(request: HttpRequest, body_id: int, payload: BodyPatch) -> Body:
+def body_update_endpoint(request: HttpRequest, body_id: Id, payload: BodyPatch) -> Body:
     """Change a body's details; only the fields sent are changed."""
     body = body_policy.access(request.user, body_id, "update")
     return body_update(actor=request.user, body=body, **payload.dict(exclude_unset=True))
@@ -211,7 +212,7 @@ def body_update_endpoint(request: HttpRequest, body_id: int, payload: BodyPatch)
 
 @router.post("/{int:body_id}/terms", response={201: TermOut})
 def body_term_create_endpoint(
-    request: HttpRequest, body_id: int, payload: TermIn
+    request: HttpRequest, body_id: Id, payload: TermIn
 ) -> Status[BodyTerm]:
     """Add a term of office; terms of one body may not overlap."""
     body = body_policy.access(request.user, body_id, "update")
@@ -220,7 +221,7 @@ def body_term_create_endpoint(
 
 @router.post("/{int:body_id}/members", response={201: BodyMemberOut})
 def body_member_add_endpoint(
-    request: HttpRequest, body_id: int, payload: BodyMemberIn
+    request: HttpRequest, body_id: Id, payload: BodyMemberIn
 ) -> Status[BodyMember]:
     """Seat a unit or a person on the body, optionally for one of its terms."""
     user = request.user
@@ -248,7 +249,7 @@ def body_member_add_endpoint(
 
 @router.post("/{int:body_id}/members/{int:member_id}/end", response=BodyMemberOut)
 def body_member_end_endpoint(
-    request: HttpRequest, body_id: int, member_id: int, payload: MemberEndIn
+    request: HttpRequest, body_id: Id, member_id: Id, payload: MemberEndIn
 ) -> BodyMember:
     """End a seat on ``end``; the seat stays in the history."""
     body = body_policy.access(request.user, body_id, "update")

@@ -23,6 +23,7 @@ from pacesetter.clusters.api import ClusterRef
 from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
+from pacesetter.core.api_types import Id, Position
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef, UnitTypeRef
 from pacesetter.units.policies import unit_policy
@@ -38,7 +39,7 @@ router = Router(tags=["campaigns"])
 # --- read helpers --------------------------------------------------------------------
 
 
-def _participating_cluster(user: Any, campaign: Campaign, cluster_id: int) -> Cluster:
+def _participating_cluster(user: Any, campaign: Campaign, cluster_id: Id) -> Cluster:
     """A cluster taking part in the campaign that the user may see; 404 otherwise."""
     return get_object_or_404(
         cluster_policy.visible(user).filter(participations__campaign=campaign).distinct(),
@@ -50,23 +51,23 @@ def _participating_cluster(user: Any, campaign: Campaign, cluster_id: int) -> Cl
 
 
 class CampaignRef(Schema):
-    id: int
+    id: Id
     code: str
     name: str
 
 
 class ReviewPointRef(Schema):
-    id: int
+    id: Id
     code: str
     name: str
     state: str
-    campaign_id: int
+    campaign_id: Id
 
 
 class ReviewPointOut(ReviewPointRef):
     period_end: dt.date
     due: dt.date
-    position: int
+    position: Position
     published_at: dt.datetime | None
 
 
@@ -85,11 +86,11 @@ class ReviewPointDetailOut(ReviewPointOut):
 
 
 class PhaseOut(Schema):
-    id: int
+    id: Id
     name: str
     start: dt.date
     end: dt.date
-    position: int
+    position: Position
 
 
 class ParticipantUnitOut(UnitRef):
@@ -97,14 +98,14 @@ class ParticipantUnitOut(UnitRef):
 
 
 class ParticipantOut(Schema):
-    id: int
+    id: Id
     unit: ParticipantUnitOut
     cluster: ClusterRef | None
     is_pilot: bool
 
 
 class PactOut(Schema):
-    id: int
+    id: Id
     cluster: ClusterRef
     signed_on: dt.date
     signer_unit: UnitRef
@@ -129,8 +130,8 @@ class ReviewPointIn(Schema):
 
 
 class ParticipantIn(Schema):
-    unit_id: int
-    cluster_id: int | None = None
+    unit_id: Id
+    cluster_id: Id | None = None
     is_pilot: bool = False
 
 
@@ -138,7 +139,7 @@ class PactIn(Schema):
     """Without ``signer_unit_id`` the cluster's leader unit for the campaign's year signs."""
 
     signed_on: dt.date
-    signer_unit_id: int | None = None
+    signer_unit_id: Id | None = None
 
 
 # --- phases, review points, participants, pacts ---------------------------------------
@@ -146,7 +147,7 @@ class PactIn(Schema):
 
 @router.post("/{int:campaign_id}/phases", response={201: PhaseOut})
 def phase_add_endpoint(
-    request: HttpRequest, campaign_id: int, payload: PhaseIn
+    request: HttpRequest, campaign_id: Id, payload: PhaseIn
 ) -> Status[CampaignPhase]:
     """Add a phase within the campaign's period."""
     campaign = campaign_policy.access(request.user, campaign_id, "update")
@@ -155,7 +156,7 @@ def phase_add_endpoint(
 
 @router.post("/{int:campaign_id}/review-points", response={201: ReviewPointDetailOut})
 def review_point_add_endpoint(
-    request: HttpRequest, campaign_id: int, payload: ReviewPointIn
+    request: HttpRequest, campaign_id: Id, payload: ReviewPointIn
 ) -> Status[ReviewPoint]:
     """Add a review point (its period ends within the campaign; reports are due after)."""
     campaign = campaign_policy.access(request.user, campaign_id, "update")
@@ -164,7 +165,7 @@ def review_point_add_endpoint(
 
 @router.post("/{int:campaign_id}/participants", response={201: ParticipantOut})
 def participant_add_endpoint(
-    request: HttpRequest, campaign_id: int, payload: ParticipantIn
+    request: HttpRequest, campaign_id: Id, payload: ParticipantIn
 ) -> Status[Participant]:
     """Add a participating unit, ranked within ``cluster_id`` (of which it must be a
     member) if given; ``is_pilot`` marks a pilot unit of a special action."""
@@ -184,7 +185,7 @@ def participant_add_endpoint(
 
 @router.post("/{int:campaign_id}/clusters/{int:cluster_id}/join", response=list[ParticipantOut])
 def cluster_join_endpoint(
-    request: HttpRequest, campaign_id: int, cluster_id: int
+    request: HttpRequest, campaign_id: Id, cluster_id: Id
 ) -> list[Participant]:
     """Add the cluster's members (on the campaign's start, else today's); answers the
     participants added (units already taking part are left as they are)."""
@@ -196,7 +197,7 @@ def cluster_join_endpoint(
 
 @router.post("/{int:campaign_id}/clusters/{int:cluster_id}/pact", response={201: PactOut})
 def pact_sign_endpoint(
-    request: HttpRequest, campaign_id: int, cluster_id: int, payload: PactIn
+    request: HttpRequest, campaign_id: Id, cluster_id: Id, payload: PactIn
 ) -> Status[ClusterPact]:
     """The cluster's leader signs its pact while registration is open; every member
     must have registered its targets, and the cluster's registrations then lock."""

@@ -10,8 +10,9 @@ from django.db import models
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from pacesetter.core.api_types import Id, Paged, Year
 from pacesetter.core.refs import resolve_ref
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.units.api import UnitRef, UnitTypeRef
@@ -37,13 +38,13 @@ router = Router(tags=["clusters"])
 class ClusterRef(Schema):
     """A cluster as other apps' schemas refer to it."""
 
-    id: int
+    id: Id
     code: str
     name: str
 
 
 class DecisionRef(Schema):
-    id: int
+    id: Id
     number: str
     date: dt.date
     issuer: str
@@ -54,15 +55,15 @@ class MemberUnitOut(UnitRef):
 
 
 class MembershipOut(Schema):
-    id: int
+    id: Id
     unit: MemberUnitOut
     start: dt.date
     end: dt.date | None
 
 
 class LeadershipOut(Schema):
-    id: int
-    year: int
+    id: Id
+    year: Year
     role: str
     unit: UnitRef
     assigned_on: dt.date
@@ -71,7 +72,7 @@ class LeadershipOut(Schema):
 
 
 class ClusterOut(Schema):
-    id: int
+    id: Id
     code: str
     name: str
     owner_unit: UnitRef
@@ -99,10 +100,10 @@ class ClusterDetailOut(ClusterOut):
 
 
 class ClusterIn(Schema):
-    owner_unit_id: int
+    owner_unit_id: Id
     code: str
     name: str
-    decision_id: int | None = None
+    decision_id: Id | None = None
     description: str = ""
 
 
@@ -111,13 +112,13 @@ class ClusterPatch(Schema):
 
     code: str | None = None
     name: str | None = None
-    decision_id: int | None = None
+    decision_id: Id | None = None
     description: str | None = None
     is_active: bool | None = None
 
 
 class MembershipIn(Schema):
-    unit_id: int
+    unit_id: Id
     start: dt.date
     end: dt.date | None = None
 
@@ -127,16 +128,16 @@ class MembershipEndIn(Schema):
 
 
 class LeaderIn(Schema):
-    year: int
+    year: Year
     role: str
-    unit_id: int
+    unit_id: Id
     assigned_on: dt.date
     note: str = ""
 
 
 class ClusterFilters(Schema):
     q: str = ""
-    owner: int | None = None
+    owner: Id | None = None
     active: bool | None = None
 
 
@@ -144,7 +145,7 @@ class ClusterFilters(Schema):
 
 
 @router.get("", response=list[ClusterOut])
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def cluster_list(request: HttpRequest, filters: Query[ClusterFilters]) -> models.QuerySet[Cluster]:
     """Clusters the user may see, by name, with their current member count.
 
@@ -163,7 +164,7 @@ def cluster_list(request: HttpRequest, filters: Query[ClusterFilters]) -> models
 
 
 @router.get("/{int:cluster_id}", response=ClusterDetailOut)
-def cluster_detail(request: HttpRequest, cluster_id: int) -> Cluster:
+def cluster_detail(request: HttpRequest, cluster_id: Id) -> Cluster:
     """One cluster with its current members and every leader and deputy, by year.
 
     A replaced leader stays in ``leaders`` with ``ended_on`` set.
@@ -193,9 +194,7 @@ def cluster_create_endpoint(request: HttpRequest, payload: ClusterIn) -> Status[
 
 
 @router.patch("/{int:cluster_id}", response=ClusterDetailOut)
-def cluster_update_endpoint(
-    request: HttpRequest, cluster_id: int, payload: ClusterPatch
-) -> Cluster:
+def cluster_update_endpoint(request: HttpRequest, cluster_id: Id, payload: ClusterPatch) -> Cluster:
     """Change a cluster's details; only the fields sent are changed."""
     user = request.user
     cluster = cluster_policy.access(user, cluster_id, "update")
@@ -212,7 +211,7 @@ def cluster_update_endpoint(
 
 @router.post("/{int:cluster_id}/members", response={201: MembershipOut})
 def cluster_member_add_endpoint(
-    request: HttpRequest, cluster_id: int, payload: MembershipIn
+    request: HttpRequest, cluster_id: Id, payload: MembershipIn
 ) -> Status[ClusterMembership]:
     """Add a membership period for a unit; a unit's periods in one cluster may not overlap."""
     user = request.user
@@ -226,7 +225,7 @@ def cluster_member_add_endpoint(
 
 @router.post("/{int:cluster_id}/members/{int:membership_id}/end", response=MembershipOut)
 def cluster_member_end_endpoint(
-    request: HttpRequest, cluster_id: int, membership_id: int, payload: MembershipEndIn
+    request: HttpRequest, cluster_id: Id, membership_id: Id, payload: MembershipEndIn
 ) -> ClusterMembership:
     """Close a membership period on ``end``; the period stays in the history."""
     cluster = cluster_policy.access(request.user, cluster_id, "update")
@@ -237,7 +236,7 @@ def cluster_member_end_endpoint(
 
 @router.post("/{int:cluster_id}/leaders", response={201: LeadershipOut})
 def cluster_leader_set_endpoint(
-    request: HttpRequest, cluster_id: int, payload: LeaderIn
+    request: HttpRequest, cluster_id: Id, payload: LeaderIn
 ) -> Status[ClusterLeadership]:
     """Make a member unit the leader or deputy (``role``: leader, deputy) for ``year``.
 

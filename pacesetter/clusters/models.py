@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.dates import YEAR_VALIDATORS
+
 
 class Cluster(models.Model):
     """A named grouping of member units across the tree (an emulation cluster or block)."""
@@ -84,7 +86,7 @@ class ClusterLeadership(models.Model):
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="leaderships"
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     role = models.CharField(_("role"), max_length=10, choices=LeadershipRole.choices)
     unit = models.ForeignKey(
         "units.Unit",

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from .errors import FieldRuleError
+
+#: The years Pacesetter records (a campaign's, a scoring table's, an award's): the models'
+#: validators, the forms and the API's ``Year`` share them.
+YEAR_MIN, YEAR_MAX = 1900, 2200
+YEAR_VALIDATORS = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
 
 #: The error code of a date later than a rule allows (``date_in_future``).
 DATE_IN_FUTURE = "date_in_future"

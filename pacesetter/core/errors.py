@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class ConflictError(ValidationError):
@@ -17,3 +18,13 @@ class FieldRuleError(ValidationError):
         super().__init__({field: error.error_list})
         codes = {e.code for e in error.error_list}
         self.rule_code: str | None = code or (codes.pop() if len(codes) == 1 else None)
+
+
+def refuse_nul(field: str, value: str) -> str:
+    """``value``, unless it holds a NUL character: then a ``FieldRuleError`` on ``field``
+    (code ``null_character``). PostgreSQL stores no NUL in text or JSON; the API's parser
+    and Django's form ``CharField`` refuse them already, this is for a view that reads a
+    raw POST value."""
+    if "\x00" in value:
+        raise FieldRuleError(field, _("Null characters are not allowed."), code="null_character")
+    return value

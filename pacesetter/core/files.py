@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import PurePath
 
+import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -38,6 +39,47 @@ def validate_upload(file: File) -> None:
             },
             code="file_type",
         )
+    _check_content(file, extension)
+
+
+#: What the first bytes of a file of each allowed extension are, by ``filetype``'s
+#: names. Office documents are zip archives (.docx, .xlsx, .odt) or OLE2 compound
+#: files (.doc); ``filetype`` names a zip by what it finds inside, when it can.
+CONTENT_TYPES = {
+    "pdf": {"pdf"},
+    "docx": {"docx", "zip"},
+    "xlsx": {"xlsx", "zip"},
+    "odt": {"odt", "zip"},
+    "doc": {"doc"},
+    "jpg": {"jpg"},
+    "jpeg": {"jpg"},
+    "png": {"png"},
+}
+
+
+def _check_content(file: File, extension: str) -> None:
+    """Refuse a file whose content is not of its extension's type (an .exe named .pdf,
+    an .xlsx that is no zip). A file already stored (a row's saved file, checked when
+    it was uploaded) is not read again."""
+    if getattr(file, "_committed", False) or not hasattr(file, "read"):
+        return
+    expected = CONTENT_TYPES.get(extension)
+    if expected is None:  # an extension allowed by settings that we have no signature for
+        return
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(8192)
+    file.seek(position)
+    kind = filetype.guess(head if isinstance(head, bytes) else head.encode())
+    if kind is None:
+        message = _("The content of this file is not a “%(ext)s” document.") % {"ext": extension}
+    elif kind.extension not in expected:
+        message = _(
+            "The content of this file is not a “%(ext)s” document; it is a “%(kind)s” file."
+        ) % {"ext": extension, "kind": kind.extension}
+    else:
+        return
+    raise ValidationError(message, code="file_type")
 
 
 def check_upload(file: File, *, field: str = "file") -> None:

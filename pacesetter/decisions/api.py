@@ -10,8 +10,9 @@ from django.db import models
 from django.http import FileResponse, HttpRequest
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from pacesetter.core.api_types import Id, Paged, Year
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
@@ -25,7 +26,7 @@ router = Router(tags=["decisions"])
 
 
 class DecisionOut(Schema):
-    id: int
+    id: Id
     number: str
     date: dt.date
     issuer: str
@@ -40,7 +41,7 @@ class DecisionOut(Schema):
 
 
 class DecisionIn(Schema):
-    owner_unit_id: int
+    owner_unit_id: Id
     number: str
     date: dt.date
     issuer: str
@@ -58,12 +59,12 @@ class DecisionPatch(Schema):
 
 class DecisionFilters(Schema):
     q: str = ""
-    owner: int | None = None
-    year: int | None = None
+    owner: Id | None = None
+    year: Year | None = None
 
 
 @router.get("", response=list[DecisionOut])
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def decision_list(
     request: HttpRequest, filters: Query[DecisionFilters]
 ) -> models.QuerySet[Decision]:
@@ -89,13 +90,13 @@ def decision_list(
 
 
 @router.get("/{int:decision_id}", response=DecisionOut)
-def decision_detail(request: HttpRequest, decision_id: int) -> Decision:
+def decision_detail(request: HttpRequest, decision_id: Id) -> Decision:
     """One decision."""
     return decision_policy.access(request.user, decision_id)
 
 
 @router.get("/{int:decision_id}/file")
-def decision_file(request: HttpRequest, decision_id: int) -> FileResponse:
+def decision_file(request: HttpRequest, decision_id: Id) -> FileResponse:
     """Download the decision's signed file (404 when it has none)."""
     return file_download(decision_policy.access(request.user, decision_id).file)
 
@@ -115,7 +116,7 @@ def decision_create_endpoint(request: HttpRequest, payload: DecisionIn) -> Statu
 
 @router.patch("/{int:decision_id}", response=DecisionOut)
 def decision_update_endpoint(
-    request: HttpRequest, decision_id: int, payload: DecisionPatch
+    request: HttpRequest, decision_id: Id, payload: DecisionPatch
 ) -> Decision:
     """Change a decision; only the fields sent are changed."""
     decision = decision_policy.access(request.user, decision_id, "update")
@@ -126,7 +127,7 @@ def decision_update_endpoint(
 
 @router.post("/{int:decision_id}/file", response=DecisionOut)
 def decision_file_upload(
-    request: HttpRequest, decision_id: int, file: File[UploadedFile]
+    request: HttpRequest, decision_id: Id, file: File[UploadedFile]
 ) -> Decision:
     """Attach (or replace) the signed file, sent as multipart field ``file``.
 

@@ -25,13 +25,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pacesetter.ballots.api import PollDetailOut, poll_detail_out
 from pacesetter.ballots.models import Base, Majority, Poll, PollKind
 from pacesetter.bodies.api import BodyRef, PersonRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.policies import chain_policy
+from pacesetter.core.api_types import Id, Paged, Position, Version, Year
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import ordered
@@ -76,12 +77,12 @@ def _in_meeting_zone(obj: Any, name: str) -> dt.datetime | None:
 
 
 class MeetingChainRef(Schema):
-    id: int
+    id: Id
     name: str
 
 
 class MeetingOut(Schema):
-    id: int
+    id: Id
     kind: MeetingKind
     title: str
     state: MeetingState
@@ -123,7 +124,7 @@ class AttendanceOut(Schema):
 
 
 class InvitationOut(Schema):
-    id: int
+    id: Id
     user: PersonRef | None
     unit: UnitRef | None
     label: str
@@ -157,7 +158,7 @@ class MeetingDetailOut(MeetingOut):
 class MeetingFilters(Schema):
     q: str = Field("", description="Searches the title and the place.")
     kind: MeetingKind | None = None
-    year: int | None = None
+    year: Year | None = None
     state: MeetingState | None = None
 
 
@@ -166,7 +167,7 @@ class MeetingIn(Schema):
 
     kind: MeetingKind
     title: str = Field(max_length=300)
-    organizer_unit_id: int
+    organizer_unit_id: Id
     time_zone: str | None = Field(
         None,
         max_length=64,
@@ -179,8 +180,8 @@ class MeetingIn(Schema):
     chair: str = ""
     description: str = ""
     topics: str = Field("", description="One per line.")
-    body_id: int | None = None
-    chain_id: int | None = None
+    body_id: Id | None = None
+    chain_id: Id | None = None
     quorum: Decimal = Field(Decimal(0), ge=0, le=1)
 
 
@@ -191,7 +192,7 @@ class MeetingPatch(Schema):
 
     kind: MeetingKind | None = None
     title: str | None = Field(None, max_length=300)
-    organizer_unit_id: int | None = None
+    organizer_unit_id: Id | None = None
     time_zone: str | None = Field(None, max_length=64)
     starts_at: dt.datetime | None = None
     ends_at: dt.datetime | None = None
@@ -199,8 +200,8 @@ class MeetingPatch(Schema):
     chair: str | None = None
     description: str | None = None
     topics: str | None = None
-    body_id: int | None = None
-    chain_id: int | None = None
+    body_id: Id | None = None
+    chain_id: Id | None = None
     quorum: Decimal | None = Field(None, ge=0, le=1)
     registration_open: bool | None = None
 
@@ -213,8 +214,8 @@ class InvitationIn(Schema):
     """A person (``user_id``), a unit (``unit_id``), both, or someone without an account
     (``label``)."""
 
-    user_id: int | None = None
-    unit_id: int | None = None
+    user_id: Id | None = None
+    unit_id: Id | None = None
     label: str = Field("", max_length=300)
     role: InviteeRole = Field(
         InviteeRole.GUEST,
@@ -248,11 +249,11 @@ class CheckInOut(Schema):
 
 
 class AgendaItemOut(Schema):
-    id: int
-    parent_id: int | None
+    id: Id
+    parent_id: Id | None
     number: str = Field(description="Outline number, such as 2.1.")
     depth: int
-    position: int
+    position: Position
     title: str
     duration_minutes: int
     total_minutes: int = Field(description="Its own duration plus its sub-items'.")
@@ -268,14 +269,14 @@ class AgendaOut(Schema):
 class AgendaItemIn(Schema):
     title: str = Field(max_length=300)
     duration_minutes: int = Field(0, ge=0, le=24 * 60)
-    parent_id: int | None = None
+    parent_id: Id | None = None
     speaker: str = Field("", max_length=300)
-    speaker_unit_id: int | None = None
-    position: int | None = Field(None, ge=1)
+    speaker_unit_id: Id | None = None
+    position: Position | None = Field(None, ge=1)
 
 
 class MeetingTaskRef(Schema):
-    id: int
+    id: Id
     title: str
     lead_unit: UnitRef
     due: dt.date | None
@@ -283,24 +284,24 @@ class MeetingTaskRef(Schema):
 
 
 class ResolutionOut(Schema):
-    id: int
+    id: Id
     number: int
     text: str
     adopted_on: dt.date
-    poll_id: int | None
+    poll_id: Id | None
     tasks: list[MeetingTaskRef]
 
 
 class TaskSpecIn(Schema):
     title: str = Field(max_length=300)
-    lead_unit_id: int
-    lead_person_id: int | None = None
+    lead_unit_id: Id
+    lead_person_id: Id | None = None
     due: dt.date | None = None
     start: dt.date | None = None
     scope: str = ""
     measures: str = ""
-    project_id: int | None = None
-    supporting_unit_ids: list[int] = []
+    project_id: Id | None = None
+    supporting_unit_ids: list[Id] = []
 
 
 class ResolutionIn(Schema):
@@ -311,39 +312,39 @@ class ResolutionIn(Schema):
     adopted_on: dt.date | None = Field(
         None, description="The meeting's day where it is held, if left out."
     )
-    poll_id: int | None = Field(None, description="A ballot held in this meeting.")
-    plan_id: int | None = Field(None, description="Needed when tasks are given.")
+    poll_id: Id | None = Field(None, description="A ballot held in this meeting.")
+    plan_id: Id | None = Field(None, description="Needed when tasks are given.")
     tasks: list[TaskSpecIn] = Field([], max_length=200)
 
 
 class VisitedUnitsIn(Schema):
-    unit_ids: list[int]
+    unit_ids: list[Id]
 
 
 class FindingOut(Schema):
-    id: int
+    id: Id
     unit: UnitRef
     topic: str
     text: str
-    position: int
+    position: Position
     tasks: list[MeetingTaskRef]
 
 
 class FindingIn(Schema):
-    unit_id: int
+    unit_id: Id
     topic: str = Field(max_length=300)
     text: str
 
 
 class FollowUpIn(TaskSpecIn):
-    plan_id: int
+    plan_id: Id
 
 
 class MeetingDocumentOut(Schema):
-    id: int
+    id: Id
     title: str
     kind: DocumentKind
-    agenda_item_id: int | None
+    agenda_item_id: Id | None
     file_name: str
     uploaded_at: dt.datetime
     uploaded_by: str | None
@@ -362,7 +363,7 @@ class MeetingDocumentIn(Schema):
 
     title: str = Field("", max_length=300, description="The file's name if left empty.")
     kind: DocumentKind = DocumentKind.REPORT
-    agenda_item_id: int | None = Field(None, description="An item of this meeting's agenda.")
+    agenda_item_id: Id | None = Field(None, description="An item of this meeting's agenda.")
 
 
 class MeetingPollIn(Schema):
@@ -372,7 +373,7 @@ class MeetingPollIn(Schema):
     title: str = Field(max_length=300)
     kind: PollKind = PollKind.YES_NO
     options: list[str] = Field(description="Candidates or motions; empty ones are ignored.")
-    agenda_item_id: int | None = Field(None, description="An item of this meeting's agenda.")
+    agenda_item_id: Id | None = Field(None, description="An item of this meeting's agenda.")
     max_choices: int = Field(1, ge=1, le=1000, description="Approval polls: up to K choices.")
     quorum: Decimal | None = Field(
         None, ge=0, le=1, description="Share (0–1) of the entitled; the meeting's if left out."
@@ -382,20 +383,20 @@ class MeetingPollIn(Schema):
 
 
 class MinutesVersionOut(Schema):
-    version: int
+    version: Version
     step: str = Field(description="What made it: draft, redraft, update or finalize.")
     saved_at: dt.datetime
     saved_by: str | None = Field(description="The username; null for the system.")
 
 
 class MinutesOut(Schema):
-    meeting_id: int
+    meeting_id: Id
     text: str = Field(
         description="“# ” starts a heading, “## ” a subheading, “- ” a bullet (indented: "
         "a bullet under a bullet); every other line is a paragraph."
     )
     state: MinutesState
-    version: int = Field(
+    version: Version = Field(
         description="Send it back with every change: a change made on another version "
         "is refused with 409 stale_version."
     )
@@ -411,7 +412,7 @@ class MinutesOut(Schema):
 
 
 class MinutesDraftIn(Schema):
-    version: int | None = Field(
+    version: Version | None = Field(
         None,
         description="The version you read; leave out when there are no minutes yet. "
         "Drafting again replaces the whole text.",
@@ -420,11 +421,11 @@ class MinutesDraftIn(Schema):
 
 class MinutesIn(Schema):
     text: str
-    version: int
+    version: Version
 
 
 class MinutesFinalizeIn(Schema):
-    version: int
+    version: Version
     text: str | None = Field(
         None, description="If sent and changed, saved first (its own version), then final."
     )
@@ -437,7 +438,7 @@ def _meetings() -> models.QuerySet[Meeting]:
     return Meeting.objects.select_related("organizer_unit", "body", "chain")
 
 
-def _access(user: Any, meeting_id: int, action: str = "view") -> Meeting:
+def _access(user: Any, meeting_id: Id, action: str = "view") -> Meeting:
     meeting = meeting_policy.access(user, meeting_id, action)
     return _meetings().get(pk=meeting.pk)
 
@@ -593,7 +594,7 @@ NOT_NULL = (
 
 
 @router.get("", response=list[MeetingOut])
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def meeting_list(request: HttpRequest, filters: Query[MeetingFilters]) -> models.QuerySet[Meeting]:
     """Meetings the user may see (organizer's roles, invitees, the body's members, roles
     over an invited or visited unit), newest first."""
@@ -620,7 +621,7 @@ def meeting_create_endpoint(request: HttpRequest, payload: MeetingIn) -> Status[
 
 
 @router.get("/{int:meeting_id}", response=MeetingDetailOut)
-def meeting_detail(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+def meeting_detail(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
     """A meeting with its live attendance, its visited units (research visits) and the
     requesting user's own invitation."""
     return _detail(_access(request.user, meeting_id), request.user)
@@ -628,7 +629,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
 
 @router.patch("/{int:meeting_id}", response=MeetingDetailOut)
 def meeting_update_endpoint(
-    request: HttpRequest, meeting_id: int, payload: MeetingPatch
+    request: HttpRequest, meeting_id: Id, payload: MeetingPatch
 ) -> dict[str, Any]:
     """Change the meeting (its managers); only the fields sent are changed."""
     user = request.user
@@ -648,7 +649,7 @@ def meeting_update_endpoint(
 
 @router.post("/{int:meeting_id}/state", response=MeetingDetailOut)
 def meeting_state_endpoint(
-    request: HttpRequest, meeting_id: int, payload: StateIn
+    request: HttpRequest, meeting_id: Id, payload: StateIn
 ) -> dict[str, Any]:
     """Mark a planned meeting ``held`` (once it has started) or ``cancelled``."""
     meeting = _access(request.user, meeting_id, "manage")
@@ -657,7 +658,7 @@ def meeting_state_endpoint(
 
 
 @router.get("/{int:meeting_id}/attendance", response=AttendanceOut)
-def attendance_endpoint(request: HttpRequest, meeting_id: int) -> selectors.Attendance:
+def attendance_endpoint(request: HttpRequest, meeting_id: Id) -> selectors.Attendance:
     """Expected, registered and present counts, and the quorum, now."""
     return selectors.attendance(meeting_policy.access(request.user, meeting_id))
 
@@ -666,8 +667,8 @@ def attendance_endpoint(request: HttpRequest, meeting_id: int) -> selectors.Atte
 
 
 @router.get("/{int:meeting_id}/invitations", response=list[InvitationOut])
-@paginate(PageNumberPagination)
-def invitation_list(request: HttpRequest, meeting_id: int) -> models.QuerySet[Invitation]:
+@paginate(Paged)
+def invitation_list(request: HttpRequest, meeting_id: Id) -> models.QuerySet[Invitation]:
     """The invitations the user may see: all of them for the meeting's managers; for
     others their own and those of units they are officers of that name no person."""
     meeting = meeting_policy.access(request.user, meeting_id)
@@ -681,7 +682,7 @@ def invitation_list(request: HttpRequest, meeting_id: int) -> models.QuerySet[In
 
 @router.post("/{int:meeting_id}/invitations", response={201: InvitationOut})
 def invitation_add_endpoint(
-    request: HttpRequest, meeting_id: int, payload: InvitationIn
+    request: HttpRequest, meeting_id: Id, payload: InvitationIn
 ) -> Status[Invitation]:
     """Invite a person, a unit, or someone without an account; each invitation gets a
     personal check-in code."""
@@ -700,7 +701,7 @@ def invitation_add_endpoint(
 
 
 @router.post("/{int:meeting_id}/invitations/body-members", response=AddedOut)
-def invite_body_endpoint(request: HttpRequest, meeting_id: int) -> dict[str, int]:
+def invite_body_endpoint(request: HttpRequest, meeting_id: Id) -> dict[str, int]:
     """Invite every seat of the meeting's body on the meeting's day; those already
     invited are skipped. Answers how many were added."""
     meeting = _access(request.user, meeting_id, "manage")
@@ -711,7 +712,7 @@ def invite_body_endpoint(request: HttpRequest, meeting_id: int) -> dict[str, int
     "/{int:meeting_id}/invitations/{int:invitation_id}/registration", response=InvitationOut
 )
 def registration_endpoint(
-    request: HttpRequest, meeting_id: int, invitation_id: int, payload: AttendanceRegistrationIn
+    request: HttpRequest, meeting_id: Id, invitation_id: Id, payload: AttendanceRegistrationIn
 ) -> Invitation:
     """Register (or unregister) for the meeting: the invitee, an officer of the invited
     unit, or the meeting's managers."""
@@ -729,7 +730,7 @@ def registration_endpoint(
     "/{int:meeting_id}/invitations/{int:invitation_id}/undo-check-in", response=InvitationOut
 )
 def check_in_undo_endpoint(
-    request: HttpRequest, meeting_id: int, invitation_id: int, payload: CheckInUndoIn
+    request: HttpRequest, meeting_id: Id, invitation_id: Id, payload: CheckInUndoIn
 ) -> Invitation:
     """Take back a check-in recorded by mistake (the meeting's managers), saying why;
     refused once the minutes are final."""
@@ -745,7 +746,7 @@ def check_in_undo_endpoint(
 
 @router.delete("/{int:meeting_id}/invitations/{int:invitation_id}", response={204: None})
 def invitation_remove_endpoint(
-    request: HttpRequest, meeting_id: int, invitation_id: int
+    request: HttpRequest, meeting_id: Id, invitation_id: Id
 ) -> HttpResponse:
     """Withdraw an invitation (the meeting's managers). Refused once the invitee has
     checked in (422 ``checked_in``), on a cancelled meeting (``cancelled``) and once
@@ -759,7 +760,7 @@ def invitation_remove_endpoint(
 
 
 @router.post("/{int:meeting_id}/check-in", response=CheckInOut)
-def check_in_endpoint(request: HttpRequest, meeting_id: int, payload: CheckInIn) -> dict[str, Any]:
+def check_in_endpoint(request: HttpRequest, meeting_id: Id, payload: CheckInIn) -> dict[str, Any]:
     """Check an invitee in by their code (staff at the door), on the meeting's day(s)
     where it is held (from an hour before the start). A wrong code, another meeting's
     code (named), a code already used (when and by whom), a cancelled meeting and a
@@ -773,7 +774,7 @@ def check_in_endpoint(request: HttpRequest, meeting_id: int, payload: CheckInIn)
 
 
 @router.post("/{int:meeting_id}/self-check-in", response=CheckInOut)
-def self_check_in_endpoint(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+def self_check_in_endpoint(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
     """The requesting invitee checks in, from an hour before the start to the end."""
     meeting = _access(request.user, meeting_id)
     invitation = services.self_check_in(user=request.user, meeting=meeting)
@@ -807,14 +808,14 @@ def _agenda(meeting: Meeting) -> dict[str, Any]:
 
 
 @router.get("/{int:meeting_id}/agenda", response=AgendaOut)
-def agenda_list(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+def agenda_list(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
     """The agenda in reading order, with outline numbers and durations."""
     return _agenda(meeting_policy.access(request.user, meeting_id))
 
 
 @router.post("/{int:meeting_id}/agenda", response={201: AgendaItemOut})
 def agenda_add_endpoint(
-    request: HttpRequest, meeting_id: int, payload: AgendaItemIn
+    request: HttpRequest, meeting_id: Id, payload: AgendaItemIn
 ) -> Status[dict[str, Any]]:
     """Add an item (under ``parent_id``; at ``position``, or last)."""
     user = request.user
@@ -841,7 +842,7 @@ def _documents() -> models.QuerySet[MeetingDocument]:
 
 
 @router.get("/{int:meeting_id}/documents", response=list[MeetingDocumentOut])
-def document_list(request: HttpRequest, meeting_id: int) -> models.QuerySet[MeetingDocument]:
+def document_list(request: HttpRequest, meeting_id: Id) -> models.QuerySet[MeetingDocument]:
     """The meeting's reports, speeches and other documents, in the order attached."""
     meeting = meeting_policy.access(request.user, meeting_id)
     return _documents().filter(meeting=meeting).order_by("pk")
@@ -850,7 +851,7 @@ def document_list(request: HttpRequest, meeting_id: int) -> models.QuerySet[Meet
 @router.post("/{int:meeting_id}/documents", response={201: MeetingDocumentOut})
 def document_add_endpoint(
     request: HttpRequest,
-    meeting_id: int,
+    meeting_id: Id,
     payload: Form[MeetingDocumentIn],
     file: File[UploadedFile],
 ) -> Status[MeetingDocument]:
@@ -871,7 +872,7 @@ def document_add_endpoint(
 
 
 @router.get("/{int:meeting_id}/documents/{int:document_id}/file")
-def document_file(request: HttpRequest, meeting_id: int, document_id: int) -> FileResponse:
+def document_file(request: HttpRequest, meeting_id: Id, document_id: Id) -> FileResponse:
     """Download a document of the meeting (whoever may see the meeting)."""
     meeting = meeting_policy.access(request.user, meeting_id)
     document = meeting.documents.filter(pk=document_id).first()
@@ -882,7 +883,7 @@ def document_file(request: HttpRequest, meeting_id: int, document_id: int) -> Fi
 
 @router.post("/{int:meeting_id}/polls", response={201: PollDetailOut})
 def poll_create_endpoint(
-    request: HttpRequest, meeting_id: int, payload: MeetingPollIn
+    request: HttpRequest, meeting_id: Id, payload: MeetingPollIn
 ) -> Status[dict[str, Any]]:
     """Set up a secret ballot held in the meeting (a draft poll, voted by the meeting's
     body: 422 naming ``body`` when the meeting has none). Open, close and publish it
@@ -908,7 +909,7 @@ def poll_create_endpoint(
 
 
 @router.get("/{int:meeting_id}/resolutions", response=list[ResolutionOut])
-def resolution_list(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
+def resolution_list(request: HttpRequest, meeting_id: Id) -> list[dict[str, Any]]:
     """The meeting's resolutions by number, each with the key tasks it created."""
     meeting = meeting_policy.access(request.user, meeting_id)
     resolutions = meeting.resolutions.prefetch_related("tasks__lead_unit").order_by("number")
@@ -917,7 +918,7 @@ def resolution_list(request: HttpRequest, meeting_id: int) -> list[dict[str, Any
 
 @router.post("/{int:meeting_id}/resolutions", response={201: ResolutionOut})
 def resolution_create_endpoint(
-    request: HttpRequest, meeting_id: int, payload: ResolutionIn
+    request: HttpRequest, meeting_id: Id, payload: ResolutionIn
 ) -> Status[dict[str, Any]]:
     """Record a resolution (numbered next) and create its key tasks in ``plan_id`` in
     one transaction: if any task row is wrong nothing is saved, and the 422 names the
@@ -949,7 +950,7 @@ def resolution_create_endpoint(
 
 @router.put("/{int:meeting_id}/visited-units", response=list[UnitRef])
 def visited_units_endpoint(
-    request: HttpRequest, meeting_id: int, payload: VisitedUnitsIn
+    request: HttpRequest, meeting_id: Id, payload: VisitedUnitsIn
 ) -> list[Unit]:
     """Set the units a research visit goes to (the whole list)."""
     user = request.user
@@ -964,7 +965,7 @@ def visited_units_endpoint(
 
 
 @router.get("/{int:meeting_id}/findings", response=list[FindingOut])
-def finding_list(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
+def finding_list(request: HttpRequest, meeting_id: Id) -> list[dict[str, Any]]:
     """A research visit's findings, with their follow-up tasks."""
     meeting = meeting_policy.access(request.user, meeting_id)
     findings = (
@@ -977,7 +978,7 @@ def finding_list(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
 
 @router.post("/{int:meeting_id}/findings", response={201: FindingOut})
 def finding_add_endpoint(
-    request: HttpRequest, meeting_id: int, payload: FindingIn
+    request: HttpRequest, meeting_id: Id, payload: FindingIn
 ) -> Status[dict[str, Any]]:
     """Add what the visit found at one of its visited units, on one topic."""
     user = request.user
@@ -999,7 +1000,7 @@ def finding_add_endpoint(
     "/{int:meeting_id}/findings/{int:finding_id}/follow-up", response={201: MeetingTaskRef}
 )
 def finding_follow_up_endpoint(
-    request: HttpRequest, meeting_id: int, finding_id: int, payload: FollowUpIn
+    request: HttpRequest, meeting_id: Id, finding_id: Id, payload: FollowUpIn
 ) -> Status[Task]:
     """Create a key task in ``plan_id`` that follows up the finding."""
     user = request.user
@@ -1042,7 +1043,7 @@ def _minutes_out(minutes: Minutes, user: Any) -> dict[str, Any]:
 
 
 @router.get("/{int:meeting_id}/minutes", response=MinutesOut)
-def minutes_detail(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+def minutes_detail(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
     """The minutes (whoever may see the meeting), with the version to send back with
     each change and every version they have had. 404 before the first draft."""
     meeting = meeting_policy.access(request.user, meeting_id)
@@ -1051,7 +1052,7 @@ def minutes_detail(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
 
 @router.post("/{int:meeting_id}/minutes/draft", response={200: MinutesOut, 201: MinutesOut})
 def minutes_draft_endpoint(
-    request: HttpRequest, meeting_id: int, payload: MinutesDraftIn
+    request: HttpRequest, meeting_id: Id, payload: MinutesDraftIn
 ) -> Status[dict[str, Any]]:
     """Draft the minutes from the record (the meeting's managers): the first draft
     (201), or a new draft replacing the text of the one on ``version`` (200). A
@@ -1066,7 +1067,7 @@ def minutes_draft_endpoint(
 
 @router.put("/{int:meeting_id}/minutes", response=MinutesOut)
 def minutes_update_endpoint(
-    request: HttpRequest, meeting_id: int, payload: MinutesIn
+    request: HttpRequest, meeting_id: Id, payload: MinutesIn
 ) -> dict[str, Any]:
     """Save the edited text of the draft read on ``version`` (the meeting's managers):
     409 ``stale_version`` when someone saved since, 422 ``invalid_transition`` once
@@ -1080,7 +1081,7 @@ def minutes_update_endpoint(
 
 @router.post("/{int:meeting_id}/minutes/finalize", response=MinutesOut)
 def minutes_finalize_endpoint(
-    request: HttpRequest, meeting_id: int, payload: MinutesFinalizeIn
+    request: HttpRequest, meeting_id: Id, payload: MinutesFinalizeIn
 ) -> dict[str, Any]:
     """Finalize the minutes read on ``version`` (``text``, if sent and changed, is saved
     first): they and the meeting's record are locked from then on. The meeting must

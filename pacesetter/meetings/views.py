@@ -28,6 +28,7 @@ from pacesetter.bodies.models import Body
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
+from pacesetter.core.errors import refuse_nul
 from pacesetter.core.files import file_download
 from pacesetter.core.translations import fold, ordered
 from pacesetter.core.views import add_service_errors, form_page, paginate
@@ -258,7 +259,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dic
     }
     if may_manage:
         # Hundreds may be invited (nearly 300 in Danyang): the table is searched and paged.
-        who = request.GET.get("who", "").strip()[:100]
+        who = request.GET.get("who", "").replace("\x00", "").strip()[:100]
         invitations = selectors.invitations(meeting)
         if who:
             invitations = invitations.filter(
@@ -397,9 +398,8 @@ def check_in_undo(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = invitation_policy.access(request.user, pk, "manage")
     meeting = invitation.meeting
     try:
-        services.check_in_undo(
-            actor=request.user, invitation=invitation, reason=str(request.POST.get("reason", ""))
-        )
+        reason = refuse_nul("reason", str(request.POST.get("reason", "")))
+        services.check_in_undo(actor=request.user, invitation=invitation, reason=reason)
     except ValidationError as exc:
         _show_errors(request, exc)
     else:

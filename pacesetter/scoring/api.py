@@ -17,11 +17,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pacesetter.campaigns.api import ReviewPointDetailOut, ReviewPointRef
 from pacesetter.campaigns.models import Campaign, ReviewPoint
 from pacesetter.campaigns.policies import participant_policy, review_point_policy
+from pacesetter.core.api_types import Id, Paged, Position, Quantity, Version, Year
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import ordered
@@ -103,7 +104,7 @@ def _criterion_access(user: Any, pk: int, action: str = "view") -> Criterion:
 
 
 class CriterionRef(Schema):
-    id: int
+    id: Id
     code: str
     title: str
     kind: str
@@ -114,9 +115,9 @@ class CriterionRef(Schema):
 class CriterionOut(CriterionRef):
     """One node of a table's tree; ``parent_id`` is the group holding it."""
 
-    parent_id: int | None
-    root_id: int | None
-    position: int
+    parent_id: Id | None
+    root_id: Id | None
+    position: Position
     direction: str
     method: str
     points_per_item: Decimal
@@ -128,9 +129,9 @@ class CriterionIn(Schema):
     code: str
     title: str
     kind: CriterionKind
-    parent_id: int | None = None
+    parent_id: Id | None = None
     max_points: Decimal = Decimal(0)
-    position: int | None = None
+    position: Position | None = None
     direction: Direction = Direction.HIGHER
     method: Method = Method.PROPORTIONAL
     points_per_item: Decimal = Decimal(0)
@@ -146,7 +147,7 @@ class CriterionPatch(Schema):
     title: str | None = None
     kind: CriterionKind | None = None
     max_points: Decimal | None = None
-    position: int | None = None
+    position: Position | None = None
     direction: Direction | None = None
     method: Method | None = None
     points_per_item: Decimal | None = None
@@ -156,16 +157,16 @@ class CriterionPatch(Schema):
 
 
 class TableRef(Schema):
-    id: int
+    id: Id
     name: str
-    year: int
-    version: int
+    year: Year
+    version: Version
     state: str
 
 
 class TableOut(TableRef):
     owner_unit: UnitRef
-    cloned_from_id: int | None
+    cloned_from_id: Id | None
     adopted_at: dt.datetime | None
     description: str
 
@@ -181,30 +182,30 @@ class TableDetailOut(TableOut):
 
 
 class TableIn(Schema):
-    owner_unit_id: int
+    owner_unit_id: Id
     name: str
-    year: int
+    year: Year
     description: str = ""
 
 
 class TableCloneIn(Schema):
-    year: int
+    year: Year
 
 
 class TableFilters(Schema):
     q: str = ""
-    year: int | None = None
+    year: Year | None = None
     state: TableState | None = None
-    owner: int | None = None
+    owner: Id | None = None
 
 
 class ScoreItemOut(Schema):
-    id: int
+    id: Id
     review_point: ReviewPointRef
     unit: UnitRef
     criterion: CriterionRef
     actual: Decimal | None
-    count: int | None
+    count: Quantity | None
     passed: bool | None
     not_assigned: bool
     computed: Decimal | None
@@ -217,7 +218,7 @@ class ScoreItemOut(Schema):
     question: str
     answer: str
     state: str
-    version: int
+    version: Version
     updated_at: dt.datetime
 
 
@@ -238,7 +239,7 @@ class ScoreEventOut(Schema):
 
 
 class EvidenceOut(Schema):
-    id: int
+    id: Id
     name: str
     size: int
     content_type: str
@@ -279,9 +280,9 @@ class ScoreItemDetailOut(ScoreItemOut):
 
 
 class ScoreItemFilters(Schema):
-    review_point: int | None = None
-    unit: int | None = None
-    criterion: int | None = None
+    review_point: Id | None = None
+    unit: Id | None = None
+    criterion: Id | None = None
     state: ItemState | None = None
 
 
@@ -289,9 +290,9 @@ class ScoreReportIn(Schema):
     """Send the field that fits the criterion's kind: ``actual`` (quantitative),
     ``count`` (count, bonus, penalty) or ``passed`` (pass/fail, veto)."""
 
-    version: int
+    version: Version
     actual: Decimal | None = None
-    count: int | None = None
+    count: Quantity | None = None
     passed: bool | None = None
     explanation: str | None = None
 
@@ -299,7 +300,7 @@ class ScoreReportIn(Schema):
 class SubmitIn(Schema):
     """Without ``self_score`` the computed score is taken."""
 
-    version: int
+    version: Version
     self_score: Decimal | None = None
     explanation: str = ""
 
@@ -307,29 +308,29 @@ class SubmitIn(Schema):
 class ScoreIn(Schema):
     """Without ``score`` the latest score along the flow is confirmed."""
 
-    version: int
+    version: Version
     score: Decimal | None = None
     note: str = ""
 
 
 class ReturnIn(Schema):
-    version: int
+    version: Version
     question: str
 
 
 class AnswerIn(Schema):
-    version: int
+    version: Version
     answer: str
 
 
 class InspectionIn(Schema):
-    unit_id: int
-    inspector_id: int
+    unit_id: Id
+    inspector_id: Id
 
 
 class InspectionOut(Schema):
-    id: int
-    review_point_id: int
+    id: Id
+    review_point_id: Id
     unit: UnitRef
     inspector: UnitRef
     assigned_at: dt.datetime
@@ -339,7 +340,7 @@ class InspectionOut(Schema):
 
 
 @tables_router.get("", response=list[TableOut])
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def table_list(request: HttpRequest, filters: Query[TableFilters]) -> models.QuerySet[ScoringTable]:
     """Scoring tables the user may see, newest year first.
 
@@ -360,7 +361,7 @@ def table_list(request: HttpRequest, filters: Query[TableFilters]) -> models.Que
 
 
 @tables_router.get("/{int:table_id}", response=TableDetailOut)
-def table_detail(request: HttpRequest, table_id: int) -> ScoringTable:
+def table_detail(request: HttpRequest, table_id: Id) -> ScoringTable:
     """One table with its whole tree of groups and criteria."""
     return scoring_table_policy.access(request.user, table_id)
 
@@ -385,7 +386,7 @@ def table_create_endpoint(request: HttpRequest, payload: TableIn) -> Status[Scor
 
 @tables_router.post("/{int:table_id}/criteria", response={201: CriterionOut})
 def criterion_add_endpoint(
-    request: HttpRequest, table_id: int, payload: CriterionIn
+    request: HttpRequest, table_id: Id, payload: CriterionIn
 ) -> Status[Criterion]:
     """Add a group or criterion to a draft table; ``parent_id`` is a group of the table.
 
@@ -415,7 +416,7 @@ def criterion_add_endpoint(
 
 @criteria_router.patch("/{int:criterion_id}", response=CriterionOut)
 def criterion_update_endpoint(
-    request: HttpRequest, criterion_id: int, payload: CriterionPatch
+    request: HttpRequest, criterion_id: Id, payload: CriterionPatch
 ) -> Criterion:
     """Change a criterion of a draft table; only the fields sent are changed."""
     criterion = _criterion_access(request.user, criterion_id, "update")
@@ -424,7 +425,7 @@ def criterion_update_endpoint(
 
 
 @tables_router.post("/{int:table_id}/adopt", response=TableDetailOut)
-def table_adopt_endpoint(request: HttpRequest, table_id: int) -> ScoringTable:
+def table_adopt_endpoint(request: HttpRequest, table_id: Id) -> ScoringTable:
     """Adopt and lock the table: it needs criteria and no group above its maximum."""
     table = scoring_table_policy.access(request.user, table_id, "update")
     return table_adopt(actor=request.user, table=table)
@@ -432,7 +433,7 @@ def table_adopt_endpoint(request: HttpRequest, table_id: int) -> ScoringTable:
 
 @tables_router.post("/{int:table_id}/clone", response={201: TableDetailOut})
 def table_clone_endpoint(
-    request: HttpRequest, table_id: int, payload: TableCloneIn
+    request: HttpRequest, table_id: Id, payload: TableCloneIn
 ) -> Status[ScoringTable]:
     """Copy the table (adopted or not) with its tree into a new draft for ``year``."""
     table = scoring_table_policy.access(request.user, table_id, "update")
@@ -443,7 +444,7 @@ def table_clone_endpoint(
 
 
 @items_router.get("", response=list[ScoreItemOut])
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def item_list(request: HttpRequest, filters: Query[ScoreItemFilters]) -> models.QuerySet[ScoreItem]:
     """Score items the user may see, by review point, unit and table order.
 
@@ -464,14 +465,14 @@ def item_list(request: HttpRequest, filters: Query[ScoreItemFilters]) -> models.
 
 
 @items_router.get("/{int:item_id}", response=ScoreItemDetailOut)
-def item_detail(request: HttpRequest, item_id: int) -> ScoreItem:
+def item_detail(request: HttpRequest, item_id: Id) -> ScoreItem:
     """One item with the unit's target and its history (who did what, when, with which
     value)."""
     return score_item_policy.access(request.user, item_id)
 
 
 @items_router.post("/{int:item_id}/report", response=ScoreItemOut)
-def item_report_endpoint(request: HttpRequest, item_id: int, payload: ScoreReportIn) -> ScoreItem:
+def item_report_endpoint(request: HttpRequest, item_id: Id, payload: ScoreReportIn) -> ScoreItem:
     """The unit reports its result (officers and staff over the unit); computed scores
     follow, for the cluster's peers too. A stale ``version`` answers 409."""
     item = score_item_policy.access(request.user, item_id, "report")
@@ -480,35 +481,35 @@ def item_report_endpoint(request: HttpRequest, item_id: int, payload: ScoreRepor
 
 
 @items_router.post("/{int:item_id}/submit", response=ScoreItemOut)
-def item_submit_endpoint(request: HttpRequest, item_id: int, payload: SubmitIn) -> ScoreItem:
+def item_submit_endpoint(request: HttpRequest, item_id: Id, payload: SubmitIn) -> ScoreItem:
     """Self-score and send the item on for inspection or review."""
     item = score_item_policy.access(request.user, item_id, "report")
     return item_submit(actor=request.user, item=item, **payload.dict())
 
 
 @items_router.post("/{int:item_id}/inspect", response=ScoreItemOut)
-def item_inspect_endpoint(request: HttpRequest, item_id: int, payload: ScoreIn) -> ScoreItem:
+def item_inspect_endpoint(request: HttpRequest, item_id: Id, payload: ScoreIn) -> ScoreItem:
     """The assigned peer unit's score."""
     item = score_item_policy.access(request.user, item_id, "inspect")
     return item_inspect(actor=request.user, item=item, **payload.dict())
 
 
 @items_router.post("/{int:item_id}/review", response=ScoreItemOut)
-def item_review_endpoint(request: HttpRequest, item_id: int, payload: ScoreIn) -> ScoreItem:
+def item_review_endpoint(request: HttpRequest, item_id: Id, payload: ScoreIn) -> ScoreItem:
     """The cluster leader's score."""
     item = score_item_policy.access(request.user, item_id, "review")
     return item_review(actor=request.user, item=item, **payload.dict())
 
 
 @items_router.post("/{int:item_id}/finalize", response=ScoreItemOut)
-def item_finalize_endpoint(request: HttpRequest, item_id: int, payload: ScoreIn) -> ScoreItem:
+def item_finalize_endpoint(request: HttpRequest, item_id: Id, payload: ScoreIn) -> ScoreItem:
     """The committee's final score (staff over the organizer)."""
     item = score_item_policy.access(request.user, item_id, "finalize")
     return item_finalize(actor=request.user, item=item, **payload.dict())
 
 
 @items_router.post("/{int:item_id}/return", response=ScoreItemOut)
-def item_return_endpoint(request: HttpRequest, item_id: int, payload: ReturnIn) -> ScoreItem:
+def item_return_endpoint(request: HttpRequest, item_id: Id, payload: ReturnIn) -> ScoreItem:
     """Any reviewer (inspector, leader, committee) sends the item back with a question."""
     user = request.user
     item = score_item_policy.access(user, item_id)
@@ -519,14 +520,14 @@ def item_return_endpoint(request: HttpRequest, item_id: int, payload: ReturnIn) 
 
 
 @items_router.post("/{int:item_id}/answer", response=ScoreItemOut)
-def item_answer_endpoint(request: HttpRequest, item_id: int, payload: AnswerIn) -> ScoreItem:
+def item_answer_endpoint(request: HttpRequest, item_id: Id, payload: AnswerIn) -> ScoreItem:
     """The unit answers a returned item's question; it then submits again."""
     item = score_item_policy.access(request.user, item_id, "report")
     return item_answer(actor=request.user, item=item, **payload.dict())
 
 
 @items_router.get("/{int:item_id}/evidence", response=list[EvidenceOut])
-def evidence_list(request: HttpRequest, item_id: int) -> list[Evidence]:
+def evidence_list(request: HttpRequest, item_id: Id) -> list[Evidence]:
     """The files attached to the item, oldest first (whoever sees the item)."""
     item = score_item_policy.access(request.user, item_id)
     return list(item.evidence.order_by("uploaded_at", "pk"))
@@ -534,7 +535,7 @@ def evidence_list(request: HttpRequest, item_id: int) -> list[Evidence]:
 
 @items_router.post("/{int:item_id}/evidence", response={201: EvidenceOut})
 def evidence_add_endpoint(
-    request: HttpRequest, item_id: int, file: File[UploadedFile]
+    request: HttpRequest, item_id: Id, file: File[UploadedFile]
 ) -> Status[Evidence]:
     """Attach a file, sent as multipart field ``file`` (officers and staff over the unit),
     while the item is a draft or returned and its review point is open.
@@ -547,7 +548,7 @@ def evidence_add_endpoint(
 
 
 @items_router.get("/{int:item_id}/evidence/{int:evidence_id}/file")
-def evidence_file(request: HttpRequest, item_id: int, evidence_id: int) -> FileResponse:
+def evidence_file(request: HttpRequest, item_id: Id, evidence_id: Id) -> FileResponse:
     """Download one of the item's files."""
     item = score_item_policy.access(request.user, item_id)
     return file_download(get_object_or_404(item.evidence.all(), pk=evidence_id).file)
@@ -557,7 +558,7 @@ def evidence_file(request: HttpRequest, item_id: int, evidence_id: int) -> FileR
 
 
 @review_points_router.get("/{int:review_point_id}/inspections", response=list[InspectionOut])
-def inspection_list(request: HttpRequest, review_point_id: int) -> list[InspectionAssignment]:
+def inspection_list(request: HttpRequest, review_point_id: Id) -> list[InspectionAssignment]:
     """Who cross-inspects whom at the review point, limited to units the user may see."""
     review_point = review_point_access(request.user, review_point_id)
     visible = unit_policy.visible(request.user)
@@ -570,7 +571,7 @@ def inspection_list(request: HttpRequest, review_point_id: int) -> list[Inspecti
 
 @review_points_router.post("/{int:review_point_id}/inspections", response={201: InspectionOut})
 def inspection_assign_endpoint(
-    request: HttpRequest, review_point_id: int, payload: InspectionIn
+    request: HttpRequest, review_point_id: Id, payload: InspectionIn
 ) -> Status[InspectionAssignment]:
     """The cluster leader assigns a peer of the same cluster to inspect ``unit_id``
     (never the unit itself); assigning again replaces the inspector."""
@@ -587,7 +588,7 @@ def inspection_assign_endpoint(
 
 
 @review_points_router.post("/{int:review_point_id}/publish", response=ReviewPointDetailOut)
-def review_point_publish_endpoint(request: HttpRequest, review_point_id: int) -> ReviewPoint:
+def review_point_publish_endpoint(request: HttpRequest, review_point_id: Id) -> ReviewPoint:
     """Publish the review point's ranking (committee staff over the organizer); every
     assigned item must be final, and all items become published and locked."""
     user = request.user

@@ -20,11 +20,12 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pacesetter.campaigns.api import ReviewPointDetailOut, ReviewPointOut
 from pacesetter.campaigns.models import Campaign, ReviewPoint, ReviewPointState
 from pacesetter.campaigns.policies import campaign_policy, review_point_policy
+from pacesetter.core.api_types import Id, Paged
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import ordered
 from pacesetter.units.api import UnitRef
@@ -69,7 +70,7 @@ def _review_point_of(user: Any, campaign: Campaign, pk: int, action: str = "view
 
 
 class AmendmentOut(Schema):
-    id: int
+    id: Id
     old_target: Decimal | None
     new_target: Decimal | None
     reason: str
@@ -80,7 +81,7 @@ class AmendmentOut(Schema):
 
 
 class RegistrationOut(Schema):
-    id: int
+    id: Id
     unit: UnitRef
     criterion: CriterionRef
     target: Decimal | None
@@ -96,22 +97,22 @@ class RegistrationOut(Schema):
 
 
 class RegistrationIn(Schema):
-    unit_id: int
-    criterion_id: int
+    unit_id: Id
+    criterion_id: Id
     target: Decimal | None = None
     not_assigned: bool = False
     note: str = ""
 
 
 class AmendmentIn(Schema):
-    unit_id: int
-    criterion_id: int
+    unit_id: Id
+    criterion_id: Id
     new_target: Decimal | None
     reason: str
 
 
 class AmendmentDetailOut(AmendmentOut):
-    registration_id: int
+    registration_id: Id
     unit: UnitRef
     criterion: CriterionRef
 
@@ -130,12 +131,12 @@ class AmendmentDecisionIn(Schema):
 
 
 class RankingRow(Schema):
-    unit_id: int
+    unit_id: Id
     unit_code: str
     unit_name: str
-    unit_type_id: int
+    unit_type_id: Id
     unit_type_name: str
-    cluster_id: int | None
+    cluster_id: Id | None
     cluster_name: str | None
     base_earned: Decimal
     base_assigned: Decimal
@@ -166,7 +167,7 @@ class RankingOut(Schema):
     operation_id=_OPERATION_ID.format("review_point_open_endpoint"),
 )
 def review_point_open_endpoint(
-    request: HttpRequest, campaign_id: int, review_point_id: int
+    request: HttpRequest, campaign_id: Id, review_point_id: Id
 ) -> ReviewPoint:
     """Open a planned review point while the campaign runs: one score item per
     participant and criterion."""
@@ -185,9 +186,9 @@ def review_point_open_endpoint(
     response=list[RegistrationOut],
     operation_id=_OPERATION_ID.format("registration_list"),
 )
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def registration_list(
-    request: HttpRequest, campaign_id: int, unit: int | None = None
+    request: HttpRequest, campaign_id: Id, unit: Id | None = None
 ) -> models.QuerySet[Registration]:
     """Registered targets, with their amendments, of the units whose unpublished data
     the user may see (their own subtrees; the members of a cluster they lead; all for
@@ -211,7 +212,7 @@ def registration_list(
     operation_id=_OPERATION_ID.format("registration_set_endpoint"),
 )
 def registration_set_endpoint(
-    request: HttpRequest, campaign_id: int, payload: RegistrationIn
+    request: HttpRequest, campaign_id: Id, payload: RegistrationIn
 ) -> Registration:
     """Register (or change, until the cluster's pact is signed) a unit's target for a
     criterion, or mark it not assigned (officers and staff over the unit)."""
@@ -235,12 +236,12 @@ def registration_set_endpoint(
     response=list[AmendmentDetailOut],
     operation_id=_OPERATION_ID.format("amendment_list"),
 )
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def amendment_list(
     request: HttpRequest,
-    campaign_id: int,
+    campaign_id: Id,
     state: AmendmentState | None = None,
-    unit: int | None = None,
+    unit: Id | None = None,
 ) -> models.QuerySet[TargetAmendment]:
     """Target amendments, newest first, of the units whose unpublished data the user may
     see; ``state`` (pending, approved, rejected) and ``unit`` filter."""
@@ -263,7 +264,7 @@ def amendment_list(
     operation_id=_OPERATION_ID.format("amendment_request_endpoint"),
 )
 def amendment_request_endpoint(
-    request: HttpRequest, campaign_id: int, payload: AmendmentIn
+    request: HttpRequest, campaign_id: Id, payload: AmendmentIn
 ) -> Status[TargetAmendment]:
     """After the pact is signed, ask to change a registered target (officers and staff
     over the unit); the committee decides, and both values are kept."""
@@ -288,7 +289,7 @@ def amendment_request_endpoint(
     operation_id=_OPERATION_ID.format("amendment_decide_endpoint"),
 )
 def amendment_decide_endpoint(
-    request: HttpRequest, campaign_id: int, amendment_id: int, payload: AmendmentDecisionIn
+    request: HttpRequest, campaign_id: Id, amendment_id: Id, payload: AmendmentDecisionIn
 ) -> TargetAmendment:
     """The committee (staff over the organizer) approves or rejects an amendment; an
     approved target applies at once to the open review points."""
@@ -325,10 +326,10 @@ def _default_review_point(user: Any, campaign: Campaign) -> ReviewPoint | None:
 )
 def campaign_ranking(
     request: HttpRequest,
-    campaign_id: int,
-    review_point: int | None = None,
-    cluster: int | None = None,
-    unit_type: int | None = None,
+    campaign_id: Id,
+    review_point: Id | None = None,
+    cluster: Id | None = None,
+    unit_type: Id | None = None,
 ) -> dict[str, Any]:
     """The ranking at a review point: per unit earned and assigned base points, bonus,
     penalty, total, percentages, veto flag and its rank within its cluster, its unit

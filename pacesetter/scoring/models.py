@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.dates import YEAR_VALIDATORS
 from pacesetter.core.files import validate_upload
 
 
@@ -34,7 +35,7 @@ class ScoringTable(models.Model):
         on_delete=models.PROTECT,
         related_name="scoring_tables",
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     state = models.CharField(
         _("state"), max_length=10, choices=TableState.choices, default=TableState.DRAFT

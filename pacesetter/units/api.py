@@ -12,8 +12,9 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from pacesetter.core.api_types import Id, Paged, Quantity
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import (
     Language,
@@ -59,13 +60,13 @@ TRANSLATIONS = Field(
 
 
 class UnitTypeRef(Schema):
-    id: int
+    id: Id
     code: str
     name: str
 
 
 class UnitTypeOut(Schema):
-    id: int
+    id: Id
     code: str
     name: str
     description: str
@@ -94,7 +95,7 @@ class UnitTypePatch(Schema):
 
 
 class UnitRef(Schema):
-    id: int
+    id: Id
     code: str
     name: str
     short_name: str
@@ -102,20 +103,20 @@ class UnitRef(Schema):
 
 
 class UnitOut(Schema):
-    id: int
+    id: Id
     code: str
     name: str
     short_name: str
     source_language: str
     translations: dict[str, dict[str, str]] = TRANSLATIONS
-    parent_id: int | None
+    parent_id: Id | None
     depth: int
     unit_type: UnitTypeRef
     ownership_type: str
     industry: str
     area: str
-    employees: int | None
-    members: int | None
+    employees: Quantity | None
+    members: Quantity | None
     address: str
     time_zone: str = Field(description="Empty: the zone of the unit above it.")
     active_from: date | None
@@ -158,17 +159,17 @@ class UnitDetailOut(UnitOut):
 
 
 class UnitIn(Schema):
-    parent_id: int | None = None
+    parent_id: Id | None = None
     code: str
     source_language: Language | None = SOURCE_LANGUAGE
     name: text_input(255)  # type: ignore[valid-type]
-    unit_type_id: int
+    unit_type_id: Id
     short_name: text_input(100) = ""  # type: ignore[valid-type]
     ownership_type: str = ""
     industry: text_input(150) = ""  # type: ignore[valid-type]
     area: text_input(150) = ""  # type: ignore[valid-type]
-    employees: int | None = None
-    members: int | None = None
+    employees: Quantity | None = None
+    members: Quantity | None = None
     address: str = ""
     time_zone: str = ""
     active_from: date | None = None
@@ -178,17 +179,17 @@ class UnitIn(Schema):
 class UnitPatch(Schema):
     """Only the fields sent are changed. Sending ``parent_id`` moves the unit and its subtree."""
 
-    parent_id: int | None = None
+    parent_id: Id | None = None
     code: str | None = None
     source_language: Language | None = None
     name: text_patch(255) = None  # type: ignore[valid-type]
-    unit_type_id: int | None = None
+    unit_type_id: Id | None = None
     short_name: text_patch(100) = None  # type: ignore[valid-type]
     ownership_type: str | None = None
     industry: text_patch(150) = None  # type: ignore[valid-type]
     area: text_patch(150) = None  # type: ignore[valid-type]
-    employees: int | None = None
-    members: int | None = None
+    employees: Quantity | None = None
+    members: Quantity | None = None
     address: str | None = None
     time_zone: str | None = None
     active_from: date | None = None
@@ -197,9 +198,9 @@ class UnitPatch(Schema):
 
 class UnitFilters(Schema):
     q: str = ""
-    type: int | None = None
-    parent: int | None = None
-    within: int | None = None
+    type: Id | None = None
+    parent: Id | None = None
+    within: Id | None = None
     active: bool | None = None
 
 
@@ -207,7 +208,7 @@ class UnitFilters(Schema):
 
 
 @unit_types_router.get("", response=list[UnitTypeOut])
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def unit_type_list(
     request: HttpRequest, q: str = "", active: bool | None = None
 ) -> models.QuerySet[UnitType]:
@@ -222,7 +223,7 @@ def unit_type_list(
 
 
 @unit_types_router.get("/{int:unit_type_id}", response=UnitTypeOut)
-def unit_type_detail(request: HttpRequest, unit_type_id: int) -> UnitType:
+def unit_type_detail(request: HttpRequest, unit_type_id: Id) -> UnitType:
     """One unit type."""
     return unit_type_policy.access(request.user, unit_type_id)
 
@@ -240,7 +241,7 @@ def unit_type_create_endpoint(request: HttpRequest, payload: UnitTypeIn) -> Stat
 
 @unit_types_router.patch("/{int:unit_type_id}", response=UnitTypeOut)
 def unit_type_update_endpoint(
-    request: HttpRequest, unit_type_id: int, payload: UnitTypePatch
+    request: HttpRequest, unit_type_id: Id, payload: UnitTypePatch
 ) -> UnitType:
     """Change a unit type; only the fields sent are changed."""
     unit_type = unit_type_policy.access(request.user, unit_type_id, "update")
@@ -253,7 +254,7 @@ def unit_type_update_endpoint(
 
 
 @router.get("", response=list[UnitOut])
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> models.QuerySet[Unit]:
     """Units the user may see, in tree order.
 
@@ -279,7 +280,7 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> models.Query
 
 
 @router.get("/{int:unit_id}", response=UnitDetailOut)
-def unit_detail(request: HttpRequest, unit_id: int) -> Unit:
+def unit_detail(request: HttpRequest, unit_id: Id) -> Unit:
     """One unit with its visible ancestors (root first) and its visible children."""
     return unit_policy.access(request.user, unit_id)
 
@@ -301,7 +302,7 @@ def unit_create_endpoint(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
 
 
 @router.patch("/{int:unit_id}", response=UnitDetailOut)
-def unit_update_endpoint(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
+def unit_update_endpoint(request: HttpRequest, unit_id: Id, payload: UnitPatch) -> Unit:
     """Change a unit; only the fields sent are changed.
 
     Attributes need the right to update the unit. Sending ``parent_id`` moves the

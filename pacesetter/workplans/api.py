@@ -24,12 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pacesetter.bodies.api import BodyRef, PersonRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
+from pacesetter.core.api_types import Id, Paged, Position, Version
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import ordered
@@ -69,12 +70,12 @@ def _today() -> dt.date:
 
 
 class ChainRef(Schema):
-    id: int
+    id: Id
     name: str
 
 
 class ProjectRef(Schema):
-    id: int
+    id: Id
     code: str
     name: str
 
@@ -87,7 +88,7 @@ class StatusCounts(Schema):
 
 
 class PlanOut(Schema):
-    id: int
+    id: Id
     name: str
     kind: PlanKind
     body: BodyRef
@@ -110,14 +111,14 @@ class PlanOut(Schema):
 
 
 class ProjectOut(Schema):
-    id: int
+    id: Id
     code: str
     name: str
     description: str
     lead_unit: UnitRef | None
     chain: ChainRef | None
     weight: Decimal
-    position: int
+    position: Position
     progress: Decimal | None = Field(description="Weighted mean of its tasks.")
     counts: StatusCounts
 
@@ -136,11 +137,11 @@ class PlanDetailOut(PlanOut):
 
 class PlanFilters(Schema):
     q: str = ""
-    body: int | None = None
+    body: Id | None = None
 
 
 class PlanIn(Schema):
-    body_id: int
+    body_id: Id
     name: str = Field(min_length=1, max_length=300)
     kind: PlanKind
     period_start: dt.date
@@ -164,15 +165,15 @@ class ProjectIn(Schema):
     name: str = Field(min_length=1, max_length=300)
     code: str = Field("", max_length=30)
     description: str = ""
-    lead_unit_id: int | None = None
-    chain_id: int | None = None
+    lead_unit_id: Id | None = None
+    chain_id: Id | None = None
     weight: Decimal = Field(Decimal(1), ge=0)
-    position: int | None = Field(None, ge=0)
+    position: Position | None = Field(None, ge=0)
 
 
 class TaskOut(Schema):
-    id: int
-    plan_id: int
+    id: Id
+    plan_id: Id
     project: ProjectRef | None
     code: str
     title: str
@@ -190,9 +191,9 @@ class TaskOut(Schema):
     progress: Decimal | None
     done_on: dt.date | None
     chain: ChainRef | None
-    resolution_id: int | None
-    finding_id: int | None
-    version: int = Field(description="Send it back with a report or an update.")
+    resolution_id: Id | None
+    finding_id: Id | None
+    version: Version = Field(description="Send it back with a report or an update.")
     status: Status_
     expected: Decimal | None = Field(
         description="The progress the linear schedule expects by today."
@@ -209,11 +210,11 @@ class TaskDetailOut(TaskOut):
 
 class TaskFilters(Schema):
     q: str = ""
-    unit: int | None = Field(None, description="Tasks led or supported by this unit.")
+    unit: Id | None = Field(None, description="Tasks led or supported by this unit.")
     subtree: bool = Field(False, description="With ``unit``: or by any unit under it.")
-    chain: int | None = Field(None, description="On this chain, directly or by project.")
+    chain: Id | None = Field(None, description="On this chain, directly or by project.")
     status: Status_ | None = None
-    project: int | None = None
+    project: Id | None = None
     direct: bool = Field(False, description="Only key tasks placed directly in the plan.")
 
     def board_filters(self, unit: Unit | None) -> selectors.BoardFilters:
@@ -231,41 +232,41 @@ class TaskFilters(Schema):
 
 class TaskIn(Schema):
     title: str = Field(min_length=1, max_length=300)
-    lead_unit_id: int
-    project_id: int | None = None
+    lead_unit_id: Id
+    project_id: Id | None = None
     code: str = Field("", max_length=30)
-    lead_person_id: int | None = None
-    supporting_unit_ids: list[int] = []
+    lead_person_id: Id | None = None
+    supporting_unit_ids: list[Id] = []
     scope: str = ""
     measures: str = ""
     start: dt.date | None = None
     due: dt.date | None = None
     weight: Decimal = Field(Decimal(1), ge=0)
     progress_mode: ProgressMode = ProgressMode.ENTERED
-    chain_id: int | None = None
+    chain_id: Id | None = None
 
 
 class TaskPatch(Schema):
     """Only the fields sent change (send ``null`` to clear an optional one)."""
 
-    version: int | None = Field(None, description="The version read; a stale one is a 409.")
+    version: Version | None = Field(None, description="The version read; a stale one is a 409.")
     title: str | None = Field(None, min_length=1, max_length=300)
-    lead_unit_id: int | None = None
-    project_id: int | None = None
+    lead_unit_id: Id | None = None
+    project_id: Id | None = None
     code: str | None = Field(None, max_length=30)
-    lead_person_id: int | None = None
-    supporting_unit_ids: list[int] | None = None
+    lead_person_id: Id | None = None
+    supporting_unit_ids: list[Id] | None = None
     scope: str | None = None
     measures: str | None = None
     start: dt.date | None = None
     due: dt.date | None = None
     weight: Decimal | None = Field(None, ge=0)
     progress_mode: ProgressMode | None = None
-    chain_id: int | None = None
+    chain_id: Id | None = None
 
 
 class TaskReportIn(Schema):
-    version: int = Field(description="The version read; a stale one is a 409.")
+    version: Version = Field(description="The version read; a stale one is a 409.")
     progress: Decimal | None = Field(None, ge=0, le=100, decimal_places=1)
     note: str = ""
     done_on: dt.date | None = Field(
@@ -274,7 +275,7 @@ class TaskReportIn(Schema):
 
 
 class ReopenIn(Schema):
-    version: int = Field(description="The version read; a stale one is a 409.")
+    version: Version = Field(description="The version read; a stale one is a 409.")
     note: str = Field(min_length=1, description="Why the task is reopened.")
     progress: Decimal | None = Field(
         None,
@@ -286,19 +287,19 @@ class ReopenIn(Schema):
 
 
 class ReviewIn(Schema):
-    version: int
+    version: Version
     rating: OutcomeRating
     narrative: str = Field(min_length=1)
 
 
 class MilestoneOut(Schema):
-    id: int
-    task_id: int
+    id: Id
+    task_id: Id
     title: str
     due: dt.date | None
     done_on: dt.date | None
     weight: Decimal
-    position: int
+    position: Position
 
 
 class MilestoneIn(Schema):
@@ -317,8 +318,8 @@ class MilestoneDoneIn(Schema):
 
 
 class TaskEvidenceOut(Schema):
-    id: int
-    task_id: int
+    id: Id
+    task_id: Id
     title: str
     name: str = Field(description="The stored file's name.")
     uploaded_at: dt.datetime
@@ -339,7 +340,7 @@ def _plans() -> models.QuerySet[WorkPlan]:
     return WorkPlan.objects.select_related("body__owner_unit")
 
 
-class PlanPages(PageNumberPagination):
+class PlanPages(Paged):
     """Pages of plans with their roll-up and counts: two aggregate queries per page."""
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any) -> Any:
@@ -427,7 +428,7 @@ def _tasks() -> models.QuerySet[Task]:
     return Task.objects.select_related("plan", "project", "lead_unit", "lead_person", "chain")
 
 
-class TaskPages(PageNumberPagination):
+class TaskPages(Paged):
     """Pages of tasks with their status and supporting units. The page is chosen on ids
     alone (a narrow sort), then its rows are read in full."""
 
@@ -517,14 +518,14 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]
 
 
 @plans_router.get("/{int:plan_id}", response=PlanDetailOut)
-def plan_detail(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+def plan_detail(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
     """A plan with its progress, task counts by status, and its projects."""
     plan = plan_policy.access(request.user, plan_id)
     return _plan_detail(_plans().get(pk=plan.pk), request.user)
 
 
 @plans_router.patch("/{int:plan_id}", response=PlanDetailOut)
-def plan_update(request: HttpRequest, plan_id: int, payload: PlanPatch) -> dict[str, Any]:
+def plan_update(request: HttpRequest, plan_id: Id, payload: PlanPatch) -> dict[str, Any]:
     """Change a plan (its managers). A new at-risk margin recomputes every task; a new
     period must still hold every task's start and due dates."""
     user = request.user
@@ -539,7 +540,7 @@ def plan_update(request: HttpRequest, plan_id: int, payload: PlanPatch) -> dict[
 
 
 @plans_router.post("/{int:plan_id}/close", response=PlanDetailOut)
-def plan_close(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+def plan_close(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
     """Close the plan (its managers): its tasks are no longer reminded nor escalated, and
     writes to it or its tasks are refused (``plan_closed``) until it is reopened. A plan
     closed already: ``invalid_transition``."""
@@ -550,7 +551,7 @@ def plan_close(request: HttpRequest, plan_id: int) -> dict[str, Any]:
 
 
 @plans_router.post("/{int:plan_id}/reopen", response=PlanDetailOut)
-def plan_reopen(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+def plan_reopen(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
     """Reopen a closed plan (its managers). A plan that is open: ``invalid_transition``."""
     user = request.user
     plan = plan_policy.access(user, plan_id, "manage")
@@ -559,7 +560,7 @@ def plan_reopen(request: HttpRequest, plan_id: int) -> dict[str, Any]:
 
 
 @plans_router.get("/{int:plan_id}/projects", response=list[ProjectOut])
-def project_list(request: HttpRequest, plan_id: int) -> list[dict[str, Any]]:
+def project_list(request: HttpRequest, plan_id: Id) -> list[dict[str, Any]]:
     """The plan's projects in order, each with its progress and task counts (for someone
     who sees the plan only through some of its tasks: the projects holding one, over
     those tasks)."""
@@ -569,9 +570,7 @@ def project_list(request: HttpRequest, plan_id: int) -> list[dict[str, Any]]:
 
 
 @plans_router.post("/{int:plan_id}/projects", response={201: ProjectOut})
-def project_create(
-    request: HttpRequest, plan_id: int, payload: ProjectIn
-) -> Status[dict[str, Any]]:
+def project_create(request: HttpRequest, plan_id: Id, payload: ProjectIn) -> Status[dict[str, Any]]:
     """Add a project to the plan (its managers)."""
     user = request.user
     plan = plan_policy.access(user, plan_id, "manage")
@@ -593,7 +592,7 @@ def project_create(
 @plans_router.get("/{int:plan_id}/tasks", response=list[TaskOut])
 @paginate(TaskPages)
 def plan_tasks(
-    request: HttpRequest, plan_id: int, filters: Query[TaskFilters]
+    request: HttpRequest, plan_id: Id, filters: Query[TaskFilters]
 ) -> models.QuerySet[Task]:
     """The plan's tasks the user may see, in board order (key tasks placed directly in
     the plan first, then by project), with their status. Filters: ``unit`` (led or
@@ -615,7 +614,7 @@ def plan_tasks(
 
 
 @plans_router.post("/{int:plan_id}/tasks", response={201: TaskOut})
-def task_create(request: HttpRequest, plan_id: int, payload: TaskIn) -> Status[dict[str, Any]]:
+def task_create(request: HttpRequest, plan_id: Id, payload: TaskIn) -> Status[dict[str, Any]]:
     """Add a key task to the plan, in a project or directly (the plan's managers)."""
     user = request.user
     plan = plan_policy.access(user, plan_id, "manage")
@@ -649,7 +648,7 @@ def task_create(request: HttpRequest, plan_id: int, payload: TaskIn) -> Status[d
 
 
 @tasks_router.get("/{int:task_id}", response=TaskDetailOut)
-def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
+def task_detail(request: HttpRequest, task_id: Id) -> dict[str, Any]:
     """A key task: who, what, how, how well, dates, progress, and its status with the
     expected progress or the days overdue that explain it."""
     task = task_policy.access(request.user, task_id)
@@ -660,7 +659,7 @@ def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
 
 
 @tasks_router.patch("/{int:task_id}", response=TaskOut)
-def task_update(request: HttpRequest, task_id: int, payload: TaskPatch) -> dict[str, Any]:
+def task_update(request: HttpRequest, task_id: Id, payload: TaskPatch) -> dict[str, Any]:
     """Change who, what, how, dates, weight, project, chain or progress mode (the plan's
     managers). With ``version``, a stale one is a 409 and nothing is saved."""
     user = request.user
@@ -699,7 +698,7 @@ def task_update(request: HttpRequest, task_id: int, payload: TaskPatch) -> dict[
 
 
 @tasks_router.post("/{int:task_id}/report", response=TaskOut)
-def task_report(request: HttpRequest, task_id: int, payload: TaskReportIn) -> dict[str, Any]:
+def task_report(request: HttpRequest, task_id: Id, payload: TaskReportIn) -> dict[str, Any]:
     """A progress report: the progress (tasks with entered progress), a note, and the day
     it was done. Officers over the lead unit, the lead person and the plan's managers.
     A stale ``version`` is a 409 and nothing is saved."""
@@ -717,7 +716,7 @@ def task_report(request: HttpRequest, task_id: int, payload: TaskReportIn) -> di
 
 
 @tasks_router.post("/{int:task_id}/reopen", response=TaskOut)
-def task_reopen(request: HttpRequest, task_id: int, payload: ReopenIn) -> dict[str, Any]:
+def task_reopen(request: HttpRequest, task_id: Id, payload: ReopenIn) -> dict[str, Any]:
     """Undo "done" (the plan's managers), saying why. A task with entered progress goes
     back to ``progress`` (below 100; default: the last reported below 100, or 0). A stale
     ``version`` is a 409 and nothing is saved."""
@@ -734,7 +733,7 @@ def task_reopen(request: HttpRequest, task_id: int, payload: ReopenIn) -> dict[s
 
 
 @tasks_router.post("/{int:task_id}/review", response=TaskOut)
-def task_review(request: HttpRequest, task_id: int, payload: ReviewIn) -> dict[str, Any]:
+def task_review(request: HttpRequest, task_id: Id, payload: ReviewIn) -> dict[str, Any]:
     """How well it went: rating and narrative (the plan's managers)."""
     user = request.user
     task = task_policy.access(user, task_id, "manage")
@@ -749,13 +748,13 @@ def task_review(request: HttpRequest, task_id: int, payload: ReviewIn) -> dict[s
 
 
 @tasks_router.get("/{int:task_id}/milestones", response=list[MilestoneOut])
-def milestone_list(request: HttpRequest, task_id: int) -> list[Milestone]:
+def milestone_list(request: HttpRequest, task_id: Id) -> list[Milestone]:
     task = task_policy.access(request.user, task_id)
     return list(task.milestones.all())
 
 
 @tasks_router.post("/{int:task_id}/milestones", response={201: MilestoneOut})
-def milestone_add(request: HttpRequest, task_id: int, payload: MilestoneIn) -> Status[Milestone]:
+def milestone_add(request: HttpRequest, task_id: Id, payload: MilestoneIn) -> Status[Milestone]:
     """Add a milestone (the plan's managers); a task whose progress comes from its
     milestones follows at once."""
     user = request.user
@@ -767,7 +766,7 @@ def milestone_add(request: HttpRequest, task_id: int, payload: MilestoneIn) -> S
 
 
 @tasks_router.post("/milestones/{int:milestone_id}/done", response=MilestoneOut)
-def milestone_done(request: HttpRequest, milestone_id: int, payload: MilestoneDoneIn) -> Milestone:
+def milestone_done(request: HttpRequest, milestone_id: Id, payload: MilestoneDoneIn) -> Milestone:
     """Mark a milestone done (on ``done_on``, today by default) or, with ``done: false``,
     not done. Whoever reports on the task."""
     task_id = Milestone.objects.filter(pk=milestone_id).values_list("task_id", flat=True).first()
@@ -780,7 +779,7 @@ def milestone_done(request: HttpRequest, milestone_id: int, payload: MilestoneDo
 
 
 @tasks_router.get("/{int:task_id}/evidence", response=list[TaskEvidenceOut])
-def evidence_list(request: HttpRequest, task_id: int) -> list[TaskEvidence]:
+def evidence_list(request: HttpRequest, task_id: Id) -> list[TaskEvidence]:
     """The task's evidence, newest first (whoever sees the task)."""
     task = task_policy.access(request.user, task_id)
     return list(task.evidence.all())
@@ -789,7 +788,7 @@ def evidence_list(request: HttpRequest, task_id: int) -> list[TaskEvidence]:
 @tasks_router.post("/{int:task_id}/evidence", response={201: TaskEvidenceOut})
 def evidence_add(
     request: HttpRequest,
-    task_id: int,
+    task_id: Id,
     file: File[UploadedFile],
     title: Form[str] = "",
 ) -> Status[TaskEvidence]:
@@ -805,7 +804,7 @@ def evidence_add(
 
 
 @tasks_router.get("/{int:task_id}/evidence/{int:evidence_id}/file")
-def evidence_file(request: HttpRequest, task_id: int, evidence_id: int) -> FileResponse:
+def evidence_file(request: HttpRequest, task_id: Id, evidence_id: Id) -> FileResponse:
     """Download one of the task's evidence files."""
     task = task_policy.access(request.user, task_id)
     return file_download(get_object_or_404(task.evidence.all(), pk=evidence_id).file)

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pacesetter.campaigns.api import (
     CampaignRef,
@@ -40,6 +40,7 @@ from pacesetter.campaigns.models import (
 from pacesetter.campaigns.policies import campaign_policy
 from pacesetter.campaigns.services import campaign_create, campaign_transition, campaign_update
 from pacesetter.campaigns.workflows import campaign_workflow, review_point_workflow
+from pacesetter.core.api_types import Id, Paged
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import ordered
 from pacesetter.scoring.api import TableRef
@@ -108,14 +109,14 @@ class CampaignDetailOut(CampaignOut):
 
 
 class CampaignIn(Schema):
-    organizer_id: int
+    organizer_id: Id
     code: str
     name: str
     start: dt.date
     end: dt.date
     kind: CampaignKind = CampaignKind.MOVEMENT
-    scoring_table_id: int | None = None
-    predecessor_id: int | None = None
+    scoring_table_id: Id | None = None
+    predecessor_id: Id | None = None
     registration_due: dt.date | None = None
     tie_breaks: list[str] | None = None
     description: str = ""
@@ -130,8 +131,8 @@ class CampaignPatch(Schema):
     kind: CampaignKind | None = None
     start: dt.date | None = None
     end: dt.date | None = None
-    scoring_table_id: int | None = None
-    predecessor_id: int | None = None
+    scoring_table_id: Id | None = None
+    predecessor_id: Id | None = None
     registration_due: dt.date | None = None
     tie_breaks: list[str] | None = None
     description: str | None = None
@@ -140,7 +141,7 @@ class CampaignPatch(Schema):
 class CampaignFilters(Schema):
     q: str = ""
     state: CampaignState | None = None
-    organizer: int | None = None
+    organizer: Id | None = None
 
 
 class TransitionIn(Schema):
@@ -151,7 +152,7 @@ class TransitionIn(Schema):
 
 
 @router.get("", response=list[CampaignOut], operation_id=_OPERATION_ID.format("campaign_list"))
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def campaign_list(
     request: HttpRequest, filters: Query[CampaignFilters]
 ) -> models.QuerySet[Campaign]:
@@ -179,7 +180,7 @@ def campaign_list(
     response=CampaignDetailOut,
     operation_id=_OPERATION_ID.format("campaign_detail"),
 )
-def campaign_detail(request: HttpRequest, campaign_id: int) -> Campaign:
+def campaign_detail(request: HttpRequest, campaign_id: Id) -> Campaign:
     """One campaign with its phases, review points (with their state), participants
     (with cluster and pilot flag) and signed pacts."""
     return campaign_policy.access(request.user, campaign_id)
@@ -226,7 +227,7 @@ def campaign_create_endpoint(request: HttpRequest, payload: CampaignIn) -> Statu
     operation_id=_OPERATION_ID.format("campaign_update_endpoint"),
 )
 def campaign_update_endpoint(
-    request: HttpRequest, campaign_id: int, payload: CampaignPatch
+    request: HttpRequest, campaign_id: Id, payload: CampaignPatch
 ) -> Campaign:
     """Change a campaign; only the fields sent are changed. The scoring table changes
     only while drafting."""
@@ -242,7 +243,7 @@ def campaign_update_endpoint(
     operation_id=_OPERATION_ID.format("campaign_transition_endpoint"),
 )
 def campaign_transition_endpoint(
-    request: HttpRequest, campaign_id: int, payload: TransitionIn
+    request: HttpRequest, campaign_id: Id, payload: TransitionIn
 ) -> Campaign:
     """Move the campaign to ``to_state`` (draft, registration, running, scoring,
     published, closed). A move that is not allowed, or whose rule does not hold,

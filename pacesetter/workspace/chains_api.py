@@ -23,11 +23,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pacesetter.chains import services
 from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
+from pacesetter.core.api_types import Id, Paged, Position
 from pacesetter.core.refs import resolve_ref
 from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.api import UnitRef
@@ -47,7 +48,7 @@ DETAIL_LIMIT = 500
 
 
 class ChainOut(Schema):
-    id: int
+    id: Id
     name: str
     description: str
     owner_unit: UnitRef
@@ -57,16 +58,16 @@ class ChainOut(Schema):
 
 
 class ChainMemberOut(Schema):
-    id: int
+    id: Id
     unit: UnitRef
-    position: int = Field(description="1 is the most upstream.")
+    position: Position = Field(description="1 is the most upstream.")
     link: str
     is_leader: bool
 
 
 class OpenTaskOut(Schema):
-    id: int
-    plan_id: int
+    id: Id
+    plan_id: Id
     code: str
     title: str
     lead_unit: UnitRef
@@ -77,12 +78,12 @@ class OpenTaskOut(Schema):
 
 
 class PlanRef(Schema):
-    id: int
+    id: Id
     name: str
 
 
 class MeetingRef(Schema):
-    id: int
+    id: Id
     title: str
     starts_at: dt.datetime
 
@@ -102,11 +103,11 @@ class ChainFilters(Schema):
 
 
 class ChainIn(Schema):
-    owner_unit_id: int = Field(description="The unit that keeps the chain (you run it).")
+    owner_unit_id: Id = Field(description="The unit that keeps the chain (you run it).")
     name: str = Field(min_length=1, max_length=255)
-    leader_unit_id: int
+    leader_unit_id: Id
     description: str = ""
-    member_unit_ids: list[int] = Field([], description="From upstream to downstream.")
+    member_unit_ids: list[Id] = Field([], description="From upstream to downstream.")
 
 
 class ChainPatch(Schema):
@@ -114,18 +115,18 @@ class ChainPatch(Schema):
     the chain stays)."""
 
     name: str | None = Field(None, min_length=1, max_length=255)
-    leader_unit_id: int | None = Field(None, description="A unit you see (or the current).")
+    leader_unit_id: Id | None = Field(None, description="A unit you see (or the current).")
     description: str | None = None
     is_active: bool | None = None
 
 
 class ChainMemberIn(Schema):
-    unit_id: int
+    unit_id: Id
     link: str = Field("", max_length=255)
 
 
 class ReorderIn(Schema):
-    unit_ids: list[int] = Field(description="Every member unit, upstream first.")
+    unit_ids: list[Id] = Field(description="Every member unit, upstream first.")
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -137,7 +138,7 @@ def _chains() -> models.QuerySet[Chain]:
     )
 
 
-def _detail(chain_id: int, user: Any) -> dict[str, Any]:
+def _detail(chain_id: Id, user: Any) -> dict[str, Any]:
     chain = _chains().get(pk=chain_id)
     today = timezone.localdate()
     members = [
@@ -188,7 +189,7 @@ def _detail(chain_id: int, user: Any) -> dict[str, Any]:
 
 
 @router.get("", response=list[ChainOut], operation_id=_OPERATION_ID.format("chain_list"))
-@paginate(PageNumberPagination)
+@paginate(Paged)
 def chain_list(request: HttpRequest, filters: Query[ChainFilters]) -> models.QuerySet[Chain]:
     """Chains the user may see (roles over the unit that keeps it, its leader or a
     member). ``q`` searches the name."""
@@ -223,7 +224,7 @@ def chain_create(request: HttpRequest, payload: ChainIn) -> Status[dict[str, Any
 @router.get(
     "/{int:chain_id}", response=ChainDetailOut, operation_id=_OPERATION_ID.format("chain_detail")
 )
-def chain_detail(request: HttpRequest, chain_id: int) -> dict[str, Any]:
+def chain_detail(request: HttpRequest, chain_id: Id) -> dict[str, Any]:
     """The chain, its members in order (the leader marked), its open key tasks, and the
     plans and meetings on it, as far as the user may see them."""
     chain = chain_policy.access(request.user, chain_id)
@@ -233,7 +234,7 @@ def chain_detail(request: HttpRequest, chain_id: int) -> dict[str, Any]:
 @router.patch(
     "/{int:chain_id}", response=ChainDetailOut, operation_id=_OPERATION_ID.format("chain_update")
 )
-def chain_update(request: HttpRequest, chain_id: int, payload: ChainPatch) -> dict[str, Any]:
+def chain_update(request: HttpRequest, chain_id: Id, payload: ChainPatch) -> dict[str, Any]:
     """Change the chain's name, leader, description or whether it is active (its
     managers); only the fields sent are changed. The current leader may be kept by an
     editor who could not choose it, as on the form."""
@@ -262,7 +263,7 @@ def chain_update(request: HttpRequest, chain_id: int, payload: ChainPatch) -> di
     operation_id=_OPERATION_ID.format("member_add"),
 )
 def member_add(
-    request: HttpRequest, chain_id: int, payload: ChainMemberIn
+    request: HttpRequest, chain_id: Id, payload: ChainMemberIn
 ) -> Status[dict[str, Any]]:
     """Add a unit at the downstream end of the chain (its managers)."""
     user = request.user
@@ -277,7 +278,7 @@ def member_add(
     response=ChainDetailOut,
     operation_id=_OPERATION_ID.format("members_reorder"),
 )
-def members_reorder(request: HttpRequest, chain_id: int, payload: ReorderIn) -> dict[str, Any]:
+def members_reorder(request: HttpRequest, chain_id: Id, payload: ReorderIn) -> dict[str, Any]:
     """Put the members in a new order (every member unit once, upstream first)."""
     user = request.user
     chain = chain_policy.access(user, chain_id, "manage")
@@ -290,7 +291,7 @@ def members_reorder(request: HttpRequest, chain_id: int, payload: ReorderIn) -> 
     response={204: None},
     operation_id=_OPERATION_ID.format("member_remove"),
 )
-def member_remove(request: HttpRequest, chain_id: int, member_id: int) -> HttpResponse:
+def member_remove(request: HttpRequest, chain_id: Id, member_id: Id) -> HttpResponse:
     """Take a unit off the chain (its managers); the others close up."""
     user = request.user
     chain = chain_policy.access(user, chain_id, "manage")

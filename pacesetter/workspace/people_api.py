@@ -22,6 +22,7 @@ from pacesetter.accounts.policies import may_manage_people, role_assignment_poli
 from pacesetter.accounts.services import role_grant, role_revoke, user_create, user_set_active
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.policies import cluster_policy
+from pacesetter.core.api_types import Id
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.policies import unit_policy
 
@@ -37,9 +38,9 @@ class RoleScopeIn(Schema):
     for council members. Only the one the role needs is read."""
 
     role: Role
-    unit_id: int | None = None
-    cluster_id: int | None = None
-    body_id: int | None = None
+    unit_id: Id | None = None
+    cluster_id: Id | None = None
+    body_id: Id | None = None
 
 
 class RoleGrantIn(RoleScopeIn):
@@ -57,15 +58,15 @@ class AccountActiveIn(Schema):
 
 
 class RoleAssignmentOut(Schema):
-    id: int
+    id: Id
     role: str
-    unit_id: int | None
-    cluster_id: int | None
-    body_id: int | None
+    unit_id: Id | None
+    cluster_id: Id | None
+    body_id: Id | None
 
 
 class AccountOut(Schema):
-    id: int
+    id: Id
     username: str
     email: str
     is_active: bool
@@ -101,7 +102,7 @@ def _scope(user: Any, payload: RoleScopeIn) -> dict[str, Any]:
 
 
 @router.get("/{int:user_id}", response=AccountOut)
-def account_detail(request: HttpRequest, user_id: int) -> User:
+def account_detail(request: HttpRequest, user_id: Id) -> User:
     """One account the user sees (it holds a role in their subtree), with those roles."""
     return user_policy.access(request.user, user_id)
 
@@ -125,7 +126,7 @@ def account_create_endpoint(request: HttpRequest, payload: AccountCreateIn) -> S
 
 @router.post("/{int:user_id}/roles", response={201: RoleAssignmentOut})
 def role_grant_endpoint(
-    request: HttpRequest, user_id: int, payload: RoleGrantIn
+    request: HttpRequest, user_id: Id, payload: RoleGrantIn
 ) -> Status[RoleAssignment]:
     """Grant a role to an account whose every role lies in the user's subtrees."""
     user = request.user
@@ -137,7 +138,7 @@ def role_grant_endpoint(
 
 
 @router.delete("/roles/{int:assignment_id}", response={204: None})
-def role_revoke_endpoint(request: HttpRequest, assignment_id: int) -> HttpResponse:
+def role_revoke_endpoint(request: HttpRequest, assignment_id: Id) -> HttpResponse:
     """Revoke a role held over the user's subtree (or its clusters and bodies)."""
     assignment = role_assignment_policy.access(request.user, assignment_id, "update")
     role_revoke(actor=request.user, assignment=assignment)
@@ -146,7 +147,7 @@ def role_revoke_endpoint(request: HttpRequest, assignment_id: int) -> HttpRespon
 
 @router.put("/{int:user_id}/active", response=AccountOut)
 def account_set_active_endpoint(
-    request: HttpRequest, user_id: int, payload: AccountActiveIn
+    request: HttpRequest, user_id: Id, payload: AccountActiveIn
 ) -> User:
     """Deactivate (``false``) or reactivate (``true``) an account; nobody deactivates
     their own."""

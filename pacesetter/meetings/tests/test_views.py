@@ -613,6 +613,10 @@ def test_undo_a_check_in_from_the_invitations_table(world, council):
     assert login(world, "unit_officer").post(url, {"reason": "x"}).status_code == 404
     response = staff.post(url, {"reason": ""}, follow=True)
     assert "Say why the check-in is taken back." in response.content.decode()
+    response = staff.post(url, {"reason": "Wrong\x00person"}, follow=True)
+    assert "Null characters are not allowed." in response.content.decode()
+    response = staff.get(detail_url(council.meeting), {"who": "Guest\x00"})
+    assert response.status_code == 200
     response = staff.post(url, {"reason": "Wrong person"}, follow=True)
     assert "The check-in of Guest of honour is taken back." in response.content.decode()
     council.guest_invitation.refresh_from_db()

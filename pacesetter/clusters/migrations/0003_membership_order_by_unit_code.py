@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clusters', '0001_initial'),
+        ('clusters', '0002_year_range'),
     ]
 
     operations = [

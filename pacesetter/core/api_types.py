@@ -1,0 +1,111 @@
+"""The API's input types: every integer the API reads has its range, and no text it
+reads holds a NUL character.
+
+A number outside its range answers 422 ``invalid`` naming the field, before any query
+runs: an id past 64 bits or a year before year 1 used to reach the database or
+``datetime`` and answer 500. The OpenAPI document shows each range
+(``core/tests/test_api_input.py`` fails if an integer parameter or body field has none).
+
+NUL characters are refused where the API parses its input (:class:`StrictParser`), for
+every JSON body, query string and form field at once: PostgreSQL cannot store them in
+text, and nothing a person types holds one. Django's form ``CharField`` already refuses
+them (``ProhibitNullCharactersValidator``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from annotated_types import Ge, Le
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination
+from ninja.parser import Parser
+
+from .dates import YEAR_MAX, YEAR_MIN
+
+ID_MAX = 2**63 - 1  # a BigAutoField's largest value, on SQLite and PostgreSQL alike
+INT_MAX = 2**31 - 1  # a PositiveIntegerField's largest value on PostgreSQL
+SMALL_MAX = 32767  # a PositiveSmallIntegerField's
+PAGE_MAX = 1_000_000
+
+#: A row's id: path parameters, filters and the ids a body names.
+Id = Annotated[int, Ge(1), Le(ID_MAX)]
+#: A calendar year (of a campaign, a scoring table, an award, a filter), as the models'
+#: ``YEAR_VALIDATORS`` allow.
+Year = Annotated[int, Ge(YEAR_MIN), Le(YEAR_MAX)]
+#: The version an optimistic-concurrency write was read at.
+Version = Annotated[int, Ge(0), Le(INT_MAX)]
+#: A position in an ordered list.
+Position = Annotated[int, Ge(0), Le(INT_MAX)]
+#: A count of people, ballots or things (never negative).
+Quantity = Annotated[int, Ge(0), Le(INT_MAX)]
+#: A number of days (a window, a delay).
+Days = Annotated[int, Ge(0), Le(SMALL_MAX)]
+
+
+class Paged(PageNumberPagination):
+    """``?page=&page_size=`` with their ranges; a page past the end is an empty page
+    (``items`` empty, ``count`` the total), as ninja's own pagination answers."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=PAGE_MAX)
+        page_size: int | None = Field(None, ge=1, le=settings.API_MAX_PAGE_SIZE)
+
+
+def nul_locations(data: Any, loc: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:
+    """Where ``data`` (parsed JSON or a form value) holds a string with a NUL."""
+    if isinstance(data, str):
+        return [loc] if "\x00" in data else []
+    if isinstance(data, dict):
+        found = []
+        for key, value in data.items():
+            if isinstance(key, str) and "\x00" in key:
+                found.append((*loc, key))
+            found += nul_locations(value, (*loc, key))
+        return found
+    if isinstance(data, list):
+        return [place for i, value in enumerate(data) for place in nul_locations(value, (*loc, i))]
+    return []
+
+
+def refuse_nul(found: list[tuple[str | int, ...]]) -> None:
+    if found:
+        message = _("Null characters are not allowed.")  # as core.errors.refuse_nul says
+        raise NinjaValidationError(
+            [{"loc": place, "msg": message, "type": "null_character"} for place in found]
+        )
+
+
+class NulInBody(ValueError):
+    """A JSON body with a NUL in a string; ninja turns a parser's error into a 400, the
+    API's handler answers it as the 422 ``invalid`` of :func:`refuse_nul` instead."""
+
+    def __init__(self, error: NinjaValidationError) -> None:
+        super().__init__("null character")
+        self.error = error
+
+
+class StrictParser(Parser):
+    """ninja's parser, refusing NUL characters in every body, query and form value."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        try:
+            refuse_nul(nul_locations(data, ("body",)))
+        except NinjaValidationError as exc:
+            raise NulInBody(exc) from exc
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        where = "query" if data is request.GET else "form"
+        refuse_nul(
+            [(where, key) for key, values in data.lists() if nul_locations([key, *values], ())]
+        )
+        return super().parse_querydict(data, list_fields, request)

@@ -1,0 +1,23 @@
+// Behaviour the templates ask for with data attributes, so that no page needs an inline
+// script or event handler: the Content-Security-Policy runs scripts from this site only.
+
+// <select data-submit-on-change>: choosing an option sends its form (the language).
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  if (field instanceof HTMLSelectElement && field.hasAttribute("data-submit-on-change")) {
+    field.form?.submit();
+  }
+});
+
+// <form data-reset-after-request="code">: after htmx sent it successfully, empty the form
+// and put the cursor back in the named field (the check-in desk, code after code).
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-reset-after-request")) {
+    return;
+  }
+  if (event.detail.successful) {
+    form.reset();
+    form.elements.namedItem(form.dataset.resetAfterRequest)?.focus();
+  }
+});
