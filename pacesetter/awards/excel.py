@@ -23,8 +23,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from pacesetter.core.spreadsheets import (
     CellError,
@@ -32,13 +30,16 @@ from pacesetter.core.spreadsheets import (
     ImportResult,
     RowReader,
     Sheet,
+    Workbook,
     append_row,
     cell_text,
     header_row,
+    new_workbook,
     parse_count,
     parse_date,
     parse_text,
     read_sheet,
+    reference_list,
     run_atomically,
     service_errors,
     style_header,
@@ -411,11 +412,8 @@ def _write(
 
 def grants_template() -> Workbook:
     """The "Awards" sheet to fill in and a "Help" sheet with the award codes."""
-    workbook = Workbook()
-    workbook.properties.title = _("Past awards")
-    workbook.properties.creator = "Pacesetter"
+    workbook = new_workbook(GRANTS_SHEET, title=_("Past awards"))
     sheet = workbook.active
-    sheet.title = GRANTS_SHEET
     header_row(sheet, 1, GRANT_COLUMNS)
     sheet.column_dimensions["F"].number_format = "DD/MM/YYYY"  # decision_date
 
@@ -435,12 +433,12 @@ def grants_template() -> Workbook:
             ],
         )
     if awards:
-        validation = DataValidation(
-            type="list", formula1=f"{HELP_SHEET}!$A$2:$A${len(awards) + 1}", allow_blank=True
+        reference_list(
+            sheet,
+            "A2:A5000",
+            f"{HELP_SHEET}!$A$2:$A${len(awards) + 1}",
+            _("Choose a code from the sheet “Help”."),
         )
-        validation.error = _("Choose a code from the sheet “Help”.")
-        sheet.add_data_validation(validation)
-        validation.add("A2:A5000")
     append_row(help_sheet, [])
     append_row(help_sheet, [_("Column"), _("Meaning")])
     for header, meaning in (

@@ -79,7 +79,7 @@ class TranslatedFieldsMixin(forms.BaseForm):
 
 
 class ExcelUploadForm(forms.Form):
-    """An .xlsx file within the size limit that openpyxl can open; ``workbook`` holds
+    """An .xlsx file within the spreadsheet limits that openpyxl can open; ``workbook`` holds
     the opened (read-only) workbook after validation, for the caller to close."""
 
     file = forms.FileField(
@@ -91,9 +91,12 @@ class ExcelUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.workbook: Any = None
         self.fields["file"].help_text = _(
-            "Fill in the template and upload it. Up to %(limit)s. If any row has an error, "
-            "nothing is saved and every error is listed."
-        ) % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
+            "Fill in the template and upload it. Up to %(limit)s and %(rows)s rows. If any "
+            "row has an error, nothing is saved and every error is listed."
+        ) % {
+            "limit": filesizeformat(settings.SPREADSHEET_MAX_BYTES),
+            "rows": settings.SPREADSHEET_MAX_ROWS,
+        }
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -10,21 +10,31 @@ in one transaction and rolls it back with :class:`ImportFailed` (carrying every 
 when any row failed; :func:`service_errors` puts a service's ``ValidationError`` on the
 columns its fields came from.
 
+Limits. :func:`open_workbook` refuses a file over ``SPREADSHEET_MAX_BYTES`` or whose
+parts unzip to more than ``SPREADSHEET_MAX_UNZIPPED_BYTES``; :func:`read_sheet` refuses a
+sheet that declares or holds more than ``SPREADSHEET_MAX_ROWS`` rows,
+``SPREADSHEET_MAX_COLUMNS`` columns or ``SPREADSHEET_MAX_CELLS`` cells, and stops reading
+at the limit. A cell holding a formula is refused (its value is not in the file as
+typed), and so is a number the column cannot hold exactly.
+
 Writing. Text that people typed (names, titles, notes) ends up in cells; text starting
-with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return could be taken for a formula
-by a spreadsheet program. :func:`append_row` and :func:`write_cell` store such text as
-a plain string cell with Excel's "quote prefix" (the cell is text, also when edited),
-so nothing is evaluated and the value reads back unchanged on upload.
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (or their full-width forms)
+could be taken for a formula by a spreadsheet program. Every cell the platform writes
+goes through :func:`write_cell` or :func:`append_row` (``core/tests/test_spreadsheets``
+fails on a module that writes cells another way); they store such text as a plain
+string cell with Excel's "quote prefix" (the cell is text, also when edited), so
+nothing is evaluated and the value reads back unchanged on upload.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any, TypeVar
 
@@ -34,8 +44,12 @@ from django.db import transaction
 from django.db.models import TextChoices
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+
+# Re-exported for type annotations: the domain modules do not import openpyxl.
+from openpyxl import Workbook as Workbook
+from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -54,9 +68,13 @@ FMT_PERCENT = "0.00%"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E8ECF1")
 TITLE_FONT = Font(bold=True, size=14)
+NOTE_FONT = Font(italic=True, color="5B6675")
 
-#: First characters that make a spreadsheet program read text as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: First characters that make a spreadsheet program read text as a formula (OWASP's
+#: list, and the full-width forms an East Asian input method types).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Characters of a formula shown in the error that refuses it.
+FORMULA_SHOWN = 40
 
 
 # --- errors ---------------------------------------------------------------------------
@@ -134,34 +152,54 @@ class CellProblem(Exception):
 
 
 def open_workbook(upload: Any) -> Any:
-    """Check an uploaded file (.xlsx, size limit) and open it read-only.
+    """Check an uploaded file (.xlsx, size and unzipped size limits) and open it read-only.
 
-    Raises ValidationError with a message for the upload field. The caller closes the
-    workbook when done."""
+    Formulas are read as formulas (not their cached results) so that :func:`read_sheet`
+    can refuse them. Raises ValidationError with a message for the upload field. The
+    caller closes the workbook when done."""
     name = getattr(upload, "name", "") or ""
     if PurePath(name).suffix.lower() != ".xlsx":
         raise ValidationError(
             _("Upload an Excel workbook saved as .xlsx (Excel Workbook)."), code="file_type"
         )
     size = getattr(upload, "size", 0) or 0
-    if size > settings.UPLOAD_MAX_BYTES:
+    limit = settings.SPREADSHEET_MAX_BYTES
+    if size > limit:
         raise ValidationError(
             _("The file is %(size)s; the limit is %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
             code="file_too_large",
         )
+    corrupt = ValidationError(
+        _(
+            "The file could not be opened as an Excel workbook. It may be damaged or "
+            "in another format; save it as .xlsx (Excel Workbook) and try again."
+        ),
+        code="file_corrupt",
+    )
     try:
         if hasattr(upload, "seek"):
             upload.seek(0)
-        return load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # zipfile, XML and openpyxl errors alike: not a usable workbook
+        with zipfile.ZipFile(upload) as archive:
+            # Declared sizes are what zipfile lets each part grow to when it is read.
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise corrupt from exc
+    unzipped_limit = settings.SPREADSHEET_MAX_UNZIPPED_BYTES
+    if unzipped > unzipped_limit:
         raise ValidationError(
             _(
-                "The file could not be opened as an Excel workbook. It may be damaged or "
-                "in another format; save it as .xlsx (Excel Workbook) and try again."
-            ),
-            code="file_corrupt",
-        ) from exc
+                "The workbook holds %(size)s of data once unpacked; the limit is %(limit)s. "
+                "Split it into several files."
+            )
+            % {"size": filesizeformat(unzipped), "limit": filesizeformat(unzipped_limit)},
+            code="file_too_large",
+        )
+    try:
+        upload.seek(0)
+        return load_workbook(upload, read_only=True, data_only=False)
+    except Exception as exc:  # zipfile, XML and openpyxl errors alike: not a usable workbook
+        raise corrupt from exc
 
 
 @dataclass(frozen=True)
@@ -232,11 +270,47 @@ def _blank(values: Iterable[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
+def _limit_error(title: str, message: str) -> ImportFailed:
+    return ImportFailed([CellError(title, message)])
+
+
+def _too_many_rows(title: str) -> ImportFailed:
+    limit = settings.SPREADSHEET_MAX_ROWS
+    return _limit_error(
+        title,
+        _(
+            "the sheet has more than %(limit)s rows, the most an import reads. Split it into "
+            "several files, or delete the empty rows below the data."
+        )
+        % {"limit": limit},
+    )
+
+
+def _formula_error(title: str, number: int, column: int, header: str, formula: Any) -> CellError:
+    text = str(getattr(formula, "text", formula))
+    if len(text) > FORMULA_SHOWN:
+        text = text[: FORMULA_SHOWN - 1] + "…"
+    return CellError(
+        title,
+        _(
+            "the cell holds a formula (%(formula)s), and an import reads values only. Type "
+            "the value, or copy the cells and paste them as values."
+        )
+        % {"formula": text},
+        row=number,
+        column=column,
+        header=header,
+    )
+
+
 def read_sheet(workbook: Any, name: str, columns: Sequence[Column]) -> Sheet:
     """Read sheet ``name`` (or the first sheet when there is none of that name).
 
     The header row is the first of the top rows naming a known column. Raises
-    ImportFailed when required columns are missing or the sheet cannot be read."""
+    ImportFailed when required columns are missing, when a known column holds a
+    formula, when the sheet is over the rows, columns or cells limit (checked on the
+    sheet's declared size first, then counted while reading, which stops at the limit)
+    or when the sheet cannot be read."""
     if name in workbook.sheetnames:
         worksheet = workbook[name]
     elif workbook.worksheets:
@@ -244,10 +318,48 @@ def read_sheet(workbook: Any, name: str, columns: Sequence[Column]) -> Sheet:
     else:
         raise ImportFailed([CellError(name, _("the workbook has no sheet to read."))])
     title = worksheet.title
+    max_rows = settings.SPREADSHEET_MAX_ROWS
+    max_columns = settings.SPREADSHEET_MAX_COLUMNS
+    max_cells = settings.SPREADSHEET_MAX_CELLS
+    declared_rows = getattr(worksheet, "max_row", None) or 0
+    if declared_rows > max_rows:
+        raise _too_many_rows(title)
+    if hasattr(worksheet, "reset_dimensions"):
+        # A read-only sheet pads rows to its declared size, and stops at it: read what
+        # is there instead, counting it.
+        worksheet.reset_dimensions()
     known = {c.header for c in columns}
     sheet: Sheet | None = None
+    formulas: list[CellError] = []
+    cells = 0
     try:
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        rows = worksheet.iter_rows(max_col=max_columns + 1)
+        for number, row in enumerate(rows, start=1):
+            if number > max_rows:
+                raise _too_many_rows(title)
+            values = [cell.value for cell in row]
+            if len(values) > max_columns and values[max_columns] is not None:
+                raise _limit_error(
+                    title,
+                    _(
+                        "the sheet has data beyond column %(column)s; an import reads at "
+                        "most %(limit)s columns."
+                    )
+                    % {"column": get_column_letter(max_columns), "limit": max_columns},
+                )
+            values = values[:max_columns]
+            while values and values[-1] is None:
+                values.pop()
+            cells += len(values)
+            if cells > max_cells:
+                raise _limit_error(
+                    title,
+                    _(
+                        "the sheet has more than %(limit)s cells, the most an import reads. "
+                        "Split it into several files."
+                    )
+                    % {"limit": max_cells},
+                )
             if sheet is None:
                 keys = [_header_key(v) for v in values]
                 if known.intersection(keys):
@@ -259,8 +371,15 @@ def read_sheet(workbook: Any, name: str, columns: Sequence[Column]) -> Sheet:
                 elif number >= HEADER_SEARCH_ROWS:
                     break
                 continue
+            for header, position in sheet.positions.items():
+                cell = row[position - 1] if position <= len(row) else EMPTY_CELL
+                if cell.data_type == "f":
+                    formulas.append(_formula_error(title, number, position, header, cell.value))
+                    values[position - 1] = None
             if not _blank(values):
                 sheet.rows.append((number, tuple(values)))
+    except ImportFailed:
+        raise
     except Exception as exc:  # a damaged part of the file shows only while reading it
         raise ImportFailed(
             [CellError(title, _("the sheet could not be read; the file may be damaged."))]
@@ -279,6 +398,8 @@ def read_sheet(workbook: Any, name: str, columns: Sequence[Column]) -> Sheet:
                 for header in missing
             ]
         )
+    if formulas:
+        raise ImportFailed(formulas)
     return sheet
 
 
@@ -309,9 +430,13 @@ def _normalise_number(text: str) -> str:
     return text.replace(",", ".")
 
 
-def parse_decimal(value: Any, *, places: int, digits: int) -> Decimal | None:
-    """A number from a numeric cell or a text with "," or "." as decimal separator;
-    rounded to ``places`` decimals. Blank gives None."""
+#: Significant digits of a spreadsheet number: what Excel shows and keeps of a float.
+FLOAT_DIGITS = 15
+
+
+def _number(value: Any) -> Decimal | None:
+    """A finite number from a numeric cell or a text with "," or "." as decimal separator
+    (a float as the 15 digits a spreadsheet shows, so 0.1+0.2 is 0.3). Blank gives None."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -319,7 +444,7 @@ def parse_decimal(value: Any, *, places: int, digits: int) -> Decimal | None:
     if isinstance(value, int | Decimal):
         number = Decimal(value)
     elif isinstance(value, float):
-        number = Decimal(repr(value))
+        number = Decimal(f"{value:.{FLOAT_DIGITS}g}")
     elif isinstance(value, str):
         text = _normalise_number(value.strip())
         if not _NUMBER.fullmatch(text):
@@ -332,21 +457,49 @@ def parse_decimal(value: Any, *, places: int, digits: int) -> Decimal | None:
         raise CellProblem(_("enter a number."))
     if not number.is_finite():
         raise CellProblem(_("enter a number."))
-    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if abs(number) >= Decimal(10) ** (digits - places):
-        raise CellProblem(_("the number is too large."))
     return number
+
+
+def parse_decimal(value: Any, *, places: int, digits: int) -> Decimal | None:
+    """A number that a ``DecimalField(max_digits=digits, decimal_places=places)`` holds
+    exactly. More decimal places than ``places`` (1e-30 included: it is not rounded to 0)
+    or a number of ``digits - places`` digits or more before the point is refused. Blank
+    gives None."""
+    number = _number(value)
+    if number is None:
+        return None
+    number = number.normalize() if number else Decimal(0)
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite
+    if -exponent > places:
+        raise CellProblem(
+            _("use at most %(places)s decimal places; round the number (%(number)s).")
+            % {"places": places, "number": _shown(number)}
+        )
+    if number.adjusted() >= digits - places:
+        raise CellProblem(
+            _("the number is too large; the largest allowed is %(max)s.")
+            % {"max": _shown(Decimal(10) ** (digits - places) - Decimal(1).scaleb(-places))}
+        )
+    return number.quantize(Decimal(1).scaleb(-places))
+
+
+def _shown(number: Decimal) -> str:
+    """A number as a person writes it: 0.000001 and 1000000, not 1E-6 and 1E+6."""
+    return f"{number:f}" if -30 < number.adjusted() < 30 else f"{number:E}"
 
 
 def parse_count(value: Any) -> int | None:
     """A whole number (at most a 32-bit integer). Blank gives None."""
-    number = parse_decimal(value, places=6, digits=30)
+    number = _number(value)
     if number is None:
         return None
     if number != number.to_integral_value():
         raise CellProblem(_("enter a whole number."))
     if abs(number) > MAX_COUNT:
-        raise CellProblem(_("the number is too large."))
+        raise CellProblem(
+            _("the number is too large; the largest allowed is %(max)s.") % {"max": MAX_COUNT}
+        )
     return int(number)
 
 
@@ -539,12 +692,29 @@ def choice_list(sheet: Any, columns: Sequence[Column], header: str, values: Iter
     validation.add(f"{letter}2:{letter}5000")
 
 
+def new_workbook(sheet_title: str, *, title: str, subject: str = "") -> Workbook:
+    """A new workbook (a template) with its properties set and its first sheet named
+    ``sheet_title`` (a fixed English name the import looks for)."""
+    workbook = Workbook()
+    workbook.properties.title = title
+    if subject:
+        workbook.properties.subject = subject
+    workbook.properties.creator = "Pacesetter"
+    workbook.active.title = sheet_title
+    return workbook
+
+
 def export_workbook(title: str, subject: str) -> Workbook:
     """A new workbook with its properties set and its first sheet named ``title``."""
-    workbook = Workbook()
-    workbook.properties.title = f"{title}: {subject}"
-    workbook.properties.subject = subject
-    workbook.properties.creator = "Pacesetter"
     # Sheet names: at most 31 characters and none of []:*?/\
-    workbook.active.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
-    return workbook
+    sheet_title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
+    return new_workbook(sheet_title, title=f"{title}: {subject}", subject=subject)
+
+
+def reference_list(sheet: Any, cells: str, source: str, error: str) -> None:
+    """A drop-down on ``cells`` (e.g. "A2:A5000") of the values in the range ``source``
+    (e.g. "Help!$A$2:$A$9"); typing another value is still refused on upload."""
+    validation = DataValidation(type="list", formula1=source, allow_blank=True)
+    validation.error = error
+    sheet.add_data_validation(validation)
+    validation.add(cells)

@@ -172,6 +172,20 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Limits for .xlsx imports (docs/security.md, "Spreadsheets"), checked before and while a
+# sheet is read, so a huge or zip-bomb-like workbook is refused within a second. The
+# largest real import (actuals: units × criteria) is a few thousand rows of 9 columns.
+SPREADSHEET_MAX_BYTES = int(os.environ.get("SPREADSHEET_MAX_BYTES", str(5 * 1024 * 1024)))
+#: The workbook's parts once unzipped (an .xlsx is a zip of XML). openpyxl reads a whole
+#: sheet when it has no declared size, so this bounds the time to open any file; a full
+#: 20,000-row sheet of 9 columns is about 9 MB.
+SPREADSHEET_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("SPREADSHEET_MAX_UNZIPPED_BYTES", str(20 * 1024 * 1024))
+)
+SPREADSHEET_MAX_ROWS = int(os.environ.get("SPREADSHEET_MAX_ROWS", "20000"))
+SPREADSHEET_MAX_COLUMNS = int(os.environ.get("SPREADSHEET_MAX_COLUMNS", "50"))
+SPREADSHEET_MAX_CELLS = int(os.environ.get("SPREADSHEET_MAX_CELLS", "250000"))
+
 PAGE_SIZE = 25
 API_MAX_PAGE_SIZE = 200
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "90"))

@@ -215,6 +215,28 @@ def test_every_error_is_located_and_nothing_is_saved(staff, world, catalog):
     assert not Person.objects.exists()
 
 
+def test_the_template_keeps_award_names_like_formulas_as_text(staff, catalog):
+    Award.objects.filter(pk=catalog["excellent"].pk).update(
+        name='=HYPERLINK("http://x","y")', issuer="@SUM(A1)"
+    )
+    workbook = template(staff)
+    cells = [c for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    named = [c for c in cells if c.value in ('=HYPERLINK("http://x","y")', "@SUM(A1)")]
+    assert len(named) == 2 and all(c.data_type == "s" and c.quotePrefix for c in named)
+
+
+def test_a_formula_in_an_import_is_refused_and_nothing_is_saved(staff, world, catalog):
+    rows = [ROWS[0], ["vn-excellent-collective", "=2020+3", "OWN", None, "1/QD", "20/01/2024"]]
+    response = upload(staff, filled(staff, rows), world.committee)
+    assert response.context["errors"] == [
+        "Sheet “Awards”, row 3, column B (year): the cell holds a formula (=2020+3), and an "
+        "import reads values only. Type the value, or copy the cells and paste them as values."
+    ]
+    assert not AwardGrant.objects.exists()
+    assert not Decision.objects.exists()
+
+
 def test_a_service_error_rolls_back_the_rows_already_written(staff, world, catalog):
     # The second row's decision cannot be recorded: one with the same number exists,
     # recorded by a unit the user does not see. The first row must not stay saved.

@@ -10,17 +10,31 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from pacesetter.core.spreadsheets import (
+    CellProblem,
     Column,
     ImportFailed,
     RowReader,
     append_row,
     parse_count,
+    parse_decimal,
     read_sheet,
     workbook_bytes,
     write_cell,
 )
 
-DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tA", "\r=B", '=HYPERLINK("x","y")']
+DANGEROUS = [
+    "=1+1",
+    "+SUM(A1)",
+    "-2+3",
+    "@cmd",
+    "\tA",
+    "\r=B",
+    '=HYPERLINK("x","y")',
+    "\uff1d1+1",  # full-width =, + , - and @
+    "\uff0bA1",
+    "\uff0d1",
+    "\uff20SUM(A1)",
+]
 
 
 def test_text_that_starts_like_a_formula_is_stored_as_text():
@@ -75,3 +89,23 @@ def test_a_missing_required_column_fails_the_whole_sheet():
         assert failed.value.messages == [
             "Sheet “Sheet”: the column “count” is missing from the header row."
         ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0.1 + 0.2, "0.30"),  # a float as the 15 digits a spreadsheet shows
+        ("1.234,5", "1234.50"),
+        (99999999.99, "99999999.99"),
+        (1e30, "too large"),
+        (100000000, "too large"),
+        (1e-30, "decimal places"),  # not rounded to 0
+        ("0,001", "decimal places"),
+    ],
+)
+def test_a_number_is_taken_only_when_the_column_holds_it_exactly(value, expected):
+    with translation.override("en"):
+        try:
+            assert str(parse_decimal(value, places=2, digits=10)) == expected
+        except CellProblem as problem:
+            assert expected in problem.message

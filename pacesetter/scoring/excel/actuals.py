@@ -8,7 +8,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from pacesetter.campaigns.models import ReviewPoint, ReviewPointState
 from pacesetter.core.spreadsheets import (
@@ -19,9 +18,11 @@ from pacesetter.core.spreadsheets import (
     ImportFailed,
     ImportResult,
     RowReader,
+    Workbook,
     append_row,
     choice_list,
     header_row,
+    new_workbook,
     number_formats,
     parse_count,
     parse_decimal,
@@ -78,11 +79,8 @@ def reportable_items(user: Any, review_point: ReviewPoint) -> QuerySet[ScoreItem
 
 
 def actuals_template(user: Any, review_point: ReviewPoint) -> Workbook:
-    workbook = Workbook()
-    workbook.properties.title = str(review_point)
-    workbook.properties.subject = _("Actuals")
+    workbook = new_workbook(ACTUALS_SHEET, title=str(review_point), subject=_("Actuals"))
     sheet = workbook.active
-    sheet.title = ACTUALS_SHEET
     header_row(sheet, 1, ACTUAL_COLUMNS)
     yes, no = _("yes"), _("no")
     for item in reportable_items(user, review_point):

@@ -9,10 +9,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.styles import Font
 
 from pacesetter.campaigns.models import Campaign, ReviewPoint
 from pacesetter.core.spreadsheets import (
+    NOTE_FONT,
     TITLE_FONT,
     Column,
     RowReader,
@@ -88,8 +88,6 @@ def title_rows(
     if unit is not None:
         line = f"{unit.name} ({unit.code}) — {line}"
     write_cell(sheet, 2, 1, line)
-    sheet.cell(row=3, column=1, value=_("Exported %(date)s") % {"date": today()}).font = Font(
-        italic=True, color="5B6675"
-    )
+    write_cell(sheet, 3, 1, _("Exported %(date)s") % {"date": today()}).font = NOTE_FONT
     header_row(sheet, 5, columns, labels)
     return 6

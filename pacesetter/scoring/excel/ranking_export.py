@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from pacesetter.campaigns.models import ReviewPoint
 from pacesetter.core.spreadsheets import (
@@ -16,6 +15,7 @@ from pacesetter.core.spreadsheets import (
     FMT_PERCENT,
     FMT_POINTS,
     Column,
+    Workbook,
     append_row,
     export_workbook,
     number_formats,

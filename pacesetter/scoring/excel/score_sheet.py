@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from pacesetter.campaigns.models import ReviewPoint
 from pacesetter.core.spreadsheets import (
@@ -14,6 +13,7 @@ from pacesetter.core.spreadsheets import (
     FMT_POINTS,
     FMT_VALUE,
     Column,
+    Workbook,
     append_row,
     export_workbook,
     number_formats,

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from pacesetter.core.spreadsheets import (
     FMT_POINTS,
@@ -17,9 +16,11 @@ from pacesetter.core.spreadsheets import (
     ImportFailed,
     ImportResult,
     RowReader,
+    Workbook,
     append_row,
     choice_list,
     header_row,
+    new_workbook,
     number_formats,
     parse_choice,
     parse_decimal,
@@ -171,12 +172,10 @@ def import_table(*, actor: Any, table: ScoringTable, workbook: Any) -> ImportRes
 
 def table_template(table: ScoringTable | None = None) -> Workbook:
     """The "Criteria" sheet (with ``table``'s criteria when given) and a "Help" sheet."""
-    workbook = Workbook()
+    workbook = new_workbook(TABLE_SHEET, title=str(table) if table else _("Scoring table"))
     sheet = workbook.active
-    sheet.title = TABLE_SHEET
     header_row(sheet, 1, TABLE_COLUMNS)
     if table is not None:
-        workbook.properties.title = str(table)
         for criterion in table.criteria.select_related("parent").order_by("position", "pk"):
             append_row(
                 sheet,
@@ -194,8 +193,6 @@ def table_template(table: ScoringTable | None = None) -> Workbook:
                     criterion.guidance,
                 ],
             )
-    else:
-        workbook.properties.title = _("Scoring table")
     number_formats(sheet, TABLE_COLUMNS, 2)
     for header, choices in (
         ("kind", CriterionKind),

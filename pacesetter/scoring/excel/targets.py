@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from pacesetter.campaigns.models import Campaign
 from pacesetter.core.spreadsheets import (
@@ -16,9 +15,11 @@ from pacesetter.core.spreadsheets import (
     Column,
     ImportResult,
     RowReader,
+    Workbook,
     append_row,
     choice_list,
     header_row,
+    new_workbook,
     number_formats,
     parse_decimal,
     parse_flag,
@@ -75,11 +76,8 @@ def targets_template(user: Any, campaign: Campaign) -> Workbook:
         (r.unit_id, r.criterion_id): r
         for r in Registration.objects.filter(campaign=campaign, unit__in=units)
     }
-    workbook = Workbook()
-    workbook.properties.title = str(campaign)
-    workbook.properties.subject = _("Targets")
+    workbook = new_workbook(TARGETS_SHEET, title=str(campaign), subject=_("Targets"))
     sheet = workbook.active
-    sheet.title = TARGETS_SHEET
     header_row(sheet, 1, TARGET_COLUMNS)
     yes = _("yes")
     for unit in units:

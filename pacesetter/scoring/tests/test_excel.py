@@ -341,7 +341,7 @@ def test_non_xlsx_uploads_are_refused(client, world, registering, name, content,
 
 
 def test_files_over_the_limit_are_refused(client, world, registering, settings):
-    settings.UPLOAD_MAX_BYTES = 100
+    settings.SPREADSHEET_MAX_BYTES = 100
     client.force_login(world.users["unit_officer"])
     workbook = download(client, reverse("scoring:targets_template", args=[registering.pk]))
     response = upload(client, reverse("scoring:targets_import", args=[registering.pk]), workbook)
@@ -352,6 +352,37 @@ def test_targets_need_a_unit_to_register_for(client, world, registering):
     client.force_login(world.users["viewer"])
     assert client.get(reverse("scoring:targets_template", args=[registering.pk])).status_code == 403
     assert client.get(reverse("scoring:targets_import", args=[registering.pk])).status_code == 403
+
+
+def test_a_note_like_a_formula_reads_back_unchanged_from_the_targets_template(
+    client, world, registering
+):
+    client.force_login(world.users["unit_officer"])
+    url = reverse("scoring:targets_template", args=[registering.pk])
+    import_url = reverse("scoring:targets_import", args=[registering.pk])
+    workbook = download(client, url)
+    set_cell(workbook["Targets"], 2, "target", 10)
+    set_cell(workbook["Targets"], 2, "note", "=1+1")
+    workbook["Targets"]["G2"].data_type = "s"  # typed as '=1+1, so text
+    assert errors_of(upload(client, import_url, workbook)) == []
+    assert Registration.objects.get(campaign=registering, criterion__code="Q1").note == "=1+1"
+    again = download(client, url)
+    note = again["Targets"]["G2"]
+    assert note.data_type == "s" and note.quotePrefix and note.value == "=1+1"
+    response = upload(client, import_url, again)
+    assert response.context["result"].saved == 0  # the note did not become "2"
+
+
+def test_a_target_formula_is_refused(client, world, registering):
+    client.force_login(world.users["unit_officer"])
+    workbook = download(client, reverse("scoring:targets_template", args=[registering.pk]))
+    set_cell(workbook["Targets"], 2, "target", 100)
+    set_cell(workbook["Targets"], 3, "target", "=2*50")
+    response = upload(client, reverse("scoring:targets_import", args=[registering.pk]), workbook)
+    assert errors_of(response)[0].startswith(
+        "Sheet “Targets”, row 3, column E (target): the cell holds a formula (=2*50)"
+    )
+    assert not Registration.objects.filter(campaign=registering).exists()
 
 
 # --- actuals --------------------------------------------------------------------------
