@@ -241,7 +241,7 @@ def test_the_feed_costs_the_same_queries_whatever_it_holds(
 
 def test_the_settings_page_makes_and_resets_the_address(client, world):
     officer = world.users["unit_officer"]
-    client.login(username=officer.username, password=PASSWORD)
+    client.force_login(officer)
     url = reverse("calendar:settings")
     page = client.get(url)
     assert page.status_code == 200 and b"You have no calendar address yet." in page.content
