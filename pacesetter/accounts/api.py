@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -72,9 +73,10 @@ def token_list(request: HttpRequest, user_id: int | None = None) -> QuerySet[Api
     """The live personal tokens the user may see: their own, and those of the accounts
     they manage as committee staff; ``user_id`` keeps one account's (default: their
     own). Newest first; never the tokens themselves, which are not stored."""
-    tokens = api_token_policy.visible(request.user).filter(expires_at__gt=timezone.now())
-    tokens = tokens.filter(user_id=user_id if user_id is not None else request.user.pk)
-    return tokens.select_related("user").order_by("-created_at", "-pk")
+    user: Any = request.user  # signed in (the API's authentication)
+    tokens = api_token_policy.visible(user).filter(expires_at__gt=timezone.now())
+    owner: int = user_id if user_id is not None else user.pk
+    return tokens.filter(user_id=owner).select_related("user").order_by("-created_at", "-pk")
 
 
 @router.delete("/tokens/{int:token_id}", response={204: None})

@@ -195,6 +195,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     afterwards the page says when it was made and offers a new one."""
     user: Any = request.user  # signed in (login_required)
     url = ""
+    feed: CalendarFeed | None
     if request.method == "POST":
         existed = CalendarFeed.objects.filter(user=user).exists()
         feed, token = calendar_feed_reset(actor=user, user=user)
