@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from pacesetter.core.policies import Actor, Policy
 
-from .models import RoleAssignment, User
+from .models import ApiToken, RoleAssignment, User
 from .scopes import NOTHING, Scope, scope_of, under
 
 
@@ -63,5 +63,19 @@ class UserPolicy(Policy[User]):
         return holds_a_role_here & Q(is_superuser=False) & ~Q(Exists(outside))
 
 
+class ApiTokenPolicy(Policy[ApiToken]):
+    """A person sees and revokes their own API tokens; committee staff do so for the
+    accounts they may change (``user_policy`` "update": every role the account holds lies
+    in their subtrees), so they can cut off a lost laptop's access."""
+
+    model = ApiToken
+    actions = ("view", "revoke")
+
+    def rule(self, actor: Actor, action: str) -> Q:
+        managed = user_policy.visible_to(actor, "update").values("pk")
+        return Q(user_id=actor.user.pk) | Q(user__in=managed)
+
+
 role_assignment_policy = RoleAssignmentPolicy()
 user_policy = UserPolicy()
+api_token_policy = ApiTokenPolicy()

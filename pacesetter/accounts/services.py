@@ -110,7 +110,11 @@ def _hash(raw: str) -> str:
 
 @transaction.atomic
 def api_token_create(*, user: User) -> tuple[ApiToken, str]:
-    """Issue a personal token; returns the row and the raw token (shown once)."""
+    """Issue a personal token; returns the row and the raw token (shown once).
+
+    A user holds at most ``API_TOKEN_MAX_PER_USER`` live tokens: each login through the
+    token endpoint makes one, so the oldest beyond that number are revoked here (and
+    the user's expired ones removed), in the same transaction and audit trail."""
     raw = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -121,7 +125,25 @@ def api_token_create(*, user: User) -> tuple[ApiToken, str]:
     audit_record(
         actor=user, action="api_token.create", target=user, changes={"token": [None, token.prefix]}
     )
+    live = ApiToken.objects.filter(user=user, expires_at__gt=timezone.now())
+    keep = live.order_by("-created_at", "-pk").values("pk")[: settings.API_TOKEN_MAX_PER_USER]
+    beyond = ApiToken.objects.filter(user=user).exclude(pk__in=[row["pk"] for row in keep])
+    for old in beyond.order_by("created_at", "pk"):
+        api_token_revoke(actor=user, token=old)
     return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
+    """Revoke a personal token: it stops working at once (the row is removed; the audit
+    entry keeps its prefix)."""
+    audit_record(
+        actor=actor,
+        action="api_token.revoke",
+        target=token.user,
+        changes={"token": [token.prefix, None]},
+    )
+    token.delete()
 
 
 def api_token_user(raw: str) -> User | None:

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from ninja.throttling import AnonRateThrottle
 
 from pacesetter.ballots.models import Base, Majority
 from pacesetter.bodies.policies import body_policy
@@ -26,6 +25,7 @@ from pacesetter.clusters.api import ClusterRef
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
 from pacesetter.core.api_types import Days, Id, Paged, Position, Quantity, Year
+from pacesetter.core.clients import ClientRateThrottle
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.decisions.api import DecisionOut
@@ -79,9 +79,10 @@ grants_router = Router(tags=["award registry"])
 public_router = Router(tags=["public"])
 
 
-class CommentThrottle(AnonRateThrottle):
+class CommentThrottle(ClientRateThrottle):
     """Comments from the public page: no login, so a modest rate per address, counted
-    apart from the token endpoint's attempts."""
+    apart from the token endpoint's attempts; the address is the trusted one
+    (``core.clients``), not a header the client wrote."""
 
     scope = "proposal_comment"
 

@@ -1,10 +1,13 @@
 """Settings shared by every environment; values come from environment variables."""
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +41,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "ninja",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "pacesetter.core",
@@ -71,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pacesetter.core.middleware.NoStoreSignedInApiMiddleware",
+    # Last, so that it sees every response a refused login produced (the login page's and
+    # the token endpoint's) and answers with the lockout instead.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pacesetter.urls"
@@ -120,6 +127,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# The lockout check comes first: a locked-out (username, address) is refused before any
+# password is compared.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -189,8 +202,36 @@ SPREADSHEET_MAX_CELLS = int(os.environ.get("SPREADSHEET_MAX_CELLS", "250000"))
 PAGE_SIZE = 25
 API_MAX_PAGE_SIZE = 200
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "90"))
-# Password guesses against the token endpoint, per client address.
+#: At most this many live tokens per user: a new one revokes the oldest beyond it.
+API_TOKEN_MAX_PER_USER = int(os.environ.get("API_TOKEN_MAX_PER_USER", "10"))
+# Requests to the token endpoint, per client address (beside the lockout below).
 API_TOKEN_RATE = os.environ.get("API_TOKEN_RATE", "20/m")
+
+# --- Logins (docs/security.md, "Logins") ---------------------------------------------
+#: The reverse proxies in front of the server (addresses or networks, comma-separated).
+#: Only a request whose peer is one of them has its X-Forwarded-For read; empty: the
+#: connection's address (REMOTE_ADDR) is the client, whatever the header says.
+TRUSTED_PROXIES = env_list("PACESETTER_TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:  # a typo must stop start-up, not trust nothing (or all)
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"PACESETTER_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from _exc
+# django-axes counts failed logins in the database (one store for every process) and
+# locks out a (username, client address) pair after AXES_FAILURE_LIMIT failures, on the
+# login page and the token endpoint alike, until AXES_COOLOFF_TIME has passed since the
+# last failure. A success resets the pair's count.
+AXES_FAILURE_LIMIT = int(os.environ.get("PACESETTER_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PACESETTER_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "pacesetter.core.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "pacesetter.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

@@ -359,12 +359,13 @@ class Reminder(models.Model):
 
 class CalendarFeed(models.Model):
     """A user's secret iCal address: calendar programs cannot log in, so the token in
-    the address is the key. Resetting it makes the old address stop working."""
+    the address is the key. Only its SHA-256 is stored (the address is shown once, when
+    it is made); resetting it makes the old address stop working."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -14,6 +14,7 @@ their milestones and evidence is refused with the code ``plan_closed`` until
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
@@ -716,21 +717,28 @@ def calendar_token_new() -> str:
     return secrets.token_urlsafe(32)
 
 
+def calendar_token_hash(token: str) -> str:
+    """What is stored of a calendar address's token (and looked up by): its SHA-256."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
 @transaction.atomic
-def calendar_feed_reset(*, actor: Any, user: Any) -> CalendarFeed:
+def calendar_feed_reset(*, actor: Any, user: Any) -> tuple[CalendarFeed, str]:
     """Give ``user`` a calendar address, or a new one: the old address stops working.
-    The audit entry never holds the token (it is the key to the feed)."""
+    Returns the feed and its token, which is not stored (only its hash is): the caller
+    shows it once. The audit entry never holds the token (it is the key to the feed)."""
+    token = calendar_token_new()
     feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
     if feed is None:
-        feed = CalendarFeed.objects.create(user=user, token=calendar_token_new())
+        feed = CalendarFeed.objects.create(user=user, token_hash=calendar_token_hash(token))
         action = "calendar_feed.create"
     else:
-        feed.token = calendar_token_new()
+        feed.token_hash = calendar_token_hash(token)
         feed.created_at = timezone.now()  # when this address was made
-        feed.save(update_fields=["token", "created_at"])
+        feed.save(update_fields=["token_hash", "created_at"])
         action = "calendar_feed.reset"
     audit_record(actor=actor, action=action, target=feed, changes={})
-    return feed
+    return feed, token
 
 
 @transaction.atomic

@@ -1,8 +1,9 @@
 """JSON API for the signed-in user's personal calendar address: /api/v1/calendar/feed.
 
 The same as the "My calendar" page (``calendar:settings``): whether the user has an
-address and, as the page shows it, the address itself; making it or a new one (the old
-one stops working at once); and taking it away. The feed it serves lives with the pages
+address and when it was made; making it or a new one (the old one stops working at
+once), whose answer is the only one that holds the address (only its token's hash is
+stored); and taking it away. The feed it serves lives with the pages
 that combine domains (:mod:`pacesetter.workspace.ical`), so this router does too.
 
 No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
@@ -27,20 +28,23 @@ class CalendarFeedOut(Schema):
     exists: bool = Field(description="Whether the user has a calendar address.")
     url: str | None = Field(
         description="The address to subscribe to in a calendar program; anyone with it "
-        "can read the user's calendar."
+        "can read the user's calendar. Only in the answer that makes it: it is not "
+        "stored, so reading the feed later gives null."
     )
     created_at: dt.datetime | None = Field(description="When this address was made.")
 
 
-def _out(feed: CalendarFeed | None) -> dict[str, Any]:
+def _out(feed: CalendarFeed | None, token: str | None = None) -> dict[str, Any]:
     if feed is None:
         return {"exists": False, "url": None, "created_at": None}
-    return {"exists": True, "url": feed_url(feed), "created_at": feed.created_at}
+    url = feed_url(token) if token else None
+    return {"exists": True, "url": url, "created_at": feed.created_at}
 
 
 @router.get("/feed", response=CalendarFeedOut)
 def calendar_feed_detail(request: HttpRequest) -> dict[str, Any]:
-    """The user's calendar address, if they have one."""
+    """Whether the user has a calendar address, and when it was made (not the address:
+    it is shown once, by ``POST``)."""
     user: Any = request.user  # signed in (the API's authentication)
     return _out(CalendarFeed.objects.filter(user=user).first())
 
@@ -48,9 +52,10 @@ def calendar_feed_detail(request: HttpRequest) -> dict[str, Any]:
 @router.post("/feed", response=CalendarFeedOut)
 def calendar_feed_reset_endpoint(request: HttpRequest) -> dict[str, Any]:
     """Make the user's calendar address or, when they have one, a new one: the old
-    address stops working at once."""
+    address stops working at once. The answer holds the address, this once."""
     user = request.user
-    return _out(calendar_feed_reset(actor=user, user=user))
+    feed, token = calendar_feed_reset(actor=user, user=user)
+    return _out(feed, token)
 
 
 @router.delete("/feed", response={204: None})

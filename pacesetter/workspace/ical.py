@@ -26,7 +26,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +37,7 @@ from pacesetter.accounts.scopes import scope_of, under
 from pacesetter.meetings.models import AgendaItem, Invitation, Meeting, MeetingState
 from pacesetter.workplans.models import CalendarFeed, PlanState, Task
 from pacesetter.workplans.reminders import not_done
-from pacesetter.workplans.services import calendar_feed_reset
+from pacesetter.workplans.services import calendar_feed_reset, calendar_token_hash
 
 #: The window of the feed around today.
 PAST = dt.timedelta(days=90)
@@ -47,8 +47,10 @@ AHEAD = dt.timedelta(days=365)
 # --- the secret address -------------------------------------------------------------
 
 
-def feed_url(feed: CalendarFeed) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("calendar:feed", args=[feed.token])
+def feed_url(token: str) -> str:
+    """The address of the feed with this token (known only when it is made: the
+    database holds the token's hash)."""
+    return settings.SITE_URL.rstrip("/") + reverse("calendar:feed", args=[token])
 
 
 # --- what the feed holds --------------------------------------------------------------
@@ -188,24 +190,25 @@ def feed_calendar(user: Any, *, today: dt.date | None = None) -> bytes:
 
 @login_required
 def calendar_settings(request: HttpRequest) -> HttpResponse:
-    """The user's calendar address, and the button that makes (or resets) it."""
+    """The user's calendar address, and the button that makes (or resets) it. The
+    address is shown once, in the answer to the button (only its token's hash is kept):
+    afterwards the page says when it was made and offers a new one."""
     user: Any = request.user  # signed in (login_required)
+    url = ""
+    feed: CalendarFeed | None
     if request.method == "POST":
         existed = CalendarFeed.objects.filter(user=user).exists()
-        calendar_feed_reset(actor=user, user=user)
+        feed, token = calendar_feed_reset(actor=user, user=user)
+        url = feed_url(token)
         messages.success(
             request,
             _("Your calendar address was reset; the old one no longer works.")
             if existed
             else _("Your calendar address is ready."),
         )
-        return redirect("calendar:settings")
-    feed = CalendarFeed.objects.filter(user=user).first()
-    return render(
-        request,
-        "calendar/settings.html",
-        {"feed": feed, "url": feed_url(feed) if feed else ""},
-    )
+    else:
+        feed = CalendarFeed.objects.filter(user=user).first()
+    return render(request, "calendar/settings.html", {"feed": feed, "url": url})
 
 
 @never_cache
@@ -213,7 +216,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The feed itself, for calendar programs (no login: the token is the key)."""
     feed = (
         CalendarFeed.objects.select_related("user")
-        .filter(token=token, user__is_active=True)
+        .filter(token_hash=calendar_token_hash(token), user__is_active=True)
         .first()
     )
     if feed is None:

@@ -101,7 +101,10 @@ def test_deactivated_account_cannot_log_in(client, world):
     viewer.refresh_from_db()
     assert not viewer.is_active
     client.logout()
-    assert not client.login(username="viewer", password="pacesetter-test")
+    response = client.post(
+        "/accounts/login/", {"username": "viewer", "password": "pacesetter-test"}
+    )
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
 
 
 def test_field_errors_are_tied_to_their_inputs_for_screen_readers(client, world):

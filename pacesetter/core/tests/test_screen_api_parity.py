@@ -24,6 +24,7 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "accounts:person": ("POST", "/people/{user_id}/roles"),
     "accounts:role_revoke": ("DELETE", "/people/roles/{assignment_id}"),
     "accounts:person_set_active": ("PUT", "/people/{user_id}/active"),
+    "api_token_revoke": ("DELETE", "/auth/tokens/{token_id}"),
     # units
     "units:create_child": ("POST", "/units"),
     "units:edit": ("PATCH", "/units/{unit_id}"),

@@ -111,7 +111,7 @@ def test_a_cancelled_meeting_says_so(council, tmp_path):
 
 
 def login(client, world, key):
-    client.login(username=world.users[key].username, password=PASSWORD)
+    client.force_login(world.users[key])
 
 
 def one(invitation):

@@ -363,7 +363,7 @@ def test_the_pdf_prints_vietnamese_and_chinese(world, record, tmp_path):
 
 
 def login(client, world, key):
-    client.login(username=world.users[key].username, password=PASSWORD)
+    client.force_login(world.users[key])
 
 
 def test_managers_draft_edit_and_finalize_on_the_page(client, world, record):

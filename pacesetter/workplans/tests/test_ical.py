@@ -2,6 +2,8 @@
 and a fixed number of queries."""
 
 import datetime as dt
+import hashlib
+import re
 
 import pytest
 from django.conf import settings
@@ -18,7 +20,7 @@ from pacesetter.meetings.services import (
     meeting_set_state,
 )
 from pacesetter.workplans.models import CalendarFeed, Task
-from pacesetter.workplans.services import calendar_feed_reset, plan_create
+from pacesetter.workplans.services import calendar_feed_reset, calendar_token_hash, plan_create
 from pacesetter.workplans.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.clock
@@ -148,8 +150,8 @@ def agenda(world, plan):
 
 
 def feed_of(client, user):
-    feed = calendar_feed_reset(actor=user, user=user)
-    return client.get(reverse("calendar:feed", args=[feed.token]))
+    _, token = calendar_feed_reset(actor=user, user=user)
+    return client.get(reverse("calendar:feed", args=[token]))
 
 
 def test_the_officer_sees_their_meetings_and_their_units_deadlines(client, world, agenda):
@@ -201,17 +203,17 @@ def test_a_viewer_is_not_sent_the_units_meetings(client, world, agenda):
 
 def test_uids_are_stable_between_fetches(client, world, agenda):
     officer = world.users["unit_officer"]
-    feed = calendar_feed_reset(actor=officer, user=officer)
-    url = reverse("calendar:feed", args=[feed.token])
+    _, token = calendar_feed_reset(actor=officer, user=officer)
+    url = reverse("calendar:feed", args=[token])
     first, second = events(client.get(url)), events(client.get(url))
     assert set(first) == set(second) and len(first) == 4
 
 
 def test_a_bad_or_reset_token_finds_nothing(client, world, agenda):
     officer = world.users["unit_officer"]
-    old = calendar_feed_reset(actor=officer, user=officer).token
+    _, old = calendar_feed_reset(actor=officer, user=officer)
     assert client.get(reverse("calendar:feed", args=["not-a-token"])).status_code == 404
-    new = calendar_feed_reset(actor=officer, user=officer).token
+    _, new = calendar_feed_reset(actor=officer, user=officer)
     assert new != old
     assert client.get(reverse("calendar:feed", args=[old])).status_code == 404
     assert client.get(reverse("calendar:feed", args=[new])).status_code == 200
@@ -224,7 +226,7 @@ def test_the_feed_costs_the_same_queries_whatever_it_holds(
     client, world, plan, agenda, django_assert_num_queries
 ):
     officer = world.users["unit_officer"]
-    url = reverse("calendar:feed", args=[calendar_feed_reset(actor=officer, user=officer).token])
+    url = reverse("calendar:feed", args=[calendar_feed_reset(actor=officer, user=officer)[1]])
     # the feed and its user, the user's roles, the meetings, the tasks
     with django_assert_num_queries(4):
         assert len(events(client.get(url))) == 4
@@ -241,26 +243,42 @@ def test_the_feed_costs_the_same_queries_whatever_it_holds(
 
 def test_the_settings_page_makes_and_resets_the_address(client, world):
     officer = world.users["unit_officer"]
-    client.login(username=officer.username, password=PASSWORD)
+    client.force_login(officer)
     url = reverse("calendar:settings")
     page = client.get(url)
     assert page.status_code == 200 and b"You have no calendar address yet." in page.content
 
-    assert client.post(url).status_code == 302
-    feed = CalendarFeed.objects.get(user=officer)
-    address = settings.SITE_URL + reverse("calendar:feed", args=[feed.token])
-    page = client.get(url)
-    assert address.encode() in page.content
+    made = client.post(url)
+    assert made.status_code == 200 and b"Your calendar address is ready." in made.content
+    address = re.search(r'id="feed-url"[^>]*value="([^"]+)"', made.content.decode())[1]
+    assert address.startswith(settings.SITE_URL) and serves(client, address)
+    # Shown once: the page, read again, says when it was made but not what it is.
+    page = client.get(url).content.decode()
+    assert address not in page and 'id="feed-made"' in page
 
-    client.post(url)
-    new = CalendarFeed.objects.get(user=officer)
-    assert new.token != feed.token
-    assert address.encode() not in client.get(url).content
+    reset = client.post(url).content.decode()
+    new = re.search(r'id="feed-url"[^>]*value="([^"]+)"', reset)[1]
+    assert new != address and serves(client, new) and not serves(client, address)
+    assert "the old one no longer works" in reset
     entries = AuditEntry.objects.filter(target_type="workplans.calendarfeed").order_by("seq")
     assert [e.action for e in entries] == ["calendar_feed.create", "calendar_feed.reset"]
-    assert all(
-        new.token not in str(e.changes) and feed.token not in str(e.changes) for e in entries
-    )
+    assert all(new not in str(e.changes) and address not in str(e.changes) for e in entries)
+
+
+def serves(client, address):
+    response = client.get(address.removeprefix(settings.SITE_URL))
+    return response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+
+
+def test_only_the_tokens_hash_is_stored(client, world):
+    officer = world.users["unit_officer"]
+    feed, token = calendar_feed_reset(actor=officer, user=officer)
+    stored = CalendarFeed.objects.filter(pk=feed.pk).values()[0]
+    assert token not in str(stored)
+    assert stored["token_hash"] == hashlib.sha256(token.encode()).hexdigest()
+    assert serves(client, reverse("calendar:feed", args=[token]))
+    # Knowing the hash (from a copy of the database) does not open the feed.
+    assert not serves(client, reverse("calendar:feed", args=[feed.token_hash]))
 
 
 def test_the_settings_page_needs_a_login(client):
@@ -288,8 +306,8 @@ def test_a_closed_plans_deadlines_are_left_out(client, world, agenda, plan):
 
 def test_making_and_resetting_the_address_is_audited_without_the_token(world):
     officer = world.users["unit_officer"]
-    first = calendar_feed_reset(actor=officer, user=officer).token
-    second = calendar_feed_reset(actor=officer, user=officer).token
+    _, first = calendar_feed_reset(actor=officer, user=officer)
+    _, second = calendar_feed_reset(actor=officer, user=officer)
     entries = AuditEntry.objects.filter(target_type="workplans.calendarfeed").order_by("seq")
     assert [e.action for e in entries] == ["calendar_feed.create", "calendar_feed.reset"]
     assert all(e.actor_id == officer.pk for e in entries)
@@ -307,8 +325,8 @@ def test_a_reset_that_fails_keeps_the_old_address(world, monkeypatch):
         calendar_feed_reset(actor=officer, user=officer)
     assert not CalendarFeed.objects.exists()
     monkeypatch.undo()
-    old = calendar_feed_reset(actor=officer, user=officer).token
+    _, old = calendar_feed_reset(actor=officer, user=officer)
     monkeypatch.setattr("pacesetter.workplans.services.audit_record", failing_audit)
     with pytest.raises(RuntimeError):
         calendar_feed_reset(actor=officer, user=officer)
-    assert CalendarFeed.objects.get(user=officer).token == old
+    assert CalendarFeed.objects.get(user=officer).token_hash == calendar_token_hash(old)

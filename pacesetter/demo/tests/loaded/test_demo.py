@@ -8,6 +8,7 @@ from io import StringIO
 
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from pacesetter.accounts.models import RoleAssignment, User
 from pacesetter.audit.models import AuditEntry
@@ -89,7 +90,10 @@ def test_the_optical_standing_council_has_its_ninth_term_and_seats(demo: str) ->
 
 
 def test_committee_staff_signs_in_and_sees_cluster_18(demo: str, client: Client) -> None:
-    assert client.login(username="staff.thanhhoa", password="pacesetter-demo")
+    response = client.post(
+        reverse("login"), {"username": "staff.thanhhoa", "password": "pacesetter-demo"}
+    )
+    assert response.status_code == 302 and "_auth_user_id" in client.session
     staff = User.objects.get(username="staff.thanhhoa")
     assert cluster_policy.visible(staff).filter(code="TH-C18").exists()
     assert not cluster_policy.visible(staff).filter(code="LIGHT-PILOTS").exists()
