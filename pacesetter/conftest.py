@@ -81,6 +81,8 @@ LONGEST_FIRST = (
     "pacesetter/core/tests/test_migrations.py",
     "pacesetter/awards/tests/test_journey.py",
     "pacesetter/core/tests/test_api_fuzz.py",
+    "pacesetter/workplans/tests/test_calendar_migration.py",
+    "pacesetter/core/tests/test_backup.py",
 )
 
 
