@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 
@@ -11,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from pacesetter.core.api_types import Id, Paged
 from pacesetter.core.clients import ClientRateThrottle
 
 from .models import ApiToken
@@ -68,8 +67,8 @@ def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
 
 
 @router.get("/tokens", response=list[ApiTokenOut])
-@paginate(PageNumberPagination)
-def token_list(request: HttpRequest, user_id: int | None = None) -> QuerySet[ApiToken]:
+@paginate(Paged)
+def token_list(request: HttpRequest, user_id: Id | None = None) -> QuerySet[ApiToken]:
     """The live personal tokens the user may see: their own, and those of the accounts
     they manage as committee staff; ``user_id`` keeps one account's (default: their
     own). Newest first; never the tokens themselves, which are not stored."""
@@ -80,7 +79,7 @@ def token_list(request: HttpRequest, user_id: int | None = None) -> QuerySet[Api
 
 
 @router.delete("/tokens/{int:token_id}", response={204: None})
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: HttpRequest, token_id: Id) -> HttpResponse:
     """Revoke a token: it stops working at once. 404 for a token the user may not see,
     403 for one they see but may not revoke."""
     token = api_token_policy.access(request.user, token_id, "revoke")

@@ -128,10 +128,12 @@ def test_a_nul_in_a_list_or_a_query_is_refused(world: Any) -> None:
 def test_the_forms_refuse_a_nul_too(world: Any) -> None:
     from pacesetter.units.forms import UnitTypeForm
 
-    form = UnitTypeForm(data={"code": "NUL", "name": "Bad\x00name", "is_active": True})
+    form = UnitTypeForm(
+        data={"code": "NUL", "source_language": "en", "name_en": "Bad\x00name", "is_active": True}
+    )
 
     assert not form.is_valid()
-    assert "name" in form.errors
+    assert "name_en" in form.errors
 
 
 def test_an_anonymous_write_is_a_401_naming_the_scheme() -> None:
