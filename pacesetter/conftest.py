@@ -82,6 +82,7 @@ LONGEST_FIRST = (
     "pacesetter/awards/tests/test_journey.py",
     "pacesetter/core/tests/test_api_fuzz.py",
     "pacesetter/workplans/tests/test_calendar_migration.py",
+    "pacesetter/scoring/tests/test_translation_migration.py",
     "pacesetter/core/tests/test_backup.py",
 )
 

@@ -83,7 +83,7 @@ def ranking_review_points(user: Any) -> QuerySet[ReviewPoint]:
             campaign__in=campaign_policy.visible(user).values("pk"),
         )
         .select_related("campaign__organizer")
-        .order_by("-period_end", "campaign__name", "position")
+        .order_by("-period_end", ordered("campaign__name"), "position", "pk")
     )
 
 

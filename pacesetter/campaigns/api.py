@@ -25,7 +25,8 @@ from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
 from pacesetter.core.api_types import Id, Position
 from pacesetter.core.refs import resolve_ref
-from pacesetter.units.api import UnitRef, UnitTypeRef
+from pacesetter.core.translations import Language, text_input, translations
+from pacesetter.units.api import TRANSLATIONS, UnitRef, UnitTypeRef
 from pacesetter.units.policies import unit_policy
 
 from .models import Campaign, CampaignPhase, ClusterPact, Participant, ReviewPoint
@@ -54,12 +55,14 @@ class CampaignRef(Schema):
     id: Id
     code: str
     name: str
+    source_language: str
 
 
 class ReviewPointRef(Schema):
     id: Id
     code: str
     name: str
+    source_language: str
     state: str
     campaign_id: Id
 
@@ -69,6 +72,11 @@ class ReviewPointOut(ReviewPointRef):
     due: dt.date
     position: Position
     published_at: dt.datetime | None
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
+
+    @staticmethod
+    def resolve_translations(obj: ReviewPoint) -> dict[str, dict[str, str]]:
+        return translations(obj)
 
 
 class ReviewPointDetailOut(ReviewPointOut):
@@ -88,9 +96,15 @@ class ReviewPointDetailOut(ReviewPointOut):
 class PhaseOut(Schema):
     id: Id
     name: str
+    source_language: str
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     start: dt.date
     end: dt.date
     position: Position
+
+    @staticmethod
+    def resolve_translations(obj: CampaignPhase) -> dict[str, dict[str, str]]:
+        return translations(obj)
 
 
 class ParticipantUnitOut(UnitRef):
@@ -116,15 +130,24 @@ class PactOut(Schema):
         return bool(obj.document)
 
 
+CHILD_SOURCE = Field(
+    None,
+    description="The language the name is written in (en, vi, zh-hans); a name sent as a "
+    "string is in it. Default: the campaign's source language.",
+)
+
+
 class PhaseIn(Schema):
-    name: str
+    source_language: Language | None = CHILD_SOURCE
+    name: text_input(200)  # type: ignore[valid-type]
     start: dt.date
     end: dt.date
 
 
 class ReviewPointIn(Schema):
     code: str
-    name: str
+    source_language: Language | None = CHILD_SOURCE
+    name: text_input(200)  # type: ignore[valid-type]
     period_end: dt.date
     due: dt.date
 

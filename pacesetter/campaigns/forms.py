@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.files import validate_upload
-from pacesetter.core.forms import PeriodFormMixin
+from pacesetter.core.forms import PeriodFormMixin, TranslatedFieldsMixin
+from pacesetter.core.translations import fields_of
 from pacesetter.units.models import Unit
 
-from .models import Campaign, CampaignState, TieBreak
+from .models import Campaign, CampaignPhase, CampaignState, ReviewPoint, TieBreak
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIE_BREAK_FIELDS = ("tie_break_1", "tie_break_2", "tie_break_3")
@@ -37,7 +38,7 @@ class CampaignSearchForm(forms.Form):
     )
 
 
-class CampaignForm(PeriodFormMixin, forms.ModelForm):
+class CampaignForm(TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
     """A campaign's details; the tie-break order is three ordered choices.
 
     ``tables`` are the scoring tables the user may choose: the set-up pages
@@ -51,20 +52,21 @@ class CampaignForm(PeriodFormMixin, forms.ModelForm):
         model = Campaign
         fields = [
             "code",
-            "name",
+            "source_language",
+            *fields_of("name"),
             "kind",
             "start",
             "end",
             "registration_due",
             "scoring_table",
             "predecessor",
-            "description",
+            *fields_of("description"),
         ]
         widgets = {
             "start": DATE,
             "end": DATE,
             "registration_due": DATE,
-            "description": forms.Textarea(attrs={"rows": 3}),
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in fields_of("description")},
         }
 
     def __init__(
@@ -123,19 +125,31 @@ class CampaignCreateForm(CampaignForm):
         self.fields["organizer"].label_from_instance = _unit_label  # type: ignore[attr-defined]
 
 
-class PhaseForm(PeriodFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+class PhaseForm(TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
+    """A phase's name (in the campaign's source language, and translations) and period.
+    The view passes ``instance=CampaignPhase(campaign=…, source_language=…)``."""
+
     start = forms.DateField(label=_("Start"), widget=DATE)
     end = forms.DateField(label=_("End"), widget=DATE)
 
+    class Meta:
+        model = CampaignPhase
+        fields = [*fields_of("name"), "start", "end"]
 
-class ReviewPointForm(forms.Form):
+
+class ReviewPointForm(TranslatedFieldsMixin, forms.ModelForm):
+    """A review point's code, name (in the campaign's source language, and translations)
+    and dates. The view passes ``instance=ReviewPoint(campaign=…, source_language=…)``."""
+
     code = forms.SlugField(
         label=_("Code"), max_length=20, help_text=_("Short, for example h1 or y.")
     )
-    name = forms.CharField(label=_("Name"), max_length=200)
     period_end = forms.DateField(label=_("Period end"), widget=DATE)
     due = forms.DateField(label=_("Reports due"), widget=DATE)
+
+    class Meta:
+        model = ReviewPoint
+        fields = ["code", *fields_of("name"), "period_end", "due"]
 
 
 class ParticipantForm(forms.Form):

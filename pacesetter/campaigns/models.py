@@ -4,6 +4,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.files import validate_upload
+from pacesetter.core.translations import (
+    SearchKeyField,
+    SourceLanguageField,
+    TranslatedText,
+    check_source_text,
+    source_text_present,
+)
 
 
 class CampaignKind(models.TextChoices):
@@ -38,7 +45,8 @@ class Campaign(models.Model):
     """An emulation movement or special action run by an organizer over a period."""
 
     code = models.CharField(_("code"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=255)
+    source_language = SourceLanguageField()
+    name = TranslatedText(models.CharField(_("name"), max_length=255), required=True)
     kind = models.CharField(
         _("kind"), max_length=20, choices=CampaignKind.choices, default=CampaignKind.MOVEMENT
     )
@@ -71,14 +79,18 @@ class Campaign(models.Model):
     )
     registration_due = models.DateField(_("registration due"), null=True, blank=True)
     tie_breaks = models.JSONField(_("tie-break order"), default=default_tie_breaks, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = TranslatedText(models.TextField(_("description")))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    search_key = SearchKeyField()
+
+    search_fields = ("code", "name")
 
     class Meta:
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
-        ordering = ["-start", "name"]
+        ordering = ["-start", "code"]
         constraints = [
+            source_text_present("campaign", "name"),
             models.CheckConstraint(
                 condition=Q(end__gte=F("start")), name="campaign_period_ordered"
             ),
@@ -90,12 +102,16 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        check_source_text(self)
+
 
 class CampaignPhase(models.Model):
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="phases"
     )
-    name = models.CharField(_("name"), max_length=200)
+    source_language = SourceLanguageField()
+    name = TranslatedText(models.CharField(_("name"), max_length=200), required=True)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -105,11 +121,15 @@ class CampaignPhase(models.Model):
         verbose_name_plural = _("phases")
         ordering = ["campaign", "position", "start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gte=F("start")), name="phase_period_ordered")
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="phase_period_ordered"),
+            source_text_present("phase", "name"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        check_source_text(self)
 
 
 class ReviewPointState(models.TextChoices):
@@ -128,7 +148,8 @@ class ReviewPoint(models.Model):
         related_name="review_points",
     )
     code = models.SlugField(_("code"), max_length=20)
-    name = models.CharField(_("name"), max_length=200)
+    source_language = SourceLanguageField()
+    name = TranslatedText(models.CharField(_("name"), max_length=200), required=True)
     period_end = models.DateField(_("period end"))
     due = models.DateField(_("due"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -145,11 +166,15 @@ class ReviewPoint(models.Model):
         verbose_name_plural = _("review points")
         ordering = ["campaign", "position", "period_end"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "code"], name="review_point_unique_code")
+            models.UniqueConstraint(fields=["campaign", "code"], name="review_point_unique_code"),
+            source_text_present("review_point", "name"),
         ]
 
     def __str__(self) -> str:
         return f"{self.campaign} — {self.name}"
+
+    def clean(self) -> None:
+        check_source_text(self)
 
 
 class Participant(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.selectors import cluster_members
+from pacesetter.core.translations import Text, expand, fields_of
 from pacesetter.units.models import Unit
 
 from .checks import pact_checks
@@ -27,9 +28,13 @@ from .models import (
 )
 from .workflows import campaign_workflow
 
+#: Field names as services take them: each translatable field is given by its columns
+#: (``name_vi``), or by its name (``name``: a text in the source language, or a mapping
+#: of texts by language), which :func:`expand` turns into columns.
 CAMPAIGN_FIELDS = (
     "code",
-    "name",
+    "source_language",
+    *fields_of("name"),
     "kind",
     "organizer",
     "start",
@@ -38,7 +43,7 @@ CAMPAIGN_FIELDS = (
     "predecessor",
     "registration_due",
     "tie_breaks",
-    "description",
+    *fields_of("description"),
 )
 EDITABLE = tuple(f for f in CAMPAIGN_FIELDS if f != "organizer")
 
@@ -52,12 +57,23 @@ def _check_tie_breaks(tie_breaks: Any) -> None:
 
 @transaction.atomic
 def campaign_create(
-    *, actor: Any, organizer: Unit, code: str, name: str, start: date, end: date, **fields: Any
+    *,
+    actor: Any,
+    organizer: Unit,
+    code: str,
+    start: date,
+    end: date,
+    name: str | Text | None = None,
+    **fields: Any,
 ) -> Campaign:
+    """A campaign; ``name`` and ``description`` in the ``source_language`` (English unless
+    given) as a text, by language as a mapping, or as columns."""
+    source = fields.get("source_language") or "en"
+    fields = expand(Campaign, {"name": name, **fields}, source=source)
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
-    campaign = Campaign(organizer=organizer, code=code, name=name, start=start, end=end, **fields)
+    campaign = Campaign(organizer=organizer, code=code, start=start, end=end, **fields)
     _check_tie_breaks(campaign.tie_breaks)
     return audited_create(
         actor=actor, instance=campaign, action="campaign.create", fields=CAMPAIGN_FIELDS
@@ -81,6 +97,9 @@ def campaign_update(*, actor: Any, campaign: Campaign, **fields: Any) -> Campaig
         )
     if "tie_breaks" in fields:
         _check_tie_breaks(fields["tie_breaks"])
+    fields = expand(
+        Campaign, fields, source=fields.get("source_language") or campaign.source_language
+    )
     return audited_update(
         actor=actor,
         instance=campaign,
@@ -91,39 +110,81 @@ def campaign_update(*, actor: Any, campaign: Campaign, **fields: Any) -> Campaig
     )
 
 
+def _name_columns(
+    model: type[CampaignPhase | ReviewPoint], name: Any, columns: dict[str, str], source: str
+) -> dict[str, Any]:
+    texts = expand(model, {"name": name, **columns}, source=source)
+    unknown = set(texts) - set(fields_of("name"))
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    return texts
+
+
 @transaction.atomic
 def phase_add(
-    *, actor: Any, campaign: Campaign, name: str, start: date, end: date
+    *,
+    actor: Any,
+    campaign: Campaign,
+    start: date,
+    end: date,
+    name: str | Text | None = None,
+    source_language: str | None = None,
+    **columns: str,
 ) -> CampaignPhase:
+    """A phase; its source language is the campaign's unless given; ``name`` a text in
+    it, a mapping by language, or the columns (``name_vi=``)."""
     if start < campaign.start or end > campaign.end:
         raise ValidationError({"start": _("A phase lies within the campaign's period.")})
+    source = source_language or campaign.source_language
     position = campaign.phases.count()
-    phase = CampaignPhase(campaign=campaign, name=name, start=start, end=end, position=position)
+    phase = CampaignPhase(
+        campaign=campaign,
+        source_language=source,
+        start=start,
+        end=end,
+        position=position,
+        **_name_columns(CampaignPhase, name, columns, source),
+    )
     phase.full_clean()
     phase.save()
     audit_record(
-        actor=actor, action="campaign.phase_add", target=campaign, changes={"phase": [None, name]}
+        actor=actor,
+        action="campaign.phase_add",
+        target=campaign,
+        changes={"phase": [None, phase.name]},
     )
     return phase
 
 
 @transaction.atomic
 def review_point_add(
-    *, actor: Any, campaign: Campaign, code: str, name: str, period_end: date, due: date
+    *,
+    actor: Any,
+    campaign: Campaign,
+    code: str,
+    period_end: date,
+    due: date,
+    name: str | Text | None = None,
+    source_language: str | None = None,
+    **columns: str,
 ) -> ReviewPoint:
+    """A review point; its source language is the campaign's unless given; ``name`` a
+    text in it, a mapping by language, or the columns (``name_vi=``)."""
     if campaign.state == CampaignState.CLOSED:
         raise ValidationError(_("A closed campaign cannot change."))
     if not campaign.start <= period_end <= campaign.end:
         raise ValidationError({"period_end": _("The review period ends within the campaign.")})
     if due < period_end:
         raise ValidationError({"due": _("Reports are due after the period they cover ends.")})
+    source = source_language or campaign.source_language
     review_point = ReviewPoint(
         campaign=campaign,
         code=code,
-        name=name,
+        source_language=source,
         period_end=period_end,
         due=due,
         position=campaign.review_points.count(),
+        **_name_columns(ReviewPoint, name, columns, source),
     )
     review_point.full_clean()
     review_point.save()

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
 from pacesetter.core.files import file_download
-from pacesetter.core.translations import ordered
+from pacesetter.core.translations import matching, ordered
 from pacesetter.core.views import add_service_errors, paginate
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
@@ -38,7 +38,7 @@ from .forms import (
     ReviewPointForm,
     TransitionForm,
 )
-from .models import Campaign
+from .models import Campaign, CampaignPhase, ReviewPoint
 from .policies import campaign_policy, participant_policy
 
 
@@ -80,12 +80,14 @@ def _show_errors(request: HttpRequest, exc: ValidationError) -> None:
 
 
 def _campaign_search(user: Any, *, query: str, state: str) -> QuerySet[Campaign]:
-    qs = campaign_policy.visible(user).select_related("organizer")
-    if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(code__icontains=query))
+    """Visible campaigns whose code or name (any language, accents and case aside)
+    contains ``query``, newest first, then by name in the active language."""
+    qs = matching(campaign_policy.visible(user).select_related("organizer"), query)
     if state:
         qs = qs.filter(state=state)
-    return qs.annotate(participant_count=Count("participants")).order_by("-start", "name", "pk")
+    return qs.annotate(participant_count=Count("participants")).order_by(
+        "-start", ordered("name"), "pk"
+    )
 
 
 @login_required
@@ -138,7 +140,11 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 def phase_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     campaign = campaign_policy.access(user, pk, "update")
-    form = PhaseForm(request.POST or None)
+    form = PhaseForm(
+        request.POST or None,
+        instance=CampaignPhase(campaign=campaign, source_language=campaign.source_language),
+        initial={"source_language": campaign.source_language},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             phase = services.phase_add(actor=user, campaign=campaign, **form.cleaned_data)
@@ -154,7 +160,11 @@ def phase_add(request: HttpRequest, pk: int) -> HttpResponse:
 def review_point_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     campaign = campaign_policy.access(user, pk, "update")
-    form = ReviewPointForm(request.POST or None)
+    form = ReviewPointForm(
+        request.POST or None,
+        instance=ReviewPoint(campaign=campaign, source_language=campaign.source_language),
+        initial={"source_language": campaign.source_language},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             review_point = services.review_point_add(

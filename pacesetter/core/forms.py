@@ -37,7 +37,14 @@ class TranslatedFieldsMixin(forms.BaseForm):
         super().__init__(*args, **kwargs)
         instance = self.instance  # type: ignore[attr-defined]
         translated = getattr(type(instance), "translated_fields", {})
-        source = instance.source_language if instance.pk else content_language()
+        # On create: the language the view proposes (a criterion takes its table's), else
+        # the active one.
+        proposed = self.initial.get("source_language")
+        source = (
+            instance.source_language
+            if instance.pk
+            else (proposed if proposed in CONTENT_LANGUAGES else content_language())
+        )
         if "source_language" in self.fields:
             self.fields["source_language"].help_text = _(
                 "The language the texts are written in; where a translation is missing, "

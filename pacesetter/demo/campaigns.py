@@ -25,7 +25,7 @@ from pacesetter.campaigns.services import (
     review_point_add,
 )
 from pacesetter.clusters.models import Cluster
-from pacesetter.core.translations import ordered
+from pacesetter.core.translations import column, ordered
 from pacesetter.scoring.models import Criterion, CriterionKind, ScoreItem, ScoringTable
 from pacesetter.scoring.services import (
     criterion_add,
@@ -108,8 +108,9 @@ class CampaignLoader:
     def _revise(self, table: ScoringTable, spec: TableSpec, actor: User) -> None:
         """Turn a clone into ``spec``: changes first (lowering maxima makes room in a
         group), then the new criteria."""
-        table.description = spec.description
-        table.save(update_fields=["description"])
+        description = column("description", table.source_language)
+        setattr(table, description, spec.description)
+        table.save(update_fields=[description])
         existing = {c.code: c for c in table.criteria.select_related("parent", "table")}
         for criterion in spec.criteria:
             current = existing.get(criterion.code)

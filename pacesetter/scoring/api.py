@@ -25,8 +25,16 @@ from pacesetter.campaigns.policies import participant_policy, review_point_polic
 from pacesetter.core.api_types import Id, Paged, Position, Quantity, Version, Year
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
-from pacesetter.core.translations import ordered
-from pacesetter.units.api import UnitRef
+from pacesetter.core.translations import (
+    Language,
+    content_language,
+    fields_of,
+    ordered,
+    text_input,
+    text_patch,
+    translations,
+)
+from pacesetter.units.api import SOURCE_LANGUAGE, TRANSLATIONS, UnitRef
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 
@@ -110,6 +118,7 @@ class CriterionRef(Schema):
     kind: str
     max_points: Decimal
     measure: str
+    source_language: str
 
 
 class CriterionOut(CriterionRef):
@@ -123,11 +132,24 @@ class CriterionOut(CriterionRef):
     points_per_item: Decimal
     zero_target: str
     guidance: str
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
+
+    @staticmethod
+    def resolve_translations(obj: Criterion) -> dict[str, dict[str, str]]:
+        return translations(obj)
+
+
+CRITERION_SOURCE = Field(
+    None,
+    description="The language the criterion's texts are written in (en, vi, zh-hans); a "
+    "text sent as a string is in it. Default: the table's source language.",
+)
 
 
 class CriterionIn(Schema):
     code: str
-    title: str
+    source_language: Language | None = CRITERION_SOURCE
+    title: text_input(500)  # type: ignore[valid-type]
     kind: CriterionKind
     parent_id: Id | None = None
     max_points: Decimal = Decimal(0)
@@ -135,30 +157,32 @@ class CriterionIn(Schema):
     direction: Direction = Direction.HIGHER
     method: Method = Method.PROPORTIONAL
     points_per_item: Decimal = Decimal(0)
-    measure: str = ""
+    measure: text_input(50) = ""  # type: ignore[valid-type]
     zero_target: ZeroTarget = ZeroTarget.NOT_ASSIGNED
-    guidance: str = ""
+    guidance: text_input() = ""  # type: ignore[valid-type]
 
 
 class CriterionPatch(Schema):
     """Only the fields sent are changed. A criterion cannot move to another group."""
 
     code: str | None = None
-    title: str | None = None
+    source_language: Language | None = None
+    title: text_patch(500) = None  # type: ignore[valid-type]
     kind: CriterionKind | None = None
     max_points: Decimal | None = None
     position: Position | None = None
     direction: Direction | None = None
     method: Method | None = None
     points_per_item: Decimal | None = None
-    measure: str | None = None
+    measure: text_patch(50) = None  # type: ignore[valid-type]
     zero_target: ZeroTarget | None = None
-    guidance: str | None = None
+    guidance: text_patch() = None  # type: ignore[valid-type]
 
 
 class TableRef(Schema):
     id: Id
     name: str
+    source_language: str
     year: Year
     version: Version
     state: str
@@ -169,6 +193,11 @@ class TableOut(TableRef):
     cloned_from_id: Id | None
     adopted_at: dt.datetime | None
     description: str
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
+
+    @staticmethod
+    def resolve_translations(obj: ScoringTable) -> dict[str, dict[str, str]]:
+        return translations(obj)
 
 
 class TableDetailOut(TableOut):
@@ -183,9 +212,10 @@ class TableDetailOut(TableOut):
 
 class TableIn(Schema):
     owner_unit_id: Id
-    name: str
+    source_language: Language | None = SOURCE_LANGUAGE
+    name: text_input(255)  # type: ignore[valid-type]
     year: Year
-    description: str = ""
+    description: text_input() = ""  # type: ignore[valid-type]
 
 
 class TableCloneIn(Schema):
@@ -339,17 +369,26 @@ class InspectionOut(Schema):
 # --- scoring tables ------------------------------------------------------------------
 
 
+def _name_matching(qs: models.QuerySet[ScoringTable], query: str) -> models.QuerySet[ScoringTable]:
+    """Tables whose name contains ``query`` in any language (tables keep no search key:
+    the database's own case rules apply)."""
+    found = models.Q(pk__in=[])
+    for name in fields_of("name"):
+        found |= models.Q(**{f"{name}__icontains": query})
+    return qs.filter(found)
+
+
 @tables_router.get("", response=list[TableOut])
 @paginate(Paged)
 def table_list(request: HttpRequest, filters: Query[TableFilters]) -> models.QuerySet[ScoringTable]:
     """Scoring tables the user may see, newest year first.
 
-    ``q`` searches the name; ``year`` and ``state`` filter; ``owner`` keeps tables owned
-    within that unit's subtree.
+    ``q`` searches the name (in any language); ``year`` and ``state`` filter; ``owner``
+    keeps tables owned within that unit's subtree.
     """
     qs = scoring_table_policy.visible(request.user).select_related("owner_unit")
     if filters.q.strip():
-        qs = qs.filter(name__icontains=filters.q.strip())
+        qs = _name_matching(qs, filters.q.strip())
     if filters.year is not None:
         qs = qs.filter(year=filters.year)
     if filters.state is not None:
@@ -357,7 +396,7 @@ def table_list(request: HttpRequest, filters: Query[TableFilters]) -> models.Que
     if filters.owner:
         owner = resolve_ref(unit_policy, request.user, filters.owner, "view", "owner")
         qs = qs.filter(owner_unit__path__startswith=owner.path)
-    return qs.order_by("-year", "name", "-version", "pk")
+    return qs.order_by("-year", ordered("name"), "-version", "pk")
 
 
 @tables_router.get("/{int:table_id}", response=TableDetailOut)
@@ -370,13 +409,15 @@ def table_detail(request: HttpRequest, table_id: Id) -> ScoringTable:
 def table_create_endpoint(request: HttpRequest, payload: TableIn) -> Status[ScoringTable]:
     """Draft a table owned by ``owner_unit_id`` (committee staff over that unit).
 
-    A table of the same owner, name and year gets the next version number.
+    A table of the same owner, name and year gets the next version number. The texts'
+    source language defaults to the request's.
     """
     user = request.user
     owner = resolve_ref(unit_policy, user, payload.owner_unit_id, "manage", "owner_unit_id")
     table = table_create(
         actor=user,
         owner_unit=owner,
+        source_language=payload.source_language or content_language(),
         name=payload.name,
         year=payload.year,
         description=payload.description,
@@ -407,7 +448,6 @@ def criterion_add_endpoint(
         actor=user,
         table=table,
         code=fields.pop("code"),
-        title=fields.pop("title"),
         kind=fields.pop("kind"),
         **fields,
     )

@@ -8,6 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.dates import YEAR_VALIDATORS
 from pacesetter.core.files import validate_upload
+from pacesetter.core.translations import (
+    SourceLanguageField,
+    TranslatedText,
+    check_source_text,
+    source_text_present,
+    unique_per_language,
+)
 
 
 def points_field(verbose_name: Any, **kwargs: Any) -> Any:
@@ -28,7 +35,8 @@ class TableState(models.TextChoices):
 class ScoringTable(models.Model):
     """A versioned tree of groups and criteria. Adopted tables are locked."""
 
-    name = models.CharField(_("name"), max_length=255)
+    source_language = SourceLanguageField()
+    name = TranslatedText(models.CharField(_("name"), max_length=255), required=True)
     owner_unit = models.ForeignKey(
         "units.Unit",
         verbose_name=_("owner"),
@@ -56,21 +64,24 @@ class ScoringTable(models.Model):
         blank=True,
         related_name="+",
     )
-    description = models.TextField(_("description"), blank=True)
+    description = TranslatedText(models.TextField(_("description")))
 
     class Meta:
         verbose_name = _("scoring table")
         verbose_name_plural = _("scoring tables")
-        ordering = ["-year", "name", "-version"]
+        ordering = ["-year", "-version", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["owner_unit", "name", "year", "version"],
-                name="scoring_table_unique_version",
-            )
+            source_text_present("scoring_table", "name"),
+            *unique_per_language(
+                "scoring_table", "name", together=("owner_unit", "year", "version")
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.year}, v{self.version})"
+
+    def clean(self) -> None:
+        check_source_text(self)
 
 
 class CriterionKind(models.TextChoices):
@@ -129,7 +140,8 @@ class Criterion(models.Model):
         editable=False,
     )
     code = models.CharField(_("code"), max_length=30)
-    title = models.CharField(_("title"), max_length=500)
+    source_language = SourceLanguageField()
+    title = TranslatedText(models.CharField(_("title"), max_length=500), required=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     kind = models.CharField(_("kind"), max_length=20, choices=CriterionKind.choices)
     max_points = points_field(_("maximum points"), default=Decimal("0"))
@@ -140,14 +152,14 @@ class Criterion(models.Model):
         _("method"), max_length=30, choices=Method.choices, default=Method.PROPORTIONAL
     )
     points_per_item = points_field(_("points per item"), default=Decimal("0"))
-    measure = models.CharField(_("unit of measure"), max_length=50, blank=True)
+    measure = TranslatedText(models.CharField(_("unit of measure"), max_length=50))
     zero_target = models.CharField(
         _("when the target is missing or zero"),
         max_length=20,
         choices=ZeroTarget.choices,
         default=ZeroTarget.NOT_ASSIGNED,
     )
-    guidance = models.TextField(_("guidance"), blank=True)
+    guidance = TranslatedText(models.TextField(_("guidance")))
 
     class Meta:
         verbose_name = _("criterion")
@@ -161,10 +173,14 @@ class Criterion(models.Model):
             models.CheckConstraint(
                 condition=Q(points_per_item__gte=0), name="criterion_ppi_not_negative"
             ),
+            source_text_present("criterion", "title"),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def clean(self) -> None:
+        check_source_text(self)
 
     @property
     def is_group(self) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,7 @@ from pacesetter.campaigns.models import (
 from pacesetter.campaigns.workflows import review_point_workflow
 from pacesetter.core.errors import ConflictError
 from pacesetter.core.files import check_upload, upload_stored
+from pacesetter.core.translations import CONTENT_LANGUAGES, Text, column, expand, fields_of
 from pacesetter.core.workflows import INVALID_TRANSITION
 from pacesetter.units.models import Unit
 
@@ -56,20 +57,32 @@ from .models import (
 )
 from .workflows import returnable, score_item_workflow
 
-TABLE_FIELDS = ("name", "owner_unit", "year", "version", "description", "state")
+#: Field names as services take them: each translatable field is given by its columns
+#: (``name_vi``), or by its name (a text in the source language, or a mapping of texts by
+#: language), which :func:`expand` turns into columns.
+TABLE_FIELDS = (
+    "source_language",
+    *fields_of("name"),
+    "owner_unit",
+    "year",
+    "version",
+    *fields_of("description"),
+    "state",
+)
 CRITERION_FIELDS = (
     "parent",
     "code",
-    "title",
+    "source_language",
+    *fields_of("title"),
     "position",
     "kind",
     "max_points",
     "direction",
     "method",
     "points_per_item",
-    "measure",
+    *fields_of("measure"),
     "zero_target",
-    "guidance",
+    *fields_of("guidance"),
 )
 #: Kinds whose maxima count toward their group's maximum.
 SUMMED_KINDS = (*BASE_KINDS, CriterionKind.GROUP)
@@ -84,12 +97,34 @@ def _draft(table: ScoringTable) -> None:
 
 @transaction.atomic
 def table_create(
-    *, actor: Any, owner_unit: Unit, name: str, year: int, description: str = ""
+    *,
+    actor: Any,
+    owner_unit: Unit,
+    year: int,
+    name: str | Text | None = None,
+    description: str | Text | None = None,
+    **attrs: Any,
 ) -> ScoringTable:
-    version = ScoringTable.objects.filter(owner_unit=owner_unit, name=name, year=year).count() + 1
-    table = ScoringTable(
-        owner_unit=owner_unit, name=name, year=year, version=version, description=description
+    """A draft table; ``name`` and ``description`` in the ``source_language`` (English
+    unless given) as a text, by language as a mapping, or as columns. Its version follows
+    the owner's tables of that year sharing a name with it in any language."""
+    attrs = expand(
+        ScoringTable,
+        {"name": name, "description": description, **attrs},
+        source=attrs.get("source_language") or "en",
     )
+    unknown = set(attrs) - set(TABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    same_name = Q(pk__in=[])
+    for language in CONTENT_LANGUAGES:
+        text = attrs.get(column("name", language))
+        if text:
+            same_name |= Q(**{column("name", language): text})
+    last = ScoringTable.objects.filter(same_name, owner_unit=owner_unit, year=year).aggregate(
+        v=Max("version")
+    )["v"]
+    table = ScoringTable(owner_unit=owner_unit, year=year, **{"version": (last or 0) + 1, **attrs})
     return audited_create(actor=actor, instance=table, action="table.create", fields=TABLE_FIELDS)
 
 
@@ -141,17 +176,28 @@ def _validate_criterion(criterion: Criterion) -> None:
 
 @transaction.atomic
 def criterion_add(
-    *, actor: Any, table: ScoringTable, code: str, title: str, kind: str, **fields: Any
+    *,
+    actor: Any,
+    table: ScoringTable,
+    code: str,
+    kind: str,
+    title: str | Text | None = None,
+    **fields: Any,
 ) -> Criterion:
-    """Add a group or criterion; a group's children may not exceed its maximum."""
+    """Add a group or criterion; a group's children may not exceed its maximum.
+
+    ``title``, ``measure`` and ``guidance`` are texts in the criterion's source language
+    (the table's unless ``source_language`` is given), mappings by language, or columns."""
     _draft(table)
+    fields.setdefault("source_language", table.source_language)
+    fields = expand(Criterion, {"title": title, **fields}, source=fields["source_language"])
     unknown = set(fields) - set(CRITERION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
     if "position" not in fields:
         last = table.criteria.order_by("-position").values_list("position", flat=True).first()
         fields["position"] = (last or 0) + 10
-    criterion = Criterion(table=table, code=code, title=title, kind=kind, **fields)
+    criterion = Criterion(table=table, code=code, kind=kind, **fields)
     criterion.full_clean()
     _validate_criterion(criterion)
     parent = criterion.parent
@@ -172,6 +218,9 @@ def criterion_update(*, actor: Any, criterion: Criterion, **fields: Any) -> Crit
     _draft(criterion.table)
     if "parent" in fields:
         raise TypeError("Moving a criterion between groups is not supported; re-create it.")
+    fields = expand(
+        Criterion, fields, source=fields.get("source_language") or criterion.source_language
+    )
     new_kind = fields.get("kind", criterion.kind)
     if (new_kind == CriterionKind.GROUP) != (criterion.kind == CriterionKind.GROUP):
         raise ValidationError(
@@ -233,9 +282,8 @@ def table_clone(*, actor: Any, table: ScoringTable, year: int) -> ScoringTable:
     clone = table_create(
         actor=actor,
         owner_unit=table.owner_unit,
-        name=table.name,
         year=year,
-        description=table.description,
+        **{f: getattr(table, f) for f in ("source_language", *fields_of("name", "description"))},
     )
     clone.cloned_from = table
     clone.save(update_fields=["cloned_from"])

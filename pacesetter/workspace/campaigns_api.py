@@ -16,7 +16,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -42,10 +41,18 @@ from pacesetter.campaigns.services import campaign_create, campaign_transition, 
 from pacesetter.campaigns.workflows import campaign_workflow, review_point_workflow
 from pacesetter.core.api_types import Id, Paged
 from pacesetter.core.refs import resolve_ref
-from pacesetter.core.translations import ordered
+from pacesetter.core.translations import (
+    Language,
+    content_language,
+    matching,
+    ordered,
+    text_input,
+    text_patch,
+    translations,
+)
 from pacesetter.scoring.api import TableRef
 from pacesetter.scoring.policies import scoring_table_policy
-from pacesetter.units.api import UnitRef
+from pacesetter.units.api import SOURCE_LANGUAGE, TRANSLATIONS, UnitRef
 from pacesetter.units.policies import unit_policy
 
 router = Router(tags=["campaigns"])
@@ -67,6 +74,11 @@ class CampaignOut(CampaignRef):
     registration_due: dt.date | None
     tie_breaks: list[str]
     description: str
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
+
+    @staticmethod
+    def resolve_translations(obj: Campaign) -> dict[str, dict[str, str]]:
+        return translations(obj)
 
 
 class CampaignDetailOut(CampaignOut):
@@ -111,7 +123,8 @@ class CampaignDetailOut(CampaignOut):
 class CampaignIn(Schema):
     organizer_id: Id
     code: str
-    name: str
+    source_language: Language | None = SOURCE_LANGUAGE
+    name: text_input(255)  # type: ignore[valid-type]
     start: dt.date
     end: dt.date
     kind: CampaignKind = CampaignKind.MOVEMENT
@@ -119,7 +132,7 @@ class CampaignIn(Schema):
     predecessor_id: Id | None = None
     registration_due: dt.date | None = None
     tie_breaks: list[str] | None = None
-    description: str = ""
+    description: text_input() = ""  # type: ignore[valid-type]
 
 
 class CampaignPatch(Schema):
@@ -127,7 +140,8 @@ class CampaignPatch(Schema):
     unlinks. The organizer cannot change."""
 
     code: str | None = None
-    name: str | None = None
+    source_language: Language | None = None
+    name: text_patch(255) = None  # type: ignore[valid-type]
     kind: CampaignKind | None = None
     start: dt.date | None = None
     end: dt.date | None = None
@@ -135,7 +149,7 @@ class CampaignPatch(Schema):
     predecessor_id: Id | None = None
     registration_due: dt.date | None = None
     tie_breaks: list[str] | None = None
-    description: str | None = None
+    description: text_patch() = None  # type: ignore[valid-type]
 
 
 class CampaignFilters(Schema):
@@ -158,21 +172,19 @@ def campaign_list(
 ) -> models.QuerySet[Campaign]:
     """Campaigns the user may see, newest first.
 
-    ``q`` searches code and name; ``state`` filters; ``organizer`` keeps campaigns
-    organized within that unit's subtree.
+    ``q`` searches code and name (any language, accents and case aside); ``state``
+    filters; ``organizer`` keeps campaigns organized within that unit's subtree.
     """
     qs = campaign_policy.visible(request.user).select_related(
         "organizer", "scoring_table", "predecessor"
     )
-    query = filters.q.strip()
-    if query:
-        qs = qs.filter(Q(code__icontains=query) | Q(name__icontains=query))
+    qs = matching(qs, filters.q.strip())
     if filters.state is not None:
         qs = qs.filter(state=filters.state)
     if filters.organizer:
         organizer = resolve_ref(unit_policy, request.user, filters.organizer, "view", "organizer")
         qs = qs.filter(organizer__path__startswith=organizer.path)
-    return qs.order_by("-start", "name", "pk")
+    return qs.order_by("-start", ordered("name"), "pk")
 
 
 @router.get(
@@ -217,6 +229,7 @@ def campaign_create_endpoint(request: HttpRequest, payload: CampaignIn) -> Statu
     organizer = resolve_ref(unit_policy, user, fields.pop("organizer_id"), "manage", "organizer_id")
     if fields["tie_breaks"] is None:
         del fields["tie_breaks"]
+    fields["source_language"] = fields["source_language"] or content_language()
     fields = _links(user, fields)
     return Status(201, campaign_create(actor=user, organizer=organizer, **fields))
 
@@ -234,6 +247,8 @@ def campaign_update_endpoint(
     user = request.user
     campaign = campaign_policy.access(user, campaign_id, "update")
     fields = _links(user, payload.dict(exclude_unset=True))
+    if fields.get("source_language", "") is None:
+        del fields["source_language"]
     return campaign_update(actor=user, campaign=campaign, **fields)
 
 

@@ -144,7 +144,8 @@ def campaign_form(world: Any, **overrides: Any) -> dict[str, Any]:
     data = {
         "organizer": world.committee.pk,
         "code": "LI-2024",
-        "name": "Light industry special action",
+        "source_language": "en",
+        "name_en": "Light industry special action",
         "kind": "special_action",
         "start": "2024-03-01",
         "end": "2024-11-30",
@@ -209,7 +210,8 @@ def test_edit_saves_through_the_service_and_is_for_the_committee(client, world, 
     assert "disabled" in select  # the table is fixed once the campaign left the draft
     data = {
         "code": "EMU-2024",
-        "name": "Emulation movement 2024",
+        "source_language": "en",
+        "name_en": "Emulation movement 2024",
         "kind": "movement",
         "start": "2024-01-01",
         "end": "2024-12-31",
@@ -336,20 +338,20 @@ def test_a_legal_transition_moves_the_state_and_is_for_the_committee(client, wor
 def test_phases_and_review_points_are_added_through_the_services(client, world, scoring):
     login(client, world, "committee_staff")
     url = reverse("campaigns:phase_add", args=[scoring.campaign.pk])
-    response = client.post(url, {"name": "Launch", "start": "2024-01-01", "end": "2024-02-01"})
+    response = client.post(url, {"name_en": "Launch", "start": "2024-01-01", "end": "2024-02-01"})
     assert response.status_code == 302
-    response = client.post(url, {"name": "Late", "start": "2023-01-01", "end": "2023-02-01"})
+    response = client.post(url, {"name_en": "Late", "start": "2023-01-01", "end": "2023-02-01"})
     assert "A phase lies within the campaign" in response.text
-    assert list(scoring.campaign.phases.values_list("name", flat=True)) == ["Launch"]
+    assert list(scoring.campaign.phases.values_list("name_en", flat=True)) == ["Launch"]
     url = reverse("campaigns:review_point_add", args=[scoring.campaign.pk])
     response = client.post(
-        url, {"code": "q3", "name": "Q3", "period_end": "2024-09-30", "due": "2024-09-01"}
+        url, {"code": "q3", "name_en": "Q3", "period_end": "2024-09-30", "due": "2024-09-01"}
     )
     assert response.status_code == 200
     assert "Reports are due after the period they cover ends." in response.text
     assert not scoring.campaign.review_points.filter(code="q3").exists()
     response = client.post(
-        url, {"code": "q3", "name": "Q3", "period_end": "2024-09-30", "due": "2024-10-15"}
+        url, {"code": "q3", "name_en": "Q3", "period_end": "2024-09-30", "due": "2024-10-15"}
     )
     assert response.status_code == 302
     assert scoring.campaign.review_points.filter(code="q3").exists()

@@ -30,6 +30,12 @@ from pacesetter.core.spreadsheets import (
     service_errors,
     style_header,
 )
+from pacesetter.core.translations import (
+    CONTENT_LANGUAGES,
+    LANGUAGE_NAMES,
+    column,
+    content_language,
+)
 
 from .. import services
 from ..models import (
@@ -45,23 +51,49 @@ from .common import POINT_DIGITS, POINT_PLACES
 
 TABLE_SHEET = "Criteria"
 HELP_SHEET = "Help"
-TABLE_COLUMNS = (
-    Column("code", 12),
-    Column("parent_code", 12),
-    Column("title", 50),
-    Column("kind", 14),
-    Column("max_points", 12, number_format=FMT_POINTS),
-    Column("direction", 12, required=False),
-    Column("method", 22, required=False),
-    Column("points_per_item", 14, required=False, number_format=FMT_POINTS),
-    Column("measure", 14, required=False),
-    Column("zero_target", 14, required=False),
-    Column("guidance", 50, required=False),
-)
-_TABLE_FIELD_COLUMNS = {"parent": "parent_code"}
+#: The translatable columns: a column per language (``title_vi``), the width of each.
+TEXT_COLUMNS = {"title": 50, "measure": 14, "guidance": 50}
 CODE_MAX = Criterion._meta.get_field("code").max_length
-TITLE_MAX = Criterion._meta.get_field("title").max_length
-MEASURE_MAX = Criterion._meta.get_field("measure").max_length
+TEXT_MAX: dict[str, int | None] = {
+    name: Criterion._meta.get_field(column(name, CONTENT_LANGUAGES[0])).max_length  # type: ignore[union-attr]
+    for name in TEXT_COLUMNS
+}
+
+
+def table_columns(source: str) -> tuple[Column, ...]:
+    """The "Criteria" columns for a table written in ``source``: its texts in ``source``
+    where the fields stand (those headers required), the other languages at the end."""
+
+    def text(name: str) -> Column:
+        return Column(column(name, source), TEXT_COLUMNS[name])
+
+    return (
+        Column("code", 12),
+        Column("parent_code", 12),
+        text("title"),
+        Column("kind", 14),
+        Column("max_points", 12, number_format=FMT_POINTS),
+        Column("direction", 12, required=False),
+        Column("method", 22, required=False),
+        Column("points_per_item", 14, required=False, number_format=FMT_POINTS),
+        text("measure"),
+        Column("zero_target", 14, required=False),
+        text("guidance"),
+        *(
+            Column(column(name, language), width, required=False)
+            for name, width in TEXT_COLUMNS.items()
+            for language in CONTENT_LANGUAGES
+            if language != source
+        ),
+    )
+
+
+def _text_label(name: str) -> str:
+    return str(Criterion.translated_fields[name]._field.verbose_name)  # type: ignore[attr-defined]
+
+
+#: The columns of a table written in English.
+TABLE_COLUMNS = table_columns(CONTENT_LANGUAGES[0])
 
 
 @dataclass
@@ -79,7 +111,11 @@ def import_table(*, actor: Any, table: ScoringTable, workbook: Any) -> ImportRes
         raise ImportFailed(
             [CellError("", _("The table is adopted and locked; clone it to change it."))]
         )
-    sheet = read_sheet(workbook, TABLE_SHEET, TABLE_COLUMNS)
+    source = table.source_language
+    columns = table_columns(source)
+    sheet = read_sheet(workbook, TABLE_SHEET, columns)
+    title_column = column("title", source)
+    field_columns = {"parent": "parent_code"}
     errors: list[CellError] = []
     existing = dict(table.criteria.values_list("code", "kind"))
     seen: dict[str, tuple[int, str | None]] = {}  # code → (row, kind) earlier in this file
@@ -88,7 +124,13 @@ def import_table(*, actor: Any, table: ScoringTable, workbook: Any) -> ImportRes
         row = RowReader(sheet, number, values)
         code = row.cell("code", parse_text, max_length=CODE_MAX)
         parent_code = row.cell("parent_code", parse_text) or ""
-        title = row.cell("title", parse_text, max_length=TITLE_MAX)
+        texts = {
+            column(name, language): row.cell(
+                column(name, language), parse_text, max_length=TEXT_MAX[name]
+            )
+            for name in TEXT_COLUMNS
+            for language in CONTENT_LANGUAGES
+        }
         kind = row.cell("kind", parse_choice, CriterionKind)
         points = {"places": POINT_PLACES, "digits": POINT_DIGITS}
         optional = {
@@ -96,14 +138,17 @@ def import_table(*, actor: Any, table: ScoringTable, workbook: Any) -> ImportRes
             "direction": row.cell("direction", parse_choice, Direction),
             "method": row.cell("method", parse_choice, Method),
             "points_per_item": row.cell("points_per_item", parse_decimal, **points),
-            "measure": row.cell("measure", parse_text, max_length=MEASURE_MAX),
             "zero_target": row.cell("zero_target", parse_choice, ZeroTarget),
-            "guidance": row.cell("guidance", parse_text),
+            **texts,
         }
         if not code and not row.has_error("code"):
             row.error("code", _("enter a code."))
-        if not title and not row.has_error("title"):
-            row.error("title", _("enter a title."))
+        if not texts[title_column] and not row.has_error(title_column):
+            row.error(
+                title_column,
+                _("enter a title in %(language)s, the table's source language.")
+                % {"language": LANGUAGE_NAMES[source]},
+            )
         if kind is None and not row.has_error("kind"):
             row.error(
                 "kind",
@@ -136,9 +181,7 @@ def import_table(*, actor: Any, table: ScoringTable, workbook: Any) -> ImportRes
             errors.extend(row.errors)
             continue
         fields = {k: v for k, v in optional.items() if v not in (None, "")}
-        lines.append(
-            _CriterionRow(number, code, parent_code, {"title": title, "kind": kind, **fields})
-        )
+        lines.append(_CriterionRow(number, code, parent_code, {"kind": kind, **fields}))
 
     def work() -> tuple[ImportResult, list[CellError]]:
         found = list(errors)
@@ -162,7 +205,7 @@ def import_table(*, actor: Any, table: ScoringTable, workbook: Any) -> ImportRes
                     actor=actor, table=table, code=line.code, parent=parent, **line.fields
                 )
             except ValidationError as exc:
-                found.extend(service_errors(sheet, line.row, exc, _TABLE_FIELD_COLUMNS))
+                found.extend(service_errors(sheet, line.row, exc, field_columns))
             else:
                 result.saved += 1
         return result, found
@@ -171,36 +214,43 @@ def import_table(*, actor: Any, table: ScoringTable, workbook: Any) -> ImportRes
 
 
 def table_template(table: ScoringTable | None = None) -> Workbook:
-    """The "Criteria" sheet (with ``table``'s criteria when given) and a "Help" sheet."""
+    """The "Criteria" sheet (with ``table``'s criteria when given) and a "Help" sheet.
+
+    Titles, units of measure and guidance have a column per language: the table's
+    source language (the active one for an empty template) where the fields stand, the
+    translations at the end. Each cell holds the recorded value, no fallback."""
+    source = table.source_language if table is not None else content_language()
+    columns = table_columns(source)
     workbook = new_workbook(TABLE_SHEET, title=str(table) if table else _("Scoring table"))
     sheet = workbook.active
-    header_row(sheet, 1, TABLE_COLUMNS)
+    header_row(sheet, 1, columns)
     if table is not None:
         for criterion in table.criteria.select_related("parent").order_by("position", "pk"):
+            values = {
+                "code": criterion.code,
+                "parent_code": criterion.parent.code if criterion.parent else None,
+                "kind": criterion.kind,
+                "max_points": criterion.max_points,
+                "direction": criterion.direction,
+                "method": criterion.method,
+                "points_per_item": criterion.points_per_item,
+                "zero_target": criterion.zero_target,
+            }
             append_row(
                 sheet,
                 [
-                    criterion.code,
-                    criterion.parent.code if criterion.parent else None,
-                    criterion.title,
-                    criterion.kind,
-                    criterion.max_points,
-                    criterion.direction,
-                    criterion.method,
-                    criterion.points_per_item,
-                    criterion.measure,
-                    criterion.zero_target,
-                    criterion.guidance,
+                    values[c.header] if c.header in values else getattr(criterion, c.header)
+                    for c in columns
                 ],
             )
-    number_formats(sheet, TABLE_COLUMNS, 2)
+    number_formats(sheet, columns, 2)
     for header, choices in (
         ("kind", CriterionKind),
         ("direction", Direction),
         ("method", Method),
         ("zero_target", ZeroTarget),
     ):
-        choice_list(sheet, TABLE_COLUMNS, header, choices.values)
+        choice_list(sheet, columns, header, choices.values)
     help_sheet = workbook.create_sheet(HELP_SHEET)
     append_row(help_sheet, [_("Column"), _("Allowed value"), _("Meaning")])
     style_header(help_sheet[1])
@@ -221,8 +271,29 @@ def table_template(table: ScoringTable | None = None) -> Workbook:
         ),
         ("max_points", _("Maximum points; a group's criteria may not add up to more.")),
         ("points_per_item", _("Points for each item (count, bonus and penalty).")),
-        ("measure", _("Unit of measure of the target and actual, e.g. billion VND.")),
+        (
+            column("title", source),
+            _("The title in %(language)s, the table's source language; required.")
+            % {"language": LANGUAGE_NAMES[source]},
+        ),
+        (
+            column("measure", source),
+            _("Unit of measure of the target and actual, e.g. billion VND."),
+        ),
         ("zero_target", _("What happens when a unit's target is missing or zero.")),
+        *(
+            (
+                column(name, language),
+                _("The %(field)s in %(language)s; empty: the source language's is shown.")
+                % {
+                    "field": _text_label(name),
+                    "language": LANGUAGE_NAMES[language],
+                },
+            )
+            for name in TEXT_COLUMNS
+            for language in CONTENT_LANGUAGES
+            if language != source
+        ),
     ):
         append_row(help_sheet, [header, "", meaning])
     help_sheet.column_dimensions["A"].width = 16

@@ -8,22 +8,31 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.forms import TranslatedFieldsMixin
+from pacesetter.core.translations import fields_of
 from pacesetter.units.models import Unit
 
-from ..models import Criterion
+from ..models import Criterion, ScoringTable
 
 
 def _unit_label(unit: Unit) -> str:
     return f"{unit.name} ({unit.code})"
 
 
-class TableCreateForm(forms.Form):
+class TableCreateForm(TranslatedFieldsMixin, forms.ModelForm):
     owner_unit = forms.ModelChoiceField(label=_("Owner"), queryset=Unit.objects.none())
-    name = forms.CharField(label=_("Name"), max_length=255)
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+
+    class Meta:
+        model = ScoringTable
+        fields = [
+            "owner_unit",
+            "source_language",
+            *fields_of("name"),
+            "year",
+            *fields_of("description"),
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields_of("description")}
 
     def __init__(self, *args: Any, owners: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -40,26 +49,28 @@ class TableCloneForm(forms.Form):
     )
 
 
-class CriterionForm(forms.ModelForm):
-    """A group or criterion. Its group is chosen when it is added and does not change."""
+class CriterionForm(TranslatedFieldsMixin, forms.ModelForm):
+    """A group or criterion. Its group is chosen when it is added and does not change. A
+    new one's source language is its table's (the view's ``initial``)."""
 
     class Meta:
         model = Criterion
         fields = [
             "parent",
             "code",
-            "title",
+            "source_language",
+            *fields_of("title"),
             "kind",
             "max_points",
             "direction",
             "method",
             "points_per_item",
-            "measure",
+            *fields_of("measure"),
             "zero_target",
             "position",
-            "guidance",
+            *fields_of("guidance"),
         ]
-        widgets = {"guidance": forms.Textarea(attrs={"rows": 3})}
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields_of("guidance")}
         help_texts = {
             "max_points": _("For a group: the most its criteria may add up to."),
             "direction": _("Quantitative criteria only."),

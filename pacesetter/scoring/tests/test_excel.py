@@ -116,35 +116,41 @@ def test_table_template_round_trip(client, world, draft_table):
     assert list(headers(workbook["Criteria"])) == [
         "code",
         "parent_code",
-        "title",
+        "title_en",
         "kind",
         "max_points",
         "direction",
         "method",
         "points_per_item",
-        "measure",
+        "measure_en",
         "zero_target",
-        "guidance",
+        "guidance_en",
+        "title_vi",
+        "title_zh_hans",
+        "measure_vi",
+        "measure_zh_hans",
+        "guidance_vi",
+        "guidance_zh_hans",
     ]
     help_values = {row[1] for row in workbook["Help"].iter_rows(values_only=True)}
     assert {"quantitative", "target_half_best_full", "lower", "pass_fail"} <= help_values
     fill_table(
         workbook["Criteria"],
         [
-            {"code": "G1", "title": "Production", "kind": "group", "max_points": 60},
+            {"code": "G1", "title_en": "Production", "kind": "group", "max_points": 60},
             {
                 "code": "Q1",
                 "parent_code": "G1",
-                "title": "Revenue",
+                "title_en": "Revenue",
                 "kind": "quantitative",
                 "max_points": "30,5",
                 "method": "target_half_best_full",
                 "direction": "higher",
-                "measure": "billion VND",
+                "measure_en": "billion VND",
             },
             {
                 "code": "B1",
-                "title": "Awards",
+                "title_en": "Awards",
                 "kind": "Bonus",
                 "max_points": 5,
                 "points_per_item": 1,
@@ -173,32 +179,32 @@ def test_table_errors_name_sheet_row_and_column_and_nothing_is_saved(client, wor
     fill_table(
         workbook["Criteria"],
         [
-            {"code": "G1", "title": "Production", "kind": "group", "max_points": 10},
+            {"code": "G1", "title_en": "Production", "kind": "group", "max_points": 10},
             {
                 "code": "Q1",
                 "parent_code": "G1",
-                "title": "Revenue",
+                "title_en": "Revenue",
                 "kind": "quantitative",
                 "max_points": "abc",
             },
             {
                 "code": "Q2",
                 "parent_code": "G1",
-                "title": "Budget",
+                "title_en": "Budget",
                 "kind": "quantity",
                 "max_points": 5,
             },
             {
                 "code": "Q3",
                 "parent_code": "G1",
-                "title": "Income",
+                "title_en": "Income",
                 "kind": "quantitative",
                 "max_points": 20,
             },
             {
                 "code": "C1",
                 "parent_code": "ZZ",
-                "title": "Initiatives",
+                "title_en": "Initiatives",
                 "kind": "count",
                 "max_points": 5,
                 "points_per_item": 1,
@@ -224,7 +230,7 @@ def test_table_import_needs_update_permission_and_a_draft(client, world, draft_t
     draft_table.state = TableState.ADOPTED
     draft_table.save()
     workbook = download(client, reverse("scoring:table_template"))
-    fill_table(workbook["Criteria"], [{"code": "X", "title": "X", "kind": "veto"}])
+    fill_table(workbook["Criteria"], [{"code": "X", "title_en": "X", "kind": "veto"}])
     response = upload(client, url, workbook)
     assert errors_of(response) == ["The table is adopted and locked; clone it to change it."]
 
@@ -566,11 +572,11 @@ def test_criteria_created_by_import_are_usable_by_the_services(client, world, dr
     fill_table(
         workbook["Criteria"],
         [
-            {"code": "G1", "title": "Production", "kind": "group", "max_points": 30},
+            {"code": "G1", "title_en": "Production", "kind": "group", "max_points": 30},
             {
                 "code": "P1",
                 "parent_code": "G1",
-                "title": "Safe",
+                "title_en": "Safe",
                 "kind": "pass_fail",
                 "max_points": 30,
             },

@@ -61,16 +61,16 @@ def texts(workbook):
 @pytest.fixture
 def hostile(world, scoring):
     """Every name a user types, in the campaign the workbooks are made of, is hostile."""
-    Campaign.objects.filter(pk=scoring.campaign.pk).update(name=HYPERLINK)
-    ReviewPoint.objects.filter(pk=scoring.h1.pk).update(name="@SUM(A1)")
+    Campaign.objects.filter(pk=scoring.campaign.pk).update(name_en=HYPERLINK)
+    ReviewPoint.objects.filter(pk=scoring.h1.pk).update(name_en="@SUM(A1)")
     Unit.objects.filter(pk=world.own.pk).update(name_en=HYPERLINK)
     Unit.objects.filter(pk=world.sibling.pk).update(name_en="+1")
     Unit.objects.filter(pk=scoring.third.pk).update(name_en="-1+2")
     UnitType.objects.filter(pk=world.own.unit_type_id).update(name_en="＝1+1")
     Cluster.objects.filter(pk=world.cluster.pk).update(name="\t=1")
-    ScoringTable.objects.filter(pk=scoring.table.pk).update(name="-1+2")
-    Criterion.objects.filter(pk=scoring.c["Q1"].pk).update(title="@SUM(A1)", measure="+1")
-    Criterion.objects.filter(pk=scoring.c["Q2"].pk).update(title=HYPERLINK)
+    ScoringTable.objects.filter(pk=scoring.table.pk).update(name_en="-1+2")
+    Criterion.objects.filter(pk=scoring.c["Q1"].pk).update(title_en="@SUM(A1)", measure_en="+1")
+    Criterion.objects.filter(pk=scoring.c["Q2"].pk).update(title_en=HYPERLINK)
     Registration.objects.filter(unit=world.own, criterion=scoring.c["Q1"]).update(note="=1+1")
     item = scoring.item(world.own, "Q1")
     item_report(actor=None, item=item, version=item.version, actual=D(50), explanation=HYPERLINK)
@@ -122,7 +122,7 @@ def test_a_criterion_named_like_a_formula_survives_export_and_import(client, wor
     copy = table_create(actor=None, owner_unit=world.committee, name="Copy", year=2025)
     response = upload(client, reverse("scoring:table_import", args=[copy.pk]), exported)
     assert errors_of(response) == []
-    titles = dict(copy.criteria.values_list("code", "title"))
+    titles = dict(copy.criteria.values_list("code", "title_en"))
     assert titles == {"G1": HYPERLINK, "Q1": "-1+2"}
     assert copy.criteria.get(code="Q1").guidance == "@SUM(A1)"
 

@@ -190,7 +190,7 @@ def test_the_sheet_shows_the_change_from_the_predecessors_review_point(client, w
     previous = Campaign.objects.create(
         organizer=world.committee,
         code="EMU-2023",
-        name="Emulation 2023",
+        name_en="Emulation 2023",
         start=dt.date(2023, 1, 1),
         end=dt.date(2023, 12, 31),
         scoring_table=scoring.table,
@@ -199,7 +199,7 @@ def test_the_sheet_shows_the_change_from_the_predecessors_review_point(client, w
     h1_2023 = ReviewPoint.objects.create(
         campaign=previous,
         code=scoring.h1.code,
-        name="6-month review 2023",
+        name_en="6-month review 2023",
         period_end=dt.date(2023, 6, 30),
         due=dt.date(2023, 7, 15),
         state=ReviewPointState.PUBLISHED,

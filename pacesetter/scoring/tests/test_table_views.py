@@ -42,16 +42,17 @@ def draft(world: Any) -> ScoringTable:
 def criterion_form(**overrides: Any) -> dict[str, Any]:
     data = {
         "code": "C1",
-        "title": "Initiatives",
+        "source_language": "en",
+        "title_en": "Initiatives",
         "kind": "count",
         "max_points": "20",
         "direction": "higher",
         "method": "proportional",
         "points_per_item": "5",
-        "measure": "",
+        "measure_en": "",
         "zero_target": "not_assigned",
         "position": "",
-        "guidance": "",
+        "guidance_en": "",
     }
     data.update(overrides)
     return data
@@ -150,9 +151,14 @@ def test_create_a_table(client, world):
     login(client, world, "committee_staff")
     response = client.post(
         reverse("scoring:table_create"),
-        {"owner_unit": world.committee.pk, "name": "Cluster 18 table", "year": "2024"},
+        {
+            "owner_unit": world.committee.pk,
+            "source_language": "en",
+            "name_en": "Cluster 18 table",
+            "year": "2024",
+        },
     )
-    table = ScoringTable.objects.get(name="Cluster 18 table")
+    table = ScoringTable.objects.get(name_en="Cluster 18 table")
     assert response["Location"] == reverse("scoring:table_detail", args=[table.pk])
     assert table.state == TableState.DRAFT and table.version == 1
     response = client.post(reverse("scoring:table_create"), {"owner_unit": world.committee.pk})
@@ -203,7 +209,7 @@ def test_edit_a_criterion(client, world, draft):
     assert response.status_code == 200 and 'name="parent"' not in response.text
     data = criterion_form(
         code="Q1",
-        title="Revenue (net)",
+        title_en="Revenue (net)",
         kind="quantitative",
         max_points="25",
         direction="lower",

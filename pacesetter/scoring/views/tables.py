@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacesetter.core.translations import ordered
 from pacesetter.core.views import add_service_errors, paginate
 from pacesetter.units.policies import unit_policy
 
@@ -113,7 +114,7 @@ def table_list(request: HttpRequest) -> HttpResponse:
         scoring_table_policy.visible(request.user)
         .select_related("owner_unit")
         .annotate(criterion_count=Count("criteria", filter=~Q(criteria__kind=CriterionKind.GROUP)))
-        .order_by("-year", "name", "-version", "pk")
+        .order_by("-year", ordered("name"), "-version", "pk")
     )
     return render(
         request,
@@ -191,7 +192,9 @@ def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("scoring:table_detail", pk)
     groups = table.criteria.filter(kind=CriterionKind.GROUP).order_by("position")
     form = CriterionForm(
-        request.POST or None, groups=groups, initial={"parent": request.GET.get("parent")}
+        request.POST or None,
+        groups=groups,
+        initial={"parent": request.GET.get("parent"), "source_language": table.source_language},
     )
     if request.method == "POST" and form.is_valid():
         data = form.service_fields()
@@ -200,7 +203,6 @@ def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user,
                 table=table,
                 code=data.pop("code"),
-                title=data.pop("title"),
                 kind=data.pop("kind"),
                 **data,
             )
