@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 class AuditEntry(models.Model):
     """One change made by a service. Entries form a hash chain ordered by ``seq``.
 
-    ``entry_hash`` is SHA-256 over the previous entry's hash and this entry's
-    canonical content, so editing, deleting or reordering a row breaks the chain
-    from that row on (``manage.py audit_verify``).
+    ``entry_hash`` covers the previous entry's hash and this entry's canonical content
+    (version 2: HMAC-SHA256 keyed with the secret ``key_id`` names, which is not in the
+    database; version 1, entries from before the key: SHA-256), so editing, deleting or
+    reordering a row breaks the chain from that row on, and the anchors written outside
+    the database catch a cut tail (``manage.py audit_verify``; docs/security.md).
     """
 
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
@@ -29,6 +31,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     entry_hash = models.CharField(_("hash"), max_length=64, unique=True)
+    version = models.PositiveSmallIntegerField(_("hash version"), default=2)
+    key_id = models.CharField(_("key"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")

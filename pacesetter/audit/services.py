@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from pacesetter.core.translations import refresh_search_key
 
-from .chain import GENESIS_HASH, canonical, entry_digest
+from .anchors import Anchor, AnchorError, anchor_append, anchor_mail, anchor_make
+from .chain import GENESIS_HASH, KEYED_VERSION, canonical, current_key, entry_digest
 from .models import AuditChainHead, AuditEntry
+from .selectors import audit_chain_verify
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -61,8 +67,17 @@ def audit_record(
         "target_repr": str(target)[:300],
         "changes": canonical(changes or {}),
     }
-    digest = entry_digest(prev_hash=head.last_hash, **fields)
-    entry = AuditEntry.objects.create(prev_hash=head.last_hash, entry_hash=digest, **fields)
+    key_id, key = current_key()
+    digest = entry_digest(
+        prev_hash=head.last_hash, version=KEYED_VERSION, key=key, key_id=key_id, **fields
+    )
+    entry = AuditEntry.objects.create(
+        prev_hash=head.last_hash,
+        entry_hash=digest,
+        version=KEYED_VERSION,
+        key_id=key_id,
+        **fields,
+    )
     head.last_seq = entry.seq
     head.last_hash = digest
     head.save(update_fields=["last_seq", "last_hash"])
@@ -112,3 +127,33 @@ def audited_update(
     if delta:
         audit_record(actor=actor, action=action, target=instance, changes=delta)
     return instance
+
+
+def audit_anchor_write(*, rebase: bool = False) -> tuple[Anchor, Path, int]:
+    """Anchor the chain's head outside the database: verify the chain (against the
+    earlier anchors), append the signed anchor to the anchor file, mail it to
+    ``AUDIT_ANCHOR_MAIL_TO``. Returns the anchor, the file and the mails sent.
+
+    A chain that does not verify is not anchored (an anchor would bless it): raises
+    :class:`AnchorError` and mails the auditors the break instead. ``rebase`` anchors a
+    chain restored from an older backup, voiding the earlier anchors beyond its head."""
+    anchor = anchor_make(kind="rebase" if rebase else "anchor")
+    report = audit_chain_verify(pending=anchor if rebase else None)
+    if report.first_break is not None:
+        broken = report.first_break
+        message = (
+            _("The audit chain does not verify at entry #%(seq)s: %(reason)s.")
+            if broken.seq is not None
+            else _("The audit anchors cannot be trusted: %(reason)s")
+        ) % {"seq": broken.seq, "reason": broken.reason}
+        recipients = list(settings.AUDIT_ANCHOR_MAIL_TO or [])
+        if recipients:
+            send_mail(
+                _("Pacesetter audit chain broken: no anchor written"),
+                message + "\n",
+                settings.DEFAULT_FROM_EMAIL,
+                recipients,
+            )
+        raise AnchorError(message, code="chain_broken")
+    path = anchor_append(anchor)
+    return anchor, path, anchor_mail(anchor)
