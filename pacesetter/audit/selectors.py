@@ -30,6 +30,9 @@ class ChainReport:
     anchors: int | None = None
     first_break: ChainBreak | None = None
     last_anchor: Anchor | None = field(default=None)
+    #: With ``tail_lost_ok``: the last anchor beyond the chain's end (a restored backup
+    #: older than it), reported instead of a break.
+    lost_tail: Anchor | None = None
 
 
 def audit_chain_first_break() -> ChainBreak | None:
@@ -37,7 +40,7 @@ def audit_chain_first_break() -> ChainBreak | None:
     return audit_chain_verify().first_break
 
 
-def audit_chain_verify(*, pending: Anchor | None = None) -> ChainReport:
+def audit_chain_verify(*, pending: Anchor | None = None, tail_lost_ok: bool = False) -> ChainReport:
     """Walk the chain from the start, with the anchors of the anchor file (and
     ``pending``, one about to be written).
 
@@ -47,7 +50,11 @@ def audit_chain_verify(*, pending: Anchor | None = None) -> ChainReport:
     were removed from the end (the head row says more), or when an anchor holds an entry
     that is missing (a cut tail, the head rewound with it) or has another hash (a
     rewritten chain, every later hash recomputed). The break with the lowest sequence
-    is reported."""
+    is reported.
+
+    ``tail_lost_ok`` (after a restore): anchors beyond the chain's end are the entries
+    lost since the backup, reported as ``lost_tail``, not as a break; the anchors within
+    the chain must still match."""
     report = ChainReport()
     path = anchor_file()
     try:
@@ -94,7 +101,9 @@ def audit_chain_verify(*, pending: Anchor | None = None) -> ChainReport:
         if head is not None and (head.last_seq != last_seq or head.last_hash != expected_prev):
             breaks.append(ChainBreak(last_seq + 1, _("entries after the last one were removed")))
     missing = [a for seq, a in wanted.items() if seq > last_seq]
-    if missing and not breaks:
+    if missing and not breaks and tail_lost_ok:
+        report.lost_tail = max(missing, key=lambda a: a.seq)
+    elif missing and not breaks:
         first = min(missing, key=lambda a: a.seq)
         breaks.append(
             ChainBreak(

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.selectors import audit_chain_verify
@@ -12,8 +12,18 @@ class Command(BaseCommand):
         "the first broken link."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--after-restore",
+            action="store_true",
+            help=(
+                "the database was restored from a backup: entries anchored after its end "
+                "are reported as lost since the backup, not as a cut tail"
+            ),
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        report = audit_chain_verify()
+        report = audit_chain_verify(tail_lost_ok=options["after_restore"])
         broken = report.first_break
         if broken is not None:
             if broken.seq is None:
@@ -29,6 +39,22 @@ class Command(BaseCommand):
                 _("Audit chain intact: %(count)d entries verified.") % {"count": report.entries}
             )
         )
+        if report.lost_tail is not None:
+            self.stdout.write(
+                self.style.WARNING(
+                    _(
+                        "The backup ends at entry #%(last)d; the anchor of %(at)s held entry "
+                        "#%(seq)d: the entries after the backup are lost. Once this is the "
+                        "live database, run `manage.py audit_anchor --rebase` (the auditors "
+                        "are told); until then audit_verify reports a cut tail."
+                    )
+                    % {
+                        "last": report.entries,
+                        "at": report.lost_tail.at,
+                        "seq": report.lost_tail.seq,
+                    }
+                )
+            )
         if report.anchors is None:
             self.stdout.write(
                 self.style.WARNING(
