@@ -13,7 +13,9 @@ class AuditEntry(models.Model):
     the database catch a cut tail (``manage.py audit_verify``; docs/security.md).
     """
 
-    seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    #: The entry's place in the chain; empty only inside the transaction of an
+    #: ``audit_deferred()`` block (a long import), which chains its entries when it ends.
+    seq = models.PositiveBigIntegerField(_("sequence"), unique=True, null=True)
     created_at = models.DateTimeField(_("when"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -29,8 +31,9 @@ class AuditEntry(models.Model):
     target_id = models.CharField(_("target id"), max_length=64)
     target_repr = models.CharField(_("target"), max_length=300, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
-    entry_hash = models.CharField(_("hash"), max_length=64, unique=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    # NULL, not "", while unchained: several such rows may exist inside one transaction.
+    entry_hash = models.CharField(_("hash"), max_length=64, unique=True, null=True)  # noqa: DJ001
     version = models.PositiveSmallIntegerField(_("hash version"), default=2)
     key_id = models.CharField(_("key"), max_length=32, blank=True)
 

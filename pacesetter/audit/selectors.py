@@ -18,7 +18,8 @@ def audit_entries_for(target: models.Model) -> models.QuerySet[AuditEntry]:
 
 @dataclass(frozen=True)
 class ChainBreak:
-    #: The first entry that does not verify; None when the anchor file itself is damaged.
+    #: The first entry that does not verify; None when the anchor file itself is damaged
+    #: or an entry has no place in the chain.
     seq: int | None
     reason: str
 
@@ -73,7 +74,24 @@ def audit_chain_verify(*, pending: Anchor | None = None, tail_lost_ok: bool = Fa
     expected_seq = 1
     last_seq = 0
     keyed_seen = False
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+    unchained = AuditEntry.objects.filter(seq__isnull=True).order_by("pk").first()
+    if unchained is not None:
+        # Only an audit_deferred() block writes such rows, and it chains them before
+        # its transaction commits: a committed one was put there by other means.
+        report.first_break = ChainBreak(
+            None,
+            _(
+                "the entry “%(action)s” of %(at)s has no place in the chain: it was "
+                "not written by the application"
+            )
+            % {
+                "action": unchained.action,
+                "at": unchained.created_at.isoformat(timespec="seconds"),
+            },
+        )
+        return report
+    chained = AuditEntry.objects.filter(seq__isnull=False).order_by("seq")
+    for entry in chained.iterator(chunk_size=2000):
         problem = _entry_problem(entry, expected_seq, expected_prev, keyed_seen, legacy_limit)
         if problem is not None:
             breaks.append(problem)
@@ -92,7 +110,7 @@ def audit_chain_verify(*, pending: Anchor | None = None, tail_lost_ok: bool = Fa
             )
             break
         keyed_seen = keyed_seen or entry.version == KEYED_VERSION
-        expected_prev = entry.entry_hash
+        expected_prev = entry.entry_hash or ""
         expected_seq += 1
         last_seq = entry.seq
         report.entries += 1

@@ -24,4 +24,20 @@ class Migration(migrations.Migration):
             name="key_id",
             field=models.CharField(blank=True, max_length=32, verbose_name="key"),
         ),
+        # Chained when an audit_deferred() block ends, not when written (docs/security.md).
+        migrations.AlterField(
+            model_name="auditentry",
+            name="seq",
+            field=models.PositiveBigIntegerField(null=True, unique=True, verbose_name="sequence"),
+        ),
+        migrations.AlterField(
+            model_name="auditentry",
+            name="prev_hash",
+            field=models.CharField(blank=True, max_length=64, verbose_name="previous hash"),
+        ),
+        migrations.AlterField(
+            model_name="auditentry",
+            name="entry_hash",
+            field=models.CharField(max_length=64, null=True, unique=True, verbose_name="hash"),
+        ),
     ]

@@ -28,7 +28,8 @@ class Command(BaseCommand):
         if broken is not None:
             if broken.seq is None:
                 raise CommandError(
-                    _("Audit anchors cannot be trusted: %(reason)s") % {"reason": broken.reason}
+                    _("The audit chain cannot be verified: %(reason)s.")
+                    % {"reason": broken.reason.rstrip(".")}
                 )
             raise CommandError(
                 _("Audit chain broken at entry #%(seq)s: %(reason)s.")
