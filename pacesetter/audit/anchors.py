@@ -138,7 +138,8 @@ def effective_anchors(anchors: list[Anchor]) -> list[Anchor]:
 
 def anchor_make(*, kind: str = "anchor") -> Anchor:
     """A signed anchor of the chain's last entry now (not written)."""
-    last = AuditEntry.objects.order_by("-seq").values("seq", "entry_hash").first()
+    chained = AuditEntry.objects.filter(seq__isnull=False)
+    last = chained.order_by("-seq").values("seq", "entry_hash").first()
     legacy = (
         AuditEntry.objects.filter(version=LEGACY_VERSION)
         .order_by("-seq")

@@ -92,6 +92,7 @@ def audit_chain_verify(*, pending: Anchor | None = None, tail_lost_ok: bool = Fa
         return report
     chained = AuditEntry.objects.filter(seq__isnull=False).order_by("seq")
     for entry in chained.iterator(chunk_size=2000):
+        assert entry.seq is not None  # chained
         problem = _entry_problem(entry, expected_seq, expected_prev, keyed_seen, legacy_limit)
         if problem is not None:
             breaks.append(problem)

@@ -22,6 +22,7 @@ def test_every_service_write_leaves_a_chained_entry(world):
     assert entry.action == "unit.update"
     assert entry.actor == staff
     assert entry.changes == {"employees": [None, 120], "address": ["", "1 Lam Son Street"]}
+    assert entry.seq is not None
     previous = AuditEntry.objects.get(seq=entry.seq - 1)
     assert entry.prev_hash == previous.entry_hash
     assert audit_chain_first_break() is None

@@ -181,7 +181,7 @@ def test_a_backup_older_than_the_last_audit_anchor_restores_and_names_the_lost_e
     settings.AUDIT_ANCHOR_DIR = tmp_path / "anchors"
     archive = tmp_path / "backup.tar.gz"
     backup(archive)
-    last = AuditEntry.objects.order_by("-seq").first().seq
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True)[0] or 0
     DecisionFactory(owner_unit=world.committee, number="99/QD")  # lost with the restore
     call_command("audit_anchor", stdout=StringIO())
 

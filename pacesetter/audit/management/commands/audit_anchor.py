@@ -49,7 +49,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(
-                _("Anchored entry #%(seq)d in %(path)s (%(mails)d mails sent).")
+                _("Anchored entry #%(seq)d in %(path)s (mails sent: %(mails)d).")
                 % {"seq": anchor.seq, "path": path, "mails": mails}
             )
         )
