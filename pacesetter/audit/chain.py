@@ -1,20 +1,59 @@
-"""Hashing of audit entries, shared by the writer and the verifier."""
+"""Hashing of audit entries, shared by the writer and the verifier.
+
+Two versions of the hash exist (docs/security.md, "The audit chain"):
+
+- version 1, entries written before the chain had a key: SHA-256 of the canonical entry;
+- version 2, every entry since: HMAC-SHA256 of the same, keyed with the secret named by
+  the entry's ``key_id`` (``AUDIT_CHAIN_KEY`` under ``AUDIT_CHAIN_KEY_ID``, or one of the
+  ``AUDIT_CHAIN_OLD_KEYS``), which is never stored in the database.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 
 GENESIS_HASH = "0" * 64
+#: Entries written before the chain had a key (plain SHA-256).
+LEGACY_VERSION = 1
+#: The version every new entry is written with (HMAC-SHA256).
+KEYED_VERSION = 2
 
 
 def canonical(value: Any) -> Any:
     """Make a value JSON-plain so it hashes the same before and after storage."""
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
+
+
+def current_key() -> tuple[str, bytes]:
+    """The id and secret new entries and anchors are keyed with."""
+    return str(settings.AUDIT_CHAIN_KEY_ID), str(settings.AUDIT_CHAIN_KEY).encode("utf-8")
+
+
+def key_for(key_id: str) -> bytes | None:
+    """The secret of ``key_id``: the current key or an old one; None if it is not known."""
+    if key_id == settings.AUDIT_CHAIN_KEY_ID:
+        return str(settings.AUDIT_CHAIN_KEY).encode("utf-8")
+    old = getattr(settings, "AUDIT_CHAIN_OLD_KEYS", {}) or {}
+    secret = old.get(key_id)
+    return str(secret).encode("utf-8") if secret else None
+
+
+def _payload(value: dict[str, Any]) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def mac(key: bytes, value: dict[str, Any]) -> str:
+    """HMAC-SHA256 of ``value``'s canonical JSON (anchors are signed with it too)."""
+    return hmac.new(key, _payload(value), hashlib.sha256).hexdigest()
 
 
 def entry_digest(
@@ -29,22 +68,26 @@ def entry_digest(
     target_id: str,
     target_repr: str,
     changes: Any,
+    version: int = LEGACY_VERSION,
+    key: bytes | None = None,
+    key_id: str = "",
 ) -> str:
-    payload = json.dumps(
-        {
-            "prev": prev_hash,
-            "seq": seq,
-            "at": created_at.isoformat(timespec="microseconds"),
-            "actor": actor_id,
-            "actor_repr": actor_repr,
-            "action": action,
-            "target_type": target_type,
-            "target_id": target_id,
-            "target_repr": target_repr,
-            "changes": canonical(changes),
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """The entry's hash: version 1 without a key, version 2 with ``key`` (named ``key_id``,
+    which the hash covers with the version, so neither can be swapped)."""
+    content: dict[str, Any] = {
+        "prev": prev_hash,
+        "seq": seq,
+        "at": created_at.isoformat(timespec="microseconds"),
+        "actor": actor_id,
+        "actor_repr": actor_repr,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "target_repr": target_repr,
+        "changes": canonical(changes),
+    }
+    if version == LEGACY_VERSION:
+        return hashlib.sha256(_payload(content)).hexdigest()
+    if version != KEYED_VERSION or key is None:
+        raise ValueError(f"Cannot hash an audit entry of version {version} without its key.")
+    return mac(key, {**content, "v": version, "key_id": key_id})

@@ -6,12 +6,16 @@ from django.utils.translation import gettext_lazy as _
 class AuditEntry(models.Model):
     """One change made by a service. Entries form a hash chain ordered by ``seq``.
 
-    ``entry_hash`` is SHA-256 over the previous entry's hash and this entry's
-    canonical content, so editing, deleting or reordering a row breaks the chain
-    from that row on (``manage.py audit_verify``).
+    ``entry_hash`` covers the previous entry's hash and this entry's canonical content
+    (version 2: HMAC-SHA256 keyed with the secret ``key_id`` names, which is not in the
+    database; version 1, entries from before the key: SHA-256), so editing, deleting or
+    reordering a row breaks the chain from that row on, and the anchors written outside
+    the database catch a cut tail (``manage.py audit_verify``; docs/security.md).
     """
 
-    seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    #: The entry's place in the chain; empty only inside the transaction of an
+    #: ``audit_deferred()`` block (a long import), which chains its entries when it ends.
+    seq = models.PositiveBigIntegerField(_("sequence"), unique=True, null=True)
     created_at = models.DateTimeField(_("when"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -27,8 +31,11 @@ class AuditEntry(models.Model):
     target_id = models.CharField(_("target id"), max_length=64)
     target_repr = models.CharField(_("target"), max_length=300, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
-    entry_hash = models.CharField(_("hash"), max_length=64, unique=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    # NULL, not "", while unchained: several such rows may exist inside one transaction.
+    entry_hash = models.CharField(_("hash"), max_length=64, unique=True, null=True)  # noqa: DJ001
+    version = models.PositiveSmallIntegerField(_("hash version"), default=2)
+    key_id = models.CharField(_("key"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext as _
 
-from .chain import GENESIS_HASH, entry_digest
+from .anchors import Anchor, AnchorError, anchor_file, anchors_read, effective_anchors
+from .chain import GENESIS_HASH, KEYED_VERSION, LEGACY_VERSION, entry_digest, key_for
 from .models import AuditChainHead, AuditEntry
 
 
@@ -16,38 +18,170 @@ def audit_entries_for(target: models.Model) -> models.QuerySet[AuditEntry]:
 
 @dataclass(frozen=True)
 class ChainBreak:
-    seq: int
+    #: The first entry that does not verify; None when the anchor file itself is damaged
+    #: or an entry has no place in the chain.
+    seq: int | None
     reason: str
 
 
+@dataclass
+class ChainReport:
+    entries: int = 0
+    #: The anchors the chain was checked against (after rebases), None: no anchor file set.
+    anchors: int | None = None
+    first_break: ChainBreak | None = None
+    last_anchor: Anchor | None = field(default=None)
+    #: With ``tail_lost_ok``: the last anchor beyond the chain's end (a restored backup
+    #: older than it), reported instead of a break.
+    lost_tail: Anchor | None = None
+
+
 def audit_chain_first_break() -> ChainBreak | None:
-    """Walk the chain from the start; the first entry that does not verify, or None."""
+    """The first entry that does not verify (see :func:`audit_chain_verify`), or None."""
+    return audit_chain_verify().first_break
+
+
+def audit_chain_verify(*, pending: Anchor | None = None, tail_lost_ok: bool = False) -> ChainReport:
+    """Walk the chain from the start, with the anchors of the anchor file (and
+    ``pending``, one about to be written).
+
+    An entry breaks the chain when its sequence, its predecessor's hash or its own hash
+    (with the key its ``key_id`` names) does not match; when it is unkeyed (version 1)
+    after a keyed one, or beyond the last unkeyed entry an anchor recorded; when entries
+    were removed from the end (the head row says more), or when an anchor holds an entry
+    that is missing (a cut tail, the head rewound with it) or has another hash (a
+    rewritten chain, every later hash recomputed). The break with the lowest sequence
+    is reported.
+
+    ``tail_lost_ok`` (after a restore): anchors beyond the chain's end are the entries
+    lost since the backup, reported as ``lost_tail``, not as a break; the anchors within
+    the chain must still match."""
+    report = ChainReport()
+    path = anchor_file()
+    try:
+        anchors = effective_anchors(anchors_read() + ([pending] if pending else []))
+    except AnchorError as exc:
+        report.first_break = ChainBreak(None, str(exc))
+        return report
+    report.anchors = len(anchors) if path is not None or pending else None
+    report.last_anchor = anchors[-1] if anchors else None
+    legacy_limit = min((a.legacy_until for a in anchors), default=None)
+    # The last anchor of each seq binds it (a later anchor of the same seq, after a
+    # rebase, has the same hash if nothing else was lost).
+    wanted = {a.seq: a for a in anchors if a.seq > 0}
+    breaks: list[ChainBreak] = []
     expected_prev = GENESIS_HASH
     expected_seq = 1
     last_seq = 0
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
-        if entry.seq != expected_seq:
-            return ChainBreak(expected_seq, "missing entry")
-        if entry.prev_hash != expected_prev:
-            return ChainBreak(entry.seq, "previous hash does not match")
-        digest = entry_digest(
-            prev_hash=entry.prev_hash,
-            seq=entry.seq,
-            created_at=entry.created_at,
-            actor_id=entry.actor_id,
-            actor_repr=entry.actor_repr,
-            action=entry.action,
-            target_type=entry.target_type,
-            target_id=entry.target_id,
-            target_repr=entry.target_repr,
-            changes=entry.changes,
+    keyed_seen = False
+    unchained = AuditEntry.objects.filter(seq__isnull=True).order_by("pk").first()
+    if unchained is not None:
+        # Only an audit_deferred() block writes such rows, and it chains them before
+        # its transaction commits: a committed one was put there by other means.
+        report.first_break = ChainBreak(
+            None,
+            _(
+                "the entry “%(action)s” of %(at)s has no place in the chain: it was "
+                "not written by the application"
+            )
+            % {
+                "action": unchained.action,
+                "at": unchained.created_at.isoformat(timespec="seconds"),
+            },
         )
-        if digest != entry.entry_hash:
-            return ChainBreak(entry.seq, "content does not match its hash")
-        expected_prev = entry.entry_hash
+        return report
+    chained = AuditEntry.objects.filter(seq__isnull=False).order_by("seq")
+    for entry in chained.iterator(chunk_size=2000):
+        assert entry.seq is not None  # chained
+        problem = _entry_problem(entry, expected_seq, expected_prev, keyed_seen, legacy_limit)
+        if problem is not None:
+            breaks.append(problem)
+            break
+        anchor = wanted.pop(entry.seq, None)
+        if anchor is not None and anchor.hash != entry.entry_hash:
+            breaks.append(
+                ChainBreak(
+                    entry.seq,
+                    _(
+                        "its hash is not the one anchored at %(at)s: the chain was "
+                        "rewritten from there or before"
+                    )
+                    % {"at": anchor.at},
+                )
+            )
+            break
+        keyed_seen = keyed_seen or entry.version == KEYED_VERSION
+        expected_prev = entry.entry_hash or ""
         expected_seq += 1
         last_seq = entry.seq
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_seq != last_seq or head.last_hash != expected_prev):
-        return ChainBreak(last_seq + 1, "entries after the last one were removed")
+        report.entries += 1
+    else:
+        head = AuditChainHead.objects.filter(pk=1).first()
+        if head is not None and (head.last_seq != last_seq or head.last_hash != expected_prev):
+            breaks.append(ChainBreak(last_seq + 1, _("entries after the last one were removed")))
+    missing = [a for seq, a in wanted.items() if seq > last_seq]
+    if missing and not breaks and tail_lost_ok:
+        report.lost_tail = max(missing, key=lambda a: a.seq)
+    elif missing and not breaks:
+        first = min(missing, key=lambda a: a.seq)
+        breaks.append(
+            ChainBreak(
+                max(last_seq + 1, 1),
+                _(
+                    "the chain ends at #%(last)d, but the anchor of %(at)s holds entry "
+                    "#%(seq)d: entries were cut from the end"
+                )
+                % {"last": last_seq, "at": first.at, "seq": first.seq},
+            )
+        )
+    report.first_break = min(breaks, key=lambda b: b.seq or 0) if breaks else None
+    return report
+
+
+def _entry_problem(
+    entry: AuditEntry,
+    expected_seq: int,
+    expected_prev: str,
+    keyed_seen: bool,
+    legacy_limit: int | None,
+) -> ChainBreak | None:
+    if entry.seq != expected_seq:
+        return ChainBreak(expected_seq, _("missing entry"))
+    if entry.prev_hash != expected_prev:
+        return ChainBreak(entry.seq, _("previous hash does not match"))
+    key = None
+    if entry.version == LEGACY_VERSION:
+        if keyed_seen or (legacy_limit is not None and entry.seq > legacy_limit):
+            return ChainBreak(
+                entry.seq, _("an unkeyed (version 1) entry after the chain had its key")
+            )
+    elif entry.version == KEYED_VERSION:
+        key = key_for(entry.key_id)
+        if key is None:
+            return ChainBreak(
+                entry.seq,
+                _("its key “%(key)s” is not configured (AUDIT_CHAIN_OLD_KEYS)")
+                % {"key": entry.key_id},
+            )
+    else:
+        return ChainBreak(
+            entry.seq, _("unknown hash version %(version)s") % {"version": entry.version}
+        )
+    digest = entry_digest(
+        prev_hash=entry.prev_hash,
+        seq=entry.seq,
+        created_at=entry.created_at,
+        actor_id=entry.actor_id,
+        actor_repr=entry.actor_repr,
+        action=entry.action,
+        target_type=entry.target_type,
+        target_id=entry.target_id,
+        target_repr=entry.target_repr,
+        changes=entry.changes,
+        version=entry.version,
+        key=key,
+        key_id=entry.key_id,
+    )
+    if digest != entry.entry_hash:
+        return ChainBreak(entry.seq, _("content does not match its hash"))
     return None

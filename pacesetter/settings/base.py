@@ -233,6 +233,26 @@ AXES_LOCKOUT_CALLABLE = "pacesetter.accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 
+# --- The audit chain (docs/security.md, "The audit chain") ----------------------------
+#: The secret that keys the chain's hashes (HMAC-SHA256). It must not live in the
+#: database: whoever can write the database but does not have it cannot rewrite the chain.
+#: Production refuses to start without one (settings/production.py).
+AUDIT_CHAIN_KEY = os.environ.get("PACESETTER_AUDIT_KEY", "insecure-development-audit-key")
+#: The name of that key, written into every entry, so that a key can be replaced.
+AUDIT_CHAIN_KEY_ID = os.environ.get("PACESETTER_AUDIT_KEY_ID", "k1")
+#: Earlier keys, which entries written under them still verify with:
+#: ``id:secret,id:secret`` (ids and secrets without commas; the first colon separates).
+AUDIT_CHAIN_OLD_KEYS = dict(
+    item.split(":", 1) for item in env_list("PACESETTER_AUDIT_OLD_KEYS") if ":" in item
+)
+#: Where ``manage.py audit_anchor`` appends the chain's head (``anchors.jsonl``): a
+#: directory outside the database, best on another machine's mount.
+AUDIT_ANCHOR_DIR: Path | None = Path(
+    os.environ.get("PACESETTER_AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors")
+)
+#: Who receives every anchor by mail (comma-separated; empty: nobody).
+AUDIT_ANCHOR_MAIL_TO = env_list("PACESETTER_AUDIT_ANCHOR_MAIL_TO")
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {

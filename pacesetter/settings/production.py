@@ -11,6 +11,14 @@ DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY or SECRET_KEY.startswith("insecure"):
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
+AUDIT_CHAIN_KEY = os.environ.get("PACESETTER_AUDIT_KEY", "")
+if len(AUDIT_CHAIN_KEY) < 32 or AUDIT_CHAIN_KEY.startswith("insecure"):
+    raise ImproperlyConfigured(
+        "Set PACESETTER_AUDIT_KEY to a random value of at least 32 characters in production "
+        '(docs/security.md, "The audit chain").'
+    )
+if AUDIT_CHAIN_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("PACESETTER_AUDIT_KEY must not be the SECRET_KEY.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

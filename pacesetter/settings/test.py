@@ -6,6 +6,12 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR
 
 SECRET_KEY = "test-secret-key"  # noqa: S105
+AUDIT_CHAIN_KEY = "test-audit-chain-key"
+AUDIT_CHAIN_KEY_ID = "test"
+AUDIT_CHAIN_OLD_KEYS = {}
+# No anchor file shared by the test processes: a test that anchors gives its own directory.
+AUDIT_ANCHOR_DIR = None
+AUDIT_ANCHOR_MAIL_TO = []
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = VAR_DIR / "test-media"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

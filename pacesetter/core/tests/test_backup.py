@@ -175,6 +175,27 @@ def test_a_database_in_use_is_replaced_only_with_force(world, media, tmp_path):
     assert tables() == before and files(media) == uploads
 
 
+def test_a_backup_older_than_the_last_audit_anchor_restores_and_names_the_lost_entries(
+    world, media, tmp_path, settings
+):
+    settings.AUDIT_ANCHOR_DIR = tmp_path / "anchors"
+    archive = tmp_path / "backup.tar.gz"
+    backup(archive)
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True)[0] or 0
+    DecisionFactory(owner_unit=world.committee, number="99/QD")  # lost with the restore
+    call_command("audit_anchor", stdout=StringIO())
+
+    printed = restore(archive, "--force")
+    assert "Audit chain intact" in printed and "Restore complete." in printed
+    assert f"The backup ends at entry #{last}" in printed
+    assert f"held entry #{last + 1}" in printed
+    # The live chain is flagged as cut until the operator rebases it (the auditors see it).
+    with pytest.raises(CommandError, match="cut from the end"):
+        call_command("audit_verify", stdout=StringIO())
+    call_command("audit_anchor", "--rebase", stdout=StringIO())
+    call_command("audit_verify", stdout=StringIO())
+
+
 MEMBERS = {"sqlite": "database/db.sqlite3", "postgresql": "database/db.pgdump"}
 
 

@@ -43,7 +43,7 @@ class Command(BaseCommand):
         # The audit app's own check, by its command (core imports no app).
         verify = StringIO()
         try:
-            call_command("audit_verify", stdout=verify)
+            call_command("audit_verify", "--after-restore", stdout=verify)
         except CommandError as exc:
             raise CommandError(
                 _("The data is restored, but the audit chain does not verify: %(error)s")
