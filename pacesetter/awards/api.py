@@ -28,6 +28,7 @@ from pacesetter.core.api_types import Days, Id, Paged, Position, Quantity, Year
 from pacesetter.core.clients import ClientRateThrottle
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
+from pacesetter.core.translations import content_language
 from pacesetter.decisions.api import DecisionOut
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.decisions.services import decision_create
@@ -827,7 +828,12 @@ def proposal_decide_endpoint(
     user = request.user
     proposal = _proposal(user, proposal_id, "decide")
     with transaction.atomic():
-        decision = decision_create(actor=user, owner_unit=proposal.committee_unit, **payload.dict())
+        decision = decision_create(
+            actor=user,
+            owner_unit=proposal.committee_unit,
+            source_language=content_language(),
+            **payload.dict(),
+        )
         proposal_decide(actor=user, proposal=proposal, decision=decision)
     return _acted(user, proposal)
 

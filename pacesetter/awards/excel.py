@@ -45,7 +45,13 @@ from pacesetter.core.spreadsheets import (
     service_errors,
     style_header,
 )
-from pacesetter.core.translations import ordered
+from pacesetter.core.translations import (
+    CONTENT_LANGUAGES,
+    column,
+    content_language,
+    ordered,
+)
+from pacesetter.core.translations import values as text_values
 from pacesetter.decisions.models import Decision
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.decisions.services import decision_create
@@ -72,6 +78,8 @@ _DECISION_FIELD_COLUMNS = {
     "number": "decision_number",
     "date": "decision_date",
     "issuer": "decision_issuer",
+    # A new decision's issuer is in the request's language: its column is one of these.
+    **{column("issuer", language): "decision_issuer" for language in CONTENT_LANGUAGES},
 }
 _GRANT_FIELD_COLUMNS = {
     "award": "award_code",
@@ -88,7 +96,7 @@ def _length(model: Any, name: str) -> int:
 
 _max = {
     "number": _length(Decision, "number"),
-    "issuer": _length(Decision, "issuer"),
+    "issuer": _length(Decision, "issuer_en"),
     "full_name": _length(Person, "full_name"),
     "achievement_key": _length(AwardGrant, "achievement_key"),
 }
@@ -145,9 +153,11 @@ def _known(actor: Any, sheet: Sheet) -> _Known:
     for known in Person.objects.filter(unit__in=units.values()):
         people.setdefault((known.unit_id, _name_key(known.full_name)), []).append(known)
     numbers = {cell_text(sheet.get(v, "decision_number")) for _n, v in sheet.rows}
+    # A decision is known by its issuer in any language it is recorded in.
     decisions = {
-        (d.issuer, d.number, d.date): d
+        (issuer, d.number, d.date): d
         for d in decision_policy.visible(actor, "update").filter(number__in=numbers - {""})
+        for issuer in text_values(d, "issuer").values()
     }
     existing: set[tuple[Any, ...]] = set(
         AwardGrant.objects.filter(
@@ -379,6 +389,7 @@ def _write(
                 number=decision_number,
                 date=decision_date,
                 issuer=issuer,
+                source_language=content_language(),
             )
         except ValidationError as exc:
             return service_errors(sheet, line.row, exc, _DECISION_FIELD_COLUMNS)

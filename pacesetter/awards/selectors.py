@@ -95,7 +95,7 @@ def proposable_clusters(user: Any) -> QuerySet[Cluster]:
     led = participant_policy.visible(user, "review").values("cluster_id")
     return Cluster.objects.filter(
         Q(pk__in=cluster_policy.visible(user, "update").values("pk")) | Q(pk__in=led)
-    ).order_by("name")
+    ).order_by(ordered("name"), "pk")
 
 
 def leads_cluster_in(user: Any, review_point: ReviewPoint, cluster: Cluster) -> bool:
@@ -133,7 +133,7 @@ def nominable_people(user: Any) -> QuerySet[Person]:
 
 
 def council_bodies(user: Any) -> QuerySet[Body]:
-    return body_policy.visible(user, "update").order_by("name")
+    return body_policy.visible(user, "update").order_by(ordered("name"), "pk")
 
 
 def grant_search(

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.clusters.selectors import cluster_current_leader
 from pacesetter.core.files import file_download
+from pacesetter.core.translations import CONTENT_LANGUAGES, column, content_language
 from pacesetter.core.views import add_service_errors, paginate
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.decisions.services import decision_create
@@ -546,6 +547,7 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     owner_unit=proposal.committee_unit,
                     number=data["number"],
                     date=data["date"],
+                    source_language=content_language(),
                     issuer=data["issuer"],
                     title=data["title"] or str(proposal),
                     signer_title=data["signer_title"],
@@ -555,7 +557,16 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             if decision is not None and decision.file:
                 decision.file.delete(save=False)  # the row was rolled back; drop the file too
-            add_service_errors(form, exc)
+            # The decision's texts are checked per language column: show them on the input.
+            add_service_errors(
+                form,
+                exc,
+                fields={
+                    column(name, language): name
+                    for name in ("issuer", "title", "signer_title")
+                    for language in CONTENT_LANGUAGES
+                },
+            )
         else:
             messages.success(
                 request,

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.policies import cluster_policy
+from pacesetter.core.translations import ordered
 from pacesetter.core.views import add_service_errors, paginate
 
 from . import selectors, services, tally
@@ -65,8 +66,12 @@ def poll_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    clusters = cluster_policy.visible(user, "update").filter(is_active=True).order_by("name")
-    bodies = body_policy.visible(user, "update").order_by("name")
+    clusters = (
+        cluster_policy.visible(user, "update")
+        .filter(is_active=True)
+        .order_by(ordered("name"), "pk")
+    )
+    bodies = body_policy.visible(user, "update").order_by(ordered("name"), "pk")
     if not clusters.exists() and not bodies.exists():
         raise PermissionDenied(_("You do not have permission to do this."))
     form = PollCreateForm(request.POST or None, clusters=clusters, bodies=bodies)

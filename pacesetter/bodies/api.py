@@ -14,12 +14,21 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pacesetter.core.api_types import Id, Paged
 from pacesetter.core.refs import resolve_ref
-from pacesetter.units.api import UnitRef
+from pacesetter.core.translations import (
+    Language,
+    content_language,
+    matching,
+    ordered,
+    text_input,
+    text_patch,
+    translations,
+)
+from pacesetter.units.api import SOURCE_LANGUAGE, TRANSLATIONS, UnitRef
 from pacesetter.units.policies import unit_policy
 from pacesetter.units.selectors import users_visible_to
 
@@ -62,6 +71,7 @@ class BodyRef(Schema):
 
     id: Id
     name: str
+    source_language: str
 
 
 class PersonRef(Schema):
@@ -77,8 +87,14 @@ class PersonRef(Schema):
 class TermOut(Schema):
     id: Id
     name: str
+    source_language: str
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     start: dt.date
     end: dt.date | None
+
+    @staticmethod
+    def resolve_translations(obj: BodyTerm) -> dict[str, dict[str, str]]:
+        return translations(obj)
 
 
 class BodyMemberOut(Schema):
@@ -95,6 +111,7 @@ class BodyMemberOut(Schema):
 class BodyOut(Schema):
     id: Id
     name: str
+    source_language: str
     kind: str
     owner_unit: UnitRef
     description: str
@@ -103,8 +120,13 @@ class BodyOut(Schema):
 
 
 class BodyDetailOut(BodyOut):
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     terms: list[TermOut]
     members: list[BodyMemberOut]
+
+    @staticmethod
+    def resolve_translations(obj: Body) -> dict[str, dict[str, str]]:
+        return translations(obj)
 
     @staticmethod
     def resolve_member_count(obj: Body) -> int:
@@ -121,20 +143,25 @@ class BodyDetailOut(BodyOut):
 
 class BodyIn(Schema):
     owner_unit_id: Id
-    name: str
+    source_language: Language | None = SOURCE_LANGUAGE
+    name: text_input(255)  # type: ignore[valid-type]
     kind: str
-    description: str = ""
+    description: text_input() = ""  # type: ignore[valid-type]
 
 
 class BodyPatch(Schema):
-    name: str | None = None
+    source_language: Language | None = None
+    name: text_patch(255) = None  # type: ignore[valid-type]
     kind: str | None = None
-    description: str | None = None
+    description: text_patch() = None  # type: ignore[valid-type]
     is_active: bool | None = None
 
 
 class TermIn(Schema):
-    name: str
+    source_language: Language | None = Field(
+        None, description="The language of the texts; default: the body's."
+    )
+    name: text_input(150)  # type: ignore[valid-type]
     start: dt.date
     end: dt.date | None = None
 
@@ -170,13 +197,13 @@ class BodyFilters(Schema):
 def body_list(request: HttpRequest, filters: Query[BodyFilters]) -> models.QuerySet[Body]:
     """Bodies the user may see, by name, with their current seat count.
 
-    ``q`` searches the name; ``kind`` is council, standing_board, committee or
-    supervisory_board; ``owner`` keeps bodies of that unit's subtree; ``active`` filters
-    on the active flag.
+    ``q`` searches the name (in any language, accents and case aside); ``kind`` is
+    council, standing_board, committee or supervisory_board; ``owner`` keeps bodies of
+    that unit's subtree; ``active`` filters on the active flag.
     """
     qs = _bodies(request.user)
     if filters.q.strip():
-        qs = qs.filter(name__icontains=filters.q.strip())
+        qs = matching(qs, filters.q)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.owner:
@@ -184,7 +211,7 @@ def body_list(request: HttpRequest, filters: Query[BodyFilters]) -> models.Query
         qs = qs.filter(owner_unit__path__startswith=owner.path)
     if filters.active is not None:
         qs = qs.filter(is_active=filters.active)
-    return qs.order_by("name", "pk")
+    return qs.order_by(ordered("name"), "pk")
 
 
 @router.get("/{int:body_id}", response=BodyDetailOut)
@@ -197,6 +224,7 @@ def body_detail(request: HttpRequest, body_id: Id) -> Body:
 def body_create_endpoint(request: HttpRequest, payload: BodyIn) -> Status[Body]:
     """Set up a body of ``owner_unit_id``; needs the right to manage that unit."""
     data = payload.dict()
+    data["source_language"] = data["source_language"] or content_language()
     owner = resolve_ref(
         unit_policy, request.user, data.pop("owner_unit_id"), "manage", "owner_unit_id"
     )

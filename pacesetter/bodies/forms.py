@@ -7,11 +7,15 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.forms import PeriodFormMixin
+from pacesetter.core.forms import PeriodFormMixin, TranslatedFieldsMixin
+from pacesetter.core.translations import fields_of
 from pacesetter.units.models import Unit
 from pacesetter.units.selectors import users_visible_to
 
 from .models import Body, BodyKind, BodyMember, BodyTerm
+from .services import BODY_EDITABLE, TERM_FIELDS
+
+DESCRIPTION_WIDGETS = {name: forms.Textarea(attrs={"rows": 3}) for name in fields_of("description")}
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,16 +31,16 @@ class BodySearchForm(forms.Form):
     )
 
 
-class BodyForm(forms.ModelForm):
+class BodyForm(TranslatedFieldsMixin, forms.ModelForm):
     class Meta:
         model = Body
-        fields = ["name", "kind", "description", "is_active"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = list(BODY_EDITABLE)
+        widgets = DESCRIPTION_WIDGETS
 
 
 class BodyCreateForm(BodyForm):
     class Meta(BodyForm.Meta):
-        fields = ["owner_unit", "name", "kind", "description"]
+        fields = ["owner_unit", *(f for f in BODY_EDITABLE if f != "is_active")]
 
     def __init__(self, *args: Any, owners: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -46,12 +50,13 @@ class BodyCreateForm(BodyForm):
         )
 
 
-class TermForm(PeriodFormMixin, forms.ModelForm):
+class TermForm(TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
     class Meta:
         model = BodyTerm
-        fields = ["name", "start", "end"]
+        fields = list(TERM_FIELDS)
         widgets = {"start": DATE, "end": DATE}
-        help_texts = {"name": _("For example: 9th standing council.")}
+        # The translations' inputs get the mixin's own help text instead.
+        help_texts = {name: _("For example: 9th standing council.") for name in fields_of("name")}
 
 
 class MemberAddForm(PeriodFormMixin, forms.ModelForm):

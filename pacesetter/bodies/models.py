@@ -5,6 +5,16 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.translations import (
+    SearchKeyField,
+    SourceLanguageField,
+    TranslatedText,
+    check_source_text,
+    check_unique_per_language,
+    source_text_present,
+    unique_per_language,
+)
+
 
 class BodyKind(models.TextChoices):
     COUNCIL = "council", _("Council")
@@ -16,22 +26,30 @@ class BodyKind(models.TextChoices):
 class Body(models.Model):
     """A council, standing board or committee of a unit, whose members vote and decide."""
 
-    name = models.CharField(_("name"), max_length=255)
+    source_language = SourceLanguageField()
+    name = TranslatedText(models.CharField(_("name"), max_length=255), required=True)
     kind = models.CharField(_("kind"), max_length=30, choices=BodyKind.choices)
     owner_unit = models.ForeignKey(
         "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="bodies"
     )
-    description = models.TextField(_("description"), blank=True)
+    description = TranslatedText(models.TextField(_("description")))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    search_key = SearchKeyField()
+
+    search_fields = ("name",)
 
     class Meta:
         verbose_name = _("body")
         verbose_name_plural = _("bodies")
-        ordering = ["name"]
+        ordering = ["pk"]
+        constraints = [source_text_present("body", "name")]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        check_source_text(self)
 
 
 class BodyTerm(models.Model):
@@ -40,7 +58,8 @@ class BodyTerm(models.Model):
     body = models.ForeignKey(
         Body, verbose_name=_("body"), on_delete=models.CASCADE, related_name="terms"
     )
-    name = models.CharField(_("name"), max_length=150)
+    source_language = SourceLanguageField()
+    name = TranslatedText(models.CharField(_("name"), max_length=150), required=True)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
 
@@ -49,7 +68,8 @@ class BodyTerm(models.Model):
         verbose_name_plural = _("terms")
         ordering = ["body", "-start"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "name"], name="body_term_unique_name"),
+            source_text_present("bodyterm", "name"),
+            *unique_per_language("body_term", "name", together=("body",)),
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")),
                 name="body_term_period_ordered",
@@ -58,6 +78,15 @@ class BodyTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body} — {self.name}"
+
+    def clean(self) -> None:
+        check_source_text(self)
+        check_unique_per_language(
+            self,
+            "name",
+            together=("body",),
+            message=_("The body already has a term named “%(text)s” (%(language)s)."),
+        )
 
 
 class MemberPosition(models.TextChoices):

@@ -12,20 +12,51 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
+from pacesetter.core.translations import Text, expand, fields_of, values
 from pacesetter.units.models import Unit
 
 from .models import Body, BodyMember, BodyTerm, MemberPosition
 
-BODY_FIELDS = ("name", "kind", "owner_unit", "description", "is_active")
+#: Field names as services take them: a translatable field by its columns (``name_vi``)
+#: or by its name (a text in the source language, or texts by language; see ``expand``).
+BODY_EDITABLE = (
+    "source_language",
+    *fields_of("name"),
+    "kind",
+    *fields_of("description"),
+    "is_active",
+)
+BODY_FIELDS = (*BODY_EDITABLE, "owner_unit")
+TERM_FIELDS = ("source_language", *fields_of("name"), "start", "end")
+
+
+def _check_fields(allowed: tuple[str, ...], fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
 
 
 @transaction.atomic
 def body_create(
-    *, actor: Any, owner_unit: Unit, name: str, kind: str, description: str = ""
+    *,
+    actor: Any,
+    owner_unit: Unit,
+    kind: str,
+    name: str | Text | None = None,
+    description: str | Text | None = None,
+    **attrs: Any,
 ) -> Body:
+    """A body of ``owner_unit``; ``name`` and ``description`` in the source language (a
+    text; English unless ``source_language`` is given) or by language."""
+    attrs = expand(
+        Body,
+        {"name": name, "description": description, **attrs},
+        source=attrs.get("source_language") or "en",
+    )
+    _check_fields(BODY_EDITABLE, attrs)
     return audited_create(
         actor=actor,
-        instance=Body(owner_unit=owner_unit, name=name, kind=kind, description=description),
+        instance=Body(owner_unit=owner_unit, kind=kind, **attrs),
         action="body.create",
         fields=BODY_FIELDS,
     )
@@ -33,21 +64,34 @@ def body_create(
 
 @transaction.atomic
 def body_update(*, actor: Any, body: Body, **fields: Any) -> Body:
+    """Change a body: a translatable field given by name merges its languages."""
+    fields = expand(Body, fields, source=fields.get("source_language") or body.source_language)
     return audited_update(
         actor=actor,
         instance=body,
         action="body.update",
         changes=fields,
-        allowed=("name", "kind", "description", "is_active"),
+        allowed=BODY_EDITABLE,
         fields=BODY_FIELDS,
     )
 
 
 @transaction.atomic
 def body_term_create(
-    *, actor: Any, body: Body, name: str, start: date, end: date | None = None
+    *,
+    actor: Any,
+    body: Body,
+    start: date,
+    end: date | None = None,
+    name: str | Text | None = None,
+    **attrs: Any,
 ) -> BodyTerm:
-    term = BodyTerm(body=body, name=name, start=start, end=end)
+    """A term of office of ``body``; its texts take the body's source language unless
+    ``source_language`` is given. A name is unique in the body in each language."""
+    attrs["source_language"] = attrs.get("source_language") or body.source_language
+    attrs = expand(BodyTerm, {"name": name, **attrs}, source=attrs["source_language"])
+    _check_fields(TERM_FIELDS, attrs)
+    term = BodyTerm(body=body, start=start, end=end, **attrs)
     term.full_clean()
     overlapping = body.terms.filter(Q(end__isnull=True) | Q(end__gte=start))
     if end is not None:
@@ -59,7 +103,7 @@ def body_term_create(
         actor=actor,
         action="body.term_create",
         target=body,
-        changes={"term": [None, {"name": name, "start": start, "end": end}]},
+        changes={"term": [None, {"name": values(term, "name"), "start": start, "end": end}]},
     )
     return term
 

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pacesetter.core.translations import ordered
+from pacesetter.core.translations import matching, ordered
 from pacesetter.core.views import add_service_errors, paginate
 from pacesetter.units.policies import unit_policy
 
@@ -51,7 +51,7 @@ def body_list(request: HttpRequest) -> HttpResponse:
     today = date.today()
     bodies = body_policy.visible(request.user).select_related("owner_unit")
     if query:
-        bodies = bodies.filter(name__icontains=query)
+        bodies = matching(bodies, query)
     if kind:
         bodies = bodies.filter(kind=kind)
     bodies = bodies.annotate(
@@ -60,7 +60,7 @@ def body_list(request: HttpRequest) -> HttpResponse:
             filter=Q(members__start__lte=today)
             & (Q(members__end__isnull=True) | Q(members__end__gte=today)),
         )
-    ).order_by("name", "pk")
+    ).order_by(ordered("name"), "pk")
     return render(
         request,
         "bodies/list.html",

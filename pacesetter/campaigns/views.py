@@ -191,7 +191,9 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
         units=unit_policy.visible(user)
         .filter(active_to__isnull=True)
         .order_by(ordered("name"), "pk"),
-        clusters=cluster_policy.visible(user).filter(is_active=True).order_by("name"),
+        clusters=cluster_policy.visible(user)
+        .filter(is_active=True)
+        .order_by(ordered("name"), "pk"),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -216,7 +218,9 @@ def cluster_join(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_policy.access(user, pk, "update")
     form = ClusterJoinForm(
         request.POST or None,
-        clusters=cluster_policy.visible(user).filter(is_active=True).order_by("name"),
+        clusters=cluster_policy.visible(user)
+        .filter(is_active=True)
+        .order_by(ordered("name"), "pk"),
     )
     if request.method == "POST" and form.is_valid():
         cluster = form.cleaned_data["cluster"]

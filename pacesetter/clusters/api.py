@@ -14,8 +14,15 @@ from ninja.pagination import paginate
 
 from pacesetter.core.api_types import Id, Paged, Year
 from pacesetter.core.refs import resolve_ref
+from pacesetter.core.translations import (
+    Language,
+    content_language,
+    text_input,
+    text_patch,
+    translations,
+)
 from pacesetter.decisions.policies import decision_policy
-from pacesetter.units.api import UnitRef, UnitTypeRef
+from pacesetter.units.api import SOURCE_LANGUAGE, TRANSLATIONS, UnitRef, UnitTypeRef
 from pacesetter.units.policies import unit_policy
 
 from .models import Cluster, ClusterLeadership, ClusterMembership
@@ -41,6 +48,7 @@ class ClusterRef(Schema):
     id: Id
     code: str
     name: str
+    source_language: str
 
 
 class DecisionRef(Schema):
@@ -48,6 +56,7 @@ class DecisionRef(Schema):
     number: str
     date: dt.date
     issuer: str
+    source_language: str
 
 
 class MemberUnitOut(UnitRef):
@@ -75,6 +84,7 @@ class ClusterOut(Schema):
     id: Id
     code: str
     name: str
+    source_language: str
     owner_unit: UnitRef
     decision: DecisionRef | None
     description: str
@@ -83,8 +93,13 @@ class ClusterOut(Schema):
 
 
 class ClusterDetailOut(ClusterOut):
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     members: list[MembershipOut]
     leaders: list[LeadershipOut]
+
+    @staticmethod
+    def resolve_translations(obj: Cluster) -> dict[str, dict[str, str]]:
+        return translations(obj)
 
     @staticmethod
     def resolve_member_count(obj: Cluster) -> int:
@@ -102,18 +117,20 @@ class ClusterDetailOut(ClusterOut):
 class ClusterIn(Schema):
     owner_unit_id: Id
     code: str
-    name: str
+    source_language: Language | None = SOURCE_LANGUAGE
+    name: text_input(255)  # type: ignore[valid-type]
     decision_id: Id | None = None
-    description: str = ""
+    description: text_input() = ""  # type: ignore[valid-type]
 
 
 class ClusterPatch(Schema):
     """Only the fields sent are changed; ``decision_id: null`` unlinks the decision."""
 
     code: str | None = None
-    name: str | None = None
+    source_language: Language | None = None
+    name: text_patch(255) = None  # type: ignore[valid-type]
     decision_id: Id | None = None
-    description: str | None = None
+    description: text_patch() = None  # type: ignore[valid-type]
     is_active: bool | None = None
 
 
@@ -149,8 +166,9 @@ class ClusterFilters(Schema):
 def cluster_list(request: HttpRequest, filters: Query[ClusterFilters]) -> models.QuerySet[Cluster]:
     """Clusters the user may see, by name, with their current member count.
 
-    ``q`` searches code and name; ``owner`` keeps clusters whose lead body lies in that
-    unit's subtree; ``active`` filters on the active flag.
+    ``q`` searches code and name (in any language, accents and case aside); ``owner``
+    keeps clusters whose lead body lies in that unit's subtree; ``active`` filters on
+    the active flag.
     """
     owner = (
         resolve_ref(unit_policy, request.user, filters.owner, "view", "owner")
@@ -186,6 +204,7 @@ def cluster_create_endpoint(request: HttpRequest, payload: ClusterIn) -> Status[
         actor=user,
         owner_unit=owner,
         code=payload.code,
+        source_language=payload.source_language or content_language(),
         name=payload.name,
         decision=decision,
         description=payload.description,

@@ -8,11 +8,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.files import validate_upload
-from pacesetter.core.forms import PeriodFormMixin
+from pacesetter.core.forms import PeriodFormMixin, TranslatedFieldsMixin
+from pacesetter.core.translations import fields_of
 from pacesetter.decisions.models import Decision
 from pacesetter.units.models import Unit
 
 from .models import Cluster, LeadershipRole
+from .services import CLUSTER_EDITABLE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -33,13 +35,13 @@ class ClusterSearchForm(forms.Form):
     )
 
 
-class ClusterForm(forms.ModelForm):
+class ClusterForm(TranslatedFieldsMixin, forms.ModelForm):
     """A cluster's details. The founding decision is chosen from those the user may see."""
 
     class Meta:
         model = Cluster
-        fields = ["code", "name", "decision", "description", "is_active"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = list(CLUSTER_EDITABLE)
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields_of("description")}
 
     def __init__(self, *args: Any, decisions: QuerySet[Decision], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,7 +52,8 @@ class ClusterForm(forms.ModelForm):
 
 class ClusterCreateForm(ClusterForm):
     """A new cluster, with its founding decision: an existing one, or a new one recorded
-    in the same step (its fields are named ``decision_*``)."""
+    in the same step (its fields are named ``decision_*``; its texts are in the
+    cluster's source language, and translated on the decision's own record later)."""
 
     NEW_DECISION_FIELDS = ("number", "date", "issuer", "title", "signer_title", "file")
 
@@ -74,7 +77,7 @@ class ClusterCreateForm(ClusterForm):
     )
 
     class Meta(ClusterForm.Meta):
-        fields = ["owner_unit", "code", "name", "description", "decision"]
+        fields = ["owner_unit", *(f for f in CLUSTER_EDITABLE if f != "is_active")]
 
     def __init__(self, *args: Any, owners: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,6 +91,10 @@ class ClusterCreateForm(ClusterForm):
         self.fields["decision_number"].fieldset_legend = _(  # type: ignore[attr-defined]
             "New founding decision"
         )
+
+    def cluster_fields(self) -> list[str]:
+        """The names of the cleaned data that go to ``cluster_create`` as they are."""
+        return [name for name in self._meta.fields or () if name != "decision"]
 
     def new_decision(self) -> dict[str, Any] | None:
         """The new decision's fields, or None when none was entered."""

@@ -3,13 +3,21 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.dates import YEAR_VALIDATORS
+from pacesetter.core.translations import (
+    SearchKeyField,
+    SourceLanguageField,
+    TranslatedText,
+    check_source_text,
+    source_text_present,
+)
 
 
 class Cluster(models.Model):
     """A named grouping of member units across the tree (an emulation cluster or block)."""
 
     code = models.CharField(_("code"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=255)
+    source_language = SourceLanguageField()
+    name = TranslatedText(models.CharField(_("name"), max_length=255), required=True)
     owner_unit = models.ForeignKey(
         "units.Unit",
         verbose_name=_("lead body"),
@@ -25,17 +33,24 @@ class Cluster(models.Model):
         blank=True,
         related_name="clusters",
     )
-    description = models.TextField(_("description"), blank=True)
+    description = TranslatedText(models.TextField(_("description")))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    search_key = SearchKeyField()
+
+    search_fields = ("code", "name")
 
     class Meta:
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
-        ordering = ["name"]
+        ordering = ["code"]
+        constraints = [source_text_present("cluster", "name")]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        check_source_text(self)
 
 
 class ClusterMembership(models.Model):

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from pacesetter.core.translations import ordered
+from pacesetter.core.translations import matching, ordered
 from pacesetter.units.models import Unit
 
 from .models import Cluster, ClusterLeadership, ClusterMembership
@@ -23,7 +23,7 @@ def cluster_search(user: Any, *, query: str = "", owner: Unit | None = None) -> 
     today = date.today()
     qs = cluster_policy.visible(user).select_related("owner_unit", "decision")
     if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(code__icontains=query))
+        qs = matching(qs, query)
     if owner is not None:
         qs = qs.filter(owner_unit__path__startswith=owner.path)
     return qs.annotate(
@@ -32,7 +32,7 @@ def cluster_search(user: Any, *, query: str = "", owner: Unit | None = None) -> 
             filter=Q(memberships__start__lte=today)
             & (Q(memberships__end__isnull=True) | Q(memberships__end__gte=today)),
         )
-    ).order_by("name")
+    ).order_by(ordered("name"), "pk")
 
 
 def cluster_members(cluster: Cluster, *, on: date | None = None) -> QuerySet[ClusterMembership]:

@@ -11,12 +11,23 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
+from pacesetter.core.translations import Text, expand, fields_of
 from pacesetter.decisions.models import Decision
 from pacesetter.units.models import Unit
 
 from .models import Cluster, ClusterLeadership, ClusterMembership, LeadershipRole
 
-CLUSTER_FIELDS = ("code", "name", "owner_unit", "decision", "description", "is_active")
+#: Field names as services take them: a translatable field by its columns (``name_vi``)
+#: or by its name (a text in the source language, or texts by language; see ``expand``).
+CLUSTER_EDITABLE = (
+    "code",
+    "source_language",
+    *fields_of("name"),
+    "decision",
+    *fields_of("description"),
+    "is_active",
+)
+CLUSTER_FIELDS = (*CLUSTER_EDITABLE, "owner_unit")
 
 
 @transaction.atomic
@@ -25,13 +36,22 @@ def cluster_create(
     actor: Any,
     owner_unit: Unit,
     code: str,
-    name: str,
+    name: str | Text | None = None,
     decision: Decision | None = None,
-    description: str = "",
+    description: str | Text | None = None,
+    **attrs: Any,
 ) -> Cluster:
-    cluster = Cluster(
-        owner_unit=owner_unit, code=code, name=name, decision=decision, description=description
+    """A cluster led by ``owner_unit``; ``name`` and ``description`` in the source
+    language (a text; English unless ``source_language`` is given) or by language."""
+    attrs = expand(
+        Cluster,
+        {"name": name, "description": description, **attrs},
+        source=attrs.get("source_language") or "en",
     )
+    unknown = set(attrs) - set(CLUSTER_EDITABLE)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    cluster = Cluster(owner_unit=owner_unit, code=code, decision=decision, **attrs)
     return audited_create(
         actor=actor, instance=cluster, action="cluster.create", fields=CLUSTER_FIELDS
     )
@@ -39,12 +59,16 @@ def cluster_create(
 
 @transaction.atomic
 def cluster_update(*, actor: Any, cluster: Cluster, **fields: Any) -> Cluster:
+    """Change a cluster: a translatable field given by name merges its languages."""
+    fields = expand(
+        Cluster, fields, source=fields.get("source_language") or cluster.source_language
+    )
     return audited_update(
         actor=actor,
         instance=cluster,
         action="cluster.update",
         changes=fields,
-        allowed=("code", "name", "decision", "description", "is_active"),
+        allowed=CLUSTER_EDITABLE,
         fields=CLUSTER_FIELDS,
     )
 

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pacesetter.core.translations import ordered
+from pacesetter.core.translations import CONTENT_LANGUAGES, column, ordered
 from pacesetter.core.views import add_service_errors, paginate
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.decisions.services import decision_create
@@ -32,6 +32,13 @@ from .forms import (
 )
 from .models import Cluster, ClusterLeadership, LeadershipRole
 from .policies import cluster_policy
+
+#: A new decision's errors on its translated columns go to the form's one input each.
+DECISION_ERROR_FIELDS = {
+    column(name, language): f"decision_{name}"
+    for name in ("issuer", "title", "signer_title")
+    for language in CONTENT_LANGUAGES
+}
 
 
 def _form_page(request: HttpRequest, cluster: Cluster, form: Any, title: str) -> HttpResponse:
@@ -138,17 +145,19 @@ def create(request: HttpRequest) -> HttpResponse:
                 if new_decision is not None:
                     try:
                         decision = decision_create(
-                            actor=user, owner_unit=data["owner_unit"], **new_decision
+                            actor=user,
+                            owner_unit=data["owner_unit"],
+                            source_language=data["source_language"],
+                            **new_decision,
                         )
                     except ValidationError as exc:
-                        add_service_errors(form, exc, prefix="decision_")
+                        add_service_errors(
+                            form, exc, prefix="decision_", fields=DECISION_ERROR_FIELDS
+                        )
                         raise
                 cluster = services.cluster_create(
                     actor=user,
-                    owner_unit=data["owner_unit"],
-                    code=data["code"],
-                    name=data["name"],
-                    description=data["description"],
+                    **{name: data[name] for name in form.cluster_fields()},
                     decision=decision,
                 )
         except ValidationError as exc:

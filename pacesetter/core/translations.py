@@ -340,6 +340,32 @@ def unique_per_language(
     ]
 
 
+def check_unique_per_language(
+    obj: Any, name: str, *, together: Iterable[str] = (), message: Any = None
+) -> None:
+    """For ``Model.clean``: what :func:`unique_per_language` holds in the database, as an
+    error on the clashing language's column (the database's own error names no field).
+    ``message`` may use ``%(text)s`` and ``%(language)s``."""
+    model = type(obj)
+    scope = {field: getattr(obj, f"{field}_id", getattr(obj, field, None)) for field in together}
+    errors = {}
+    for language in CONTENT_LANGUAGES:
+        text = getattr(obj, column(name, language))
+        if not text:
+            continue
+        clash = model._default_manager.filter(**scope, **{column(name, language): text})
+        if obj.pk is not None:
+            clash = clash.exclude(pk=obj.pk)
+        if clash.exists():
+            template = message or _("“%(text)s” is already used (%(language)s).")
+            errors[column(name, language)] = ValidationError(
+                str(template) % {"text": text, "language": LANGUAGE_NAMES[language]},
+                code="unique",
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
 # --- search ---------------------------------------------------------------------------
 
 

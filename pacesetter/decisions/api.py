@@ -5,6 +5,8 @@ schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise)
 """
 
 import datetime as dt
+from functools import reduce
+from operator import or_
 
 from django.db import models
 from django.http import FileResponse, HttpRequest
@@ -15,7 +17,15 @@ from ninja.pagination import paginate
 from pacesetter.core.api_types import Id, Paged, Year
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
-from pacesetter.units.api import UnitRef
+from pacesetter.core.translations import (
+    Language,
+    content_language,
+    fields_of,
+    text_input,
+    text_patch,
+    translations,
+)
+from pacesetter.units.api import SOURCE_LANGUAGE, TRANSLATIONS, UnitRef
 from pacesetter.units.policies import unit_policy
 
 from .models import Decision
@@ -32,6 +42,8 @@ class DecisionOut(Schema):
     issuer: str
     title: str
     signer_title: str
+    source_language: str
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     owner_unit: UnitRef
     has_file: bool
 
@@ -39,22 +51,28 @@ class DecisionOut(Schema):
     def resolve_has_file(obj: Decision) -> bool:
         return bool(obj.file)
 
+    @staticmethod
+    def resolve_translations(obj: Decision) -> dict[str, dict[str, str]]:
+        return translations(obj)
+
 
 class DecisionIn(Schema):
     owner_unit_id: Id
     number: str
     date: dt.date
-    issuer: str
-    title: str = ""
-    signer_title: str = ""
+    source_language: Language | None = SOURCE_LANGUAGE
+    issuer: text_input(255)  # type: ignore[valid-type]
+    title: text_input(500) = ""  # type: ignore[valid-type]
+    signer_title: text_input(255) = ""  # type: ignore[valid-type]
 
 
 class DecisionPatch(Schema):
     number: str | None = None
     date: dt.date | None = None
-    issuer: str | None = None
-    title: str | None = None
-    signer_title: str | None = None
+    source_language: Language | None = None
+    issuer: text_patch(255) = None  # type: ignore[valid-type]
+    title: text_patch(500) = None  # type: ignore[valid-type]
+    signer_title: text_patch(255) = None  # type: ignore[valid-type]
 
 
 class DecisionFilters(Schema):
@@ -70,17 +88,14 @@ def decision_list(
 ) -> models.QuerySet[Decision]:
     """Decisions the user may see, newest first.
 
-    ``q`` searches number, title and issuer; ``owner`` keeps decisions recorded in that
-    unit's subtree; ``year`` filters on the decision date.
+    ``q`` searches number, title and issuer (in every language); ``owner`` keeps
+    decisions recorded in that unit's subtree; ``year`` filters on the decision date.
     """
     qs = decision_policy.visible(request.user).select_related("owner_unit")
     if filters.q.strip():
         q = filters.q.strip()
-        qs = qs.filter(
-            models.Q(number__icontains=q)
-            | models.Q(title__icontains=q)
-            | models.Q(issuer__icontains=q)
-        )
+        texts = [models.Q(**{f"{name}__icontains": q}) for name in fields_of("title", "issuer")]
+        qs = qs.filter(reduce(or_, texts, models.Q(number__icontains=q)))
     if filters.owner:
         owner = resolve_ref(unit_policy, request.user, filters.owner, "view", "owner")
         qs = qs.filter(owner_unit__path__startswith=owner.path)
@@ -108,6 +123,7 @@ def decision_create_endpoint(request: HttpRequest, payload: DecisionIn) -> Statu
     Attach the signed file afterwards with ``POST /decisions/{id}/file``.
     """
     data = payload.dict()
+    data["source_language"] = data["source_language"] or content_language()
     owner = resolve_ref(
         unit_policy, request.user, data.pop("owner_unit_id"), "manage", "owner_unit_id"
     )

@@ -3,6 +3,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.files import validate_upload
+from pacesetter.core.translations import (
+    SourceLanguageField,
+    TranslatedText,
+    check_source_text,
+    check_unique_per_language,
+    source_text_present,
+    unique_per_language,
+)
 
 
 def decision_file_path(instance: "Decision", filename: str) -> str:
@@ -18,9 +26,10 @@ class Decision(models.Model):
 
     number = models.CharField(_("number"), max_length=100)
     date = models.DateField(_("date"))
-    issuer = models.CharField(_("issuer"), max_length=255)
-    title = models.CharField(_("title"), max_length=500, blank=True)
-    signer_title = models.CharField(_("signer's title"), max_length=255, blank=True)
+    source_language = SourceLanguageField()
+    issuer = TranslatedText(models.CharField(_("issuer"), max_length=255), required=True)
+    title = TranslatedText(models.CharField(_("title"), max_length=500))
+    signer_title = TranslatedText(models.CharField(_("signer's title"), max_length=255))
     file = models.FileField(
         _("file"), upload_to=decision_file_path, blank=True, validators=[validate_upload]
     )
@@ -44,10 +53,21 @@ class Decision(models.Model):
         verbose_name_plural = _("decisions")
         ordering = ["-date", "number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["issuer", "number", "date"], name="decision_unique_number"
-            )
+            source_text_present("decision", "issuer"),
+            # One number per issuer and date, in each language the issuer is named in.
+            *unique_per_language("decision", "issuer", together=("number", "date")),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.date:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        check_source_text(self)
+        check_unique_per_language(
+            self,
+            "issuer",
+            together=("number", "date"),
+            message=_(
+                "“%(text)s” already has a decision with this number and date (%(language)s)."
+            ),
+        )

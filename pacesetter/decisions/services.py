@@ -10,11 +10,16 @@ from django.utils.translation import gettext as _
 from pacesetter.audit.services import audited_create, audited_update
 from pacesetter.core.dates import check_not_after
 from pacesetter.core.files import check_upload, upload_stored
+from pacesetter.core.translations import Text, expand, fields_of
 from pacesetter.units.models import Unit
 
 from .models import Decision
 
-DECISION_FIELDS = ("number", "date", "issuer", "title", "signer_title", "file", "owner_unit")
+#: Field names as services take them: a translatable field by its columns (``issuer_vi``)
+#: or by its name (a text in the source language, or texts by language; see ``expand``).
+DECISION_TRANSLATED = ("issuer", "title", "signer_title")
+DECISION_EDITABLE = ("number", "date", "source_language", *fields_of(*DECISION_TRANSLATED), "file")
+DECISION_FIELDS = (*DECISION_EDITABLE, "owner_unit")
 
 
 def _check_date(day: date) -> None:
@@ -29,24 +34,33 @@ def decision_create(
     owner_unit: Unit,
     number: str,
     date: date,
-    issuer: str,
-    title: str = "",
-    signer_title: str = "",
+    issuer: str | Text | None = None,
+    title: str | Text | None = None,
+    signer_title: str | Text | None = None,
     file: File | None = None,
+    **attrs: Any,
 ) -> Decision:
     """Record a decision; the file, if any, is checked for size and type first (codes
     ``file_too_large``, ``file_type`` on ``file``), and removed from storage again if the
     row or its audit entry is not written. Its date is not after today
-    (``date_in_future`` on ``date``)."""
+    (``date_in_future`` on ``date``). ``issuer``, ``title`` and ``signer_title`` are
+    texts in ``source_language`` (English unless given) or texts by language, or given
+    as their columns (``issuer_vi=``)."""
     _check_date(date)
+    attrs = expand(
+        Decision,
+        {"issuer": issuer, "title": title, "signer_title": signer_title, **attrs},
+        source=attrs.get("source_language") or "en",
+    )
+    unknown = set(attrs) - set(DECISION_EDITABLE)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
     decision = Decision(
         owner_unit=owner_unit,
         number=number,
         date=date,
-        issuer=issuer,
-        title=title,
-        signer_title=signer_title,
         created_by=actor if getattr(actor, "pk", None) else None,
+        **attrs,
     )
     if file is None:
         return _create(actor, decision)
@@ -65,7 +79,11 @@ def _create(actor: Any, decision: Decision) -> Decision:
 def decision_update(*, actor: Any, decision: Decision, **fields: Any) -> Decision:
     """Change the fields given; a new file is checked and stored as
     :func:`decision_create` does (filed under the decision's year after the change).
-    A false ``file`` clears it; a new date is not after today (``date_in_future``)."""
+    A false ``file`` clears it; a new date is not after today (``date_in_future``).
+    A translatable field given by name merges its languages (one left out is kept)."""
+    fields = expand(
+        Decision, fields, source=fields.get("source_language") or decision.source_language
+    )
     if fields.get("date") is not None:
         _check_date(fields["date"])
     file = fields.get("file")
@@ -85,6 +103,6 @@ def _update(actor: Any, decision: Decision, changes: dict[str, Any]) -> Decision
         instance=decision,
         action="decision.update",
         changes=changes,
-        allowed=("number", "date", "issuer", "title", "signer_title", "file"),
+        allowed=DECISION_EDITABLE,
         fields=DECISION_FIELDS,
     )

@@ -121,7 +121,9 @@ def ranking_sql(
         scored AS (
             SELECT p.unit_id, {tr_sql("u", "name")} AS unit_name, u.code AS unit_code,
                 u.unit_type_id, {tr_sql("t", "name")} AS unit_type_name,
-                p.cluster_id, cl.name AS cluster_name,
+                p.cluster_id,
+                CASE WHEN cl.id IS NULL THEN NULL ELSE {tr_sql("cl", "name")} END
+                    AS cluster_name,
                 a.base_earned, a.base_assigned, a.bonus, a.penalty, a.first_group, a.veto,
                 a.base_earned + a.bonus - a.penalty AS total,
                 CASE WHEN a.base_assigned = 0 THEN NULL

@@ -33,7 +33,7 @@ from pacesetter.chains.policies import chain_policy
 from pacesetter.core.api_types import Id, Paged, Position, Version
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
-from pacesetter.core.translations import ordered
+from pacesetter.core.translations import fold, ordered
 from pacesetter.units.api import UnitRef
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
@@ -501,7 +501,7 @@ def plan_list(request: HttpRequest, filters: Query[PlanFilters]) -> models.Query
     plans = plan_policy.visible(request.user).select_related("body__owner_unit")
     query = filters.q.strip()
     if query:
-        plans = plans.filter(Q(name__icontains=query) | Q(body__name__icontains=query))
+        plans = plans.filter(Q(name__icontains=query) | Q(body__search_key__contains=fold(query)))
     if filters.body is not None:
         plans = plans.filter(body_id=filters.body)
     return plans.order_by("-period_start", "name", "pk")

@@ -35,7 +35,7 @@ from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.core.files import file_download
 from pacesetter.core.policies import policy_of
-from pacesetter.core.translations import fields_of, ordered
+from pacesetter.core.translations import fields_of, fold, ordered
 from pacesetter.core.views import add_service_errors, form_page, paginate
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
@@ -105,7 +105,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     plans = plan_policy.visible(user).select_related("body", "body__owner_unit")
     if query:
-        plans = plans.filter(Q(name__icontains=query) | Q(body__name__icontains=query))
+        plans = plans.filter(Q(name__icontains=query) | Q(body__search_key__contains=fold(query)))
     page = paginate(request, plans.order_by("-period_start", "name", "pk"))
     rows = list(page.object_list)
     ids = [p.pk for p in rows]
@@ -133,7 +133,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    bodies = body_policy.visible(user, "update").order_by("name")
+    bodies = body_policy.visible(user, "update").order_by(ordered("name"), "pk")
     if not bodies.exists():
         raise PermissionDenied(_("You do not have permission to do this."))
     form = PlanCreateForm(request.POST or None, bodies=bodies)

@@ -185,7 +185,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_update = campaign_policy.allows(user, "update", campaign)
     participants = list(
         campaign.participants.select_related("unit", "unit__unit_type", "cluster").order_by(
-            "cluster__name", "cluster_id", ordered("unit__name")
+            ordered("cluster__name"), "cluster_id", ordered("unit__name")
         )
     )
     # Who may open a unit's registration (read-only unless editable) and its unpublished sheet.

@@ -111,13 +111,17 @@ class CampaignDetailOut(CampaignOut):
     def resolve_participants(obj: Campaign) -> list[Participant]:
         return list(
             obj.participants.select_related("unit", "unit__unit_type", "cluster").order_by(
-                "cluster__name", ordered("unit__name")
+                ordered("cluster__name"), ordered("unit__name")
             )
         )
 
     @staticmethod
     def resolve_pacts(obj: Campaign) -> list[ClusterPact]:
-        return list(obj.pacts.select_related("cluster", "signer_unit").order_by("cluster__name"))
+        return list(
+            obj.pacts.select_related("cluster", "signer_unit").order_by(
+                ordered("cluster__name"), "pk"
+            )
+        )
 
 
 class CampaignIn(Schema):

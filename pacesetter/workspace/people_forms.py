@@ -11,6 +11,7 @@ from pacesetter.accounts.models import UNIT_ROLES, Role
 from pacesetter.bodies.models import Body
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.policies import cluster_policy
+from pacesetter.core.translations import ordered
 from pacesetter.units.policies import unit_policy
 
 
@@ -37,7 +38,8 @@ class RoleScopeForm(forms.Form):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.fields["body"].queryset = body_policy.visible(actor, "update").order_by("name")  # type: ignore[attr-defined]
+        bodies = body_policy.visible(actor, "update").order_by(ordered("name"), "pk")
+        self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -57,7 +57,7 @@ def grant(
     decision = Decision.objects.create(
         number=f"{next(_numbers)}/QD",
         date=dt.date(year + 1, 1, 15),
-        issuer="Province",
+        issuer_en="Province",
         owner_unit=world.committee,
     )
     return AwardGrant.objects.create(

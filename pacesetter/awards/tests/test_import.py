@@ -241,7 +241,7 @@ def test_a_service_error_rolls_back_the_rows_already_written(staff, world, catal
     # The second row's decision cannot be recorded: one with the same number exists,
     # recorded by a unit the user does not see. The first row must not stay saved.
     Decision.objects.create(
-        number="9/QD", date=dt.date(2024, 1, 20), issuer="Province", owner_unit=world.other_root
+        number="9/QD", date=dt.date(2024, 1, 20), issuer_en="Province", owner_unit=world.other_root
     )
     rows = [
         ROWS[0],

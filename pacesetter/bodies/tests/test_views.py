@@ -61,7 +61,7 @@ def test_list_query_count_is_constant(client, world, django_assert_max_num_queri
 
 def test_detail_shows_terms_and_members(client, world):
     BodyTerm.objects.create(
-        body=world.council, name="9th standing council", start=dt.date(2021, 5, 26)
+        body=world.council, name_en="9th standing council", start=dt.date(2021, 5, 26)
     )
     response = login(client, world, "council_member").get(
         reverse("bodies:detail", args=[world.council.pk])
@@ -85,14 +85,24 @@ def test_staff_creates_and_edits_a_body(client, world):
     assert client.get(reverse("bodies:create")).status_code == 200
     response = client.post(
         reverse("bodies:create"),
-        {"owner_unit": world.committee.pk, "name": "Emulation & Reward Council", "kind": "council"},
+        {
+            "owner_unit": world.committee.pk,
+            "source_language": "en",
+            "name_en": "Emulation & Reward Council",
+            "kind": "council",
+        },
     )
-    body = Body.objects.get(name="Emulation & Reward Council")
+    body = Body.objects.get(name_en="Emulation & Reward Council")
     assert response.status_code == 302
     assert response["Location"] == reverse("bodies:detail", args=[body.pk])
     response = client.post(
         reverse("bodies:edit", args=[body.pk]),
-        {"name": "Standing board", "kind": "standing_board", "is_active": "on"},
+        {
+            "source_language": "en",
+            "name_en": "Standing board",
+            "kind": "standing_board",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     body.refresh_from_db()
@@ -107,7 +117,8 @@ def test_create_is_refused_to_an_officer(client, world):
 @pytest.mark.parametrize(("role", "status"), [("council_member", 403), ("nobody", 404)])
 def test_edit_is_refused(client, world, role, status):
     response = login(client, world, role).post(
-        reverse("bodies:edit", args=[world.council.pk]), {"name": "Hacked", "kind": "council"}
+        reverse("bodies:edit", args=[world.council.pk]),
+        {"source_language": "en", "name_en": "Hacked", "kind": "council"},
     )
     assert response.status_code == status
     world.council.refresh_from_db()
@@ -118,17 +129,17 @@ def test_staff_adds_a_term(client, world):
     login(client, world, "committee_staff")
     response = client.post(
         reverse("bodies:term_add", args=[world.council.pk]),
-        {"name": "9th", "start": "2021-05-26", "end": "2026-05-25"},
+        {"source_language": "en", "name_en": "9th", "start": "2021-05-26", "end": "2026-05-25"},
     )
     assert response.status_code == 302
-    assert world.council.terms.filter(name="9th").exists()
+    assert world.council.terms.filter(name_en="9th").exists()
 
 
 def test_a_term_ending_before_it_starts_shows_the_error(client, world):
     login(client, world, "committee_staff")
     response = client.post(
         reverse("bodies:term_add", args=[world.council.pk]),
-        {"name": "9th", "start": "2021-05-26", "end": "2020-01-01"},
+        {"source_language": "en", "name_en": "9th", "start": "2021-05-26", "end": "2020-01-01"},
     )
     assert response.status_code == 200
     assert "end" in response.context["form"].errors
@@ -136,10 +147,11 @@ def test_a_term_ending_before_it_starts_shows_the_error(client, world):
 
 
 def test_an_overlapping_term_shows_the_service_error(client, world):
-    BodyTerm.objects.create(body=world.council, name="8th", start=dt.date(2016, 1, 1))
+    BodyTerm.objects.create(body=world.council, name_en="8th", start=dt.date(2016, 1, 1))
     login(client, world, "committee_staff")
     response = client.post(
-        reverse("bodies:term_add", args=[world.council.pk]), {"name": "9th", "start": "2021-05-26"}
+        reverse("bodies:term_add", args=[world.council.pk]),
+        {"source_language": "en", "name_en": "9th", "start": "2021-05-26"},
     )
     assert response.status_code == 200
     assert "overlaps" in str(response.context["form"].errors["start"])

@@ -113,7 +113,7 @@ def test_a_decision_whose_write_fails_leaves_no_file(
     world: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
     signed = Decision.objects.create(
-        owner_unit=world.committee, number="1/QD", date=dt.date(2024, 3, 27), issuer="Committee"
+        owner_unit=world.committee, number="1/QD", date=dt.date(2024, 3, 27), issuer_en="Committee"
     )
     monkeypatch.setattr("pacesetter.audit.services.audit_record", _audit_unavailable)
 
@@ -137,7 +137,7 @@ def test_a_decision_whose_write_fails_leaves_no_file(
 
 def test_a_new_file_is_filed_under_the_decisions_year_after_the_change(world: Any) -> None:
     decision = Decision.objects.create(
-        owner_unit=world.committee, number="1/QD", date=dt.date(2024, 3, 27), issuer="Committee"
+        owner_unit=world.committee, number="1/QD", date=dt.date(2024, 3, 27), issuer_en="Committee"
     )
     signed = SimpleUploadedFile("1.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
     updated = decision_update(

@@ -67,7 +67,7 @@ def hostile(world, scoring):
     Unit.objects.filter(pk=world.sibling.pk).update(name_en="+1")
     Unit.objects.filter(pk=scoring.third.pk).update(name_en="-1+2")
     UnitType.objects.filter(pk=world.own.unit_type_id).update(name_en="＝1+1")
-    Cluster.objects.filter(pk=world.cluster.pk).update(name="\t=1")
+    Cluster.objects.filter(pk=world.cluster.pk).update(name_en="\t=1")
     ScoringTable.objects.filter(pk=scoring.table.pk).update(name_en="-1+2")
     Criterion.objects.filter(pk=scoring.c["Q1"].pk).update(title_en="@SUM(A1)", measure_en="+1")
     Criterion.objects.filter(pk=scoring.c["Q2"].pk).update(title_en=HYPERLINK)

@@ -725,7 +725,7 @@ def inspections(request: HttpRequest, rp: int) -> HttpResponse:
     participants = list(
         review_point.campaign.participants.filter(unit_id__in=reviewed.values("unit_id"))
         .select_related("unit", "cluster")
-        .order_by("cluster__name", ordered("unit__name"))
+        .order_by(ordered("cluster__name"), ordered("unit__name"))
     )
     if not participants:
         raise PermissionDenied(_("You do not have permission to do this."))
@@ -819,7 +819,9 @@ def ranking_page(request: HttpRequest, rp: int) -> HttpResponse:
     participants = campaign.participants.all()
     form = RankingFilterForm(
         request.GET or None,
-        clusters=Cluster.objects.filter(pk__in=participants.values("cluster_id")).order_by("name"),
+        clusters=Cluster.objects.filter(pk__in=participants.values("cluster_id")).order_by(
+            ordered("name"), "pk"
+        ),
         unit_types=UnitType.objects.filter(
             pk__in=participants.values("unit__unit_type_id")
         ).order_by(ordered("name"), "pk"),

@@ -47,7 +47,7 @@ def test_plan_list_and_detail_with_roll_up(world, board):
     assert plan["name"] == "Second half-year 2021"
     assert D(plan["progress"]) == D("53.3")
     assert plan["counts"] == {"late": 1, "at_risk": 1, "on_track": 1, "done": 1}
-    assert plan["body"] == {"id": world.council.pk, "name": "Council"}
+    assert plan["body"] == {"id": world.council.pk, "name": "Council", "source_language": "en"}
 
     detail = ok(staff.get(f"/work-plans/{board.plan.pk}"))
     assert detail["may_manage"] is True

@@ -260,7 +260,7 @@ class _Worker:
                 unit.path = f"{committee.path}{bench.base36(unit.pk)}/"
             Unit.objects.bulk_update(units, ["path"], batch_size=BATCH)
             cluster = Cluster.objects.create(
-                code="BENCH-C", name="Benchmark cluster", owner_unit=committee
+                code="BENCH-C", name_en="Benchmark cluster", owner_unit=committee
             )
             ClusterMembership.objects.bulk_create(
                 [ClusterMembership(cluster=cluster, unit=u, start=date(2024, 1, 1)) for u in units],

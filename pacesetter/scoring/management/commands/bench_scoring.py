@@ -221,7 +221,7 @@ class _Worker:
         count = (len(units) + CLUSTER_SIZE - 1) // CLUSTER_SIZE
         clusters = Cluster.objects.bulk_create(
             [
-                Cluster(code=f"C{i:04d}", name=f"Cluster {i:04d}", owner_unit=committee)
+                Cluster(code=f"C{i:04d}", name_en=f"Cluster {i:04d}", owner_unit=committee)
                 for i in range(count)
             ],
             batch_size=BATCH,
