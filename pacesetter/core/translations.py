@@ -340,6 +340,49 @@ def unique_per_language(
     ]
 
 
+def check_unique_per_language(obj: Any, name: str, *, together: Iterable[str] = ()) -> None:
+    """:func:`unique_per_language` as field errors, for ``Model.clean``: a value already
+    used (with the same ``together``) is named on its language's column. One query.
+    (Django would report the constraint without a field; an error on the column also
+    makes ``full_clean`` skip that constraint.)"""
+    model = type(obj)
+    wanted = {column(name, code): getattr(obj, column(name, code)) for code in CONTENT_LANGUAGES}
+    wanted = {col: text for col, text in wanted.items() if text}
+    if not wanted:
+        return
+    same: dict[str, Any] = {}
+    for field_name in together:
+        attname = model._meta.get_field(field_name).attname
+        if getattr(obj, attname) is None:
+            return
+        same[attname] = getattr(obj, attname)
+    others = model._default_manager.filter(**same).filter(
+        reduce(or_, (Q(**{col: text}) for col, text in wanted.items()))
+    )
+    if obj.pk is not None:
+        others = others.exclude(pk=obj.pk)
+    taken = {
+        col for row in others.values(*wanted) for col, text in row.items() if text == wanted[col]
+    }
+    if taken:
+        verbose = str(model.translated_fields[name]._field.verbose_name).capitalize()
+        raise ValidationError(
+            {
+                col: ValidationError(
+                    _("%(field)s “%(text)s” is already used here in %(language)s.")
+                    % {
+                        "field": verbose,
+                        "text": wanted[col],
+                        "language": LANGUAGE_NAMES[code],
+                    },
+                    code="unique",
+                )
+                for code in CONTENT_LANGUAGES
+                if (col := column(name, code)) in taken
+            }
+        )
+
+
 # --- search ---------------------------------------------------------------------------
 
 
