@@ -18,6 +18,7 @@ from pacesetter.accounts.models import User
 from pacesetter.ballots.models import Base, Majority, Poll, PollKind
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
+from pacesetter.core.translations import ordered
 from pacesetter.units.models import Unit
 from pacesetter.units.selectors import unit_time_zone
 from pacesetter.workplans.models import WorkPlan
@@ -172,7 +173,7 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _choices(self.fields["organizer_unit"], organizers.order_by("path"), unit_label)
         _choices(self.fields["body"], bodies.order_by("name"))
-        _choices(self.fields["chain"], chains.order_by("name"))
+        _choices(self.fields["chain"], chains.order_by(ordered("name"), "pk"))
         zone_field = self.fields["time_zone"]
         zone_field.choices = time_zone_choices(self.instance.time_zone)  # type: ignore[attr-defined]
         if not self.instance.pk:
