@@ -9,11 +9,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.forms import TranslatedFieldsMixin
-from pacesetter.core.translations import CONTENT_LANGUAGES, column
+from pacesetter.core.translations import CONTENT_LANGUAGES, column, fields_of
 from pacesetter.units.models import Unit
 
 from .models import Chain
-from .services import CHAIN_TEXTS
 
 DESCRIPTION = {
     column("description", lang): forms.Textarea(attrs={"rows": 3}) for lang in CONTENT_LANGUAGES
@@ -38,7 +37,14 @@ class ChainForm(TranslatedFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Chain
-        fields = [*CHAIN_TEXTS, "leader_unit", "is_active"]
+        # As before the texts had languages: name, leader, description.
+        fields = [
+            "source_language",
+            *fields_of("name"),
+            "leader_unit",
+            *fields_of("description"),
+            "is_active",
+        ]
         widgets = DESCRIPTION
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
@@ -59,7 +65,13 @@ class ChainCreateForm(ChainForm):
     )
 
     class Meta(ChainForm.Meta):
-        fields = ["owner_unit", *CHAIN_TEXTS, "leader_unit"]
+        fields = [
+            "owner_unit",
+            "source_language",
+            *fields_of("name"),
+            "leader_unit",
+            *fields_of("description"),
+        ]
 
     def __init__(
         self, *args: Any, owners: QuerySet[Unit], units: QuerySet[Unit], **kwargs: Any
