@@ -8,9 +8,15 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.forms import TranslatedFieldsMixin
+from pacesetter.core.translations import CONTENT_LANGUAGES, column, fields_of
 from pacesetter.units.models import Unit
 
 from .models import Chain
+
+DESCRIPTION = {
+    column("description", lang): forms.Textarea(attrs={"rows": 3}) for lang in CONTENT_LANGUAGES
+}
 
 
 def unit_label(unit: Unit) -> str:
@@ -26,13 +32,20 @@ class ChainSearchForm(forms.Form):
     )
 
 
-class ChainForm(forms.ModelForm):
+class ChainForm(TranslatedFieldsMixin, forms.ModelForm):
     """A chain's details (its managers)."""
 
     class Meta:
         model = Chain
-        fields = ["name", "leader_unit", "description", "is_active"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        # As before the texts had languages: name, leader, description.
+        fields = [
+            "source_language",
+            *fields_of("name"),
+            "leader_unit",
+            *fields_of("description"),
+            "is_active",
+        ]
+        widgets = DESCRIPTION
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,7 +65,13 @@ class ChainCreateForm(ChainForm):
     )
 
     class Meta(ChainForm.Meta):
-        fields = ["owner_unit", "name", "leader_unit", "description"]
+        fields = [
+            "owner_unit",
+            "source_language",
+            *fields_of("name"),
+            "leader_unit",
+            *fields_of("description"),
+        ]
 
     def __init__(
         self, *args: Any, owners: QuerySet[Unit], units: QuerySet[Unit], **kwargs: Any

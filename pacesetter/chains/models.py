@@ -8,10 +8,21 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.translations import (
+    SearchKeyField,
+    SourceLanguageField,
+    TranslatedText,
+    check_source_text,
+    check_unique_per_language,
+    source_text_present,
+    unique_per_language,
+)
+
 
 class Chain(models.Model):
-    name = models.CharField(_("name"), max_length=255)
-    description = models.TextField(_("description"), blank=True)
+    source_language = SourceLanguageField()
+    name = TranslatedText(models.CharField(_("name"), max_length=255), required=True)
+    description = TranslatedText(models.TextField(_("description")))
     owner_unit = models.ForeignKey(
         "units.Unit",
         verbose_name=_("kept by unit"),
@@ -29,17 +40,25 @@ class Chain(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    search_key = SearchKeyField()
+
+    search_fields = ("name", "description")
 
     class Meta:
         verbose_name = _("chain")
         verbose_name_plural = _("chains")
-        ordering = ["name"]
+        ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["owner_unit", "name"], name="chain_unique_name"),
+            source_text_present("chain", "name"),
+            *unique_per_language("chain", "name", together=["owner_unit"]),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        check_source_text(self)
+        check_unique_per_language(self, "name", together=["owner_unit"])
 
 
 class ChainMember(models.Model):

@@ -12,11 +12,15 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
+from pacesetter.core.translations import Text, expand, fields_of
 from pacesetter.units.models import Unit
 
 from .models import Chain, ChainMember
 
-CHAIN_FIELDS = ("name", "description", "owner_unit", "leader_unit", "is_active")
+#: A chain's texts are given by column (``name_vi``, as forms do) or by name (``name``: a
+#: text in the source language, or texts by language), which ``expand`` turns into columns.
+CHAIN_TEXTS = ("source_language", *fields_of("name", "description"))
+CHAIN_FIELDS = (*CHAIN_TEXTS, "owner_unit", "leader_unit", "is_active")
 
 
 @transaction.atomic
@@ -24,18 +28,28 @@ def chain_create(
     *,
     actor: Any,
     owner_unit: Unit,
-    name: str,
     leader_unit: Unit,
-    description: str = "",
+    name: str | Text | None = None,
+    description: str | Text | None = None,
     members: Iterable[Unit] = (),
+    **texts: Any,
 ) -> Chain:
-    """Create a chain; ``members`` are listed from upstream to downstream."""
+    """Create a chain; ``members`` are listed from upstream to downstream. ``name`` and
+    ``description`` are texts in ``source_language`` (English unless given) or texts by
+    language, or their columns are given (``name_vi=``)."""
+    texts = expand(
+        Chain,
+        {"name": name, "description": description, **texts},
+        source=texts.get("source_language") or "en",
+    )
+    unknown = set(texts) - set(CHAIN_TEXTS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
     chain = Chain(
         owner_unit=owner_unit,
-        name=name,
         leader_unit=leader_unit,
-        description=description,
         created_by=actor if getattr(actor, "pk", None) else None,
+        **texts,
     )
     audited_create(actor=actor, instance=chain, action="chain.create", fields=CHAIN_FIELDS)
     for unit in members:
@@ -45,12 +59,15 @@ def chain_create(
 
 @transaction.atomic
 def chain_update(*, actor: Any, chain: Chain, **changes: Any) -> Chain:
+    """Change a chain: a text given by name merges its languages (one left out is kept,
+    ``""`` clears it)."""
+    changes = expand(Chain, changes, source=changes.get("source_language") or chain.source_language)
     return audited_update(
         actor=actor,
         instance=chain,
         action="chain.update",
         changes=changes,
-        allowed=("name", "description", "leader_unit", "is_active"),
+        allowed=(*CHAIN_TEXTS, "leader_unit", "is_active"),
         fields=CHAIN_FIELDS,
     )
 

@@ -14,7 +14,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacesetter.core.translations import fold
+from pacesetter.core.translations import fold, ordered
 from pacesetter.core.views import add_service_errors, form_page, paginate
 from pacesetter.units.policies import unit_policy
 from pacesetter.units.selectors import unit_choices
@@ -40,11 +40,11 @@ def chain_list(request: HttpRequest) -> HttpResponse:
     chains = chain_policy.visible(user).select_related("leader_unit", "owner_unit")
     if query:
         chains = chains.filter(
-            Q(name__icontains=query)
-            | Q(description__icontains=query)
-            | Q(leader_unit__search_key__contains=fold(query))
+            Q(search_key__contains=fold(query)) | Q(leader_unit__search_key__contains=fold(query))
         )
-    chains = chains.annotate(member_count=Count("members")).order_by("-is_active", "name", "pk")
+    chains = chains.annotate(member_count=Count("members")).order_by(
+        "-is_active", ordered("name"), "pk"
+    )
     return render(
         request,
         "chains/chain_list.html",
@@ -69,10 +69,7 @@ def chain_create(request: HttpRequest) -> HttpResponse:
         try:
             chain = services.chain_create(
                 actor=user,
-                owner_unit=data["owner_unit"],
-                name=data["name"],
-                leader_unit=data["leader_unit"],
-                description=data["description"],
+                **{k: v for k, v in data.items() if k != "members"},
                 members=data["members"],
             )
         except ValidationError as exc:

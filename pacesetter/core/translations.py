@@ -343,27 +343,47 @@ def unique_per_language(
 def check_unique_per_language(
     obj: Any, name: str, *, together: Iterable[str] = (), message: Any = None
 ) -> None:
-    """For ``Model.clean``: what :func:`unique_per_language` holds in the database, as an
-    error on the clashing language's column (the database's own error names no field).
-    ``message`` may use ``%(text)s`` and ``%(language)s``."""
+    """:func:`unique_per_language` as field errors, for ``Model.clean``: a value already
+    used (with the same ``together``) is named on its language's column. One query.
+    (Django would report the constraint without a field; an error on the column also
+    makes ``full_clean`` skip that constraint.) ``message`` may use ``%(text)s`` and
+    ``%(language)s``."""
     model = type(obj)
-    scope = {field: getattr(obj, f"{field}_id", getattr(obj, field, None)) for field in together}
-    errors = {}
-    for language in CONTENT_LANGUAGES:
-        text = getattr(obj, column(name, language))
-        if not text:
-            continue
-        clash = model._default_manager.filter(**scope, **{column(name, language): text})
-        if obj.pk is not None:
-            clash = clash.exclude(pk=obj.pk)
-        if clash.exists():
-            template = message or _("“%(text)s” is already used (%(language)s).")
-            errors[column(name, language)] = ValidationError(
-                str(template) % {"text": text, "language": LANGUAGE_NAMES[language]},
-                code="unique",
-            )
-    if errors:
-        raise ValidationError(errors)
+    wanted = {column(name, code): getattr(obj, column(name, code)) for code in CONTENT_LANGUAGES}
+    wanted = {col: text for col, text in wanted.items() if text}
+    if not wanted:
+        return
+    same: dict[str, Any] = {}
+    for field_name in together:
+        attname = model._meta.get_field(field_name).attname
+        if getattr(obj, attname) is None:
+            return
+        same[attname] = getattr(obj, attname)
+    others = model._default_manager.filter(**same).filter(
+        reduce(or_, (Q(**{col: text}) for col, text in wanted.items()))
+    )
+    if obj.pk is not None:
+        others = others.exclude(pk=obj.pk)
+    taken = {
+        col for row in others.values(*wanted) for col, text in row.items() if text == wanted[col]
+    }
+    if taken:
+        verbose = str(model.translated_fields[name]._field.verbose_name).capitalize()
+        raise ValidationError(
+            {
+                col: ValidationError(
+                    str(message or _("%(field)s “%(text)s” is already used here in %(language)s."))
+                    % {
+                        "field": verbose,
+                        "text": wanted[col],
+                        "language": LANGUAGE_NAMES[code],
+                    },
+                    code="unique",
+                )
+                for code in CONTENT_LANGUAGES
+                if (col := column(name, code)) in taken
+            }
+        )
 
 
 # --- search ---------------------------------------------------------------------------

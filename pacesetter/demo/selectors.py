@@ -156,7 +156,9 @@ def demo_key_work() -> tuple[list[DemoMeeting], list[DemoPlan]]:
             )
         )
     plans = []
-    for plan in WorkPlan.objects.filter(name__in=[p.name for p in PLANS]).order_by("period_start"):
+    for plan in WorkPlan.objects.filter(name_en__in=[p.name for p in PLANS]).order_by(
+        "period_start"
+    ):
         result = plan_rollup(plan, plan.period_end)
         progress = f"{result.plan}%" if result.plan is not None else "-"
         plans.append(

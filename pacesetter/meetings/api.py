@@ -79,6 +79,7 @@ def _in_meeting_zone(obj: Any, name: str) -> dt.datetime | None:
 class MeetingChainRef(Schema):
     id: Id
     name: str
+    source_language: str
 
 
 class MeetingOut(Schema):
@@ -278,6 +279,7 @@ class AgendaItemIn(Schema):
 class MeetingTaskRef(Schema):
     id: Id
     title: str
+    source_language: str
     lead_unit: UnitRef
     due: dt.date | None
     progress: Decimal | None

@@ -173,7 +173,7 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _choices(self.fields["organizer_unit"], organizers.order_by("path"), unit_label)
         _choices(self.fields["body"], bodies.order_by(ordered("name"), "pk"))
-        _choices(self.fields["chain"], chains.order_by("name"))
+        _choices(self.fields["chain"], chains.order_by(ordered("name"), "pk"))
         zone_field = self.fields["time_zone"]
         zone_field.choices = time_zone_choices(self.instance.time_zone)  # type: ignore[attr-defined]
         if not self.instance.pk:

@@ -34,7 +34,7 @@ from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
-from pacesetter.core.translations import ordered, tr
+from pacesetter.core.translations import CONTENT_LANGUAGES, column, ordered, tr, translated_names
 from pacesetter.core.workflows import INVALID_TRANSITION
 from pacesetter.units.models import Unit
 from pacesetter.units.selectors import unit_time_zone
@@ -812,10 +812,20 @@ def resolution_create(
     return resolution
 
 
+#: A task's text columns by the field a row names (``title_vi`` is the row's ``title``).
+_TASK_TEXT_FIELDS = {
+    column(name, language): name
+    for name in translated_names(Task)
+    for language in CONTENT_LANGUAGES
+}
+
+
 def _row_errors(row: int, exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
         return {
-            f"tasks.{row}.{field}": list(ValidationError(messages).messages)
+            f"tasks.{row}.{_TASK_TEXT_FIELDS.get(field, field)}": list(
+                ValidationError(messages).messages
+            )
             for field, messages in exc.error_dict.items()
         }
     return {f"tasks.{row}.{NON_FIELD_ERRORS}": list(exc.messages)}

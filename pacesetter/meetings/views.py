@@ -94,7 +94,7 @@ def _plans(user: Any) -> QuerySet[WorkPlan]:
     return (
         plan_policy.visible(user, "manage")
         .filter(state=PlanState.OPEN)
-        .order_by("-period_start", "name")
+        .order_by("-period_start", ordered("name"), "pk")
     )
 
 

@@ -33,8 +33,16 @@ from pacesetter.chains.policies import chain_policy
 from pacesetter.core.api_types import Id, Paged, Position, Version
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
-from pacesetter.core.translations import fold, ordered
-from pacesetter.units.api import UnitRef
+from pacesetter.core.translations import (
+    Language,
+    content_language,
+    fold,
+    ordered,
+    text_input,
+    text_patch,
+    translations,
+)
+from pacesetter.units.api import SOURCE_LANGUAGE, TRANSLATIONS, UnitRef
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 from pacesetter.units.selectors import users_visible_to
@@ -59,7 +67,15 @@ tasks_router = Router(tags=["tasks"])
 
 Status_ = Literal["late", "at_risk", "on_track", "done"]
 #: Fields a PATCH may change but not clear.
-REQUIRED_TASK_FIELDS = ("title", "code", "scope", "measures", "weight", "progress_mode")
+REQUIRED_TASK_FIELDS = (
+    "title",
+    "code",
+    "scope",
+    "measures",
+    "weight",
+    "progress_mode",
+    "source_language",
+)
 
 
 def _today() -> dt.date:
@@ -72,12 +88,14 @@ def _today() -> dt.date:
 class ChainRef(Schema):
     id: Id
     name: str
+    source_language: str
 
 
 class ProjectRef(Schema):
     id: Id
     code: str
     name: str
+    source_language: str
 
 
 class StatusCounts(Schema):
@@ -90,6 +108,7 @@ class StatusCounts(Schema):
 class PlanOut(Schema):
     id: Id
     name: str
+    source_language: str
     kind: PlanKind
     body: BodyRef
     period_start: dt.date
@@ -115,6 +134,8 @@ class ProjectOut(Schema):
     code: str
     name: str
     description: str
+    source_language: str
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     lead_unit: UnitRef | None
     chain: ChainRef | None
     weight: Decimal
@@ -124,6 +145,7 @@ class ProjectOut(Schema):
 
 
 class PlanDetailOut(PlanOut):
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     projects: list[ProjectOut] = Field(
         description="In order; only those holding a task you may see, when you see the "
         "plan only through some of its tasks."
@@ -142,7 +164,8 @@ class PlanFilters(Schema):
 
 class PlanIn(Schema):
     body_id: Id
-    name: str = Field(min_length=1, max_length=300)
+    source_language: Language | None = SOURCE_LANGUAGE
+    name: text_input(300)  # type: ignore[valid-type]
     kind: PlanKind
     period_start: dt.date
     period_end: dt.date
@@ -152,7 +175,11 @@ class PlanIn(Schema):
 
 
 class PlanPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=300)
+    """Only the fields sent change; a text sent by language merges (one left out is
+    kept, ``""`` clears a translation)."""
+
+    source_language: Language | None = None
+    name: text_patch(300) = None  # type: ignore[valid-type]
     kind: PlanKind | None = None
     period_start: dt.date | None = None
     period_end: dt.date | None = None
@@ -162,9 +189,10 @@ class PlanPatch(Schema):
 
 
 class ProjectIn(Schema):
-    name: str = Field(min_length=1, max_length=300)
+    source_language: Language | None = SOURCE_LANGUAGE
+    name: text_input(300)  # type: ignore[valid-type]
     code: str = Field("", max_length=30)
-    description: str = ""
+    description: text_input() = ""  # type: ignore[valid-type]
     lead_unit_id: Id | None = None
     chain_id: Id | None = None
     weight: Decimal = Field(Decimal(1), ge=0)
@@ -177,6 +205,8 @@ class TaskOut(Schema):
     project: ProjectRef | None
     code: str
     title: str
+    source_language: str
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     lead_unit: UnitRef
     lead_person: PersonRef | None
     supporting_units: list[UnitRef]
@@ -231,14 +261,15 @@ class TaskFilters(Schema):
 
 
 class TaskIn(Schema):
-    title: str = Field(min_length=1, max_length=300)
+    source_language: Language | None = SOURCE_LANGUAGE
+    title: text_input(300)  # type: ignore[valid-type]
     lead_unit_id: Id
     project_id: Id | None = None
     code: str = Field("", max_length=30)
     lead_person_id: Id | None = None
     supporting_unit_ids: list[Id] = []
-    scope: str = ""
-    measures: str = ""
+    scope: text_input() = ""  # type: ignore[valid-type]
+    measures: text_input() = ""  # type: ignore[valid-type]
     start: dt.date | None = None
     due: dt.date | None = None
     weight: Decimal = Field(Decimal(1), ge=0)
@@ -247,17 +278,19 @@ class TaskIn(Schema):
 
 
 class TaskPatch(Schema):
-    """Only the fields sent change (send ``null`` to clear an optional one)."""
+    """Only the fields sent change (send ``null`` to clear an optional one); a text sent
+    by language merges (one left out is kept, ``""`` clears a translation)."""
 
     version: Version | None = Field(None, description="The version read; a stale one is a 409.")
-    title: str | None = Field(None, min_length=1, max_length=300)
+    source_language: Language | None = None
+    title: text_patch(300) = None  # type: ignore[valid-type]
     lead_unit_id: Id | None = None
     project_id: Id | None = None
     code: str | None = Field(None, max_length=30)
     lead_person_id: Id | None = None
     supporting_unit_ids: list[Id] | None = None
-    scope: str | None = None
-    measures: str | None = None
+    scope: text_patch() = None  # type: ignore[valid-type]
+    measures: text_patch() = None  # type: ignore[valid-type]
     start: dt.date | None = None
     due: dt.date | None = None
     weight: Decimal | None = Field(None, ge=0)
@@ -289,21 +322,30 @@ class ReopenIn(Schema):
 class ReviewIn(Schema):
     version: Version
     rating: OutcomeRating
-    narrative: str = Field(min_length=1)
+    narrative: text_input() = Field(  # type: ignore[valid-type]
+        description="In the task's source language, or by language (merged)."
+    )
 
 
 class MilestoneOut(Schema):
     id: Id
     task_id: Id
     title: str
+    source_language: str
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     due: dt.date | None
     done_on: dt.date | None
     weight: Decimal
     position: Position
 
+    @staticmethod
+    def resolve_translations(obj: Milestone) -> dict[str, dict[str, str]]:
+        return translations(obj)
+
 
 class MilestoneIn(Schema):
-    title: str = Field(min_length=1, max_length=300)
+    source_language: Language | None = SOURCE_LANGUAGE
+    title: text_input(300)  # type: ignore[valid-type]
     due: dt.date | None = None
     weight: Decimal = Field(Decimal(1), ge=0)
 
@@ -385,6 +427,7 @@ def _plan_detail(plan: WorkPlan, user: Any) -> dict[str, Any]:
     result = _rollup(plan, user)
     return {
         **_plan_fields(plan),
+        "translations": translations(plan),
         "progress": result.plan,
         "counts": _counts(result.counts),
         "projects": _projects_out(plan, result),
@@ -401,8 +444,9 @@ def _project_out(
         **{
             name: getattr(project, name)
             for name in ProjectOut.model_fields
-            if name not in ("progress", "counts")
+            if name not in ("progress", "counts", "translations")
         },
+        "translations": translations(project),
         "progress": progress,
         "counts": _counts(counts),
     }
@@ -413,10 +457,11 @@ def _task_out(task: Task, today: dt.date, supporting: list[Unit]) -> dict[str, A
     fields = {
         name: getattr(task, name)
         for name in TaskOut.model_fields
-        if name not in ("supporting_units", "status", "expected", "days_overdue")
+        if name not in ("supporting_units", "status", "expected", "days_overdue", "translations")
     }
     return {
         **fields,
+        "translations": translations(task),
         "supporting_units": supporting,
         "status": status.code,
         "expected": status.expected,
@@ -501,10 +546,12 @@ def plan_list(request: HttpRequest, filters: Query[PlanFilters]) -> models.Query
     plans = plan_policy.visible(request.user).select_related("body__owner_unit")
     query = filters.q.strip()
     if query:
-        plans = plans.filter(Q(name__icontains=query) | Q(body__search_key__contains=fold(query)))
+        plans = plans.filter(
+            Q(search_key__contains=fold(query)) | Q(body__search_key__contains=fold(query))
+        )
     if filters.body is not None:
         plans = plans.filter(body_id=filters.body)
-    return plans.order_by("-period_start", "name", "pk")
+    return plans.order_by("-period_start", ordered("name"), "pk")
 
 
 @plans_router.post("", response={201: PlanDetailOut})
@@ -513,6 +560,7 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]
     user = request.user
     body = resolve_ref(body_policy, user, payload.body_id, "update", "body_id")
     data = payload.dict(exclude={"body_id"})
+    data["source_language"] = data["source_language"] or content_language()
     plan = services.plan_create(actor=user, body=body, **data)
     return Status(201, _plan_detail(_plans().get(pk=plan.pk), user))
 
@@ -577,6 +625,7 @@ def project_create(request: HttpRequest, plan_id: Id, payload: ProjectIn) -> Sta
     project = services.project_create(
         actor=user,
         plan=plan,
+        source_language=payload.source_language or content_language(),
         name=payload.name,
         code=payload.code,
         description=payload.description,
@@ -623,6 +672,7 @@ def task_create(request: HttpRequest, plan_id: Id, payload: TaskIn) -> Status[di
     task = services.task_create(
         actor=user,
         plan=plan,
+        source_language=payload.source_language or content_language(),
         title=payload.title,
         lead_unit=lead_unit,
         project=_project(plan, payload.project_id, "project_id"),
@@ -760,7 +810,12 @@ def milestone_add(request: HttpRequest, task_id: Id, payload: MilestoneIn) -> St
     user = request.user
     task = task_policy.access(user, task_id, "manage")
     milestone = services.milestone_add(
-        actor=user, task=task, title=payload.title, due=payload.due, weight=payload.weight
+        actor=user,
+        task=task,
+        source_language=payload.source_language or content_language(),
+        title=payload.title,
+        due=payload.due,
+        weight=payload.weight,
     )
     return Status(201, milestone)
 

@@ -16,12 +16,28 @@ from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
 from pacesetter.core.files import validate_upload
-from pacesetter.core.forms import PeriodFormMixin
-from pacesetter.core.translations import fields_of
+from pacesetter.core.forms import PeriodFormMixin, TranslatedFieldsMixin
+from pacesetter.core.translations import (
+    CONTENT_LANGUAGES,
+    LANGUAGE_NAMES,
+    column,
+    fields_of,
+    ordered,
+)
 from pacesetter.units.models import Unit
 
 from .models import OutcomeRating, ProgressMode, Project, Task, WorkPlan
 from .selectors import STATUSES, BoardFilters
+from .services import PLAN_FIELDS, PROJECT_FIELDS
+
+
+def _textareas(*names: str) -> dict[str, forms.Widget]:
+    return {
+        column(name, lang): forms.Textarea(attrs={"rows": 3})
+        for name in names
+        for lang in CONTENT_LANGUAGES
+    }
+
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -55,7 +71,7 @@ def chain_choices(user: Any, *keep: int | None) -> QuerySet[Chain]:
     kept = [pk for pk in keep if pk]
     if kept:
         chains = Chain.objects.filter(Q(pk__in=chains.values("pk")) | Q(pk__in=kept))
-    return chains.order_by("name")
+    return chains.order_by(ordered("name"), "pk")
 
 
 def lead_people(units: QuerySet[Unit], *keep: int | None) -> QuerySet[User]:
@@ -85,20 +101,12 @@ class SearchForm(forms.Form):
 # --- plans and projects -------------------------------------------------------------
 
 
-class PlanForm(PeriodFormMixin, forms.ModelForm):
+class PlanForm(TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
     period_fields = ("period_start", "period_end")
 
     class Meta:
         model = WorkPlan
-        fields = [
-            "name",
-            "kind",
-            "period_start",
-            "period_end",
-            "at_risk_margin",
-            "remind_days_before",
-            "escalate_after_days",
-        ]
+        fields = list(PLAN_FIELDS[1:])
         widgets = {"period_start": DATE, "period_end": DATE}
 
 
@@ -113,11 +121,11 @@ class PlanCreateForm(PlanForm):
         self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(TranslatedFieldsMixin, forms.ModelForm):
     class Meta:
         model = Project
-        fields = ["code", "name", "description", "lead_unit", "chain", "weight", "position"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = [f for f in PROJECT_FIELDS if f != "plan"]
+        widgets = _textareas("description")
 
     def __init__(
         self, *args: Any, units: QuerySet[Unit], chains: QuerySet[Chain], **kwargs: Any
@@ -133,7 +141,7 @@ class ProjectForm(forms.ModelForm):
 # --- tasks ----------------------------------------------------------------------------
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(TranslatedFieldsMixin, forms.ModelForm):
     """Who, what, how, dates and weight of a key task (the plan's managers)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -143,12 +151,12 @@ class TaskForm(forms.ModelForm):
         fields = [
             "project",
             "code",
-            "title",
+            "source_language",
+            *fields_of("title"),
             "lead_unit",
             "lead_person",
             "supporting_units",
-            "scope",
-            "measures",
+            *fields_of("scope", "measures"),
             "start",
             "due",
             "weight",
@@ -156,8 +164,7 @@ class TaskForm(forms.ModelForm):
             "chain",
         ]
         widgets = {
-            "scope": forms.Textarea(attrs={"rows": 3}),
-            "measures": forms.Textarea(attrs={"rows": 3}),
+            **_textareas("scope", "measures"),
             "start": DATE,
             "due": DATE,
             "supporting_units": forms.SelectMultiple(attrs={"size": 8}),
@@ -243,15 +250,21 @@ class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
+        # The narrative is written in the task's source language (the service keeps it
+        # there), so the form shows that language's text, not a translation.
+        source = task.source_language
         kwargs.setdefault(
             "initial",
             {
                 "version": task.version,
                 "rating": task.outcome_rating,
-                "narrative": task.outcome_narrative,
+                "narrative": getattr(task, column("outcome_narrative", source)),
             },
         )
         super().__init__(*args, **kwargs)
+        self.fields["narrative"].label = _("How well (narrative, %(language)s)") % {
+            "language": LANGUAGE_NAMES[source]
+        }
 
 
 class ReopenForm(forms.Form):

@@ -15,6 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pacesetter.core.files import validate_upload
+from pacesetter.core.translations import (
+    SearchKeyField,
+    SourceLanguageField,
+    TranslatedText,
+    check_source_text,
+    check_unique_per_language,
+    source_text_present,
+    unique_per_language,
+)
 
 
 def weight_field() -> models.DecimalField:
@@ -39,7 +48,8 @@ class WorkPlan(models.Model):
     body = models.ForeignKey(
         "bodies.Body", verbose_name=_("body"), on_delete=models.PROTECT, related_name="work_plans"
     )
-    name = models.CharField(_("name"), max_length=300)
+    source_language = SourceLanguageField()
+    name = TranslatedText(models.CharField(_("name"), max_length=300), required=True)
     kind = models.CharField(_("period"), max_length=10, choices=PlanKind.choices)
     period_start = models.DateField(_("start of the period"))
     period_end = models.DateField(_("end of the period"))
@@ -62,20 +72,28 @@ class WorkPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    search_key = SearchKeyField()
+
+    search_fields = ("name",)
 
     class Meta:
         verbose_name = _("work plan")
         verbose_name_plural = _("work plans")
-        ordering = ["-period_start", "name"]
+        ordering = ["-period_start", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")), name="work_plan_period_ordered"
             ),
-            models.UniqueConstraint(fields=["body", "name"], name="work_plan_unique_name"),
+            source_text_present("work_plan", "name"),
+            *unique_per_language("work_plan", "name", together=["body"]),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        check_source_text(self)
+        check_unique_per_language(self, "name", together=["body"])
 
 
 class Project(models.Model):
@@ -83,8 +101,9 @@ class Project(models.Model):
         WorkPlan, verbose_name=_("work plan"), on_delete=models.CASCADE, related_name="projects"
     )
     code = models.CharField(_("code"), max_length=30, blank=True)
-    name = models.CharField(_("name"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    source_language = SourceLanguageField()
+    name = TranslatedText(models.CharField(_("name"), max_length=300), required=True)
+    description = TranslatedText(models.TextField(_("description")))
     lead_unit = models.ForeignKey(
         "units.Unit",
         verbose_name=_("lead unit"),
@@ -109,11 +128,15 @@ class Project(models.Model):
         verbose_name_plural = _("projects")
         ordering = ["plan", "position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(weight__gte=0), name="project_weight_not_negative")
+            models.CheckConstraint(condition=Q(weight__gte=0), name="project_weight_not_negative"),
+            source_text_present("project", "name"),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}".strip()
+
+    def clean(self) -> None:
+        check_source_text(self)
 
 
 class ProgressMode(models.TextChoices):
@@ -144,7 +167,8 @@ class Task(models.Model):
         related_name="tasks",
     )
     code = models.CharField(_("code"), max_length=30, blank=True)
-    title = models.CharField(_("title"), max_length=300)
+    source_language = SourceLanguageField()
+    title = TranslatedText(models.CharField(_("title"), max_length=300), required=True)
     lead_unit = models.ForeignKey(
         "units.Unit",
         verbose_name=_("lead unit"),
@@ -162,12 +186,12 @@ class Task(models.Model):
     supporting_units = models.ManyToManyField(
         "units.Unit", verbose_name=_("supporting units"), blank=True, related_name="supported_tasks"
     )
-    scope = models.TextField(_("what (scope)"), blank=True)
-    measures = models.TextField(_("how (measures)"), blank=True)
+    scope = TranslatedText(models.TextField(_("what (scope)")))
+    measures = TranslatedText(models.TextField(_("how (measures)")))
     outcome_rating = models.CharField(
         _("how well (rating)"), max_length=20, choices=OutcomeRating.choices, blank=True
     )
-    outcome_narrative = models.TextField(_("how well (narrative)"), blank=True)
+    outcome_narrative = TranslatedText(models.TextField(_("how well (narrative)")))
     start = models.DateField(_("start"), null=True, blank=True)
     due = models.DateField(_("due"), null=True, blank=True)
     weight = weight_field()
@@ -210,6 +234,9 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_key = SearchKeyField()
+
+    search_fields = ("code", "title")
 
     class Meta:
         verbose_name = _("key task")
@@ -225,6 +252,7 @@ class Task(models.Model):
                 name="task_period_ordered",
             ),
             models.CheckConstraint(condition=Q(weight__gte=0), name="task_weight_not_negative"),
+            source_text_present("task", "title"),
         ]
         indexes = [
             models.Index(fields=["plan", "lead_unit"]),
@@ -234,6 +262,9 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
+
+    def clean(self) -> None:
+        check_source_text(self)
 
     @property
     def completion(self) -> str:
@@ -246,7 +277,8 @@ class Milestone(models.Model):
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="milestones"
     )
-    title = models.CharField(_("title"), max_length=300)
+    source_language = SourceLanguageField()
+    title = TranslatedText(models.CharField(_("title"), max_length=300), required=True)
     due = models.DateField(_("due"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     weight = weight_field()
@@ -257,11 +289,17 @@ class Milestone(models.Model):
         verbose_name_plural = _("milestones")
         ordering = ["task", "position", "due", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(weight__gte=0), name="milestone_weight_not_negative")
+            models.CheckConstraint(
+                condition=Q(weight__gte=0), name="milestone_weight_not_negative"
+            ),
+            source_text_present("milestone", "title"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        check_source_text(self)
 
 
 def task_file_path(instance: "TaskEvidence", filename: str) -> str:

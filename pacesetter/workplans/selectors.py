@@ -33,6 +33,7 @@ from django.db.models import (
 )
 
 from pacesetter.accounts.scopes import scope_of
+from pacesetter.core.translations import matching
 from pacesetter.units.models import Unit
 
 from . import rollup
@@ -302,9 +303,8 @@ def board_tasks(tasks: QuerySet[Task], filters: BoardFilters, today: dt.date) ->
     """``tasks`` with their status as of ``today``, filtered, in board order (key tasks
     placed directly in the plan first, then by project)."""
     tasks = with_status(tasks, today)
-    query = filters.q.strip()
-    if query:
-        tasks = tasks.filter(Q(title__icontains=query) | Q(code__icontains=query))
+    # Code and title in every language, accents and case folded (the key holds both).
+    tasks = matching(tasks, filters.q)
     unit = filters.unit
     if unit is not None:
         through = Task.supporting_units.through.objects

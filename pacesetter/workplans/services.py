@@ -34,6 +34,7 @@ from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.core.errors import ConflictError
 from pacesetter.core.files import check_upload, upload_stored
+from pacesetter.core.translations import Text, column, expand, fields_of
 from pacesetter.units.models import Unit
 
 from . import rollup
@@ -50,9 +51,14 @@ from .models import (
 )
 from .workflows import plan_workflow, task_workflow
 
+#: Translatable texts are given by column (``name_vi``, as forms do) or by name
+#: (``name``: a text in the record's source language, or texts by language), which
+#: ``expand`` turns into columns; a project, task or milestone takes its parent's source
+#: language unless given its own.
 PLAN_FIELDS = (
     "body",
-    "name",
+    "source_language",
+    *fields_of("name"),
     "kind",
     "period_start",
     "period_end",
@@ -60,16 +66,24 @@ PLAN_FIELDS = (
     "remind_days_before",
     "escalate_after_days",
 )
-PROJECT_FIELDS = ("plan", "code", "name", "description", "lead_unit", "chain", "weight", "position")
+PROJECT_FIELDS = (
+    "plan",
+    "code",
+    "source_language",
+    *fields_of("name", "description"),
+    "lead_unit",
+    "chain",
+    "weight",
+    "position",
+)
 TASK_FIELDS = (
     "plan",
     "project",
     "code",
-    "title",
+    "source_language",
+    *fields_of("title", "scope", "measures"),
     "lead_unit",
     "lead_person",
-    "scope",
-    "measures",
     "start",
     "due",
     "weight",
@@ -80,7 +94,26 @@ TASK_FIELDS = (
     "position",
 )
 TASK_EDITABLE = tuple(f for f in TASK_FIELDS if f not in ("plan", "resolution", "finding"))
-MILESTONE_FIELDS = ("task", "title", "due", "done_on", "weight", "position")
+MILESTONE_FIELDS = (
+    "task",
+    "source_language",
+    *fields_of("title"),
+    "due",
+    "done_on",
+    "weight",
+    "position",
+)
+NARRATIVE_FIELDS = fields_of("outcome_narrative")
+
+
+def _texts(model: Any, texts: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    """``texts`` (with ``source_language``) as the model's columns; another name is a
+    caller's error."""
+    out = expand(model, texts, source=texts["source_language"])
+    unknown = set(out) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    return out
 
 
 def _actor(actor: Any) -> Any:
@@ -119,15 +152,20 @@ def plan_create(
     *,
     actor: Any,
     body: Body,
-    name: str,
     kind: str,
     period_start: dt.date,
     period_end: dt.date,
+    name: str | Text | None = None,
     **options: Any,
 ) -> WorkPlan:
+    """A work plan of ``body``; ``name`` in ``source_language`` (English unless given)
+    or by language, or as its columns. A name used by another plan of the body in a
+    language is an error on that language's column."""
+    options = expand(
+        WorkPlan, {"name": name, **options}, source=options.get("source_language") or "en"
+    )
     plan = WorkPlan(
         body=body,
-        name=name,
         kind=kind,
         period_start=period_start,
         period_end=period_end,
@@ -201,6 +239,9 @@ def plan_update(*, actor: Any, plan: WorkPlan, **changes: Any) -> WorkPlan:
     new at-risk margin recomputes every task's ``at_risk_from``. A closed plan is
     refused (``plan_closed``)."""
     _check_open(plan.pk)
+    changes = expand(
+        WorkPlan, changes, source=changes.get("source_language") or plan.source_language
+    )
     margin_before = plan.at_risk_margin
     _check_period(
         plan,
@@ -258,22 +299,26 @@ def project_create(
     *,
     actor: Any,
     plan: WorkPlan,
-    name: str,
+    name: str | Text | None = None,
     code: str = "",
-    description: str = "",
+    description: str | Text | None = None,
     lead_unit: Unit | None = None,
     chain: Chain | None = None,
     weight: Decimal = Decimal(1),
     position: int | None = None,
+    **texts: Any,
 ) -> Project:
+    """A project of ``plan``, in the plan's source language unless ``source_language``
+    is given."""
     _check_open(plan.pk)
+    texts.setdefault("source_language", plan.source_language)
+    texts = _texts(Project, {"name": name, "description": description, **texts}, PROJECT_FIELDS)
     if position is None:
         position = plan.projects.count() + 1
     project = Project(
         plan=plan,
         code=code,
-        name=name,
-        description=description,
+        **texts,
         lead_unit=lead_unit,
         chain=chain,
         weight=weight,
@@ -287,6 +332,9 @@ def project_create(
 @transaction.atomic
 def project_update(*, actor: Any, project: Project, **changes: Any) -> Project:
     _check_open(project.plan_id)
+    changes = expand(
+        Project, changes, source=changes.get("source_language") or project.source_language
+    )
     return audited_update(
         actor=actor,
         instance=project,
@@ -363,14 +411,14 @@ def task_create(
     *,
     actor: Any,
     plan: WorkPlan,
-    title: str,
     lead_unit: Unit,
+    title: str | Text | None = None,
     project: Project | None = None,
     code: str = "",
     lead_person: Any = None,
     supporting_units: Iterable[Unit] = (),
-    scope: str = "",
-    measures: str = "",
+    scope: str | Text | None = None,
+    measures: str | Text | None = None,
     start: dt.date | None = None,
     due: dt.date | None = None,
     weight: Decimal = Decimal(1),
@@ -379,21 +427,25 @@ def task_create(
     resolution: Any = None,
     finding: Any = None,
     position: int | None = None,
+    **texts: Any,
 ) -> Task:
     """Create a key task (in a project, or directly in the plan); a closed plan is
-    refused (``plan_closed``)."""
+    refused (``plan_closed``). Its texts are in the plan's source language unless
+    ``source_language`` is given."""
     _check_open(plan.pk)
+    texts.setdefault("source_language", plan.source_language)
+    texts = _texts(
+        Task, {"title": title, "scope": scope, "measures": measures, **texts}, TASK_FIELDS
+    )
     if position is None:
         position = Task.objects.filter(plan=plan, project=project).count() + 1
     task = Task(
         plan=plan,
         project=project,
         code=code,
-        title=title,
+        **texts,
         lead_unit=lead_unit,
         lead_person=lead_person,
-        scope=scope,
-        measures=measures,
         start=start,
         due=due,
         weight=weight,
@@ -445,6 +497,9 @@ def task_update(
 ) -> Task:
     """Change what, who, dates, weight or progress mode (the plan's managers)."""
     current = _locked(task, version)
+    changes = expand(
+        Task, changes, source=changes.get("source_language") or current.source_language
+    )
     unknown = set(changes) - set(TASK_EDITABLE)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -620,24 +675,24 @@ def task_reopen(
 
 @transaction.atomic
 def task_review(
-    *, actor: Any, task: Task, rating: str, narrative: str, version: int | None = None
+    *, actor: Any, task: Task, rating: str, narrative: str | Text, version: int | None = None
 ) -> Task:
-    """How well it went: the outcome rating and narrative, filled at review."""
+    """How well it went: the outcome rating and narrative, filled at review. The
+    narrative is a text in the task's source language, or texts by language (merged);
+    the source language's one must not be empty."""
     current = _locked(task, version)
     task_workflow.check(current, "review")
-    if not narrative.strip():
+    texts = expand(Task, {"outcome_narrative": narrative}, source=current.source_language)
+    source_column = column("outcome_narrative", current.source_language)
+    if not str(texts.get(source_column, getattr(current, source_column))).strip():
         raise ValidationError({"outcome_narrative": _("Describe how well the task went.")})
     return audited_update(
         actor=actor,
         instance=current,
         action="task.review",
-        changes={
-            "outcome_rating": rating,
-            "outcome_narrative": narrative,
-            "version": current.version + 1,
-        },
-        allowed=("outcome_rating", "outcome_narrative", "version"),
-        fields=("outcome_rating", "outcome_narrative"),
+        changes={"outcome_rating": rating, **texts, "version": current.version + 1},
+        allowed=("outcome_rating", *NARRATIVE_FIELDS, "version"),
+        fields=("outcome_rating", *NARRATIVE_FIELDS),
     )
 
 
@@ -649,13 +704,17 @@ def milestone_add(
     *,
     actor: Any,
     task: Task,
-    title: str,
+    title: str | Text | None = None,
     due: dt.date | None = None,
     weight: Decimal = Decimal(1),
+    **texts: Any,
 ) -> Milestone:
+    """A milestone of ``task``, in the task's source language unless given."""
     _check_open(task.plan_id)
+    texts.setdefault("source_language", task.source_language)
+    texts = _texts(Milestone, {"title": title, **texts}, MILESTONE_FIELDS)
     milestone = Milestone(
-        task=task, title=title, due=due, weight=weight, position=task.milestones.count() + 1
+        task=task, due=due, weight=weight, position=task.milestones.count() + 1, **texts
     )
     audited_create(
         actor=actor, instance=milestone, action="task.milestone_add", fields=MILESTONE_FIELDS
@@ -679,7 +738,7 @@ def milestone_set_done(
         action="task.milestone_done",
         changes={"done_on": done_on},
         allowed=("done_on",),
-        fields=("title", "done_on"),
+        fields=("done_on",),
     )
     Task.objects.filter(pk=milestone.task_id).update(version=F("version") + 1)
     task = task_refresh(Task.objects.select_related("plan").get(pk=milestone.task_id))

@@ -105,8 +105,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     plans = plan_policy.visible(user).select_related("body", "body__owner_unit")
     if query:
-        plans = plans.filter(Q(name__icontains=query) | Q(body__search_key__contains=fold(query)))
-    page = paginate(request, plans.order_by("-period_start", "name", "pk"))
+        plans = plans.filter(
+            Q(search_key__contains=fold(query)) | Q(body__search_key__contains=fold(query))
+        )
+    page = paginate(request, plans.order_by("-period_start", ordered("name"), "pk"))
     rows = list(page.object_list)
     ids = [p.pk for p in rows]
     # A plan seen only through some of its tasks is counted over those tasks alone.
@@ -190,7 +192,7 @@ def _board_chains(plan: WorkPlan, tasks: QuerySet[Task] | None) -> list[Chain]:
         projects = Project.objects.filter(pk__in=tasks.values("project_id"), chain__isnull=False)
     return list(
         Chain.objects.filter(Q(pk__in=on_tasks) | Q(pk__in=projects.values("chain_id"))).order_by(
-            "name"
+            ordered("name"), "pk"
         )
     )
 

@@ -30,8 +30,17 @@ from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
 from pacesetter.core.api_types import Id, Paged, Position
 from pacesetter.core.refs import resolve_ref
+from pacesetter.core.translations import (
+    Language,
+    content_language,
+    matching,
+    ordered,
+    text_input,
+    text_patch,
+    translations,
+)
 from pacesetter.meetings.policies import meeting_policy
-from pacesetter.units.api import UnitRef
+from pacesetter.units.api import SOURCE_LANGUAGE, TRANSLATIONS, UnitRef
 from pacesetter.units.policies import unit_policy
 from pacesetter.workplans import selectors
 from pacesetter.workplans.policies import plan_policy, task_policy
@@ -51,6 +60,7 @@ class ChainOut(Schema):
     id: Id
     name: str
     description: str
+    source_language: str
     owner_unit: UnitRef
     leader_unit: UnitRef
     is_active: bool
@@ -70,6 +80,7 @@ class OpenTaskOut(Schema):
     plan_id: Id
     code: str
     title: str
+    source_language: str
     lead_unit: UnitRef
     due: dt.date | None
     progress: Decimal | None
@@ -80,6 +91,7 @@ class OpenTaskOut(Schema):
 class PlanRef(Schema):
     id: Id
     name: str
+    source_language: str
 
 
 class MeetingRef(Schema):
@@ -89,6 +101,7 @@ class MeetingRef(Schema):
 
 
 class ChainDetailOut(ChainOut):
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     members: list[ChainMemberOut]
     open_tasks: list[OpenTaskOut] = Field(
         description="Open key tasks on the chain the user may see, by due date."
@@ -104,19 +117,22 @@ class ChainFilters(Schema):
 
 class ChainIn(Schema):
     owner_unit_id: Id = Field(description="The unit that keeps the chain (you run it).")
-    name: str = Field(min_length=1, max_length=255)
+    source_language: Language | None = SOURCE_LANGUAGE
+    name: text_input(255)  # type: ignore[valid-type]
     leader_unit_id: Id
-    description: str = ""
+    description: text_input() = ""  # type: ignore[valid-type]
     member_unit_ids: list[Id] = Field([], description="From upstream to downstream.")
 
 
 class ChainPatch(Schema):
     """Only the fields sent are changed (as the chain's edit form; the unit that keeps
-    the chain stays)."""
+    the chain stays). A text sent by language merges (one left out is kept, ``""``
+    clears a translation)."""
 
-    name: str | None = Field(None, min_length=1, max_length=255)
+    source_language: Language | None = None
+    name: text_patch(255) = None  # type: ignore[valid-type]
     leader_unit_id: Id | None = Field(None, description="A unit you see (or the current).")
-    description: str | None = None
+    description: text_patch() = None  # type: ignore[valid-type]
     is_active: bool | None = None
 
 
@@ -130,6 +146,13 @@ class ReorderIn(Schema):
 
 
 # --- helpers -------------------------------------------------------------------------
+
+
+def _stripped(text: str | dict[str, str]) -> str | dict[str, str]:
+    """A name as the form cleans it, in each language."""
+    if isinstance(text, str):
+        return text.strip()
+    return {language: value.strip() for language, value in text.items()}
 
 
 def _chains() -> models.QuerySet[Chain]:
@@ -162,7 +185,10 @@ def _detail(chain_id: Id, user: Any) -> dict[str, Any]:
         status = selectors.task_status(task, today, task.plan.at_risk_margin)
         open_tasks.append(
             {
-                **{f: getattr(task, f) for f in ("id", "plan_id", "code", "title", "lead_unit")},
+                **{
+                    f: getattr(task, f)
+                    for f in ("id", "plan_id", "code", "title", "source_language", "lead_unit")
+                },
                 "due": task.due,
                 "progress": task.progress,
                 "status": task.status,  # type: ignore[attr-defined]
@@ -172,11 +198,12 @@ def _detail(chain_id: Id, user: Any) -> dict[str, Any]:
     plans = (
         plan_policy.visible(user)
         .filter(selectors.plans_on_chain(chain))
-        .order_by("-period_start", "name")
+        .order_by("-period_start", ordered("name"), "pk")
     )
     meetings = meeting_policy.visible(user).filter(chain=chain).order_by("-starts_at", "pk")
     return {
         **{f: getattr(chain, f) for f in ChainOut.model_fields},
+        "translations": translations(chain),
         "members": members,
         "open_tasks": open_tasks,
         "plans": list(plans[:DETAIL_LIMIT]),
@@ -192,11 +219,11 @@ def _detail(chain_id: Id, user: Any) -> dict[str, Any]:
 @paginate(Paged)
 def chain_list(request: HttpRequest, filters: Query[ChainFilters]) -> models.QuerySet[Chain]:
     """Chains the user may see (roles over the unit that keeps it, its leader or a
-    member). ``q`` searches the name."""
+    member). ``q`` searches the name and description, in any language, without regard
+    to accents or case."""
     chains = _chains().filter(pk__in=chain_policy.visible(request.user).values("pk"))
-    if filters.q.strip():
-        chains = chains.filter(name__icontains=filters.q.strip())
-    return chains.order_by("-is_active", "name", "pk")
+    chains = matching(chains, filters.q)
+    return chains.order_by("-is_active", ordered("name"), "pk")
 
 
 @router.post("", response={201: ChainDetailOut}, operation_id=_OPERATION_ID.format("chain_create"))
@@ -213,7 +240,8 @@ def chain_create(request: HttpRequest, payload: ChainIn) -> Status[dict[str, Any
     chain = services.chain_create(
         actor=user,
         owner_unit=owner,
-        name=payload.name,
+        source_language=payload.source_language or content_language(),
+        name=_stripped(payload.name),
         leader_unit=leader,
         description=payload.description,
         members=members,
@@ -245,7 +273,7 @@ def chain_update(request: HttpRequest, chain_id: Id, payload: ChainPatch) -> dic
     if nulls:
         raise ValidationError({name: _("This field cannot be null.") for name in nulls})
     if "name" in changes:
-        changes["name"] = changes["name"].strip()  # as the form cleans it
+        changes["name"] = _stripped(changes["name"])  # as the form cleans it
     if "leader_unit_id" in changes:
         pk = changes.pop("leader_unit_id")
         changes["leader_unit"] = (

@@ -18,6 +18,7 @@ from pacesetter.accounts.scopes import scope_of, under
 from pacesetter.accounts.selectors import roles_of
 from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
+from pacesetter.core.translations import ordered
 from pacesetter.core.views import paginate
 from pacesetter.meetings.models import Invitation, Meeting, MeetingState
 from pacesetter.meetings.policies import meeting_policy
@@ -69,7 +70,7 @@ def chain_detail(request: HttpRequest, pk: int) -> HttpResponse:
         plan_policy.visible(user)
         .filter(selectors.plans_on_chain(chain))
         .select_related("body")
-        .order_by("-period_start", "name")[:50]
+        .order_by("-period_start", ordered("name"), "pk")[:50]
     )
     meetings = list(
         meeting_policy.visible(user)

@@ -129,7 +129,7 @@ def test_list_and_detail_with_open_tasks_and_plans(world, chain):
     detail = ok(officer.get(f"/chains/{chain.pk}"))
     assert [t["id"] for t in detail["open_tasks"]] == [late.pk]
     assert detail["open_tasks"][0]["status"] == "late"
-    assert detail["plans"] == [{"id": plan.pk, "name": plan.name}]
+    assert detail["plans"] == [{"id": plan.pk, "name": plan.name, "source_language": "en"}]
     assert detail["may_manage"] is False
     assert ok(officer.get("/chains", q="optics"))["count"] == 0
 
@@ -163,7 +163,7 @@ def test_detail_lists_the_tasks_of_projects_on_the_chain(world, chain):
     TaskFactory(actor=staff, plan=other_plan, lead_unit=world.own)  # not on the chain
     detail = ok(api(world, "unit_officer").get(f"/chains/{chain.pk}"))
     assert [t["id"] for t in detail["open_tasks"]] == [through_project.pk]
-    assert detail["plans"] == [{"id": plan.pk, "name": plan.name}]
+    assert detail["plans"] == [{"id": plan.pk, "name": plan.name, "source_language": "en"}]
 
 
 def test_change_a_chains_details(world, chain):
@@ -182,7 +182,7 @@ def test_change_a_chains_details(world, chain):
     assert (changed["is_active"], changed["description"]) == (False, "Old")
     assert changed["owner_unit"]["code"] == "COMM"
     entry = AuditEntry.objects.filter(action="chain.update").order_by("seq").first()
-    assert entry.changes["name"] == ["Leather goods", "Leather goods of Shiling"]
+    assert entry.changes["name_en"] == ["Leather goods", "Leather goods of Shiling"]
     assert entry.actor == world.users["committee_staff"]
 
 
@@ -209,9 +209,9 @@ def test_chain_change_refusals(world, chain):
     staff = api(world, "committee_staff")
     ChainFactory(owner_unit=world.committee, name="Optics", leader_unit=world.own)
     taken = assert_error_shape(staff.patch(url, {"name": "Optics"}), 422, "invalid")
-    assert list(taken["detail"]) == ["__all__"]
+    assert list(taken["detail"]) == ["name_en"]  # unique per language: on the column
     blank = assert_error_shape(staff.patch(url, {"name": "  "}), 422, "invalid")
-    assert "name" in blank["detail"]
+    assert "name_en" in blank["detail"]
     null = assert_error_shape(staff.patch(url, {"is_active": None}), 422, "invalid")
     assert null["detail"] == {"is_active": ["This field cannot be null."]}
     hidden = assert_error_shape(staff.patch(url, {"leader_unit_id": world.other.pk}), 422)

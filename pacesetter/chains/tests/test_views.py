@@ -141,13 +141,14 @@ def test_managers_create_edit_and_order_the_chain(client, world):
         reverse("chains:chain_create"),
         {
             "owner_unit": world.committee.pk,
-            "name": "Airport logistics",
+            "source_language": "en",
+            "name_en": "Airport logistics",
             "leader_unit": world.sibling.pk,
-            "description": "",
+            "description_en": "",
             "members": [world.own.pk, world.sibling.pk],
         },
     )
-    chain = Chain.objects.get(name="Airport logistics")
+    chain = Chain.objects.get(name_en="Airport logistics")
     assert response.status_code == 302
     url = reverse("chains:chain_detail", args=[chain.pk])
     assert response.url == url
@@ -174,7 +175,12 @@ def test_managers_create_edit_and_order_the_chain(client, world):
 
     response = client.post(
         reverse("chains:chain_edit", args=[chain.pk]),
-        {"name": "Airport logistics chain", "leader_unit": world.child.pk, "is_active": "on"},
+        {
+            "source_language": "en",
+            "name_en": "Airport logistics chain",
+            "leader_unit": world.child.pk,
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     chain.refresh_from_db()
@@ -185,11 +191,16 @@ def test_chain_form_errors(client, world, chain):
     client.force_login(world.users["committee_staff"])
     response = client.post(
         reverse("chains:chain_create"),
-        {"owner_unit": world.committee.pk, "name": "Leather goods", "leader_unit": world.own.pk},
+        {
+            "owner_unit": world.committee.pk,
+            "source_language": "en",
+            "name_en": "Leather goods",
+            "leader_unit": world.own.pk,
+        },
     )
     assert response.status_code == 200
-    assert "already exists" in text(response)
-    assert Chain.objects.filter(name="Leather goods").count() == 1
+    assert "already used here in English" in text(response)
+    assert Chain.objects.filter(name_en="Leather goods").count() == 1
     response = client.post(reverse("chains:member_add", args=[chain.pk]), {"unit": world.own.pk})
     assert response.status_code == 200  # already on the chain: not a choice
     assert "Select a valid choice" in text(response)

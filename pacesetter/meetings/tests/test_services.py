@@ -401,7 +401,7 @@ def spec(world, title: str, **extra) -> TaskSpec:
 def test_a_resolution_creates_its_key_tasks(world, council):
     staff = world.users["committee_staff"]
     chain = Chain.objects.create(
-        name="Leather goods", owner_unit=world.committee, leader_unit=world.own
+        name_en="Leather goods", owner_unit=world.committee, leader_unit=world.own
     )
     meeting_update(actor=staff, meeting=council.meeting, chain=chain)
     due = council.plan.period_end

@@ -428,7 +428,7 @@ def test_a_resolution_and_its_key_tasks_in_one_step(world, council):
     assert resolution.number == 1
     assert resolution.tasks.count() == 2
     page = staff.get(detail_url(council.meeting)).content.decode()
-    task = Task.objects.get(title__startswith="Set up")
+    task = Task.objects.get(title_en__startswith="Set up")
     assert reverse("workplans:task_detail", args=[task.pk]) in page
 
 

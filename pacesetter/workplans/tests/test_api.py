@@ -86,7 +86,7 @@ def test_plan_create_update_and_refusals(world):
     assert_error_shape(officer.post("/work-plans", {**body, "name": "X"}), 403, "forbidden")
     error = assert_error_shape(api(world, "nobody").post("/work-plans", {**body, "name": "X"}), 422)
     assert "body_id" in error["detail"]
-    assert not WorkPlan.objects.filter(name="X").exists()
+    assert not WorkPlan.objects.filter(name_en="X").exists()
 
 
 def test_a_new_margin_recomputes_the_statuses(world, board):

@@ -119,7 +119,8 @@ def test_staff_create_a_plan_for_a_body_they_run(client, world):
         url,
         {
             "body": world.council.pk,
-            "name": "Year 2024",
+            "source_language": "en",
+            "name_en": "Year 2024",
             "kind": "year",
             "period_start": "2024-01-01",
             "period_end": "2024-12-31",
@@ -128,7 +129,7 @@ def test_staff_create_a_plan_for_a_body_they_run(client, world):
             "escalate_after_days": "7",
         },
     )
-    plan = WorkPlan.objects.get(name="Year 2024")
+    plan = WorkPlan.objects.get(name_en="Year 2024")
     assert response.status_code == 302
     assert response.url == reverse("workplans:plan_board", args=[plan.pk])
     assert plan.created_by == world.users["committee_staff"]
@@ -140,7 +141,8 @@ def test_plan_form_shows_errors_and_saves_nothing(client, world):
         reverse("workplans:plan_create"),
         {
             "body": world.council.pk,
-            "name": "Backwards",
+            "source_language": "en",
+            "name_en": "Backwards",
             "kind": "year",
             "period_start": "2024-12-31",
             "period_end": "2024-01-01",
@@ -151,7 +153,7 @@ def test_plan_form_shows_errors_and_saves_nothing(client, world):
     )
     assert response.status_code == 200
     assert "The end date cannot be before the start date." in text(response)
-    assert not WorkPlan.objects.filter(name="Backwards").exists()
+    assert not WorkPlan.objects.filter(name_en="Backwards").exists()
 
 
 def test_only_staff_over_a_body_create_plans(client, world):
@@ -166,7 +168,8 @@ def test_editing_the_margin_recomputes_the_statuses(client, world, board):
     response = client.post(
         url,
         {
-            "name": board.plan.name,
+            "source_language": "en",
+            "name_en": board.plan.name,
             "kind": "half_year",
             "period_start": START.isoformat(),
             "period_end": END.isoformat(),
@@ -363,10 +366,16 @@ def test_manager_adds_a_project_and_a_task(client, world, board):
     login(client, world, "committee_staff")
     response = client.post(
         reverse("workplans:project_add", args=[board.plan.pk]),
-        {"code": "P2", "name": "Love Eyes Day", "lead_unit": world.sibling.pk, "weight": "1"},
+        {
+            "code": "P2",
+            "source_language": "en",
+            "name_en": "Love Eyes Day",
+            "lead_unit": world.sibling.pk,
+            "weight": "1",
+        },
     )
     assert response.status_code == 302
-    project = board.plan.projects.get(name="Love Eyes Day")
+    project = board.plan.projects.get(name_en="Love Eyes Day")
     assert project.position == 2
     url = reverse("workplans:task_add", args=[board.plan.pk])
     assert client.get(url).status_code == 200
@@ -374,7 +383,8 @@ def test_manager_adds_a_project_and_a_task(client, world, board):
         url,
         {
             "project": project.pk,
-            "title": "Charity in Gejiu",
+            "source_language": "en",
+            "title_en": "Charity in Gejiu",
             "lead_unit": world.sibling.pk,
             "supporting_units": [world.own.pk, world.child.pk],
             "start": "2021-06-01",
@@ -383,7 +393,7 @@ def test_manager_adds_a_project_and_a_task(client, world, board):
             "progress_mode": "entered",
         },
     )
-    task = Task.objects.get(title="Charity in Gejiu")
+    task = Task.objects.get(title_en="Charity in Gejiu")
     assert response.status_code == 302
     assert response.url == reverse("workplans:task_detail", args=[task.pk])
     assert set(task.supporting_units.values_list("code", flat=True)) == {"OWN", "CHILD"}
@@ -394,7 +404,8 @@ def test_task_dates_outside_the_plan_are_refused_beside_the_field(client, world,
     response = client.post(
         reverse("workplans:task_add", args=[board.plan.pk]),
         {
-            "title": "Too late",
+            "source_language": "en",
+            "title_en": "Too late",
             "lead_unit": world.own.pk,
             "due": "2022-03-01",
             "weight": "1",
@@ -403,7 +414,7 @@ def test_task_dates_outside_the_plan_are_refused_beside_the_field(client, world,
     )
     assert response.status_code == 200
     assert re.search(r'id_due_error">The date must fall within the plan', text(response))
-    assert not Task.objects.filter(title="Too late").exists()
+    assert not Task.objects.filter(title_en="Too late").exists()
 
 
 def test_only_managers_add_projects_and_tasks(client, world, board):
@@ -532,7 +543,7 @@ def test_milestones_drive_progress(client, world, board):
             task_url(task, "milestone_add"), {"title": title, "due": "", "weight": weight}
         )
         assert response.status_code == 302
-    first = task.milestones.get(title="Proposal")
+    first = task.milestones.get(title_en="Proposal")
     client.force_login(world.users["unit_officer"])
     page = text(client.get(task_url(task)))
     assert 'name="progress"' not in page  # the progress comes from the milestones
@@ -621,7 +632,8 @@ def test_manager_edits_a_task_and_a_stale_edit_is_refused(client, world, board):
     url = task_url(task, "task_edit")
     assert client.get(url).status_code == 200
     data = {
-        "title": "Teachers' summer course (6th)",
+        "source_language": "en",
+        "title_en": "Teachers' summer course (6th)",
         "lead_unit": world.child.pk,
         "supporting_units": [world.sibling.pk],
         "start": "2021-06-01",
@@ -634,7 +646,7 @@ def test_manager_edits_a_task_and_a_stale_edit_is_refused(client, world, board):
     task.refresh_from_db()
     assert task.title == "Teachers' summer course (6th)"
     assert list(task.supporting_units.values_list("code", flat=True)) == ["SIB"]
-    response = client.post(url, {**data, "title": "Stale edit"})  # the old version again
+    response = client.post(url, {**data, "title_en": "Stale edit"})  # the old version again
     assert response.status_code == 200
     assert "Someone else saved this task since you opened it." in text(response)
     task.refresh_from_db()

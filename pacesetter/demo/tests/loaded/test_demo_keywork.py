@@ -41,12 +41,12 @@ def test_optical_council_passed_the_seven_key_tasks(demo):
 
 
 def test_huadu_fifteen_projects_on_a_plan_with_the_leather_chain(demo):
-    plan = WorkPlan.objects.get(name__startswith="Dual synchronization")
+    plan = WorkPlan.objects.get(name_en__startswith="Dual synchronization")
     assert plan.projects.count() == 15
-    named = set(plan.projects.values_list("name", flat=True))
+    named = set(plan.projects.values_list("name_en", flat=True))
     assert "Red Chain Party Committee Empowering the Leather Goods Industry" in named
     assert all(t.scope and t.measures for t in plan.tasks.all())  # who/what/how filled in
-    chain = Chain.objects.get(name="Shiling leather goods industrial chain")
+    chain = Chain.objects.get(name_en="Shiling leather goods industrial chain")
     assert chain.leader_unit.code == "HUADU-SHILING-A1"
     assert chain.members.order_by("position").first().unit.code == "HUADU-SHILING-E1"
     assert Task.objects.filter(chain=chain).count() >= 2
@@ -80,7 +80,7 @@ def test_research_visit_findings_and_follow_up(demo):
     assert visit.findings.count() == 4
     follow_ups = Task.objects.filter(finding__meeting=visit)
     assert follow_ups.count() == 4
-    assert follow_ups.filter(title__icontains="master-apprentice").exists()
+    assert follow_ups.filter(title_en__icontains="master-apprentice").exists()
 
 
 def test_past_plans_are_closed_and_the_first_scan_mails_nothing_of_them(demo, mailoutbox):

@@ -280,6 +280,7 @@ class _Worker:
         return made
 
     def tasks(self, plan: Any, projects: list[Any], units: list[Any]) -> None:
+        from pacesetter.core.translations import refresh_search_key
         from pacesetter.workplans.models import Task
         from pacesetter.workplans.services import at_risk_start
 
@@ -291,24 +292,24 @@ class _Worker:
             due = min(start + dt.timedelta(days=rnd.randint(30, 240)), plan.period_end)
             done = rnd.random() < 0.25 and start < self.today
             progress = Decimal(100) if done else Decimal(rnd.randint(0, 19) * 5)
-            rows.append(
-                Task(
-                    plan=plan,
-                    project=project,
-                    code=f"T{i + 1:05d}",
-                    title=f"Key task {i + 1}",
-                    lead_unit=units[rnd.randrange(len(units))],
-                    scope="What the task covers.",
-                    measures="How it is done.",
-                    start=start,
-                    due=due,
-                    weight=Decimal(1 + i % 2),
-                    progress=progress,
-                    done_on=min(due, self.today) if done else None,
-                    at_risk_from=at_risk_start(progress, start, due, plan.at_risk_margin),
-                    position=i // len(projects) + 1,
-                )
+            task = Task(
+                plan=plan,
+                project=project,
+                code=f"T{i + 1:05d}",
+                title_en=f"Key task {i + 1}",
+                lead_unit=units[rnd.randrange(len(units))],
+                scope_en="What the task covers.",
+                measures_en="How it is done.",
+                start=start,
+                due=due,
+                weight=Decimal(1 + i % 2),
+                progress=progress,
+                done_on=min(due, self.today) if done else None,
+                at_risk_from=at_risk_start(progress, start, due, plan.at_risk_margin),
+                position=i // len(projects) + 1,
             )
+            refresh_search_key(task)  # bulk_create bypasses the services
+            rows.append(task)
         made = Task.objects.bulk_create(rows, batch_size=BATCH)
         if any(task.pk is None for task in made):
             made = list(Task.objects.filter(plan=plan).order_by("code"))
