@@ -91,3 +91,24 @@ def entry_digest(
     if version != KEYED_VERSION or key is None:
         raise ValueError(f"Cannot hash an audit entry of version {version} without its key.")
     return mac(key, {**content, "v": version, "key_id": key_id})
+
+
+def digest_of(entry: Any, *, prev_hash: str, version: int, key: bytes | None, key_id: str) -> str:
+    """:func:`entry_digest` of an ``AuditEntry``'s recorded content, placed after
+    ``prev_hash`` (as the services write it, the verification checks it, and a forger in
+    the tests would recompute it)."""
+    return entry_digest(
+        prev_hash=prev_hash,
+        seq=entry.seq,
+        created_at=entry.created_at,
+        actor_id=entry.actor_id,
+        actor_repr=entry.actor_repr,
+        action=entry.action,
+        target_type=entry.target_type,
+        target_id=entry.target_id,
+        target_repr=entry.target_repr,
+        changes=entry.changes,
+        version=version,
+        key=key,
+        key_id=key_id,
+    )

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from .anchors import Anchor, AnchorError, anchor_file, anchors_read, effective_anchors
-from .chain import GENESIS_HASH, KEYED_VERSION, LEGACY_VERSION, entry_digest, key_for
+from .chain import GENESIS_HASH, KEYED_VERSION, LEGACY_VERSION, digest_of, key_for
 from .models import AuditChainHead, AuditEntry
 
 
@@ -167,20 +167,8 @@ def _entry_problem(
         return ChainBreak(
             entry.seq, _("unknown hash version %(version)s") % {"version": entry.version}
         )
-    digest = entry_digest(
-        prev_hash=entry.prev_hash,
-        seq=entry.seq,
-        created_at=entry.created_at,
-        actor_id=entry.actor_id,
-        actor_repr=entry.actor_repr,
-        action=entry.action,
-        target_type=entry.target_type,
-        target_id=entry.target_id,
-        target_repr=entry.target_repr,
-        changes=entry.changes,
-        version=entry.version,
-        key=key,
-        key_id=entry.key_id,
+    digest = digest_of(
+        entry, prev_hash=entry.prev_hash, version=entry.version, key=key, key_id=entry.key_id
     )
     if digest != entry.entry_hash:
         return ChainBreak(entry.seq, _("content does not match its hash"))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from pacesetter.core.translations import refresh_search_key
 
 from .anchors import Anchor, AnchorError, anchor_append, anchor_mail, anchor_make
-from .chain import GENESIS_HASH, KEYED_VERSION, canonical, current_key, entry_digest
+from .chain import GENESIS_HASH, KEYED_VERSION, canonical, current_key, digest_of
 from .models import AuditChainHead, AuditEntry
 from .selectors import audit_chain_verify
 
@@ -91,20 +91,8 @@ def _link(entry: AuditEntry, head: AuditChainHead, key_id: str, key: bytes) -> N
     """Give ``entry`` the head's next place and its hash, and move the head onto it."""
     entry.seq, entry.prev_hash = head.last_seq + 1, head.last_hash
     entry.version, entry.key_id = KEYED_VERSION, key_id
-    entry.entry_hash = entry_digest(
-        prev_hash=entry.prev_hash,
-        seq=entry.seq,
-        created_at=entry.created_at,
-        actor_id=entry.actor_id,
-        actor_repr=entry.actor_repr,
-        action=entry.action,
-        target_type=entry.target_type,
-        target_id=entry.target_id,
-        target_repr=entry.target_repr,
-        changes=entry.changes,
-        version=KEYED_VERSION,
-        key=key,
-        key_id=key_id,
+    entry.entry_hash = digest_of(
+        entry, prev_hash=entry.prev_hash, version=KEYED_VERSION, key=key, key_id=key_id
     )
     head.last_seq, head.last_hash = entry.seq, entry.entry_hash
 

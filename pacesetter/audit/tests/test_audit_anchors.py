@@ -18,7 +18,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from pacesetter.audit import tasks
-from pacesetter.audit.chain import KEYED_VERSION, LEGACY_VERSION, entry_digest
+from pacesetter.audit.chain import KEYED_VERSION, LEGACY_VERSION, digest_of
 from pacesetter.audit.models import AuditChainHead, AuditEntry
 from pacesetter.audit.selectors import audit_chain_first_break
 from pacesetter.units.services import unit_update
@@ -54,21 +54,7 @@ def rechain(from_seq: int, *, version: int, key: bytes | None = None, key_id: st
     prev = AuditEntry.objects.filter(seq=from_seq - 1).values_list("entry_hash", flat=True)
     prev_hash = prev.first() or "0" * 64
     for entry in AuditEntry.objects.filter(seq__gte=from_seq).order_by("seq"):
-        digest = entry_digest(
-            prev_hash=prev_hash,
-            seq=entry.seq,
-            created_at=entry.created_at,
-            actor_id=entry.actor_id,
-            actor_repr=entry.actor_repr,
-            action=entry.action,
-            target_type=entry.target_type,
-            target_id=entry.target_id,
-            target_repr=entry.target_repr,
-            changes=entry.changes,
-            version=version,
-            key=key,
-            key_id=key_id,
-        )
+        digest = digest_of(entry, prev_hash=prev_hash, version=version, key=key, key_id=key_id)
         AuditEntry.objects.filter(pk=entry.pk).update(
             prev_hash=prev_hash, entry_hash=digest, version=version, key_id=key_id
         )

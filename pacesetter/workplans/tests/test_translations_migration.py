@@ -4,33 +4,13 @@ filled, and the per-language constraints hold afterwards."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
-
-def _migrate(database: Path, *target: str) -> None:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "pacesetter.settings.test",
-        "DATABASE_URL": f"sqlite:///{database}",
-    }
-    env.pop("PACESETTER_TEST_DB", None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", *target, "--noinput", "-v0"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
+from pacesetter.testing.migrations import migrate_sqlite
 
 
 def _insert(db: sqlite3.Connection, table: str, **values: Any) -> int:
@@ -60,7 +40,7 @@ def test_plans_tasks_and_chains_keep_their_texts_in_english(tmp_path: Path) -> N
     # A database of its own (SQLite whatever the suite's kind: the migrations are plain
     # ORM code), in a process of its own (this one runs without migrations).
     database = tmp_path / "before.sqlite3"
-    _migrate(database, "workplans", "0005")  # chains stays at 0001: nothing needs more
+    migrate_sqlite(database, "workplans", "0005")  # chains stays at 0001: nothing needs more
     with sqlite3.connect(database) as db:
         unit_type = _insert(db, "units_unittype", code="committee", name="Committee")
         unit = _insert(
@@ -96,7 +76,7 @@ def test_plans_tasks_and_chains_keep_their_texts_in_english(tmp_path: Path) -> N
             progress_mode="entered",
         )
 
-    _migrate(database)
+    migrate_sqlite(database)
 
     with sqlite3.connect(database) as db:
         plans = db.execute(
