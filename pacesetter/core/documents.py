@@ -2,7 +2,8 @@
 languages.
 
 PDF fonts are embedded from pinned PyPI packages (never from the system): Noto Sans for
-Latin script including Vietnamese, Noto Sans CJK for Chinese, as the fallback for the
+Latin script including Vietnamese, Noto Sans CJK SC (the Simplified Chinese face of the
+Noto Sans CJK collection: zh-hans glyph forms) for Chinese, as the fallback for the
 characters Noto Sans lacks (:func:`pdf_with_fonts`, :func:`pdf_document`). Noto Sans
 ships as a variable font; its default instance is the regular weight. Making a bold
 instance with fontTools takes seconds per document, so documents emphasise with size and
@@ -31,12 +32,10 @@ from fpdf import FPDF
 # key: (importable module, PyPI package, file inside the module's folder)
 FONTS = {
     "latin": ("fontpkg_noto_sans", "fontpkg-noto-sans", "files/NotoSans[wdth,wght].ttf"),
-    "cjk": (
-        "cvttf_NotoSansCJK_Regular",
-        "cvttf-notosanscjk-regular",
-        "NotoSansCJKtc-Regular.otf",
-    ),
+    "cjk": ("noto_cjk_sans_otc", "noto-cjk-sans-otc", "NotoSansCJK-Regular.ttc"),
 }
+#: The face of the CJK collection that PDFs embed: Simplified Chinese glyph forms.
+CJK_FACE = "Noto Sans CJK SC"
 
 LATIN = "NotoSans"
 CJK = "NotoSansCJK"
@@ -67,6 +66,22 @@ def font_paths() -> dict[str, str]:
     return paths
 
 
+@functools.cache
+def cjk_face_number() -> int:
+    """The index of :data:`CJK_FACE` in the CJK collection, looked up by its name (the
+    collection's order is the font vendor's, not a promise)."""
+    from fontTools.ttLib import TTCollection
+
+    collection = TTCollection(font_paths()["cjk"], lazy=True)
+    for number, font in enumerate(collection.fonts):
+        if font["name"].getDebugName(4) == CJK_FACE:
+            return number
+    raise ImproperlyConfigured(
+        f"The font package {FONTS['cjk'][1]} holds no face named {CJK_FACE}; "
+        "reinstall the pinned version from requirements.lock."
+    )
+
+
 def pdf_with_fonts(**kwargs: Any) -> FPDF:
     """An ``fpdf.FPDF`` with Noto Sans as the current font and Noto Sans CJK as the
     fallback for the characters it lacks, so mixed Vietnamese, Chinese and English text
@@ -74,7 +89,7 @@ def pdf_with_fonts(**kwargs: Any) -> FPDF:
     paths = font_paths()
     pdf = FPDF(**kwargs)
     pdf.add_font(LATIN, fname=paths["latin"])
-    pdf.add_font(CJK, fname=paths["cjk"])
+    pdf.add_font(CJK, fname=paths["cjk"], collection_font_number=cjk_face_number())
     # Not exact: the fallback also serves any emphasis style asked of the main font.
     pdf.set_fallback_fonts([CJK], exact_match=False)
     pdf.set_font(LATIN, size=11)
