@@ -121,6 +121,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+# One cache shared by every process of the site: the API's rate limits count there (a
+# per-process cache would let each worker grant its own allowance). The database's own
+# table, created by core's migration 0001 (docs/security.md, "Logins").
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "pacesetter_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -24,8 +24,8 @@ LOGIN = "/accounts/login/"
 
 
 @pytest.fixture(autouse=True)
-def _no_rate_limit() -> Iterator[None]:
-    # The token endpoint's per-address rate limit (20 a minute, in each process's cache)
+def _no_rate_limit(db: None) -> Iterator[None]:
+    # The token endpoint's per-address rate limit (20 a minute, in the database cache)
     # would answer the 21st request before the lockout is asked: these tests are about
     # the lockout, so each starts with that limit's count empty.
     cache.clear()
@@ -217,3 +217,26 @@ def test_the_lock_ends_after_the_cool_off(world):
         fresh = Client()
         assert page_login(fresh, "officer", PASSWORD).status_code == 302
         assert logged_in(fresh)
+
+
+def test_the_rate_limits_count_in_the_shared_database_cache(world):
+    """The token endpoint's rate limit (ninja's throttle) keeps its count in the database
+    cache, which every process of the site reads: not in one process's memory."""
+    from django.core.cache import caches
+    from django.db import connection
+
+    from pacesetter.accounts.api import TokenThrottle
+
+    assert settings.CACHES["default"]["BACKEND"].endswith("db.DatabaseCache")
+    cache.clear()
+    request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.9")
+    assert TokenThrottle("2/m").allow_request(request)
+    assert TokenThrottle("2/m").allow_request(request)
+
+    table = connection.ops.quote_name(settings.CACHES["default"]["LOCATION"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")
+        assert cursor.fetchone()[0] == 1
+    # Another process opens its own cache object on the same table: the count is there.
+    del caches["default"]
+    assert not TokenThrottle("2/m").allow_request(request)
