@@ -156,6 +156,8 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "pacesetter" / "locale"]
+# English dates day first with a 24-hour clock (pacesetter/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["pacesetter.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

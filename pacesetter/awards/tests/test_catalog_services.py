@@ -163,7 +163,7 @@ def test_a_new_version_must_start_after_the_latest(world, valid_from):
     with pytest.raises(ValidationError) as caught:
         eligibility_rule_add(actor=None, award=award, valid_from=valid_from, rule=RANK_1)
     assert rule_codes(caught) == {"valid_from": ["valid_from_not_after_latest"]}
-    assert "Jan. 1, 2026" in caught.value.message_dict["valid_from"][0]
+    assert "1 January 2026" in caught.value.message_dict["valid_from"][0]
     assert award.rules.count() == 2
 
 

@@ -2,6 +2,8 @@ from typing import Any
 
 from django import template
 
+from pacesetter.core.formatting import number
+
 register = template.Library()
 
 
@@ -12,3 +14,9 @@ def query_replace(context: template.Context, **kwargs: Any) -> str:
     for key, value in kwargs.items():
         query[key] = value
     return str(query.urlencode())
+
+
+@register.filter(name="number")
+def number_filter(value: Any) -> str:
+    """``{{ value|number }}``: see :func:`pacesetter.core.formatting.number`."""
+    return number(value)

@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacesetter.core.formatting import number
 from pacesetter.core.translations import ordered
 from pacesetter.core.views import add_service_errors, paginate
 from pacesetter.units.policies import unit_policy
@@ -73,7 +74,10 @@ def rule_in_words(criterion: Criterion) -> str:
             CriterionKind.BONUS: _("Adds %(ppi)s points per item, up to %(max)s."),
             CriterionKind.PENALTY: _("Takes %(ppi)s points per item, up to %(max)s."),
         }[CriterionKind(kind)]
-        return text % {"ppi": criterion.points_per_item, "max": criterion.max_points}
+        return text % {
+            "ppi": number(criterion.points_per_item),
+            "max": number(criterion.max_points),
+        }
     if kind == CriterionKind.VETO:
         return _("When it applies, the unit is ineligible for awards.")
     return ""

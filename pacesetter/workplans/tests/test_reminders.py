@@ -192,7 +192,7 @@ def test_the_mail_says_what_is_due_and_links_to_the_task(smtp, work):
     assert "due in 3 days" in reminder.body
     assert "Work plan: Key work 2021" in reminder.body
     assert "Lead unit: Own unit" in reminder.body
-    assert "Due: Sept. 13, 2021" in reminder.body
+    assert "Due: 13 September 2021" in reminder.body
     assert SITE + reverse("workplans:task_detail", args=[task.pk]) in reminder.body
 
     (escalation,) = smtp.to("staff.own@example.org")
