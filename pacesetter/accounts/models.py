@@ -110,6 +110,11 @@ class RoleAssignment(models.Model):
                     )
                 ),
                 name="role_assignment_scope_matches_role",
+                violation_error_code="scope_mismatch",
+                violation_error_message=_(
+                    "A unit role is held over a unit, a cluster leader over a cluster, a "
+                    "council member over a body."
+                ),
             ),
             *(
                 models.UniqueConstraint(

@@ -1,9 +1,11 @@
 """The profile: language, mails, password, and its links; the language follows the
 account after login."""
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from pacesetter.accounts.models import User
+from pacesetter.accounts.models import Role, RoleAssignment, User
 from pacesetter.audit.selectors import audit_entries_for
 
 PASSWORD = "pacesetter-test"  # the factory's
@@ -101,3 +103,12 @@ def test_the_profile_needs_a_login(client):
     response = client.get(reverse("profile"))
     assert response.status_code == 302
     assert reverse("login") in response.url
+
+
+def test_a_role_over_the_wrong_scope_is_a_translated_message_not_a_constraint_name(world):
+    wrong = RoleAssignment(user=world.users["nobody"], role=Role.UNIT_OFFICER, body=world.council)
+    with pytest.raises(ValidationError) as raised:
+        wrong.full_clean()
+    (message,) = raised.value.messages
+    assert message.startswith("A unit role is held over a unit")
+    assert raised.value.error_dict["__all__"][0].code == "scope_mismatch"
