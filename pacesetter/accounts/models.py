@@ -6,10 +6,34 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person or a role account (``staff.thanhhoa``, ``leader.lamson``)."""
+    """A person or a role account (``staff.thanhhoa``, ``leader.lamson``), with the
+    choices of its profile: the language of its screens and mails, and the mails it
+    wants."""
+
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Of your screens after you sign in, and of the mails sent to you."),
+    )
+    mail_reminders = models.BooleanField(
+        _("reminders before a due date"),
+        default=True,
+        help_text=_("Mails about your tasks that fall due soon."),
+    )
+    mail_escalations = models.BooleanField(
+        _("escalations of overdue tasks"),
+        default=True,
+        help_text=_("Mails about overdue tasks of the units under you."),
+    )
 
     class Meta(AbstractUser.Meta):
         pass
+
+    def mail_language(self) -> str:
+        """The language to write to this account in: its own, else the site's."""
+        return self.language or settings.LANGUAGE_CODE
 
 
 class Role(models.TextChoices):
@@ -86,6 +110,11 @@ class RoleAssignment(models.Model):
                     )
                 ),
                 name="role_assignment_scope_matches_role",
+                violation_error_code="scope_mismatch",
+                violation_error_message=_(
+                    "A unit role is held over a unit, a cluster leader over a cluster, a "
+                    "council member over a body."
+                ),
             ),
             *(
                 models.UniqueConstraint(

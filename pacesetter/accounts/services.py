@@ -1,4 +1,4 @@
-"""Role grants and API tokens."""
+"""Role grants, profiles and API tokens."""
 
 from __future__ import annotations
 
@@ -101,6 +101,26 @@ def user_set_active(*, actor: Any, user: User, is_active: bool) -> User:
         )
         user.is_active = is_active
         user.save(update_fields=["is_active"])
+    return user
+
+
+#: The profile's fields that its owner changes.
+PROFILE_FIELDS = ("language", "mail_reminders", "mail_escalations")
+
+
+@transaction.atomic
+def profile_update(*, actor: Any, user: User, **values: Any) -> User:
+    """Change an account's profile (``PROFILE_FIELDS`` only), recording what changed."""
+    changes = {
+        name: [getattr(user, name), value]
+        for name, value in values.items()
+        if name in PROFILE_FIELDS and getattr(user, name) != value
+    }
+    if changes:
+        for name, (_old, new) in changes.items():
+            setattr(user, name, new)
+        user.save(update_fields=list(changes))
+        audit_record(actor=actor, action="user.profile", target=user, changes=changes)
     return user
 
 

@@ -9,6 +9,7 @@ filter and count by status in SQL; :mod:`pacesetter.workplans.rollup` holds the 
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +26,30 @@ from pacesetter.core.translations import (
     unique_per_language,
 )
 
+WEIGHT_NEGATIVE = _("The weight cannot be negative.")
+DATES_REVERSED = _("The end cannot be before the start.")
+
 
 def weight_field() -> models.DecimalField:
-    return models.DecimalField(_("weight"), max_digits=7, decimal_places=2, default=Decimal(1))
+    # The validator gives forms a field error; the constraint keeps the database true.
+    return models.DecimalField(
+        _("weight"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(0, message=WEIGHT_NEGATIVE)],
+    )
+
+
+def weight_not_negative(prefix: str) -> models.CheckConstraint:
+    """A weight is zero or more; a form that misses it shows the translated message,
+    never the constraint's name."""
+    return models.CheckConstraint(
+        condition=Q(weight__gte=0),
+        name=f"{prefix}_weight_not_negative",
+        violation_error_code="weight_negative",
+        violation_error_message=WEIGHT_NEGATIVE,
+    )
 
 
 class PlanKind(models.TextChoices):
@@ -82,7 +104,10 @@ class WorkPlan(models.Model):
         ordering = ["-period_start", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(period_end__gte=F("period_start")), name="work_plan_period_ordered"
+                condition=Q(period_end__gte=F("period_start")),
+                name="work_plan_period_ordered",
+                violation_error_code="dates_reversed",
+                violation_error_message=DATES_REVERSED,
             ),
             source_text_present("work_plan", "name"),
             *unique_per_language("work_plan", "name", together=["body"]),
@@ -128,7 +153,7 @@ class Project(models.Model):
         verbose_name_plural = _("projects")
         ordering = ["plan", "position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(weight__gte=0), name="project_weight_not_negative"),
+            weight_not_negative("project"),
             source_text_present("project", "name"),
         ]
 
@@ -246,12 +271,16 @@ class Task(models.Model):
             models.CheckConstraint(
                 condition=Q(progress__isnull=True) | (Q(progress__gte=0) & Q(progress__lte=100)),
                 name="task_progress_share",
+                violation_error_code="progress_share",
+                violation_error_message=_("Enter a progress between 0 and 100."),
             ),
             models.CheckConstraint(
                 condition=Q(start__isnull=True) | Q(due__isnull=True) | Q(due__gte=F("start")),
                 name="task_period_ordered",
+                violation_error_code="dates_reversed",
+                violation_error_message=_("The due date cannot be before the start."),
             ),
-            models.CheckConstraint(condition=Q(weight__gte=0), name="task_weight_not_negative"),
+            weight_not_negative("task"),
             source_text_present("task", "title"),
         ]
         indexes = [
@@ -289,9 +318,7 @@ class Milestone(models.Model):
         verbose_name_plural = _("milestones")
         ordering = ["task", "position", "due", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(weight__gte=0), name="milestone_weight_not_negative"
-            ),
+            weight_not_negative("milestone"),
             source_text_present("milestone", "title"),
         ]
 

@@ -20,9 +20,10 @@ new rows for the new date; a row that no longer applies when its turn comes (the
 is done, its date moved, its plan was closed, the recipient lost the address) is dropped
 unsent.
 
-Users without an e-mail address (or inactive) are skipped and logged. Mails are written
-in the recipient's language: the project keeps no per-user language yet, so that is the
-site's ``LANGUAGE_CODE``.
+Users without an e-mail address (or inactive) are skipped and logged; users who turned
+the kind off in their profile (``mail_reminders``, ``mail_escalations``) are skipped.
+Mails are written in the recipient's language (their profile's, else the site's
+``LANGUAGE_CODE``).
 """
 
 from __future__ import annotations
@@ -165,19 +166,33 @@ def _reminder_rows(
     ]
 
 
+#: The profile choice that turns each kind of mail on or off.
+PROFILE_CHOICE = {
+    ReminderKind.DUE_SOON: "mail_reminders",
+    ReminderKind.ESCALATION: "mail_escalations",
+}
+
+
+def wants_mail(user: User, kind: str) -> bool:
+    """Whether ``user`` keeps this kind of mail on (their profile)."""
+    return bool(getattr(user, PROFILE_CHOICE[ReminderKind(kind)]))
+
+
 def _reachable(rows: list[Reminder]) -> list[Reminder]:
     """Drop the rows whose recipient is inactive or has no e-mail address (those are
-    logged, once per scan)."""
+    logged, once per scan), and those whose recipient turned the kind off."""
     users = {
-        pk: (username, (email or "").strip() if active else None)
-        for pk, username, email, active in User.objects.filter(
-            pk__in={r.recipient_id for r in rows}
-        ).values_list("pk", "username", "email", "is_active")
+        user.pk: (user.username, user.email.strip() if user.is_active else None, user)
+        for user in User.objects.filter(pk__in={r.recipient_id for r in rows}).only(
+            "username", "email", "is_active", *PROFILE_CHOICE.values()
+        )
     }
     kept: list[Reminder] = []
     unreachable: dict[str, int] = defaultdict(int)
     for row in rows:
-        username, address = users[row.recipient_id]
+        username, address, user = users[row.recipient_id]
+        if address and not wants_mail(user, row.kind):
+            continue
         if address:
             kept.append(row)
         elif address is not None:
@@ -232,6 +247,8 @@ def _still_applies(reminder: Reminder, today: dt.date) -> bool:
     if reminder.kind == ReminderKind.DUE_SOON and today > reminder.due:
         return False  # too late to remind; escalation takes over
     recipient = reminder.recipient
+    if not wants_mail(recipient, reminder.kind):
+        return False  # turned off in the profile after the scan wrote the row
     return recipient.is_active and bool(recipient.email.strip())
 
 
@@ -275,9 +292,8 @@ def deliver(reminder_id: int, today: dt.date | None = None) -> str:
 
 
 def recipient_language(user: User) -> str:
-    """The language to write to ``user`` in. Accounts keep no language of their own yet,
-    so it is the site's."""
-    return settings.LANGUAGE_CODE
+    """The language to write to ``user`` in: their profile's, else the site's."""
+    return user.mail_language()
 
 
 def task_url(task: Task) -> str:

@@ -339,13 +339,47 @@ def test_escalation_passes_over_deactivated_staff(smtp, people, work):
     ]
 
 
-def test_the_mail_is_written_in_the_recipients_language(smtp, settings, work):
-    # Accounts keep no language of their own: the site's is the recipient's. (The
-    # project's catalogs come later; Django's Vietnamese date format shows the switch.)
+def test_the_mail_is_written_in_the_sites_language_by_default(smtp, settings, work):
+    # An account that chose no language is written to in the site's. (Django's
+    # Vietnamese date format shows the switch.)
     settings.LANGUAGE_CODE = "vi"
     scan_and_work()
     (reminder,) = smtp.to("lead.person@example.org")
     assert "13 tháng 9 năm 2021" in reminder.body
+
+
+def test_the_mail_is_written_in_the_language_of_the_recipients_profile(smtp, people, work):
+    people["lead_person"].language = "vi"
+    people["lead_person"].save()
+    scan_and_work()
+    (reminder,) = smtp.to("lead.person@example.org")
+    assert "13 tháng 9 năm 2021" in reminder.body
+    (other,) = smtp.to("officer.child@example.org")  # chose no language: the site's
+    assert "Reminder:" in other.subject
+
+
+def test_a_kind_of_mail_turned_off_in_the_profile_is_not_sent(smtp, people, work):
+    people["lead_person"].mail_reminders = False
+    people["lead_person"].save()
+    people["own_staff"].mail_escalations = False
+    people["own_staff"].save()
+    scan_and_work()
+    assert smtp.to("lead.person@example.org") == []
+    assert smtp.to("staff.own@example.org") == []
+    assert smtp.to("officer.child@example.org")  # others still get theirs
+
+
+def test_a_mail_turned_off_after_the_scan_is_dropped_unsent(smtp, people, work):
+    ids = reminders.scan(TODAY)
+    people["lead_person"].mail_reminders = False
+    people["lead_person"].save()
+    outcomes = {
+        pk: reminders.deliver(pk, TODAY)
+        for pk in ids
+        if Reminder.objects.get(pk=pk).recipient_id == people["lead_person"].pk
+    }
+    assert set(outcomes.values()) == {reminders.OUTCOME_DROPPED}
+    assert smtp.to("lead.person@example.org") == []
 
 
 def test_escalation_passes_over_staff_without_an_address(smtp, people, work):

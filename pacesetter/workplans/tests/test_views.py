@@ -946,3 +946,35 @@ def test_the_board_form_and_the_api_build_the_same_filters(world, board):
         )
     assert from_form({}) == BoardFilters() and not BoardFilters().active
     assert from_form({"unit": "NO-SUCH"}) == BoardFilters()  # an invalid form filters nothing
+
+
+def test_a_negative_weight_is_a_translated_field_error_not_a_constraint_name(client, world, board):
+    login(client, world, "committee_staff")
+    response = client.post(
+        reverse("workplans:task_add", args=[board.plan.pk]),
+        {
+            "source_language": "en",
+            "title_en": "Negative",
+            "lead_unit": world.sibling.pk,
+            "start": "2021-06-01",
+            "due": "2021-10-10",
+            "weight": "-1",
+            "progress_mode": "entered",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["weight"] == ["The weight cannot be negative."]
+    assert "Constraint" not in response.content.decode()
+    assert not Task.objects.filter(title_en="Negative").exists()
+
+
+def test_the_check_constraints_carry_translated_messages():
+    from pacesetter.workplans.models import Milestone, Project, WorkPlan
+
+    for model in (WorkPlan, Project, Task, Milestone):
+        for constraint in model._meta.constraints:
+            if constraint.__class__.__name__ == "CheckConstraint" and not (
+                constraint.name.endswith("_in_source")  # core.translations, every app
+            ):
+                message = constraint.get_violation_error_message()
+                assert "Constraint" not in message, constraint.name
