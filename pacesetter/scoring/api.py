@@ -66,6 +66,7 @@ from .services import (
     item_return,
     item_review,
     item_submit,
+    items_bulk,
     review_point_publish,
     table_adopt,
     table_clone,
@@ -353,6 +354,37 @@ class AnswerIn(Schema):
     answer: str
 
 
+class ScoreBulkItemIn(Schema):
+    id: Id
+    version: Version
+
+
+class ScoreBulkIn(Schema):
+    """One move (inspect, review, finalize, return) on many items, each with the
+    ``version`` the caller read; ``comment`` is the note (the question of a return)."""
+
+    action: str
+    items: list[ScoreBulkItemIn]
+    comment: str = ""
+
+
+class ScoreBulkResultOut(Schema):
+    id: Id
+    code: str = Field(
+        description="done, or why the item was left as it was: not_found, not_allowed, "
+        "stale_version, invalid_transition, review_point_not_open, invalid"
+    )
+    message: str
+    state: str | None
+    version: Version | None
+
+
+class ScoreBulkOut(Schema):
+    done: int
+    refused: int
+    results: list[ScoreBulkResultOut]
+
+
 class InspectionIn(Schema):
     unit_id: Id
     inspector_id: Id
@@ -502,6 +534,35 @@ def item_list(request: HttpRequest, filters: Query[ScoreItemFilters]) -> models.
     if filters.state is not None:
         qs = qs.filter(state=filters.state)
     return qs.order_by("review_point__position", ordered("unit__name"), "criterion__position", "pk")
+
+
+@items_router.post("/bulk", response=ScoreBulkOut)
+def items_bulk_endpoint(request: HttpRequest, payload: ScoreBulkIn) -> dict[str, Any]:
+    """Review, finalize or return many items at once (at most 500). Each item is its own
+    transaction: it moves fully or stays as it was, and ``results`` says which, in the
+    given order. A malformed batch (unknown action, too many items, a return without a
+    question) answers 422 and moves nothing."""
+    results = items_bulk(
+        actor=request.user,
+        action=payload.action,
+        versions={row.id: row.version for row in payload.items},
+        comment=payload.comment,
+    )
+    done = sum(1 for r in results if r.done)
+    return {
+        "done": done,
+        "refused": len(results) - done,
+        "results": [
+            {
+                "id": r.item_id,
+                "code": r.code,
+                "message": r.message,
+                "state": r.item.state if r.item is not None else None,
+                "version": r.item.version if r.item is not None else None,
+            }
+            for r in results
+        ],
+    }
 
 
 @items_router.get("/{int:item_id}", response=ScoreItemDetailOut)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
@@ -55,6 +56,7 @@ from .models import (
     TargetAmendment,
     ZeroTarget,
 )
+from .policies import return_step, score_item_policy
 from .workflows import returnable, score_item_workflow
 
 #: Field names as services take them: each translatable field is given by its columns
@@ -774,7 +776,8 @@ def item_finalize(
 
 #: The states from which each reviewer may return an item: the inspector only what
 #: waits for inspection, the leader up to its own review, the committee up to final.
-RETURNABLE = {step: returnable(step) for step in ("inspect", "review", "finalize")}
+RETURN_STEPS = ("inspect", "review", "finalize")
+RETURNABLE = {step: returnable(step) for step in RETURN_STEPS}
 
 
 @transaction.atomic
@@ -805,6 +808,101 @@ def item_answer(*, actor: Any, item: ScoreItem, version: int, answer: str) -> Sc
         raise ValidationError({"answer": _("Write an answer to the question.")})
     item.answer = answer
     return _step(item, actor=actor, action="answer", note=answer)
+
+
+#: The moves a reviewer may make on many items at once, and the most items per batch.
+BULK_ACTIONS = ("inspect", "review", "finalize", "return")
+BULK_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """One item's outcome in a batch: ``code`` is ``done`` or why it was refused
+    (``not_found``, ``not_allowed``, ``stale_version``, ``invalid_transition``,
+    ``review_point_not_open``, ``invalid``); ``item`` is the item as it now stands."""
+
+    item_id: int
+    code: str
+    message: str = ""
+    item: ScoreItem | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.code == "done"
+
+
+def _bulk_one(actor: Any, action: str, item: ScoreItem, version: int, comment: str) -> ScoreItem:
+    if action == "return":
+        return item_return(
+            actor=actor,
+            item=item,
+            version=version,
+            question=comment,
+            step=return_step(actor, item) or "",
+        )
+    service = {"inspect": item_inspect, "review": item_review, "finalize": item_finalize}[action]
+    return service(actor=actor, item=item, version=version, note=comment)
+
+
+def items_bulk(
+    *, actor: Any, action: str, versions: dict[int, int], comment: str = ""
+) -> list[BulkResult]:
+    """Make one reviewing move (``BULK_ACTIONS``) on many items, each as the reader saw
+    it: ``versions`` maps each item's id to the version shown on the page.
+
+    Each item is its own transaction, through the same service as the item page
+    (``item_review`` ...): it either moves fully, with its score event and audit entry,
+    or stays untouched with the reason. An item changed since it was read
+    (``stale_version``), one the user may not move (``not_allowed``; ``not_found`` when
+    they may not see it) or one the table does not move from its state
+    (``invalid_transition``) is refused; the others still go through. Review moves
+    confirm the latest score; ``comment`` is their note, or the question of a return
+    (required there). At most ``BULK_LIMIT`` items; results come in the given order.
+    """
+    if action not in BULK_ACTIONS:
+        raise ValidationError(_("Choose an action."), code="invalid_action")
+    if not versions:
+        raise ValidationError(_("Choose at least one item."), code="empty_batch")
+    if len(versions) > BULK_LIMIT:
+        raise ValidationError(
+            _("Choose at most %(limit)s items at once.") % {"limit": BULK_LIMIT},
+            code="batch_too_large",
+        )
+    if action == "return" and not comment.strip():
+        raise ValidationError(
+            {"comment": _("Ask the unit what should be clarified.")}, code="invalid"
+        )
+    items = {
+        item.pk: item
+        for item in score_item_policy.visible(actor)
+        .filter(pk__in=list(versions))
+        .select_related("review_point")
+    }
+    granted = score_item_policy.allowed_actions(actor, items.values(), RETURN_STEPS)
+    # The policy's actions each move needs, read from the table (return: any reviewer's).
+    needs = {t.action for t in score_item_workflow.transitions if t.name == action}
+    results: list[BulkResult] = []
+    for pk, version in versions.items():
+        item = items.get(pk)
+        if item is None:
+            results.append(BulkResult(pk, "not_found", _("No such item, or you may not see it.")))
+            continue
+        if not needs & granted[pk]:
+            results.append(
+                BulkResult(pk, "not_allowed", _("You do not have permission to do this."), item)
+            )
+            continue
+        try:
+            moved = _bulk_one(actor, action, item, version, comment)
+        except ConflictError as exc:
+            results.append(BulkResult(pk, "stale_version", " ".join(exc.messages), item))
+        except ValidationError as exc:
+            codes = {e.code for e in exc.error_list} if not hasattr(exc, "error_dict") else set()
+            code = codes.pop() if len(codes) == 1 and None not in codes else "invalid"
+            results.append(BulkResult(pk, str(code), " ".join(exc.messages), item))
+        else:
+            results.append(BulkResult(pk, "done", "", moved))
+    return results
 
 
 @transaction.atomic

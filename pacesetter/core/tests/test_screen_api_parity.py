@@ -76,6 +76,7 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "scoring:item_review": ("POST", "/score-items/{item_id}/review"),
     "scoring:item_finalize": ("POST", "/score-items/{item_id}/finalize"),
     "scoring:item_return": ("POST", "/score-items/{item_id}/return"),
+    "scoring:queue_bulk": ("POST", "/score-items/bulk"),
     "scoring:item_answer": ("POST", "/score-items/{item_id}/answer"),
     "scoring:evidence_upload": ("POST", "/score-items/{item_id}/evidence"),
     # awards

@@ -196,3 +196,22 @@ class RankingFilterForm(forms.Form):
         self.fields["unit_type"].queryset = unit_types  # type: ignore[attr-defined]
         self.fields["cluster"].empty_label = _("All clusters")  # type: ignore[attr-defined]
         self.fields["unit_type"].empty_label = _("All unit types")  # type: ignore[attr-defined]
+
+
+#: The reviewing moves the queue offers on many items at once (``services.BULK_ACTIONS``).
+BULK_ACTION_LABELS = {
+    "inspect": _("Cross-inspect (confirm the latest score)"),
+    "review": _("Review (accept the latest score)"),
+    "finalize": _("Finalize (confirm the latest score)"),
+    "return": _("Return to the unit with the comment as question"),
+}
+
+
+class BulkForm(forms.Form):
+    """The queue's batch: the checked rows (``item``), each with the ``version-<id>``
+    the page showed, one move and one comment."""
+
+    action = forms.ChoiceField(label=_("Action"), choices=list(BULK_ACTION_LABELS.items()))
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,7 +41,9 @@ from pacesetter.units.models import Unit, UnitType
 from .. import services
 from ..charts import Bar, bar_chart
 from ..forms.sheets import (
+    BULK_ACTION_LABELS,
     AnswerForm,
+    BulkForm,
     EvidenceForm,
     InspectionForm,
     QueueFilterForm,
@@ -706,10 +709,68 @@ def queue(request: HttpRequest) -> HttpResponse:
         key = expect or next((s for s in QUEUE_STEPS if s in allowed[entry.pk]), "")
         entry.expect = key
         entry.expect_label = EXPECT_LABELS.get(key, "")
+    # The batch offers the moves the table allows this user on some row of the page.
+    offered = set().union(*allowed.values()) if allowed else set()
+    bulk_form = BulkForm()
+    action_field = bulk_form.fields["action"]
+    assert isinstance(action_field, forms.ChoiceField)
+    action_field.choices = [
+        (name, label) for name, label in BULK_ACTION_LABELS.items() if name in offered
+    ]
     return render(
         request,
         "scoring/sheets/queue.html",
-        {"form": form, "page_obj": page, "items": on_page, "expect": expect},
+        {
+            "form": form,
+            "page_obj": page,
+            "items": on_page,
+            "expect": expect,
+            "bulk_form": bulk_form,
+            "bulk_limit": services.BULK_LIMIT,
+        },
+    )
+
+
+def _bulk_versions(request: HttpRequest) -> dict[int, int]:
+    """The checked rows with the version each showed; a row without one is skipped
+    (it cannot be checked against a change)."""
+    versions: dict[int, int] = {}
+    for raw in request.POST.getlist("item")[: services.BULK_LIMIT + 1]:
+        version = request.POST.get(f"version-{raw}", "")
+        if raw.isdigit() and version.isdigit():
+            versions[int(raw)] = int(version)
+    return versions
+
+
+@login_required
+@require_POST
+def queue_bulk(request: HttpRequest) -> HttpResponse:
+    """Review, finalize or return the checked items of the queue, each on its own; the
+    answer lists what became of each."""
+    form = BulkForm(request.POST)
+    results: list[services.BulkResult] = []
+    if form.is_valid():
+        try:
+            results = services.items_bulk(
+                actor=request.user,
+                action=form.cleaned_data["action"],
+                versions=_bulk_versions(request),
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    items = {
+        item.pk: item
+        for item in score_item_policy.visible(request.user)
+        .filter(pk__in=[r.item_id for r in results])
+        .select_related("criterion", "unit", "review_point")
+    }
+    rows = [(r, items.get(r.item_id)) for r in results]
+    done = sum(1 for r in results if r.done)
+    return render(
+        request,
+        "scoring/sheets/bulk_result.html",
+        {"form": form, "rows": rows, "done": done, "refused": len(results) - done},
     )
 
 
@@ -892,4 +953,5 @@ urlpatterns = [
     path("items/<int:pk>/evidence/", evidence_upload, name="evidence_upload"),
     path("items/<int:pk>/evidence/<int:evidence>/", evidence_download, name="evidence_download"),
     path("queue/", queue, name="queue"),
+    path("queue/bulk/", queue_bulk, name="queue_bulk"),
 ]

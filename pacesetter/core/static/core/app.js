@@ -21,3 +21,15 @@ document.addEventListener("htmx:afterRequest", (event) => {
     form.elements.namedItem(form.dataset.resetAfterRequest)?.focus();
   }
 });
+
+// <input type="checkbox" data-check-all="item">: checks or clears every checkbox named
+// "item" of its form (a list's "select all on this page").
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || !box.dataset.checkAll || !box.form) {
+    return;
+  }
+  for (const other of box.form.querySelectorAll(`input[type=checkbox][name="${box.dataset.checkAll}"]`)) {
+    other.checked = box.checked;
+  }
+});
