@@ -636,7 +636,10 @@ def task_part_report(
             raise ValidationError({"progress": _("Progress is a percentage from 0 to 100.")})
     if progress is None and not note.strip():
         raise ValidationError(_("Enter a progress value or a note."))
-    part = TaskPart.objects.select_for_update().filter(task=task, unit=unit).first()
+    # The task's row is locked so that two reports of one part come one after the other
+    # (no ordering: PostgreSQL refuses FOR UPDATE across the ordering's outer joins).
+    Task.objects.select_for_update().filter(pk=task.pk).order_by().values_list("pk").get()
+    part = TaskPart.objects.filter(task=task, unit=unit).order_by().first()
     before = (part.progress, part.note) if part else (None, "")
     if part is None:
         part = TaskPart(task=task, unit=unit)
