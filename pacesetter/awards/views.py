@@ -232,8 +232,9 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "filtered": bool(filters and any(filters.values())),
-            "may_propose": selectors.proposable_clusters(user).exists()
-            or unit_policy.visible(user, "manage").exists(),
+            # Each button only for those its page lets in (no button leads to a 403).
+            "may_propose_from_ranking": selectors.proposable_clusters(user).exists(),
+            "may_nominate": unit_policy.visible(user, "manage").exists(),
         },
     )
 

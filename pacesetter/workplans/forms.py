@@ -318,6 +318,37 @@ class EvidenceForm(forms.Form):
     )
 
 
+class PartForm(forms.Form):
+    """A supporting unit's report on its own part: progress, a note and, if any, a file."""
+
+    unit = forms.ModelChoiceField(label=_("For the part of"), queryset=Unit.objects.none())
+    progress = forms.DecimalField(
+        label=_("Progress of the part (%)"),
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=1,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    file = forms.FileField(
+        label=_("Evidence"),
+        required=False,
+        validators=[validate_upload],
+        help_text=_("PDF, Word, Excel, OpenDocument or an image."),
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = units
+        if units.count() == 1:
+            field.initial = units.first()
+            field.widget = forms.HiddenInput()
+
+
 # --- the plan board's filters -----------------------------------------------------------
 
 

@@ -339,6 +339,15 @@ class TaskEvidence(models.Model):
     )
     title = models.CharField(_("title"), max_length=300, blank=True)
     file = models.FileField(_("file"), upload_to=task_file_path, validators=[validate_upload])
+    #: The supporting unit whose part the file documents; blank for the lead's evidence.
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("for the part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -351,6 +360,42 @@ class TaskEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.file.name or ""
+
+
+class TaskPart(models.Model):
+    """A supporting unit's own part of a task: its last reported progress and note.
+    The lead's report stays on the task; each supporting unit keeps one part, which its
+    officers (or the committee staff over it) report on."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="parts"
+    )
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("supporting unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    progress = models.DecimalField(
+        _("progress (%)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("supporting unit's part")
+        verbose_name_plural = _("supporting units' parts")
+        ordering = ["task", "unit__path", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="task_part_one_per_unit"),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | (Q(progress__gte=0) & Q(progress__lte=100)),
+                name="task_part_progress_share",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} — {self.unit}"
 
 
 class TaskUpdate(models.Model):

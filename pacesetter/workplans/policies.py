@@ -7,10 +7,13 @@ lead person report progress, milestones and evidence.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from pacesetter.accounts.scopes import NOTHING, Scope, under
 from pacesetter.core.policies import Actor, Policy
+from pacesetter.units.models import Unit
 
 from .models import Task, WorkPlan
 
@@ -56,10 +59,12 @@ class TaskPolicy(Policy[Task]):
     members), the lead and supporting units' roles, and the lead person.
     ``report`` (progress, milestones done, evidence): committee staff or officers over the
     lead unit, the plan's managers, and the lead person.
+    ``report_part`` (a supporting unit's own part: progress, note, evidence): committee
+    staff or officers over one of the supporting units (:func:`part_units` says which).
     ``manage`` (what, who, dates, weights, the review of how well): the plan's managers."""
 
     model = Task
-    actions = ("view", "report", "manage")
+    actions = ("view", "report", "report_part", "manage")
 
     def rule(self, actor: Actor, action: str) -> Q:
         scope = actor.scope
@@ -75,9 +80,24 @@ class TaskPolicy(Policy[Task]):
                 | under("lead_unit__path", scope.staff_paths + scope.officer_paths)
                 | Q(lead_person=actor.user)
             )
+        if action == "report_part":
+            reporters = scope.staff_paths + scope.officer_paths
+            if not reporters:
+                return NOTHING
+            return Q(pk__in=Task.objects.filter(under("supporting_units__path", reporters)))
         if action == "manage":
             return managers
         return NOTHING
+
+
+def part_units(user: Any, task: Task) -> QuerySet[Unit]:
+    """The supporting units of ``task`` whose part ``user`` reports (as committee staff or
+    officer over them); empty for anyone else, the lead unit's officers included."""
+    scope = Actor.of(user).scope
+    reporters = scope.staff_paths + scope.officer_paths
+    if not reporters:
+        return Unit.objects.none()
+    return task.supporting_units.filter(under("path", reporters)).order_by("path")
 
 
 plan_policy = WorkPlanPolicy()

@@ -46,6 +46,7 @@ from .models import (
     Project,
     Task,
     TaskEvidence,
+    TaskPart,
     TaskUpdate,
     WorkPlan,
 )
@@ -608,6 +609,58 @@ def task_report(
     return current
 
 
+#: The unit named for a part does not support the task.
+NOT_SUPPORTING = "not_supporting"
+
+
+@transaction.atomic
+def task_part_report(
+    *, actor: Any, task: Task, unit: Unit, progress: Decimal | None = None, note: str = ""
+) -> TaskPart:
+    """A supporting unit reports its own part of ``task``: its progress and a note. The
+    task's own progress, done day and history (the lead's report) do not change. ``unit``
+    must support the task (code ``not_supporting``); who may report for which unit is
+    the policy's ``part_units``."""
+    _check_open(task.plan_id)
+    if not task.supporting_units.filter(pk=unit.pk).exists():
+        raise ValidationError(
+            {
+                "unit": ValidationError(
+                    _("This unit does not support the task."), code=NOT_SUPPORTING
+                )
+            }
+        )
+    if progress is not None:
+        progress = _tenth(progress)
+        if not (Decimal(0) <= progress <= rollup.HUNDRED):
+            raise ValidationError({"progress": _("Progress is a percentage from 0 to 100.")})
+    if progress is None and not note.strip():
+        raise ValidationError(_("Enter a progress value or a note."))
+    # The task's row is locked so that two reports of one part come one after the other
+    # (no ordering: PostgreSQL refuses FOR UPDATE across the ordering's outer joins).
+    Task.objects.select_for_update().filter(pk=task.pk).order_by().values_list("pk").get()
+    part = TaskPart.objects.filter(task=task, unit=unit).order_by().first()
+    before = (part.progress, part.note) if part else (None, "")
+    if part is None:
+        part = TaskPart(task=task, unit=unit)
+    if progress is not None:
+        part.progress = progress
+    part.note = note
+    part.reported_by = _actor(actor)
+    part.save()
+    audit_record(
+        actor=actor,
+        action="task.part_report",
+        target=task,
+        changes={
+            "unit": [None, unit.pk],
+            "progress": [str(before[0]), str(part.progress)],
+            "note": [before[1], part.note],
+        },
+    )
+    return part
+
+
 @transaction.atomic
 def task_reopen(
     *,
@@ -752,19 +805,30 @@ def milestone_set_done(
 
 
 @transaction.atomic
-def evidence_add(*, actor: Any, task: Task, file: File, title: str = "") -> TaskEvidence:
-    """Attach a file to the task. A file over the limit or of another type is refused on
-    ``file`` (codes ``file_too_large``, ``file_type``); the stored file is removed again
-    if the row or its audit entry is not written."""
+def evidence_add(
+    *, actor: Any, task: Task, file: File, title: str = "", unit: Unit | None = None
+) -> TaskEvidence:
+    """Attach a file to the task, or with ``unit`` to that supporting unit's part (code
+    ``not_supporting`` if it does not support the task). A file over the limit or of
+    another type is refused on ``file`` (codes ``file_too_large``, ``file_type``); the
+    stored file is removed again if the row or its audit entry is not written."""
     _check_open(task.plan_id)
+    if unit is not None and not task.supporting_units.filter(pk=unit.pk).exists():
+        raise ValidationError(
+            {
+                "unit": ValidationError(
+                    _("This unit does not support the task."), code=NOT_SUPPORTING
+                )
+            }
+        )
     check_upload(file)
-    evidence = TaskEvidence(task=task, title=title, uploaded_by=_actor(actor))
+    evidence = TaskEvidence(task=task, title=title, unit=unit, uploaded_by=_actor(actor))
     with upload_stored(evidence, "file", file):
         return audited_create(
             actor=actor,
             instance=evidence,
             action="task.evidence_add",
-            fields=("task", "title", "file"),
+            fields=("task", "unit", "title", "file"),
         )
 
 

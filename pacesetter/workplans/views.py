@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -49,6 +50,7 @@ from .forms import (
     EvidenceForm,
     MilestoneDoneForm,
     MilestoneForm,
+    PartForm,
     PlanCreateForm,
     PlanForm,
     ProjectForm,
@@ -61,7 +63,7 @@ from .forms import (
     lead_people,
 )
 from .models import PlanState, Project, Task, WorkPlan
-from .policies import plan_policy, task_policy
+from .policies import part_units, plan_policy, task_policy
 from .workflows import plan_workflow, task_workflow
 
 #: Tasks on one page of the board.
@@ -469,10 +471,11 @@ def _task_page(request: HttpRequest, task: Task, **forms: Any) -> HttpResponse:
     plan_open = task.plan.state == PlanState.OPEN
     may_report = plan_open and task_policy.allows(user, "report", task)
     may_manage = plan_open and task_policy.allows(user, "manage", task)
+    units_reported = part_units(user, task) if plan_open else None
     status = selectors.explain(task, today)
     code = status.code
     milestones = list(task.milestones.all())
-    evidence = list(task.evidence.select_related("uploaded_by"))
+    evidence = list(task.evidence.select_related("uploaded_by", "unit"))
     is_done = code == "done"
     # The meeting a task follows up is named (and linked) only to those who may see it.
     resolution_visible = task.resolution is not None and _may_see(user, task.resolution.meeting)
@@ -489,6 +492,7 @@ def _task_page(request: HttpRequest, task: Task, **forms: Any) -> HttpResponse:
         "task": task,
         "plan": task.plan,
         "supporting": list(task.supporting_units.order_by(ordered("name"), "pk")),
+        "parts": list(task.parts.select_related("unit", "reported_by")),
         "status": status,
         "status_code": code,
         "status_label": STATUS_LABELS[code],
@@ -511,6 +515,8 @@ def _task_page(request: HttpRequest, task: Task, **forms: Any) -> HttpResponse:
         context["evidence_form"] = forms.get("evidence_form") or EvidenceForm()
     if "review" in moves:
         context["review_form"] = forms.get("review_form") or ReviewForm(task=task)
+    if units_reported is not None and units_reported.exists():
+        context["part_form"] = forms.get("part_form") or PartForm(units=units_reported)
     if may_manage:
         context["milestone_form"] = forms.get("milestone_form") or MilestoneForm()
     # The page offers reopening a task it shows as done (by its done day, not 100%).
@@ -683,6 +689,36 @@ def milestone_done(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResp
 
 @require_POST
 @login_required
+def task_part_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supporting unit's officer reports the unit's own part (and may attach a file)."""
+    user = request.user
+    task = _task(user, pk, "report_part")
+
+    def run(data: dict[str, Any]) -> None:
+        # The part and its file are saved together or not at all.
+        with transaction.atomic():
+            services.task_part_report(
+                actor=user,
+                task=task,
+                unit=data["unit"],
+                progress=data.get("progress"),
+                note=data["note"],
+            )
+            if data.get("file"):
+                services.evidence_add(actor=user, task=task, file=data["file"], unit=data["unit"])
+
+    return _task_step(
+        request,
+        task,
+        PartForm(request.POST, request.FILES, units=part_units(user, task)),
+        "part_form",
+        run,
+        _("The part is reported."),
+    )
+
+
+@require_POST
+@login_required
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     task = _task(user, pk, "report")
@@ -717,6 +753,7 @@ urlpatterns: list[URLPattern] = [
     path("tasks/<int:pk>/", task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", task_edit, name="task_edit"),
     path("tasks/<int:pk>/report/", task_report, name="task_report"),
+    path("tasks/<int:pk>/part/", task_part_report, name="task_part_report"),
     path("tasks/<int:pk>/review/", task_review, name="task_review"),
     path("tasks/<int:pk>/reopen/", task_reopen, name="task_reopen"),
     path("tasks/<int:pk>/milestones/", milestone_add, name="milestone_add"),

@@ -421,6 +421,27 @@ def test_leading_a_cluster_ranked_in_no_campaign_offers_no_ranking_to_propose_fr
     assert reverse("awards:proposal_create_from_ranking") not in listing
 
 
+@pytest.mark.parametrize(
+    ("role", "buttons"),
+    [
+        # The leader of a ranked cluster proposes from its ranking; nominating is for
+        # those who manage a unit, so the leader is not shown a "Nominate" that says 403.
+        ("cluster_leader", {"proposal_create_from_ranking"}),
+        ("committee_staff", {"proposal_create_from_ranking", "proposal_nominate"}),
+        ("unit_officer", set()),
+    ],
+)
+def test_the_proposal_list_shows_only_the_buttons_whose_page_opens(
+    client, world, ranked, role, buttons
+):
+    login(client, world.users[role])
+    listing = client.get(reverse("awards:proposal_list")).content.decode()
+    for name in ("proposal_create_from_ranking", "proposal_nominate"):
+        url = reverse(f"awards:{name}")
+        assert (url in listing) == (name in buttons), name
+        assert client.get(url).status_code == (200 if name in buttons else 403), name
+
+
 # --- Bad input re-renders with errors, and saves nothing ------------------------------------
 
 

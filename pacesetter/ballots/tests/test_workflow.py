@@ -65,3 +65,26 @@ def test_the_api_sends_allowed_actions_and_rule_codes(world, open_poll):  # noqa
     assert closed["allowed_actions"] == ["paper_tally", "publish"]
     late = officer.post(f"{url}/vote", {"choices": {option: "no"}}).json()
     assert late["code"] == "poll_closed"
+
+
+def test_the_cluster_leader_gets_its_own_clusters_steps_and_not_the_councils(
+    world,
+    client,
+    open_poll,  # noqa: F811
+):
+    """The leader of the voting cluster closes and publishes its vote (page and API); a
+    council poll of the same committee stays with the committee staff."""
+    leader = world.users["cluster_leader"]
+    api = ApiClient(leader)
+    poll = open_poll
+    client.force_login(leader)
+    assert buttons(client, poll) == {"close", "paper_tally"}
+    assert api.get(f"/polls/{poll.pk}").json()["allowed_actions"] == ["close", "paper_tally"]
+    assert api.post(f"/polls/{poll.pk}/close").json()["allowed_actions"] == [
+        "paper_tally",
+        "publish",
+    ]
+    council = make_poll(world, cluster=None, body=world.council)
+    assert poll_workflow.allowed(world.users["committee_staff"], council) == {"open"}
+    assert poll_workflow.allowed(leader, council) == set()
+    assert api.post(f"/polls/{council.pk}/open").status_code in (403, 404)
