@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('units', '0003_translated_texts'),
-        ('workplans', '0006_translated_texts'),
+        ('workplans', '0007_constraint_messages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
