@@ -28,8 +28,10 @@ from pacesetter.demo.specs import (
     PactSpec,
     PhaseSpec,
     ReviewPointSpec,
+    T,
     TableSpec,
     TargetSpec,
+    Txt,
     UnitSpec,
 )
 from pacesetter.scoring.models import CriterionKind
@@ -42,7 +44,7 @@ LINHAI = "LIGHT-LINHAI"
 TEAM = "LIGHT-DANYANG-E1-T1"
 
 
-def _union(code: str, name: str, unit_type: str, area: str, *children: UnitSpec) -> UnitSpec:
+def _union(code: str, name: Txt, unit_type: str, area: Txt, *children: UnitSpec) -> UnitSpec:
     return UnitSpec(
         code,
         name,
@@ -56,12 +58,12 @@ def _union(code: str, name: str, unit_type: str, area: str, *children: UnitSpec)
 
 ROOT_UNIT = _union(
     ROOT,
-    "China Light Industry Federation of Trade Unions",
+    T(en="China Light Industry Federation of Trade Unions", zh_hans="中国轻工业工会"),
     "trade-union",
     "Beijing",
     _union(
         DANYANG,
-        "Danyang Municipal Federation of Trade Unions",
+        T(zh_hans="丹阳市总工会", en="Danyang Municipal Federation of Trade Unions"),
         "trade-union",
         "Danyang, Jiangsu",
         _union(
@@ -80,7 +82,7 @@ ROOT_UNIT = _union(
     ),
     _union(
         LINHAI,
-        "Linhai Municipal Federation of Trade Unions",
+        T(zh_hans="临海市总工会", en="Linhai Municipal Federation of Trade Unions"),
         "trade-union",
         "Linhai, Zhejiang",
         _union(
