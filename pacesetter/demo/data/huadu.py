@@ -129,6 +129,21 @@ WORK_COMMITTEE = BodySpec(
     ),
 )
 
+#: Where each Chinese name comes from ("unconfirmed: ..." when not checked against the
+#: district's own publications). The 15 projects' titles come only in English renderings
+#: (the brief), so they keep English as their source.
+NAME_NOTES: dict[str, str] = {
+    ROOT: "the district's own name (广州市花都区)",
+    "HUADU-TWONEW": "as the district names it: 花都区“两新”工委",
+    "HUADU-SHILING": "狮岭镇, Huadu district",
+    "HUADU-XINYA": "新雅街, Huadu district",
+    "HUADU-HUADONG": "花东镇, Huadu district",
+    "HUADU-TANBU": "炭步镇, Huadu district",
+    "HUADU-TRANSPORT": "unconfirmed: rendered as 花都区交通运输局",
+    "HUADU-TWONEW-MEMBERS": "demo assumption: the committee's member units",
+}
+
+
 CASE = CaseSpec(
     title="Huadu district (Guangzhou): 'Two New' work, 15 August 2024",
     root=ROOT_UNIT,

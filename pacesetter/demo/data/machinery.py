@@ -91,6 +91,14 @@ STANDING_COMMITTEE = BodySpec(
     owner=ROOT,
 )
 
+#: Where each Chinese name comes from ("unconfirmed: ..." when not checked; such
+#: records keep English as their source).
+NAME_NOTES: dict[str, str] = {
+    ROOT: "the union's own name (中国机械冶金建材工会)",
+    "MMB-STANDING": "demo assumption: the body that follows the visit up",
+}
+
+
 CASE = CaseSpec(
     title="Machinery, metallurgy and building materials: Hunan research visit, 2020",
     root=ROOT_UNIT,

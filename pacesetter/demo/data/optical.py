@@ -147,6 +147,16 @@ SUPERVISORY_BOARD = BodySpec(
     ),
 )
 
+#: Where each Chinese name comes from. The brief's "China Optical Association" looks
+#: like 中国眼镜协会 (standing-council meetings, the 爱眼 charity, the optics fair), not yet
+#: confirmed: its records keep English as their source, with 中国眼镜协会 as a translation.
+NAME_NOTES: dict[str, str] = {
+    ROOT: "unconfirmed: 中国眼镜协会 (bjsx.com.cn); source kept English",
+    "COA-STANDING": "unconfirmed: follows the association's name; source kept English",
+    "COA-SUPERVISORS": "unconfirmed: follows the association's name; source kept English",
+}
+
+
 CASE = CaseSpec(
     title="China Optical Association: 9th standing council, 26 May 2021",
     root=ROOT_UNIT,
