@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import fields
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
 
@@ -46,6 +49,7 @@ from pacesetter.scoring.services import (
     table_create,
 )
 from pacesetter.units.models import Unit
+from pacesetter.units.selectors import unit_time_zone
 
 from .pdf import one_page_pdf
 from .specs import CampaignSpec, CriterionSpec, ItemStepSpec, Result, ReviewRunSpec, TableSpec
@@ -296,6 +300,11 @@ class CampaignLoader:
                     note=change.note if change else "",
                 )
         review_point_publish(actor=staff, review_point=point)
+        # The ranking was published at the review conference (the point's due date), not
+        # when the demo is loaded; the audit entry keeps the load's time.
+        ReviewPoint.objects.filter(pk=point.pk).update(
+            published_at=historical_moment(point.due, unit_time_zone(campaign.organizer))
+        )
         return Campaign.objects.get(pk=campaign.pk)
 
     def _submit(self, item: ScoreItem, officer: User) -> ScoreItem:
@@ -324,3 +333,10 @@ def _result_fields(criterion: Criterion, result: Result) -> dict[str, Any]:
     if criterion.kind in (CriterionKind.PASS_FAIL, CriterionKind.VETO):
         return {"passed": result}
     return {"count": result}
+
+
+def historical_moment(day: date, time_zone: str, hour: int = 17) -> datetime:
+    """The demo's time of an event of ``day``: at ``hour`` o'clock in ``time_zone`` (the
+    organizer's; the site's when it has none)."""
+    zone = ZoneInfo(time_zone or settings.TIME_ZONE)
+    return datetime.combine(day, time(hour), tzinfo=zone)

@@ -35,7 +35,16 @@ from pacesetter.workplans.services import (
     task_update,
 )
 
-from .specs import AgendaSpec, ChainSpec, KeyTaskSpec, MeetingSpec, PlanSpec
+from .specs import (
+    AgendaSpec,
+    ChainSpec,
+    KeyTaskSpec,
+    MeetingSpec,
+    PlanSpec,
+    Txt,
+    english,
+    source_of,
+)
 
 
 class KeyWorkLoader:
@@ -79,6 +88,7 @@ class KeyWorkLoader:
             leader_unit=self.units[spec.leader],
             description=spec.description,
             members=[self.units[code] for code in spec.members],
+            source_language=source_of(spec.name, spec.description),
         )
 
     def plan(self, spec: PlanSpec) -> None:
@@ -90,6 +100,7 @@ class KeyWorkLoader:
             kind=spec.kind,
             period_start=spec.start,
             period_end=spec.end,
+            source_language=source_of(spec.name),
         )
         self.plans[spec.key] = plan
         self.managers[spec.key] = manager
@@ -105,6 +116,7 @@ class KeyWorkLoader:
                 lead_unit=self.units[project_spec.lead],
                 chain=self.chains[project_spec.chain] if project_spec.chain else None,
                 position=position,
+                **_source(project_spec.name, project_spec.description),
             )
             for task in project_spec.tasks:
                 self.task(plan, project, task)
@@ -134,6 +146,7 @@ class KeyWorkLoader:
             due=spec.due,
             progress_mode=ProgressMode.MILESTONES if spec.milestones else ProgressMode.ENTERED,
             chain=self.chains[spec.chain] if spec.chain else None,
+            **_source(spec.title, spec.scope, spec.measures),
         )
         self.follow(task, spec)
         return task
@@ -205,7 +218,7 @@ class KeyWorkLoader:
             )
             by_title = {task.title: task for task in created.tasks.all()}
             for task_spec in resolution.tasks:
-                self.follow(by_title[task_spec.title], task_spec)
+                self.follow(by_title[english(task_spec.title)], task_spec)
         if spec.visited:
             meetings.visited_units_set(
                 actor=organizer, meeting=meeting, units=[self.units[c] for c in spec.visited]
@@ -234,13 +247,14 @@ class KeyWorkLoader:
                 meetings.minutes_finalize(actor=organizer, minutes=minutes, version=minutes.version)
 
     def task_spec(self, spec: KeyTaskSpec) -> Any:
+        # Meetings still take plain texts: a resolution's tasks are English.
         return meetings.TaskSpec(
-            title=spec.title,
+            title=english(spec.title),
             lead_unit=self.units[spec.lead],
             due=spec.due,
             lead_person=self.users[spec.lead_person] if spec.lead_person else None,
-            scope=spec.scope,
-            measures=spec.measures,
+            scope=english(spec.scope),
+            measures=english(spec.measures),
             start=spec.start,
             supporting_units=tuple(self.units[code] for code in spec.supporting),
             code=spec.code,
@@ -295,3 +309,11 @@ class KeyWorkLoader:
         )
         for child_position, child in enumerate(spec.children, start=1):
             self.agenda_item(meeting, child, item, child_position, organizer)
+
+
+def _source(*texts: Txt) -> dict[str, Any]:
+    """A child record's own source language when its texts are given by language; else
+    nothing, and it takes its parent's."""
+    if any(not isinstance(text, str) for text in texts):
+        return {"source_language": source_of(*texts)}
+    return {}

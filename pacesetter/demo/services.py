@@ -50,6 +50,7 @@ from .specs import (
     DecisionSpec,
     UnitSpec,
     UnitTypeSpec,
+    source_of,
 )
 
 
@@ -129,7 +130,11 @@ class _Loader:
         # A database with real data may already have the type; the demo shares it.
         existing = UnitType.objects.filter(code=spec.code).first()
         self.unit_types[spec.code] = existing or unit_type_create(
-            actor=self.actor, code=spec.code, name=spec.name, description=spec.description
+            actor=self.actor,
+            code=spec.code,
+            name=spec.name,
+            description=spec.description,
+            source_language=source_of(spec.name, spec.description),
         )
 
     def unit(self, spec: UnitSpec, parent: Unit | None, time_zone: str = "") -> None:
@@ -144,6 +149,7 @@ class _Loader:
             industry=spec.industry,
             area=spec.area,
             time_zone=time_zone,
+            source_language=source_of(spec.name, spec.short_name, spec.industry, spec.area),
         )
         self.units[spec.code] = unit
         for child in spec.children:
@@ -175,6 +181,7 @@ class _Loader:
             title=spec.title,
             signer_title=spec.signer_title,
             file=file,
+            source_language=source_of(spec.issuer, spec.title, spec.signer_title),
         )
 
     def cluster(self, spec: ClusterSpec) -> None:
@@ -185,6 +192,7 @@ class _Loader:
             name=spec.name,
             decision=self.decisions[spec.decision] if spec.decision else None,
             description=spec.description,
+            source_language=source_of(spec.name, spec.description),
         )
         for code in spec.members:
             cluster_member_add(
@@ -208,6 +216,7 @@ class _Loader:
             name=spec.name,
             kind=spec.kind,
             description=spec.description,
+            source_language=source_of(spec.name, spec.description),
         )
         term = None
         if spec.term is not None:
@@ -215,6 +224,7 @@ class _Loader:
                 actor=self.actor,
                 body=body,
                 name=spec.term.name,
+                source_language=source_of(spec.term.name),
                 start=spec.term.start,
                 end=spec.term.end,
             )

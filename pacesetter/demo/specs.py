@@ -11,25 +11,49 @@ from datetime import date
 from decimal import Decimal
 
 from pacesetter.bodies.models import MemberPosition
+from pacesetter.core.translations import Text
 from pacesetter.scoring.models import Direction, Method, ZeroTarget
+
+#: A text of the demo: a plain string (English, the source) or ``T(vi=..., en=...)``.
+Txt = str | Text
+
+
+def T(**texts: str) -> dict[str, str]:
+    """A text by language; the first language given is the record's source language
+    (``zh_hans`` stands for ``zh-hans``)."""
+    return {language.replace("_", "-"): text for language, text in texts.items()}
+
+
+def source_of(*texts: Txt) -> str:
+    """The source language of a record whose texts are ``texts``: the first language of
+    its first text given by language, else English."""
+    for text in texts:
+        if not isinstance(text, str) and text:
+            return next(iter(text))
+    return "en"
+
+
+def english(text: Txt) -> str:
+    """The English value of a demo text (for the loader's own lookups and output)."""
+    return text if isinstance(text, str) else text.get("en", next(iter(text.values()), ""))
 
 
 @dataclass(frozen=True)
 class UnitTypeSpec:
     code: str
-    name: str
-    description: str = ""
+    name: Txt
+    description: Txt = ""
 
 
 @dataclass(frozen=True)
 class UnitSpec:
     code: str
-    name: str
+    name: Txt
     unit_type: str  # a UnitTypeSpec code
-    short_name: str = ""
+    short_name: Txt = ""
     ownership_type: str = ""
-    industry: str = ""
-    area: str = ""
+    industry: Txt = ""
+    area: Txt = ""
     children: tuple[UnitSpec, ...] = ()
 
 
@@ -38,10 +62,10 @@ class DecisionSpec:
     key: str
     number: str
     date: date
-    issuer: str
+    issuer: Txt
     recorded_by: str  # unit code
-    title: str = ""
-    signer_title: str = ""
+    title: Txt = ""
+    signer_title: Txt = ""
     file_name: str = ""  # a one-page PDF placeholder is generated when set
     file_lines: tuple[str, ...] = ()
 
@@ -57,18 +81,18 @@ class LeaderSpec:
 @dataclass(frozen=True)
 class ClusterSpec:
     code: str
-    name: str
+    name: Txt
     owner: str  # unit code
     members: tuple[str, ...]
     members_from: date
     decision: str = ""  # decision key
-    description: str = ""
+    description: Txt = ""
     leaders: tuple[LeaderSpec, ...] = ()
 
 
 @dataclass(frozen=True)
 class TermSpec:
-    name: str
+    name: Txt
     start: date
     end: date | None = None
 
@@ -86,10 +110,10 @@ class SeatSpec:
 @dataclass(frozen=True)
 class BodySpec:
     key: str
-    name: str
+    name: Txt
     kind: str  # BodyKind value
     owner: str  # unit code
-    description: str = ""
+    description: Txt = ""
     term: TermSpec | None = None
     seats: tuple[SeatSpec, ...] = ()
 
@@ -133,7 +157,7 @@ class CriterionSpec:
     """A group or criterion of a scoring table; ``parent`` is the code of its group."""
 
     code: str
-    title: str
+    title: Txt
     kind: str  # CriterionKind value
     position: int
     max_points: Decimal = Decimal(0)
@@ -141,9 +165,9 @@ class CriterionSpec:
     method: str = Method.PROPORTIONAL
     direction: str = Direction.HIGHER
     points_per_item: Decimal = Decimal(0)
-    measure: str = ""
+    measure: Txt = ""
     zero_target: str = ZeroTarget.NOT_ASSIGNED
-    guidance: str = ""
+    guidance: Txt = ""
 
 
 @dataclass(frozen=True)
@@ -152,18 +176,18 @@ class TableSpec:
     cloned into ``year``, then changed criterion by criterion to match ``criteria``."""
 
     key: str
-    name: str
+    name: Txt
     owner: str  # unit code
     year: int
     criteria: tuple[CriterionSpec, ...]
     author: str  # the username of the committee staff who set it up
     cloned_from: str = ""
-    description: str = ""
+    description: Txt = ""
 
 
 @dataclass(frozen=True)
 class PhaseSpec:
-    name: str
+    name: Txt
     start: date
     end: date
 
@@ -171,7 +195,7 @@ class PhaseSpec:
 @dataclass(frozen=True)
 class ReviewPointSpec:
     code: str
-    name: str
+    name: Txt
     period_end: date
     due: date
 
@@ -234,7 +258,7 @@ class CampaignSpec:
     the account that reports for the unit)."""
 
     code: str
-    name: str
+    name: Txt
     kind: str  # CampaignKind value
     organizer: str  # unit code
     start: date
@@ -245,7 +269,7 @@ class CampaignSpec:
     leader: str = ""
     predecessor: str = ""  # campaign code
     registration_due: date | None = None
-    description: str = ""
+    description: Txt = ""
     phases: tuple[PhaseSpec, ...] = ()
     review_points: tuple[ReviewPointSpec, ...] = ()
     clusters: tuple[str, ...] = ()  # joined with their members
@@ -344,16 +368,16 @@ class ProposalSpec:
 @dataclass(frozen=True)
 class ChainSpec:
     key: str
-    name: str
+    name: Txt
     owner: str  # unit code
     leader: str  # unit code
     members: tuple[str, ...]  # unit codes, upstream first
-    description: str = ""
+    description: Txt = ""
 
 
 @dataclass(frozen=True)
 class MilestoneSpec:
-    title: str
+    title: Txt
     due: date
     done_on: date | None = None
 
@@ -364,12 +388,12 @@ class KeyTaskSpec:
     reporting date, ``done_on`` when it was finished."""
 
     code: str
-    title: str
+    title: Txt
     lead: str  # unit code
     start: date
     due: date
-    scope: str = ""
-    measures: str = ""
+    scope: Txt = ""
+    measures: Txt = ""
     lead_person: str = ""  # username
     supporting: tuple[str, ...] = ()
     chain: str = ""  # chain key
@@ -383,9 +407,9 @@ class KeyTaskSpec:
 @dataclass(frozen=True)
 class ProjectSpec:
     code: str
-    name: str
+    name: Txt
     lead: str  # unit code
-    description: str = ""
+    description: Txt = ""
     chain: str = ""
     tasks: tuple[KeyTaskSpec, ...] = ()
 
@@ -394,7 +418,7 @@ class ProjectSpec:
 class PlanSpec:
     key: str
     body: str  # body key
-    name: str
+    name: Txt
     kind: str  # PlanKind value
     start: date
     end: date

@@ -80,7 +80,7 @@ AWARD_PROPOSALS: tuple[ProposalSpec, ...] = awards.PROPOSALS
 #: tasks not born in a meeting), then meetings (whose resolutions and findings create the
 #: rest of the tasks).
 CHAINS: tuple[ChainSpec, ...] = (huadu.CHAIN,)
-PLANS: tuple[PlanSpec, ...] = (optical.PLAN, huadu.PLAN, machinery.PLAN)
+PLANS: tuple[PlanSpec, ...] = (optical.PLAN, huadu.PLAN, machinery.PLAN, light_industry.PLAN)
 MEETINGS: tuple[MeetingSpec, ...] = (
     optical.COUNCIL_MEETING,
     huadu.MEETING,

@@ -27,15 +27,17 @@ from pacesetter.demo.specs import (
     ProjectSpec,
     ResolutionSpec,
     SeatSpec,
+    T,
+    Txt,
     UnitSpec,
 )
 from pacesetter.units.models import OwnershipType
 
-AREA = "Huadu, Guangzhou"
+AREA = T(zh_hans="广州市花都区", en="Huadu, Guangzhou")
 ROOT = "HUADU"
 
 
-def _government(code: str, name: str, unit_type: str, *children: UnitSpec) -> UnitSpec:
+def _government(code: str, name: Txt, unit_type: str, *children: UnitSpec) -> UnitSpec:
     return UnitSpec(
         code,
         name,
@@ -46,13 +48,13 @@ def _government(code: str, name: str, unit_type: str, *children: UnitSpec) -> Un
     )
 
 
-def _enterprise(code: str, name: str, industry: str) -> UnitSpec:
+def _enterprise(code: str, name: Txt, industry: str) -> UnitSpec:
     return UnitSpec(
         code, name, "enterprise", ownership_type=OwnershipType.PRIVATE, industry=industry, area=AREA
     )
 
 
-def _association(code: str, name: str, industry: str) -> UnitSpec:
+def _association(code: str, name: Txt, industry: str) -> UnitSpec:
     return UnitSpec(
         code,
         name,
@@ -67,13 +69,21 @@ LEATHER = "Leather goods"
 
 ROOT_UNIT = _government(
     ROOT,
-    "Huadu District",
+    T(zh_hans="花都区", en="Huadu District"),
     "district",
-    _government("HUADU-TWONEW", "Huadu District 'Two New' Work Committee", "committee"),
-    _government("HUADU-TRANSPORT", "Huadu District Transport Bureau", "government-department"),
+    _government(
+        "HUADU-TWONEW",
+        T(zh_hans="花都区“两新”工委", en="Huadu District 'Two New' Work Committee"),
+        "committee",
+    ),
+    _government(
+        "HUADU-TRANSPORT",
+        T(zh_hans="花都区交通运输局", en="Huadu District Transport Bureau"),
+        "government-department",
+    ),
     _government(
         "HUADU-SHILING",
-        "Shiling Town",
+        T(zh_hans="狮岭镇", en="Shiling Town"),
         "town",
         _enterprise("HUADU-SHILING-E1", "Shiling leather goods enterprise No. 1", LEATHER),
         _enterprise("HUADU-SHILING-E2", "Shiling leather goods enterprise No. 2", LEATHER),
@@ -81,7 +91,7 @@ ROOT_UNIT = _government(
     ),
     _government(
         "HUADU-XINYA",
-        "Xinya Street",
+        T(zh_hans="新雅街", en="Xinya Street"),
         "street",
         _enterprise(
             "HUADU-XINYA-E1", "Xinya Street commercial-building enterprise No. 1", "Commerce"
@@ -89,20 +99,22 @@ ROOT_UNIT = _government(
     ),
     _government(
         "HUADU-HUADONG",
-        "Huadong Town",
+        T(zh_hans="花东镇", en="Huadong Town"),
         "town",
         _enterprise(
             "HUADU-HUADONG-E1", "Huadong airport-economy enterprise No. 1", "Aviation logistics"
         ),
     ),
-    _government("HUADU-TANBU", "Tanbu Town", "town"),
+    _government("HUADU-TANBU", T(zh_hans="炭步镇", en="Tanbu Town"), "town"),
 )
 
 #: The committee's members: the town and street committees and the departments that
 #: take part (assumption: the report names the bodies that spoke, not the membership).
 WORK_COMMITTEE = BodySpec(
     key="HUADU-TWONEW-MEMBERS",
-    name="Huadu District 'Two New' Work Committee (members)",
+    name=T(
+        zh_hans="花都区“两新”工委成员单位", en="Huadu District 'Two New' Work Committee (members)"
+    ),
     kind=BodyKind.COMMITTEE,
     owner="HUADU-TWONEW",
     seats=tuple(
@@ -116,6 +128,21 @@ WORK_COMMITTEE = BodySpec(
         )
     ),
 )
+
+#: Where each Chinese name comes from ("unconfirmed: ..." when not checked against the
+#: district's own publications). The 15 projects' titles come only in English renderings
+#: (the brief), so they keep English as their source.
+NAME_NOTES: dict[str, str] = {
+    ROOT: "the district's own name (广州市花都区)",
+    "HUADU-TWONEW": "as the district names it: 花都区“两新”工委",
+    "HUADU-SHILING": "狮岭镇, Huadu district",
+    "HUADU-XINYA": "新雅街, Huadu district",
+    "HUADU-HUADONG": "花东镇, Huadu district",
+    "HUADU-TANBU": "炭步镇, Huadu district",
+    "HUADU-TRANSPORT": "unconfirmed: rendered as 花都区交通运输局",
+    "HUADU-TWONEW-MEMBERS": "demo assumption: the committee's member units",
+}
+
 
 CASE = CaseSpec(
     title="Huadu district (Guangzhou): 'Two New' work, 15 August 2024",
@@ -141,7 +168,7 @@ PLAN_KEY = "HUADU-DUAL-SYNC"
 
 CHAIN = ChainSpec(
     key=LEATHER_CHAIN,
-    name="Shiling leather goods industrial chain",
+    name=T(zh_hans="狮岭皮具产业链", en="Shiling leather goods industrial chain"),
     owner="HUADU-TWONEW",
     leader="HUADU-SHILING-A1",
     members=("HUADU-SHILING-E1", "HUADU-SHILING-E2", "HUADU-SHILING-A1"),
@@ -166,7 +193,7 @@ def _task(
     )
 
 
-def _project(code: str, name: str, lead: str, *tasks: KeyTaskSpec, chain: str = "") -> ProjectSpec:
+def _project(code: str, name: Txt, lead: str, *tasks: KeyTaskSpec, chain: str = "") -> ProjectSpec:
     return ProjectSpec(code, name, lead, chain=chain, tasks=tasks)
 
 

@@ -14,22 +14,29 @@ from datetime import date
 from decimal import Decimal as D
 
 from pacesetter.accounts.models import Role
+from pacesetter.bodies.models import BodyKind
 from pacesetter.campaigns.models import CampaignKind
 from pacesetter.demo.specs import (
     AccountSpec,
     AgendaSpec,
+    BodySpec,
     CampaignSpec,
     CaseSpec,
     ClusterSpec,
     CriterionSpec,
     GrantSpec,
     InviteeGroupSpec,
+    KeyTaskSpec,
     MeetingSpec,
     PactSpec,
     PhaseSpec,
+    PlanSpec,
+    ResolutionSpec,
     ReviewPointSpec,
+    T,
     TableSpec,
     TargetSpec,
+    Txt,
     UnitSpec,
 )
 from pacesetter.scoring.models import CriterionKind
@@ -42,7 +49,7 @@ LINHAI = "LIGHT-LINHAI"
 TEAM = "LIGHT-DANYANG-E1-T1"
 
 
-def _union(code: str, name: str, unit_type: str, area: str, *children: UnitSpec) -> UnitSpec:
+def _union(code: str, name: Txt, unit_type: str, area: Txt, *children: UnitSpec) -> UnitSpec:
     return UnitSpec(
         code,
         name,
@@ -56,12 +63,12 @@ def _union(code: str, name: str, unit_type: str, area: str, *children: UnitSpec)
 
 ROOT_UNIT = _union(
     ROOT,
-    "China Light Industry Federation of Trade Unions",
+    T(en="China Light Industry Federation of Trade Unions", zh_hans="中国轻工业工会"),
     "trade-union",
     "Beijing",
     _union(
         DANYANG,
-        "Danyang Municipal Federation of Trade Unions",
+        T(zh_hans="丹阳市总工会", en="Danyang Municipal Federation of Trade Unions"),
         "trade-union",
         "Danyang, Jiangsu",
         _union(
@@ -80,7 +87,7 @@ ROOT_UNIT = _union(
     ),
     _union(
         LINHAI,
-        "Linhai Municipal Federation of Trade Unions",
+        T(zh_hans="临海市总工会", en="Linhai Municipal Federation of Trade Unions"),
         "trade-union",
         "Linhai, Zhejiang",
         _union(
@@ -102,11 +109,34 @@ PILOTS = ClusterSpec(
     members_from=date(2022, 4, 1),
 )
 
+#: The Danyang federation's standing committee keeps the plan of the tasks the exchange
+#: resolved (assumption: the report does not say which body follows them up).
+DANYANG_COMMITTEE = BodySpec(
+    key="LIGHT-DANYANG-STANDING",
+    name=T(
+        zh_hans="丹阳市总工会常务委员会",
+        en="Standing committee of the Danyang Municipal Federation of Trade Unions",
+    ),
+    kind=BodyKind.COMMITTEE,
+    owner=DANYANG,
+)
+
+#: Where each Chinese name comes from ("unconfirmed: ..." when not checked against the
+#: body's own publications; such records keep English as their source).
+NAME_NOTES: dict[str, str] = {
+    DANYANG: "the body's own name (丹阳市总工会)",
+    LINHAI: "the body's own name (临海市总工会)",
+    ROOT: "unconfirmed: the national union for light industry may be 中国财贸轻纺烟草工会; "
+    "source kept English",
+    "LIGHT-DANYANG-STANDING": "demo assumption: the body that follows the exchange up",
+}
+
 CASE = CaseSpec(
     title="Light industry: industrial workforce reform special action, 6 June 2024",
     root=ROOT_UNIT,
     time_zone="Asia/Shanghai",
     clusters=(PILOTS,),
+    bodies=(DANYANG_COMMITTEE,),
     accounts=(
         AccountSpec("staff.lightindustry", (GrantSpec(Role.COMMITTEE_STAFF, unit=ROOT),)),
         AccountSpec("officer.danyang", (GrantSpec(Role.UNIT_OFFICER, unit=DANYANG),)),
@@ -218,6 +248,24 @@ SPECIAL_ACTION = CampaignSpec(
 # enterprises that carry the action, and labour models. The report does not list them,
 # so invitees other than the two named federations are numbered groups.
 
+PLAN_KEY = "LIGHT-DANYANG-2024H2"
+FOLLOW_START, FOLLOW_END = date(2024, 7, 1), date(2024, 12, 31)
+
+#: The Danyang federation's plan, where the exchange's resolution puts its tasks (demo
+#: data; English source, as the meeting's texts still are).
+PLAN = PlanSpec(
+    key=PLAN_KEY,
+    body=DANYANG_COMMITTEE.key,
+    name=T(
+        en="Industrial workforce reform: Danyang follow-up, second half of 2024",
+        zh_hans="产业工人队伍建设改革：丹阳市2024年下半年落实工作",
+    ),
+    kind="half_year",
+    start=date(2024, 7, 1),
+    end=FOLLOW_END,
+    manager="staff.lightindustry",
+)
+
 EXCHANGE = MeetingSpec(
     key="LIGHT-EXCHANGE-2024",
     kind="exchange",
@@ -260,5 +308,35 @@ EXCHANGE = MeetingSpec(
             "Initiative of the labour-model representatives", 15, "Labour-model representatives"
         ),
         AgendaSpec("Summary and next steps of the special action", 30),
+    ),
+    resolutions=(
+        ResolutionSpec(
+            "The exchange asks the Danyang federation to spread the pilot enterprises' "
+            "practice and to carry out the labour models' initiative in the second half of 2024.",
+            plan=PLAN_KEY,
+            tasks=(
+                KeyTaskSpec(
+                    "DY-1",
+                    "Spread the pilot enterprises' skill-upgrading practice to Danyang's eyewear "
+                    "enterprises",
+                    DANYANG,
+                    FOLLOW_START,
+                    FOLLOW_END,
+                    scope="Eyewear enterprises of Danyang",
+                    measures="On-site exchanges; a practice booklet",
+                    supporting=("LIGHT-DANYANG-E1",),
+                    progress=D(60),
+                ),
+                KeyTaskSpec(
+                    "DY-2",
+                    "Carry out the labour-model representatives' initiative",
+                    DANYANG,
+                    FOLLOW_START,
+                    FOLLOW_END,
+                    measures="Model-worker studios take one apprentice pair each",
+                    progress=D(40),
+                ),
+            ),
+        ),
     ),
 )

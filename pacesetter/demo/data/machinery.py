@@ -22,6 +22,8 @@ from pacesetter.demo.specs import (
     KeyTaskSpec,
     MeetingSpec,
     PlanSpec,
+    T,
+    Txt,
     UnitSpec,
 )
 from pacesetter.units.models import OwnershipType
@@ -30,7 +32,7 @@ ROOT = "MMB-TU"
 XIANGDIAN = "MMB-XIANGDIAN"
 
 
-def _enterprise_union(code: str, name: str, short: str, industry: str, area: str) -> UnitSpec:
+def _enterprise_union(code: str, name: Txt, short: str, industry: str, area: Txt) -> UnitSpec:
     return UnitSpec(
         code,
         name,
@@ -44,7 +46,10 @@ def _enterprise_union(code: str, name: str, short: str, industry: str, area: str
 
 ROOT_UNIT = UnitSpec(
     ROOT,
-    "China Machinery, Metallurgy and Building Materials Trade Union",
+    T(
+        zh_hans="中国机械冶金建材工会",
+        en="China Machinery, Metallurgy and Building Materials Trade Union",
+    ),
     "trade-union",
     ownership_type=OwnershipType.NON_PROFIT,
     area="Beijing",
@@ -77,10 +82,22 @@ ROOT_UNIT = UnitSpec(
 #: report does not say which body followed up the visit).
 STANDING_COMMITTEE = BodySpec(
     key="MMB-STANDING",
-    name="Standing committee of the China Machinery, Metallurgy and Building Materials Trade Union",
+    name=T(
+        zh_hans="中国机械冶金建材工会常务委员会",
+        en="Standing committee of the China Machinery, Metallurgy and Building Materials "
+        "Trade Union",
+    ),
     kind=BodyKind.COMMITTEE,
     owner=ROOT,
 )
+
+#: Where each Chinese name comes from ("unconfirmed: ..." when not checked; such
+#: records keep English as their source).
+NAME_NOTES: dict[str, str] = {
+    ROOT: "the union's own name (中国机械冶金建材工会)",
+    "MMB-STANDING": "demo assumption: the body that follows the visit up",
+}
+
 
 CASE = CaseSpec(
     title="Machinery, metallurgy and building materials: Hunan research visit, 2020",

@@ -30,7 +30,9 @@ from pacesetter.demo.specs import (
     PlanSpec,
     ResolutionSpec,
     SeatSpec,
+    T,
     TermSpec,
+    Txt,
     UnitSpec,
 )
 from pacesetter.units.models import OwnershipType
@@ -40,11 +42,11 @@ TERM_START = date(2019, 1, 1)
 NINTH_TERM = TermSpec("9th", TERM_START)
 
 
-def _member_enterprise(code: str, name: str, industry: str, area: str) -> UnitSpec:
+def _member_enterprise(code: str, name: Txt, industry: str, area: Txt) -> UnitSpec:
     return UnitSpec(code, name, "enterprise", industry=industry, area=area)
 
 
-def _local(code: str, name: str, unit_type: str, area: str) -> UnitSpec:
+def _local(code: str, name: Txt, unit_type: str, area: Txt) -> UnitSpec:
     return UnitSpec(
         code,
         name,
@@ -105,7 +107,7 @@ LOCAL_ASSOCIATIONS = (
 
 ROOT_UNIT = UnitSpec(
     ROOT,
-    "China Optical Association",
+    T(en="China Optical Association", zh_hans="中国眼镜协会"),
     "association",
     short_name="COA",
     ownership_type=OwnershipType.NON_PROFIT,
@@ -116,7 +118,9 @@ ROOT_UNIT = UnitSpec(
 
 STANDING_COUNCIL = BodySpec(
     key="COA-STANDING",
-    name="China Optical Association 9th Standing Council",
+    name=T(
+        en="China Optical Association 9th Standing Council", zh_hans="中国眼镜协会第九届常务理事会"
+    ),
     kind=BodyKind.STANDING_BOARD,
     owner=ROOT,
     description="Met on 26 May 2021 in Changsha, Hunan: first half-year reports, a survey of "
@@ -133,7 +137,7 @@ STANDING_COUNCIL = BodySpec(
 
 SUPERVISORY_BOARD = BodySpec(
     key="COA-SUPERVISORS",
-    name="China Optical Association Board of Supervisors",
+    name=T(en="China Optical Association Board of Supervisors", zh_hans="中国眼镜协会监事会"),
     kind=BodyKind.SUPERVISORY_BOARD,
     owner=ROOT,
     term=NINTH_TERM,
@@ -142,6 +146,16 @@ SUPERVISORY_BOARD = BodySpec(
         for unit in SUPERVISOR_UNITS
     ),
 )
+
+#: Where each Chinese name comes from. The brief's "China Optical Association" looks
+#: like 中国眼镜协会 (standing-council meetings, the 爱眼 charity, the optics fair), not yet
+#: confirmed: its records keep English as their source, with 中国眼镜协会 as a translation.
+NAME_NOTES: dict[str, str] = {
+    ROOT: "unconfirmed: 中国眼镜协会 (bjsx.com.cn); source kept English",
+    "COA-STANDING": "unconfirmed: follows the association's name; source kept English",
+    "COA-SUPERVISORS": "unconfirmed: follows the association's name; source kept English",
+}
+
 
 CASE = CaseSpec(
     title="China Optical Association: 9th standing council, 26 May 2021",

@@ -26,11 +26,14 @@ from pacesetter.demo.specs import (
     GrantSpec,
     LeaderSpec,
     SeatSpec,
+    T,
+    Txt,
     UnitSpec,
+    english,
 )
 from pacesetter.units.models import OwnershipType
 
-AREA = "Thanh Hoa"
+AREA = T(vi="Thanh Hóa", en="Thanh Hoa")
 DECIDED = date(2024, 3, 27)
 COUNCILS_FROM = date(2024, 1, 1)
 
@@ -41,7 +44,7 @@ BAC_SONG_MA = "TH-BACSONGMA"
 CLUSTER = "TH-C18"
 
 
-def _llc(code: str, name: str, short: str, ownership: str = "", industry: str = "") -> UnitSpec:
+def _llc(code: str, name: Txt, short: Txt, ownership: str = "", industry: Txt = "") -> UnitSpec:
     return UnitSpec(
         code,
         name,
@@ -53,7 +56,7 @@ def _llc(code: str, name: str, short: str, ownership: str = "", industry: str = 
     )
 
 
-def _jsc(code: str, name: str, short: str, industry: str) -> UnitSpec:
+def _jsc(code: str, name: Txt, short: Txt, industry: Txt) -> UnitSpec:
     return UnitSpec(
         code,
         name,
@@ -65,16 +68,30 @@ def _jsc(code: str, name: str, short: str, industry: str) -> UnitSpec:
     )
 
 
-IRRIGATION = "Irrigation works management"
+IRRIGATION = T(vi="Quản lý khai thác công trình thủy lợi", en="Irrigation works management")
 
 # Lam Son's emulation and reward council seats its union and departments, each
 # following its own field of work.
 LAM_SON_DEPARTMENTS = (
-    UnitSpec("TH-LAMSON-UNION", "Lam Son Company Limited trade union", "grassroots-union"),
-    UnitSpec("TH-LAMSON-PROD", "Lam Son Company Limited — production division", "department"),
+    UnitSpec(
+        "TH-LAMSON-UNION",
+        T(vi="Công đoàn Công ty TNHH Lam Sơn", en="Lam Son Company Limited trade union"),
+        "grassroots-union",
+    ),
+    UnitSpec(
+        "TH-LAMSON-PROD",
+        T(
+            vi="Công ty TNHH Lam Sơn — Bộ phận sản xuất",
+            en="Lam Son Company Limited — production division",
+        ),
+        "department",
+    ),
     UnitSpec(
         "TH-LAMSON-ADMIN",
-        "Lam Son Company Limited — administration and personnel department",
+        T(
+            vi="Công ty TNHH Lam Sơn — Phòng Hành chính - Nhân sự",
+            en="Lam Son Company Limited — administration and personnel department",
+        ),
         "department",
     ),
 )
@@ -85,8 +102,11 @@ ENTERPRISES: tuple[tuple[UnitSpec, str], ...] = (
     (
         _llc(
             "TH-NAMSONGMA",
-            "Nam Song Ma Irrigation One Member LLC",
-            "Nam Song Ma",
+            T(
+                vi="Công ty TNHH MTV Thủy lợi Nam Sông Mã",
+                en="Nam Song Ma Irrigation One Member LLC",
+            ),
+            T(vi="Nam Sông Mã", en="Nam Song Ma"),
             OwnershipType.STATE,
             IRRIGATION,
         ),
@@ -95,41 +115,65 @@ ENTERPRISES: tuple[tuple[UnitSpec, str], ...] = (
     (
         _jsc(
             "TH-URBANENV",
-            "Thanh Hoa Urban Environment and Construction JSC",
-            "Urban Environment",
-            "Urban environment and construction",
+            T(
+                vi="Công ty CP Môi trường và Công trình đô thị Thanh Hóa",
+                en="Thanh Hoa Urban Environment and Construction JSC",
+            ),
+            T(vi="Môi trường đô thị", en="Urban Environment"),
+            T(vi="Môi trường và công trình đô thị", en="Urban environment and construction"),
         ),
         "urbanenv",
     ),
     (
-        _jsc("TH-WATER", "Thanh Hoa Water Supply JSC", "Water Supply", "Water supply"),
+        _jsc(
+            "TH-WATER",
+            T(vi="Công ty CP Cấp nước Thanh Hóa", en="Thanh Hoa Water Supply JSC"),
+            T(vi="Cấp nước", en="Water Supply"),
+            T(vi="Cấp nước", en="Water supply"),
+        ),
         "watersupply",
     ),
     (
-        _llc("TH-SONGCHU", "Song Chu Company Limited", "Song Chu", OwnershipType.STATE, IRRIGATION),
+        _llc(
+            "TH-SONGCHU",
+            T(vi="Công ty TNHH MTV Sông Chu", en="Song Chu Company Limited"),
+            T(vi="Sông Chu", en="Song Chu"),
+            OwnershipType.STATE,
+            IRRIGATION,
+        ),
         "songchu",
     ),
     (
         _llc(
             BAC_SONG_MA,
-            "Bac Song Ma Irrigation Company Limited",
-            "Bac Song Ma",
+            T(
+                vi="Công ty TNHH MTV Thủy lợi Bắc Sông Mã",
+                en="Bac Song Ma Irrigation Company Limited",
+            ),
+            T(vi="Bắc Sông Mã", en="Bac Song Ma"),
             OwnershipType.STATE,
             IRRIGATION,
         ),
         "bacsongma",
     ),
     (
-        replace(_llc(LAM_SON, "Lam Son Company Limited", "Lam Son"), children=LAM_SON_DEPARTMENTS),
+        replace(
+            _llc(
+                LAM_SON,
+                T(vi="Công ty TNHH Lam Sơn", en="Lam Son Company Limited"),
+                T(vi="Lam Sơn", en="Lam Son"),
+            ),
+            children=LAM_SON_DEPARTMENTS,
+        ),
         "lamson",
     ),
     (
         _llc(
             "TH-MEDLATEC",
-            "MEDLATEC Thanh Hoa Company Limited",
-            "MEDLATEC Thanh Hoa",
+            T(vi="Công ty TNHH MEDLATEC Thanh Hóa", en="MEDLATEC Thanh Hoa Company Limited"),
+            T(vi="MEDLATEC Thanh Hóa", en="MEDLATEC Thanh Hoa"),
             OwnershipType.PRIVATE,
-            "Medical testing and diagnostics",
+            T(vi="Xét nghiệm và chẩn đoán y khoa", en="Medical testing and diagnostics"),
         ),
         "medlatec",
     ),
@@ -137,17 +181,22 @@ ENTERPRISES: tuple[tuple[UnitSpec, str], ...] = (
 
 ROOT_UNIT = UnitSpec(
     ROOT,
-    "Thanh Hoa Province",
+    T(vi="Tỉnh Thanh Hóa", en="Thanh Hoa Province"),
     "province",
-    short_name="Thanh Hoa",
+    short_name=T(vi="Thanh Hóa", en="Thanh Hoa"),
     ownership_type=OwnershipType.GOVERNMENT,
     area=AREA,
     children=(
         UnitSpec(
             COMMITTEE,
-            "Thanh Hoa Provincial Emulation and Reward Committee",
+            T(
+                vi="Ban Thi đua - Khen thưởng tỉnh Thanh Hóa",
+                en="Thanh Hoa Provincial Emulation and Reward Committee",
+            ),
             "committee",
-            short_name="Provincial Emulation and Reward Committee",
+            short_name=T(
+                vi="Ban Thi đua - Khen thưởng tỉnh", en="Provincial Emulation and Reward Committee"
+            ),
             ownership_type=OwnershipType.GOVERNMENT,
             area=AREA,
         ),
@@ -157,13 +206,19 @@ ROOT_UNIT = UnitSpec(
 
 DECISION = DecisionSpec(
     key="TH-1197",
-    number="1197/QD-UBND",
+    number="1197/QĐ-UBND",
     date=DECIDED,
-    issuer="Chairman of the Thanh Hoa Provincial People's Committee",
+    issuer=T(
+        vi="Chủ tịch UBND tỉnh Thanh Hóa",
+        en="Chairman of the Thanh Hoa Provincial People's Committee",
+    ),
     recorded_by=COMMITTEE,
-    title="On the emulation clusters and blocks of Thanh Hoa province, "
-    "including Emulation Cluster No. 18",
-    signer_title="Chairman",
+    title=T(
+        vi="Về việc chia cụm, khối thi đua của tỉnh Thanh Hóa, trong đó có Cụm thi đua số 18",
+        en="On the emulation clusters and blocks of Thanh Hoa province, "
+        "including Emulation Cluster No. 18",
+    ),
+    signer_title=T(vi="Chủ tịch", en="Chairman"),
     file_name="1197-QD-UBND.pdf",
     file_lines=(
         "THANH HOA PROVINCIAL PEOPLE'S COMMITTEE",
@@ -188,12 +243,17 @@ DECISION = DecisionSpec(
 
 CLUSTER_18 = ClusterSpec(
     code=CLUSTER,
-    name="Emulation Cluster No. 18",
+    name=T(vi="Cụm thi đua số 18", en="Emulation Cluster No. 18"),
     owner=COMMITTEE,
     decision=DECISION.key,
-    description="Provincial enterprises of two types: single-member LLCs and joint-stock "
-    "companies with 50–100% state capital. Units register emulation content; each unit's "
-    "Emulation & Reward Council monitors, inspects, encourages and evaluates.",
+    description=T(
+        vi="Doanh nghiệp của tỉnh thuộc hai loại hình: công ty TNHH một thành viên và công ty "
+        "cổ phần có vốn nhà nước từ 50% đến 100%. Các đơn vị đăng ký nội dung thi đua; Hội "
+        "đồng Thi đua - Khen thưởng của mỗi đơn vị theo dõi, kiểm tra, động viên và đánh giá.",
+        en="Provincial enterprises of two types: single-member LLCs and joint-stock "
+        "companies with 50–100% state capital. Units register emulation content; each unit's "
+        "Emulation & Reward Council monitors, inspects, encourages and evaluates.",
+    ),
     members=tuple(unit.code for unit, _ in ENTERPRISES),
     members_from=DECIDED,
     leaders=(
@@ -202,18 +262,62 @@ CLUSTER_18 = ClusterSpec(
     ),
 )
 
+#: The provincial council's seats (demo data: role accounts, not real people): a chair,
+#: two vice-chairs, a secretary (the committee's) and four members, as a provincial
+#: Emulation and Reward Council seats the province's leaders and its departments' heads.
+#: ``council.thanhhoa`` keeps its seat from the first demo.
+COUNCIL_SEATS: tuple[tuple[str, str], ...] = (
+    ("council.thanhhoa.chair", MemberPosition.CHAIR),
+    ("council.thanhhoa.vice1", MemberPosition.VICE_CHAIR),
+    ("council.thanhhoa.vice2", MemberPosition.VICE_CHAIR),
+    ("council.thanhhoa.secretary", MemberPosition.SECRETARY),
+    ("council.thanhhoa", MemberPosition.MEMBER),
+    ("council.thanhhoa.member2", MemberPosition.MEMBER),
+    ("council.thanhhoa.member3", MemberPosition.MEMBER),
+    ("council.thanhhoa.member4", MemberPosition.MEMBER),
+)
+
+#: Where each Vietnamese name comes from ("unconfirmed: ..." when it is rendered from the
+#: English of the product brief and not yet checked against the decision's text).
+NAME_NOTES: dict[str, str] = {
+    CLUSTER: "Decision 1197/QĐ-UBND of 27/3/2024 (product brief)",
+    BAC_SONG_MA: "baothanhhoa.vn, 18/8/2025",
+    "TH-NAMSONGMA": "unconfirmed: rendered from the brief's English",
+    "TH-URBANENV": "unconfirmed: rendered from the brief's English",
+    "TH-WATER": "unconfirmed: rendered from the brief's English",
+    "TH-SONGCHU": "unconfirmed: rendered from the brief's English",
+    LAM_SON: "unconfirmed: rendered from the brief's English",
+    "TH-MEDLATEC": "unconfirmed: rendered from the brief's English",
+    "TH-LAMSON-PROD": "demo placeholder: a department the report does not name",
+    "TH-LAMSON-ADMIN": "demo placeholder: a department the report does not name",
+}
+
+
+def _vi(text: Txt) -> str:
+    return text if isinstance(text, str) else text.get("vi", english(text))
+
+
 PROVINCIAL_COUNCIL = BodySpec(
     key="TH-COUNCIL",
-    name="Thanh Hoa Provincial Emulation and Reward Council",
+    name=T(
+        vi="Hội đồng Thi đua - Khen thưởng tỉnh Thanh Hóa",
+        en="Thanh Hoa Provincial Emulation and Reward Council",
+    ),
     kind=BodyKind.COUNCIL,
     owner=COMMITTEE,
-    seats=(SeatSpec(COUNCILS_FROM, username="council.thanhhoa"),),
+    seats=tuple(
+        SeatSpec(COUNCILS_FROM, username=username, position=position)
+        for username, position in COUNCIL_SEATS
+    ),
 )
 
 UNIT_COUNCILS = tuple(
     BodySpec(
         key=f"{unit.code}-COUNCIL",
-        name=f"{unit.short_name} Emulation & Reward Council",
+        name=T(
+            vi=f"Hội đồng Thi đua - Khen thưởng {_vi(unit.short_name)}",
+            en=f"{english(unit.short_name)} Emulation & Reward Council",
+        ),
         kind=BodyKind.COUNCIL,
         owner=unit.code,
         seats=(
@@ -252,6 +356,9 @@ CASE = CaseSpec(
             if unit.code != LAM_SON
         ),
         AccountSpec("viewer.thanhhoa", (GrantSpec(Role.VIEWER, unit=ROOT),)),
-        AccountSpec("council.thanhhoa", (GrantSpec(Role.COUNCIL_MEMBER, body="TH-COUNCIL"),)),
+        *(
+            AccountSpec(username, (GrantSpec(Role.COUNCIL_MEMBER, body="TH-COUNCIL"),))
+            for username, _ in COUNCIL_SEATS
+        ),
     ),
 )

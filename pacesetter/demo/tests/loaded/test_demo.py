@@ -49,7 +49,7 @@ def test_lam_son_leads_and_bac_song_ma_deputizes_in_2024(demo: str) -> None:
 def test_cluster_18_is_founded_by_decision_1197_with_a_pdf(demo: str) -> None:
     decision = cluster_18().decision
     assert decision is not None
-    assert decision.number == "1197/QD-UBND"
+    assert decision.number == "1197/QĐ-UBND"
     assert decision.date == date(2024, 3, 27)
     assert decision.issuer == "Chairman of the Thanh Hoa Provincial People's Committee"
     assert decision.owner_unit.code == "TH-ERC"

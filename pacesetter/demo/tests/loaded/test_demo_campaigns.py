@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
 
@@ -194,3 +195,10 @@ def test_the_audit_chain_verifies_and_a_second_load_changes_nothing(demo: str) -
     call_command("load_demo", stdout=out)
     assert "already loaded" in out.getvalue()
     assert {model: model.objects.count() for model in models} == before
+
+
+def test_rankings_carry_the_date_of_their_review_conference_not_the_load(demo: str) -> None:
+    point = ReviewPoint.objects.get(campaign__code="TH-C18-2024", code="h1")
+    assert point.published_at is not None
+    assert point.published_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date() == point.due
+    assert str(point.due) == "2024-07-24"

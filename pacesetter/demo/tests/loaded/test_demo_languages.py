@@ -1,0 +1,96 @@
+"""The demo's cases in their own languages: Thanh Hoa in Vietnamese, the Chinese cases
+in Simplified Chinese, each with an English translation (docs/translations.md)."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from pacesetter.accounts.models import User
+from pacesetter.bodies.models import Body, BodyMember, MemberPosition
+from pacesetter.clusters.models import Cluster
+from pacesetter.core.translations import values
+from pacesetter.decisions.models import Decision
+from pacesetter.demo.data import CASES, huadu, light_industry, machinery, optical, thanh_hoa
+from pacesetter.units.models import Unit
+from pacesetter.workplans.models import Task, WorkPlan
+
+
+def test_thanh_hoa_cluster_reads_vietnamese_in_vi_and_english_with_lang_en(demo: str) -> None:
+    cluster = Cluster.objects.get(code="TH-C18")
+    assert cluster.source_language == "vi"
+    client = Client()
+    client.force_login(User.objects.get(username="viewer.thanhhoa"))
+    url = reverse("clusters:detail", args=[cluster.pk])
+
+    in_vi = client.get(url, {"lang": "vi"})
+    in_en = client.get(url, {"lang": "en"})
+
+    assert "Cụm thi đua số 18" in in_vi.text
+    assert "Emulation Cluster No. 18" not in in_vi.text
+    assert "Emulation Cluster No. 18" in in_en.text
+    assert in_en["Content-Language"] == "en"
+
+
+def test_thanh_hoa_records_are_vietnamese_with_english_translations(demo: str) -> None:
+    decision = Decision.objects.get(number="1197/QĐ-UBND")
+    assert values(decision, "issuer") == {
+        "vi": "Chủ tịch UBND tỉnh Thanh Hóa",
+        "en": "Chairman of the Thanh Hoa Provincial People's Committee",
+    }
+    units = Unit.objects.filter(code__startswith="TH")
+    assert {unit.source_language for unit in units} == {"vi"}
+    assert all(values(unit, "name").get("en") for unit in units)
+    with translation.override("vi"):
+        bac_song_ma = Unit.objects.get(code="TH-BACSONGMA")
+        assert bac_song_ma.name == "Công ty TNHH MTV Thủy lợi Bắc Sông Mã"
+
+
+def test_a_chinese_case_names_its_bodies_in_simplified_chinese(demo: str) -> None:
+    committee = Body.objects.get(owner_unit__code="HUADU-TWONEW")
+    danyang = Unit.objects.get(code="LIGHT-DANYANG")
+    assert committee.source_language == danyang.source_language == "zh-hans"
+    with translation.override("zh-hans"):
+        assert Body.objects.get(pk=committee.pk).name == "花都区“两新”工委成员单位"
+        assert Unit.objects.get(pk=danyang.pk).name == "丹阳市总工会"
+    with translation.override("en"):
+        assert (
+            Unit.objects.get(pk=danyang.pk).name == "Danyang Municipal Federation of Trade Unions"
+        )
+
+
+def test_an_unconfirmed_chinese_name_keeps_english_as_its_source(demo: str) -> None:
+    root = Unit.objects.get(code=light_industry.ROOT)
+    assert "unconfirmed" in light_industry.NAME_NOTES[light_industry.ROOT]
+    assert root.source_language == "en"
+    assert values(root, "name")["zh-hans"]
+
+
+def test_every_name_note_names_a_loaded_record(demo: str) -> None:
+    body_keys = {body.key for case in CASES for body in case.bodies}
+    for case in (thanh_hoa, optical, huadu, light_industry, machinery):
+        for key in case.NAME_NOTES:
+            assert (
+                Unit.objects.filter(code=key).exists()
+                or Cluster.objects.filter(code=key).exists()
+                or key in body_keys
+            ), key
+
+
+def test_the_provincial_council_seats_more_than_three(demo: str) -> None:
+    council = Body.objects.get(owner_unit__code=thanh_hoa.COMMITTEE)
+    seats = BodyMember.objects.filter(body=council)
+    assert seats.count() == len(thanh_hoa.COUNCIL_SEATS) > 3
+    assert seats.filter(position=MemberPosition.CHAIR).count() == 1
+    assert {seat.user.username for seat in seats if seat.user} == {
+        username for username, _ in thanh_hoa.COUNCIL_SEATS
+    }
+
+
+def test_the_danyang_exchange_resolution_puts_tasks_in_the_federations_plan(demo: str) -> None:
+    plan = WorkPlan.objects.get(body__owner_unit__code=light_industry.DANYANG)
+    tasks = Task.objects.filter(plan=plan)
+    assert tasks.count() == 2
+    assert {task.lead_unit.code for task in tasks} == {light_industry.DANYANG}
+    assert all(task.resolution_id for task in tasks)
