@@ -602,3 +602,12 @@ def test_only_the_leader_or_the_committee_signs(client, world, registering):
     assert login(client, world, "committee_staff").get(url).status_code == 200
     other = reverse("campaigns:pact_sign", args=[registering.pk, world.other_cluster.pk])
     assert login(client, world, "committee_staff").get(other).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["committee_staff", "unit_officer"])
+def test_the_campaign_page_links_its_excel_page(client, world, scoring, role):
+    campaign = scoring.campaign
+    page = login(client, world, role).get(reverse("campaigns:detail", args=[campaign.pk]))
+    excel = reverse("scoring:excel_home", args=[campaign.pk])
+    assert f'href="{excel}"' in page.text
+    assert client.get(excel).status_code == 200
