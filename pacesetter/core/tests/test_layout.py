@@ -131,20 +131,23 @@ def screens(world: Any, scoring: Any) -> dict[str, list[tuple[str, str]]]:  # no
     }
 
 
-def log_in(page: Any, base_url: str, username: str) -> None:
+def log_in(page: Any, base_url: str, username: str, language: str = "en") -> None:
     page.context.clear_cookies()
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("pacesetter-test")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{base_url}/")
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": base_url}])
 
 
-def problems_at(page: Any, live_server: Any, screens: dict[str, Any], width: int) -> list[str]:
+def problems_at(
+    page: Any, live_server: Any, screens: dict[str, Any], width: int, language: str = "en"
+) -> list[str]:
     page.set_viewport_size({"width": width, "height": 900})
     found = []
     for username, pages in screens.items():
-        log_in(page, live_server.url, username)
+        log_in(page, live_server.url, username, language)
         for name, path in pages:
             response = page.goto(f"{live_server.url}{path}")
             assert response.status == 200, (username, name, response.status)
@@ -155,8 +158,9 @@ def problems_at(page: Any, live_server: Any, screens: dict[str, Any], width: int
     return found
 
 
-def test_every_main_screen_fits_a_phone(live_server, page, screens):
-    assert problems_at(page, live_server, screens, PHONE) == []
+@pytest.mark.parametrize("language", ["en", "vi"])  # Vietnamese: the longer words
+def test_every_main_screen_fits_a_phone(live_server, page, screens, language):
+    assert problems_at(page, live_server, screens, PHONE, language) == []
 
 
 def test_every_main_screen_fits_a_desktop(live_server, page, screens):
