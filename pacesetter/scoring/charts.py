@@ -26,14 +26,22 @@ class Bar(NamedTuple):
     muted: bool = False
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
+def _short(label: str, chars: int = LABEL_CHARS) -> str:
+    return label if len(label) <= chars else label[: chars - 1].rstrip() + "…"
 
 
 def _number(value: Decimal | float | None, decimals: int) -> str:
     if value is None:
         return "—"
     return str(number_format(Decimal(str(value)), decimals))
+
+
+#: The compact layout for phones: each label on its own line above its bar, so that
+#: the chart is drawn near its own size (13 px text) in a 390 px window.
+COMPACT_WIDTH = 360
+COMPACT_VALUE_WIDTH = 64
+COMPACT_ROW_HEIGHT = 40
+COMPACT_LABEL_CHARS = 48
 
 
 def bar_chart(
@@ -46,47 +54,79 @@ def bar_chart(
     suffix: str = "%",
     decimals: int = 1,
 ) -> SafeString:
-    """A horizontal bar chart as inline SVG markup.
+    """A horizontal bar chart as inline SVG markup, drawn twice: labels beside the bars
+    (``chart-wide``) and labels above them (``chart-compact``); the style sheet shows one
+    by the window's width, so the labels keep their size on a phone.
 
     Bars are scaled to ``scale_max`` or the largest value, whichever is larger;
     negative values draw no bar and a missing value is shown as "—". Every label
     and text is escaped; the full label of a shortened name is in the bar's
-    ``<title>``. ``<svg role="img">`` is named by its ``<title>`` and ``<desc>``.
+    ``<title>``. Each ``<svg role="img">`` is named by its ``<title>`` and ``<desc>``.
     """
     largest = max([float(b.value) for b in bars if b.value is not None] + [float(scale_max)])
     largest = largest or 1.0
-    bar_area = WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    height = TOP * 2 + ROW_HEIGHT * max(len(bars), 1)
+    common = (bars, title, description, largest, suffix, decimals)
+    return mark_safe(  # noqa: S308 - every interpolated text is escaped in _svg
+        _svg(*common, id_prefix=id_prefix, compact=False)
+        + _svg(*common, id_prefix=f"{id_prefix}-compact", compact=True)
+    )
+
+
+def _svg(
+    bars: Sequence[Bar],
+    title: str,
+    description: str,
+    largest: float,
+    suffix: str,
+    decimals: int,
+    *,
+    id_prefix: str,
+    compact: bool,
+) -> str:
+    width = COMPACT_WIDTH if compact else WIDTH
+    left = 0 if compact else LABEL_WIDTH
+    row = COMPACT_ROW_HEIGHT if compact else ROW_HEIGHT
+    bar_top = 20 if compact else 0  # the label's line, above the bar
+    chars = COMPACT_LABEL_CHARS if compact else LABEL_CHARS
+    bar_area = width - left - (COMPACT_VALUE_WIDTH if compact else VALUE_WIDTH)
+    height = TOP * 2 + row * max(len(bars), 1)
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'class="chart {"chart-compact" if compact else "chart-wide"}" '
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'aria-labelledby="{escape(title_id)} {escape(desc_id)}" '
-        f'style="max-width:{WIDTH}px;font:13px system-ui,sans-serif">',
+        f'style="max-width:{width}px;font:13px system-ui,sans-serif">',
         f'<title id="{escape(title_id)}">{escape(title)}</title>',
         f'<desc id="{escape(desc_id)}">{escape(description)}</desc>',
         # Gridlines at 0, 50% and 100% of the scale.
         *(
-            f'<line x1="{LABEL_WIDTH + bar_area * f:.1f}" y1="{TOP / 2}" '
-            f'x2="{LABEL_WIDTH + bar_area * f:.1f}" y2="{height - TOP / 2}" '
+            f'<line x1="{left + bar_area * f:.1f}" y1="{TOP / 2}" '
+            f'x2="{left + bar_area * f:.1f}" y2="{height - TOP / 2}" '
             f'stroke="#d9dee5" stroke-width="1"/>'
             for f in (0.0, 0.5, 1.0)
         ),
     ]
     for index, bar in enumerate(bars):
-        y = TOP + index * ROW_HEIGHT
+        y = TOP + index * row
         value = float(bar.value) if bar.value is not None else 0.0
         length = max(value, 0.0) / largest * bar_area
         shown = _number(bar.value, decimals) + (suffix if bar.value is not None else "")
         colour = "#8a94a3" if bar.muted else "#b3261e"
+        label = escape(_short(bar.label, chars))
+        if compact:
+            text = f'<text x="0" y="{y + 14}" fill="#1d2530">{label}</text>'
+        else:
+            text = (
+                f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT - 4}" text-anchor="end" '
+                f'fill="#1d2530">{label}</text>'
+            )
         parts.append(
-            f"<g><title>{escape(bar.label)}: {escape(shown)}</title>"
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT - 4}" text-anchor="end" '
-            f'fill="#1d2530">{escape(_short(bar.label))}</text>'
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT}" '
+            f"<g><title>{escape(bar.label)}: {escape(shown)}</title>{text}"
+            f'<rect x="{left}" y="{y + bar_top}" width="{length:.1f}" height="{BAR_HEIGHT}" '
             f'fill="{colour}" rx="2"/>'
-            f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + BAR_HEIGHT - 4}" '
+            f'<text x="{left + length + 6:.1f}" y="{y + bar_top + BAR_HEIGHT - 4}" '
             f'fill="#1d2530">{escape(shown)}</text></g>'
         )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+    return "".join(parts)

@@ -58,4 +58,4 @@ def test_report_with_evidence_self_score_review_and_the_ranking_updates(
     page.goto(f"{live_server.url}/scoring/review/{scoring.h1.pk}/ranking/")
     own_row = page.locator(f"#ranking tr[data-unit='{world.own.pk}']")
     expect(own_row).to_contain_text("22")
-    expect(page.locator("svg[role=img]")).to_be_visible()
+    expect(page.locator("svg.chart-wide[role=img]")).to_be_visible()

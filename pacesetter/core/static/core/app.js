@@ -33,3 +33,23 @@ document.addEventListener("change", (event) => {
     other.checked = box.checked;
   }
 });
+// <button class="menu-toggle">: on a phone the top menu folds behind this button (the
+// style sheet hides the menu only once this script has marked the bar "collapsible", so
+// without scripts every link stays in sight).
+for (const toggle of document.querySelectorAll(".menu-toggle")) {
+  const bar = toggle.closest(".topbar");
+  if (!bar) continue;
+  bar.classList.add("collapsible");
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    bar.classList.toggle("menu-open", open);
+  });
+}
+
+// <button data-print hidden>: prints the page (the style sheet has a paper layout).
+for (const button of document.querySelectorAll("button[data-print]")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}
