@@ -1,10 +1,10 @@
 """The secret ballot against whoever holds a copy of the database (docs/ballots.md).
 
-Ballots are cast through the API by six councillors in a known order (not the order of
-the roll); then, with nothing but raw SQL over every table, the test tries what a holder
-of the copy would: rows written during the casts that name a voter (a token's last use,
-an audit entry, an event), the storage order of the roll (which PostgreSQL changes on
-every update), and weights.
+Six councillors vote through the API and the ballot page in a known order (not the
+roll's); then, with nothing but raw SQL over every table, the test tries what a holder of
+the copy would: rows written during the casts that name a voter (a token's last use, an
+audit entry, an event, a session), the storage order of the roll (which PostgreSQL
+changes on every update), and weights.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from pacesetter.accounts.tests.factories import UserFactory
 from pacesetter.ballots import selectors
@@ -83,11 +84,17 @@ def test_a_copy_of_the_database_mid_vote_links_no_voter_to_a_ballot(world):
     entitlement_of = dict(poll.entitlements.values_list("voter_id", "pk"))
     # They vote in an order that is not the roll's: last on the roll first.
     order = sorted(range(len(people)), key=lambda i: -entitlement_of[people[i].pk])
+    browser = Client()
+    browser.force_login(people[order[-1]])  # the last votes on the ballot page
+    browser.get(f"/ballots/{poll.pk}/vote/")
     before = _rows()
-    for n, i in enumerate(order):
+    for n, i in enumerate(order[:-1]):
         vote = "yes" if n % 2 else "no"
         response = clients[i].post(f"/polls/{poll.pk}/vote", {"choices": {option: vote}})
         assert response.status_code == 201, response.content
+    response = browser.post(f"/ballots/{poll.pk}/vote/", {f"option_{option}": "yes"})
+    assert response.status_code == 200
+    assert Ballot.objects.filter(poll=poll).count() == len(people)
     after = _rows()
 
     # The copy, mid-vote. Only the roll's flag and the ballots themselves were written:
