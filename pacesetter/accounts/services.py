@@ -166,8 +166,11 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
     token.delete()
 
 
-def api_token_user(raw: str) -> User | None:
-    """The active user a raw token belongs to, if the token is valid and unexpired."""
+def api_token_user(raw: str, *, record_use: bool = True) -> User | None:
+    """The active user a raw token belongs to, if the token is valid and unexpired.
+
+    ``record_use=False`` leaves ``last_used_at`` alone: casting a secret ballot must not
+    leave the voter's time of voting on record (docs/ballots.md)."""
     if not raw:
         return None
     token = (
@@ -178,6 +181,8 @@ def api_token_user(raw: str) -> User | None:
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+    if record_use and (
+        token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5)
+    ):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -7,12 +7,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from pacesetter.accounts.models import Role, RoleAssignment
+from pacesetter.clusters.selectors import cluster_members
 from pacesetter.core.translations import fields_of, ordered
 
 from . import tally
-from .models import Ballot, Entitlement, Option, PaperTally, Poll, PollState, Vote
+from .models import Ballot, BallotChoice, Entitlement, Option, PaperTally, Poll, PollState, Vote
 from .policies import poll_policy
 
 
@@ -30,6 +35,107 @@ def poll_list(user: Any) -> QuerySet[Poll]:
         )
         .order_by("-pk")
     )
+
+
+def _designated_voter(unit: Any) -> Any:
+    """A unit votes through its officer account (the first, by username)."""
+    assignment = (
+        RoleAssignment.objects.filter(role=Role.UNIT_OFFICER, unit=unit, user__is_active=True)
+        .select_related("user")
+        .order_by("user__username")
+        .first()
+    )
+    return assignment.user if assignment else None
+
+
+def roll_for(poll: Poll, voters: Any = None) -> list[Entitlement]:
+    """The roll the poll would have if it opened now (unsaved): a cluster's current member
+    units (each through its designated account, ``voters`` may name it), or a body's
+    current seats held by a person (with their weights). Raises ValidationError when it
+    cannot be drawn up."""
+    voters = voters or {}
+    rows: list[Entitlement] = []
+    if poll.cluster_id is not None:
+        for membership in cluster_members(poll.cluster):  # type: ignore[arg-type]
+            voter = voters.get(membership.unit_id) or _designated_voter(membership.unit)
+            if voter is None:
+                raise ValidationError(
+                    _("%(unit)s has no account to vote with; give it a unit officer first.")
+                    % {"unit": membership.unit}
+                )
+            rows.append(Entitlement(poll=poll, voter=voter, unit=membership.unit))
+    else:
+        today = timezone.localdate()
+        for seat in poll.body.members.filter(start__lte=today).exclude(end__lt=today):  # type: ignore[union-attr]
+            voter = seat.user or (_designated_voter(seat.unit) if seat.unit else None)
+            if voter is None:
+                continue
+            rows.append(Entitlement(poll=poll, voter=voter, unit=seat.unit, weight=seat.weight))
+    if not rows:
+        raise ValidationError(_("Nobody is entitled to vote in this poll."))
+    if len({r.voter_id for r in rows}) != len(rows):
+        raise ValidationError(_("One account would vote twice; name a different voter."))
+    return rows
+
+
+#: Below this many voters, the result alone tells who voted what.
+SMALL_ROLL = 3
+
+
+def secrecy_warnings(poll: Poll) -> list[str]:
+    """What the organizer should know before the secret ballot starts or ends: a roll so
+    small that the result names the voters, a weight held by one voter only (their
+    ballot carries it, so whoever reads the ballots or the weighted totals knows it is
+    theirs), and, once closed, a unanimous vote (publishing it tells how each voted)."""
+    if poll.state == PollState.DRAFT:
+        try:
+            weights = [row.weight for row in roll_for(poll)]
+        except ValidationError:
+            return []
+    elif poll.state in (PollState.OPEN, PollState.CLOSED):
+        weights = list(poll.entitlements.values_list("weight", flat=True))
+    else:
+        return []
+    warnings = []
+    if len(weights) < SMALL_ROLL:
+        warnings.append(
+            _(
+                "Only %(n)s on the roll: the result will show how each of them voted. "
+                "The ballot is not secret in so small a poll."
+            )
+            % {"n": len(weights)}
+        )
+    lone = sorted({w for w in weights if weights.count(w) == 1})
+    if len(set(weights)) > 1 and lone:
+        warnings.append(
+            _(
+                "A weight held by one voter only (%(weights)s): their ballot carries "
+                "that weight, so whoever reads the stored ballots can tell it is theirs. "
+                "Give seats of equal weight, or accept that these votes are not secret."
+            )
+            % {"weights": ", ".join(f"{w.normalize():f}" for w in lone)}
+        )
+    if poll.state == PollState.CLOSED and _unanimous(poll):
+        warnings.append(
+            _(
+                "Every ballot is the same: publishing the result tells how each voter "
+                "on the roll who voted voted."
+            )
+        )
+    return warnings
+
+
+def _unanimous(poll: Poll) -> bool:
+    ballots = Ballot.objects.filter(poll=poll).count()
+    if ballots < 1:
+        return False
+    marks = (
+        BallotChoice.objects.filter(ballot__poll=poll)
+        .values("option_id", "vote")
+        .annotate(n=Count("pk"))
+    )
+    # Alike when each (option, vote) mark is on every ballot (no marks at all: alike too).
+    return all(mark["n"] == ballots for mark in marks)
 
 
 def poll_options(poll: Poll) -> list[Option]:

@@ -15,11 +15,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacesetter.accounts.models import Role, RoleAssignment
 from pacesetter.audit.services import audit_record
 from pacesetter.bodies.models import Body
 from pacesetter.clusters.models import Cluster
-from pacesetter.clusters.selectors import cluster_members
 from pacesetter.units.models import Unit
 
 from . import tally
@@ -37,6 +35,7 @@ from .models import (
     PollState,
     Vote,
 )
+from .selectors import roll_for
 from .workflows import poll_workflow
 
 
@@ -102,17 +101,6 @@ def poll_create(
     return poll
 
 
-def _designated_voter(unit: Unit) -> Any:
-    """A unit votes through its officer account (the first, by username)."""
-    assignment = (
-        RoleAssignment.objects.filter(role=Role.UNIT_OFFICER, unit=unit, user__is_active=True)
-        .select_related("user")
-        .order_by("user__username")
-        .first()
-    )
-    return assignment.user if assignment else None
-
-
 @transaction.atomic
 def poll_open(*, actor: Any, poll: Poll, voters: Mapping[int, Any] | None = None) -> Poll:
     """Open the poll and fix the roll of voters: a cluster's current member units (each
@@ -120,28 +108,7 @@ def poll_open(*, actor: Any, poll: Poll, voters: Mapping[int, Any] | None = None
     held by a person (with their weights)."""
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     poll_workflow.check(poll, "open")
-    voters = voters or {}
-    rows: list[Entitlement] = []
-    if poll.cluster_id is not None:
-        for membership in cluster_members(poll.cluster):  # type: ignore[arg-type]
-            voter = voters.get(membership.unit_id) or _designated_voter(membership.unit)
-            if voter is None:
-                raise ValidationError(
-                    _("%(unit)s has no account to vote with; give it a unit officer first.")
-                    % {"unit": membership.unit}
-                )
-            rows.append(Entitlement(poll=poll, voter=voter, unit=membership.unit))
-    else:
-        today = timezone.localdate()
-        for seat in poll.body.members.filter(start__lte=today).exclude(end__lt=today):  # type: ignore[union-attr]
-            voter = seat.user or (_designated_voter(seat.unit) if seat.unit else None)
-            if voter is None:
-                continue
-            rows.append(Entitlement(poll=poll, voter=voter, unit=seat.unit, weight=seat.weight))
-    if not rows:
-        raise ValidationError(_("Nobody is entitled to vote in this poll."))
-    if len({r.voter_id for r in rows}) != len(rows):
-        raise ValidationError(_("One account would vote twice; name a different voter."))
+    rows = roll_for(poll, voters)
     Entitlement.objects.bulk_create(rows)
     poll.state = PollState.OPEN
     poll.opened_at = timezone.now()
@@ -169,6 +136,35 @@ def _check_choices(poll: Poll, choices: Mapping[int, str]) -> dict[int, str]:
     return clean
 
 
+def _mark_voted(poll: Poll, entitlement: Entitlement) -> bool:
+    """Set the entitlement's ``voted`` flag once; False if it was already set.
+
+    SQLite updates a row in place. PostgreSQL writes every update as a new row version
+    at the end of the table, so flagging one entitlement would move it behind the
+    others: the table's storage order (what a dump or an unordered ``SELECT`` returns)
+    would list the voters in the order they voted, to be zipped with the ballots in the
+    order they were added. There the whole roll of the poll is re-written in its own
+    order in one statement, so every row moves, none alone, and every row carries the
+    same transaction id. The roll is locked first, in id order, so that simultaneous
+    casts queue instead of deadlocking.
+    """
+    if connection.vendor != "postgresql":
+        return bool(Entitlement.objects.filter(pk=entitlement.pk, voted=False).update(voted=True))
+    table = Entitlement._meta.db_table  # a constant; the ids are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, voted FROM {table} WHERE poll_id = %s ORDER BY id FOR UPDATE",  # noqa: S608
+            [poll.pk],
+        )
+        if dict(cursor.fetchall()).get(entitlement.pk, True):
+            return False
+        cursor.execute(
+            f"UPDATE {table} SET voted = (voted OR id = %s) WHERE poll_id = %s",  # noqa: S608
+            [entitlement.pk, poll.pk],
+        )
+    return True
+
+
 @transaction.atomic
 def ballot_cast(*, voter: Any, poll: Poll, choices: Mapping[int, str]) -> str:
     """Record one secret ballot and return the voter's receipt.
@@ -189,7 +185,7 @@ def ballot_cast(*, voter: Any, poll: Poll, choices: Mapping[int, str]) -> str:
     entitlement = Entitlement.objects.filter(poll=poll, voter=voter).first()
     if entitlement is None:
         raise ValidationError(_("You are not entitled to vote in this poll."), code="not_eligible")
-    if not Entitlement.objects.filter(pk=entitlement.pk, voted=False).update(voted=True):
+    if not _mark_voted(poll, entitlement):
         raise ValidationError(_("You have already voted in this poll."), code="already_voted")
     receipt = secrets.token_urlsafe(12)
     ballot = Ballot.objects.create(poll=poll, receipt=receipt, weight=entitlement.weight)

@@ -131,6 +131,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "receipts": (
             selectors.published_receipts(poll) if published and tally.receipts_public(poll) else []
         ),
+        "secrecy_warnings": selectors.secrecy_warnings(poll) if may_manage else [],
         "approval": poll.kind == PollKind.APPROVAL,
         "quorum_percent": poll.quorum * 100,
         "S": PollState,
