@@ -28,12 +28,20 @@ from pacesetter.core.api_types import Days, Id, Paged, Position, Quantity, Year
 from pacesetter.core.clients import ClientRateThrottle
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
-from pacesetter.core.translations import content_language
+from pacesetter.core.translations import (
+    Language,
+    content_language,
+    matching,
+    ordered,
+    text_input,
+    text_patch,
+    translations,
+)
 from pacesetter.decisions.api import DecisionOut
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.decisions.services import decision_create
 from pacesetter.scoring.api import review_point_access
-from pacesetter.units.api import UnitRef
+from pacesetter.units.api import SOURCE_LANGUAGE, TRANSLATIONS, UnitRef
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 
@@ -95,16 +103,17 @@ COMMENT_RATE = "10/m"
 
 
 class AwardRef(Schema):
+    """``name`` is in the request's language (``?lang=``, else Accept-Language), else in
+    the award's source language."""
+
     id: Id
     code: str
     name: str
-    display_name: str
+    source_language: str
 
 
 class AwardOut(AwardRef):
     preset: str
-    name_vi: str
-    name_zh: str
     level: AwardLevel
     recipient_kind: RecipientKind
     issuer: str
@@ -139,6 +148,7 @@ class LegalReferenceOut(Schema):
 
 
 class AwardDetailOut(AwardOut):
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     rules: list[RuleOut]
     legal_references: list[LegalReferenceOut]
 
@@ -148,12 +158,11 @@ class AwardIn(Schema):
     unique and never changes: rules name awards by it."""
 
     code: str = Field(max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")
-    name: str = Field(max_length=255, description="The name in English (required).")
-    name_vi: str = Field("", max_length=255)
-    name_zh: str = Field("", max_length=255)
+    source_language: Language | None = SOURCE_LANGUAGE
+    name: text_input(255)  # type: ignore[valid-type]
     level: AwardLevel
     recipient_kind: RecipientKind
-    issuer: str = Field(max_length=255)
+    issuer: text_input(255)  # type: ignore[valid-type]
     quota_count: Quantity | None = Field(None, ge=0)
     quota_percent: Decimal | None = Field(None, gt=0, le=100, decimal_places=2)
     position: Position = Field(0, ge=0, le=32767)
@@ -162,14 +171,15 @@ class AwardIn(Schema):
 
 class AwardPatch(Schema):
     """Only the fields sent are changed; ``code`` cannot be. ``recipient_kind`` cannot
-    change once the award has proposals or grants (``award_in_use``)."""
+    change once the award has proposals or grants (``award_in_use``). A name or issuer
+    by language merges: languages not sent are kept, ``""`` clears one (not the
+    source's)."""
 
-    name: str | None = Field(None, max_length=255)
-    name_vi: str | None = Field(None, max_length=255)
-    name_zh: str | None = Field(None, max_length=255)
+    source_language: Language | None = None
+    name: text_patch(255) = None  # type: ignore[valid-type]
     level: AwardLevel | None = None
     recipient_kind: RecipientKind | None = None
-    issuer: str | None = Field(None, max_length=255)
+    issuer: text_patch(255) = None  # type: ignore[valid-type]
     quota_count: Quantity | None = Field(None, ge=0)
     quota_percent: Decimal | None = Field(None, gt=0, le=100, decimal_places=2)
     position: Position | None = Field(None, ge=0, le=32767)
@@ -512,12 +522,7 @@ def award_list(request: HttpRequest, filters: Query[AwardFilters]) -> models.Que
     qs = award_policy.visible(request.user)
     q = filters.q.strip()
     if q:
-        qs = qs.filter(
-            models.Q(code__icontains=q)
-            | models.Q(name__icontains=q)
-            | models.Q(name_vi__icontains=q)
-            | models.Q(name_zh__icontains=q)
-        )
+        qs = matching(qs, q)
     if filters.preset:
         qs = qs.filter(preset=filters.preset)
     if filters.level:
@@ -526,7 +531,7 @@ def award_list(request: HttpRequest, filters: Query[AwardFilters]) -> models.Que
         qs = qs.filter(recipient_kind=filters.recipient_kind)
     if filters.active is not None:
         qs = qs.filter(is_active=filters.active)
-    return qs.order_by("preset", "position", "name", "pk")
+    return qs.order_by("preset", "position", ordered("name"), "pk")
 
 
 @awards_router.post("/people", response={201: AwardPersonRef})
@@ -557,6 +562,7 @@ def _rules(award: Award) -> list[dict[str, Any]]:
 def _award_detail(award: Award) -> dict[str, Any]:
     return {
         **{f: getattr(award, f) for f in AwardOut.model_fields},
+        "translations": translations(award),
         "rules": _rules(award),
         "legal_references": list(award.legal_references.order_by("-valid_from", "pk")),
     }
@@ -568,7 +574,9 @@ def award_create_endpoint(request: HttpRequest, payload: AwardIn) -> Status[dict
     every candidate is eligible until ``POST /awards/{id}/rules`` adds one."""
     if not award_policy.may_create(request.user):
         raise PermissionDenied(_("You do not have permission to do this."))
-    award = award_create(actor=request.user, **payload.dict())
+    fields = payload.dict()
+    fields["source_language"] = fields["source_language"] or content_language()
+    award = award_create(actor=request.user, **fields)
     return Status(201, _award_detail(award))
 
 

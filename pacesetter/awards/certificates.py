@@ -142,7 +142,7 @@ def page(pdf: FPDF, grant: AwardGrant) -> None:
     centred(pdf, award.issuer.upper(), sizes=(13, 11, 9), colour=INK, max_lines=2)
     rule(pdf)
     centred(pdf, _("Certificate").upper(), sizes=(34, 28), colour=RED, gap=2)
-    centred(pdf, award.display_name, sizes=(24, 20, 16), colour=RED, max_lines=2, gap=6)
+    centred(pdf, award.name, sizes=(24, 20, 16), colour=RED, max_lines=2, gap=6)
     centred(pdf, _("is awarded to"), sizes=(13,), colour=GREY, gap=2)
     name, below = recipient_lines(grant)
     centred(pdf, name, sizes=(24, 20, 16), colour=INK, max_lines=2)

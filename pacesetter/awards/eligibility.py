@@ -317,7 +317,7 @@ def describe(node: Node, names: dict[str, str] | None = None) -> str:
     def _award_name(code: str) -> str:
         if code not in names:
             award = Award.objects.filter(code=code).first()
-            names[code] = award.display_name if award else code
+            names[code] = award.name if award else code
         return names[code]
 
     rule, p, f = node["rule"], node.get("params", {}), node.get("facts", {})

@@ -441,7 +441,7 @@ def grants_template() -> Workbook:
             help_sheet,
             [
                 award.code,
-                award.display_name,
+                award.name,
                 str(award.get_recipient_kind_display()),
                 str(award.get_level_display()),
                 award.issuer,

@@ -18,7 +18,7 @@ from pacesetter.bodies.models import Body
 from pacesetter.campaigns.models import ReviewPoint
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.files import validate_upload
-from pacesetter.core.forms import PeriodFormMixin
+from pacesetter.core.forms import PeriodFormMixin, TranslatedFieldsMixin
 from pacesetter.units.models import Unit
 
 from .eligibility import MAX_DEPTH, PRIMITIVES
@@ -33,7 +33,7 @@ def _unit_label(unit: Unit) -> str:
 
 
 def _award_label(award: Award) -> str:
-    return award.display_name
+    return award.name
 
 
 def _set_choices(form: forms.Form, name: str, queryset: QuerySet[Any], label: Any) -> None:
@@ -83,8 +83,9 @@ class GrantSearchForm(forms.Form):
         _set_choices(self, "award", awards, _award_label)
 
 
-class AwardEditForm(forms.ModelForm):
-    """An award's names, level, issuer, quota and position; its code never changes."""
+class AwardEditForm(TranslatedFieldsMixin, forms.ModelForm):
+    """An award's name and issuer (per language: the source first, the translations at
+    the end), level, quota and position; its code never changes."""
 
     class Meta:
         model = Award

@@ -4,11 +4,17 @@ registry of granted awards. Award titles, rules and quotas are data, never code.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.dates import YEAR_VALIDATORS
 from pacesetter.core.files import validate_upload
+from pacesetter.core.translations import (
+    SearchKeyField,
+    SourceLanguageField,
+    TranslatedText,
+    check_source_text,
+    source_text_present,
+)
 
 
 class AwardLevel(models.TextChoices):
@@ -25,16 +31,16 @@ class RecipientKind(models.TextChoices):
 
 
 class Award(models.Model):
-    """An award or emulation title, with its names in each language and its quota."""
+    """An award or emulation title, with its name and issuer in each content language
+    (``name_en``, ``name_vi``, ``name_zh_hans``; core.translations) and its quota."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     preset = models.CharField(_("preset"), max_length=20, blank=True)
-    name = models.CharField(_("name (English)"), max_length=255)
-    name_vi = models.CharField(_("name (Vietnamese)"), max_length=255, blank=True)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=255, blank=True)
+    source_language = SourceLanguageField()
+    name = TranslatedText(models.CharField(_("name"), max_length=255), required=True)
     level = models.CharField(_("level"), max_length=20, choices=AwardLevel.choices)
     recipient_kind = models.CharField(_("awarded to"), max_length=10, choices=RecipientKind.choices)
-    issuer = models.CharField(_("issuer"), max_length=255)
+    issuer = TranslatedText(models.CharField(_("issuer"), max_length=255), required=True)
     quota_count = models.PositiveIntegerField(_("quota: at most"), null=True, blank=True)
     quota_percent = models.DecimalField(
         _("quota: at most this percentage of a cluster"),
@@ -45,31 +51,28 @@ class Award(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    search_key = SearchKeyField()
+    search_fields = ("code", "name")
 
     class Meta:
         verbose_name = _("award")
         verbose_name_plural = _("awards")
-        ordering = ["preset", "position", "name"]
+        ordering = ["preset", "position", "code"]
         constraints = [
+            source_text_present("award", "name"),
+            source_text_present("award", "issuer"),
             models.CheckConstraint(
                 condition=Q(quota_percent__isnull=True)
                 | (Q(quota_percent__gt=0) & Q(quota_percent__lte=100)),
                 name="award_quota_percent_range",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        """The name in the current language, English when no translation is recorded."""
-        language = (get_language() or "en").lower()
-        if language.startswith("vi") and self.name_vi:
-            return self.name_vi
-        if language.startswith("zh") and self.name_zh:
-            return self.name_zh
         return self.name
+
+    def clean(self) -> None:
+        check_source_text(self)
 
     def quota_for(self, cluster_size: int) -> int | None:
         """How many may receive it from a cluster of ``cluster_size`` (rounded down)."""

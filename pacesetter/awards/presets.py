@@ -2,7 +2,8 @@
 
 Each catalog is a JSON file beside this module (``catalogs/vn.json``, ``cn.json``,
 ``generic.json``): its ``version``, a note on its sources (``about``), and its awards with
-their names per language, level, recipient, issuer, quota, eligibility rules and legal
+their source language, name and issuer per content language (``{"en": …, "vi": …,
+"zh-hans": …}``, the source one required), level, recipient, quota, eligibility rules and legal
 references, each rule and reference with the dates it is valid from (and to). The files
 ship with the code (they are read by path from this package); a file's ``version``
 changes whenever its data changes.
@@ -33,6 +34,8 @@ from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 
+from pacesetter.core.translations import CONTENT_LANGUAGES
+
 from . import eligibility
 from .models import AwardLevel, RecipientKind
 from .services import PresetLoadResult, award_presets_load
@@ -61,12 +64,12 @@ class Rule:
 @dataclass(frozen=True)
 class AwardPreset:
     code: str
-    name: str
-    name_vi: str
-    name_zh: str
+    source_language: str
+    #: By content language; the source language's is present.
+    name: Mapping[str, str]
     level: str
     recipient_kind: str
-    issuer: str
+    issuer: Mapping[str, str]
     rules: tuple[Rule, ...] = ()
     references: tuple[Reference, ...] = ()
     quota_count: int | None = None
@@ -127,6 +130,24 @@ class _Reader:
         except (TypeError, ValueError):
             self.fail(where, f"{key} is not a date (YYYY-MM-DD): {value!r}")
 
+    def texts(self, value: Any, where: str, key: str, source: str) -> dict[str, str]:
+        """A text by content language (``{"en": …, "vi": …}``), present in ``source``."""
+        if not isinstance(value, dict):
+            self.fail(where, f"{key} must be an object of texts by language")
+        unknown = sorted(set(value) - set(CONTENT_LANGUAGES))
+        if unknown:
+            self.fail(
+                where,
+                f"{key}: unknown language {', '.join(unknown)} "
+                f"(one of {', '.join(CONTENT_LANGUAGES)})",
+            )
+        wrong = [lang for lang, text in value.items() if not isinstance(text, str)]
+        if wrong:
+            self.fail(where, f"{key}.{wrong[0]} must be a string")
+        if not value.get(source):
+            self.fail(where, f"{key} has no text in the source language ({source})")
+        return {lang: text for lang, text in value.items() if text}
+
     def rule(self, value: Any, where: str) -> Rule:
         data = self.object(
             value,
@@ -174,17 +195,19 @@ class _Reader:
             where,
             {
                 "code": str,
-                "name": str,
-                "name_vi": str,
-                "name_zh": str,
+                "source_language": str,
+                "name": dict,
                 "level": str,
                 "recipient_kind": str,
-                "issuer": str,
+                "issuer": dict,
                 "rules": list,
                 "references": list,
             },
             {"quota_count": int, "quota_percent": str},
         )
+        source = data["source_language"]
+        if source not in CONTENT_LANGUAGES:
+            self.fail(where, f"source_language must be one of {', '.join(CONTENT_LANGUAGES)}")
         if data["level"] not in AwardLevel.values:
             self.fail(where, f"level must be one of {', '.join(AwardLevel.values)}")
         if data["recipient_kind"] not in RecipientKind.values:
@@ -202,12 +225,11 @@ class _Reader:
             self.fail(where, "two rules start on the same day")
         return AwardPreset(
             code=data["code"],
-            name=data["name"],
-            name_vi=data["name_vi"],
-            name_zh=data["name_zh"],
+            source_language=source,
+            name=self.texts(data["name"], where, "name", source),
             level=data["level"],
             recipient_kind=data["recipient_kind"],
-            issuer=data["issuer"],
+            issuer=self.texts(data["issuer"], where, "issuer", source),
             quota_count=data.get("quota_count"),
             quota_percent=quota_percent,
             rules=rules,

@@ -159,7 +159,7 @@ def grant_search(
         )
     if decision:
         qs = qs.filter(decision__number__icontains=decision)
-    return qs.order_by("-year", "award__position", "award__name", "pk")
+    return qs.order_by("-year", "award__position", ordered("award__name"), "pk")
 
 
 def unit_grants(user: Any, unit: Unit) -> QuerySet[AwardGrant]:
@@ -168,7 +168,7 @@ def unit_grants(user: Any, unit: Unit) -> QuerySet[AwardGrant]:
         grant_policy.visible(user)
         .filter(Q(unit=unit) | Q(person__unit=unit))
         .select_related("award", "decision", "unit", "person__unit")
-        .order_by("-year", "award__position", "award__name", "pk")
+        .order_by("-year", "award__position", ordered("award__name"), "pk")
     )
 
 
@@ -215,7 +215,7 @@ def award_names(rules: Iterable[Any]) -> dict[str, str]:
     codes: set[str] = set()
     for rule in rules:
         _award_codes(rule, codes)
-    return {a.code: a.display_name for a in Award.objects.filter(code__in=codes)}
+    return {a.code: a.name for a in Award.objects.filter(code__in=codes)}
 
 
 def plural_count(value: Any) -> int:

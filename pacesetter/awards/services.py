@@ -31,6 +31,7 @@ from pacesetter.clusters.models import Cluster
 from pacesetter.core.dates import check_not_after
 from pacesetter.core.errors import FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
+from pacesetter.core.translations import CONTENT_LANGUAGES, Text, column, expand, fields_of
 from pacesetter.decisions.models import Decision
 from pacesetter.scoring.selectors import ranking_rows
 from pacesetter.units.models import Unit
@@ -67,14 +68,15 @@ def rule_at(award: Award, day: date) -> EligibilityRule | None:
 # --- the preset catalogs ----------------------------------------------------------------
 
 #: What a screen or the API sets on an award. The code is set once: rules name awards by
-#: code, so changing it would silently detach them; ``preset`` is the loader's.
+#: code, so changing it would silently detach them; ``preset`` is the loader's. The name
+#: and issuer are kept per language (core.translations): a service takes them as a text
+#: in the source language, as texts by language, or as the columns.
 AWARD_EDITABLE = (
-    "name",
-    "name_vi",
-    "name_zh",
+    "source_language",
+    *fields_of("name"),
     "level",
     "recipient_kind",
-    "issuer",
+    *fields_of("issuer"),
     "quota_count",
     "quota_percent",
     "position",
@@ -112,14 +114,17 @@ def _preset_award_write(
     item: AwardPreset, preset: str, position: int
 ) -> tuple[Award, dict[str, Any]]:
     """Create or update one award with its rules and references; the changes made."""
+    texts = {
+        column(name, language): dict(getattr(item, name)).get(language, "")
+        for name in ("name", "issuer")
+        for language in CONTENT_LANGUAGES
+    }
     values: dict[str, Any] = {
         "preset": preset,
-        "name": item.name,
-        "name_vi": item.name_vi,
-        "name_zh": item.name_zh,
+        "source_language": item.source_language,
+        **texts,
         "level": str(item.level),
         "recipient_kind": str(item.recipient_kind),
-        "issuer": item.issuer,
         "quota_count": item.quota_count,
         "quota_percent": None
         if item.quota_percent is None
@@ -237,31 +242,35 @@ def award_create(
     *,
     actor: Any,
     code: str,
-    name: str,
     level: str,
     recipient_kind: str,
-    issuer: str,
-    name_vi: str = "",
-    name_zh: str = "",
+    name: Text | str | None = None,
+    issuer: Text | str | None = None,
+    source_language: str = "en",
     quota_count: int | None = None,
     quota_percent: Decimal | None = None,
     position: int = 0,
     is_active: bool = True,
+    **texts: Any,
 ) -> Award:
-    """Add an award to the catalog (a deployment's own: no preset). Names are given per
-    language (English required); the code is unique and never changes afterwards."""
+    """Add an award to the catalog (a deployment's own: no preset). The name and issuer
+    are a text in ``source_language`` (required there) or texts by language, or given
+    as their columns (``name_vi=``, as the forms do); the code is unique and never
+    changes afterwards."""
+    columns = expand(Award, {"name": name, "issuer": issuer, **texts}, source=source_language)
+    unknown = set(columns) - set(fields_of("name", "issuer"))
+    if unknown:
+        raise TypeError(f"award_create: unknown fields {', '.join(sorted(unknown))}")
     award = Award(
         code=code,
-        name=name,
-        name_vi=name_vi,
-        name_zh=name_zh,
+        source_language=source_language,
         level=level,
         recipient_kind=recipient_kind,
-        issuer=issuer,
         quota_count=quota_count,
         quota_percent=_quota_percent(quota_percent),
         position=position,
         is_active=is_active,
+        **columns,
     )
     return audited_create(actor=actor, instance=award, action="award.create", fields=AWARD_FIELDS)
 
@@ -273,7 +282,9 @@ def award_update(*, actor: Any, award: Award, **changes: Any) -> Award:
 
     Who it is given to (units or people) cannot change once it has proposals or grants:
     their candidates and recipients are of the old kind (``award_in_use``). A later
-    preset load sets a preset award's fields back to the catalog's."""
+    preset load sets a preset award's fields back to the catalog's. The name and issuer
+    merge by language (``expand``): a language left out is kept, ``""`` clears it."""
+    changes = expand(Award, changes, source=changes.get("source_language") or award.source_language)
     if "quota_percent" in changes:
         changes = {**changes, "quota_percent": _quota_percent(changes["quota_percent"])}
     kind = changes.get("recipient_kind")

@@ -20,7 +20,13 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.clusters.selectors import cluster_current_leader
 from pacesetter.core.files import file_download
-from pacesetter.core.translations import CONTENT_LANGUAGES, column, content_language
+from pacesetter.core.translations import (
+    CONTENT_LANGUAGES,
+    LANGUAGE_NAMES,
+    column,
+    content_language,
+    values,
+)
 from pacesetter.core.views import add_service_errors, paginate
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.decisions.services import decision_create
@@ -118,6 +124,11 @@ def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "awards/award.html",
         {
             "award": award,
+            # Every recorded name, with its HTML language tag (zh-hans -> zh-Hans).
+            "names": [
+                (LANGUAGE_NAMES[lang], "zh-Hans" if lang == "zh-hans" else lang, text)
+                for lang, text in values(award, "name").items()
+            ],
             "rules": selectors.rules_of(award, timezone.localdate()),
             "references": list(award.legal_references.order_by("-valid_from", "pk")),
             "may_update": award_policy.allows(request.user, "update", award),
@@ -153,7 +164,7 @@ def award_create(request: HttpRequest) -> HttpResponse:
 def award_edit(request: HttpRequest, pk: int) -> HttpResponse:
     award = award_policy.access(request.user, pk, "update")
     award_url = reverse("awards:award", args=[award.pk])
-    crumbs = _crumbs((award_url, award.display_name))
+    crumbs = _crumbs((award_url, award.name))
     form = AwardEditForm(request.POST or None, instance=award)
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,7 +177,7 @@ def award_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        _("Edit %(name)s") % {"name": award.display_name},
+        _("Edit %(name)s") % {"name": award.name},
         intro=_(
             "This award comes from a preset catalog: loading the preset again sets its "
             "fields back to the catalog's."
@@ -197,14 +208,14 @@ def rule_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        _("New rule version: %(award)s") % {"award": award.display_name},
+        _("New rule version: %(award)s") % {"award": award.name},
         intro=_(
             "Earlier versions stay as they are; this one applies from its start date, "
             "which must be after the latest version's."
         ),
         submit_label=_("Add the version"),
         cancel_url=award_url,
-        breadcrumb=_crumbs((award_url, award.display_name)),
+        breadcrumb=_crumbs((award_url, award.name)),
     )
 
 

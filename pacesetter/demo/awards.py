@@ -245,12 +245,16 @@ def _preset(spec: AwardSpec) -> AwardPreset:
         )
     return AwardPreset(
         code=spec.code,
-        name=spec.name,
-        name_vi=spec.name_vi,
-        name_zh=spec.name_zh,
+        # The demo's data stays English (its source) until slice 7 of docs/translations.md.
+        source_language="en",
+        name={
+            lang: text
+            for lang, text in (("en", spec.name), ("vi", spec.name_vi), ("zh-hans", spec.name_zh))
+            if text
+        },
         level=spec.level,
         recipient_kind=spec.recipient_kind,
-        issuer=spec.issuer,
+        issuer={"en": spec.issuer},
         rules=rules,
         quota_count=spec.quota_count,
         quota_percent=spec.quota_percent,

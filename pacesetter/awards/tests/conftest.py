@@ -78,12 +78,12 @@ def build_ranked(world: Any, scoring: Any) -> Ranked:  # noqa: F811
     flag = Award.objects.create(
         code="test-provincial-flag",
         preset="vn",
-        name="Provincial Emulation Flag",
+        name_en="Provincial Emulation Flag",
         name_vi="Cờ thi đua cấp tỉnh",
-        name_zh="省级竞赛旗",
+        name_zh_hans="省级竞赛旗",
         level="provincial",
         recipient_kind="unit",
-        issuer="Provincial People's Committee",
+        issuer_en="Provincial People's Committee",
         quota_count=2,
         position=1,
     )
@@ -116,10 +116,10 @@ def build_ranked(world: Any, scoring: Any) -> Ranked:  # noqa: F811
     merit = Award.objects.create(
         code="test-merit",
         preset="vn",
-        name="Certificate of Merit",
+        name_en="Certificate of Merit",
         level="provincial",
         recipient_kind="person",
-        issuer="Chairman of the Provincial People's Committee",
+        issuer_en="Chairman of the Provincial People's Committee",
         quota_percent=D("15"),
         position=2,
     )

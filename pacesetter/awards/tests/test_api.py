@@ -27,6 +27,7 @@ from pacesetter.awards.models import (
     ProposalState,
 )
 from pacesetter.awards.services import grant_record, proposal_attachment_add, proposal_nominate
+from pacesetter.core.translations import refresh_search_key
 from pacesetter.decisions.models import Decision
 from pacesetter.decisions.services import decision_create
 from pacesetter.scoring.services import review_point_publish
@@ -48,16 +49,19 @@ def api_as(world: Any, role: str) -> ApiClient:
 
 def make_award(code: str = "prov-flag", **kwargs: Any) -> Award:
     defaults = {
-        "name": "Provincial Emulation Flag",
+        "name_en": "Provincial Emulation Flag",
         "name_vi": "Cờ thi đua cấp tỉnh",
         "preset": "vn",
         "level": "provincial",
         "recipient_kind": "unit",
-        "issuer": "Provincial People's Committee",
+        "issuer_en": "Provincial People's Committee",
         "quota_count": 2,
     }
     defaults.update(kwargs)
-    return Award.objects.create(code=code, **defaults)
+    award = Award(code=code, **defaults)
+    refresh_search_key(award)  # as the services do: the API's q searches the key
+    award.save()
+    return award
 
 
 @pytest.fixture
@@ -135,10 +139,10 @@ def draft(world: Any, scoring: Any, top_flag: Award) -> dict[str, Any]:  # noqa:
 
 
 def test_the_catalog_filters_and_shows_rules_and_legal_references(world, top_flag):
-    make_award("cn-may1", name="May 1 Labour Award", name_vi="", preset="cn", level="national")
+    make_award("cn-may1", name_en="May 1 Labour Award", name_vi="", preset="cn", level="national")
     make_award(
         "worker",
-        name="Worker Pioneer",
+        name_en="Worker Pioneer",
         name_vi="",
         preset="cn",
         level="grassroots",
@@ -154,7 +158,12 @@ def test_the_catalog_filters_and_shows_rules_and_legal_references(world, top_fla
     assert ok(api.get("/awards", recipient_kind="person"))["count"] == 0
 
     award = ok(api.get(f"/awards/{top_flag.pk}"))
-    assert award["display_name"] == "Provincial Emulation Flag"
+    assert award["name"] == "Provincial Emulation Flag" and award["source_language"] == "en"
+    assert award["translations"]["name"] == {
+        "en": "Provincial Emulation Flag",
+        "vi": "Cờ thi đua cấp tỉnh",
+    }
+    assert "name_vi" not in award and "display_name" not in award
     current, old = award["rules"]
     assert current["valid_from"] == "2024-01-01" and current["valid_to"] is None
     assert current["rule"] == {"all": [{"rank_at_most": {"rank": 1}}, {"no_veto": {}}]}
@@ -187,8 +196,8 @@ def test_the_catalog_list_costs_the_same_queries_at_any_size(world, django_asser
 
 NEW_AWARD = {
     "code": "own-flag",
-    "name": "Own Emulation Flag",
-    "name_vi": "Cờ thi đua",
+    "source_language": "en",
+    "name": {"en": "Own Emulation Flag", "vi": "Cờ thi đua"},
     "level": "district",
     "recipient_kind": "unit",
     "issuer": "District People's Committee",
@@ -200,13 +209,17 @@ def test_committee_staff_create_and_change_an_award(world):
     staff = api_as(world, "committee_staff")
     created = ok(staff.post("/awards", NEW_AWARD), 201)
     assert created["code"] == "own-flag" and created["preset"] == ""
-    assert created["name_vi"] == "Cờ thi đua" and created["quota_percent"] == "20.00"
+    assert created["translations"]["name"] == {"en": "Own Emulation Flag", "vi": "Cờ thi đua"}
+    assert created["quota_percent"] == "20.00"
     assert created["rules"] == [] and created["is_active"] is True
 
     changed = ok(
-        staff.patch(f"/awards/{created['id']}", {"name_zh": "竞赛旗", "quota_percent": None})
+        staff.patch(
+            f"/awards/{created['id']}", {"name": {"zh-hans": "竞赛旗"}, "quota_percent": None}
+        )
     )
-    assert changed["name_zh"] == "竞赛旗" and changed["quota_percent"] is None
+    assert changed["translations"]["name"]["zh-hans"] == "竞赛旗"
+    assert changed["quota_percent"] is None
     assert changed["name"] == "Own Emulation Flag"  # what was not sent is kept
     body = assert_error_shape(staff.post("/awards", NEW_AWARD), 422, "invalid")
     assert set(body["detail"]) == {"code"}  # the code is taken
@@ -512,7 +525,7 @@ def test_only_a_leader_of_the_cluster_in_that_campaign_drafts_from_its_ranking(
 
 def test_a_nomination_of_people_and_its_rules(world):
     award = make_award(
-        "fighter", name="Emulation Fighter", recipient_kind="person", level="grassroots"
+        "fighter", name_en="Emulation Fighter", recipient_kind="person", level="grassroots"
     )
     EligibilityRule.objects.create(
         award=award,

@@ -31,8 +31,7 @@ RANK_2 = {"rank_at_most": {"rank": 2}}
 def new_award(actor: Any = None, **extra: Any) -> Award:
     values: dict[str, Any] = {
         "code": "own-flag",
-        "name": "Own Emulation Flag",
-        "name_vi": "Cờ thi đua",
+        "name": {"en": "Own Emulation Flag", "vi": "Cờ thi đua"},
         "level": "district",
         "recipient_kind": "unit",
         "issuer": "District People's Committee",
@@ -51,9 +50,9 @@ def rule_codes(caught: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[
 
 def test_creating_an_award_stores_its_names_and_writes_its_entry(world):
     staff = world.users["committee_staff"]
-    award = new_award(staff, name_zh="竞赛旗", quota_percent=D("20"))
+    award = new_award(staff, name_zh_hans="竞赛旗", quota_percent=D("20"))
     award.refresh_from_db()
-    assert (award.name, award.name_vi, award.name_zh) == (
+    assert (award.name_en, award.name_vi, award.name_zh_hans) == (
         "Own Emulation Flag",
         "Cờ thi đua",
         "竞赛旗",
@@ -85,12 +84,12 @@ def test_a_quota_percentage_is_above_0_and_at_most_100(world, percent):
 def test_changing_an_award_records_old_and_new_values(world):
     award = new_award()
     staff = world.users["committee_staff"]
-    award = award_update(actor=staff, award=award, name_zh="竞赛旗", quota_count=None)
+    award = award_update(actor=staff, award=award, name={"zh-hans": "竞赛旗"}, quota_count=None)
     award.refresh_from_db()
-    assert award.name_zh == "竞赛旗" and award.quota_count is None
+    assert award.name_zh_hans == "竞赛旗" and award.quota_count is None
     entry = AuditEntry.objects.get(action="award.update")
     assert entry.actor_id == staff.pk
-    assert entry.changes == {"name_zh": ["", "竞赛旗"], "quota_count": [1, None]}
+    assert entry.changes == {"name_zh_hans": ["", "竞赛旗"], "quota_count": [1, None]}
 
 
 def test_a_percentage_sent_as_20_is_no_change_from_the_stored_20_00(world):

@@ -44,21 +44,25 @@ def decision_grants(world):
     """Decision No. 1234/QĐ-UBND grants the flag to two units and a medal to a person."""
     flag = Award.objects.create(
         code="test-flag",
-        name="Provincial Emulation Flag",
+        name_en="Provincial Emulation Flag",
         name_vi=FLAG_VI,
-        name_zh=FLAG_ZH,
+        name_zh_hans=FLAG_ZH,
         level="provincial",
         recipient_kind="unit",
-        issuer="Ủy ban nhân dân tỉnh Thanh Hóa",
+        source_language="vi",
+        issuer_vi="Ủy ban nhân dân tỉnh Thanh Hóa",
+        issuer_en="Thanh Hoa Provincial People's Committee",
     )
     medal = Award.objects.create(
         code="test-fighter",
-        name="Emulation Fighter",
+        name_en="Emulation Fighter",
         name_vi="Chiến sĩ thi đua cấp tỉnh",
-        name_zh="省级劳动模范",
+        name_zh_hans="省级劳动模范",
         level="provincial",
         recipient_kind="person",
-        issuer="Ủy ban nhân dân tỉnh Thanh Hóa",
+        source_language="vi",
+        issuer_vi="Ủy ban nhân dân tỉnh Thanh Hóa",
+        issuer_en="Thanh Hoa Provincial People's Committee",
     )
     decision = decision_create(
         actor=world.users["committee_staff"],
@@ -118,6 +122,8 @@ def test_chinese_certificates_carry_the_chinese_award_name(decision_grants, tmp_
     assert FLAG_ZH in text and "省级劳动模范" in text
     assert "2024年12月5日" in text
     assert FLAG_VI not in text
+    # No Chinese issuer is recorded: the award's source (Vietnamese) stands in.
+    assert "ỦY BAN NHÂN DÂN TỈNH THANH HÓA" in text
 
 
 def test_one_certificate_in_english(decision_grants, tmp_path):
@@ -126,6 +132,7 @@ def test_one_certificate_in_english(decision_grants, tmp_path):
     assert page_count(data) == 1
     text = pdf_text(data, tmp_path)
     assert "Provincial Emulation Flag" in text and "Certificate" in text
+    assert "THANH HOA PROVINCIAL PEOPLE'S COMMITTEE" in text  # the award's issuer in English
 
 
 def test_output_is_deterministic_but_for_the_creation_date(decision_grants):

@@ -30,7 +30,7 @@ DECIDED = dt.date(2025, 3, 1)  # awards for 2024 are decided early in 2025
 def cat(world: Any) -> dict[str, Award]:
     def award(code: str, kind: str = "unit") -> Award:
         return Award.objects.create(
-            code=code, name=code, level="provincial", recipient_kind=kind, issuer="Chairman"
+            code=code, name_en=code, level="provincial", recipient_kind=kind, issuer_en="Chairman"
         )
 
     return {

@@ -36,17 +36,17 @@ HEADERS = [
 def catalog(world):
     excellent = Award.objects.create(
         code="vn-excellent-collective",
-        name="Excellent Labour Collective",
+        name_en="Excellent Labour Collective",
         level="provincial",
         recipient_kind="unit",
-        issuer="Chairman",
+        issuer_en="Chairman",
     )
     fighter = Award.objects.create(
         code="vn-grassroots-fighter",
-        name="Emulation Fighter at grassroots level",
+        name_en="Emulation Fighter at grassroots level",
         level="grassroots",
         recipient_kind="person",
-        issuer="Director",
+        issuer_en="Director",
     )
     return {"excellent": excellent, "fighter": fighter}
 
@@ -147,7 +147,7 @@ def test_round_trip_records_grants_decisions_and_people_and_is_idempotent(staff,
 def test_imported_history_feeds_the_eligibility_rules(staff, world, catalog):
     upload(staff, filled(staff, ROWS), world.committee)
     flag = Award.objects.create(
-        code="flag", name="Flag", level="provincial", recipient_kind="unit", issuer="Chairman"
+        code="flag", name_en="Flag", level="provincial", recipient_kind="unit", issuer_en="Chairman"
     )
     EligibilityRule.objects.create(
         award=flag,
@@ -217,7 +217,7 @@ def test_every_error_is_located_and_nothing_is_saved(staff, world, catalog):
 
 def test_the_template_keeps_award_names_like_formulas_as_text(staff, catalog):
     Award.objects.filter(pk=catalog["excellent"].pk).update(
-        name='=HYPERLINK("http://x","y")', issuer="@SUM(A1)"
+        name_en='=HYPERLINK("http://x","y")', issuer_en="@SUM(A1)"
     )
     workbook = template(staff)
     cells = [c for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row]

@@ -44,7 +44,7 @@ from pacesetter.testing.matrix import (
 def _award(code: str, recipient_kind: str) -> Award:
     # The catalog has no factory; the awards fixtures create awards the same way.
     return Award.objects.create(
-        code=code, name=code, level="provincial", recipient_kind=recipient_kind, issuer="PPC"
+        code=code, name_en=code, level="provincial", recipient_kind=recipient_kind, issuer_en="PPC"
     )
 
 

@@ -45,7 +45,9 @@ def test_the_presets_cover_the_required_awards():
 
 @pytest.mark.parametrize("item", ALL, ids=lambda i: i.code)
 def test_every_preset_is_complete_and_its_rules_validate(item):
-    assert item.name and item.name_vi and item.name_zh and item.issuer
+    # Every shipped award is named, and issued, in each content language.
+    assert set(item.name) == set(item.issuer) == {"en", "vi", "zh-hans"}
+    assert item.name[item.source_language] and item.issuer[item.source_language]
     assert item.rules and item.references
     for rule in item.rules:
         eligibility.validate(rule.rule)
@@ -141,12 +143,11 @@ def test_the_command_loads_one_preset(db):
 def test_a_malformed_preset_is_refused_before_anything_is_written(db):
     bad = presets.AwardPreset(
         code="bad",
-        name="Bad",
-        name_vi="Bad",
-        name_zh="Bad",
+        source_language="en",
+        name={"en": "Bad"},
         level="provincial",
         recipient_kind="unit",
-        issuer="x",
+        issuer={"en": "x"},
         rules=(presets.Rule(dt.date(2024, 1, 1), {"held_each_year": {"award": "x"}}),),
     )
     with pytest.raises(ValidationError, match=r"bad .*needs: years"):
@@ -167,12 +168,11 @@ def test_a_preset_rule_naming_an_unknown_award_is_refused_before_anything_is_wri
     rule = {"not_awarded_within": {"award": "no-such-award", "years": 1}}
     bad = presets.AwardPreset(
         code="bad",
-        name="Bad",
-        name_vi="Bad",
-        name_zh="Bad",
+        source_language="en",
+        name={"en": "Bad"},
         level="provincial",
         recipient_kind="unit",
-        issuer="x",
+        issuer={"en": "x"},
         rules=(presets.Rule(dt.date(2024, 1, 1), rule),),
     )
     catalog = presets.Catalog(name="x", version="test", awards=(first, bad))

@@ -1,7 +1,12 @@
-"""What the preset loader writes, compared with a snapshot taken from the catalogs as they
-were written in Python (``data/presets_loaded.json``, release 2025.1): moving the catalogs
-into data files, or changing the loader, must load exactly the same awards, rules and
-legal references."""
+"""What the preset loader writes, compared with a snapshot (``data/presets_loaded.json``):
+changing the loader must load exactly the same awards, rules and legal references.
+
+The snapshot was taken from the catalogs as they were written in Python (release 2025.1)
+and changed once, knowingly, with release 2026.1 (translations slice 4): each award's
+``name``, ``name_vi`` and ``name_zh`` became ``name`` by language (the same three texts),
+and its one ``issuer`` became ``issuer`` by language (the English text kept, without the
+Chinese in brackets that cn's issuers carried; vi and zh-hans added), with the award's
+``source_language`` (vn: vi, cn: zh-hans, generic: en). Rules and references are unchanged."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from typing import Any
 
 from pacesetter.awards import presets
 from pacesetter.awards.models import Award, EligibilityRule, LegalReference
+from pacesetter.core.translations import values
 
 SNAPSHOT = Path(__file__).parent / "data" / "presets_loaded.json"
 
@@ -25,12 +31,11 @@ def loaded() -> dict[str, Any]:
         {
             "code": a.code,
             "preset": a.preset,
-            "name": a.name,
-            "name_vi": a.name_vi,
-            "name_zh": a.name_zh,
+            "source_language": a.source_language,
+            "name": values(a, "name"),
             "level": a.level,
             "recipient_kind": a.recipient_kind,
-            "issuer": a.issuer,
+            "issuer": values(a, "issuer"),
             "quota_count": a.quota_count,
             "quota_percent": _plain(a.quota_percent),
             "position": a.position,

@@ -19,7 +19,7 @@ from pacesetter.units.services import unit_update
 @pytest.fixture
 def award(db):
     award = Award.objects.create(
-        code="flag", name="Flag", level="provincial", recipient_kind="unit", issuer="PPC"
+        code="flag", name_en="Flag", level="provincial", recipient_kind="unit", issuer_en="PPC"
     )
     EligibilityRule.objects.create(
         award=award,

@@ -131,12 +131,13 @@ def test_staff_create_and_edit_an_award_on_its_forms(client, world):
         reverse("awards:award_create"),
         {
             "code": "own-flag",
-            "name": "Own Emulation Flag",
+            "source_language": "en",
+            "name_en": "Own Emulation Flag",
             "name_vi": "Cờ thi đua",
-            "name_zh": "",
+            "name_zh_hans": "",
             "level": "district",
             "recipient_kind": "unit",
-            "issuer": "District People's Committee",
+            "issuer_en": "District People's Committee",
             "quota_count": "1",
             "quota_percent": "",
             "position": "0",
@@ -154,12 +155,13 @@ def test_staff_create_and_edit_an_award_on_its_forms(client, world):
     form = client.get(edit_url).content.decode()
     assert 'value="Own Emulation Flag"' in form and 'name="code"' not in form
     data = {
-        "name": "Own Emulation Flag",
+        "source_language": "en",
+        "name_en": "Own Emulation Flag",
         "name_vi": "Cờ thi đua",
-        "name_zh": "竞赛旗",
+        "name_zh_hans": "竞赛旗",
         "level": "district",
         "recipient_kind": "unit",
-        "issuer": "District People's Committee",
+        "issuer_en": "District People's Committee",
         "quota_count": "1",
         "quota_percent": "120",
         "position": "0",
@@ -171,7 +173,7 @@ def test_staff_create_and_edit_an_award_on_its_forms(client, world):
     response = client.post(edit_url, {**data, "quota_percent": "20"})
     assert response.status_code == 302
     award.refresh_from_db()
-    assert award.name_zh == "竞赛旗" and award.quota_percent == 20
+    assert award.name_zh_hans == "竞赛旗" and award.quota_percent == 20
 
 
 def test_a_taken_code_is_shown_at_its_field(client, world):
@@ -181,10 +183,11 @@ def test_a_taken_code_is_shown_at_its_field(client, world):
         reverse("awards:award_create"),
         {
             "code": "own-flag",
-            "name": "Another",
+            "source_language": "en",
+            "name_en": "Another",
             "level": "district",
             "recipient_kind": "unit",
-            "issuer": "X",
+            "issuer_en": "X",
             "position": "0",
         },
     ).content.decode()
