@@ -189,6 +189,7 @@ class KeyWorkLoader:
         meeting = meetings.meeting_create(
             actor=organizer,
             kind=spec.kind,
+            source_language="en",  # the demo stays English until slice 7
             title=spec.title,
             organizer_unit=self.units[spec.organizer],
             starts_at=starts_at,

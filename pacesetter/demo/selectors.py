@@ -142,7 +142,7 @@ def demo_key_work() -> tuple[list[DemoMeeting], list[DemoPlan]]:
     from .data import MEETINGS, PLANS
 
     meetings = []
-    for meeting in Meeting.objects.filter(title__in=[m.title for m in MEETINGS]).order_by(
+    for meeting in Meeting.objects.filter(title_en__in=[m.title for m in MEETINGS]).order_by(
         "starts_at"
     ):
         counts = attendance(meeting)

@@ -35,8 +35,15 @@ from pacesetter.chains.policies import chain_policy
 from pacesetter.core.api_types import Id, Paged, Position, Version, Year
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
-from pacesetter.core.translations import ordered
-from pacesetter.units.api import UnitRef
+from pacesetter.core.translations import (
+    Language,
+    content_language,
+    ordered,
+    text_input,
+    text_patch,
+    translations,
+)
+from pacesetter.units.api import SOURCE_LANGUAGE, TRANSLATIONS, UnitRef
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 from pacesetter.units.selectors import users_visible_to
@@ -85,6 +92,7 @@ class MeetingChainRef(Schema):
 class MeetingOut(Schema):
     id: Id
     kind: MeetingKind
+    source_language: str
     title: str
     state: MeetingState
     organizer_unit: UnitRef
@@ -143,6 +151,7 @@ class InvitationOut(Schema):
 
 
 class MeetingDetailOut(MeetingOut):
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     attendance: AttendanceOut
     visited_units: list[UnitRef]
     may_manage: bool = Field(description="Whether the requesting user runs the meeting.")
@@ -167,7 +176,8 @@ class MeetingIn(Schema):
     """Times with an offset are moments; times without one are read in ``time_zone``."""
 
     kind: MeetingKind
-    title: str = Field(max_length=300)
+    source_language: Language | None = SOURCE_LANGUAGE
+    title: text_input(300)  # type: ignore[valid-type]
     organizer_unit_id: Id
     time_zone: str | None = Field(
         None,
@@ -177,9 +187,9 @@ class MeetingIn(Schema):
     )
     starts_at: dt.datetime
     ends_at: dt.datetime | None = None
-    place: str = ""
+    place: text_input(300) = ""  # type: ignore[valid-type]
     chair: str = ""
-    description: str = ""
+    description: text_input() = ""  # type: ignore[valid-type]
     topics: str = Field("", description="One per line.")
     body_id: Id | None = None
     chain_id: Id | None = None
@@ -192,14 +202,15 @@ class MeetingPatch(Schema):
     moments and shows them on the new zone's clocks."""
 
     kind: MeetingKind | None = None
-    title: str | None = Field(None, max_length=300)
+    source_language: Language | None = None
+    title: text_patch(300) = None  # type: ignore[valid-type]
     organizer_unit_id: Id | None = None
     time_zone: str | None = Field(None, max_length=64)
     starts_at: dt.datetime | None = None
     ends_at: dt.datetime | None = None
-    place: str | None = None
+    place: text_patch(300) = None  # type: ignore[valid-type]
     chair: str | None = None
-    description: str | None = None
+    description: text_patch() = None  # type: ignore[valid-type]
     topics: str | None = None
     body_id: Id | None = None
     chain_id: Id | None = None
@@ -255,7 +266,9 @@ class AgendaItemOut(Schema):
     number: str = Field(description="Outline number, such as 2.1.")
     depth: int
     position: Position
+    source_language: str
     title: str
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     duration_minutes: int
     total_minutes: int = Field(description="Its own duration plus its sub-items'.")
     speaker: str
@@ -268,7 +281,10 @@ class AgendaOut(Schema):
 
 
 class AgendaItemIn(Schema):
-    title: str = Field(max_length=300)
+    source_language: Language | None = Field(
+        None, description="The language of the title; the meeting's if left out."
+    )
+    title: text_input(300)  # type: ignore[valid-type]
     duration_minutes: int = Field(0, ge=0, le=24 * 60)
     parent_id: Id | None = None
     speaker: str = Field("", max_length=300)
@@ -288,20 +304,25 @@ class MeetingTaskRef(Schema):
 class ResolutionOut(Schema):
     id: Id
     number: int
+    source_language: str
     text: str
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
     adopted_on: dt.date
     poll_id: Id | None
     tasks: list[MeetingTaskRef]
 
 
 class TaskSpecIn(Schema):
-    title: str = Field(max_length=300)
+    """A task's texts are in the resolution's (or visit's) source language, or given by
+    language; the task gets every language given."""
+
+    title: text_input(300)  # type: ignore[valid-type]
     lead_unit_id: Id
     lead_person_id: Id | None = None
     due: dt.date | None = None
     start: dt.date | None = None
-    scope: str = ""
-    measures: str = ""
+    scope: text_input() = ""  # type: ignore[valid-type]
+    measures: text_input() = ""  # type: ignore[valid-type]
     project_id: Id | None = None
     supporting_unit_ids: list[Id] = []
 
@@ -310,7 +331,10 @@ class ResolutionIn(Schema):
     """The resolution and, in the same transaction, its key tasks in ``plan_id``. Errors
     of a task row are keyed ``tasks.<row>.<field>`` in the 422's detail."""
 
-    text: str
+    source_language: Language | None = Field(
+        None, description="The language of the text (and the tasks'); the meeting's if left out."
+    )
+    text: text_input()  # type: ignore[valid-type]
     adopted_on: dt.date | None = Field(
         None, description="The meeting's day where it is held, if left out."
     )
@@ -453,6 +477,7 @@ def _detail(meeting: Meeting, user: Any) -> dict[str, Any]:
     mine = selectors.invitation_of(user, meeting)
     return {
         **{f: getattr(meeting, f) for f in MeetingOut.model_fields if f != "topics"},
+        "translations": translations(meeting),
         "topics": meeting.topic_list,
         "attendance": selectors.attendance(meeting),
         "visited_units": list(meeting.visited_units.order_by(ordered("name"), "pk")),
@@ -519,7 +544,9 @@ def _resolution(resolution: Resolution) -> dict[str, Any]:
     return {
         "id": resolution.pk,
         "number": resolution.number,
+        "source_language": resolution.source_language,
         "text": resolution.text,
+        "translations": translations(resolution),
         "adopted_on": resolution.adopted_on,
         "poll_id": resolution.poll_id,
         "tasks": sorted(resolution.tasks.all(), key=lambda t: t.pk),
@@ -583,6 +610,7 @@ def _moments(values: dict[str, Any], zone_name: str | None) -> dict[str, Any]:
 #: Fields of :class:`MeetingPatch` that may be left out but not sent as null.
 NOT_NULL = (
     "kind",
+    "source_language",
     "title",
     "time_zone",
     "starts_at",
@@ -618,6 +646,7 @@ def meeting_create_endpoint(request: HttpRequest, payload: MeetingIn) -> Status[
     data = _moments(
         payload.dict(exclude={"organizer_unit_id", "body_id", "chain_id"}), payload.time_zone
     )
+    data["source_language"] = data["source_language"] or content_language()
     meeting = services.meeting_create(actor=user, **data, **refs)
     return Status(201, _detail(_meetings().get(pk=meeting.pk), user))
 
@@ -798,7 +827,9 @@ def _agenda(meeting: Meeting) -> dict[str, Any]:
             "number": n.number,
             "depth": n.depth,
             "position": n.item.position,
+            "source_language": n.item.source_language,
             "title": n.item.title,
+            "translations": translations(n.item),
             "duration_minutes": n.item.duration_minutes,
             "total_minutes": n.total_minutes,
             "speaker": n.item.speaker,
@@ -825,6 +856,7 @@ def agenda_add_endpoint(
     item = services.agenda_item_add(
         actor=user,
         meeting=meeting,
+        source_language=payload.source_language,
         title=payload.title,
         duration_minutes=payload.duration_minutes,
         parent=_agenda_item(meeting, payload.parent_id, "parent_id"),
@@ -937,6 +969,7 @@ def resolution_create_endpoint(
     resolution = services.resolution_create(
         actor=user,
         meeting=meeting,
+        source_language=payload.source_language,
         text=payload.text,
         adopted_on=payload.adopted_on,
         poll=poll,

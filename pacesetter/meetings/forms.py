@@ -18,7 +18,8 @@ from pacesetter.accounts.models import User
 from pacesetter.ballots.models import Base, Majority, Poll, PollKind
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
-from pacesetter.core.translations import ordered
+from pacesetter.core.forms import TranslatedFieldsMixin
+from pacesetter.core.translations import fields_of, ordered
 from pacesetter.units.models import Unit
 from pacesetter.units.selectors import unit_time_zone
 from pacesetter.workplans.models import WorkPlan
@@ -107,7 +108,7 @@ class MeetingSearchForm(forms.Form):
         ]
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(TranslatedFieldsMixin, forms.ModelForm):
     """Create or edit a meeting. The quorum is entered as a percentage; the start and end
     are typed, and shown, as the clocks of the meeting's place (its time zone) read."""
 
@@ -134,23 +135,24 @@ class MeetingForm(forms.ModelForm):
         model = Meeting
         fields = [
             "kind",
-            "title",
+            "source_language",
+            *fields_of("title"),
             "organizer_unit",
             "body",
             "chain",
             "time_zone",
             "starts_at",
             "ends_at",
-            "place",
+            *fields_of("place"),
             "chair",
-            "description",
+            *fields_of("description"),
             "topics",
             "registration_open",
         ]
         widgets = {
             "starts_at": DATETIME,
             "ends_at": DATETIME,
-            "description": forms.Textarea(attrs={"rows": 3}),
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in fields_of("description")},
             "topics": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {

@@ -16,6 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pacesetter.core.files import validate_upload
+from pacesetter.core.translations import (
+    SearchKeyField,
+    SourceLanguageField,
+    TranslatedText,
+    check_source_text,
+    source_text_present,
+)
 
 #: Check-in codes avoid letters and digits that are easy to mix up (0/O, 1/I/L).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -45,7 +52,8 @@ class MeetingState(models.TextChoices):
 
 class Meeting(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
-    title = models.CharField(_("title"), max_length=300)
+    source_language = SourceLanguageField()
+    title = TranslatedText(models.CharField(_("title"), max_length=300), required=True)
     organizer_unit = models.ForeignKey(
         "units.Unit",
         verbose_name=_("organizer"),
@@ -76,9 +84,9 @@ class Meeting(models.Model):
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
-    place = models.CharField(_("place"), max_length=300, blank=True)
+    place = TranslatedText(models.CharField(_("place"), max_length=300))
     chair = models.CharField(_("chair"), max_length=300, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = TranslatedText(models.TextField(_("description")))
     topics = models.TextField(_("topics (one per line)"), blank=True)
     quorum = models.DecimalField(
         _("quorum (share of voting invitees present)"),
@@ -100,12 +108,16 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    search_key = SearchKeyField()
+
+    search_fields = ("title", "place")
 
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-starts_at", "pk"]
         constraints = [
+            source_text_present("meeting", "title"),
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")),
                 name="meeting_period_ordered",
@@ -118,6 +130,9 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        check_source_text(self)
 
     @property
     def topic_list(self) -> list[str]:
@@ -222,7 +237,8 @@ class AgendaItem(models.Model):
         related_name="children",
     )
     position = models.PositiveIntegerField(_("position"), default=0)
-    title = models.CharField(_("title"), max_length=300)
+    source_language = SourceLanguageField()
+    title = TranslatedText(models.CharField(_("title"), max_length=300), required=True)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=0)
     speaker = models.CharField(_("speaker"), max_length=300, blank=True)
     speaker_unit = models.ForeignKey(
@@ -238,9 +254,13 @@ class AgendaItem(models.Model):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["meeting", "position", "pk"]
+        constraints = [source_text_present("agenda_item", "title")]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        check_source_text(self)
 
 
 class DocumentKind(models.TextChoices):
@@ -318,7 +338,8 @@ class Resolution(models.Model):
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="resolutions"
     )
     number = models.PositiveIntegerField(_("number"))
-    text = models.TextField(_("text"))
+    source_language = SourceLanguageField()
+    text = TranslatedText(models.TextField(_("text")), required=True)
     poll = models.ForeignKey(
         "ballots.Poll",
         verbose_name=_("adopted by ballot"),
@@ -338,11 +359,15 @@ class Resolution(models.Model):
         verbose_name_plural = _("resolutions")
         ordering = ["meeting", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "number"], name="resolution_unique_number")
+            models.UniqueConstraint(fields=["meeting", "number"], name="resolution_unique_number"),
+            source_text_present("resolution", "text"),
         ]
 
     def __str__(self) -> str:
         return f"{self.meeting} — {self.number}"
+
+    def clean(self) -> None:
+        check_source_text(self)
 
 
 class Finding(models.Model):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from pacesetter.accounts.models import Role, RoleAssignment
 from pacesetter.audit.models import AuditEntry
-from pacesetter.core.translations import ordered
+from pacesetter.core.translations import matching, ordered
 
 from .models import AgendaItem, Invitation, InviteeRole, Meeting, MeetingState, Minutes
 from .policies import meeting_policy
@@ -155,7 +155,7 @@ def meeting_list(
     qs = meeting_policy.visible(user).select_related("organizer_unit")
     q = q.strip()
     if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(place__icontains=q))
+        qs = matching(qs, q)
     if kind:
         qs = qs.filter(kind=kind)
     if year:

@@ -34,7 +34,17 @@ from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
-from pacesetter.core.translations import CONTENT_LANGUAGES, column, ordered, tr, translated_names
+from pacesetter.core.translations import (
+    CONTENT_LANGUAGES,
+    Text,
+    column,
+    content_language,
+    expand,
+    fields_of,
+    ordered,
+    tr,
+    translated_names,
+)
 from pacesetter.core.workflows import INVALID_TRANSITION
 from pacesetter.units.models import Unit
 from pacesetter.units.selectors import unit_time_zone
@@ -63,18 +73,22 @@ from .models import (
 from .policies import meeting_policy
 from .workflows import meeting_workflow, minutes_final, minutes_workflow
 
+#: Translatable texts are named by their columns (``title_vi``); callers may pass
+#: ``title="…"`` (in the source language) or ``title={"vi": …}``, which ``expand`` turns
+#: into columns. Agenda items and resolutions take their meeting's source language.
 MEETING_FIELDS = (
     "kind",
-    "title",
+    "source_language",
+    *fields_of("title"),
     "organizer_unit",
     "body",
     "chain",
     "time_zone",
     "starts_at",
     "ends_at",
-    "place",
+    *fields_of("place"),
     "chair",
-    "description",
+    *fields_of("description"),
     "topics",
     "quorum",
     "registration_open",
@@ -87,24 +101,48 @@ AGENDA_FIELDS = (
     "meeting",
     "parent",
     "position",
-    "title",
+    "source_language",
+    *fields_of("title"),
     "duration_minutes",
     "speaker",
     "speaker_unit",
 )
 
 
+RESOLUTION_FIELDS = (
+    "meeting",
+    "number",
+    "source_language",
+    *fields_of("text"),
+    "poll",
+    "adopted_on",
+)
+
+
+def _known(texts: dict[str, Any], allowed: Iterable[str]) -> None:
+    """A name that is not a column of the record is a caller's error."""
+    unknown = set(texts) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+
+
+def _strip(texts: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.strip() if isinstance(v, str) else v for k, v in texts.items()}
+
+
 @dataclass(frozen=True)
 class TaskSpec:
-    """A key task to create from a resolution or a finding."""
+    """A key task to create from a resolution or a finding. ``title``, ``scope`` and
+    ``measures`` are a text in the resolution's (or visit's) source language or texts by
+    language; the task gets them all, in that source language."""
 
-    title: str
+    title: str | Text
     lead_unit: Unit
     due: dt.date | None = None
     lead_person: Any = None
     project: Project | None = None
-    scope: str = ""
-    measures: str = ""
+    scope: str | Text = ""
+    measures: str | Text = ""
     start: dt.date | None = None
     supporting_units: tuple[Unit, ...] = ()
     code: str = ""
@@ -167,18 +205,20 @@ def meeting_create(
     *,
     actor: Any,
     kind: str,
-    title: str,
     organizer_unit: Unit,
     starts_at: dt.datetime,
+    title: str | Text | None = None,
     ends_at: dt.datetime | None = None,
-    place: str = "",
+    place: str | Text | None = None,
     chair: str = "",
-    description: str = "",
+    description: str | Text | None = None,
     topics: str = "",
     body: Body | None = None,
     chain: Chain | None = None,
     quorum: Decimal = Decimal(0),
     time_zone: str | None = None,
+    source_language: str | None = None,
+    **columns: Any,
 ) -> Meeting:
     """Plan a meeting organized by ``organizer_unit`` (whose committee staff run it).
 
@@ -186,16 +226,26 @@ def meeting_create(
     ``units.selectors.unit_time_zone``) is where the meeting is held: its times are shown
     there, and its day (check-in, the seats invited, the default date of resolutions) is
     the day there. ``starts_at`` and ``ends_at`` are
-    moments (aware datetimes)."""
+    moments (aware datetimes).
+
+    The texts (``title``, ``place``, ``description``) are in ``source_language``, by
+    default the request's content language; give them by language (``{"vi": …, "en":
+    …}``) or as columns (``title_vi=``, as the form does)."""
+    source = source_language or content_language()
+    texts = expand(
+        Meeting,
+        {"title": title, "place": place, "description": description, **columns},
+        source=source,
+    )
+    _known(texts, MEETING_FIELDS)
     meeting = Meeting(
         kind=kind,
-        title=title.strip(),
+        source_language=source,
+        **_strip(texts),
         organizer_unit=organizer_unit,
         starts_at=starts_at,
         ends_at=ends_at,
-        place=place,
         chair=chair,
-        description=description,
         topics=topics,
         body=body,
         chain=chain,
@@ -214,11 +264,12 @@ def meeting_update(*, actor: Any, meeting: Meeting, **changes: Any) -> Meeting:
     """Change the meeting's details (any of :data:`MEETING_EDITABLE`)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_changeable(meeting)
+    changes = _strip(
+        expand(Meeting, changes, source=changes.get("source_language") or meeting.source_language)
+    )
     unknown = set(changes) - set(MEETING_EDITABLE)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
-    if "title" in changes:
-        changes["title"] = str(changes["title"]).strip()
     kind = changes.get("kind", meeting.kind)
     leaves_visits = meeting.kind == MeetingKind.RESEARCH_VISIT != kind
     if leaves_visits and (meeting.findings.exists() or meeting.visited_units.exists()):
@@ -616,15 +667,18 @@ def agenda_item_add(
     *,
     actor: Any,
     meeting: Meeting,
-    title: str,
+    title: str | Text | None = None,
     duration_minutes: int = 0,
     parent: AgendaItem | None = None,
     speaker: str = "",
     speaker_unit: Unit | None = None,
     position: int | None = None,
+    source_language: str | None = None,
+    **columns: Any,
 ) -> AgendaItem:
     """Add an item at the end of its level (or at ``position``, moving the later ones
-    down)."""
+    down). Its title is in the meeting's source language unless ``source_language``
+    is given."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_changeable(meeting)
     _check_item(meeting, parent, "parent")
@@ -637,11 +691,15 @@ def agenda_item_add(
         for sibling in siblings.filter(position__gte=position).order_by("-position"):
             sibling.position += 1
             sibling.save(update_fields=["position"])
+    source = source_language or meeting.source_language
+    texts = _strip(expand(AgendaItem, {"title": title, **columns}, source=source))
+    _known(texts, fields_of("title"))
     item = AgendaItem(
         meeting=meeting,
         parent=parent,
         position=position,
-        title=title.strip(),
+        source_language=source,
+        **texts,
         duration_minutes=duration_minutes,
         speaker=speaker,
         speaker_unit=speaker_unit,
@@ -732,14 +790,23 @@ def meeting_poll_create(
 # --- resolutions and the tasks they create ---------------------------------------------
 
 
-def _task_kwargs(spec: TaskSpec) -> dict[str, Any]:
+def _stripped(text: str | Text) -> str | dict[str, str]:
+    if isinstance(text, str):
+        return text.strip()
+    return {language: value.strip() for language, value in text.items()}
+
+
+def _task_kwargs(spec: TaskSpec, source_language: str) -> dict[str, Any]:
+    """What ``task_create`` takes for ``spec``: its texts in every language given, with
+    ``source_language`` (the resolution's or visit's) as the task's."""
     return {
-        "title": spec.title.strip(),
+        "source_language": source_language,
+        "title": _stripped(spec.title),
         "lead_unit": spec.lead_unit,
         "lead_person": spec.lead_person,
         "project": spec.project,
-        "scope": spec.scope,
-        "measures": spec.measures,
+        "scope": _stripped(spec.scope),
+        "measures": _stripped(spec.measures),
         "start": spec.start,
         "due": spec.due,
         "supporting_units": spec.supporting_units,
@@ -752,11 +819,13 @@ def resolution_create(
     *,
     actor: Any,
     meeting: Meeting,
-    text: str,
+    text: str | Text | None = None,
     adopted_on: dt.date | None = None,
     poll: Poll | None = None,
     plan: WorkPlan | None = None,
     tasks: Iterable[TaskSpec] = (),
+    source_language: str | None = None,
+    **columns: Any,
 ) -> Resolution:
     """Record a resolution (numbered next in the meeting) and create its key tasks in
     ``plan``, linked back to it and put on the meeting's chain; all or nothing.
@@ -764,12 +833,18 @@ def resolution_create(
     A bad task row leaves nothing behind: every row is tried, and their errors are
     raised together keyed ``tasks.<row>.<field>`` (rows counted from 0). ``adopted_on``
     defaults to the meeting's day where it is held.
+
+    ``text`` is in the meeting's source language unless ``source_language`` is given (or
+    by language, or as columns ``text_vi=``); its tasks take the resolution's source
+    language and get every language their rows give.
     """
     specs = list(tasks)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_changeable(meeting)
-    text = text.strip()
-    if not text:
+    source = source_language or meeting.source_language
+    texts = _strip(expand(Resolution, {"text": text, **columns}, source=source))
+    _known(texts, fields_of("text"))
+    if not texts.get(column("text", source)):
         raise ValidationError({"text": _("Write the text of the resolution.")})
     if poll is not None and not MeetingPoll.objects.filter(meeting=meeting, poll=poll).exists():
         raise ValidationError({"poll": _("The ballot was not held in this meeting.")})
@@ -783,7 +858,8 @@ def resolution_create(
     resolution = Resolution(
         meeting=meeting,
         number=number,
-        text=text,
+        source_language=source,
+        **texts,
         poll=poll,
         adopted_on=adopted_on,
         created_by=_actor(actor),
@@ -792,7 +868,7 @@ def resolution_create(
         actor=actor,
         instance=resolution,
         action="meeting.resolution_create",
-        fields=("meeting", "number", "text", "poll", "adopted_on"),
+        fields=RESOLUTION_FIELDS,
     )
     errors: dict[str, list[str]] = {}
     for row, spec in enumerate(specs):
@@ -803,7 +879,7 @@ def resolution_create(
                     plan=plan,  # type: ignore[arg-type]  # not None when there are specs
                     resolution=resolution,
                     chain=meeting.chain,
-                    **_task_kwargs(spec),
+                    **_task_kwargs(spec, resolution.source_language),
                 )
         except ValidationError as exc:
             errors.update(_row_errors(row, exc))
@@ -903,7 +979,11 @@ def finding_follow_up(*, actor: Any, finding: Finding, plan: WorkPlan, spec: Tas
         raise ValidationError(_("The meeting is cancelled; its record can no longer change."))
     _check_plan(actor, plan)
     return task_create(
-        actor=actor, plan=plan, finding=finding, chain=meeting.chain, **_task_kwargs(spec)
+        actor=actor,
+        plan=plan,
+        finding=finding,
+        chain=meeting.chain,
+        **_task_kwargs(spec, meeting.source_language),
     )
 
 

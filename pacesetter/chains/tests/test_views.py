@@ -89,7 +89,7 @@ def test_chain_page_groups_members_problems_plans_and_meetings(client, world, ch
     plan_services.task_report(actor=staff, task=finished, done_on=START, version=finished.version)
     Meeting.objects.create(
         kind="exchange",
-        title="Leather chain exchange",
+        title_en="Leather chain exchange",
         organizer_unit=world.committee,
         chain=chain,
         starts_at=timezone.now(),
@@ -126,7 +126,7 @@ def test_chain_page_query_count_does_not_grow(client, world, chain):
             )
         Meeting.objects.create(
             kind="council",
-            title=f"M{n}",
+            title_en=f"M{n}",
             organizer_unit=world.committee,
             chain=chain,
             starts_at=timezone.now(),

@@ -466,7 +466,7 @@ def test_a_meeting_of_a_body_the_staff_merely_sit_on_is_refused(world, staff):
         "starts_at": "2021-05-26T09:00:00+08:00",
     }
     assert_error_shape(staff.post("/meetings", body), 403, "forbidden")
-    assert not Meeting.objects.filter(title="Not ours").exists()
+    assert not Meeting.objects.filter(title_en="Not ours").exists()
 
     meeting = make_meeting(world)  # of the Council, which the staff run
     assert_error_shape(staff.patch(f"/meetings/{meeting.pk}", {"body_id": elsewhere.pk}), 403)

@@ -347,8 +347,8 @@ def test_the_docx_opens_and_says_what_the_text_says(world, record):
 
 def test_the_pdf_prints_vietnamese_and_chinese(world, record, tmp_path):
     staff = world.users["committee_staff"]
-    record.title = "中国眼镜协会第九届常务理事会"
-    record.save(update_fields=["title"])
+    record.title_en = "中国眼镜协会第九届常务理事会"
+    record.save(update_fields=["title_en"])
     minutes = minutes_draft(actor=staff, meeting=record)
     data = render_pdf(minutes)
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")

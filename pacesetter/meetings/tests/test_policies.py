@@ -85,7 +85,7 @@ def test_meeting_permission_matrix(world, meetings, role, action):
     allowed = {
         name for name, meeting in meetings.items() if action[0] in EXPECTED[name].get(role, "")
     }
-    visible = set(meeting_policy.visible(user, action).values_list("title", flat=True))
+    visible = set(meeting_policy.visible(user, action).values_list("title_en", flat=True))
     assert visible == {meetings[name].title for name in allowed}
     for name, meeting in meetings.items():
         assert meeting_policy.allows(user, action, meeting) == (name in allowed), name

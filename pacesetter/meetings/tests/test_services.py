@@ -76,7 +76,7 @@ def test_update_is_audited_and_a_cancelled_meeting_no_longer_changes(world, coun
     meeting = meeting_update(actor=staff, meeting=council.meeting, place="Changsha, Hunan")
     assert meeting.place == "Changsha, Hunan"
     entry = AuditEntry.objects.filter(action="meeting.update").get()
-    assert entry.changes == {"place": ["Changsha", "Changsha, Hunan"]}
+    assert entry.changes == {"place_en": ["Changsha", "Changsha, Hunan"]}
 
     meeting = meeting_set_state(actor=staff, meeting=meeting, state=MeetingState.CANCELLED)
     assert meeting.state == MeetingState.CANCELLED

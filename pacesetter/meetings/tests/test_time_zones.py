@@ -113,7 +113,8 @@ def test_the_form_reads_and_shows_times_in_the_meetings_zone(world):
         reverse("meetings:meeting_create"),
         {
             "kind": "council",
-            "title": "Shanghai council",
+            "source_language": "en",
+            "title_en": "Shanghai council",
             "organizer_unit": world.committee.pk,
             "time_zone": "Asia/Shanghai",
             "starts_at": "2021-05-26T09:00",
@@ -122,7 +123,7 @@ def test_the_form_reads_and_shows_times_in_the_meetings_zone(world):
         },
     )
     assert response.status_code == 302, response.context["form"].errors
-    meeting = Meeting.objects.get(title="Shanghai council")
+    meeting = Meeting.objects.get(title_en="Shanghai council")
     assert meeting.time_zone == "Asia/Shanghai"
     assert meeting.starts_at == dt.datetime(2021, 5, 26, 1, 0, tzinfo=dt.UTC)
 
@@ -245,7 +246,8 @@ def test_times_typed_on_a_new_meeting_are_read_in_the_organizers_zone(world):
     form = MeetingForm(
         {
             "kind": "council",
-            "title": "Standing council",
+            "source_language": "en",
+            "title_en": "Standing council",
             "organizer_unit": world.committee.pk,
             "starts_at": "2021-05-26 09:00",
             "ends_at": "2021-05-26 11:30",

@@ -113,17 +113,18 @@ def test_staff_create_a_meeting_where_they_are_staff(world):
         url,
         {
             "kind": "council",
-            "title": "9th standing council",
+            "source_language": "en",
+            "title_en": "9th standing council",
             "organizer_unit": world.committee.pk,
             "body": world.council.pk,
             "starts_at": "2021-05-26T09:00",
             "ends_at": "2021-05-26T17:00",
-            "place": "Changsha, Hunan",
+            "place_en": "Changsha, Hunan",
             "quorum_percent": "50",
         },
     )
 
-    meeting = Meeting.objects.get(title="9th standing council")
+    meeting = Meeting.objects.get(title_en="9th standing council")
     assert response.status_code == 302 and response["Location"] == detail_url(meeting)
     assert str(meeting.quorum) == "0.5000" and meeting.created_by == world.users["committee_staff"]
 
@@ -134,7 +135,8 @@ def test_the_create_form_shows_the_service_errors_beside_the_field(world):
         reverse("meetings:meeting_create"),
         {
             "kind": "council",
-            "title": "Backwards",
+            "source_language": "en",
+            "title_en": "Backwards",
             "organizer_unit": world.committee.pk,
             "starts_at": "2021-05-26T09:00",
             "ends_at": "2021-05-25T09:00",
@@ -158,7 +160,7 @@ def test_only_staff_create_and_edit(world, council):
     data = staff.get(edit).context["form"].initial
     data.update(
         {
-            "place": "Changsha",
+            "place_en": "Changsha",
             "chair": "New chair",
             "quorum_percent": "60",
             "starts_at": timezone.localtime(council.meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),

@@ -462,12 +462,12 @@ def test_task_page_links_to_plan_chain_and_source_meeting(client, world, board):
     )
     meeting = Meeting.objects.create(
         kind="council",
-        title="9th standing council",
+        title_en="9th standing council",
         organizer_unit=world.committee,
         starts_at=timezone.now(),
     )
     resolution = Resolution.objects.create(
-        meeting=meeting, number=1, text="Seven key tasks", adopted_on=dt.date(2021, 5, 26)
+        meeting=meeting, number=1, text_en="Seven key tasks", adopted_on=dt.date(2021, 5, 26)
     )
     task = services.task_create(
         actor=staff,
@@ -673,21 +673,21 @@ def test_my_work_lists_what_is_due_meetings_and_reminders(client, world, board):
     now = timezone.now()
     invited = Meeting.objects.create(
         kind="council",
-        title="Standing council",
+        title_en="Standing council",
         organizer_unit=world.committee,
         starts_at=now + dt.timedelta(days=5),
     )
     Invitation.objects.create(meeting=invited, unit=world.own)
     later = Meeting.objects.create(
         kind="review",
-        title="Year-end review",
+        title_en="Year-end review",
         organizer_unit=world.committee,
         starts_at=now + dt.timedelta(days=90),
     )
     Invitation.objects.create(meeting=later, user=officer)
     Meeting.objects.create(
         kind="review",
-        title="Not invited",
+        title_en="Not invited",
         organizer_unit=world.committee,
         starts_at=now + dt.timedelta(days=3),
     )
@@ -723,7 +723,7 @@ def test_my_work_query_count_does_not_grow(client, world, board):
     for n in range(4):
         meeting = Meeting.objects.create(
             kind="council",
-            title=f"M{n}",
+            title_en=f"M{n}",
             organizer_unit=world.committee,
             starts_at=now + dt.timedelta(days=n + 1),
         )
@@ -858,18 +858,18 @@ def test_task_page_names_the_source_meeting_only_to_who_may_see_it(client, world
     staff = world.users["committee_staff"]
     meeting = Meeting.objects.create(
         kind="council",
-        title="Closed standing council",
+        title_en="Closed standing council",
         organizer_unit=world.committee,
         starts_at=timezone.now(),
     )
     visit = Meeting.objects.create(
         kind="research",
-        title="Visit to the tanneries",
+        title_en="Visit to the tanneries",
         organizer_unit=world.committee,
         starts_at=timezone.now(),
     )
     resolution = Resolution.objects.create(
-        meeting=meeting, number=4, text="Tanneries", adopted_on=dt.date(2021, 5, 26)
+        meeting=meeting, number=4, text_en="Tanneries", adopted_on=dt.date(2021, 5, 26)
     )
     finding = Finding.objects.create(
         meeting=visit, unit=world.sibling, topic="Waste water", text="Untreated"

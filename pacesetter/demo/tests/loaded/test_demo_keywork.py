@@ -20,7 +20,7 @@ from pacesetter.workplans.selectors import plan_rollup
 
 
 def test_optical_council_passed_the_seven_key_tasks(demo):
-    meeting = Meeting.objects.get(title__startswith="9th standing council")
+    meeting = Meeting.objects.get(title_en__startswith="9th standing council")
     assert meeting.kind == MeetingKind.COUNCIL
     assert meeting.place == "Changsha, Hunan"
     assert meeting.starts_at.date() == dt.date(2021, 5, 26)
@@ -51,7 +51,7 @@ def test_huadu_fifteen_projects_on_a_plan_with_the_leather_chain(demo):
     assert chain.leader_unit.code == "HUADU-SHILING-A1"
     assert chain.members.order_by("position").first().unit.code == "HUADU-SHILING-E1"
     assert Task.objects.filter(chain=chain).count() >= 2
-    meeting = Meeting.objects.get(title="Huadu 'dual synchronization' work meeting")
+    meeting = Meeting.objects.get(title_en="Huadu 'dual synchronization' work meeting")
     speakers = set(
         meeting.agenda_items.exclude(speaker_unit=None).values_list("speaker_unit__code", flat=True)
     )
