@@ -20,6 +20,9 @@ def log_in(page, base_url, username):
 
 
 def log_out(page):
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():  # on a phone the top bar's tools fold behind "Menu"
+        menu.click()
     page.get_by_role("button", name="Log out").click()
 
 
