@@ -20,6 +20,7 @@ def log_in(page, base_url, username):
 
 
 def log_out(page):
+    page.wait_for_load_state("domcontentloaded")  # app.js (deferred) has folded the menu
     menu = page.get_by_role("button", name="Menu")
     if menu.is_visible():  # on a phone the top bar's tools fold behind "Menu"
         menu.click()
