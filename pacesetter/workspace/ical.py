@@ -28,7 +28,7 @@ from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from icalendar import Calendar, Event
@@ -221,7 +221,12 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     )
     if feed is None:
         raise Http404(_("Not found."))
-    response = HttpResponse(feed_calendar(feed.user), content_type="text/calendar; charset=utf-8")
+    # The address's ?lang= (applied by the middleware) first, else the account's own
+    # language (its profile), else the calendar program's Accept-Language.
+    language = None if request.GET.get("lang") else feed.user.language
+    with translation.override(language or translation.get_language()):
+        body = feed_calendar(feed.user)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="pacesetter.ics"'
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -232,3 +232,16 @@ def test_the_ical_feed_speaks_the_language_asked_for(client, world, council):
     assert TITLE_VI in _summaries(client.get(url, {"lang": "vi"}, HTTP_ACCEPT_LANGUAGE="en"))
     # No Chinese title: the source (English) is shown.
     assert english in _summaries(client.get(url, {"lang": "zh-hans"}))
+
+
+def test_the_ical_feed_speaks_the_accounts_language_unless_its_address_asks(client, world, council):
+    meeting_update(actor=None, meeting=council.meeting, title={"vi": TITLE_VI})
+    officer = world.users["unit_officer"]
+    officer.language = "vi"
+    officer.save(update_fields=["language"])
+    _, token = calendar_feed_reset(actor=officer, user=officer)
+    url = reverse("calendar:feed", args=[token])
+    # The profile's language beats the calendar program's Accept-Language ...
+    assert TITLE_VI in _summaries(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+    # ... and the address's ?lang= beats the profile.
+    assert council.meeting.title_en in _summaries(client.get(url, {"lang": "en"}))
