@@ -913,7 +913,13 @@ def inspection_assign(
     """The cluster leader assigns a peer of the same cluster (never the unit itself)."""
     if unit.pk == inspector.pk:
         raise ValidationError({"inspector": _("A unit cannot inspect itself.")})
-    review_point = ReviewPoint.objects.select_related("campaign").get(pk=review_point.pk)
+    # Locked, as a rotation locks it: an assignment never slips in between a rotation's
+    # stale check and its writes.
+    review_point = (
+        ReviewPoint.objects.select_for_update(of=("self",))
+        .select_related("campaign")
+        .get(pk=review_point.pk)
+    )
     if review_point.state != ReviewPointState.OPEN:
         raise ValidationError(_("Cross-inspections are assigned while the review point is open."))
     campaign = review_point.campaign
