@@ -26,7 +26,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.models import Participant, ReviewPoint, ReviewPointState
@@ -878,7 +878,11 @@ def inspection_rotation(request: HttpRequest, rp: int) -> HttpResponse:
                 )
                 messages.success(
                     request,
-                    _("The rotation of %(cluster)s is assigned (%(n)d units).")
+                    ngettext(
+                        "The rotation of %(cluster)s is assigned (%(n)d unit).",
+                        "The rotation of %(cluster)s is assigned (%(n)d units).",
+                        len(done.rows),
+                    )
                     % {"cluster": cluster.name, "n": len(done.rows)},
                 )
                 return redirect("scoring:inspections", review_point.pk)
