@@ -22,6 +22,7 @@ from ninja.pagination import paginate
 from pacesetter.campaigns.api import ReviewPointDetailOut, ReviewPointRef
 from pacesetter.campaigns.models import Campaign, ReviewPoint
 from pacesetter.campaigns.policies import participant_policy, review_point_policy
+from pacesetter.clusters.models import Cluster
 from pacesetter.core.api_types import Id, Paged, Position, Quantity, Version, Year
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
@@ -59,6 +60,8 @@ from .services import (
     criterion_update,
     evidence_add,
     inspection_assign,
+    inspection_rotation_assign,
+    inspection_rotation_plan,
     item_answer,
     item_finalize,
     item_inspect,
@@ -390,6 +393,31 @@ class InspectionIn(Schema):
     inspector_id: Id
 
 
+class RotationIn(Schema):
+    cluster_id: Id
+    offset: int = Field(1, ge=1)
+    #: Only answer the preview (nothing is saved).
+    dry_run: bool = False
+    #: The ``digest`` of the preview; required to confirm.
+    digest: str | None = Field(None, max_length=64)
+
+
+class RotationRowOut(Schema):
+    unit: UnitRef
+    inspector: UnitRef
+    current: UnitRef | None
+    replaces: bool
+
+
+class RotationOut(Schema):
+    review_point_id: Id
+    cluster_id: Id
+    offset: int
+    dry_run: bool
+    digest: str
+    rows: list[RotationRowOut]
+
+
 class InspectionOut(Schema):
     id: Id
     review_point_id: Id
@@ -686,6 +714,49 @@ def inspection_assign_endpoint(
         actor=user, review_point=review_point, unit=unit, inspector=inspector
     )
     return Status(201, assignment)
+
+
+@review_points_router.post("/{int:review_point_id}/inspections/rotation", response=RotationOut)
+def inspection_rotation_endpoint(
+    request: HttpRequest, review_point_id: Id, payload: RotationIn
+) -> dict[str, Any]:
+    """The cluster leader assigns the cluster's rotation: in the cluster's order (unit
+    code), each unit is inspected by the one ``offset`` places after it, in a ring.
+    ``dry_run`` answers the preview and its ``digest``; confirming needs that digest,
+    and answers 409 ``stale_version`` (nothing saved) when an assignment changed since."""
+    user = request.user
+    review_point = review_point_access(user, review_point_id)
+    cluster = get_object_or_404(Cluster, pk=payload.cluster_id)
+    if payload.dry_run:
+        plan = inspection_rotation_plan(
+            actor=user, review_point=review_point, cluster=cluster, offset=payload.offset
+        )
+    elif not payload.digest:
+        raise ValidationError({"digest": _("Give the digest of the preview (dry_run) to confirm.")})
+    else:
+        plan = inspection_rotation_assign(
+            actor=user,
+            review_point=review_point,
+            cluster=cluster,
+            offset=payload.offset,
+            digest=payload.digest,
+        )
+    return {
+        "review_point_id": review_point.pk,
+        "cluster_id": cluster.pk,
+        "offset": plan.offset,
+        "dry_run": payload.dry_run,
+        "digest": plan.digest,
+        "rows": [
+            {
+                "unit": row.unit,
+                "inspector": row.inspector,
+                "current": row.current,
+                "replaces": row.replaces,
+            }
+            for row in plan.rows
+        ],
+    }
 
 
 @review_points_router.post("/{int:review_point_id}/publish", response=ReviewPointDetailOut)

@@ -7,6 +7,7 @@ Every function runs in one transaction with its audit entry. Item steps check th
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max, Q, Sum
@@ -31,7 +32,7 @@ from pacesetter.campaigns.models import (
     ReviewPointState,
 )
 from pacesetter.campaigns.workflows import review_point_workflow
-from pacesetter.core.errors import ConflictError
+from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.translations import CONTENT_LANGUAGES, Text, column, expand, fields_of
 from pacesetter.core.workflows import INVALID_TRANSITION
@@ -912,7 +913,13 @@ def inspection_assign(
     """The cluster leader assigns a peer of the same cluster (never the unit itself)."""
     if unit.pk == inspector.pk:
         raise ValidationError({"inspector": _("A unit cannot inspect itself.")})
-    review_point = ReviewPoint.objects.select_related("campaign").get(pk=review_point.pk)
+    # Locked, as a rotation locks it: an assignment never slips in between a rotation's
+    # stale check and its writes.
+    review_point = (
+        ReviewPoint.objects.select_for_update(of=("self",))
+        .select_related("campaign")
+        .get(pk=review_point.pk)
+    )
     if review_point.state != ReviewPointState.OPEN:
         raise ValidationError(_("Cross-inspections are assigned while the review point is open."))
     campaign = review_point.campaign
@@ -935,6 +942,128 @@ def inspection_assign(
         changes={f"{review_point.code}/{unit.code}": [None, inspector.code]},
     )
     return assignment
+
+
+@dataclass(frozen=True)
+class RotationRow:
+    """One line of a rotation: ``inspector`` cross-inspects ``unit``; ``current`` is the
+    inspector assigned now (``None`` when there is none)."""
+
+    unit: Unit
+    inspector: Unit
+    current: Unit | None
+
+    @property
+    def replaces(self) -> bool:
+        """Whether the rotation replaces another inspector already assigned."""
+        return self.current is not None and self.current.pk != self.inspector.pk
+
+    @property
+    def unchanged(self) -> bool:
+        return self.current is not None and self.current.pk == self.inspector.pk
+
+
+@dataclass(frozen=True)
+class RotationPlan:
+    review_point: ReviewPoint
+    cluster: Any
+    offset: int
+    rows: list[RotationRow]
+    #: A digest of the cluster's assignments as they are now, carried by the preview so
+    #: that the confirmation refuses the whole when one of them changed in between.
+    digest: str
+
+
+def _assignments_digest(pairs: Iterable[tuple[int, int]]) -> str:
+    text = ";".join(f"{unit}:{inspector}" for unit, inspector in sorted(pairs))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def inspection_rotation_plan(
+    *, actor: Any, review_point: ReviewPoint, cluster: Any, offset: int = 1
+) -> RotationPlan:
+    """The rotation of ``cluster`` at ``review_point``: in the cluster's order (by unit
+    code), each unit is cross-inspected by the one ``offset`` places after it, in a ring
+    (the last by the first with an offset of 1). Only the cluster's leader, who assigns
+    inspectors one at a time, may plan it. Reads only; four queries whatever the size."""
+    from pacesetter.campaigns.policies import participant_policy
+
+    review_point = ReviewPoint.objects.select_related("campaign").get(pk=review_point.pk)
+    campaign = review_point.campaign
+    if not (
+        participant_policy.visible(actor, "review")
+        .filter(campaign=campaign, cluster=cluster)
+        .exists()
+    ):
+        raise PermissionDenied(_("Only the cluster's leader assigns its inspectors."))
+    if review_point.state != ReviewPointState.OPEN:
+        raise ValidationError(_("Cross-inspections are assigned while the review point is open."))
+    units = [
+        p.unit
+        for p in campaign.participants.filter(cluster=cluster)
+        .select_related("unit")
+        .order_by("unit__code", "unit_id")
+    ]
+    size = len(units)
+    if size < 2:
+        raise FieldRuleError(
+            "cluster",
+            _("A rotation needs at least two units in the cluster; this one has %(n)d.")
+            % {"n": size},
+            code="cluster_too_small",
+        )
+    if not 1 <= offset < size:
+        raise FieldRuleError(
+            "offset",
+            _("Choose an offset from 1 to %(max)d (the cluster has %(n)d units).")
+            % {"max": size - 1, "n": size},
+            code="invalid_offset",
+        )
+    current = {
+        a.unit_id: a.inspector
+        for a in InspectionAssignment.objects.filter(
+            review_point=review_point, unit__in=units
+        ).select_related("inspector")
+    }
+    rows = [
+        RotationRow(
+            unit=unit, inspector=units[(index + offset) % size], current=current.get(unit.pk)
+        )
+        for index, unit in enumerate(units)
+    ]
+    digest = _assignments_digest((unit, inspector.pk) for unit, inspector in current.items())
+    return RotationPlan(review_point, cluster, offset, rows, digest)
+
+
+@transaction.atomic
+def inspection_rotation_assign(
+    *, actor: Any, review_point: ReviewPoint, cluster: Any, offset: int, digest: str
+) -> RotationPlan:
+    """Assign the whole rotation (see :func:`inspection_rotation_plan`) in one transaction,
+    each assignment through :func:`inspection_assign` (one audit entry for each one that
+    changes). ``digest`` is the plan's the user previewed: when an assignment of the
+    cluster changed since, :class:`ConflictError` and nothing is saved."""
+    # Lock the review point: two confirmations of the same cluster run one after the other.
+    ReviewPoint.objects.select_for_update().filter(pk=review_point.pk).first()
+    plan = inspection_rotation_plan(
+        actor=actor, review_point=review_point, cluster=cluster, offset=offset
+    )
+    if plan.digest != digest:
+        raise ConflictError(
+            _(
+                "The cluster's cross-inspections changed since the preview. Look at the new "
+                "preview; nothing was saved."
+            ),
+            code="stale_version",
+        )
+    # Each unit's inspector is replaced in the order of the ring; a unit never inspects
+    # itself, and the unique (review point, unit) allows any permutation one row at a time.
+    for row in plan.rows:
+        if not row.unchanged:
+            inspection_assign(
+                actor=actor, review_point=plan.review_point, unit=row.unit, inspector=row.inspector
+            )
+    return plan
 
 
 @transaction.atomic

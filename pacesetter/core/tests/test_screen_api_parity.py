@@ -69,6 +69,10 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "scoring:table_adopt": ("POST", "/scoring-tables/{table_id}/adopt"),
     "scoring:table_clone": ("POST", "/scoring-tables/{table_id}/clone"),
     "scoring:inspections": ("POST", "/review-points/{review_point_id}/inspections"),
+    "scoring:inspection_rotation": (
+        "POST",
+        "/review-points/{review_point_id}/inspections/rotation",
+    ),
     "scoring:publish": ("POST", "/review-points/{review_point_id}/publish"),
     "scoring:item_report": ("POST", "/score-items/{item_id}/report"),
     "scoring:item_submit": ("POST", "/score-items/{item_id}/submit"),

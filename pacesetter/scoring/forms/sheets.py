@@ -172,6 +172,30 @@ class InspectionForm(forms.Form):
         return self.peers[self.cleaned_data["inspector"]]
 
 
+class RotationForm(forms.Form):
+    """A cluster's rotation of cross-inspections: its units in order, each inspected by
+    the one ``offset`` places after it. ``digest`` carries the assignments the preview
+    showed (the confirmation only)."""
+
+    cluster = forms.ModelChoiceField(label=_("Cluster"), queryset=Cluster.objects.none())
+    offset = forms.IntegerField(
+        label=_("Offset"),
+        min_value=1,
+        initial=1,
+        help_text=_(
+            "1: each unit is inspected by the next one, the last by the first. "
+            "2: by the one after the next, and so on."
+        ),
+    )
+    digest = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: Any, clusters: QuerySet[Cluster], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["cluster"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = clusters
+
+
 class QueueFilterForm(forms.Form):
     expect = forms.ChoiceField(label=_("Waiting for"), choices=EXPECT_CHOICES, required=False)
 

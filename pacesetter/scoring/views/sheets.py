@@ -26,11 +26,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.models import Participant, ReviewPoint, ReviewPointState
-from pacesetter.campaigns.policies import review_point_policy
+from pacesetter.campaigns.policies import participant_policy, review_point_policy
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.errors import ConflictError
 from pacesetter.core.files import file_download
@@ -50,6 +50,7 @@ from ..forms.sheets import (
     RankingFilterForm,
     ReportForm,
     ReturnForm,
+    RotationForm,
     ScoreForm,
 )
 from ..models import (
@@ -850,6 +851,71 @@ def inspections(request: HttpRequest, rp: int) -> HttpResponse:
     )
 
 
+@login_required
+def inspection_rotation(request: HttpRequest, rp: int) -> HttpResponse:
+    """Assign a cluster's rotation in one step: choose the cluster and the offset, look
+    at the preview (inspected unit → inspecting unit, replaced assignments marked), then
+    confirm it (one transaction; refused whole if an assignment changed since)."""
+    user = request.user
+    review_point = _review_point(user, rp)
+    led = participant_policy.visible(user, "review").filter(campaign=review_point.campaign)
+    clusters = Cluster.objects.filter(pk__in=led.values("cluster_id")).order_by("code")
+    if not led.exists():
+        raise PermissionDenied(_("You do not have permission to do this."))
+    data = request.POST if request.method == "POST" else request.GET
+    form = RotationForm(data if "cluster" in data else None, clusters=clusters)
+    plan = None
+    if form.is_bound and form.is_valid():
+        cluster, offset = form.cleaned_data["cluster"], form.cleaned_data["offset"]
+        try:
+            if request.method == "POST":
+                done = services.inspection_rotation_assign(
+                    actor=user,
+                    review_point=review_point,
+                    cluster=cluster,
+                    offset=offset,
+                    digest=form.cleaned_data["digest"],
+                )
+                messages.success(
+                    request,
+                    ngettext(
+                        "The rotation of %(cluster)s is assigned (%(n)d unit).",
+                        "The rotation of %(cluster)s is assigned (%(n)d units).",
+                        len(done.rows),
+                    )
+                    % {"cluster": cluster.name, "n": len(done.rows)},
+                )
+                return redirect("scoring:inspections", review_point.pk)
+        except ConflictError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        if not form.errors:
+            try:
+                plan = services.inspection_rotation_plan(
+                    actor=user, review_point=review_point, cluster=cluster, offset=offset
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+    confirm = None
+    if plan is not None:
+        confirm = RotationForm(
+            initial={"cluster": plan.cluster.pk, "offset": plan.offset, "digest": plan.digest},
+            clusters=clusters,
+        )
+    return render(
+        request,
+        "scoring/sheets/inspection_rotation.html",
+        {
+            "review_point": review_point,
+            "campaign": review_point.campaign,
+            "form": form,
+            "plan": plan,
+            "confirm": confirm,
+        },
+    )
+
+
 # --- publication and ranking ------------------------------------------------------------
 
 
@@ -940,6 +1006,11 @@ def ranking_page(request: HttpRequest, rp: int) -> HttpResponse:
 urlpatterns = [
     path("review/<int:rp>/units/<int:unit>/", sheet, name="sheet"),
     path("review/<int:rp>/inspections/", inspections, name="inspections"),
+    path(
+        "review/<int:rp>/inspections/rotation/",
+        inspection_rotation,
+        name="inspection_rotation",
+    ),
     path("review/<int:rp>/publish/", publish, name="publish"),
     path("review/<int:rp>/ranking/", ranking_page, name="ranking"),
     path("items/<int:pk>/", item, name="item"),
