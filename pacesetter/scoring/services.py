@@ -870,9 +870,7 @@ def items_bulk(
             code="batch_too_large",
         )
     if action == "return" and not comment.strip():
-        raise ValidationError(
-            {"comment": _("Ask the unit what should be clarified.")}, code="invalid"
-        )
+        raise ValidationError({"comment": _("Ask the unit what should be clarified.")})
     items = {
         item.pk: item
         for item in score_item_policy.visible(actor)

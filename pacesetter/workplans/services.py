@@ -32,7 +32,7 @@ from django.utils.translation import ngettext
 from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
-from pacesetter.core.errors import ConflictError
+from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.translations import Text, column, expand, fields_of
 from pacesetter.units.models import Unit
@@ -623,13 +623,7 @@ def task_part_report(
     the policy's ``part_units``."""
     _check_open(task.plan_id)
     if not task.supporting_units.filter(pk=unit.pk).exists():
-        raise ValidationError(
-            {
-                "unit": ValidationError(
-                    _("This unit does not support the task."), code=NOT_SUPPORTING
-                )
-            }
-        )
+        raise FieldRuleError("unit", _("This unit does not support the task."), code=NOT_SUPPORTING)
     if progress is not None:
         progress = _tenth(progress)
         if not (Decimal(0) <= progress <= rollup.HUNDRED):
@@ -814,13 +808,7 @@ def evidence_add(
     stored file is removed again if the row or its audit entry is not written."""
     _check_open(task.plan_id)
     if unit is not None and not task.supporting_units.filter(pk=unit.pk).exists():
-        raise ValidationError(
-            {
-                "unit": ValidationError(
-                    _("This unit does not support the task."), code=NOT_SUPPORTING
-                )
-            }
-        )
+        raise FieldRuleError("unit", _("This unit does not support the task."), code=NOT_SUPPORTING)
     check_upload(file)
     evidence = TaskEvidence(task=task, title=title, unit=unit, uploaded_by=_actor(actor))
     with upload_stored(evidence, "file", file):

@@ -43,7 +43,9 @@ def test_staff_finds_cluster_18_and_reads_it_in_vietnamese(live_server, page, de
     page.select_option("#language-select", "vi")
     page.wait_for_load_state("load")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
-    expect(page.locator("h1")).to_contain_text("Cluster No. 18")
+    # The cluster's own language is Vietnamese: its name as the decision wrote it.
+    expect(page.locator("h1")).to_contain_text("Cụm thi đua số 18")
+    expect(page.locator("#leaders")).to_contain_text("Lam Sơn")
     nav = page.get_by_role("navigation")
     expect(nav.first).to_contain_text("Đơn vị")
     expect(nav.first).to_contain_text("Cụm thi đua")
@@ -60,13 +62,14 @@ def test_staff_browses_the_tree_and_adds_a_unit_in_chinese(live_server, page, de
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     page.get_by_role("navigation").first.get_by_role("link", name="单位", exact=True).click()
 
-    # Opening a tree node loads its children with HTMX.
-    province = page.locator("#unit-tree details").filter(has_text="Thanh Hoa Province").first
+    # Opening a tree node loads its children with HTMX. Thanh Hoa's units have no Chinese
+    # names: a Chinese screen shows them in their own language, Vietnamese.
+    province = page.locator("#unit-tree details").filter(has_text="Tỉnh Thanh Hóa").first
     province.locator("summary").click()
-    lam_son = province.get_by_role("link", name="Lam Son Company Limited")
+    lam_son = province.get_by_role("link", name="Công ty TNHH Lam Sơn", exact=True)
     expect(lam_son).to_be_visible()
     lam_son.click()
-    expect(page.locator("h1")).to_contain_text("Lam Son Company Limited")
+    expect(page.locator("h1")).to_contain_text("Công ty TNHH Lam Sơn")
 
     page.locator("a[href$='/new-child/']").first.click()
     page.locator("#id_code").fill("TH-LAMSON")  # already taken by Lam Son itself
@@ -83,7 +86,7 @@ def test_staff_browses_the_tree_and_adds_a_unit_in_chinese(live_server, page, de
     page.locator("main form button[type=submit]").first.click()
 
     expect(page.locator("h1")).to_contain_text("蓝山糖业第二车间")
-    expect(page.locator("main")).to_contain_text("Lam Son Company Limited")
+    expect(page.locator("main")).to_contain_text("Công ty TNHH Lam Sơn")
     expect(page.locator(".messages")).to_be_visible()
     # The same page in English shows the English translation.
     page.goto(page.url.split("?")[0] + "?lang=en")
