@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pacesetter.demo.specs import (
     AwardSpec,
+    BodyPollSpec,
     CampaignSpec,
     CaseSpec,
     ChainSpec,
@@ -103,6 +104,8 @@ CASES: tuple[CaseSpec, ...] = (
 
 #: Scoring tables and campaigns, loaded after every case (a campaign may need any
 #: case's units, clusters and accounts), in order: a predecessor before its successor.
+#: Secret polls of the cases' bodies (run after the awards).
+BODY_POLLS: tuple[BodyPollSpec, ...] = (thanh_hoa.COUNCIL_POLL,)
 TABLES: tuple[TableSpec, ...] = (*thanh_hoa_campaigns.TABLES, light_industry.TABLE)
 CAMPAIGNS: tuple[CampaignSpec, ...] = (
     *thanh_hoa_campaigns.CAMPAIGNS,

@@ -155,12 +155,24 @@ def test_a_huadu_project_and_its_task_read_in_simplified_chinese(demo: str) -> N
     assert "红链党委赋能皮具产业" not in in_en
 
 
-def test_the_danyang_resolution_tasks_are_chinese_with_english(demo: str) -> None:
-    task = Task.objects.get(plan__body__owner_unit__code=light_industry.DANYANG, code="DY-2")
-    assert task.source_language == "zh-hans"
-    assert values(task, "title") == {
+def test_the_chinese_cases_meeting_tasks_are_in_chinese_with_english(demo: str) -> None:
+    """A meeting creates its tasks from English texts; the loader then gives them their
+    case's languages: the source of the body's own name (English for the optical
+    association, whose Chinese name is unconfirmed)."""
+    danyang = Task.objects.get(plan__body__owner_unit__code=light_industry.DANYANG, code="DY-2")
+    assert danyang.source_language == "zh-hans"
+    assert values(danyang, "title") == {
         "zh-hans": "落实劳模代表倡议",
         "en": "Carry out the labour-model representatives' initiative",
+    }
+    union = Task.objects.get(plan__body__owner_unit__code=machinery.ROOT, code="F2")
+    assert union.source_language == "zh-hans"
+    assert values(union, "title")["zh-hans"] == "签订师徒结对协议"
+    optical_task = Task.objects.get(plan__body__owner_unit__code=optical.ROOT, code="7")
+    assert optical_task.source_language == "en"
+    assert values(optical_task, "scope") == {
+        "en": "Free eye examinations and spectacles in Gejiu, Yunnan.",
+        "zh-hans": "在云南个旧免费验光配镜。",
     }
 
 
