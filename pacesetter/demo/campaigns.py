@@ -28,7 +28,7 @@ from pacesetter.campaigns.services import (
     review_point_add,
 )
 from pacesetter.clusters.models import Cluster
-from pacesetter.core.translations import column, ordered
+from pacesetter.core.translations import expand, ordered, translated_names, values
 from pacesetter.scoring.models import Criterion, CriterionKind, ScoreItem, ScoringTable
 from pacesetter.scoring.services import (
     criterion_add,
@@ -52,7 +52,16 @@ from pacesetter.units.models import Unit
 from pacesetter.units.selectors import unit_time_zone
 
 from .pdf import one_page_pdf
-from .specs import CampaignSpec, CriterionSpec, ItemStepSpec, Result, ReviewRunSpec, TableSpec
+from .specs import (
+    CampaignSpec,
+    CriterionSpec,
+    ItemStepSpec,
+    Result,
+    ReviewRunSpec,
+    TableSpec,
+    Txt,
+    source_of,
+)
 
 #: CriterionSpec fields that are criterion fields of the same name (parent aside).
 CRITERION_ATTRS = tuple(f.name for f in fields(CriterionSpec) if f.name not in ("code", "parent"))
@@ -86,6 +95,7 @@ class CampaignLoader:
                 name=spec.name,
                 year=spec.year,
                 description=spec.description,
+                source_language=source_of(spec.name, spec.description),
             )
             criteria: dict[str, Criterion] = {}
             for criterion in spec.criteria:
@@ -112,9 +122,12 @@ class CampaignLoader:
     def _revise(self, table: ScoringTable, spec: TableSpec, actor: User) -> None:
         """Turn a clone into ``spec``: changes first (lowering maxima makes room in a
         group), then the new criteria."""
-        description = column("description", table.source_language)
-        setattr(table, description, spec.description)
-        table.save(update_fields=[description])
+        columns = expand(
+            ScoringTable, {"description": spec.description}, source=table.source_language
+        )
+        for name, value in columns.items():
+            setattr(table, name, value)
+        table.save(update_fields=list(columns))
         existing = {c.code: c for c in table.criteria.select_related("parent", "table")}
         for criterion in spec.criteria:
             current = existing.get(criterion.code)
@@ -123,7 +136,7 @@ class CampaignLoader:
             changes = {
                 name: getattr(criterion, name)
                 for name in CRITERION_ATTRS
-                if getattr(current, name) != getattr(criterion, name)
+                if _differs(current, name, getattr(criterion, name))
             }
             if changes:
                 existing[criterion.code] = criterion_update(
@@ -149,6 +162,7 @@ class CampaignLoader:
             predecessor=self.campaigns[spec.predecessor] if spec.predecessor else None,
             registration_due=spec.registration_due,
             description=spec.description,
+            source_language=source_of(spec.name, spec.description),
         )
         self.campaigns[spec.code] = campaign
         for phase in spec.phases:
@@ -325,6 +339,20 @@ class CampaignLoader:
         )
         item = item_answer(actor=officer, item=item, version=item.version, answer=change.answer)
         return self._submit(item, officer)
+
+
+def _differs(current: Criterion, name: str, wanted: Any) -> bool:
+    """Whether the criterion's ``name`` differs from the spec's (a text by language
+    compared with the recorded values)."""
+    if name not in translated_names(Criterion):
+        return bool(getattr(current, name) != wanted)
+    return values(current, name) != _by_language(wanted, current.source_language)
+
+
+def _by_language(text: Txt, source: str) -> dict[str, str]:
+    if isinstance(text, str):
+        return {source: text} if text else {}
+    return {language: value for language, value in text.items() if value}
 
 
 def _result_fields(criterion: Criterion, result: Result) -> dict[str, Any]:

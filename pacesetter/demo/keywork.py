@@ -219,7 +219,8 @@ class KeyWorkLoader:
             )
             by_title = {task.title: task for task in created.tasks.all()}
             for task_spec in resolution.tasks:
-                self.follow(by_title[english(task_spec.title)], task_spec)
+                task = self.in_its_languages(by_title[english(task_spec.title)], task_spec)
+                self.follow(task, task_spec)
         if spec.visited:
             meetings.visited_units_set(
                 actor=organizer, meeting=meeting, units=[self.units[c] for c in spec.visited]
@@ -239,6 +240,7 @@ class KeyWorkLoader:
                     plan=self.plans[spec.follow_up_plan],
                     spec=self.task_spec(finding_spec.follow_up),
                 )
+                task = self.in_its_languages(task, finding_spec.follow_up)
                 self.follow(task, finding_spec.follow_up)
         if spec.held:
             meetings.meeting_set_state(actor=organizer, meeting=meeting, state=MeetingState.HELD)
@@ -246,6 +248,18 @@ class KeyWorkLoader:
             minutes = meetings.minutes_draft(actor=organizer, meeting=meeting)
             if spec.minutes == "final":
                 meetings.minutes_finalize(actor=organizer, minutes=minutes, version=minutes.version)
+
+    def in_its_languages(self, task: Task, spec: KeyTaskSpec) -> Task:
+        """A task a meeting created from English texts, given the spec's texts by
+        language (and their source) by the plan's manager, as the Chinese cases write them."""
+        source = _source(spec.title, spec.scope, spec.measures)
+        if not source:
+            return task
+        texts = {"title": spec.title, "scope": spec.scope, "measures": spec.measures}
+        changes: dict[str, Any] = {
+            name: text for name, text in texts.items() if text and not isinstance(text, str)
+        }
+        return task_update(actor=self.managers_of(task.plan), task=task, **changes, **source)
 
     def task_spec(self, spec: KeyTaskSpec) -> Any:
         # Meetings still take plain texts: a resolution's tasks are English.

@@ -140,6 +140,7 @@ def demo_key_work() -> tuple[list[DemoMeeting], list[DemoPlan]]:
     from pacesetter.workplans.selectors import plan_rollup
 
     from .data import MEETINGS, PLANS
+    from .specs import english
 
     meetings = []
     for meeting in Meeting.objects.filter(title_en__in=[m.title for m in MEETINGS]).order_by(
@@ -156,7 +157,7 @@ def demo_key_work() -> tuple[list[DemoMeeting], list[DemoPlan]]:
             )
         )
     plans = []
-    for plan in WorkPlan.objects.filter(name_en__in=[p.name for p in PLANS]).order_by(
+    for plan in WorkPlan.objects.filter(name_en__in=[english(p.name) for p in PLANS]).order_by(
         "period_start"
     ):
         result = plan_rollup(plan, plan.period_end)

@@ -29,6 +29,7 @@ from .data import (
     AWARD_HISTORY,
     AWARD_LOCAL_RULES,
     AWARD_PROPOSALS,
+    BODY_POLLS,
     CAMPAIGNS,
     CASES,
     CHAINS,
@@ -42,6 +43,7 @@ from .data import (
 )
 from .keywork import KeyWorkLoader
 from .pdf import one_page_pdf
+from .polls import body_poll
 from .specs import (
     AccountSpec,
     BodySpec,
@@ -111,6 +113,8 @@ class _Loader:
             history=AWARD_HISTORY,
             proposals=AWARD_PROPOSALS,
         )
+        for poll in BODY_POLLS:
+            body_poll(poll, bodies=self.bodies, units=self.units, users=self.users)
         self.key_work.load(actor=self.actor, chains=CHAINS, plans=PLANS, meetings_=MEETINGS)
 
     def load_case(self, case: CaseSpec) -> None:

@@ -108,6 +108,19 @@ class SeatSpec:
 
 
 @dataclass(frozen=True)
+class BodyPollSpec:
+    """A body's secret yes/no poll: ``votes`` maps the usernames who cast a ballot to
+    their vote by option label; the other seats are entitled but do not vote."""
+
+    body: str  # body key
+    owner: str  # unit code
+    title: str
+    options: tuple[str, ...]
+    manager: str  # username of the committee staff who runs it
+    votes: dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
 class BodySpec:
     key: str
     name: Txt

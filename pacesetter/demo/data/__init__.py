@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pacesetter.demo.specs import (
     AwardSpec,
+    BodyPollSpec,
     CampaignSpec,
     CaseSpec,
     ChainSpec,
@@ -18,6 +19,7 @@ from pacesetter.demo.specs import (
     MeetingSpec,
     PlanSpec,
     ProposalSpec,
+    T,
     TableSpec,
     UnitTypeSpec,
 )
@@ -27,27 +29,69 @@ from . import awards, huadu, light_industry, machinery, optical, thanh_hoa, than
 #: Unit types shared by every case (a province and a district are both "roots" of
 #: their trees but keep their own type, so lists can be filtered by type).
 UNIT_TYPES: tuple[UnitTypeSpec, ...] = (
-    UnitTypeSpec("province", "Province"),
-    UnitTypeSpec("district", "District"),
-    UnitTypeSpec("town", "Town"),
-    UnitTypeSpec("street", "Street (sub-district)"),
+    UnitTypeSpec("province", T(en="Province", vi="Tỉnh", zh_hans="省")),
+    UnitTypeSpec("district", T(en="District", vi="Quận, huyện", zh_hans="区")),
+    UnitTypeSpec("town", T(en="Town", vi="Thị trấn", zh_hans="镇")),
+    UnitTypeSpec("street", T(en="Street (sub-district)", vi="Phường", zh_hans="街道")),
     UnitTypeSpec(
         "committee",
-        "Committee",
-        "A lead body's working committee: emulation and reward committee, work committee.",
+        T(en="Committee", vi="Ban", zh_hans="委员会"),
+        T(
+            en="A lead body's working committee: emulation and reward committee, work committee.",
+            vi="Cơ quan giúp việc của cấp lãnh đạo: Ban Thi đua - Khen thưởng, ban công tác.",
+            zh_hans="领导机构的工作机构：评比表彰委员会、工作委员会。",
+        ),
     ),
-    UnitTypeSpec("government-department", "Government department"),
-    UnitTypeSpec("department", "Department of an enterprise"),
-    UnitTypeSpec("llc-single-member", "Single-member LLC"),
-    UnitTypeSpec("jsc-state-majority", "Joint-stock company (50–100% state capital)"),
-    UnitTypeSpec("enterprise", "Enterprise"),
-    UnitTypeSpec("association", "Association"),
-    UnitTypeSpec("chamber", "Chamber of commerce"),
     UnitTypeSpec(
-        "trade-union", "Trade union", "A national industrial union or a municipal federation."
+        "government-department",
+        T(en="Government department", vi="Sở, ban, ngành", zh_hans="政府部门"),
     ),
-    UnitTypeSpec("grassroots-union", "Grassroots trade union", "The union of one enterprise."),
-    UnitTypeSpec("team", "Work team", "A team or shift group of an enterprise's workers."),
+    UnitTypeSpec(
+        "department",
+        T(en="Department of an enterprise", vi="Phòng, ban của doanh nghiệp", zh_hans="企业部门"),
+    ),
+    UnitTypeSpec(
+        "llc-single-member",
+        T(en="Single-member LLC", vi="Công ty TNHH một thành viên", zh_hans="一人有限责任公司"),
+    ),
+    UnitTypeSpec(
+        "jsc-state-majority",
+        T(
+            en="Joint-stock company (50–100% state capital)",
+            vi="Công ty cổ phần (vốn nhà nước từ 50% đến 100%)",
+            zh_hans="股份公司（国有资本50%–100%）",
+        ),
+    ),
+    UnitTypeSpec("enterprise", T(en="Enterprise", vi="Doanh nghiệp", zh_hans="企业")),
+    UnitTypeSpec("association", T(en="Association", vi="Hiệp hội", zh_hans="协会")),
+    UnitTypeSpec("chamber", T(en="Chamber of commerce", vi="Phòng thương mại", zh_hans="商会")),
+    UnitTypeSpec(
+        "trade-union",
+        T(en="Trade union", vi="Công đoàn", zh_hans="工会"),
+        T(
+            en="A national industrial union or a municipal federation.",
+            vi="Công đoàn ngành toàn quốc hoặc liên đoàn lao động thành phố.",
+            zh_hans="全国产业工会或市总工会。",
+        ),
+    ),
+    UnitTypeSpec(
+        "grassroots-union",
+        T(en="Grassroots trade union", vi="Công đoàn cơ sở", zh_hans="基层工会"),
+        T(
+            en="The union of one enterprise.",
+            vi="Công đoàn của một doanh nghiệp.",
+            zh_hans="一个企业的工会。",
+        ),
+    ),
+    UnitTypeSpec(
+        "team",
+        T(en="Work team", vi="Tổ sản xuất", zh_hans="班组"),
+        T(
+            en="A team or shift group of an enterprise's workers.",
+            vi="Tổ, ca làm việc của người lao động trong doanh nghiệp.",
+            zh_hans="企业职工的班组或班次。",
+        ),
+    ),
 )
 
 CASES: tuple[CaseSpec, ...] = (
@@ -60,6 +104,8 @@ CASES: tuple[CaseSpec, ...] = (
 
 #: Scoring tables and campaigns, loaded after every case (a campaign may need any
 #: case's units, clusters and accounts), in order: a predecessor before its successor.
+#: Secret polls of the cases' bodies (run after the awards).
+BODY_POLLS: tuple[BodyPollSpec, ...] = (thanh_hoa.COUNCIL_POLL,)
 TABLES: tuple[TableSpec, ...] = (*thanh_hoa_campaigns.TABLES, light_industry.TABLE)
 CAMPAIGNS: tuple[CampaignSpec, ...] = (
     *thanh_hoa_campaigns.CAMPAIGNS,

@@ -179,7 +179,7 @@ CHAIN = ChainSpec(
 
 
 def _task(
-    code: str, title: str, lead: str, scope: str, measures: str, **kwargs: Any
+    code: str, title: Txt, lead: str, scope: Txt, measures: Txt, **kwargs: Any
 ) -> KeyTaskSpec:
     return KeyTaskSpec(
         code,
@@ -197,17 +197,26 @@ def _project(code: str, name: Txt, lead: str, *tasks: KeyTaskSpec, chain: str = 
     return ProjectSpec(code, name, lead, chain=chain, tasks=tasks)
 
 
+#: The projects' and tasks' Chinese texts are rendered from the brief's English (unconfirmed:
+#: the committee's own project list is not in the record); reports and reviews stay English.
 PROJECTS = (
     _project(
         "P01",
-        "Red Empowerment \u00b7 Wings near the Airport",
+        T(zh_hans="红色赋能\u00b7空港添翼", en="Red Empowerment \u00b7 Wings near the Airport"),
         "HUADU-HUADONG",
         _task(
             "P01.1",
-            "Build party and union organizations in airport-economy enterprises",
+            T(
+                zh_hans="在空港经济企业中组建党组织和工会组织",
+                en="Build party and union organizations in airport-economy enterprises",
+            ),
             "HUADU-HUADONG",
-            "New enterprises of the airport economic zone.",
-            "Visit every new enterprise; found organizations at the same time as the enterprise.",
+            T(zh_hans="空港经济区新企业。", en="New enterprises of the airport economic zone."),
+            T(
+                zh_hans="走访每一家新企业；组织与企业同步建立。",
+                en="Visit every new enterprise; found organizations at the same time as the "
+                "enterprise.",
+            ),
             supporting=("HUADU-HUADONG-E1",),
             progress=70,
             note="Organizations founded in the first enterprises of the zone.",
@@ -215,14 +224,23 @@ PROJECTS = (
     ),
     _project(
         "P02",
-        "Red Ears of One Heart \u00b7 Red Chain Win-Win",
+        T(zh_hans="红耳同心\u00b7红链共赢", en="Red Ears of One Heart \u00b7 Red Chain Win-Win"),
         "HUADU-TWONEW",
         _task(
             "P02.1",
-            "Listen to new organizations and link them along the chains",
+            T(
+                zh_hans="倾听新组织诉求，沿产业链串联",
+                en="Listen to new organizations and link them along the chains",
+            ),
             "HUADU-TWONEW",
-            "Listening sessions with new economic and social organizations.",
-            "Quarterly sessions; problems listed and followed up on the chain pages.",
+            T(
+                zh_hans="与新经济组织和新社会组织的倾听会。",
+                en="Listening sessions with new economic and social organizations.",
+            ),
+            T(
+                zh_hans="每季度一次；问题列入清单，在产业链页面跟进。",
+                en="Quarterly sessions; problems listed and followed up on the chain pages.",
+            ),
             chain=LEATHER_CHAIN,
             done_on=date(2025, 6, 30),
             outcome=("good", "Four sessions held; each problem raised has an owner."),
@@ -230,68 +248,108 @@ PROJECTS = (
     ),
     _project(
         "P03",
-        "Workshop No. 10 \u00b7 A Doctor's Heart for the People",
+        T(
+            zh_hans="10号工作室\u00b7医者仁心为人民",
+            en="Workshop No. 10 \u00b7 A Doctor's Heart for the People",
+        ),
         "HUADU-TWONEW",
         _task(
             "P03.1",
-            "Run the workshop's services for new-economy workers",
+            T(
+                zh_hans="为新经济从业人员开展工作室服务",
+                en="Run the workshop's services for new-economy workers",
+            ),
             "HUADU-TWONEW",
-            "Health services for workers of new enterprises.",
-            "Regular service days at the workshop.",
+            T(
+                zh_hans="为新企业职工提供健康服务。",
+                en="Health services for workers of new enterprises.",
+            ),
+            T(zh_hans="工作室定期服务日。", en="Regular service days at the workshop."),
             progress=60,
         ),
     ),
     _project(
         "P04",
-        "Red Alliance Co-building to Cultivate Talent",
+        T(zh_hans="红盟共建育英才", en="Red Alliance Co-building to Cultivate Talent"),
         "HUADU-TWONEW",
         _task(
             "P04.1",
-            "Train organizers for new organizations",
+            T(zh_hans="为新组织培训组建骨干", en="Train organizers for new organizations"),
             "HUADU-TWONEW",
-            "Party and union organizers of new organizations.",
-            "Joint training with towns and streets.",
+            T(
+                zh_hans="新组织的党建和工会组建骨干。",
+                en="Party and union organizers of new organizations.",
+            ),
+            T(zh_hans="与各镇街联合培训。", en="Joint training with towns and streets."),
             done_on=date(2025, 5, 31),
             outcome=("good", "Training held in every town and street."),
         ),
     ),
     _project(
         "P05",
-        "Red Fortress in Commercial Buildings",
+        T(zh_hans="商务楼宇红色堡垒", en="Red Fortress in Commercial Buildings"),
         "HUADU-XINYA",
         _task(
             "P05.1",
-            "Cover the enterprises of commercial buildings in Xinya Street",
+            T(
+                zh_hans="覆盖新雅街商务楼宇企业",
+                en="Cover the enterprises of commercial buildings in Xinya Street",
+            ),
             "HUADU-XINYA",
-            "Every enterprise in the street's commercial buildings.",
-            "Building-by-building survey; joint organizations where an enterprise is too small.",
+            T(
+                zh_hans="街道商务楼宇内的每一家企业。",
+                en="Every enterprise in the street's commercial buildings.",
+            ),
+            T(
+                zh_hans="逐栋楼宇摸排；企业规模过小的建立联合组织。",
+                en="Building-by-building survey; joint organizations where an enterprise is too "
+                "small.",
+            ),
             supporting=("HUADU-XINYA-E1",),
             progress=80,
         ),
     ),
     _project(
         "P06",
-        "Gathering the New, Warming Hearts",
+        T(zh_hans="聚新暖心", en="Gathering the New, Warming Hearts"),
         "HUADU-TWONEW",
         _task(
             "P06.1",
-            "Care for workers of new forms of employment",
+            T(zh_hans="关爱新就业形态劳动者", en="Care for workers of new forms of employment"),
             "HUADU-TWONEW",
-            "Couriers, drivers and other workers of new forms of employment.",
-            "Service stations and union membership drives.",
+            T(
+                zh_hans="快递员、网约车司机等新就业形态劳动者。",
+                en="Couriers, drivers and other workers of new forms of employment.",
+            ),
+            T(
+                zh_hans="服务站点和入会集中行动。",
+                en="Service stations and union membership drives.",
+            ),
             progress=50,
         ),
     ),
     _project(
         "P07",
-        "Red Chain Party Committee Empowering the Leather Goods Industry",
+        T(
+            zh_hans="红链党委赋能皮具产业",
+            en="Red Chain Party Committee Empowering the Leather Goods Industry",
+        ),
         "HUADU-SHILING",
         _task(
             "P07.1",
-            "Set up the chain party committee of the leather goods industry",
+            T(
+                zh_hans="成立皮具产业链党委",
+                en="Set up the chain party committee of the leather goods industry",
+            ),
             "HUADU-SHILING",
-            "Enterprises and the association of the Shiling leather goods chain.",
-            "One party committee along the chain; organizations in each enterprise.",
+            T(
+                zh_hans="狮岭皮具产业链的企业和协会。",
+                en="Enterprises and the association of the Shiling leather goods chain.",
+            ),
+            T(
+                zh_hans="沿产业链成立一个党委；每家企业建立组织。",
+                en="One party committee along the chain; organizations in each enterprise.",
+            ),
             supporting=("HUADU-SHILING-A1", "HUADU-SHILING-E1", "HUADU-SHILING-E2"),
             chain=LEATHER_CHAIN,
             done_on=date(2024, 12, 20),
@@ -299,10 +357,13 @@ PROJECTS = (
         ),
         _task(
             "P07.2",
-            "Solve the chain's listed problems",
+            T(zh_hans="解决产业链清单问题", en="Solve the chain's listed problems"),
             "HUADU-SHILING-A1",
-            "Problems raised by enterprises of the chain.",
-            "Problem list on the chain; monthly follow-up by the chain leader.",
+            T(zh_hans="产业链企业提出的问题。", en="Problems raised by enterprises of the chain."),
+            T(
+                zh_hans="产业链问题清单；链长单位每月跟进。",
+                en="Problem list on the chain; monthly follow-up by the chain leader.",
+            ),
             chain=LEATHER_CHAIN,
             progress=65,
         ),
@@ -310,105 +371,162 @@ PROJECTS = (
     ),
     _project(
         "P08",
-        "One Heart toward the Party \u00b7 Culture, Tourism and Sports Vanguard",
+        T(
+            zh_hans="同心向党\u00b7文旅体先锋",
+            en="One Heart toward the Party \u00b7 Culture, Tourism and Sports Vanguard",
+        ),
         "HUADU-TWONEW",
         _task(
             "P08.1",
-            "Organize new enterprises of culture, tourism and sports",
+            T(
+                zh_hans="在文旅体新企业中建立组织",
+                en="Organize new enterprises of culture, tourism and sports",
+            ),
             "HUADU-TWONEW",
-            "New enterprises of culture, tourism and sports.",
-            "Survey and founding of organizations.",
+            T(
+                zh_hans="文化、旅游和体育新企业。",
+                en="New enterprises of culture, tourism and sports.",
+            ),
+            T(zh_hans="摸排并组建组织。", en="Survey and founding of organizations."),
             progress=45,
         ),
     ),
     _project(
         "P09",
-        "1+N Party-Building Service Matrix",
+        T(zh_hans="1+N党建服务矩阵", en="1+N Party-Building Service Matrix"),
         "HUADU-TWONEW",
         _task(
             "P09.1",
-            "Open one service centre with N service points",
+            T(
+                zh_hans="建设一个服务中心和N个服务站点",
+                en="Open one service centre with N service points",
+            ),
             "HUADU-TWONEW",
-            "Service points in towns and streets.",
-            "One district centre; service points in every town and street.",
+            T(zh_hans="各镇街的服务站点。", en="Service points in towns and streets."),
+            T(
+                zh_hans="区级一个中心；每个镇街设服务站点。",
+                en="One district centre; service points in every town and street.",
+            ),
             done_on=date(2025, 3, 31),
         ),
     ),
     _project(
         "P10",
-        "Law and Wisdom Guard \u00b7 Law Helps Huadu",
+        T(zh_hans="法智护航\u00b7法助花都", en="Law and Wisdom Guard \u00b7 Law Helps Huadu"),
         "HUADU-TWONEW",
         _task(
             "P10.1",
-            "Legal services for new organizations",
+            T(zh_hans="为新组织提供法律服务", en="Legal services for new organizations"),
             "HUADU-TWONEW",
-            "Legal questions of new enterprises and associations.",
-            "Lawyers' service days; a hotline.",
+            T(
+                zh_hans="新企业和协会的法律问题。",
+                en="Legal questions of new enterprises and associations.",
+            ),
+            T(zh_hans="律师服务日；一条热线。", en="Lawyers' service days; a hotline."),
             progress=75,
         ),
     ),
     _project(
         "P11",
-        "Industry Red Gathering \u00b7 Five-Link Coordination",
+        T(
+            zh_hans="行业红聚\u00b7五联协同",
+            en="Industry Red Gathering \u00b7 Five-Link Coordination",
+        ),
         "HUADU-TRANSPORT",
         _task(
             "P11.1",
-            "Coordinate transport-sector organizations",
+            T(zh_hans="统筹交通运输行业组织", en="Coordinate transport-sector organizations"),
             "HUADU-TRANSPORT",
-            "New organizations of the transport sector.",
-            "Five links: organization, activity, service, talent, development.",
+            T(zh_hans="交通运输行业的新组织。", en="New organizations of the transport sector."),
+            T(
+                zh_hans="五联：组织联建、活动联办、服务联动、人才联育、发展联促。",
+                en="Five links: organization, activity, service, talent, development.",
+            ),
             progress=55,
         ),
     ),
     _project(
         "P12",
-        "Standalone organizations in new enterprises (demo)",
+        T(
+            zh_hans="新企业单独组建组织（演示）",
+            en="Standalone organizations in new enterprises (demo)",
+        ),
         "HUADU-TWONEW",
         _task(
             "P12.1",
-            "Raise the number of standalone (not joint) organizations",
+            T(
+                zh_hans="提高单独组建（非联合）组织的数量",
+                en="Raise the number of standalone (not joint) organizations",
+            ),
             "HUADU-TWONEW",
-            "New enterprises large enough for their own organization.",
-            "Turn joint organizations into standalone ones where membership allows.",
+            T(
+                zh_hans="规模足以单独建立组织的新企业。",
+                en="New enterprises large enough for their own organization.",
+            ),
+            T(
+                zh_hans="人数条件允许时，将联合组织改为单独组织。",
+                en="Turn joint organizations into standalone ones where membership allows.",
+            ),
             progress=35,
         ),
     ),
     _project(
         "P13",
-        "Demonstration belts of towns and streets (demo)",
+        T(zh_hans="镇街示范带（演示）", en="Demonstration belts of towns and streets (demo)"),
         "HUADU-TANBU",
         _task(
             "P13.1",
-            "Build a demonstration belt in Tanbu Town",
+            T(zh_hans="在炭步镇打造示范带", en="Build a demonstration belt in Tanbu Town"),
             "HUADU-TANBU",
-            "Enterprises along the town's main industrial road.",
-            "Model organizations and shared activity sites.",
+            T(
+                zh_hans="沿镇主要产业道路的企业。",
+                en="Enterprises along the town's main industrial road.",
+            ),
+            T(
+                zh_hans="示范组织和共享活动阵地。",
+                en="Model organizations and shared activity sites.",
+            ),
             progress=40,
         ),
     ),
     _project(
         "P14",
-        "Blind-spot survey of new enterprises (demo)",
+        T(zh_hans="新企业盲点排查（演示）", en="Blind-spot survey of new enterprises (demo)"),
         "HUADU-TWONEW",
         _task(
             "P14.1",
-            "Find the new enterprises without organizations",
+            T(
+                zh_hans="找出尚未建立组织的新企业",
+                en="Find the new enterprises without organizations",
+            ),
             "HUADU-TWONEW",
-            "Enterprises registered since the last survey.",
-            "Match the business register with the coverage register.",
+            T(
+                zh_hans="上次摸排以来登记的企业。",
+                en="Enterprises registered since the last survey.",
+            ),
+            T(
+                zh_hans="将企业登记名录与覆盖台账比对。",
+                en="Match the business register with the coverage register.",
+            ),
             done_on=date(2024, 10, 31),
         ),
     ),
     _project(
         "P15",
-        "Unions in new social organizations (demo)",
+        T(zh_hans="新社会组织工会组建（演示）", en="Unions in new social organizations (demo)"),
         "HUADU-TWONEW",
         _task(
             "P15.1",
-            "Found union organizations in new social organizations",
+            T(
+                zh_hans="在新社会组织中组建工会组织",
+                en="Found union organizations in new social organizations",
+            ),
             "HUADU-TWONEW",
-            "Associations and other new social organizations.",
-            "Founding at the same time as the party organization.",
+            T(zh_hans="协会等新社会组织。", en="Associations and other new social organizations."),
+            T(
+                zh_hans="与党组织同步组建。",
+                en="Founding at the same time as the party organization.",
+            ),
             progress=30,
         ),
     ),
@@ -417,7 +535,10 @@ PROJECTS = (
 PLAN = PlanSpec(
     key=PLAN_KEY,
     body=WORK_COMMITTEE.key,
-    name="Dual synchronization: 15 projects, August 2024 to August 2025",
+    name=T(
+        zh_hans="“双同步”：15个项目，2024年8月至2025年8月",
+        en="Dual synchronization: 15 projects, August 2024 to August 2025",
+    ),
     kind="year",
     start=START,
     end=END,

@@ -317,23 +317,34 @@ EXCHANGE = MeetingSpec(
             tasks=(
                 KeyTaskSpec(
                     "DY-1",
-                    "Spread the pilot enterprises' skill-upgrading practice to Danyang's eyewear "
-                    "enterprises",
+                    T(
+                        zh_hans="将试点企业技能提升经验推广到丹阳眼镜企业",
+                        en="Spread the pilot enterprises' skill-upgrading practice to Danyang's "
+                        "eyewear enterprises",
+                    ),
                     DANYANG,
                     FOLLOW_START,
                     FOLLOW_END,
-                    scope="Eyewear enterprises of Danyang",
-                    measures="On-site exchanges; a practice booklet",
+                    scope=T(zh_hans="丹阳市眼镜企业", en="Eyewear enterprises of Danyang"),
+                    measures=T(
+                        zh_hans="现场交流；编印经验手册", en="On-site exchanges; a practice booklet"
+                    ),
                     supporting=("LIGHT-DANYANG-E1",),
                     progress=D(60),
                 ),
                 KeyTaskSpec(
                     "DY-2",
-                    "Carry out the labour-model representatives' initiative",
+                    T(
+                        zh_hans="落实劳模代表倡议",
+                        en="Carry out the labour-model representatives' initiative",
+                    ),
                     DANYANG,
                     FOLLOW_START,
                     FOLLOW_END,
-                    measures="Model-worker studios take one apprentice pair each",
+                    measures=T(
+                        zh_hans="劳模工作室各结对带徒一对",
+                        en="Model-worker studios take one apprentice pair each",
+                    ),
                     progress=D(40),
                 ),
             ),

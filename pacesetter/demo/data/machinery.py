@@ -120,7 +120,7 @@ START, END = date(2020, 9, 3), date(2020, 12, 31)
 PLAN = PlanSpec(
     key=PLAN_KEY,
     body=STANDING_COMMITTEE.key,
-    name="Follow-up of the Hunan research visit, 2020",
+    name=T(zh_hans="2020年湖南调研后续工作", en="Follow-up of the Hunan research visit, 2020"),
     kind="half_year",
     start=date(2020, 7, 1),
     end=END,
@@ -129,7 +129,7 @@ PLAN = PlanSpec(
 
 
 def _follow_up(
-    code: str, title: str, lead: str, scope: str, measures: str, **kwargs: Any
+    code: str, title: Txt, lead: str, scope: Txt, measures: Txt, **kwargs: Any
 ) -> KeyTaskSpec:
     return KeyTaskSpec(
         code, title, lead, start=START, due=END, scope=scope, measures=measures, **kwargs
@@ -167,10 +167,16 @@ VISIT = MeetingSpec(
             "from the best workers to their teams.",
             _follow_up(
                 "F1",
-                "Set up model-worker innovation platforms",
+                T(zh_hans="搭建劳模创新平台", en="Set up model-worker innovation platforms"),
                 XIANGDIAN,
-                "The enterprise's model workers and their teams.",
-                "A platform per workshop led by a model worker; results recorded.",
+                T(
+                    zh_hans="企业劳模及其团队。",
+                    en="The enterprise's model workers and their teams.",
+                ),
+                T(
+                    zh_hans="每个车间建立一个由劳模领衔的平台；记录成果。",
+                    en="A platform per workshop led by a model worker; results recorded.",
+                ),
                 progress=60,
             ),
         ),
@@ -180,10 +186,13 @@ VISIT = MeetingSpec(
             "Asked for master-apprentice pairs to pass on skills to young workers.",
             _follow_up(
                 "F2",
-                "Sign master-apprentice pairs",
+                T(zh_hans="签订师徒结对协议", en="Sign master-apprentice pairs"),
                 "MMB-XIANGGANG",
-                "Young workers of the production lines.",
-                "Pairs signed with goals; reviewed at year-end.",
+                T(zh_hans="生产线青年职工。", en="Young workers of the production lines."),
+                T(
+                    zh_hans="结对明确目标；年终考评。",
+                    en="Pairs signed with goals; reviewed at year-end.",
+                ),
                 done_on=date(2020, 12, 15),
                 outcome=("good", "Pairs signed in every production line."),
             ),
@@ -194,10 +203,13 @@ VISIT = MeetingSpec(
             "Asked for employee innovation to support the resumption of production.",
             _follow_up(
                 "F3",
-                "Run an employee innovation drive",
+                T(zh_hans="开展职工创新活动", en="Run an employee innovation drive"),
                 "MMB-HUNAN-BM",
-                "Proposals from employees on production and safety.",
-                "Proposal scheme with awards.",
+                T(
+                    zh_hans="职工关于生产和安全的合理化建议。",
+                    en="Proposals from employees on production and safety.",
+                ),
+                T(zh_hans="合理化建议制度，设立奖励。", en="Proposal scheme with awards."),
                 progress=40,
             ),
         ),
@@ -207,10 +219,16 @@ VISIT = MeetingSpec(
             "Asked for stronger grassroots unions.",
             _follow_up(
                 "F4",
-                "Strengthen the grassroots unions of the visited enterprises",
+                T(
+                    zh_hans="加强调研企业基层工会建设",
+                    en="Strengthen the grassroots unions of the visited enterprises",
+                ),
                 ROOT,
-                "The unions of the visited enterprises.",
-                "Union reform guidance and training of union officers.",
+                T(zh_hans="调研企业的工会。", en="The unions of the visited enterprises."),
+                T(
+                    zh_hans="工会改革指导和工会干部培训。",
+                    en="Union reform guidance and training of union officers.",
+                ),
                 supporting=(XIANGDIAN, "MMB-XIANGGANG", "MMB-HUNAN-BM"),
                 progress=50,
             ),

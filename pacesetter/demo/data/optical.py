@@ -181,7 +181,7 @@ H2_START, H2_END = date(2021, 6, 1), date(2021, 12, 31)
 PLAN_KEY = "COA-2021-H2"
 
 
-def _key_task(code: str, title: str, **kwargs: Any) -> KeyTaskSpec:
+def _key_task(code: str, title: Txt, **kwargs: Any) -> KeyTaskSpec:
     return KeyTaskSpec(
         code,
         title,
@@ -195,19 +195,34 @@ def _key_task(code: str, title: str, **kwargs: Any) -> KeyTaskSpec:
 KEY_TASKS = (
     _key_task(
         "1",
-        "Help enterprises upgrade and innovate",
+        T(en="Help enterprises upgrade and innovate", zh_hans="帮助企业转型升级和创新"),
         due=H2_END,
-        scope="Member enterprises' technical upgrading and innovation.",
-        measures="Match enterprises with research institutes; collect and publish cases.",
+        scope=T(
+            en="Member enterprises' technical upgrading and innovation.",
+            zh_hans="会员企业的技术升级和创新。",
+        ),
+        measures=T(
+            en="Match enterprises with research institutes; collect and publish cases.",
+            zh_hans="推动企业与科研院所对接；征集并发布案例。",
+        ),
         progress=D(55),
         note="Matching meetings held in two provinces; cases being collected.",
     ),
     _key_task(
         "2",
-        "Prepare the 33rd China International Optics Fair (Beijing)",
+        T(
+            en="Prepare the 33rd China International Optics Fair (Beijing)",
+            zh_hans="筹备第三十三届中国国际眼镜业展览会（北京）",
+        ),
         due=date(2021, 9, 30),
-        scope="Exhibitors, halls, forums and visitors of the fair in Beijing.",
-        measures="Organizing committee; exhibitor recruitment; forum programme.",
+        scope=T(
+            en="Exhibitors, halls, forums and visitors of the fair in Beijing.",
+            zh_hans="北京展会的展商、展馆、论坛和观众。",
+        ),
+        measures=T(
+            en="Organizing committee; exhibitor recruitment; forum programme.",
+            zh_hans="组委会；招展；论坛日程。",
+        ),
         milestones=(
             MilestoneSpec("Exhibitor recruitment closed", date(2021, 7, 15), date(2021, 7, 12)),
             MilestoneSpec(
@@ -218,49 +233,93 @@ KEY_TASKS = (
     ),
     _key_task(
         "3",
-        "Run the 5th national vocational skills competition in optometry (2021)",
+        T(
+            en="Run the 5th national vocational skills competition in optometry (2021)",
+            zh_hans="举办2021年第五届全国眼镜验光员职业技能竞赛",
+        ),
         due=H2_END,
         supporting=("COA-HUNAN",),
-        scope="Provincial rounds and the national final of the 2021 competition.",
-        measures="Rules and judges with the vocational skills authority; provincial rounds.",
+        scope=T(
+            en="Provincial rounds and the national final of the 2021 competition.",
+            zh_hans="2021年竞赛的省级选拔赛和全国决赛。",
+        ),
+        measures=T(
+            en="Rules and judges with the vocational skills authority; provincial rounds.",
+            zh_hans="会同职业技能主管部门制定规则、选派裁判；组织省级选拔赛。",
+        ),
         progress=D(40),
         note="Rules published; provincial rounds under way.",
     ),
     _key_task(
         "4",
-        "Set up the national standardization technical committee for optometry",
+        T(
+            en="Set up the national standardization technical committee for optometry",
+            zh_hans="筹建全国眼视光标准化技术委员会",
+        ),
         due=H2_END,
-        scope="Application, members and secretariat of the technical committee.",
-        measures="Prepare the application with the standardization administration.",
+        scope=T(
+            en="Application, members and secretariat of the technical committee.",
+            zh_hans="技术委员会的申报、委员和秘书处。",
+        ),
+        measures=T(
+            en="Prepare the application with the standardization administration.",
+            zh_hans="向标准化管理部门准备申报材料。",
+        ),
         progress=D(20),
         note="Application drafted; member nominations requested.",
     ),
     _key_task(
         "5",
-        "Run the 5th teachers' summer course and the 9th optometry forum",
+        T(
+            en="Run the 5th teachers' summer course and the 9th optometry forum",
+            zh_hans="举办第五届教师暑期课程和第九届眼视光论坛",
+        ),
         due=date(2021, 8, 31),
-        scope="Summer course for optometry teachers; the forum.",
-        measures="Course programme and lecturers; forum papers.",
+        scope=T(
+            en="Summer course for optometry teachers; the forum.",
+            zh_hans="眼视光教师暑期课程；论坛。",
+        ),
+        measures=T(
+            en="Course programme and lecturers; forum papers.", zh_hans="课程安排和讲师；论坛论文。"
+        ),
         done_on=date(2021, 8, 20),
         note="Course and forum held.",
         outcome=("good", "Both held as planned; teachers from member schools attended."),
     ),
     _key_task(
         "6",
-        "Re-evaluate the two industrial clusters of Wenzhou and Xiamen",
+        T(
+            en="Re-evaluate the two industrial clusters of Wenzhou and Xiamen",
+            zh_hans="对温州、厦门两个产业集群进行复评",
+        ),
         due=H2_END,
         supporting=("COA-WENZHOU", "COA-XIAMEN"),
-        scope="The Wenzhou and Xiamen optical industrial clusters.",
-        measures="Expert review on site against the cluster criteria.",
+        scope=T(
+            en="The Wenzhou and Xiamen optical industrial clusters.",
+            zh_hans="温州和厦门眼镜产业集群。",
+        ),
+        measures=T(
+            en="Expert review on site against the cluster criteria.",
+            zh_hans="专家按集群标准现场评审。",
+        ),
         progress=D(30),
         note="Self-assessment reports received from both clusters.",
     ),
     _key_task(
         "7",
-        "Run the \u201cLove Eyes Day\u201d charity in Gejiu, Yunnan",
+        T(
+            en="Run the \u201cLove Eyes Day\u201d charity in Gejiu, Yunnan",
+            zh_hans="在云南个旧开展“爱眼日”公益活动",
+        ),
         due=date(2021, 6, 6),
-        scope="Free eye examinations and spectacles in Gejiu, Yunnan.",
-        measures="Volunteers from member enterprises; donated spectacles.",
+        scope=T(
+            en="Free eye examinations and spectacles in Gejiu, Yunnan.",
+            zh_hans="在云南个旧免费验光配镜。",
+        ),
+        measures=T(
+            en="Volunteers from member enterprises; donated spectacles.",
+            zh_hans="会员企业志愿者；捐赠眼镜。",
+        ),
         done_on=date(2021, 6, 6),
         note="Held on Love Eyes Day, 6 June.",
         outcome=("excellent", "Held on the day with member enterprises' volunteers."),
@@ -270,7 +329,7 @@ KEY_TASKS = (
 PLAN = PlanSpec(
     key=PLAN_KEY,
     body=STANDING_COUNCIL.key,
-    name="Key tasks, second half of 2021",
+    name=T(en="Key tasks, second half of 2021", zh_hans="2021年下半年重点工作"),
     kind="half_year",
     start=H2_START,
     end=H2_END,

@@ -19,6 +19,7 @@ from pacesetter.bodies.models import BodyKind, MemberPosition
 from pacesetter.clusters.models import LeadershipRole
 from pacesetter.demo.specs import (
     AccountSpec,
+    BodyPollSpec,
     BodySpec,
     CaseSpec,
     ClusterSpec,
@@ -361,4 +362,29 @@ CASE = CaseSpec(
             for username, _ in COUNCIL_SEATS
         ),
     ),
+)
+
+
+#: The provincial council's secret poll on its nominations for the province's emulation
+#: flag (a demo assumption: the motion, the candidates and every vote are demo data).
+#: Six of the eight seats vote, and they split, so the published counts name nobody.
+_FLAG_LAM_SON = "Đề nghị tặng Cờ thi đua của UBND tỉnh năm 2024: Công ty TNHH Lam Sơn"
+_FLAG_BAC_SONG_MA = (
+    "Đề nghị tặng Cờ thi đua của UBND tỉnh năm 2024: Công ty TNHH MTV Thủy lợi Bắc Sông Mã"
+)
+COUNCIL_POLL = BodyPollSpec(
+    body=PROVINCIAL_COUNCIL.key,
+    owner=COMMITTEE,
+    title="Bỏ phiếu kín của Hội đồng Thi đua - Khen thưởng tỉnh: đề nghị tặng Cờ thi đua năm "
+    "2024 (the provincial council's secret vote on its 2024 emulation flag nominations)",
+    options=(_FLAG_LAM_SON, _FLAG_BAC_SONG_MA),
+    manager="staff.thanhhoa",
+    votes={
+        "council.thanhhoa.chair": {_FLAG_LAM_SON: "yes", _FLAG_BAC_SONG_MA: "yes"},
+        "council.thanhhoa.vice1": {_FLAG_LAM_SON: "yes", _FLAG_BAC_SONG_MA: "yes"},
+        "council.thanhhoa.vice2": {_FLAG_LAM_SON: "yes", _FLAG_BAC_SONG_MA: "abstain"},
+        "council.thanhhoa.secretary": {_FLAG_LAM_SON: "no", _FLAG_BAC_SONG_MA: "yes"},
+        "council.thanhhoa": {_FLAG_LAM_SON: "yes", _FLAG_BAC_SONG_MA: "no"},
+        "council.thanhhoa.member2": {_FLAG_LAM_SON: "yes", _FLAG_BAC_SONG_MA: "yes"},
+    },
 )

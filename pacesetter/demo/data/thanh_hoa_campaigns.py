@@ -36,8 +36,10 @@ from pacesetter.demo.specs import (
     Result,
     ReviewPointSpec,
     ReviewRunSpec,
+    T,
     TableSpec,
     TargetSpec,
+    Txt,
 )
 from pacesetter.scoring.models import CriterionKind, Direction, Method, ZeroTarget
 
@@ -65,25 +67,29 @@ OFFICERS = {
     MEDLATEC: "officer.medlatec",
 }
 
-TABLE_NAME = "Emulation Cluster No. 18 scoring table"
+TABLE_NAME = T(
+    vi="Bảng chấm điểm thi đua Cụm thi đua số 18", en="Emulation Cluster No. 18 scoring table"
+)
+H1_NAME = T(vi="Sơ kết 6 tháng", en="6-month review")
+YEAR_NAME = T(vi="Tổng kết năm", en="Year-end review")
 GROUP = CriterionKind.GROUP
 QUANT = CriterionKind.QUANTITATIVE
 PASS = CriterionKind.PASS_FAIL
 COUNT = CriterionKind.COUNT
-BILLION = "billion VND"
+BILLION = T(vi="tỷ đồng", en="billion VND")
 
 
-def _group(code: str, title: str, position: int, max_points: int) -> CriterionSpec:
+def _group(code: str, title: Txt, position: int, max_points: int) -> CriterionSpec:
     return CriterionSpec(code, title, GROUP, position, D(max_points))
 
 
 # --- 2023: the table the cluster scored with last year ---------------------------------
 
 CRITERIA_2023: tuple[CriterionSpec, ...] = (
-    _group("I", "Production and business", 100, 40),
+    _group("I", T(vi="Sản xuất kinh doanh", en="Production and business"), 100, 40),
     CriterionSpec(
         "I.1",
-        "Revenue",
+        T(vi="Doanh thu", en="Revenue"),
         QUANT,
         110,
         D(15),
@@ -93,7 +99,7 @@ CRITERIA_2023: tuple[CriterionSpec, ...] = (
     ),
     CriterionSpec(
         "I.2",
-        "State budget contribution",
+        T(vi="Nộp ngân sách nhà nước", en="State budget contribution"),
         QUANT,
         120,
         D(13),
@@ -102,24 +108,50 @@ CRITERIA_2023: tuple[CriterionSpec, ...] = (
         measure=BILLION,
     ),
     CriterionSpec(
-        "I.4", "Average worker income", QUANT, 140, D(12), parent="I", measure="million VND/month"
+        "I.4",
+        T(vi="Thu nhập bình quân của người lao động", en="Average worker income"),
+        QUANT,
+        140,
+        D(12),
+        parent="I",
+        measure=T(vi="triệu đồng/tháng", en="million VND/month"),
     ),
-    _group("II", "Labour safety and working conditions", 200, 25),
-    CriterionSpec("II.1", "No serious labour accident", PASS, 210, D(15), parent="II"),
+    _group(
+        "II",
+        T(vi="An toàn lao động và điều kiện làm việc", en="Labour safety and working conditions"),
+        200,
+        25,
+    ),
+    CriterionSpec(
+        "II.1",
+        T(vi="Không để xảy ra tai nạn lao động nghiêm trọng", en="No serious labour accident"),
+        PASS,
+        210,
+        D(15),
+        parent="II",
+    ),
     CriterionSpec(
         "II.2",
-        "Safety trainings held",
+        T(vi="Số lớp huấn luyện an toàn lao động đã tổ chức", en="Safety trainings held"),
         COUNT,
         220,
         D(10),
         parent="II",
         points_per_item=D("2.5"),
-        measure="trainings",
+        measure=T(vi="lớp", en="trainings"),
     ),
-    _group("III", "Party, union and emulation work", 300, 35),
+    _group(
+        "III",
+        T(vi="Công tác Đảng, công đoàn và thi đua", en="Party, union and emulation work"),
+        300,
+        35,
+    ),
     CriterionSpec(
         "III.1",
-        "Party and union organizations rated as completing their tasks well",
+        T(
+            vi="Tổ chức Đảng, công đoàn được xếp loại hoàn thành tốt nhiệm vụ",
+            en="Party and union organizations rated as completing their tasks well",
+        ),
         PASS,
         310,
         D(15),
@@ -127,51 +159,64 @@ CRITERIA_2023: tuple[CriterionSpec, ...] = (
     ),
     CriterionSpec(
         "III.2",
-        "Initiatives recognised",
+        T(vi="Sáng kiến được công nhận", en="Initiatives recognised"),
         COUNT,
         320,
         D(12),
         parent="III",
         points_per_item=D(3),
-        measure="initiatives",
+        measure=T(vi="sáng kiến", en="initiatives"),
     ),
     CriterionSpec(
         "III.3",
-        "Emulation movements launched",
+        T(vi="Phong trào thi đua được phát động", en="Emulation movements launched"),
         COUNT,
         330,
         D(8),
         parent="III",
         points_per_item=D(2),
-        measure="movements",
+        measure=T(vi="phong trào", en="movements"),
     ),
     CriterionSpec(
         "BONUS-1",
-        "Awards received in the year",
+        T(vi="Hình thức khen thưởng nhận được trong năm", en="Awards received in the year"),
         CriterionKind.BONUS,
         900,
         D(5),
         points_per_item=D(1),
-        measure="awards",
-        guidance="Certificates of merit and emulation flags from the province or above.",
+        measure=T(vi="hình thức khen thưởng", en="awards"),
+        guidance=T(
+            vi="Bằng khen, Cờ thi đua của tỉnh trở lên.",
+            en="Certificates of merit and emulation flags from the province or above.",
+        ),
     ),
     CriterionSpec(
         "PENALTY-1",
-        "Violations of law or regulations",
+        T(vi="Vi phạm pháp luật, quy định", en="Violations of law or regulations"),
         CriterionKind.PENALTY,
         910,
         D(10),
         points_per_item=D(2),
-        measure="violations",
-        guidance="Each violation concluded by an inspection or an authority in the period.",
+        measure=T(vi="vi phạm", en="violations"),
+        guidance=T(
+            vi="Mỗi vi phạm được cơ quan thanh tra hoặc cơ quan có thẩm quyền kết luận trong kỳ.",
+            en="Each violation concluded by an inspection or an authority in the period.",
+        ),
     ),
     CriterionSpec(
         "VETO-1",
-        "Serious violation disqualifying from awards",
+        T(
+            vi="Vi phạm nghiêm trọng, không được xét khen thưởng",
+            en="Serious violation disqualifying from awards",
+        ),
         CriterionKind.VETO,
         920,
-        guidance="A criminal case, a serious labour accident with deaths, or a disciplined "
-        "executive: the unit is not proposed for any award this year.",
+        guidance=T(
+            vi="Có vụ án hình sự, tai nạn lao động nghiêm trọng làm chết người, hoặc cán bộ "
+            "quản lý bị kỷ luật: đơn vị không được đề nghị khen thưởng trong năm.",
+            en="A criminal case, a serious labour accident with deaths, or a disciplined "
+            "executive: the unit is not proposed for any award this year.",
+        ),
     ),
 )
 
@@ -192,22 +237,33 @@ CRITERIA_2024: tuple[CriterionSpec, ...] = (
     _BY_CODE_2023["I"],
     _changed("I.1", max_points=D(12)),
     _changed("I.2", max_points=D(10)),
-    CriterionSpec("I.3", "Profit before tax", QUANT, 130, D(8), parent="I", measure=BILLION),
+    CriterionSpec(
+        "I.3",
+        T(vi="Lợi nhuận trước thuế", en="Profit before tax"),
+        QUANT,
+        130,
+        D(8),
+        parent="I",
+        measure=BILLION,
+    ),
     _changed("I.4", max_points=D(10)),
     _BY_CODE_2023["II"],
     _changed("II.1", max_points=D(10)),
     _changed("II.2", max_points=D(8), points_per_item=D(2)),
     CriterionSpec(
         "II.3",
-        "Occupational accidents",
+        T(vi="Tai nạn lao động", en="Occupational accidents"),
         QUANT,
         230,
         D(7),
         parent="II",
         direction=Direction.LOWER,
-        measure="cases",
+        measure=T(vi="vụ", en="cases"),
         zero_target=ZeroTarget.PASS_FAIL,
-        guidance="A zero target is met only with no accident at all.",
+        guidance=T(
+            vi="Chỉ tiêu bằng 0 chỉ đạt khi không xảy ra vụ tai nạn lao động nào.",
+            en="A zero target is met only with no accident at all.",
+        ),
     ),
     _BY_CODE_2023["III"],
     _changed("III.1", max_points=D(10)),
@@ -215,7 +271,10 @@ CRITERIA_2024: tuple[CriterionSpec, ...] = (
     _BY_CODE_2023["III.3"],
     CriterionSpec(
         "III.4",
-        "Reports to the cluster and the committee sent on time",
+        T(
+            vi="Gửi báo cáo cho Cụm và Ban Thi đua - Khen thưởng đúng hạn",
+            en="Reports to the cluster and the committee sent on time",
+        ),
         PASS,
         340,
         D(5),
@@ -233,8 +292,12 @@ TABLE_2023 = TableSpec(
     year=2023,
     criteria=CRITERIA_2023,
     author=STAFF,
-    description="Production and business 40, labour safety 25, party, union and emulation "
-    "work 35; bonus up to 5, penalty up to 10, and a veto.",
+    description=T(
+        vi="Sản xuất kinh doanh 40 điểm, an toàn lao động 25 điểm, công tác Đảng, công đoàn và "
+        "thi đua 35 điểm; điểm thưởng tối đa 5, điểm trừ tối đa 10 và một tiêu chí loại trừ.",
+        en="Production and business 40, labour safety 25, party, union and emulation "
+        "work 35; bonus up to 5, penalty up to 10, and a veto.",
+    ),
 )
 TABLE_2024 = TableSpec(
     key="TH-C18-2024",
@@ -244,8 +307,12 @@ TABLE_2024 = TableSpec(
     criteria=CRITERIA_2024,
     author=STAFF,
     cloned_from=TABLE_2023.key,
-    description="Cloned from 2023: profit, occupational accidents and timely reporting "
-    "added; the groups keep their maxima of 40, 25 and 35.",
+    description=T(
+        vi="Nhân bản từ bảng năm 2023: bổ sung lợi nhuận, tai nạn lao động và báo cáo đúng "
+        "hạn; các nhóm giữ điểm tối đa 40, 25 và 35.",
+        en="Cloned from 2023: profit, occupational accidents and timely reporting "
+        "added; the groups keep their maxima of 40, 25 and 35.",
+    ),
 )
 TABLES = (TABLE_2023, TABLE_2024)
 
@@ -346,7 +413,7 @@ Y_2023 = {
 
 CAMPAIGN_2023 = CampaignSpec(
     code="TH-C18-2023",
-    name="Cluster No. 18 emulation 2023",
+    name=T(vi="Phong trào thi đua Cụm thi đua số 18 năm 2023", en="Cluster No. 18 emulation 2023"),
     kind=CampaignKind.MOVEMENT,
     organizer=COMMITTEE,
     start=date(2023, 1, 1),
@@ -356,11 +423,15 @@ CAMPAIGN_2023 = CampaignSpec(
     leader=LEADER,
     officers=OFFICERS,
     registration_due=date(2023, 3, 31),
-    description="The cluster's 2023 emulation movement: targets registered in March, "
-    "reviewed at 6 months and at the year's end.",
+    description=T(
+        vi="Phong trào thi đua năm 2023 của Cụm: đăng ký chỉ tiêu trong tháng 3, sơ kết 6 "
+        "tháng và tổng kết năm.",
+        en="The cluster's 2023 emulation movement: targets registered in March, "
+        "reviewed at 6 months and at the year's end.",
+    ),
     review_points=(
-        ReviewPointSpec("h1", "6-month review", date(2023, 6, 30), date(2023, 7, 20)),
-        ReviewPointSpec("y", "Year-end review", date(2023, 12, 31), date(2024, 1, 15)),
+        ReviewPointSpec("h1", H1_NAME, date(2023, 6, 30), date(2023, 7, 20)),
+        ReviewPointSpec("y", YEAR_NAME, date(2023, 12, 31), date(2024, 1, 15)),
     ),
     clusters=(CLUSTER,),
     targets=TARGETS_2023,
@@ -488,7 +559,7 @@ PACT_LINES = (
 
 CAMPAIGN_2024 = CampaignSpec(
     code="TH-C18-2024",
-    name="Cluster No. 18 emulation 2024",
+    name=T(vi="Phong trào thi đua Cụm thi đua số 18 năm 2024", en="Cluster No. 18 emulation 2024"),
     kind=CampaignKind.MOVEMENT,
     organizer=COMMITTEE,
     start=date(2024, 1, 1),
@@ -499,17 +570,34 @@ CAMPAIGN_2024 = CampaignSpec(
     officers=OFFICERS,
     predecessor=CAMPAIGN_2023.code,
     registration_due=date(2024, 3, 31),
-    description="Emulation of the 7 member units of Cluster No. 18 (Decision 1197/QD-UBND of "
-    "27 March 2024). The 6-month review conference on 24 July 2024 found every unit at or "
-    "above its plan and set the tasks of the last 6 months.",
+    description=T(
+        vi="Thi đua của 7 đơn vị thành viên Cụm thi đua số 18 (Quyết định số 1197/QĐ-UBND "
+        "ngày 27/3/2024). Hội nghị sơ kết 6 tháng ngày 24/7/2024 đánh giá các đơn vị đều đạt "
+        "và vượt kế hoạch, đề ra nhiệm vụ 6 tháng cuối năm.",
+        en="Emulation of the 7 member units of Cluster No. 18 (Decision 1197/QD-UBND of "
+        "27 March 2024). The 6-month review conference on 24 July 2024 found every unit at or "
+        "above its plan and set the tasks of the last 6 months.",
+    ),
     phases=(
-        PhaseSpec("Launch and registration", date(2024, 1, 1), date(2024, 3, 31)),
-        PhaseSpec("First half and 6-month review", date(2024, 4, 1), date(2024, 7, 31)),
-        PhaseSpec("Last 6 months and year-end review", date(2024, 8, 1), date(2024, 12, 31)),
+        PhaseSpec(
+            T(vi="Phát động và đăng ký thi đua", en="Launch and registration"),
+            date(2024, 1, 1),
+            date(2024, 3, 31),
+        ),
+        PhaseSpec(
+            T(vi="6 tháng đầu năm và sơ kết 6 tháng", en="First half and 6-month review"),
+            date(2024, 4, 1),
+            date(2024, 7, 31),
+        ),
+        PhaseSpec(
+            T(vi="6 tháng cuối năm và tổng kết năm", en="Last 6 months and year-end review"),
+            date(2024, 8, 1),
+            date(2024, 12, 31),
+        ),
     ),
     review_points=(
-        ReviewPointSpec("h1", "6-month review", date(2024, 6, 30), date(2024, 7, 24)),
-        ReviewPointSpec("y", "Year-end review", date(2024, 12, 31), date(2025, 1, 15)),
+        ReviewPointSpec("h1", H1_NAME, date(2024, 6, 30), date(2024, 7, 24)),
+        ReviewPointSpec("y", YEAR_NAME, date(2024, 12, 31), date(2025, 1, 15)),
     ),
     clusters=(CLUSTER,),
     targets=TARGETS_2024,
@@ -526,3 +614,12 @@ CAMPAIGN_2024 = CampaignSpec(
 )
 
 CAMPAIGNS = (CAMPAIGN_2023, CAMPAIGN_2024)
+
+#: Where the Vietnamese texts of each campaign (with its phases, review points, table and
+#: criteria) come from.
+NAME_NOTES: dict[str, str] = {
+    campaign.code: "unconfirmed: rendered from the demo's English in the usual vocabulary of "
+    "emulation work (phong trào thi đua, sơ kết, tổng kết, bảng chấm điểm); the table is a "
+    "typical shape, not the cluster's own document"
+    for campaign in CAMPAIGNS
+}
