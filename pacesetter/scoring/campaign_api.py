@@ -19,12 +19,16 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pacesetter.campaigns.api import ReviewPointDetailOut, ReviewPointOut
 from pacesetter.campaigns.models import Campaign, ReviewPoint, ReviewPointState
-from pacesetter.campaigns.policies import campaign_policy, review_point_policy
+from pacesetter.campaigns.policies import (
+    campaign_policy,
+    participant_policy,
+    review_point_policy,
+)
 from pacesetter.core.api_types import Id, Paged
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import ordered
@@ -33,10 +37,16 @@ from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 
 from .api import CriterionRef
-from .models import AmendmentState, Criterion, Registration, TargetAmendment
+from .models import AmendmentState, Criterion, Registration, TargetAmendment, TitleAim
 from .policies import registration_policy
-from .selectors import RankingFilters, ranking_for
-from .services import amendment_decide, amendment_request, registration_set, review_point_open
+from .selectors import RankingFilters, ranking_for, title_aims_of
+from .services import (
+    amendment_decide,
+    amendment_request,
+    registration_set,
+    review_point_open,
+    title_aims_set,
+)
 
 router = Router(tags=["campaigns"])
 #: The operation ids the endpoints had in ``pacesetter.campaigns.api``, kept for API clients.
@@ -102,6 +112,36 @@ class RegistrationIn(Schema):
     target: Decimal | None = None
     not_assigned: bool = False
     note: str = ""
+
+
+class AimedAwardRef(Schema):
+    """An award of the catalog, as a unit's aim names it."""
+
+    id: Id
+    code: str
+    name: str
+
+
+class TitleAimOut(Schema):
+    id: Id
+    unit: UnitRef
+    award: AimedAwardRef
+    note: str
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_unit(obj: TitleAim) -> Unit:
+        return obj.participant.unit
+
+
+class TitleAimIn(Schema):
+    award_id: Id
+    note: str = Field("", max_length=500)
+
+
+class TitleAimsIn(Schema):
+    unit_id: Id
+    aims: list[TitleAimIn] = Field(default_factory=list, max_length=200)
 
 
 class AmendmentIn(Schema):
@@ -229,6 +269,47 @@ def registration_set_endpoint(
         not_assigned=payload.not_assigned,
         note=payload.note,
     )
+
+
+@router.get(
+    "/{int:campaign_id}/title-aims",
+    response=list[TitleAimOut],
+    operation_id=_OPERATION_ID.format("title_aim_list"),
+)
+@paginate(Paged)
+def title_aim_list(
+    request: HttpRequest, campaign_id: Id, unit: Id | None = None
+) -> models.QuerySet[TitleAim]:
+    """The titles and awards the units aim for (the other half of their pact), of the
+    units whose registration the user may see; ``unit`` keeps one unit's."""
+    user = request.user
+    campaign = campaign_policy.access(user, campaign_id)
+    participants = participant_policy.visible(user, "view_unpublished").filter(campaign=campaign)
+    if unit is not None:
+        participants = participants.filter(unit_id=unit)
+    return title_aims_of(participants.values("pk")).order_by(
+        ordered("participant__unit__name"), "award__position", "award__code", "pk"
+    )
+
+
+@router.put(
+    "/{int:campaign_id}/title-aims",
+    response=list[TitleAimOut],
+    operation_id=_OPERATION_ID.format("title_aims_set_endpoint"),
+)
+def title_aims_set_endpoint(
+    request: HttpRequest, campaign_id: Id, payload: TitleAimsIn
+) -> list[TitleAim]:
+    """Set the titles a unit aims for (exactly the list sent, each with its note) while
+    registration is open and its cluster's pact is not signed (officers and staff over
+    the unit). Awards are active awards of the catalog for units."""
+    user = request.user
+    campaign = campaign_policy.access(user, campaign_id)
+    unit = resolve_ref(unit_policy, user, payload.unit_id, "update", "unit_id")
+    aims = {aim.award_id: aim.note for aim in payload.aims}
+    title_aims_set(actor=user, campaign=campaign, unit=unit, aims=aims)
+    participant = campaign.participants.get(unit=unit)
+    return list(title_aims_of([participant.pk]))
 
 
 @router.get(

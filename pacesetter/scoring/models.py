@@ -237,6 +237,46 @@ class Registration(models.Model):
         return f"{self.unit} — {self.criterion.code}: {self.target}"
 
 
+class TitleAim(models.Model):
+    """A title or award of the catalog that a participating unit aims for: the other half
+    of its pact, beside its targets. Locked with the registrations when the pact is signed.
+
+    The award is a reference by string: the catalog belongs to ``awards``, a layer above."""
+
+    participant = models.ForeignKey(
+        "campaigns.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="title_aims",
+    )
+    award = models.ForeignKey(
+        "awards.Award",
+        verbose_name=_("award"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("title aimed for")
+        verbose_name_plural = _("titles aimed for")
+        ordering = ["award__preset", "award__position", "award__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "award"], name="title_aim_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} — {self.award_id}"
+
+
 class AmendmentState(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")

@@ -32,6 +32,7 @@ from .models import (
     ItemState,
     Registration,
     ScoreItem,
+    TitleAim,
 )
 from .policies import score_item_policy
 from .workflows import GUARDS_IN_SQL, score_item_workflow
@@ -332,4 +333,27 @@ def reviewer_queue(user: Any, step: str = "") -> QuerySet[ScoreItem]:
         .filter(review_point__state="open")
         .select_related("criterion", "unit", "review_point", "review_point__campaign")
         .order_by("review_point__due", ordered("unit__name"), "criterion__position")
+    )
+
+
+# --- titles a unit aims for (the pact) -------------------------------------------------
+
+
+def aimable_awards() -> QuerySet[Any]:
+    """The awards of the active catalog that a unit may aim for (those given to units).
+
+    The catalog belongs to ``awards``, a layer above scoring; it is read through the
+    model that the aim refers to by string (no import of ``awards``)."""
+    award_model = TitleAim._meta.get_field("award").related_model
+    return award_model._default_manager.filter(is_active=True, recipient_kind="unit").order_by(
+        "preset", "position", "code"
+    )
+
+
+def title_aims_of(participant_ids: Any) -> QuerySet[TitleAim]:
+    """The aims of the given participants (ids or a query), with their awards."""
+    return (
+        TitleAim.objects.filter(participant_id__in=participant_ids)
+        .select_related("award", "participant__unit")
+        .order_by("participant_id", "award__preset", "award__position", "award__code")
     )

@@ -31,6 +31,7 @@ from pacesetter.campaigns.models import (
     ReviewPoint,
     ReviewPointState,
 )
+from pacesetter.campaigns.policies import participant_policy
 from pacesetter.campaigns.workflows import review_point_workflow
 from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
@@ -55,9 +56,11 @@ from .models import (
     ScoringTable,
     TableState,
     TargetAmendment,
+    TitleAim,
     ZeroTarget,
 )
 from .policies import return_step, score_item_policy
+from .selectors import aimable_awards
 from .workflows import returnable, score_item_workflow
 
 #: Field names as services take them: each translatable field is given by its columns
@@ -390,6 +393,109 @@ def registration_set(
         },
     )
     return registration
+
+
+# --- titles a unit aims for (the other half of the pact) ------------------------------
+
+
+def _aims_open(actor: Any, campaign: Campaign, unit: Unit) -> Participant:
+    """The unit's participation, locked, if its aims may change now and by ``actor``:
+    registration is open, the cluster's pact is not signed, and the actor may edit the
+    unit's registration (``participant_policy``'s ``update``; no actor is the system)."""
+    if campaign.state not in (CampaignState.DRAFT, CampaignState.REGISTRATION):
+        raise ValidationError(_("Registration is closed for this campaign."))
+    participant = _participant(campaign, unit)
+    if actor is not None and not participant_policy.allows(actor, "update", participant):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if pact_signed(campaign, participant):
+        raise ValidationError(_("The cluster's pact is signed and its registrations are locked."))
+    return participant
+
+
+def _aimable(award: Any) -> Any:
+    award_id = getattr(award, "pk", award)
+    found = aimable_awards().filter(pk=award_id).first()
+    if found is None:
+        raise ValidationError({"award": _("Choose an active award of the catalog for units.")})
+    return found
+
+
+def _aim_add(actor: Any, participant: Participant, award: Any, note: str) -> TitleAim:
+    award = _aimable(award)
+    if participant.title_aims.filter(award=award).exists():
+        raise ValidationError({"award": _("The unit already aims for this award.")})
+    return audited_create(
+        actor=actor,
+        instance=TitleAim(
+            participant=participant,
+            award=award,
+            note=note.strip(),
+            set_by=actor if getattr(actor, "pk", None) else None,
+        ),
+        action="title_aim.add",
+        fields=("participant", "award", "note"),
+    )
+
+
+def _aim_remove(actor: Any, aim: TitleAim) -> None:
+    audit_record(
+        actor=actor,
+        action="title_aim.remove",
+        target=aim.participant.campaign,
+        changes={f"{aim.participant.unit.code}/{aim.award.code}": [aim.note, None]},
+    )
+    aim.delete()
+
+
+@transaction.atomic
+def title_aim_add(
+    *, actor: Any, campaign: Campaign, unit: Unit, award: Any, note: str = ""
+) -> TitleAim:
+    """The unit aims for ``award`` (an active award of the catalog for units)."""
+    participant = _aims_open(actor, campaign, unit)
+    return _aim_add(actor, participant, award, note)
+
+
+@transaction.atomic
+def title_aim_remove(*, actor: Any, aim: TitleAim) -> None:
+    """The unit no longer aims for the award (while registration is open)."""
+    participant = aim.participant
+    _aims_open(actor, participant.campaign, participant.unit)
+    _aim_remove(actor, aim)
+
+
+@transaction.atomic
+def title_aims_set(
+    *, actor: Any, campaign: Campaign, unit: Unit, aims: dict[int, str]
+) -> list[TitleAim]:
+    """Make the unit's aims exactly ``aims`` (award id → note): adds, removes and changed
+    notes, each audited, all or nothing."""
+    participant = _aims_open(actor, campaign, unit)
+    current = {
+        aim.award_id: aim
+        for aim in participant.title_aims.select_related(
+            "award", "participant__unit", "participant__campaign"
+        )
+    }
+    for award_id, old in current.items():
+        if award_id not in aims:
+            _aim_remove(actor, old)
+    for award_id, note in aims.items():
+        aim = current.get(award_id)
+        if aim is None:
+            _aim_add(actor, participant, award_id, note)
+        elif aim.note != note.strip():
+            by = actor if getattr(actor, "pk", None) else None
+            audited_update(
+                actor=actor,
+                instance=aim,
+                action="title_aim.update",
+                changes={"note": note.strip(), "set_by": by},
+                allowed=("note", "set_by"),
+                fields=("note",),
+            )
+    return list(participant.title_aims.select_related("award"))
 
 
 @transaction.atomic

@@ -47,3 +47,15 @@ class AmendmentDecideForm(forms.Form):
         label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
     )
     note = forms.CharField(label=_("Decision note"), max_length=500, required=False)
+
+
+class TitleAimRowForm(forms.Form):
+    """One award of the catalog on the registration: whether the unit aims for it, and
+    a note (how it means to get there, a condition)."""
+
+    aimed = forms.BooleanField(label=_("We aim for it"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, award: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.award = award

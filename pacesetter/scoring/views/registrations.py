@@ -28,8 +28,14 @@ from pacesetter.core.views import add_service_errors, form_page
 from pacesetter.units.models import Unit
 
 from .. import services
-from ..forms.registrations import AmendmentDecideForm, AmendmentRequestForm, RegistrationRowForm
-from ..models import AmendmentState, CriterionKind, Registration, TargetAmendment
+from ..forms.registrations import (
+    AmendmentDecideForm,
+    AmendmentRequestForm,
+    RegistrationRowForm,
+    TitleAimRowForm,
+)
+from ..models import AmendmentState, CriterionKind, Registration, TargetAmendment, TitleAim
+from ..selectors import aimable_awards
 
 
 def _show_errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -71,7 +77,16 @@ def registration(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     )
     locked = pact is not None or campaign.state not in REGISTRATION_OPEN
     editable = may_edit and not locked and table is not None
-    if request.method == "POST" and not editable:
+    aims_editable = may_edit and not locked
+    aims_post = request.method == "POST" and request.POST.get("section") == "aims"
+    aims = list(participant.title_aims.select_related("award"))
+    aim_rows = _aim_rows(aims, request.POST if aims_post else None) if aims_editable else []
+    if aims_post and aims_editable:
+        if _save_aims(request, campaign, unit, aim_rows):
+            messages.success(request, _("The titles you aim for are saved."))
+            return redirect(reverse("campaigns:registration", args=[campaign.pk, unit.pk]))
+        messages.error(request, _("Nothing was saved; correct the titles marked below."))
+    if request.method == "POST" and not editable and not (aims_post and aims_editable):
         if not may_edit:
             raise PermissionDenied(_("You do not have permission to do this."))
         messages.error(
@@ -90,7 +105,7 @@ def registration(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
             "amendments"
         )
     }
-    data = request.POST if request.method == "POST" else None
+    data = request.POST if request.method == "POST" and not aims_post else None
     rows: list[dict[str, Any]] = []
     for criterion in criteria:
         existing = registrations.get(criterion.pk)
@@ -116,7 +131,7 @@ def registration(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
                 "pending": any(a.state == AmendmentState.PENDING for a in amendments),
             }
         )
-    if request.method == "POST":
+    if request.method == "POST" and not aims_post:
         valid = all(row["form"].is_valid() for row in rows)
         if valid and _save_registrations(user, campaign, unit, rows):
             messages.success(request, _("The registration is saved."))
@@ -135,8 +150,46 @@ def registration(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
             "locked": locked,
             "editable": editable,
             "may_amend": may_edit and pact is not None,
+            "aims": aims,
+            "aim_rows": aim_rows,
+            "aims_editable": aims_editable,
         },
     )
+
+
+def _aim_rows(aims: list[TitleAim], data: Any) -> list[dict[str, Any]]:
+    """One row per award the unit may aim for, and per award it already aims for (an
+    award taken out of the catalog since stays until the unit unticks it)."""
+    by_award = {aim.award_id: aim for aim in aims}
+    awards = list(aimable_awards())
+    known = {award.pk for award in awards}
+    awards += [aim.award for aim in aims if aim.award_id not in known]
+    rows = []
+    for award in awards:
+        aim = by_award.get(award.pk)
+        initial = {"aimed": True, "note": aim.note} if aim is not None else {}
+        form = TitleAimRowForm(data, prefix=f"aim{award.pk}", award=award, initial=initial)
+        rows.append({"award": award, "form": form, "aim": aim})
+    return rows
+
+
+def _save_aims(
+    request: HttpRequest, campaign: Campaign, unit: Unit, rows: list[dict[str, Any]]
+) -> bool:
+    """Set the ticked awards as the unit's aims (one service call, all or nothing)."""
+    if not all(row["form"].is_valid() for row in rows):
+        return False
+    chosen = {
+        row["award"].pk: row["form"].cleaned_data["note"]
+        for row in rows
+        if row["form"].cleaned_data["aimed"]
+    }
+    try:
+        services.title_aims_set(actor=request.user, campaign=campaign, unit=unit, aims=chosen)
+    except ValidationError as exc:
+        _show_errors(request, exc)
+        return False
+    return True
 
 
 def _save_registrations(
