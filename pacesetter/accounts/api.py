@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -16,7 +16,7 @@ from pacesetter.core.clients import ClientRateThrottle
 
 from .models import ApiToken
 from .policies import api_token_policy
-from .services import api_token_create, api_token_revoke
+from .services import api_token_create, api_token_revoke, profile_update
 
 router = Router(tags=["auth"])
 
@@ -85,3 +85,31 @@ def token_revoke(request: HttpRequest, token_id: Id) -> HttpResponse:
     token = api_token_policy.access(request.user, token_id, "revoke")
     api_token_revoke(actor=request.user, token=token)
     return HttpResponse(status=204)
+
+
+class ProfileOut(Schema):
+    username: str
+    language: str = Field(description="The account's language ('' = the site's).")
+    mail_reminders: bool
+    mail_escalations: bool
+
+
+class ProfileIn(Schema):
+    language: Literal["", "en", "vi", "zh-hans"] | None = Field(
+        None, description="Screens and mails in this language; '' for the site's."
+    )
+    mail_reminders: bool | None = None
+    mail_escalations: bool | None = None
+
+
+@router.get("/profile", response=ProfileOut)
+def profile_read(request: HttpRequest) -> Any:
+    """The signed-in account's profile, as its "My profile" screen shows it."""
+    return request.user
+
+
+@router.patch("/profile", response=ProfileOut)
+def profile_patch(request: HttpRequest, payload: ProfileIn) -> Any:
+    """Change the signed-in account's language and mail choices (those given)."""
+    user: Any = request.user  # signed in (the API's authentication)
+    return profile_update(actor=user, user=user, **payload.dict(exclude_none=True))

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest
@@ -31,6 +31,7 @@ from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
 from pacesetter.core.api_types import Id, Paged, Position, Version
+from pacesetter.core.errors import FieldRuleError
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import (
@@ -57,9 +58,10 @@ from .models import (
     Project,
     Task,
     TaskEvidence,
+    TaskPart,
     WorkPlan,
 )
-from .policies import plan_policy, task_policy
+from .policies import part_units, plan_policy, task_policy
 from .workflows import plan_workflow, task_workflow
 
 plans_router = Router(tags=["work plans"])
@@ -763,6 +765,46 @@ def task_report(request: HttpRequest, task_id: Id, payload: TaskReportIn) -> dic
         version=payload.version,
     )
     return _task_detail(task.pk)
+
+
+class PartIn(Schema):
+    unit_id: Id = Field(description="A supporting unit of the task that the user reports for.")
+    progress: Decimal | None = Field(None, ge=0, le=100, decimal_places=1)
+    note: str = ""
+
+
+class PartOut(Schema):
+    unit: UnitRef
+    progress: Decimal | None
+    note: str
+    reported_by: str | None = Field(None, alias="reported_by.username")
+    reported_at: dt.datetime
+
+
+@tasks_router.get("/{int:task_id}/parts", response=list[PartOut])
+def task_parts(request: HttpRequest, task_id: Id) -> Any:
+    """The supporting units' own parts of a task, as its page lists them."""
+    task = task_policy.access(request.user, task_id)
+    return task.parts.select_related("unit", "reported_by").order_by("unit__path")
+
+
+@tasks_router.post("/{int:task_id}/parts", response=PartOut)
+def task_part_report(request: HttpRequest, task_id: Id, payload: PartIn) -> Any:
+    """A supporting unit reports its own part (progress and a note); the task's own
+    progress and reports do not change. Committee staff and officers over that unit."""
+    user = request.user
+    task = task_policy.access(user, task_id, "report_part")
+    unit = task.supporting_units.filter(pk=payload.unit_id).first()
+    if unit is None:
+        raise FieldRuleError(
+            "unit_id", _("This unit does not support the task."), code=services.NOT_SUPPORTING
+        )
+    if not part_units(user, task).filter(pk=unit.pk).exists():
+        raise PermissionDenied(_("You do not report this unit's part."))
+    part = services.task_part_report(
+        actor=user, task=task, unit=unit, progress=payload.progress, note=payload.note
+    )
+    return TaskPart.objects.select_related("unit", "reported_by").get(pk=part.pk)
 
 
 @tasks_router.post("/{int:task_id}/reopen", response=TaskOut)

@@ -112,3 +112,23 @@ def test_a_role_over_the_wrong_scope_is_a_translated_message_not_a_constraint_na
     (message,) = raised.value.messages
     assert message.startswith("A unit role is held over a unit")
     assert raised.value.error_dict["__all__"][0].code == "scope_mismatch"
+
+
+def test_the_api_reads_and_changes_the_profile(world):
+    from pacesetter.audit.models import AuditEntry
+    from pacesetter.testing.api import ApiClient, assert_error_shape
+
+    officer = world.users["unit_officer"]
+    api = ApiClient(officer)
+    assert api.get("/auth/profile").json()["mail_reminders"] is True
+    answer = api.patch("/auth/profile", {"language": "vi", "mail_escalations": False})
+    assert answer.status_code == 200, answer.content
+    officer.refresh_from_db()
+    assert (officer.language, officer.mail_reminders, officer.mail_escalations) == (
+        "vi",
+        True,
+        False,
+    )
+    assert AuditEntry.objects.filter(action="user.profile", target_id=str(officer.pk)).exists()
+    assert_error_shape(api.patch("/auth/profile", {"language": "fr"}), 422)
+    assert ApiClient().get("/auth/profile").status_code == 401

@@ -81,6 +81,7 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "scoring:item_finalize": ("POST", "/score-items/{item_id}/finalize"),
     "scoring:item_return": ("POST", "/score-items/{item_id}/return"),
     "scoring:queue_bulk": ("POST", "/score-items/bulk"),
+    "profile": ("PATCH", "/auth/profile"),
     "scoring:item_answer": ("POST", "/score-items/{item_id}/answer"),
     "scoring:evidence_upload": ("POST", "/score-items/{item_id}/evidence"),
     # awards
@@ -117,6 +118,7 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "workplans:task_add": ("POST", "/work-plans/{plan_id}/tasks"),
     "workplans:task_edit": ("PATCH", "/tasks/{task_id}"),
     "workplans:task_report": ("POST", "/tasks/{task_id}/report"),
+    "workplans:task_part_report": ("POST", "/tasks/{task_id}/parts"),
     "workplans:task_review": ("POST", "/tasks/{task_id}/review"),
     "workplans:task_reopen": ("POST", "/tasks/{task_id}/reopen"),
     "workplans:milestone_add": ("POST", "/tasks/{task_id}/milestones"),

@@ -101,3 +101,31 @@ def test_the_service_refuses_a_unit_that_does_not_support_the_task(world, board)
     assert info.value.error_dict["unit"][0].code == "not_supporting"
     with pytest.raises(ValidationError):
         services.task_part_report(actor=None, task=board.at_risk, unit=world.child)
+
+
+def test_the_api_reports_and_lists_the_parts(world, board):
+    from pacesetter.testing.api import ApiClient, assert_error_shape
+
+    task = board.at_risk
+    officer = ApiClient(world.users["unit_officer"])
+    answer = officer.post(
+        f"/tasks/{task.pk}/parts", {"unit_id": world.child.pk, "progress": "40", "note": "Half"}
+    )
+    assert answer.status_code == 200, answer.content
+    assert (answer.json()["unit"]["id"], answer.json()["progress"]) == (world.child.pk, "40.0")
+    assert [p["note"] for p in officer.get(f"/tasks/{task.pk}/parts").json()] == ["Half"]
+    task.refresh_from_db()
+    assert task.progress == D(0)  # the lead's own progress is not the part's
+
+    # The lead unit is not a supporting unit; a viewer may not report.
+    assert_error_shape(
+        officer.post(f"/tasks/{task.pk}/parts", {"unit_id": task.lead_unit_id}),
+        422,
+        "not_supporting",
+    )
+    viewer = ApiClient(world.users["viewer"])
+    assert viewer.post(f"/tasks/{task.pk}/parts", {"unit_id": world.child.pk}).status_code in (
+        403,
+        404,
+    )
+    assert TaskPart.objects.filter(task=task).count() == 1
