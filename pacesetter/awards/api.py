@@ -60,6 +60,7 @@ from .models import (
     RecipientKind,
 )
 from .policies import award_policy, grant_policy, proposal_policy
+from .presets import award_country
 from .services import (
     award_create,
     award_update,
@@ -114,6 +115,11 @@ class AwardRef(Schema):
 
 class AwardOut(AwardRef):
     preset: str
+    country: str = Field(
+        description="Where it applies: its catalog's country (ISO 3166 alpha-2, such as VN); "
+        "empty: everywhere. A proposal for it is refused (award_not_for_country) when its "
+        "committee is in another country."
+    )
     level: AwardLevel
     recipient_kind: RecipientKind
     issuer: str
@@ -121,6 +127,10 @@ class AwardOut(AwardRef):
     quota_percent: Decimal | None
     position: Position
     is_active: bool
+
+    @staticmethod
+    def resolve_country(obj: Award) -> str:
+        return award_country(obj)
 
 
 class RuleTextRow(Schema):

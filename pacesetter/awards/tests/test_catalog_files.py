@@ -24,7 +24,7 @@ def test_the_three_catalogs_ship_beside_the_code_with_a_version():
     assert presets.catalog_names() == ["cn", "generic", "vn"]
     for name, catalog in presets.read_catalogs().items():
         assert (presets.CATALOG_DIR / f"{name}.json").is_file()
-        assert catalog.name == name and catalog.version == "2026.1"
+        assert catalog.name == name and catalog.version == "2026.2"
         assert catalog.awards and catalog.about
 
 
