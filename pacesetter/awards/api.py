@@ -60,7 +60,7 @@ from .models import (
     RecipientKind,
 )
 from .policies import award_policy, grant_policy, proposal_policy
-from .presets import award_country
+from .presets import catalog_countries
 from .services import (
     award_create,
     award_update,
@@ -129,8 +129,9 @@ class AwardOut(AwardRef):
     is_active: bool
 
     @staticmethod
-    def resolve_country(obj: Award) -> str:
-        return award_country(obj)
+    def resolve_country(obj: Award | dict[str, Any]) -> str:
+        preset = obj["preset"] if isinstance(obj, dict) else obj.preset
+        return catalog_countries().get(preset, "")
 
 
 class RuleTextRow(Schema):
@@ -571,7 +572,7 @@ def _rules(award: Award) -> list[dict[str, Any]]:
 
 def _award_detail(award: Award) -> dict[str, Any]:
     return {
-        **{f: getattr(award, f) for f in AwardOut.model_fields},
+        **{f: getattr(award, f) for f in AwardOut.model_fields if f != "country"},
         "translations": translations(award),
         "rules": _rules(award),
         "legal_references": list(award.legal_references.order_by("-valid_from", "pk")),
