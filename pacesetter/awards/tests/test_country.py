@@ -5,6 +5,7 @@ services refuse an award of another country's catalog."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from pacesetter.accounts.models import Role
 from pacesetter.accounts.services import role_grant
@@ -150,3 +152,13 @@ def test_the_loader_refuses_a_catalog_without_a_country(tmp_path: Path):
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(ValidationError, match=r"cn\.json: the catalog: missing country"):
         presets.read_catalog(path)
+
+
+def test_the_past_award_template_lists_the_awards_of_the_users_country(world, countries):
+    client = Client()
+    client.force_login(world.users["committee_staff"])
+    response = client.get(reverse("awards:grants_template"))
+    assert response.status_code == 200
+    help_sheet = load_workbook(io.BytesIO(response.content))["Help"]
+    codes = {row[0] for row in help_sheet.iter_rows(min_row=2, values_only=True)}
+    assert {"t-vn", "t-gen", "t-own"} <= codes and "t-cn" not in codes
