@@ -60,6 +60,7 @@ from .models import (
     RecipientKind,
 )
 from .policies import award_policy, grant_policy, proposal_policy
+from .presets import catalog_countries
 from .services import (
     award_create,
     award_update,
@@ -114,6 +115,11 @@ class AwardRef(Schema):
 
 class AwardOut(AwardRef):
     preset: str
+    country: str = Field(
+        description="Where it applies: its catalog's country (ISO 3166 alpha-2, such as VN); "
+        "empty: everywhere. A proposal for it is refused (award_not_for_country) when its "
+        "committee is in another country."
+    )
     level: AwardLevel
     recipient_kind: RecipientKind
     issuer: str
@@ -121,6 +127,11 @@ class AwardOut(AwardRef):
     quota_percent: Decimal | None
     position: Position
     is_active: bool
+
+    @staticmethod
+    def resolve_country(obj: Award | dict[str, Any]) -> str:
+        preset = obj["preset"] if isinstance(obj, dict) else obj.preset
+        return catalog_countries().get(preset, "")
 
 
 class RuleTextRow(Schema):
@@ -561,7 +572,7 @@ def _rules(award: Award) -> list[dict[str, Any]]:
 
 def _award_detail(award: Award) -> dict[str, Any]:
     return {
-        **{f: getattr(award, f) for f in AwardOut.model_fields},
+        **{f: getattr(award, f) for f in AwardOut.model_fields if f != "country"},
         "translations": translations(award),
         "rules": _rules(award),
         "legal_references": list(award.legal_references.order_by("-valid_from", "pk")),

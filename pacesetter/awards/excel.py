@@ -425,14 +425,20 @@ def _write(
 # --- template -------------------------------------------------------------------------
 
 
-def grants_template() -> Workbook:
-    """The "Awards" sheet to fill in and a "Help" sheet with the award codes."""
+def grants_template(user: Any = None) -> Workbook:
+    """The "Awards" sheet to fill in and a "Help" sheet with the award codes (those that
+    apply in the countries of the units ``user`` imports for, when given)."""
     workbook = new_workbook(GRANTS_SHEET, title=_("Past awards"))
     sheet = workbook.active
     header_row(sheet, 1, GRANT_COLUMNS)
     sheet.column_dimensions["F"].number_format = "DD/MM/YYYY"  # decision_date
 
-    awards = list(Award.objects.filter(is_active=True))
+    awards_qs = Award.objects.filter(is_active=True)
+    if user is not None:
+        from .selectors import awards_for_units
+
+        awards_qs = awards_for_units(awards_qs, manageable_units(user))
+    awards = list(awards_qs)
     help_sheet = workbook.create_sheet(HELP_SHEET)
     append_row(help_sheet, ["award_code", _("Award"), _("Awarded to"), _("Level"), _("Issuer")])
     style_header(help_sheet[1])

@@ -50,7 +50,9 @@ class GrantsImportForm(ExcelUploadForm):
 
 @login_required
 def grants_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(workbook_bytes(excel.grants_template()), content_type=XLSX_CONTENT_TYPE)
+    response = HttpResponse(
+        workbook_bytes(excel.grants_template(request.user)), content_type=XLSX_CONTENT_TYPE
+    )
     response["Content-Disposition"] = content_disposition_header(True, "past-awards.xlsx")
     return response
 

@@ -1,7 +1,8 @@
 """Preset award catalogs, as versioned data: Vietnam, Chinese trade unions, and a generic set.
 
 Each catalog is a JSON file beside this module (``catalogs/vn.json``, ``cn.json``,
-``generic.json``): its ``version``, a note on its sources (``about``), and its awards with
+``generic.json``): its ``version``, the ``country`` it applies in (ISO 3166 alpha-2, such
+as ``VN``; empty: everywhere), a note on its sources (``about``), and its awards with
 their source language, name and issuer per content language (``{"en": …, "vi": …,
 "zh-hans": …}``, the source one required), level, recipient, quota, eligibility rules and legal
 references, each rule and reference with the dates it is valid from (and to). The files
@@ -25,10 +26,12 @@ reference is ``confirmed=False`` with a note saying what to check.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -84,6 +87,8 @@ class Catalog:
     version: str
     awards: tuple[AwardPreset, ...]
     about: str = ""
+    #: Where its awards apply (ISO 3166 alpha-2, such as ``VN``); empty: everywhere.
+    country: str = ""
 
 
 # --- reading the files ------------------------------------------------------------------
@@ -247,11 +252,18 @@ class _Reader:
         data = self.object(
             value,
             "the catalog",
-            {"catalog": str, "version": str, "awards": list},
+            {"catalog": str, "version": str, "country": str, "awards": list},
             {"about": str},
         )
         if data["catalog"] != self.path.stem:
             self.fail("the catalog", f"catalog is {data['catalog']!r}, not the file's name")
+        country = data["country"]
+        if country and not re.fullmatch(r"[A-Z]{2}", country):
+            self.fail(
+                "the catalog",
+                f"country must be an ISO 3166 code of two capital letters (such as VN), "
+                f"or empty for everywhere: {country!r}",
+            )
         awards = tuple(self.award(award, f"award {n}") for n, award in enumerate(data["awards"], 1))
         codes = [award.code for award in awards]
         duplicates = sorted({code for code in codes if codes.count(code) > 1})
@@ -262,6 +274,7 @@ class _Reader:
             version=data["version"],
             awards=awards,
             about=data.get("about", ""),
+            country=country,
         )
 
 
@@ -289,6 +302,19 @@ def read_catalogs(names: Iterable[str] | None = None) -> dict[str, Catalog]:
     if unknown:
         raise ValidationError(f"Unknown preset: {', '.join(unknown)}.")
     return {name: read_catalog(CATALOG_DIR / f"{name}.json") for name in names}
+
+
+@cache
+def catalog_countries() -> dict[str, str]:
+    """Where each shipped catalog applies, by catalog name (``{"vn": "VN", "cn": "CN",
+    "generic": ""}``; empty: everywhere), read from the files once per process."""
+    return {name: catalog.country for name, catalog in read_catalogs().items()}
+
+
+def award_country(award: Any) -> str:
+    """Where ``award`` applies: its catalog's country, or "" (everywhere: a generic
+    preset, or a deployment's own award)."""
+    return catalog_countries().get(award.preset, "")
 
 
 # --- loading ----------------------------------------------------------------------------

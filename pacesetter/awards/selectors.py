@@ -20,19 +20,43 @@ from pacesetter.clusters.policies import cluster_policy
 from pacesetter.core.translations import fold, ordered
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
+from pacesetter.units.selectors import units_countries
 
 from . import eligibility
 from .models import Award, AwardGrant, Candidate, Person, Proposal, ProposalState
 from .policies import award_policy, grant_policy, proposal_policy
+from .presets import catalog_countries
 
 LEVEL_ORDER = ["national", "provincial", "industry", "district", "grassroots"]
 
 
+def awards_applying(awards: QuerySet[Award], countries: Iterable[str]) -> QuerySet[Award]:
+    """The awards of ``awards`` that apply in one of ``countries`` (ISO 3166 alpha-2):
+    those whose catalog is of one of them, and those that apply everywhere (generic
+    presets, a deployment's own). An unknown country ("" among them, or none) limits
+    nothing."""
+    countries = set(countries)
+    if not countries or "" in countries:
+        return awards
+    foreign = [name for name, c in catalog_countries().items() if c and c not in countries]
+    return awards.exclude(preset__in=foreign)
+
+
+def awards_for_units(awards: QuerySet[Award], units: QuerySet[Unit]) -> QuerySet[Award]:
+    """The awards of ``awards`` that apply in the countries the ``units`` are in."""
+    return awards_applying(awards, units_countries(units))
+
+
 def award_catalog(user: Any, *, inactive: bool = False) -> list[Award]:
     """Active awards (and the inactive ones too with ``inactive``, for those who may
-    activate them again) by preset, then level (highest first), then position."""
+    activate them again), each with the ``country`` it applies in, by preset, then level
+    (highest first), then position."""
     qs = award_policy.visible(user)
     awards = list(qs if inactive else qs.filter(is_active=True))
+    countries = catalog_countries()
+    for award in awards:
+        # Where it applies (its catalog's country; "" everywhere), for the page.
+        award.country = countries.get(award.preset, "")  # type: ignore[attr-defined]
     awards.sort(
         key=lambda a: (
             a.preset,

@@ -404,6 +404,27 @@ def proposal_check(*, actor: Any, proposal: Proposal) -> Proposal:
     return proposal
 
 
+def _check_country(award: Award, committee_unit: Unit) -> None:
+    """An award is proposed where its catalog applies: in the country of the committee
+    that decides (``award_not_for_country``; an unknown country limits nothing)."""
+    from pacesetter.units.selectors import unit_country
+
+    from .presets import award_country
+
+    wanted = award_country(award)
+    where = unit_country(committee_unit) if wanted else ""
+    if wanted and where and where != wanted:
+        raise FieldRuleError(
+            "award",
+            _(
+                "This award belongs to the catalog of another country (%(award)s); "
+                "%(unit)s proposes the awards of %(country)s."
+            )
+            % {"award": wanted, "unit": committee_unit.name, "country": where},
+            code="award_not_for_country",
+        )
+
+
 def _check_committee(committee_unit: Unit, proposer_unit: Unit) -> None:
     """A proposal goes up: the deciding committee is never the proposer or under it."""
     if committee_unit.path.startswith(proposer_unit.path):
@@ -454,6 +475,7 @@ def proposal_from_ranking(
     if review_point.state != ReviewPointState.PUBLISHED:
         raise ValidationError(_("Proposals are drafted from a published ranking."))
     _check_committee(committee_unit, proposer_unit)
+    _check_country(award, committee_unit)
     rows = ranking_rows(review_point, cluster_id=cluster.pk, published_only=True)
     if not rows:
         raise ValidationError({"cluster": _("This cluster has no units in that ranking.")})
@@ -519,6 +541,7 @@ def proposal_nominate(
     expected decision date is at most a year ahead (``date_in_future``)."""
     _check_decision_date(decision_date)
     _check_committee(committee_unit, proposer_unit)
+    _check_country(award, committee_unit)
     units, people = list(units), list(people)
     if award.recipient_kind == "unit" and (people or not units):
         raise ValidationError({"units": _("This award is given to units; nominate units.")})

@@ -30,6 +30,7 @@ from pacesetter.core.translations import (
 from pacesetter.core.views import add_service_errors, paginate
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.decisions.services import decision_create
+from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 
 from . import selectors, services
@@ -258,7 +259,10 @@ def proposal_create_from_ranking(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("You do not have permission to do this."))
     form = FromRankingForm(
         request.POST or None,
-        awards=award_policy.visible(user).filter(is_active=True, recipient_kind=RecipientKind.UNIT),
+        awards=selectors.awards_for_units(
+            award_policy.visible(user).filter(is_active=True, recipient_kind=RecipientKind.UNIT),
+            Unit.objects.filter(pk__in=clusters.values("owner_unit")),
+        ),
         review_points=selectors.ranking_review_points(user),
         clusters=clusters,
     )
@@ -304,7 +308,9 @@ def proposal_nominate(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("You do not have permission to do this."))
     form = NominateForm(
         request.POST or None,
-        awards=award_policy.visible(user).filter(is_active=True),
+        awards=selectors.awards_for_units(
+            award_policy.visible(user).filter(is_active=True), proposers
+        ),
         proposers=proposers,
         committees=selectors.committee_choices(user),
         units=selectors.nominable_units(user),

@@ -118,7 +118,7 @@ class _Loader:
         self.key_work.load(actor=self.actor, chains=CHAINS, plans=PLANS, meetings_=MEETINGS)
 
     def load_case(self, case: CaseSpec) -> None:
-        self.unit(case.root, parent=None, time_zone=case.time_zone)
+        self.unit(case.root, parent=None, time_zone=case.time_zone, country=case.country)
         for account in case.accounts:
             self.new_user(account.username)
         for decision in case.decisions:
@@ -141,7 +141,9 @@ class _Loader:
             source_language=source_of(spec.name, spec.description),
         )
 
-    def unit(self, spec: UnitSpec, parent: Unit | None, time_zone: str = "") -> None:
+    def unit(
+        self, spec: UnitSpec, parent: Unit | None, time_zone: str = "", country: str = ""
+    ) -> None:
         unit = unit_create(
             actor=self.actor,
             parent=parent,
@@ -153,6 +155,7 @@ class _Loader:
             industry=spec.industry,
             area=spec.area,
             time_zone=time_zone,
+            country=country,
             source_language=source_of(spec.name, spec.short_name, spec.industry, spec.area),
         )
         self.units[spec.code] = unit

@@ -156,6 +156,9 @@ class CaseSpec:
     #: Where the organization works: its root unit's time zone, which its units and
     #: their meetings take.
     time_zone: str = ""
+    #: Where it is (ISO 3166 alpha-2): its root unit's country, which its units take and
+    #: whose award catalog they propose from.
+    country: str = ""
     decisions: tuple[DecisionSpec, ...] = ()
     clusters: tuple[ClusterSpec, ...] = ()
     bodies: tuple[BodySpec, ...] = ()

@@ -28,7 +28,7 @@ from pacesetter.core.translations import (
 
 from .models import Unit, UnitType
 from .policies import unit_policy, unit_type_policy
-from .selectors import unit_ancestors, unit_children, unit_search, unit_time_zone
+from .selectors import unit_ancestors, unit_children, unit_country, unit_search, unit_time_zone
 from .services import unit_create, unit_move, unit_type_create, unit_type_update, unit_update
 
 unit_types_router = Router(tags=["unit types"])
@@ -119,6 +119,7 @@ class UnitOut(Schema):
     members: Quantity | None
     address: str
     time_zone: str = Field(description="Empty: the zone of the unit above it.")
+    country: str = Field(description="ISO 3166 alpha-2 (VN, CN); empty: the unit above's.")
     active_from: date | None
     active_to: date | None
     is_active: bool
@@ -145,9 +146,18 @@ class UnitDetailOut(UnitOut):
         "above it that has one, else the server's."
     )
 
+    effective_country: str = Field(
+        description="The country the unit is in: its own, else that of the nearest unit "
+        "above it that has one, else empty (unknown: every award catalog applies)."
+    )
+
     @staticmethod
     def resolve_effective_time_zone(obj: Unit) -> str:
         return unit_time_zone(obj)
+
+    @staticmethod
+    def resolve_effective_country(obj: Unit) -> str:
+        return unit_country(obj)
 
     @staticmethod
     def resolve_ancestors(obj: Unit, context: dict[str, Any]) -> list[Unit]:
@@ -172,6 +182,7 @@ class UnitIn(Schema):
     members: Quantity | None = None
     address: str = ""
     time_zone: str = ""
+    country: str = ""
     active_from: date | None = None
     active_to: date | None = None
 
@@ -192,6 +203,7 @@ class UnitPatch(Schema):
     members: Quantity | None = None
     address: str | None = None
     time_zone: str | None = None
+    country: str | None = None
     active_from: date | None = None
     active_to: date | None = None
 

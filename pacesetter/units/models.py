@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from zoneinfo import available_timezones
 
@@ -62,6 +63,16 @@ def validate_time_zone(value: str) -> None:
         )
 
 
+def validate_country(value: str) -> None:
+    """An ISO 3166-1 alpha-2 country code in capitals (such as VN or CN), or empty."""
+    if value and not re.fullmatch(r"[A-Z]{2}", value):
+        raise ValidationError(
+            _("“%(country)s” is not a country code: give two capital letters (such as VN)."),
+            code="country",
+            params={"country": value},
+        )
+
+
 class Unit(models.Model):
     """A node of the unit tree.
 
@@ -103,6 +114,16 @@ class Unit(models.Model):
         help_text=_(
             "Where the unit works (such as Asia/Ho_Chi_Minh); empty: the zone of the unit "
             "above it. Its meetings take this zone unless another is chosen."
+        ),
+    )
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        validators=[validate_country],
+        help_text=_(
+            "The ISO 3166 code of the country whose awards the unit proposes (such as VN or "
+            "CN); empty: the country of the unit above it."
         ),
     )
     active_from = models.DateField(_("active from"), null=True, blank=True)

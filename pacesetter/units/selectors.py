@@ -84,6 +84,48 @@ def unit_time_zone(unit: Unit) -> str:
     return nearest or str(settings.TIME_ZONE)
 
 
+def unit_country(unit: Unit) -> str:
+    """The country ``unit`` is in (ISO 3166 alpha-2): its own, else that of the nearest
+    unit above it that has one, else "" (unknown; one query at most, on the unit's path)."""
+    if unit.country:
+        return unit.country
+    above = [int(part, 36) for part in unit.path.split("/") if part.isalnum()][:-1]
+    if not above:
+        return ""
+    nearest = (
+        Unit.objects.filter(pk__in=above)
+        .exclude(country="")
+        .order_by("-depth")
+        .values_list("country", flat=True)
+        .first()
+    )
+    return nearest or ""
+
+
+def units_countries(units: QuerySet[Unit]) -> set[str]:
+    """The countries the units of ``units`` are in (as :func:`unit_country`; "" among them
+    when one's is unknown), in three queries whatever their number: a unit's country is
+    its own, or that of the nearest unit above it, which is in ``units`` too unless it is
+    above the top-most ones."""
+    rows = list(units.values_list("pk", "path", "country"))
+    ids = {pk for pk, _path, _country in rows}
+    countries = {country for _pk, _path, country in rows if country}
+    tops = []
+    for _pk, path, country in rows:
+        chain = [int(part, 36) for part in path.split("/") if part.isalnum()][:-1]
+        if not country and not (chain and chain[-1] in ids):
+            tops.append(chain)
+    if tops:
+        found = dict(
+            Unit.objects.filter(pk__in={pk for chain in tops for pk in chain})
+            .exclude(country="")
+            .values_list("pk", "country")
+        )
+        for chain in tops:
+            countries.add(next((found[pk] for pk in reversed(chain) if pk in found), ""))
+    return countries
+
+
 def unit_ancestors(user: Any, unit: Unit) -> list[Unit]:
     """The visible ancestors of ``unit``, root first, in one query."""
     ids = [int(part, 36) for part in unit.path.strip("/").split("/")[:-1]]

@@ -36,6 +36,7 @@ UNIT_FIELDS = (
     "members",
     "address",
     "time_zone",
+    "country",
     "active_from",
     "active_to",
 )

@@ -102,6 +102,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": unit,
             "ancestors": selectors.unit_ancestors(user, unit),
             "time_zone": selectors.unit_time_zone(unit),
+            "country": selectors.unit_country(unit),
             "children": selectors.unit_children(user, unit),
             "memberships": unit_clusters(user, unit),
             "leader_posts": unit_leader_posts(user, unit),

@@ -24,7 +24,7 @@ def test_the_three_catalogs_ship_beside_the_code_with_a_version():
     assert presets.catalog_names() == ["cn", "generic", "vn"]
     for name, catalog in presets.read_catalogs().items():
         assert (presets.CATALOG_DIR / f"{name}.json").is_file()
-        assert catalog.name == name and catalog.version == "2026.1"
+        assert catalog.name == name and catalog.version == "2026.2"
         assert catalog.awards and catalog.about
 
 
@@ -121,20 +121,20 @@ def test_the_command_refuses_a_malformed_file_and_writes_nothing(db, tmp_path, m
 def test_the_command_names_the_catalogs_version(db):
     out = StringIO()
     call_command("load_award_presets", "--preset", "generic", stdout=out)
-    assert out.getvalue().startswith("Award presets 2026.1: 3 created, 0 updated, 0 unchanged.")
+    assert out.getvalue().startswith("Award presets 2026.2: 3 created, 0 updated, 0 unchanged.")
 
 
 def test_the_service_writes_one_audit_entry_per_award_with_the_version(db, world):
     catalog = presets.read_catalogs(["generic"])["generic"]
     result = award_presets_load(actor=world.users["committee_staff"], catalogs=[catalog])
     assert result.created == [a.code for a in catalog.awards]
-    assert result.versions == {"generic": "2026.1"}
+    assert result.versions == {"generic": "2026.2"}
     entries = AuditEntry.objects.filter(action="award.preset_load").order_by("seq")
     assert [e.target_id for e in entries] == [
         str(Award.objects.get(code=a.code).pk) for a in catalog.awards
     ]
     assert all(e.actor_id == world.users["committee_staff"].pk for e in entries)
-    assert all(e.changes["preset_version"] == [None, "generic 2026.1"] for e in entries)
+    assert all(e.changes["preset_version"] == [None, "generic 2026.2"] for e in entries)
 
 
 def test_a_failing_load_saves_nothing(db, world):

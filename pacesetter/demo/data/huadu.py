@@ -148,6 +148,7 @@ CASE = CaseSpec(
     title="Huadu district (Guangzhou): 'Two New' work, 15 August 2024",
     root=ROOT_UNIT,
     time_zone="Asia/Shanghai",
+    country="CN",
     bodies=(WORK_COMMITTEE,),
     accounts=(
         AccountSpec("staff.huadu", (GrantSpec(Role.COMMITTEE_STAFF, unit=ROOT),)),

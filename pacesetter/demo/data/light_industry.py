@@ -135,6 +135,7 @@ CASE = CaseSpec(
     title="Light industry: industrial workforce reform special action, 6 June 2024",
     root=ROOT_UNIT,
     time_zone="Asia/Shanghai",
+    country="CN",
     clusters=(PILOTS,),
     bodies=(DANYANG_COMMITTEE,),
     accounts=(

@@ -103,6 +103,7 @@ CASE = CaseSpec(
     title="Machinery, metallurgy and building materials: Hunan research visit, 2020",
     root=ROOT_UNIT,
     time_zone="Asia/Shanghai",
+    country="CN",
     bodies=(STANDING_COMMITTEE,),
     accounts=(
         AccountSpec("staff.machinery", (GrantSpec(Role.COMMITTEE_STAFF, unit=ROOT),)),

@@ -161,6 +161,7 @@ CASE = CaseSpec(
     title="China Optical Association: 9th standing council, 26 May 2021",
     root=ROOT_UNIT,
     time_zone="Asia/Shanghai",
+    country="CN",
     bodies=(STANDING_COUNCIL, SUPERVISORY_BOARD),
     accounts=(
         AccountSpec("staff.optical", (GrantSpec(Role.COMMITTEE_STAFF, unit=ROOT),)),

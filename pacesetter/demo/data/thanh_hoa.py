@@ -339,6 +339,7 @@ CASE = CaseSpec(
     title="Thanh Hoa province (Vietnam): Emulation Cluster No. 18, 2024",
     root=ROOT_UNIT,
     time_zone="Asia/Ho_Chi_Minh",
+    country="VN",
     decisions=(DECISION,),
     clusters=(CLUSTER_18,),
     bodies=(PROVINCIAL_COUNCIL, *UNIT_COUNCILS),

@@ -169,3 +169,20 @@ def test_each_case_works_in_its_own_time_zone(demo: str) -> None:
     assert unit_time_zone(member) == "Asia/Ho_Chi_Minh"  # Thanh Hoa's, above it
     for root in ROOTS - {"TH"}:
         assert Unit.objects.get(code=root).time_zone == "Asia/Shanghai"
+
+
+def test_each_case_proposes_from_its_own_countrys_catalog(demo: str) -> None:
+    from pacesetter.awards.models import Award
+    from pacesetter.awards.selectors import awards_for_units
+    from pacesetter.units.selectors import unit_country
+
+    membership = cluster_members(cluster_18(), on=date(2024, 7, 24)).first()
+    assert membership is not None
+    assert membership.unit.country == ""
+    assert unit_country(membership.unit) == "VN"  # Thanh Hoa's, above it
+    for root in ROOTS - {"TH"}:
+        assert Unit.objects.get(code=root).country == "CN"
+    vietnamese = awards_for_units(Award.objects.all(), Unit.objects.filter(code="TH"))
+    assert set(vietnamese.values_list("preset", flat=True)) == {"vn", "generic"}
+    chinese = awards_for_units(Award.objects.all(), Unit.objects.filter(code="HUADU"))
+    assert set(chinese.values_list("preset", flat=True)) == {"cn", "generic"}
