@@ -23,7 +23,7 @@ from pacesetter.campaigns.api import ReviewPointDetailOut, ReviewPointRef
 from pacesetter.campaigns.models import Campaign, ReviewPoint
 from pacesetter.campaigns.policies import participant_policy, review_point_policy
 from pacesetter.clusters.models import Cluster
-from pacesetter.core.api_types import Id, Paged, Position, Quantity, Version, Year
+from pacesetter.core.api_types import SMALL_MAX, Id, Paged, Position, Quantity, Version, Year
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import (
@@ -395,7 +395,9 @@ class InspectionIn(Schema):
 
 class RotationIn(Schema):
     cluster_id: Id
-    offset: int = Field(1, ge=1)
+    offset: int = Field(
+        1, ge=1, le=SMALL_MAX, description="Places along the ring (1 = the next unit)."
+    )
     #: Only answer the preview (nothing is saved).
     dry_run: bool = False
     #: The ``digest`` of the preview; required to confirm.
