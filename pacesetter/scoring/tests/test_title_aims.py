@@ -172,6 +172,9 @@ def test_the_section_shows_the_catalog_and_saves_the_ticked_titles(
     client.force_login(world.users["unit_officer"])
     page = client.get(url(registering, world.own))
     assert page.status_code == 200
+    assert page.text.count('id="title-aims"') == 1  # in the page's body, not its <title>
+    title = page.text.split("<title>")[1].split("</title>")[0]
+    assert "<" not in title
     section = page.text.split('id="title-aims"')[1]
     assert "Titles we aim for" in section
     assert f'name="aim{awards["flag"].pk}-aimed"' in section
