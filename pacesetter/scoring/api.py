@@ -22,7 +22,7 @@ from ninja.pagination import paginate
 from pacesetter.campaigns.api import ReviewPointDetailOut, ReviewPointRef
 from pacesetter.campaigns.models import Campaign, ReviewPoint
 from pacesetter.campaigns.policies import participant_policy, review_point_policy
-from pacesetter.clusters.models import Cluster
+from pacesetter.clusters.policies import cluster_policy
 from pacesetter.core.api_types import SMALL_MAX, Id, Paged, Position, Quantity, Version, Year
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
@@ -728,7 +728,7 @@ def inspection_rotation_endpoint(
     and answers 409 ``stale_version`` (nothing saved) when an assignment changed since."""
     user = request.user
     review_point = review_point_access(user, review_point_id)
-    cluster = get_object_or_404(Cluster, pk=payload.cluster_id)
+    cluster = resolve_ref(cluster_policy, user, payload.cluster_id, "view", "cluster_id")
     if payload.dry_run:
         plan = inspection_rotation_plan(
             actor=user, review_point=review_point, cluster=cluster, offset=payload.offset

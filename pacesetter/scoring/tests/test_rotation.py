@@ -297,3 +297,10 @@ def test_the_api_refuses_a_small_cluster_a_bad_offset_and_other_roles(world, sco
     role_grant(actor=None, user=lone_leader, role=Role.CLUSTER_LEADER, cluster=lone)
     small = ApiClient(lone_leader).post(url, {**payload, "cluster_id": lone.pk})
     assert "cluster" in assert_error_shape(small, 422, "cluster_too_small")["detail"]
+
+
+def test_the_api_names_an_unknown_cluster_as_a_bad_value(world, scoring):
+    leader = ApiClient(world.users["cluster_leader"])
+    url = f"/review-points/{scoring.h1.pk}/inspections/rotation"
+    answer = leader.post(url, {"cluster_id": 999_999, "dry_run": True})
+    assert "cluster_id" in str(assert_error_shape(answer, 422)["detail"])
