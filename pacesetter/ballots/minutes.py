@@ -30,6 +30,7 @@ from pacesetter.core.documents import (
     pdf_document,
     word_document,
 )
+from pacesetter.core.formatting import number as formatted_number
 
 from .models import Base, Majority, PaperBallots, Poll, PollKind, PollState
 
@@ -62,10 +63,7 @@ class Minutes:
 
 def number(value: Any) -> str:
     """A vote count or weight without trailing zeros, in the language's format."""
-    amount = Decimal(str(value or 0))
-    if amount == amount.to_integral_value():
-        return formats.number_format(int(amount))
-    return formats.number_format(amount.normalize())
+    return formatted_number(value or 0)
 
 
 def moment(value: Any) -> str:

@@ -23,6 +23,7 @@ from fpdf.enums import Align, XPos, YPos
 
 from pacesetter.ballots.models import PollKind, PollState
 from pacesetter.core.documents import docx_bytes, pdf_bytes, pdf_document, word_document
+from pacesetter.core.formatting import number as formatted_number
 from pacesetter.workplans.models import Task
 
 from .models import (
@@ -133,10 +134,7 @@ def _person(user: Any) -> str:
 
 
 def _number(value: Any) -> str:
-    amount = Decimal(str(value or 0))
-    if amount == amount.to_integral_value():
-        return formats.number_format(int(amount))
-    return formats.number_format(amount.normalize())
+    return formatted_number(value or 0)
 
 
 def _task_line(task: Task) -> str:
