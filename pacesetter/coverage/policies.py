@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 
 from pacesetter.accounts.scopes import NOTHING, under
-from pacesetter.core.policies import Actor, Policy
+from pacesetter.core.policies import Actor, Policy, signed_in
+from pacesetter.units.models import Unit
 
 from .models import Organization, Site
 
@@ -26,6 +29,16 @@ class OrganizationPolicy(Policy[Organization]):
         if action == "manage":
             return under("town__path", scope.staff_paths)
         return NOTHING
+
+    def may_keep(self, user: Any, town: Unit) -> bool:
+        """Whether ``user`` may register organizations in ``town`` (the ``update`` rule
+        for an organization not yet made)."""
+        if not signed_in(user):
+            return False
+        if user.is_superuser:
+            return True
+        scope = Actor.of(user).scope
+        return any(town.path.startswith(p) for p in scope.staff_paths + scope.officer_paths)
 
 
 class SitePolicy(Policy[Site]):

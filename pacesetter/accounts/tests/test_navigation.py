@@ -17,10 +17,11 @@ EXPECTED = {
         "Work plans",
         "Meetings",
         "Chains",
+        "Coverage",
         "My work",
     ],
     "council_member": ["Bodies", "Awards", "Votes", "Work plans", "Meetings"],
-    "viewer": ["Units", "Campaigns", "Awards", "Work plans"],
+    "viewer": ["Units", "Campaigns", "Awards", "Work plans", "Coverage"],
     "nobody": [],
 }
 

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from pacesetter.core.formatting import number
+from pacesetter.core.formatting import number, percent
 
 register = template.Library()
 
@@ -20,3 +20,9 @@ def query_replace(context: template.Context, **kwargs: Any) -> str:
 def number_filter(value: Any) -> str:
     """``{{ value|number }}``: see :func:`pacesetter.core.formatting.number`."""
     return number(value)
+
+
+@register.filter(name="percent")
+def percent_filter(value: Any) -> str:
+    """``{{ share|percent }}``: see :func:`pacesetter.core.formatting.percent`."""
+    return percent(value)
