@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.files import validate_upload
-from pacesetter.core.forms import PeriodFormMixin, TranslatedFieldsMixin
+from pacesetter.core.forms import ConstraintFieldsMixin, PeriodFormMixin, TranslatedFieldsMixin
 from pacesetter.core.translations import fields_of
 from pacesetter.units.models import Unit
 
@@ -137,9 +137,11 @@ class PhaseForm(TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
         fields = [*fields_of("name"), "start", "end"]
 
 
-class ReviewPointForm(TranslatedFieldsMixin, forms.ModelForm):
+class ReviewPointForm(ConstraintFieldsMixin, TranslatedFieldsMixin, forms.ModelForm):
     """A review point's code, name (in the campaign's source language, and translations)
     and dates. The view passes ``instance=ReviewPoint(campaign=…, source_language=…)``."""
+
+    constraint_fields = {"code_taken": "code"}
 
     code = forms.SlugField(
         label=_("Code"), max_length=20, help_text=_("Short, for example h1 or y.")
