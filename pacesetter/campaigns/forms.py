@@ -38,11 +38,13 @@ class CampaignSearchForm(forms.Form):
     )
 
 
-class CampaignForm(TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
+class CampaignForm(ConstraintFieldsMixin, TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
     """A campaign's details; the tie-break order is three ordered choices.
 
     ``tables`` are the scoring tables the user may choose: the set-up pages
     (``pacesetter.workspace.campaign_views``) ask scoring's policy for them."""
+
+    constraint_fields = {"own_predecessor": "predecessor"}
 
     tie_break_1 = forms.ChoiceField(label=_("First tie-break"), required=False)
     tie_break_2 = forms.ChoiceField(label=_("Second tie-break"), required=False)
