@@ -331,13 +331,14 @@ def _holder(constraint_name: str) -> type[models.Model] | None:
 
 def _kit_message(constraint_name: str, name: str, language: str | None = None) -> str:
     model = _holder(constraint_name)
-    field = name
-    model_name = _("record")
-    if model is not None:
-        field = str(model.translated_fields[name]._field.verbose_name)  # type: ignore[attr-defined]
-        model_name = str(model._meta.verbose_name)
+    if model is None:  # only while the models load: nobody reads it then
+        return ""
+    field = str(model.translated_fields[name]._field.verbose_name)  # type: ignore[attr-defined]
+    model_name = str(model._meta.verbose_name)
     if language is None:
+        # Translators: field is a lowercase field name ("name", "title").
         return _("Enter the %(field)s in the source language.") % {"field": field}
+    # Translators: model and field are lowercase ("work plan", "name"); language "Vietnamese".
     return _("Another %(model)s already has this %(field)s in %(language)s.") % {
         "model": model_name,
         "field": field,
