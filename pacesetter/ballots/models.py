@@ -109,11 +109,21 @@ class Poll(models.Model):
                 condition=(Q(cluster__isnull=False) & Q(body__isnull=True))
                 | (Q(cluster__isnull=True) & Q(body__isnull=False)),
                 name="poll_one_voting_body",
+                violation_error_code="voting_body",
+                violation_error_message=_("Choose either a cluster or a body to vote, not both."),
             ),
             models.CheckConstraint(
-                condition=Q(quorum__gte=0) & Q(quorum__lte=1), name="poll_quorum_share"
+                condition=Q(quorum__gte=0) & Q(quorum__lte=1),
+                name="poll_quorum_share",
+                violation_error_code="quorum_share",
+                violation_error_message=_("The quorum must be between 0 and 100 percent."),
             ),
-            models.CheckConstraint(condition=Q(max_choices__gte=1), name="poll_max_choices"),
+            models.CheckConstraint(
+                condition=Q(max_choices__gte=1),
+                name="poll_max_choices",
+                violation_error_code="max_choices",
+                violation_error_message=_("Allow at least one choice."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,8 +175,18 @@ class Entitlement(models.Model):
         verbose_name = _("entitlement")
         verbose_name_plural = _("entitlements")
         constraints = [
-            models.UniqueConstraint(fields=["poll", "voter"], name="entitlement_one_per_voter"),
-            models.CheckConstraint(condition=Q(weight__gt=0), name="entitlement_weight_positive"),
+            models.UniqueConstraint(
+                fields=["poll", "voter"],
+                name="entitlement_one_per_voter",
+                violation_error_code="already_entitled",
+                violation_error_message=_("This voter is already entitled to vote in this poll."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="entitlement_weight_positive",
+                violation_error_code="weight_not_positive",
+                violation_error_message=_("The weight must be more than zero."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,7 +228,12 @@ class BallotChoice(models.Model):
         verbose_name = _("ballot choice")
         verbose_name_plural = _("ballot choices")
         constraints = [
-            models.UniqueConstraint(fields=["ballot", "option"], name="ballot_choice_once")
+            models.UniqueConstraint(
+                fields=["ballot", "option"],
+                name="ballot_choice_once",
+                violation_error_code="option_twice",
+                violation_error_message=_("A ballot can choose an option only once."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -241,7 +266,12 @@ class PaperTally(models.Model):
         verbose_name = _("paper tally")
         verbose_name_plural = _("paper tallies")
         constraints = [
-            models.UniqueConstraint(fields=["poll", "option"], name="paper_tally_once"),
+            models.UniqueConstraint(
+                fields=["poll", "option"],
+                name="paper_tally_once",
+                violation_error_code="tally_exists",
+                violation_error_message=_("The paper ballots for this option are already entered."),
+            ),
         ]
 
     def __str__(self) -> str:

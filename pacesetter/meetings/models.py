@@ -121,9 +121,14 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")),
                 name="meeting_period_ordered",
+                violation_error_code="dates_reversed",
+                violation_error_message=_("The meeting cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=Q(quorum__gte=0) & Q(quorum__lte=1), name="meeting_quorum_share"
+                condition=Q(quorum__gte=0) & Q(quorum__lte=1),
+                name="meeting_quorum_share",
+                violation_error_code="quorum_share",
+                violation_error_message=_("The quorum must be between 0 and 100 percent."),
             ),
         ]
         indexes = [models.Index(fields=["organizer_unit", "starts_at"])]
@@ -197,16 +202,22 @@ class Invitation(models.Model):
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | Q(unit__isnull=False) | ~Q(label=""),
                 name="invitation_someone",
+                violation_error_code="invitee_missing",
+                violation_error_message=_("Choose a person or a unit, or enter a name."),
             ),
             models.UniqueConstraint(
                 fields=["meeting", "user"],
                 condition=Q(user__isnull=False),
                 name="invitation_unique_user",
+                violation_error_code="already_invited",
+                violation_error_message=_("This person is already invited."),
             ),
             models.UniqueConstraint(
                 fields=["meeting", "unit"],
                 condition=Q(user__isnull=True, unit__isnull=False),
                 name="invitation_unique_unit",
+                violation_error_code="already_invited",
+                violation_error_message=_("This unit is already invited."),
             ),
         ]
 
@@ -359,7 +370,14 @@ class Resolution(models.Model):
         verbose_name_plural = _("resolutions")
         ordering = ["meeting", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "number"], name="resolution_unique_number"),
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                name="resolution_unique_number",
+                violation_error_code="number_taken",
+                violation_error_message=_(
+                    "Another resolution of this meeting already has this number."
+                ),
+            ),
             source_text_present("resolution", "text"),
         ]
 

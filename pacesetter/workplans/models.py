@@ -387,10 +387,17 @@ class TaskPart(models.Model):
         verbose_name_plural = _("supporting units' parts")
         ordering = ["task", "unit__path", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["task", "unit"], name="task_part_one_per_unit"),
+            models.UniqueConstraint(
+                fields=["task", "unit"],
+                name="task_part_one_per_unit",
+                violation_error_code="already_assigned",
+                violation_error_message=_("This unit already has a part of this task."),
+            ),
             models.CheckConstraint(
                 condition=Q(progress__isnull=True) | (Q(progress__gte=0) & Q(progress__lte=100)),
                 name="task_part_progress_share",
+                violation_error_code="progress_share",
+                violation_error_message=_("Enter a progress between 0 and 100."),
             ),
         ]
 
@@ -459,7 +466,10 @@ class Reminder(models.Model):
         ordering = ["-created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["task", "kind", "due", "recipient"], name="reminder_once"
+                fields=["task", "kind", "due", "recipient"],
+                name="reminder_once",
+                violation_error_code="reminder_sent",
+                violation_error_message=_("This reminder has already been sent."),
             )
         ]
 
