@@ -165,6 +165,7 @@ class Industry(models.Model):
                 fields=["classification", "code"],
                 name="industry_unique_code",
                 violation_error_message=_("This classification already has this code."),
+                violation_error_code="code_taken",
             ),
             source_text_present("industry", "name"),
         ]
@@ -273,6 +274,7 @@ class Organization(models.Model):
                 violation_error_message=_(
                     "An organization with this unified social credit code is already registered."
                 ),
+                violation_error_code="credit_code_taken",
             ),
         ]
         indexes = [models.Index(fields=["town", "status"], name="organization_town_status")]
@@ -323,17 +325,20 @@ class StatusPeriod(Period):
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
                 name="status_period_ordered",
                 violation_error_message=_("A period must end after it starts."),
+                violation_error_code="dates_reversed",
             ),
             models.UniqueConstraint(
                 fields=["organization", "valid_from"],
                 name="status_period_unique_start",
                 violation_error_message=_("The status already changes on this date."),
+                violation_error_code="date_taken",
             ),
             models.UniqueConstraint(
                 fields=["organization"],
                 condition=Q(valid_to__isnull=True),
                 name="status_period_one_current",
                 violation_error_message=_("An organization has one current status."),
+                violation_error_code="one_current",
             ),
         ]
         indexes = [
@@ -377,22 +382,26 @@ class Building(Period):
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
                 name="building_period_ordered",
                 violation_error_message=_("A period must end after it starts."),
+                violation_error_code="dates_reversed",
             ),
             models.UniqueConstraint(
                 fields=["organization", "kind", "valid_from"],
                 name="building_unique_start",
                 violation_error_message=_("This organization already changes on this date."),
+                violation_error_code="date_taken",
             ),
             models.UniqueConstraint(
                 fields=["organization", "kind"],
                 condition=Q(valid_to__isnull=True),
                 name="building_one_current",
                 violation_error_message=_("An organization has one current state per kind."),
+                violation_error_code="one_current",
             ),
             models.CheckConstraint(
                 condition=Q(form="not_built") | Q(reason_not_built=""),
                 name="building_reason_only_not_built",
                 violation_error_message=_("A reason is given only when it is not built."),
+                violation_error_code="reason_when_built",
             ),
         ]
         indexes = [
