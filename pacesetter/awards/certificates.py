@@ -141,6 +141,11 @@ def fill(template: str, **values: Any) -> str:
     return template.format_map(values)
 
 
+#: Where a block is written: its left edge, its width and its alignment.
+Column = tuple[float, float, Align]
+FULL_WIDTH: Column = (MARGIN, TEXT_W, Align.C)
+
+
 class Page:
     """One grant's page in one layout and language: each block kind draws its part, or
     nothing when the grant lacks what it needs (no achievement, no signer recorded)."""
@@ -152,12 +157,17 @@ class Page:
         return self.layout.text(block.texts[name], self.language) if name in block.texts else ""
 
     def write(
-        self, block: Block, text: str, *, sizes: Sequence[float] = (11,), column: Any = None
+        self,
+        block: Block,
+        text: str,
+        *,
+        sizes: Sequence[float] = (11,),
+        column: Column = FULL_WIDTH,
     ) -> None:
         if block.option("upper", False):
             text = text.upper()
         size = block.option("size", sizes)
-        x, width, align = column or (MARGIN, TEXT_W, Align.C)
+        x, width, align = column
         centred(
             self.pdf,
             text,
@@ -170,7 +180,7 @@ class Page:
             align=align,
         )
 
-    def draw(self, block: Block, column: Any = None) -> None:
+    def draw(self, block: Block, column: Column = FULL_WIDTH) -> None:
         grant, decision, award = self.grant, self.grant.decision, self.grant.award
         kind = block.kind
         if kind == "text":
@@ -215,9 +225,11 @@ class Page:
         else:  # the reader refuses any other kind
             raise AssertionError(kind)
 
-    def recipient(self, block: Block, column: Any) -> None:
+    def recipient(self, block: Block, column: Column) -> None:
         name, position, unit = recipient_texts(self.grant)
-        template = (self.grant.person_id and self.text(block, "person_text")) or self.text(block)
+        template = self.text(block)
+        if self.grant.person_id is not None:
+            template = self.text(block, "person_text") or template
         gap = block.option("gap", 0)
         main = Block(block.kind, block.texts, {**block.options, "gap": 0}, block.where)
         self.write(main, fill(template or "{name}", name=name), sizes=(24, 20, 16), column=column)
@@ -234,7 +246,7 @@ class Page:
             self.write(line, below, column=column)
         self.pdf.ln(gap)
 
-    def place_date(self, block: Block, column: Any) -> None:
+    def place_date(self, block: Block, column: Column) -> None:
         decision = self.grant.decision
         values = {
             **date_parts(decision.date, block.option("date_style", "plain")),
@@ -246,7 +258,7 @@ class Page:
             line = fill(self.text(block, "without_place"), **values)
         self.write(block, line, column=column)
 
-    def signer(self, block: Block, column: Any) -> None:
+    def signer(self, block: Block, column: Column) -> None:
         """Signing for (KT. CHỦ TỊCH), the signer's title, room to sign, the name."""
         decision = self.grant.decision
         size = block.option("size", 13)
@@ -266,24 +278,38 @@ class Page:
         pdf.set_y(layout.top)
         for block in layout.body:
             self.draw(block)
-        # The foot: two columns side by side, each from the same line down.
+        # The foot: two columns side by side, each from the same line down; a revoked
+        # grant says so under the left one (the right one ends with the signer's name).
         half = TEXT_W / 2
-        for blocks, column in (
-            (layout.left, (MARGIN, half - 6, Align.L)),
-            (layout.right, (MARGIN + half, half, Align.C)),
-        ):
+        left: Column = (MARGIN, half - 6, Align.L)
+        for blocks, column in ((layout.left, left), (layout.right, (MARGIN + half, half, Align.C))):
             pdf.set_y(layout.foot_top)
             for block in blocks:
                 self.draw(block, column)
+            if column == left:
+                self.revocation(column)
+
+    def revocation(self, column: Column) -> None:
         grant = self.grant
-        if grant.revoked_at is not None:
-            pdf.set_y(PAGE_H - 26)
-            text = fill(
-                layout.text(layout.revoked, self.language),
-                date=local_date(timezone.localtime(grant.revoked_at), inline=True),
-                reason=grant.revoke_reason,
-            )
-            centred(pdf, text, sizes=(11, 9), colour=RED, max_lines=1)
+        if grant.revoked_at is None:
+            return
+        text = fill(
+            self.layout.text(self.layout.revoked, self.language),
+            date=local_date(timezone.localtime(grant.revoked_at), inline=True),
+            reason=grant.revoke_reason,
+        )
+        self.pdf.ln(3)
+        x, width, align = column
+        centred(
+            self.pdf,
+            text,
+            sizes=(11, 10, 9),
+            colour=RED,
+            max_lines=4,
+            x=x,
+            width=width,
+            align=align,
+        )
 
 
 def grant_country(grant: AwardGrant, countries: dict[int, str]) -> str:
