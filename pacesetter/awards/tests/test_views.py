@@ -339,14 +339,23 @@ def test_from_a_published_ranking_to_granted_awards(client, world, ranked):
                 "number": "123/QD-UBND",
                 "date": str(closed),
                 "issuer": "Provincial People's Committee",
-                "signer_title": "Chairman",
+                "place": "Thanh Hoa",
+                "signed_for": "For the Chairman",
+                "signer_title": "Vice-Chairman",
+                "signer_name": "Le Duc Giang",
             },
         )
     proposal.refresh_from_db()
     assert response.status_code == 302 and proposal.state == ProposalState.DECIDED
     grant = AwardGrant.objects.get()
     assert grant.unit == world.own and grant.certificate_number == "123/QD-UBND/001"
-    assert proposal.decision.signer_title == "Chairman"
+    decision = proposal.decision
+    assert (decision.place, decision.signed_for, decision.signer_title, decision.signer_name) == (
+        "Thanh Hoa",
+        "For the Chairman",
+        "Vice-Chairman",
+        "Le Duc Giang",
+    )
     page = client.get(reverse("awards:proposal", args=[proposal.pk])).content.decode()
     assert reverse("awards:decision_certificates", args=[proposal.decision_id]) in page
 
