@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0003_translated_texts'),
+        ('decisions', '0004_constraint_messages'),
     ]
 
     operations = [
