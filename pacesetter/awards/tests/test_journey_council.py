@@ -144,15 +144,18 @@ def test_council_member_reads_the_dossier_and_votes_once_in_vietnamese(
     log_in(page, base, data.member.username)
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     nav = page.get_by_role("navigation", name="Điều hướng chính")
-    nav.get_by_role("link", name="Khen thưởng", exact=True).click()
-    page.locator("main").get_by_role("link", name="Hồ sơ đề nghị", exact=True).click()
 
-    # The proposal, in the list and on its page, with the Vietnamese values.
-    row = page.locator("#proposals tbody tr")
-    expect(row).to_have_count(1)
-    expect(row).to_contain_text("Hội đồng bỏ phiếu")  # the state: the council's vote
-    row.get_by_role("link", name="Cờ thi đua của UBND tỉnh").click()
+    # "Votes" in the menu lists the council's open vote; its page leads to what is voted
+    # on: the proposal, with the Vietnamese values.
+    nav.get_by_role("link", name="Số phiếu", exact=True).click()
+    row = page.locator(f"#polls tr[data-poll='{poll.pk}']")
+    expect(row.get_by_role("link", name="Bỏ phiếu ngay")).to_be_visible()
+    row.get_by_role(
+        "link", name="Cờ thi đua của UBND tỉnh 2024 — hội đồng bỏ phiếu", exact=True
+    ).click()
+    page.locator("#poll-subject a").click()
     expect(page.locator("h1")).to_contain_text("Cờ thi đua của UBND tỉnh 2024")
+    expect(page.locator("#state")).to_have_text("Hội đồng bỏ phiếu")  # the council's vote
 
     # The dossier: both candidates, their eligibility checks, the report and its file.
     candidates = page.locator("#candidates tbody tr")
@@ -171,10 +174,13 @@ def test_council_member_reads_the_dossier_and_votes_once_in_vietnamese(
     response = page.request.get(base + attachment.get_attribute("href"))
     assert response.ok and response.body().startswith(b"%PDF")
 
-    # From the proposal to its vote, then to the ballot.
+    # Back to the vote (open), then to the ballot, which links to the dossier too.
     page.locator("#main dl").get_by_role("link", name="Mở").click()
     expect(page.locator("h1")).to_contain_text("hội đồng bỏ phiếu")
     page.get_by_role("link", name="Bỏ phiếu ngay").click()
+    expect(page.locator("#poll-subject a")).to_have_attribute(
+        "href", f"/awards/proposals/{data.proposal.pk}/"
+    )
     ballot_url = page.url
     # The same ballot opened in a second tab, as a voter might before casting.
     second = page.context.new_page()
