@@ -386,6 +386,24 @@ def test_who_sees_a_proposal_and_how_much(client, world, ranked, drafted):
     assert "There are no proposals you may see." in page
 
 
+def test_a_proposals_vote_links_to_the_proposal_for_those_who_may_see_it(
+    client, world, ranked, drafted
+):
+    poll = services.proposal_cluster_vote(actor=None, proposal=drafted).cluster_poll
+    assert poll is not None
+    proposal_url = f'href="{reverse("awards:proposal", args=[drafted.pk])}"'
+    detail, vote = (reverse(f"ballots:{name}", args=[poll.pk]) for name in ("detail", "vote"))
+    for key in ("cluster_leader", "unit_officer"):
+        assert proposal_url in login(client, world.users[key]).get(detail).text, key
+    page = login(client, world.users["unit_officer"]).get(vote).text
+    assert proposal_url in page and "Provincial Emulation Flag 2024: the proposal" in page
+    # On the roll (a unit of the cluster), but not a candidate: the proposal is not theirs.
+    login(client, ranked.officers["sibling"])
+    assert client.get(vote).status_code == 200
+    assert proposal_url not in client.get(vote).text
+    assert proposal_url not in client.get(detail).text
+
+
 @pytest.mark.parametrize(
     ("name", "method"),
     [
