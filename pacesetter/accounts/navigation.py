@@ -42,7 +42,8 @@ MENU: tuple[MenuItem, ...] = (
     _item(_("Bodies"), "bodies:list", STAFF, COUNCIL),
     _item(_("Campaigns"), "/campaigns/", STAFF, LEADER, OFFICER, VIEWER),
     _item(_("Awards"), "/awards/", STAFF, OFFICER, COUNCIL, VIEWER),
-    _item(_("Votes"), "/ballots/", STAFF, COUNCIL),
+    # A cluster votes through its units' officers, and its leader runs the cluster's polls.
+    _item(_("Votes"), "/ballots/", STAFF, LEADER, OFFICER, COUNCIL),
     _item(_("My queue"), "/scoring/queue/", STAFF, LEADER),
     _item(_("Work plans"), "/workplans/", STAFF, LEADER, OFFICER, COUNCIL, VIEWER),
     _item(_("Meetings"), "/meetings/", STAFF, LEADER, OFFICER, COUNCIL),

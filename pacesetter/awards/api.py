@@ -387,6 +387,13 @@ class DecideIn(Schema):
     issuer: str = Field(max_length=255)
     title: str = Field("", max_length=500)
     signer_title: str = Field("", max_length=255)
+    signed_for: str = Field(
+        "",
+        max_length=255,
+        description="When the signer signs for another: the line above their title (KT. Chủ tịch).",
+    )
+    signer_name: str = Field("", max_length=200)
+    place: str = Field("", max_length=100, description="Where it was signed (Thanh Hóa).")
 
 
 class CommentOut(Schema):

@@ -298,7 +298,22 @@ class DecideForm(forms.Form):
         max_length=255,
         help_text=_("For example: Chairman of the provincial People's Committee."),
     )
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=100,
+        required=False,
+        help_text=_("Where it was signed, as printed before the date on certificates."),
+    )
+    signed_for = forms.CharField(
+        label=_("Signing for"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "When the signer signs for another: the line above their title, such as “KT. Chủ tịch”."
+        ),
+    )
     signer_title = forms.CharField(label=_("Signer's title"), max_length=255, required=False)
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=200, required=False)
     title = forms.CharField(label=_("Decision title"), max_length=500, required=False)
     file = forms.FileField(
         label=_("Signed file"),

@@ -31,6 +31,7 @@ from . import selectors, services, tally
 from .forms import PaperTallyForm, PollCreateForm, ReceiptForm, VoteForm
 from .models import Poll, PollKind, PollState
 from .policies import may_vote, poll_policy
+from .subjects import poll_subject
 from .workflows import poll_workflow
 
 
@@ -120,6 +121,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     actions = poll_workflow.allowed(user, poll)
     context: dict[str, Any] = {
         "poll": poll,
+        "subject": poll_subject(poll, user),
         "actions": actions,
         "options": selectors.poll_options(poll),
         "may_manage": may_manage,
@@ -214,6 +216,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         "ballots/vote.html",
         {
             "poll": poll,
+            "subject": poll_subject(poll, user),
             "form": form,
             "receipt": receipt,
             "has_voted": receipt is None and entitlement is not None and entitlement.voted,
