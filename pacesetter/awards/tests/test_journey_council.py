@@ -147,7 +147,7 @@ def test_council_member_reads_the_dossier_and_votes_once_in_vietnamese(
 
     # "Votes" in the menu lists the council's open vote; its page leads to what is voted
     # on: the proposal, with the Vietnamese values.
-    nav.get_by_role("link", name="Số phiếu", exact=True).click()
+    nav.get_by_role("link", name="Biểu quyết", exact=True).click()
     row = page.locator(f"#polls tr[data-poll='{poll.pk}']")
     expect(row.get_by_role("link", name="Bỏ phiếu ngay")).to_be_visible()
     row.get_by_role(
@@ -207,7 +207,7 @@ def test_council_member_reads_the_dossier_and_votes_once_in_vietnamese(
     expect(page.locator("#already-voted")).to_be_visible()
     expect(page.locator("#ballot-form")).to_have_count(0)
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name="Số phiếu"
+        "link", name="Biểu quyết"
     ).click()
     expect(page.locator(f"#polls tr[data-poll='{poll.pk}']")).to_contain_text("Bạn đã bỏ phiếu")
 
