@@ -3,6 +3,7 @@ from typing import Any
 from django import template
 
 from pacesetter.core.formatting import number
+from pacesetter.core.shares import share_display
 
 register = template.Library()
 
@@ -20,3 +21,10 @@ def query_replace(context: template.Context, **kwargs: Any) -> str:
 def number_filter(value: Any) -> str:
     """``{{ value|number }}``: see :func:`pacesetter.core.formatting.number`."""
     return number(value)
+
+
+@register.filter(name="share")
+def share_filter(value: Any) -> str:
+    """``{{ poll.quorum|share }}``: "50%" or "2/3", see
+    :func:`pacesetter.core.shares.share_display`."""
+    return share_display(value)
