@@ -43,6 +43,8 @@ INVALID = _(
     "Enter a share as a fraction (2/3), a percentage (50%) or a decimal between 0 and 1 (0.5)."
 )
 OUT_OF_RANGE = _("A share is between 0 and 1 (0% to 100%).")
+#: The constraint's message (Django formats it with the constraint's name, so no "%").
+OUT_OF_RANGE_STORED = _("A share is between 0 and 1.")
 TOO_PRECISE = _("Too precise: use at most four decimals in a percentage, or a smaller fraction.")
 BARE_NUMBER = _("Write %(value)s%% for a percentage, or a share between 0 and 1 such as 2/3.")
 
@@ -190,7 +192,7 @@ def share_constraint(name: str, constraint_name: str) -> models.CheckConstraint:
         & Q(**{f"{bottom}__gt": 0}),
         name=constraint_name,
         violation_error_code="share_range",
-        violation_error_message=OUT_OF_RANGE,
+        violation_error_message=OUT_OF_RANGE_STORED,
     )
 
 

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ),
                 name="poll_quorum_share",
                 violation_error_code="share_range",
-                violation_error_message="A share is between 0 and 1 (0% to 100%).",
+                violation_error_message="A share is between 0 and 1.",
             ),
         ),
     ]

@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from pacesetter.ballots.models import Poll
 from pacesetter.core.shares import (
     ShareFormField,
     needed,
@@ -21,6 +22,7 @@ from pacesetter.core.shares import (
     share_from_decimal,
     share_text,
 )
+from pacesetter.meetings.models import Meeting
 
 
 @pytest.mark.parametrize(
@@ -116,9 +118,7 @@ def test_both_migrations_use_the_one_mapping(app):
         ("en", None, "—"),
     ],
 )
-def test_a_share_is_shown_as_a_percentage_when_it_is_one_else_as_a_fraction(
-    language, share, shown
-):
+def test_a_share_is_shown_as_a_percentage_when_it_is_one_else_as_a_fraction(language, share, shown):
     with translation.override(language):
         assert share_display(share) == shown
 
@@ -161,3 +161,14 @@ def test_the_form_field_cleans_to_a_fraction_and_says_what_is_wrong_on_the_field
         assert 'value="66,5%"' in str(QuorumForm(initial={"quorum": Fraction(133, 200)})["quorum"])
         # What a Vietnamese form shows, it reads back.
         assert QuorumForm({"quorum": "66,5%"}).is_valid()
+
+
+@pytest.mark.django_db
+def test_the_constraints_refuse_a_share_above_one_with_a_message_not_a_name():
+    for model in (Poll, Meeting):
+        constraint = next(c for c in model._meta.constraints if c.name.endswith("quorum_share"))
+        with pytest.raises(ValidationError) as refused:
+            constraint.validate(model, model(quorum=Fraction(3, 2)))
+        assert refused.value.messages == ["A share is between 0 and 1."]
+        assert refused.value.code == "share_range"
+        constraint.validate(model, model(quorum=Fraction(2, 3)))  # no error
