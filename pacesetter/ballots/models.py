@@ -7,12 +7,18 @@ order reveals when, or by whom, a ballot was cast.
 """
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from pacesetter.core.shares import (
+    denominator_field,
+    numerator_field,
+    share_constraint,
+    share_property,
+)
 
 
 class PollKind(models.TextChoices):
@@ -46,11 +52,6 @@ class Vote(models.TextChoices):
     ABSTAIN = "abstain", _("Abstain")
 
 
-def share_field(verbose_name: Any, **kwargs: Any) -> Any:
-    """A share between 0 and 1, such as a quorum."""
-    return models.DecimalField(verbose_name, max_digits=5, decimal_places=4, **kwargs)
-
-
 class Poll(models.Model):
     """A vote of a cluster (one vote per member unit) or of a body (one per member)."""
 
@@ -79,7 +80,9 @@ class Poll(models.Model):
         related_name="polls",
     )
     max_choices = models.PositiveSmallIntegerField(_("choose up to"), default=1)
-    quorum = share_field(_("quorum (share of the entitled who must vote)"), default=0)
+    # The quorum, an exact share of the entitled weight (``core.shares``): ``poll.quorum``.
+    quorum_numerator = numerator_field(_("quorum (numerator)"))
+    quorum_denominator = denominator_field(_("quorum (denominator)"))
     majority = models.CharField(
         _("majority"), max_length=20, choices=Majority.choices, default=Majority.SIMPLE
     )
@@ -112,12 +115,7 @@ class Poll(models.Model):
                 violation_error_code="voting_body",
                 violation_error_message=_("Choose either a cluster or a body to vote, not both."),
             ),
-            models.CheckConstraint(
-                condition=Q(quorum__gte=0) & Q(quorum__lte=1),
-                name="poll_quorum_share",
-                violation_error_code="quorum_share",
-                violation_error_message=_("The quorum must be between 0 and 100 percent."),
-            ),
+            share_constraint("quorum", "poll_quorum_share"),
             models.CheckConstraint(
                 condition=Q(max_choices__gte=1),
                 name="poll_max_choices",
@@ -128,6 +126,8 @@ class Poll(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    quorum = share_property("quorum")
 
 
 class Option(models.Model):

@@ -83,7 +83,7 @@ def create(request: HttpRequest) -> HttpResponse:
             add_service_errors(
                 form,
                 exc,
-                fields={"cluster": "voters", "body": "voters", "quorum": "quorum_percent"},
+                fields={"cluster": "voters", "body": "voters"},
             )
         else:
             messages.success(request, _("Poll “%(title)s” created.") % {"title": poll.title})
@@ -135,7 +135,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "secrecy_warnings": selectors.secrecy_warnings(poll) if may_manage else [],
         "approval": poll.kind == PollKind.APPROVAL,
-        "quorum_percent": poll.quorum * 100,
         "S": PollState,
     }
     return render(request, "ballots/detail.html", context)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from pacesetter.bodies.models import MemberPosition
 from pacesetter.core.translations import Text
@@ -493,7 +494,7 @@ class MeetingSpec:
     topics: tuple[str, ...] = ()
     body: str = ""  # body key: its members are invited
     chain: str = ""
-    quorum: Decimal = Decimal(0)
+    quorum: Fraction = Fraction(0)
     unit_invitees: tuple[str, ...] = ()  # unit codes, all present
     absent_units: tuple[str, ...] = ()
     groups: tuple[InviteeGroupSpec, ...] = ()

@@ -16,6 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pacesetter.core.files import validate_upload
+from pacesetter.core.shares import (
+    denominator_field,
+    numerator_field,
+    share_constraint,
+    share_property,
+)
 from pacesetter.core.translations import (
     SearchKeyField,
     SourceLanguageField,
@@ -88,12 +94,9 @@ class Meeting(models.Model):
     chair = models.CharField(_("chair"), max_length=300, blank=True)
     description = TranslatedText(models.TextField(_("description")))
     topics = models.TextField(_("topics (one per line)"), blank=True)
-    quorum = models.DecimalField(
-        _("quorum (share of voting invitees present)"),
-        max_digits=5,
-        decimal_places=4,
-        default=0,
-    )
+    # The quorum, an exact share of the voting invitees (``core.shares``): ``meeting.quorum``.
+    quorum_numerator = numerator_field(_("quorum (numerator)"))
+    quorum_denominator = denominator_field(_("quorum (denominator)"))
     registration_open = models.BooleanField(_("registration open"), default=True)
     state = models.CharField(
         _("state"), max_length=12, choices=MeetingState.choices, default=MeetingState.PLANNED
@@ -124,12 +127,7 @@ class Meeting(models.Model):
                 violation_error_code="dates_reversed",
                 violation_error_message=_("The meeting cannot end before it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(quorum__gte=0) & Q(quorum__lte=1),
-                name="meeting_quorum_share",
-                violation_error_code="quorum_share",
-                violation_error_message=_("The quorum must be between 0 and 100 percent."),
-            ),
+            share_constraint("quorum", "meeting_quorum_share"),
         ]
         indexes = [models.Index(fields=["organizer_unit", "starts_at"])]
 
@@ -142,6 +140,8 @@ class Meeting(models.Model):
     @property
     def topic_list(self) -> list[str]:
         return [line.strip() for line in self.topics.splitlines() if line.strip()]
+
+    quorum = share_property("quorum")
 
 
 class InviteeRole(models.TextChoices):

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -34,6 +34,7 @@ from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
+from pacesetter.core.shares import as_share, check_share, share_columns
 from pacesetter.core.translations import (
     CONTENT_LANGUAGES,
     Text,
@@ -90,11 +91,15 @@ MEETING_FIELDS = (
     "chair",
     *fields_of("description"),
     "topics",
-    "quorum",
+    *share_columns("quorum"),
     "registration_open",
     "state",
 )
-MEETING_EDITABLE = tuple(f for f in MEETING_FIELDS if f != "state")
+#: What ``meeting_update`` changes: the columns, with the quorum as one share.
+MEETING_EDITABLE = (
+    *(f for f in MEETING_FIELDS if f not in ("state", *share_columns("quorum"))),
+    "quorum",
+)
 MINUTES_FIELDS = ("meeting", "text", "state", "version", "finalized_at", "finalized_by")
 INVITATION_FIELDS = ("meeting", "user", "unit", "label", "role", "email")
 AGENDA_FIELDS = (
@@ -186,8 +191,10 @@ def _check_meeting(meeting: Meeting) -> None:
         )
     if meeting.ends_at is not None and meeting.ends_at < meeting.starts_at:
         raise ValidationError({"ends_at": _("The meeting cannot end before it starts.")})
-    if not (Decimal(0) <= Decimal(meeting.quorum) <= Decimal(1)):
-        raise ValidationError({"quorum": _("The quorum is a share between 0 and 1.")})
+    try:
+        check_share(meeting.quorum)
+    except ValidationError as exc:
+        raise ValidationError({"quorum": exc.messages}) from exc
 
 
 def _check_plan(actor: Any, plan: WorkPlan) -> None:
@@ -215,7 +222,7 @@ def meeting_create(
     topics: str = "",
     body: Body | None = None,
     chain: Chain | None = None,
-    quorum: Decimal = Decimal(0),
+    quorum: Fraction = Fraction(0),
     time_zone: str | None = None,
     source_language: str | None = None,
     **columns: Any,
@@ -238,6 +245,7 @@ def meeting_create(
         source=source,
     )
     _known(texts, MEETING_FIELDS)
+    share = as_share(quorum)
     meeting = Meeting(
         kind=kind,
         source_language=source,
@@ -249,7 +257,8 @@ def meeting_create(
         topics=topics,
         body=body,
         chain=chain,
-        quorum=quorum,
+        quorum_numerator=share.numerator,
+        quorum_denominator=share.denominator,
         time_zone=time_zone or unit_time_zone(organizer_unit),
         created_by=_actor(actor),
     )
@@ -752,7 +761,7 @@ def meeting_poll_create(
     options: list[str],
     agenda_item: AgendaItem | None = None,
     max_choices: int = 1,
-    quorum: Decimal | None = None,
+    quorum: Fraction | None = None,
     majority: str = Majority.SIMPLE,
     base: str = Base.VALID,
 ) -> Poll:

@@ -356,6 +356,7 @@ def test_a_proposal_from_the_ranking_through_the_votes_to_the_decision(
     proposal = ok(leader.post(f"/proposals/{pid}/cluster-vote", {}))
     assert proposal["state"] == "cluster_vote"
     poll_id = proposal["cluster_poll_id"]
+    assert ok(staff.get(f"/polls/{poll_id}"))["quorum"] == "2/3"  # the default: two-thirds
     # The send waits for the vote's published result.
     assert_error_shape(leader.post(f"/proposals/{pid}/send"), 422, "invalid")
 

@@ -1,4 +1,5 @@
 import datetime as dt
+from fractions import Fraction
 
 import pytest
 import time_machine
@@ -324,10 +325,11 @@ def test_from_a_published_ranking_to_granted_awards(client, world, ranked):
 
     response = client.post(
         reverse("awards:proposal_council_vote", args=[proposal.pk]),
-        {"body": world.council.pk, "quorum": "0.5", "majority": "simple", "base": "valid"},
+        {"body": world.council.pk, "quorum": "2/3", "majority": "simple", "base": "valid"},
     )
     proposal.refresh_from_db()
     assert response.status_code == 302 and proposal.state == ProposalState.COUNCIL_VOTE
+    assert proposal.council_poll.quorum == Fraction(2, 3)
     vote_all(proposal.council_poll, [world.users["unit_officer"]], lambda voter, label: "yes")
     # The decision comes once the comment window is over.
     assert proposal.public_until is not None

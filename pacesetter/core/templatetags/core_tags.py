@@ -3,6 +3,7 @@ from typing import Any
 from django import template
 
 from pacesetter.core.formatting import number, percent
+from pacesetter.core.shares import share_display
 
 register = template.Library()
 
@@ -26,3 +27,10 @@ def number_filter(value: Any) -> str:
 def percent_filter(value: Any) -> str:
     """``{{ share|percent }}``: see :func:`pacesetter.core.formatting.percent`."""
     return percent(value)
+
+
+@register.filter(name="share")
+def share_filter(value: Any) -> str:
+    """``{{ poll.quorum|share }}``: "50%" or "2/3", see
+    :func:`pacesetter.core.shares.share_display`."""
+    return share_display(value)
