@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pacesetter.accounts.models import User
 from pacesetter.bodies.models import Body
@@ -260,9 +260,10 @@ class KeyWorkLoader:
         if spec.held:
             meetings.meeting_set_state(actor=organizer, meeting=meeting, state=MeetingState.HELD)
         if spec.minutes:
-            # Written up and finalized by the organizer's staff the day after the meeting.
+            # Written up, in the meeting's own language, and finalized by the organizer's
+            # staff the day after the meeting.
             after = selectors.local(meeting, ends_at or starts_at).date() + dt.timedelta(days=1)
-            with clock_at(after, spec.timezone, 10):
+            with clock_at(after, spec.timezone, 10), translation.override(meeting.source_language):
                 minutes = meetings.minutes_draft(actor=organizer, meeting=meeting)
             if spec.minutes == "final":
                 with clock_at(after, spec.timezone, 16):

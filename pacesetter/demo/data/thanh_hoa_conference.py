@@ -42,10 +42,11 @@ from .thanh_hoa_campaigns import MEDLATEC, NAM_SONG_MA, SONG_CHU, STAFF, URBAN_E
 H2_START, H2_END = date(2024, 7, 25), date(2024, 12, 31)
 MEMBERS = tuple(unit.code for unit, _ in ENTERPRISES)
 
-#: Speakers by position, as the minutes write them (no named person).
-LEADING_UNIT = "Lãnh đạo Công ty TNHH Lam Sơn (đơn vị Trưởng cụm)"
-DEPUTY_UNIT = "Lãnh đạo Công ty TNHH MTV Thủy lợi Bắc Sông Mã (đơn vị Phó Trưởng cụm)"
+#: Speakers by position, as the minutes write them beside their unit (no named person).
+LEADING_UNIT = "Lãnh đạo đơn vị Trưởng cụm"
+DEPUTY_UNIT = "Lãnh đạo đơn vị Phó Trưởng cụm"
 COMMITTEE_DEPUTY_HEAD = "Phó Trưởng Ban Thi đua - Khen thưởng tỉnh"
+CHAIR = "Lãnh đạo Công ty TNHH Lam Sơn (đơn vị Trưởng cụm)"
 
 PLAN = PlanSpec(
     key=H2_PLAN,
@@ -219,7 +220,7 @@ CONFERENCE_MEETING = MeetingSpec(
         vi="Hội trường Công ty TNHH Lam Sơn, tỉnh Thanh Hóa",
         en="Meeting hall of Lam Son Company Limited, Thanh Hoa province",
     ),
-    chair=LEADING_UNIT,
+    chair=CHAIR,
     description=T(
         vi="Sơ kết 6 tháng đầu năm 2024: các đơn vị thành viên đều đạt và vượt kế hoạch, so "
         "với cùng kỳ năm 2023; đề ra nhiệm vụ 6 tháng cuối năm. Phó Trưởng Ban Thi đua - "

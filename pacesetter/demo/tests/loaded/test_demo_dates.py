@@ -65,6 +65,7 @@ def test_a_review_runs_in_order_up_to_its_conference(demo: str) -> None:
 
 def test_a_meetings_invitees_register_before_it_and_its_minutes_follow_it(demo: str) -> None:
     for invitation in Invitation.objects.exclude(registered_at=None).select_related("meeting"):
+        assert invitation.registered_at is not None
         assert invitation.registered_at < invitation.meeting.starts_at
     for minutes in Minutes.objects.select_related("meeting"):
         assert minutes.drafted_at > minutes.meeting.starts_at
@@ -76,4 +77,5 @@ def test_a_task_reported_done_is_reported_on_the_day_it_was_done(demo: str) -> N
     done = Task.objects.exclude(done_on=None).exclude(updates=None)
     assert done.exists()
     for task in done.prefetch_related("updates"):
+        assert task.done_on is not None
         assert any(update.at.date() <= task.done_on for update in task.updates.all()), task

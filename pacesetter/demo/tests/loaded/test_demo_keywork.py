@@ -163,3 +163,5 @@ def test_thanh_hoa_six_month_review_conference_sets_the_second_half_plan(demo):
     assert any("điển hình tiên tiến" in task.title_vi for task in tasks)  # advanced models
     assert meeting.minutes.is_locked
     assert local(meeting, meeting.minutes.finalized_at).date() == dt.date(2024, 7, 25)
+    # Drafted in the meeting's language, its tasks with it.
+    assert "Phát hiện, bồi dưỡng và nhân rộng các điển hình tiên tiến" in meeting.minutes.text
