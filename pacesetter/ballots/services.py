@@ -12,12 +12,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record
 from pacesetter.bodies.models import Body
 from pacesetter.clusters.models import Cluster
+from pacesetter.core import clock
 from pacesetter.core.shares import as_share, check_share
 from pacesetter.units.models import Unit
 
@@ -118,7 +118,7 @@ def poll_open(*, actor: Any, poll: Poll, voters: Mapping[int, Any] | None = None
     rows = roll_for(poll, voters)
     Entitlement.objects.bulk_create(rows)
     poll.state = PollState.OPEN
-    poll.opened_at = timezone.now()
+    poll.opened_at = clock.now()
     poll.save(update_fields=["state", "opened_at"])
     audit_record(
         actor=actor, action="poll.open", target=poll, changes={"entitled": [None, len(rows)]}
@@ -275,7 +275,7 @@ def poll_close(*, actor: Any, poll: Poll) -> Poll:
     Ballot.objects.bulk_create(ballots)
     BallotChoice.objects.bulk_create(choices)
     poll.state = PollState.CLOSED
-    poll.closed_at = timezone.now()
+    poll.closed_at = clock.now()
     poll.save(update_fields=["state", "closed_at"])
     audit_record(
         actor=actor, action="poll.close", target=poll, changes={"ballots": [None, len(ballots)]}
@@ -291,7 +291,7 @@ def poll_publish(*, actor: Any, poll: Poll) -> Poll:
     poll.result = tally.count(poll)
     poll.digest = tally.digest(tally.receipts(poll))
     poll.state = PollState.PUBLISHED
-    poll.published_at = timezone.now()
+    poll.published_at = clock.now()
     poll.save(update_fields=["result", "digest", "state", "published_at"])
     audit_record(
         actor=actor,

@@ -119,6 +119,7 @@ class BodyPollSpec:
     options: tuple[str, ...]
     manager: str  # username of the committee staff who runs it
     votes: dict[str, dict[str, str]]
+    held_on: date | None = None  # the day it is opened, voted, closed and published
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,7 @@ class TableSpec:
     author: str  # the username of the committee staff who set it up
     cloned_from: str = ""
     description: Txt = ""
+    adopted_on: date | None = None  # by default the second day of its year
 
 
 @dataclass(frozen=True)
@@ -375,6 +377,7 @@ class ProposalSpec:
     achievement: str = ""
     achievement_key: str = ""
     cluster_vote: bool = False
+    voted_on: date | None = None  # the cluster vote's day
     votes: dict[str, dict[str, str]] = field(default_factory=dict)
     decision: str = ""  # decision key, when decided
 
@@ -442,11 +445,14 @@ class PlanSpec:
     manager: str  # username of the committee staff who keeps it
     projects: tuple[ProjectSpec, ...] = ()
     tasks: tuple[KeyTaskSpec, ...] = ()  # key tasks placed directly in the plan
+    #: The day the leads' reports (a task's ``progress`` and ``note``) and the reviews
+    #: are as of; by default the plan's last day. A task done reports on its ``done_on``.
+    reported_on: date | None = None
 
 
 @dataclass(frozen=True)
 class AgendaSpec:
-    title: str
+    title: Txt
     minutes: int = 0
     speaker: str = ""
     speaker_unit: str = ""
@@ -455,7 +461,7 @@ class AgendaSpec:
 
 @dataclass(frozen=True)
 class ResolutionSpec:
-    text: str
+    text: Txt
     plan: str = ""  # plan key of the tasks it creates
     tasks: tuple[KeyTaskSpec, ...] = ()
 
@@ -483,19 +489,20 @@ class InviteeGroupSpec:
 class MeetingSpec:
     key: str
     kind: str  # MeetingKind value
-    title: str
+    title: Txt
     organizer: str  # unit code
     organized_by: str  # username of the committee staff who runs it
     starts_at: str  # ISO local date-time
     ends_at: str
-    place: str
+    place: Txt
     chair: str = ""
-    description: str = ""
+    description: Txt = ""
     topics: tuple[str, ...] = ()
     body: str = ""  # body key: its members are invited
     chain: str = ""
     quorum: Fraction = Fraction(0)
     unit_invitees: tuple[str, ...] = ()  # unit codes, all present
+    unit_guests: tuple[str, ...] = ()  # unit codes invited as guests, all present
     absent_units: tuple[str, ...] = ()
     groups: tuple[InviteeGroupSpec, ...] = ()
     agenda: tuple[AgendaSpec, ...] = ()

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from pacesetter.core import clock
 from pacesetter.core.files import validate_upload
 from pacesetter.core.shares import (
     denominator_field,
@@ -426,7 +427,7 @@ class Minutes(models.Model):
         _("state"), max_length=10, choices=MinutesState.choices, default=MinutesState.DRAFT
     )
     version = models.PositiveIntegerField(_("version"), default=1)
-    drafted_at = models.DateTimeField(_("drafted"), auto_now_add=True)
+    drafted_at = models.DateTimeField(_("drafted"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     finalized_at = models.DateTimeField(_("finalized"), null=True, blank=True)
     finalized_by = models.ForeignKey(

@@ -32,6 +32,7 @@ from pacesetter.ballots.models import Base, Majority, Poll
 from pacesetter.ballots.services import poll_create
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
+from pacesetter.core import clock
 from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.shares import as_share, check_share, share_columns
@@ -488,7 +489,7 @@ def registration_set(*, actor: Any, invitation: Invitation, registered: bool) ->
         actor=actor,
         instance=invitation,
         action="meeting.register",
-        changes={"registered_at": timezone.now() if registered else None},
+        changes={"registered_at": clock.now() if registered else None},
         allowed=("registered_at",),
         fields=("registered_at",),
     )
@@ -565,7 +566,7 @@ def check_in(
     ``at`` is the moment of the check-in (now by default): the window is checked
     against it and it is recorded as ``checked_in_at`` (a loader recording past
     meetings passes their start)."""
-    moment = at or timezone.now()
+    moment = at or clock.now()
     clean = normalize_code(code)
     if not clean:
         raise ValidationError({"code": _("Type or scan the code on the invitation.")})
@@ -1104,7 +1105,7 @@ def minutes_finalize(
         action="minutes.finalize",
         changes={
             "state": MinutesState.FINAL,
-            "finalized_at": timezone.now(),
+            "finalized_at": clock.now(),
             "finalized_by": _actor(actor),
             "version": current.version + 1,
         },

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core import clock
 from pacesetter.core.dates import YEAR_VALIDATORS
 from pacesetter.core.files import validate_upload
 from pacesetter.core.translations import (
@@ -385,7 +386,7 @@ class InspectionAssignment(models.Model):
         blank=True,
         related_name="+",
     )
-    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    assigned_at = models.DateTimeField(_("assigned"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("cross-inspection")
@@ -494,7 +495,8 @@ class ScoreEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
+    # The moment of the step (core.clock: now, or the past moment a loader replays).
+    at = models.DateTimeField(_("when"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("score event")

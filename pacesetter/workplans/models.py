@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from pacesetter.core import clock
 from pacesetter.core.files import validate_upload
 from pacesetter.core.translations import (
     SearchKeyField,
@@ -411,7 +412,8 @@ class TaskUpdate(models.Model):
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="updates"
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    # The moment of the report (core.clock: now, or the past moment a loader replays).
+    at = models.DateTimeField(_("at"), default=clock.now, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -336,6 +336,7 @@ PLAN = PlanSpec(
     start=H2_START,
     end=H2_END,
     manager="staff.optical",
+    reported_on=date(2021, 9, 30),
 )
 
 COUNCIL_MEETING = MeetingSpec(
