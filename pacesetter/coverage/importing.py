@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -25,8 +26,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import TextChoices
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_deferred
@@ -280,6 +282,26 @@ class _Row:
     buildings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+@functools.cache
+def _choice_labels(choices: type[TextChoices], language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {str(label).casefold(): code for code, label in choices.choices}
+
+
+def parse_any_choice(value: Any, choices: type[TextChoices]) -> str | None:
+    """A choice by its code or its label in any of the site's languages (a register
+    exported in Chinese is imported by a colleague reading English)."""
+    try:
+        return parse_choice(value, choices)
+    except CellProblem:
+        text = str(value).strip().casefold()
+        for language, _name in settings.LANGUAGES:
+            code = _choice_labels(choices, language).get(text)
+            if code is not None:
+                return code
+        raise
+
+
 def _parse_industry(value: Any, known: _Known) -> Any:
     code = parse_text(value)
     if not code:
@@ -329,13 +351,13 @@ def _read_row(row: RowReader, known: _Known, default_on: datetime.date) -> _Row 
     line = _Row(row.number, code, on, organization)
     line.name = row.cell("name", parse_text, max_length=255) or ""
     line.town = row.cell("town", _parse_town, known)
-    line.status = row.cell("status", parse_choice, Status)
+    line.status = row.cell("status", parse_any_choice, Status)
     facts: dict[str, Any] = {
-        "kind": row.cell("kind", parse_choice, OrganizationKind),
+        "kind": row.cell("kind", parse_any_choice, OrganizationKind),
         "industry": row.cell("industry", _parse_industry, known),
         "registered_on": row.cell("registered_on", parse_date),
         "staff_count": row.cell("staff_count", parse_count),
-        "revenue_band": row.cell("revenue_band", parse_choice, RevenueBand),
+        "revenue_band": row.cell("revenue_band", parse_any_choice, RevenueBand),
         "above_designated_size": row.cell("above_designated_size", parse_flag),
         "investor_is_party_member": row.cell("investor_is_party_member", parse_flag),
         "party_members_full": row.cell("party_members_full", parse_count),
@@ -361,12 +383,12 @@ def _read_row(row: RowReader, known: _Known, default_on: datetime.date) -> _Row 
     line.facts = {k: v for k, v in facts.items() if v is not None}
     for code_, _kind in known.kinds.items():
         details: dict[str, Any] = {
-            "form": row.cell(f"{code_}_form", parse_choice, Form),
+            "form": row.cell(f"{code_}_form", parse_any_choice, Form),
             "founded_on": row.cell(f"{code_}_founded_on", parse_date),
             "leader_name": row.cell(f"{code_}_leader", parse_text, max_length=120) or None,
             "member_count": row.cell(f"{code_}_members", parse_count),
             "instructor_name": row.cell(f"{code_}_instructor", parse_text, max_length=120) or None,
-            "reason_not_built": row.cell(f"{code_}_reason", parse_choice, ReasonNotBuilt),
+            "reason_not_built": row.cell(f"{code_}_reason", parse_any_choice, ReasonNotBuilt),
             "reason_text": row.cell(f"{code_}_reason_text", parse_text, max_length=500) or None,
             "planned_on": row.cell(f"{code_}_planned_on", parse_date),
         }

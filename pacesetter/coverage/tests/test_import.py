@@ -458,3 +458,15 @@ def test_the_filters_reach_the_export(client, world, register):
     )
     codes = [row[0] for row in workbook["Register"].iter_rows(min_row=2, values_only=True)]
     assert codes == [register[0].credit_code]
+
+
+def test_a_register_exported_in_one_language_imports_in_another(client, world, register):
+    staff = world.users["committee_staff"]
+    client.force_login(staff)
+    data = client.get("/coverage/export.xlsx", headers={"accept-language": "zh-hans"}).content
+    before = counts()
+    result = import_register(
+        actor=staff, upload=SimpleUploadedFile("export.xlsx", data), on=dt.date.today()
+    )
+    assert (result.changed, result.unchanged) == (0, 2)
+    assert counts() == before
