@@ -16,6 +16,7 @@ from pacesetter.coverage.importing import import_register
 from pacesetter.coverage.models import Building, CoverageKind, Organization, StatusPeriod
 from pacesetter.coverage.selectors import CoverageFilters
 from pacesetter.coverage.services import building_record
+from pacesetter.testing.matrix import ROLES, user_of
 
 from .factories import credit_code, organization
 
@@ -470,3 +471,27 @@ def test_a_register_exported_in_one_language_imports_in_another(client, world, r
     )
     assert (result.changed, result.unchanged) == (0, 2)
     assert counts() == before
+
+
+#: Towns (by code) each role may import rows into: the ``update`` rule of the policy.
+IMPORT_MATRIX = {
+    "superuser": {"OWN", "CHILD", "SIB", "OTHER"},
+    "committee_staff": {"OWN", "CHILD", "SIB"},
+    "unit_officer": {"OWN", "CHILD"},
+}
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+def test_import_permission_matrix(world, role):
+    from django.core.exceptions import PermissionDenied
+
+    user = user_of(world, role)
+    allowed = set()
+    for town in ("OWN", "CHILD", "SIB", "OTHER"):
+        upload = xlsx([HEADER, [credit_code(), f"In {town}", "private", town, D(2020, 1, 1)]])
+        try:
+            import_register(actor=user, upload=upload, on=ON)
+        except (ImportFailed, PermissionDenied):
+            continue
+        allowed.add(town)
+    assert allowed == IMPORT_MATRIX.get(role, set())
