@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.spreadsheets import (
     FMT_PERCENT,
+    TITLE_FONT,
     Column,
     Workbook,
     append_row,
     export_workbook,
+    get_column_letter,
     header_row,
     reference_list,
     style_header,
@@ -217,8 +219,6 @@ def _building_value(period: Building | None, name: str) -> Any:
 
 
 def _date_formats(sheet: Any, columns: Sequence[RegisterColumn]) -> None:
-    from openpyxl.utils import get_column_letter
-
     for index, column in enumerate(columns, start=1):
         if column.key.endswith(("_on", "as_of")):
             sheet.column_dimensions[get_column_letter(index)].number_format = "YYYY-MM-DD"
@@ -251,8 +251,6 @@ def _lists_and_help(
 ) -> None:
     """A sheet of the allowed values (the drop-downs read it) and a sheet saying what
     each column holds."""
-    from openpyxl.utils import get_column_letter
-
     lists: dict[str, list[str]] = {
         "kind": [str(label) for label in OrganizationKind.labels],
         "status": [str(label) for label in Status.labels],
@@ -427,9 +425,7 @@ def statistics_workbook(user: Any, layout: dict[str, Any], filters: CoverageFilt
         _("As of %(date)s; layout %(code)s, version %(version)s.")
         % {"date": filters.at.isoformat(), "code": layout["code"], "version": layout["version"]},
     )
-    from openpyxl.styles import Font
-
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    sheet.cell(row=1, column=1).font = TITLE_FONT
     headings = [
         _title(layout.get("rows_title") or _("Town or street")),
         *[_title(c["title"]) for c in layout.get("columns", [])],

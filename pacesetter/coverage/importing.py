@@ -205,6 +205,7 @@ class _Known:
     sites: dict[tuple[int, str], Site]
     organizations: dict[str, Organization]  # credit code → organization (any town)
     updatable: set[int]
+    visible: set[int]
     kinds: dict[str, CoverageKind]
     # The periods covering each date the rows use: (organization, kind, date), (organization, date).
     buildings: dict[tuple[int, str, datetime.date], Building]
@@ -241,7 +242,13 @@ def _known(actor: Any, sheet: Sheet, on: datetime.date) -> _Known:
         .filter(pk__in=[o.pk for o in organizations.values()])
         .values_list("pk", flat=True)
     )
+    visible = set(
+        organization_policy.visible(actor)
+        .filter(pk__in=[o.pk for o in organizations.values()])
+        .values_list("pk", flat=True)
+    )
     return _Known(
+        visible=visible,
         towns=towns,
         industries=industries,
         sites=sites,
@@ -302,6 +309,10 @@ def parse_any_choice(value: Any, choices: type[TextChoices]) -> str | None:
         raise
 
 
+_FORM = functools.partial(parse_any_choice, choices=Form)
+_REASON = functools.partial(parse_any_choice, choices=ReasonNotBuilt)
+
+
 def _parse_industry(value: Any, known: _Known) -> Any:
     code = parse_text(value)
     if not code:
@@ -343,11 +354,14 @@ def _read_row(row: RowReader, known: _Known, default_on: datetime.date) -> _Row 
         row.error("as_of", _("the date is in the future."))
     organization = known.organizations.get(code)
     if organization is not None and organization.pk not in known.updatable:
-        row.error(
-            "credit_code",
-            _("this organization is registered in %(town)s, whose register you do not keep.")
-            % {"town": organization.town.name},
-        )
+        if organization.pk in known.visible:
+            message = _(
+                "this organization is registered in %(town)s, whose register you do not keep."
+            ) % {"town": organization.town.name}
+        else:
+            # Not even seen by the user: where it is registered is not said.
+            message = _("this code is registered in a town whose register you do not keep.")
+        row.error("credit_code", message)
     line = _Row(row.number, code, on, organization)
     line.name = row.cell("name", parse_text, max_length=255) or ""
     line.town = row.cell("town", _parse_town, known)
@@ -383,12 +397,12 @@ def _read_row(row: RowReader, known: _Known, default_on: datetime.date) -> _Row 
     line.facts = {k: v for k, v in facts.items() if v is not None}
     for code_, _kind in known.kinds.items():
         details: dict[str, Any] = {
-            "form": row.cell(f"{code_}_form", parse_any_choice, Form),
+            "form": row.cell(f"{code_}_form", _FORM),
             "founded_on": row.cell(f"{code_}_founded_on", parse_date),
             "leader_name": row.cell(f"{code_}_leader", parse_text, max_length=120) or None,
             "member_count": row.cell(f"{code_}_members", parse_count),
             "instructor_name": row.cell(f"{code_}_instructor", parse_text, max_length=120) or None,
-            "reason_not_built": row.cell(f"{code_}_reason", parse_any_choice, ReasonNotBuilt),
+            "reason_not_built": row.cell(f"{code_}_reason", _REASON),
             "reason_text": row.cell(f"{code_}_reason_text", parse_text, max_length=500) or None,
             "planned_on": row.cell(f"{code_}_planned_on", parse_date),
         }

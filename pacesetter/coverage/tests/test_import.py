@@ -13,7 +13,14 @@ from openpyxl import Workbook, load_workbook
 from pacesetter.audit.models import AuditEntry
 from pacesetter.core.spreadsheets import ImportFailed
 from pacesetter.coverage.importing import import_register
-from pacesetter.coverage.models import Building, CoverageKind, Organization, StatusPeriod
+from pacesetter.coverage.models import (
+    Building,
+    CoverageKind,
+    Industry,
+    Organization,
+    Site,
+    StatusPeriod,
+)
 from pacesetter.coverage.selectors import CoverageFilters
 from pacesetter.coverage.services import building_record
 from pacesetter.testing.matrix import ROLES, user_of
@@ -256,7 +263,21 @@ def register(world):
         form="work_only",
         instructor_name="Liu Yang",
     )
-    b = organization(world.child, name="Bags 新华", registered_on=D(2022, 6, 1))
+    leather = Industry.objects.create(
+        classification="test", code="C19", source_language="en", name_en="Leather"
+    )
+    park = Site.objects.create(
+        source_language="en", name_en="Shiling Park", kind="park", town=world.child
+    )
+    b = organization(
+        world.child,
+        name="Bags 新华",
+        registered_on=D(2022, 6, 1),
+        industry=leather,
+        site=park,
+        revenue_band="20m",
+        above_designated_size=True,
+    )
     building_record(
         actor=None,
         organization=b,
@@ -380,7 +401,10 @@ def test_an_officer_imports_for_its_own_town_only(world):
         (3, "D", "town"),
         (4, "A", "credit_code"),
     ]
-    assert "Sibling unit" in exc.value.errors[1].message
+    # The officer does not see the sibling town's register: it is not named.
+    assert exc.value.errors[1].message == (
+        "this code is registered in a town whose register you do not keep."
+    )
     assert not Organization.objects.filter(name_en__in=["Mine", "Theirs"]).exists()
 
 
@@ -495,3 +519,16 @@ def test_import_permission_matrix(world, role):
             continue
         allowed.add(town)
     assert allowed == IMPORT_MATRIX.get(role, set())
+
+
+def test_the_export_takes_a_fixed_number_of_queries(
+    client, world, register, django_assert_num_queries
+):
+    client.force_login(world.users["committee_staff"])
+    client.get("/coverage/export.xlsx")
+    with django_assert_num_queries(7):
+        client.get("/coverage/export.xlsx")
+    for n in range(4):
+        organization(world.sibling, name=f"More {n}")
+    with django_assert_num_queries(7):
+        client.get("/coverage/export.xlsx")
