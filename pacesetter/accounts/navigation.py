@@ -42,6 +42,7 @@ MENU: tuple[MenuItem, ...] = (
     _item(_("Bodies"), "bodies:list", STAFF, COUNCIL),
     _item(_("Campaigns"), "/campaigns/", STAFF, LEADER, OFFICER, VIEWER),
     _item(_("Awards"), "/awards/", STAFF, OFFICER, COUNCIL, VIEWER),
+    _item(_("People register"), "/awards/people/", STAFF, OFFICER, VIEWER),
     _item(_("Votes"), "/ballots/", STAFF, COUNCIL),
     _item(_("My queue"), "/scoring/queue/", STAFF, LEADER),
     _item(_("Work plans"), "/workplans/", STAFF, LEADER, OFFICER, COUNCIL, VIEWER),

@@ -122,13 +122,15 @@ def recipient_lines(grant: AwardGrant) -> tuple[str, str]:
     if grant.person_id is not None:
         person = grant.person
         assert person is not None
-        if person.position_title:
-            below = _("%(position)s, %(unit)s") % {
-                "position": person.position_title,
-                "unit": person.unit.name,
-            }
+        # The position held when the award was decided, else the current one.
+        position = person.position_on(grant.decision.date) or person.position_on(
+            timezone.localdate()
+        )
+        unit = position.unit if position is not None else person.unit
+        if position is not None and position.title:
+            below = _("%(position)s, %(unit)s") % {"position": position.title, "unit": unit.name}
         else:
-            below = person.unit.name
+            below = unit.name
         return person.full_name, below
     assert grant.unit is not None
     return grant.unit.name, ""

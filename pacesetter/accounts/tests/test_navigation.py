@@ -14,13 +14,14 @@ EXPECTED = {
         "Units",
         "Campaigns",
         "Awards",
+        "People register",
         "Work plans",
         "Meetings",
         "Chains",
         "My work",
     ],
     "council_member": ["Bodies", "Awards", "Votes", "Work plans", "Meetings"],
-    "viewer": ["Units", "Campaigns", "Awards", "Work plans"],
+    "viewer": ["Units", "Campaigns", "Awards", "People register", "Work plans"],
     "nobody": [],
 }
 

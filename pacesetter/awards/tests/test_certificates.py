@@ -10,7 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from pacesetter.awards.certificates import certificate_pdf
-from pacesetter.awards.models import Award, AwardGrant, Person
+from pacesetter.awards.models import Award, AwardGrant
+from pacesetter.awards.people_services import person_create
 from pacesetter.awards.services import grant_record, grant_revoke
 from pacesetter.decisions.services import decision_create
 
@@ -72,8 +73,13 @@ def decision_grants(world):
         issuer="Ủy ban nhân dân tỉnh Thanh Hóa",
         signer_title="Chủ tịch",
     )
-    person = Person.objects.create(
-        full_name="Nguyễn Thị Hương", unit=world.own, position_title="Tổ trưởng"
+    person = person_create(
+        actor=None,
+        unit=world.own,
+        full_name="Nguyễn Thị Hương",
+        source_language="vi",
+        title="Tổ trưởng",
+        start=dt.date(2020, 1, 1),
     )
     grants = [
         grant_record(

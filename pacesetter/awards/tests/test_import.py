@@ -284,7 +284,7 @@ def test_only_committee_staff_import_into_units_they_manage(client, world, catal
 
 
 def test_person_create_writes_its_audit_entry(world):
-    from pacesetter.awards.services import person_create
+    from pacesetter.awards.people_services import person_create
 
     actor = world.users["committee_staff"]
     person = person_create(actor=actor, unit=world.own, full_name="Trần Thị Bình", source="import")

@@ -145,6 +145,14 @@ PROPOSAL_MATRIX: dict[str, dict[str, frozenset[str]]] = {
         "cluster_leader": LED,
     },
     "decide": {"superuser": frozenset(PROPOSAL_TARGETS), "committee_staff": PROVINCE},
+    # Adding a person of the proposing unit's register: the proposers, and the unit
+    # officers over the proposing unit (the own unit proposes from_ranking and own).
+    "nominate": {
+        "superuser": frozenset(PROPOSAL_TARGETS),
+        "committee_staff": PROVINCE,
+        "cluster_leader": LED,
+        "unit_officer": frozenset({"from_ranking", "own", "child"}),
+    },
     "dossier": {
         "superuser": frozenset(PROPOSAL_TARGETS),
         "committee_staff": PROVINCE,
