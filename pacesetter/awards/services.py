@@ -612,7 +612,8 @@ def proposal_candidate_add(
         achievement_key=achievement_key,
         position=0 if last is None else last + 1,
     )
-    candidate.full_clean()
+    # Whether it is eligible and selected is for the check and the votes to say.
+    candidate.full_clean(exclude=["eligible", "selected"])
     candidate.save()
     candidate_check(candidate)
     audit_record(
