@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pacesetter.core.dates import YEAR_VALIDATORS
 from pacesetter.core.files import validate_upload
@@ -192,13 +193,13 @@ class PersonPosition(models.Model):
         related_name="person_positions",
     )
     source_language = SourceLanguageField()
-    title = TranslatedText(models.CharField(_("position"), max_length=200))
-    start = models.DateField(_("from"), null=True, blank=True)
-    end = models.DateField(_("to"), null=True, blank=True)
+    title = TranslatedText(models.CharField(pgettext_lazy("job", "position"), max_length=200))
+    start = models.DateField(_("held since"), null=True, blank=True)
+    end = models.DateField(_("held until"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("position")
-        verbose_name_plural = _("positions")
+        verbose_name = pgettext_lazy("job", "position")
+        verbose_name_plural = pgettext_lazy("job", "positions")
         ordering = ["person", F("start").asc(nulls_first=True), "pk"]
         constraints = [
             models.CheckConstraint(
