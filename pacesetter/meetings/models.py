@@ -24,6 +24,9 @@ from pacesetter.core.translations import (
     source_text_present,
 )
 
+#: A delegation's size (the people expected, and the number who came) is at most this.
+DELEGATION_MAX = 999
+
 #: Check-in codes avoid letters and digits that are easy to mix up (0/O, 1/I/L).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
@@ -176,6 +179,13 @@ class Invitation(models.Model):
         _("role"), max_length=10, choices=InviteeRole.choices, default=InviteeRole.MEMBER
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    delegation_size = models.PositiveIntegerField(
+        _("delegation (people expected)"),
+        null=True,
+        blank=True,
+        help_text=_("For a unit or organization that sends a delegation; empty: one person."),
+    )
+    head = models.CharField(_("head of delegation"), max_length=300, blank=True)
     code = models.CharField(
         _("check-in code"), max_length=16, unique=True, default=new_checkin_code, editable=False
     )
@@ -187,6 +197,12 @@ class Invitation(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    present_count = models.PositiveIntegerField(
+        _("people present"),
+        null=True,
+        blank=True,
+        help_text=_("A delegation's number who came, counted at the door."),
     )
 
     class Meta:
@@ -208,10 +224,46 @@ class Invitation(models.Model):
                 condition=Q(user__isnull=True, unit__isnull=False),
                 name="invitation_unique_unit",
             ),
+            # A delegation is a unit's or an organization's, never an account's, and
+            # expects at least one person; only a delegation counts a number who came.
+            models.CheckConstraint(
+                condition=Q(delegation_size__isnull=True)
+                | (
+                    Q(user__isnull=True)
+                    & (Q(unit__isnull=False) | ~Q(label=""))
+                    & Q(delegation_size__gte=1, delegation_size__lte=DELEGATION_MAX)
+                ),
+                name="invitation_delegation_of_a_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(present_count__isnull=True)
+                | Q(
+                    delegation_size__isnull=False,
+                    checked_in_at__isnull=False,
+                    present_count__gte=1,
+                    present_count__lte=DELEGATION_MAX,
+                ),
+                name="invitation_delegation_present",
+            ),
+            models.CheckConstraint(
+                condition=Q(delegation_size__isnull=False) | Q(head=""),
+                name="invitation_delegation_head",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def is_delegation(self) -> bool:
+        return self.delegation_size is not None
+
+    @property
+    def people_present(self) -> int:
+        """The people this invitation brought in: a delegation's number, else one."""
+        if self.checked_in_at is None:
+            return 0
+        return self.present_count or 1
 
     @property
     def display_name(self) -> str:
