@@ -711,6 +711,9 @@ def _door(
 
 
 def _error_code(exc: ValidationError) -> str:
+    rule = getattr(exc, "rule_code", None)
+    if rule:
+        return str(rule)
     codes = getattr(exc, "error_dict", None)
     if codes:
         return str(next(iter(codes.values()))[0].code or "")
