@@ -276,8 +276,9 @@ class KeyWorkLoader:
         )
 
     def invite(self, meeting: Meeting, spec: MeetingSpec, organizer: User) -> None:
-        """Invite, register and check in at the door with the personal codes, as at the
-        meeting's start (the demo loads years later)."""
+        """Invite, register and check in at the door with the personal codes (a
+        delegation with the number who came), as at the meeting's start (the demo loads
+        years later)."""
         if spec.body:
             meetings.invitations_add_body_members(actor=organizer, meeting=meeting)
         absent: set[int] = set()
@@ -287,6 +288,21 @@ class KeyWorkLoader:
             )
             if code in spec.absent_units:
                 absent.add(invitation.pk)
+        numbers: dict[int, int] = {}
+        for delegation in spec.delegations:
+            invitation = meetings.invitation_add(
+                actor=organizer,
+                meeting=meeting,
+                unit=self.units[delegation.unit] if delegation.unit else None,
+                label=delegation.label,
+                role=delegation.role,
+                delegation_size=delegation.size,
+                head=delegation.head,
+            )
+            if delegation.present == 0:
+                absent.add(invitation.pk)
+            else:
+                numbers[invitation.pk] = delegation.present or delegation.size
         for group in spec.groups:
             for number in range(1, group.count + 1):
                 invitation = meetings.invitation_add(
@@ -301,7 +317,11 @@ class KeyWorkLoader:
             meetings.registration_set(actor=organizer, invitation=invitation, registered=True)
             if invitation.pk not in absent:
                 meetings.check_in(
-                    actor=organizer, meeting=meeting, code=invitation.code, at=meeting.starts_at
+                    actor=organizer,
+                    meeting=meeting,
+                    code=invitation.code,
+                    at=meeting.starts_at,
+                    present=numbers.get(invitation.pk),
                 )
 
     def agenda_item(
