@@ -358,3 +358,22 @@ def test_the_api_invites_and_checks_in_a_delegation(world):
         {"user_id": world.users["viewer"].pk, "delegation_size": 2},
     )
     assert "user" in str(assert_error_shape(refused, 422)["detail"])
+
+
+def test_the_meeting_page_invites_a_delegation(world):
+    meeting = exchange(world)
+    staff = login(world, "committee_staff")
+    url = reverse("meetings:invitation_add", args=[meeting.pk])
+    form = {"invite-unit": world.own.pk, "invite-role": "member", "invite-delegation_size": "7"}
+
+    response = staff.post(url, {**form, "invite-head": "Chair"}, follow=True)
+
+    assert "is invited" in response.content.decode()
+    invited = meeting.invitations.get(unit=world.own)
+    assert (invited.delegation_size, invited.head) == (7, "Chair")
+    refused = staff.post(
+        url,
+        {**form, "invite-unit": world.sibling.pk, "invite-user": world.users["viewer"].pk},
+    )
+    assert "name its head instead" in refused.content.decode()
+    assert not meeting.invitations.filter(unit=world.sibling).exists()
