@@ -259,13 +259,6 @@ class Invitation(models.Model):
         return self.delegation_size is not None
 
     @property
-    def people_present(self) -> int:
-        """The people this invitation brought in: a delegation's number, else one."""
-        if self.checked_in_at is None:
-            return 0
-        return self.present_count or 1
-
-    @property
     def display_name(self) -> str:
         if self.label:
             return self.label
