@@ -195,6 +195,7 @@ def _add_routers() -> None:
     from pacesetter.bodies.api import router as bodies_router
     from pacesetter.campaigns.api import router as campaigns_router
     from pacesetter.clusters.api import router as clusters_router
+    from pacesetter.coverage.api import router as coverage_router
     from pacesetter.decisions.api import router as decisions_router
     from pacesetter.meetings.api import router as meetings_router
     from pacesetter.scoring.api import (
@@ -238,6 +239,7 @@ def _add_routers() -> None:
     api.add_router("/chains", chains_router)
     api.add_router("/meetings", meetings_router)
     api.add_router("/calendar", calendar_router)
+    api.add_router("/coverage", coverage_router)
 
 
 _add_routers()

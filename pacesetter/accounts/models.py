@@ -121,8 +121,14 @@ class RoleAssignment(models.Model):
                     fields=["user", "role", scope],
                     condition=Q(**{f"{scope}__isnull": False}),
                     name=f"role_assignment_unique_{scope}",
+                    violation_error_code="role_already_held",
+                    violation_error_message=message,
                 )
-                for scope in ("unit", "cluster", "body")
+                for scope, message in (
+                    ("unit", _("This person already has this role in this unit.")),
+                    ("cluster", _("This person already has this role in this cluster.")),
+                    ("body", _("This person already has this role in this body.")),
+                )
             ),
         ]
 

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -77,7 +77,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
     if request.method == "POST" and form.is_valid():
         profile_update(actor=user, user=user, **form.cleaned_data)
-        messages.success(request, _("Your profile was saved."))
+        # Said in the language of the page it is shown on: the one just chosen.
+        with translation.override(user.language or translation.get_language()):
+            messages.success(request, _("Your profile was saved."))
         return remember_language(redirect("profile"), user)  # type: ignore[return-value]
     return render(request, "accounts/profile.html", {"form": form})
 

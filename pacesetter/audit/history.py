@@ -32,6 +32,10 @@ AUDIT_ACTION_LABELS = {
     "body.member_end": _("seat ended"),
     "decision.create": _("created"),
     "decision.update": _("changed"),
+    "coverage.register": _("registered"),
+    "coverage.update": _("changed"),
+    "coverage.building": _("organization to build changed"),
+    "coverage.status": _("status changed"),
 }
 
 

@@ -7,6 +7,7 @@ schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise)
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +25,7 @@ from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.api import ClusterRef
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
-from pacesetter.core.api_types import Days, Id, Paged, Position, Quantity, Year
+from pacesetter.core.api_types import Days, Id, Paged, Position, Quantity, ShareIn, Year
 from pacesetter.core.clients import ClientRateThrottle
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
@@ -358,7 +359,7 @@ class NominateIn(Schema):
 
 
 class VoteSettingsIn(Schema):
-    quorum: Decimal = Field(Decimal("0.6667"), ge=0, le=1)
+    quorum: ShareIn = Field(Fraction(2, 3))
     majority: Majority = Majority.ABSOLUTE
 
 
@@ -387,6 +388,13 @@ class DecideIn(Schema):
     issuer: str = Field(max_length=255)
     title: str = Field("", max_length=500)
     signer_title: str = Field("", max_length=255)
+    signed_for: str = Field(
+        "",
+        max_length=255,
+        description="When the signer signs for another: the line above their title (KT. Chủ tịch).",
+    )
+    signer_name: str = Field("", max_length=200)
+    place: str = Field("", max_length=100, description="Where it was signed (Thanh Hóa).")
 
 
 class CommentOut(Schema):

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AwardsConfig(AppConfig):
     name = "pacesetter.awards"
     verbose_name = _("Awards")
+
+    def ready(self) -> None:
+        from pacesetter.ballots.subjects import register_subject
+
+        from .selectors import proposal_of_poll
+
+        # A proposal's cluster and council votes link back to the proposal's dossier.
+        register_subject(proposal_of_poll)

@@ -1,5 +1,7 @@
-"""Certificates of granted awards as PDF: one A4 landscape page per grant, with the fixed
-wording translated into the chosen language and the award's own name in that language.
+"""Certificates of granted awards as PDF: one A4 landscape page per grant, drawn from the
+layout of the award's country (:mod:`pacesetter.awards.layouts`, data in
+``certificate_layouts/``) with its fixed words in the chosen language and the award's,
+recipient's and decision's texts in that language (else in their source language).
 
 The output depends only on the grants and the language, apart from the PDF's creation
 date. Fonts are embedded as subsets (see :mod:`pacesetter.core.documents`), so Vietnamese and
@@ -19,8 +21,11 @@ from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
 from pacesetter.core.documents import document_language, pdf_bytes, pdf_document
+from pacesetter.units.selectors import unit_country
 
+from .layouts import Block, Layout, date_parts, layout_for
 from .models import AwardGrant
+from .presets import award_country
 
 PAGE_W, PAGE_H = 297.0, 210.0
 MARGIN = 28.0  # text stays inside the double border
@@ -31,6 +36,7 @@ RED = (150, 27, 27)
 GOLD = (184, 134, 11)
 INK = (33, 37, 41)
 GREY = (90, 90, 90)
+COLOURS = {"red": RED, "gold": GOLD, "ink": INK, "grey": GREY}
 
 
 # Inside a sentence ("Decision No. 12 of …"): Vietnamese DATE_FORMAT starts with "Ngày".
@@ -75,20 +81,24 @@ def centred(
     max_lines: int = 1,
     gap: float = 0.0,
     leading: float = 1.35,
+    x: float = MARGIN,
+    width: float = TEXT_W,
+    align: Align = Align.C,
 ) -> None:
-    """Write ``text`` centred across the page from the current line, shrinking it to fit."""
+    """Write ``text`` across the column from ``x`` (the page's width unless given) from
+    the current line, centred unless ``align`` says otherwise, shrinking it to fit."""
     if not text:
         return
-    size, lines = fitted_lines(pdf, text, width=TEXT_W, sizes=sizes, max_lines=max_lines)
+    size, lines = fitted_lines(pdf, text, width=width, sizes=sizes, max_lines=max_lines)
     pdf.set_font_size(size)
     pdf.set_text_color(*colour)
     for line in lines:
-        pdf.set_x(MARGIN)
+        pdf.set_x(x)
         pdf.cell(
-            w=TEXT_W,
+            w=width,
             h=size * PT * leading,
             text=line,
-            align=Align.C,
+            align=align,
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )
@@ -108,105 +118,226 @@ def frame(pdf: FPDF) -> None:
         pdf.rect(x - 2, y - 2, 4, 4, style="F")
 
 
-def rule(pdf: FPDF, width: float = 70.0) -> None:
-    """A short gold line centred under the current line."""
+def rule(pdf: FPDF, width: float = 70.0, colour: tuple[int, int, int] = GOLD) -> None:
+    """A short line centred under the current line."""
     y = pdf.get_y() + 1.5
-    pdf.set_draw_color(*GOLD)
+    pdf.set_draw_color(*colour)
     pdf.set_line_width(0.5)
     pdf.line((PAGE_W - width) / 2, y, (PAGE_W + width) / 2, y)
     pdf.set_y(y + 4)
 
 
-def recipient_lines(grant: AwardGrant) -> tuple[str, str]:
-    """The main recipient line and the line under it (a person's position and unit)."""
+def recipient_texts(grant: AwardGrant) -> tuple[str, str, str]:
+    """The recipient's name, and a person's position and unit ("" for a unit)."""
     if grant.person_id is not None:
         person = grant.person
         assert person is not None
-        if person.position_title:
-            below = _("%(position)s, %(unit)s") % {
-                "position": person.position_title,
-                "unit": person.unit.name,
-            }
-        else:
-            below = person.unit.name
-        return person.full_name, below
+        return person.full_name, person.position_title, person.unit.name
     assert grant.unit is not None
-    return grant.unit.name, ""
+    return grant.unit.name, "", ""
 
 
-def page(pdf: FPDF, grant: AwardGrant) -> None:
-    award, decision = grant.award, grant.decision
-    pdf.add_page()
-    frame(pdf)
-    pdf.set_y(24)
-    centred(pdf, award.issuer.upper(), sizes=(13, 11, 9), colour=INK, max_lines=2)
-    rule(pdf)
-    centred(pdf, _("Certificate").upper(), sizes=(34, 28), colour=RED, gap=2)
-    centred(pdf, award.name, sizes=(24, 20, 16), colour=RED, max_lines=2, gap=6)
-    centred(pdf, _("is awarded to"), sizes=(13,), colour=GREY, gap=2)
-    name, below = recipient_lines(grant)
-    centred(pdf, name, sizes=(24, 20, 16), colour=INK, max_lines=2)
-    centred(pdf, below, sizes=(14, 12), colour=INK, max_lines=1)
-    pdf.ln(5)
-    if grant.achievement:
+def fill(template: str, **values: Any) -> str:
+    return template.format_map(values)
+
+
+#: Where a block is written: its left edge, its width and its alignment.
+Column = tuple[float, float, Align]
+FULL_WIDTH: Column = (MARGIN, TEXT_W, Align.C)
+
+
+class Page:
+    """One grant's page in one layout and language: each block kind draws its part, or
+    nothing when the grant lacks what it needs (no achievement, no signer recorded)."""
+
+    def __init__(self, pdf: FPDF, layout: Layout, grant: AwardGrant, language: str) -> None:
+        self.pdf, self.layout, self.grant, self.language = pdf, layout, grant, language
+
+    def text(self, block: Block, name: str = "text") -> str:
+        return self.layout.text(block.texts[name], self.language) if name in block.texts else ""
+
+    def write(
+        self,
+        block: Block,
+        text: str,
+        *,
+        sizes: Sequence[float] = (11,),
+        column: Column = FULL_WIDTH,
+    ) -> None:
+        if block.option("upper", False):
+            text = text.upper()
+        size = block.option("size", sizes)
+        x, width, align = column
         centred(
-            pdf,
-            grant.achievement,
-            sizes=(13, 12, 11),
-            colour=GREY,
-            max_lines=4,
-            leading=1.4,
-            gap=3,
+            self.pdf,
+            text,
+            sizes=size if isinstance(size, list) else (size,),
+            colour=COLOURS[block.option("colour", "ink")],
+            max_lines=block.option("max_lines", 1),
+            gap=block.option("gap", 0),
+            x=x,
+            width=width,
+            align=align,
         )
-    centred(pdf, _("Year %(year)s") % {"year": grant.year}, sizes=(14,), colour=INK)
 
-    # The foot: the decision on the left, the signature block on the right.
-    half = TEXT_W / 2
-    top = 154.0
-    left = [
-        _("Decision No. %(number)s of %(date)s")
-        % {"number": decision.number, "date": local_date(decision.date, inline=True)},
-        _("Issued by %(issuer)s") % {"issuer": decision.issuer},
-    ]
-    if grant.certificate_number:
-        left.append(_("Certificate No. %(number)s") % {"number": grant.certificate_number})
-    pdf.set_text_color(*INK)
-    pdf.set_font_size(10)
-    pdf.set_xy(MARGIN, top)
-    for line in left:
-        pdf.set_x(MARGIN)
-        pdf.multi_cell(w=half - 6, h=5, text=line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_xy(MARGIN + half, top)
-    pdf.set_font_size(11)
-    pdf.cell(w=half, h=6, text=local_date(decision.date), align=Align.C)
-    if decision.signer_title:
-        pdf.set_xy(MARGIN + half, top + 7)
-        pdf.set_font_size(13)
-        pdf.multi_cell(w=half, h=6, text=decision.signer_title.upper(), align=Align.C)
+    def draw(self, block: Block, column: Column = FULL_WIDTH) -> None:
+        grant, decision, award = self.grant, self.grant.decision, self.grant.award
+        kind = block.kind
+        if kind == "text":
+            self.write(block, self.text(block), column=column)
+        elif kind == "rule":
+            colour = COLOURS[block.option("colour", "gold")]
+            rule(self.pdf, block.option("width", 70.0), colour)
+            self.pdf.ln(block.option("gap", 0))
+        elif kind == "issuer":
+            issuer = award.issuer if block.option("of", "award") == "award" else decision.issuer
+            template = self.text(block) or "{issuer}"
+            self.write(block, fill(template, issuer=issuer), sizes=(13, 11), column=column)
+        elif kind == "award":
+            template = self.text(block) or "{award}"
+            self.write(block, fill(template, award=award.name, year=grant.year), column=column)
+        elif kind == "recipient":
+            self.recipient(block, column)
+        elif kind == "achievement":
+            if grant.achievement:
+                line = fill(self.text(block), achievement=grant.achievement, year=grant.year)
+            else:
+                line = fill(self.text(block, "without"), year=grant.year)
+            self.write(block, line, column=column)
+        elif kind == "year":
+            self.write(block, fill(self.text(block), year=grant.year), column=column)
+        elif kind == "place_date":
+            self.place_date(block, column)
+        elif kind == "decision":
+            line = fill(
+                self.text(block),
+                number=decision.number,
+                date=local_date(decision.date, inline=True),
+                issuer=decision.issuer,
+            )
+            self.write(block, line, column=column)
+        elif kind == "register":
+            if grant.certificate_number:
+                line = fill(self.text(block), number=grant.certificate_number)
+                self.write(block, line, column=column)
+        elif kind == "signer":
+            self.signer(block, column)
+        else:  # the reader refuses any other kind
+            raise AssertionError(kind)
 
-    if grant.revoked_at is not None:
-        pdf.set_xy(MARGIN, PAGE_H - 26)
-        pdf.set_text_color(*RED)
-        pdf.set_font_size(11)
-        text = _("Revoked on %(date)s: %(reason)s") % {
-            "date": local_date(timezone.localtime(grant.revoked_at), inline=True),
-            "reason": grant.revoke_reason,
+    def recipient(self, block: Block, column: Column) -> None:
+        name, position, unit = recipient_texts(self.grant)
+        template = self.text(block)
+        if self.grant.person_id is not None:
+            template = self.text(block, "person_text") or template
+        gap = block.option("gap", 0)
+        main = Block(block.kind, block.texts, {**block.options, "gap": 0}, block.where)
+        self.write(main, fill(template or "{name}", name=name), sizes=(24, 20, 16), column=column)
+        if unit:
+            if position:
+                below = fill(
+                    self.text(block, "below") or "{position}, {unit}",
+                    **{"position": position, "unit": unit},
+                )
+            else:
+                below = unit
+            size = block.option("below_size", [14, 12])
+            line = Block(block.kind, {}, {"size": size}, block.where)
+            self.write(line, below, column=column)
+        self.pdf.ln(gap)
+
+    def place_date(self, block: Block, column: Column) -> None:
+        decision = self.grant.decision
+        values = {
+            **date_parts(decision.date, block.option("date_style", "plain")),
+            "date": local_date(decision.date),
         }
-        centred(pdf, text, sizes=(11, 9), colour=RED, max_lines=1)
+        if decision.place:
+            line = fill(self.text(block), place=decision.place, **values)
+        else:
+            line = fill(self.text(block, "without_place"), **values)
+        self.write(block, line, column=column)
+
+    def signer(self, block: Block, column: Column) -> None:
+        """Signing for (KT. CHỦ TỊCH), the signer's title, room to sign, the name."""
+        decision = self.grant.decision
+        size = block.option("size", 13)
+        upper = block.option("upper", True)
+        style = Block(block.kind, {}, {"size": size, "upper": upper}, block.where)
+        for line in (decision.signed_for, decision.signer_title):
+            self.write(style, line, column=column)
+        if decision.signer_name:
+            self.pdf.ln(block.option("space", 20))
+            plain = Block(block.kind, {}, {"size": size}, block.where)
+            self.write(plain, decision.signer_name, column=column)
+
+    def render(self) -> None:
+        pdf, layout = self.pdf, self.layout
+        pdf.add_page()
+        frame(pdf)
+        pdf.set_y(layout.top)
+        for block in layout.body:
+            self.draw(block)
+        # The foot: two columns side by side, each from the same line down; a revoked
+        # grant says so under the left one (the right one ends with the signer's name).
+        half = TEXT_W / 2
+        left: Column = (MARGIN, half - 6, Align.L)
+        for blocks, column in ((layout.left, left), (layout.right, (MARGIN + half, half, Align.C))):
+            pdf.set_y(layout.foot_top)
+            for block in blocks:
+                self.draw(block, column)
+            if column == left:
+                self.revocation(column)
+
+    def revocation(self, column: Column) -> None:
+        grant = self.grant
+        if grant.revoked_at is None:
+            return
+        text = fill(
+            self.layout.text(self.layout.revoked, self.language),
+            date=local_date(timezone.localtime(grant.revoked_at), inline=True),
+            reason=grant.revoke_reason,
+        )
+        self.pdf.ln(3)
+        x, width, align = column
+        centred(
+            self.pdf,
+            text,
+            sizes=(11, 10, 9),
+            colour=RED,
+            max_lines=4,
+            x=x,
+            width=width,
+            align=align,
+        )
+
+
+def grant_country(grant: AwardGrant, countries: dict[int, str]) -> str:
+    """Where the grant's certificate is from: its award's catalog country, else the
+    country of the unit that recorded its decision (one lookup per decision)."""
+    country = award_country(grant.award)
+    if country:
+        return country
+    if grant.decision_id not in countries:
+        countries[grant.decision_id] = unit_country(grant.decision.owner_unit)
+    return countries[grant.decision_id]
 
 
 def certificate_pdf(grants: Sequence[AwardGrant], language: str) -> bytes:
     """The certificates of ``grants`` (one page each, in the order given) in ``language``
     ("en", "vi" or "zh-hans"): a single grant, or every grant of a decision at once.
+    Each page has the layout of its award's country (its catalog's, else that of the
+    unit that recorded the decision; the default layout where neither is known).
 
     A revoked grant still prints, with the revocation stated on its page.
     """
     if isinstance(grants, QuerySet):
-        grants = grants.select_related("award", "decision", "unit", "person__unit")
+        grants = grants.select_related("award", "decision__owner_unit", "unit", "person__unit")
     grants = list(grants)
     if not grants:
         raise ValidationError(_("There is no granted award to print."))
     language = document_language(language)
+    countries: dict[int, str] = {}
     with translation.override(language):
         first = grants[0]
         pdf = pdf_document(
@@ -221,5 +352,6 @@ def certificate_pdf(grants: Sequence[AwardGrant], language: str) -> bytes:
         pdf.set_auto_page_break(False)
         pdf.set_margins(MARGIN, MARGIN, MARGIN)
         for grant in grants:
-            page(pdf, grant)
+            layout = layout_for(grant_country(grant, countries))
+            Page(pdf, layout, grant, language).render()
         return pdf_bytes(pdf)

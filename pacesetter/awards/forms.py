@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django import forms
@@ -19,6 +20,7 @@ from pacesetter.campaigns.models import ReviewPoint
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.files import validate_upload
 from pacesetter.core.forms import PeriodFormMixin, TranslatedFieldsMixin
+from pacesetter.core.shares import ShareFormField
 from pacesetter.units.models import Unit
 
 from .eligibility import MAX_DEPTH, PRIMITIVES
@@ -242,13 +244,13 @@ class NominateForm(forms.Form):
 
 
 class VoteRulesForm(forms.Form):
-    quorum = forms.DecimalField(
-        label=_("Quorum (share of those entitled who must vote)"),
-        min_value=Decimal(0),
-        max_value=Decimal(1),
-        decimal_places=4,
-        initial=Decimal("0.6667"),
-        help_text=_("Between 0 and 1, for example 0.6667 for two-thirds."),
+    quorum = ShareFormField(
+        label=_("Quorum"),
+        initial=Fraction(2, 3),
+        help_text=_(
+            "The share of those entitled who must vote: a fraction (2/3), a percentage "
+            "(50%) or a decimal (0.5)."
+        ),
     )
     majority = forms.ChoiceField(label=_("Majority"), choices=Majority.choices)
     base = forms.ChoiceField(label=_("Counted over"), choices=Base.choices)
@@ -298,7 +300,22 @@ class DecideForm(forms.Form):
         max_length=255,
         help_text=_("For example: Chairman of the provincial People's Committee."),
     )
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=100,
+        required=False,
+        help_text=_("Where it was signed, as printed before the date on certificates."),
+    )
+    signed_for = forms.CharField(
+        label=_("Signing for"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "When the signer signs for another: the line above their title, such as “KT. Chủ tịch”."
+        ),
+    )
     signer_title = forms.CharField(label=_("Signer's title"), max_length=255, required=False)
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=200, required=False)
     title = forms.CharField(label=_("Decision title"), max_length=500, required=False)
     file = forms.FileField(
         label=_("Signed file"),

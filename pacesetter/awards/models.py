@@ -65,6 +65,8 @@ class Award(models.Model):
                 condition=Q(quota_percent__isnull=True)
                 | (Q(quota_percent__gt=0) & Q(quota_percent__lte=100)),
                 name="award_quota_percent_range",
+                violation_error_code="quota_range",
+                violation_error_message=_("The quota must be more than 0 and at most 100 percent."),
             ),
         ]
 
@@ -125,10 +127,17 @@ class EligibilityRule(models.Model):
         verbose_name_plural = _("eligibility rules")
         ordering = ["award", "-valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["award", "valid_from"], name="rule_unique_start"),
+            models.UniqueConstraint(
+                fields=["award", "valid_from"],
+                name="rule_unique_start",
+                violation_error_code="rule_start_taken",
+                violation_error_message=_("This award already has rules starting on that date."),
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
                 name="rule_period_ordered",
+                violation_error_code="dates_reversed",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
         ]
 
@@ -311,6 +320,8 @@ class Candidate(models.Model):
                 condition=(Q(unit__isnull=False) & Q(person__isnull=True))
                 | (Q(unit__isnull=True) & Q(person__isnull=False)),
                 name="candidate_unit_or_person",
+                violation_error_code="unit_or_person",
+                violation_error_message=_("Choose either a unit or a person, not both."),
             )
         ]
 
@@ -431,6 +442,8 @@ class AwardGrant(models.Model):
                 condition=(Q(unit__isnull=False) & Q(person__isnull=True))
                 | (Q(unit__isnull=True) & Q(person__isnull=False)),
                 name="grant_unit_or_person",
+                violation_error_code="unit_or_person",
+                violation_error_message=_("Choose either a unit or a person, not both."),
             ),
         ]
         indexes = [models.Index(fields=["unit", "award", "year"])]

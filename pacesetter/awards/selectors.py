@@ -7,10 +7,13 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pacesetter.accounts.scopes import scope_of, under
+from pacesetter.ballots.models import Poll
+from pacesetter.ballots.subjects import Subject
 from pacesetter.bodies.models import Body
 from pacesetter.bodies.policies import body_policy
 from pacesetter.campaigns.models import ReviewPoint, ReviewPointState
@@ -81,6 +84,23 @@ def proposal_search(
     if year:
         qs = qs.filter(year=year)
     return qs.annotate(candidate_count=Count("candidates")).order_by("-year", "-pk")
+
+
+def proposal_of_poll(poll: Poll, user: Any) -> Subject | None:
+    """The proposal a poll is the cluster's or the council's vote on, as the poll's
+    subject (its page, with the dossier), for a user who may see the proposal."""
+    proposal = (
+        Proposal.objects.filter(Q(cluster_poll=poll) | Q(council_poll=poll))
+        .select_related("award")
+        .first()
+    )
+    if proposal is None or not proposal_policy.allows(user, "view", proposal):
+        return None
+    return Subject(
+        label=_("%(award)s %(year)s: the proposal and its dossier")
+        % {"award": proposal.award.name, "year": proposal.year},
+        url=reverse("awards:proposal", args=[proposal.pk]),
+    )
 
 
 def proposal_candidates(user: Any, proposal: Proposal, *, full: bool) -> list[Candidate]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -609,7 +610,7 @@ def _poll_for(
     cluster: Cluster | None,
     body: Body | None,
     candidates: list[Candidate],
-    quorum: Decimal,
+    quorum: Fraction,
     majority: str,
     base: str,
     link: str,
@@ -639,7 +640,7 @@ def proposal_cluster_vote(
     *,
     actor: Any,
     proposal: Proposal,
-    quorum: Decimal = Decimal("0.6667"),
+    quorum: Fraction = Fraction(2, 3),
     majority: str = Majority.ABSOLUTE,
     base: str = Base.CAST,
 ) -> Proposal:
@@ -749,7 +750,7 @@ def proposal_council_vote(
     actor: Any,
     proposal: Proposal,
     body: Body,
-    quorum: Decimal = Decimal("0.6667"),
+    quorum: Fraction = Fraction(2, 3),
     majority: str = Majority.ABSOLUTE,
     base: str = Base.ENTITLED,
 ) -> Proposal:

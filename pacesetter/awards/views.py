@@ -569,6 +569,9 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     issuer=data["issuer"],
                     title=data["title"] or str(proposal),
                     signer_title=data["signer_title"],
+                    signed_for=data["signed_for"],
+                    signer_name=data["signer_name"],
+                    place=data["place"],
                     file=data["file"],
                 )
                 grants = services.proposal_decide(actor=user, proposal=proposal, decision=decision)
@@ -581,7 +584,7 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 exc,
                 fields={
                     column(name, language): name
-                    for name in ("issuer", "title", "signer_title")
+                    for name in ("issuer", "title", "signer_title", "signed_for", "place")
                     for language in CONTENT_LANGUAGES
                 },
             )

@@ -11,6 +11,7 @@ schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise)
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +26,7 @@ from pacesetter.bodies.api import BodyRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.api import ClusterRef
 from pacesetter.clusters.policies import cluster_policy
-from pacesetter.core.api_types import Id, Paged, Position, Quantity
+from pacesetter.core.api_types import Id, Paged, Position, Quantity, ShareIn, ShareOut
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
 from pacesetter.units.policies import unit_policy
@@ -73,7 +74,7 @@ class PollOut(Schema):
     cluster: ClusterRef | None
     body: BodyRef | None
     max_choices: int
-    quorum: Decimal
+    quorum: ShareOut = Field(description="Share of the entitled weight that must vote: n/d.")
     majority: Majority
     base: Base
     opened_at: dt.datetime | None
@@ -154,7 +155,7 @@ class PollIn(Schema):
     cluster_id: Id | None = None
     body_id: Id | None = None
     max_choices: int = Field(1, ge=1, le=1000)
-    quorum: Decimal = Field(Decimal("0"), ge=0, le=1)
+    quorum: ShareIn = Field(Fraction(0))
     majority: Majority = Majority.SIMPLE
     base: Base = Base.VALID
 

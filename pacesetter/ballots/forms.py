@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django import forms
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.bodies.models import Body
 from pacesetter.clusters.models import Cluster
+from pacesetter.core.shares import ShareFormField
 
 from .models import Base, Majority, Option, PaperTally, Poll, PollKind, Vote
 
@@ -35,13 +36,13 @@ class PollCreateForm(forms.Form):
         required=False,
         help_text=_("Approval polls only: how many options each voter may choose."),
     )
-    quorum_percent = forms.DecimalField(
-        label=_("Quorum (%)"),
-        min_value=Decimal(0),
-        max_value=Decimal(100),
-        decimal_places=2,
-        initial=Decimal(50),
-        help_text=_("The share of the entitled who must vote for the poll to be valid."),
+    quorum = ShareFormField(
+        label=_("Quorum"),
+        initial=Fraction(1, 2),
+        help_text=_(
+            "The share of the entitled who must vote for the poll to be valid: a fraction "
+            "(2/3), a percentage (50%) or a decimal (0.5)."
+        ),
     )
     majority = forms.ChoiceField(label=_("Majority"), choices=Majority.choices)
     base = forms.ChoiceField(label=_("Majority of"), choices=Base.choices)
@@ -95,7 +96,7 @@ class PollCreateForm(forms.Form):
             "cluster": cluster,
             "body": body,
             "max_choices": data["max_choices"] or 1,
-            "quorum": (data["quorum_percent"] / 100).quantize(Decimal("0.0001")),
+            "quorum": data["quorum"],
             "majority": data["majority"],
             "base": data["base"],
         }

@@ -9,7 +9,6 @@ The minutes never say who voted, nor what anyone voted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,6 +30,7 @@ from pacesetter.core.documents import (
     word_document,
 )
 from pacesetter.core.formatting import number as formatted_number
+from pacesetter.core.shares import share_display
 
 from .models import Base, Majority, PaperBallots, Poll, PollKind, PollState
 
@@ -128,9 +128,9 @@ def minutes_content(poll: Poll, language: str) -> Minutes:
             ),
             (
                 _("Quorum"),
-                _("%(share)s%% of the entitled weight must vote: %(met)s")
+                _("%(share)s of the entitled weight must vote: %(met)s")
                 % {
-                    "share": number(Decimal(poll.quorum) * 100),
+                    "share": share_display(poll.quorum),
                     "met": _("met") if result.get("quorum_met") else _("not met"),
                 },
             ),

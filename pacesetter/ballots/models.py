@@ -7,12 +7,18 @@ order reveals when, or by whom, a ballot was cast.
 """
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from pacesetter.core.shares import (
+    denominator_field,
+    numerator_field,
+    share_constraint,
+    share_property,
+)
 
 
 class PollKind(models.TextChoices):
@@ -46,11 +52,6 @@ class Vote(models.TextChoices):
     ABSTAIN = "abstain", _("Abstain")
 
 
-def share_field(verbose_name: Any, **kwargs: Any) -> Any:
-    """A share between 0 and 1, such as a quorum."""
-    return models.DecimalField(verbose_name, max_digits=5, decimal_places=4, **kwargs)
-
-
 class Poll(models.Model):
     """A vote of a cluster (one vote per member unit) or of a body (one per member)."""
 
@@ -79,7 +80,9 @@ class Poll(models.Model):
         related_name="polls",
     )
     max_choices = models.PositiveSmallIntegerField(_("choose up to"), default=1)
-    quorum = share_field(_("quorum (share of the entitled who must vote)"), default=0)
+    # The quorum, an exact share of the entitled weight (``core.shares``): ``poll.quorum``.
+    quorum_numerator = numerator_field(_("quorum (numerator)"))
+    quorum_denominator = denominator_field(_("quorum (denominator)"))
     majority = models.CharField(
         _("majority"), max_length=20, choices=Majority.choices, default=Majority.SIMPLE
     )
@@ -109,15 +112,22 @@ class Poll(models.Model):
                 condition=(Q(cluster__isnull=False) & Q(body__isnull=True))
                 | (Q(cluster__isnull=True) & Q(body__isnull=False)),
                 name="poll_one_voting_body",
+                violation_error_code="voting_body",
+                violation_error_message=_("Choose either a cluster or a body to vote, not both."),
             ),
+            share_constraint("quorum", "poll_quorum_share"),
             models.CheckConstraint(
-                condition=Q(quorum__gte=0) & Q(quorum__lte=1), name="poll_quorum_share"
+                condition=Q(max_choices__gte=1),
+                name="poll_max_choices",
+                violation_error_code="max_choices",
+                violation_error_message=_("Allow at least one choice."),
             ),
-            models.CheckConstraint(condition=Q(max_choices__gte=1), name="poll_max_choices"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    quorum = share_property("quorum")
 
 
 class Option(models.Model):
@@ -165,8 +175,18 @@ class Entitlement(models.Model):
         verbose_name = _("entitlement")
         verbose_name_plural = _("entitlements")
         constraints = [
-            models.UniqueConstraint(fields=["poll", "voter"], name="entitlement_one_per_voter"),
-            models.CheckConstraint(condition=Q(weight__gt=0), name="entitlement_weight_positive"),
+            models.UniqueConstraint(
+                fields=["poll", "voter"],
+                name="entitlement_one_per_voter",
+                violation_error_code="already_entitled",
+                violation_error_message=_("This voter is already entitled to vote in this poll."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="entitlement_weight_positive",
+                violation_error_code="weight_not_positive",
+                violation_error_message=_("The weight must be more than zero."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,7 +228,12 @@ class BallotChoice(models.Model):
         verbose_name = _("ballot choice")
         verbose_name_plural = _("ballot choices")
         constraints = [
-            models.UniqueConstraint(fields=["ballot", "option"], name="ballot_choice_once")
+            models.UniqueConstraint(
+                fields=["ballot", "option"],
+                name="ballot_choice_once",
+                violation_error_code="option_twice",
+                violation_error_message=_("A ballot can choose an option only once."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -241,7 +266,12 @@ class PaperTally(models.Model):
         verbose_name = _("paper tally")
         verbose_name_plural = _("paper tallies")
         constraints = [
-            models.UniqueConstraint(fields=["poll", "option"], name="paper_tally_once"),
+            models.UniqueConstraint(
+                fields=["poll", "option"],
+                name="paper_tally_once",
+                violation_error_code="tally_exists",
+                violation_error_message=_("The paper ballots for this option are already entered."),
+            ),
         ]
 
     def __str__(self) -> str:

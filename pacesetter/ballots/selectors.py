@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -223,7 +224,7 @@ class PublishedResult:
     entitled: Decimal
     voted: Decimal
     participation: Decimal  # percent of the entitled weight that voted
-    quorum_required: Decimal  # percent
+    quorum_required: Fraction  # a share of the entitled weight
     quorum_met: bool
     valid: bool
     electronic_ballots: int
@@ -262,7 +263,7 @@ def published_result(poll: Poll) -> PublishedResult | None:
         entitled=entitled,
         voted=voted,
         participation=voted * 100 / entitled if entitled else Decimal(0),
-        quorum_required=poll.quorum * 100,
+        quorum_required=poll.quorum,
         quorum_met=bool(result.get("quorum_met")),
         valid=bool(result.get("valid")),
         electronic_ballots=int(result.get("electronic_ballots") or 0),

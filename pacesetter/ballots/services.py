@@ -7,17 +7,18 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record
 from pacesetter.bodies.models import Body
 from pacesetter.clusters.models import Cluster
+from pacesetter.core import clock
+from pacesetter.core.shares import as_share, check_share
 from pacesetter.units.models import Unit
 
 from . import tally
@@ -59,7 +60,7 @@ def poll_create(
     cluster: Cluster | None = None,
     body: Body | None = None,
     max_choices: int = 1,
-    quorum: Decimal = Decimal("0"),
+    quorum: Fraction = Fraction(0),
     majority: str = Majority.SIMPLE,
     base: str = Base.VALID,
 ) -> Poll:
@@ -74,6 +75,11 @@ def poll_create(
         raise ValidationError({"options": _("Each candidate or motion can appear once.")})
     if (cluster is None) == (body is None):
         raise ValidationError({"cluster": _("Choose the voting cluster or the voting body.")})
+    try:
+        quorum = as_share(quorum)
+        check_share(quorum)
+    except ValidationError as exc:
+        raise ValidationError({"quorum": exc.messages}) from exc
     if kind == PollKind.APPROVAL and not 1 <= max_choices <= len(labels):
         raise ValidationError(
             {"max_choices": _("Choose between 1 and %(n)s.") % {"n": len(labels)}}
@@ -85,7 +91,8 @@ def poll_create(
         cluster=cluster,
         body=body,
         max_choices=max_choices if kind == PollKind.APPROVAL else 1,
-        quorum=quorum,
+        quorum_numerator=quorum.numerator,
+        quorum_denominator=quorum.denominator,
         majority=majority,
         base=base,
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -111,7 +118,7 @@ def poll_open(*, actor: Any, poll: Poll, voters: Mapping[int, Any] | None = None
     rows = roll_for(poll, voters)
     Entitlement.objects.bulk_create(rows)
     poll.state = PollState.OPEN
-    poll.opened_at = timezone.now()
+    poll.opened_at = clock.now()
     poll.save(update_fields=["state", "opened_at"])
     audit_record(
         actor=actor, action="poll.open", target=poll, changes={"entitled": [None, len(rows)]}
@@ -268,7 +275,7 @@ def poll_close(*, actor: Any, poll: Poll) -> Poll:
     Ballot.objects.bulk_create(ballots)
     BallotChoice.objects.bulk_create(choices)
     poll.state = PollState.CLOSED
-    poll.closed_at = timezone.now()
+    poll.closed_at = clock.now()
     poll.save(update_fields=["state", "closed_at"])
     audit_record(
         actor=actor, action="poll.close", target=poll, changes={"ballots": [None, len(ballots)]}
@@ -284,7 +291,7 @@ def poll_publish(*, actor: Any, poll: Poll) -> Poll:
     poll.result = tally.count(poll)
     poll.digest = tally.digest(tally.receipts(poll))
     poll.state = PollState.PUBLISHED
-    poll.published_at = timezone.now()
+    poll.published_at = clock.now()
     poll.save(update_fields=["result", "digest", "state", "published_at"])
     audit_record(
         actor=actor,

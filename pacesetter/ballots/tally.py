@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
+from pacesetter.core.shares import reached
+
 from .models import Ballot, BallotChoice, Base, Entitlement, Majority, Poll, PollKind, Vote
 
 THRESHOLDS = {
@@ -28,11 +30,12 @@ def _d(value: Any) -> Decimal:
     return Decimal(str(value or 0)).quantize(CENT)
 
 
-def quorum_met(*, voted: Decimal, entitled: Decimal, quorum: Decimal) -> bool:
-    """At least ``quorum`` (a share, 0..1) of the entitled weight took part."""
+def quorum_met(*, voted: Decimal, entitled: Decimal, quorum: Fraction) -> bool:
+    """At least ``quorum`` (an exact share, 0..1) of the entitled weight took part:
+    2 of 3 meets two-thirds."""
     if entitled <= 0:
         return False
-    return Fraction(voted) >= Fraction(quorum) * Fraction(entitled)
+    return reached(quorum, present=voted, entitled=entitled)
 
 
 def passes(*, majority: str, yes: Decimal, no: Decimal, base: Decimal) -> bool:

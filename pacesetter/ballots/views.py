@@ -31,6 +31,7 @@ from . import selectors, services, tally
 from .forms import PaperTallyForm, PollCreateForm, ReceiptForm, VoteForm
 from .models import Poll, PollKind, PollState
 from .policies import may_vote, poll_policy
+from .subjects import poll_subject
 from .workflows import poll_workflow
 
 
@@ -82,7 +83,7 @@ def create(request: HttpRequest) -> HttpResponse:
             add_service_errors(
                 form,
                 exc,
-                fields={"cluster": "voters", "body": "voters", "quorum": "quorum_percent"},
+                fields={"cluster": "voters", "body": "voters"},
             )
         else:
             messages.success(request, _("Poll “%(title)s” created.") % {"title": poll.title})
@@ -120,6 +121,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     actions = poll_workflow.allowed(user, poll)
     context: dict[str, Any] = {
         "poll": poll,
+        "subject": poll_subject(poll, user),
         "actions": actions,
         "options": selectors.poll_options(poll),
         "may_manage": may_manage,
@@ -133,7 +135,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "secrecy_warnings": selectors.secrecy_warnings(poll) if may_manage else [],
         "approval": poll.kind == PollKind.APPROVAL,
-        "quorum_percent": poll.quorum * 100,
         "S": PollState,
     }
     return render(request, "ballots/detail.html", context)
@@ -214,6 +215,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         "ballots/vote.html",
         {
             "poll": poll,
+            "subject": poll_subject(poll, user),
             "form": form,
             "receipt": receipt,
             "has_voted": receipt is None and entitlement is not None and entitlement.voted,

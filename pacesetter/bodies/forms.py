@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.forms import PeriodFormMixin, TranslatedFieldsMixin
+from pacesetter.core.forms import ConstraintFieldsMixin, PeriodFormMixin, TranslatedFieldsMixin
 from pacesetter.core.translations import fields_of
 from pacesetter.units.models import Unit
 from pacesetter.units.selectors import users_visible_to
@@ -59,8 +59,10 @@ class TermForm(TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
         help_texts = {name: _("For example: 9th standing council.") for name in fields_of("name")}
 
 
-class MemberAddForm(PeriodFormMixin, forms.ModelForm):
+class MemberAddForm(ConstraintFieldsMixin, PeriodFormMixin, forms.ModelForm):
     """A seat for a person or for a unit (through its representative)."""
+
+    constraint_fields = {"weight_not_positive": "weight"}
 
     class Meta:
         model = BodyMember

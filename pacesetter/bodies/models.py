@@ -73,6 +73,8 @@ class BodyTerm(models.Model):
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")),
                 name="body_term_period_ordered",
+                violation_error_code="dates_reversed",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
         ]
 
@@ -145,12 +147,21 @@ class BodyMember(models.Model):
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | Q(unit__isnull=False),
                 name="body_member_person_or_unit",
+                violation_error_code="member_missing",
+                violation_error_message=_("Choose a person or a unit."),
             ),
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")),
                 name="body_member_period_ordered",
+                violation_error_code="dates_reversed",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
-            models.CheckConstraint(condition=Q(weight__gt=0), name="body_member_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="body_member_weight_positive",
+                violation_error_code="weight_not_positive",
+                violation_error_message=_("The weight must be more than zero."),
+            ),
         ]
 
     def __str__(self) -> str:

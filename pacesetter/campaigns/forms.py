@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.files import validate_upload
-from pacesetter.core.forms import PeriodFormMixin, TranslatedFieldsMixin
+from pacesetter.core.forms import ConstraintFieldsMixin, PeriodFormMixin, TranslatedFieldsMixin
 from pacesetter.core.translations import fields_of
 from pacesetter.units.models import Unit
 
@@ -38,11 +38,13 @@ class CampaignSearchForm(forms.Form):
     )
 
 
-class CampaignForm(TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
+class CampaignForm(ConstraintFieldsMixin, TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
     """A campaign's details; the tie-break order is three ordered choices.
 
     ``tables`` are the scoring tables the user may choose: the set-up pages
     (``pacesetter.workspace.campaign_views``) ask scoring's policy for them."""
+
+    constraint_fields = {"own_predecessor": "predecessor"}
 
     tie_break_1 = forms.ChoiceField(label=_("First tie-break"), required=False)
     tie_break_2 = forms.ChoiceField(label=_("Second tie-break"), required=False)
@@ -137,9 +139,11 @@ class PhaseForm(TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
         fields = [*fields_of("name"), "start", "end"]
 
 
-class ReviewPointForm(TranslatedFieldsMixin, forms.ModelForm):
+class ReviewPointForm(ConstraintFieldsMixin, TranslatedFieldsMixin, forms.ModelForm):
     """A review point's code, name (in the campaign's source language, and translations)
     and dates. The view passes ``instance=ReviewPoint(campaign=…, source_language=…)``."""
+
+    constraint_fields = {"code_taken": "code"}
 
     code = forms.SlugField(
         label=_("Code"), max_length=20, help_text=_("Short, for example h1 or y.")

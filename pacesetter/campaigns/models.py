@@ -92,10 +92,16 @@ class Campaign(models.Model):
         constraints = [
             source_text_present("campaign", "name"),
             models.CheckConstraint(
-                condition=Q(end__gte=F("start")), name="campaign_period_ordered"
+                condition=Q(end__gte=F("start")),
+                name="campaign_period_ordered",
+                violation_error_code="dates_reversed",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
             models.CheckConstraint(
-                condition=~Q(predecessor=F("pk")), name="campaign_not_own_predecessor"
+                condition=~Q(predecessor=F("pk")),
+                name="campaign_not_own_predecessor",
+                violation_error_code="own_predecessor",
+                violation_error_message=_("A campaign cannot be its own predecessor."),
             ),
         ]
 
@@ -121,7 +127,12 @@ class CampaignPhase(models.Model):
         verbose_name_plural = _("phases")
         ordering = ["campaign", "position", "start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gte=F("start")), name="phase_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="phase_period_ordered",
+                violation_error_code="dates_reversed",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
             source_text_present("phase", "name"),
         ]
 
@@ -166,7 +177,14 @@ class ReviewPoint(models.Model):
         verbose_name_plural = _("review points")
         ordering = ["campaign", "position", "period_end"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "code"], name="review_point_unique_code"),
+            models.UniqueConstraint(
+                fields=["campaign", "code"],
+                name="review_point_unique_code",
+                violation_error_code="code_taken",
+                violation_error_message=_(
+                    "Another review point of this campaign already has this code."
+                ),
+            ),
             source_text_present("review_point", "name"),
         ]
 
@@ -207,7 +225,12 @@ class Participant(models.Model):
         verbose_name_plural = _("participants")
         ordering = ["campaign", "cluster", "unit__code"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "unit"], name="participant_unique_unit")
+            models.UniqueConstraint(
+                fields=["campaign", "unit"],
+                name="participant_unique_unit",
+                violation_error_code="already_participant",
+                violation_error_message=_("This unit already takes part in this campaign."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -252,7 +275,12 @@ class ClusterPact(models.Model):
         verbose_name = _("cluster pact")
         verbose_name_plural = _("cluster pacts")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "cluster"], name="pact_unique_cluster")
+            models.UniqueConstraint(
+                fields=["campaign", "cluster"],
+                name="pact_unique_cluster",
+                violation_error_code="pact_exists",
+                violation_error_message=_("This cluster already has a pact in this campaign."),
+            )
         ]
 
     def __str__(self) -> str:

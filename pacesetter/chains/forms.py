@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.forms import TranslatedFieldsMixin
+from pacesetter.core.forms import ConstraintFieldsMixin, TranslatedFieldsMixin
 from pacesetter.core.translations import CONTENT_LANGUAGES, column, fields_of
 from pacesetter.units.models import Unit
 
@@ -83,7 +83,9 @@ class ChainCreateForm(ChainForm):
         self.fields["members"].label_from_instance = unit_label  # type: ignore[attr-defined]
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(ConstraintFieldsMixin, forms.Form):
+    constraint_fields = {"already_member": "unit"}
+
     unit = forms.ModelChoiceField(
         label=_("Unit"),
         queryset=Unit.objects.none(),

@@ -81,9 +81,17 @@ class ChainMember(models.Model):
         verbose_name_plural = _("chain members")
         ordering = ["chain", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["chain", "unit"], name="chain_member_unique_unit"),
             models.UniqueConstraint(
-                fields=["chain", "position"], name="chain_member_unique_position"
+                fields=["chain", "unit"],
+                name="chain_member_unique_unit",
+                violation_error_code="already_member",
+                violation_error_message=_("This unit is already in the chain."),
+            ),
+            models.UniqueConstraint(
+                fields=["chain", "position"],
+                name="chain_member_unique_position",
+                violation_error_code="position_taken",
+                violation_error_message=_("Another unit already has this position in the chain."),
             ),
         ]
 

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.files import validate_upload
-from pacesetter.core.forms import PeriodFormMixin, TranslatedFieldsMixin
+from pacesetter.core.forms import ConstraintFieldsMixin, PeriodFormMixin, TranslatedFieldsMixin
 from pacesetter.core.translations import fields_of
 from pacesetter.decisions.models import Decision
 from pacesetter.units.models import Unit
@@ -118,7 +118,9 @@ class ClusterCreateForm(ClusterForm):
         return cleaned
 
 
-class MemberAddForm(PeriodFormMixin, forms.Form):
+class MemberAddForm(ConstraintFieldsMixin, PeriodFormMixin, forms.Form):
+    constraint_fields = {"membership_exists": "start"}
+
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     start = forms.DateField(label=_("Member from"), widget=DATE, initial=date.today)
     end = forms.DateField(label=_("Member until"), widget=DATE, required=False)
@@ -133,7 +135,9 @@ class MemberEndForm(forms.Form):
     end = forms.DateField(label=_("Member until"), widget=DATE, initial=date.today)
 
 
-class LeaderSetForm(forms.Form):
+class LeaderSetForm(ConstraintFieldsMixin, forms.Form):
+    constraint_fields = {"leader_exists": "role", "year_range": "year"}
+
     year = forms.IntegerField(
         label=_("Year"), min_value=1900, max_value=2200, initial=lambda: date.today().year
     )

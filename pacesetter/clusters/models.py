@@ -74,11 +74,18 @@ class ClusterMembership(models.Model):
         ordering = ["cluster", "unit__code", "start"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cluster", "unit", "start"], name="cluster_membership_unique_start"
+                fields=["cluster", "unit", "start"],
+                name="cluster_membership_unique_start",
+                violation_error_code="membership_exists",
+                violation_error_message=_(
+                    "This unit already has a membership of this cluster starting on that date."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")),
                 name="cluster_membership_period_ordered",
+                violation_error_code="dates_reversed",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
         ]
 
@@ -122,10 +129,16 @@ class ClusterLeadership(models.Model):
                 fields=["cluster", "year", "role"],
                 condition=Q(ended_on__isnull=True),
                 name="cluster_leadership_one_current",
+                violation_error_code="leader_exists",
+                violation_error_message=_(
+                    "This cluster already has someone in this role for that year."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=1900) & Q(year__lte=2200),
                 name="cluster_leadership_year_range",
+                violation_error_code="year_range",
+                violation_error_message=_("Enter a year between 1900 and 2200."),
             ),
         ]
 

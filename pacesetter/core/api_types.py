@@ -14,10 +14,13 @@ them (``ProhibitNullCharactersValidator``).
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
 from typing import Annotated, Any
 
 from annotated_types import Ge, Le
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -25,8 +28,11 @@ from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination
 from ninja.parser import Parser
+from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from .dates import YEAR_MAX, YEAR_MIN
+from .shares import INVALID, as_share, parse_share, share_text
 
 ID_MAX = 2**63 - 1  # a BigAutoField's largest value, on SQLite and PostgreSQL alike
 INT_MAX = 2**31 - 1  # a PositiveIntegerField's largest value on PostgreSQL
@@ -46,6 +52,57 @@ Position = Annotated[int, Ge(0), Le(INT_MAX)]
 Quantity = Annotated[int, Ge(0), Le(INT_MAX)]
 #: A number of days (a window, a delay).
 Days = Annotated[int, Ge(0), Le(SMALL_MAX)]
+
+
+def _share_in(value: Any) -> Fraction:
+    """A share sent as text ("2/3", "50%", "0.5") or, as before shares were exact, a
+    number between 0 and 1 (0.6667 and 0.3333 read as two-thirds and one-third)."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        value = format(Decimal(str(value)), "f")
+    if not isinstance(value, str):
+        raise PydanticCustomError("invalid_share", str(INVALID))
+    try:
+        return parse_share(value, legacy=True)
+    except DjangoValidationError as exc:
+        raise PydanticCustomError(exc.code or "invalid_share", exc.messages[0]) from None
+
+
+_SHARE_TEXT = r"\d{1,12}\s*/\s*\d{1,12}|(\d{1,12}([.,]\d{1,12})?|[.,]\d{1,12})\s*[%％]?"
+
+#: A share read by the API (a quorum): "2/3", "50%", "66.5%", "0.5"; old clients' numbers
+#: between 0 and 1 still work. See ``core.shares``.
+ShareIn = Annotated[
+    Fraction,
+    PlainValidator(_share_in),
+    PlainSerializer(share_text, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": rf"^\s*({_SHARE_TEXT})\s*$", "maxLength": 40},
+                {"type": "number", "minimum": 0, "maximum": 1},
+            ],
+            "description": "A share: a fraction (2/3), a percentage (50%) or a decimal "
+            "between 0 and 1 (0.5).",
+            "examples": ["2/3", "50%", "0.5"],
+        }
+    ),
+]
+#: A share as the API writes it: the reduced fraction "n/d" ("2/3", "1/2", "0/1").
+ShareOut = Annotated[
+    Fraction,
+    PlainValidator(as_share),
+    PlainSerializer(share_text, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d+/\d+$",
+            "description": "A share as a reduced fraction: numerator/denominator.",
+            "examples": ["2/3", "1/2"],
+        }
+    ),
+]
 
 
 class Paged(PageNumberPagination):

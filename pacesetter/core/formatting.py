@@ -33,3 +33,13 @@ def number(value: Any, empty: str = "—") -> str:
     if amount is None:
         return empty
     return formats.number_format(amount, use_l10n=True)
+
+
+def percent(share: Any, places: int = 1, empty: str = "—") -> str:
+    """A share (0.7525) as a percentage in the active language's number format ("75.3%",
+    "75,3%"); ``empty`` for a missing share."""
+    amount = plain(share)
+    if amount is None:
+        return empty
+    scaled = (Decimal(amount) * 100).quantize(Decimal(1).scaleb(-places))
+    return f"{number(scaled)}%"

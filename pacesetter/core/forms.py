@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,38 @@ class PeriodFormMixin(forms.BaseForm):
         if start and end and end < start:
             self.add_error(end_name, _("The end date cannot be before the start date."))
         return cleaned
+
+
+def place_constraint_errors(form: forms.BaseForm, exc: ValidationError) -> ValidationError:
+    """``exc`` with each form-wide error whose code is in the form's ``constraint_fields``
+    moved onto that field. A model constraint's error names no field (Django shows it at
+    the top of the form); its ``violation_error_code`` says which rule it is, and the form
+    knows the input that breaks it."""
+    fields: dict[str, str] = getattr(form, "constraint_fields", {})
+    errors = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.error_list}
+    loose = errors.get(NON_FIELD_ERRORS, [])
+    if not any(fields.get(str(e.code)) in form.fields for e in loose):
+        return exc
+    placed: dict[str, list[ValidationError]] = {
+        name: list(found) for name, found in errors.items() if name != NON_FIELD_ERRORS
+    }
+    for error in loose:
+        target = fields.get(str(error.code))
+        placed.setdefault(target if target in form.fields else NON_FIELD_ERRORS, []).append(error)
+    return ValidationError(placed)
+
+
+class ConstraintFieldsMixin(forms.BaseForm):
+    """A form on which model constraints' errors land on their field:
+    ``constraint_fields`` maps a constraint's ``violation_error_code`` to the form field.
+    A model form places the errors of its instance's ``full_clean``;
+    ``core.views.add_service_errors`` places those a service raised."""
+
+    constraint_fields: ClassVar[dict[str, str]] = {}
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        # Django's hook for the errors of the instance's full_clean (no stub has it).
+        super()._update_errors(place_constraint_errors(self, errors))  # type: ignore[misc]
 
 
 class TranslatedFieldsMixin(forms.BaseForm):

@@ -316,13 +316,56 @@ def ordered(path: str, language: str | None = None) -> Collated:
 # --- constraints ----------------------------------------------------------------------
 
 
+def _holder(constraint_name: str) -> type[models.Model] | None:
+    # Constraint names are unique in a database (Django's check models.E032), so the
+    # name finds the model; a kit constraint is made before its model exists.
+    from django.apps import apps
+
+    if not apps.models_ready:  # Django compares the message while the models load
+        return None
+    for model in apps.get_models():
+        if any(c.name == constraint_name for c in model._meta.constraints):
+            return model
+    return None
+
+
+def _kit_message(constraint_name: str, name: str, language: str | None = None) -> str:
+    model = _holder(constraint_name)
+    if model is None:  # only while the models load: nobody reads it then
+        return ""
+    field = str(model.translated_fields[name]._field.verbose_name)  # type: ignore[attr-defined]
+    model_name = str(model._meta.verbose_name)
+    if language is None:
+        # Translators: field is a lowercase field name ("name", "title").
+        return _("Enter the %(field)s in the source language.") % {"field": field}
+    # Translators: model and field are lowercase ("work plan", "name"); language "Vietnamese".
+    return _("Another %(model)s already has this %(field)s in %(language)s.") % {
+        "model": model_name,
+        "field": field,
+        "language": LANGUAGE_NAMES[language],
+    }
+
+
+#: The user's words for a kit constraint (the field's and model's verbose names, in the
+#: active language), looked up when the message is shown.
+kit_message = lazy(_kit_message, str)
+
+
 def source_text_present(prefix: str, name: str) -> models.CheckConstraint:
-    """The source language is a content language and ``name`` has a value in it."""
+    """The source language is a content language and ``name`` has a value in it. (Forms
+    show :func:`check_source_text`'s error on the field first; this message is for a
+    write that skipped ``clean``.)"""
     condition = reduce(
         or_,
         (Q(source_language=code) & ~Q(**{column(name, code): ""}) for code in CONTENT_LANGUAGES),
     )
-    return models.CheckConstraint(condition=condition, name=f"{prefix}_{name}_in_source")
+    constraint_name = f"{prefix}_{name}_in_source"
+    return models.CheckConstraint(
+        condition=condition,
+        name=constraint_name,
+        violation_error_code="required",
+        violation_error_message=kit_message(constraint_name, name),
+    )
 
 
 def unique_per_language(
@@ -334,7 +377,9 @@ def unique_per_language(
             *together,
             column(name, code),
             condition=~Q(**{column(name, code): ""}),
-            name=f"{prefix}_{name}_unique_{code.replace('-', '_')}",
+            name=(constraint_name := f"{prefix}_{name}_unique_{code.replace('-', '_')}"),
+            violation_error_code="unique",
+            violation_error_message=kit_message(constraint_name, name, code),
         )
         for code in CONTENT_LANGUAGES
     ]

@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .forms import place_constraint_errors
+
 
 def form_page(
     request: HttpRequest,
@@ -56,8 +58,10 @@ def add_service_errors(
     Services raise ``{field: [messages]}`` with model field names; ``fields`` maps a
     model field to a differently named form field and ``prefix`` is put before every
     name (``decision_`` for the decision part of the cluster form). Errors for fields
-    the form does not have go to the top of the form.
+    the form does not have go to the top of the form, unless the form's
+    ``constraint_fields`` names the field of their code (``core.forms.ConstraintFieldsMixin``).
     """
+    exc = place_constraint_errors(form, exc)
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
         return

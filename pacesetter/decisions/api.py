@@ -10,7 +10,7 @@ from operator import or_
 
 from django.db import models
 from django.http import FileResponse, HttpRequest
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -42,6 +42,11 @@ class DecisionOut(Schema):
     issuer: str
     title: str
     signer_title: str
+    signed_for: str = Field(
+        description="The line above the signer's title when signing for another (KT. Chủ tịch)."
+    )
+    signer_name: str
+    place: str = Field(description="Where it was signed, as printed before the date (Thanh Hóa).")
     source_language: str
     translations: dict[str, dict[str, str]] = TRANSLATIONS
     owner_unit: UnitRef
@@ -64,6 +69,9 @@ class DecisionIn(Schema):
     issuer: text_input(255)  # type: ignore[valid-type]
     title: text_input(500) = ""  # type: ignore[valid-type]
     signer_title: text_input(255) = ""  # type: ignore[valid-type]
+    signed_for: text_input(255) = ""  # type: ignore[valid-type]
+    signer_name: str = Field("", max_length=200)
+    place: text_input(100) = ""  # type: ignore[valid-type]
 
 
 class DecisionPatch(Schema):
@@ -73,6 +81,9 @@ class DecisionPatch(Schema):
     issuer: text_patch(255) = None  # type: ignore[valid-type]
     title: text_patch(500) = None  # type: ignore[valid-type]
     signer_title: text_patch(255) = None  # type: ignore[valid-type]
+    signed_for: text_patch(255) = None  # type: ignore[valid-type]
+    signer_name: str | None = Field(None, max_length=200)
+    place: text_patch(100) = None  # type: ignore[valid-type]
 
 
 class DecisionFilters(Schema):

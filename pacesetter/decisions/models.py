@@ -19,9 +19,9 @@ def decision_file_path(instance: "Decision", filename: str) -> str:
 
 
 class Decision(models.Model):
-    """A recorded decision (number, date, issuer) with its signed file, if any.
-
-    Clusters are set up by one; award decisions will reuse it.
+    """A recorded decision (number, date, place, issuer, signer) with its signed file, if
+    any. Clusters are set up by one; awards are granted by one, and their certificates
+    print its place, date and signer.
     """
 
     number = models.CharField(_("number"), max_length=100)
@@ -30,6 +30,13 @@ class Decision(models.Model):
     issuer = TranslatedText(models.CharField(_("issuer"), max_length=255), required=True)
     title = TranslatedText(models.CharField(_("title"), max_length=500))
     signer_title = TranslatedText(models.CharField(_("signer's title"), max_length=255))
+    # When the signer signs for another ("KT. Chủ tịch", "TM. Ủy ban nhân dân"): the line
+    # printed above their own title on certificates.
+    signed_for = TranslatedText(models.CharField(_("signing for"), max_length=255))
+    # A person's name is one value, as Person.full_name (docs/translations.md).
+    signer_name = models.CharField(_("signer's name"), max_length=200, blank=True)
+    # Where it was signed, as written before the date ("Thanh Hóa, ngày …").
+    place = TranslatedText(models.CharField(_("place"), max_length=100))
     file = models.FileField(
         _("file"), upload_to=decision_file_path, blank=True, validators=[validate_upload]
     )

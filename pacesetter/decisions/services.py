@@ -17,8 +17,15 @@ from .models import Decision
 
 #: Field names as services take them: a translatable field by its columns (``issuer_vi``)
 #: or by its name (a text in the source language, or texts by language; see ``expand``).
-DECISION_TRANSLATED = ("issuer", "title", "signer_title")
-DECISION_EDITABLE = ("number", "date", "source_language", *fields_of(*DECISION_TRANSLATED), "file")
+DECISION_TRANSLATED = ("issuer", "title", "signer_title", "signed_for", "place")
+DECISION_EDITABLE = (
+    "number",
+    "date",
+    "source_language",
+    *fields_of(*DECISION_TRANSLATED),
+    "signer_name",
+    "file",
+)
 DECISION_FIELDS = (*DECISION_EDITABLE, "owner_unit")
 
 
@@ -37,19 +44,29 @@ def decision_create(
     issuer: str | Text | None = None,
     title: str | Text | None = None,
     signer_title: str | Text | None = None,
+    signed_for: str | Text | None = None,
+    place: str | Text | None = None,
     file: File | None = None,
     **attrs: Any,
 ) -> Decision:
     """Record a decision; the file, if any, is checked for size and type first (codes
     ``file_too_large``, ``file_type`` on ``file``), and removed from storage again if the
     row or its audit entry is not written. Its date is not after today
-    (``date_in_future`` on ``date``). ``issuer``, ``title`` and ``signer_title`` are
-    texts in ``source_language`` (English unless given) or texts by language, or given
-    as their columns (``issuer_vi=``)."""
+    (``date_in_future`` on ``date``). ``issuer``, ``title``, ``signer_title``,
+    ``signed_for`` and ``place`` are texts in ``source_language`` (English unless given)
+    or texts by language, or given as their columns (``issuer_vi=``); ``signer_name`` is
+    one text."""
     _check_date(date)
     attrs = expand(
         Decision,
-        {"issuer": issuer, "title": title, "signer_title": signer_title, **attrs},
+        {
+            "issuer": issuer,
+            "title": title,
+            "signer_title": signer_title,
+            "signed_for": signed_for,
+            "place": place,
+            **attrs,
+        },
         source=attrs.get("source_language") or "en",
     )
     unknown = set(attrs) - set(DECISION_EDITABLE)

@@ -33,7 +33,9 @@ from pacesetter.clusters.models import Cluster
 from pacesetter.decisions.models import Decision
 from pacesetter.decisions.services import decision_create
 from pacesetter.units.models import Unit
+from pacesetter.units.selectors import unit_time_zone
 
+from .campaigns import clock_at
 from .pdf import one_page_pdf
 from .specs import AwardSpec, DecisionSpec, GrantHistorySpec, LocalRuleSpec, ProposalSpec
 
@@ -187,7 +189,8 @@ class AwardLoader:
                 achievement_report=spec.achievement_report,
             )
         if spec.cluster_vote:
-            proposal = proposal_cluster_vote(actor=proposer, proposal=proposal)
+            with clock_at(spec.voted_on, unit_time_zone(self.units[spec.proposer]), 9):
+                proposal = proposal_cluster_vote(actor=proposer, proposal=proposal)
             self.vote(proposal, spec, staff)
             # proposal_send reads the poll through the instance it is given: a fresh one.
             proposal = Proposal.objects.get(pk=proposal.pk)
@@ -232,8 +235,9 @@ class AwardLoader:
                     for option in options
                 },
             )
-        poll = poll_close(actor=manager, poll=poll)
-        return poll_publish(actor=manager, poll=poll)
+        with clock_at(spec.voted_on, unit_time_zone(self.units[spec.proposer]), 16):
+            poll = poll_close(actor=manager, poll=poll)
+            return poll_publish(actor=manager, poll=poll)
 
 
 def _preset(spec: AwardSpec) -> AwardPreset:

@@ -5,9 +5,11 @@ cluster leader signs the pact and reviews."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import fields
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,6 +30,7 @@ from pacesetter.campaigns.services import (
     review_point_add,
 )
 from pacesetter.clusters.models import Cluster
+from pacesetter.core import clock
 from pacesetter.core.translations import expand, ordered, translated_names, values
 from pacesetter.scoring.models import Criterion, CriterionKind, ScoreItem, ScoringTable
 from pacesetter.scoring.services import (
@@ -100,7 +103,9 @@ class CampaignLoader:
             criteria: dict[str, Criterion] = {}
             for criterion in spec.criteria:
                 criteria[criterion.code] = self._add(table, criterion, criteria, actor)
-        table = table_adopt(actor=actor, table=table)
+        adopted_on = spec.adopted_on or date(spec.year, 1, 2)
+        with clock.fixed(historical_moment(adopted_on, unit_time_zone(table.owner_unit), 9)):
+            table = table_adopt(actor=actor, table=table)
         self.tables[spec.key] = table
         return table
 
@@ -252,18 +257,22 @@ class CampaignLoader:
     def _review(
         self, campaign: Campaign, point: ReviewPoint, run: ReviewRunSpec, spec: CampaignSpec
     ) -> Campaign:
-        """Open, report and self-score, inspect, review, finalize and publish."""
+        """Open, report and self-score, inspect, review, finalize and publish, each step
+        at its day between the end of the period and the review conference (the point's
+        due date), where the ranking is published."""
         staff = self.users[spec.staff]
         leader = self.users[spec.leader] if spec.leader else staff
-        review_point_open(actor=staff, review_point=point)
+        day = _review_days(point, unit_time_zone(campaign.organizer))
         inspectors = dict(run.inspections)
-        for unit, inspector in run.inspections:
-            inspection_assign(
-                actor=leader,
-                review_point=point,
-                unit=self.units[unit],
-                inspector=self.units[inspector],
-            )
+        with clock.fixed(day["open"]):
+            review_point_open(actor=staff, review_point=point)
+            for unit, inspector in run.inspections:
+                inspection_assign(
+                    actor=leader,
+                    review_point=point,
+                    unit=self.units[unit],
+                    inspector=self.units[inspector],
+                )
         code_of = {unit.pk: code for code, unit in self.units.items()}
         items: dict[tuple[str, str], ScoreItem] = {
             (code_of[item.unit_id], item.criterion.code): item
@@ -273,17 +282,18 @@ class CampaignLoader:
         }
         # Every unit reports before any self-scores: scores under target_half_best_full
         # depend on the peers' results.
-        for (unit, criterion), item in items.items():
-            result = run.results[unit].get(criterion)
-            if result is not None:
-                items[unit, criterion] = item_report(
-                    actor=self.users[spec.officers[unit]],
-                    item=item,
-                    version=item.version,
-                    **_result_fields(item.criterion, result),
-                )
-        for key, item in items.items():
-            items[key] = self._submit(item, self.users[spec.officers[key[0]]])
+        with clock.fixed(day["report"]):
+            for (unit, criterion), item in items.items():
+                result = run.results[unit].get(criterion)
+                if result is not None:
+                    items[unit, criterion] = item_report(
+                        actor=self.users[spec.officers[unit]],
+                        item=item,
+                        version=item.version,
+                        **_result_fields(item.criterion, result),
+                    )
+            for key, item in items.items():
+                items[key] = self._submit(item, self.users[spec.officers[key[0]]])
         campaign = campaign_transition(
             actor=staff, campaign=campaign, to_state=CampaignState.SCORING
         )
@@ -295,30 +305,27 @@ class CampaignLoader:
         }
         act = {"inspect": item_inspect, "review": item_review, "finalize": item_finalize}
         for step in STEPS:
-            for (unit, criterion), item in items.items():
-                if step == "inspect" and unit not in inspectors:
-                    continue
-                change = changes.get((unit, criterion, step))
-                if change is not None and change.question:
-                    item = self._return_and_answer(item, change, actors[step](unit), spec)
-                    for earlier in STEPS[: STEPS.index(step)]:
-                        if earlier != "inspect" or unit in inspectors:
-                            item = act[earlier](
-                                actor=actors[earlier](unit), item=item, version=item.version
-                            )
-                items[unit, criterion] = act[step](
-                    actor=actors[step](unit),
-                    item=item,
-                    version=item.version,
-                    score=change.score if change else None,
-                    note=change.note if change else "",
-                )
-        review_point_publish(actor=staff, review_point=point)
-        # The ranking was published at the review conference (the point's due date), not
-        # when the demo is loaded; the audit entry keeps the load's time.
-        ReviewPoint.objects.filter(pk=point.pk).update(
-            published_at=historical_moment(point.due, unit_time_zone(campaign.organizer))
-        )
+            with clock.fixed(day[step]):
+                for (unit, criterion), item in items.items():
+                    if step == "inspect" and unit not in inspectors:
+                        continue
+                    change = changes.get((unit, criterion, step))
+                    if change is not None and change.question:
+                        item = self._return_and_answer(item, change, actors[step](unit), spec)
+                        for earlier in STEPS[: STEPS.index(step)]:
+                            if earlier != "inspect" or unit in inspectors:
+                                item = act[earlier](
+                                    actor=actors[earlier](unit), item=item, version=item.version
+                                )
+                    items[unit, criterion] = act[step](
+                        actor=actors[step](unit),
+                        item=item,
+                        version=item.version,
+                        score=change.score if change else None,
+                        note=change.note if change else "",
+                    )
+        with clock.fixed(day["publish"]):
+            review_point_publish(actor=staff, review_point=point)
         return Campaign.objects.get(pk=campaign.pk)
 
     def _submit(self, item: ScoreItem, officer: User) -> ScoreItem:
@@ -368,3 +375,25 @@ def historical_moment(day: date, time_zone: str, hour: int = 17) -> datetime:
     organizer's; the site's when it has none)."""
     zone = ZoneInfo(time_zone or settings.TIME_ZONE)
     return datetime.combine(day, time(hour), tzinfo=zone)
+
+
+def _review_days(point: ReviewPoint, time_zone: str) -> dict[str, datetime]:
+    """When each step of a review point's run happens: the units report a few days after
+    the period ends, the inspectors, the cluster leader and the committee follow, and
+    the ranking is published at the review conference, on the point's due date."""
+    gap = (point.due - point.period_end).days
+    shares = {"open": 0.05, "report": 0.2, "inspect": 0.45, "review": 0.65, "finalize": 0.85}
+    days = {
+        step: historical_moment(point.period_end + timedelta(round(gap * share)), time_zone, 10)
+        for step, share in shares.items()
+    }
+    days["publish"] = historical_moment(point.due, time_zone, 11)
+    return days
+
+
+def clock_at(day: date | None, time_zone: str, hour: int) -> AbstractContextManager[object]:
+    """The services' clock (core.clock) at ``hour`` o'clock of ``day`` in ``time_zone``:
+    the events recorded in the block carry that moment; without a day, now."""
+    if day is None:
+        return contextlib.nullcontext()
+    return clock.fixed(historical_moment(day, time_zone, hour))

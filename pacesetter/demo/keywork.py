@@ -13,15 +13,17 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pacesetter.accounts.models import User
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.chains.services import chain_create
+from pacesetter.meetings import selectors
 from pacesetter.meetings import services as meetings
-from pacesetter.meetings.models import Invitation, Meeting, MeetingState
+from pacesetter.meetings.models import Invitation, InviteeRole, Meeting, MeetingState
 from pacesetter.units.models import Unit
+from pacesetter.units.selectors import unit_time_zone
 from pacesetter.workplans.models import ProgressMode, Project, Task, WorkPlan
 from pacesetter.workplans.services import (
     milestone_add,
@@ -35,6 +37,7 @@ from pacesetter.workplans.services import (
     task_update,
 )
 
+from .campaigns import clock_at
 from .specs import (
     AgendaSpec,
     ChainSpec,
@@ -42,7 +45,6 @@ from .specs import (
     MeetingSpec,
     PlanSpec,
     Txt,
-    english,
     source_of,
 )
 
@@ -60,6 +62,8 @@ class KeyWorkLoader:
         self.chains: dict[str, Chain] = {}
         self.plans: dict[str, WorkPlan] = {}
         self.managers: dict[str, User] = {}
+        #: Each plan's reporting day (PlanSpec.reported_on) and the time zone of its body.
+        self.reported_on: dict[int, tuple[dt.date, str]] = {}
         self.meetings: dict[str, Meeting] = {}
 
     def load(
@@ -104,6 +108,10 @@ class KeyWorkLoader:
         )
         self.plans[spec.key] = plan
         self.managers[spec.key] = manager
+        self.reported_on[plan.pk] = (
+            spec.reported_on or spec.end,
+            unit_time_zone(self.bodies[spec.body].owner_unit),
+        )
         for task in spec.tasks:
             self.task(plan, None, task)
         for position, project_spec in enumerate(spec.projects, start=1):
@@ -155,8 +163,11 @@ class KeyWorkLoader:
         return next(self.managers[key] for key, p in self.plans.items() if p.pk == plan.pk)
 
     def follow(self, task: Task, spec: KeyTaskSpec) -> None:
-        """The milestones and the lead's report, as of the reporting date."""
+        """The milestones and the lead's report, as of the reporting date: a milestone
+        or a task done is reported on the day it was done, the rest (and the review of
+        how well) on the plan's reporting day."""
         manager = self.managers_of(task.plan)
+        reported_on, zone = self.reported_on[task.plan_id]
         if spec.milestones and task.progress_mode != ProgressMode.MILESTONES:
             task = task_update(actor=manager, task=task, progress_mode=ProgressMode.MILESTONES)
         for milestone_spec in spec.milestones:
@@ -164,20 +175,23 @@ class KeyWorkLoader:
                 actor=manager, task=task, title=milestone_spec.title, due=milestone_spec.due
             )
             if milestone_spec.done_on:
-                milestone_set_done(
-                    actor=manager, milestone=milestone, done_on=milestone_spec.done_on
-                )
+                with clock_at(milestone_spec.done_on, zone, 17):
+                    milestone_set_done(
+                        actor=manager, milestone=milestone, done_on=milestone_spec.done_on
+                    )
         if spec.progress is not None or spec.done_on or spec.note:
-            task_report(
-                actor=manager,
-                task=task,
-                progress=Decimal(str(spec.progress)) if spec.progress is not None else None,
-                note=spec.note,
-                done_on=spec.done_on,
-            )
+            with clock_at(spec.done_on or reported_on, zone, 17):
+                task_report(
+                    actor=manager,
+                    task=task,
+                    progress=Decimal(str(spec.progress)) if spec.progress is not None else None,
+                    note=spec.note,
+                    done_on=spec.done_on,
+                )
         rating, narrative = spec.outcome
         if rating:
-            task_review(actor=manager, task=task, rating=rating, narrative=narrative)
+            with clock_at(max(reported_on, spec.done_on or reported_on), zone, 17):
+                task_review(actor=manager, task=task, rating=rating, narrative=narrative)
 
     # --- meetings -------------------------------------------------------------------
 
@@ -189,7 +203,7 @@ class KeyWorkLoader:
         meeting = meetings.meeting_create(
             actor=organizer,
             kind=spec.kind,
-            source_language="en",  # the demo stays English until slice 7
+            source_language=source_of(spec.title, spec.place, spec.description),
             title=spec.title,
             organizer_unit=self.units[spec.organizer],
             starts_at=starts_at,
@@ -213,13 +227,14 @@ class KeyWorkLoader:
                 actor=organizer,
                 meeting=meeting,
                 text=resolution.text,
+                source_language=source_of(resolution.text),
                 adopted_on=starts_at.date(),
                 plan=plan,
                 tasks=[self.task_spec(task) for task in resolution.tasks],
             )
-            by_title = {task.title: task for task in created.tasks.all()}
-            for task_spec in resolution.tasks:
-                task = self.in_its_languages(by_title[english(task_spec.title)], task_spec)
+            # The resolution creates its tasks in the order of its rows.
+            for task, task_spec in zip(created.tasks.order_by("pk"), resolution.tasks, strict=True):
+                task = self.in_its_languages(task, task_spec)
                 self.follow(task, task_spec)
         if spec.visited:
             meetings.visited_units_set(
@@ -245,15 +260,23 @@ class KeyWorkLoader:
         if spec.held:
             meetings.meeting_set_state(actor=organizer, meeting=meeting, state=MeetingState.HELD)
         if spec.minutes:
-            minutes = meetings.minutes_draft(actor=organizer, meeting=meeting)
+            # Written up, in the meeting's own language, and finalized by the organizer's
+            # staff the day after the meeting.
+            after = selectors.local(meeting, ends_at or starts_at).date() + dt.timedelta(days=1)
+            with clock_at(after, spec.timezone, 10), translation.override(meeting.source_language):
+                minutes = meetings.minutes_draft(actor=organizer, meeting=meeting)
             if spec.minutes == "final":
-                meetings.minutes_finalize(actor=organizer, minutes=minutes, version=minutes.version)
+                with clock_at(after, spec.timezone, 16):
+                    meetings.minutes_finalize(
+                        actor=organizer, minutes=minutes, version=minutes.version
+                    )
 
     def in_its_languages(self, task: Task, spec: KeyTaskSpec) -> Task:
-        """A task a meeting created from English texts, given the spec's texts by
-        language (and their source) by the plan's manager, as the Chinese cases write them."""
+        """A task a meeting created with every language of the spec's texts, given the
+        spec's source language by the plan's manager where the meeting's differs (the
+        Chinese cases write their tasks in Chinese under English meetings)."""
         source = _source(spec.title, spec.scope, spec.measures)
-        if not source:
+        if not source or source["source_language"] == task.source_language:
             return task
         texts = {"title": spec.title, "scope": spec.scope, "measures": spec.measures}
         changes: dict[str, Any] = {
@@ -262,23 +285,22 @@ class KeyWorkLoader:
         return task_update(actor=self.managers_of(task.plan), task=task, **changes, **source)
 
     def task_spec(self, spec: KeyTaskSpec) -> Any:
-        # Meetings still take plain texts: a resolution's tasks are English.
         return meetings.TaskSpec(
-            title=english(spec.title),
+            title=spec.title,
             lead_unit=self.units[spec.lead],
             due=spec.due,
             lead_person=self.users[spec.lead_person] if spec.lead_person else None,
-            scope=english(spec.scope),
-            measures=english(spec.measures),
+            scope=spec.scope,
+            measures=spec.measures,
             start=spec.start,
             supporting_units=tuple(self.units[code] for code in spec.supporting),
             code=spec.code,
         )
 
     def invite(self, meeting: Meeting, spec: MeetingSpec, organizer: User) -> None:
-        """Invite, register and check in at the door with the personal codes (a
-        delegation with the number who came), as at the meeting's start (the demo loads
-        years later)."""
+        """Invite, register (a week before the meeting) and check in at the door with the
+        personal codes (a delegation with the number who came), as at the meeting's
+        start (the demo loads years later)."""
         if spec.body:
             meetings.invitations_add_body_members(actor=organizer, meeting=meeting)
         absent: set[int] = set()
@@ -288,6 +310,10 @@ class KeyWorkLoader:
             )
             if code in spec.absent_units:
                 absent.add(invitation.pk)
+        for code in spec.unit_guests:
+            meetings.invitation_add(
+                actor=organizer, meeting=meeting, unit=self.units[code], role=InviteeRole.GUEST
+            )
         numbers: dict[int, int] = {}
         for delegation in spec.delegations:
             invitation = meetings.invitation_add(
@@ -313,8 +339,10 @@ class KeyWorkLoader:
                 )
                 if number > group.present:
                     absent.add(invitation.pk)
+        week_before = selectors.meeting_day(meeting) - dt.timedelta(days=7)
         for invitation in Invitation.objects.filter(meeting=meeting).order_by("pk"):
-            meetings.registration_set(actor=organizer, invitation=invitation, registered=True)
+            with clock_at(week_before, spec.timezone, 9):
+                meetings.registration_set(actor=organizer, invitation=invitation, registered=True)
             if invitation.pk not in absent:
                 meetings.check_in(
                     actor=organizer,

@@ -1,6 +1,7 @@
 """Loading the demo's body polls through the ballot services, as the cluster's proposal
 vote does: committee staff create and open the poll (the roll is the body's seats), each
-voting seat casts its secret ballot, and the staff close and publish the tally."""
+voting seat casts its secret ballot, and the staff close and publish the tally, on the
+day the poll was held."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from pacesetter.ballots.services import (
 )
 from pacesetter.bodies.models import Body
 from pacesetter.units.models import Unit
+from pacesetter.units.selectors import unit_time_zone
 
+from .campaigns import clock_at
 from .specs import BodyPollSpec
 
 
@@ -29,15 +32,18 @@ def body_poll(
     users: Mapping[str, User],
 ) -> Poll:
     manager = users[spec.manager]
-    poll = poll_create(
-        actor=manager,
-        owner_unit=units[spec.owner],
-        title=spec.title,
-        kind=PollKind.YES_NO,
-        options=spec.options,
-        body=bodies[spec.body],
-    )
-    poll = poll_open(actor=manager, poll=poll)
+    day = spec.held_on
+    zone = unit_time_zone(units[spec.owner])
+    with clock_at(day, zone, 8):
+        poll = poll_create(
+            actor=manager,
+            owner_unit=units[spec.owner],
+            title=spec.title,
+            kind=PollKind.YES_NO,
+            options=spec.options,
+            body=bodies[spec.body],
+        )
+        poll = poll_open(actor=manager, poll=poll)
     option_ids = {option.label: option.pk for option in poll.options.all()}
     for username, votes in spec.votes.items():
         ballot_cast(
@@ -45,5 +51,6 @@ def body_poll(
             poll=poll,
             choices={option_ids[label]: vote for label, vote in votes.items()},
         )
-    poll = poll_close(actor=manager, poll=poll)
-    return poll_publish(actor=manager, poll=poll)
+    with clock_at(day, zone, 10):
+        poll = poll_close(actor=manager, poll=poll)
+        return poll_publish(actor=manager, poll=poll)

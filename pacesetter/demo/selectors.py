@@ -143,9 +143,8 @@ def demo_key_work() -> tuple[list[DemoMeeting], list[DemoPlan]]:
     from .specs import english
 
     meetings = []
-    for meeting in Meeting.objects.filter(title_en__in=[m.title for m in MEETINGS]).order_by(
-        "starts_at"
-    ):
+    titles = [english(m.title) for m in MEETINGS]
+    for meeting in Meeting.objects.filter(title_en__in=titles).order_by("starts_at"):
         counts = attendance(meeting)
         meetings.append(
             DemoMeeting(

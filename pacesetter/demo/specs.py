@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from pacesetter.bodies.models import MemberPosition
 from pacesetter.core.translations import Text
@@ -118,6 +119,7 @@ class BodyPollSpec:
     options: tuple[str, ...]
     manager: str  # username of the committee staff who runs it
     votes: dict[str, dict[str, str]]
+    held_on: date | None = None  # the day it is opened, voted, closed and published
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,7 @@ class TableSpec:
     author: str  # the username of the committee staff who set it up
     cloned_from: str = ""
     description: Txt = ""
+    adopted_on: date | None = None  # by default the second day of its year
 
 
 @dataclass(frozen=True)
@@ -374,6 +377,7 @@ class ProposalSpec:
     achievement: str = ""
     achievement_key: str = ""
     cluster_vote: bool = False
+    voted_on: date | None = None  # the cluster vote's day
     votes: dict[str, dict[str, str]] = field(default_factory=dict)
     decision: str = ""  # decision key, when decided
 
@@ -441,11 +445,14 @@ class PlanSpec:
     manager: str  # username of the committee staff who keeps it
     projects: tuple[ProjectSpec, ...] = ()
     tasks: tuple[KeyTaskSpec, ...] = ()  # key tasks placed directly in the plan
+    #: The day the leads' reports (a task's ``progress`` and ``note``) and the reviews
+    #: are as of; by default the plan's last day. A task done reports on its ``done_on``.
+    reported_on: date | None = None
 
 
 @dataclass(frozen=True)
 class AgendaSpec:
-    title: str
+    title: Txt
     minutes: int = 0
     speaker: str = ""
     speaker_unit: str = ""
@@ -454,7 +461,7 @@ class AgendaSpec:
 
 @dataclass(frozen=True)
 class ResolutionSpec:
-    text: str
+    text: Txt
     plan: str = ""  # plan key of the tasks it creates
     tasks: tuple[KeyTaskSpec, ...] = ()
 
@@ -496,19 +503,20 @@ class DelegationSpec:
 class MeetingSpec:
     key: str
     kind: str  # MeetingKind value
-    title: str
+    title: Txt
     organizer: str  # unit code
     organized_by: str  # username of the committee staff who runs it
     starts_at: str  # ISO local date-time
     ends_at: str
-    place: str
+    place: Txt
     chair: str = ""
-    description: str = ""
+    description: Txt = ""
     topics: tuple[str, ...] = ()
     body: str = ""  # body key: its members are invited
     chain: str = ""
-    quorum: Decimal = Decimal(0)
+    quorum: Fraction = Fraction(0)
     unit_invitees: tuple[str, ...] = ()  # unit codes, all present
+    unit_guests: tuple[str, ...] = ()  # unit codes invited as guests, all present
     absent_units: tuple[str, ...] = ()
     groups: tuple[InviteeGroupSpec, ...] = ()
     delegations: tuple[DelegationSpec, ...] = ()

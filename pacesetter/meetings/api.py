@@ -14,6 +14,7 @@ schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise)
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import PurePath
 from typing import Any
 
@@ -32,7 +33,7 @@ from pacesetter.ballots.models import Base, Majority, Poll, PollKind
 from pacesetter.bodies.api import BodyRef, PersonRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.policies import chain_policy
-from pacesetter.core.api_types import Id, Paged, Position, Version, Year
+from pacesetter.core.api_types import Id, Paged, Position, ShareIn, ShareOut, Version, Year
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import (
@@ -106,7 +107,7 @@ class MeetingOut(Schema):
     chair: str
     description: str
     topics: list[str]
-    quorum: Decimal = Field(description="Share (0–1) of the voting members who must be present.")
+    quorum: ShareOut = Field(description="Share of the voting members who must be present: n/d.")
     registration_open: bool
 
     @staticmethod
@@ -131,7 +132,7 @@ class AttendanceOut(Schema):
     present: int
     voting_expected: int = Field(description="Invitees with the role “member”.")
     voting_present: int
-    quorum: Decimal
+    quorum: ShareOut
     quorum_needed: int = Field(description="Voting members who must be present.")
     quorum_met: bool
     delegations_expected: int = Field(description="Delegations (units) invited.")
@@ -204,7 +205,7 @@ class MeetingIn(Schema):
     topics: str = Field("", description="One per line.")
     body_id: Id | None = None
     chain_id: Id | None = None
-    quorum: Decimal = Field(Decimal(0), ge=0, le=1)
+    quorum: ShareIn = Field(Fraction(0))
 
 
 class MeetingPatch(Schema):
@@ -225,7 +226,7 @@ class MeetingPatch(Schema):
     topics: str | None = None
     body_id: Id | None = None
     chain_id: Id | None = None
-    quorum: Decimal | None = Field(None, ge=0, le=1)
+    quorum: ShareIn | None = None
     registration_open: bool | None = None
 
 
@@ -426,8 +427,8 @@ class MeetingPollIn(Schema):
     options: list[str] = Field(description="Candidates or motions; empty ones are ignored.")
     agenda_item_id: Id | None = Field(None, description="An item of this meeting's agenda.")
     max_choices: int = Field(1, ge=1, le=1000, description="Approval polls: up to K choices.")
-    quorum: Decimal | None = Field(
-        None, ge=0, le=1, description="Share (0–1) of the entitled; the meeting's if left out."
+    quorum: ShareIn | None = Field(
+        None, description="Share of the entitled (2/3, 50%, 0.5); the meeting's if left out."
     )
     majority: Majority = Majority.SIMPLE
     base: Base = Base.VALID

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django import forms
@@ -19,6 +19,7 @@ from pacesetter.ballots.models import Base, Majority, Poll, PollKind
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
 from pacesetter.core.forms import TranslatedFieldsMixin
+from pacesetter.core.shares import ShareFormField
 from pacesetter.core.translations import fields_of, ordered
 from pacesetter.units.models import Unit
 from pacesetter.units.selectors import unit_time_zone
@@ -80,15 +81,6 @@ def _choices(field: Any, queryset: QuerySet[Any], label: Any = None) -> None:
         field.label_from_instance = label
 
 
-def quorum_share(value: Decimal | None) -> Decimal:
-    """A percentage typed on a form as the share the models keep."""
-    return (Decimal(value or 0) / 100).quantize(Decimal("0.0001"))
-
-
-def percent(share: Decimal) -> Decimal:
-    return (Decimal(share) * 100).quantize(Decimal("0.01"))
-
-
 class MeetingSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
@@ -109,8 +101,9 @@ class MeetingSearchForm(forms.Form):
 
 
 class MeetingForm(TranslatedFieldsMixin, forms.ModelForm):
-    """Create or edit a meeting. The quorum is entered as a percentage; the start and end
-    are typed, and shown, as the clocks of the meeting's place (its time zone) read."""
+    """Create or edit a meeting. The quorum is an exact share ("2/3", "50%"); the start
+    and end are typed, and shown, as the clocks of the meeting's place (its time zone)
+    read."""
 
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
@@ -118,16 +111,15 @@ class MeetingForm(TranslatedFieldsMixin, forms.ModelForm):
         help_text=_("Where the meeting is held: the start and end are in this zone."),
     )
 
-    quorum_percent = forms.DecimalField(
-        label=_("Quorum (%)"),
-        min_value=Decimal(0),
-        max_value=Decimal(100),
-        decimal_places=2,
-        initial=Decimal(0),
+    quorum = ShareFormField(
+        label=_("Quorum"),
+        initial=Fraction(0),
         required=False,
+        empty_share=Fraction(0),
         help_text=_(
             "The share of the voting members (invitees with the role “member”) who must be "
-            "present. 0 means no quorum."
+            "present: a fraction (2/3), a percentage (50%) or a decimal (0.5). 0 or empty "
+            "means no quorum."
         ),
     )
 
@@ -193,7 +185,7 @@ class MeetingForm(TranslatedFieldsMixin, forms.ModelForm):
                 local = timezone.localtime(moment, self._typed_zone())
                 self.initial[name] = local.replace(tzinfo=None)
         if self.instance.pk:
-            self.fields["quorum_percent"].initial = percent(self.instance.quorum)
+            self.fields["quorum"].initial = self.instance.quorum
         else:
             del self.fields["registration_open"]
 
@@ -237,9 +229,7 @@ class MeetingForm(TranslatedFieldsMixin, forms.ModelForm):
         return cleaned
 
     def service_fields(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data["quorum"] = quorum_share(data.pop("quorum_percent"))
-        return data
+        return dict(self.cleaned_data)
 
 
 class StateForm(forms.Form):
@@ -347,12 +337,12 @@ class MeetingPollForm(forms.Form):
         required=False,
         help_text=_("Approval polls only: how many options each voter may choose."),
     )
-    quorum_percent = forms.DecimalField(
-        label=_("Quorum (%)"),
-        min_value=Decimal(0),
-        max_value=Decimal(100),
-        decimal_places=2,
-        help_text=_("The share of the entitled who must vote for the poll to be valid."),
+    quorum = ShareFormField(
+        label=_("Quorum"),
+        help_text=_(
+            "The share of the entitled who must vote for the poll to be valid: a fraction "
+            "(2/3), a percentage (50%) or a decimal (0.5)."
+        ),
     )
     majority = forms.ChoiceField(label=_("Majority"), choices=Majority.choices)
     base = forms.ChoiceField(label=_("Majority of"), choices=Base.choices)
@@ -360,7 +350,7 @@ class MeetingPollForm(forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self.fields["agenda_item"], meeting.agenda_items.order_by("position", "pk"))
-        self.fields["quorum_percent"].initial = percent(meeting.quorum)
+        self.fields["quorum"].initial = meeting.quorum
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -370,7 +360,7 @@ class MeetingPollForm(forms.Form):
             "options": [line.strip() for line in data["options"].splitlines() if line.strip()],
             "agenda_item": data["agenda_item"],
             "max_choices": data["max_choices"] or 1,
-            "quorum": quorum_share(data["quorum_percent"]),
+            "quorum": data["quorum"],
             "majority": data["majority"],
             "base": data["base"],
         }

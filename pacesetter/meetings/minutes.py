@@ -12,7 +12,6 @@ editor changes is what the files say.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
@@ -24,6 +23,7 @@ from fpdf.enums import Align, XPos, YPos
 from pacesetter.ballots.models import PollKind, PollState
 from pacesetter.core.documents import docx_bytes, pdf_bytes, pdf_document, word_document
 from pacesetter.core.formatting import number as formatted_number
+from pacesetter.core.shares import share_display
 from pacesetter.core.translations import ordered
 from pacesetter.workplans.models import Task
 
@@ -205,9 +205,9 @@ def _attendance_lines(meeting: Meeting) -> list[str]:
             lines.append(f"- {line}")
     if meeting.quorum > 0:
         lines.append(
-            _("Quorum: %(share)s%% of the voting members, that is %(needed)s present: %(met)s.")
+            _("Quorum: %(share)s of the voting members, that is %(needed)s present: %(met)s.")
             % {
-                "share": _number(Decimal(meeting.quorum) * 100),
+                "share": share_display(meeting.quorum),
                 "needed": _number(counts.quorum_needed),
                 "met": _("met") if counts.quorum_met else _("not met"),
             }

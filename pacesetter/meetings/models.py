@@ -15,7 +15,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from pacesetter.core import clock
 from pacesetter.core.files import validate_upload
+from pacesetter.core.shares import (
+    denominator_field,
+    numerator_field,
+    share_constraint,
+    share_property,
+)
 from pacesetter.core.translations import (
     SearchKeyField,
     SourceLanguageField,
@@ -91,12 +98,9 @@ class Meeting(models.Model):
     chair = models.CharField(_("chair"), max_length=300, blank=True)
     description = TranslatedText(models.TextField(_("description")))
     topics = models.TextField(_("topics (one per line)"), blank=True)
-    quorum = models.DecimalField(
-        _("quorum (share of voting invitees present)"),
-        max_digits=5,
-        decimal_places=4,
-        default=0,
-    )
+    # The quorum, an exact share of the voting invitees (``core.shares``): ``meeting.quorum``.
+    quorum_numerator = numerator_field(_("quorum (numerator)"))
+    quorum_denominator = denominator_field(_("quorum (denominator)"))
     registration_open = models.BooleanField(_("registration open"), default=True)
     state = models.CharField(
         _("state"), max_length=12, choices=MeetingState.choices, default=MeetingState.PLANNED
@@ -124,10 +128,10 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")),
                 name="meeting_period_ordered",
+                violation_error_code="dates_reversed",
+                violation_error_message=_("The meeting cannot end before it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(quorum__gte=0) & Q(quorum__lte=1), name="meeting_quorum_share"
-            ),
+            share_constraint("quorum", "meeting_quorum_share"),
         ]
         indexes = [models.Index(fields=["organizer_unit", "starts_at"])]
 
@@ -140,6 +144,8 @@ class Meeting(models.Model):
     @property
     def topic_list(self) -> list[str]:
         return [line.strip() for line in self.topics.splitlines() if line.strip()]
+
+    quorum = share_property("quorum")
 
 
 class InviteeRole(models.TextChoices):
@@ -213,16 +219,22 @@ class Invitation(models.Model):
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | Q(unit__isnull=False) | ~Q(label=""),
                 name="invitation_someone",
+                violation_error_code="invitee_missing",
+                violation_error_message=_("Choose a person or a unit, or enter a name."),
             ),
             models.UniqueConstraint(
                 fields=["meeting", "user"],
                 condition=Q(user__isnull=False),
                 name="invitation_unique_user",
+                violation_error_code="already_invited",
+                violation_error_message=_("This person is already invited."),
             ),
             models.UniqueConstraint(
                 fields=["meeting", "unit"],
                 condition=Q(user__isnull=True, unit__isnull=False),
                 name="invitation_unique_unit",
+                violation_error_code="already_invited",
+                violation_error_message=_("This unit is already invited."),
             ),
             # A delegation is a unit's or an organization's, never an account's, and
             # expects at least one person; only a delegation counts a number who came.
@@ -234,6 +246,11 @@ class Invitation(models.Model):
                     & Q(delegation_size__gte=1, delegation_size__lte=DELEGATION_MAX)
                 ),
                 name="invitation_delegation_of_a_unit",
+                violation_error_code="delegation_invalid",
+                violation_error_message=_(
+                    "A delegation is a unit's or an organization's, of 1 to 999 people, "
+                    "without a person's account."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(present_count__isnull=True)
@@ -244,10 +261,16 @@ class Invitation(models.Model):
                     present_count__lte=DELEGATION_MAX,
                 ),
                 name="invitation_delegation_present",
+                violation_error_code="present_range",
+                violation_error_message=_(
+                    "Only a delegation that checked in has a number who came, from 1 to 999."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(delegation_size__isnull=False) | Q(head=""),
                 name="invitation_delegation_head",
+                violation_error_code="head_without_delegation",
+                violation_error_message=_("Only a delegation has a head."),
             ),
         ]
 
@@ -404,7 +427,14 @@ class Resolution(models.Model):
         verbose_name_plural = _("resolutions")
         ordering = ["meeting", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "number"], name="resolution_unique_number"),
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                name="resolution_unique_number",
+                violation_error_code="number_taken",
+                violation_error_message=_(
+                    "Another resolution of this meeting already has this number."
+                ),
+            ),
             source_text_present("resolution", "text"),
         ]
 
@@ -453,7 +483,7 @@ class Minutes(models.Model):
         _("state"), max_length=10, choices=MinutesState.choices, default=MinutesState.DRAFT
     )
     version = models.PositiveIntegerField(_("version"), default=1)
-    drafted_at = models.DateTimeField(_("drafted"), auto_now_add=True)
+    drafted_at = models.DateTimeField(_("drafted"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     finalized_at = models.DateTimeField(_("finalized"), null=True, blank=True)
     finalized_by = models.ForeignKey(

@@ -4,9 +4,8 @@ minutes' versions."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
-from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from pacesetter.accounts.models import Role, RoleAssignment
 from pacesetter.audit.models import AuditEntry
+from pacesetter.core import shares
 from pacesetter.core.translations import matching, ordered
 
 from .models import AgendaItem, Invitation, InviteeRole, Meeting, MeetingState, Minutes
@@ -40,7 +40,7 @@ class Attendance:
     present: int
     voting_expected: int
     voting_present: int
-    quorum: Decimal
+    quorum: Fraction
     quorum_needed: int
     quorum_met: bool
     delegations_expected: int = 0
@@ -63,12 +63,10 @@ def attendance(meeting: Meeting) -> Attendance:
         delegations_expected=Count("pk", filter=delegation),
         delegations_present=Count("pk", filter=delegation & present),
     )
-    quorum = Decimal(meeting.quorum or 0)
+    quorum = meeting.quorum
     voters = row["voting_expected"]
-    # The quorum is stored to 4 decimals, so "two-thirds" is 0.6667; the share meant lies
-    # within 0.00005 of it, and so the head count within voters × 0.00005: 2 of 3 is a
-    # two-thirds quorum, not 3.
-    needed = max(0, math.ceil(quorum * voters - voters * Decimal("0.00005")))
+    # An exact share of whole people, rounded up: two-thirds of 3 is 2, half of 3 is 2.
+    needed = shares.needed(quorum, voters)
     if quorum > 0:
         needed = max(needed, 1)
     return Attendance(

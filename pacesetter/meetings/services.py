@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -32,8 +32,10 @@ from pacesetter.ballots.models import Base, Majority, Poll
 from pacesetter.ballots.services import poll_create
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
+from pacesetter.core import clock
 from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
+from pacesetter.core.shares import as_share, check_share, share_columns
 from pacesetter.core.translations import (
     CONTENT_LANGUAGES,
     Text,
@@ -91,11 +93,15 @@ MEETING_FIELDS = (
     "chair",
     *fields_of("description"),
     "topics",
-    "quorum",
+    *share_columns("quorum"),
     "registration_open",
     "state",
 )
-MEETING_EDITABLE = tuple(f for f in MEETING_FIELDS if f != "state")
+#: What ``meeting_update`` changes: the columns, with the quorum as one share.
+MEETING_EDITABLE = (
+    *(f for f in MEETING_FIELDS if f not in ("state", *share_columns("quorum"))),
+    "quorum",
+)
 MINUTES_FIELDS = ("meeting", "text", "state", "version", "finalized_at", "finalized_by")
 INVITATION_FIELDS = (
     "meeting",
@@ -196,8 +202,10 @@ def _check_meeting(meeting: Meeting) -> None:
         )
     if meeting.ends_at is not None and meeting.ends_at < meeting.starts_at:
         raise ValidationError({"ends_at": _("The meeting cannot end before it starts.")})
-    if not (Decimal(0) <= Decimal(meeting.quorum) <= Decimal(1)):
-        raise ValidationError({"quorum": _("The quorum is a share between 0 and 1.")})
+    try:
+        check_share(meeting.quorum)
+    except ValidationError as exc:
+        raise ValidationError({"quorum": exc.messages}) from exc
 
 
 def _check_plan(actor: Any, plan: WorkPlan) -> None:
@@ -225,7 +233,7 @@ def meeting_create(
     topics: str = "",
     body: Body | None = None,
     chain: Chain | None = None,
-    quorum: Decimal = Decimal(0),
+    quorum: Fraction = Fraction(0),
     time_zone: str | None = None,
     source_language: str | None = None,
     **columns: Any,
@@ -248,6 +256,7 @@ def meeting_create(
         source=source,
     )
     _known(texts, MEETING_FIELDS)
+    share = as_share(quorum)
     meeting = Meeting(
         kind=kind,
         source_language=source,
@@ -259,7 +268,8 @@ def meeting_create(
         topics=topics,
         body=body,
         chain=chain,
-        quorum=quorum,
+        quorum_numerator=share.numerator,
+        quorum_denominator=share.denominator,
         time_zone=time_zone or unit_time_zone(organizer_unit),
         created_by=_actor(actor),
     )
@@ -530,7 +540,7 @@ def registration_set(*, actor: Any, invitation: Invitation, registered: bool) ->
         actor=actor,
         instance=invitation,
         action="meeting.register",
-        changes={"registered_at": timezone.now() if registered else None},
+        changes={"registered_at": clock.now() if registered else None},
         allowed=("registered_at",),
         fields=("registered_at",),
     )
@@ -642,7 +652,7 @@ def check_in(
     ``at`` is the moment of the check-in (now by default): the window is checked
     against it and it is recorded as ``checked_in_at`` (a loader recording past
     meetings passes their start)."""
-    moment = at or timezone.now()
+    moment = at or clock.now()
     clean = normalize_code(code)
     if not clean:
         raise ValidationError({"code": _("Type or scan the code on the invitation.")})
@@ -848,7 +858,7 @@ def meeting_poll_create(
     options: list[str],
     agenda_item: AgendaItem | None = None,
     max_choices: int = 1,
-    quorum: Decimal | None = None,
+    quorum: Fraction | None = None,
     majority: str = Majority.SIMPLE,
     base: str = Base.VALID,
 ) -> Poll:
@@ -1191,7 +1201,7 @@ def minutes_finalize(
         action="minutes.finalize",
         changes={
             "state": MinutesState.FINAL,
-            "finalized_at": timezone.now(),
+            "finalized_at": clock.now(),
             "finalized_by": _actor(actor),
             "version": current.version + 1,
         },

@@ -184,7 +184,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         try:
             meeting = services.meeting_create(actor=user, **form.service_fields())
         except ValidationError as exc:
-            add_service_errors(form, exc, fields={"quorum": "quorum_percent"})
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Meeting “%(title)s” created.") % {"title": meeting.title})
             return _to_detail(meeting)
@@ -201,7 +201,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, meeting=meeting, **form.service_fields()
             )
         except ValidationError as exc:
-            add_service_errors(form, exc, fields={"quorum": "quorum_percent"})
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Meeting “%(title)s” saved.") % {"title": meeting.title})
             return _to_detail(meeting)
@@ -489,7 +489,7 @@ def poll_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, meeting=meeting, **form.service_fields()
             )
         except ValidationError as exc:
-            add_service_errors(form, exc, fields={"quorum": "quorum_percent"})
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

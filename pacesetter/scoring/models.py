@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core import clock
 from pacesetter.core.dates import YEAR_VALIDATORS
 from pacesetter.core.files import validate_upload
 from pacesetter.core.translations import (
@@ -166,12 +167,23 @@ class Criterion(models.Model):
         verbose_name_plural = _("criteria")
         ordering = ["table", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["table", "code"], name="criterion_unique_code"),
-            models.CheckConstraint(
-                condition=Q(max_points__gte=0), name="criterion_max_not_negative"
+            models.UniqueConstraint(
+                fields=["table", "code"],
+                name="criterion_unique_code",
+                violation_error_code="code_taken",
+                violation_error_message=_("Another criterion of this table already has this code."),
             ),
             models.CheckConstraint(
-                condition=Q(points_per_item__gte=0), name="criterion_ppi_not_negative"
+                condition=Q(max_points__gte=0),
+                name="criterion_max_not_negative",
+                violation_error_code="max_points_negative",
+                violation_error_message=_("The maximum points cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(points_per_item__gte=0),
+                name="criterion_ppi_not_negative",
+                violation_error_code="points_per_item_negative",
+                violation_error_message=_("The points per item cannot be negative."),
             ),
             source_text_present("criterion", "title"),
         ]
@@ -229,7 +241,12 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "unit", "criterion"], name="registration_unique"
+                fields=["campaign", "unit", "criterion"],
+                name="registration_unique",
+                violation_error_code="already_registered",
+                violation_error_message=_(
+                    "This unit has already registered for this criterion in this campaign."
+                ),
             )
         ]
 
@@ -270,7 +287,12 @@ class TitleAim(models.Model):
         verbose_name_plural = _("titles aimed for")
         ordering = ["award__preset", "award__position", "award__code"]
         constraints = [
-            models.UniqueConstraint(fields=["participant", "award"], name="title_aim_unique")
+            models.UniqueConstraint(
+                fields=["participant", "award"],
+                name="title_aim_unique",
+                violation_error_code="already_aimed",
+                violation_error_message=_("This participant already aims for this title."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -325,6 +347,10 @@ class TargetAmendment(models.Model):
                 fields=["registration"],
                 condition=Q(state="pending"),
                 name="amendment_one_pending",
+                violation_error_code="amendment_pending",
+                violation_error_message=_(
+                    "This registration already has a change of target waiting for a decision."
+                ),
             )
         ]
 
@@ -360,14 +386,26 @@ class InspectionAssignment(models.Model):
         blank=True,
         related_name="+",
     )
-    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    assigned_at = models.DateTimeField(_("assigned"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("cross-inspection")
         verbose_name_plural = _("cross-inspections")
         constraints = [
-            models.UniqueConstraint(fields=["review_point", "unit"], name="inspection_unique"),
-            models.CheckConstraint(condition=~Q(unit=F("inspector")), name="inspection_not_self"),
+            models.UniqueConstraint(
+                fields=["review_point", "unit"],
+                name="inspection_unique",
+                violation_error_code="already_assigned",
+                violation_error_message=_(
+                    "This unit already has an inspector at this review point."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit=F("inspector")),
+                name="inspection_not_self",
+                violation_error_code="self_inspection",
+                violation_error_message=_("A unit cannot inspect itself."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -424,7 +462,12 @@ class ScoreItem(models.Model):
         ordering = ["review_point", "unit", "criterion__position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["review_point", "unit", "criterion"], name="score_item_unique"
+                fields=["review_point", "unit", "criterion"],
+                name="score_item_unique",
+                violation_error_code="already_scored",
+                violation_error_message=_(
+                    "This unit already has a score for this criterion at this review point."
+                ),
             )
         ]
         indexes = [models.Index(fields=["review_point", "state"])]
@@ -452,7 +495,8 @@ class ScoreEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
+    # The moment of the step (core.clock: now, or the past moment a loader replays).
+    at = models.DateTimeField(_("when"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("score event")

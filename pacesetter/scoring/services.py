@@ -19,7 +19,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
@@ -33,6 +32,7 @@ from pacesetter.campaigns.models import (
 )
 from pacesetter.campaigns.policies import participant_policy
 from pacesetter.campaigns.workflows import review_point_workflow
+from pacesetter.core import clock
 from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.translations import CONTENT_LANGUAGES, Text, column, expand, fields_of
@@ -273,7 +273,7 @@ def table_adopt(*, actor: Any, table: ScoringTable) -> ScoringTable:
             }
         )
     table.state = TableState.ADOPTED
-    table.adopted_at = timezone.now()
+    table.adopted_at = clock.now()
     table.adopted_by = actor if getattr(actor, "pk", None) else None
     table.save(update_fields=["state", "adopted_at", "adopted_by"])
     audit_record(
@@ -536,7 +536,7 @@ def amendment_decide(
         raise ValidationError(_("This amendment has already been decided."))
     amendment.state = AmendmentState.APPROVED if approve else AmendmentState.REJECTED
     amendment.decided_by = actor if getattr(actor, "pk", None) else None
-    amendment.decided_at = timezone.now()
+    amendment.decided_at = clock.now()
     amendment.decision_note = note
     amendment.save()
     registration = amendment.registration
@@ -1192,7 +1192,7 @@ def review_point_publish(*, actor: Any, review_point: ReviewPoint) -> ReviewPoin
     )
     review_point.items.update(state=ItemState.PUBLISHED)
     review_point.state = ReviewPointState.PUBLISHED
-    review_point.published_at = timezone.now()
+    review_point.published_at = clock.now()
     review_point.save(update_fields=["state", "published_at"])
     if campaign.state == CampaignState.SCORING:
         campaign.state = CampaignState.PUBLISHED

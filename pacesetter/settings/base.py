@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "pacesetter.chains",
     "pacesetter.meetings",
     "pacesetter.workplans",
+    "pacesetter.coverage",
     "pacesetter.workspace",
     "pacesetter.demo",
 ]

@@ -144,8 +144,17 @@ class Unit(models.Model):
                 | Q(active_from__isnull=True)
                 | Q(active_to__gte=F("active_from")),
                 name="unit_active_period_ordered",
+                violation_error_code="dates_reversed",
+                violation_error_message=_(
+                    "The end of the active period cannot be before its start."
+                ),
             ),
-            models.CheckConstraint(condition=~Q(parent=F("pk")), name="unit_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="unit_not_own_parent",
+                violation_error_code="own_parent",
+                violation_error_message=_("A unit cannot be its own parent."),
+            ),
             source_text_present("unit", "name"),
         ]
 

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from pacesetter.core import clock
 from pacesetter.core.files import validate_upload
 from pacesetter.core.translations import (
     SearchKeyField,
@@ -387,10 +388,17 @@ class TaskPart(models.Model):
         verbose_name_plural = _("supporting units' parts")
         ordering = ["task", "unit__path", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["task", "unit"], name="task_part_one_per_unit"),
+            models.UniqueConstraint(
+                fields=["task", "unit"],
+                name="task_part_one_per_unit",
+                violation_error_code="already_assigned",
+                violation_error_message=_("This unit already has a part of this task."),
+            ),
             models.CheckConstraint(
                 condition=Q(progress__isnull=True) | (Q(progress__gte=0) & Q(progress__lte=100)),
                 name="task_part_progress_share",
+                violation_error_code="progress_share",
+                violation_error_message=_("Enter a progress between 0 and 100."),
             ),
         ]
 
@@ -404,7 +412,8 @@ class TaskUpdate(models.Model):
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="updates"
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    # The moment of the report (core.clock: now, or the past moment a loader replays).
+    at = models.DateTimeField(_("at"), default=clock.now, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -459,7 +468,10 @@ class Reminder(models.Model):
         ordering = ["-created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["task", "kind", "due", "recipient"], name="reminder_once"
+                fields=["task", "kind", "due", "recipient"],
+                name="reminder_once",
+                violation_error_code="reminder_sent",
+                violation_error_message=_("This reminder has already been sent."),
             )
         ]
 

@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
+from pacesetter.core import clock
 from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.translations import Text, column, expand, fields_of
@@ -142,7 +143,7 @@ def _check_open(plan_id: int, state: str | None = None) -> None:
 def _today() -> dt.date:
     """The local date: the day a report without a date is done on, and the last day a
     task or milestone may be reported done on."""
-    return timezone.localdate()
+    return timezone.localdate(clock.now())
 
 
 # --- plans and projects -----------------------------------------------------------

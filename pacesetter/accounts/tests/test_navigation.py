@@ -1,26 +1,42 @@
 """The top navigation shows each role the screens it uses."""
 
 import pytest
+from django.urls import reverse
 
+from pacesetter.accounts.models import Role
 from pacesetter.accounts.navigation import MENU, menu_for
+from pacesetter.accounts.services import role_grant
+from pacesetter.accounts.tests.factories import UserFactory
+from pacesetter.ballots.services import poll_open
+from pacesetter.ballots.tests.factories import PollFactory
 
 ALL = [str(item.label) for item in MENU]
 
 EXPECTED = {
     "committee_staff": ALL,
     "superuser": ALL,
-    "cluster_leader": ["Clusters", "Campaigns", "My queue", "Work plans", "Meetings", "My work"],
+    "cluster_leader": [
+        "Clusters",
+        "Campaigns",
+        "Votes",
+        "My queue",
+        "Work plans",
+        "Meetings",
+        "My work",
+    ],
     "unit_officer": [
         "Units",
         "Campaigns",
         "Awards",
+        "Votes",
         "Work plans",
         "Meetings",
         "Chains",
+        "Coverage",
         "My work",
     ],
     "council_member": ["Bodies", "Awards", "Votes", "Work plans", "Meetings"],
-    "viewer": ["Units", "Campaigns", "Awards", "Work plans"],
+    "viewer": ["Units", "Campaigns", "Awards", "Work plans", "Coverage"],
     "nobody": [],
 }
 
@@ -37,6 +53,19 @@ def test_each_role_sees_its_menu(client, world, role):
     html = response.content.decode()
     if "People and roles" not in EXPECTED[role]:
         assert "People and roles" not in html
+
+
+def test_a_unit_officer_finds_their_units_cluster_vote_from_the_menu(client, world):
+    # The cluster votes one ballot per member unit, cast by the unit's officer.
+    sibling = UserFactory(username="officer.sibling")
+    role_grant(actor=None, user=sibling, role=Role.UNIT_OFFICER, unit=world.sibling)
+    poll = poll_open(
+        actor=None, poll=PollFactory(owner_unit=world.committee, cluster=world.cluster)
+    )
+    client.force_login(world.users["unit_officer"])
+    votes = next(i for i in client.get("/").context["menu"] if i["label"] == "Votes")
+    page = client.get(votes["url"]).content.decode()
+    assert reverse("ballots:vote", args=[poll.pk]) in page
 
 
 def test_an_anonymous_visitor_sees_no_menu(client, db):

@@ -41,6 +41,18 @@ def test_the_profiles_language_is_used_for_the_screens_after_login(client, world
     assert "Kế hoạch công tác" in home  # "Work plans" in the menu
 
 
+def test_the_profile_is_saved_in_the_language_just_chosen(client, world):
+    client.force_login(world.users["unit_officer"])
+    response = client.post(
+        reverse("profile"),
+        {"language": "zh-hans", "mail_reminders": "on", "mail_escalations": "on"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "您的资料已保存。" in page  # "Your profile was saved.", not in English
+
+
 def test_the_language_menu_still_switches_for_the_session(client, world):
     officer = world.users["unit_officer"]
     officer.language = "vi"

@@ -356,6 +356,7 @@ def test_a_proposal_from_the_ranking_through_the_votes_to_the_decision(
     proposal = ok(leader.post(f"/proposals/{pid}/cluster-vote", {}))
     assert proposal["state"] == "cluster_vote"
     poll_id = proposal["cluster_poll_id"]
+    assert ok(staff.get(f"/polls/{poll_id}"))["quorum"] == "2/3"  # the default: two-thirds
     # The send waits for the vote's published result.
     assert_error_shape(leader.post(f"/proposals/{pid}/send"), 422, "invalid")
 
@@ -405,6 +406,8 @@ def test_a_proposal_from_the_ranking_through_the_votes_to_the_decision(
         "issuer": "Provincial People's Committee",
         "title": "On awarding the Emulation Flag 2024",
         "signer_title": "Chairman",
+        "signer_name": "Le Duc Giang",
+        "place": "Thanh Hoa",
     }
     assert_error_shape(leader.post(f"/proposals/{pid}/decide", decision), 403)
     # Not while the list is open for comment: the decision waits for the window to close.
@@ -426,6 +429,8 @@ def test_a_proposal_from_the_ranking_through_the_votes_to_the_decision(
     listed = ok(api_as(world, "unit_officer").get("/grants", decision="123"))
     assert [g["id"] for g in listed["items"]] == [grant["id"]]
     assert listed["items"][0]["decision"]["signer_title"] == "Chairman"
+    assert listed["items"][0]["decision"]["signer_name"] == "Le Duc Giang"
+    assert listed["items"][0]["decision"]["place"] == "Thanh Hoa"
 
 
 def test_dates_in_the_future_are_refused_on_their_field(world, scoring, cluster_ranked, top_flag):  # noqa: F811

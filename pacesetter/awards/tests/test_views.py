@@ -1,4 +1,5 @@
 import datetime as dt
+from fractions import Fraction
 
 import pytest
 import time_machine
@@ -324,10 +325,11 @@ def test_from_a_published_ranking_to_granted_awards(client, world, ranked):
 
     response = client.post(
         reverse("awards:proposal_council_vote", args=[proposal.pk]),
-        {"body": world.council.pk, "quorum": "0.5", "majority": "simple", "base": "valid"},
+        {"body": world.council.pk, "quorum": "2/3", "majority": "simple", "base": "valid"},
     )
     proposal.refresh_from_db()
     assert response.status_code == 302 and proposal.state == ProposalState.COUNCIL_VOTE
+    assert proposal.council_poll.quorum == Fraction(2, 3)
     vote_all(proposal.council_poll, [world.users["unit_officer"]], lambda voter, label: "yes")
     # The decision comes once the comment window is over.
     assert proposal.public_until is not None
@@ -339,14 +341,23 @@ def test_from_a_published_ranking_to_granted_awards(client, world, ranked):
                 "number": "123/QD-UBND",
                 "date": str(closed),
                 "issuer": "Provincial People's Committee",
-                "signer_title": "Chairman",
+                "place": "Thanh Hoa",
+                "signed_for": "For the Chairman",
+                "signer_title": "Vice-Chairman",
+                "signer_name": "Le Duc Giang",
             },
         )
     proposal.refresh_from_db()
     assert response.status_code == 302 and proposal.state == ProposalState.DECIDED
     grant = AwardGrant.objects.get()
     assert grant.unit == world.own and grant.certificate_number == "123/QD-UBND/001"
-    assert proposal.decision.signer_title == "Chairman"
+    decision = proposal.decision
+    assert (decision.place, decision.signed_for, decision.signer_title, decision.signer_name) == (
+        "Thanh Hoa",
+        "For the Chairman",
+        "Vice-Chairman",
+        "Le Duc Giang",
+    )
     page = client.get(reverse("awards:proposal", args=[proposal.pk])).content.decode()
     assert reverse("awards:decision_certificates", args=[proposal.decision_id]) in page
 
@@ -375,6 +386,24 @@ def test_who_sees_a_proposal_and_how_much(client, world, ranked, drafted):
     assert client.get(url).status_code == 404
     page = client.get(reverse("awards:proposal_list")).content.decode()
     assert "There are no proposals you may see." in page
+
+
+def test_a_proposals_vote_links_to_the_proposal_for_those_who_may_see_it(
+    client, world, ranked, drafted
+):
+    poll = services.proposal_cluster_vote(actor=None, proposal=drafted).cluster_poll
+    assert poll is not None
+    proposal_url = f'href="{reverse("awards:proposal", args=[drafted.pk])}"'
+    detail, vote = (reverse(f"ballots:{name}", args=[poll.pk]) for name in ("detail", "vote"))
+    for key in ("cluster_leader", "unit_officer"):
+        assert proposal_url in login(client, world.users[key]).get(detail).text, key
+    page = login(client, world.users["unit_officer"]).get(vote).text
+    assert proposal_url in page and "Provincial Emulation Flag 2024: the proposal" in page
+    # On the roll (a unit of the cluster), but not a candidate: the proposal is not theirs.
+    login(client, ranked.officers["sibling"])
+    assert client.get(vote).status_code == 200
+    assert proposal_url not in client.get(vote).text
+    assert proposal_url not in client.get(detail).text
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,7 @@ def create(api: ApiClient, world: Any, **extra: Any) -> dict[str, Any]:
         "kind": "yes_no",
         "options": ["Own unit", "Sibling unit"],
         "cluster_id": world.cluster.pk,
-        "quorum": "0.6667",
+        "quorum": "2/3",
         "majority": "absolute",
         "base": "cast",
         **extra,
@@ -59,6 +59,7 @@ def test_a_poll_from_draft_to_published_with_receipts(world, voters):
     poll = create(staff, world)
     pid = poll["id"]
     assert poll["state"] == "draft" and poll["entitled_count"] == 0
+    assert poll["quorum"] == "2/3"
     own_opt, sib_opt = (str(o["id"]) for o in poll["options"])
     poll = ok(staff.post(f"/polls/{pid}/open"))
     assert poll["state"] == "open" and poll["entitled_count"] == 3
@@ -269,3 +270,49 @@ def test_casting_a_ballot_takes_a_handful_of_queries(world, voters, django_asser
     # With, on PostgreSQL, the shared poll lock, and the roll's lock before its re-write.
     with django_assert_max_num_queries(14):
         ok(api.post(f"/polls/{pid}/vote", {"choices": {str(o): "yes" for o in options}}), 201)
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("2/3", "2/3"),
+        ("66.5%", "133/200"),
+        ("50 %", "1/2"),
+        ("0,25", "1/4"),
+        ("0.6667", "2/3"),  # the old API's two-thirds, as its clients still send it
+        (0.5, "1/2"),  # a number, as the old API took it
+        (1, "1/1"),
+        ("0", "0/1"),
+    ],
+)
+def test_the_quorum_goes_in_as_text_and_comes_back_as_a_fraction(world, sent, stored):
+    staff = ApiClient(world.users["committee_staff"])
+    created = create(staff, world, quorum=sent)
+    assert created["quorum"] == stored
+    assert ok(staff.get(f"/polls/{created['id']}"))["quorum"] == stored
+    listed = ok(staff.get("/polls"))["items"]
+    assert {p["id"]: p["quorum"] for p in listed}[created["id"]] == stored
+
+
+@pytest.mark.parametrize("sent", ["3/2", "120%", "50", "-1/2", "2/0", "two thirds", True, None])
+def test_a_quorum_the_api_cannot_read_is_refused_on_its_field(world, sent):
+    staff = ApiClient(world.users["committee_staff"])
+    body = {
+        "owner_unit_id": world.committee.pk,
+        "title": "Bad quorum",
+        "options": ["A"],
+        "cluster_id": world.cluster.pk,
+        "quorum": sent,
+    }
+    error = assert_error_shape(staff.post("/polls", body), 422, "invalid")
+    assert error["detail"][0]["loc"][-1] == "quorum"
+    assert not Poll.objects.filter(title="Bad quorum").exists()
+
+
+def test_the_openapi_document_shows_the_quorum_as_a_fraction():
+    schemas = ok(Client().get("/api/v1/openapi.json"))["components"]["schemas"]
+    out = schemas["PollOut"]["properties"]["quorum"]
+    assert out["type"] == "string" and out["pattern"] == r"^\d+/\d+$"
+    sent = schemas["PollIn"]["properties"]["quorum"]
+    assert {kind["type"] for kind in sent["anyOf"]} == {"string", "number"}
+    assert "2/3" in sent["examples"]

@@ -1,6 +1,7 @@
 import datetime as dt
 import threading
 from decimal import Decimal as D
+from fractions import Fraction
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -52,14 +53,20 @@ def test_majority_truth_table(majority, yes, no, base, expected):
     [
         (5, 10, "0.5", True),
         (4, 10, "0.5", False),
-        (7, 10, "0.6667", True),
+        (7, 10, "2/3", True),
+        (6, 10, "2/3", False),
+        (2, 3, "2/3", True),  # two-thirds exactly: met
+        (1, 3, "1/3", True),
+        ("1.99", 3, "2/3", False),  # weights: short of two-thirds by a hundredth
+        ("2.50", "3.75", "2/3", True),
         (0, 0, "0", False),
         (0, 10, "0", True),
         (10, 10, "1", True),
     ],
 )
 def test_quorum_truth_table(voted, entitled, quorum, expected):
-    assert tally.quorum_met(voted=D(voted), entitled=D(entitled), quorum=D(quorum)) is expected
+    met = tally.quorum_met(voted=D(voted), entitled=D(entitled), quorum=Fraction(quorum))
+    assert met is expected
 
 
 # --- a cluster vote ---------------------------------------------------------------------
@@ -81,12 +88,39 @@ def cluster_poll(world):
         kind="yes_no",
         options=["Own unit", "Sibling unit"],
         cluster=world.cluster,
-        quorum=D("0.6667"),
+        quorum=Fraction(2, 3),
         majority=Majority.ABSOLUTE,
         base="cast",
     )
     poll = poll_open(actor=None, poll=poll)
     return poll, voters
+
+
+def test_two_of_three_voters_meet_a_two_thirds_quorum(world, cluster_poll):
+    poll, voters = cluster_poll
+    assert (poll.quorum_numerator, poll.quorum_denominator) == (2, 3)  # stored exactly
+    own, sibling = options(poll)
+    for key in ("own", "sibling"):
+        ballot_cast(voter=voters[key], poll=poll, choices={own: "yes", sibling: "no"})
+    poll_close(actor=None, poll=poll)
+    result = poll_publish(actor=None, poll=poll).result
+    assert result["entitled"] == "3.00" and result["voted"] == "2.00"
+    assert result["quorum_met"] is True and result["valid"] is True
+    assert result["options"][0]["passed"]
+
+
+def test_a_quorum_outside_zero_to_one_is_refused_on_its_field(world):
+    with pytest.raises(ValidationError) as refused:
+        poll_create(
+            actor=None,
+            owner_unit=world.committee,
+            title="Too many",
+            kind="yes_no",
+            options=["A"],
+            cluster=world.cluster,
+            quorum=Fraction(3, 2),
+        )
+    assert "between 0 and 1" in refused.value.message_dict["quorum"][0]
 
 
 def options(poll):

@@ -105,6 +105,7 @@ def test_the_docx_minutes_hold_the_result_table_and_no_voter(published_poll, vot
     assert "Cluster A" in text and "Committee" in text
     assert "Hoàng Kiểm Phiếu" in text  # who entered the paper totals
     assert "The quorum was met" in text
+    assert "50% of the entitled weight must vote: met" in text
     for voter in voters.values():
         assert voter.get_full_name() not in text
         assert voter.username not in text

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import re
-from decimal import Decimal as D
+from fractions import Fraction
 
 import pytest
 from django.contrib import admin
@@ -42,7 +42,7 @@ def make_poll(world, *, title="Provincial Emulation Flag 2024", kind="yes_no", *
     defaults = {
         "options": ["Own unit", "Sibling unit"],
         "cluster": world.cluster,
-        "quorum": D("0.5"),
+        "quorum": Fraction(1, 2),
         "majority": "simple",
         "base": "valid",
     }
@@ -246,7 +246,8 @@ def test_results_are_hidden_until_published(client, world, open_poll, sibling_of
 
 def test_a_poll_below_quorum_says_it_is_invalid(client, world, open_poll):
     poll = Poll.objects.get(pk=open_poll.pk)
-    Poll.objects.filter(pk=poll.pk).update(quorum=D("1"))  # everyone must vote
+    # Everyone must vote.
+    Poll.objects.filter(pk=poll.pk).update(quorum_numerator=1, quorum_denominator=1)
     ballot_cast(voter=world.users["unit_officer"], poll=poll, choices={options(poll)[0].pk: "yes"})
     close_and_publish(poll)
     detail = login(client, world, "committee_staff").get(reverse("ballots:detail", args=[poll.pk]))
@@ -346,7 +347,7 @@ def create_data(world, **overrides):
         "options": "Own unit\n\nSibling unit\n",
         "voters": f"cluster:{world.cluster.pk}",
         "max_choices": "1",
-        "quorum_percent": "66.67",
+        "quorum": "2/3",
         "majority": "absolute",
         "base": "cast",
     }
@@ -367,7 +368,9 @@ def test_staff_create_a_poll(client, world):
         "ballots:detail", args=[poll.pk]
     )
     assert poll.owner_unit == world.committee and poll.cluster == world.cluster
-    assert poll.quorum == D("0.6667") and poll.majority == "absolute" and poll.base == "cast"
+    assert poll.quorum == Fraction(2, 3) and poll.majority == "absolute" and poll.base == "cast"
+    detail = client.get(reverse("ballots:detail", args=[poll.pk])).text
+    assert "2/3 of the entitled must vote" in detail
     assert list(poll.options.values_list("label", flat=True)) == ["Own unit", "Sibling unit"]
     assert poll.state == PollState.DRAFT
 
@@ -379,7 +382,9 @@ def test_staff_create_a_poll(client, world):
         ({"options": "A\nA"}, "Each candidate or motion can appear once."),
         ({"kind": "approval", "options": "A\nB", "max_choices": "3"}, "Choose between 1 and 2."),
         ({"voters": f"cluster:{10**6}"}, "Select a valid choice"),
-        ({"quorum_percent": "120"}, "less than or equal to 100"),
+        ({"quorum": "120%"}, "A share is between 0 and 1 (0% to 100%)."),
+        ({"quorum": "66"}, "Write 66% for a percentage"),
+        ({"quorum": "two thirds"}, "Enter a share as a fraction (2/3)"),
     ],
 )
 def test_bad_input_on_create_shows_errors_and_saves_nothing(client, world, overrides, message):
@@ -531,3 +536,24 @@ def test_the_cluster_leader_closes_and_publishes_its_clusters_vote(client, world
     assert open_poll.state == PollState.PUBLISHED
     other = make_poll(world, title="Another cluster's vote", cluster=world.other_cluster)
     assert client.post(reverse("ballots:open", args=[other.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("2/3", Fraction(2, 3), "2/3"),
+        ("50%", Fraction(1, 2), "50%"),
+        ("0.5", Fraction(1, 2), "50%"),
+        ("66.5%", Fraction(133, 200), "66.5%"),
+        (" 1 / 3 ", Fraction(1, 3), "1/3"),
+    ],
+)
+def test_the_quorum_is_typed_as_a_fraction_a_percentage_or_a_decimal(
+    client, world, typed, stored, shown
+):
+    login(client, world, "committee_staff")
+    client.post(reverse("ballots:create"), create_data(world, quorum=typed))
+    poll = Poll.objects.get()
+    assert poll.quorum == stored
+    detail = client.get(reverse("ballots:detail", args=[poll.pk])).text
+    assert f"{shown} of the entitled must vote" in detail

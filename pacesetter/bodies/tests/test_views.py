@@ -187,6 +187,18 @@ def test_a_seat_needs_a_person_or_a_unit(client, world):
     assert world.council.members.count() == 1
 
 
+def test_a_seat_without_weight_is_an_error_on_the_weight(client, world):
+    login(client, world, "committee_staff")
+    response = client.post(
+        reverse("bodies:member_add", args=[world.council.pk]),
+        {"unit": world.sibling.pk, "position": "member", "weight": "0", "start": "2025-01-01"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["weight"] == ["The weight must be more than zero."]
+    assert "Constraint" not in response.text
+    assert not world.council.members.filter(unit=world.sibling).exists()
+
+
 def test_a_second_seat_for_the_same_unit_shows_the_service_error(client, world):
     login(client, world, "committee_staff")
     response = client.post(

@@ -117,6 +117,16 @@ def test_add_and_end_a_membership(world: Any) -> None:
     assert "end" in assert_error_shape(ended, 422)["detail"]
 
 
+def test_a_membership_ending_before_it_starts_is_refused_in_words(world: Any) -> None:
+    response = api_as(world, "committee_staff").post(
+        f"/clusters/{world.cluster.pk}/members",
+        {"unit_id": world.child.pk, "start": "2024-06-01", "end": "2024-01-01"},
+    )
+    body = assert_error_shape(response, 422)
+    assert body["detail"] == {"__all__": ["The end date cannot be before the start date."]}
+    assert not ClusterMembership.objects.filter(unit=world.child).exists()
+
+
 def test_membership_of_another_cluster_cannot_be_ended_here(world: Any) -> None:
     other = ClusterMembership.objects.get(cluster=world.other_cluster)
 

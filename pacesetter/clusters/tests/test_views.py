@@ -341,6 +341,19 @@ def test_a_membership_ending_before_it_starts_shows_the_error(client, world):
     assert not world.cluster.memberships.filter(unit=world.child).exists()
 
 
+def test_a_second_membership_from_the_same_day_is_an_error_on_its_start(client, world):
+    login(client, world, "committee_staff")
+    response = client.post(
+        reverse("clusters:member_add", args=[world.cluster.pk]),
+        {"unit": world.own.pk, "start": "2024-01-01"},  # the day the fixture's begins
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["start"] == [
+        "This unit already has a membership of this cluster starting on that date."
+    ]
+    assert "Constraint" not in response.text
+
+
 def test_staff_ends_a_membership(client, world):
     membership = world.cluster.memberships.get(unit=world.sibling)
     login(client, world, "committee_staff")

@@ -2,7 +2,8 @@ from typing import Any
 
 from django import template
 
-from pacesetter.core.formatting import number
+from pacesetter.core.formatting import number, percent
+from pacesetter.core.shares import share_display
 
 register = template.Library()
 
@@ -20,3 +21,16 @@ def query_replace(context: template.Context, **kwargs: Any) -> str:
 def number_filter(value: Any) -> str:
     """``{{ value|number }}``: see :func:`pacesetter.core.formatting.number`."""
     return number(value)
+
+
+@register.filter(name="percent")
+def percent_filter(value: Any) -> str:
+    """``{{ share|percent }}``: see :func:`pacesetter.core.formatting.percent`."""
+    return percent(value)
+
+
+@register.filter(name="share")
+def share_filter(value: Any) -> str:
+    """``{{ poll.quorum|share }}``: "50%" or "2/3", see
+    :func:`pacesetter.core.shares.share_display`."""
+    return share_display(value)

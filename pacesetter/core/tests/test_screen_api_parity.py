@@ -132,6 +132,13 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "chains:member_add": ("POST", "/chains/{chain_id}/members"),
     "chains:member_move": ("POST", "/chains/{chain_id}/reorder"),
     "chains:member_remove": ("DELETE", "/chains/{chain_id}/members/{member_id}"),
+    "coverage:organization_create": ("POST", "/coverage/organizations"),
+    "coverage:organization_edit": ("PATCH", "/coverage/organizations/{organization_id}"),
+    "coverage:building_change": (
+        "POST",
+        "/coverage/organizations/{organization_id}/buildings/{kind}",
+    ),
+    "coverage:status_change": ("POST", "/coverage/organizations/{organization_id}/status"),
     # meetings
     "meetings:meeting_create": ("POST", "/meetings"),
     "meetings:meeting_edit": ("PATCH", "/meetings/{meeting_id}"),

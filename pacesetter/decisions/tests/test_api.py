@@ -172,3 +172,36 @@ def test_the_service_says_which_field_is_in_the_future(world: Any) -> None:
             issuer="PPC",
         )
     assert excinfo.value.message_dict == {"date": ["A decision cannot be dated after today."]}
+
+
+def test_the_signer_and_the_place_are_recorded_for_the_certificates(world: Any) -> None:
+    api = ApiClient(world.users["committee_staff"])
+    response = record(
+        api,
+        world.committee.pk,
+        source_language="vi",
+        issuer="Chủ tịch UBND tỉnh Thanh Hóa",
+        place={"vi": "Thanh Hóa", "en": "Thanh Hoa"},
+        signed_for={"vi": "KT. Chủ tịch", "en": "For the Chairman"},
+        signer_title={"vi": "Phó Chủ tịch", "en": "Vice-Chairman"},
+        signer_name="Lê Đức Giang",
+    )
+    assert response.status_code == 201, response.content
+    decision = response.json()
+    assert (decision["place"], decision["signed_for"], decision["signer_name"]) == (
+        "Thanh Hoa",  # the request's language (English) where it is given
+        "For the Chairman",
+        "Lê Đức Giang",
+    )
+    assert decision["translations"]["signed_for"] == {
+        "vi": "KT. Chủ tịch",
+        "en": "For the Chairman",
+    }
+
+    patched = api.patch(
+        f"/decisions/{decision['id']}?lang=vi",
+        {"signer_name": "Đầu Thanh Tùng", "signed_for": {"en": ""}},
+    ).json()
+    assert (patched["signer_name"], patched["signed_for"]) == ("Đầu Thanh Tùng", "KT. Chủ tịch")
+    assert patched["translations"]["signed_for"] == {"vi": "KT. Chủ tịch"}
+    assert api.patch(f"/decisions/{decision['id']}", {"signer_name": "x" * 201}).status_code == 422

@@ -24,7 +24,16 @@ from pacesetter.demo.specs import (
     UnitTypeSpec,
 )
 
-from . import awards, huadu, light_industry, machinery, optical, thanh_hoa, thanh_hoa_campaigns
+from . import (
+    awards,
+    huadu,
+    light_industry,
+    machinery,
+    optical,
+    thanh_hoa,
+    thanh_hoa_campaigns,
+    thanh_hoa_conference,
+)
 
 #: Unit types shared by every case (a province and a district are both "roots" of
 #: their trees but keep their own type, so lists can be filtered by type).
@@ -126,8 +135,15 @@ AWARD_PROPOSALS: tuple[ProposalSpec, ...] = awards.PROPOSALS
 #: tasks not born in a meeting), then meetings (whose resolutions and findings create the
 #: rest of the tasks).
 CHAINS: tuple[ChainSpec, ...] = (huadu.CHAIN,)
-PLANS: tuple[PlanSpec, ...] = (optical.PLAN, huadu.PLAN, machinery.PLAN, light_industry.PLAN)
+PLANS: tuple[PlanSpec, ...] = (
+    thanh_hoa_conference.PLAN,
+    optical.PLAN,
+    huadu.PLAN,
+    machinery.PLAN,
+    light_industry.PLAN,
+)
 MEETINGS: tuple[MeetingSpec, ...] = (
+    thanh_hoa_conference.CONFERENCE_MEETING,
     optical.COUNCIL_MEETING,
     huadu.MEETING,
     light_industry.EXCHANGE,

@@ -260,6 +260,7 @@ MERIT_PROPOSAL_2024 = ProposalSpec(
     achievement_report="Units of Emulation Cluster No. 18 that met or beat their plan for the "
     "first 6 months of 2024, with Excellent Labour Collective titles in 2022 and 2023.",
     cluster_vote=True,
+    voted_on=date(2024, 8, 1),  # a demo date: after the conference, before the decision
     # Anyone not listed votes yes on every candidate (demo votes).
     votes={"officer.urbanenv": {WATER: "no"}, "officer.songchu": {WATER: "abstain"}},
     decision=MERIT_2024.key,

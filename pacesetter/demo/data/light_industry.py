@@ -162,6 +162,7 @@ TABLE = TableSpec(
     name="Industrial workforce reform special action — pilot assessment",
     owner=ROOT,
     year=2022,
+    adopted_on=date(2022, 3, 25),  # a demo date, before the action began in April 2022
     criteria=(
         CriterionSpec("R", "Reform tasks", CriterionKind.GROUP, 100, D(100)),
         CriterionSpec(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal as D
+from fractions import Fraction
 from typing import Any
 
 from pacesetter.accounts.models import Role
@@ -335,6 +336,7 @@ PLAN = PlanSpec(
     start=H2_START,
     end=H2_END,
     manager="staff.optical",
+    reported_on=date(2021, 9, 30),
 )
 
 COUNCIL_MEETING = MeetingSpec(
@@ -350,7 +352,7 @@ COUNCIL_MEETING = MeetingSpec(
     description="Reports on the first half-year, a survey of party-building in standing "
     "director units, and the 7 key tasks of the second half-year.",
     body=STANDING_COUNCIL.key,
-    quorum=D("0.5"),
+    quorum=Fraction(1, 2),
     minutes="final",
     unit_invitees=(
         *(unit.code for unit in SUPERVISOR_UNITS),

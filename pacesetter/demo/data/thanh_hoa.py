@@ -43,6 +43,9 @@ COMMITTEE = "TH-ERC"
 LAM_SON = "TH-LAMSON"
 BAC_SONG_MA = "TH-BACSONGMA"
 CLUSTER = "TH-C18"
+CLUSTER_BODY = "TH-C18-MEMBERS"
+CONFERENCE = "TH-C18-2024-H1-CONFERENCE"
+H2_PLAN = "TH-C18-2024-H2"
 
 
 def _llc(code: str, name: Txt, short: Txt, ownership: str = "", industry: Txt = "") -> UnitSpec:
@@ -291,6 +294,16 @@ NAME_NOTES: dict[str, str] = {
     "TH-MEDLATEC": "unconfirmed: rendered from the brief's English",
     "TH-LAMSON-PROD": "demo placeholder: a department the report does not name",
     "TH-LAMSON-ADMIN": "demo placeholder: a department the report does not name",
+    CLUSTER_BODY: "demo placeholder: the cluster's member units seated as a body, so that "
+    "the cluster's conference invites them and the cluster keeps a work plan (a plan belongs "
+    "to a body); the name is descriptive",
+    CONFERENCE: "the product brief: the 6-month review conference of 24/7/2024, every unit at "
+    "or above its plan, the deputy head of the provincial Emulation & Reward Committee's "
+    "speech, the tasks of the last 6 months. Demo assumptions, not from the report: the place "
+    "and hours, the agenda, the speakers (by position, no names), who came, the resolution's "
+    "wording, and the 6 tasks with their leads and progress",
+    H2_PLAN: "demo placeholder: the plan that receives the conference's tasks; its name is "
+    "descriptive",
 }
 
 
@@ -309,6 +322,33 @@ PROVINCIAL_COUNCIL = BodySpec(
     seats=tuple(
         SeatSpec(COUNCILS_FROM, username=username, position=position)
         for username, position in COUNCIL_SEATS
+    ),
+)
+
+#: The cluster's 7 member units as a body (a demo placeholder, see NAME_NOTES): its
+#: conference invites them, and its plan for the last 6 months is kept by the committee's
+#: staff. The leading unit chairs, the deputy leader is vice-chair.
+CLUSTER_MEMBERS = BodySpec(
+    key=CLUSTER_BODY,
+    name=T(
+        vi="Các đơn vị thành viên Cụm thi đua số 18",
+        en="Member units of Emulation Cluster No. 18",
+    ),
+    kind=BodyKind.COMMITTEE,
+    owner=COMMITTEE,
+    description=T(
+        vi="Bảy doanh nghiệp thành viên của Cụm, họp tại các hội nghị sơ kết, tổng kết của Cụm.",
+        en="The cluster's seven member enterprises, meeting at its review conferences.",
+    ),
+    seats=tuple(
+        SeatSpec(
+            DECIDED,
+            unit=unit.code,
+            position={LAM_SON: MemberPosition.CHAIR, BAC_SONG_MA: MemberPosition.VICE_CHAIR}.get(
+                unit.code, MemberPosition.MEMBER
+            ),
+        )
+        for unit, _ in ENTERPRISES
     ),
 )
 
@@ -342,7 +382,7 @@ CASE = CaseSpec(
     country="VN",
     decisions=(DECISION,),
     clusters=(CLUSTER_18,),
-    bodies=(PROVINCIAL_COUNCIL, *UNIT_COUNCILS),
+    bodies=(PROVINCIAL_COUNCIL, CLUSTER_MEMBERS, *UNIT_COUNCILS),
     accounts=(
         AccountSpec("staff.thanhhoa", (GrantSpec(Role.COMMITTEE_STAFF, unit=ROOT),)),
         AccountSpec(
@@ -380,6 +420,8 @@ COUNCIL_POLL = BodyPollSpec(
     "2024 (the provincial council's secret vote on its 2024 emulation flag nominations)",
     options=(_FLAG_LAM_SON, _FLAG_BAC_SONG_MA),
     manager="staff.thanhhoa",
+    # A demo date: the council's meeting on the year's nominations, late in the year.
+    held_on=date(2024, 12, 20),
     votes={
         "council.thanhhoa.chair": {_FLAG_LAM_SON: "yes", _FLAG_BAC_SONG_MA: "yes"},
         "council.thanhhoa.vice1": {_FLAG_LAM_SON: "yes", _FLAG_BAC_SONG_MA: "yes"},

@@ -292,6 +292,7 @@ TABLE_2023 = TableSpec(
     year=2023,
     criteria=CRITERIA_2023,
     author=STAFF,
+    adopted_on=date(2023, 1, 6),  # a demo date, before the pact of March
     description=T(
         vi="Sản xuất kinh doanh 40 điểm, an toàn lao động 25 điểm, công tác Đảng, công đoàn và "
         "thi đua 35 điểm; điểm thưởng tối đa 5, điểm trừ tối đa 10 và một tiêu chí loại trừ.",
@@ -307,6 +308,7 @@ TABLE_2024 = TableSpec(
     criteria=CRITERIA_2024,
     author=STAFF,
     cloned_from=TABLE_2023.key,
+    adopted_on=date(2024, 1, 5),  # a demo date, before the pact of March
     description=T(
         vi="Nhân bản từ bảng năm 2023: bổ sung lợi nhuận, tai nạn lao động và báo cáo đúng "
         "hạn; các nhóm giữ điểm tối đa 40, 25 và 35.",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -83,6 +82,7 @@ def test_create_read_update_a_meeting(world, staff):
     }
     created = ok(staff.post("/meetings", body), 201)
     assert created["organizer_unit"]["code"] == "COMM" and created["body"]["name"] == "Council"
+    assert created["quorum"] == "1/2"
     assert created["topics"] == ["Half-year report", "Key tasks"]
     assert created["attendance"]["expected"] == 0 and created["may_manage"] is True
     mid = created["id"]
@@ -91,6 +91,10 @@ def test_create_read_update_a_meeting(world, staff):
     assert read["title"] == "9th standing council" and read["state"] == "planned"
     changed = ok(staff.patch(f"/meetings/{mid}", {"chair": "Chair", "body_id": None}))
     assert changed["chair"] == "Chair" and changed["body"] is None
+    assert changed["quorum"] == "1/2"  # not sent: kept
+    thirds = ok(staff.patch(f"/meetings/{mid}", {"quorum": "2/3"}))
+    assert thirds["quorum"] == "2/3" and thirds["attendance"]["quorum"] == "2/3"
+    assert ok(staff.get(f"/meetings/{mid}"))["quorum"] == "2/3"
     assert changed["place"] == "Changsha, Hunan"
     held = ok(staff.post(f"/meetings/{mid}/state", {"state": "held"}))
     assert held["state"] == "held"
@@ -211,7 +215,7 @@ def test_check_in_and_attendance(world, staff, officer, council):
         "present": 1,
         "voting_expected": 2,
         "voting_present": 1,
-        "quorum": "0.5000",
+        "quorum": "1/2",
         "quorum_needed": 1,
         "quorum_met": True,
         "delegations_expected": 0,
@@ -679,7 +683,7 @@ def test_a_ballot_held_in_the_meeting(world, staff, council):
     assert created["state"] == "draft" and created["kind"] == "approval"
     assert created["body"]["name"] == "Council" and created["owner_unit"]["code"] == "COMM"
     assert [o["label"] for o in created["options"]] == ["Lam Son", "Bac Song Ma"]
-    assert Decimal(created["quorum"]) == Decimal("0.5")  # the meeting's
+    assert created["quorum"] == "1/2"  # the meeting's
     assert created["allowed_actions"] == ["open"]
     link = MeetingPoll.objects.get(poll_id=created["id"])
     assert (link.meeting_id, link.agenda_item_id) == (mid, item.pk)
@@ -687,7 +691,9 @@ def test_a_ballot_held_in_the_meeting(world, staff, council):
     assert ok(staff.post(f"/polls/{created['id']}/open"))["state"] == "open"
 
     own_quorum = {"title": "Adopt", "options": ["Tasks"], "quorum": "0.75"}
-    assert ok(staff.post(f"/meetings/{mid}/polls", own_quorum), 201)["quorum"] == "0.7500"
+    assert ok(staff.post(f"/meetings/{mid}/polls", own_quorum), 201)["quorum"] == "3/4"
+    thirds = {"title": "Adopt", "options": ["Tasks"], "quorum": "2/3"}
+    assert ok(staff.post(f"/meetings/{mid}/polls", thirds), 201)["quorum"] == "2/3"
 
 
 def test_ballot_refusals(world, staff, officer, council):

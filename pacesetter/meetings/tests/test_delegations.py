@@ -5,7 +5,7 @@ the door's camera (a photo or a frame of the QR code, decoded on the server)."""
 from __future__ import annotations
 
 import io
-from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -193,7 +193,7 @@ def test_attendance_counts_people_and_units_in_one_query(world, django_assert_nu
 
 def test_a_councils_quorum_counts_member_units_not_the_size_of_their_delegations(world):
     # Two-thirds of three member units: two units make the quorum, whatever their size.
-    meeting = make_meeting(world, quorum=Decimal("0.6667"))
+    meeting = make_meeting(world, quorum=Fraction(2, 3))
     big = invitation_add(actor=None, meeting=meeting, unit=world.own, delegation_size=20)
     small = invitation_add(actor=None, meeting=meeting, unit=world.sibling, delegation_size=2)
     invitation_add(actor=None, meeting=meeting, unit=world.child, delegation_size=3)

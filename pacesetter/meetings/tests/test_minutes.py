@@ -170,7 +170,7 @@ def test_the_draft_holds_what_the_record_holds(record):
     # quorum 50% → 1 present needed
     assert "Invited: 3; registered: 1; present: 1." in text
     assert "Voting members: 2 invited, 1 present." in text
-    assert "that is 1 present: met." in text
+    assert "Quorum: 50% of the voting members, that is 1 present: met." in text
     # the agenda as an outline with durations (an item counts its sub-items) and speakers
     assert "- 1. Opening — 10 min" in text
     assert "- 2. Work report of the half-year — 45 min" in text

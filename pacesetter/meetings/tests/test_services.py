@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -309,11 +310,16 @@ def test_attendance_counts_and_quorum_in_one_query(world, council, django_assert
     assert after.voting_present == 1 and after.quorum_met
 
 
-def test_quorum_rounds_up_to_whole_people_but_reads_two_thirds_as_meant(world):
-    meeting = make_meeting(world, quorum=Decimal("0.6667"))
-    for name in ("a", "b", "c"):
-        invitation_add(actor=None, meeting=meeting, label=name)
-    assert selectors.attendance(meeting).quorum_needed == 2  # two-thirds of 3, not 2.0001 → 3
+def test_two_of_three_members_present_meet_a_two_thirds_quorum(world):
+    meeting = make_meeting(world, quorum=Fraction(2, 3))
+    assert (meeting.quorum_numerator, meeting.quorum_denominator) == (2, 3)  # stored exactly
+    invited = [invitation_add(actor=None, meeting=meeting, label=name) for name in "abc"]
+    counts = selectors.attendance(meeting)
+    assert counts.quorum == Fraction(2, 3) and counts.quorum_needed == 2  # of 3
+    check_in(actor=None, meeting=meeting, code=invited[0].code)
+    assert not selectors.attendance(meeting).quorum_met
+    check_in(actor=None, meeting=meeting, code=invited[1].code)
+    assert selectors.attendance(meeting).quorum_met
     for name in "defghi":
         invitation_add(actor=None, meeting=meeting, label=name)
     assert selectors.attendance(meeting).quorum_needed == 6  # of 9
@@ -383,7 +389,7 @@ def test_a_ballot_in_the_meeting_is_voted_by_its_body(world, council):
         options=["The seven key tasks"],
     )
     assert poll.body == world.council and poll.owner_unit == world.committee
-    assert poll.quorum == Decimal("0.5")
+    assert poll.quorum == Fraction(1, 2)  # the meeting's
     assert MeetingPoll.objects.get(poll=poll).meeting == council.meeting
     bodiless = make_meeting(world, body=None)
     with pytest.raises(ValidationError) as exc:

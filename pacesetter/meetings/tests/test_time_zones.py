@@ -119,7 +119,7 @@ def test_the_form_reads_and_shows_times_in_the_meetings_zone(world):
             "time_zone": "Asia/Shanghai",
             "starts_at": "2021-05-26T09:00",
             "ends_at": "2021-05-26T11:30",
-            "quorum_percent": "0",
+            "quorum": "0",
         },
     )
     assert response.status_code == 302, response.context["form"].errors
@@ -252,7 +252,7 @@ def test_times_typed_on_a_new_meeting_are_read_in_the_organizers_zone(world):
             "starts_at": "2021-05-26 09:00",
             "ends_at": "2021-05-26 11:30",
             "time_zone": "",
-            "quorum_percent": "50",
+            "quorum": "50%",
         },
         organizers=organizers,
         bodies=Body.objects.none(),

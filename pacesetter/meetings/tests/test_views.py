@@ -4,6 +4,7 @@ oneself in, resolutions with their key tasks, research visits."""
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from pacesetter.meetings.services import (
     agenda_item_add,
     check_in,
     finding_add,
+    invitation_add,
     resolution_create,
     visited_units_set,
 )
@@ -120,13 +122,13 @@ def test_staff_create_a_meeting_where_they_are_staff(world):
             "starts_at": "2021-05-26T09:00",
             "ends_at": "2021-05-26T17:00",
             "place_en": "Changsha, Hunan",
-            "quorum_percent": "50",
+            "quorum": "50%",
         },
     )
 
     meeting = Meeting.objects.get(title_en="9th standing council")
     assert response.status_code == 302 and response["Location"] == detail_url(meeting)
-    assert str(meeting.quorum) == "0.5000" and meeting.created_by == world.users["committee_staff"]
+    assert meeting.quorum == Fraction(1, 2) and meeting.created_by == world.users["committee_staff"]
 
 
 def test_the_create_form_shows_the_service_errors_beside_the_field(world):
@@ -162,7 +164,7 @@ def test_only_staff_create_and_edit(world, council):
         {
             "place_en": "Changsha",
             "chair": "New chair",
-            "quorum_percent": "60",
+            "quorum": "60%",
             "starts_at": timezone.localtime(council.meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
             "ends_at": timezone.localtime(council.meeting.ends_at).strftime("%Y-%m-%dT%H:%M"),
             "registration_open": "on",
@@ -172,7 +174,53 @@ def test_only_staff_create_and_edit(world, council):
     response = staff.post(edit, data)
     assert response.status_code == 302, response.context["form"].errors
     council.meeting.refresh_from_db()
-    assert council.meeting.chair == "New chair" and str(council.meeting.quorum) == "0.6000"
+    assert council.meeting.chair == "New chair" and council.meeting.quorum == Fraction(3, 5)
+
+
+def test_a_two_thirds_quorum_typed_on_the_form_is_met_by_two_of_three(world):
+    staff = login(world, "committee_staff")
+    meeting = make_meeting(world, body=None)
+    edit = reverse("meetings:meeting_edit", args=[meeting.pk])
+    form = staff.get(edit).context["form"]
+    assert form["quorum"].value() == "50%"  # the meeting's half, shown as people read it
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        {
+            "quorum": "2/3",
+            "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": timezone.localtime(meeting.ends_at).strftime("%Y-%m-%dT%H:%M"),
+            "registration_open": "on",
+        }
+    )
+    response = staff.post(edit, data)
+    assert response.status_code == 302, response.context["form"].errors
+    meeting.refresh_from_db()
+    assert meeting.quorum == Fraction(2, 3)
+    assert 'value="2/3"' in str(staff.get(edit).context["form"]["quorum"])
+    invited = [invitation_add(actor=None, meeting=meeting, label=name) for name in "abc"]
+    for invitation in invited[:2]:
+        check_in(actor=None, meeting=meeting, code=invitation.code)
+    quorum = staff.get(detail_url(meeting)).text.split('id="quorum">')[1].split("</dd>")[0]
+    assert "2 voting members needed (2/3)" in quorum and "met" in quorum
+    assert "not met" not in quorum
+
+
+def test_a_quorum_the_form_cannot_read_is_refused_beside_the_field(world):
+    staff = login(world, "committee_staff")
+    meeting = make_meeting(world, body=None)
+    edit = reverse("meetings:meeting_edit", args=[meeting.pk])
+    data = {k: v for k, v in staff.get(edit).context["form"].initial.items() if v is not None}
+    data.update(
+        {
+            "quorum": "3/2",
+            "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        }
+    )
+    response = staff.post(edit, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["quorum"] == ["A share is between 0 and 1 (0% to 100%)."]
+    meeting.refresh_from_db()
+    assert meeting.quorum == Fraction(1, 2)
 
 
 def test_cancelling_a_meeting(world, council):
@@ -368,7 +416,7 @@ def test_a_ballot_in_the_meeting(world, council):
             "title": "Adopt the seven key tasks",
             "kind": "yes_no",
             "options": "The seven key tasks\n",
-            "quorum_percent": "50",
+            "quorum": "1/2",
             "majority": "simple",
             "base": "valid",
         },

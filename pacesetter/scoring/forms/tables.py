@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.core.forms import TranslatedFieldsMixin
+from pacesetter.core.forms import ConstraintFieldsMixin, TranslatedFieldsMixin
 from pacesetter.core.translations import fields_of
 from pacesetter.units.models import Unit
 
@@ -49,9 +49,15 @@ class TableCloneForm(forms.Form):
     )
 
 
-class CriterionForm(TranslatedFieldsMixin, forms.ModelForm):
+class CriterionForm(ConstraintFieldsMixin, TranslatedFieldsMixin, forms.ModelForm):
     """A group or criterion. Its group is chosen when it is added and does not change. A
     new one's source language is its table's (the view's ``initial``)."""
+
+    constraint_fields = {
+        "code_taken": "code",
+        "max_points_negative": "max_points",
+        "points_per_item_negative": "points_per_item",
+    }
 
     class Meta:
         model = Criterion

@@ -197,7 +197,9 @@ def test_bad_criteria_rerender_with_errors_and_save_nothing(client, world, draft
     # A code already used.
     response = client.post(url, criterion_form(code="Q1"))
     assert response.status_code == 200
-    assert "already exists" in response.text
+    assert response.context["form"].errors["code"] == [
+        "Another criterion of this table already has this code."
+    ]
     assert set(draft.criteria.values_list("code", flat=True)) == {"G1", "Q1"}
 
 

@@ -160,6 +160,18 @@ def test_patch_with_a_bad_value_is_a_422(world: Any) -> None:
     assert "ownership_type" in assert_error_shape(response, 422)["detail"]
 
 
+def test_an_active_period_ending_before_it_starts_is_refused_in_words(world: Any) -> None:
+    response = api_as(world, "committee_staff").patch(
+        f"/units/{world.own.pk}", {"active_from": "2024-03-01", "active_to": "2023-03-01"}
+    )
+
+    assert assert_error_shape(response, 422)["detail"] == {
+        "__all__": ["The end of the active period cannot be before its start."]
+    }
+    world.own.refresh_from_db()
+    assert world.own.active_to is None
+
+
 def test_staff_moves_a_unit_and_its_subtree_follows(world: Any) -> None:
     old_child_path = world.child.path
 

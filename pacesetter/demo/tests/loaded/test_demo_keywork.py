@@ -1,6 +1,7 @@
 """The demo's key work and meetings: the China Optical Association's council with its
 7 key tasks, Huadu's 15 projects and leather goods chain, the Danyang exchange and the
-Hunan research visit with its follow-up tasks."""
+Hunan research visit with its follow-up tasks, and Thanh Hoa's cluster conference of
+24 July 2024 with the plan for the last 6 months it set."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from django.utils import timezone
 
 from pacesetter.audit.models import AuditEntry
 from pacesetter.chains.models import Chain
-from pacesetter.demo.data import PLANS
+from pacesetter.demo.data import PLANS, thanh_hoa, thanh_hoa_conference
 from pacesetter.meetings.minutes import minutes_text_from_record
-from pacesetter.meetings.models import Meeting, MeetingKind, Resolution
-from pacesetter.meetings.selectors import attendance
+from pacesetter.meetings.models import InviteeRole, Meeting, MeetingKind, MeetingState, Resolution
+from pacesetter.meetings.selectors import attendance, local
+from pacesetter.units.models import Unit
 from pacesetter.workplans import reminders
 from pacesetter.workplans.models import PlanState, Reminder, Task, WorkPlan
 from pacesetter.workplans.selectors import plan_rollup
@@ -134,3 +136,49 @@ def test_the_logins_are_the_last_lines_printed(demo):
     # After the heading only the table: blank lines, case titles and account rows.
     assert not any("key tasks" in line for line in lines[heading:])
     assert "(closed)" in demo
+
+
+def test_thanh_hoa_six_month_review_conference_sets_the_second_half_plan(demo):
+    """24 July 2024: the cluster's 7 units and the provincial committee's deputy head, the
+    agenda with its speakers, a resolution adopted that day whose tasks are the cluster's
+    plan for the last 6 months, and the minutes final."""
+    meeting = Meeting.objects.get(kind=MeetingKind.REVIEW, organizer_unit__code=thanh_hoa.LAM_SON)
+    assert meeting.source_language == "vi"
+    assert meeting.title_vi.startswith("Hội nghị sơ kết")
+    assert meeting.title_en.startswith("Emulation Cluster No. 18: review conference")
+    assert meeting.time_zone == "Asia/Ho_Chi_Minh"
+    assert local(meeting, meeting.starts_at).date() == dt.date(2024, 7, 24)
+    assert meeting.state == MeetingState.HELD
+
+    members = {unit.code for unit, _ in thanh_hoa.ENTERPRISES}
+    committee = Unit.objects.get(code=thanh_hoa.COMMITTEE)
+    invited = meeting.invitations.select_related("unit")
+    assert {i.unit.code for i in invited if i.role == InviteeRole.MEMBER} == members
+    assert {i.unit.code for i in invited if i.role == InviteeRole.GUEST} == {thanh_hoa.COMMITTEE}
+    counts = attendance(meeting)
+    assert counts.present == counts.expected == len(members) + 1
+    assert all(i.checked_in_at == meeting.starts_at for i in invited)
+
+    items = list(meeting.agenda_items.order_by("position"))
+    assert [item.position for item in items] == list(range(1, len(items) + 1))
+    speech = next(item for item in items if item.speaker_unit == committee)
+    assert speech.speaker == "Phó Trưởng Ban Thi đua - Khen thưởng tỉnh"
+    assert speech.title_en.startswith("Address of the deputy head")
+    assert all(item.speaker for item in items)
+
+    resolution = meeting.resolutions.get()
+    assert resolution.adopted_on == dt.date(2024, 7, 24)
+    assert resolution.source_language == "vi" and resolution.text_en
+    plan = WorkPlan.objects.get(name_vi="Nhiệm vụ 6 tháng cuối năm 2024 của Cụm thi đua số 18")
+    assert (plan.period_start, plan.period_end) == (dt.date(2024, 7, 1), dt.date(2024, 12, 31))
+    assert plan.body.owner_unit.code == thanh_hoa.COMMITTEE
+    tasks = list(plan.tasks.order_by("code"))
+    assert len(tasks) == len(thanh_hoa_conference.TASKS)
+    assert all(task.resolution_id == resolution.pk for task in tasks)
+    assert all(task.source_language == "vi" and task.title_vi and task.title_en for task in tasks)
+    assert {task.lead_unit.code for task in tasks} <= members
+    assert any("điển hình tiên tiến" in task.title_vi for task in tasks)  # advanced models
+    assert meeting.minutes.is_locked
+    assert local(meeting, meeting.minutes.finalized_at).date() == dt.date(2024, 7, 25)
+    # Drafted in the meeting's language, its tasks with it.
+    assert "Phát hiện, bồi dưỡng và nhân rộng các điển hình tiên tiến" in meeting.minutes.text

@@ -8,13 +8,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from pacesetter.accounts.models import User
-from pacesetter.bodies.models import Body, BodyMember, MemberPosition
+from pacesetter.bodies.models import Body, BodyKind, BodyMember, MemberPosition
 from pacesetter.campaigns.models import Campaign
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.translations import values
 from pacesetter.decisions.models import Decision
 from pacesetter.demo.data import (
     CASES,
+    MEETINGS,
+    PLANS,
     huadu,
     light_industry,
     machinery,
@@ -79,6 +81,7 @@ def test_an_unconfirmed_chinese_name_keeps_english_as_its_source(demo: str) -> N
 
 def test_every_name_note_names_a_loaded_record(demo: str) -> None:
     body_keys = {body.key for case in CASES for body in case.bodies}
+    body_keys |= {meeting.key for meeting in MEETINGS} | {plan.key for plan in PLANS}
     for case in (thanh_hoa, thanh_hoa_campaigns, optical, huadu, light_industry, machinery):
         for key in case.NAME_NOTES:
             assert (
@@ -90,7 +93,7 @@ def test_every_name_note_names_a_loaded_record(demo: str) -> None:
 
 
 def test_the_provincial_council_seats_more_than_three(demo: str) -> None:
-    council = Body.objects.get(owner_unit__code=thanh_hoa.COMMITTEE)
+    council = Body.objects.get(owner_unit__code=thanh_hoa.COMMITTEE, kind=BodyKind.COUNCIL)
     seats = BodyMember.objects.filter(body=council)
     assert seats.count() == len(thanh_hoa.COUNCIL_SEATS) > 3
     assert seats.filter(position=MemberPosition.CHAIR).count() == 1

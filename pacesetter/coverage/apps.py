@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoverageConfig(AppConfig):
+    name = "pacesetter.coverage"
+    label = "coverage"
+    verbose_name = _("Coverage register")
+    default_auto_field = "django.db.models.BigAutoField"
