@@ -299,7 +299,8 @@ class KeyWorkLoader:
 
     def invite(self, meeting: Meeting, spec: MeetingSpec, organizer: User) -> None:
         """Invite, register (a week before the meeting) and check in at the door with the
-        personal codes, as at the meeting's start (the demo loads years later)."""
+        personal codes (a delegation with the number who came), as at the meeting's
+        start (the demo loads years later)."""
         if spec.body:
             meetings.invitations_add_body_members(actor=organizer, meeting=meeting)
         absent: set[int] = set()
@@ -313,6 +314,21 @@ class KeyWorkLoader:
             meetings.invitation_add(
                 actor=organizer, meeting=meeting, unit=self.units[code], role=InviteeRole.GUEST
             )
+        numbers: dict[int, int] = {}
+        for delegation in spec.delegations:
+            invitation = meetings.invitation_add(
+                actor=organizer,
+                meeting=meeting,
+                unit=self.units[delegation.unit] if delegation.unit else None,
+                label=delegation.label,
+                role=delegation.role,
+                delegation_size=delegation.size,
+                head=delegation.head,
+            )
+            if delegation.present == 0:
+                absent.add(invitation.pk)
+            else:
+                numbers[invitation.pk] = delegation.present or delegation.size
         for group in spec.groups:
             for number in range(1, group.count + 1):
                 invitation = meetings.invitation_add(
@@ -329,7 +345,11 @@ class KeyWorkLoader:
                 meetings.registration_set(actor=organizer, invitation=invitation, registered=True)
             if invitation.pk not in absent:
                 meetings.check_in(
-                    actor=organizer, meeting=meeting, code=invitation.code, at=meeting.starts_at
+                    actor=organizer,
+                    meeting=meeting,
+                    code=invitation.code,
+                    at=meeting.starts_at,
+                    present=numbers.get(invitation.pk),
                 )
 
     def agenda_item(

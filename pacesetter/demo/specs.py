@@ -486,6 +486,20 @@ class InviteeGroupSpec:
 
 
 @dataclass(frozen=True)
+class DelegationSpec:
+    """A unit's delegation (``unit``, a unit code) or an organization's outside the tree
+    (``label``) of ``size`` people, of whom ``present`` came (``None``: all; 0: the
+    delegation did not come)."""
+
+    size: int
+    unit: str = ""
+    label: str = ""
+    present: int | None = None
+    head: str = ""
+    role: str = "member"
+
+
+@dataclass(frozen=True)
 class MeetingSpec:
     key: str
     kind: str  # MeetingKind value
@@ -505,6 +519,7 @@ class MeetingSpec:
     unit_guests: tuple[str, ...] = ()  # unit codes invited as guests, all present
     absent_units: tuple[str, ...] = ()
     groups: tuple[InviteeGroupSpec, ...] = ()
+    delegations: tuple[DelegationSpec, ...] = ()
     agenda: tuple[AgendaSpec, ...] = ()
     resolutions: tuple[ResolutionSpec, ...] = ()
     visited: tuple[str, ...] = ()

@@ -53,6 +53,7 @@ from pacesetter.workplans.policies import plan_policy
 
 from . import selectors, services
 from .models import (
+    DELEGATION_MAX,
     AgendaItem,
     DocumentKind,
     Finding,
@@ -123,6 +124,9 @@ class MeetingOut(Schema):
 
 
 class AttendanceOut(Schema):
+    """People (a delegation counts its size expected and its number who came present),
+    delegations, and the voting members of the quorum (one per invitation)."""
+
     expected: int
     registered: int
     present: int
@@ -131,6 +135,8 @@ class AttendanceOut(Schema):
     quorum: ShareOut
     quorum_needed: int = Field(description="Voting members who must be present.")
     quorum_met: bool
+    delegations_expected: int = Field(description="Delegations (units) invited.")
+    delegations_present: int = Field(description="Delegations (units) checked in.")
 
 
 class InvitationOut(Schema):
@@ -145,6 +151,11 @@ class InvitationOut(Schema):
     registered_at: dt.datetime | None
     checked_in_at: dt.datetime | None
     checked_in_by: str | None
+    delegation_size: int | None = Field(
+        description="A delegation's people expected; null for one person."
+    )
+    head: str = Field(description="The head of a delegation, if named.")
+    present_count: int | None = Field(description="A delegation's number who came.")
 
     @staticmethod
     def resolve_checked_in_by(obj: Invitation) -> str | None:
@@ -236,6 +247,14 @@ class InvitationIn(Schema):
         "invited as members through body-members).",
     )
     email: str = ""
+    delegation_size: int | None = Field(
+        None,
+        ge=1,
+        le=DELEGATION_MAX,
+        description="A unit's (or a labelled organization's) delegation of this many people; "
+        "no user_id then.",
+    )
+    head: str = Field("", max_length=300, description="The head of the delegation.")
 
 
 class AddedOut(Schema):
@@ -253,6 +272,12 @@ class CheckInUndoIn(Schema):
 class CheckInIn(Schema):
     code: str = Field(
         max_length=40, description="Typed or scanned; case, spaces and dashes do not matter."
+    )
+    present: int | None = Field(
+        None,
+        ge=1,
+        le=DELEGATION_MAX,
+        description="A delegation's number who came (by default its size); not for one person.",
     )
 
 
@@ -728,6 +753,8 @@ def invitation_add_endpoint(
         label=payload.label,
         role=payload.role,
         email=payload.email,
+        delegation_size=payload.delegation_size,
+        head=payload.head,
     )
     return Status(201, _invitations().get(pk=invitation.pk))
 
@@ -798,7 +825,9 @@ def check_in_endpoint(request: HttpRequest, meeting_id: Id, payload: CheckInIn) 
     code (named), a code already used (when and by whom), a cancelled meeting and a
     closed door are 422s whose detail says so under ``code``."""
     meeting = _access(request.user, meeting_id, "checkin")
-    invitation = services.check_in(actor=request.user, meeting=meeting, code=payload.code)
+    invitation = services.check_in(
+        actor=request.user, meeting=meeting, code=payload.code, present=payload.present
+    )
     return {
         "invitation": _invitations().get(pk=invitation.pk),
         "attendance": selectors.attendance(meeting),

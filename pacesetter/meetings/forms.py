@@ -25,7 +25,7 @@ from pacesetter.units.models import Unit
 from pacesetter.units.selectors import unit_time_zone
 from pacesetter.workplans.models import WorkPlan
 
-from .models import AgendaItem, DocumentKind, InviteeRole, Meeting, MeetingKind
+from .models import DELEGATION_MAX, AgendaItem, DocumentKind, InviteeRole, Meeting, MeetingKind
 from .selectors import zone_named
 from .services import TaskSpec
 
@@ -255,6 +255,22 @@ class InvitationForm(forms.Form):
         ),
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
+    delegation_size = forms.IntegerField(
+        label=_("Delegation: people expected"),
+        min_value=1,
+        max_value=DELEGATION_MAX,
+        required=False,
+        help_text=_(
+            "For a unit (or an organization typed above) that sends a delegation; leave "
+            "empty for one person. The door counts the number who came."
+        ),
+    )
+    head = forms.CharField(
+        label=_("Head of delegation"),
+        max_length=300,
+        required=False,
+        help_text=_("Optional: a name and position, as printed on the invitation."),
+    )
 
     def __init__(
         self, *args: Any, users: QuerySet[User], units: QuerySet[Unit], **kwargs: Any
@@ -463,3 +479,32 @@ class CheckInForm(forms.Form):
             }
         ),
     )
+    present = forms.IntegerField(
+        label=_("A delegation: number who came"),
+        min_value=1,
+        max_value=DELEGATION_MAX,
+        required=False,
+        help_text=_("Leave empty for one person, or for a delegation that came in full."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class ScanForm(forms.Form):
+    """A photo of the invitation's QR code (the phone's camera), and a delegation's
+    number who came."""
+
+    photo = forms.FileField(
+        label=_("Photo of the QR code"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    present = forms.IntegerField(
+        label=_("A delegation: number who came"),
+        min_value=1,
+        max_value=DELEGATION_MAX,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "scan")
+        super().__init__(*args, **kwargs)

@@ -15,10 +15,12 @@ import segno
 from django.core.exceptions import ValidationError
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
 from pacesetter.core.documents import pdf_bytes, pdf_document
+from pacesetter.core.formatting import number
 
 from .models import Invitation, MeetingState
 from .selectors import local
@@ -98,6 +100,25 @@ def _page(pdf: FPDF, invitation: Invitation) -> None:
     _centred(pdf, _("Invited"), size=9, colour=GREY)
     _centred(pdf, invitation.display_name, size=13, colour=INK)
     _centred(pdf, invitation.get_role_display(), size=9, colour=GREY)
+    if invitation.delegation_size is not None:
+        _centred(
+            pdf,
+            ngettext(
+                "A delegation of %(count)s person",
+                "A delegation of %(count)s people",
+                invitation.delegation_size,
+            )
+            % {"count": number(invitation.delegation_size)},
+            size=10,
+            colour=INK,
+        )
+        if invitation.head:
+            _centred(
+                pdf,
+                _("Head of delegation: %(head)s") % {"head": invitation.head},
+                size=9,
+                colour=GREY,
+            )
 
     # The code at the foot of the page, whatever the length of the text above.
     top = max(pdf.get_y() + 4, PAGE_H - 22 - QR_SIZE - 22)

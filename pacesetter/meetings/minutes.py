@@ -24,6 +24,7 @@ from pacesetter.ballots.models import PollKind, PollState
 from pacesetter.core.documents import docx_bytes, pdf_bytes, pdf_document, word_document
 from pacesetter.core.formatting import number as formatted_number
 from pacesetter.core.shares import share_display
+from pacesetter.core.translations import ordered
 from pacesetter.workplans.models import Task
 
 from .models import (
@@ -180,6 +181,28 @@ def _attendance_lines(meeting: Meeting) -> list[str]:
             "present": _number(counts.voting_present),
         },
     ]
+    if counts.delegations_expected:
+        lines.append(
+            _("Delegations (units): %(expected)s invited, %(present)s present.")
+            % {
+                "expected": _number(counts.delegations_expected),
+                "present": _number(counts.delegations_present),
+            }
+        )
+        delegations = (
+            meeting.invitations.filter(delegation_size__isnull=False, checked_in_at__isnull=False)
+            .select_related("unit", "user")
+            .order_by("label", ordered("unit__name"), "pk")
+        )
+        for invitation in delegations:
+            line = _("%(who)s: %(present)s of %(size)s") % {
+                "who": _one_line(invitation.display_name),
+                "present": _number(invitation.present_count or 0),
+                "size": _number(invitation.delegation_size or 0),
+            }
+            if invitation.head:
+                line += " (" + _("head: %(head)s") % {"head": _one_line(invitation.head)} + ")"
+            lines.append(f"- {line}")
     if meeting.quorum > 0:
         lines.append(
             _("Quorum: %(share)s of the voting members, that is %(needed)s present: %(met)s.")

@@ -31,6 +31,9 @@ from pacesetter.core.translations import (
     source_text_present,
 )
 
+#: A delegation's size (the people expected, and the number who came) is at most this.
+DELEGATION_MAX = 999
+
 #: Check-in codes avoid letters and digits that are easy to mix up (0/O, 1/I/L).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
@@ -182,6 +185,13 @@ class Invitation(models.Model):
         _("role"), max_length=10, choices=InviteeRole.choices, default=InviteeRole.MEMBER
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    delegation_size = models.PositiveIntegerField(
+        _("delegation (people expected)"),
+        null=True,
+        blank=True,
+        help_text=_("For a unit or organization that sends a delegation; empty: one person."),
+    )
+    head = models.CharField(_("head of delegation"), max_length=300, blank=True)
     code = models.CharField(
         _("check-in code"), max_length=16, unique=True, default=new_checkin_code, editable=False
     )
@@ -193,6 +203,12 @@ class Invitation(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    present_count = models.PositiveIntegerField(
+        _("people present"),
+        null=True,
+        blank=True,
+        help_text=_("A delegation's number who came, counted at the door."),
     )
 
     class Meta:
@@ -220,10 +236,50 @@ class Invitation(models.Model):
                 violation_error_code="already_invited",
                 violation_error_message=_("This unit is already invited."),
             ),
+            # A delegation is a unit's or an organization's, never an account's, and
+            # expects at least one person; only a delegation counts a number who came.
+            models.CheckConstraint(
+                condition=Q(delegation_size__isnull=True)
+                | (
+                    Q(user__isnull=True)
+                    & (Q(unit__isnull=False) | ~Q(label=""))
+                    & Q(delegation_size__gte=1, delegation_size__lte=DELEGATION_MAX)
+                ),
+                name="invitation_delegation_of_a_unit",
+                violation_error_code="delegation_invalid",
+                violation_error_message=_(
+                    "A delegation is a unit's or an organization's, of 1 to 999 people, "
+                    "without a person's account."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(present_count__isnull=True)
+                | Q(
+                    delegation_size__isnull=False,
+                    checked_in_at__isnull=False,
+                    present_count__gte=1,
+                    present_count__lte=DELEGATION_MAX,
+                ),
+                name="invitation_delegation_present",
+                violation_error_code="present_range",
+                violation_error_message=_(
+                    "Only a delegation that checked in has a number who came, from 1 to 999."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(delegation_size__isnull=False) | Q(head=""),
+                name="invitation_delegation_head",
+                violation_error_code="head_without_delegation",
+                violation_error_message=_("Only a delegation has a head."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def is_delegation(self) -> bool:
+        return self.delegation_size is not None
 
     @property
     def display_name(self) -> str:

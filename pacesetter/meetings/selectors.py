@@ -10,8 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from pacesetter.accounts.models import Role, RoleAssignment
@@ -28,8 +28,12 @@ CHECKIN_OPENS_BEFORE = dt.timedelta(hours=1)
 
 @dataclass(frozen=True)
 class Attendance:
-    """Counts of a meeting's invitations. Only members (role MEMBER) vote and count for
-    the quorum; ``quorum_needed`` is the number of voting members who must be present."""
+    """Counts of a meeting's invitations. ``expected``, ``registered`` and ``present``
+    count people: an invitation of one person counts one, a delegation its size
+    expected (and registered) and the number who came present. ``delegations_*`` count
+    the delegations (units and organizations). Only members (role MEMBER) vote and
+    count for the quorum, one per invitation (a member unit's delegation holds one
+    seat); ``quorum_needed`` is the number of voting members who must be present."""
 
     expected: int
     registered: int
@@ -39,18 +43,25 @@ class Attendance:
     quorum: Fraction
     quorum_needed: int
     quorum_met: bool
+    delegations_expected: int = 0
+    delegations_present: int = 0
 
 
 def attendance(meeting: Meeting) -> Attendance:
-    """Expected, registered and present counts and the quorum, in one query."""
+    """People expected, registered and present, delegations expected and present, and
+    the quorum, in one query."""
     present = Q(checked_in_at__isnull=False)
     voting = Q(role=InviteeRole.MEMBER)
+    delegation = Q(delegation_size__isnull=False)
+    people = Coalesce("delegation_size", 1)
     row = Invitation.objects.filter(meeting_id=meeting.pk).aggregate(
-        expected=Count("pk"),
-        registered=Count("pk", filter=Q(registered_at__isnull=False)),
-        present=Count("pk", filter=present),
+        expected=Coalesce(Sum(people), 0),
+        registered=Coalesce(Sum(people, filter=Q(registered_at__isnull=False)), 0),
+        present=Coalesce(Sum(Coalesce("present_count", 1), filter=present), 0),
         voting_expected=Count("pk", filter=voting),
         voting_present=Count("pk", filter=voting & present),
+        delegations_expected=Count("pk", filter=delegation),
+        delegations_present=Count("pk", filter=delegation & present),
     )
     quorum = meeting.quorum
     voters = row["voting_expected"]
@@ -68,6 +79,8 @@ def attendance(meeting: Meeting) -> Attendance:
         quorum_needed=needed,
         # A quorum with nobody entitled to make it is not met.
         quorum_met=row["voting_present"] >= needed and not (quorum > 0 and voters == 0),
+        delegations_expected=row["delegations_expected"],
+        delegations_present=row["delegations_present"],
     )
 
 
@@ -160,9 +173,22 @@ def meeting_list(
         qs = qs.filter(starts_at__year=year)
     if state:
         qs = qs.filter(state=state)
+    # People, as attendance() counts them: a delegation by its size and its number present.
     return qs.annotate(
-        invited_count=Count("invitations"),
-        present_count=Count("invitations", filter=Q(invitations__checked_in_at__isnull=False)),
+        invited_count=Coalesce(
+            Sum(
+                Coalesce("invitations__delegation_size", 1),
+                filter=Q(invitations__pk__isnull=False),  # not the empty side of the join
+            ),
+            0,
+        ),
+        present_count=Coalesce(
+            Sum(
+                Coalesce("invitations__present_count", 1),
+                filter=Q(invitations__checked_in_at__isnull=False),
+            ),
+            0,
+        ),
     ).order_by("-starts_at", "-pk")
 
 

@@ -57,6 +57,7 @@ from pacesetter.workplans.services import task_create
 from . import selectors
 from .minutes import minutes_text_from_record
 from .models import (
+    DELEGATION_MAX,
     AgendaItem,
     DocumentKind,
     Finding,
@@ -102,7 +103,16 @@ MEETING_EDITABLE = (
     "quorum",
 )
 MINUTES_FIELDS = ("meeting", "text", "state", "version", "finalized_at", "finalized_by")
-INVITATION_FIELDS = ("meeting", "user", "unit", "label", "role", "email")
+INVITATION_FIELDS = (
+    "meeting",
+    "user",
+    "unit",
+    "label",
+    "role",
+    "email",
+    "delegation_size",
+    "head",
+)
 AGENDA_FIELDS = (
     "meeting",
     "parent",
@@ -352,9 +362,15 @@ def invitation_add(
     label: str = "",
     role: str = InviteeRole.MEMBER,
     email: str = "",
+    delegation_size: int | None = None,
+    head: str = "",
 ) -> Invitation:
     """Invite a person, a unit (through whoever represents it), or both; or someone
     without an account, by name (``label``). Each gets a personal check-in code.
+
+    ``delegation_size`` makes the invitation a delegation of the unit (or of the
+    organization named by ``label``) expecting that many people, optionally with its
+    ``head``; a delegation names no person's account.
 
     The meeting's row is locked first, so two invitations of the same person or unit
     at once are checked one after the other (the database's unique constraints back
@@ -382,6 +398,8 @@ def invitation_add(
                 % {"unit": unit}
             }
         )
+    head = head.strip()
+    _check_delegation(user=user, unit=unit, label=label, size=delegation_size, head=head)
     invitation = Invitation(
         meeting=meeting,
         user=user,
@@ -389,6 +407,8 @@ def invitation_add(
         label=label,
         role=role,
         email=email or (getattr(user, "email", "") or ""),
+        delegation_size=delegation_size,
+        head=head,
         code=_fresh_codes(1)[0],
     )
     try:
@@ -399,6 +419,37 @@ def invitation_add(
     except IntegrityError as exc:
         # Only a writer that bypassed the lock above gets here.
         raise ValidationError(_("This invitee is already invited.")) from exc
+
+
+def _check_delegation(
+    *, user: Any, unit: Unit | None, label: str, size: int | None, head: str
+) -> None:
+    """A delegation is a unit's (or a named organization's), of 1 to DELEGATION_MAX
+    people; only a delegation has a head."""
+    if size is None:
+        if head:
+            raise ValidationError(
+                {"head": _("Only a delegation has a head; give the delegation's size.")}
+            )
+        return
+    if user is not None:
+        raise ValidationError(
+            {
+                "user": _(
+                    "A delegation is invited as a unit; name its head instead of a person's "
+                    "account."
+                )
+            }
+        )
+    if unit is None and not label:
+        raise ValidationError({"unit": _("Choose the unit that sends the delegation.")})
+    if not 1 <= size <= DELEGATION_MAX:
+        raise ValidationError(
+            {
+                "delegation_size": _("A delegation has from 1 to %(max)s people.")
+                % {"max": DELEGATION_MAX}
+            }
+        )
 
 
 @transaction.atomic
@@ -500,37 +551,63 @@ def normalize_code(code: str) -> str:
     return re.sub(r"[\s\-]+", "", code or "").upper()
 
 
-def _mark_present(actor: Any, invitation: Invitation, by: Any, at: dt.datetime) -> Invitation:
-    """Set ``checked_in_at`` (to ``at``) only if it is still empty: of two simultaneous
-    check-ins of the same invitation exactly one changes the row."""
+def _mark_present(
+    actor: Any, invitation: Invitation, by: Any, at: dt.datetime, present: int | None = None
+) -> Invitation:
+    """Set ``checked_in_at`` (to ``at``), and a delegation's ``present_count``, only if
+    the row is not checked in yet: of two simultaneous check-ins of the same invitation
+    exactly one changes the row (one UPDATE; the second changes nothing)."""
     updated = Invitation.objects.filter(pk=invitation.pk, checked_in_at__isnull=True).update(
-        checked_in_at=at, checked_in_by=_actor(by)
+        checked_in_at=at, checked_in_by=_actor(by), present_count=present
     )
     if not updated:
         invitation.refresh_from_db()
         raise _already(invitation)
     invitation.refresh_from_db()
-    audit_record(
-        actor=actor,
-        action="meeting.check_in",
-        target=invitation,
-        changes={"checked_in_at": [None, at.isoformat()]},
-    )
+    changes: dict[str, Any] = {"checked_in_at": [None, at.isoformat()]}
+    if present is not None:
+        changes["present_count"] = [None, present]
+    audit_record(actor=actor, action="meeting.check_in", target=invitation, changes=changes)
     return invitation
 
 
 def _already(invitation: Invitation) -> ValidationError:
     assert invitation.checked_in_at is not None
-    return FieldRuleError(
-        "code",
-        _("%(who)s already checked in at %(when)s (recorded by %(by)s).")
-        % {
-            "who": invitation.display_name,
-            "when": _when(invitation.checked_in_at, invitation.meeting),
-            "by": _who(invitation.checked_in_by),
-        },
-        code="already_checked_in",
-    )
+    facts = {
+        "who": invitation.display_name,
+        "when": _when(invitation.checked_in_at, invitation.meeting),
+        "by": _who(invitation.checked_in_by),
+    }
+    if invitation.is_delegation:
+        message = _(
+            "The delegation of %(who)s already checked in at %(when)s, %(present)s of "
+            "%(size)s people (recorded by %(by)s)."
+        ) % {**facts, "present": invitation.present_count, "size": invitation.delegation_size}
+    else:
+        message = _("%(who)s already checked in at %(when)s (recorded by %(by)s).") % facts
+    return FieldRuleError("code", message, code="already_checked_in")
+
+
+def _delegation_present(invitation: Invitation, present: int | None) -> int | None:
+    """The number a delegation's check-in records: the one counted at the door, or the
+    size expected. An invitation of one person takes no number."""
+    if not invitation.is_delegation:
+        if present not in (None, 1):
+            raise FieldRuleError(
+                "present",
+                _("%(who)s is one person, not a delegation.") % {"who": invitation.display_name},
+                code="not_a_delegation",
+            )
+        return None
+    if present is None:
+        return invitation.delegation_size
+    if not 1 <= present <= DELEGATION_MAX:
+        raise FieldRuleError(
+            "present",
+            _("Count from 1 to %(max)s people.") % {"max": DELEGATION_MAX},
+            code="present_range",
+        )
+    return present
 
 
 def _check_door_open(meeting: Meeting, at: dt.datetime) -> None:
@@ -556,12 +633,21 @@ def _check_door_open(meeting: Meeting, at: dt.datetime) -> None:
 
 @transaction.atomic
 def check_in(
-    *, actor: Any, meeting: Meeting, code: str, at: dt.datetime | None = None
+    *,
+    actor: Any,
+    meeting: Meeting,
+    code: str,
+    at: dt.datetime | None = None,
+    present: int | None = None,
 ) -> Invitation:
     """Staff at the door check an invitee in by the code on their invitation (typed or
     scanned from its QR code). Refused, saying why: an unknown code, a code of another
     meeting (named), a cancelled meeting, a moment outside the meeting's day(s) (see
-    :func:`selectors.door_window`), a code already used (when and by whom).
+    :func:`selectors.door_window`), a code already used (when, by whom, and for a
+    delegation how many). A second scan of a used code changes nothing.
+
+    ``present`` is the number of a delegation who came (by default its size); an
+    invitation of one person takes none.
 
     ``at`` is the moment of the check-in (now by default): the window is checked
     against it and it is recorded as ``checked_in_at`` (a loader recording past
@@ -601,7 +687,8 @@ def check_in(
     _check_door_open(meeting, moment)
     if found.checked_in_at is not None:
         raise _already(found)
-    return _mark_present(actor, found, actor, moment)
+    number = _delegation_present(found, present)
+    return _mark_present(actor, found, actor, moment, number)
 
 
 @transaction.atomic
@@ -624,17 +711,17 @@ def check_in_undo(*, actor: Any, invitation: Invitation, reason: str) -> Invitat
         )
     before = invitation.checked_in_at.isoformat()
     by = _who(invitation.checked_in_by) if invitation.checked_in_by_id else None
-    Invitation.objects.filter(pk=invitation.pk).update(checked_in_at=None, checked_in_by=None)
-    audit_record(
-        actor=actor,
-        action="meeting.check_in_undo",
-        target=invitation,
-        changes={
-            "checked_in_at": [before, None],
-            "checked_in_by": [by, None],
-            "reason": [None, reason],
-        },
+    changes: dict[str, Any] = {
+        "checked_in_at": [before, None],
+        "checked_in_by": [by, None],
+        "reason": [None, reason],
+    }
+    if invitation.present_count is not None:
+        changes["present_count"] = [invitation.present_count, None]
+    Invitation.objects.filter(pk=invitation.pk).update(
+        checked_in_at=None, checked_in_by=None, present_count=None
     )
+    audit_record(actor=actor, action="meeting.check_in_undo", target=invitation, changes=changes)
     invitation.refresh_from_db()
     return invitation
 
@@ -649,6 +736,15 @@ def self_check_in(*, user: Any, meeting: Meeting) -> Invitation:
         raise PermissionDenied(_("You are not invited to this meeting."))
     if meeting.state == MeetingState.CANCELLED:
         raise ValidationError(_("The meeting is cancelled; nobody can check in."))
+    if invitation.is_delegation:
+        raise ValidationError(
+            _(
+                "The delegation of %(who)s checks in at the door, where the number who came "
+                "is counted."
+            )
+            % {"who": invitation.display_name},
+            code="delegation_at_door",
+        )
     _check_changeable(meeting)
     opens, closes = selectors.checkin_window(meeting)
     now = timezone.now()

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from ninja.throttling import SimpleRateThrottle
 
 from pacesetter.accounts.models import User
 from pacesetter.ballots.models import Poll
@@ -38,7 +39,7 @@ from pacesetter.units.selectors import users_visible_to
 from pacesetter.workplans.models import PlanState, Task, WorkPlan
 from pacesetter.workplans.policies import plan_policy
 
-from . import selectors, services
+from . import scanning, selectors, services
 from .forms import (
     AgendaItemForm,
     BaseTaskRows,
@@ -51,11 +52,22 @@ from .forms import (
     MeetingPollForm,
     MeetingSearchForm,
     ResolutionForm,
+    ScanForm,
     StateForm,
     TaskRowForm,
     VisitedUnitsForm,
 )
-from .models import Finding, Meeting, MeetingKind, MeetingPoll, MeetingState, Minutes, MinutesState
+from .models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Finding,
+    Meeting,
+    MeetingKind,
+    MeetingPoll,
+    MeetingState,
+    Minutes,
+    MinutesState,
+)
 from .policies import invitation_policy, meeting_policy
 from .workflows import meeting_moves
 
@@ -663,24 +675,21 @@ def finding_follow_up(request: HttpRequest, pk: int, finding_pk: int) -> HttpRes
 # --- check-in ----------------------------------------------------------------------------
 
 
-@login_required
-def checkin(request: HttpRequest, pk: int) -> HttpResponse:
-    """The door: type or scan the invitee's code; the result and the counts follow."""
-    user = request.user
-    meeting = _meeting(user, pk, "checkin")
-    form = CheckInForm(request.POST or None)
-    result = None
-    error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.check_in(actor=user, meeting=meeting, code=form.cleaned_data["code"])
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-    elif request.method == "POST":
-        error = _("Type or scan the code on the invitation.")
+def _door(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    form: CheckInForm | None = None,
+    result: Any = None,
+    error: str | None = None,
+    error_code: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The door page (or, for htmx and the camera's frames, its changing parts)."""
     context = {
         "meeting": meeting,
-        "form": CheckInForm() if request.method == "POST" else form,
+        "form": form or CheckInForm(),
+        "scan_form": ScanForm(),
         "result": result,
         "error": error,
         "attendance": selectors.attendance(meeting),
@@ -690,9 +699,109 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-checked_in_at", "-pk")[:5],
         "breadcrumb": _breadcrumb(meeting),
     }
-    if getattr(request, "htmx", False):
-        return render(request, "meetings/_checkin_response.html", context)
-    return render(request, "meetings/checkin.html", context)
+    template = (
+        "meetings/_checkin_response.html"
+        if getattr(request, "htmx", False)
+        else "meetings/checkin.html"
+    )
+    response = render(request, template, context, status=status)
+    # The camera's script reads this: "no_code" means keep looking.
+    response["X-Check-In"] = error_code or ("checked_in" if result else "")
+    return response
+
+
+def _error_code(exc: ValidationError) -> str:
+    rule = getattr(exc, "rule_code", None)
+    if rule:
+        return str(rule)
+    codes = getattr(exc, "error_dict", None)
+    if codes:
+        return str(next(iter(codes.values()))[0].code or "")
+    return str(getattr(exc, "code", "") or "")
+
+
+@login_required
+def checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    """The door: type or scan the invitee's code (and a delegation's number who came);
+    the result and the counts follow."""
+    user = request.user
+    meeting = _meeting(user, pk, "checkin")
+    if request.method != "POST":
+        return _door(request, meeting, form=CheckInForm())
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        message = (
+            " ".join(str(m) for m in form.errors["present"])
+            if "present" in form.errors
+            else _("Type or scan the code on the invitation.")
+        )
+        return _door(request, meeting, error=message, error_code="invalid")
+    try:
+        result = services.check_in(
+            actor=user,
+            meeting=meeting,
+            code=form.cleaned_data["code"],
+            present=form.cleaned_data["present"],
+        )
+    except ValidationError as exc:
+        return _door(request, meeting, error=" ".join(exc.messages), error_code=_error_code(exc))
+    return _door(request, meeting, result=result)
+
+
+class ScanThrottle(SimpleRateThrottle):
+    """The camera's frames, per door keeper (not per address: the keepers of one venue
+    share its Wi-Fi's)."""
+
+    scope = "meeting_scan"
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+#: A live preview posts two frames a second; a photo now and then is far below this.
+SCAN_RATE = "240/m"
+
+
+def _best_code(codes: list[str]) -> str:
+    """Of the codes in a photo, one that looks like a check-in code (else the first)."""
+    for text in codes:
+        clean = services.normalize_code(text)
+        if len(clean) == CODE_LENGTH and all(c in CODE_ALPHABET for c in clean):
+            return clean
+    return codes[0]
+
+
+@require_POST
+@login_required
+def checkin_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    """A photo (or a camera frame) of the invitation's QR code: decoded on the server,
+    then checked in as if the code had been typed. Without a code in it, a clear
+    refusal (``X-Check-In: no_code``: the camera's preview keeps looking)."""
+    user = request.user
+    meeting = _meeting(user, pk, "checkin")
+    if not ScanThrottle(SCAN_RATE).allow_request(request):
+        return _door(
+            request,
+            meeting,
+            error=_("Too many requests; wait a minute and try again."),
+            error_code="throttled",
+            status=429,
+        )
+    form = ScanForm(request.POST, request.FILES)
+    if not form.is_valid():
+        if "photo" in form.errors:
+            message = _("Take a photo of the QR code on the invitation.")
+        else:
+            message = " ".join(str(m) for errors in form.errors.values() for m in errors)
+        return _door(request, meeting, error=message, error_code="invalid")
+    try:
+        code = _best_code(scanning.codes_in_image(form.cleaned_data["photo"]))
+        result = services.check_in(
+            actor=user, meeting=meeting, code=code, present=form.cleaned_data["present"]
+        )
+    except ValidationError as exc:
+        return _door(request, meeting, error=" ".join(exc.messages), error_code=_error_code(exc))
+    return _door(request, meeting, result=result)
 
 
 @require_POST
@@ -719,6 +828,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/state/", meeting_state, name="meeting_state"),
     path("<int:pk>/attendance/", attendance, name="attendance"),
     path("<int:pk>/checkin/", checkin, name="checkin"),
+    path("<int:pk>/checkin/scan/", checkin_scan, name="checkin_scan"),
     path("<int:pk>/self-checkin/", self_checkin, name="self_checkin"),
     path("<int:pk>/invitations/add/", invitation_add, name="invitation_add"),
     path("<int:pk>/invitations/body/", invite_body, name="invite_body"),

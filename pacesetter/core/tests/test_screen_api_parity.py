@@ -186,6 +186,8 @@ SCREEN_ONLY: dict[str, str] = {
     "scoring:targets_import": "Excel upload (targets: PUT /campaigns/{id}/registrations)",
     "scoring:actuals_import": "Excel upload (actuals: POST /score-items/{id}/report)",
     "awards:grants_import": "Excel upload (past awards: POST /grants, POST /awards/people)",
+    # The door's camera: an API client reads the QR code itself and sends its text.
+    "meetings:checkin_scan": "photo of a QR code (the code: POST /meetings/{id}/check-in)",
     # HTMX fragments that write nothing.
     "meetings:minutes_preview": "HTMX fragment: renders the minutes' text, saves nothing",
 }

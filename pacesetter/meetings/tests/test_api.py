@@ -218,6 +218,8 @@ def test_check_in_and_attendance(world, staff, officer, council):
         "quorum": "1/2",
         "quorum_needed": 1,
         "quorum_met": True,
+        "delegations_expected": 0,
+        "delegations_present": 0,
     }
     assert_error_shape(ApiClient(world.users["nobody"]).get(f"/meetings/{mid}/attendance"), 404)
 

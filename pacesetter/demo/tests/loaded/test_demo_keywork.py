@@ -13,6 +13,7 @@ from django.utils import timezone
 from pacesetter.audit.models import AuditEntry
 from pacesetter.chains.models import Chain
 from pacesetter.demo.data import PLANS, thanh_hoa, thanh_hoa_conference
+from pacesetter.meetings.minutes import minutes_text_from_record
 from pacesetter.meetings.models import InviteeRole, Meeting, MeetingKind, MeetingState, Resolution
 from pacesetter.meetings.selectors import attendance, local
 from pacesetter.units.models import Unit
@@ -69,6 +70,22 @@ def test_danyang_exchange_nearly_three_hundred(demo):
     counts = attendance(meeting)
     assert 280 <= counts.present < 300
     assert meeting.invitations.filter(unit__code="LIGHT-DANYANG").exists()
+
+
+def test_danyang_exchange_receives_delegations_by_unit(demo):
+    meeting = Meeting.objects.get(kind=MeetingKind.EXCHANGE)
+    counts = attendance(meeting)
+    # The 9 presenting and 42 exchanging units, and the 200 enterprises (5 did not come).
+    assert (counts.delegations_expected, counts.delegations_present) == (251, 246)
+    units = meeting.invitations.filter(delegation_size__isnull=False, unit__isnull=False)
+    assert units.filter(role="speaker").count() == 9 and units.count() == 51
+    danyang = units.get(unit__code="LIGHT-DANYANG")
+    assert danyang.present_count == danyang.delegation_size == 3
+    enterprises = meeting.invitations.filter(delegation_size__isnull=False, unit__isnull=True)
+    assert enterprises.count() == 200
+    assert all("(demo data)" in label for label in enterprises.values_list("label", flat=True))
+    assert not meeting.invitations.filter(label__startswith="Guest").exists()
+    assert "Delegations (units): 251 invited, 246 present." in minutes_text_from_record(meeting)
 
 
 def test_research_visit_findings_and_follow_up(demo):
