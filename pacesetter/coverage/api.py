@@ -10,15 +10,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from pacesetter.core.api_types import Id, Paged, Quantity
 from pacesetter.core.refs import resolve_ref
+from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE, ImportFailed, workbook_bytes
 from pacesetter.core.translations import (
     Language,
     content_language,
@@ -342,3 +345,113 @@ def rates(request: HttpRequest, filters: Query[RatesFilters]) -> dict[str, Any]:
         "total": table.total,
         "total_before": table.before.total if table.before else None,
     }
+
+
+# --- data in and out ---------------------------------------------------------------
+
+
+class ImportResultOut(Schema):
+    registered: int = Field(description="New credit codes registered.")
+    changed: int = Field(description="Organizations with at least one change.")
+    changes: int = Field(description="Changes recorded (one per service call).")
+    unchanged: int = Field(description="Rows equal to the register.")
+
+
+class CellErrorOut(Schema):
+    sheet: str
+    row: int | None
+    column: str = Field(description="The column's letter (a CSV file's too).")
+    header: str
+    message: str
+
+
+@router.post("/import", response={200: ImportResultOut, 422: dict[str, Any]})
+def register_import(
+    request: HttpRequest, file: File[UploadedFile], on: Form[date | None] = None
+) -> Any:
+    """Import a market regulator's list or an existing register (.xlsx or .csv, the
+    export's columns), sent as multipart field ``file``; ``on`` is the date changes take
+    effect for rows without ``as_of`` (default today). All or nothing: on any error the
+    answer is 422 ``import_failed`` with every error by sheet, row and column."""
+    from .importing import import_register
+
+    if on is not None and on > timezone.localdate():
+        raise ValidationError({"on": _("Choose today or a past date.")})
+    try:
+        result = import_register(actor=request.user, upload=file, on=on)
+    except ImportFailed as exc:
+        return Status(
+            422,
+            {
+                "code": "import_failed",
+                "message": _("Nothing was saved: the file has errors."),
+                "detail": [
+                    CellErrorOut(
+                        sheet=e.sheet,
+                        row=e.row,
+                        column=e.column_letter,
+                        header=e.header,
+                        message=e.message,
+                    ).dict()
+                    for e in exc.errors
+                ],
+            },
+        )
+    return {
+        "registered": result.saved,
+        "changed": result.changed,
+        "changes": result.changes,
+        "unchanged": result.unchanged,
+    }
+
+
+def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
+    return response
+
+
+@router.get("/export.xlsx", response={200: None})
+def register_export(request: HttpRequest, filters: Query[RegisterFilters]) -> HttpResponse:
+    """The register the user sees as of ``at``, in the columns the import reads."""
+    from .exports import register_workbook
+
+    data = _filters(request.user, filters)
+    return _download(
+        workbook_bytes(register_workbook(request.user, data)),
+        XLSX_CONTENT_TYPE,
+        f"coverage-register-{data.at.isoformat()}.xlsx",
+    )
+
+
+@router.get("/statistics/{code}.xlsx", response={200: None})
+def statistics_export(
+    request: HttpRequest, code: str, filters: Query[RegisterFilters]
+) -> HttpResponse:
+    """A statistics table (``rates-town-form``, ``rates-industry-form`` …) at ``at``."""
+    from .exports import statistics_filename, statistics_layout, statistics_workbook
+
+    layout = statistics_layout(code)
+    if layout is None:
+        raise Http404
+    data = _filters(request.user, filters)
+    return _download(
+        workbook_bytes(statistics_workbook(request.user, layout, data)),
+        XLSX_CONTENT_TYPE,
+        statistics_filename(layout, data.at),
+    )
+
+
+@router.get("/organizations/{int:organization_id}/form.pdf", response={200: None})
+def organization_pdf(request: HttpRequest, organization_id: Id) -> HttpResponse:
+    """ "One form per enterprise" as PDF, in the request's language."""
+    from django.utils.translation import get_language
+
+    from .documents import organization_form
+
+    organization = organization_policy.access(request.user, organization_id)
+    return _download(
+        organization_form(organization, language=get_language() or "en"),
+        "application/pdf",
+        f"organization-{organization.credit_code or organization.pk}.pdf",
+    )

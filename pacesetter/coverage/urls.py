@@ -1,6 +1,6 @@
-"""The register's screens; the views module lists its own URLs next to the views."""
+"""The register's screens; the views modules list their own URLs next to the views."""
 
-from . import views
+from . import excel_views, views
 
 app_name = "coverage"
-urlpatterns = views.urlpatterns
+urlpatterns = [*views.urlpatterns, *excel_views.urlpatterns]

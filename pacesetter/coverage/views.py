@@ -23,8 +23,6 @@ from pacesetter.audit.selectors import audit_entries_for
 from pacesetter.core.policies import Actor
 from pacesetter.core.spreadsheets import (
     XLSX_CONTENT_TYPE,
-    append_row,
-    export_workbook,
     workbook_bytes,
 )
 from pacesetter.core.views import add_service_errors, form_page, paginate
@@ -32,13 +30,11 @@ from pacesetter.units.models import Unit
 from pacesetter.units.selectors import unit_choices
 
 from . import services
+from .exports import register_workbook
 from .forms import BuildingForm, FiltersForm, OrganizationForm, StatusForm
-from .models import Building, CoverageKind, Form, Organization, Status, StatusPeriod
+from .models import Building, CoverageKind, Organization, StatusPeriod
 from .policies import organization_policy
 from .selectors import CoverageFilters, coverage_rates, register_at
-
-#: Rows of the register's export at most (the list pages through the rest).
-EXPORT_ROWS_MAX = 50_000
 
 
 def _breadcrumb(organization: Organization | None = None) -> list[dict[str, str]]:
@@ -105,67 +101,9 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def register_export(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    """The register as of the filters' date, in the columns the import reads back."""
     filters = _filters_form(request).filters()
-    kinds = list(CoverageKind.objects.filter(is_active=True))
-    rows = (
-        register_at(user, filters)
-        .prefetch_related(
-            Prefetch(
-                "buildings",
-                queryset=Building.objects.filter(
-                    valid_from__lte=filters.at,
-                ).order_by("kind_id", "valid_from"),
-                to_attr="periods_until",
-            )
-        )
-        .order_by("town__path", "pk")[:EXPORT_ROWS_MAX]
-    )
-    title = _("Coverage register")
-    workbook = export_workbook(title, _("as of %(date)s") % {"date": filters.at.isoformat()})
-    sheet = workbook.active
-    append_row(
-        sheet,
-        [
-            _("Name"),
-            _("Unified social credit code"),
-            _("Kind"),
-            _("Industry"),
-            _("Town or street"),
-            _("Park or building"),
-            _("Registered on"),
-            _("Status"),
-            _("Staff"),
-            _("Full party members"),
-            _("Probationary party members"),
-            _("Union members"),
-            *[str(kind.name) for kind in kinds],
-        ],
-    )
-    form_labels = dict(Form.choices)
-    status_labels = dict(Status.choices)
-    for org in rows:
-        latest: dict[int, str] = {}
-        for period in org.periods_until:
-            latest[period.kind_id] = period.form
-        append_row(
-            sheet,
-            [
-                org.name,
-                org.credit_code,
-                org.get_kind_display(),
-                str(org.industry) if org.industry else "",
-                org.town.name,
-                org.site.name if org.site else "",
-                org.registered_on,
-                str(status_labels.get(getattr(org, "status_then", ""), "")),
-                org.staff_count,
-                org.party_members_full,
-                org.party_members_probationary,
-                org.union_members,
-                *[str(form_labels.get(latest.get(kind.pk, ""), "")) for kind in kinds],
-            ],
-        )
+    workbook = register_workbook(request.user, filters)
     response = HttpResponse(workbook_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         True, f"coverage-register-{filters.at.isoformat()}.xlsx"
