@@ -42,6 +42,7 @@ MENU: tuple[MenuItem, ...] = (
     _item(_("Bodies"), "bodies:list", STAFF, COUNCIL),
     _item(_("Campaigns"), "/campaigns/", STAFF, LEADER, OFFICER, VIEWER),
     _item(_("Awards"), "/awards/", STAFF, OFFICER, COUNCIL, VIEWER),
+    _item(_("People register"), "/awards/people/", STAFF, OFFICER, VIEWER),
     # A cluster votes through its units' officers, and its leader runs the cluster's polls.
     _item(_("Votes"), "/ballots/", STAFF, LEADER, OFFICER, COUNCIL),
     _item(_("My queue"), "/scoring/queue/", STAFF, LEADER),

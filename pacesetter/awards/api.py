@@ -60,6 +60,8 @@ from .models import (
     PublicComment,
     RecipientKind,
 )
+from .people_api import AwardPersonRef, people_router
+from .people_selectors import current_positions, register_people_for
 from .policies import award_policy, grant_policy, proposal_policy
 from .presets import catalog_countries
 from .services import (
@@ -69,9 +71,9 @@ from .services import (
     eligibility_rule_add,
     grant_record,
     grant_revoke,
-    person_create,
     proposal_accept,
     proposal_attachment_add,
+    proposal_candidate_add,
     proposal_check,
     proposal_cluster_vote,
     proposal_council_vote,
@@ -85,6 +87,8 @@ from .services import (
 from .workflows import proposal_workflow
 
 awards_router = Router(tags=["awards"])
+#: /awards/people: the register of people (people_api.py).
+awards_router.add_router("/people", people_router)
 proposals_router = Router(tags=["award proposals"])
 grants_router = Router(tags=["award registry"])
 public_router = Router(tags=["public"])
@@ -217,13 +221,6 @@ class AwardFilters(Schema):
     level: AwardLevel | None = None
     recipient_kind: RecipientKind | None = None
     active: bool | None = None
-
-
-class AwardPersonRef(Schema):
-    id: Id
-    full_name: str
-    position_title: str
-    unit: UnitRef
 
 
 class CheckRow(Schema):
@@ -471,14 +468,6 @@ class RevokeIn(Schema):
     reason: str
 
 
-class AwardPersonIn(Schema):
-    """A person of a unit the user manages (committee staff), who can then be proposed
-    for, or recorded as having received, a personal award."""
-
-    unit_id: Id
-    full_name: str
-
-
 # --- helpers -------------------------------------------------------------------------
 
 
@@ -509,6 +498,7 @@ def _detail(user: Any, proposal: Proposal) -> dict[str, Any]:
         grant_policy.visible(user)
         .filter(proposal=proposal)
         .select_related("unit", "person__unit")
+        .prefetch_related(current_positions("person__"))
         .order_by("certificate_number", "pk")
     )
     return {
@@ -551,15 +541,6 @@ def award_list(request: HttpRequest, filters: Query[AwardFilters]) -> models.Que
     if filters.active is not None:
         qs = qs.filter(is_active=filters.active)
     return qs.order_by("preset", "position", ordered("name"), "pk")
-
-
-@awards_router.post("/people", response={201: AwardPersonRef})
-def award_person_create_endpoint(request: HttpRequest, payload: AwardPersonIn) -> Status[Person]:
-    """Record a person of a unit the user manages (as the import of past awards does)."""
-    user = request.user
-    unit = resolve_ref(unit_policy, user, payload.unit_id, "manage", "unit_id")
-    person = person_create(actor=user, unit=unit, full_name=payload.full_name, source="api")
-    return Status(201, person)
 
 
 def _rules(award: Award) -> list[dict[str, Any]]:
@@ -758,6 +739,35 @@ def proposal_nominate_endpoint(request: HttpRequest, payload: NominateIn) -> Sta
         achievement=payload.achievement,
         achievement_key=payload.achievement_key,
         achievement_report=payload.achievement_report,
+    )
+    return Status(201, _acted(user, proposal))
+
+
+class CandidatePersonIn(Schema):
+    """A person of the proposing unit's register (the unit or one under it)."""
+
+    person_id: Id
+    achievement: str = ""
+    achievement_key: str = Field("", max_length=100)
+
+
+@proposals_router.post("/{int:proposal_id}/candidates", response={201: ProposalDetailOut})
+def proposal_candidate_add_endpoint(
+    request: HttpRequest, proposal_id: Id, payload: CandidatePersonIn
+) -> Status[dict[str, Any]]:
+    """Add a person of the register as a candidate of a draft or returned proposal of a
+    personal award (``add_person`` in ``allowed_actions``: the proposers and the unit
+    officers over the proposing unit); checked against the award's rules at once.
+    ``not_in_register``: the person is of another unit; ``already_candidate``."""
+    user = request.user
+    proposal = _proposal(user, proposal_id, "nominate")
+    person = _in(register_people_for(user, proposal), payload.person_id, "person_id")
+    proposal_candidate_add(
+        actor=user,
+        proposal=proposal,
+        person=person,
+        achievement=payload.achievement,
+        achievement_key=payload.achievement_key,
     )
     return Status(201, _acted(user, proposal))
 
@@ -981,6 +991,7 @@ def grant_list(request: HttpRequest, filters: Query[GrantFilters]) -> models.Que
     qs = selectors.grant_search(
         request.user, year=filters.year, unit=filters.unit.strip(), decision=filters.decision
     ).select_related("decision__owner_unit")
+    qs = qs.prefetch_related(current_positions("person__"))
     if filters.award is not None:
         qs = qs.filter(award_id=filters.award)
     if filters.unit_id is not None:

@@ -132,7 +132,13 @@ def recipient_texts(grant: AwardGrant) -> tuple[str, str, str]:
     if grant.person_id is not None:
         person = grant.person
         assert person is not None
-        return person.full_name, person.position_title, person.unit.name
+        # The position held when the award was decided, else the current one.
+        position = person.position_on(grant.decision.date) or person.position_on(
+            timezone.localdate()
+        )
+        unit = position.unit if position is not None else person.unit
+        title = position.title if position is not None else ""
+        return person.full_name, title, unit.name
     assert grant.unit is not None
     return grant.unit.name, "", ""
 

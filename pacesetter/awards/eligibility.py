@@ -145,7 +145,14 @@ def _unit_type_in(ctx: Context, p: dict[str, Any]) -> Node:
 
 def _years_of_service_at_least(ctx: Context, p: dict[str, Any]) -> Node:
     if ctx.person is not None:
-        start = ctx.person.service_start
+        # In service since the recorded start, else at least since the first position
+        # the register knows.
+        start = ctx.person.service_start or (
+            ctx.person.positions.filter(start__isnull=False)
+            .order_by("start")
+            .values_list("start", flat=True)
+            .first()
+        )
     elif ctx.unit is not None:
         start = ctx.unit.active_from
     else:

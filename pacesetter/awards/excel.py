@@ -59,7 +59,8 @@ from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 
 from .models import Award, AwardGrant, Person, RecipientKind
-from .services import grant_record, person_create
+from .people_services import person_create
+from .services import grant_record
 
 GRANTS_SHEET = "Awards"
 HELP_SHEET = "Help"

@@ -1,10 +1,13 @@
 """The award catalog with its versioned rules and legal references, proposals, and the
 registry of granted awards. Award titles, rules and quotas are data, never code."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pacesetter.core.dates import YEAR_VALIDATORS
 from pacesetter.core.files import validate_upload
@@ -146,22 +149,88 @@ class EligibilityRule(models.Model):
 
 
 class Person(models.Model):
-    """A person who can be proposed for a personal award."""
+    """Someone of a unit who can be proposed for a personal award: the register keeps
+    only what an award dossier needs (the name, the unit and position over time, the
+    start of service that rules of years of service read), nothing personal beyond it.
+
+    ``unit`` is the unit of the person's current position (the services keep the two in
+    step); the positions over time are :class:`PersonPosition` rows."""
 
     full_name = models.CharField(_("full name"), max_length=200)
     unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="people"
+        "units.Unit",
+        verbose_name=_("current unit"),
+        on_delete=models.PROTECT,
+        related_name="people",
     )
-    position_title = models.CharField(_("position"), max_length=200, blank=True)
     service_start = models.DateField(_("in service since"), null=True, blank=True)
+    search_key = SearchKeyField()
+    search_fields = ("full_name",)
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["full_name"]
+        ordering = ["full_name", "pk"]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def position_on(self, day: date) -> "PersonPosition | None":
+        """The position held on ``day`` (one with an unrecorded start counts from the
+        beginning), else None."""
+        return (
+            self.positions.filter(Q(start__isnull=True) | Q(start__lte=day))
+            .filter(Q(end__isnull=True) | Q(end__gte=day))
+            .select_related("unit")
+            .order_by(F("start").desc(nulls_last=True), "-pk")
+            .first()
+        )
+
+
+class PersonPosition(models.Model):
+    """A position a person held in a unit, from ``start`` to ``end`` (open: held now; an
+    unrecorded start: since before the register knew). A person holds one position at a
+    time: a new one ends the current one on the day before it starts."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="positions"
+    )
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="person_positions",
+    )
+    source_language = SourceLanguageField()
+    title = TranslatedText(models.CharField(pgettext_lazy("job", "position"), max_length=200))
+    start = models.DateField(_("held since"), null=True, blank=True)
+    end = models.DateField(_("held until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("job", "position")
+        verbose_name_plural = pgettext_lazy("job", "positions")
+        ordering = ["person", F("start").asc(nulls_first=True), "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="position_period_ordered",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(end__isnull=True),
+                name="position_one_current",
+                violation_error_message=_(
+                    "This person already holds a current position; a new one ends it."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title or '—'}, {self.unit}"
+
+    def clean(self) -> None:
+        check_source_text(self)
 
 
 class ProposalState(models.TextChoices):

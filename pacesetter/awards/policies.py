@@ -9,8 +9,9 @@ from django.db.models import Q, QuerySet
 from pacesetter.accounts.scopes import NOTHING, Scope, scope_of, under
 from pacesetter.ballots.models import Entitlement
 from pacesetter.core.policies import Actor, Policy, signed_in
+from pacesetter.units.policies import unit_policy
 
-from .models import Award, AwardGrant, Candidate, Proposal
+from .models import Award, AwardGrant, Candidate, Person, Proposal
 
 
 class AwardPolicy(Policy[Award]):
@@ -50,10 +51,12 @@ class ProposalPolicy(Policy[Proposal]):
     ``propose`` (draft, check, cluster vote, send): the cluster's leader, or committee
     staff over the proposing unit.
     ``decide`` (accept, return, publish for comment, council vote, decide): committee
-    staff over the receiving committee unit."""
+    staff over the receiving committee unit.
+    ``nominate`` (add a person of the proposing unit's register as a candidate): the
+    proposers, and the unit officers over the proposing unit, who also see it."""
 
     model = Proposal
-    actions = ("view", "propose", "decide")
+    actions = ("view", "propose", "decide", "nominate")
 
     def _propose(self, scope: Scope) -> Q:
         q = under("proposer_unit__path", scope.staff_paths)
@@ -65,6 +68,7 @@ class ProposalPolicy(Policy[Proposal]):
         scope = actor.scope
         if action == "view":
             q = self._propose(scope) | under("committee_unit__path", scope.staff_paths)
+            q |= under("proposer_unit__path", scope.officer_paths)
             q |= self._council(actor)
             if scope.unit_paths:
                 q |= Q(
@@ -78,6 +82,8 @@ class ProposalPolicy(Policy[Proposal]):
             return self._propose(scope)
         if action == "decide":
             return under("committee_unit__path", scope.staff_paths)
+        if action == "nominate":
+            return self._propose(scope) | under("proposer_unit__path", scope.officer_paths)
         return NOTHING
 
     def _council(self, actor: Actor) -> Q:
@@ -117,6 +123,35 @@ class GrantPolicy(Policy[AwardGrant]):
         return NOTHING
 
 
+class PersonPolicy(Policy[Person]):
+    """The register of a unit's people. ``view``: roles over the person's current unit
+    (its own and those of the units above it: committee staff, unit officers, viewers);
+    nobody else — not a cluster's leader nor a council, who see the unit but not its
+    people. ``update`` (the name, the start of service, positions): committee staff and
+    unit officers over that unit. Adding a person to a unit is
+    :meth:`may_add_to` (unit ``update``)."""
+
+    model = Person
+    actions = ("view", "update")
+
+    def rule(self, actor: Actor, action: str) -> Q:
+        scope = actor.scope
+        if action == "view":
+            return under("unit__path", scope.unit_paths)
+        if action == "update":
+            return under("unit__path", scope.staff_paths + scope.officer_paths)
+        return NOTHING
+
+    def may_read_register(self, user: Any, unit: Any) -> bool:
+        """Whether ``user`` reads the register of ``unit`` (the same people as ``view``)."""
+        return unit_policy.allows(user, "view_unpublished", unit)
+
+    def may_add_to(self, user: Any, unit: Any) -> bool:
+        """Whether ``user`` adds people (or moves a person) to ``unit``."""
+        return unit_policy.allows(user, "update", unit)
+
+
 award_policy = AwardPolicy()
 proposal_policy = ProposalPolicy()
 grant_policy = GrantPolicy()
+person_policy = PersonPolicy()

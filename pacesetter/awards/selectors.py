@@ -27,7 +27,8 @@ from pacesetter.units.selectors import units_countries
 
 from . import eligibility
 from .models import Award, AwardGrant, Candidate, Person, Proposal, ProposalState
-from .policies import award_policy, grant_policy, proposal_policy
+from .people_selectors import current_positions
+from .policies import award_policy, grant_policy, person_policy, proposal_policy
 from .presets import catalog_countries
 
 LEVEL_ORDER = ["national", "provincial", "industry", "district", "grassroots"]
@@ -105,7 +106,9 @@ def proposal_of_poll(poll: Poll, user: Any) -> Subject | None:
 
 def proposal_candidates(user: Any, proposal: Proposal, *, full: bool) -> list[Candidate]:
     """The candidates in order; without ``full`` sight only those of the user's units."""
-    qs = proposal.candidates.select_related("unit", "person__unit")
+    qs = proposal.candidates.select_related("unit", "person__unit").prefetch_related(
+        current_positions("person__")
+    )
     if not full and not getattr(user, "is_superuser", False):
         paths = scope_of(user).unit_paths
         qs = qs.filter(under("unit__path", paths) | under("person__unit__path", paths))
@@ -169,11 +172,8 @@ def nominable_units(user: Any) -> QuerySet[Unit]:
 
 
 def nominable_people(user: Any) -> QuerySet[Person]:
-    return (
-        Person.objects.filter(unit__in=unit_policy.visible(user).values("pk"))
-        .select_related("unit")
-        .order_by("full_name")
-    )
+    """The people of the registers the user reads (person ``view``)."""
+    return person_policy.visible(user).select_related("unit").order_by("full_name", "pk")
 
 
 def council_bodies(user: Any) -> QuerySet[Body]:

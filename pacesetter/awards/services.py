@@ -576,6 +576,56 @@ def proposal_nominate(
     return proposal
 
 
+@transaction.atomic
+def proposal_candidate_add(
+    *,
+    actor: Any,
+    proposal: Proposal,
+    person: Person,
+    achievement: str = "",
+    achievement_key: str = "",
+) -> Candidate:
+    """Add ``person`` to a draft (or returned) proposal of a personal award, checked
+    against the award's rules as every candidate is. The person is of the proposing
+    unit's register: their current unit is the proposing unit or one under it
+    (``not_in_register``); nobody is a candidate twice (``already_candidate``)."""
+    proposal = Proposal.objects.select_for_update().select_related("award").get(pk=proposal.pk)
+    proposal_workflow.check(proposal, "add_person")
+    person = Person.objects.select_related("unit__unit_type").get(pk=person.pk)
+    if not person.unit.path.startswith(proposal.proposer_unit.path):
+        raise FieldRuleError(
+            "person",
+            _("%(person)s is not in the register of %(unit)s or of a unit under it.")
+            % {"person": person.full_name, "unit": proposal.proposer_unit.name},
+            code="not_in_register",
+        )
+    if proposal.candidates.filter(person=person).exists():
+        raise FieldRuleError(
+            "person",
+            _("%(person)s is already a candidate.") % {"person": person.full_name},
+            code="already_candidate",
+        )
+    last = proposal.candidates.order_by("-position").values_list("position", flat=True).first()
+    candidate = Candidate(
+        proposal=proposal,
+        person=person,
+        achievement=achievement,
+        achievement_key=achievement_key,
+        position=0 if last is None else last + 1,
+    )
+    # Whether it is eligible and selected is for the check and the votes to say.
+    candidate.full_clean(exclude=["eligible", "selected"])
+    candidate.save()
+    candidate_check(candidate)
+    audit_record(
+        actor=actor,
+        action="proposal.candidate_add",
+        target=proposal,
+        changes={"candidate": [None, {"person": person.pk, "name": person.full_name}]},
+    )
+    return candidate
+
+
 def _move(proposal: Proposal, name: str, *, actor: Any, **changes: Any) -> Proposal:
     """Make the move ``name`` of :data:`proposal_workflow` (refused with
     ``invalid_transition`` when the table has no such move from the proposal's state)."""
@@ -919,22 +969,3 @@ def proposal_attachment_add(
             changes={"attachment": [None, attachment.name]},
         )
     return attachment
-
-
-@transaction.atomic
-def person_create(*, actor: Any, unit: Unit, full_name: str, source: str = "") -> Person:
-    """Record a person of ``unit`` who can receive personal awards.
-
-    The entry records the name and the unit, and ``source`` (e.g. "import") when the
-    person was added by something other than a screen."""
-    person = Person(unit=unit, full_name=full_name)
-    person.full_clean()
-    person.save()
-    changes: dict[str, list[Any]] = {
-        "full_name": [None, full_name],
-        "unit": [None, unit.pk],
-    }
-    if source:
-        changes["source"] = [None, source]
-    audit_record(actor=actor, action="person.create", target=person, changes=changes)
-    return person

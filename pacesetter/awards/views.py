@@ -53,6 +53,7 @@ from .forms import (
     rule_text,
 )
 from .models import AwardGrant, Proposal, ProposalState, RecipientKind
+from .people_views import candidate_form
 from .policies import award_policy, grant_policy, proposal_policy
 from .workflows import proposal_workflow
 
@@ -368,6 +369,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": proposal_workflow.allowed(user, proposal),
             "attachments": list(proposal.attachments.order_by("uploaded_at", "pk")) if full else [],
             "attachment_form": AttachmentForm(),
+            "candidate_form": candidate_form(user, proposal),
             "cluster_poll_url": _poll_url(proposal.cluster_poll_id),
             "council_poll_url": _poll_url(proposal.council_poll_id),
             "public_url": reverse("awards:public_proposal", args=[proposal.pk])

@@ -46,6 +46,10 @@ def _has_cluster(proposal: Proposal) -> bool:
     return proposal.cluster_id is not None
 
 
+def _for_people(proposal: Proposal) -> bool:
+    return proposal.award.recipient_kind == "person"
+
+
 def _refusal(proposal: Proposal, name: str) -> str:
     state = ProposalState(proposal.state).label
     targets = [t.target for t in proposal_workflow.transitions if t.name == name and t.target]
@@ -70,6 +74,8 @@ proposal_workflow: Workflow[Proposal] = Workflow(
         _t("check", OPEN_STATES, None, "decide"),
         _t("attach", OPEN_STATES, None, "propose"),
         _t("attach", OPEN_STATES, None, "decide"),
+        # A person of the proposing unit's register, while the proposal is a draft.
+        _t("add_person", DRAFTABLE, None, "nominate", when=_for_people),
         # The proposer.
         _t("cluster_vote", DRAFTABLE, S.CLUSTER_VOTE, "propose", when=_has_cluster),
         # Without a cluster vote the eligible candidates go on; after one, those it carried.

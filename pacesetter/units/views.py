@@ -112,6 +112,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "more_history": len(history) > HISTORY_ON_DETAIL,
             "may_update": unit_policy.allows(user, "update", unit),
             "may_manage": unit_policy.allows(user, "manage", unit),
+            # The register of its people (awards) is read by the roles over the unit.
+            "may_read_people": unit_policy.allows(user, "view_unpublished", unit),
         },
     )
 

@@ -28,6 +28,7 @@ EXPECTED = {
         "Units",
         "Campaigns",
         "Awards",
+        "People register",
         "Votes",
         "Work plans",
         "Meetings",
@@ -36,7 +37,7 @@ EXPECTED = {
         "My work",
     ],
     "council_member": ["Bodies", "Awards", "Votes", "Work plans", "Meetings"],
-    "viewer": ["Units", "Campaigns", "Awards", "Work plans", "Coverage"],
+    "viewer": ["Units", "Campaigns", "Awards", "People register", "Work plans", "Coverage"],
     "nobody": [],
 }
 

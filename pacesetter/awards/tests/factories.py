@@ -11,11 +11,11 @@ from pacesetter.awards.models import (
     Proposal,
     RecipientKind,
 )
+from pacesetter.awards.people_services import person_create
 from pacesetter.awards.services import (
     award_create,
     eligibility_rule_add,
     grant_record,
-    person_create,
     proposal_nominate,
 )
 from pacesetter.decisions.tests.factories import DecisionFactory

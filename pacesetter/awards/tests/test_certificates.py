@@ -22,7 +22,8 @@ from pacesetter.awards.layouts import (
     read_layout,
     read_layouts,
 )
-from pacesetter.awards.models import Award, AwardGrant, Person
+from pacesetter.awards.models import Award, AwardGrant
+from pacesetter.awards.people_services import person_create
 from pacesetter.awards.services import grant_record, grant_revoke
 from pacesetter.core.translations import CONTENT_LANGUAGES
 from pacesetter.decisions.services import decision_create
@@ -104,8 +105,13 @@ def decision_grants(world):
     # The units' own Vietnamese names (the shared world names them in English only).
     Unit.objects.filter(pk=world.own.pk).update(name_vi="Công ty TNHH Lam Sơn")
     Unit.objects.filter(pk=world.sibling.pk).update(name_vi="Công ty Cổ phần Cấp nước")
-    person = Person.objects.create(
-        full_name="Nguyễn Thị Hương", unit=world.own, position_title="Tổ trưởng"
+    person = person_create(
+        actor=None,
+        unit=world.own,
+        full_name="Nguyễn Thị Hương",
+        source_language="vi",
+        title="Tổ trưởng",
+        start=dt.date(2020, 1, 1),
     )
     grants = [
         grant_record(
@@ -272,7 +278,14 @@ def chinese_grants(world):
         source_language="zh-hans",
         issuer={"zh-hans": "中华全国总工会", "en": "All-China Federation of Trade Unions"},
     )
-    person = Person.objects.create(full_name="张伟", unit=world.own, position_title="班组长")
+    person = person_create(
+        actor=None,
+        unit=world.own,
+        full_name="张伟",
+        source_language="zh-hans",
+        title="班组长",
+        start=dt.date(2020, 1, 1),
+    )
     return [
         grant_record(
             actor=None,

@@ -133,6 +133,10 @@ def test_round_trip_records_grants_decisions_and_people_and_is_idempotent(staff,
     person = Person.objects.get()
     assert (person.full_name, person.unit) == ("Nguyễn Văn An", world.own)
     assert grants.get(person=person).unit is None
+    # Through the register's service: in the unit's register, with an unrecorded start.
+    (position,) = person.positions.all()
+    assert (position.unit, position.start, position.end) == (world.own, None, None)
+    assert AuditEntry.objects.filter(action="person.position_add").count() == 1
     assert AuditEntry.objects.filter(action="award.record").count() == 4
     assert AuditEntry.objects.filter(action="decision.create").count() == 3
 
@@ -141,7 +145,7 @@ def test_round_trip_records_grants_decisions_and_people_and_is_idempotent(staff,
     assert (result.saved, result.unchanged, result.decisions_created) == (0, 4, 0)
     assert AwardGrant.objects.count() == 4
     assert Decision.objects.count() == 3
-    assert Person.objects.count() == 1
+    assert Person.objects.count() == 1  # found again in the register, not added twice
 
 
 def test_imported_history_feeds_the_eligibility_rules(staff, world, catalog):
@@ -284,7 +288,7 @@ def test_only_committee_staff_import_into_units_they_manage(client, world, catal
 
 
 def test_person_create_writes_its_audit_entry(world):
-    from pacesetter.awards.services import person_create
+    from pacesetter.awards.people_services import person_create
 
     actor = world.users["committee_staff"]
     person = person_create(actor=actor, unit=world.own, full_name="Trần Thị Bình", source="import")

@@ -8,8 +8,10 @@ committee (staff over the receiving committee unit) and by roles over a candidat
 unit; the proposer proposes and the committee decides; the dossier is for the proposer
 and the committee only. A granted award is seen by roles over the recipient unit (or the
 person's unit) and by committee staff over the unit that recorded the decision, who
-revoke it. Each cell checks ``allows`` for the object and ``visible`` for the queryset,
-which must agree.
+revoke it. A person of the register is read by the roles over their unit and edited by
+its officers and the committee staff above it; unit officers over the proposing unit
+also add people of its register to a proposal (``nominate``). Each cell checks
+``allows`` for the object and ``visible`` for the queryset, which must agree.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pacesetter.accounts.models import Role
 from pacesetter.accounts.services import role_grant
 from pacesetter.accounts.tests.factories import UserFactory
 from pacesetter.awards.models import Award, AwardGrant, Proposal
-from pacesetter.awards.policies import award_policy, grant_policy, proposal_policy
+from pacesetter.awards.policies import award_policy, grant_policy, person_policy, proposal_policy
 from pacesetter.awards.services import (
     award_create,
     grant_record,
@@ -145,6 +147,14 @@ PROPOSAL_MATRIX: dict[str, dict[str, frozenset[str]]] = {
         "cluster_leader": LED,
     },
     "decide": {"superuser": frozenset(PROPOSAL_TARGETS), "committee_staff": PROVINCE},
+    # Adding a person of the proposing unit's register: the proposers, and the unit
+    # officers over the proposing unit (the own unit proposes from_ranking and own).
+    "nominate": {
+        "superuser": frozenset(PROPOSAL_TARGETS),
+        "committee_staff": PROVINCE,
+        "cluster_leader": LED,
+        "unit_officer": frozenset({"from_ranking", "own", "child"}),
+    },
     "dossier": {
         "superuser": frozenset(PROPOSAL_TARGETS),
         "committee_staff": PROVINCE,
@@ -295,3 +305,44 @@ def test_grant_allowed_actions_agree_with_allows(world, role):
     user = user_of(world, role)
     found = list(grants(world).values())
     assert_allowed_actions_agree(grant_policy, user, found)
+
+
+# --- The register of people ------------------------------------------------------------
+
+#: A person of the own unit, of its child, of the sibling unit (Cluster A) and of the
+#: other organization's unit (Cluster B).
+PERSON_TARGETS = ("own", "child", "sibling", "other")
+UNDER_PROVINCE = frozenset({"own", "child", "sibling"})
+UNDER_OWN = frozenset({"own", "child"})
+
+#: The roles over the person's current unit read the register; its officers and the
+#: committee staff above it edit it. A cluster's leader and a council see the units but
+#: not their people.
+PERSON_MATRIX: dict[str, dict[str, frozenset[str]]] = {
+    "view": {
+        "superuser": frozenset(PERSON_TARGETS),
+        "committee_staff": UNDER_PROVINCE,
+        "unit_officer": UNDER_OWN,
+        "viewer": UNDER_OWN,
+    },
+    "update": {
+        "superuser": frozenset(PERSON_TARGETS),
+        "committee_staff": UNDER_PROVINCE,
+        "unit_officer": UNDER_OWN,
+    },
+}
+
+
+def test_the_person_matrix_names_every_action():
+    assert set(PERSON_MATRIX) == set(person_policy.actions)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_person_permission_matrix(world, role):
+    people = {
+        key: PersonFactory.create(unit=getattr(world, key), full_name=f"Person {key}")
+        for key in PERSON_TARGETS
+    }
+    user = user_of(world, role)
+    assert_matrix(person_policy, user, people, PERSON_MATRIX, role)
+    assert_allowed_actions_agree(person_policy, user, people.values())

@@ -20,7 +20,15 @@ def test_staff_records_a_person_of_a_unit_they_manage(world):
     assert entry.changes["source"] == [None, "api"]
 
 
-@pytest.mark.parametrize("role", ["unit_officer", "viewer"])
+def test_an_officer_of_the_unit_records_a_person_of_it(world):
+    response = ApiClient(world.users["unit_officer"]).post(
+        "/awards/people", {"unit_id": world.own.pk, "full_name": "Tran Thi B"}
+    )
+    assert response.status_code == 201, response.content
+    assert Person.objects.get().unit == world.own
+
+
+@pytest.mark.parametrize("role", ["viewer"])
 def test_those_who_see_the_unit_but_do_not_manage_it_are_refused(world, role):
     response = ApiClient(world.users[role]).post(
         "/awards/people", {"unit_id": world.own.pk, "full_name": "Nguyen Van A"}

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from pacesetter.awards.people_services import person_create
 from pacesetter.awards.services import award_create, proposal_nominate
 from pacesetter.meetings.tests.conftest import make_meeting
 from pacesetter.scoring.tests.conftest import scoring  # noqa: F401
@@ -100,12 +101,20 @@ def screens(world: Any, scoring: Any) -> dict[str, list[tuple[str, str]]]:  # no
         proposer_unit=world.own,
         units=[world.own],
     )
+    person = person_create(
+        actor=None,
+        unit=world.own,
+        full_name="Nguyễn Thị Hương",
+        title="Head of the quality assurance and customer service team",
+    )
     h1 = scoring.h1.pk
     return {
         "officer": [
             ("home", reverse("core:home")),
             ("score sheet", reverse("scoring:sheet", args=[h1, world.own.pk])),
             ("my work", reverse("workplans:my_work")),
+            ("people register", reverse("awards:unit_people", args=[world.own.pk])),
+            ("person page", reverse("awards:person", args=[person.pk])),
         ],
         "leader": [
             ("ranking", reverse("scoring:ranking", args=[h1])),
