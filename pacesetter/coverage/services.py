@@ -146,7 +146,9 @@ def organization_register(
             recorded_by=recorder,
             **_details(form, state),
         )
-        period.full_clean(exclude=["organization", "kind"])
+        period.full_clean(
+            exclude=["organization", "kind"], validate_unique=False, validate_constraints=False
+        )
         period.save()
     if given:
         raise ValidationError(
@@ -255,7 +257,11 @@ def _check_date(organization: Organization, on: datetime.date) -> None:
 def _insert_period(series: models.QuerySet[Any], on: datetime.date, values: dict[str, Any]) -> Any:
     """Put a period starting ``on`` into ``series`` (locked): a change on the first day of
     a period replaces that period's state; otherwise the period covering ``on`` ends there
-    and the new one holds until the next change."""
+    and the new one holds until the next change.
+
+    Fields are validated; the periods' constraints (ordered, one per start, one current)
+    are the database's and this function keeps them by construction, so they are not
+    checked again by a query each (``full_clean`` would run one per constraint)."""
     periods = list(series.select_for_update().order_by("valid_from"))
     covering = next((p for p in reversed(periods) if p.valid_from <= on), None)
     if covering is None:
@@ -263,14 +269,18 @@ def _insert_period(series: models.QuerySet[Any], on: datetime.date, values: dict
     if covering.valid_from == on:
         for name, value in values.items():
             setattr(covering, name, value)
-        covering.full_clean(exclude=["organization", "kind"])
+        covering.full_clean(
+            exclude=["organization", "kind"], validate_unique=False, validate_constraints=False
+        )
         covering.save()
         return covering
     following_start = covering.valid_to
     covering.valid_to = on
     covering.save(update_fields=["valid_to"])
     period = series.model(valid_from=on, valid_to=following_start, **values)
-    period.full_clean(exclude=["organization", "kind"])
+    period.full_clean(
+        exclude=["organization", "kind"], validate_unique=False, validate_constraints=False
+    )
     period.save()
     return period
 

@@ -26,10 +26,12 @@ from pacesetter.core.spreadsheets import (
     workbook_bytes,
 )
 from pacesetter.core.views import add_service_errors, form_page, paginate
+from pacesetter.scoring.charts import Bar, bar_chart
 from pacesetter.units.models import Unit
 from pacesetter.units.selectors import unit_choices
 
 from . import services
+from .charts import Series, quarter_ends, trend_chart
 from .exports import register_workbook
 from .forms import BuildingForm, FiltersForm, OrganizationForm, StatusForm
 from .models import Building, CoverageKind, Organization, StatusPeriod
@@ -117,6 +119,9 @@ def rates(request: HttpRequest) -> HttpResponse:
     form = _filters_form(request)
     filters = form.filters()
     table = coverage_rates(user, filters, since=form.since_date())
+    group_label = dict(form.fields["group_by"].choices).get(  # type: ignore[attr-defined]
+        filters.group_by, ""
+    )
     before = {row.key: row for row in table.before.rows} if table.before else {}
     lines = []
     for row in table.rows:
@@ -138,6 +143,30 @@ def rates(request: HttpRequest) -> HttpResponse:
                 else "",
             }
         )
+    trend_dates = quarter_ends(filters.at)
+    totals = [
+        coverage_rates(user, CoverageFilters(**{**filters.__dict__, "at": day})).total
+        for day in trend_dates[:-1]
+    ] + [table.total]
+    trend = trend_chart(
+        trend_dates,
+        [
+            Series(_("Organizational coverage"), [t.organized_rate for t in totals]),
+            Series(_("Work coverage"), [t.work_rate for t in totals]),
+            Series(_("Standalone rate"), [t.standalone_rate for t in totals]),
+        ],
+        title=_("Coverage over the last two years"),
+        description=_("The rates at each quarter's end, up to the date chosen."),
+    )
+    bars = bar_chart(
+        [
+            Bar(row.label, None if row.organized_rate is None else row.organized_rate * 100)
+            for row in table.rows
+        ],
+        title=_("Organizational coverage by %(grouping)s") % {"grouping": str(group_label).lower()},
+        description=_("The share of operating organizations with a party organization."),
+        id_prefix="coverage-bars",
+    )
     return render(
         request,
         "coverage/rates.html",
@@ -147,9 +176,9 @@ def rates(request: HttpRequest) -> HttpResponse:
             "table": table,
             "lines": lines,
             "total_before": table.before.total if table.before else None,
-            "group_label": dict(form.fields["group_by"].choices).get(  # type: ignore[attr-defined]
-                filters.group_by, ""
-            ),
+            "group_label": group_label,
+            "trend": trend,
+            "bars": bars,
             "all_url": _query(filters, status="operating"),
             "uncovered_url": _query(filters, status="operating", party_form="uncovered"),
         },

@@ -22,6 +22,7 @@ from pacesetter.units.services import unit_create, unit_type_create
 
 from .awards import AwardLoader
 from .campaigns import CampaignLoader
+from .coverage import CoverageLoader
 from .data import (
     ADMIN_USERNAME,
     AWARD_CATALOG,
@@ -116,6 +117,7 @@ class _Loader:
         for poll in BODY_POLLS:
             body_poll(poll, bodies=self.bodies, units=self.units, users=self.users)
         self.key_work.load(actor=self.actor, chains=CHAINS, plans=PLANS, meetings_=MEETINGS)
+        CoverageLoader(self.units).load(actor=self.actor)
 
     def load_case(self, case: CaseSpec) -> None:
         self.unit(case.root, parent=None, time_zone=case.time_zone, country=case.country)

@@ -185,3 +185,26 @@ def test_the_export_is_a_workbook_with_formula_safe_text(client, world):
     assert sheet.cell(row=2, column=2).data_type == "s"
     forms = [rows[1][headers.index(f"{k}_form")] for k in ("party", "union", "youth")]
     assert forms == ["Not built", "Not built", "Not built"]
+
+
+def test_the_rates_page_draws_the_trend_and_the_bars_as_svg(client, world, orgs):
+    client.force_login(world.users["committee_staff"])
+    page = client.get("/coverage/rates/?at=2024-12-31").content.decode()
+    trend = page[page.index('id="coverage-trend"') :]
+    assert '<svg class="chart trend" role="img"' in trend
+    assert "2024-12" in trend and "2023-03" in trend  # eight quarter ends up to the date
+    assert "Coverage over the last two years" in trend
+    # One of the two was built by then: 50% on the line's last point.
+    assert "50%" in trend[: trend.index("</svg>")]
+    assert 'id="coverage-by-group"' in page and "Own unit" in page
+
+
+def test_quarter_ends_end_with_the_date():
+    from pacesetter.coverage.charts import quarter_ends
+
+    assert quarter_ends(D(2024, 8, 15), 4) == [
+        D(2023, 12, 31),
+        D(2024, 3, 31),
+        D(2024, 6, 30),
+        D(2024, 8, 15),
+    ]

@@ -106,6 +106,12 @@ ROOT_UNIT = _government(
         ),
     ),
     _government("HUADU-TANBU", T(zh_hans="炭步镇", en="Tanbu Town"), "town"),
+    _government("HUADU-XINHUA", T(zh_hans="新华街", en="Xinhua Street"), "street"),
+    _government("HUADU-XIUQUAN", T(zh_hans="秀全街", en="Xiuquan Street"), "street"),
+    _government("HUADU-HUACHENG", T(zh_hans="花城街", en="Huacheng Street"), "street"),
+    _government("HUADU-HUASHAN", T(zh_hans="花山镇", en="Huashan Town"), "town"),
+    _government("HUADU-CHINI", T(zh_hans="赤坭镇", en="Chini Town"), "town"),
+    _government("HUADU-TIMIAN", T(zh_hans="梯面镇", en="Timian Town"), "town"),
 )
 
 #: The committee's members: the town and street committees and the departments that
@@ -138,6 +144,12 @@ NAME_NOTES: dict[str, str] = {
     "HUADU-SHILING": "狮岭镇, Huadu district",
     "HUADU-XINYA": "新雅街, Huadu district",
     "HUADU-HUADONG": "花东镇, Huadu district",
+    "HUADU-XINHUA": "新华街, Huadu district",
+    "HUADU-XIUQUAN": "秀全街, Huadu district",
+    "HUADU-HUACHENG": "花城街, Huadu district",
+    "HUADU-HUASHAN": "花山镇, Huadu district",
+    "HUADU-CHINI": "赤坭镇, Huadu district",
+    "HUADU-TIMIAN": "梯面镇, Huadu district",
     "HUADU-TANBU": "炭步镇, Huadu district",
     "HUADU-TRANSPORT": "unconfirmed: rendered as 花都区交通运输局",
     "HUADU-TWONEW-MEMBERS": "demo assumption: the committee's member units",
