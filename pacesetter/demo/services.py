@@ -189,8 +189,12 @@ class _Loader:
             issuer=spec.issuer,
             title=spec.title,
             signer_title=spec.signer_title,
+            signed_for=spec.signed_for or None,
+            place=spec.place or None,
             file=file,
-            source_language=source_of(spec.issuer, spec.title, spec.signer_title),
+            source_language=source_of(
+                spec.issuer, spec.title, spec.signer_title, spec.signed_for, spec.place
+            ),
         )
 
     def cluster(self, spec: ClusterSpec) -> None:

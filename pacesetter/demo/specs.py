@@ -67,6 +67,8 @@ class DecisionSpec:
     recorded_by: str  # unit code
     title: Txt = ""
     signer_title: Txt = ""
+    signed_for: Txt = ""
+    place: Txt = ""
     file_name: str = ""  # a one-page PDF placeholder is generated when set
     file_lines: tuple[str, ...] = ()
 

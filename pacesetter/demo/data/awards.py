@@ -25,6 +25,8 @@ from pacesetter.demo.specs import (
     GrantHistorySpec,
     LocalRuleSpec,
     ProposalSpec,
+    T,
+    Txt,
 )
 
 from .light_industry import DANYANG, TEAM
@@ -139,21 +141,33 @@ LOCAL_RULES: tuple[LocalRuleSpec, ...] = (
 
 # --- Cluster No. 18 ---------------------------------------------------------------------
 
-TH_ISSUER = "Chairman of the Thanh Hoa Provincial People's Committee"
-DEMO_NUMBER = "demo number and date, not the real decision"
+TH_ISSUER = T(
+    vi="Chủ tịch Ủy ban nhân dân tỉnh Thanh Hóa",
+    en="Chairman of the Thanh Hoa Provincial People's Committee",
+)
+DEMO_NUMBER = T(
+    vi="số và ngày mẫu, không phải quyết định thật",
+    en="demo number and date, not the real decision",
+)
 
 
 def _th_decision(
-    key: str, number: str, day: date, title: str, lines: tuple[str, ...] = ()
+    key: str, number: str, day: date, title: Txt, lines: tuple[str, ...] = ()
 ) -> DecisionSpec:
+    assert not isinstance(title, str)
     return DecisionSpec(
         key=key,
         number=number,
         date=day,
         issuer=TH_ISSUER,
         recorded_by=COMMITTEE,
-        title=f"{title} ({DEMO_NUMBER})",
-        signer_title="Chairman",
+        title=T(
+            vi=f"{title['vi']} ({DEMO_NUMBER['vi']})",
+            en=f"{title['en']} ({DEMO_NUMBER['en']})",
+        ),
+        # The signer is named by position only: the demo names no real person.
+        signer_title=T(vi="Chủ tịch", en="Chairman"),
+        place=T(vi="Thanh Hóa", en="Thanh Hoa"),
         file_name=f"{number.replace('/', '-')}.pdf" if lines else "",
         file_lines=lines,
     )
@@ -163,27 +177,40 @@ ELC_2022 = _th_decision(
     "TH-ELC-2022",
     "245/QD-UBND",
     date(2023, 1, 30),
-    "On awarding the title Excellent Labour Collective for 2022",
+    T(
+        vi="Về việc tặng danh hiệu Tập thể lao động xuất sắc năm 2022",
+        en="On awarding the title Excellent Labour Collective for 2022",
+    ),
 )
 ELC_2023 = _th_decision(
     "TH-ELC-2023",
     "412/QD-UBND",
     date(2024, 2, 2),
-    "On awarding the title Excellent Labour Collective for 2023",
+    T(
+        vi="Về việc tặng danh hiệu Tập thể lao động xuất sắc năm 2023",
+        en="On awarding the title Excellent Labour Collective for 2023",
+    ),
 )
 MERIT_2023 = _th_decision(
     "TH-MERIT-2023",
     "413/QD-UBND",
     date(2024, 2, 2),
-    "On awarding the Certificate of Merit of the Chairman for the achievements of 2023",
+    T(
+        vi="Về việc tặng Bằng khen của Chủ tịch UBND tỉnh về thành tích năm 2023",
+        en="On awarding the Certificate of Merit of the Chairman for the achievements of 2023",
+    ),
 )
 DECIDED_2024 = date(2024, 8, 20)
 MERIT_2024 = _th_decision(
     "TH-MERIT-2024",
     "3012/QD-UBND",
     DECIDED_2024,
-    "On awarding the Certificate of Merit of the Chairman to units of Emulation Cluster "
-    "No. 18 for their results in the first 6 months of 2024",
+    T(
+        vi="Về việc tặng Bằng khen của Chủ tịch UBND tỉnh cho các đơn vị Cụm thi đua số 18 "
+        "đạt thành tích 6 tháng đầu năm 2024",
+        en="On awarding the Certificate of Merit of the Chairman to units of Emulation Cluster "
+        "No. 18 for their results in the first 6 months of 2024",
+    ),
     lines=(
         "THANH HOA PROVINCIAL PEOPLE'S COMMITTEE",
         "No. 3012/QD-UBND                        Thanh Hoa, 20 August 2024",
