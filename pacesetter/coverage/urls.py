@@ -1,6 +1,7 @@
-"""The register's screens; the views module lists its own URLs next to the views."""
+"""The register's screens; the views modules list their own URLs next to the views (the
+blind spots' first: ``<pk>/deadlines/`` must come before ``<pk>/<kind>/``)."""
 
-from . import views
+from . import blind_spots_views, views
 
 app_name = "coverage"
-urlpatterns = views.urlpatterns
+urlpatterns = [*blind_spots_views.urlpatterns, *views.urlpatterns]
