@@ -342,3 +342,9 @@ def rates(request: HttpRequest, filters: Query[RatesFilters]) -> dict[str, Any]:
         "total": table.total,
         "total_before": table.before.total if table.before else None,
     }
+
+
+# The rules, deadlines, blind spots and follow-up tasks (slice 2) live in their own module.
+from . import rules_api  # noqa: E402
+
+router.add_router("", rules_api.router)
