@@ -33,7 +33,7 @@ from .selectors import CoverageFilters
 router = Router(tags=["coverage"])
 
 
-class RuleOut(Schema):
+class CoverageRuleOut(Schema):
     id: Id
     code: str
     kind: str = Field(description="The kind of organization to build: party, union …")
@@ -106,14 +106,14 @@ class BlindSpotFilters(Schema):
     q: str = ""
 
 
-class FollowUpIn(Schema):
+class CoverageFollowUpIn(Schema):
     plan_id: Id
     organization_ids: list[Id] = Field(..., min_length=1, max_length=TOO_MANY)
     due: date | None = None
     at: date | None = Field(None, description="The rules as of this date (default today).")
 
 
-class FollowUpOut(Schema):
+class CoverageFollowUpOut(Schema):
     organization_id: Id
     task_id: Id
 
@@ -124,7 +124,7 @@ def _at(value: date | None) -> date:
     return value or timezone.localdate()
 
 
-@router.get("/rules", response=list[RuleOut])
+@router.get("/rules", response=list[CoverageRuleOut])
 def rule_list(request: HttpRequest, at: date | None = None) -> models.QuerySet[CoverageRule]:
     """Every version of every rule, or those in force on ``at``."""
     if at is not None:
@@ -215,8 +215,8 @@ class _Rows:
         ]
 
 
-@router.post("/follow-ups", response={201: list[FollowUpOut]})
-def follow_up_create(request: HttpRequest, payload: FollowUpIn) -> Status[list[dict[str, int]]]:
+@router.post("/follow-ups", response={201: list[CoverageFollowUpOut]})
+def follow_up_create(request: HttpRequest, payload: CoverageFollowUpIn) -> Status[list[dict[str, int]]]:
     """One key task per organization in the work plan, led by its town or street, in one
     step (district staff who manage the plan)."""
     user = request.user
