@@ -216,7 +216,9 @@ class _Rows:
 
 
 @router.post("/follow-ups", response={201: list[CoverageFollowUpOut]})
-def follow_up_create(request: HttpRequest, payload: CoverageFollowUpIn) -> Status[list[dict[str, int]]]:
+def follow_up_create(
+    request: HttpRequest, payload: CoverageFollowUpIn
+) -> Status[list[dict[str, int]]]:
     """One key task per organization in the work plan, led by its town or street, in one
     step (district staff who manage the plan)."""
     user = request.user

@@ -219,3 +219,12 @@ def test_the_api_creates_follow_up_tasks(world, spots, plan):
         world.own,
         days(10),
     )
+
+
+def test_the_organization_page_links_to_its_rules_and_deadlines(client, world, spots):
+    client.force_login(world.users["viewer"])
+    big = spots["big"]
+    assert f"/coverage/{big.pk}/deadlines/" in client.get(f"/coverage/{big.pk}/").content.decode()
+    page = client.get(f"/coverage/{big.pk}/deadlines/").content.decode()
+    assert "Dual sync" in page and "should be built within 90 days" in page
+    assert client.get(f"/coverage/{spots['small'].pk}/deadlines/").status_code == 404
