@@ -143,13 +143,15 @@ def test_an_overdue_deadline_is_escalated_to_the_staff_above_in_their_language(
         world.own, name="Longan Trading", registered_on=days(-80), party_members_full=1
     )
     deadline = Deadline.objects.get(organization=org)
+    rules["dual"].name_zh_hans = "双同步"
+    rules["dual"].save()
     later = deadline.due_on + dt.timedelta(days=1)
     assert stages(later) == [("Longan Trading", "escalate")]
     assert deadlines.notify(deadline.pk, "escalate", later) == "sent"
     (message,) = mail.outbox
     assert message.to == [staff.email]
     assert "Longan Trading" in message.subject and "Own unit" in message.subject
-    assert deadline.rule.name in message.body
+    assert "双同步" in message.body  # the staff member reads Chinese (the profile's language)
     assert stages(later + dt.timedelta(days=3)) == []
     assert deadlines.notify(deadline.pk, "escalate", later) == "taken"
     assert len(mail.outbox) == 1
