@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record
+from pacesetter.core.errors import FieldRuleError
 from pacesetter.core.translations import CONTENT_LANGUAGES
 from pacesetter.workplans.models import Task, WorkPlan
 from pacesetter.workplans.policies import plan_policy
@@ -108,13 +109,10 @@ def follow_ups_create(
     )
     if taken:
         names = ", ".join(found[pk].name for pk in taken)
-        raise ValidationError(
-            {
-                "organizations": ValidationError(
-                    _("Already followed up in this work plan: %(names)s.") % {"names": names},
-                    code=FOLLOW_UP_EXISTS,
-                )
-            }
+        raise FieldRuleError(
+            "organizations",
+            _("Already followed up in this work plan: %(names)s.") % {"names": names},
+            code=FOLLOW_UP_EXISTS,
         )
     tasks = []
     for pk in dict.fromkeys(pks):

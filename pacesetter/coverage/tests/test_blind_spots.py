@@ -228,3 +228,13 @@ def test_the_organization_page_links_to_its_rules_and_deadlines(client, world, s
     page = client.get(f"/coverage/{big.pk}/deadlines/").content.decode()
     assert "Dual sync" in page and "should be built within 90 days" in page
     assert client.get(f"/coverage/{spots['small'].pk}/deadlines/").status_code == 404
+
+
+def test_the_api_refuses_a_second_follow_up_in_the_same_plan_with_its_code(world, spots, plan):
+    staff = ApiClient(world.users["committee_staff"])
+    body = {"plan_id": plan.pk, "organization_ids": [spots["big"].pk]}
+    assert staff.post("/coverage/follow-ups", body).status_code == 201
+    again = staff.post("/coverage/follow-ups", body)
+    assert again.status_code == 422
+    assert again.json()["code"] == "follow_up_exists"
+    assert Task.objects.filter(plan=plan).count() == 1
