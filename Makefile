@@ -21,8 +21,9 @@ install: $(VENV)/.installed
 	$(MANAGE) compile_translations
 
 ## The demo: embedded SQLite, the five real cases, served on 127.0.0.1:$(PORT), with the
-## job worker beside it (hourly reminders and escalations, mailed to this console); the
-## worker stops with the server. The scan is enqueued before the load, so that the logins
+## job worker beside it (hourly reminders and escalations, and the daily scan of the
+## coverage deadlines, mailed to this console); the worker stops with the server. The
+## scans are enqueued before the load, so that the logins
 ## are the last lines printed; the worker runs it once the demo is in (the demo's past
 ## plans are closed: nothing of them is reminded or escalated). The worker is quiet
 ## (-v0): the mails it sends still print here, its job-by-job log does not (a failed job
@@ -31,6 +32,7 @@ demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: install
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) schedule_reminders
+	$(MANAGE) schedule_deadline_scan
 	$(MANAGE) load_demo --port $(PORT)
 	$(MANAGE) db_worker --no-reload -v0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -455,3 +455,9 @@ def organization_pdf(request: HttpRequest, organization_id: Id) -> HttpResponse:
         "application/pdf",
         f"organization-{organization.credit_code or organization.pk}.pdf",
     )
+
+
+# The rules, deadlines, blind spots and follow-up tasks (slice 2) live in their own module.
+from . import rules_api  # noqa: E402
+
+router.add_router("", rules_api.router)

@@ -414,3 +414,135 @@ class Building(Period):
     @property
     def is_organized(self) -> bool:
         return self.form in ORGANIZED_FORMS
+
+
+class Primitive(models.TextChoices):
+    """What a coverage rule checks (coverage/rules.py)."""
+
+    STANDALONE_IF_MEMBERS = "standalone_if_members", _("Standalone if enough party members")
+    BUILD_WITHIN_DAYS = "build_within_days", _("Built within a number of days of registration")
+    STANDALONE_BY_DATE_IF_SIZE = "standalone_by_date_if_size", _("Standalone by a date if large")
+
+
+class CoverageRule(models.Model):
+    """One version of a rule saying which organizations should have which kind of
+    organization built, and by when: versioned data loaded from ``coverage/rules/``
+    (docs/coverage.md, "Rules and deadlines")."""
+
+    code = models.SlugField(_("code"), max_length=60)
+    kind = models.ForeignKey(
+        CoverageKind,
+        verbose_name=_("kind of organization to build"),
+        on_delete=models.PROTECT,
+        related_name="rules",
+    )
+    primitive = models.CharField(_("check"), max_length=32, choices=Primitive.choices)
+    params = models.JSONField(_("parameters"), default=dict)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    source_language = SourceLanguageField()
+    name = TranslatedText(models.CharField(_("name"), max_length=255), required=True)
+    explanation = TranslatedText(models.TextField(_("explanation")))
+    note = models.TextField(_("note"), blank=True)
+    source_file = models.CharField(_("file"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("coverage rule")
+        verbose_name_plural = _("coverage rules")
+        ordering = ["code", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "valid_from"],
+                name="coverage_rule_unique_start",
+                violation_error_message=_("A version of this rule already starts on this date."),
+                violation_error_code="rule_start_taken",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="coverage_rule_period_ordered",
+                violation_error_message=_("A rule must end after it starts."),
+                violation_error_code="dates_reversed",
+            ),
+            source_text_present("coverage_rule", "name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.valid_from})"
+
+
+class Deadline(models.Model):
+    """The date by which an organization should meet a rule, opened when it is
+    registered; ``met_on`` once a building change meets it, ``reminded_at`` and
+    ``escalated_at`` once its mails went out (each at most once)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="deadlines",
+    )
+    rule = models.ForeignKey(
+        CoverageRule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="deadlines"
+    )
+    due_on = models.DateField(_("due on"))
+    met_on = models.DateField(_("met on"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "rule"],
+                name="deadline_one_per_rule",
+                violation_error_message=_(
+                    "This organization already has a deadline for this rule."
+                ),
+                violation_error_code="deadline_exists",
+            ),
+        ]
+        indexes = [models.Index(fields=["met_on", "due_on"], name="deadline_open_due")]
+
+    def __str__(self) -> str:
+        return f"{self.rule.code}: {self.due_on}"
+
+
+class FollowUp(models.Model):
+    """A work plan's task made from the blind-spot list to cover one organization: the
+    link back from the task to the organization (work plans know nothing of coverage)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+    )
+    task = models.ForeignKey(
+        "workplans.Task",
+        verbose_name=_("task"),
+        on_delete=models.CASCADE,
+        related_name="coverage_follow_ups",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up task")
+        verbose_name_plural = _("follow-up tasks")
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "task"],
+                name="follow_up_unique_task",
+                violation_error_message=_("This task already follows up this organization."),
+                violation_error_code="follow_up_exists",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} → {self.task_id}"

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from pacesetter.accounts.scopes import NOTHING, under
 from pacesetter.core.policies import Actor, Policy, signed_in
 from pacesetter.units.models import Unit
 
-from .models import Organization, Site
+from .models import Deadline, Organization, Site
 
 
 class OrganizationPolicy(Policy[Organization]):
@@ -58,3 +58,26 @@ class SitePolicy(Policy[Site]):
 
 organization_policy = OrganizationPolicy()
 site_policy = SitePolicy()
+
+
+class DeadlinePolicy(Policy[Deadline]):
+    """An organization's deadlines are seen by whoever sees the organization (the roles
+    over its town or street); they change only through the organization's services."""
+
+    model = Deadline
+    actions = ("view",)
+
+    def rule(self, actor: Actor, action: str) -> Q:
+        if action == "view":
+            return under("organization__town__path", actor.scope.unit_paths)
+        return NOTHING
+
+
+def follow_up_organizations(user: Any) -> QuerySet[Organization]:
+    """The organizations for which ``user`` may create follow-up tasks from the blind-spot
+    list: the district staff above their town (the ``manage`` rule of organizations; the
+    work plan's own policy says in which plans)."""
+    return organization_policy.visible(user, "manage")
+
+
+deadline_policy = DeadlinePolicy()

@@ -20,6 +20,7 @@ from pacesetter.core.translations import Text, expand, fields_of
 from pacesetter.units.models import Unit
 
 from .codes import normalized
+from .deadlines import deadlines_sync
 from .models import (
     ORGANIZED_FORMS,
     Building,
@@ -155,6 +156,7 @@ def organization_register(
             _("Unknown kinds of organization to build: %(codes)s.")
             % {"codes": ", ".join(sorted(given))}
         )
+    deadlines_sync(organization)
     return organization
 
 
@@ -193,7 +195,7 @@ def organization_update(*, actor: Any, organization: Organization, **changes: An
         if first is not None and first.valid_from != registered_on:
             organization.status_periods.filter(pk=first.pk).update(valid_from=registered_on)
             organization.buildings.filter(event=Event.REGISTERED).update(valid_from=registered_on)
-    return audited_update(
+    organization = audited_update(
         actor=actor,
         instance=organization,
         action="coverage.update",
@@ -201,6 +203,8 @@ def organization_update(*, actor: Any, organization: Organization, **changes: An
         allowed=(*ORGANIZATION_TEXTS, "town", *ORGANIZATION_FACTS, "is_demo"),
         fields=ORGANIZATION_FIELDS,
     )
+    deadlines_sync(organization)  # the facts decide which rules apply
+    return organization
 
 
 def _details(form: str, details: Mapping[str, Any]) -> dict[str, Any]:
@@ -348,6 +352,7 @@ def building_record(
             "event": [None, event],
         },
     )
+    deadlines_sync(organization)  # a building may meet a deadline (or no longer)
     return period
 
 
@@ -404,4 +409,5 @@ def status_record(
             "on": [None, on.isoformat()],
         },
     )
+    deadlines_sync(organization)
     return period

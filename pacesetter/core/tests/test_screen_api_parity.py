@@ -143,6 +143,7 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
         "/coverage/organizations/{organization_id}/buildings/{kind}",
     ),
     "coverage:status_change": ("POST", "/coverage/organizations/{organization_id}/status"),
+    "coverage:follow_up_create": ("POST", "/coverage/follow-ups"),
     # meetings
     "meetings:meeting_create": ("POST", "/meetings"),
     "meetings:meeting_edit": ("PATCH", "/meetings/{meeting_id}"),
