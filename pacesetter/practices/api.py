@@ -54,7 +54,7 @@ class WorkFieldOut(Schema):
     name: str
 
 
-class StepOut(Schema):
+class PracticeStepOut(Schema):
     name: str
     from_state: str
     to_state: str
@@ -69,7 +69,7 @@ class StepOut(Schema):
         return obj.actor.get_username() if obj.actor is not None else None
 
 
-class EvidenceOut(Schema):
+class PracticeEvidenceOut(Schema):
     id: Id
     title: str
     name: str
@@ -123,8 +123,8 @@ class PracticeDetailOut(PracticeOut):
     chain_id: Id | None
     task_ids: list[Id]
     published_at: datetime | None
-    steps: list[StepOut]
-    evidence: list[EvidenceOut]
+    steps: list[PracticeStepOut]
+    evidence: list[PracticeEvidenceOut]
     allowed_actions: list[str]
 
     @staticmethod
@@ -205,7 +205,7 @@ class PracticePatch(Schema):
     task_ids: IdList | None = None
 
 
-class TransitionIn(Schema):
+class PracticeTransitionIn(Schema):
     name: str = Field(description="comment, review, return, recognize, publish or retire")
     comment: Annotated[str, Field(max_length=5000)] = ""
     assessment: str = Field("", description="recommend, revise or not_recommended (review)")
@@ -337,7 +337,9 @@ def practice_update(request: HttpRequest, practice_id: Id, payload: PracticePatc
 
 
 @router.post("/{int:practice_id}/transition", response=PracticeDetailOut)
-def practice_transition(request: HttpRequest, practice_id: Id, payload: TransitionIn) -> Practice:
+def practice_transition(
+    request: HttpRequest, practice_id: Id, payload: PracticeTransitionIn
+) -> Practice:
     """Make a move of the vetting or comment (``allowed_actions`` names those the user
     may make now); a move the table refuses answers ``invalid_transition``."""
     user = request.user
@@ -364,13 +366,13 @@ def practice_transition(request: HttpRequest, practice_id: Id, payload: Transiti
     )
 
 
-@router.get("/{int:practice_id}/evidence", response=list[EvidenceOut])
+@router.get("/{int:practice_id}/evidence", response=list[PracticeEvidenceOut])
 def evidence_list(request: HttpRequest, practice_id: Id) -> list[PracticeEvidence]:
     """The practice's evidence, newest first (whoever sees the practice)."""
     return list(practice_policy.access(request.user, practice_id).evidence.all())
 
 
-@router.post("/{int:practice_id}/evidence", response={201: EvidenceOut})
+@router.post("/{int:practice_id}/evidence", response={201: PracticeEvidenceOut})
 def evidence_add(
     request: HttpRequest,
     practice_id: Id,

@@ -151,7 +151,7 @@ def practice_create(request: HttpRequest) -> HttpResponse:
     units = proposable_units(user)
     if not units.exists():
         raise PermissionDenied(_("You do not have permission to do this."))
-    form = PracticeForm(request.POST or None, user=user, units=units)
+    form = PracticeForm(request.POST if request.method == "POST" else None, user=user, units=units)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         links = _links(data)
@@ -186,7 +186,7 @@ def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if "edit" not in practice_workflow.allowed(user, practice):
         raise PermissionDenied(_("You do not have permission to do this."))
     form = PracticeForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         instance=Practice.objects.get(pk=practice.pk),
         user=user,
         units=proposable_units(user),
@@ -218,7 +218,7 @@ def practice_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     practice = practice_policy.access(user, pk, "view")
     if name not in practice_workflow.allowed(user, practice):
         raise PermissionDenied(_("You do not have permission to do this."))
-    form = StepForm(request.POST or None, name=name, user=user)
+    form = StepForm(request.POST if request.method == "POST" else None, name=name, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             services.practice_transition(
@@ -245,7 +245,10 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     practice = practice_policy.access(user, pk, "update")
     if "edit" not in practice_workflow.allowed(user, practice):
         raise PermissionDenied(_("You do not have permission to do this."))
-    form = EvidenceForm(request.POST or None, request.FILES or None)
+    form = EvidenceForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.evidence_add(

@@ -22,6 +22,7 @@ EXPECTED = {
         "My queue",
         "Work plans",
         "Meetings",
+        "Good practice",
         "My work",
     ],
     "unit_officer": [
@@ -33,10 +34,11 @@ EXPECTED = {
         "Meetings",
         "Chains",
         "Coverage",
+        "Good practice",
         "My work",
     ],
-    "council_member": ["Bodies", "Awards", "Votes", "Work plans", "Meetings"],
-    "viewer": ["Units", "Campaigns", "Awards", "Work plans", "Coverage"],
+    "council_member": ["Bodies", "Awards", "Votes", "Work plans", "Meetings", "Good practice"],
+    "viewer": ["Units", "Campaigns", "Awards", "Work plans", "Coverage", "Good practice"],
     "nobody": [],
 }
 

@@ -139,6 +139,11 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
         "/coverage/organizations/{organization_id}/buildings/{kind}",
     ),
     "coverage:status_change": ("POST", "/coverage/organizations/{organization_id}/status"),
+    # good practice
+    "practices:create": ("POST", "/practices"),
+    "practices:edit": ("PATCH", "/practices/{practice_id}"),
+    "practices:step": ("POST", "/practices/{practice_id}/transition"),
+    "practices:evidence_add": ("POST", "/practices/{practice_id}/evidence"),
     # meetings
     "meetings:meeting_create": ("POST", "/meetings"),
     "meetings:meeting_edit": ("PATCH", "/meetings/{meeting_id}"),

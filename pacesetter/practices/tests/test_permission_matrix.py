@@ -6,6 +6,8 @@ and everyone signed in once published; ``discuss``: officers and staff over eith
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from pacesetter.practices.models import PracticeState
@@ -56,7 +58,7 @@ def practices(world, state=PracticeState.PROPOSED):
         "other_unit": world.sibling,
         "other_cluster": world.other,
     }
-    found = {key: PracticeFactory(owner_unit=unit) for key, unit in kept.items()}
+    found: dict[str, Any] = {key: PracticeFactory(owner_unit=unit) for key, unit in kept.items()}
     found["from_own"] = PracticeFactory(owner_unit=world.other, source_units=[world.own])
     if state == PracticeState.PUBLISHED:
         decision = world.decision

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 S = PracticeState
 
 
-def code_of(exc: pytest.ExceptionInfo[ValidationError], field: str | None = None) -> str:
+def code_of(exc: pytest.ExceptionInfo[ValidationError], field: str | None = None) -> str | None:
     error = exc.value
     if field is not None:
         return error.error_dict[field][0].code
