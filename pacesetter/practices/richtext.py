@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import html
+
 import nh3
 from django.utils.html import strip_tags
 
@@ -36,6 +38,6 @@ def sanitize(html: str) -> str:
     ).strip()
 
 
-def plain(html: str) -> str:
-    """The text of a sanitized body, for the search key."""
-    return strip_tags(html)
+def plain(text: str) -> str:
+    """The text of a sanitized body, for the search key (``&amp;`` read as ``&``)."""
+    return html.unescape(strip_tags(text))

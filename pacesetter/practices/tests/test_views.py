@@ -208,3 +208,33 @@ def test_evidence_is_uploaded_checked_and_downloaded_after_the_permission_check(
     client.force_login(world.users["viewer"])
     assert client.get(f"/practices/{practice.pk}/evidence/{evidence.pk}/").status_code == 200
     assert client.post(url, {"file": pdf}).status_code == 403
+
+
+def test_an_officer_edits_while_proposed_and_staff_until_retired(client, world, library):
+    practice = library["lamson"]
+    client.force_login(world.users["unit_officer"])
+    url = f"/practices/{practice.pk}/edit/"
+    form = client.get(url).context["form"]
+    assert "owner_unit" not in form.fields
+    data = {
+        "source_language": "vi",
+        "title_vi": "Điển hình tiên tiến Công ty Lam Sơn",
+        "title_en": "Lam Son's advanced model",
+        "body_vi": '<p>Năng suất cao nhất <a href="javascript:alert(1)">cụm</a></p>',
+        "kind": "model",
+        "subject": "collective",
+        "year": "2023",
+        "source_units": [world.own.pk],
+    }
+    assert client.post(url, data).status_code == 302
+    practice.refresh_from_db()
+    assert practice.body_vi == '<p>Năng suất cao nhất <a rel="noopener noreferrer">cụm</a></p>'
+    practice_transition(
+        actor=None, practice=practice, name="review", assessment="recommend", comment="Ok."
+    )
+    assert client.get(url).status_code == 403
+    client.force_login(world.users["committee_staff"])
+    assert client.post(url, {**data, "year": "2024"}).status_code == 302
+    practice_transition(actor=None, practice=practice, name="retire", comment="Merged.")
+    assert client.get(url).status_code == 403
+    assert Practice.objects.get(pk=practice.pk).year == 2024
