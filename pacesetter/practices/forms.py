@@ -42,7 +42,10 @@ class FiltersForm(forms.Form):
         label=_("Kind"), required=False, choices=[("", _("All")), *PracticeKind.choices]
     )
     field = forms.ModelChoiceField(
-        label=_("Field of work"), queryset=WorkField.objects.none(), required=False
+        label=_("Field of work"),
+        queryset=WorkField.objects.none(),
+        required=False,
+        empty_label=_("All"),
     )
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All")), *PracticeState.choices]

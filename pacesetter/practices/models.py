@@ -320,6 +320,18 @@ def _verbose(obj: models.Model, name: str) -> str:
     return str(getattr(obj._meta.get_field(name), "verbose_name", name))
 
 
+#: What each step is called on the page (the workflow's moves, and proposing).
+STEP_NAMES = {
+    "propose": _("Proposed"),
+    "comment": _("Comment"),
+    "review": _("Reviewed"),
+    "return": _("Returned for changes"),
+    "recognize": _("Recognized"),
+    "publish": _("Published"),
+    "retire": _("Retired"),
+}
+
+
 class PracticeStep(models.Model):
     """One step of a practice's vetting (proposed, reviewed, a comment …), kept forever."""
 
@@ -355,6 +367,10 @@ class PracticeStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice_id}: {self.name}"
+
+    @property
+    def label(self) -> str:
+        return str(STEP_NAMES.get(self.name, self.name))
 
 
 def evidence_file_path(instance: PracticeEvidence, filename: str) -> str:

@@ -232,7 +232,7 @@ def practice_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     return form_page(
         request,
         form,
-        title=f"{STEP_LABELS[name]}: {practice.title}",
+        title=_("%(step)s: %(title)s") % {"step": STEP_LABELS[name], "title": practice.title},
         cancel_url=reverse("practices:detail", args=[practice.pk]),
         breadcrumb=_breadcrumb(practice),
         submit_label=str(STEP_LABELS[name]),
