@@ -198,6 +198,7 @@ def _add_routers() -> None:
     from pacesetter.coverage.api import router as coverage_router
     from pacesetter.decisions.api import router as decisions_router
     from pacesetter.meetings.api import router as meetings_router
+    from pacesetter.practices.api import router as practices_router
     from pacesetter.scoring.api import (
         criteria_router,
         items_router,
@@ -240,6 +241,7 @@ def _add_routers() -> None:
     api.add_router("/meetings", meetings_router)
     api.add_router("/calendar", calendar_router)
     api.add_router("/coverage", coverage_router)
+    api.add_router("/practices", practices_router)
 
 
 _add_routers()

@@ -40,6 +40,7 @@ urlpatterns = [
     path("chains/", include((chains_urls.urlpatterns + workspace_urls.chains, "chains"))),
     path("meetings/", include("pacesetter.meetings.urls")),
     path("coverage/", include("pacesetter.coverage.urls")),
+    path("practices/", include("pacesetter.practices.urls")),
     path("calendar/", include("pacesetter.workspace.calendar_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

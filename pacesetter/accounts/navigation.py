@@ -50,6 +50,8 @@ MENU: tuple[MenuItem, ...] = (
     _item(_("Meetings"), "/meetings/", STAFF, LEADER, OFFICER, COUNCIL),
     _item(_("Chains"), "/chains/", STAFF, OFFICER),
     _item(_("Coverage"), "/coverage/", STAFF, OFFICER, VIEWER),
+    # Published practices are read by everyone signed in; units propose their own.
+    _item(_("Good practice"), "/practices/", STAFF, LEADER, OFFICER, COUNCIL, VIEWER),
     _item(_("My work"), "/workplans/my-work/", STAFF, LEADER, OFFICER),
     _item(_("Unit types"), "units:type_list", STAFF),
     _item(_("People and roles"), "accounts:people", STAFF),

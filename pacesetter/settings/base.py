@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pacesetter.meetings",
     "pacesetter.workplans",
     "pacesetter.coverage",
+    "pacesetter.practices",
     "pacesetter.workspace",
     "pacesetter.demo",
 ]

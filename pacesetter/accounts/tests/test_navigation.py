@@ -22,6 +22,7 @@ EXPECTED = {
         "My queue",
         "Work plans",
         "Meetings",
+        "Good practice",
         "My work",
     ],
     "unit_officer": [
@@ -34,10 +35,19 @@ EXPECTED = {
         "Meetings",
         "Chains",
         "Coverage",
+        "Good practice",
         "My work",
     ],
-    "council_member": ["Bodies", "Awards", "Votes", "Work plans", "Meetings"],
-    "viewer": ["Units", "Campaigns", "Awards", "People register", "Work plans", "Coverage"],
+    "council_member": ["Bodies", "Awards", "Votes", "Work plans", "Meetings", "Good practice"],
+    "viewer": [
+        "Units",
+        "Campaigns",
+        "Awards",
+        "People register",
+        "Work plans",
+        "Coverage",
+        "Good practice",
+    ],
     "nobody": [],
 }
 

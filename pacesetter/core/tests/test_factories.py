@@ -48,6 +48,8 @@ AUDITED = {
     "meetings.InvitationFactory": "meeting.invite",
     "meetings.AgendaItemFactory": "meeting.agenda_add",
     "meetings.ResolutionFactory": "meeting.resolution_create",
+    "practices.WorkFieldFactory": "practice.field_create",
+    "practices.PracticeFactory": "practice.propose",
 }
 
 

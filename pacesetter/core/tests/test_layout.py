@@ -14,6 +14,7 @@ from django.utils import timezone
 from pacesetter.awards.people_services import person_create
 from pacesetter.awards.services import award_create, proposal_nominate
 from pacesetter.meetings.tests.conftest import make_meeting
+from pacesetter.practices.tests.factories import PracticeFactory
 from pacesetter.scoring.tests.conftest import scoring  # noqa: F401
 from pacesetter.workplans.tests.factories import TaskFactory, WorkPlanFactory
 
@@ -101,6 +102,14 @@ def screens(world: Any, scoring: Any) -> dict[str, list[tuple[str, str]]]:  # no
         proposer_unit=world.own,
         units=[world.own],
     )
+    practice = PracticeFactory(
+        owner_unit=world.own,
+        source_language="vi",
+        title="Kinh nghiệm tổ chức sản xuất theo ca luân phiên của Công ty",
+        body="<p>Kết quả:</p><table><tr>"
+        + "".join(f"<th>Chỉ tiêu sản lượng năm {y}</th>" for y in range(2019, 2025))
+        + "</tr></table>",
+    )
     person = person_create(
         actor=None,
         unit=world.own,
@@ -135,6 +144,8 @@ def screens(world: Any, scoring: Any) -> dict[str, list[tuple[str, str]]]:  # no
             ("plan list", reverse("workplans:plan_list")),
             ("meeting list", reverse("meetings:meeting_list")),
             ("chain list", "/chains/"),
+            ("practice list", reverse("practices:list")),
+            ("practice page", reverse("practices:detail", args=[practice.pk])),
             ("people and roles", reverse("accounts:people")),
         ],
     }

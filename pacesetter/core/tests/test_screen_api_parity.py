@@ -144,6 +144,11 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     ),
     "coverage:status_change": ("POST", "/coverage/organizations/{organization_id}/status"),
     "coverage:follow_up_create": ("POST", "/coverage/follow-ups"),
+    # good practice
+    "practices:create": ("POST", "/practices"),
+    "practices:edit": ("PATCH", "/practices/{practice_id}"),
+    "practices:step": ("POST", "/practices/{practice_id}/transition"),
+    "practices:evidence_add": ("POST", "/practices/{practice_id}/evidence"),
     # meetings
     "meetings:meeting_create": ("POST", "/meetings"),
     "meetings:meeting_edit": ("PATCH", "/meetings/{meeting_id}"),

@@ -1,0 +1,394 @@
+"""JSON API of the good-practice library: /api/v1/practices.
+
+No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
+schema annotations at runtime.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import FileResponse, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from pacesetter.awards.policies import grant_policy
+from pacesetter.campaigns.policies import review_point_policy
+from pacesetter.chains.policies import chain_policy
+from pacesetter.core.api_types import Id, Paged, Quantity, Year
+from pacesetter.core.files import file_download
+from pacesetter.core.policies import Policy
+from pacesetter.core.refs import resolve_ref
+from pacesetter.core.translations import (
+    Language,
+    content_language,
+    text_input,
+    text_patch,
+    translations,
+)
+from pacesetter.decisions.policies import decision_policy
+from pacesetter.meetings.policies import meeting_policy
+from pacesetter.units.policies import unit_policy
+from pacesetter.workplans.policies import task_policy
+
+from . import services
+from .models import Practice, PracticeEvidence, PracticeStep, WorkField
+from .policies import practice_policy, work_field_policy
+from .selectors import PracticeFilters, practices_for
+from .workflows import practice_workflow
+
+router = Router(tags=["practices"])
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+IdList = Annotated[list[Id], Field(max_length=500)]
+
+
+class WorkFieldOut(Schema):
+    id: Id
+    code: str
+    name: str
+
+
+class PracticeStepOut(Schema):
+    name: str
+    from_state: str
+    to_state: str
+    comment: str
+    assessment: str
+    decision_id: Id | None
+    actor: str | None
+    at: datetime
+
+    @staticmethod
+    def resolve_actor(obj: PracticeStep) -> str | None:
+        return obj.actor.get_username() if obj.actor is not None else None
+
+
+class PracticeEvidenceOut(Schema):
+    id: Id
+    title: str
+    name: str
+    uploaded_at: datetime
+
+    @staticmethod
+    def resolve_name(obj: PracticeEvidence) -> str:
+        return (obj.file.name or "").rsplit("/", 1)[-1]
+
+
+class PracticeOut(Schema):
+    id: Id
+    title: str
+    summary: str
+    source_language: str
+    languages: list[str] = Field(description="The languages the practice is written in.")
+    kind: str
+    year: int
+    state: str
+    owner_unit_id: Id
+    source_unit_ids: list[Id]
+    work_fields: list[str] = Field(description="The codes of its fields of work.")
+    is_demo: bool
+
+    @staticmethod
+    def resolve_source_unit_ids(obj: Practice) -> list[int]:
+        return [unit.pk for unit in obj.source_units.all()]
+
+    @staticmethod
+    def resolve_work_fields(obj: Practice) -> list[str]:
+        return [field.code for field in obj.work_fields.all()]
+
+
+class PracticeDetailOut(PracticeOut):
+    body: str = Field(description="Rich text, sanitized when saved.")
+    translations: dict[str, dict[str, str]]
+    subject: str
+    person_name: str
+    influence_scope: str
+    effect: str
+    lead_person: str
+    team: str
+    team_size: int | None
+    studio_level: str
+    funding_amount: Decimal | None
+    funding_currency: str
+    decision_id: Id | None
+    review_point_id: Id | None
+    award_grant_ids: list[Id]
+    meeting_id: Id | None
+    chain_id: Id | None
+    task_ids: list[Id]
+    published_at: datetime | None
+    steps: list[PracticeStepOut]
+    evidence: list[PracticeEvidenceOut]
+    allowed_actions: list[str]
+
+    @staticmethod
+    def resolve_translations(obj: Practice) -> dict[str, dict[str, str]]:
+        return translations(obj)
+
+    @staticmethod
+    def resolve_award_grant_ids(obj: Practice) -> list[int]:
+        return sorted(obj.award_grants.values_list("pk", flat=True))
+
+    @staticmethod
+    def resolve_task_ids(obj: Practice) -> list[int]:
+        return sorted(obj.tasks.values_list("pk", flat=True))
+
+    @staticmethod
+    def resolve_steps(obj: Practice) -> list[PracticeStep]:
+        return list(obj.steps.select_related("actor").order_by("at", "pk"))
+
+    @staticmethod
+    def resolve_evidence(obj: Practice) -> list[PracticeEvidence]:
+        return list(obj.evidence.all())
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Practice, context: dict[str, Any]) -> list[str]:
+        return practice_workflow.allowed_list(context["request"].user, obj)
+
+
+class PracticeIn(Schema):
+    owner_unit_id: Id
+    source_language: Language | None = None
+    title: text_input(300)  # type: ignore[valid-type]
+    summary: text_input(2000) | None = None  # type: ignore[valid-type]
+    body: text_input(100_000) | None = None  # type: ignore[valid-type]
+    kind: str
+    year: Year
+    source_unit_ids: IdList = []
+    work_fields: Annotated[list[str], Field(max_length=100)] = []
+    subject: str = ""
+    person_name: str = ""
+    influence_scope: str = ""
+    effect: text_input(5000) | None = None  # type: ignore[valid-type]
+    lead_person: str = ""
+    team: text_input(1000) | None = None  # type: ignore[valid-type]
+    team_size: Quantity | None = None
+    studio_level: str = ""
+    funding_amount: Money | None = None
+    funding_currency: str = ""
+    review_point_id: Id | None = None
+    award_grant_ids: IdList = []
+    meeting_id: Id | None = None
+    chain_id: Id | None = None
+    task_ids: IdList = []
+
+
+class PracticePatch(Schema):
+    source_language: Language | None = None
+    title: text_patch(300) = None  # type: ignore[valid-type]
+    summary: text_patch(2000) = None  # type: ignore[valid-type]
+    body: text_patch(100_000) = None  # type: ignore[valid-type]
+    kind: str | None = None
+    year: Year | None = None
+    source_unit_ids: IdList | None = None
+    work_fields: Annotated[list[str], Field(max_length=100)] | None = None
+    subject: str | None = None
+    person_name: str | None = None
+    influence_scope: str | None = None
+    effect: text_patch(5000) = None  # type: ignore[valid-type]
+    lead_person: str | None = None
+    team: text_patch(1000) = None  # type: ignore[valid-type]
+    team_size: Quantity | None = None
+    studio_level: str | None = None
+    funding_amount: Money | None = None
+    funding_currency: str | None = None
+    review_point_id: Id | None = None
+    award_grant_ids: IdList | None = None
+    meeting_id: Id | None = None
+    chain_id: Id | None = None
+    task_ids: IdList | None = None
+
+
+class PracticeTransitionIn(Schema):
+    name: str = Field(description="comment, review, return, recognize, publish or retire")
+    comment: Annotated[str, Field(max_length=5000)] = ""
+    assessment: str = Field("", description="recommend, revise or not_recommended (review)")
+    decision_id: Id | None = Field(None, description="The decision recognizing it (recognize).")
+
+
+class PracticeFiltersIn(Schema):
+    q: str = ""
+    kind: str = ""
+    field: str = Field("", description="A field of work's code.")
+    state: str = ""
+    year: Year | None = None
+
+
+def _many(policy: Policy[Any], user: Any, ids: list[int], field: str) -> list[Any]:
+    """The records ``ids`` names, each one the user may see (else 422 on ``field``)."""
+    wanted = set(ids)
+    found = list(policy.visible(user, "view").filter(pk__in=wanted))
+    if len(found) != len(wanted):
+        raise ValidationError({field: _("Choose a valid option.")})
+    return found
+
+
+def _work_fields(codes: list[str]) -> list[WorkField]:
+    wanted = set(codes)
+    found = list(WorkField.objects.filter(code__in=wanted))
+    if len(found) != len(wanted):
+        raise ValidationError({"work_fields": _("Choose a valid option.")})
+    return found
+
+
+_SINGLE: dict[str, tuple[str, Policy[Any]]] = {
+    "review_point_id": ("review_point", review_point_policy),
+    "meeting_id": ("meeting", meeting_policy),
+    "chain_id": ("chain", chain_policy),
+}
+_MANY: dict[str, tuple[str, Policy[Any]]] = {
+    "award_grant_ids": ("award_grants", grant_policy),
+    "task_ids": ("tasks", task_policy),
+}
+
+
+def _refs(user: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The ids of the body as the records they name, each through its own policy."""
+    for key, (name, policy) in _SINGLE.items():
+        if key in data:
+            pk = data.pop(key)
+            data[name] = resolve_ref(policy, user, pk, "view", key) if pk else None
+    for key, (name, policy) in _MANY.items():
+        if key in data:
+            ids = data.pop(key)
+            data[name] = None if ids is None else _many(policy, user, ids, key)
+    if "work_fields" in data and data["work_fields"] is not None:
+        data["work_fields"] = _work_fields(data["work_fields"])
+    if "source_unit_ids" in data:
+        ids = data.pop("source_unit_ids")
+        if ids is not None:
+            units = _many(unit_policy, user, ids, "source_unit_ids")
+            for unit in units:
+                if not practice_policy.may_propose(user, unit):
+                    raise ValidationError(
+                        {
+                            "source_unit_ids": _("You may not name practices of %(unit)s.")
+                            % {"unit": unit.name}
+                        }
+                    )
+            data["source_units"] = units
+    return data
+
+
+def _filters(data: PracticeFiltersIn) -> PracticeFilters:
+    return PracticeFilters(
+        query=data.q.strip(),
+        kind=data.kind,
+        work_field=get_object_or_404(WorkField, code=data.field) if data.field else None,
+        state=data.state,
+        year=data.year,
+    )
+
+
+@router.get("/fields", response=list[WorkFieldOut])
+def work_field_list(request: HttpRequest) -> list[WorkField]:
+    """The fields of work a practice may be tagged with."""
+    return list(work_field_policy.visible(request.user).filter(is_active=True))
+
+
+@router.get("", response=list[PracticeOut])
+@paginate(Paged)
+def practice_list(
+    request: HttpRequest, filters: Query[PracticeFiltersIn]
+) -> models.QuerySet[Practice]:
+    """The practices the user may see (published ones: every signed-in user), searched
+    in every language (``q``: a substring, so Chinese and Vietnamese without tone marks
+    are found) and filtered."""
+    return practices_for(request.user, _filters(filters))
+
+
+@router.get("/{int:practice_id}", response=PracticeDetailOut)
+def practice_detail(request: HttpRequest, practice_id: Id) -> Practice:
+    """One practice with its texts by language, links, steps, evidence and the moves
+    the user may make now (``allowed_actions``)."""
+    return practice_policy.access(request.user, practice_id)
+
+
+@router.post("", response={201: PracticeDetailOut})
+def practice_create(request: HttpRequest, payload: PracticeIn) -> Status[Practice]:
+    """Propose a practice kept by a unit the user proposes for (its officers, the staff
+    above); every source unit likewise."""
+    user = request.user
+    data = payload.dict()
+    owner = resolve_ref(unit_policy, user, data.pop("owner_unit_id"), "view", "owner_unit_id")
+    if not practice_policy.may_propose(user, owner):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    data["source_language"] = data["source_language"] or content_language()
+    data = _refs(user, data)
+    practice = services.practice_propose(
+        actor=user, owner_unit=owner, kind=data.pop("kind"), year=data.pop("year"), **data
+    )
+    return Status(201, practice)
+
+
+@router.patch("/{int:practice_id}", response=PracticeDetailOut)
+def practice_update(request: HttpRequest, practice_id: Id, payload: PracticePatch) -> Practice:
+    """Change a practice; only the fields sent are changed (a list sent replaces it)."""
+    user = request.user
+    practice = practice_policy.access(user, practice_id, "update")
+    data = _refs(user, payload.dict(exclude_unset=True))
+    return services.practice_update(actor=user, practice=practice, **data)
+
+
+@router.post("/{int:practice_id}/transition", response=PracticeDetailOut)
+def practice_transition(
+    request: HttpRequest, practice_id: Id, payload: PracticeTransitionIn
+) -> Practice:
+    """Make a move of the vetting or comment (``allowed_actions`` names those the user
+    may make now); a move the table refuses answers ``invalid_transition``."""
+    user = request.user
+    practice = practice_policy.access(user, practice_id)
+    names = {t.name for t in practice_workflow.transitions if t.name == payload.name}
+    if not names or payload.name == "edit":
+        raise ValidationError({"name": _("Choose a valid option.")})
+    if payload.name not in practice_workflow.allowed(user, practice):
+        action = next(t.action for t in practice_workflow.transitions if t.name == payload.name)
+        if not practice_policy.allows(user, action, practice):
+            raise PermissionDenied(_("You do not have permission to do this."))
+    decision = (
+        resolve_ref(decision_policy, user, payload.decision_id, "view", "decision_id")
+        if payload.decision_id
+        else None
+    )
+    return services.practice_transition(
+        actor=user,
+        practice=practice,
+        name=payload.name,
+        comment=payload.comment,
+        assessment=payload.assessment,
+        decision=decision,
+    )
+
+
+@router.get("/{int:practice_id}/evidence", response=list[PracticeEvidenceOut])
+def evidence_list(request: HttpRequest, practice_id: Id) -> list[PracticeEvidence]:
+    """The practice's evidence, newest first (whoever sees the practice)."""
+    return list(practice_policy.access(request.user, practice_id).evidence.all())
+
+
+@router.post("/{int:practice_id}/evidence", response={201: PracticeEvidenceOut})
+def evidence_add(
+    request: HttpRequest,
+    practice_id: Id,
+    file: File[UploadedFile],
+    title: Form[str] = "",
+) -> Status[PracticeEvidence]:
+    """Upload evidence, sent as multipart: the file in ``file``, an optional ``title``.
+    Whoever may edit the practice. ``file_too_large`` and ``file_type`` as elsewhere."""
+    user = request.user
+    practice = practice_policy.access(user, practice_id, "update")
+    evidence = services.evidence_add(actor=user, practice=practice, file=file, title=title)
+    return Status(201, evidence)
+
+
+@router.get("/{int:practice_id}/evidence/{int:evidence_id}/file")
+def evidence_file(request: HttpRequest, practice_id: Id, evidence_id: Id) -> FileResponse:
+    """Download one of the practice's evidence files."""
+    practice = practice_policy.access(request.user, practice_id)
+    return file_download(get_object_or_404(practice.evidence.all(), pk=evidence_id).file)

@@ -1,0 +1,191 @@
+"""Forms of the library's screens: the filters, a practice, a step of its vetting and an
+evidence file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.awards.policies import grant_policy
+from pacesetter.campaigns.policies import review_point_policy
+from pacesetter.chains.policies import chain_policy
+from pacesetter.core.files import validate_upload
+from pacesetter.core.forms import ConstraintFieldsMixin, TranslatedFieldsMixin
+from pacesetter.core.policies import Policy
+from pacesetter.core.translations import fields_of
+from pacesetter.decisions.policies import decision_policy
+from pacesetter.meetings.policies import meeting_policy
+from pacesetter.units.models import Unit
+from pacesetter.workplans.policies import task_policy
+
+from .models import Assessment, Practice, PracticeKind, PracticeState, WorkField
+from .selectors import PracticeFilters
+
+
+def unit_label(unit: Unit) -> str:
+    return f"{unit.name} ({unit.code})"
+
+
+class FiltersForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title, text or unit")}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All")), *PracticeKind.choices]
+    )
+    field = forms.ModelChoiceField(
+        label=_("Field of work"),
+        queryset=WorkField.objects.none(),
+        required=False,
+        empty_label=_("All"),
+    )
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All")), *PracticeState.choices]
+    )
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["field"].queryset = WorkField.objects.filter(is_active=True)  # type: ignore[attr-defined]
+
+    def filters(self) -> PracticeFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return PracticeFilters(
+            query=(data.get("q") or "").strip(),
+            kind=data.get("kind") or "",
+            work_field=data.get("field"),
+            state=data.get("state") or "",
+            year=data.get("year"),
+        )
+
+
+def _with_kept(visible: QuerySet[Any], kept: list[Any]) -> QuerySet[Any]:
+    """The records a user may choose, plus those already linked (kept as they are)."""
+    if not kept:
+        return visible
+    return visible.model._default_manager.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=kept))
+
+
+class PracticeForm(ConstraintFieldsMixin, TranslatedFieldsMixin, forms.ModelForm):
+    """A practice: its texts, kind and the kind's facts, units, fields and the record
+    behind it. The owner unit is chosen when it is proposed only."""
+
+    constraint_fields = {"studio_facts": "studio_level", "funding_negative": "funding_amount"}
+
+    class Meta:
+        model = Practice
+        fields = [
+            "source_language",
+            *fields_of("title", "summary", "body"),
+            "kind",
+            "year",
+            "owner_unit",
+            "source_units",
+            "work_fields",
+            "subject",
+            "person_name",
+            "influence_scope",
+            *fields_of("effect"),
+            "lead_person",
+            *fields_of("team"),
+            "team_size",
+            "studio_level",
+            "funding_amount",
+            "funding_currency",
+            "review_point",
+            "award_grants",
+            "meeting",
+            "chain",
+            "tasks",
+        ]
+        widgets = {
+            "work_fields": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, user: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instance: Practice = self.instance
+        editing = instance.pk is not None
+
+        def kept(name: str) -> list[Any]:
+            if not editing:
+                return []
+            return list(getattr(instance, name).values_list("pk", flat=True))
+
+        def kept_fk(name: str) -> list[Any]:
+            value = getattr(instance, f"{name}_id", None) if editing else None
+            return [value] if value else []
+
+        if editing:
+            del self.fields["owner_unit"]
+        else:
+            self.fields["owner_unit"].queryset = units  # type: ignore[attr-defined]
+            self.fields["owner_unit"].label_from_instance = unit_label  # type: ignore[attr-defined]
+            self.initial.setdefault("year", timezone.localdate().year)
+        source_units = self.fields["source_units"]
+        source_units.queryset = _with_kept(units, kept("source_units"))  # type: ignore[attr-defined]
+        source_units.label_from_instance = unit_label  # type: ignore[attr-defined]
+        source_units.help_text = _("The units it comes from; the unit keeping it if none.")
+        self.fields["work_fields"].queryset = WorkField.objects.filter(  # type: ignore[attr-defined]
+            Q(is_active=True) | Q(pk__in=kept("work_fields"))
+        )
+        links: dict[str, tuple[Policy[Any], Callable[[str], list[Any]]]] = {
+            "review_point": (review_point_policy, kept_fk),
+            "meeting": (meeting_policy, kept_fk),
+            "chain": (chain_policy, kept_fk),
+            "award_grants": (grant_policy, kept),
+            "tasks": (task_policy, kept),
+        }
+        for name, (policy, chosen) in links.items():
+            self.fields[name].queryset = _with_kept(  # type: ignore[attr-defined]
+                policy.visible(user), chosen(name)
+            )
+        for name in fields_of("body"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["rows"] = 12
+                self.fields[name].help_text = _(
+                    "Paragraphs, headings, lists, tables and links are kept; anything else "
+                    "(scripts, styles, event handlers) is removed when saved."
+                )
+
+
+class StepForm(forms.Form):
+    """One step of the vetting: its comment, and what the move asks for."""
+
+    assessment = forms.ChoiceField(label=_("Assessment"), choices=Assessment.choices)
+    decision = forms.ModelChoiceField(
+        label=_("Decision of the lead body"), queryset=Practice.objects.none()
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=5000, widget=forms.Textarea
+    )
+
+    def __init__(self, *args: Any, name: str, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if name != "review":
+            del self.fields["assessment"]
+        if name == "recognize":
+            self.fields["decision"].queryset = decision_policy.visible(user).order_by(  # type: ignore[attr-defined]
+                "-date", "-pk"
+            )
+        else:
+            del self.fields["decision"]
+        if name in ("review", "return", "retire", "comment"):
+            self.fields["comment"].required = True
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    file = forms.FileField(
+        label=_("File"),
+        validators=[validate_upload],
+        help_text=_("PDF, Word, Excel, OpenDocument or an image."),
+    )

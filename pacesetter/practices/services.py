@@ -1,0 +1,340 @@
+"""Writes to the good-practice library. Each is one transaction with its audit entry, and
+every step of the vetting also writes a ``PracticeStep`` row (docs/practices.md).
+
+The callers (screens, API) check who may act through ``practice_policy`` and choose the
+linked records through their own policies; these services keep the rules of the data and
+of the workflow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacesetter.audit.services import audit_record, audited_create, audited_update
+from pacesetter.core.errors import FieldRuleError
+from pacesetter.core.files import check_upload, upload_stored
+from pacesetter.core.translations import (
+    CONTENT_LANGUAGES,
+    Text,
+    column,
+    expand,
+    fields_of,
+    translated_names,
+)
+
+from .models import (
+    Assessment,
+    Practice,
+    PracticeEvidence,
+    PracticeState,
+    PracticeStep,
+    WorkField,
+)
+from .richtext import sanitize
+from .workflows import practice_workflow
+
+TEXTS = ("title", "summary", "body", "effect", "team")
+FACTS = (
+    "kind",
+    "year",
+    "subject",
+    "person_name",
+    "influence_scope",
+    "lead_person",
+    "team_size",
+    "studio_level",
+    "funding_amount",
+    "funding_currency",
+    "review_point",
+    "meeting",
+    "chain",
+    "is_demo",
+)
+#: The many-to-many links, each recorded in the audit entry as a sorted list of ids.
+LINKS = ("source_units", "work_fields", "award_grants", "tasks")
+PRACTICE_FIELDS = ("source_language", *fields_of(*TEXTS), "owner_unit", *FACTS, "state")
+DECISION_REQUIRED = "decision_required"
+
+
+def _actor(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _texts(fields: dict[str, Any], source: str) -> dict[str, Any]:
+    """Texts given by field name (a text or texts by language) or by column, as columns;
+    the body of every language sanitized."""
+    by_name = {k: fields.pop(k) for k in list(fields) if k in TEXTS}
+    columns = {k: fields.pop(k) for k in list(fields) if k in fields_of(*TEXTS)}
+    out = {**expand(Practice, by_name, source=source), **columns}
+    for lang in CONTENT_LANGUAGES:
+        name = column("body", lang)
+        if out.get(name):
+            out[name] = sanitize(out[name])
+    return {k: ("" if v is None else v) for k, v in out.items()}
+
+
+def _clear_other_kinds(kind: str, values: dict[str, Any]) -> None:
+    """A change of kind empties the facts of the kind left (so no stale studio level
+    stays on an experience)."""
+    from .models import KIND_FACTS, KIND_TEXTS
+
+    for other, facts in KIND_FACTS.items():
+        if other == kind:
+            continue
+        for name in facts:
+            values.setdefault(name, None if name in ("team_size", "funding_amount") else "")
+    for other, texts in KIND_TEXTS.items():
+        if other == kind:
+            continue
+        for name in texts:
+            for lang in CONTENT_LANGUAGES:
+                values.setdefault(column(name, lang), "")
+
+
+def _set_links(practice: Practice, links: dict[str, Iterable[Any] | None]) -> dict[str, Any]:
+    """Set the given many-to-many links; the changes as ``{name: [old ids, new ids]}``."""
+    changes: dict[str, Any] = {}
+    for name, objs in links.items():
+        if objs is None:
+            continue
+        manager = getattr(practice, name)
+        old = sorted(manager.values_list("pk", flat=True))
+        new_objs = list(objs)
+        new = sorted({obj.pk for obj in new_objs})
+        if old != new:
+            manager.set(new_objs)
+            changes[name] = [old, new]
+    return changes
+
+
+def _step(
+    practice: Practice,
+    *,
+    actor: Any,
+    name: str,
+    from_state: str,
+    comment: str = "",
+    assessment: str = "",
+    decision: Any = None,
+) -> PracticeStep:
+    return PracticeStep.objects.create(
+        practice=practice,
+        name=name,
+        from_state=from_state,
+        to_state=practice.state,
+        comment=comment,
+        assessment=assessment,
+        decision=decision,
+        actor=_actor(actor),
+    )
+
+
+@transaction.atomic
+def practice_propose(
+    *,
+    actor: Any,
+    owner_unit: Any,
+    kind: str,
+    year: int,
+    title: str | Text | None = None,
+    source_units: Iterable[Any] | None = None,
+    work_fields: Iterable[WorkField] | None = None,
+    award_grants: Iterable[Any] | None = None,
+    tasks: Iterable[Any] | None = None,
+    **fields: Any,
+) -> Practice:
+    """Propose a practice kept by ``owner_unit``: state ``proposed``, its first step.
+    ``title``, ``summary``, ``body``, ``effect`` and ``team`` are texts in
+    ``source_language`` (English unless given) or texts by language, or their columns;
+    the body is sanitized (``richtext.sanitize``). Source units default to the owner
+    unit."""
+    source = fields.pop("source_language", None) or "en"
+    fields = {"title": title, **fields}
+    texts = _texts(fields, source)  # takes the texts out of ``fields``
+    unknown = set(fields) - set(FACTS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    practice = Practice(
+        source_language=source,
+        owner_unit=owner_unit,
+        kind=kind,
+        year=year,
+        state=PracticeState.PROPOSED,
+        proposed_by=_actor(actor),
+        **texts,
+        **fields,
+    )
+    audited_create(
+        actor=actor, instance=practice, action="practice.propose", fields=PRACTICE_FIELDS
+    )
+    units = list(source_units) if source_units is not None else []
+    links = _set_links(
+        practice,
+        {
+            "source_units": units or [owner_unit],
+            "work_fields": work_fields,
+            "award_grants": award_grants,
+            "tasks": tasks,
+        },
+    )
+    if links:
+        audit_record(actor=actor, action="practice.links", target=practice, changes=links)
+    _step(practice, actor=actor, name="propose", from_state="")
+    return practice
+
+
+@transaction.atomic
+def practice_update(
+    *,
+    actor: Any,
+    practice: Practice,
+    source_units: Iterable[Any] | None = None,
+    work_fields: Iterable[WorkField] | None = None,
+    award_grants: Iterable[Any] | None = None,
+    tasks: Iterable[Any] | None = None,
+    **changes: Any,
+) -> Practice:
+    """Change a practice's texts, facts and links (those given; a language left out of a
+    text is kept, ``""`` clears it). Not once it is retired (``invalid_transition``).
+    Changing the kind empties the facts of the kind left."""
+    practice_workflow.check(practice, "edit")
+    source = changes.get("source_language") or practice.source_language
+    texts = _texts(changes, source)
+    if "owner_unit" in changes or "state" in changes:
+        raise TypeError("The owner unit and the state are not changed here.")
+    unknown = set(changes) - set(FACTS) - {"source_language"}
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {**changes, **texts}
+    if "kind" in values and values["kind"] != practice.kind:
+        _clear_other_kinds(values["kind"], values)
+    if source_units is not None:
+        source_units = list(source_units)
+        if not source_units:
+            raise FieldRuleError(
+                "source_units", _("Name at least one source unit."), code="required"
+            )
+    practice = audited_update(
+        actor=actor,
+        instance=practice,
+        action="practice.update",
+        changes=values,
+        allowed=PRACTICE_FIELDS,
+        fields=PRACTICE_FIELDS,
+    )
+    links = _set_links(
+        practice,
+        {
+            "source_units": source_units,
+            "work_fields": work_fields,
+            "award_grants": award_grants,
+            "tasks": tasks,
+        },
+    )
+    if links:
+        audit_record(actor=actor, action="practice.links", target=practice, changes=links)
+    return practice
+
+
+@transaction.atomic
+def practice_transition(
+    *,
+    actor: Any,
+    practice: Practice,
+    name: str,
+    comment: str = "",
+    assessment: str = "",
+    decision: Any = None,
+) -> Practice:
+    """Make one move of the vetting (``practice_workflow``) or comment, and keep it as a
+    step. ``review`` needs an assessment and a comment, ``return`` and ``retire`` and
+    ``comment`` a comment, ``recognize`` the decision of the lead body
+    (``decision_required`` on ``decision``)."""
+    if name == "edit":
+        raise ValueError("Edit through practice_update.")
+    transition = practice_workflow.check(practice, name)
+    comment = (comment or "").strip()
+    if name == "review" and assessment not in Assessment.values:
+        raise FieldRuleError("assessment", _("Give your assessment."), code="required")
+    if name != "review":
+        assessment = ""
+    if name in ("review", "return", "retire", "comment") and not comment:
+        raise FieldRuleError("comment", _("Write a comment."), code="required")
+    if name == "recognize" and decision is None:
+        raise FieldRuleError(
+            "decision",
+            _("Name the decision of the lead body that recognizes the practice."),
+            code=DECISION_REQUIRED,
+        )
+    if name != "recognize":
+        decision = None
+    before = practice.state
+    if transition.target is None:
+        audit_record(
+            actor=actor,
+            action=f"practice.{name}",
+            target=practice,
+            changes={"comment": [None, comment]},
+        )
+    else:
+        update: dict[str, Any] = {"state": transition.target}
+        if decision is not None:
+            update["decision"] = decision
+        if transition.target == PracticeState.PUBLISHED:
+            update["published_at"] = timezone.now()
+        practice = audited_update(
+            actor=actor,
+            instance=practice,
+            action=f"practice.{name}",
+            changes=update,
+            allowed=("state", "decision", "published_at"),
+            fields=("state", "decision"),
+        )
+    _step(
+        practice,
+        actor=actor,
+        name=name,
+        from_state=before,
+        comment=comment,
+        assessment=assessment,
+        decision=decision,
+    )
+    return practice
+
+
+@transaction.atomic
+def evidence_add(
+    *, actor: Any, practice: Practice, file: File, title: str = ""
+) -> PracticeEvidence:
+    """Attach a file (the limits and content check of ``core.files``: ``file_too_large``,
+    ``file_type`` on ``file``); not once the practice is retired. The stored file is
+    removed again if the row or its audit entry is not written."""
+    practice_workflow.check(practice, "edit")
+    check_upload(file)
+    evidence = PracticeEvidence(practice=practice, title=title, uploaded_by=_actor(actor))
+    with upload_stored(evidence, "file", file):
+        return audited_create(
+            actor=actor,
+            instance=evidence,
+            action="practice.evidence_add",
+            fields=("practice", "title", "file"),
+        )
+
+
+@transaction.atomic
+def work_field_create(*, actor: Any, code: str, name: str | Text, **fields: Any) -> WorkField:
+    """Add a field of work (staff of a root unit, checked by the caller)."""
+    source = fields.pop("source_language", None) or "en"
+    texts = expand(WorkField, {"name": name}, source=source)
+    field = WorkField(code=code, source_language=source, **texts, **fields)
+    return audited_create(
+        actor=actor,
+        instance=field,
+        action="practice.field_create",
+        fields=("code", "source_language", *fields_of(*translated_names(WorkField))),
+    )

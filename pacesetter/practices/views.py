@@ -1,0 +1,289 @@
+"""The library's screens: the list, a practice's page, and the forms to propose, edit,
+vet and attach evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pacesetter.audit.history import audit_rows
+from pacesetter.audit.selectors import audit_entries_for
+from pacesetter.awards.policies import grant_policy
+from pacesetter.campaigns.policies import review_point_policy
+from pacesetter.chains.policies import chain_policy
+from pacesetter.core.files import file_download
+from pacesetter.core.policies import Policy
+from pacesetter.core.views import add_service_errors, form_page, paginate
+from pacesetter.decisions.policies import decision_policy
+from pacesetter.meetings.policies import meeting_policy
+from pacesetter.units.models import Unit
+from pacesetter.workplans.policies import task_policy
+
+from . import services
+from .forms import EvidenceForm, FiltersForm, PracticeForm, StepForm
+from .models import Practice, PracticeStep, WorkField
+from .policies import practice_policy
+from .selectors import practices_for, proposable_units
+from .workflows import MOVES, practice_workflow
+
+#: The label of each step's button and form.
+STEP_LABELS = {
+    "comment": gettext_lazy("Comment"),
+    "review": gettext_lazy("Review"),
+    "return": gettext_lazy("Return for changes"),
+    "recognize": gettext_lazy("Recognize"),
+    "publish": gettext_lazy("Publish"),
+    "retire": gettext_lazy("Retire"),
+}
+STEP_DONE = {
+    "comment": gettext_lazy("Your comment is kept."),
+    "review": gettext_lazy("The practice is reviewed."),
+    "return": gettext_lazy("The practice is returned to its proposer."),
+    "recognize": gettext_lazy("The practice is recognized."),
+    "publish": gettext_lazy("The practice is published."),
+    "retire": gettext_lazy("The practice is retired."),
+}
+
+
+def _breadcrumb(practice: Practice | None = None) -> list[dict[str, str]]:
+    crumbs = [{"url": reverse("practices:list"), "label": _("Good practice")}]
+    if practice is not None:
+        crumbs.append(
+            {"url": reverse("practices:detail", args=[practice.pk]), "label": practice.title}
+        )
+    return crumbs
+
+
+@login_required
+def practice_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = FiltersForm(request.GET or None)
+    filters = form.filters()
+    return render(
+        request,
+        "practices/list.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page_obj": paginate(request, practices_for(user, filters)),
+            "may_propose": proposable_units(user).exists(),
+        },
+    )
+
+
+def _seen(policy: Policy[Any], user: Any, objs: list[Any]) -> list[Any]:
+    """The linked records ``user`` may see (one query for all of them)."""
+    if not objs:
+        return []
+    may = policy.allowed_actions(user, objs, ["view"])
+    return [obj for obj in objs if "view" in may[obj.pk]]
+
+
+@login_required
+def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    practice = practice_policy.access(user, pk, "view")
+    practice = (
+        Practice.objects.select_related(
+            "owner_unit", "decision", "review_point__campaign", "meeting", "chain"
+        )
+        .prefetch_related(
+            Prefetch("source_units", queryset=Unit.objects.order_by("code")),
+            Prefetch("work_fields", queryset=WorkField.objects.order_by("position", "pk")),
+            Prefetch("award_grants"),
+            Prefetch("tasks"),
+            Prefetch(
+                "steps",
+                queryset=PracticeStep.objects.select_related("actor", "decision").order_by(
+                    "at", "pk"
+                ),
+            ),
+            "evidence",
+        )
+        .get(pk=practice.pk)
+    )
+    allowed = practice_workflow.allowed_list(user, practice)
+    single: list[tuple[Policy[Any], Any]] = [
+        (decision_policy, practice.decision),
+        (review_point_policy, practice.review_point),
+        (meeting_policy, practice.meeting),
+        (chain_policy, practice.chain),
+    ]
+    shown = {
+        type(obj).__name__: obj for policy, obj in single if obj and _seen(policy, user, [obj])
+    }
+    return render(
+        request,
+        "practices/detail.html",
+        {
+            "practice": practice,
+            "moves": [(name, STEP_LABELS[name]) for name in allowed if name in MOVES],
+            "may_edit": "edit" in allowed,
+            "may_comment": "comment" in allowed,
+            "decision": shown.get("Decision"),
+            "review_point": shown.get("ReviewPoint"),
+            "meeting": shown.get("Meeting"),
+            "chain": shown.get("Chain"),
+            "grants": _seen(grant_policy, user, list(practice.award_grants.all())),
+            "tasks": _seen(task_policy, user, list(practice.tasks.all())),
+            "history": audit_rows(audit_entries_for(practice).order_by("-seq")[:20]),
+            "breadcrumb": _breadcrumb(),
+        },
+    )
+
+
+def _links(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: data.pop(name) for name in services.LINKS if name in data}
+
+
+@login_required
+def practice_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    units = proposable_units(user)
+    if not units.exists():
+        raise PermissionDenied(_("You do not have permission to do this."))
+    form = PracticeForm(request.POST if request.method == "POST" else None, user=user, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        links = _links(data)
+        try:
+            practice = services.practice_propose(
+                actor=user,
+                owner_unit=data.pop("owner_unit"),
+                kind=data.pop("kind"),
+                year=data.pop("year"),
+                **links,
+                **data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("“%(title)s” is proposed.") % {"title": practice.title})
+            return redirect("practices:detail", practice.pk)
+    return form_page(
+        request,
+        form,
+        title=_("Propose a practice"),
+        cancel_url=reverse("practices:list"),
+        breadcrumb=_breadcrumb(),
+        submit_label=_("Propose"),
+    )
+
+
+@login_required
+def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    practice = practice_policy.access(user, pk, "update")
+    if "edit" not in practice_workflow.allowed(user, practice):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    form = PracticeForm(
+        request.POST if request.method == "POST" else None,
+        instance=Practice.objects.get(pk=practice.pk),
+        user=user,
+        units=proposable_units(user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        links = _links(data)
+        try:
+            practice = services.practice_update(actor=user, practice=practice, **links, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("“%(title)s” saved.") % {"title": practice.title})
+            return redirect("practices:detail", practice.pk)
+    return form_page(
+        request,
+        form,
+        title=_("Edit %(title)s") % {"title": practice.title},
+        cancel_url=reverse("practices:detail", args=[practice.pk]),
+        breadcrumb=_breadcrumb(practice),
+    )
+
+
+@login_required
+def practice_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    user = request.user
+    if name not in STEP_LABELS:
+        raise Http404
+    practice = practice_policy.access(user, pk, "view")
+    if name not in practice_workflow.allowed(user, practice):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    form = StepForm(request.POST if request.method == "POST" else None, name=name, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.practice_transition(
+                actor=user, practice=practice, name=name, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, str(STEP_DONE[name]))
+            return redirect("practices:detail", practice.pk)
+    return form_page(
+        request,
+        form,
+        title=_("%(step)s: %(title)s") % {"step": STEP_LABELS[name], "title": practice.title},
+        cancel_url=reverse("practices:detail", args=[practice.pk]),
+        breadcrumb=_breadcrumb(practice),
+        submit_label=str(STEP_LABELS[name]),
+    )
+
+
+@login_required
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    practice = practice_policy.access(user, pk, "update")
+    if "edit" not in practice_workflow.allowed(user, practice):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    form = EvidenceForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_add(
+                actor=user,
+                practice=practice,
+                file=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The evidence is uploaded."))
+            return redirect("practices:detail", practice.pk)
+    return form_page(
+        request,
+        form,
+        title=_("Evidence for %(title)s") % {"title": practice.title},
+        cancel_url=reverse("practices:detail", args=[practice.pk]),
+        breadcrumb=_breadcrumb(practice),
+        submit_label=_("Upload"),
+    )
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> Any:
+    practice = practice_policy.access(request.user, pk, "view")
+    return file_download(get_object_or_404(practice.evidence.all(), pk=evidence_pk).file)
+
+
+urlpatterns: list[URLPattern] = [
+    path("", practice_list, name="list"),
+    path("new/", practice_create, name="create"),
+    path("<int:pk>/", practice_detail, name="detail"),
+    path("<int:pk>/edit/", practice_edit, name="edit"),
+    path("<int:pk>/evidence/", evidence_add, name="evidence_add"),
+    path("<int:pk>/evidence/<int:evidence_pk>/", evidence_download, name="evidence_download"),
+    path("<int:pk>/<slug:name>/", practice_step, name="step"),
+]
