@@ -214,12 +214,14 @@ class PersonPosition(models.Model):
             models.CheckConstraint(
                 condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
                 name="position_period_ordered",
+                violation_error_code="dates_reversed",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
             models.UniqueConstraint(
                 fields=["person"],
                 condition=Q(end__isnull=True),
                 name="position_one_current",
+                violation_error_code="one_current",
                 violation_error_message=_(
                     "This person already holds a current position; a new one ends it."
                 ),

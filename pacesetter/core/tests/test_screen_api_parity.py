@@ -144,6 +144,7 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     ),
     "coverage:status_change": ("POST", "/coverage/organizations/{organization_id}/status"),
     "coverage:follow_up_create": ("POST", "/coverage/follow-ups"),
+    "coverage:register_import": ("POST", "/coverage/import"),
     # good practice
     "practices:create": ("POST", "/practices"),
     "practices:edit": ("PATCH", "/practices/{practice_id}"),
