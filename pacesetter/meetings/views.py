@@ -565,7 +565,7 @@ def resolution_create(request: HttpRequest, pk: int) -> HttpResponse:
         ]
         extra = max(0, min(5, 50 - total))
         data = None
-    form = ResolutionForm(data, polls=polls, plans=_plans(user), initial=initial)
+    form = ResolutionForm(data, meeting=meeting, polls=polls, plans=_plans(user), initial=initial)
     rows: Any = forms.formset_factory(TaskRowForm, formset=BaseTaskRows, extra=extra, max_num=50)(
         data,
         initial=initial_rows or None,
