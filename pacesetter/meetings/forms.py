@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -298,8 +298,8 @@ class InvitationForm(forms.Form):
 
 
 class AgendaItemForm(TranslatedFieldsMixin, forms.ModelForm):
-    """An agenda item: its title in the source language (the meeting's unless another is
-    chosen), translations optional."""
+    """A new agenda item (``instance`` left out) or an item's edit: its title in the
+    source language (a new item's proposed from the meeting), translations optional."""
 
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=0, max_value=24 * 60, initial=0
@@ -331,8 +331,16 @@ class AgendaItemForm(TranslatedFieldsMixin, forms.ModelForm):
         kwargs.setdefault("instance", AgendaItem(meeting=meeting))
         kwargs["initial"] = _with_source(meeting, kwargs.get("initial"))
         super().__init__(*args, **kwargs)
-        _choices(self.fields["parent"], meeting.agenda_items.order_by("position", "pk"))
+        speaker_unit = self.instance.speaker_unit_id
+        if speaker_unit is not None:
+            # An item keeps its speaker's unit even when the editor does not see it.
+            units = Unit.objects.filter(Q(pk__in=units.values("pk")) | Q(pk=speaker_unit))
         _choices(self.fields["speaker_unit"], units.order_by("path"), unit_label)
+        if self.instance.pk:
+            # Where an item stands is not changed on its edit page.
+            del self.fields["parent"]
+        else:
+            _choices(self.fields["parent"], meeting.agenda_items.order_by("position", "pk"))
 
 
 class DocumentForm(forms.Form):

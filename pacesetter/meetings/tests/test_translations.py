@@ -17,18 +17,17 @@ from icalendar import Calendar
 
 from pacesetter.audit.models import AuditEntry
 from pacesetter.core.translations import search_key, values
-from pacesetter.meetings.forms import AgendaItemForm
 from pacesetter.meetings.minutes import minutes_text_from_record
 from pacesetter.meetings.models import Meeting, Resolution
 from pacesetter.meetings.services import (
     TaskSpec,
     agenda_item_add,
+    agenda_item_update,
     meeting_create,
     meeting_update,
     resolution_create,
 )
 from pacesetter.testing.api import ApiClient
-from pacesetter.units.models import Unit
 from pacesetter.workplans.services import calendar_feed_reset
 
 from .conftest import make_meeting
@@ -210,13 +209,58 @@ def test_an_agenda_item_without_its_source_title_is_refused_on_that_field(world)
     assert list(response.context["agenda_form"].errors) == ["title_en"]
 
 
-def test_an_items_form_shows_its_recorded_values_per_language(world):
+def test_an_items_edit_page_shows_its_values_per_language_and_saves_them(world):
     meeting = vi_meeting(world)
     item = agenda_item_add(actor=None, meeting=meeting, title={"vi": ITEM_VI, "en": ITEM_EN})
-    form = AgendaItemForm(instance=item, meeting=meeting, units=Unit.objects.none())
+    staff = Client()
+    staff.force_login(world.users["committee_staff"])
+    detail = reverse("meetings:meeting_detail", args=[meeting.pk])
+    url = reverse("meetings:agenda_edit", args=[meeting.pk, item.pk])
+    assert url in staff.get(detail).content.decode()
+    form = staff.get(url).context["form"]
     assert form["title_vi"].value() == ITEM_VI and form["title_en"].value() == ITEM_EN
-    assert form["title_zh_hans"].value() == ""
-    assert form.fields["title_vi"].label == "Title (Vietnamese, source)"
+    assert form["title_zh_hans"].value() == "" and form["source_language"].value() == "vi"
+    assert "parent" not in form.fields  # where it stands is kept
+
+    data = {
+        "agenda-source_language": "vi",
+        "agenda-title_vi": ITEM_VI,
+        "agenda-title_en": "",
+        "agenda-title_zh_hans": "总结报告",
+        "agenda-duration_minutes": "25",
+    }
+    assert staff.post(url, data).status_code == 302
+    item.refresh_from_db()
+    assert values(item, "title") == {"vi": ITEM_VI, "zh-hans": "总结报告"}
+    assert item.duration_minutes == 25
+    entry = AuditEntry.objects.filter(action="meeting.agenda_update").latest("pk")
+    assert entry.changes["title_en"] == [ITEM_EN, ""]
+    refused = staff.post(url, {**data, "agenda-title_vi": ""})
+    assert list(refused.context["form"].errors) == ["title_vi"]
+    item.refresh_from_db()
+    assert item.title_vi == ITEM_VI
+    other = make_meeting(world)
+    assert staff.get(reverse("meetings:agenda_edit", args=[other.pk, item.pk])).status_code == 404
+    assert Client().get(url).status_code == 302  # to the login
+    outsider = Client()
+    outsider.force_login(world.users["nobody"])
+    assert outsider.post(url, data).status_code == 404
+
+
+def test_an_item_update_merges_languages_and_keeps_the_source(world):
+    meeting = vi_meeting(world)
+    item = agenda_item_add(actor=None, meeting=meeting, title=ITEM_VI)
+    item = agenda_item_update(actor=None, item=item, title={"en": ITEM_EN})
+    assert values(item, "title") == {"vi": ITEM_VI, "en": ITEM_EN}
+    with pytest.raises(ValidationError) as caught:
+        agenda_item_update(actor=None, item=item, title={"vi": ""})
+    assert "title_vi" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        agenda_item_update(actor=None, item=item, source_language="zh-hans")
+    assert "title_zh_hans" in caught.value.message_dict
+    item = agenda_item_update(actor=None, item=item, source_language="en")
+    with translation.override("zh-hans"):
+        assert item.title == ITEM_EN  # the new source's
 
 
 def test_the_resolution_form_takes_its_text_by_language_and_makes_its_tasks(world, council):
@@ -284,6 +328,12 @@ def test_the_api_writes_and_reads_by_language(world):
     assert read["title"] == TITLE_EN and len(read["translations"]["title"]) == 3
     item = ok(staff.post(f"{path}/agenda", {"title": ITEM_VI}), 201)
     assert item["source_language"] == "vi" and item["translations"]["title"] == {"vi": ITEM_VI}
+    patched = ok(staff.patch(f"{path}/agenda/{item['id']}?lang=en", {"title": {"en": ITEM_EN}}))
+    assert patched["title"] == ITEM_EN
+    assert patched["translations"]["title"] == {"vi": ITEM_VI, "en": ITEM_EN}
+    cleared = staff.patch(f"{path}/agenda/{item['id']}", {"title": {"vi": ""}})
+    assert cleared.status_code == 422
+    assert staff.patch(f"{path}/agenda/{item['id']}", {"title": None}).status_code == 422
     resolution = ok(
         staff.post(f"{path}/resolutions", {"text": {"vi": RESOLUTION_VI, "en": RESOLUTION_EN}}),
         201,
