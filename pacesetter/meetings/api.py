@@ -318,6 +318,17 @@ class AgendaItemIn(Schema):
     position: Position | None = Field(None, ge=1)
 
 
+class AgendaItemPatch(Schema):
+    """Only the fields sent are changed; title languages not sent are kept, ``""``
+    clears one (not the source's). An item's place on the agenda stays."""
+
+    source_language: Language | None = None
+    title: text_patch(300) = None  # type: ignore[valid-type]
+    duration_minutes: int | None = Field(None, ge=0, le=24 * 60)
+    speaker: str | None = Field(None, max_length=300)
+    speaker_unit_id: Id | None = None
+
+
 class MeetingTaskRef(Schema):
     id: Id
     title: str
@@ -896,6 +907,30 @@ def agenda_add_endpoint(
     )
     row = next(i for i in _agenda(meeting)["items"] if i["id"] == item.pk)
     return Status(201, row)
+
+
+@router.patch("/{int:meeting_id}/agenda/{int:item_id}", response=AgendaItemOut)
+def agenda_update_endpoint(
+    request: HttpRequest, meeting_id: Id, item_id: Id, payload: AgendaItemPatch
+) -> dict[str, Any]:
+    """Change an item's title (by language), duration or speaker."""
+    user = request.user
+    meeting = _access(user, meeting_id, "manage")
+    item = meeting.agenda_items.filter(pk=item_id).first()
+    if item is None:
+        raise Http404(_("Not found."))
+    changes = payload.dict(exclude_unset=True)
+    nulls = [
+        n
+        for n in ("source_language", "title", "duration_minutes", "speaker")
+        if n in changes and changes[n] is None
+    ]
+    if nulls:
+        raise ValidationError({name: _("This field cannot be null.") for name in nulls})
+    if "speaker_unit_id" in changes:
+        changes["speaker_unit"] = _unit(user, changes.pop("speaker_unit_id"), "speaker_unit_id")
+    services.agenda_item_update(actor=user, item=item, **changes)
+    return next(i for i in _agenda(meeting)["items"] if i["id"] == item.pk)
 
 
 # --- documents and ballots -------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +25,15 @@ from pacesetter.units.models import Unit
 from pacesetter.units.selectors import unit_time_zone
 from pacesetter.workplans.models import WorkPlan
 
-from .models import DELEGATION_MAX, AgendaItem, DocumentKind, InviteeRole, Meeting, MeetingKind
+from .models import (
+    DELEGATION_MAX,
+    AgendaItem,
+    DocumentKind,
+    InviteeRole,
+    Meeting,
+    MeetingKind,
+    Resolution,
+)
 from .selectors import zone_named
 from .services import TaskSpec
 
@@ -79,6 +87,14 @@ def _choices(field: Any, queryset: QuerySet[Any], label: Any = None) -> None:
     field.queryset = queryset
     if label is not None:
         field.label_from_instance = label
+
+
+def _with_source(meeting: Meeting, initial: dict[str, Any] | None) -> dict[str, Any]:
+    """``initial`` proposing the meeting's source language for a new item's texts."""
+    initial = dict(initial or {})
+    if not initial.get("source_language"):
+        initial["source_language"] = meeting.source_language
+    return initial
 
 
 class MeetingSearchForm(forms.Form):
@@ -281,8 +297,10 @@ class InvitationForm(forms.Form):
         _choices(self.fields["unit"], units.order_by("path"), unit_label)
 
 
-class AgendaItemForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+class AgendaItemForm(TranslatedFieldsMixin, forms.ModelForm):
+    """A new agenda item (``instance`` left out) or an item's edit: its title in the
+    source language (a new item's proposed from the meeting), translations optional."""
+
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=0, max_value=24 * 60, initial=0
     )
@@ -297,11 +315,32 @@ class AgendaItemForm(forms.Form):
         label=_("Speaker's unit"), queryset=Unit.objects.none(), required=False
     )
 
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "source_language",
+            *fields_of("title"),
+            "duration_minutes",
+            "parent",
+            "speaker",
+            "speaker_unit",
+        ]
+
     def __init__(self, *args: Any, meeting: Meeting, units: QuerySet[Unit], **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "agenda")
+        kwargs.setdefault("instance", AgendaItem(meeting=meeting))
+        kwargs["initial"] = _with_source(meeting, kwargs.get("initial"))
         super().__init__(*args, **kwargs)
-        _choices(self.fields["parent"], meeting.agenda_items.order_by("position", "pk"))
+        speaker_unit = self.instance.speaker_unit_id
+        if speaker_unit is not None:
+            # An item keeps its speaker's unit even when the editor does not see it.
+            units = Unit.objects.filter(Q(pk__in=units.values("pk")) | Q(pk=speaker_unit))
         _choices(self.fields["speaker_unit"], units.order_by("path"), unit_label)
+        if self.instance.pk:
+            # Where an item stands is not changed on its edit page.
+            del self.fields["parent"]
+        else:
+            _choices(self.fields["parent"], meeting.agenda_items.order_by("position", "pk"))
 
 
 class DocumentForm(forms.Form):
@@ -366,10 +405,10 @@ class MeetingPollForm(forms.Form):
         }
 
 
-class ResolutionForm(forms.Form):
-    text = forms.CharField(
-        label=_("Text of the resolution"), widget=forms.Textarea(attrs={"rows": 5})
-    )
+class ResolutionForm(TranslatedFieldsMixin, forms.ModelForm):
+    """A resolution: its text in the source language (the meeting's unless another is
+    chosen), translations optional; the key tasks are the rows of :class:`TaskRowForm`."""
+
     adopted_on = forms.DateField(label=_("Adopted on"), widget=DATE)
     poll = forms.ModelChoiceField(
         label=_("Adopted by ballot"),
@@ -384,9 +423,21 @@ class ResolutionForm(forms.Form):
         help_text=_("The key tasks below go into this plan."),
     )
 
+    class Meta:
+        model = Resolution
+        fields = ["source_language", *fields_of("text"), "adopted_on", "poll"]
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in fields_of("text")}
+
     def __init__(
-        self, *args: Any, polls: QuerySet[Poll], plans: QuerySet[WorkPlan], **kwargs: Any
+        self,
+        *args: Any,
+        meeting: Meeting,
+        polls: QuerySet[Poll],
+        plans: QuerySet[WorkPlan],
+        **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("instance", Resolution(meeting=meeting))
+        kwargs["initial"] = _with_source(meeting, kwargs.get("initial"))
         super().__init__(*args, **kwargs)
         _choices(self.fields["poll"], polls)
         _choices(self.fields["plan"], plans)

@@ -123,6 +123,14 @@ AGENDA_FIELDS = (
     "speaker",
     "speaker_unit",
 )
+#: What ``agenda_item_update`` changes (where an item stands is changed by adding anew).
+AGENDA_EDITABLE = (
+    "source_language",
+    *fields_of("title"),
+    "duration_minutes",
+    "speaker",
+    "speaker_unit",
+)
 
 
 RESOLUTION_FIELDS = (
@@ -812,6 +820,26 @@ def agenda_item_add(
     )
     return audited_create(
         actor=actor, instance=item, action="meeting.agenda_add", fields=AGENDA_FIELDS
+    )
+
+
+@transaction.atomic
+def agenda_item_update(*, actor: Any, item: AgendaItem, **changes: Any) -> AgendaItem:
+    """Change an item's title, duration or speaker (any of :data:`AGENDA_EDITABLE`).
+    ``title`` is a text in the item's source language (the new one, if sent) or texts by
+    language: a language left out is kept, ``""`` clears it, and the source language's
+    cannot be cleared. Its place on the agenda stays."""
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    _check_changeable(meeting)
+    source = changes.get("source_language") or item.source_language
+    changes = _strip(expand(AgendaItem, changes, source=source))
+    return audited_update(
+        actor=actor,
+        instance=item,
+        action="meeting.agenda_update",
+        changes=changes,
+        allowed=AGENDA_EDITABLE,
+        fields=AGENDA_FIELDS,
     )
 
 

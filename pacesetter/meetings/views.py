@@ -455,6 +455,31 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _inline_post(request, meeting, "agenda_form", form, "agenda", save)
 
 
+@login_required
+def agenda_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    user = request.user
+    meeting = _meeting(user, pk, "manage")
+    item = meeting.agenda_items.filter(pk=item_pk).first()
+    if item is None:
+        raise Http404(_("Not found."))
+    form = AgendaItemForm(request.POST or None, meeting=meeting, units=_units(user), instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.agenda_item_update(actor=user, item=item, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("“%(title)s” saved.") % {"title": item.title})
+            return _to_detail(meeting, "agenda")
+    return _form_page(
+        request,
+        meeting,
+        form,
+        _("Agenda item of %(meeting)s") % {"meeting": meeting.title},
+        submit_label=_("Save"),
+    )
+
+
 @require_POST
 @login_required
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -565,7 +590,7 @@ def resolution_create(request: HttpRequest, pk: int) -> HttpResponse:
         ]
         extra = max(0, min(5, 50 - total))
         data = None
-    form = ResolutionForm(data, polls=polls, plans=_plans(user), initial=initial)
+    form = ResolutionForm(data, meeting=meeting, polls=polls, plans=_plans(user), initial=initial)
     rows: Any = forms.formset_factory(TaskRowForm, formset=BaseTaskRows, extra=extra, max_num=50)(
         data,
         initial=initial_rows or None,
@@ -836,6 +861,7 @@ urlpatterns: list[URLPattern] = [
     path("invitations/<int:pk>/registration/", registration, name="registration"),
     path("invitations/<int:pk>/undo-check-in/", check_in_undo, name="check_in_undo"),
     path("<int:pk>/agenda/add/", agenda_add, name="agenda_add"),
+    path("<int:pk>/agenda/<int:item_pk>/edit/", agenda_edit, name="agenda_edit"),
     path("<int:pk>/documents/add/", document_add, name="document_add"),
     path("<int:pk>/documents/<int:document_pk>/", document_download, name="document_download"),
     path("<int:pk>/ballots/new/", poll_create, name="poll_create"),

@@ -171,6 +171,7 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
         "/meetings/{meeting_id}/invitations/{invitation_id}/undo-check-in",
     ),
     "meetings:agenda_add": ("POST", "/meetings/{meeting_id}/agenda"),
+    "meetings:agenda_edit": ("PATCH", "/meetings/{meeting_id}/agenda/{item_id}"),
     "meetings:document_add": ("POST", "/meetings/{meeting_id}/documents"),
     "meetings:poll_create": ("POST", "/meetings/{meeting_id}/polls"),
     # The page saves the text; drafting and finalizing are POST .../minutes/draft and

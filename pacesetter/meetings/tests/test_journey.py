@@ -82,7 +82,7 @@ def test_council_check_in_resolution_plan_board_roll_up(live_server, page, world
 
     # Pass a resolution that creates two key tasks in the plan.
     page.get_by_role("link", name="New resolution with key tasks").click()
-    page.locator("#id_text").fill("The council assigns the key tasks of the half-year.")
+    page.locator("#id_text_en").fill("The council assigns the key tasks of the half-year.")
     page.locator("#id_plan").select_option(str(plan.pk))
     due = (today + dt.timedelta(days=60)).isoformat()
     for row, title in enumerate(("Prepare the optics fair", "Run the skills competition")):

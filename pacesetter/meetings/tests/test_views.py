@@ -365,12 +365,20 @@ def test_the_invitee_registers_and_others_cannot(world, council):
 def test_agenda_items_nest(world, council):
     staff = login(world, "committee_staff")
     url = reverse("meetings:agenda_add", args=[council.meeting.pk])
-    staff.post(url, {"agenda-title": "Reports", "agenda-duration_minutes": "30"})
+    staff.post(
+        url,
+        {
+            "agenda-source_language": "en",
+            "agenda-title_en": "Reports",
+            "agenda-duration_minutes": "30",
+        },
+    )
     parent = council.meeting.agenda_items.get()
     staff.post(
         url,
         {
-            "agenda-title": "Party-building survey",
+            "agenda-source_language": "en",
+            "agenda-title_en": "Party-building survey",
             "agenda-duration_minutes": "15",
             "agenda-parent": parent.pk,
             "agenda-speaker": "Secretary-general",
@@ -379,7 +387,10 @@ def test_agenda_items_nest(world, council):
     page = staff.get(detail_url(council.meeting)).content.decode()
     assert ">2.1<" not in page and ">1.1<" in page and "Party-building survey" in page
     assert 'id="agenda-total"><strong>45<' in page
-    response = staff.post(url, {"agenda-title": "", "agenda-duration_minutes": "-1"})
+    response = staff.post(
+        url,
+        {"agenda-source_language": "en", "agenda-title_en": "", "agenda-duration_minutes": "-1"},
+    )
     assert response.status_code == 200 and response.context["agenda_form"].errors
 
 
@@ -432,7 +443,8 @@ def test_a_ballot_in_the_meeting(world, council):
 
 def resolution_post(world, plan, rows: list[dict[str, Any]], **extra) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "text": "The council adopts the key tasks of the second half-year.",
+        "source_language": "en",
+        "text_en": "The council adopts the key tasks of the second half-year.",
         "adopted_on": timezone.localdate().isoformat(),
         "plan": plan.pk,
         "tasks-TOTAL_FORMS": str(len(rows) + 1),
@@ -737,7 +749,8 @@ def test_more_rows_keeps_what_was_typed_and_saves_nothing(client, world, council
     response = client.post(
         url,
         {
-            "text": "Typed before asking for more rows",
+            "source_language": "en",
+            "text_en": "Typed before asking for more rows",
             "adopted_on": "",
             "tasks-TOTAL_FORMS": "2",
             "tasks-INITIAL_FORMS": "0",
