@@ -99,6 +99,11 @@ class TranslatedFieldsMixin(forms.BaseForm):
                 continue
             field = self.fields[name]
             field.required = False
+            # The model's "required in the source language" error has the code "required";
+            # a model form would show the field's generic "This field is required." for it.
+            field.error_messages = {
+                k: v for k, v in field.error_messages.items() if k != "required"
+            }
             verbose = str(translated[field_name]._field.verbose_name).capitalize()
             if name == column(field_name, source):
                 field.label = _("%(field)s (%(language)s, source)") % {
