@@ -38,6 +38,24 @@ demo: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+## Production on this machine (docs/deployment.md, "Serving"): the production settings
+## (SECRET_KEY, PACESETTER_AUDIT_KEY, ALLOWED_HOSTS from the environment; DATABASE_URL
+## for PostgreSQL, else SQLite under var/), migrated, the static files collected for
+## WhiteNoise, the hourly scans enqueued (reminders, audit anchor), then gunicorn on
+## 127.0.0.1:$(PORT) behind the HTTPS proxy (pacesetter/gunicorn_conf.py: WEB_CONCURRENCY
+## workers x WEB_THREADS threads), with the job worker beside it, stopped with it.
+serve: export DJANGO_SETTINGS_MODULE ?= pacesetter.settings.production
+serve: export PORT := $(PORT)
+serve: install
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) migrate --noinput -v1
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) schedule_reminders
+	$(MANAGE) audit_anchor --schedule
+	$(MANAGE) db_worker --no-reload -v1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn -c python:pacesetter.gunicorn_conf pacesetter.wsgi
+
 ## The whole suite: lint, types, then every test on SQLite and on PostgreSQL,
 ## the real-browser journeys included, on every core (pytest-xdist); then the tests that
 ## depend on the clock at the moments that have broken such tests.

@@ -1,11 +1,13 @@
-"""Production: PostgreSQL through DATABASE_URL, HTTPS, secrets from the environment."""
+"""Production: served by gunicorn (``make serve``, docs/deployment.md "Serving"), on
+PostgreSQL through DATABASE_URL or SQLite on one machine, behind an HTTPS proxy, secrets
+from the environment."""
 
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env_bool
+from .base import DATABASES, MIDDLEWARE, env_bool
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -19,6 +21,14 @@ if len(AUDIT_CHAIN_KEY) < 32 or AUDIT_CHAIN_KEY.startswith("insecure"):
     )
 if AUDIT_CHAIN_KEY == SECRET_KEY:
     raise ImproperlyConfigured("PACESETTER_AUDIT_KEY must not be the SECRET_KEY.")
+
+# Persistent connections: each server thread keeps its connection for CONN_MAX_AGE
+# seconds (0: one per request) and checks it is still alive before reusing it for a new
+# request, so a restarted database costs one failed check, not an error page. On SQLite
+# base.py already sets WAL and a 20 s busy timeout, so the server's processes and the job
+# worker wait for each other's writes instead of failing with "database is locked".
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "600"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -5,11 +5,12 @@ On a throw-away database (as ``bench_scoring``: the command starts itself again 
 child process whose ``DATABASE_URL`` points at a temporary SQLite file or at a
 PostgreSQL server started for the run), the child builds a cluster of ``--voters``
 member units, each with its officer account and an API token, creates and opens a
-yes/no poll on two candidates through the ballot services, then starts the project's
-WSGI application on 127.0.0.1 in ``--servers`` separate server processes (Django's
-threaded development server, sharing a free port with ``SO_REUSEPORT``) and casts every
-ballot through ``POST /api/v1/polls/{id}/vote`` from ``--clients`` client threads, each
-request on a new connection. It records each request's latency, then times closing the
+yes/no poll on two candidates through the ballot services, then serves the project on
+a free port of 127.0.0.1 with the production server, gunicorn, as ``make serve`` starts
+it (``pacesetter/gunicorn_conf.py``: ``--servers`` worker processes of ``--threads``
+threads, persistent database connections with health checks) and casts every ballot
+through ``POST /api/v1/polls/{id}/vote`` from ``--clients`` client threads, each request
+on a new connection. It records each request's latency, then times closing the
 poll and publishing its tally (``poll_close`` + ``poll_publish``) and checks the result.
 Goals: casting p95 under 100 ms, tally under 1 s.
 
@@ -24,11 +25,11 @@ import json
 import os
 import queue
 import random
-import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -42,7 +43,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from pacesetter.testing import bench
 from pacesetter.testing.bench import MANAGE, child_env, ms
 
-READY_PREFIX = "BENCH-SERVING "
 CAST_P95_GOAL = 0.1
 TALLY_GOAL = 1.0
 BATCH = 1000
@@ -64,7 +64,10 @@ class Command(BaseCommand):
             "--servers",
             type=int,
             default=2,
-            help="Server processes sharing the port (default 2: one per core here).",
+            help="gunicorn's worker processes (default 2: one per core here).",
+        )
+        parser.add_argument(
+            "--threads", type=int, default=4, help="Threads per worker process (default 4)."
         )
         parser.add_argument(
             "--database",
@@ -73,24 +76,22 @@ class Command(BaseCommand):
             help="Repeat for both; default: sqlite and postgres.",
         )
         parser.add_argument("--worker", action="store_true", help=_HIDDEN)
-        parser.add_argument("--serve", type=int, default=0, help=_HIDDEN)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["voters"] < 1 or options["clients"] < 1 or options["servers"] < 1:
-            raise CommandError("Use at least 1 voter, 1 client and 1 server.")
-        if options["worker"] or options["serve"]:
-            bench.require_worker("bench_ballots", "--worker and --serve are")
-            if options["serve"]:
-                _serve(options["serve"])
-                return
-            result = _Worker(options["voters"], options["clients"], options["servers"]).run()
+        if min(options["voters"], options["clients"], options["servers"], options["threads"]) < 1:
+            raise CommandError("Use at least 1 voter, 1 client, 1 server and 1 thread.")
+        if options["worker"]:
+            bench.require_worker("bench_ballots")
+            result = _Worker(
+                options["voters"], options["clients"], options["servers"], options["threads"]
+            ).run()
             self.stdout.write(bench.worker_result(result))
             return
         results = []
         for database in options["database"] or ["sqlite", "postgres"]:
             self.stderr.write(
                 f"{database}: {options['voters']} voters, {options['clients']} clients, "
-                f"{options['servers']} server processes..."
+                f"gunicorn {options['servers']} workers x {options['threads']} threads..."
             )
             with bench.throwaway_database(database) as url:
                 results.append(self._child(database, url, options))
@@ -101,13 +102,15 @@ class Command(BaseCommand):
             f"--voters={options['voters']}",
             f"--clients={options['clients']}",
             f"--servers={options['servers']}",
+            f"--threads={options['threads']}",
         ]
         return bench.run_worker("bench_ballots", database, url, args)
 
     def _table(self, results: list[dict[str, Any]], options: dict[str, Any]) -> str:
         out = [
             f"{options['voters']:,} voters cast over HTTP by {options['clients']} concurrent "
-            f"clients on {HOST}, {options['servers']} server processes.",
+            f"clients on {HOST}, gunicorn with {options['servers']} workers x "
+            f"{options['threads']} threads.",
             "",
             f"  {'database':<10}{'ballots':>8}{'errors':>8}{'per s':>8}{'p50':>9}{'p95':>9}"
             f"{'p99':>9}{'max':>9}{'close':>9}{'publish':>9}{'tally':>9}  goals",
@@ -143,73 +146,89 @@ def _free_port() -> int:
         return port
 
 
-def _serve(port: int) -> None:
-    """Serve the project on HOST:port until terminated (one of the server processes)."""
-    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-    from django.core.wsgi import get_wsgi_application
-
-    class Quiet(WSGIRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    class Server(ThreadedWSGIServer):
-        request_queue_size = 256
-
-        def server_bind(self) -> None:
-            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-            super().server_bind()
-
-    from django.test import Client
-
-    httpd = Server((HOST, port), Quiet)
-    httpd.set_app(get_wsgi_application())
-    # Warm up before the clock: URLconf, the API's routers and schemas, the templates.
-    Client().post("/api/v1/polls/0/vote", {}, content_type="application/json")
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=httpd.shutdown).start())
-    print(READY_PREFIX + str(port), flush=True)
-    httpd.serve_forever()
-    httpd.server_close()
-
-
 @contextmanager
-def _servers(count: int) -> Iterator[int]:
-    """``count`` server processes on one free port of HOST; stopped on the way out."""
+def _servers(workers: int, threads: int) -> Iterator[int]:
+    """gunicorn with the project's server settings (pacesetter/gunicorn_conf.py, as `make
+    serve`: ``workers`` processes of ``threads`` threads, connections kept and checked) on
+    a free port of HOST, warmed up; stopped on the way out."""
     port = _free_port()
-    url = os.environ["DATABASE_URL"]
-    processes = [
-        subprocess.Popen(
-            [sys.executable, MANAGE, "bench_ballots", f"--serve={port}"],
-            env=child_env(url),
-            stdout=subprocess.PIPE,
-            text=True,
+    env = child_env(os.environ["DATABASE_URL"]) | {
+        "PORT": str(port),
+        "WEB_CONCURRENCY": str(workers),
+        "WEB_THREADS": str(threads),
+        "WEB_ACCESS_LOG": os.devnull,
+        "CONN_MAX_AGE": "600",  # production's default (settings/production.py)
+    }
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "python:pacesetter.gunicorn_conf",
+                "pacesetter.wsgi",
+            ],
+            cwd=os.path.dirname(MANAGE),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
         )
-        for _ in range(count)
-    ]
-    try:
-        for process in processes:
-            assert process.stdout is not None
-            line = process.stdout.readline()
-            if not line.startswith(READY_PREFIX):
-                raise CommandError("A server process did not start.")
-        yield port
-    finally:
-        for process in processes:
+        try:
+            _warm_up(process, port, workers * threads * 4)
+        except CommandError as exc:
+            process.kill()
+            process.wait()
+            log.seek(0)
+            raise CommandError(f"{exc}\n{log.read()}") from exc
+        try:
+            yield port
+        finally:
             process.terminate()
-        for process in processes:
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
 
 
+def _warm_up(process: subprocess.Popen[bytes], port: int, requests: int) -> None:
+    """Wait until the server answers, then send ``requests`` requests at once, so that
+    every worker has loaded the URLconf, the API's routers and schemas before the clock
+    starts (an unauthenticated vote: 401)."""
+    deadline = time.monotonic() + 120
+    while True:
+        if process.poll() is not None:
+            raise CommandError("gunicorn did not start.")
+        try:
+            socket.create_connection((HOST, port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise CommandError("gunicorn did not start listening.") from None
+            time.sleep(0.1)
+
+    def one() -> None:
+        connection = HTTPConnection(HOST, port, timeout=60)
+        connection.request("POST", "/api/v1/polls/0/vote", body=b"{}")
+        connection.getresponse().read()
+        connection.close()
+
+    threads = [threading.Thread(target=one) for _ in range(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 class _Worker:
     """Runs in the child process, on the throw-away database."""
 
-    def __init__(self, voters: int, clients: int, servers: int) -> None:
+    def __init__(self, voters: int, clients: int, servers: int, threads: int) -> None:
         self.n_voters = voters
         self.n_clients = clients
         self.n_servers = servers
+        self.n_threads = threads
         self.random = random.Random(2024)  # noqa: S311 - reproducible demo votes
 
     def run(self) -> dict[str, Any]:
@@ -218,7 +237,7 @@ class _Worker:
         bench.migrate()
         (poll, tokens), build = bench.timed(self.build)
         connections.close_all()  # the servers write; SQLite wants no open reader here
-        with _servers(self.n_servers) as port:
+        with _servers(self.n_servers, self.n_threads) as port:
             casting = self.cast(poll, tokens, port)
         return {"build": build, **casting, **self.tally(poll)}
 
