@@ -33,7 +33,7 @@ from . import rules as rule_engine
 from .blind_spots import blind_spots, explained
 from .follow_ups import follow_ups_create
 from .forms import DATE, FiltersForm
-from .models import Building, Organization, Status, StatusPeriod
+from .models import Organization
 from .policies import deadline_policy, follow_up_organizations, organization_policy
 from .selectors import CoverageFilters
 from .views import _query
@@ -193,23 +193,7 @@ def organization_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
     organization = organization_policy.access(user, pk, "view")
     form, filters = _filters(request)
     at = filters.at
-    status = (
-        StatusPeriod.objects.filter(organization=organization, valid_from__lte=at)
-        .order_by("-valid_from")
-        .values_list("status", flat=True)
-        .first()
-    )
-    forms_then = dict(
-        Building.objects.filter(organization=organization, valid_from__lte=at)
-        .order_by("kind_id", "valid_from")
-        .values_list("kind__code", "form")
-    )
-    checks = [
-        rule_engine.check(
-            rule, organization, at, forms_then.get(rule.kind.code), status == Status.OPERATING
-        )
-        for rule in rule_engine.rules_at(at)
-    ]
+    checks = rule_engine.checks_at(organization, at)
     deadlines = (
         deadline_policy.visible(user)
         .filter(organization=organization)

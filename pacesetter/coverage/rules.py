@@ -47,6 +47,7 @@ from pacesetter.core.translations import CONTENT_LANGUAGES, column
 from .models import (
     ECONOMIC_KINDS,
     ORGANIZED_FORMS,
+    Building,
     CoverageKind,
     CoverageRule,
     Form,
@@ -54,6 +55,7 @@ from .models import (
     OrganizationKind,
     Primitive,
     RevenueBand,
+    Status,
 )
 
 DIRECTORY = Path(__file__).resolve().parent / "rules"
@@ -403,6 +405,26 @@ def check(
 
 
 # --- the same in SQL ----------------------------------------------------------------
+
+
+def checks_at(organization: Organization, at: dt.date) -> list[Check]:
+    """Every rule in force at ``at`` checked on ``organization`` as it stood then (its
+    status and its form of each kind at that date): the organization's page and its API."""
+    status = (
+        organization.status_periods.filter(valid_from__lte=at)
+        .order_by("-valid_from")
+        .values_list("status", flat=True)
+        .first()
+    )
+    forms = dict(
+        Building.objects.filter(organization=organization, valid_from__lte=at)
+        .order_by("kind_id", "valid_from")
+        .values_list("kind__code", "form")
+    )
+    return [
+        check(rule, organization, at, forms.get(rule.kind.code), status == Status.OPERATING)
+        for rule in rules_at(at)
+    ]
 
 
 def _conditions_q(p: Mapping[str, Any], prefix: str = "") -> Q:

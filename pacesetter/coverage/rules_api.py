@@ -25,8 +25,7 @@ from pacesetter.workplans.policies import plan_policy
 from . import rules as rule_engine
 from .blind_spots import blind_spots, explained
 from .follow_ups import TOO_MANY, follow_ups_create
-from .models import Building, CoverageRule, Deadline, Organization
-from .models import Status as OrgStatus
+from .models import CoverageRule, Deadline, Organization
 from .policies import deadline_policy, organization_policy
 from .selectors import CoverageFilters
 
@@ -140,23 +139,7 @@ def organization_deadlines(
     user = request.user
     organization = organization_policy.access(user, organization_id)
     day = _at(at)
-    status = (
-        organization.status_periods.filter(valid_from__lte=day)
-        .order_by("-valid_from")
-        .values_list("status", flat=True)
-        .first()
-    )
-    forms = dict(
-        Building.objects.filter(organization=organization, valid_from__lte=day)
-        .order_by("kind_id", "valid_from")
-        .values_list("kind__code", "form")
-    )
-    checks = [
-        rule_engine.check(
-            rule, organization, day, forms.get(rule.kind.code), status == OrgStatus.OPERATING
-        )
-        for rule in rule_engine.rules_at(day)
-    ]
+    checks = rule_engine.checks_at(organization, day)
     found = (
         deadline_policy.visible(user)
         .filter(organization=organization)
