@@ -342,7 +342,9 @@ class StatusPeriod(Period):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "valid_from", "valid_to"], name="status_period_at")
+            # The status of each organization at a date (a correlated lookup per
+            # organization): by organization first, never a scan of every period.
+            models.Index(fields=["organization", "status", "valid_from"], name="status_period_at")
         ]
 
     def __str__(self) -> str:
