@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from pacesetter.awards.people_services import person_create
 from pacesetter.awards.services import award_create, proposal_nominate
+from pacesetter.coverage.defaults import ensure_kinds
+from pacesetter.coverage.tests.factories import organization as coverage_organization
 from pacesetter.meetings.tests.conftest import make_meeting
 from pacesetter.practices.tests.factories import PracticeFactory
 from pacesetter.scoring.tests.conftest import scoring  # noqa: F401
@@ -116,6 +118,15 @@ def screens(world: Any, scoring: Any) -> dict[str, list[tuple[str, str]]]:  # no
         full_name="Nguyễn Thị Hương",
         title="Head of the quality assurance and customer service team",
     )
+    ensure_kinds()  # made by a migration, and the suite runs without them
+    organization = coverage_organization(
+        world.own,
+        source_language="vi",
+        name={"vi": "Công ty TNHH Sản xuất Hàng tiêu dùng và Xuất nhập khẩu Lam Sơn"},
+        registered_on=dt.date(2023, 1, 1),
+        staff_count=120,
+        party_members_full=4,
+    )
     h1 = scoring.h1.pk
     return {
         "officer": [
@@ -147,6 +158,10 @@ def screens(world: Any, scoring: Any) -> dict[str, list[tuple[str, str]]]:  # no
             ("practice list", reverse("practices:list")),
             ("practice page", reverse("practices:detail", args=[practice.pk])),
             ("people and roles", reverse("accounts:people")),
+            ("coverage register", reverse("coverage:register")),
+            ("coverage rates", reverse("coverage:rates")),
+            ("blind spots", reverse("coverage:blind_spots")),
+            ("organization page", reverse("coverage:organization", args=[organization.pk])),
         ],
     }
 
