@@ -171,6 +171,18 @@ def test_the_rates_page_links_each_figure_to_the_organizations_behind_it(client,
     assert [o.name for o in linked.context["page_obj"]] == ["Sibling Logistics"]
 
 
+def test_the_rates_show_the_earlier_rate_in_brackets_only_with_a_start(client, world, orgs):
+    client.force_login(world.users["committee_staff"])
+    without = client.get("/coverage/rates/?at=2024-12-31").content.decode()
+    table = without[without.index('<table id="rates"') :]
+    assert "[" not in table[: table.index("</table>")]
+    since = client.get("/coverage/rates/?at=2024-12-31&since=2024-01-01").content.decode()
+    table = since[since.index('<table id="rates"') :]
+    own = table[table.index(f'data-key="{world.own.pk}"') :]
+    # Built in May: 100% at the end of the year, against 0% on 1 January.
+    assert '100% <span class="muted">(1)</span><br><span class="muted">[0%]</span>' in own
+
+
 def test_the_export_is_a_workbook_with_formula_safe_text(client, world):
     organization(world.own, name='=HYPERLINK("http://evil","x")')
     client.force_login(world.users["committee_staff"])
