@@ -12,6 +12,8 @@ from pacesetter.core.policies import Actor, signed_in
 from pacesetter.core.scopes import under
 from pacesetter.core.translations import fold, ordered
 from pacesetter.units.models import Unit
+from pacesetter.workplans.models import PlanState, WorkPlan
+from pacesetter.workplans.policies import plan_policy
 
 from .models import Adoption, AdoptionOutcome, Practice, WorkField
 from .policies import adoption_policy, practice_policy
@@ -85,11 +87,12 @@ def proposable_units(user: Any) -> QuerySet[Unit]:
 
 def adoptions_of(user: Any, practice: Practice) -> QuerySet[Adoption]:
     """The adoptions of ``practice`` that ``user`` sees (the practice's readers): by
-    unit path, the unit, the adopter and the task fetched with them."""
+    unit path, the unit, the adopter, the task and the evidence fetched with them."""
     return (
         adoption_policy.visible(user, "view")
         .filter(practice=practice)
         .select_related("unit", "adopted_by", "task")
+        .prefetch_related("evidence")
         .order_by("unit__path", "pk")
     )
 
@@ -119,9 +122,9 @@ def _root_path(path: str) -> str:
 
 
 def practice_spread(user: Any, practice: Practice) -> Spread:
-    """The spread of ``practice`` over the adoptions ``user`` sees, in four queries
+    """The spread of ``practice`` over the adoptions ``user`` sees, in five queries
     whatever the number of adoptions: the counts by outcome and by year are aggregated
-    in SQL, the rows and their top units fetched once each."""
+    in SQL, the rows, their evidence and their top units fetched once each."""
     adoptions = adoptions_of(user, practice)
     counts = adoptions.order_by().aggregate(
         total=Count("pk"),
@@ -162,3 +165,14 @@ def practice_spread(user: Any, practice: Practice) -> Spread:
 def adoptable_units(user: Any) -> QuerySet[Unit]:
     """The units ``user`` may record adoptions for (as for proposing)."""
     return proposable_units(user)
+
+
+def adoption_plans(user: Any) -> QuerySet[WorkPlan]:
+    """The open work plans ``user`` sees of the units they adopt for: where the key task
+    of an adoption may go."""
+    return (
+        plan_policy.visible(user)
+        .filter(state=PlanState.OPEN, body__owner_unit__in=adoptable_units(user))
+        .select_related("body__owner_unit")
+        .order_by("-period_start", "pk")
+    )

@@ -24,7 +24,7 @@ from pacesetter.workplans.tests.factories import WorkPlanFactory
 from .factories import PracticeFactory, published
 
 pytestmark = pytest.mark.django_db
-O = AdoptionOutcome
+Outcome = AdoptionOutcome
 
 
 def adopt(practice, unit, on=dt.date(2024, 3, 1), **extra):
@@ -66,8 +66,12 @@ def test_a_unit_adopts_with_a_key_task_in_its_plan_and_reports_back(world):
     assert adoption.task.lead_unit == world.own
     assert adoption.task.title == "Shift handover card"
     assert not adoption.is_reported
-    adoption = report(adoption, O.PARTLY, rating=4, report="Line 2 only.")
-    assert (adoption.outcome, adoption.rating, adoption.report) == (O.PARTLY, 4, "Line 2 only.")
+    adoption = report(adoption, Outcome.PARTLY, rating=4, report="Line 2 only.")
+    assert (adoption.outcome, adoption.rating, adoption.report) == (
+        Outcome.PARTLY,
+        4,
+        "Line 2 only.",
+    )
     pdf = SimpleUploadedFile("trial.pdf", b"%PDF-1.4 trial", content_type="application/pdf")
     evidence = adoption_evidence_add(actor=officer, adoption=adoption, file=pdf, title="Trial")
     assert evidence.adoption == adoption
@@ -127,9 +131,7 @@ def test_every_check_constraint_gives_its_message_and_code(world, changes, code)
     with pytest.raises(ValidationError) as refused:
         adoption.validate_constraints()
     assert codes(refused) == {code}
-    constraint = next(
-        c for c in Adoption._meta.constraints if c.violation_error_code == code
-    )
+    constraint = next(c for c in Adoption._meta.constraints if c.violation_error_code == code)
     assert str(constraint.violation_error_message) in str(refused.value)
 
 
@@ -142,10 +144,10 @@ def test_every_adoption_constraint_has_a_message_and_a_code():
 def test_the_report_refuses_a_rating_out_of_range_and_a_date_before_adoption(world):
     adoption = adopt(published(PracticeFactory(owner_unit=world.sibling)), world.own)
     with pytest.raises(ValidationError) as refused:
-        report(adoption, O.ADOPTED, rating=9)
+        report(adoption, Outcome.ADOPTED, rating=9)
     assert codes(refused) == {"rating_range"}
     with pytest.raises(ValidationError) as early:
-        report(adoption, O.ADOPTED, on=dt.date(2024, 1, 1))
+        report(adoption, Outcome.ADOPTED, on=dt.date(2024, 1, 1))
     assert codes(early) == {"report_before_adoption"}
     with pytest.raises(ValidationError) as no_outcome:
         report(adoption, "maybe")
@@ -161,12 +163,12 @@ def test_spread_counts_by_outcome_and_year_and_groups_under_the_top_units(world)
     practice = published(PracticeFactory(owner_unit=world.committee))
     extra = [UnitFactory(parent=world.root), UnitFactory(parent=world.sibling)]
     plan = [
-        (world.own, dt.date(2023, 4, 1), O.ADOPTED),
-        (world.child, dt.date(2023, 9, 1), O.ADOPTED),
-        (world.sibling, dt.date(2024, 2, 1), O.PARTLY),
-        (extra[0], dt.date(2024, 5, 1), O.ABANDONED),
+        (world.own, dt.date(2023, 4, 1), Outcome.ADOPTED),
+        (world.child, dt.date(2023, 9, 1), Outcome.ADOPTED),
+        (world.sibling, dt.date(2024, 2, 1), Outcome.PARTLY),
+        (extra[0], dt.date(2024, 5, 1), Outcome.ABANDONED),
         (extra[1], dt.date(2024, 7, 1), None),
-        (world.other, dt.date(2025, 1, 10), O.ADOPTED),
+        (world.other, dt.date(2025, 1, 10), Outcome.ADOPTED),
     ]
     for unit, on, outcome in plan:
         adoption = adopt(practice, unit, on=on)
@@ -175,7 +177,7 @@ def test_spread_counts_by_outcome_and_year_and_groups_under_the_top_units(world)
     spread = practice_spread(world.users["superuser"], practice)
     assert spread.total == 6
     assert spread.replicated == 4
-    assert spread.by_outcome == {"": 1, O.ADOPTED: 3, O.PARTLY: 1, O.ABANDONED: 1}
+    assert spread.by_outcome == {"": 1, Outcome.ADOPTED: 3, Outcome.PARTLY: 1, Outcome.ABANDONED: 1}
     assert spread.by_year == [(2023, 2), (2024, 3), (2025, 1)]
     assert [(g.unit, len(g.adoptions)) for g in spread.groups] == sorted(
         [(world.root, 5), (world.other_root, 1)], key=lambda pair: pair[0].path
@@ -189,9 +191,9 @@ def test_spread_takes_a_fixed_number_of_queries(world, django_assert_num_queries
     practice = published(PracticeFactory(owner_unit=world.committee))
     user = world.users["superuser"]
     adopt(practice, world.own)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         practice_spread(user, practice)
     for unit in (world.child, world.sibling, world.other, UnitFactory(parent=world.other)):
         adopt(practice, unit)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert practice_spread(user, practice).total == 5
