@@ -7,10 +7,12 @@ of the workflow."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -352,6 +354,27 @@ ADOPTION_FIELDS = ("practice", "unit", "adopted_on", "note", "task")
 REPORT_FIELDS = ("outcome", "rating", "report", "reported_on")
 
 
+#: Where each of the adoption's constraints is shown (forms) with its code (API).
+CONSTRAINT_FIELDS = {
+    "already_adopted": "unit",
+    "rating_range": "rating",
+    "report_incomplete": "outcome",
+    "report_before_adoption": "reported_on",
+}
+
+
+def _check_constraints(adoption: Adoption) -> None:
+    """The adoption's constraints, each broken one raised as a rule error on its field
+    with its code (``already_adopted`` …), the first one found."""
+    try:
+        adoption.validate_constraints()
+    except ValidationError as exc:
+        for error in exc.error_dict.get(NON_FIELD_ERRORS, []):
+            if error.code in CONSTRAINT_FIELDS:
+                raise FieldRuleError(CONSTRAINT_FIELDS[error.code], error) from exc
+        raise
+
+
 @transaction.atomic
 def adoption_create(
     *,
@@ -379,7 +402,7 @@ def adoption_create(
         note=(note or "").strip(),
         adopted_by=_actor(actor),
     )
-    adoption.validate_constraints()  # ``already_adopted`` before a task is made
+    _check_constraints(adoption)  # ``already_adopted`` before a task is made
     if plan is not None:
         if plan.body.owner_unit_id != unit.pk:
             raise FieldRuleError(
@@ -412,17 +435,22 @@ def adoption_report(
         raise FieldRuleError("outcome", _("Choose the outcome."), code="required")
     if rating is None:
         raise FieldRuleError("rating", _("Give a rating from 1 to 5."), code="required")
+    changes = {
+        "outcome": outcome,
+        "rating": rating,
+        "report": (report or "").strip(),
+        "reported_on": reported_on or timezone.localdate(),
+        "reported_by": _actor(actor),
+    }
+    probe = copy.copy(adoption)
+    for name, value in changes.items():
+        setattr(probe, name, value)
+    _check_constraints(probe)
     return audited_update(
         actor=actor,
         instance=adoption,
         action="practice.adoption_report",
-        changes={
-            "outcome": outcome,
-            "rating": rating,
-            "report": (report or "").strip(),
-            "reported_on": reported_on or timezone.localdate(),
-            "reported_by": _actor(actor),
-        },
+        changes=changes,
         allowed=(*REPORT_FIELDS, "reported_by"),
         fields=REPORT_FIELDS,
     )
