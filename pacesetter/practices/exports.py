@@ -50,7 +50,7 @@ def adoptions_workbook(user: Any, practice: Practice) -> Workbook:
                     adoption.unit.name,
                     adoption.adopted_on,
                     adoption.adopted_by.get_username() if adoption.adopted_by else "",
-                    adoption.task.title if adoption.task_id in seen else "",
+                    adoption.task.title if adoption.task and adoption.task_id in seen else "",
                     adoption.note,
                     adoption.get_outcome_display() if adoption.outcome else "",
                     adoption.rating,
