@@ -349,7 +349,6 @@ def work_field_create(*, actor: Any, code: str, name: str | Text, **fields: Any)
 
 NOT_PUBLISHED = "not_published"
 PLAN_OF_OTHER_UNIT = "plan_of_other_unit"
-ALREADY_REPORTED = "already_reported"
 ADOPTION_FIELDS = ("practice", "unit", "adopted_on", "note", "task")
 REPORT_FIELDS = ("outcome", "rating", "report", "reported_on")
 
