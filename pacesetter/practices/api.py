@@ -4,13 +4,13 @@ No ``from __future__ import annotations`` here: django-ninja reads the endpoint 
 schema annotations at runtime.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -37,9 +37,17 @@ from pacesetter.units.policies import unit_policy
 from pacesetter.workplans.policies import task_policy
 
 from . import services
-from .models import Practice, PracticeEvidence, PracticeStep, WorkField
-from .policies import practice_policy, work_field_policy
-from .selectors import PracticeFilters, practices_for
+from .models import (
+    Adoption,
+    AdoptionEvidence,
+    Practice,
+    PracticeEvidence,
+    PracticeState,
+    PracticeStep,
+    WorkField,
+)
+from .policies import adoption_policy, practice_policy, work_field_policy
+from .selectors import PracticeFilters, adoption_plans, adoptions_of, practices_for
 from .workflows import practice_workflow
 
 router = Router(tags=["practices"])
@@ -392,3 +400,134 @@ def evidence_file(request: HttpRequest, practice_id: Id, evidence_id: Id) -> Fil
     """Download one of the practice's evidence files."""
     practice = practice_policy.access(request.user, practice_id)
     return file_download(get_object_or_404(practice.evidence.all(), pk=evidence_id).file)
+
+
+class AdoptionEvidenceOut(Schema):
+    id: Id
+    title: str
+    name: str
+    uploaded_at: datetime
+
+    @staticmethod
+    def resolve_name(obj: AdoptionEvidence) -> str:
+        return (obj.file.name or "").rsplit("/", 1)[-1]
+
+
+class AdoptionOut(Schema):
+    id: Id
+    practice_id: Id
+    unit_id: Id
+    unit: str
+    adopted_on: date
+    note: str
+    task_id: Id | None
+    outcome: str = Field(description="adopted, partly, abandoned; empty until reported")
+    rating: int | None
+    report: str
+    reported_on: date | None
+    evidence: list[AdoptionEvidenceOut]
+
+    @staticmethod
+    def resolve_unit(obj: Adoption) -> str:
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_evidence(obj: Adoption) -> list[AdoptionEvidence]:
+        return list(obj.evidence.all())
+
+
+class AdoptionIn(Schema):
+    unit_id: Id
+    adopted_on: date
+    note: Annotated[str, Field(max_length=5000)] = ""
+    plan_id: Id | None = Field(None, description="A work plan of the unit: a key task there.")
+    task_title: Annotated[str, Field(max_length=300)] = ""
+
+
+class AdoptionReportIn(Schema):
+    outcome: str = Field(description="adopted, partly or abandoned")
+    rating: Annotated[int, Field(ge=1, le=5)]
+    report: Annotated[str, Field(max_length=5000)] = ""
+    reported_on: date | None = Field(None, description="Today unless given.")
+
+
+def _adoption(user: Any, practice_id: int, adoption_id: int, action: str) -> Adoption:
+    practice = practice_policy.access(user, practice_id)
+    adoption = adoption_policy.access(user, adoption_id, action)
+    if adoption.practice_id != practice.pk:
+        raise Http404
+    return adoption
+
+
+@router.get("/{int:practice_id}/adoptions", response=list[AdoptionOut])
+@paginate(Paged)
+def adoption_list(request: HttpRequest, practice_id: Id) -> models.QuerySet[Adoption]:
+    """The units that adopted the practice and how it went (its readers see them)."""
+    practice = practice_policy.access(request.user, practice_id)
+    return adoptions_of(request.user, practice)
+
+
+@router.post("/{int:practice_id}/adoptions", response={201: AdoptionOut})
+def adoption_create(request: HttpRequest, practice_id: Id, payload: AdoptionIn) -> Status[Adoption]:
+    """A unit adopts the published practice (its officers, the staff above); with
+    ``plan_id`` a key task led by the unit is added to that plan of the unit in the same
+    step. ``not_published``, ``already_adopted``, ``plan_of_other_unit``."""
+    user = request.user
+    practice = practice_policy.access(user, practice_id)
+    unit = resolve_ref(unit_policy, user, payload.unit_id, "view", "unit_id")
+    # An unpublished practice is refused by the service (``not_published``).
+    published = practice.state == PracticeState.PUBLISHED
+    if published and not adoption_policy.may_adopt(user, practice, unit):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    plan = None
+    if payload.plan_id:
+        plan = adoption_plans(user).filter(pk=payload.plan_id).first()
+        if plan is None:
+            raise ValidationError({"plan_id": _("Choose a valid option.")})
+    adoption = services.adoption_create(
+        actor=user,
+        practice=practice,
+        unit=unit,
+        adopted_on=payload.adopted_on,
+        note=payload.note,
+        plan=plan,
+        task_title=payload.task_title or None,
+    )
+    return Status(201, adoption)
+
+
+@router.post("/{int:practice_id}/adoptions/{int:adoption_id}/report", response=AdoptionOut)
+def adoption_report(
+    request: HttpRequest, practice_id: Id, adoption_id: Id, payload: AdoptionReportIn
+) -> Adoption:
+    """Report how the trial went (the adopting unit's officers, the staff above); sent
+    again, it corrects the report."""
+    user = request.user
+    adoption = _adoption(user, practice_id, adoption_id, "report")
+    return services.adoption_report(actor=user, adoption=adoption, **payload.dict())
+
+
+@router.post(
+    "/{int:practice_id}/adoptions/{int:adoption_id}/evidence", response={201: AdoptionEvidenceOut}
+)
+def adoption_evidence_add(
+    request: HttpRequest,
+    practice_id: Id,
+    adoption_id: Id,
+    file: File[UploadedFile],
+    title: Form[str] = "",
+) -> Status[AdoptionEvidence]:
+    """Upload evidence of the trial (multipart ``file``, optional ``title``)."""
+    user = request.user
+    adoption = _adoption(user, practice_id, adoption_id, "report")
+    evidence = services.adoption_evidence_add(actor=user, adoption=adoption, file=file, title=title)
+    return Status(201, evidence)
+
+
+@router.get("/{int:practice_id}/adoptions/{int:adoption_id}/evidence/{int:evidence_id}/file")
+def adoption_evidence_file(
+    request: HttpRequest, practice_id: Id, adoption_id: Id, evidence_id: Id
+) -> FileResponse:
+    """Download one of an adoption's evidence files."""
+    adoption = _adoption(request.user, practice_id, adoption_id, "view")
+    return file_download(get_object_or_404(adoption.evidence.all(), pk=evidence_id).file)

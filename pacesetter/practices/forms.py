@@ -21,9 +21,10 @@ from pacesetter.core.translations import fields_of
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.models import Unit
+from pacesetter.workplans.models import WorkPlan
 from pacesetter.workplans.policies import task_policy
 
-from .models import Assessment, Practice, PracticeKind, PracticeState, WorkField
+from .models import AdoptionOutcome, Assessment, Practice, PracticeKind, PracticeState, WorkField
 from .selectors import PracticeFilters
 
 
@@ -189,3 +190,64 @@ class EvidenceForm(forms.Form):
         validators=[validate_upload],
         help_text=_("PDF, Word, Excel, OpenDocument or an image."),
     )
+
+
+class AdoptionForm(forms.Form):
+    """A unit adopts the practice; a key task in one of the unit's open plans, if one is
+    chosen."""
+
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    adopted_on = forms.DateField(
+        label=_("Adopted on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("How the unit means to apply it"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea,
+    )
+    plan = forms.ModelChoiceField(
+        label=_("Key task in the work plan"),
+        queryset=WorkPlan.objects.none(),
+        required=False,
+        help_text=_("A key task led by the unit is added to this plan of the unit."),
+    )
+    task_title = forms.CharField(
+        label=_("Key task's title"),
+        required=False,
+        max_length=300,
+        help_text=_("The practice's title unless you write another."),
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], plans: QuerySet[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["unit"].label_from_instance = unit_label  # type: ignore[attr-defined]
+        self.fields["plan"].queryset = plans  # type: ignore[attr-defined]
+        self.initial.setdefault("adopted_on", timezone.localdate())
+
+
+class AdoptionReportForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=AdoptionOutcome.choices)
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(1, 6)],
+        help_text=_("1 (poor) to 5 (excellent)."),
+    )
+    report = forms.CharField(
+        label=_("How it went"), required=False, max_length=5000, widget=forms.Textarea
+    )
+    reported_on = forms.DateField(
+        label=_("Reported on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    file = forms.FileField(
+        label=_("Evidence"),
+        required=False,
+        validators=[validate_upload],
+        help_text=_("PDF, Word, Excel, OpenDocument or an image."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("reported_on", timezone.localdate())

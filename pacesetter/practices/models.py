@@ -395,3 +395,113 @@ class PracticeEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.file.name or ""
+
+
+class AdoptionOutcome(models.TextChoices):
+    """How a unit's trial of a practice went."""
+
+    ADOPTED = "adopted", _("Adopted")
+    PARTLY = "partly", _("Partly adopted")
+    ABANDONED = "abandoned", _("Abandoned")
+
+
+class Adoption(models.Model):
+    """A unit takes up a published practice (once per unit and practice) and, after a
+    trial, reports how it went. Unreported: outcome, rating and report date all empty;
+    reported: all three set."""
+
+    practice = models.ForeignKey(
+        Practice, verbose_name=_("practice"), on_delete=models.PROTECT, related_name="adoptions"
+    )
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="adoptions"
+    )
+    adopted_on = models.DateField(_("adopted on"))
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("how the unit means to apply it"), max_length=5000, blank=True)
+    task = models.ForeignKey(
+        "workplans.Task",
+        verbose_name=_("key task"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=AdoptionOutcome.choices, blank=True
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    report = models.TextField(_("how it went"), max_length=5000, blank=True)
+    reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("adoption")
+        verbose_name_plural = _("adoptions")
+        ordering = ["practice", "-adopted_on", "pk"]
+        indexes = [models.Index(fields=["practice", "outcome"], name="adoption_practice_outcome")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "unit"],
+                name="adoption_once_per_unit",
+                violation_error_message=_("This unit has already adopted this practice."),
+                violation_error_code="already_adopted",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="adoption_rating_range",
+                violation_error_message=_("Give a rating from 1 to 5."),
+                violation_error_code="rating_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="", rating__isnull=True, reported_on__isnull=True)
+                | (~Q(outcome="") & Q(rating__isnull=False, reported_on__isnull=False)),
+                name="adoption_report_complete",
+                violation_error_message=_(
+                    "A report gives the outcome, the rating and the date together."
+                ),
+                violation_error_code="report_incomplete",
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_on__isnull=True) | Q(reported_on__gte=models.F("adopted_on")),
+                name="adoption_reported_after_adopted",
+                violation_error_message=_("The report cannot come before the adoption."),
+                violation_error_code="report_before_adoption",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} @ {self.unit_id}"
+
+    @property
+    def is_reported(self) -> bool:
+        return bool(self.outcome)
+
+
+def adoption_file_path(instance: AdoptionEvidence, filename: str) -> str:
+    return f"practices/adoptions/{instance.adoption_id}/{filename}"
+
+
+class AdoptionEvidence(models.Model):
+    adoption = models.ForeignKey(
+        Adoption, verbose_name=_("adoption"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    file = models.FileField(_("file"), upload_to=adoption_file_path, validators=[validate_upload])
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("adoption evidence")
+        verbose_name_plural = _("adoption evidence")
+        ordering = ["adoption", "-uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.file.name or ""

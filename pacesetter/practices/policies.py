@@ -8,7 +8,7 @@ from pacesetter.accounts.scopes import NOTHING, under
 from pacesetter.core.policies import Actor, Policy, signed_in
 from pacesetter.units.models import Unit
 
-from .models import Practice, PracticeState, WorkField
+from .models import Adoption, Practice, PracticeState, WorkField
 
 S = PracticeState
 
@@ -52,12 +52,7 @@ class PracticePolicy(Policy[Practice]):
     def may_propose(self, user: Any, unit: Unit) -> bool:
         """Whether ``user`` may propose a practice kept by, or coming from, ``unit``
         (its officers and the staff above it)."""
-        if not signed_in(user):
-            return False
-        if user.is_superuser:
-            return True
-        scope = Actor.of(user).scope
-        return any(unit.path.startswith(p) for p in scope.staff_paths + scope.officer_paths)
+        return _keeps(user, unit)
 
 
 class WorkFieldPolicy(Policy[WorkField]):
@@ -75,5 +70,38 @@ class WorkFieldPolicy(Policy[WorkField]):
         return NOTHING
 
 
+def _keeps(user: Any, unit: Unit) -> bool:
+    """Whether ``user`` is an officer of ``unit`` or staff above it (or a superuser)."""
+    if not signed_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    scope = Actor.of(user).scope
+    return any(unit.path.startswith(p) for p in scope.staff_paths + scope.officer_paths)
+
+
+class AdoptionPolicy(Policy[Adoption]):
+    """``view``: whoever sees the practice (its readers see its adoptions). ``report``
+    (the outcome, evidence): the adopting unit's officers and the staff above it.
+    Adopting is :meth:`may_adopt`."""
+
+    model = Adoption
+    actions = ("view", "report")
+
+    def rule(self, actor: Actor, action: str) -> Q:
+        if action == "view":
+            return Q(practice__in=practice_policy.visible_to(actor, "view").values("pk"))
+        if action == "report":
+            scope = actor.scope
+            return under("unit__path", scope.staff_paths + scope.officer_paths)
+        return NOTHING
+
+    def may_adopt(self, user: Any, practice: Practice, unit: Unit) -> bool:
+        """Whether ``user`` may record that ``unit`` adopts ``practice``: a published
+        practice, and the unit's officers or the staff above it."""
+        return practice.state == S.PUBLISHED and _keeps(user, unit)
+
+
 practice_policy = PracticePolicy()
 work_field_policy = WorkFieldPolicy()
+adoption_policy = AdoptionPolicy()

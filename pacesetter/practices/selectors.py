@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
 
 from pacesetter.core.policies import Actor, signed_in
 from pacesetter.core.scopes import under
 from pacesetter.core.translations import fold, ordered
 from pacesetter.units.models import Unit
+from pacesetter.workplans.models import PlanState, WorkPlan
+from pacesetter.workplans.policies import plan_policy
 
-from .models import Practice, WorkField
-from .policies import practice_policy
+from .models import Adoption, AdoptionOutcome, Practice, WorkField
+from .policies import adoption_policy, practice_policy
 
 
 @dataclass(frozen=True)
@@ -79,4 +82,97 @@ def proposable_units(user: Any) -> QuerySet[Unit]:
     scope = Actor.of(user).scope
     return Unit.objects.filter(under("path", scope.staff_paths + scope.officer_paths)).order_by(
         "path"
+    )
+
+
+def adoptions_of(user: Any, practice: Practice) -> QuerySet[Adoption]:
+    """The adoptions of ``practice`` that ``user`` sees (the practice's readers): by
+    unit path, the unit, the adopter, the task and the evidence fetched with them."""
+    return (
+        adoption_policy.visible(user, "view")
+        .filter(practice=practice)
+        .select_related("unit", "adopted_by", "task")
+        .prefetch_related("evidence")
+        .order_by("unit__path", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class TopUnitGroup:
+    unit: Unit
+    adoptions: list[Adoption]
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How far a practice has spread: ``by_outcome`` maps each outcome (and ``""``, not
+    yet reported) to its count; ``replicated`` counts the units that adopted it fully or
+    partly; ``by_year`` is (year, count) oldest first; ``groups`` are the adoptions
+    under each top unit (a root of the tree) in path order."""
+
+    total: int
+    replicated: int
+    by_outcome: dict[str, int]
+    by_year: list[tuple[int, int]]
+    groups: list[TopUnitGroup]
+
+
+def _root_path(path: str) -> str:
+    return path.split("/", 1)[0] + "/"
+
+
+def practice_spread(user: Any, practice: Practice) -> Spread:
+    """The spread of ``practice`` over the adoptions ``user`` sees, in five queries
+    whatever the number of adoptions: the counts by outcome and by year are aggregated
+    in SQL, the rows, their evidence and their top units fetched once each."""
+    adoptions = adoptions_of(user, practice)
+    counts = adoptions.order_by().aggregate(
+        total=Count("pk"),
+        **{
+            f"n_{value}": Count("pk", filter=Q(outcome=value))
+            for value in ("", *AdoptionOutcome.values)
+        },
+    )
+    by_outcome = {value: counts[f"n_{value}"] for value in ("", *AdoptionOutcome.values)}
+    years = (
+        adoptions.order_by()
+        .annotate(year=ExtractYear("adopted_on"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("year")
+    )
+    rows = list(adoptions)
+    roots = {
+        unit.path: unit
+        for unit in Unit.objects.filter(path__in={_root_path(a.unit.path) for a in rows})
+    }
+    grouped: dict[str, list[Adoption]] = {}
+    for adoption in rows:
+        grouped.setdefault(_root_path(adoption.unit.path), []).append(adoption)
+    return Spread(
+        total=counts["total"],
+        replicated=by_outcome[AdoptionOutcome.ADOPTED] + by_outcome[AdoptionOutcome.PARTLY],
+        by_outcome=by_outcome,
+        by_year=[(row["year"], row["n"]) for row in years],
+        groups=[
+            TopUnitGroup(unit=roots[path], adoptions=items)
+            for path, items in sorted(grouped.items())
+            if path in roots
+        ],
+    )
+
+
+def adoptable_units(user: Any) -> QuerySet[Unit]:
+    """The units ``user`` may record adoptions for (as for proposing)."""
+    return proposable_units(user)
+
+
+def adoption_plans(user: Any) -> QuerySet[WorkPlan]:
+    """The open work plans ``user`` sees of the units they adopt for: where the key task
+    of an adoption may go."""
+    return (
+        plan_policy.visible(user)
+        .filter(state=PlanState.OPEN, body__owner_unit__in=adoptable_units(user))
+        .select_related("body__owner_unit")
+        .order_by("-period_start", "pk")
     )

@@ -7,9 +7,12 @@ of the workflow."""
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -26,8 +29,12 @@ from pacesetter.core.translations import (
     fields_of,
     translated_names,
 )
+from pacesetter.workplans.services import task_create
 
 from .models import (
+    Adoption,
+    AdoptionEvidence,
+    AdoptionOutcome,
     Assessment,
     Practice,
     PracticeEvidence,
@@ -338,3 +345,128 @@ def work_field_create(*, actor: Any, code: str, name: str | Text, **fields: Any)
         action="practice.field_create",
         fields=("code", "source_language", *fields_of(*translated_names(WorkField))),
     )
+
+
+NOT_PUBLISHED = "not_published"
+PLAN_OF_OTHER_UNIT = "plan_of_other_unit"
+ADOPTION_FIELDS = ("practice", "unit", "adopted_on", "note", "task")
+REPORT_FIELDS = ("outcome", "rating", "report", "reported_on")
+
+
+#: Where each of the adoption's constraints is shown (forms) with its code (API).
+CONSTRAINT_FIELDS = {
+    "already_adopted": "unit",
+    "rating_range": "rating",
+    "report_incomplete": "outcome",
+    "report_before_adoption": "reported_on",
+}
+
+
+def _check_constraints(adoption: Adoption) -> None:
+    """The adoption's constraints, each broken one raised as a rule error on its field
+    with its code (``already_adopted`` …), the first one found."""
+    try:
+        adoption.validate_constraints()
+    except ValidationError as exc:
+        for error in exc.error_dict.get(NON_FIELD_ERRORS, []):
+            if error.code in CONSTRAINT_FIELDS:
+                raise FieldRuleError(CONSTRAINT_FIELDS[error.code], error) from exc
+        raise
+
+
+@transaction.atomic
+def adoption_create(
+    *,
+    actor: Any,
+    practice: Practice,
+    unit: Any,
+    adopted_on: dt.date,
+    note: str = "",
+    plan: Any = None,
+    task_title: str | Text | None = None,
+) -> Adoption:
+    """Record that ``unit`` adopts ``practice`` (published only: ``not_published``; once
+    per unit: ``already_adopted``). With a ``plan`` (a work plan of the unit's own body:
+    ``plan_of_other_unit`` on ``plan`` otherwise) a key task led by the unit is created
+    in it in the same step (``workplans.services.task_create``, so ``plan_closed`` as
+    there), named ``task_title`` or the practice's title."""
+    if practice.state != PracticeState.PUBLISHED:
+        raise FieldRuleError(
+            "practice", _("Only a published practice can be adopted."), code=NOT_PUBLISHED
+        )
+    adoption = Adoption(
+        practice=practice,
+        unit=unit,
+        adopted_on=adopted_on,
+        note=(note or "").strip(),
+        adopted_by=_actor(actor),
+    )
+    _check_constraints(adoption)  # ``already_adopted`` before a task is made
+    if plan is not None:
+        if plan.body.owner_unit_id != unit.pk:
+            raise FieldRuleError(
+                "plan",
+                _("Choose a work plan of %(unit)s.") % {"unit": unit.name},
+                code=PLAN_OF_OTHER_UNIT,
+            )
+        adoption.task = task_create(
+            actor=actor, plan=plan, lead_unit=unit, title=task_title or practice.title
+        )
+    return audited_create(
+        actor=actor, instance=adoption, action="practice.adopt", fields=ADOPTION_FIELDS
+    )
+
+
+@transaction.atomic
+def adoption_report(
+    *,
+    actor: Any,
+    adoption: Adoption,
+    outcome: str,
+    rating: int,
+    report: str = "",
+    reported_on: dt.date | None = None,
+) -> Adoption:
+    """Report how the trial went: ``outcome`` (adopted, partly, abandoned), a rating
+    from 1 to 5 (``rating_range``), a text, the date (today unless given; not before the
+    adoption: ``report_before_adoption``). A report may be corrected later."""
+    if outcome not in AdoptionOutcome.values:
+        raise FieldRuleError("outcome", _("Choose the outcome."), code="required")
+    if rating is None:
+        raise FieldRuleError("rating", _("Give a rating from 1 to 5."), code="required")
+    changes = {
+        "outcome": outcome,
+        "rating": rating,
+        "report": (report or "").strip(),
+        "reported_on": reported_on or timezone.localdate(),
+        "reported_by": _actor(actor),
+    }
+    probe = copy.copy(adoption)
+    for name, value in changes.items():
+        setattr(probe, name, value)
+    _check_constraints(probe)
+    return audited_update(
+        actor=actor,
+        instance=adoption,
+        action="practice.adoption_report",
+        changes=changes,
+        allowed=(*REPORT_FIELDS, "reported_by"),
+        fields=REPORT_FIELDS,
+    )
+
+
+@transaction.atomic
+def adoption_evidence_add(
+    *, actor: Any, adoption: Adoption, file: File, title: str = ""
+) -> AdoptionEvidence:
+    """Attach a file to an adoption's report (``core.files``: ``file_too_large``,
+    ``file_type`` on ``file``), removed again if the row is not written."""
+    check_upload(file)
+    evidence = AdoptionEvidence(adoption=adoption, title=title, uploaded_by=_actor(actor))
+    with upload_stored(evidence, "file", file):
+        return audited_create(
+            actor=actor,
+            instance=evidence,
+            action="practice.adoption_evidence_add",
+            fields=("adoption", "title", "file"),
+        )

@@ -8,10 +8,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +24,7 @@ from pacesetter.campaigns.policies import review_point_policy
 from pacesetter.chains.policies import chain_policy
 from pacesetter.core.files import file_download
 from pacesetter.core.policies import Policy
+from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE, workbook_bytes
 from pacesetter.core.views import add_service_errors, form_page, paginate
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.meetings.policies import meeting_policy
@@ -29,10 +32,24 @@ from pacesetter.units.models import Unit
 from pacesetter.workplans.policies import task_policy
 
 from . import services
-from .forms import EvidenceForm, FiltersForm, PracticeForm, StepForm
-from .models import Practice, PracticeStep, WorkField
-from .policies import practice_policy
-from .selectors import practices_for, proposable_units
+from .exports import adoptions_workbook
+from .forms import (
+    AdoptionForm,
+    AdoptionReportForm,
+    EvidenceForm,
+    FiltersForm,
+    PracticeForm,
+    StepForm,
+)
+from .models import AdoptionOutcome, Practice, PracticeState, PracticeStep, WorkField
+from .policies import adoption_policy, practice_policy
+from .selectors import (
+    adoptable_units,
+    adoption_plans,
+    practice_spread,
+    practices_for,
+    proposable_units,
+)
 from .workflows import MOVES, practice_workflow
 
 #: The label of each step's button and form.
@@ -112,6 +129,9 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .get(pk=practice.pk)
     )
     allowed = practice_workflow.allowed_list(user, practice)
+    spread = practice_spread(user, practice)
+    rows = [a for group in spread.groups for a in group.adoptions]
+    may_report = adoption_policy.allowed_actions(user, rows, ["report"])
     single: list[tuple[Policy[Any], Any]] = [
         (decision_policy, practice.decision),
         (review_point_policy, practice.review_point),
@@ -135,6 +155,14 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chain": shown.get("Chain"),
             "grants": _seen(grant_policy, user, list(practice.award_grants.all())),
             "tasks": _seen(task_policy, user, list(practice.tasks.all())),
+            "spread": spread,
+            "outcome_counts": [
+                (label, spread.by_outcome[value]) for value, label in AdoptionOutcome.choices
+            ],
+            "not_reported": spread.by_outcome[""],
+            "may_report": {pk for pk, actions in may_report.items() if actions},
+            "may_adopt": practice.state == PracticeState.PUBLISHED
+            and adoptable_units(user).exists(),
             "history": audit_rows(audit_entries_for(practice).order_by("-seq")[:20]),
             "breadcrumb": _breadcrumb(),
         },
@@ -278,6 +306,122 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> Any:
     return file_download(get_object_or_404(practice.evidence.all(), pk=evidence_pk).file)
 
 
+@login_required
+def adoption_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    practice = practice_policy.access(user, pk, "view")
+    units = adoptable_units(user)
+    if practice.state != PracticeState.PUBLISHED or not units.exists():
+        raise PermissionDenied(_("You do not have permission to do this."))
+    form = AdoptionForm(
+        request.POST if request.method == "POST" else None,
+        units=units,
+        plans=adoption_plans(user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.adoption_create(
+                actor=user,
+                practice=practice,
+                unit=data["unit"],
+                adopted_on=data["adopted_on"],
+                note=data["note"],
+                plan=data["plan"],
+                task_title=data["task_title"] or None,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("%(unit)s adopts the practice.") % {"unit": data["unit"].name}
+            )
+            return redirect("practices:detail", practice.pk)
+    return form_page(
+        request,
+        form,
+        title=_("Adopt %(title)s") % {"title": practice.title},
+        cancel_url=reverse("practices:detail", args=[practice.pk]),
+        breadcrumb=_breadcrumb(practice),
+        submit_label=_("Adopt"),
+    )
+
+
+@login_required
+def adoption_report(request: HttpRequest, pk: int, adoption_pk: int) -> HttpResponse:
+    user = request.user
+    practice = practice_policy.access(user, pk, "view")
+    adoption = adoption_policy.access(user, adoption_pk, "report")
+    if adoption.practice_id != practice.pk:
+        raise Http404
+    posted = request.method == "POST"
+    initial = (
+        {
+            "outcome": adoption.outcome,
+            "rating": adoption.rating,
+            "report": adoption.report,
+            "reported_on": adoption.reported_on,
+        }
+        if adoption.is_reported
+        else None
+    )
+    form = AdoptionReportForm(
+        request.POST if posted else None, request.FILES if posted else None, initial=initial
+    )
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.adoption_report(
+                    actor=user,
+                    adoption=adoption,
+                    outcome=data["outcome"],
+                    rating=data["rating"],
+                    report=data["report"],
+                    reported_on=data["reported_on"],
+                )
+                if data["file"]:
+                    services.adoption_evidence_add(actor=user, adoption=adoption, file=data["file"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The report is kept."))
+            return redirect("practices:detail", practice.pk)
+    return form_page(
+        request,
+        form,
+        title=_("How %(unit)s fared with %(title)s")
+        % {"unit": adoption.unit.name, "title": practice.title},
+        cancel_url=reverse("practices:detail", args=[practice.pk]),
+        breadcrumb=_breadcrumb(practice),
+        submit_label=_("Report"),
+    )
+
+
+@login_required
+def adoption_evidence_download(
+    request: HttpRequest, pk: int, adoption_pk: int, evidence_pk: int
+) -> Any:
+    practice = practice_policy.access(request.user, pk, "view")
+    adoption = adoption_policy.access(request.user, adoption_pk, "view")
+    if adoption.practice_id != practice.pk:
+        raise Http404
+    return file_download(get_object_or_404(adoption.evidence.all(), pk=evidence_pk).file)
+
+
+@login_required
+def adoptions_export(request: HttpRequest, pk: int) -> HttpResponse:
+    practice = practice_policy.access(request.user, pk, "view")
+    response = HttpResponse(
+        workbook_bytes(adoptions_workbook(request.user, practice)),
+        content_type=XLSX_CONTENT_TYPE,
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"practice-{practice.pk}-adoptions.xlsx"
+    )
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path("", practice_list, name="list"),
     path("new/", practice_create, name="create"),
@@ -285,5 +429,13 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/edit/", practice_edit, name="edit"),
     path("<int:pk>/evidence/", evidence_add, name="evidence_add"),
     path("<int:pk>/evidence/<int:evidence_pk>/", evidence_download, name="evidence_download"),
+    path("<int:pk>/adopt/", adoption_create, name="adopt"),
+    path("<int:pk>/adoptions.xlsx", adoptions_export, name="adoptions_export"),
+    path("<int:pk>/adoptions/<int:adoption_pk>/report/", adoption_report, name="adoption_report"),
+    path(
+        "<int:pk>/adoptions/<int:adoption_pk>/evidence/<int:evidence_pk>/",
+        adoption_evidence_download,
+        name="adoption_evidence_download",
+    ),
     path("<int:pk>/<slug:name>/", practice_step, name="step"),
 ]

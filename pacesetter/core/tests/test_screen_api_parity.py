@@ -150,6 +150,12 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "practices:edit": ("PATCH", "/practices/{practice_id}"),
     "practices:step": ("POST", "/practices/{practice_id}/transition"),
     "practices:evidence_add": ("POST", "/practices/{practice_id}/evidence"),
+    "practices:adopt": ("POST", "/practices/{practice_id}/adoptions"),
+    # The report's evidence file goes to /adoptions/{adoption_id}/evidence.
+    "practices:adoption_report": (
+        "POST",
+        "/practices/{practice_id}/adoptions/{adoption_id}/report",
+    ),
     # meetings
     "meetings:meeting_create": ("POST", "/meetings"),
     "meetings:meeting_edit": ("PATCH", "/meetings/{meeting_id}"),

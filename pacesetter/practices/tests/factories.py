@@ -33,3 +33,18 @@ class PracticeFactory(ServiceFactory):
     title = factory.Sequence(lambda n: f"Practice {n}")
 
     _service = staticmethod(practice_propose)
+
+
+def published(practice: Practice) -> Practice:
+    """``practice`` moved through review, recognition and publication."""
+    from pacesetter.decisions.tests.factories import DecisionFactory
+    from pacesetter.practices.services import practice_transition
+
+    decision = DecisionFactory(owner_unit=practice.owner_unit)
+    for name, extra in (
+        ("review", {"assessment": "recommend", "comment": "Sound."}),
+        ("recognize", {"decision": decision}),
+        ("publish", {}),
+    ):
+        practice = practice_transition(actor=None, practice=practice, name=name, **extra)
+    return practice
