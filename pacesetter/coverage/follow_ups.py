@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from pacesetter.audit.services import audit_record
 from pacesetter.core.errors import FieldRuleError
 from pacesetter.core.translations import CONTENT_LANGUAGES
-from pacesetter.workplans.models import Task, WorkPlan
+from pacesetter.workplans.models import Project, Task, WorkPlan
 from pacesetter.workplans.policies import plan_policy
 from pacesetter.workplans.services import task_create
 
@@ -66,10 +66,12 @@ def follow_ups_create(
     organizations: Sequence[Organization],
     due: dt.date | None = None,
     at: dt.date | None = None,
+    project: Project | None = None,
 ) -> list[Task]:
     """One key task per organization in ``plan``, led by its town or street, its scope
     naming the organization (with its address in the register) and the rules it does not
-    meet at ``at`` (today by default); each linked back by a :class:`FollowUp`.
+    meet at ``at`` (today by default); each linked back by a :class:`FollowUp`. In one of
+    the plan's projects if ``project`` is given, else directly in the plan.
 
     The actor manages the plan and is district staff over every organization
     (:func:`policies.follow_up_organizations`); an organization that already has a
@@ -127,6 +129,7 @@ def follow_ups_create(
         task = task_create(
             actor=actor,
             plan=plan,
+            project=project,
             lead_unit=organization.town,
             title=texts["title"],
             scope=texts["scope"],

@@ -1,11 +1,16 @@
 """The Huadu district's coverage register (case 3): 1,360 demo organizations in its 4
 streets and 6 towns (the bench builds 200,000), dated so that the picture of the
-15 August 2024 "dual synchronization" meeting and the year of progress since can be seen.
+15 August 2024 "dual synchronization" meeting and the year of progress since can be seen;
+the blind spots of the meeting followed up by key tasks of three of the plan's projects
+(``huadu.FOLLOW_UPS``). And the light-industry top-200 enterprises' union coverage
+(case 4), kept by the federation of trade unions that keeps the list.
 
 Every organization is demo data (``is_demo``) with a made-up name and a made-up (valid)
-credit code of the Huadu division 440114: no real enterprise is named as lacking an
+credit code: of the Huadu division 440114, and for the top-200 list of division 110000
+(Beijing, where the national federation sits; the list's enterprises are all over the
+country, the code is only made up). No real enterprise is named as lacking an
 organization. The draw is seeded, so every load gives the same register. Written through
-the register's services, in one audit-deferred block.
+the register's services, in audit-deferred blocks.
 """
 
 from __future__ import annotations
@@ -15,13 +20,23 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from pacesetter.accounts.models import User
 from pacesetter.audit.services import audit_deferred
+from pacesetter.coverage import rules as rule_engine
+from pacesetter.coverage.blind_spots import blind_spots
 from pacesetter.coverage.codes import ALPHABET, check_character
 from pacesetter.coverage.defaults import ensure_kinds
+from pacesetter.coverage.follow_ups import follow_ups_create
 from pacesetter.coverage.industries import load_classification, shipped_files
-from pacesetter.coverage.models import CoverageKind, Industry, Site
+from pacesetter.coverage.models import ORGANIZED_FORMS, CoverageKind, Industry, Organization, Site
+from pacesetter.coverage.selectors import CoverageFilters
 from pacesetter.coverage.services import building_record, organization_register, status_record
 from pacesetter.units.models import Unit
+from pacesetter.workplans.models import WorkPlan
+
+from .campaigns import clock_at
+from .data import huadu, light_industry
+from .data import light_industry_delegations as top_200
 
 SEED = 20240815
 MEETING = dt.date(2024, 8, 15)
@@ -89,10 +104,43 @@ KINDS = (
 SOCIAL = {"social_group", "chamber", "non_enterprise", "foundation"}
 
 
-def credit_code(serial: int) -> str:
-    """A valid, made-up code: authority 9, category 1 (enterprise), division 440114."""
-    body = "91440114" + "".join(ALPHABET[(serial // 31**i) % 31] for i in range(8, -1, -1))
+#: The special action of case 4 (since April 2022) up to the Danyang exchange.
+ACTION_START, EXCHANGE = dt.date(2022, 4, 1), dt.date(2024, 6, 6)
+#: The division of the top-200 list's made-up credit codes (Beijing: a national list).
+TOP_200_DIVISION = "110000"
+
+
+def credit_code(serial: int, division: str = "440114") -> str:
+    """A valid, made-up code: authority 9, category 1 (enterprise), a division (Huadu's
+    440114 unless told)."""
+    body = "91" + division + "".join(ALPHABET[(serial // 31**i) % 31] for i in range(8, -1, -1))
     return body + check_character(body)
+
+
+def _pick(
+    spots: list[Organization], selection: str, count: int, taken: set[int]
+) -> list[Organization]:
+    """The first ``count`` blind spots of a kind (per town or street for "per_town")."""
+    free = [org for org in spots if org.pk not in taken]
+    if selection == "standalone":
+        rows = [
+            org
+            for org in free
+            if org.party_members_full >= 3 and getattr(org, "form_party", "") != "standalone"
+        ]
+        return rows[:count]
+    if selection == "social_union":
+        rows = [
+            org
+            for org in free
+            if org.kind in SOCIAL and getattr(org, "form_union", "") not in ORGANIZED_FORMS
+        ]
+        return rows[:count]
+    per_town: dict[int, list[Organization]] = {}
+    for org in free:
+        if org.kind not in SOCIAL and len(per_town.setdefault(org.town_id, [])) < count:
+            per_town[org.town_id].append(org)
+    return [org for rows in per_town.values() for org in rows]
 
 
 def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -100,15 +148,19 @@ def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
 
 
 class CoverageLoader:
-    def __init__(self, units: dict[str, Unit]) -> None:
+    def __init__(self, units: dict[str, Unit], users: dict[str, User]) -> None:
         self.units = units
+        self.users = users
 
     def load(self, *, actor: Any) -> int:
         rng = random.Random(SEED)
-        # The migrations make both; a database built without them (the tests') gets them here.
+        # The migrations make all three; a database built without them (the tests') gets
+        # them here (loading again changes nothing).
         ensure_kinds()
         for path in shipped_files():
             load_classification(path)
+        for path in rule_engine.shipped_files():
+            rule_engine.load_rules(path)
         kinds = {k.code: k for k in CoverageKind.objects.all()}
         industries = {i.code: i for i in Industry.objects.filter(classification=CLASSIFICATION)}
         serial = 0
@@ -126,7 +178,76 @@ class CoverageLoader:
                     self.organization(
                         rng, actor, town, town_plan, n, serial, site, kinds, industries
                     )
+            serial += self.top_enterprises(actor, kinds, industries)
         return serial
+
+    def top_enterprises(
+        self, actor: Any, kinds: dict[str, CoverageKind], industries: dict[str, Industry]
+    ) -> int:
+        """The light-industry top-200 list (demo data) in the register of the federation
+        that keeps it: long-established large enterprises, a trade union founded during
+        the special action in all but ``WITHOUT_UNION``; no party or youth league figures
+        (not built)."""
+        federation = self.units[light_industry.ROOT]
+        span = (EXCHANGE - ACTION_START).days
+        for n, name in enumerate(top_200.TOP_ENTERPRISES, start=1):
+            sector = top_200.SECTORS[(n - 1) % len(top_200.SECTORS)]
+            staff = 300 + (n * 373) % 4700
+            union = n not in top_200.WITHOUT_UNION
+            members = staff * (80 + n % 16) // 100 if union else 0
+            org = organization_register(
+                actor=actor,
+                town=federation,
+                kind="foreign" if n % 10 == 0 else "mixed" if n % 25 == 7 else "private",
+                registered_on=dt.date(1990 + n % 25, 1 + n % 12, 1 + n % 28),
+                source_language="en",
+                name_en=name,
+                credit_code=credit_code(n, TOP_200_DIVISION),
+                industry=industries.get("19" if sector == "leather and footwear" else "C"),
+                staff_count=staff,
+                revenue_band="100m",
+                above_designated_size=True,
+                union_members=members,
+                is_demo=True,
+            )
+            if union:
+                building_record(
+                    actor=actor,
+                    organization=org,
+                    kind=kinds["union"],
+                    on=ACTION_START + dt.timedelta(days=(n * 53) % (span + 1)),
+                    form="standalone",
+                    member_count=members,
+                )
+        return len(top_200.TOP_ENTERPRISES)
+
+    def follow_ups(self, plan: WorkPlan) -> int:
+        """The blind spots of the 15 August 2024 meeting followed up in the plan: key tasks
+        of the projects ``huadu.FOLLOW_UPS`` names, made by the plan's manager through the
+        register's follow-up service on the day of the meeting (``clock_at``)."""
+        manager = self.users[huadu.PLAN.manager]
+        projects = {project.code: project for project in plan.projects.all()}
+        rules = list(rule_engine.rules_at(MEETING))
+        spots = list(
+            blind_spots(manager, CoverageFilters(at=MEETING, town=self.units[huadu.ROOT]), rules)
+        )
+        chosen: set[int] = set()
+        made = 0
+        with clock_at(MEETING, huadu.CASE.time_zone, 16), audit_deferred():
+            for code, selection, count in huadu.FOLLOW_UPS:
+                picked = _pick(spots, selection, count, chosen)
+                chosen.update(org.pk for org in picked)
+                made += len(
+                    follow_ups_create(
+                        actor=manager,
+                        plan=plan,
+                        organizations=picked,
+                        due=huadu.END,
+                        at=MEETING,
+                        project=projects[code],
+                    )
+                )
+        return made
 
     def organization(
         self,

@@ -80,7 +80,6 @@ class KeyWorkLoader:
             self.plan(plan)
         for meeting in meetings_:
             self.meeting(meeting)
-        self.close_past_plans()
 
     # --- chains and plans ---------------------------------------------------------
 
@@ -131,7 +130,8 @@ class KeyWorkLoader:
 
     def close_past_plans(self) -> None:
         """Close, through the service, every plan whose period ended before today (after
-        the meetings, whose resolutions and findings still add tasks to them)."""
+        the meetings, whose resolutions and findings still add tasks to them, and the
+        coverage register's follow-up tasks: the demo loader calls it last)."""
         today = timezone.localdate()
         for key, plan in self.plans.items():
             if plan.period_end < today:

@@ -42,6 +42,7 @@ from .data import (
     TABLES,
     UNIT_TYPES,
 )
+from .data.huadu import PLAN_KEY as HUADU_PLAN_KEY
 from .keywork import KeyWorkLoader
 from .pdf import one_page_pdf
 from .polls import body_poll
@@ -117,7 +118,11 @@ class _Loader:
         for poll in BODY_POLLS:
             body_poll(poll, bodies=self.bodies, units=self.units, users=self.users)
         self.key_work.load(actor=self.actor, chains=CHAINS, plans=PLANS, meetings_=MEETINGS)
-        CoverageLoader(self.units).load(actor=self.actor)
+        coverage = CoverageLoader(self.units, self.users)
+        coverage.load(actor=self.actor)
+        # The follow-up tasks go into the dual-synchronization plan while it is open.
+        coverage.follow_ups(self.key_work.plans[HUADU_PLAN_KEY])
+        self.key_work.close_past_plans()
 
     def load_case(self, case: CaseSpec) -> None:
         self.unit(case.root, parent=None, time_zone=case.time_zone, country=case.country)

@@ -8,14 +8,16 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from pacesetter.coverage.follow_ups import follow_ups_create
 from pacesetter.coverage.models import CoverageKind, FollowUp
 from pacesetter.coverage.services import building_record, status_record
 from pacesetter.testing.api import ApiClient
 from pacesetter.workplans.models import Task
-from pacesetter.workplans.tests.factories import WorkPlanFactory
+from pacesetter.workplans.tests.factories import ProjectFactory, WorkPlanFactory
 
 from .factories import organization
 from .test_rules import make_rule
@@ -162,6 +164,21 @@ def test_staff_create_follow_up_tasks_in_one_step(client, world, spots, plan):
     )
     assert "Already followed up in this work plan: Late Leather." in again.content.decode()
     assert Task.objects.filter(plan=plan).count() == 2
+
+
+def test_follow_up_tasks_go_into_a_project_of_the_plan_when_given(world, spots, plan):
+    staff = world.users["committee_staff"]
+    project = ProjectFactory(plan=plan, name="Blind-spot survey")
+    [task] = follow_ups_create(
+        actor=staff, plan=plan, organizations=[spots["late"]], project=project
+    )
+    assert (task.plan, task.project) == (plan, project)
+    assert FollowUp.objects.get(task=task).organization == spots["late"]
+    other = ProjectFactory(plan=WorkPlanFactory(body=world.council, name="Another plan"))
+    with pytest.raises(ValidationError):
+        follow_ups_create(actor=staff, plan=plan, organizations=[spots["big"]], project=other)
+    assert not FollowUp.objects.filter(organization=spots["big"]).exists()
+    assert Task.objects.filter(plan=plan).count() == 1
 
 
 def test_a_viewer_and_an_officer_cannot_create_follow_up_tasks(client, world, spots, plan):

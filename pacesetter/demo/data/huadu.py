@@ -545,6 +545,18 @@ PROJECTS = (
     ),
 )
 
+#: The three dual-synchronization projects whose key tasks follow up blind spots of the
+#: coverage register as of the meeting (demo/coverage.py, through the register's
+#: follow-up service): project code → which blind spots, and how many (per town or street
+#: for "per_town"). "standalone": 3 or more full party members without a standalone party
+#: organization; "social_union": new social organizations without a union; "per_town":
+#: the other blind spots of new enterprises, the first of each town's list. Demo choices.
+FOLLOW_UPS: tuple[tuple[str, str, int], ...] = (
+    ("P12", "standalone", 8),
+    ("P15", "social_union", 8),
+    ("P14", "per_town", 2),
+)
+
 PLAN = PlanSpec(
     key=PLAN_KEY,
     body=WORK_COMMITTEE.key,

@@ -9,7 +9,11 @@ that is DEMO DATA: numbered, by a light-industry sector, not the real list (whic
 report does not publish). No company or person is invented.
 
 Assumptions (demo figures, not the report's): a presenting unit sends 3 people, an
-exchanging unit 1, an enterprise 1; 5 of the enterprises did not come.
+exchanging unit 1, an enterprise 1; 5 of the enterprises did not come. In the coverage
+register (demo/coverage.py), kept by the light-industry federation of trade unions, 188
+of the 200 have a trade union founded during the special action (from April 2022 to the
+exchange), the 12 others none yet; the report gives no party or youth league figures, so
+those are not recorded (not built).
 """
 
 from __future__ import annotations
@@ -77,6 +81,10 @@ TOP_ENTERPRISES: tuple[str, ...] = tuple(
     f"Top-200 light-industry enterprise No. {n:03d}, {SECTORS[(n - 1) % len(SECTORS)]} (demo data)"
     for n in range(1, ENTERPRISE_COUNT + 1)
 )
+
+
+#: DEMO DATA: the numbers of the enterprises without a trade union (every 16th: 12 of 200).
+WITHOUT_UNION: frozenset[int] = frozenset(range(16, ENTERPRISE_COUNT + 1, 16))
 
 
 def delegations(danyang: str, linhai: str) -> tuple[DelegationSpec, ...]:
