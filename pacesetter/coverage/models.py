@@ -342,7 +342,14 @@ class StatusPeriod(Period):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "valid_from", "valid_to"], name="status_period_at")
+            models.Index(fields=["status", "valid_from", "valid_to"], name="status_period_at"),
+            # "operating at D" per organization (the rates, the register, the blind spots):
+            # without it SQLite read every operating period of the register per
+            # organization through status_period_at (docs/performance.md, "Coverage
+            # register").
+            models.Index(
+                fields=["organization", "status", "valid_from"], name="status_period_org_at"
+            ),
         ]
 
     def __str__(self) -> str:

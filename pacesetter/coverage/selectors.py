@@ -74,7 +74,9 @@ def operating_at(at: datetime.date) -> Exists:
 
 def status_at(at: datetime.date) -> Subquery:
     return Subquery(
-        StatusPeriod.objects.filter(covering(at), organization=OuterRef("pk")).values("status")[:1],
+        StatusPeriod.objects.filter(covering(at), organization=OuterRef("pk"))
+        .order_by()
+        .values("status")[:1],
         output_field=CharField(),
     )
 
@@ -83,9 +85,11 @@ def form_at(kind_code: str, at: datetime.date) -> Subquery:
     """The form of the organization's ``kind_code`` building at ``at`` (empty when the
     organization did not exist yet)."""
     return Subquery(
-        Building.objects.filter(
-            covering(at), organization=OuterRef("pk"), kind__code=kind_code
-        ).values("form")[:1],
+        Building.objects.filter(covering(at), organization=OuterRef("pk"), kind__code=kind_code)
+        # no ordering: one period covers a date, and Building's default ordering joined
+        # the organization and the kind and sorted inside every subquery
+        .order_by()
+        .values("form")[:1],
         output_field=CharField(),
     )
 
