@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from pacesetter.core.spreadsheets import append_row, export_workbook, style_header
 from pacesetter.workplans.policies import task_policy
@@ -15,7 +14,7 @@ from .models import Practice
 from .selectors import practice_spread
 
 
-def adoptions_workbook(user: Any, practice: Practice) -> Workbook:
+def adoptions_workbook(user: Any, practice: Practice) -> Any:
     """One row per adoption ``user`` sees, grouped under the top units as on the page."""
     workbook = export_workbook(_("Adoptions"), practice.title)
     sheet = workbook.active
