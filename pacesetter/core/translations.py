@@ -460,14 +460,20 @@ def refresh_search_key(obj: Any) -> None:
         obj.search_key = search_key(obj)
 
 
-def refresh_search_keys(queryset: models.QuerySet[Any]) -> int:
-    """Recompute the keys of ``queryset``'s rows (after bulk writes); how many changed."""
+def stale_search_keys(queryset: models.QuerySet[Any]) -> list[Any]:
+    """The rows of ``queryset`` whose stored key is stale, each with its new key set."""
     stale = []
     for obj in queryset.iterator(chunk_size=500):
         key = search_key(obj)
         if obj.search_key != key:
             obj.search_key = key
             stale.append(obj)
+    return stale
+
+
+def refresh_search_keys(queryset: models.QuerySet[Any]) -> int:
+    """Recompute the keys of ``queryset``'s rows (after bulk writes); how many changed."""
+    stale = stale_search_keys(queryset)
     queryset.model._default_manager.bulk_update(stale, ["search_key"], batch_size=500)
     return len(stale)
 

@@ -4,8 +4,9 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from pacesetter.core.translations import search_key
+from pacesetter.core.translations import stale_search_keys
 
 
 def searchable_models() -> list[Any]:
@@ -19,25 +20,22 @@ def searchable_models() -> list[Any]:
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "Recompute the search keys of every searchable record and name the stale ones "
         "(a bulk write that skipped refresh_search_keys); --fix stores the new keys."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--fix", action="store_true", help=_("Store the recomputed keys."))
+        parser.add_argument(
+            "--fix", action="store_true", help=gettext_lazy("Store the recomputed keys.")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         fix = options["fix"]
         total = 0
         with transaction.atomic():
             for model in searchable_models():
-                stale = []
-                for obj in model._default_manager.order_by("pk").iterator(chunk_size=500):
-                    key = search_key(obj)
-                    if obj.search_key != key:
-                        obj.search_key = key
-                        stale.append(obj)
+                stale = stale_search_keys(model._default_manager.order_by("pk"))
                 if not stale:
                     continue
                 total += len(stale)
