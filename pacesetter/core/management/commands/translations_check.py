@@ -4,7 +4,6 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from pacesetter.core.translations import stale_search_keys
 
@@ -20,15 +19,13 @@ def searchable_models() -> list[Any]:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "Recompute the search keys of every searchable record and name the stale ones "
         "(a bulk write that skipped refresh_search_keys); --fix stores the new keys."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--fix", action="store_true", help=gettext_lazy("Store the recomputed keys.")
-        )
+        parser.add_argument("--fix", action="store_true", help=_("Store the recomputed keys."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         fix = options["fix"]
