@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.clusters.selectors import cluster_current_leader
 from pacesetter.core.files import file_download
+from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.translations import (
     CONTENT_LANGUAGES,
     LANGUAGE_NAMES,
@@ -643,6 +644,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 # --- The public page (no login) -----------------------------------------------------------
 
 
+@reads_from_replica
 def public_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(selectors.public_proposals(), pk=pk)
     form = CommentForm(request.POST or None)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.policies import cluster_policy
+from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.translations import ordered
 from pacesetter.core.views import add_service_errors, paginate
 
@@ -274,6 +275,7 @@ def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _minutes(request, pk, "pdf")
 

@@ -21,6 +21,7 @@ from pacesetter.accounts.scopes import under
 from pacesetter.audit.history import audit_rows
 from pacesetter.audit.selectors import audit_entries_for
 from pacesetter.core.policies import Actor
+from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.spreadsheets import (
     XLSX_CONTENT_TYPE,
     workbook_bytes,
@@ -82,6 +83,7 @@ def _query(filters: CoverageFilters, **changes: Any) -> str:
 
 
 @login_required
+@reads_from_replica
 def register(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = _filters_form(request)
@@ -102,6 +104,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def register_export(request: HttpRequest) -> HttpResponse:
     """The register as of the filters' date, in the columns the import reads back."""
     filters = _filters_form(request).filters()
@@ -114,6 +117,7 @@ def register_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def rates(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = _filters_form(request)

@@ -24,6 +24,7 @@ from pacesetter.campaigns.policies import review_point_policy
 from pacesetter.chains.policies import chain_policy
 from pacesetter.core.files import file_download
 from pacesetter.core.policies import Policy
+from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE, workbook_bytes
 from pacesetter.core.views import add_service_errors, form_page, paginate
 from pacesetter.decisions.policies import decision_policy
@@ -410,6 +411,7 @@ def adoption_evidence_download(
 
 
 @login_required
+@reads_from_replica
 def adoptions_export(request: HttpRequest, pk: int) -> HttpResponse:
     practice = practice_policy.access(request.user, pk, "view")
     response = HttpResponse(

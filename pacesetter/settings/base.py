@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pacesetter.core.routers.ReplicaMiddleware",
     "pacesetter.core.middleware.NoStoreSignedInApiMiddleware",
     # Last, so that it sees every response a refused login produced (the login page's and
     # the token endpoint's) and answers with the lockout instead.
@@ -125,6 +126,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+
+# A read replica of a PostgreSQL primary (docs/deployment.md, "A read replica"): the
+# report, export and public views read from it, within the allowed lag.
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "10"))
+if os.environ.get("DATABASE_REPLICA_URL") and (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["pacesetter.core.routers.ReplicaRouter"]
 
 # One cache shared by every process of the site: the API's rate limits count there (a
 # per-process cache would let each worker grant its own allowance). The database's own

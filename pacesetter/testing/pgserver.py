@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Callable
 from typing import Any
 
 
@@ -76,18 +77,105 @@ PORT_VARIABLE = "PACESETTER_TEST_PG_PORT"
 SOCKET_VARIABLE = "PACESETTER_TEST_PG_SOCKET"
 
 
-def start_test_server() -> dict[str, Any]:
-    as_user = None
-    if os.geteuid() == 0:
-        as_user = "postgres"
-        try:
-            pwd.getpwnam(as_user)
-        except KeyError as exc:  # pragma: no cover - depends on the machine
-            raise RuntimeError("Running as root needs a 'postgres' system user.") from exc
-    datadir = tempfile.mkdtemp(prefix="pacesetter-pg-")
+def _server_user() -> str | None:
+    if os.geteuid() != 0:
+        return None
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError as exc:  # pragma: no cover - depends on the machine
+        raise RuntimeError("Running as root needs a 'postgres' system user.") from exc
+    return "postgres"
+
+
+def _data_directory(as_user: str | None, prefix: str) -> str:
+    datadir = tempfile.mkdtemp(prefix=prefix)
     if as_user:
         entry = pwd.getpwnam(as_user)
         os.chown(datadir, entry.pw_uid, entry.pw_gid)
+    return datadir
+
+
+def _start(datadir: str, options: str, as_user: str | None) -> Callable[[], None]:
+    """Starts the server of ``datadir``; answers the function that stops it and removes
+    the directory (also registered to run at exit)."""
+    _run(
+        [
+            _find_binary("pg_ctl"),
+            "-D",
+            datadir,
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            os.path.join(datadir, "server.log"),
+            "start",
+        ],
+        as_user,
+    )
+    stopped = False
+
+    def stop() -> None:
+        nonlocal stopped
+        if stopped:
+            return
+        stopped = True
+        subprocess.run(
+            (["runuser", "-u", as_user, "--"] if as_user else [])
+            + [_find_binary("pg_ctl"), "-D", datadir, "-m", "immediate", "-w", "stop"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        shutil.rmtree(datadir, ignore_errors=True)
+
+    atexit.register(stop)
+    return stop
+
+
+def _options(port: int, datadir: str) -> str:
+    return (
+        f"-p {port} -k {datadir} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+    )
+
+
+def start_replica(primary: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], None]]:
+    """A streaming replica of the running server ``primary`` (its settings, as
+    ``start_test_server`` answers them): ``pg_basebackup -R`` into a new directory, then
+    started on its own port as a hot standby. Answers its settings (the primary's, with
+    its socket and port) and the function that stops it."""
+    as_user = _server_user()
+    datadir = _data_directory(as_user, "pacesetter-pg-replica-")
+    _run(
+        [
+            _find_binary("pg_basebackup"),
+            "-D",
+            datadir,
+            "-h",
+            primary["HOST"],
+            "-p",
+            str(primary["PORT"]),
+            "-U",
+            primary["USER"],
+            "-R",
+            "-X",
+            "stream",
+            "-c",
+            "fast",
+            "--no-sync",
+        ],
+        as_user,
+    )
+    port = _free_port()
+    stop = _start(datadir, _options(port, datadir) + " -c hot_standby=on", as_user)
+    return {**primary, "HOST": datadir, "PORT": str(port)}, stop
+
+
+def start_test_server() -> dict[str, Any]:
+    as_user = _server_user()
+    datadir = _data_directory(as_user, "pacesetter-pg-")
     port = _free_port()
     _run(
         [
@@ -105,36 +193,5 @@ def start_test_server() -> dict[str, Any]:
         ],
         as_user,
     )
-    options = (
-        f"-p {port} -k {datadir} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-    )
-    _run(
-        [
-            _find_binary("pg_ctl"),
-            "-D",
-            datadir,
-            "-o",
-            options,
-            "-w",
-            "-t",
-            "60",
-            "-l",
-            os.path.join(datadir, "server.log"),
-            "start",
-        ],
-        as_user,
-    )
-
-    def stop() -> None:
-        subprocess.run(
-            (["runuser", "-u", as_user, "--"] if as_user else [])
-            + [_find_binary("pg_ctl"), "-D", datadir, "-m", "immediate", "-w", "stop"],
-            check=False,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        shutil.rmtree(datadir, ignore_errors=True)
-
-    atexit.register(stop)
+    _start(datadir, _options(port, datadir), as_user)
     return _settings(port, datadir)

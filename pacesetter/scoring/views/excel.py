@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from pacesetter.campaigns.models import Campaign, CampaignState, ReviewPoint, ReviewPointState
 from pacesetter.campaigns.policies import campaign_policy, review_point_policy
 from pacesetter.core.forms import ExcelUploadForm
+from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.translations import ordered, tr
 
 from .. import excel
@@ -264,6 +265,7 @@ def actuals_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def ranking_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The ranking as the ranking screen shows it; ``?cluster=`` and ``?unit_type=``."""
     review_point = _review_point(request, pk)
@@ -284,6 +286,7 @@ def ranking_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def sheet_xlsx(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     review_point = _review_point(request, pk)
     items = excel.visible_sheet_items(request.user, review_point, unit_pk)

@@ -34,6 +34,7 @@ from pacesetter.campaigns.policies import participant_policy, review_point_polic
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.errors import ConflictError
 from pacesetter.core.files import file_download
+from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.translations import ordered
 from pacesetter.core.views import add_service_errors, paginate
 from pacesetter.units.models import Unit, UnitType
@@ -937,6 +938,7 @@ def publish(request: HttpRequest, rp: int) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def ranking_page(request: HttpRequest, rp: int) -> HttpResponse:
     """Organizer staff see the live ranking; cluster leaders the live ranking of their
     clusters; everyone else who sees the campaign only a published one."""
