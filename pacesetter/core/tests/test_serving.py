@@ -1,6 +1,8 @@
 """The production server (``make serve``): gunicorn with the production settings over a
 migrated database of its own, over HTTP on 127.0.0.1 — SQLite always, PostgreSQL too when
-the suite runs on PostgreSQL (a database of its own on the suite's server)."""
+the suite runs on PostgreSQL (a database of its own on the suite's server): the login
+page and its headers, static files, a session login, an API client casting a ballot,
+and the job worker running a queued job. ``check --deploy``: test_settings.py."""
 
 from __future__ import annotations
 
@@ -155,18 +157,31 @@ def _cookies(response: HTTPResponse) -> dict[str, str]:
     }
 
 
+#: Run by ``manage.py shell`` with the production settings: a council with the smoke
+#: user on it, and an open yes/no poll it votes in.
+OPEN_POLL = f"""
+import datetime, json
+from pacesetter.accounts.models import User
+from pacesetter.ballots.services import poll_create, poll_open
+from pacesetter.bodies.services import body_member_add
+from pacesetter.bodies.tests.factories import BodyFactory
+user = User.objects.create_user(username="smoke", password={PASSWORD!r})
+body = BodyFactory()
+body_member_add(actor=None, body=body, start=datetime.date(2020, 1, 1), user=user)
+poll = poll_create(
+    actor=None, owner_unit=body.owner_unit, title="Smoke", kind="yes_no",
+    options=["Motion"], body=body,
+)
+poll = poll_open(actor=None, poll=poll)
+print(json.dumps({{"poll": poll.pk, "option": poll.options.get().pk}}))
+"""
+
+
 def test_gunicorn_serves_with_the_production_settings(tmp_path, database_url):
     env = _production_env(tmp_path, database_url)
     _manage(env, "migrate", "--noinput", "-v0")
     _manage(env, "collectstatic", "--noinput", "-v0")
-    _manage(
-        env,
-        "shell",
-        "-v0",
-        "-c",
-        "from pacesetter.accounts.models import User; "
-        f"User.objects.create_user(username='smoke', password={PASSWORD!r})",
-    )
+    ids = json.loads(_manage(env, "shell", "-v0", "-c", OPEN_POLL).strip().splitlines()[-1])
     server = _Server(env)
     try:
         # Plain HTTP straight to the server is sent to HTTPS.
@@ -223,11 +238,46 @@ def test_gunicorn_serves_with_the_production_settings(tmp_path, database_url):
             "GET", "/accounts/profile/", headers={"Cookie": f"sessionid={session.split(';')[0]}"}
         )
         assert response.status == 200
+
+        # An API client takes a token and casts a ballot, once.
+        json_headers = {"Content-Type": "application/json"}
+        response, body = server.request(
+            "POST",
+            "/api/v1/auth/token",
+            body=json.dumps({"username": "smoke", "password": PASSWORD}),
+            headers=json_headers,
+        )
+        assert response.status == 200, body.decode()[:3000]
+        bearer = {"Authorization": f"Bearer {json.loads(body)['token']}"} | json_headers
+        response, body = server.request(
+            "POST",
+            f"/api/v1/polls/{ids['poll']}/vote",
+            body=json.dumps({"choices": {str(ids["option"]): "yes"}}),
+            headers=bearer,
+        )
+        assert response.status == 201, body
+        assert json.loads(body)["receipt"]
+        response, body = server.request(
+            "POST",
+            f"/api/v1/polls/{ids['poll']}/vote",
+            body=json.dumps({"choices": {str(ids["option"]): "no"}}),
+            headers=bearer,
+        )
+        assert response.status == 422, body
+        response, body = server.request("GET", f"/api/v1/polls/{ids['poll']}", headers=bearer)
+        assert json.loads(body)["has_voted"] is True
     finally:
         took, access_log = server.stop()
     assert took < STOP_LIMIT
     assert '"GET /accounts/login/ HTTP/1.1" 200' in access_log
     assert '"POST /accounts/login/ HTTP/1.1" 302' in access_log
+
+    # The job worker: the hourly audit anchor, queued, then run by `db_worker` (as `make
+    # serve` starts it), which writes the chain's head outside the database.
+    assert "enqueued" in _manage(env, "audit_anchor", "--schedule")
+    _manage(env, "db_worker", "--batch", "--no-startup-delay", "-v0")
+    anchors = (tmp_path / "anchors" / "anchors.jsonl").read_text().splitlines()
+    assert len(anchors) == 1 and json.loads(anchors[0])["seq"] >= 1
 
 
 def test_production_keeps_connections_and_checks_them_and_sqlite_waits_for_locks(tmp_path):
