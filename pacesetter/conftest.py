@@ -266,6 +266,11 @@ def page(browser: Any, live_server: Any, transactional_db: Any) -> Iterator[Any]
     (on SQLite the server shares the test's connection)."""
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
+    # The same allowance for `expect(...)`, whose own default is 5 s: on a busy CI
+    # machine a language switch (a POST, a redirect, a page) has taken longer.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
     tab = context.new_page()
     yield tab
     context.close()

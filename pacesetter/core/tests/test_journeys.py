@@ -40,8 +40,8 @@ def test_staff_finds_cluster_18_and_reads_it_in_vietnamese(live_server, page, de
     expect(page.locator("#leaders")).to_contain_text("Lam Son")
     expect(page.locator("#leaders")).to_contain_text("Bac Song Ma")
 
-    page.select_option("#language-select", "vi")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.select_option("#language-select", "vi")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     # The cluster's own language is Vietnamese: its name as the decision wrote it.
     expect(page.locator("h1")).to_contain_text("Cụm thi đua số 18")
@@ -57,8 +57,8 @@ def test_staff_browses_the_tree_and_adds_a_unit_in_chinese(live_server, page, de
     from playwright.sync_api import expect
 
     log_in(page, live_server.url, "staff.thanhhoa")
-    page.select_option("#language-select", "zh-hans")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.select_option("#language-select", "zh-hans")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     page.get_by_role("navigation").first.get_by_role("link", name="单位", exact=True).click()
 
