@@ -31,6 +31,7 @@ urlpatterns = [
         ),
     ),
     path("scoring/", include("pacesetter.scoring.urls")),
+    path("imports/", include("pacesetter.imports.urls")),
     path("awards/", include("pacesetter.awards.urls")),
     path("ballots/", include("pacesetter.ballots.urls")),
     path(

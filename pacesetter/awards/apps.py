@@ -9,7 +9,10 @@ class AwardsConfig(AppConfig):
     def ready(self) -> None:
         from pacesetter.ballots.subjects import register_subject
 
+        from . import imports
         from .selectors import proposal_of_poll
 
         # A proposal's cluster and council votes link back to the proposal's dossier.
         register_subject(proposal_of_poll)
+        # The past-awards import a background job can run (pacesetter.imports).
+        imports.register()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -16,9 +17,11 @@ from django.utils.translation import gettext_lazy
 
 from pacesetter.core.forms import ExcelUploadForm
 from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE, ImportFailed, workbook_bytes
+from pacesetter.imports import registry
+from pacesetter.imports import services as import_services
 from pacesetter.units.models import Unit
 
-from . import excel
+from . import excel, imports
 
 #: Errors shown after a failed import; the rest are counted.
 ERRORS_SHOWN = 300
@@ -67,18 +70,26 @@ def grants_import(request: HttpRequest) -> HttpResponse:
     result = None
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
+        form.close()  # the form opened it to check it; the importer reads it again
+        upload = form.cleaned_data["file"]
+        owner_unit = form.cleaned_data["owner_unit"]
+        params = {"owner_unit": owner_unit.pk}
         try:
-            result = excel.import_grants(
-                actor=user, owner_unit=form.cleaned_data["owner_unit"], workbook=form.workbook
-            )
+            if import_services.runs_in_background(upload):
+                job = import_services.job_create(
+                    actor=user,
+                    kind=imports.GRANTS,
+                    params=params,
+                    title=_("Import past awards"),
+                    back_url=request.get_full_path(),
+                    upload=upload,
+                )
+                return redirect("imports:detail", job.pk)
+            result = registry.run(imports.GRANTS, user, params, upload)
         except ImportFailed as exc:
             errors = exc.messages
-        finally:
-            form.close()
         if result is not None:
-            form = GrantsImportForm(
-                user=user, initial={"owner_unit": form.cleaned_data["owner_unit"]}
-            )
+            form = GrantsImportForm(user=user, initial={"owner_unit": owner_unit})
     return render(
         request,
         "awards/import/grants.html",
@@ -87,6 +98,7 @@ def grants_import(request: HttpRequest) -> HttpResponse:
             "result": result,
             "errors": errors[:ERRORS_SHOWN],
             "errors_more": max(len(errors) - ERRORS_SHOWN, 0),
+            "background_rows": settings.IMPORT_BACKGROUND_ROWS,
         },
     )
 

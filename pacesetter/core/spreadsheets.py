@@ -17,6 +17,11 @@ sheet that declares or holds more than ``SPREADSHEET_MAX_ROWS`` rows,
 at the limit. A cell holding a formula is refused (its value is not in the file as
 typed), and so is a number the column cannot hold exactly.
 
+Progress. A background import (``pacesetter.imports``) follows a long import with
+:func:`reporting`: while it is active, :func:`read_sheet` reports the rows it has read
+every :data:`PROGRESS_EVERY` rows and :func:`run_atomically` reports that saving has
+begun. Without it nothing is reported.
+
 Writing. Text that people typed (names, titles, notes) ends up in cells; text starting
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (or their full-width forms)
 could be taken for a formula by a spreadsheet program. Every cell the platform writes
@@ -31,7 +36,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -75,6 +82,30 @@ NOTE_FONT = Font(italic=True, color="5B6675")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 #: Characters of a formula shown in the error that refuses it.
 FORMULA_SHOWN = 40
+#: Rows read between two progress reports (see :func:`reporting`).
+PROGRESS_EVERY = 1000
+
+#: Phases a progress report names.
+READING, SAVING = "reading", "saving"
+#: The progress callback of :func:`reporting`: (phase, rows read so far, rows declared).
+Progress = Callable[[str, int, int], None]
+_progress: ContextVar[Progress | None] = ContextVar("spreadsheet_progress", default=None)
+
+
+@contextmanager
+def reporting(progress: Progress) -> Iterator[None]:
+    """Call ``progress(phase, rows_read, rows_declared)`` while reading and on saving."""
+    token = _progress.set(progress)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
+
+
+def _report(phase: str, rows: int, declared: int) -> None:
+    progress = _progress.get()
+    if progress is not None:
+        progress(phase, rows, declared)
 
 
 # --- errors ---------------------------------------------------------------------------
@@ -337,6 +368,8 @@ def read_sheet(workbook: Any, name: str, columns: Sequence[Column]) -> Sheet:
         for number, row in enumerate(rows, start=1):
             if number > max_rows:
                 raise _too_many_rows(title)
+            if number % PROGRESS_EVERY == 0:
+                _report(READING, number, declared_rows)
             values = [cell.value for cell in row]
             if len(values) > max_columns and values[max_columns] is not None:
                 raise _limit_error(
@@ -607,6 +640,7 @@ def run_atomically(work: Callable[[], tuple[R, list[CellError]]]) -> R:
     """Run ``work()`` (which returns a result and the errors it found) in one transaction,
     rolled back when there is any error. Each service call is a savepoint of its own, so
     a row's error does not stop the following rows from being checked too."""
+    _report(SAVING, 0, 0)
     with transaction.atomic():
         result, found = work()
         if found:

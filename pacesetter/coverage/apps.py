@@ -7,3 +7,9 @@ class CoverageConfig(AppConfig):
     label = "coverage"
     verbose_name = _("Coverage register")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import imports
+
+        # The register import a background job can run (pacesetter.imports).
+        imports.register()

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -19,8 +19,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE, ImportFailed, workbook_bytes
+from pacesetter.imports import registry
+from pacesetter.imports import services as import_services
 
-from . import documents, exports, importing
+from . import documents, exports, imports
 from .policies import organization_policy
 from .views import _filters_form, editable_towns
 
@@ -88,16 +90,26 @@ def register_import(request: HttpRequest) -> HttpResponse:
     result = None
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
+        upload, on = form.cleaned_data["file"], form.cleaned_data["on"]
+        params = {"on": on.isoformat()}
         try:
-            result = importing.import_register(
-                actor=user, upload=form.cleaned_data["file"], on=form.cleaned_data["on"]
-            )
+            if import_services.runs_in_background(upload):
+                job = import_services.job_create(
+                    actor=user,
+                    kind=imports.REGISTER,
+                    params=params,
+                    title=_("Import into the coverage register"),
+                    back_url=request.get_full_path(),
+                    upload=upload,
+                )
+                return redirect("imports:detail", job.pk)
+            result = registry.run(imports.REGISTER, user, params, upload)
         except ImportFailed as exc:
             errors = exc.messages
         except ValidationError as exc:
             form.add_error("file", exc)
         if result is not None:
-            form = RegisterImportForm(initial={"on": form.cleaned_data["on"]})
+            form = RegisterImportForm(initial={"on": on})
     return render(
         request,
         "coverage/import.html",
@@ -106,6 +118,7 @@ def register_import(request: HttpRequest) -> HttpResponse:
             "result": result,
             "errors": errors[:ERRORS_SHOWN],
             "errors_more": max(len(errors) - ERRORS_SHOWN, 0),
+            "background_rows": settings.IMPORT_BACKGROUND_ROWS,
             "breadcrumb": [{"url": reverse("coverage:register"), "label": _("Coverage register")}],
         },
     )

@@ -8,6 +8,8 @@ class ScoringConfig(AppConfig):
 
     def ready(self) -> None:
         # The campaign steps that read scoring's data (campaigns.checks) get their rules.
-        from . import checks
+        from . import checks, imports
 
         checks.register()
+        # The spreadsheet imports a background job can run (pacesetter.imports).
+        imports.register()

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "pacesetter.core",
     "pacesetter.accounts",
     "pacesetter.audit",
+    "pacesetter.imports",
     "pacesetter.units",
     "pacesetter.decisions",
     "pacesetter.clusters",
@@ -232,6 +233,13 @@ SPREADSHEET_MAX_UNZIPPED_BYTES = int(
 SPREADSHEET_MAX_ROWS = int(os.environ.get("SPREADSHEET_MAX_ROWS", "20000"))
 SPREADSHEET_MAX_COLUMNS = int(os.environ.get("SPREADSHEET_MAX_COLUMNS", "50"))
 SPREADSHEET_MAX_CELLS = int(os.environ.get("SPREADSHEET_MAX_CELLS", "250000"))
+#: An import of a workbook declaring more rows than this, or a file larger than
+#: IMPORT_BACKGROUND_BYTES, runs in the job worker, with a page that follows it
+#: (pacesetter.imports); smaller ones are imported during the request.
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "1000"))
+IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", str(256 * 1024)))
+#: Seconds after its upload that an unfinished background import is reported stalled.
+IMPORT_JOB_TIMEOUT = int(os.environ.get("IMPORT_JOB_TIMEOUT", "1800"))
 
 PAGE_SIZE = 25
 API_MAX_PAGE_SIZE = 200

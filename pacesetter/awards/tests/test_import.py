@@ -301,3 +301,20 @@ def test_person_create_writes_its_audit_entry(world):
     with pytest.raises(ValidationError):
         person_create(actor=actor, unit=world.own, full_name="")
     assert Person.objects.count() == 1
+
+
+def test_a_large_workbook_is_recorded_by_the_job_worker(staff, world, catalog, settings, tmp_path):
+    from pacesetter.imports.models import ImportJob, JobState
+    from pacesetter.imports.services import job_run
+
+    settings.IMPORT_BACKGROUND_ROWS = 2
+    settings.MEDIA_ROOT = tmp_path
+    response = upload(staff, filled(staff, ROWS), world.committee)
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.params == {"owner_unit": world.committee.pk}
+    assert not AwardGrant.objects.exists()
+    assert job_run(job.pk) == JobState.SUCCEEDED
+    assert AwardGrant.objects.count() == 4
+    assert ImportJob.objects.get(pk=job.pk).result["decisions_created"] == 3
+    page = staff.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    assert "4 awards recorded." in page and "3 decisions added." in page

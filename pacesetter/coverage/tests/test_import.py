@@ -532,3 +532,31 @@ def test_the_export_takes_a_fixed_number_of_queries(
         organization(world.sibling, name=f"More {n}")
     with django_assert_num_queries(7):
         client.get("/coverage/export.xlsx")
+
+
+# --- in the background ------------------------------------------------------------
+
+
+def test_a_large_csv_file_is_imported_by_the_job_worker(client, world, settings, tmp_path):
+    """A file over IMPORT_BACKGROUND_BYTES (a CSV file declares no rows) goes to the job
+    worker; the job's page shows the register's own counts once it has run."""
+    from django.urls import reverse
+
+    from pacesetter.imports.models import ImportJob, JobState
+    from pacesetter.imports.services import job_run
+
+    settings.IMPORT_BACKGROUND_BYTES = 10
+    settings.MEDIA_ROOT = tmp_path
+    code = credit_code()
+    text = f"credit_code;name;kind;town;registered_on\n{code};花都皮具;private;OWN;2021-03-04\n"
+    client.force_login(world.users["committee_staff"])
+    response = client.post(
+        reverse("coverage:register_import"), {"file": csv_file(text), "on": "2025-03-01"}
+    )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.params == {"on": "2025-03-01"}
+    assert job.rows_declared == 0 and not Organization.objects.filter(credit_code=code).exists()
+    assert job_run(job.pk) == JobState.SUCCEEDED
+    assert Organization.objects.get(credit_code=code).registered_on == D(2021, 3, 4)
+    page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    assert "1 organization registered." in page and "0 organizations changed." in page

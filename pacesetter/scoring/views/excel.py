@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,8 +21,10 @@ from pacesetter.campaigns.policies import campaign_policy, review_point_policy
 from pacesetter.core.forms import ExcelUploadForm
 from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.translations import ordered, tr
+from pacesetter.imports import registry
+from pacesetter.imports import services as import_services
 
-from .. import excel
+from .. import excel, imports
 from ..models import ScoringTable, TableState
 from ..policies import score_item_policy, scoring_table_policy
 from ..selectors import RankingFilters, ranking_for
@@ -63,18 +64,34 @@ def _import_page(
     intro: str,
     template_url: str,
     campaign: Campaign | None,
-    run: Callable[[Any], excel.ImportResult],
+    kind: str,
+    params: dict[str, Any],
 ) -> HttpResponse:
+    """The upload form; a large workbook is handed to the job worker and the uploader
+    sent to the job's page, a small one is imported during the request."""
     form = ExcelUploadForm(request.POST or None, request.FILES or None)
     result = None
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
+        form.close()  # the form opened it to check it; the importer reads it again
+        upload = form.cleaned_data["file"]
+        job = None
         try:
-            result = run(form.workbook)
+            if import_services.runs_in_background(upload):
+                job = import_services.job_create(
+                    actor=request.user,
+                    kind=kind,
+                    params=params,
+                    title=title,
+                    back_url=request.get_full_path(),
+                    upload=upload,
+                )
+            else:
+                result = registry.run(kind, request.user, params, upload)
         except excel.ImportFailed as exc:
             errors = exc.messages
-        finally:
-            form.close()
+        if job is not None:
+            return redirect("imports:detail", job.pk)
         if result is not None:
             form = ExcelUploadForm()
     return render(
@@ -89,6 +106,7 @@ def _import_page(
             "result": result,
             "errors": errors[:ERRORS_SHOWN],
             "errors_more": max(len(errors) - ERRORS_SHOWN, 0),
+            "background_rows": settings.IMPORT_BACKGROUND_ROWS,
         },
     )
 
@@ -181,7 +199,8 @@ def table_import(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         template_url=reverse("scoring:table_template"),
         campaign=None,
-        run=lambda workbook: excel.import_table(actor=user, table=table, workbook=workbook),
+        kind=imports.TABLE,
+        params={"table": table.pk},
     )
 
 
@@ -189,10 +208,7 @@ def table_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _registering(request: HttpRequest, pk: int) -> Campaign:
-    campaign = campaign_policy.access(request.user, pk)
-    if not excel.registrable_units(request.user, campaign).exists():
-        raise PermissionDenied(_("You do not register targets for any unit of this campaign."))
-    return campaign
+    return imports.registering_campaign(request.user, pk)
 
 
 @login_required
@@ -203,7 +219,6 @@ def targets_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def targets_import(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
     campaign = _registering(request, pk)
     return _import_page(
         request,
@@ -214,7 +229,8 @@ def targets_import(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         template_url=reverse("scoring:targets_template", args=[campaign.pk]),
         campaign=campaign,
-        run=lambda workbook: excel.import_targets(actor=user, campaign=campaign, workbook=workbook),
+        kind=imports.TARGETS,
+        params={"campaign": campaign.pk},
     )
 
 
@@ -222,14 +238,7 @@ def targets_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reporting(request: HttpRequest, pk: int) -> ReviewPoint:
-    review_point = _review_point(request, pk)
-    if (
-        not score_item_policy.visible(request.user, "report")
-        .filter(review_point=review_point)
-        .exists()
-    ):
-        raise PermissionDenied(_("You do not report for any unit at this review point."))
-    return review_point
+    return imports.reporting_review_point(request.user, pk)
 
 
 @login_required
@@ -243,7 +252,6 @@ def actuals_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def actuals_import(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
     review_point = _reporting(request, pk)
     return _import_page(
         request,
@@ -255,9 +263,8 @@ def actuals_import(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         template_url=reverse("scoring:actuals_template", args=[review_point.pk]),
         campaign=review_point.campaign,
-        run=lambda workbook: excel.import_actuals(
-            actor=user, review_point=review_point, workbook=workbook
-        ),
+        kind=imports.ACTUALS,
+        params={"review_point": review_point.pk},
     )
 
 

@@ -1,0 +1,12 @@
+"""The background import's job (django-tasks, run by ``manage.py db_worker``)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def import_run(job_id: int) -> str:
+    return services.job_run(job_id)
