@@ -74,8 +74,8 @@ def finish(model: type[Model], pk: int, token: str, **values: Any) -> bool:
 
     A sent mail is a fact, so it is recorded once by whoever sent it and never
     overwritten: a worker whose claim expired mid-send and was taken over still records
-    it when the new claimer has not (its send may have failed; else the next scan would
-    send a third time), and leaves the new claimer's claim alone. That case is logged:
+    it when the new claimer has not (its send may have failed; else the next scan would send
+    it again), and leaves the new claimer's claim alone. That case is logged:
     both may have sent."""
     rows = model._default_manager.filter(pk=pk, sent_at__isnull=True)
     if rows.filter(claim_token=token).update(**values):
