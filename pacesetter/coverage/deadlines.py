@@ -14,12 +14,17 @@ building change, reminded before the date and escalated after it (docs/coverage.
   today, under a rule still in force. A deadline that was overdue when it was opened (an
   old organization entered late, an import) is not escalated by mail: it is on the
   blind-spot list already.
-- :func:`notify` mails one stage of one deadline, at most once: it claims the stage with a
-  conditional UPDATE of ``reminded_at`` / ``escalated_at`` and only the claimer sends.
-  Reminders go to the unit officers of the organization's town or street; escalations to
-  the committee staff of the nearest unit above it that has any who can be mailed. Each
-  in the recipient's language, and only to those who keep that kind of mail on in their
-  profile (``mail_reminders``, ``mail_escalations``).
+- :func:`notify` mails one stage of one deadline, once to each recipient: it writes a
+  :class:`DeadlineNotice` per recipient (unique), claims each with a token
+  (:mod:`pacesetter.core.outbox`), sends it and marks it sent; when every recipient's is
+  sent it stamps ``reminded_at`` / ``escalated_at``. A stage cut short (a failed send, a
+  worker killed mid-way) is left unstamped, so the next scan enqueues it again and the
+  re-run mails only those not mailed yet. A stage with nobody to mail is not stamped
+  either: the next scan looks again (someone may have been appointed or turned the mail
+  back on). Reminders go to the unit officers of the organization's town or street;
+  escalations to the committee staff of the nearest unit above it that has any who can
+  be mailed. Each in the recipient's language, and only to those who keep that kind of
+  mail on in their profile (``mail_reminders``, ``mail_escalations``).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -38,16 +43,16 @@ from django.utils import timezone, translation
 
 from pacesetter.accounts.models import Role, RoleAssignment, User
 from pacesetter.accounts.scopes import NOTHING
+from pacesetter.core import outbox
 
 from . import rules as rule_engine
-from .models import Building, Deadline, Organization, Status
+from .models import Building, Deadline, DeadlineNotice, Organization, Status
 
 logger = logging.getLogger(__name__)
 
 REMIND, ESCALATE = "remind", "escalate"
 STAMP = {REMIND: "reminded_at", ESCALATE: "escalated_at"}
 PROFILE_CHOICE = {REMIND: "mail_reminders", ESCALATE: "mail_escalations"}
-SEND_TIMEOUT = 60
 
 OUTCOME_SENT = "sent"
 OUTCOME_TAKEN = "taken"
@@ -197,37 +202,61 @@ def message(deadline: Deadline, stage: str, user: User, today: dt.date) -> Email
     )
 
 
+def send_message(mail: EmailMessage) -> None:
+    """Send through the configured mail backend, raising on failure."""
+    outbox.send(mail)
+
+
 def notify(deadline_id: int, stage: str, today: dt.date | None = None) -> str:
-    """Mail ``stage`` of one deadline unless it was mailed already (or is being mailed),
-    or has been met; returns one of the ``OUTCOME_*`` values. Run outside a transaction:
-    the claim is committed before the mails go out."""
+    """Mail ``stage`` of one deadline to each recipient not mailed yet (unless the stage
+    is done or the deadline met); returns one of the ``OUTCOME_*`` values: ``sent`` (this
+    run mailed someone), ``failed`` (a send failed: the next scan tries again),
+    ``nobody``, or ``taken`` (nothing left for this run to do).
+
+    Run outside a transaction: each claim is committed before its mail goes out, so that
+    a second worker sees it."""
     today = today or timezone.localdate()
     stamp = STAMP[stage]
-    now = timezone.now()
-    claimed = Deadline.objects.filter(
-        pk=deadline_id, met_on__isnull=True, **{f"{stamp}__isnull": True}
-    ).update(**{stamp: now})
-    if not claimed:
-        return OUTCOME_TAKEN
-    deadline = Deadline.objects.select_related("organization__town", "rule__kind").get(
-        pk=deadline_id
+    deadline = (
+        Deadline.objects.select_related("organization__town", "rule__kind")
+        .filter(pk=deadline_id, met_on__isnull=True, **{f"{stamp}__isnull": True})
+        .first()
     )
-    users = recipients(deadline, stage)
+    if deadline is None:
+        return OUTCOME_TAKEN  # done, met, or removed
+    users = {user.pk: user for user in recipients(deadline, stage)}
     if not users:
+        # Not stamped: the next scan looks again.
         logger.info("Deadline %s: nobody to mail for %s.", deadline_id, stage)
         return OUTCOME_NOBODY
-    sent = 0
-    try:
-        with get_connection(timeout=settings.EMAIL_TIMEOUT or SEND_TIMEOUT) as connection:
-            for user in users:
-                mail = message(deadline, stage, user, today)
-                mail.connection = connection
-                mail.send(fail_silently=False)
-                sent += 1
-    except Exception as exc:
-        logger.warning("Deadline %s: %s not sent to all: %s", deadline_id, stage, exc)
-        if sent == 0:
-            # Nothing went out: release the claim, the next scan tries again.
-            Deadline.objects.filter(pk=deadline_id, **{stamp: now}).update(**{stamp: None})
-            return OUTCOME_FAILED
-    return OUTCOME_SENT
+    DeadlineNotice.objects.bulk_create(
+        [DeadlineNotice(deadline=deadline, stage=stage, recipient_id=pk) for pk in users],
+        ignore_conflicts=True,
+    )
+    unsent = DeadlineNotice.objects.filter(
+        deadline=deadline, stage=stage, recipient_id__in=users, sent_at__isnull=True
+    )
+    sent = failed = 0
+    for notice_id, user_id in unsent.order_by("pk").values_list("pk", "recipient_id"):
+        token = outbox.claim(DeadlineNotice.objects.filter(sent_at__isnull=True), notice_id)
+        if token is None:
+            continue  # another worker holds it, or has sent it
+        try:
+            send_message(message(deadline, stage, users[user_id], today))
+        except Exception as exc:
+            logger.warning(
+                "Deadline %s: %s not sent to user %s: %s", deadline_id, stage, user_id, exc
+            )
+            outbox.release(DeadlineNotice, notice_id, token, exc)
+            failed += 1
+            continue
+        outbox.finish(DeadlineNotice, notice_id, token, sent_at=timezone.now(), error="")
+        sent += 1
+    if not unsent.exists():
+        # Everyone's mail is out (whichever worker sent it): the stage is done.
+        Deadline.objects.filter(pk=deadline_id, **{f"{stamp}__isnull": True}).update(
+            **{stamp: timezone.now()}
+        )
+    if failed:
+        return OUTCOME_FAILED
+    return OUTCOME_SENT if sent else OUTCOME_TAKEN

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pacesetter.core.translations import (
     SearchKeyField,
@@ -510,6 +511,49 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule.code}: {self.due_on}"
+
+
+class NoticeStage(models.TextChoices):
+    REMIND = "remind", _("reminder")
+    ESCALATE = "escalate", _("escalated")
+
+
+class DeadlineNotice(models.Model):
+    """One mail of one stage of a deadline to one person: written before it is sent,
+    claimed by one worker at a time with a token (``core.outbox``) and marked sent, so
+    that a stage interrupted halfway is finished by the next scan without mailing anyone
+    twice (``coverage.deadlines.notify``)."""
+
+    deadline = models.ForeignKey(
+        Deadline, verbose_name=_("deadline"), on_delete=models.CASCADE, related_name="notices"
+    )
+    stage = models.CharField(_("kind"), max_length=8, choices=NoticeStage.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="deadline_notices",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    #: The claiming worker's random token (``core.outbox``); empty when unclaimed.
+    claim_token = models.CharField(max_length=32, blank=True, default="")
+    sent_at = models.DateTimeField(pgettext_lazy("an e-mail", "sent"), null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("deadline mail")
+        verbose_name_plural = _("deadline mails")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "stage", "recipient"],
+                name="deadline_notice_once",
+                violation_error_code="deadline_notice_exists",
+                violation_error_message=_("This mail has already been written."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deadline} {self.stage} → {self.recipient}"
 
 
 class FollowUp(models.Model):

@@ -319,5 +319,8 @@ TASKS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pacesetter@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+#: Seconds one wait on the mail server may take. Background jobs' claims on a mail
+#: (``core.outbox.claim_timeout``, 10 minutes) stay well above a send bounded by it.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "60"))
 #: The address links in e-mails start with (no request is at hand in a background job).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -443,8 +443,8 @@ class ReminderKind(models.TextChoices):
 
 class Reminder(models.Model):
     """One mail about one task to one person, for one due date: created once (the unique
-    constraint), claimed once (a conditional UPDATE), so it is sent once even when two
-    workers run."""
+    constraint), claimed by one worker at a time with a token (``core.outbox``), so it is
+    sent once even when two workers run."""
 
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="reminders"
@@ -459,6 +459,8 @@ class Reminder(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    #: The claiming worker's random token (``core.outbox``); empty when unclaimed.
+    claim_token = models.CharField(max_length=32, blank=True, default="")
     sent_at = models.DateTimeField(pgettext_lazy("an e-mail", "sent"), null=True, blank=True)
     error = models.TextField(blank=True)
 

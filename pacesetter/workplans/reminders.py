@@ -13,9 +13,11 @@ only (a closed plan's tasks are neither reminded nor escalated):
 
 Exactly once: :func:`scan` writes one :class:`Reminder` row per (task, kind, due date,
 recipient), the unique constraint dropping the rows that exist already; :func:`deliver`
-claims a row with a conditional UPDATE and only the claimer sends. A failed send keeps
-the error and releases the claim, so the next scan retries it. A claim left by a worker
-that died is taken over after :data:`CLAIM_TIMEOUT`. A task whose due date moves gets
+claims a row with a token (:mod:`pacesetter.core.outbox`) and only the claimer sends and
+marks it sent, and only while the claim is still its own. A failed send keeps the error
+and releases the claim, so the next scan retries it. A claim left by a worker that died
+is taken over after ``outbox.claim_timeout()`` (10 minutes, well above
+``EMAIL_TIMEOUT``). A task whose due date moves gets
 new rows for the new date; a row that no longer applies when its turn comes (the task
 is done, its date moved, its plan was closed, the recipient lost the address) is dropped
 unsent.
@@ -35,7 +37,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -44,18 +46,11 @@ from django.utils import timezone, translation
 
 from pacesetter.accounts.models import Role, RoleAssignment, User
 from pacesetter.accounts.scopes import NOTHING
+from pacesetter.core import outbox
 
 from .models import PlanState, Reminder, ReminderKind, Task, WorkPlan
 
 logger = logging.getLogger(__name__)
-
-#: A claim older than this is taken to belong to a worker that died before sending.
-#: It is far longer than a send can take (:data:`SEND_TIMEOUT`).
-CLAIM_TIMEOUT = dt.timedelta(minutes=10)
-#: Seconds an SMTP conversation may take, unless ``EMAIL_TIMEOUT`` says otherwise.
-SEND_TIMEOUT = 60
-#: Longest error text kept on a reminder.
-ERROR_LENGTH = 1000
 
 OUTCOME_SENT = "sent"
 OUTCOME_TAKEN = "taken"  # already sent, or claimed by another worker
@@ -226,14 +221,10 @@ def scan(today: dt.date, *, now: dt.datetime | None = None) -> list[int]:
     Reminder.objects.bulk_create(_reachable(rows), batch_size=500, ignore_conflicts=True)
     return list(
         Reminder.objects.filter(sent_at__isnull=True)
-        .filter(_claimable(now))
+        .filter(outbox.claimable(now))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-
-
-def _claimable(now: dt.datetime) -> Q:
-    return Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
 
 
 def _still_applies(reminder: Reminder, today: dt.date) -> bool:
@@ -259,13 +250,8 @@ def deliver(reminder_id: int, today: dt.date | None = None) -> str:
     Run it outside a transaction (the job worker does): the claim must be committed
     before the mail goes out, so that a second worker sees it."""
     today = today or timezone.localdate()
-    now = timezone.now()
-    claimed = (
-        Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True)
-        .filter(_claimable(now))
-        .update(claimed_at=now)
-    )
-    if not claimed:
+    token = outbox.claim(Reminder.objects.filter(sent_at__isnull=True), reminder_id)
+    if token is None:
         return OUTCOME_TAKEN
     reminder = (
         Reminder.objects.select_related(
@@ -283,11 +269,10 @@ def deliver(reminder_id: int, today: dt.date | None = None) -> str:
     try:
         send_message(reminder_message(reminder, today))
     except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"[:ERROR_LENGTH]
-        logger.warning("Reminder %s not sent (retried by the next scan): %s", reminder_id, error)
-        Reminder.objects.filter(pk=reminder_id, claimed_at=now).update(claimed_at=None, error=error)
+        logger.warning("Reminder %s not sent (retried by the next scan): %s", reminder_id, exc)
+        outbox.release(Reminder, reminder_id, token, exc)
         return OUTCOME_FAILED
-    Reminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now(), error="")
+    outbox.finish(Reminder, reminder_id, token, sent_at=timezone.now(), error="")
     return OUTCOME_SENT
 
 
@@ -327,7 +312,4 @@ def reminder_message(reminder: Reminder, today: dt.date) -> EmailMessage:
 
 def send_message(message: EmailMessage) -> None:
     """Send through the configured mail backend, raising on failure."""
-    timeout = settings.EMAIL_TIMEOUT or SEND_TIMEOUT
-    with get_connection(timeout=timeout) as connection:
-        message.connection = connection
-        message.send(fail_silently=False)
+    outbox.send(message)

@@ -11,8 +11,12 @@ from django.core import mail
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from pacesetter.accounts.models import Role
+from pacesetter.accounts.services import role_grant
+from pacesetter.accounts.tests.factories import UserFactory
+from pacesetter.core import outbox
 from pacesetter.coverage import deadlines, tasks
-from pacesetter.coverage.models import CoverageKind, Deadline
+from pacesetter.coverage.models import CoverageKind, Deadline, DeadlineNotice
 from pacesetter.coverage.services import building_record, organization_update
 
 from .factories import organization
@@ -165,6 +169,13 @@ def test_the_profile_turns_mails_off_and_a_met_deadline_is_not_mailed(world, rul
     deadline = Deadline.objects.get(organization=org)
     assert deadlines.notify(deadline.pk, "remind", days(0)) == "nobody"
     assert mail.outbox == []
+    # Not stamped: the next scan looks again, and finds the officer once they turn it on.
+    assert Deadline.objects.get(pk=deadline.pk).reminded_at is None
+    assert [stage for _pk, stage in deadlines.scan(days(1))] == ["remind"]
+    officer.mail_reminders = True
+    officer.save()
+    assert deadlines.notify(deadline.pk, "remind", days(1)) == "sent"
+    assert [m.to for m in mail.outbox] == [[officer.email]]
     party = CoverageKind.objects.get(code="party")
     building_record(actor=None, organization=org, kind=party, on=days(0), form="joint_region")
     assert deadlines.notify(deadline.pk, "escalate", days(20)) == "taken"
@@ -184,3 +195,99 @@ def test_a_failed_send_releases_the_claim(world, rules, people, settings):
     assert deadlines.notify(deadline.pk, "remind", days(0)) == "failed"
     assert Deadline.objects.get(pk=deadline.pk).reminded_at is None
     assert [stage for _pk, stage in deadlines.scan(days(0))] == ["remind"]
+
+
+@pytest.fixture
+def two_officers(world, people):
+    officer, _staff = people
+    second = UserFactory(username="officer.two", email="officer.two@example.org")
+    role_grant(actor=None, user=second, role=Role.UNIT_OFFICER, unit=world.own)
+    return officer, second
+
+
+def mailed():
+    return sorted(address for m in mail.outbox for address in m.to)
+
+
+def test_a_failure_after_the_first_recipient_leaves_only_the_rest_for_the_re_run(
+    world, rules, two_officers, monkeypatch
+):
+    first, second = two_officers
+    deadline = Deadline.objects.get(
+        organization=organization(world.own, registered_on=days(-80), party_members_full=1)
+    )
+    send = deadlines.send_message
+
+    def refused_for_the_second(message):
+        if message.to == [second.email]:
+            raise ConnectionResetError("connection reset")
+        send(message)
+
+    monkeypatch.setattr(deadlines, "send_message", refused_for_the_second)
+    assert deadlines.notify(deadline.pk, "remind", days(0)) == "failed"
+    assert mailed() == [first.email]
+    assert Deadline.objects.get(pk=deadline.pk).reminded_at is None  # not all sent
+    failed = DeadlineNotice.objects.get(recipient=second)
+    assert (failed.sent_at, failed.claim_token) == (None, "")
+    assert failed.error == "ConnectionResetError: connection reset"
+
+    monkeypatch.setattr(deadlines, "send_message", send)
+    assert [stage for _pk, stage in deadlines.scan(days(1))] == ["remind"]
+    assert deadlines.notify(deadline.pk, "remind", days(1)) == "sent"
+    assert mailed() == sorted([first.email, second.email])  # the first once only
+    assert Deadline.objects.get(pk=deadline.pk).reminded_at is not None
+    assert deadlines.notify(deadline.pk, "remind", days(1)) == "taken"
+    assert deadlines.scan(days(2)) == []
+
+
+def test_a_worker_killed_mid_stage_leaves_it_to_the_next_run(
+    world, rules, two_officers, monkeypatch
+):
+    first, second = two_officers
+    deadline = Deadline.objects.get(
+        organization=organization(world.own, registered_on=days(-80), party_members_full=1)
+    )
+    send = deadlines.send_message
+
+    def killed_before_sending(message):
+        raise SystemExit("killed")  # not an error the worker catches: it just stops
+
+    monkeypatch.setattr(deadlines, "send_message", killed_before_sending)
+    with pytest.raises(SystemExit):
+        deadlines.notify(deadline.pk, "remind", days(0))
+    assert mail.outbox == []
+    assert Deadline.objects.get(pk=deadline.pk).reminded_at is None
+    # Another run at once mails the second officer; the first one's mail is held by the
+    # dead worker's claim until it expires (the next day's scan comes long after).
+    monkeypatch.setattr(deadlines, "send_message", send)
+    assert deadlines.notify(deadline.pk, "remind", days(0)) == "sent"
+    assert mailed() == [second.email]
+    assert Deadline.objects.get(pk=deadline.pk).reminded_at is None
+    expired = timezone.now() - outbox.claim_timeout() - dt.timedelta(seconds=1)
+    DeadlineNotice.objects.exclude(claimed_at=None).update(claimed_at=expired)
+    assert [stage for _pk, stage in deadlines.scan(days(1))] == ["remind"]
+    assert deadlines.notify(deadline.pk, "remind", days(1)) == "sent"
+    assert mailed() == sorted([first.email, second.email])
+    assert Deadline.objects.get(pk=deadline.pk).reminded_at is not None
+
+
+def test_two_workers_on_one_stage_mail_each_recipient_once(world, rules, two_officers, monkeypatch):
+    first, second = two_officers
+    deadline = Deadline.objects.get(
+        organization=organization(world.own, registered_on=days(-80), party_members_full=1)
+    )
+    send = deadlines.send_message
+    calls: list[object] = []
+    meanwhile: list[str] = []
+
+    def second_worker_meanwhile(message):
+        calls.append(message)
+        if len(calls) == 1:  # while the first mail is being sent, another worker runs
+            meanwhile.append(deadlines.notify(deadline.pk, "remind", days(0)))
+        send(message)
+
+    monkeypatch.setattr(deadlines, "send_message", second_worker_meanwhile)
+    assert deadlines.notify(deadline.pk, "remind", days(0)) == "sent"
+    assert meanwhile == ["sent"]  # it mailed the recipient the first worker had not claimed
+    assert mailed() == sorted([first.email, second.email])
+    assert Deadline.objects.get(pk=deadline.pk).reminded_at is not None

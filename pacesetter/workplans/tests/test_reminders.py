@@ -21,6 +21,7 @@ from django_tasks_db.models import DBTaskResult
 from pacesetter.accounts.models import Role
 from pacesetter.accounts.services import role_grant
 from pacesetter.accounts.tests.factories import UserFactory
+from pacesetter.core import outbox
 from pacesetter.testing.smtp import LocalSMTPServer
 from pacesetter.workplans import reminders, services, tasks
 from pacesetter.workplans.models import Reminder
@@ -233,6 +234,96 @@ def test_concurrent_delivery_of_one_reminder_sends_it_once(smtp, work, monkeypat
     assert reminders.deliver(reminder_id, TODAY) == reminders.OUTCOME_SENT
     assert while_sending == [reminders.OUTCOME_TAKEN]
     assert reminders.deliver(reminder_id, TODAY) == reminders.OUTCOME_TAKEN
+    assert len(smtp.to("lead.person@example.org")) == 1
+
+
+def lead_person_reminder(waiting):
+    (reminder_id,) = Reminder.objects.filter(
+        pk__in=waiting, recipient__username="lead.person"
+    ).values_list("pk", flat=True)
+    return reminder_id
+
+
+def test_a_send_that_raises_after_the_claim_releases_it_and_the_next_run_sends_once(
+    smtp, work, monkeypatch
+):
+    reminder_id = lead_person_reminder(reminders.scan(TODAY))
+    send = reminders.send_message
+    failures = [TimeoutError("timed out")]
+
+    def times_out_once(message):
+        if failures:
+            raise failures.pop()
+        send(message)
+
+    monkeypatch.setattr(reminders, "send_message", times_out_once)
+    assert reminders.deliver(reminder_id, TODAY) == reminders.OUTCOME_FAILED
+    row = Reminder.objects.get(pk=reminder_id)
+    assert (row.sent_at, row.claimed_at, row.claim_token) == (None, None, "")
+    assert row.error == "TimeoutError: timed out"
+
+    assert reminder_id in reminders.scan(TODAY)
+    assert reminders.deliver(reminder_id, TODAY) == reminders.OUTCOME_SENT
+    assert reminders.deliver(reminder_id, TODAY) == reminders.OUTCOME_TAKEN
+    assert reminder_id not in reminders.scan(TODAY)
+    assert len(smtp.to("lead.person@example.org")) == 1
+
+
+def expire_claim(reminder_id):
+    """The claim looks as old as one left by a dead worker."""
+    old = timezone.now() - outbox.claim_timeout() - dt.timedelta(seconds=1)
+    Reminder.objects.filter(pk=reminder_id).update(claimed_at=old)
+
+
+def test_a_send_that_outlives_its_claim_does_not_overwrite_the_new_claimer(
+    smtp, work, monkeypatch, caplog
+):
+    reminder_id = lead_person_reminder(reminders.scan(TODAY))
+    send = reminders.send_message
+    calls, meanwhile = [], []
+
+    def outlives_its_claim(message):
+        calls.append(message)
+        if len(calls) == 1:  # the first worker hangs past its claim; a second takes over
+            expire_claim(reminder_id)
+            meanwhile.append(reminders.deliver(reminder_id, TODAY))
+            meanwhile.append(Reminder.objects.get(pk=reminder_id).sent_at)
+        send(message)
+
+    monkeypatch.setattr(reminders, "send_message", outlives_its_claim)
+    assert reminders.deliver(reminder_id, TODAY) == reminders.OUTCOME_SENT
+    second, sent_by_second = meanwhile
+    assert second == reminders.OUTCOME_SENT
+    # The second worker's record stands; the first one's late finish is only logged.
+    assert Reminder.objects.get(pk=reminder_id).sent_at == sent_by_second
+    assert any("another worker took it over" in r.getMessage() for r in caplog.records)
+    # Both had passed their claims: at the SMTP boundary this one mail went twice
+    # (docs/workplans.md says so); nothing more goes out.
+    scan_and_work()
+    assert len(smtp.to("lead.person@example.org")) == 2
+
+
+def test_a_mail_sent_after_its_claim_was_taken_over_is_recorded_if_the_new_claimer_failed(
+    smtp, work, monkeypatch
+):
+    reminder_id = lead_person_reminder(reminders.scan(TODAY))
+    send = reminders.send_message
+    calls, meanwhile = [], []
+
+    def outlives_its_claim(message):
+        calls.append(message)
+        if len(calls) == 1:  # a second worker takes over and its send is refused
+            expire_claim(reminder_id)
+            smtp.refuse = True
+            meanwhile.append(reminders.deliver(reminder_id, TODAY))
+            smtp.refuse = False
+        send(message)
+
+    monkeypatch.setattr(reminders, "send_message", outlives_its_claim)
+    assert reminders.deliver(reminder_id, TODAY) == reminders.OUTCOME_SENT
+    assert meanwhile == [reminders.OUTCOME_FAILED]
+    assert Reminder.objects.get(pk=reminder_id).sent_at is not None
+    scan_and_work()  # the row is sent: the next scan sends it no more
     assert len(smtp.to("lead.person@example.org")) == 1
 
 
