@@ -20,7 +20,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from pacesetter.accounts.services import api_token_user
 from pacesetter.core.api_types import NulInBody, StrictParser
-from pacesetter.core.errors import ConflictError
+from pacesetter.core.errors import ConflictError, StorageFullError
 
 _SECRET_BALLOT = re.compile(r"^/api/v1/polls/[^/]+/vote/?$")
 
@@ -106,6 +106,12 @@ def rule_code(exc: DjangoValidationError) -> str:
     if len(codes) == 1 and None not in codes:
         return str(codes.pop())
     return "invalid"
+
+
+@api.exception_handler(StorageFullError)
+def on_storage_full(request: HttpRequest, exc: StorageFullError) -> HttpResponse:
+    # 507 Insufficient Storage (RFC 4918): the request was fine, the server's disk is not.
+    return error(request, 507, "storage_full", " ".join(exc.messages), exc.message_dict)
 
 
 @api.exception_handler(ConflictError)
