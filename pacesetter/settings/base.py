@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "pacesetter.core.routers.ReplicaMiddleware",
     "pacesetter.core.middleware.NoStoreSignedInApiMiddleware",
+    # Inside the others: its 503 page passes through them like any answer.
+    "pacesetter.core.middleware.DatabaseUnavailableMiddleware",
     # Last, so that it sees every response a refused login produced (the login page's and
     # the token endpoint's) and answers with the lockout instead.
     "axes.middleware.AxesMiddleware",
