@@ -71,3 +71,14 @@ def test_other_errors_still_answer_500(client, world):
         response = client.get("/practices/")
     assert response.status_code == 500
     assert response.templates[0].name == "500.html"
+
+
+def test_the_api_answers_503_to_a_browser_session_while_the_database_is_down(client, world):
+    # After the answer, the no-store middleware asks whether the session's user is signed
+    # in; that needs the database too, and must not turn the 503 into a 500.
+    client.force_login(world.users["unit_officer"])
+    client.raise_request_exception = False
+    with database_down():
+        response = client.get("/api/v1/practices")
+    assert_error_shape(response, 503, "busy")
+    assert "no-store" in response["Cache-Control"]
