@@ -5,12 +5,13 @@ Every error is ``{"code": ..., "message": <translated>, "detail": ...}``.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -20,7 +21,10 @@ from ninja.security import HttpBearer, SessionAuth
 
 from pacesetter.accounts.services import api_token_user
 from pacesetter.core.api_types import NulInBody, StrictParser
-from pacesetter.core.errors import ConflictError
+from pacesetter.core.errors import ConflictError, StorageFullError
+from pacesetter.core.middleware import DATABASE_RETRY_AFTER, database_busy_message
+
+logger = logging.getLogger(__name__)
 
 _SECRET_BALLOT = re.compile(r"^/api/v1/polls/[^/]+/vote/?$")
 
@@ -108,6 +112,12 @@ def rule_code(exc: DjangoValidationError) -> str:
     return "invalid"
 
 
+@api.exception_handler(StorageFullError)
+def on_storage_full(request: HttpRequest, exc: StorageFullError) -> HttpResponse:
+    # 507 Insufficient Storage (RFC 4918): the request was fine, the server's disk is not.
+    return error(request, 507, "storage_full", " ".join(exc.messages), exc.message_dict)
+
+
 @api.exception_handler(ConflictError)
 def on_stale_write(request: HttpRequest, exc: ConflictError) -> HttpResponse:
     return error(request, 409, "stale_version", " ".join(exc.messages))
@@ -131,10 +141,14 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 @api.exception_handler(OperationalError)
-def on_database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
-    # SQLite's lock timeout under many simultaneous writers: ask the client to retry.
-    response = error(request, 503, "busy", _("The server is busy; try again in a moment."))
-    response["Retry-After"] = "1"
+@api.exception_handler(InterfaceError)
+def on_database_busy(request: HttpRequest, exc: OperationalError | InterfaceError) -> HttpResponse:
+    # SQLite's lock timeout under many simultaneous writers, or PostgreSQL unreachable
+    # (restarting, a dropped connection): ask the client to retry. The screens answer
+    # their 503 page the same way (core.middleware.DatabaseUnavailableMiddleware).
+    logger.warning("The database is unavailable (%s): %s", type(exc).__name__, exc)
+    response = error(request, 503, "busy", database_busy_message())
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
     return response
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.selectors import cluster_members
+from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.translations import Text, expand, fields_of
 from pacesetter.units.models import Unit
 
@@ -270,7 +272,8 @@ def pact_sign(
 ) -> ClusterPact:
     """The cluster leader signs the pact while registration is open; the cluster's
     registrations lock. The rules of :data:`~pacesetter.campaigns.checks.pact_checks` hold
-    first (scoring's: each unit of the cluster has registered its targets)."""
+    first (scoring's: each unit of the cluster has registered its targets). The
+    ``document``, if any, is stored with the row (``core.files.upload_stored``)."""
     if campaign.state != CampaignState.REGISTRATION:
         raise ValidationError(_("Pacts are signed while registration is open."))
     if not campaign.participants.filter(cluster=cluster).exists():
@@ -295,15 +298,16 @@ def pact_sign(
         signed_by=actor if getattr(actor, "pk", None) else None,
     )
     if document is not None:
-        pact.document = document
+        check_upload(document, field="document")
     pact.full_clean()
-    pact.save()
-    audit_record(
-        actor=actor,
-        action="campaign.pact_sign",
-        target=campaign,
-        changes={"pact": [None, {"cluster": cluster.code, "signed_on": signed_on}]},
-    )
+    with upload_stored(pact, "document", document) if document is not None else nullcontext():
+        pact.save()
+        audit_record(
+            actor=actor,
+            action="campaign.pact_sign",
+            target=campaign,
+            changes={"pact": [None, {"cluster": cluster.code, "signed_on": signed_on}]},
+        )
     return pact
 
 

@@ -20,6 +20,22 @@ class FieldRuleError(ValidationError):
         self.rule_code: str | None = code or (codes.pop() if len(codes) == 1 else None)
 
 
+class StorageFullError(FieldRuleError):
+    """No room was left on the server's disk (or in its quota) to store an upload on
+    ``field``; nothing was saved (code ``storage_full``). Forms show it on the file field;
+    the API answers 507 Insufficient Storage."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(
+            field,
+            _(
+                "The server has no room left to store this file; nothing was saved. "
+                "Try again later or tell the administrator."
+            ),
+            code="storage_full",
+        )
+
+
 def refuse_nul(field: str, value: str) -> str:
     """``value``, unless it holds a NUL character: then a ``FieldRuleError`` on ``field``
     (code ``null_character``). PostgreSQL stores no NUL in text or JSON; the API's parser

@@ -3,6 +3,7 @@ that only happen after a permission check."""
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,10 @@ from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from .errors import FieldRuleError
+from .errors import FieldRuleError, StorageFullError
+from .storage import is_no_room
+
+logger = logging.getLogger(__name__)
 
 
 def validate_upload(file: File) -> None:
@@ -97,6 +101,11 @@ def upload_stored(instance: models.Model, field: str, file: File) -> Iterator[st
     ``upload_to``), set the field to it, and run the block that writes the row; yields
     the stored name.
 
+    When the disk or the quota is full (``ENOSPC``, ``EDQUOT``) a
+    :class:`~pacesetter.core.errors.StorageFullError` on ``field`` is raised instead: the
+    storage (:class:`~pacesetter.core.storage.UploadStorage`) has removed what it had
+    written, the error is logged, and the service's transaction rolls back.
+
     A database rollback cannot take back a file, so if the block raises (a rule, the
     insert, the audit entry) the stored file is removed before the error goes on: no
     file is left that no row names. Saving the row does not store the file again (the
@@ -104,7 +113,20 @@ def upload_stored(instance: models.Model, field: str, file: File) -> Iterator[st
     checks that need no file (:func:`check_upload` first). A rollback of a caller's
     transaction after the service has returned is the caller's to clean up."""
     field_file = getattr(instance, field)
-    field_file.save(PurePath(file.name or "file").name, file, save=False)
+    name = PurePath(file.name or "file").name
+    try:
+        field_file.save(name, file, save=False)
+    except OSError as exc:
+        if not is_no_room(exc):
+            raise
+        logger.error(
+            "No room to store the upload %r for %s.%s: %s",
+            name,
+            instance._meta.label,
+            field,
+            exc,
+        )
+        raise StorageFullError(field) from exc
     try:
         yield field_file.name
     except BaseException:

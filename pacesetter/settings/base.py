@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "pacesetter.core.routers.ReplicaMiddleware",
     "pacesetter.core.middleware.NoStoreSignedInApiMiddleware",
+    # Inside the others: its 503 page passes through them like any answer.
+    "pacesetter.core.middleware.DatabaseUnavailableMiddleware",
     # Last, so that it sees every response a refused login produced (the login page's and
     # the token endpoint's) and answers with the lockout instead.
     "axes.middleware.AxesMiddleware",
@@ -191,7 +193,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # check permissions, so there is no MEDIA_URL route.
 MEDIA_URL = "/media-not-served/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "pacesetter.core.storage.UploadStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -195,3 +195,22 @@ def start_test_server() -> dict[str, Any]:
     )
     _start(datadir, _options(port, datadir), as_user)
     return _settings(port, datadir)
+
+
+def server_control(settings: dict[str, Any], action: str) -> None:
+    """``pg_ctl`` on a server this module started (its socket directory is its data
+    directory, as ``start_replica`` answers it): ``stop`` (fast: the open connections are
+    cut, as a restart does), ``start`` again on the same port, or ``promote`` (a replica
+    becomes a writable server of its own)."""
+    datadir, as_user, pg_ctl = settings["HOST"], _server_user(), _find_binary("pg_ctl")
+    if action == "start":
+        options = _options(int(settings["PORT"]), datadir)
+        log = os.path.join(datadir, "server.log")
+        cmd = [pg_ctl, "-D", datadir, "-o", options, "-w", "-t", "60", "-l", log, "start"]
+    elif action == "stop":
+        cmd = [pg_ctl, "-D", datadir, "-m", "fast", "-w", "stop"]
+    elif action == "promote":
+        cmd = [pg_ctl, "-D", datadir, "-w", "promote"]
+    else:
+        raise ValueError(action)
+    _run(cmd, as_user)

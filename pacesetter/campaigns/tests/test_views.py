@@ -14,6 +14,7 @@ from django.urls import reverse
 from pacesetter.accounts.models import Role
 from pacesetter.accounts.services import role_grant
 from pacesetter.accounts.tests.factories import UserFactory
+from pacesetter.audit.models import AuditEntry
 from pacesetter.campaigns.models import Campaign, CampaignState, ClusterPact, ReviewPointState
 from pacesetter.campaigns.services import (
     campaign_create,
@@ -25,6 +26,7 @@ from pacesetter.clusters.services import cluster_leader_set
 from pacesetter.scoring.models import AmendmentState, Registration, TargetAmendment
 from pacesetter.scoring.services import registration_set
 from pacesetter.scoring.tests.conftest import build_table
+from pacesetter.testing.disk import FullDisk, stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -594,6 +596,28 @@ def test_pact_sign_errors_save_nothing(client, world, registering, settings, tmp
     assert response.status_code == 200
     assert "are not accepted" in response.text
     assert not ClusterPact.objects.exists()
+
+
+def test_a_full_disk_leaves_the_pact_unsigned_and_no_document(
+    client, world, registering, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path
+    register_all(registering, world)
+    url = reverse("campaigns:pact_sign", args=[registering.pk, world.cluster.pk])
+    login(client, world, "cluster_leader")
+    disk = FullDisk(monkeypatch, room=4)
+    response = client.post(
+        url, {"signed_on": "2025-03-30", "signer_unit": world.own.pk, "document": pdf()}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["document"] == [
+        "The server has no room left to store this file; nothing was saved. "
+        "Try again later or tell the administrator."
+    ]
+    assert disk.written == 4
+    assert stored_files(tmp_path) == []
+    assert not ClusterPact.objects.exists()
+    assert not AuditEntry.objects.filter(action="campaign.pact_sign").exists()
 
 
 def test_only_the_leader_or_the_committee_signs(client, world, registering):
