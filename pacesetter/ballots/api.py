@@ -181,7 +181,9 @@ class VoteIn(Schema):
 
 
 class ReceiptOut(Schema):
-    receipt: str
+    receipt: str | None = Field(
+        description="Keep it to check the published tally; null in a receipt-free poll."
+    )
 
 
 class VerifyIn(Schema):
@@ -361,7 +363,7 @@ def paper_tally_endpoint(
 
 
 @router.post("/{int:poll_id}/vote", response={201: ReceiptOut})
-def poll_vote(request: HttpRequest, poll_id: Id, payload: VoteIn) -> Status[dict[str, str]]:
+def poll_vote(request: HttpRequest, poll_id: Id, payload: VoteIn) -> Status[dict[str, str | None]]:
     """Cast the requesting user's secret ballot and answer its random receipt (keep it to
     check the published tally).
 

@@ -1,0 +1,139 @@
+"""Receipts against receipt-freeness (docs/ballots.md): per poll, the organizer chooses
+whether each voter gets a receipt they can check (and could show), or no one does."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+
+from pacesetter.accounts.tests.factories import UserFactory
+from pacesetter.audit.models import AuditEntry
+from pacesetter.ballots import tally
+from pacesetter.ballots.models import Ballot, BallotChoice, Verification
+from pacesetter.ballots.services import (
+    ballot_cast,
+    poll_close,
+    poll_create,
+    poll_open,
+    poll_publish,
+    poll_update,
+)
+from pacesetter.bodies.services import body_member_add
+from pacesetter.bodies.tests.factories import BodyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def council_poll(world, *, verification=Verification.RECEIPT_FREE, members=3):
+    """A small council (equal weights) voting yes/no on one motion; the poll is a draft."""
+    council = BodyFactory(owner_unit=world.committee)
+    people = [UserFactory() for _ in range(members)]
+    for person in people:
+        body_member_add(actor=None, body=council, user=person, start=dt.date(2024, 1, 1))
+    poll = poll_create(
+        actor=None,
+        owner_unit=world.committee,
+        title="Censure the chair",
+        kind="yes_no",
+        options=["Censure"],
+        body=council,
+        verification=verification,
+    )
+    return poll, people
+
+
+def cast_all(poll, people, votes):
+    option = poll.options.get().pk
+    return [
+        ballot_cast(voter=person, poll=poll, choices={option: vote})
+        for person, vote in zip(people, votes, strict=True)
+    ]
+
+
+def test_a_receipt_free_ballot_has_no_receipt_anywhere(world):
+    poll, people = council_poll(world)
+    poll = poll_open(actor=None, poll=poll)
+    assert cast_all(poll, people, ["yes", "no", "yes"]) == [None, None, None]
+    assert list(Ballot.objects.filter(poll=poll).values_list("receipt", flat=True)) == [None] * 3
+    poll_close(actor=None, poll=poll)
+    poll = poll_publish(actor=None, poll=poll)
+    assert poll.result["options"][0]["yes"] == "2.00" and poll.result["voted"] == "3.00"
+    assert tally.receipts_withheld(poll) == tally.RECEIPT_FREE
+    assert not tally.receipts_public(poll)
+    # The digest covers the ballots' choices alone, and still catches a changed ballot.
+    option = str(poll.options.get().pk)
+    marks = [{option: "no"}, {option: "yes"}, {option: "yes"}]
+    assert poll.digest == tally.digest(marks)
+    call_command("ballot_recount", poll.pk)
+    BallotChoice.objects.filter(ballot__poll=poll, vote="no").update(vote="yes")
+    with pytest.raises(CommandError, match="digest"):
+        call_command("ballot_recount", poll.pk)
+
+
+def test_an_individual_poll_still_hands_out_receipts_and_publishes_them(world):
+    poll, people = council_poll(world, verification=Verification.INDIVIDUAL)
+    assert poll.verification == "individual"
+    poll = poll_open(actor=None, poll=poll)
+    receipts = cast_all(poll, people, ["yes", "no", "abstain"])
+    assert all(receipts) and len(set(receipts)) == 3
+    poll_close(actor=None, poll=poll)
+    poll = poll_publish(actor=None, poll=poll)
+    assert tally.receipts_public(poll)
+    assert sorted(r for r, _choices in tally.receipts(poll)) == sorted(receipts)
+    assert poll.digest == tally.digest(tally.receipts(poll))
+
+
+def test_individual_is_the_default(world):
+    council = BodyFactory(owner_unit=world.committee)
+    poll = poll_create(
+        actor=None,
+        owner_unit=world.committee,
+        title="Default",
+        kind="yes_no",
+        options=["A"],
+        body=council,
+    )
+    assert poll.verification == Verification.INDIVIDUAL
+
+
+def test_the_verification_changes_while_a_draft_and_is_audited(world):
+    poll, _people = council_poll(world, verification=Verification.INDIVIDUAL)
+    staff = world.users["committee_staff"]
+    poll = poll_update(actor=staff, poll=poll, verification=Verification.RECEIPT_FREE)
+    poll.refresh_from_db()
+    assert poll.verification == Verification.RECEIPT_FREE
+    entry = AuditEntry.objects.get(action="poll.update")
+    assert entry.changes == {"verification": ["individual", "receipt_free"]}
+
+
+def test_changing_the_verification_after_opening_is_refused_on_its_field(world):
+    poll, _people = council_poll(world, verification=Verification.RECEIPT_FREE)
+    poll = poll_open(actor=None, poll=poll)
+    with pytest.raises(ValidationError) as refused:
+        poll_update(actor=None, poll=poll, verification=Verification.INDIVIDUAL)
+    assert "only while the poll is a draft" in refused.value.message_dict["verification"][0]
+    assert refused.value.rule_code == "poll_not_draft"
+    poll.refresh_from_db()
+    assert poll.verification == Verification.RECEIPT_FREE
+    assert not AuditEntry.objects.filter(action="poll.update").exists()
+
+
+def test_an_unknown_verification_is_refused_on_its_field(world):
+    poll, _people = council_poll(world, verification=Verification.INDIVIDUAL)
+    with pytest.raises(ValidationError) as refused:
+        poll_update(actor=None, poll=poll, verification="anonymous")
+    assert "verification" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        poll_create(
+            actor=None,
+            owner_unit=world.committee,
+            title="Bad",
+            kind="yes_no",
+            options=["A"],
+            body=poll.body,
+            verification="anonymous",
+        )
+    assert "verification" in refused.value.message_dict
