@@ -4,6 +4,8 @@ whether each voter gets a receipt they can check (and could show), or no one doe
 from __future__ import annotations
 
 import datetime as dt
+import json
+from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -21,8 +23,10 @@ from pacesetter.ballots.services import (
     poll_publish,
     poll_update,
 )
+from pacesetter.ballots.tests.test_api import create, ok, voters  # noqa: F401
 from pacesetter.bodies.services import body_member_add
 from pacesetter.bodies.tests.factories import BodyFactory
+from pacesetter.testing.api import ApiClient, assert_error_shape
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +141,65 @@ def test_an_unknown_verification_is_refused_on_its_field(world):
             verification="anonymous",
         )
     assert "verification" in refused.value.message_dict
+
+
+# --- the API ------------------------------------------------------------------------
+
+
+def test_a_receipt_free_poll_over_the_api_returns_no_receipt_and_publishes_totals_only(
+    world,
+    voters,  # noqa: F811
+):
+    staff = ApiClient(world.users["committee_staff"])
+    poll = create(staff, world, verification="receipt_free")
+    pid = poll["id"]
+    assert poll["verification"] == "receipt_free"
+    own_opt, sib_opt = (str(o["id"]) for o in poll["options"])
+    ok(staff.post(f"/polls/{pid}/open"))
+    for key, vote in (("own", "yes"), ("sibling", "yes"), ("third", "no")):
+        cast = ok(
+            ApiClient(voters[key]).post(
+                f"/polls/{pid}/vote", {"choices": {own_opt: vote, sib_opt: "no"}}
+            ),
+            201,
+        )
+        assert cast == {"receipt": None}
+    ok(staff.post(f"/polls/{pid}/close"))
+    published = ok(staff.post(f"/polls/{pid}/publish"))
+    by_label = {o["label"]: o for o in published["result"]["options"]}
+    assert D(by_label["Own unit"]["yes"]) == 2 and D(by_label["Own unit"]["no"]) == 1
+    assert D(by_label["Sibling unit"]["no"]) == 3
+    assert published["receipts"] is None and published["receipts_withheld"] == "receipt_free"
+    assert published["digest"] == tally.digest(
+        sorted(
+            [{own_opt: v, sib_opt: "no"} for v in ("yes", "yes", "no")],
+            key=lambda m: json.dumps(m, sort_keys=True),
+        )
+    )
+    refused = assert_error_shape(
+        ApiClient(voters["own"]).post(f"/polls/{pid}/verify", {"receipt": "anything"}),
+        422,
+        "receipt_free",
+    )
+    assert "receipt-free" in refused["detail"]["__all__"][0]
+
+
+def test_the_api_changes_the_verification_of_a_draft_and_refuses_it_once_open(
+    world,
+    voters,  # noqa: F811
+):
+    staff = ApiClient(world.users["committee_staff"])
+    pid = create(staff, world)["id"]
+    changed = ok(staff.patch(f"/polls/{pid}", {"verification": "receipt_free"}))
+    assert changed["verification"] == "receipt_free"
+    # A voter of the cluster manages nothing.
+    officer = ApiClient(voters["own"])
+    assert officer.patch(f"/polls/{pid}", {"verification": "individual"}).status_code == 403
+    ok(staff.post(f"/polls/{pid}/open"))
+    refused = assert_error_shape(
+        staff.patch(f"/polls/{pid}", {"verification": "individual"}), 422, "poll_not_draft"
+    )
+    assert "only while the poll is a draft" in refused["detail"]["verification"][0]
+    assert ok(staff.get(f"/polls/{pid}"))["verification"] == "receipt_free"
+    bad = assert_error_shape(staff.patch(f"/polls/{pid}", {"verification": "secret"}), 422)
+    assert bad["code"] == "invalid"
