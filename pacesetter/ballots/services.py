@@ -119,7 +119,9 @@ def poll_update(*, actor: Any, poll: Poll, verification: str | None = None) -> P
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     changes: dict[str, list[Any]] = {}
     if verification is not None and verification != poll.verification:
-        if poll.state != PollState.DRAFT:
+        try:
+            poll_workflow.check(poll, "update")
+        except ValidationError as exc:
             raise FieldRuleError(
                 "verification",
                 _(
@@ -128,7 +130,7 @@ def poll_update(*, actor: Any, poll: Poll, verification: str | None = None) -> P
                 )
                 % {"state": PollState(poll.state).label},
                 code="poll_not_draft",
-            )
+            ) from exc
         if verification not in Verification.values:
             raise ValidationError({"verification": _("Choose individual or receipt-free.")})
         changes["verification"] = [poll.verification, verification]

@@ -10,11 +10,13 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from pacesetter.accounts.tests.factories import UserFactory
 from pacesetter.audit.models import AuditEntry
 from pacesetter.ballots import tally
-from pacesetter.ballots.models import Ballot, BallotChoice, Verification
+from pacesetter.ballots.minutes import minutes_docx
+from pacesetter.ballots.models import Ballot, BallotChoice, Poll, Verification
 from pacesetter.ballots.services import (
     ballot_cast,
     poll_close,
@@ -24,6 +26,8 @@ from pacesetter.ballots.services import (
     poll_update,
 )
 from pacesetter.ballots.tests.test_api import create, ok, voters  # noqa: F401
+from pacesetter.ballots.tests.test_minutes import docx_text
+from pacesetter.ballots.tests.test_views import create_data
 from pacesetter.bodies.services import body_member_add
 from pacesetter.bodies.tests.factories import BodyFactory
 from pacesetter.testing.api import ApiClient, assert_error_shape
@@ -203,3 +207,95 @@ def test_the_api_changes_the_verification_of_a_draft_and_refuses_it_once_open(
     assert ok(staff.get(f"/polls/{pid}"))["verification"] == "receipt_free"
     bad = assert_error_shape(staff.patch(f"/polls/{pid}", {"verification": "secret"}), 422)
     assert bad["code"] == "invalid"
+
+
+# --- the screens --------------------------------------------------------------------
+
+
+def page(client, name, poll, data=None):
+    url = reverse(f"ballots:{name}", args=[poll.pk])
+    response = client.post(url, data) if data is not None else client.get(url)
+    assert response.status_code in (200, 302), response.status_code
+    return response
+
+
+def test_staff_create_a_receipt_free_poll_and_change_it_while_a_draft(client, world):
+    client.force_login(world.users["committee_staff"])
+    form = client.get(reverse("ballots:create")).text
+    assert "nobody can check their own" in form  # the trade-off, stated on the form
+    client.post(reverse("ballots:create"), create_data(world, verification="receipt_free"))
+    poll = Poll.objects.get()
+    assert poll.verification == Verification.RECEIPT_FREE
+    detail = page(client, "detail", poll).text
+    assert reverse("ballots:edit", args=[poll.pk]) in detail
+    page(client, "edit", poll, {"verification": "individual"})
+    poll.refresh_from_db()
+    assert poll.verification == Verification.INDIVIDUAL
+
+
+def test_the_settings_page_refuses_a_change_once_the_poll_is_open(client, world):
+    poll, _people = council_poll(world, verification=Verification.INDIVIDUAL)
+    poll = poll_open(actor=None, poll=poll)
+    client.force_login(world.users["committee_staff"])
+    assert reverse("ballots:edit", args=[poll.pk]) not in page(client, "detail", poll).text
+    refused = page(client, "edit", poll, {"verification": "receipt_free"})
+    assert refused.status_code == 200
+    assert "can be changed only while the poll is a draft" in refused.text
+    poll.refresh_from_db()
+    assert poll.verification == Verification.INDIVIDUAL
+
+
+def test_a_receipt_free_ballot_page_says_why_there_is_no_receipt(client, world):
+    poll, people = council_poll(world)
+    poll = poll_open(actor=None, poll=poll)
+    client.force_login(people[0])
+    why = "This poll is receipt-free: you get no receipt, so nobody can make you prove"
+    assert why in page(client, "vote", poll).text
+    option = poll.options.get()
+    cast = page(client, "vote", poll, {f"option_{option.pk}": "yes"})
+    assert "Your vote is recorded" in cast.text and why in cast.text
+    assert 'id="receipt"' not in cast.text
+    assert Ballot.objects.get(poll=poll).receipt is None
+
+
+def test_a_published_receipt_free_poll_shows_totals_and_no_ballot_list(client, world):
+    poll, people = council_poll(world)
+    poll = poll_open(actor=None, poll=poll)
+    cast_all(poll, people, ["yes", "yes", "no"])
+    poll_close(actor=None, poll=poll)
+    poll = poll_publish(actor=None, poll=poll)
+    client.force_login(people[0])
+    detail = page(client, "detail", poll).text
+    assert 'id="result-options"' in detail and ">2</td>" in detail  # two yes
+    assert 'id="receipts"' not in detail
+    assert "no list of ballots by receipt is published" in detail
+    assert poll.digest in detail
+    check = page(client, "receipt", poll, {"receipt": "anything"}).text
+    assert "there is none to check" in check and 'id="receipt-result"' not in check
+    minutes, _tables = docx_text(minutes_docx(poll, "en"))
+    assert "The poll is receipt-free" in minutes and poll.digest in minutes
+
+
+def test_unequal_weights_say_why_the_ballot_list_is_missing(client, world):
+    council = BodyFactory(owner_unit=world.committee)
+    people = [UserFactory() for _ in range(2)]
+    for person, weight in zip(people, (D(2), D(1)), strict=True):
+        body_member_add(
+            actor=None, body=council, user=person, start=dt.date(2024, 1, 1), weight=weight
+        )
+    poll = poll_create(
+        actor=None,
+        owner_unit=world.committee,
+        title="Weighted",
+        kind="yes_no",
+        options=["A"],
+        body=council,
+    )
+    poll = poll_open(actor=None, poll=poll)
+    receipts = cast_all(poll, people, ["yes", "no"])
+    poll_close(actor=None, poll=poll)
+    poll = poll_publish(actor=None, poll=poll)
+    client.force_login(people[0])
+    detail = page(client, "detail", poll).text
+    assert "carry different weights" in detail and receipts[0] not in detail
+    assert "Counted" in page(client, "receipt", poll, {"receipt": receipts[0]}).text
