@@ -36,7 +36,7 @@ class OptionInline(ReadOnlyAdminMixin, admin.TabularInline):
 @admin.register(Poll)
 class PollAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("title", "kind", "state", "owner_unit", "cluster", "body", "opened_at")
-    list_filter = ("state", "kind")
+    list_filter = ("state", "kind", "verification")
     search_fields = ("title",)
     list_select_related = ("owner_unit", "cluster", "body")
     fields = (
@@ -49,6 +49,7 @@ class PollAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "quorum",
         "majority",
         "base",
+        "verification",
         "state",
         "opened_at",
         "closed_at",

@@ -3,7 +3,9 @@
 Secrecy: no endpoint returns anything that links a voter to a choice. The roll shows
 managers who has voted (yes/no) and never what; the ballots appear only once the poll is
 published, as (receipt, choices) pairs with no voter; a voter checks their own ballot by
-its receipt. The result, the receipts and the digest stay hidden until publication.
+its receipt. The result, the receipts and the digest stay hidden until publication. A
+receipt-free poll (``verification``) hands out no receipt and publishes no pairs: only
+the totals and the digest.
 
 No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
 schema annotations at runtime (``Query[...]`` filters fail to resolve otherwise).
@@ -40,6 +42,7 @@ from .models import (
     Poll,
     PollKind,
     PollState,
+    Verification,
     Vote,
 )
 from .policies import may_vote, poll_policy
@@ -50,6 +53,7 @@ from .services import (
     poll_create,
     poll_open,
     poll_publish,
+    poll_update,
 )
 from .workflows import poll_workflow
 
@@ -77,6 +81,10 @@ class PollOut(Schema):
     quorum: ShareOut = Field(description="Share of the entitled weight that must vote: n/d.")
     majority: Majority
     base: Base
+    verification: Verification = Field(
+        description="individual: each voter gets a receipt to check (and could show) "
+        "their ballot; receipt_free: no receipts, and no (receipt, choices) list."
+    )
     opened_at: dt.datetime | None
     closed_at: dt.datetime | None
     published_at: dt.datetime | None
@@ -121,7 +129,15 @@ class PollDetailOut(PollOut):
     has_voted: bool = Field(description="Whether the requesting user has cast their ballot.")
     result: ResultOut | None = Field(description="Only once the poll is published.")
     digest: str | None = Field(description="SHA-256 over the published ballots.")
-    receipts: list[PublishedBallotOut] | None = Field(description="Only once published.")
+    receipts: list[PublishedBallotOut] | None = Field(
+        description="Only once published, and only in an individual poll whose votes all "
+        "weigh the same (see receipts_withheld)."
+    )
+    receipts_withheld: str | None = Field(
+        description="Once published, why there is no receipts list: receipt_free (the "
+        "poll hands out no receipts) or unequal_weights (a weight could point at a "
+        "voter); null when the list is published."
+    )
     allowed_actions: list[str] = Field(
         description="The steps this user may take now (open, close, paper_tally, "
         "publish), from the poll's workflow."
@@ -158,6 +174,17 @@ class PollIn(Schema):
     quorum: ShareIn = Field(Fraction(0))
     majority: Majority = Majority.SIMPLE
     base: Base = Base.VALID
+    verification: Verification = Field(
+        Verification.INDIVIDUAL,
+        description="individual (a receipt per voter, the pairs published) or "
+        "receipt_free (no receipt, only totals and digest published).",
+    )
+
+
+class PollPatch(Schema):
+    """Settings of a draft poll; only the fields sent change. Refused once it is open."""
+
+    verification: Verification | None = None
 
 
 class TotalsIn(Schema):
@@ -181,7 +208,9 @@ class VoteIn(Schema):
 
 
 class ReceiptOut(Schema):
-    receipt: str
+    receipt: str | None = Field(
+        description="Keep it to check the published tally; null in a receipt-free poll."
+    )
 
 
 class VerifyIn(Schema):
@@ -204,6 +233,7 @@ def _detail(poll: Poll, user: Any) -> dict[str, Any]:
     )
     mine = selectors.my_entitlement(user, poll)
     published = poll.state == PollState.PUBLISHED
+    withheld = tally.receipts_withheld(poll) if published else None
     return {
         **{f: getattr(poll, f) for f in PollOut.model_fields},
         "options": list(poll.options.all()),
@@ -215,9 +245,10 @@ def _detail(poll: Poll, user: Any) -> dict[str, Any]:
         "digest": poll.digest if published else None,
         "receipts": (
             [{"receipt": r, "choices": c} for r, c in tally.receipts(poll)]
-            if published and tally.receipts_public(poll)
+            if published and withheld is None
             else None
         ),
+        "receipts_withheld": withheld,
         "allowed_actions": poll_workflow.allowed_list(user, poll),
     }
 
@@ -315,8 +346,19 @@ def poll_create_endpoint(request: HttpRequest, payload: PollIn) -> Status[dict[s
         quorum=payload.quorum,
         majority=payload.majority,
         base=payload.base,
+        verification=payload.verification,
     )
     return Status(201, _detail(_polls().get(pk=poll.pk), user))
+
+
+@router.patch("/{int:poll_id}", response=PollDetailOut)
+def poll_update_endpoint(request: HttpRequest, poll_id: Id, payload: PollPatch) -> dict[str, Any]:
+    """Change a draft poll's ``verification`` (managers). Once the poll is open it is
+    refused with 422 ``poll_not_draft`` on the field: voters may hold receipts already,
+    or have voted trusting that none exist."""
+    poll = _access(request.user, poll_id, "manage")
+    poll_update(actor=request.user, poll=poll, **payload.dict(exclude_unset=True))
+    return _detail(_polls().get(pk=poll.pk), request.user)
 
 
 @router.post("/{int:poll_id}/open", response=PollDetailOut)
@@ -361,9 +403,10 @@ def paper_tally_endpoint(
 
 
 @router.post("/{int:poll_id}/vote", response={201: ReceiptOut})
-def poll_vote(request: HttpRequest, poll_id: Id, payload: VoteIn) -> Status[dict[str, str]]:
+def poll_vote(request: HttpRequest, poll_id: Id, payload: VoteIn) -> Status[dict[str, str | None]]:
     """Cast the requesting user's secret ballot and answer its random receipt (keep it to
-    check the published tally).
+    check the published tally). In a receipt-free poll ``receipt`` is null: there is none,
+    so nobody can make the voter prove how they voted.
 
     Refusals, in the one error shape: a poll the user cannot see is 404; a user who sees
     the poll but is not on its roll is 403 (``forbidden``); a second ballot
@@ -382,8 +425,11 @@ def poll_vote(request: HttpRequest, poll_id: Id, payload: VoteIn) -> Status[dict
 @router.post("/{int:poll_id}/verify", response=VerifyOut)
 def poll_verify(request: HttpRequest, poll_id: Id, payload: VerifyIn) -> dict[str, Any]:
     """Check a receipt against the published tally: answers the choices recorded under
-    it. Before publication, and for a receipt not in the tally, 404."""
+    it. Before publication, and for a receipt not in the tally, 404. A receipt-free poll
+    has no receipts to check: 422 ``receipt_free``."""
     poll = poll_policy.access(request.user, poll_id)
+    if poll.receipt_free:
+        raise ValidationError(str(selectors.RECEIPT_FREE_CHECK), code="receipt_free")
     if poll.state != PollState.PUBLISHED:
         raise Http404(_("The result is not published yet."))
     ballot = (

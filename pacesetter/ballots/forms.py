@@ -12,7 +12,18 @@ from pacesetter.bodies.models import Body
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.shares import ShareFormField
 
-from .models import Base, Majority, Option, PaperTally, Poll, PollKind, Vote
+from .models import Base, Majority, Option, PaperTally, Poll, PollKind, Verification, Vote
+
+
+def verification_field() -> forms.ChoiceField:
+    """Receipts or receipt-free, with the model's one-sentence trade-off as help."""
+    return forms.ChoiceField(
+        label=_("Receipts"),
+        choices=Verification.choices,
+        initial=Verification.INDIVIDUAL,
+        widget=forms.RadioSelect,
+        help_text=Poll._meta.get_field("verification").help_text,
+    )
 
 
 class PollCreateForm(forms.Form):
@@ -46,6 +57,7 @@ class PollCreateForm(forms.Form):
     )
     majority = forms.ChoiceField(label=_("Majority"), choices=Majority.choices)
     base = forms.ChoiceField(label=_("Majority of"), choices=Base.choices)
+    verification = verification_field()
 
     def __init__(
         self,
@@ -99,7 +111,14 @@ class PollCreateForm(forms.Form):
             "quorum": data["quorum"],
             "majority": data["majority"],
             "base": data["base"],
+            "verification": data["verification"],
         }
+
+
+class PollSettingsForm(forms.Form):
+    """What may change while the poll is a draft: whether voters get receipts."""
+
+    verification = verification_field()
 
 
 class VoteForm(forms.Form):

@@ -32,7 +32,7 @@ from pacesetter.core.documents import (
 from pacesetter.core.formatting import number as formatted_number
 from pacesetter.core.shares import share_display
 
-from .models import Base, Majority, PaperBallots, Poll, PollKind, PollState
+from .models import Base, Majority, PaperBallots, Poll, PollKind, PollState, Verification
 
 RED = (150, 27, 27)
 INK = (33, 37, 41)
@@ -136,6 +136,7 @@ def minutes_content(poll: Poll, language: str) -> Minutes:
             ),
             (verbose("majority"), str(Majority(poll.majority).label)),
             (verbose("base"), str(Base(poll.base).label)),
+            (verbose("verification"), str(Verification(poll.verification).label)),
         ]
 
         elected = set(result.get("elected") or [])
@@ -182,6 +183,14 @@ def minutes_content(poll: Poll, language: str) -> Minutes:
                     _("There is a tie at the last seat; the body must resolve it.")
                 )
 
+        if poll.receipt_free:
+            outcome_lines.append(
+                _(
+                    "The poll is receipt-free: no voter got a receipt, so no list of ballots "
+                    "by receipt is published and nobody can prove how they voted."
+                )
+            )
+
         paper = []
         paper_ballots = PaperBallots.objects.filter(poll=poll).select_related("entered_by").first()
         if paper_ballots is not None:
@@ -219,7 +228,9 @@ def minutes_content(poll: Poll, language: str) -> Minutes:
             paper_heading=_("Paper ballots"),
             paper=paper,
             digest=(
-                _("Digest (SHA-256) of the published receipts and choices"),
+                _("Digest (SHA-256) of every ballot's choices")
+                if poll.receipt_free
+                else _("Digest (SHA-256) of the published receipts and choices"),
                 poll.digest,
             ),
             signatures=(_("The chair"), _("The secretary")),

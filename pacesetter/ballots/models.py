@@ -46,6 +46,22 @@ class PollState(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class Verification(models.TextChoices):
+    """What a voter can check, and so what they can be made to show (docs/ballots.md)."""
+
+    INDIVIDUAL = (
+        "individual",
+        _(
+            "Individual: each voter gets a receipt to check their ballot, and could show it "
+            "to whoever presses them"
+        ),
+    )
+    RECEIPT_FREE = (
+        "receipt_free",
+        _("Receipt-free: no receipts, so nobody can be made to prove their vote, nor check it"),
+    )
+
+
 class Vote(models.TextChoices):
     YES = "yes", _("Yes")
     NO = "no", _("No")
@@ -90,6 +106,17 @@ class Poll(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=PollState.choices, default=PollState.DRAFT
     )
+    verification = models.CharField(
+        _("verification"),
+        max_length=20,
+        choices=Verification.choices,
+        default=Verification.INDIVIDUAL,
+        help_text=_(
+            "With receipts each voter can check that their ballot was counted as cast, but "
+            "can also prove their vote to someone pressing them; without receipts nobody "
+            "can prove it, and nobody can check their own."
+        ),
+    )
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -128,6 +155,10 @@ class Poll(models.Model):
         return self.title
 
     quorum = share_property("quorum")
+
+    @property
+    def receipt_free(self) -> bool:
+        return self.verification == Verification.RECEIPT_FREE
 
 
 class Option(models.Model):
@@ -194,13 +225,18 @@ class Entitlement(models.Model):
 
 
 class Ballot(models.Model):
-    """What was voted, with the voter's random receipt. No voter, no time, random id."""
+    """What was voted, with the voter's random receipt. No voter, no time, random id.
+
+    A ballot of a receipt-free poll has no receipt (NULL): there is nothing the voter
+    could be shown, nor anything stored that a voter could later be asked to match.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     poll = models.ForeignKey(
         Poll, verbose_name=_("poll"), on_delete=models.CASCADE, related_name="ballots"
     )
-    receipt = models.CharField(_("receipt"), max_length=32, unique=True)
+    # NULL rather than "": several receipt-free ballots must pass the unique constraint.
+    receipt = models.CharField(_("receipt"), max_length=32, unique=True, null=True, blank=True)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
 
     class Meta:
@@ -209,7 +245,7 @@ class Ballot(models.Model):
         ordering = ["receipt"]
 
     def __str__(self) -> str:
-        return self.receipt
+        return self.receipt or str(self.pk)
 
 
 class BallotChoice(models.Model):

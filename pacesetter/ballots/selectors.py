@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pacesetter.accounts.models import Role, RoleAssignment
 from pacesetter.clusters.selectors import cluster_members
@@ -203,6 +204,36 @@ def published_receipts(poll: Poll) -> list[tuple[str, list[ChoiceRow]]]:
         return []
     labels = _labels(poll)
     return [(receipt, _choice_rows(choices, labels)) for receipt, choices in tally.receipts(poll)]
+
+
+#: What the receipt check answers in a receipt-free poll (page and API).
+RECEIPT_FREE_CHECK = gettext_lazy(
+    "This poll is receipt-free: no voter got a receipt, so there is none to check. "
+    "The published totals and digest cover every ballot."
+)
+
+#: Why a published poll shows no list of ballots by receipt, by ``tally.receipts_withheld``.
+WITHHELD_NOTES = {
+    tally.RECEIPT_FREE: gettext_lazy(
+        "This poll is receipt-free: no voter got a receipt, so no list of ballots by receipt "
+        "is published, only the totals and the digest over every ballot's choices. Nobody "
+        "can prove how they voted, and nobody can check their own ballot."
+    ),
+    tally.UNEQUAL_WEIGHTS: gettext_lazy(
+        "The votes carry different weights, so the list of ballots by receipt is not "
+        "published: a weight could point at one voter. Each voter can still check their "
+        "own receipt."
+    ),
+}
+
+
+def receipts_withheld_note(poll: Poll) -> str | None:
+    """Why the published ``poll`` shows no (receipt, choices) list, or None when it does
+    (or is not published)."""
+    if poll.state != PollState.PUBLISHED:
+        return None
+    reason = tally.receipts_withheld(poll)
+    return str(WITHHELD_NOTES[reason]) if reason else None
 
 
 def receipt_choices(poll: Poll, receipt: str) -> list[ChoiceRow] | None:

@@ -18,6 +18,7 @@ from pacesetter.audit.services import audit_record
 from pacesetter.bodies.models import Body
 from pacesetter.clusters.models import Cluster
 from pacesetter.core import clock
+from pacesetter.core.errors import FieldRuleError
 from pacesetter.core.shares import as_share, check_share
 from pacesetter.units.models import Unit
 
@@ -34,6 +35,7 @@ from .models import (
     Poll,
     PollKind,
     PollState,
+    Verification,
     Vote,
 )
 from .selectors import roll_for
@@ -63,6 +65,7 @@ def poll_create(
     quorum: Fraction = Fraction(0),
     majority: str = Majority.SIMPLE,
     base: str = Base.VALID,
+    verification: str = Verification.INDIVIDUAL,
 ) -> Poll:
     labels = [label.strip() for label in options if label.strip()]
     if len(labels) > 200 or any(len(label) > 300 for label in labels):
@@ -95,6 +98,7 @@ def poll_create(
         quorum_denominator=quorum.denominator,
         majority=majority,
         base=base,
+        verification=verification,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     poll.full_clean()
@@ -105,6 +109,35 @@ def poll_create(
     audit_record(
         actor=actor, action="poll.create", target=poll, changes={"options": [None, labels]}
     )
+    return poll
+
+
+@transaction.atomic
+def poll_update(*, actor: Any, poll: Poll, verification: str | None = None) -> Poll:
+    """Change a draft poll's settings (today: ``verification``). Refused once the poll is
+    open: voters may already hold receipts, or have voted trusting that none exist."""
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    changes: dict[str, list[Any]] = {}
+    if verification is not None and verification != poll.verification:
+        try:
+            poll_workflow.check(poll, "update")
+        except ValidationError as exc:
+            raise FieldRuleError(
+                "verification",
+                _(
+                    "The verification (receipts or receipt-free) can be changed only while "
+                    "the poll is a draft; this poll is %(state)s."
+                )
+                % {"state": PollState(poll.state).label},
+                code="poll_not_draft",
+            ) from exc
+        if verification not in Verification.values:
+            raise ValidationError({"verification": _("Choose individual or receipt-free.")})
+        changes["verification"] = [poll.verification, verification]
+        poll.verification = verification
+    if changes:
+        poll.save(update_fields=list(changes))
+        audit_record(actor=actor, action="poll.update", target=poll, changes=changes)
     return poll
 
 
@@ -173,8 +206,9 @@ def _mark_voted(poll: Poll, entitlement: Entitlement) -> bool:
 
 
 @transaction.atomic
-def ballot_cast(*, voter: Any, poll: Poll, choices: Mapping[int, str]) -> str:
-    """Record one secret ballot and return the voter's receipt.
+def ballot_cast(*, voter: Any, poll: Poll, choices: Mapping[int, str]) -> str | None:
+    """Record one secret ballot and return the voter's receipt: None in a receipt-free
+    poll, whose ballots have none (nothing the voter could show to prove their vote).
 
     The entitlement's ``voted`` flag is set with a conditional UPDATE, so of any number
     of simultaneous submissions by one voter exactly one succeeds.
@@ -194,7 +228,7 @@ def ballot_cast(*, voter: Any, poll: Poll, choices: Mapping[int, str]) -> str:
         raise ValidationError(_("You are not entitled to vote in this poll."), code="not_eligible")
     if not _mark_voted(poll, entitlement):
         raise ValidationError(_("You have already voted in this poll."), code="already_voted")
-    receipt = secrets.token_urlsafe(12)
+    receipt = None if poll.receipt_free else secrets.token_urlsafe(12)
     ballot = Ballot.objects.create(poll=poll, receipt=receipt, weight=entitlement.weight)
     BallotChoice.objects.bulk_create(
         [BallotChoice(ballot=ballot, option_id=o, vote=v) for o, v in clean.items()]
@@ -285,11 +319,12 @@ def poll_close(*, actor: Any, poll: Poll) -> Poll:
 
 @transaction.atomic
 def poll_publish(*, actor: Any, poll: Poll) -> Poll:
-    """Count, and publish the result with every (receipt, choice) pair and their digest."""
+    """Count, and publish the result with the digest of every ballot (over its receipt
+    and choices, or its choices alone in a receipt-free poll)."""
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     poll_workflow.check(poll, "publish")
     poll.result = tally.count(poll)
-    poll.digest = tally.digest(tally.receipts(poll))
+    poll.digest = tally.poll_digest(poll)
     poll.state = PollState.PUBLISHED
     poll.published_at = clock.now()
     poll.save(update_fields=["result", "digest", "state", "published_at"])

@@ -137,28 +137,69 @@ def count(poll: Poll) -> dict[str, Any]:
 
 
 def receipts(poll: Poll) -> list[tuple[str, dict[str, str]]]:
-    """Every (receipt, choices) pair, ordered by receipt: what the published tally shows."""
+    """Every (receipt, choices) pair, ordered by receipt: what the published tally shows.
+    Empty for a receipt-free poll, whose ballots have no receipt."""
     pairs: dict[str, dict[str, str]] = {}
     for receipt, option_id, vote in (
-        BallotChoice.objects.filter(ballot__poll=poll)
+        BallotChoice.objects.filter(ballot__poll=poll, ballot__receipt__isnull=False)
         .values_list("ballot__receipt", "option_id", "vote")
         .order_by("ballot__receipt", "option_id")
     ):
-        pairs.setdefault(receipt, {})[str(option_id)] = vote
-    for receipt in Ballot.objects.filter(poll=poll).values_list("receipt", flat=True):
-        pairs.setdefault(receipt, {})  # a blank ballot counts too
+        pairs.setdefault(str(receipt), {})[str(option_id)] = vote
+    for receipt in Ballot.objects.filter(poll=poll, receipt__isnull=False).values_list(
+        "receipt", flat=True
+    ):
+        pairs.setdefault(str(receipt), {})  # a blank ballot counts too
     return sorted(pairs.items())
 
 
+def ballot_marks(poll: Poll) -> list[dict[str, str]]:
+    """Every ballot's choices without its receipt, in a canonical order (not the order of
+    casting): what the digest of a receipt-free poll covers."""
+    marks: dict[Any, dict[str, str]] = {
+        pk: {} for pk in Ballot.objects.filter(poll=poll).values_list("pk", flat=True)
+    }
+    for ballot_id, option_id, vote in BallotChoice.objects.filter(ballot__poll=poll).values_list(
+        "ballot_id", "option_id", "vote"
+    ):
+        marks[ballot_id][str(option_id)] = vote
+    return sorted(marks.values(), key=lambda m: json.dumps(m, sort_keys=True))
+
+
+def poll_digest(poll: Poll) -> str:
+    """The digest publication stores and the recount compares: over every (receipt,
+    choices) pair, or, in a receipt-free poll, over every ballot's choices alone."""
+    if poll.receipt_free:
+        return digest(ballot_marks(poll))
+    return digest(receipts(poll))
+
+
+#: Why a published poll shows no (receipt, choices) list, by code.
+RECEIPT_FREE = "receipt_free"
+UNEQUAL_WEIGHTS = "unequal_weights"
+
+
+def receipts_withheld(poll: Poll) -> str | None:
+    """Why the (receipt, choices) list of ``poll`` is not published, or None when it is.
+
+    A receipt-free poll has no receipts to publish. With unequal weights, a receipt whose
+    marks explain an odd share of the totals would point at the one seat with that
+    weight; such polls publish the totals and the digest, and each voter still checks
+    their own receipt."""
+    if poll.receipt_free:
+        return RECEIPT_FREE
+    if Entitlement.objects.filter(poll=poll).values("weight").distinct().count() > 1:
+        return UNEQUAL_WEIGHTS
+    return None
+
+
 def receipts_public(poll: Poll) -> bool:
-    """Whether the (receipt, choices) list may be published: only when every vote weighs
-    the same. With unequal weights, a receipt whose marks explain an odd share of the
-    totals would point at the one seat with that weight; such polls publish the totals
-    and the digest, and each voter still checks their own receipt."""
-    return Entitlement.objects.filter(poll=poll).values("weight").distinct().count() <= 1
+    """Whether the (receipt, choices) list may be published (see ``receipts_withheld``)."""
+    return receipts_withheld(poll) is None
 
 
-def digest(pairs: list[tuple[str, dict[str, str]]]) -> str:
-    """SHA-256 over the canonical list of (receipt, choices): anyone can recompute it."""
+def digest(pairs: list[tuple[str, dict[str, str]]] | list[dict[str, str]]) -> str:
+    """SHA-256 over the canonical list of (receipt, choices), or of choices alone: anyone
+    holding the same list can recompute it."""
     payload = json.dumps(pairs, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -3,7 +3,8 @@ paper totals, the published result), the voter's ballot page and the receipt che
 
 Secrecy on the screens: the roll says only who has voted; a receipt is shown once, in
 the response to the vote, and never stored in the session, a message or a URL (a URL
-would put it in the server's access log next to the voter's session).
+would put it in the server's access log next to the voter's session). A receipt-free
+poll shows no receipt at all, and its result no list of ballots by receipt.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pacesetter.core.translations import ordered
 from pacesetter.core.views import add_service_errors, paginate
 
 from . import selectors, services, tally
-from .forms import PaperTallyForm, PollCreateForm, ReceiptForm, VoteForm
+from .forms import PaperTallyForm, PollCreateForm, PollSettingsForm, ReceiptForm, VoteForm
 from .models import Poll, PollKind, PollState
 from .policies import may_vote, poll_policy
 from .subjects import poll_subject
@@ -102,6 +103,33 @@ def create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft poll's settings (whether voters get receipts); refused once it is open."""
+    user = request.user
+    poll = poll_policy.access(user, pk, "manage")
+    form = PollSettingsForm(request.POST or None, initial={"verification": poll.verification})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.poll_update(actor=user, poll=poll, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The poll's settings are saved."))
+            return redirect("ballots:detail", poll.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Settings of “%(title)s”") % {"title": poll.title},
+            "intro": _("These settings can be changed until the poll opens."),
+            "cancel_url": reverse("ballots:detail", args=[poll.pk]),
+            "breadcrumb": _breadcrumb(poll),
+        },
+    )
+
+
 def _paper_form(poll: Poll, data: Any = None) -> PaperTallyForm:
     return PaperTallyForm(
         data,
@@ -134,6 +162,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "receipts": (
             selectors.published_receipts(poll) if published and tally.receipts_public(poll) else []
         ),
+        "receipts_note": selectors.receipts_withheld_note(poll),
         "secrecy_warnings": selectors.secrecy_warnings(poll) if may_manage else [],
         "approval": poll.kind == PollKind.APPROVAL,
         "S": PollState,
@@ -205,11 +234,14 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("Not found."))
     form = VoteForm(request.POST or None, poll=poll, options=selectors.poll_options(poll))
     receipt = None
+    cast = False
     if request.method == "POST" and form.is_valid():
         try:
             receipt = services.ballot_cast(voter=user, poll=poll, choices=form.choices())
         except ValidationError as exc:
             add_service_errors(form, exc)
+        else:
+            cast = True
     entitlement = selectors.my_entitlement(user, poll)
     return render(
         request,
@@ -218,8 +250,9 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             "poll": poll,
             "subject": poll_subject(poll, user),
             "form": form,
+            "cast": cast,
             "receipt": receipt,
-            "has_voted": receipt is None and entitlement is not None and entitlement.voted,
+            "has_voted": not cast and entitlement is not None and entitlement.voted,
             "is_open": poll.state == PollState.OPEN,
             "approval": poll.kind == PollKind.APPROVAL,
         },
@@ -234,7 +267,12 @@ def receipt_check(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReceiptForm(request.POST or None)
     checked = False
     choices = None
-    if request.method == "POST" and form.is_valid() and poll.state == PollState.PUBLISHED:
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and poll.state == PollState.PUBLISHED
+        and not poll.receipt_free
+    ):
         checked = True
         choices = selectors.receipt_choices(poll, form.cleaned_data["receipt"].strip())
     return render(
@@ -244,6 +282,7 @@ def receipt_check(request: HttpRequest, pk: int) -> HttpResponse:
             "poll": poll,
             "form": form,
             "published": poll.state == PollState.PUBLISHED,
+            "receipt_free_note": selectors.RECEIPT_FREE_CHECK if poll.receipt_free else None,
             "checked": checked,
             "choices": choices,
         },
@@ -284,6 +323,7 @@ urlpatterns: list[URLPattern] = [
     path("", poll_list, name="list"),
     path("new/", create, name="create"),
     path("<int:pk>/", detail, name="detail"),
+    path("<int:pk>/edit/", edit, name="edit"),
     path("<int:pk>/open/", poll_open, name="open"),
     path("<int:pk>/close/", poll_close, name="close"),
     path("<int:pk>/publish/", poll_publish, name="publish"),

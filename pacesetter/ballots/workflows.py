@@ -23,6 +23,8 @@ poll_workflow: Workflow[Poll] = Workflow(
     policy=poll_policy,
     refusal=_refusal,
     transitions=[
+        # Settings (the verification) change only before anyone is on the roll.
+        _t("update", (S.DRAFT,), None, "manage"),
         _t("open", (S.DRAFT,), S.OPEN, "manage"),
         _t("close", (S.OPEN,), S.CLOSED, "manage"),
         # Paper totals may be entered while the poll is open and after it closes.

@@ -95,6 +95,7 @@ def test_a_poll_from_draft_to_published_with_receipts(world, voters):
     assert result["valid"] and D(result["voted"]) == 3
     by_label = {o["label"]: o for o in result["options"]}
     assert by_label["Own unit"]["passed"] and not by_label["Sibling unit"]["passed"]
+    assert published["verification"] == "individual" and published["receipts_withheld"] is None
     pairs = {r["receipt"]: r["choices"] for r in published["receipts"]}
     assert pairs == {receipts[k]: marks[k] for k in marks}
     assert published["digest"] == tally.digest(sorted(pairs.items()))

@@ -350,6 +350,7 @@ def create_data(world, **overrides):
         "quorum": "2/3",
         "majority": "absolute",
         "base": "cast",
+        "verification": "individual",
     }
     data.update(overrides)
     return data

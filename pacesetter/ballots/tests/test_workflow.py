@@ -10,7 +10,12 @@ from pacesetter.ballots.tests.test_views import make_poll, open_poll, sibling_of
 from pacesetter.ballots.workflows import poll_workflow
 from pacesetter.testing.api import ApiClient
 
-BUTTONS = {"open": "ballots:open", "close": "ballots:close", "publish": "ballots:publish"}
+BUTTONS = {
+    "update": "ballots:edit",
+    "open": "ballots:open",
+    "close": "ballots:close",
+    "publish": "ballots:publish",
+}
 
 
 def buttons(client, poll):
@@ -36,7 +41,12 @@ def test_a_move_not_in_the_table_is_refused_with_its_code(world, sibling_officer
 def test_the_page_shows_exactly_the_allowed_buttons(client, world, sibling_officer):  # noqa: F811
     poll = make_poll(world)
     staff, officer = world.users["committee_staff"], world.users["unit_officer"]
-    for state_buttons in ({"open"}, {"close", "paper_tally"}, {"paper_tally", "publish"}, set()):
+    for state_buttons in (
+        {"update", "open"},
+        {"close", "paper_tally"},
+        {"paper_tally", "publish"},
+        set(),
+    ):
         client.force_login(staff)
         assert buttons(client, poll) == state_buttons == poll_workflow.allowed(staff, poll)
         client.force_login(officer)  # a voter of the cluster: votes, manages nothing
@@ -85,6 +95,6 @@ def test_the_cluster_leader_gets_its_own_clusters_steps_and_not_the_councils(
         "publish",
     ]
     council = make_poll(world, cluster=None, body=world.council)
-    assert poll_workflow.allowed(world.users["committee_staff"], council) == {"open"}
+    assert poll_workflow.allowed(world.users["committee_staff"], council) == {"update", "open"}
     assert poll_workflow.allowed(leader, council) == set()
     assert api.post(f"/polls/{council.pk}/open").status_code in (403, 404)

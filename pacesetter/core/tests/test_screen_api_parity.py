@@ -107,6 +107,7 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "awards:attachment_upload": ("POST", "/proposals/{proposal_id}/attachments"),
     # ballots
     "ballots:create": ("POST", "/polls"),
+    "ballots:edit": ("PATCH", "/polls/{poll_id}"),
     "ballots:open": ("POST", "/polls/{poll_id}/open"),
     "ballots:close": ("POST", "/polls/{poll_id}/close"),
     "ballots:publish": ("POST", "/polls/{poll_id}/publish"),

@@ -684,7 +684,7 @@ def test_a_ballot_held_in_the_meeting(world, staff, council):
     assert created["body"]["name"] == "Council" and created["owner_unit"]["code"] == "COMM"
     assert [o["label"] for o in created["options"]] == ["Lam Son", "Bac Song Ma"]
     assert created["quorum"] == "1/2"  # the meeting's
-    assert created["allowed_actions"] == ["open"]
+    assert created["allowed_actions"] == ["update", "open"]  # update: its verification
     link = MeetingPoll.objects.get(poll_id=created["id"])
     assert (link.meeting_id, link.agenda_item_id) == (mid, item.pk)
     # The managers then run it as any poll.

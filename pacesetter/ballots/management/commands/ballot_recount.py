@@ -19,7 +19,7 @@ class Command(BaseCommand):
         if poll.state != PollState.PUBLISHED:
             raise CommandError("Only a published poll can be recounted.")
         result = tally.count(poll)
-        digest = tally.digest(tally.receipts(poll))
+        digest = tally.poll_digest(poll)
         if digest != poll.digest:
             raise CommandError(
                 f"The ballots do not match the published digest ({poll.digest[:12]}… "
