@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pacesetter.core.errors import StorageFullError
 from pacesetter.core.forms import ExcelUploadForm
 from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE, ImportFailed, workbook_bytes
 from pacesetter.imports import registry
@@ -88,6 +89,8 @@ def grants_import(request: HttpRequest) -> HttpResponse:
             result = registry.run(imports.GRANTS, user, params, upload)
         except ImportFailed as exc:
             errors = exc.messages
+        except StorageFullError as exc:  # the upload could not be stored for the job
+            form.add_error("file", exc.messages)
         if result is not None:
             form = GrantsImportForm(user=user, initial={"owner_unit": owner_unit})
     return render(

@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from pacesetter.core.errors import StorageFullError
 from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE, ImportFailed, workbook_bytes
 from pacesetter.imports import registry
 from pacesetter.imports import services as import_services
@@ -106,6 +107,8 @@ def register_import(request: HttpRequest) -> HttpResponse:
             result = registry.run(imports.REGISTER, user, params, upload)
         except ImportFailed as exc:
             errors = exc.messages
+        except StorageFullError as exc:  # the upload could not be stored for the job
+            form.add_error("file", exc.messages)
         except ValidationError as exc:
             form.add_error("file", exc)
         if result is not None:

@@ -224,3 +224,20 @@ def test_the_job_worker_runs_the_enqueued_import(
     assert not DBTaskResult.objects.failed().exists()
     assert ImportJob.objects.get().state == JobState.SUCCEEDED
     assert Registration.objects.get(campaign=registering, criterion__code="Q1").target == 100
+
+
+def test_a_full_disk_refuses_the_upload_on_its_field_and_makes_no_job(
+    client, world, registering, background, monkeypatch
+):
+    from pacesetter.testing.disk import FullDisk
+
+    client.force_login(world.users["unit_officer"])
+    workbook = targets_workbook(client, registering, Q1=1)
+    FullDisk(monkeypatch, room=100)
+    response = upload(client, reverse("scoring:targets_import", args=[registering.pk]), workbook)
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "The server has no room left to store this file; nothing was saved. "
+        "Try again later or tell the administrator."
+    ]
+    assert not ImportJob.objects.exists() and stored_files(background) == []

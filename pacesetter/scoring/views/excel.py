@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.campaigns.models import Campaign, CampaignState, ReviewPoint, ReviewPointState
 from pacesetter.campaigns.policies import campaign_policy, review_point_policy
+from pacesetter.core.errors import StorageFullError
 from pacesetter.core.forms import ExcelUploadForm
 from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.translations import ordered, tr
@@ -90,6 +91,8 @@ def _import_page(
                 result = registry.run(kind, request.user, params, upload)
         except excel.ImportFailed as exc:
             errors = exc.messages
+        except StorageFullError as exc:  # the upload could not be stored for the job
+            form.add_error("file", exc.messages)
         if job is not None:
             return redirect("imports:detail", job.pk)
         if result is not None:
