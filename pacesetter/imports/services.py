@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -60,6 +60,9 @@ def runs_in_background(upload: Any) -> bool:
     rows than an import reads at all is not: the request refuses it at once, before
     reading a row."""
     size = getattr(upload, "size", 0) or 0
+    suffix = PurePath(getattr(upload, "name", "") or "").suffix.lower()
+    if size > settings.SPREADSHEET_MAX_BYTES or suffix not in (".xlsx", ".csv"):
+        return False  # refused by the importer during the request, nothing stored
     rows = declared_rows(upload)
     if any(n > settings.SPREADSHEET_MAX_ROWS for n in rows):
         return False
@@ -101,10 +104,15 @@ def job_create(
 
 def _progress(job_id: int) -> spreadsheets.Progress:
     def report(phase: str, rows: int, declared: int) -> None:
-        if phase == spreadsheets.SAVING:
-            ImportJob.objects.filter(pk=job_id).update(state=JobState.SAVING)
-        else:
-            ImportJob.objects.filter(pk=job_id).update(rows_read=rows)
+        # Best effort: a busy or lost database must not fail the import (nor be taken
+        # for a damaged file by read_sheet).
+        try:
+            if phase == spreadsheets.SAVING:
+                ImportJob.objects.filter(pk=job_id).update(state=JobState.SAVING)
+            else:
+                ImportJob.objects.filter(pk=job_id).update(rows_read=rows)
+        except DatabaseError:
+            logger.warning("Background import %s: progress not recorded", job_id, exc_info=True)
 
     return report
 
@@ -124,9 +132,13 @@ def _finish(job: ImportJob, state: str, **fields: Any) -> None:
 def job_run(job_id: int) -> str:
     """Run a waiting job once; returns its final state (or "skipped" when it was not
     waiting: already taken by another worker, or gone)."""
-    claimed = ImportJob.objects.filter(pk=job_id, state=JobState.WAITING).update(
-        state=JobState.READING, started_at=timezone.now()
-    )
+    # A job its page already reports stalled ("upload again") is never started late.
+    now = timezone.now()
+    claimed = ImportJob.objects.filter(
+        pk=job_id,
+        state=JobState.WAITING,
+        created_at__gte=now - dt.timedelta(seconds=settings.IMPORT_JOB_TIMEOUT),
+    ).update(state=JobState.READING, started_at=now)
     if not claimed:
         return "skipped"
     job = ImportJob.objects.select_related("actor").get(pk=job_id)

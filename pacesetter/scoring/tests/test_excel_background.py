@@ -241,3 +241,34 @@ def test_a_full_disk_refuses_the_upload_on_its_field_and_makes_no_job(
         "Try again later or tell the administrator."
     ]
     assert not ImportJob.objects.exists() and stored_files(background) == []
+
+
+def test_a_job_reported_stalled_is_never_started_late(
+    client, world, registering, background, settings
+):
+    client.force_login(world.users["unit_officer"])
+    upload(
+        client,
+        reverse("scoring:targets_import", args=[registering.pk]),
+        targets_workbook(client, registering, Q1=1),
+    )
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - dt.timedelta(seconds=settings.IMPORT_JOB_TIMEOUT + 1)
+    )
+    assert job_run(job.pk) == "skipped"
+    assert not Registration.objects.filter(campaign=registering).exists()
+
+
+def test_a_file_over_the_size_limit_is_refused_in_the_request_not_stored(
+    client, world, registering, background, settings
+):
+    settings.SPREADSHEET_MAX_BYTES = 1000
+    client.force_login(world.users["unit_officer"])
+    response = upload(
+        client,
+        reverse("scoring:targets_import", args=[registering.pk]),
+        targets_workbook(client, registering, Q1=1),
+    )
+    assert response.status_code == 200 and "the limit is" in str(response.context["form"].errors)
+    assert not ImportJob.objects.exists() and stored_files(background) == []
