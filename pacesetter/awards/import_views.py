@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from pacesetter.core.errors import StorageFullError
 from pacesetter.core.forms import ExcelUploadForm
 from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE, ImportFailed, workbook_bytes
-from pacesetter.imports import registry
 from pacesetter.imports import services as import_services
 from pacesetter.units.models import Unit
 
@@ -76,17 +75,15 @@ def grants_import(request: HttpRequest) -> HttpResponse:
         owner_unit = form.cleaned_data["owner_unit"]
         params = {"owner_unit": owner_unit.pk}
         try:
-            if import_services.runs_in_background(upload):
-                job = import_services.job_create(
-                    actor=user,
-                    kind=imports.GRANTS,
-                    params=params,
-                    title=_("Import past awards"),
-                    back_url=request.get_full_path(),
-                    upload=upload,
-                )
+            job, result = import_services.import_or_enqueue(
+                request,
+                kind=imports.GRANTS,
+                params=params,
+                title=_("Import past awards"),
+                upload=upload,
+            )
+            if job is not None:
                 return redirect("imports:detail", job.pk)
-            result = registry.run(imports.GRANTS, user, params, upload)
         except ImportFailed as exc:
             errors = exc.messages
         except StorageFullError as exc:  # the upload could not be stored for the job

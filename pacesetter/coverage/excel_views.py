@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core.errors import StorageFullError
 from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE, ImportFailed, workbook_bytes
-from pacesetter.imports import registry
 from pacesetter.imports import services as import_services
 
 from . import documents, exports, imports
@@ -94,17 +93,15 @@ def register_import(request: HttpRequest) -> HttpResponse:
         upload, on = form.cleaned_data["file"], form.cleaned_data["on"]
         params = {"on": on.isoformat()}
         try:
-            if import_services.runs_in_background(upload):
-                job = import_services.job_create(
-                    actor=user,
-                    kind=imports.REGISTER,
-                    params=params,
-                    title=_("Import into the coverage register"),
-                    back_url=request.get_full_path(),
-                    upload=upload,
-                )
+            job, result = import_services.import_or_enqueue(
+                request,
+                kind=imports.REGISTER,
+                params=params,
+                title=_("Import into the coverage register"),
+                upload=upload,
+            )
+            if job is not None:
                 return redirect("imports:detail", job.pk)
-            result = registry.run(imports.REGISTER, user, params, upload)
         except ImportFailed as exc:
             errors = exc.messages
         except StorageFullError as exc:  # the upload could not be stored for the job

@@ -102,6 +102,25 @@ def job_create(
     return job
 
 
+def import_or_enqueue(
+    request: Any, *, kind: str, params: dict[str, Any], title: str, upload: File
+) -> tuple[ImportJob | None, Any]:
+    """What an import page does with a valid upload: ``(job, None)`` when it is large
+    (stored and enqueued; send the uploader to the job's page), else ``(None, result)``
+    of the importer run now. Raises what the importer raises, and StorageFullError."""
+    if runs_in_background(upload):
+        job = job_create(
+            actor=request.user,
+            kind=kind,
+            params=params,
+            title=title,
+            back_url=request.get_full_path(),
+            upload=upload,
+        )
+        return job, None
+    return None, registry.run(kind, request.user, params, upload)
+
+
 def _progress(job_id: int) -> spreadsheets.Progress:
     def report(phase: str, rows: int, declared: int) -> None:
         # Best effort: a busy or lost database must not fail the import (nor be taken

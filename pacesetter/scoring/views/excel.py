@@ -22,7 +22,6 @@ from pacesetter.core.errors import StorageFullError
 from pacesetter.core.forms import ExcelUploadForm
 from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.translations import ordered, tr
-from pacesetter.imports import registry
 from pacesetter.imports import services as import_services
 
 from .. import excel, imports
@@ -78,17 +77,9 @@ def _import_page(
         upload = form.cleaned_data["file"]
         job = None
         try:
-            if import_services.runs_in_background(upload):
-                job = import_services.job_create(
-                    actor=request.user,
-                    kind=kind,
-                    params=params,
-                    title=title,
-                    back_url=request.get_full_path(),
-                    upload=upload,
-                )
-            else:
-                result = registry.run(kind, request.user, params, upload)
+            job, result = import_services.import_or_enqueue(
+                request, kind=kind, params=params, title=title, upload=upload
+            )
         except excel.ImportFailed as exc:
             errors = exc.messages
         except StorageFullError as exc:  # the upload could not be stored for the job
