@@ -25,6 +25,17 @@ def log_in(page, base_url: str, username: str) -> None:
     page.wait_for_url(f"{base_url}/")
 
 
+def choose_language(page, code: str) -> None:
+    """Pick a language in the top bar and wait for the page it sends back.
+
+    The select submits its form from the deferred app.js: until the page's load event that
+    script may still be in flight (a loaded CI machine), and a change then sends nothing.
+    """
+    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.select_option("#language-select", code)
+
+
 def test_staff_finds_cluster_18_and_reads_it_in_vietnamese(live_server, page, demo):
     from playwright.sync_api import expect
 
@@ -40,8 +51,7 @@ def test_staff_finds_cluster_18_and_reads_it_in_vietnamese(live_server, page, de
     expect(page.locator("#leaders")).to_contain_text("Lam Son")
     expect(page.locator("#leaders")).to_contain_text("Bac Song Ma")
 
-    with page.expect_navigation():
-        page.select_option("#language-select", "vi")
+    choose_language(page, "vi")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     # The cluster's own language is Vietnamese: its name as the decision wrote it.
     expect(page.locator("h1")).to_contain_text("Cụm thi đua số 18")
@@ -57,8 +67,7 @@ def test_staff_browses_the_tree_and_adds_a_unit_in_chinese(live_server, page, de
     from playwright.sync_api import expect
 
     log_in(page, live_server.url, "staff.thanhhoa")
-    with page.expect_navigation():
-        page.select_option("#language-select", "zh-hans")
+    choose_language(page, "zh-hans")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     page.get_by_role("navigation").first.get_by_role("link", name="单位", exact=True).click()
 
