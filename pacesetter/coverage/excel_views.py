@@ -24,7 +24,8 @@ from pacesetter.imports import services as import_services
 
 from . import documents, exports, imports
 from .policies import organization_policy
-from .views import _filters_form, editable_towns
+from .selectors import editable_towns
+from .views import _filters_form
 
 #: Errors shown after a failed import; the rest are counted.
 ERRORS_SHOWN = 300

@@ -52,6 +52,7 @@ from .selectors import (
     CoverageFilters,
     _group_expression,
     _labels,
+    editable_towns,
     form_at,
     operating_at,
     register_at,
@@ -241,8 +242,6 @@ def register_template(user: Any) -> Workbook:
 
 
 def _town_codes(user: Any) -> list[str]:
-    from .views import editable_towns
-
     return list(editable_towns(user).values_list("code", flat=True))
 
 

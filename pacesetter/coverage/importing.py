@@ -80,7 +80,7 @@ from .models import (
     StatusPeriod,
 )
 from .policies import organization_policy
-from .selectors import covering
+from .selectors import covering, editable_towns
 
 CSV_SHEET = "CSV"
 
@@ -214,8 +214,6 @@ class _Known:
 
 
 def _known(actor: Any, sheet: Sheet, on: datetime.date) -> _Known:
-    from .views import editable_towns
-
     towns: dict[str, Unit] = {}
     for town in editable_towns(actor):
         towns[town.code.casefold()] = town
@@ -431,8 +429,6 @@ def import_register(
     codes registered, changes applied as of each row's ``as_of`` or ``on`` (default today).
     Raises ImportFailed (nothing saved) on any error, ValidationError for an unusable
     file, PermissionDenied when the user keeps no town's register."""
-    from .views import editable_towns
-
     if not editable_towns(actor).exists():
         raise PermissionDenied(_("You do not keep the register of any town or street."))
     on = on or timezone.localdate()

@@ -26,6 +26,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.accounts.scopes import under
+from pacesetter.core.policies import Actor, signed_in
 from pacesetter.core.translations import matching
 from pacesetter.units.models import Unit
 
@@ -338,3 +340,18 @@ def _add_newly_built(
         row = rows.setdefault(line["group_key"], RateRow(key=line["group_key"], label=""))
         row.newly_built += line["newly_built"]
         row.newly_standalone += line["newly_standalone"]
+
+
+def editable_towns(user: Any) -> QuerySet[Unit]:
+    """Towns and streets whose register the user keeps (its officers, the staff above).
+
+    Nobody's for an anonymous or inactive user, as every policy answers; all of them for an
+    active superuser."""
+    if not signed_in(user):
+        return Unit.objects.none()
+    if user.is_superuser:
+        return Unit.objects.order_by("path")
+    scope = Actor.of(user).scope
+    return Unit.objects.filter(under("path", scope.staff_paths + scope.officer_paths)).order_by(
+        "path"
+    )

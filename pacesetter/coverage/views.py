@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -17,10 +17,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from pacesetter.accounts.scopes import under
 from pacesetter.audit.history import audit_rows
 from pacesetter.audit.selectors import audit_entries_for
-from pacesetter.core.policies import Actor
 from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.spreadsheets import (
     XLSX_CONTENT_TYPE,
@@ -28,7 +26,6 @@ from pacesetter.core.spreadsheets import (
 )
 from pacesetter.core.views import add_service_errors, form_page, paginate
 from pacesetter.scoring.charts import Bar, bar_chart
-from pacesetter.units.models import Unit
 from pacesetter.units.selectors import unit_choices
 
 from . import services
@@ -37,7 +34,7 @@ from .exports import register_workbook
 from .forms import BuildingForm, FiltersForm, OrganizationForm, StatusForm
 from .models import Building, CoverageKind, Organization, StatusPeriod
 from .policies import organization_policy
-from .selectors import CoverageFilters, coverage_rates, register_at
+from .selectors import CoverageFilters, coverage_rates, editable_towns, register_at
 
 
 def _breadcrumb(organization: Organization | None = None) -> list[dict[str, str]]:
@@ -50,16 +47,6 @@ def _breadcrumb(organization: Organization | None = None) -> list[dict[str, str]
             }
         )
     return crumbs
-
-
-def editable_towns(user: Any) -> QuerySet[Unit]:
-    """Towns and streets whose register the user keeps (its officers, the staff above)."""
-    if getattr(user, "is_superuser", False):
-        return Unit.objects.order_by("path")
-    scope = Actor.of(user).scope
-    return Unit.objects.filter(under("path", scope.staff_paths + scope.officer_paths)).order_by(
-        "path"
-    )
 
 
 def _filters_form(request: HttpRequest) -> FiltersForm:

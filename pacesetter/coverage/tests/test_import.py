@@ -21,7 +21,7 @@ from pacesetter.coverage.models import (
     Site,
     StatusPeriod,
 )
-from pacesetter.coverage.selectors import CoverageFilters
+from pacesetter.coverage.selectors import CoverageFilters, editable_towns
 from pacesetter.coverage.services import building_record
 from pacesetter.testing.matrix import ROLES, user_of
 
@@ -519,6 +519,19 @@ def test_import_permission_matrix(world, role):
             continue
         allowed.add(town)
     assert allowed == IMPORT_MATRIX.get(role, set())
+
+
+def test_an_inactive_superuser_keeps_no_register(world):
+    """A deactivated account imports into no town, as every policy answers for it."""
+    from django.core.exceptions import PermissionDenied
+
+    user = world.users["superuser"]
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert not editable_towns(user).exists()
+    upload = xlsx([HEADER, [credit_code(), "In OWN", "private", "OWN", D(2020, 1, 1)]])
+    with pytest.raises(PermissionDenied):
+        import_register(actor=user, upload=upload, on=ON)
 
 
 def test_the_export_takes_a_fixed_number_of_queries(
