@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from pacesetter.core.api_types import Id, Paged, Quantity
+from pacesetter.core.api_types import Id, Paged, Quantity, Version
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import (
     Language,
@@ -123,6 +123,7 @@ class UnitOut(Schema):
     active_from: date | None
     active_to: date | None
     is_active: bool
+    version: Version = Field(description="Send it back with a change: a stale one is a 409.")
 
     @staticmethod
     def resolve_is_active(obj: Unit) -> bool:
@@ -206,6 +207,9 @@ class UnitPatch(Schema):
     country: str | None = None
     active_from: date | None = None
     active_to: date | None = None
+    version: Version | None = Field(
+        None, description="The version read; a stale one is a 409 and nothing is changed."
+    )
 
 
 class UnitFilters(Schema):
@@ -323,6 +327,7 @@ def unit_update_endpoint(request: HttpRequest, unit_id: Id, payload: UnitPatch) 
     """
     user = request.user
     fields = payload.dict(exclude_unset=True)
+    version = fields.pop("version", None)
     sent_parent = "parent_id" in fields
     new_parent_id = fields.pop("parent_id", None)
     unit = unit_policy.access(user, unit_id)
@@ -341,9 +346,10 @@ def unit_update_endpoint(request: HttpRequest, unit_id: Id, payload: UnitPatch) 
             raise ValidationError({"unit_type_id": _("This field cannot be null.")})
         fields["unit_type"] = resolve_ref(unit_type_policy, user, type_id, "view", "unit_type_id")
     with transaction.atomic():
+        if fields or version is not None:
+            # First, so that a stale version refuses the move too.
+            unit = unit_update(actor=user, unit=unit, version=version, **fields)
         if moving:
             new_parent = resolve_unit_for_write(user, new_parent_id, "parent_id")
             unit = unit_move(actor=user, unit=unit, new_parent=new_parent)
-        if fields:
-            unit = unit_update(actor=user, unit=unit, **fields)
     return unit

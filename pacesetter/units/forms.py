@@ -39,6 +39,8 @@ class UnitForm(TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
     """A unit's attributes; its place in the tree is changed with :class:`UnitMoveForm`."""
 
     period_fields = ("active_from", "active_to")
+    #: The unit's version when the page was opened (an edit only): a stale one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = Unit
@@ -55,6 +57,10 @@ class UnitForm(TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
         self.fields["unit_type"].queryset = UnitType.objects.filter(  # type: ignore[attr-defined]
             Q(is_active=True) | Q(pk=current)
         )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
 
 
 class UnitMoveForm(forms.Form):

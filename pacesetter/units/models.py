@@ -130,6 +130,8 @@ class Unit(models.Model):
     active_to = models.DateField(_("active to"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    #: Raised by each save of its attributes: an edit made from an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     search_key = SearchKeyField()
 
     search_fields = ("code", "name", "short_name")

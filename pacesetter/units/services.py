@@ -17,6 +17,7 @@ from pacesetter.audit.services import (
     diff,
     snapshot,
 )
+from pacesetter.core.errors import ConflictError
 from pacesetter.core.translations import Text, expand, fields_of, refresh_search_key
 
 from .models import Unit, UnitType
@@ -139,16 +140,28 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
+def unit_update(*, actor: Any, unit: Unit, version: int | None = None, **fields: Any) -> Unit:
     """Change a unit's attributes (not its place in the tree: see :func:`unit_move`). A
-    translatable field given by name merges its languages (one left out is kept)."""
-    fields = expand(Unit, fields, source=fields.get("source_language") or unit.source_language)
+    translatable field given by name merges its languages (one left out is kept).
+
+    With ``version`` (the one the editor read), a unit saved by someone else since is
+    refused with :class:`ConflictError` and nothing is changed. Each save raises it."""
+    current = Unit.objects.select_for_update().get(pk=unit.pk)
+    if version is not None and current.version != version:
+        raise ConflictError(
+            _(
+                "Someone else saved this unit since you opened it. Reload to see their "
+                "change; nothing of yours was saved."
+            )
+        )
+    fields = expand(Unit, fields, source=fields.get("source_language") or current.source_language)
+    fields["version"] = current.version + 1
     return audited_update(
         actor=actor,
-        instance=unit,
+        instance=current,
         action="unit.update",
         changes=fields,
-        allowed=UNIT_FIELDS,
+        allowed=(*UNIT_FIELDS, "version"),
         fields=AUDITED_UNIT_FIELDS,
     )
 

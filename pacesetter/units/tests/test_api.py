@@ -152,6 +152,22 @@ def test_patch_changes_only_the_fields_sent(world: Any) -> None:
     assert world.own.parent_id == world.root.pk
 
 
+def test_a_patch_with_a_stale_version_is_a_409_and_changes_nothing(world: Any) -> None:
+    api = api_as(world, "committee_staff")
+    read = api.get(f"/units/{world.own.pk}").json()["version"]
+    assert api.patch(f"/units/{world.own.pk}", {"area": "A", "version": read}).status_code == 200
+    response = api.patch(
+        f"/units/{world.own.pk}", {"area": "B", "parent_id": world.sibling.pk, "version": read}
+    )
+    assert assert_error_shape(response, 409)["code"] == "stale_version"
+    world.own.refresh_from_db()
+    assert (world.own.area, world.own.parent_id, world.own.version) == (
+        "A",
+        world.root.pk,
+        read + 1,
+    )
+
+
 def test_patch_with_a_bad_value_is_a_422(world: Any) -> None:
     response = api_as(world, "committee_staff").patch(
         f"/units/{world.own.pk}", {"ownership_type": "nonsense"}

@@ -279,6 +279,22 @@ def test_officer_edits_the_attributes_of_their_unit(client, world):
     assert audit_entries_for(world.own).filter(action="unit.update").exists()
 
 
+def test_an_edit_from_a_page_opened_before_another_save_is_refused(client, world):
+    """Two people open the unit's edit page; the second to save is told, and keeps the
+    first one's change."""
+    login(client, world, "unit_officer")
+    url = reverse("units:edit", args=[world.own.pk])
+    opened = client.get(url).context["form"]["version"].value()
+    first = unit_form(world.own.unit_type, code="OWN", name="First name", version=opened)
+    assert client.post(url, first).status_code == 302
+    second = unit_form(world.own.unit_type, code="OWN", name="Second name", version=opened)
+    response = client.post(url, second)
+    assert response.status_code == 200
+    assert "Someone else saved this unit since you opened it" in response.text
+    world.own.refresh_from_db()
+    assert (world.own.name, world.own.version) == ("First name", opened + 1)
+
+
 @pytest.mark.parametrize(("role", "status"), [("viewer", 403), ("nobody", 404)])
 def test_edit_is_refused(client, world, role, status):
     url = reverse("units:edit", args=[world.own.pk])
