@@ -211,6 +211,7 @@ def _add_routers() -> None:
     from pacesetter.clusters.api import router as clusters_router
     from pacesetter.coverage.api import router as coverage_router
     from pacesetter.decisions.api import router as decisions_router
+    from pacesetter.imports.api import router as imports_router
     from pacesetter.meetings.api import router as meetings_router
     from pacesetter.practices.api import router as practices_router
     from pacesetter.scoring.api import (
@@ -256,6 +257,7 @@ def _add_routers() -> None:
     api.add_router("/calendar", calendar_router)
     api.add_router("/coverage", coverage_router)
     api.add_router("/practices", practices_router)
+    api.add_router("/imports", imports_router)
 
 
 _add_routers()

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from pacesetter.core.translations import (
     text_patch,
     translations,
 )
+from pacesetter.imports.api import ImportJobOut
 from pacesetter.units.policies import unit_policy
 
 from . import services
@@ -365,18 +367,39 @@ class CellErrorOut(Schema):
     message: str
 
 
-@router.post("/import", response={200: ImportResultOut, 422: dict[str, Any]})
+@router.post("/import", response={200: ImportResultOut, 202: ImportJobOut, 422: dict[str, Any]})
 def register_import(
     request: HttpRequest, file: File[UploadedFile], on: Form[date | None] = None
 ) -> Any:
     """Import a market regulator's list or an existing register (.xlsx or .csv, the
     export's columns), sent as multipart field ``file``; ``on`` is the date changes take
     effect for rows without ``as_of`` (default today). All or nothing: on any error the
-    answer is 422 ``import_failed`` with every error by sheet, row and column."""
+    answer is 422 ``import_failed`` with every error by sheet, row and column.
+
+    A large file (over ``IMPORT_BACKGROUND_ROWS`` rows or ``IMPORT_BACKGROUND_BYTES``) is
+    handed to the job worker: the answer is 202 with the job, to read at
+    ``/api/v1/imports/{id}`` until its state is ``succeeded`` (its counts in ``result``)
+    or ``failed`` (its errors, nothing saved)."""
+    from pacesetter.imports import services as import_services
+
+    from . import imports
     from .importing import import_register
+    from .selectors import editable_towns
 
     if on is not None and on > timezone.localdate():
         raise ValidationError({"on": _("Choose today or a past date.")})
+    if not editable_towns(request.user).exists():
+        raise PermissionDenied(_("You do not keep the register of any town or street."))
+    if import_services.runs_in_background(file):
+        job = import_services.job_create(
+            actor=request.user,
+            kind=imports.REGISTER,
+            params={"on": (on or timezone.localdate()).isoformat()},
+            title=_("Import into the coverage register"),
+            back_url=reverse("coverage:register_import"),
+            upload=file,
+        )
+        return Status(202, job)
     try:
         result = import_register(actor=request.user, upload=file, on=on)
     except ImportFailed as exc:

@@ -4,7 +4,6 @@ of imports."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -12,6 +11,7 @@ from pacesetter.core.views import paginate
 
 from . import registry
 from .models import ImportJob
+from .selectors import jobs_of
 from .services import stalled
 
 #: Errors shown on a failed job's page; the rest are counted.
@@ -20,15 +20,9 @@ ERRORS_SHOWN = 300
 REFRESH_SECONDS = 3
 
 
-def _jobs(request: HttpRequest) -> QuerySet[ImportJob]:
-    jobs = ImportJob.objects.all()
-    user = request.user
-    return jobs if user.is_superuser else jobs.filter(actor_id=user.pk)
-
-
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
-    jobs = _jobs(request).only(
+    jobs = jobs_of(request.user).only(
         "pk", "title", "filename", "state", "created_at", "finished_at", "result"
     )
     return render(request, "imports/list.html", {"page_obj": paginate(request, jobs)})
@@ -38,7 +32,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Only the uploader (and a superuser) sees a job: its errors quote the file."""
     try:
-        job = _jobs(request).get(pk=pk)
+        job = jobs_of(request.user).get(pk=pk)
     except ImportJob.DoesNotExist as exc:
         raise Http404 from exc
     errors = list(job.errors)

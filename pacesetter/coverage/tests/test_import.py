@@ -573,3 +573,47 @@ def test_a_large_csv_file_is_imported_by_the_job_worker(client, world, settings,
     assert Organization.objects.get(credit_code=code).registered_on == D(2021, 3, 4)
     page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
     assert "1 organization registered." in page and "0 organizations changed." in page
+
+
+def test_a_large_file_sent_to_the_api_is_a_202_with_the_job_to_follow(world, settings, tmp_path):
+    """Over the API too a large file goes to the job worker: 202 with the job, then
+    /api/v1/imports/{id} shows it waiting, then the register's counts; nobody else reads
+    the job."""
+    from pacesetter.imports.models import ImportJob, JobState
+    from pacesetter.imports.services import job_run
+    from pacesetter.testing.api import ApiClient
+
+    settings.IMPORT_BACKGROUND_BYTES = 10
+    settings.MEDIA_ROOT = tmp_path
+    code = credit_code()
+    text = f"credit_code;name;kind;town;registered_on\n{code};花都皮具;private;OWN;2021-03-04\n"
+    api = ApiClient(world.users["committee_staff"])
+    response = api.upload("/coverage/import", {"file": csv_file(text), "on": "2025-03-01"})
+    assert response.status_code == 202, response.content
+    job = ImportJob.objects.get()
+    assert response.json()["id"] == job.pk and job.params == {"on": "2025-03-01"}
+    assert not Organization.objects.filter(credit_code=code).exists()
+    waiting = api.get(f"/imports/{job.pk}").json()
+    assert (waiting["state"], waiting["stalled"], waiting["result"]) == ("waiting", False, {})
+
+    assert job_run(job.pk) == JobState.SUCCEEDED
+    done = api.get(f"/imports/{job.pk}").json()
+    assert done["state"] == "succeeded" and done["result"]["saved"] == 1
+    assert [item["id"] for item in api.get("/imports").json()["items"]] == [job.pk]
+    other = ApiClient(world.users["unit_officer"])
+    assert other.get(f"/imports/{job.pk}").status_code == 404
+    assert other.get("/imports").json()["count"] == 0
+    assert ApiClient().get(f"/imports/{job.pk}").status_code == 401
+
+
+def test_the_api_refuses_an_import_from_a_user_who_keeps_no_register(world, settings, tmp_path):
+    """Refused before anything is stored, a large file as a small one."""
+    from pacesetter.imports.models import ImportJob
+    from pacesetter.testing.api import ApiClient
+
+    settings.IMPORT_BACKGROUND_BYTES = 10
+    settings.MEDIA_ROOT = tmp_path
+    text = f"credit_code;name;kind;town;registered_on\n{credit_code()};X;private;OWN;2021-03-04\n"
+    response = ApiClient(world.users["viewer"]).upload("/coverage/import", {"file": csv_file(text)})
+    assert response.status_code == 403
+    assert not ImportJob.objects.exists() and not list(tmp_path.rglob("*.csv"))
