@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -82,6 +83,7 @@ def job_create(
     from .tasks import import_run
 
     registry.entry(kind)  # an unknown kind is a programming error: fail now, not later
+    jobs_sweep()
     job = ImportJob(
         kind=kind,
         params=params,
@@ -200,6 +202,37 @@ def _run(job: ImportJob) -> Any:
         ) from exc
     with handle, spreadsheets.reporting(_progress(job.pk)):
         return registry.run(job.kind, job.actor, job.params, File(handle, name=job.filename))
+
+
+def jobs_sweep(now: dt.datetime | None = None) -> int:
+    """Mark the stalled jobs failed and delete their stored files; returns how many.
+
+    A job still waiting ``IMPORT_JOB_TIMEOUT`` seconds after its upload can no longer be
+    claimed (:func:`job_run` refuses it), so it is swept at once; one left reading or
+    saving (its worker was stopped) after twice that. Each is taken with one conditional
+    UPDATE, so a worker finishing it meanwhile keeps its own outcome. Run after each job
+    and before each new one (and by ``manage.py imports_sweep``)."""
+    now = now or timezone.now()
+    limit = dt.timedelta(seconds=settings.IMPORT_JOB_TIMEOUT)
+    old = ImportJob.objects.filter(
+        Q(state=JobState.WAITING, created_at__lt=now - limit)
+        | Q(state__in=(JobState.READING, JobState.SAVING), created_at__lt=now - 2 * limit)
+    ).only("pk", "state", "language", "upload")
+    swept = 0
+    for job in old:
+        with translation.override(job.language):
+            error = _(
+                "No job worker finished this import in time; nothing was saved. "
+                "Upload the file again."
+            )
+        taken = ImportJob.objects.filter(pk=job.pk, state=job.state).update(
+            state=JobState.FAILED, finished_at=now, errors=[error], upload=""
+        )
+        if taken:
+            swept += 1
+            if job.upload.name:
+                job.upload.storage.delete(job.upload.name)
+    return swept
 
 
 def stalled(job: ImportJob, now: dt.datetime | None = None) -> bool:

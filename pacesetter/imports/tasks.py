@@ -9,4 +9,7 @@ from . import services
 
 @task()
 def import_run(job_id: int) -> str:
-    return services.job_run(job_id)
+    """Run the job, then sweep the jobs that stalled (their stored files removed)."""
+    state = services.job_run(job_id)
+    services.jobs_sweep()
+    return state

@@ -272,3 +272,43 @@ def test_a_file_over_the_size_limit_is_refused_in_the_request_not_stored(
     )
     assert response.status_code == 200 and "the limit is" in str(response.context["form"].errors)
     assert not ImportJob.objects.exists() and stored_files(background) == []
+
+
+def test_the_sweep_fails_stalled_jobs_and_removes_their_files(
+    client, world, registering, background, settings
+):
+    """A job no worker can claim any more, and one whose worker was stopped mid-way, are
+    failed with a sentence in the uploader's language and their files deleted; a job
+    still in time, or one a worker is reading within its time, is left alone."""
+    from pacesetter.imports.services import jobs_sweep
+
+    client.force_login(world.users["unit_officer"])
+    url = reverse("scoring:targets_import", args=[registering.pk])
+    for _ in range(4):
+        upload(client, url, targets_workbook(client, registering, Q1=1))
+    waiting_late, reading_late, reading_in_time, fresh = ImportJob.objects.order_by("pk")
+    timeout = dt.timedelta(seconds=settings.IMPORT_JOB_TIMEOUT)
+    now = timezone.now()
+    ImportJob.objects.filter(pk=waiting_late.pk).update(created_at=now - timeout - timeout / 10)
+    ImportJob.objects.filter(pk=reading_late.pk).update(
+        state=JobState.READING, created_at=now - 2 * timeout - timeout / 10, language="vi"
+    )
+    ImportJob.objects.filter(pk=reading_in_time.pk).update(
+        state=JobState.READING, created_at=now - timeout - timeout / 10
+    )
+    assert len(stored_files(background)) == 4
+
+    call_command("imports_sweep", verbosity=0)
+
+    jobs = {job.pk: job for job in ImportJob.objects.all()}
+    assert jobs[waiting_late.pk].state == jobs[reading_late.pk].state == JobState.FAILED
+    assert jobs[waiting_late.pk].errors == [
+        "No job worker finished this import in time; nothing was saved. Upload the file again."
+    ]
+    assert "Upload the file again" not in jobs[reading_late.pk].errors[0]  # in Vietnamese
+    assert jobs[reading_in_time.pk].state == JobState.READING
+    assert jobs[fresh.pk].state == JobState.WAITING
+    assert sorted(p.name for p in stored_files(background)) == sorted(
+        jobs[pk].upload.name.rsplit("/", 1)[-1] for pk in (reading_in_time.pk, fresh.pk)
+    )
+    assert jobs_sweep() == 0  # nothing left to sweep
