@@ -7,3 +7,10 @@ class PracticesConfig(AppConfig):
     label = "practices"
     verbose_name = _("Good practice")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import eligibility
+
+        # "Has a recognized initiative or model at level L within N years", a primitive
+        # of the awards engine (which sits below practices and does not import it).
+        eligibility.register()
