@@ -221,8 +221,8 @@ REQUIRED: dict[str, dict[str, Callable[[Any], bool]]] = {
 OPTIONAL: dict[str, dict[str, Callable[[Any], bool]]] = {}
 
 #: The sentences of the primitives registered by other apps (those of this module are
-#: written out in :func:`describe`).
-DESCRIBERS: dict[str, Callable[[Node], str]] = {}
+#: written out in :func:`describe`): ``describe(node, cache)``.
+DESCRIBERS: dict[str, Callable[[Node, dict[str, str]], str]] = {}
 
 
 def register_primitive(
@@ -230,12 +230,15 @@ def register_primitive(
     check: Callable[[Context, dict[str, Any]], Node],
     *,
     required: dict[str, Callable[[Any], bool]],
-    describe: Callable[[Node], str],
+    describe: Callable[[Node, dict[str, str]], str],
     optional: dict[str, Callable[[Any], bool]] | None = None,
 ) -> None:
     """Add a primitive kept by an app above awards: ``check(ctx, params)`` returns a node
     (:func:`node`) whose ``facts`` are JSON (a candidate's tree is stored);
-    ``describe(node)`` is its translated sentence, in the active language; ``required``
+    ``describe(node, cache)`` is its translated sentence, in the active language (the
+    node's ``facts`` None: what the rule asks only, for the rule's own page; ``cache``
+    is shared by the nodes of every tree shown at once, so a name is read once per
+    page, under keys of the registering app's own prefix); ``required``
     and ``optional`` are its settings with the check each value must pass. Registering
     the same name again replaces it (``ready()`` may run more than once)."""
     if name in ("all", "any", "not") or (name in PRIMITIVES and name not in DESCRIBERS):
@@ -444,7 +447,7 @@ def describe(node: Node, names: dict[str, str] | None = None) -> str:
             "y": f["years"] if f["years"] is not None else "—",
         }
     if rule in DESCRIBERS:
-        return DESCRIBERS[rule](node)
+        return DESCRIBERS[rule](node, names)
     return rule
 
 

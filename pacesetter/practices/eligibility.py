@@ -50,6 +50,8 @@ REASONS = {
 }
 #: How many practices not counted the explanation names.
 SHOWN = 5
+#: The prefix of the practices' titles in the engine's cache of names.
+CACHE = "practices.practice:"
 
 
 def practice_level(practice: Practice) -> str | None:
@@ -151,12 +153,14 @@ def recognized_practice_within(ctx: engine.Context, p: dict[str, Any]) -> engine
     )
 
 
-def _titles(ids: list[int]) -> dict[int, str]:
-    """The practices' titles in the active language (the stored one when gone)."""
-    if not ids:
-        return {}
-    shown = Practice.objects.filter(pk__in=ids).only("source_language", *fields_of("title"))
-    return {practice.pk: practice.title for practice in shown}
+def _titles(ids: list[int], cache: dict[str, str]) -> dict[int, str]:
+    """The practices' titles in the active language, read once per page: ``cache`` is
+    shared by every node shown (the engine's ``names``)."""
+    missing = [pk for pk in ids if f"{CACHE}{pk}" not in cache]
+    if missing:
+        shown = Practice.objects.filter(pk__in=missing).only("source_language", *fields_of("title"))
+        cache.update({f"{CACHE}{practice.pk}": practice.title for practice in shown})
+    return {pk: cache[f"{CACHE}{pk}"] for pk in ids if f"{CACHE}{pk}" in cache}
 
 
 def _date(text: str | None) -> str:
@@ -176,13 +180,19 @@ def _named(fact: dict[str, Any], titles: dict[int, str]) -> str:
     return f"“{title}”"
 
 
-def describe(node: engine.Node) -> str:
+def describe(node: engine.Node, cache: dict[str, str] | None = None) -> str:
     """The sentence: what the rule asks, which practices count (with the decision and
-    its date) and, when none does, why the others do not."""
-    p, f = node["params"], node["facts"]
-    kinds = ", ".join(str(PracticeKind(k).label) for k in p["kinds"] if k in PracticeKind.values)
-    values = {"kinds": kinds, "n": p["years"]}
-    if p.get("level"):
+    its date) and, when none does, why the others do not; what the rule asks only when
+    the node has no facts (the rule's own page)."""
+    p, f = node["params"], node.get("facts")
+    cache = {} if cache is None else cache
+    kinds = ", ".join(
+        str(PracticeKind(k).label) for k in p.get("kinds", []) if k in PracticeKind.values
+    )
+    years = p.get("years")
+    count = years if isinstance(years, int) else 2
+    values = {"kinds": kinds, "n": years}
+    if p.get("level") in LEVELS:
         values["level"] = str(InfluenceScope(p["level"]).label)
         text = (
             ngettext(
@@ -190,7 +200,7 @@ def describe(node: engine.Node) -> str:
                 "within %(n)s year",
                 "Has a recognized practice of kind %(kinds)s, at the level “%(level)s” or higher, "
                 "within %(n)s years",
-                p["years"],
+                count,
             )
             % values
         )
@@ -199,12 +209,14 @@ def describe(node: engine.Node) -> str:
             ngettext(
                 "Has a recognized practice of kind %(kinds)s within %(n)s year",
                 "Has a recognized practice of kind %(kinds)s within %(n)s years",
-                p["years"],
+                count,
             )
             % values
         )
+    if f is None:
+        return text
     found, others = f.get("found", []), f.get("not_counted", [])
-    titles = _titles([x["practice"] for x in found + others])
+    titles = _titles([x["practice"] for x in found + others], cache)
     if found:
         return (
             text

@@ -198,6 +198,62 @@ def test_the_engines_own_rules_cannot_be_replaced_by_a_registered_one():
     for name in ("no_veto", "all"):
         with pytest.raises(ValueError):
             eligibility.register_primitive(
-                name, lambda ctx, p: {}, required={}, describe=lambda node: ""
+                name, lambda ctx, p: {}, required={}, describe=lambda node, cache: ""
             )
     assert eligibility.PRIMITIVES["no_veto"] is not None
+
+
+def test_an_awards_rule_with_the_primitive_checks_a_nominated_unit(world):
+    from pacesetter.awards.models import Award
+    from pacesetter.awards.services import eligibility_rule_add, proposal_nominate
+
+    award = Award.objects.create(
+        code="labour-flag",
+        name_en="Labour flag",
+        level="provincial",
+        recipient_kind="unit",
+        issuer_en="Chairman",
+    )
+    eligibility_rule_add(actor=None, award=award, valid_from=dt.date(2020, 1, 1), rule=RULE)
+
+    def nominate():
+        proposal = proposal_nominate(
+            actor=None,
+            award=award,
+            year=2024,
+            decision_date=CHECKED,
+            committee_unit=world.committee,
+            proposer_unit=world.own,
+            units=[world.own],
+        )
+        return proposal.candidates.get()
+
+    candidate = nominate()
+    assert candidate.eligible is False
+    practice = recognized(initiative(world, title="Solar drying"), dt.date(2024, 9, 1))
+    candidate = nominate()
+    assert candidate.eligible is True
+    rows = eligibility.flatten(candidate.eligibility["tree"])
+    assert rows[0]["text"].endswith(
+        f"found: “Solar drying” (decision {practice.pk}/QĐ of 01/09/2024)"
+    )
+
+
+def test_the_awards_page_states_the_rule_and_titles_are_read_once_per_page(
+    world, django_assert_num_queries
+):
+    from pacesetter.awards.selectors import rule_rows
+
+    assert rule_rows(RULE, {}) == [
+        {
+            "depth": 0,
+            "text": "Has a recognized practice of kind Innovation initiative, at the level "
+            "“The province” or higher, within 3 years",
+        }
+    ]
+    recognized(initiative(world, title="Solar drying"), dt.date(2024, 9, 1))
+    nodes = [check(world), check(world)]
+    names: dict[str, str] = {}
+    with django_assert_num_queries(1):
+        texts = [eligibility.flatten(node, names=names)[0]["text"] for node in nodes]
+    assert texts[0] == texts[1] and "“Solar drying”" in texts[0]

@@ -265,6 +265,8 @@ def test_an_officer_imports_for_their_own_unit_only_and_records_no_recognition(o
 def test_who_proposes_nothing_may_not_import(client, world, who):
     client.force_login(world.users[who])
     assert client.get(IMPORT).status_code == 403
+    page = client.get("/practices/").content.decode()
+    assert 'href="/practices/import/"' not in page and 'href="/practices/export.xlsx"' in page
 
 
 def test_the_template_and_the_import_page(staff):
@@ -291,6 +293,7 @@ def test_the_export_is_formula_safe_filtered_and_only_what_the_user_sees(officer
     PracticeFactory(owner_unit=world.sibling, title="The sibling's")
     list_page = officer.get("/practices/?kind=experience").content.decode()
     assert 'href="/practices/export.xlsx?kind=experience"' in list_page
+    assert 'href="/practices/import/"' in list_page
     book = load_workbook(io.BytesIO(officer.get("/practices/export.xlsx?kind=experience").content))
     sheet = book["Practices"]
     titles = [r[1].value for r in sheet.iter_rows(min_row=2)]
@@ -332,3 +335,24 @@ def test_a_large_list_is_imported_by_the_job_worker(staff, world, settings, tmp_
     assert Practice.objects.count() == 3
     page = staff.get(reverse("imports:detail", args=[job.pk])).content.decode()
     assert "3 practices added." in page
+
+
+def test_the_export_reads_the_same_number_of_queries_whatever_the_rows(staff, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    decision = DecisionFactory(owner_unit=world.root, number="1/QĐ")
+
+    def counted():
+        with CaptureQueriesContext(connection) as queries:
+            assert staff.get(EXPORT).status_code == 200
+        return len(queries)
+
+    recognize(PracticeFactory(owner_unit=world.root, source_units=[world.own]), decision)
+    few = counted()
+    for _ in range(3):
+        recognize(
+            PracticeFactory(owner_unit=world.root, source_units=[world.own, world.sibling]),
+            DecisionFactory(owner_unit=world.root),
+        )
+    assert counted() == few
