@@ -11,6 +11,11 @@ A rule is JSON, stored as data with the date from which it applies::
 
 :func:`evaluate` returns a tree of results, each with ``passed`` and the ``facts`` it
 found; :func:`describe` turns a node into a translated sentence for screens and the API.
+
+Apps above awards add primitives of their own through :func:`register_primitive` (in their
+``AppConfig.ready``): the good-practice library's ``recognized_practice_within``
+(``practices/eligibility.py``), since awards may not import the apps above it
+(docs/architecture.md, "Layers").
 """
 
 from __future__ import annotations
@@ -212,6 +217,44 @@ REQUIRED: dict[str, dict[str, Callable[[Any], bool]]] = {
 }
 
 
+#: Settings a primitive may leave out, each with the check its value must pass.
+OPTIONAL: dict[str, dict[str, Callable[[Any], bool]]] = {}
+
+#: The sentences of the primitives registered by other apps (those of this module are
+#: written out in :func:`describe`): ``describe(node, cache)``.
+DESCRIBERS: dict[str, Callable[[Node, dict[str, str]], str]] = {}
+
+
+def register_primitive(
+    name: str,
+    check: Callable[[Context, dict[str, Any]], Node],
+    *,
+    required: dict[str, Callable[[Any], bool]],
+    describe: Callable[[Node, dict[str, str]], str],
+    optional: dict[str, Callable[[Any], bool]] | None = None,
+) -> None:
+    """Add a primitive kept by an app above awards: ``check(ctx, params)`` returns a node
+    (:func:`node`) whose ``facts`` are JSON (a candidate's tree is stored);
+    ``describe(node, cache)`` is its translated sentence, in the active language (the
+    node's ``facts`` None: what the rule asks only, for the rule's own page; ``cache``
+    is shared by the nodes of every tree shown at once, so a name is read once per
+    page, under keys of the registering app's own prefix); ``required``
+    and ``optional`` are its settings with the check each value must pass. Registering
+    the same name again replaces it (``ready()`` may run more than once)."""
+    if name in ("all", "any", "not") or (name in PRIMITIVES and name not in DESCRIBERS):
+        raise ValueError(f"{name!r} is a rule of the awards engine itself.")
+    PRIMITIVES[name] = check
+    REQUIRED[name] = dict(required)
+    OPTIONAL[name] = dict(optional or {})
+    DESCRIBERS[name] = describe
+
+
+#: A node of a primitive's result, and the check of a count setting, for the primitives
+#: registered by other apps.
+node = _node
+is_count = _count
+
+
 class RuleError(ValidationError):
     """A malformed rule: the translated message, and ``path``, where in the tree the bad
     node is (JSONPath: ``$`` the whole rule, ``$.all[1].any[0]`` a node within it)."""
@@ -286,7 +329,8 @@ def validate(
                 _("“%(name)s” needs: %(keys)s.") % {"name": name, "keys": ", ".join(missing)},
                 here,
             )
-        wrong = [key for key, check in REQUIRED[name].items() if not check(body[key])]
+        checks = {**REQUIRED[name], **OPTIONAL.get(name, {})}
+        wrong = [key for key, check in checks.items() if key in body and not check(body[key])]
         if wrong:
             raise RuleError(
                 _("“%(name)s” has a wrong value for: %(keys)s.")
@@ -402,6 +446,8 @@ def describe(node: Node, names: dict[str, str] | None = None) -> str:
             "n": p["years"],
             "y": f["years"] if f["years"] is not None else "—",
         }
+    if rule in DESCRIBERS:
+        return DESCRIBERS[rule](node, names)
     return rule
 
 

@@ -315,6 +315,8 @@ def _sentence(name: str, p: dict[str, Any], names: dict[str, str]) -> str:
             "At least %(n)s years of service",
             plural_count(p.get("years")),
         ) % {"n": p.get("years")}
+    if name in eligibility.DESCRIBERS:  # a primitive another app registered
+        return eligibility.DESCRIBERS[name]({"rule": name, "params": p, "facts": None}, names)
     return name
 
 

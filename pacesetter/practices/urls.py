@@ -1,6 +1,7 @@
-"""The library's screens; the views module lists its own URLs next to the views."""
+"""The library's screens; the views modules list their own URLs next to the views."""
 
-from . import views
+from . import import_views, views
 
 app_name = "practices"
-urlpatterns = views.urlpatterns
+# The Excel screens first: "import/" would otherwise be read as a practice's step.
+urlpatterns = import_views.urlpatterns + views.urlpatterns
