@@ -1,6 +1,7 @@
-"""The library's screens; the views module lists its own URLs next to the views."""
+"""The library's screens; the views modules list their own URLs next to the views (the
+public pages and the dossier: ``public_views.py``)."""
 
-from . import views
+from . import public_views, views
 
 app_name = "practices"
-urlpatterns = views.urlpatterns
+urlpatterns = public_views.urlpatterns + views.urlpatterns
