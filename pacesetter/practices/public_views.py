@@ -74,9 +74,8 @@ def public(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         throttle = PublicPagesThrottle(PUBLIC_RATE)
         if not throttle.allow_request(request):
-            response = HttpResponse(
-                render_to_string("practices/public_busy.html", {"request": request}), status=429
-            )
+            response = _page(request, "practices/public_busy.html", {})
+            response.status_code = 429
             response["Retry-After"] = str(int(throttle.wait() or 60))
             return response
         response = view(request, *args, **kwargs)
