@@ -16,6 +16,7 @@ the practice, with what that reader may see of its record (``dossier.py``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -71,6 +72,7 @@ def public(view: View) -> View:
     :data:`PUBLIC_RATE`; otherwise cacheable by anyone for :data:`PUBLIC_MAX_AGE`."""
 
     @reads_from_replica
+    @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         throttle = PublicPagesThrottle(PUBLIC_RATE)
         if not throttle.allow_request(request):
@@ -84,8 +86,6 @@ def public(view: View) -> View:
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
