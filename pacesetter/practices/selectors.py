@@ -125,7 +125,11 @@ def practice_spread(user: Any, practice: Practice) -> Spread:
     """The spread of ``practice`` over the adoptions ``user`` sees, in five queries
     whatever the number of adoptions: the counts by outcome and by year are aggregated
     in SQL, the rows, their evidence and their top units fetched once each."""
-    adoptions = adoptions_of(user, practice)
+    return spread_of(adoptions_of(user, practice))
+
+
+def spread_of(adoptions: QuerySet[Adoption]) -> Spread:
+    """The spread over ``adoptions`` (one practice's, as the reader may see them)."""
     counts = adoptions.order_by().aggregate(
         total=Count("pk"),
         **{

@@ -1,7 +1,9 @@
-"""The library's screens; the views modules list their own URLs next to the views."""
+"""The library's screens; the views modules list their own URLs next to the views (the
+public pages and the dossier: ``public_views.py``; the Excel screens: ``import_views.py``)."""
 
-from . import import_views, views
+from . import import_views, public_views, views
 
 app_name = "practices"
-# The Excel screens first: "import/" would otherwise be read as a practice's step.
-urlpatterns = import_views.urlpatterns + views.urlpatterns
+# The Excel and public screens first: "import/" or "public/" would otherwise be read as a
+# practice's step.
+urlpatterns = import_views.urlpatterns + public_views.urlpatterns + views.urlpatterns
