@@ -37,7 +37,7 @@ from pacesetter.core.spreadsheets import (
     write_cell,
 )
 
-from .models import SECTIONS, Report, ReportVersion
+from .models import SECTION_TITLES, SECTIONS, Report, ReportVersion
 from .selectors import ReviewFigures
 
 RED = (179, 38, 30)
@@ -46,12 +46,8 @@ GREY = (90, 90, 90)
 
 
 def section_titles() -> dict[str, str]:
-    return {
-        "achievements": _("Achievements"),
-        "limitations": _("Limitations"),
-        "lessons": _("Lessons learned"),
-        "directions": _("Directions for the next period"),
-    }
+    """The sections' headings in the active language."""
+    return {name: str(title) for name, title in SECTION_TITLES.items()}
 
 
 @dataclass
@@ -204,7 +200,8 @@ def tables(figures: ReviewFigures) -> list[Table]:
     return out
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A table's value as the page and the documents show it (numbers localized)."""
     if value is None:
         return "—"
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
@@ -281,7 +278,7 @@ def render_docx(report: Report, version: ReportVersion, figures: ReviewFigures) 
         for values in table.rows:
             cells = grid.add_row().cells
             for cell, value in zip(cells, values, strict=True):
-                cell.text = _cell_text(value)
+                cell.text = cell_text(value)
     for name in SECTIONS:
         document.add_heading(titles[name], level=1)
         _word_text(document, texts[name])
@@ -350,6 +347,10 @@ def render_pdf(report: Report, version: ReportVersion, figures: ReviewFigures) -
         if not table.rows:
             write(table.empty)
             continue
+        if table.key == "ranking":
+            png = bar_chart_png(chart_bars(figures), title=chart_title(figures))
+            pdf.image(io.BytesIO(png), w=min(width, 200))
+            pdf.ln(2)
         pdf.set_font_size(9)
         pdf.set_text_color(*INK)
         with pdf.table(
@@ -363,7 +364,7 @@ def render_pdf(report: Report, version: ReportVersion, figures: ReviewFigures) -
             for values in table.rows:
                 row = grid.row()
                 for value in values:
-                    row.cell(_cell_text(value))
+                    row.cell(cell_text(value))
     for name in SECTIONS:
         pdf.ln(4)
         write(titles[name], size=13, colour=RED)

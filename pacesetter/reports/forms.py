@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import SECTIONS, ReportVersion
+from .models import SECTION_TITLES, SECTIONS
 
 
 class ReportStartForm(forms.Form):
@@ -20,7 +20,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for name in SECTIONS:
             self.fields[name] = forms.CharField(
-                label=ReportVersion._meta.get_field(name).verbose_name,  # type: ignore[union-attr]
+                label=SECTION_TITLES[name],
                 required=False,
                 strip=False,
                 widget=forms.Textarea(attrs={"rows": 6}),

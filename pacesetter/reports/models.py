@@ -13,6 +13,13 @@ from pacesetter.core import clock
 
 #: The narrative sections, in the order of the report.
 SECTIONS = ("achievements", "limitations", "lessons", "directions")
+#: Their headings, on the page and in the files.
+SECTION_TITLES = {
+    "achievements": _("Achievements"),
+    "limitations": _("Limitations"),
+    "lessons": _("Lessons learned"),
+    "directions": _("Directions for the next period"),
+}
 
 
 class ReportState(models.TextChoices):

@@ -20,6 +20,7 @@ from pacesetter.scoring.charts import Bar, bar_chart
 
 from . import services
 from .documents import (
+    cell_text,
     chart_title,
     render_docx,
     render_pdf,
@@ -89,7 +90,10 @@ def _render(
         "reports/review_report.html",
         {
             "figures": figures,
-            "tables": tables(figures),
+            "tables": [
+                (table, [[cell_text(value) for value in row] for row in table.rows])
+                for table in tables(figures)
+            ],
             "chart": chart,
             "report": report,
             "state_line": state_line(report) if report is not None else "",

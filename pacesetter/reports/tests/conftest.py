@@ -1,8 +1,8 @@
 """A small published campaign for the reports: Cluster A (own, sibling) and Cluster C
 (x, y), a table with one group of two quantitative criteria (Q1 revenue, higher is
 better; Q2 costs, lower is better) and a veto, the 6-month review published, a
-predecessor campaign with the same review point, a proposal drafted from the ranking and
-a meeting held in the period."""
+predecessor campaign with the same review point, a proposal drafted from the ranking of
+Cluster A and one decided for Cluster C, and a meeting held in the period."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ from typing import Any
 
 import pytest
 
-from pacesetter.awards.services import proposal_from_ranking
+from pacesetter.awards.services import (
+    proposal_accept,
+    proposal_decide,
+    proposal_from_ranking,
+    proposal_send,
+)
 from pacesetter.awards.tests.factories import AwardFactory
 from pacesetter.campaigns.models import Campaign, CampaignState, ReviewPoint
 from pacesetter.campaigns.services import (
@@ -25,6 +30,7 @@ from pacesetter.campaigns.services import (
 )
 from pacesetter.clusters.services import cluster_member_add
 from pacesetter.clusters.tests.factories import ClusterFactory
+from pacesetter.decisions.services import decision_create
 from pacesetter.meetings.services import meeting_create, meeting_set_state
 from pacesetter.scoring.models import ScoreItem
 from pacesetter.scoring.services import (
@@ -217,6 +223,27 @@ def build_reporting(world: Any) -> Reporting:
         decision_date=dt.date(2024, 12, 15),
         committee_unit=world.committee,
         proposer_unit=own,
+    )
+    decided = proposal_from_ranking(
+        actor=None,
+        award=AwardFactory(name="Certificate of merit", quota_count=1),
+        review_point=h1,
+        cluster=cluster_c,
+        decision_date=dt.date(2024, 12, 15),
+        committee_unit=world.committee,
+        proposer_unit=x,
+    )
+    decided = proposal_accept(actor=None, proposal=proposal_send(actor=None, proposal=decided))
+    proposal_decide(
+        actor=None,
+        proposal=decided,
+        decision=decision_create(
+            actor=None,
+            owner_unit=world.committee,
+            number="7/QD",
+            date=dt.date(2024, 12, 15),
+            issuer="PPC",
+        ),
     )
     for title, day in (("Cluster review conference", 20), ("Outside the period", 90)):
         meeting = meeting_create(

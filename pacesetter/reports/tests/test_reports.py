@@ -67,9 +67,10 @@ def test_figures_of_the_campaign_equal_the_record(world: Any, reporting: Any) ->
     assert figures.ranking.published and len(ranking) == 4
     assert ranking["Sibling unit"]["veto"] == 1
     assert ranking["Sibling unit"]["rank_in_cluster"] == 2
-    assert [(a.award, a.cluster, a.candidates, a.granted) for a in figures.awards] == [
-        ("Emulation flag", "Cluster A", 1, 0)
-    ]
+    assert {(a.award, a.cluster, a.state, a.candidates, a.granted) for a in figures.awards} == {
+        ("Emulation flag", "Cluster A", "Draft", 1, 0),
+        ("Certificate of merit", "Cluster C", "Decided", 1, 1),
+    }
     assert [m.title for m in figures.meetings] == ["Cluster review conference"]
 
 
@@ -91,9 +92,11 @@ def test_figures_of_a_cluster(world: Any, reporting: Any) -> None:
     assert figures.meetings == []
     staff = review_figures(world.users["committee_staff"], reporting.h1, world.cluster)
     assert [m.title for m in staff.meetings] == ["Cluster review conference"]
+    assert [a.award for a in figures.awards] == ["Emulation flag"]
     other = review_figures(world.users["committee_staff"], reporting.h1, reporting.cluster_c)
     assert [u.name for u in other.met_plan] == ["Unit X"]
-    assert other.awards == [] and other.meetings == []
+    assert [(a.award, a.granted) for a in other.awards] == [("Certificate of merit", 1)]
+    assert other.meetings == []
 
 
 def test_draft_edit_finalize_then_locked(world: Any, reporting: Any) -> None:
