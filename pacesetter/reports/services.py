@@ -80,7 +80,12 @@ def report_create(
 def _locked(report: Report, version: int, move: str) -> Report:
     """The report row, locked for ``move``; refused when the table has no such move (a
     final report), when ``version`` is stale, and when the move's rule does not hold."""
-    current = Report.objects.select_for_update().select_related("review_point").get(pk=report.pk)
+    # The report's row only: its review point is read, not locked.
+    current = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("review_point")
+        .get(pk=report.pk)
+    )
     if move not in {t.name for t in report_workflow.available(current)}:
         raise FieldRuleError(
             NON_FIELD_ERRORS, report_workflow.refusal(current, move), code=INVALID_TRANSITION

@@ -107,6 +107,9 @@ def test_draft_edit_finalize_then_locked(world: Any, reporting: Any) -> None:
     assert report.version == 2
     with pytest.raises(ConflictError):
         report_update(actor=staff, report=report, version=1, lessons="Stale")
+    with pytest.raises(ConflictError):
+        report_finalize(actor=staff, report=report, version=1, lessons="Stale")
+    assert report.versions.count() == 2
     report = report_finalize(
         actor=staff, report=report, version=2, achievements="All met.", lessons="Plan early."
     )
@@ -187,6 +190,7 @@ def test_the_page_starts_edits_and_finalizes(client: Any, world: Any, reporting:
     client.force_login(world.users["cluster_leader"])
     page = client.get(_page(reporting.h1, world.cluster))
     assert b"Start the report" in page.content and b"Own unit" in page.content
+    assert b"Unit X" not in page.content  # Cluster C's
     client.post(
         reverse("reports:start", args=[reporting.h1.pk]),
         {"cluster": world.cluster.pk, "language": "en"},
@@ -199,8 +203,10 @@ def test_the_page_starts_edits_and_finalizes(client: Any, world: Any, reporting:
     client.post(save, {"version": 2, "action": "finalize", "achievements": "Done.", "lessons": "L"})
     report.refresh_from_db()
     assert report.state == ReportState.FINAL and report.version == 3
+    assert report.language == "en"
     after = client.get(_page(reporting.h1, world.cluster)).content.decode()
     assert 'id="report-form"' not in after and "Done." in after
+    assert "Final, version 3, finalized on" in after
     refused = client.post(save, {"version": 3, "achievements": "Later"}, follow=True)
     assert "final and can no longer be changed" in refused.content.decode()
     assert report.versions.count() == 3
