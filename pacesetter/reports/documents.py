@@ -30,6 +30,7 @@ from pacesetter.core.spreadsheets import (
     FMT_PERCENT,
     FMT_VALUE,
     TITLE_FONT,
+    XLSX_CONTENT_TYPE,
     add_bar_chart,
     export_workbook,
     style_header,
@@ -39,6 +40,13 @@ from pacesetter.core.spreadsheets import (
 
 from .models import SECTION_TITLES, SECTIONS, Report, ReportVersion
 from .selectors import ReviewFigures
+
+#: The files' content types by extension.
+TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "xlsx": XLSX_CONTENT_TYPE,
+}
 
 RED = (179, 38, 30)
 INK = (29, 37, 48)

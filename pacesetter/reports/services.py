@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -56,6 +56,13 @@ def report_create(
     and cluster is refused (the model's constraint)."""
     # The review point first: two first starts of one report wait for each other.
     review_point = ReviewPoint.objects.select_for_update().get(pk=review_point.pk)
+    if Report.objects.filter(review_point=review_point, cluster=cluster).exists():
+        raise ValidationError(
+            _("This review point already has a report for this cluster.")
+            if cluster is not None
+            else _("This review point already has a report."),
+            code="report_exists",
+        )
     codes = {code for code, _name in settings.LANGUAGES}
     report = audited_create(
         actor=actor,

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacesetter.core.errors import ConflictError
-from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE
 from pacesetter.core.views import add_service_errors
 from pacesetter.scoring.charts import Bar, bar_chart
 
 from . import services
 from .documents import (
+    TYPES,
     cell_text,
     chart_title,
     render_docx,
@@ -35,9 +35,6 @@ from .models import SECTIONS, Report, ReportVersion
 from .policies import report_policy, review_report_access
 from .selectors import ReviewFigures, report_of, review_figures, versions_of
 from .workflows import report_workflow
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-TYPES = {"docx": DOCX, "pdf": "application/pdf", "xlsx": XLSX_CONTENT_TYPE}
 
 
 def _page_url(report: Report) -> str:
