@@ -33,7 +33,7 @@ router = Router(tags=["reports"])
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 
-class SectionsIn(Schema):
+class ReviewReportSectionsIn(Schema):
     achievements: str | None = Field(None, max_length=100_000)
     limitations: str | None = Field(None, max_length=100_000)
     lessons: str | None = Field(None, max_length=100_000)
@@ -44,17 +44,17 @@ class SectionsIn(Schema):
         return {name: getattr(self, name) for name in SECTIONS if getattr(self, name) is not None}
 
 
-class ReportIn(Schema):
+class ReviewReportIn(Schema):
     review_point_id: Id
     cluster_id: Id | None = Field(None, description="Leave out for the whole campaign.")
     language: str = Field("en", description=f"The narrative's language: {', '.join(LANGUAGES)}.")
 
 
-class ReportSaveIn(SectionsIn):
+class ReviewReportSaveIn(ReviewReportSectionsIn):
     version: Version = Field(description="The version you read.")
 
 
-class VersionOut(Schema):
+class ReviewReportVersionOut(Schema):
     number: int
     achievements: str
     limitations: str
@@ -64,7 +64,7 @@ class VersionOut(Schema):
     saved_at: dt.datetime
 
 
-class ReportOut(Schema):
+class ReviewReportOut(Schema):
     id: int
     review_point_id: int
     cluster_id: int | None
@@ -74,7 +74,7 @@ class ReportOut(Schema):
     created_at: dt.datetime
     finalized_at: dt.datetime | None
     finalized_by: PersonRef | None
-    versions: list[VersionOut] = Field(description="Every saved version, newest first.")
+    versions: list[ReviewReportVersionOut] = Field(description="Every saved version, newest first.")
     allowed_actions: list[str] = Field(description="update, finalize: what you may do now.")
 
 
@@ -95,8 +95,8 @@ def _out(report: Report, user: Any) -> dict[str, Any]:
     }
 
 
-@router.post("", response={201: ReportOut})
-def report_start(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
+@router.post("", response={201: ReviewReportOut})
+def report_start(request: HttpRequest, payload: ReviewReportIn) -> Status[dict[str, Any]]:
     """Start the report of a review point (committee staff over the campaign's
     organizer; a cluster's leader for their cluster's), with an empty first version.
     A second report of the same review point and cluster is 422 ``report_exists``."""
@@ -109,14 +109,14 @@ def report_start(request: HttpRequest, payload: ReportIn) -> Status[dict[str, An
     return Status(201, _out(report, request.user))
 
 
-@router.get("/{int:report_id}", response=ReportOut)
+@router.get("/{int:report_id}", response=ReviewReportOut)
 def report_detail(request: HttpRequest, report_id: Id) -> dict[str, Any]:
     """The report with every version of its narrative."""
     return _out(report_policy.access(request.user, report_id), request.user)
 
 
-@router.put("/{int:report_id}", response=ReportOut)
-def report_save(request: HttpRequest, report_id: Id, payload: ReportSaveIn) -> dict[str, Any]:
+@router.put("/{int:report_id}", response=ReviewReportOut)
+def report_save(request: HttpRequest, report_id: Id, payload: ReviewReportSaveIn) -> dict[str, Any]:
     """Save the narrative read on ``version`` as the next version."""
     report = report_policy.access(request.user, report_id, "update")
     report = services.report_update(
@@ -125,8 +125,10 @@ def report_save(request: HttpRequest, report_id: Id, payload: ReportSaveIn) -> d
     return _out(report, request.user)
 
 
-@router.post("/{int:report_id}/finalize", response=ReportOut)
-def report_finalize(request: HttpRequest, report_id: Id, payload: ReportSaveIn) -> dict[str, Any]:
+@router.post("/{int:report_id}/finalize", response=ReviewReportOut)
+def report_finalize(
+    request: HttpRequest, report_id: Id, payload: ReviewReportSaveIn
+) -> dict[str, Any]:
     """Finalize the report read on ``version`` (the sections sent, if changed, are saved
     first); once the ranking is published (422 ``not_published`` before)."""
     report = report_policy.access(request.user, report_id, "update")
