@@ -304,3 +304,20 @@ def test_the_page_costs_the_same_queries_with_more_records(
     assert "Exchange 4" in page.content.decode()
     assert len(second) == len(first)
     assert len(first) <= 24  # measured: 24 on both databases
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("vi", ["Chỉ tiêu đăng ký so với thực hiện", "Thành tích"]),
+        ("zh-hans", ["登记指标与实际完成对比", "成绩"]),
+    ],
+)
+def test_the_page_in_vietnamese_and_chinese(
+    client: Any, world: Any, reporting: Any, lang: str, words: list[str]
+) -> None:
+    report_create(actor=None, review_point=reporting.h1)
+    client.force_login(world.users["committee_staff"])
+    page = client.get(_page(reporting.h1), {"lang": lang}).content.decode()
+    for word in words:
+        assert word in page
