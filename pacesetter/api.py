@@ -214,6 +214,7 @@ def _add_routers() -> None:
     from pacesetter.imports.api import router as imports_router
     from pacesetter.meetings.api import router as meetings_router
     from pacesetter.practices.api import router as practices_router
+    from pacesetter.reports.api import router as reports_router
     from pacesetter.scoring.api import (
         criteria_router,
         items_router,
@@ -258,6 +259,7 @@ def _add_routers() -> None:
     api.add_router("/coverage", coverage_router)
     api.add_router("/practices", practices_router)
     api.add_router("/imports", imports_router)
+    api.add_router("/reports", reports_router)
 
 
 _add_routers()

@@ -42,6 +42,7 @@ urlpatterns = [
     path("meetings/", include("pacesetter.meetings.urls")),
     path("coverage/", include("pacesetter.coverage.urls")),
     path("practices/", include("pacesetter.practices.urls")),
+    path("reports/", include("pacesetter.reports.urls")),
     path("calendar/", include("pacesetter.workspace.calendar_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

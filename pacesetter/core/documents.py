@@ -164,3 +164,56 @@ def docx_bytes(document: Any) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# --- Charts as images -------------------------------------------------------------------
+
+
+def _image_font(text: str, size: int) -> Any:
+    """Noto Sans for Latin text (Vietnamese included), Noto Sans CJK for text with any
+    East Asian character (Pillow has no fallback between fonts)."""
+    from PIL import ImageFont
+
+    paths = font_paths()
+    if any(ord(char) >= 0x2E80 for char in text):
+        return ImageFont.truetype(paths["cjk"], size, index=cjk_face_number())
+    return ImageFont.truetype(paths["latin"], size)
+
+
+def bar_chart_png(
+    bars: list[tuple[str, float | None, bool]],
+    *,
+    title: str,
+    scale_max: float = 100,
+    suffix: str = "%",
+    width: int = 1400,
+) -> bytes:
+    """A horizontal bar chart as PNG bytes, for documents that cannot hold SVG (Word):
+    ``bars`` are ``(label, value, muted)``; the labels beside the bars, the values at
+    their ends ("—" for none), muted bars grey. Drawn at twice the size it is shown."""
+    from PIL import Image, ImageDraw
+
+    row, top, label_width, value_width = 52, 86, 500, 150
+    height = top + row * max(len(bars), 1) + 20
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 20), title, fill=(29, 37, 48), font=_image_font(title, 34))
+    largest = max([float(v) for _l, v, _m in bars if v is not None] + [float(scale_max)]) or 1.0
+    area = width - label_width - value_width - 40
+    left = 20 + label_width
+    for fraction in (0.0, 0.5, 1.0):
+        x = left + area * fraction
+        draw.line([(x, top - 6), (x, height - 14)], fill=(217, 222, 229), width=2)
+    for index, (label, value, muted) in enumerate(bars):
+        y = top + index * row
+        shown = label if len(label) <= 34 else label[:33].rstrip() + "…"
+        draw.text((20, y + 8), shown, fill=(29, 37, 48), font=_image_font(shown, 26))
+        length = max(float(value or 0), 0.0) / largest * area
+        colour = (138, 148, 163) if muted else (179, 38, 30)
+        if length > 0:
+            draw.rectangle([(left, y + 6), (left + length, y + row - 10)], fill=colour)
+        text = "—" if value is None else f"{float(value):.1f}{suffix}"
+        draw.text((left + length + 10, y + 8), text, fill=(29, 37, 48), font=_image_font(text, 26))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()

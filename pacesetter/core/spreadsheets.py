@@ -752,3 +752,34 @@ def reference_list(sheet: Any, cells: str, source: str, error: str) -> None:
     validation.error = error
     sheet.add_data_validation(validation)
     validation.add(cells)
+
+
+def add_bar_chart(
+    sheet: Any,
+    *,
+    title: str,
+    labels: tuple[int, int, int],
+    values: tuple[int, int, int],
+    anchor: str,
+    y_title: str = "",
+) -> None:
+    """A native Excel bar chart (horizontal bars) of the cells already written:
+    ``labels`` and ``values`` are ``(column, first_row, last_row)``, the values' first
+    row being their header (the series' name); placed with its top left at ``anchor``."""
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = title
+    chart.legend = None
+    if y_title:
+        chart.y_axis.title = y_title
+    column, first, last = values
+    chart.add_data(
+        Reference(sheet, min_col=column, min_row=first, max_row=last), titles_from_data=True
+    )
+    column, first, last = labels
+    chart.set_categories(Reference(sheet, min_col=column, min_row=first, max_row=last))
+    chart.height = max(7.5, 0.6 * (last - first + 1) + 3)
+    chart.width = 18
+    sheet.add_chart(chart, anchor)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "pacesetter.coverage",
     "pacesetter.practices",
     "pacesetter.workspace",
+    "pacesetter.reports",
     "pacesetter.demo",
 ]
 

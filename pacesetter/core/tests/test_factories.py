@@ -50,6 +50,7 @@ AUDITED = {
     "meetings.ResolutionFactory": "meeting.resolution_create",
     "practices.WorkFieldFactory": "practice.field_create",
     "practices.PracticeFactory": "practice.propose",
+    "reports.ReportFactory": "report.create",
 }
 
 

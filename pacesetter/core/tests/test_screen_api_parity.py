@@ -184,6 +184,10 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     # The page saves the text; drafting and finalizing are POST .../minutes/draft and
     # .../minutes/finalize beside it.
     "meetings:minutes": ("PUT", "/meetings/{meeting_id}/minutes"),
+    # review reports: the page saves the narrative; finalizing is POST
+    # /reports/{report_id}/finalize beside it.
+    "reports:start": ("POST", "/reports"),
+    "reports:save": ("PUT", "/reports/{report_id}"),
     "meetings:resolution_create": ("POST", "/meetings/{meeting_id}/resolutions"),
     "meetings:visited_units": ("PUT", "/meetings/{meeting_id}/visited-units"),
     "meetings:finding_add": ("POST", "/meetings/{meeting_id}/findings"),

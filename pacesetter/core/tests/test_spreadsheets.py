@@ -109,3 +109,23 @@ def test_a_number_is_taken_only_when_the_column_holds_it_exactly(value, expected
             assert str(parse_decimal(value, places=2, digits=10)) == expected
         except CellProblem as problem:
             assert expected in problem.message
+
+
+def test_add_bar_chart_puts_a_native_bar_chart_over_the_cells() -> None:
+    import zipfile
+
+    from pacesetter.core.spreadsheets import add_bar_chart, export_workbook, workbook_bytes
+
+    workbook = export_workbook("Ranking", "test")
+    sheet = workbook.active
+    for row in (["Unit", "Share"], ["Đơn vị một", 0.82], ["第二单位", 0.4]):
+        append_row(sheet, row)
+    add_bar_chart(sheet, title="Ranking", labels=(1, 2, 3), values=(2, 1, 3), anchor="D2")
+    with zipfile.ZipFile(io.BytesIO(workbook_bytes(workbook))) as archive:
+        chart = archive.read("xl/charts/chart1.xml").decode()
+        drawing = archive.read("xl/drawings/drawing1.xml").decode()
+    assert "<barChart>" in chart and '<barDir val="bar"/>' in chart
+    # The series reads the values under their header, the categories the labels.
+    assert "'Ranking'!$B$2:$B$3" in chart and "'Ranking'!$A$2:$A$3" in chart
+    assert "<f>'Ranking'!B1</f>" in chart  # the series' name: the header
+    assert "<from><col>3</col><colOff>0</colOff><row>1</row>" in drawing  # at D2

@@ -34,6 +34,7 @@ from pacesetter.campaigns.policies import participant_policy, review_point_polic
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.errors import ConflictError
 from pacesetter.core.files import file_download
+from pacesetter.core.policies import Actor
 from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.translations import ordered
 from pacesetter.core.views import add_service_errors, paginate
@@ -937,6 +938,21 @@ def publish(request: HttpRequest, rp: int) -> HttpResponse:
     return redirect("scoring:ranking", review_point.pk)
 
 
+def _report_clusters(
+    user: Any, may: frozenset[str], rows: list[dict[str, Any]]
+) -> list[tuple[int, str]]:
+    """The clusters of ``rows`` whose review report ``user`` may write."""
+    if "manage" not in may and "review" not in may:
+        return []
+    led = Actor.of(user).scope.leader_cluster_ids if "manage" not in may else None
+    found = {
+        row["cluster_id"]: row["cluster_name"]
+        for row in rows
+        if row["cluster_id"] is not None and (led is None or row["cluster_id"] in led)
+    }
+    return sorted(found.items(), key=lambda pair: (pair[1], pair[0]))
+
+
 @login_required
 @reads_from_replica
 def ranking_page(request: HttpRequest, rp: int) -> HttpResponse:
@@ -1001,6 +1017,11 @@ def ranking_page(request: HttpRequest, rp: int) -> HttpResponse:
             "chart": chart,
             "may_publish": "manage" in may and review_point.state == ReviewPointState.OPEN,
             "may_assign": "review" in may and review_point.state == ReviewPointState.OPEN,
+            # The review reports (pacesetter.reports): the campaign's for the organizer's
+            # staff, a cluster's for its leader and the staff; the clusters are those of
+            # the rows shown (no query: the scope is cached on the user).
+            "may_report": "manage" in may,
+            "report_clusters": _report_clusters(user, may, rows),
         },
     )
 

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import SECTION_TITLES, SECTIONS
+
+
+class ReportStartForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the narrative"), choices=settings.LANGUAGES)
+
+
+class ReportForm(forms.Form):
+    """The four narrative sections and the version they were read at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name in SECTIONS:
+            self.fields[name] = forms.CharField(
+                label=SECTION_TITLES[name],
+                required=False,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 6}),
+                help_text=_("“- ” starts a bullet; every other line is a paragraph."),
+            )
+
+    def sections(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in SECTIONS}

@@ -1,0 +1,128 @@
+"""The review report of a campaign's review point: the narrative its staff write around
+the figures (which are read from the record, see :mod:`pacesetter.reports.selectors`),
+drafted, then finalized and locked, every saved version kept."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.core import clock
+
+#: The narrative sections, in the order of the report.
+SECTIONS = ("achievements", "limitations", "lessons", "directions")
+#: Their headings, on the page and in the files.
+SECTION_TITLES = {
+    "achievements": _("Achievements"),
+    "limitations": _("Limitations"),
+    "lessons": _("Lessons learned"),
+    "directions": _("Directions for the next period"),
+}
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    FINAL = "final", _("Final (locked)")
+
+
+class Report(models.Model):
+    """The review report of a review point, for the whole campaign or for one cluster."""
+
+    review_point = models.ForeignKey(
+        "campaigns.ReviewPoint",
+        verbose_name=_("review point"),
+        on_delete=models.CASCADE,
+        related_name="reports",
+    )
+    cluster = models.ForeignKey(
+        "clusters.Cluster",
+        verbose_name=_("cluster"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    language = models.CharField(
+        _("language of the narrative"), max_length=10, choices=settings.LANGUAGES
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=clock.now, editable=False)
+    finalized_at = models.DateTimeField(_("finalized"), null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("review report")
+        verbose_name_plural = _("review reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review_point"],
+                condition=Q(cluster__isnull=True),
+                name="report_unique_campaign",
+                violation_error_code="report_exists",
+                violation_error_message=_("This review point already has a report."),
+            ),
+            models.UniqueConstraint(
+                fields=["review_point", "cluster"],
+                condition=Q(cluster__isnull=False),
+                name="report_unique_cluster",
+                violation_error_code="report_exists",
+                violation_error_message=_(
+                    "This review point already has a report for this cluster."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.cluster_id is None:
+            return str(self.review_point)
+        return f"{self.review_point} — {self.cluster}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == ReportState.FINAL
+
+
+class ReportVersion(models.Model):
+    """The narrative as saved once; a save adds the next version and changes none."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    achievements = models.TextField(_("achievements"), blank=True)
+    limitations = models.TextField(_("limitations"), blank=True)
+    lessons = models.TextField(_("lessons learned"), blank=True)
+    directions = models.TextField(_("directions for the next period"), blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("saved"), default=clock.now, editable=False)
+
+    class Meta:
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
+        ordering = ["report", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "number"],
+                name="report_version_unique",
+                violation_error_code="version_taken",
+                violation_error_message=_("This version of the report already exists."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} v{self.number}"
+
+    def sections(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in SECTIONS}

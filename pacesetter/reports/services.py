@@ -1,0 +1,170 @@
+"""Writes to review reports: start one, save the narrative (each save a new version,
+every version kept) and finalize it (locked from then on).
+
+Each function is one transaction with its audit entry. Permission is checked by the
+caller through :mod:`pacesetter.reports.policies`; the services check the state (a final
+report refuses every change) and the version the caller read (a stale one raises
+``ConflictError`` and saves nothing). ``actor=None`` is the system.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pacesetter.audit.services import audited_create, audited_update
+from pacesetter.campaigns.models import ReviewPoint
+from pacesetter.clusters.models import Cluster
+from pacesetter.core import clock
+from pacesetter.core.errors import ConflictError, FieldRuleError
+from pacesetter.core.workflows import INVALID_TRANSITION
+
+from .models import SECTIONS, Report, ReportState, ReportVersion
+from .workflows import report_workflow
+
+REPORT_FIELDS = ("review_point", "cluster", "language", "state", "version", "created_by")
+VERSION_FIELDS = ("report", "number", *SECTIONS, "saved_by")
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def latest_version(report: Report) -> ReportVersion:
+    return report.versions.get(number=report.version)
+
+
+@transaction.atomic
+def report_create(
+    *,
+    actor: Any,
+    review_point: ReviewPoint,
+    cluster: Cluster | None = None,
+    language: str = "",
+) -> Report:
+    """Start the report of ``review_point`` (for ``cluster``, or the whole campaign),
+    its narrative written in ``language`` (the site's default when not one of its
+    languages), with an empty first version. A second report of the same review point
+    and cluster is refused (the model's constraint)."""
+    # The review point first: two first starts of one report wait for each other.
+    review_point = ReviewPoint.objects.select_for_update().get(pk=review_point.pk)
+    if Report.objects.filter(review_point=review_point, cluster=cluster).exists():
+        raise ValidationError(
+            _("This review point already has a report for this cluster.")
+            if cluster is not None
+            else _("This review point already has a report."),
+            code="report_exists",
+        )
+    codes = {code for code, _name in settings.LANGUAGES}
+    report = audited_create(
+        actor=actor,
+        instance=Report(
+            review_point=review_point,
+            cluster=cluster,
+            language=language if language in codes else settings.LANGUAGE_CODE,
+            created_by=_user(actor),
+        ),
+        action="report.create",
+        fields=REPORT_FIELDS,
+    )
+    audited_create(
+        actor=actor,
+        instance=ReportVersion(report=report, number=1, saved_by=_user(actor)),
+        action="report.version",
+        fields=VERSION_FIELDS,
+    )
+    return report
+
+
+def _locked(report: Report, version: int, move: str) -> Report:
+    """The report row, locked for ``move``; refused when the table has no such move (a
+    final report), when ``version`` is stale, and when the move's rule does not hold."""
+    # The report's row only: its review point is read, not locked.
+    current = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("review_point")
+        .get(pk=report.pk)
+    )
+    if move not in {t.name for t in report_workflow.available(current)}:
+        raise FieldRuleError(
+            NON_FIELD_ERRORS, report_workflow.refusal(current, move), code=INVALID_TRANSITION
+        )
+    if current.version != version:
+        raise ConflictError(
+            _(
+                "Someone else saved this report since you opened it. Reload to see their "
+                "change; nothing of yours was saved."
+            )
+        )
+    report_workflow.check(current, move)
+    return current
+
+
+@transaction.atomic
+def report_update(*, actor: Any, report: Report, version: int, **sections: str) -> Report:
+    """Save the narrative as the next version (the sections not given keep the latest
+    version's text). ``version`` is the version the caller read."""
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        raise TypeError(f"Unknown sections: {sorted(unknown)}")
+    current = _locked(report, version, "update")
+    return _save(actor, current, sections)
+
+
+def _save(actor: Any, report: Report, sections: dict[str, str]) -> Report:
+    latest = latest_version(report).sections()
+    texts = {name: _lf(sections.get(name, latest[name])) for name in SECTIONS}
+    if texts == latest:
+        return report
+    number = report.version + 1
+    audited_create(
+        actor=actor,
+        instance=ReportVersion(report=report, number=number, saved_by=_user(actor), **texts),
+        action="report.version",
+        fields=VERSION_FIELDS,
+    )
+    return audited_update(
+        actor=actor,
+        instance=report,
+        action="report.update",
+        changes={"version": number},
+        allowed=("version",),
+        fields=("version",),
+    )
+
+
+@transaction.atomic
+def report_finalize(*, actor: Any, report: Report, version: int, **sections: str) -> Report:
+    """Finalize the report: from now on no edit. The sections given (what was typed
+    before finalizing) are saved first as a version of their own, in the same
+    transaction; a refusal saves neither. Refused before the ranking is published and
+    when every section is empty."""
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        raise TypeError(f"Unknown sections: {sorted(unknown)}")
+    current = _locked(report, version, "finalize")
+    current = _save(actor, current, sections)
+    if not any(text.strip() for text in latest_version(current).sections().values()):
+        raise FieldRuleError(
+            NON_FIELD_ERRORS, _("Write the report before finalizing it."), code="required"
+        )
+    return audited_update(
+        actor=actor,
+        instance=current,
+        action="report.finalize",
+        changes={
+            "state": ReportState.FINAL,
+            "finalized_at": clock.now(),
+            "finalized_by": _user(actor),
+        },
+        allowed=("state", "finalized_at", "finalized_by"),
+        fields=("state", "finalized_at", "finalized_by"),
+    )
