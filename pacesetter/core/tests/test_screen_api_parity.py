@@ -205,7 +205,7 @@ SCREEN_ONLY: dict[str, str] = {
     "scoring:targets_import": "Excel upload (targets: PUT /campaigns/{id}/registrations)",
     "scoring:actuals_import": "Excel upload (actuals: POST /score-items/{id}/report)",
     "awards:grants_import": "Excel upload (past awards: POST /grants, POST /awards/people)",
-    "practices:import": "Excel upload (a list of models: POST /practices, POST /practices/{id}/transition)",
+    "practices:import": "Excel upload (models: POST /practices, POST /practices/{id}/transition)",
     # The door's camera: an API client reads the QR code itself and sends its text.
     "meetings:checkin_scan": "photo of a QR code (the code: POST /meetings/{id}/check-in)",
     # HTMX fragments that write nothing.
