@@ -342,6 +342,12 @@ def _add_newly_built(
         row.newly_standalone += line["newly_standalone"]
 
 
+def keeps_register(unit: Unit) -> bool:
+    """Whether the register holds organizations of ``unit``'s towns and streets (its
+    subtree): one query, whoever asks."""
+    return Organization.objects.filter(town__path__startswith=unit.path).exists()
+
+
 def editable_towns(user: Any) -> QuerySet[Unit]:
     """Towns and streets whose register the user keeps (its officers, the staff above).
 

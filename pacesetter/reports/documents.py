@@ -37,6 +37,7 @@ from pacesetter.core.spreadsheets import (
     workbook_bytes,
     write_cell,
 )
+from pacesetter.workplans.forms import STATUS_LABELS
 
 from .models import SECTION_TITLES, SECTIONS, Report, ReportVersion
 from .selectors import ReviewFigures
@@ -73,6 +74,11 @@ def _date(value: Any) -> str:
 
 def _percent(value: Decimal | None) -> Any:
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def _share(value: Decimal | None) -> Any:
+    """A share of 1 (coverage rates) as a percentage with one decimal."""
+    return None if value is None else (Decimal(value) * 100).quantize(Decimal("0.1"))
 
 
 def facts(figures: ReviewFigures) -> list[str]:
@@ -205,7 +211,102 @@ def tables(figures: ReviewFigures) -> list[Table]:
             _("No meeting was held in the period."),
         )
     )
+    out.extend(_work_tables(figures))
+    coverage = _coverage_table(figures)
+    if coverage is not None:
+        out.append(coverage)
     return out
+
+
+def _work_tables(figures: ReviewFigures) -> list[Table]:
+    """The key tasks of the period with their counts by status, and the practices found."""
+    counts = figures.task_counts
+    return [
+        Table(
+            "tasks",
+            _("Key tasks of the period"),
+            [
+                _("Work plan"),
+                _("Code"),
+                _("Key task"),
+                _("Lead unit"),
+                _("Due"),
+                _("Progress (%)"),
+                _("Status at the period's end"),
+            ],
+            [
+                [
+                    t.plan,
+                    t.code,
+                    t.title,
+                    t.lead_unit,
+                    _date(t.due) if t.due else None,
+                    t.progress,
+                    t.status_label,
+                ]
+                for t in figures.tasks
+            ],
+            _("No key task of a work plan falls in the period."),
+        ),
+        Table(
+            "task_status",
+            _("Key tasks by status"),
+            [_("Status at the period's end"), _("Key tasks")],
+            [[str(label), counts[code]] for code, label in STATUS_LABELS.items()]
+            if figures.tasks
+            else [],
+            _("No key task of a work plan falls in the period."),
+        ),
+        Table(
+            "practices",
+            _("Advanced models and good practices found"),
+            [_("Practice"), _("Kind"), _("State"), _("Year"), _("Kept by")],
+            [[p.title, p.kind, p.state, str(p.year), p.owner] for p in figures.practices],
+            _("No practice is linked to this review point."),
+        ),
+    ]
+
+
+def _coverage_table(figures: ReviewFigures) -> Table | None:
+    """Coverage in the organizer's towns, at the period's end beside its start; None
+    (no section) when the organizer keeps no coverage register."""
+    coverage = figures.coverage
+    if coverage is None:
+        return None
+    lines = [*coverage.towns, coverage.total]
+    return Table(
+        "coverage",
+        _("Coverage of new economic and social organizations (%(start)s – %(end)s)")
+        % {"start": _date(coverage.start), "end": _date(coverage.end)},
+        [
+            _("Town or street"),
+            _("Operating at the end"),
+            _("Organization coverage at the start (%)"),
+            _("Organization coverage at the end (%)"),
+            _("Change (points)"),
+            _("Work coverage at the end (%)"),
+            _("Union coverage at the start (%)"),
+            _("Union coverage at the end (%)"),
+            _("Newly built"),
+        ],
+        [
+            [
+                line.town,
+                line.operating,
+                _share(line.organized_before),
+                _share(line.organized),
+                _share(line.organized_change),
+                _share(line.work),
+                _share(line.union_before),
+                _share(line.union),
+                line.newly_built,
+            ]
+            for line in lines
+        ]
+        if coverage.towns
+        else [],
+        _("No organization of the register operates in the organizer's towns."),
+    )
 
 
 def cell_text(value: Any) -> str:

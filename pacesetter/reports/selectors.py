@@ -1,7 +1,9 @@
 """The figures of a review report, read from the record each time (nothing retyped):
 participants, targets against actuals per criterion group, the ranking, the units that
-met plan, awards proposed and decided, meetings held in the period and the same review
-point of the predecessor campaign. Each read goes through the domain's own selector or
+met plan, awards proposed and decided, meetings held in the period, the same review
+point of the predecessor campaign, the key tasks of the period (work plans), the
+practices found (the practice library) and coverage and its change (the coverage
+register, for an organizer that keeps one). Each read goes through the domain's own selector or
 policy, so a cluster's leader sees in the report what they see on the domain's pages.
 
 A fixed number of queries whatever the number of units, criteria, awards or meetings.
@@ -15,17 +17,35 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 
 from pacesetter.awards.policies import proposal_policy
 from pacesetter.campaigns.models import Campaign, Participant, ReviewPoint
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.translations import ordered
+from pacesetter.coverage.selectors import CoverageFilters, RateRow, coverage_rates, keeps_register
 from pacesetter.meetings.models import MeetingState
 from pacesetter.meetings.policies import meeting_policy
+from pacesetter.practices.models import Practice, PracticeState
+from pacesetter.practices.policies import practice_policy
 from pacesetter.scoring.models import Criterion, CriterionKind, Direction, Registration, ScoreItem
 from pacesetter.scoring.selectors import Ranking, RankingFilters, ranking_for
+from pacesetter.units.models import Unit
+from pacesetter.workplans.forms import STATUS_LABELS
+from pacesetter.workplans.policies import task_policy
+from pacesetter.workplans.selectors import STATUSES, with_status
 
 from .models import Report, ReportVersion
 
@@ -98,6 +118,63 @@ class MeetingLine:
 
 
 @dataclass(frozen=True)
+class TaskLine:
+    """A key task of the period, with its status at the period's end."""
+
+    plan: str
+    code: str
+    title: str
+    lead_unit: str
+    due: dt.date | None
+    progress: Decimal | None
+    status: str  # one of workplans.selectors.STATUSES
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+
+@dataclass(frozen=True)
+class PracticeLine:
+    title: str
+    kind: str
+    state: str
+    year: int
+    owner: str
+    recognized: bool
+
+
+@dataclass(frozen=True)
+class CoverageLine:
+    """One town's coverage at the period's end beside its start (rates as shares)."""
+
+    town: str
+    operating: int
+    organized_before: Decimal | None
+    organized: Decimal | None
+    work: Decimal | None
+    union_before: Decimal | None
+    union: Decimal | None
+    newly_built: int
+
+    @property
+    def organized_change(self) -> Decimal | None:
+        if self.organized is None or self.organized_before is None:
+            return None
+        return self.organized - self.organized_before
+
+
+@dataclass
+class CoverageFigures:
+    """The organizer's towns in the coverage register, at ``start`` and at ``end``."""
+
+    start: dt.date
+    end: dt.date
+    towns: list[CoverageLine]
+    total: CoverageLine
+
+
+@dataclass(frozen=True)
 class Comparison:
     """The predecessor campaign's review point with the same code."""
 
@@ -121,6 +198,18 @@ class ReviewFigures:
     awards: list[AwardLine]
     meetings: list[MeetingLine]
     comparison: Comparison | None
+    tasks: list[TaskLine] = field(default_factory=list)
+    practices: list[PracticeLine] = field(default_factory=list)
+    #: None when the organizer's unit keeps no coverage register.
+    coverage: CoverageFigures | None = None
+
+    @property
+    def task_counts(self) -> dict[str, int]:
+        """The key tasks of the period by status, every status listed."""
+        counts = dict.fromkeys(STATUSES, 0)
+        for task in self.tasks:
+            counts[task.status] += 1
+        return counts
 
     @property
     def met_plan(self) -> list[UnitPlan]:
@@ -302,6 +391,101 @@ def _meetings(
     ]
 
 
+def _tasks(
+    user: Any, campaign: Campaign, cluster: Cluster | None, start: dt.date, end: dt.date
+) -> list[TaskLine]:
+    """Key tasks of the work plans of the campaign's organizer (of the cluster's units'
+    bodies, for a cluster's report) due, done or under way in the period, as
+    ``task_policy`` lets the reader see them, with their status at the period's end."""
+    tasks = task_policy.visible(user)
+    if cluster is not None:
+        tasks = tasks.filter(
+            plan__body__owner_unit_id__in=_participants(campaign.pk, cluster).values("unit_id")
+        )
+    else:
+        tasks = tasks.filter(plan__body__owner_unit_id=campaign.organizer_id)
+    in_period = (
+        Q(due__gte=start, due__lte=end)
+        | Q(done_on__gte=start, done_on__lte=end)
+        | Q(start__lte=end, due__gte=start)
+        | Q(start__lte=end, due=None, done_on=None)
+    )
+    tasks = with_status(tasks.filter(in_period), end).select_related("plan", "lead_unit")
+    return [
+        TaskLine(
+            plan=task.plan.name,
+            code=task.code,
+            title=task.title,
+            lead_unit=task.lead_unit.name,
+            due=task.due,
+            progress=task.progress,
+            status=task.status,  # type: ignore[attr-defined]
+        )
+        for task in tasks.order_by(
+            ordered("plan__name"), "plan_id", F("due").asc(nulls_last=True), "position", "pk"
+        )
+    ]
+
+
+def _practices(user: Any, review_point: ReviewPoint, cluster: Cluster | None) -> list[PracticeLine]:
+    """Practices linked to this review point, as ``practice_policy`` lets the reader see
+    them (for a cluster's report, those coming from one of its units): recognized ones
+    (recognized or published) first."""
+    recognized = (PracticeState.RECOGNIZED, PracticeState.PUBLISHED)
+    practices = practice_policy.visible(user).filter(review_point=review_point)
+    if cluster is not None:
+        through = Practice.source_units.through.objects.filter(
+            unit_id__in=_participants(review_point.campaign_id, cluster).values("unit_id")
+        )
+        practices = practices.filter(pk__in=through.values("practice_id"))
+    practices = practices.annotate(
+        first=Case(
+            When(state__in=recognized, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).select_related("owner_unit")
+    return [
+        PracticeLine(
+            title=practice.title,
+            kind=practice.get_kind_display(),
+            state=practice.get_state_display(),
+            year=practice.year,
+            owner=practice.owner_unit.name,
+            recognized=practice.state in recognized,
+        )
+        for practice in practices.order_by("first", ordered("title"), "pk")
+    ]
+
+
+def _coverage(user: Any, organizer: Unit, start: dt.date, end: dt.date) -> CoverageFigures | None:
+    """Coverage in the organizer's towns at the period's end and at its start
+    (``coverage_rates`` at the two dates, as the reader may see the register), or None
+    when the organizer's unit keeps no register."""
+    if not keeps_register(organizer):
+        return None
+    table = coverage_rates(user, CoverageFilters(at=end, town=organizer), since=start)
+    before: dict[Any, RateRow] = (
+        {row.key: row for row in table.before.rows} if table.before is not None else {}
+    )
+    empty = RateRow(key=None, label="")
+
+    def line(row: RateRow, earlier: RateRow | None) -> CoverageLine:
+        earlier = earlier or empty
+        return CoverageLine(
+            town=row.label,
+            operating=row.operating,
+            organized_before=earlier.organized_rate,
+            organized=row.organized_rate,
+            work=row.work_rate,
+            union_before=earlier.union_rate,
+            union=row.union_rate,
+            newly_built=row.newly_built,
+        )
+
+    towns = [line(row, before.get(row.key)) for row in table.rows]
+    total = line(table.total, table.before.total if table.before is not None else None)
+    return CoverageFigures(start=start, end=end, towns=towns, total=total)
+
+
 def _comparison(
     review_point: ReviewPoint, cluster: Cluster | None
 ) -> tuple[Comparison | None, _Plans | None]:
@@ -375,6 +559,9 @@ def review_figures(user: Any, review_point: ReviewPoint, cluster: Cluster | None
         awards=_awards(user, review_point, cluster),
         meetings=_meetings(user, campaign, cluster, start, end),
         comparison=comparison,
+        tasks=_tasks(user, campaign, cluster, start, end),
+        practices=_practices(user, review_point, cluster),
+        coverage=_coverage(user, campaign.organizer, start, end),
     )
 
 

@@ -2,7 +2,15 @@
 (x, y), a table with one group of two quantitative criteria (Q1 revenue, higher is
 better; Q2 costs, lower is better) and a veto, the 6-month review published, a
 predecessor campaign with the same review point, a proposal drafted from the ranking of
-Cluster A and one decided for Cluster C, and a meeting held in the period."""
+Cluster A and one decided for Cluster C, and a meeting held in the period.
+
+Beside the campaign: the council's (the organizer's) work plan for 2024, with key tasks
+done (K1), late (K2), on track (K3), at risk (K4) at the period's end and one after it
+(K5); the own unit's board's plan with one task done (A1); practices linked to the
+review point (one recognized, from the own unit; one proposed, from Unit X) and one that
+is not; and the coverage register of Town T, under the committee: o1 covered (party
+standalone since 2023-06-01, union joint since 2023-03-01), o2 built joint on
+2024-03-01, o3 not built."""
 
 from __future__ import annotations
 
@@ -20,6 +28,7 @@ from pacesetter.awards.services import (
     proposal_send,
 )
 from pacesetter.awards.tests.factories import AwardFactory
+from pacesetter.bodies.tests.factories import BodyFactory
 from pacesetter.campaigns.models import Campaign, CampaignState, ReviewPoint
 from pacesetter.campaigns.services import (
     campaign_create,
@@ -30,8 +39,13 @@ from pacesetter.campaigns.services import (
 )
 from pacesetter.clusters.services import cluster_member_add
 from pacesetter.clusters.tests.factories import ClusterFactory
+from pacesetter.coverage.defaults import ensure_kinds
+from pacesetter.coverage.models import CoverageKind
+from pacesetter.coverage.services import building_record
+from pacesetter.coverage.tests.factories import organization
 from pacesetter.decisions.services import decision_create
 from pacesetter.meetings.services import meeting_create, meeting_set_state
+from pacesetter.practices.services import practice_propose, practice_transition
 from pacesetter.scoring.models import ScoreItem
 from pacesetter.scoring.services import (
     criterion_add,
@@ -47,6 +61,7 @@ from pacesetter.scoring.services import (
 )
 from pacesetter.testing.shared import register, shared
 from pacesetter.units.tests.factories import UnitFactory
+from pacesetter.workplans.services import plan_create, task_create, task_report
 
 
 @dataclass
@@ -57,6 +72,7 @@ class Reporting:
     cluster_c: Any
     x: Any
     y: Any
+    town: Any = None
 
 
 def _campaign(world: Any, table: Any, code: str, year: int, **fields: Any) -> Campaign:
@@ -254,7 +270,112 @@ def build_reporting(world: Any) -> Reporting:
             starts_at=dt.datetime(2024, 6, 1, 8, tzinfo=dt.UTC) + dt.timedelta(days=day),
         )
         meeting_set_state(actor=None, meeting=meeting, state="held")
-    return Reporting(campaign=campaign, h1=h1, previous=previous, cluster_c=cluster_c, x=x, y=y)
+    _work(world)
+    _practices(world, h1, x)
+    town = _register(world)
+    return Reporting(
+        campaign=campaign, h1=h1, previous=previous, cluster_c=cluster_c, x=x, y=y, town=town
+    )
+
+
+def _work(world: Any) -> None:
+    """The organizer's plan (the council's) and the own unit's board's plan."""
+    year = {
+        "kind": "year",
+        "period_start": dt.date(2024, 1, 1),
+        "period_end": dt.date(2024, 12, 31),
+    }
+    plan = plan_create(actor=None, body=world.council, name="Council plan 2024", **year)
+    rows: list[tuple[str, Any, Any, Any, Any]] = [
+        # code, start, due, progress, done on
+        ("K1", None, dt.date(2024, 3, 31), None, dt.date(2024, 3, 20)),
+        ("K2", None, dt.date(2024, 5, 31), D(50), None),
+        ("K3", dt.date(2024, 1, 1), dt.date(2024, 12, 31), D(80), None),
+        ("K4", dt.date(2024, 1, 1), dt.date(2024, 9, 30), D(0), None),
+        ("K5", dt.date(2024, 8, 1), dt.date(2024, 10, 31), D(10), None),
+    ]
+    for code, start, due, progress, done_on in rows:
+        task = task_create(
+            actor=None,
+            plan=plan,
+            lead_unit=world.committee,
+            code=code,
+            title=f"Task {code}",
+            start=start,
+            due=due,
+        )
+        task_report(actor=None, task=task, progress=progress, done_on=done_on)
+    board = BodyFactory(name="Own board", owner_unit=world.own)
+    own_plan = plan_create(actor=None, body=board, name="Own plan 2024", **year)
+    task = task_create(
+        actor=None,
+        plan=own_plan,
+        lead_unit=world.own,
+        code="A1",
+        title="Task A1",
+        due=dt.date(2024, 4, 30),
+    )
+    task_report(actor=None, task=task, done_on=dt.date(2024, 4, 25))
+
+
+def _practices(world: Any, h1: ReviewPoint, x: Any) -> None:
+    recognized = practice_propose(
+        actor=None,
+        owner_unit=world.committee,
+        source_units=[world.own],
+        kind="experience",
+        year=2024,
+        title="Shift rota",
+        review_point=h1,
+    )
+    recognized = practice_transition(
+        actor=None, practice=recognized, name="review", assessment="recommend", comment="Sound."
+    )
+    practice_transition(
+        actor=None,
+        practice=recognized,
+        name="recognize",
+        decision=decision_create(
+            actor=None,
+            owner_unit=world.committee,
+            number="9/QD",
+            date=dt.date(2024, 7, 10),
+            issuer="PPC",
+        ),
+    )
+    practice_propose(
+        actor=None,
+        owner_unit=world.committee,
+        source_units=[x],
+        kind="experience",
+        year=2024,
+        title="Quality circle",
+        review_point=h1,
+    )
+    practice_propose(
+        actor=None, owner_unit=world.committee, kind="experience", year=2024, title="Unlinked"
+    )
+
+
+def _register(world: Any) -> Any:
+    ensure_kinds()  # the migration's kinds (the suite runs without migrations)
+    town = UnitFactory(code="TWN", name="Town T", parent=world.committee)
+    party = CoverageKind.objects.get(code="party")
+    union = CoverageKind.objects.get(code="union")
+    registered = dt.date(2023, 1, 1)
+    o1 = organization(town, registered_on=registered)
+    building_record(
+        actor=None, organization=o1, kind=party, on=dt.date(2023, 6, 1), form="standalone"
+    )
+    building_record(
+        actor=None, organization=o1, kind=union, on=dt.date(2023, 3, 1), form="joint_region"
+    )
+    o2 = organization(town, registered_on=registered)
+    building_record(
+        actor=None, organization=o2, kind=party, on=dt.date(2024, 3, 1), form="joint_region"
+    )
+    organization(town, registered_on=registered)
+    return town
 
 
 register("reporting", build_reporting, needs=("world",))
