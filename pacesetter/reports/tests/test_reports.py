@@ -424,8 +424,8 @@ def test_the_page_costs_the_same_queries_with_more_records(
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("vi", ["Chỉ tiêu đăng ký so với thực hiện", "Thành tích"]),
-        ("zh-hans", ["登记指标与实际完成对比", "成绩"]),
+        ("vi", ["Chỉ tiêu đăng ký so với thực hiện", "Thành tích", "Nhiệm vụ trọng tâm trong kỳ"]),
+        ("zh-hans", ["登记指标与实际完成对比", "成绩", "本期重点任务", "期末组织覆盖率（%）"]),
     ],
 )
 def test_the_page_in_vietnamese_and_chinese(
