@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -36,6 +36,7 @@ from pacesetter.units.policies import unit_policy
 from . import selectors, tally
 from .models import (
     Ballot,
+    BallotChoice,
     Base,
     Entitlement,
     Majority,
@@ -416,9 +417,16 @@ def poll_vote(request: HttpRequest, poll_id: Id, payload: VoteIn) -> Status[dict
     """
     user = request.user
     poll = poll_policy.access(user, poll_id)
-    if not may_vote(user, poll):
+    if not user.is_active:
         raise PermissionDenied(_("You are not entitled to vote in this poll."))
-    receipt = ballot_cast(voter=user, poll=poll, choices=payload.choices)
+    try:
+        # The cast reads the roll itself (under its lock): no separate look-up first,
+        # only on a refusal, where a user not on the roll is told so first.
+        receipt = ballot_cast(voter=user, poll=poll, choices=payload.choices)
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "not_eligible" or not may_vote(user, poll):
+            raise PermissionDenied(_("You are not entitled to vote in this poll.")) from exc
+        raise
     return Status(201, {"receipt": receipt})
 
 
@@ -434,7 +442,7 @@ def poll_verify(request: HttpRequest, poll_id: Id, payload: VerifyIn) -> dict[st
         raise Http404(_("The result is not published yet."))
     ballot = (
         Ballot.objects.filter(poll=poll, receipt=payload.receipt.strip())
-        .prefetch_related("choices")
+        .prefetch_related(Prefetch("choices", queryset=BallotChoice.objects.all()))
         .first()
     )
     if ballot is None:
