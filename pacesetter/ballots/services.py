@@ -321,7 +321,8 @@ def ballot_cast(*, voter: Any, poll: Poll, choices: Mapping[int, str]) -> str | 
     voter's entitlement, flag the entitlement, fill an empty ballot drawn at random. Of
     any number of simultaneous submissions by one voter exactly one succeeds (the roll
     is locked, or the flag's UPDATE is conditional). No row is added, and no audit entry
-    is written (it would link the voter to the moment).
+    is written (it would link the voter to the moment). Only ``poll.pk`` is read: the
+    poll is read again under the lock. Raises ``Poll.DoesNotExist`` for no such poll.
     """
     postgresql = connection.vendor == "postgresql"
     params: dict[str, Any] = {"poll": poll.pk, "voter": voter.pk}

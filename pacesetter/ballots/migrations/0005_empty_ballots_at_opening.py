@@ -7,6 +7,11 @@ time of the migration gets, like a poll opened from now on, one empty ballot (wi
 blank mark row per option) for each voter on its roll who has not voted yet, in random
 order, so that its remaining casts add no row. Its ballots already cast stay where they
 were added (closing re-writes them in random order, as before).
+
+On PostgreSQL the three tables a cast re-writes whole (the roll, the ballots, their
+marks) keep room in each page (``fillfactor`` 30), so that the new row versions stay on
+their page (HOT updates, no index entries to add): at 1,000 voters a cast took 140 ms
+of database time without it and 30 ms with it (docs/performance.md).
 """
 
 import secrets
@@ -38,6 +43,21 @@ def empty_ballots_for_open_polls(apps, schema_editor):
         shuffle(marks)
         Ballot._default_manager.bulk_create(ballots)
         BallotChoice._default_manager.bulk_create(marks)
+
+
+REWRITTEN = ("ballots_entitlement", "ballots_ballot", "ballots_ballotchoice")
+
+
+def room_in_each_page(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for table in REWRITTEN:
+            schema_editor.execute(f"ALTER TABLE {table} SET (fillfactor = 30)")
+
+
+def no_room_kept(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for table in REWRITTEN:
+            schema_editor.execute(f"ALTER TABLE {table} RESET (fillfactor)")
 
 
 def drop_empty_ballots(apps, schema_editor):
@@ -89,4 +109,5 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('abstain', 'Abstain')], max_length=10, verbose_name='vote'),
         ),
         migrations.RunPython(empty_ballots_for_open_polls, drop_empty_ballots),
+        migrations.RunPython(room_in_each_page, no_room_kept),
     ]

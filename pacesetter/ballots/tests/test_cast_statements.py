@@ -66,14 +66,12 @@ def test_a_cast_through_the_service_takes_three_statements_on_postgresql(
     assert Entitlement.objects.get(poll=poll, voter=people[0]).voted
 
 
-def test_a_cast_over_http_adds_only_the_token_and_the_poll_access(
-    open_poll, django_assert_num_queries
-):
+def test_a_cast_over_http_adds_only_the_token(open_poll, django_assert_num_queries):
     poll, people, (first, _second) = open_poll
     api = ApiClient(people[1])
-    # The token (its last use is not recorded on a cast), the requester's roles, the poll
-    # as they may see it: then the cast, which checks the roll itself.
-    with django_assert_num_queries(3 + _statements() + SAVEPOINT):
+    # The token (its last use is not recorded on a cast), then the cast, which checks the
+    # roll itself: the poll's access is read only for a refusal.
+    with django_assert_num_queries(1 + _statements() + SAVEPOINT):
         response = api.post(f"/polls/{poll.pk}/vote", {"choices": {str(first): "abstain"}})
     assert response.status_code == 201, response.content
     assert Ballot.objects.get(poll=poll).receipt == response.json()["receipt"]
@@ -81,11 +79,16 @@ def test_a_cast_over_http_adds_only_the_token_and_the_poll_access(
 
 def test_the_refusals_keep_their_answers(open_poll, world):
     poll, people, (first, _second) = open_poll
+    vote = f"/polls/{poll.pk}/vote"
     api = ApiClient(people[2])
-    assert api.post(f"/polls/{poll.pk}/vote", {"choices": {str(first): "yes"}}).status_code == 201
-    again = api.post(f"/polls/{poll.pk}/vote", {"choices": {str(first): "no"}})
+    assert api.post(vote, {"choices": {str(first): "yes"}}).status_code == 201
+    again = api.post(vote, {"choices": {str(first): "no"}})
     assert again.status_code == 422 and again.json()["code"] == "already_voted"
+    foreign = ApiClient(people[3]).post(vote, {"choices": {"999999": "yes"}})
+    assert foreign.status_code == 422 and "another poll" in foreign.content.decode()
     staff = ApiClient(world.users["committee_staff"])  # sees the poll, is not on the roll
-    refused = staff.post(f"/polls/{poll.pk}/vote", {"choices": {str(first): "yes"}})
-    assert refused.status_code == 403
+    assert staff.post(vote, {"choices": {str(first): "yes"}}).status_code == 403
+    stranger = ApiClient(UserFactory())  # may not see it
+    assert stranger.post(vote, {"choices": {str(first): "yes"}}).status_code == 404
+    assert stranger.post("/polls/999999/vote", {"choices": {}}).status_code == 404
     assert Ballot.objects.filter(poll=poll).count() == 1
