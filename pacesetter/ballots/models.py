@@ -1,9 +1,11 @@
 """Secret ballots.
 
 Who voted (:class:`Entitlement`) is stored apart from what was voted (:class:`Ballot`,
-:class:`BallotChoice`). A ballot row holds no voter, no time, and a random id; the
-ballots are re-written in random order when the poll closes, so neither id nor storage
-order reveals when, or by whom, a ballot was cast.
+:class:`BallotChoice`). A ballot row holds no voter, no time, and a random id. The rows
+exist before anyone votes: opening the poll writes one empty ballot per voter on the roll
+(with a blank mark row per option) in random order, and a cast fills one empty ballot of
+its weight chosen at random; closing drops the empty rows and re-writes the ballots in
+random order. So neither id nor storage order reveals when, or by whom, a ballot was cast.
 """
 
 import uuid
@@ -224,11 +226,23 @@ class Entitlement(models.Model):
         return f"{self.voter} @ {self.poll}"
 
 
+class CastBallots(models.Manager["Ballot"]):
+    """The ballots that were cast: never the empty rows made when the poll opened."""
+
+    def get_queryset(self) -> models.QuerySet["Ballot"]:
+        return super().get_queryset().filter(filled=True)
+
+
 class Ballot(models.Model):
     """What was voted, with the voter's random receipt. No voter, no time, random id.
 
     A ballot of a receipt-free poll has no receipt (NULL): there is nothing the voter
     could be shown, nor anything stored that a voter could later be asked to match.
+
+    While the poll is open the poll also has empty ballots (``filled`` False), one per
+    voter who has not voted, made in random order when it opened; a cast fills one of
+    them. ``Ballot.objects`` is the cast ballots only; ``Ballot.rows`` every row (the
+    default manager, so dumps and deletions see them all).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -238,18 +252,35 @@ class Ballot(models.Model):
     # NULL rather than "": several receipt-free ballots must pass the unique constraint.
     receipt = models.CharField(_("receipt"), max_length=32, unique=True, null=True, blank=True)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
+    filled = models.BooleanField(_("cast"), default=False)
+
+    rows = models.Manager()
+    objects = CastBallots()
 
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
         ordering = ["receipt"]
+        default_manager_name = "rows"
 
     def __str__(self) -> str:
         return self.receipt or str(self.pk)
 
 
+class Marks(models.Manager["BallotChoice"]):
+    """The marks on the ballots: never the blank rows (``vote`` empty) made with them."""
+
+    def get_queryset(self) -> models.QuerySet["BallotChoice"]:
+        return super().get_queryset().exclude(vote="")
+
+
 class BallotChoice(models.Model):
-    """One mark on a ballot: a vote on an option (for approval polls, only "yes")."""
+    """One mark on a ballot: a vote on an option (for approval polls, only "yes").
+
+    An empty ballot has one row per option with no vote (``vote`` empty); filling it sets
+    the votes of the options marked, and closing drops the rows left blank.
+    ``BallotChoice.objects`` is the marks only; ``BallotChoice.rows`` every row.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ballot = models.ForeignKey(
@@ -258,11 +289,15 @@ class BallotChoice(models.Model):
     option = models.ForeignKey(
         Option, verbose_name=_("option"), on_delete=models.PROTECT, related_name="+"
     )
-    vote = models.CharField(_("vote"), max_length=10, choices=Vote.choices)
+    vote = models.CharField(_("vote"), max_length=10, choices=Vote.choices, blank=True)
+
+    rows = models.Manager()
+    objects = Marks()
 
     class Meta:
         verbose_name = _("ballot choice")
         verbose_name_plural = _("ballot choices")
+        default_manager_name = "rows"
         constraints = [
             models.UniqueConstraint(
                 fields=["ballot", "option"],

@@ -244,7 +244,7 @@ def receipt_choices(poll: Poll, receipt: str) -> list[ChoiceRow] | None:
     ballot = Ballot.objects.filter(poll=poll, receipt=receipt).first()
     if ballot is None:
         return None
-    choices = {str(c.option_id): c.vote for c in ballot.choices.all()}
+    choices = {str(c.option_id): c.vote for c in BallotChoice.objects.filter(ballot=ballot)}
     return _choice_rows(choices, _labels(poll))
 
 

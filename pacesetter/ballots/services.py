@@ -4,6 +4,7 @@ to a ballot (the entitlement's ``voted`` flag is the record that someone voted).
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
 from collections.abc import Iterable, Mapping
@@ -141,26 +142,9 @@ def poll_update(*, actor: Any, poll: Poll, verification: str | None = None) -> P
     return poll
 
 
-@transaction.atomic
-def poll_open(*, actor: Any, poll: Poll, voters: Mapping[int, Any] | None = None) -> Poll:
-    """Open the poll and fix the roll of voters: a cluster's current member units (each
-    through its designated account, ``voters`` may name it), or a body's current seats
-    held by a person (with their weights)."""
-    poll = Poll.objects.select_for_update().get(pk=poll.pk)
-    poll_workflow.check(poll, "open")
-    rows = roll_for(poll, voters)
-    Entitlement.objects.bulk_create(rows)
-    poll.state = PollState.OPEN
-    poll.opened_at = clock.now()
-    poll.save(update_fields=["state", "opened_at"])
-    audit_record(
-        actor=actor, action="poll.open", target=poll, changes={"entitled": [None, len(rows)]}
-    )
-    return poll
-
-
-def _check_choices(poll: Poll, choices: Mapping[int, str]) -> dict[int, str]:
-    option_ids = set(poll.options.values_list("pk", flat=True))
+def _check_choices(poll: Poll, option_ids: set[int], choices: Mapping[int, str]) -> dict[int, str]:
+    """The marks to store, by option id, with every option named checked against the
+    poll's own. In an approval poll only the options chosen (yes) are kept."""
     clean: dict[int, str] = {}
     for option_id, vote in choices.items():
         if int(option_id) not in option_ids:
@@ -176,33 +160,156 @@ def _check_choices(poll: Poll, choices: Mapping[int, str]) -> dict[int, str]:
     return clean
 
 
-def _mark_voted(poll: Poll, entitlement: Entitlement) -> bool:
-    """Set the entitlement's ``voted`` flag once; False if it was already set.
+_random = secrets.SystemRandom()
 
-    SQLite updates a row in place. PostgreSQL writes every update as a new row version
-    at the end of the table, so flagging one entitlement would move it behind the
-    others: the table's storage order (what a dump or an unordered ``SELECT`` returns)
-    would list the voters in the order they voted, to be zipped with the ballots in the
-    order they were added. There the whole roll of the poll is re-written in its own
-    order in one statement, so every row moves, none alone, and every row carries the
-    same transaction id. The roll is locked first, in id order, so that simultaneous
-    casts queue instead of deadlocking.
-    """
-    if connection.vendor != "postgresql":
-        return bool(Entitlement.objects.filter(pk=entitlement.pk, voted=False).update(voted=True))
-    table = Entitlement._meta.db_table  # a constant; the ids are parameters
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, voted FROM {table} WHERE poll_id = %s ORDER BY id FOR UPDATE",  # noqa: S608
-            [poll.pk],
+
+def _empty_ballots(poll: Poll, entitlements: Iterable[Entitlement]) -> int:
+    """Write one empty ballot per entitlement (of its weight, with its random receipt
+    unless the poll is receipt-free), each with a blank mark row per option, in random
+    order and with random ids: a cast fills one of them and hands its receipt to the
+    voter, so no row is added, and none is stored or numbered in the order of casting.
+
+    The receipt is written now rather than at the cast so that a cast changes no indexed
+    column: on PostgreSQL every row of a poll then keeps its place in the re-writes."""
+    option_ids = list(Option.objects.filter(poll=poll).values_list("pk", flat=True))
+    ballots = [
+        Ballot(
+            poll=poll,
+            weight=e.weight,
+            filled=False,
+            receipt=None if poll.receipt_free else secrets.token_urlsafe(12),
         )
-        if dict(cursor.fetchall()).get(entitlement.pk, True):
-            return False
-        cursor.execute(
-            f"UPDATE {table} SET voted = (voted OR id = %s) WHERE poll_id = %s",  # noqa: S608
-            [entitlement.pk, poll.pk],
-        )
-    return True
+        for e in entitlements
+    ]
+    _random.shuffle(ballots)
+    marks = [BallotChoice(ballot=b, option_id=o, vote="") for b in ballots for o in option_ids]
+    _random.shuffle(marks)
+    Ballot.rows.bulk_create(ballots)
+    BallotChoice.rows.bulk_create(marks)
+    return len(ballots)
+
+
+@transaction.atomic
+def poll_open(*, actor: Any, poll: Poll, voters: Mapping[int, Any] | None = None) -> Poll:
+    """Open the poll and fix the roll of voters: a cluster's current member units (each
+    through its designated account, ``voters`` may name it), or a body's current seats
+    held by a person (with their weights); and write an empty ballot for each of them
+    (``_empty_ballots``). The roll cannot change while the poll is open."""
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    poll_workflow.check(poll, "open")
+    rows = roll_for(poll, voters)
+    Entitlement.objects.bulk_create(rows)
+    _empty_ballots(poll, rows)
+    poll.state = PollState.OPEN
+    poll.opened_at = clock.now()
+    poll.save(update_fields=["state", "opened_at"])
+    audit_record(
+        actor=actor, action="poll.open", target=poll, changes={"entitled": [None, len(rows)]}
+    )
+    return poll
+
+
+# The statements of a cast, as raw SQL: the cast is the hot path (docs/performance.md),
+# and it needs row locks and whole-table re-writes the ORM does not express. The table
+# and column names are constants; every value is a parameter.
+_POLL = Poll._meta.db_table
+_OPTION = Option._meta.db_table
+_ROLL = Entitlement._meta.db_table
+_BALLOT = Ballot._meta.db_table
+_MARK = BallotChoice._meta.db_table
+
+# 1. The poll, its option ids and the voter's entitlement, in one read. On PostgreSQL it
+# takes a shared lock on the poll row (casts run side by side, but closing, which takes
+# the exclusive lock, waits for them, and they wait for it: no ballot lands mid-close)
+# and locks the whole roll in id order (simultaneous casts queue instead of deadlocking,
+# and the flag is read under the lock). SQLite serializes writers anyway.
+_READ_POSTGRESQL = f"""
+    WITH roll AS MATERIALIZED (
+        SELECT voter_id, voted, weight FROM {_ROLL} WHERE poll_id = %(poll)s
+        ORDER BY id FOR UPDATE
+    )
+    SELECT p.state, p.kind, p.max_choices, p.verification,
+           (SELECT string_agg(o.id::text, ',') FROM {_OPTION} o WHERE o.poll_id = p.id),
+           r.voted, r.weight
+    FROM {_POLL} p LEFT JOIN roll r ON r.voter_id = %(voter)s
+    WHERE p.id = %(poll)s
+    FOR SHARE OF p
+"""  # noqa: S608
+_READ_SQLITE = f"""
+    SELECT p.state, p.kind, p.max_choices, p.verification,
+           (SELECT group_concat(o.id) FROM {_OPTION} o WHERE o.poll_id = p.id),
+           e.voted, e.weight
+    FROM {_POLL} p LEFT JOIN {_ROLL} e ON e.poll_id = p.id AND e.voter_id = %(voter)s
+    WHERE p.id = %(poll)s
+"""  # noqa: S608
+
+# 2. The voter's flag. SQLite updates the row in place, once: the condition makes a
+# second simultaneous cast change nothing. PostgreSQL writes every update as a new row
+# version at the end of the table, so flagging one entitlement would move it behind the
+# others and store the roll in the order of voting; there the whole roll of the poll is
+# re-written in its own order in one statement (every row moves, none alone, and all
+# carry the same transaction id), under the lock taken by the read.
+_FLAG_POSTGRESQL = f"""
+    UPDATE {_ROLL} SET voted = (voted OR voter_id = %(voter)s) WHERE poll_id = %(poll)s
+"""  # noqa: S608
+_FLAG_SQLITE = f"""
+    UPDATE {_ROLL} SET voted = 1
+    WHERE poll_id = %(poll)s AND voter_id = %(voter)s AND voted = 0
+"""  # noqa: S608
+
+# 3. The ballot: one empty ballot of the voter's weight, drawn uniformly at random (the
+# ``draw``-th in id order, modulo how many are left), is marked cast and gets the marks;
+# its receipt (made at opening) goes to the voter. On SQLite both are updated in place.
+# On PostgreSQL, for the same reason as the roll, every ballot and mark row of the poll
+# is re-written in one statement, so the filled ones never line up in the order of
+# casting and all share one transaction id. No indexed column changes, so the rows keep
+# the order of their index entries, which the re-write follows.
+_PICK = f"""
+    SELECT id, receipt FROM {_BALLOT}
+    WHERE poll_id = %(poll)s AND NOT filled AND weight = %(weight)s
+    ORDER BY id LIMIT 1 OFFSET %(draw)s %% (
+        SELECT {{greatest}}(count(*), 1) FROM {_BALLOT}
+        WHERE poll_id = %(poll)s AND NOT filled AND weight = %(weight)s
+    )
+"""  # noqa: S608
+_FILL_POSTGRESQL = f"""
+    WITH pick AS MATERIALIZED ({_PICK.format(greatest="greatest")}),
+    ballots AS (
+        UPDATE {_BALLOT} b SET filled = (b.filled OR b.id = pick.id)
+        FROM pick WHERE b.poll_id = %(poll)s
+    ),
+    marks AS (
+        UPDATE {_MARK} m
+        SET vote = CASE WHEN m.ballot_id = pick.id
+                        THEN COALESCE((%(marks)s::jsonb) ->> m.option_id::text, '')
+                        ELSE m.vote END
+        FROM pick
+        WHERE m.ballot_id IN (SELECT id FROM {_BALLOT} WHERE poll_id = %(poll)s)
+    )
+    SELECT id, receipt FROM pick
+"""  # noqa: S608
+_FILL_SQLITE = f"""
+    UPDATE {_BALLOT} SET filled = 1
+    WHERE id = (SELECT id FROM ({_PICK.format(greatest="max")}))
+    RETURNING id, receipt
+"""  # noqa: S608
+_MARK_SQLITE = f"""
+    UPDATE {_MARK} SET vote = COALESCE(json_extract(%(marks)s, '$."' || option_id || '"'), '')
+    WHERE ballot_id = %(ballot)s
+"""  # noqa: S608
+
+
+def _fill(cursor: Any, params: dict[str, Any]) -> tuple[Any, str | None] | None:
+    """Fill a random empty ballot of the voter's weight with the marks: its (id,
+    receipt), or None when the poll has no empty ballot of that weight."""
+    if connection.vendor == "postgresql":
+        cursor.execute(_FILL_POSTGRESQL, params)
+        return cursor.fetchone()
+    cursor.execute(_FILL_SQLITE, params)
+    row = cursor.fetchone()
+    if row is not None:
+        cursor.execute(_MARK_SQLITE, {**params, "ballot": row[0]})
+    return row
 
 
 @transaction.atomic
@@ -210,27 +317,48 @@ def ballot_cast(*, voter: Any, poll: Poll, choices: Mapping[int, str]) -> str | 
     """Record one secret ballot and return the voter's receipt: None in a receipt-free
     poll, whose ballots have none (nothing the voter could show to prove their vote).
 
-    The entitlement's ``voted`` flag is set with a conditional UPDATE, so of any number
-    of simultaneous submissions by one voter exactly one succeeds.
+    Three statements on PostgreSQL (four on SQLite), see above: read the poll and the
+    voter's entitlement, flag the entitlement, fill an empty ballot drawn at random. Of
+    any number of simultaneous submissions by one voter exactly one succeeds (the roll
+    is locked, or the flag's UPDATE is conditional). No row is added, and no audit entry
+    is written (it would link the voter to the moment). Only ``poll.pk`` is read: the
+    poll is read again under the lock. Raises ``Poll.DoesNotExist`` for no such poll.
     """
-    # A shared lock on the poll row: casts run side by side, but closing (which takes the
-    # exclusive lock) waits for them, and they wait for it, so no ballot lands mid-close.
-    # SQLite serializes writers anyway.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            table = Poll._meta.db_table  # a constant; the id is a parameter
-            cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR SHARE", [poll.pk])  # noqa: S608
-    poll = Poll.objects.get(pk=poll.pk)
-    _cast_open(poll)
-    clean = _check_choices(poll, choices)
-    entitlement = Entitlement.objects.filter(poll=poll, voter=voter).first()
-    if entitlement is None:
-        raise ValidationError(_("You are not entitled to vote in this poll."), code="not_eligible")
-    if not _mark_voted(poll, entitlement):
-        raise ValidationError(_("You have already voted in this poll."), code="already_voted")
-    receipt = None if poll.receipt_free else secrets.token_urlsafe(12)
-    ballot = Ballot.objects.create(poll=poll, receipt=receipt, weight=entitlement.weight)
-    BallotChoice.objects.bulk_create(
+    postgresql = connection.vendor == "postgresql"
+    params: dict[str, Any] = {"poll": poll.pk, "voter": voter.pk}
+    with connection.cursor() as cursor:
+        cursor.execute(_READ_POSTGRESQL if postgresql else _READ_SQLITE, params)
+        row = cursor.fetchone()
+        if row is None:
+            raise Poll.DoesNotExist
+        state, kind, max_choices, verification, option_ids, voted, weight = row
+        read = Poll(pk=poll.pk, state=state, kind=kind, max_choices=max_choices)
+        _cast_open(read)
+        option_ids = {int(o) for o in str(option_ids or "").split(",") if o}
+        clean = _check_choices(read, option_ids, choices)
+        if voted is None:
+            raise ValidationError(
+                _("You are not entitled to vote in this poll."), code="not_eligible"
+            )
+        if voted:
+            raise ValidationError(_("You have already voted in this poll."), code="already_voted")
+        cursor.execute(_FLAG_POSTGRESQL if postgresql else _FLAG_SQLITE, params)
+        if not postgresql and cursor.rowcount != 1:
+            raise ValidationError(_("You have already voted in this poll."), code="already_voted")
+        params.update(
+            weight=weight,
+            draw=secrets.randbits(62),
+            marks=json.dumps({str(o): v for o, v in clean.items()}),
+        )
+        filled = _fill(cursor, params)
+    if filled is not None:
+        return filled[1]
+    # No empty ballot of this weight: only a poll whose roll and empty ballots disagree
+    # (none does, see the migration) gets here. The vote is still recorded, as ballots
+    # were before the empty ones: a new row.
+    receipt = None if verification == Verification.RECEIPT_FREE else secrets.token_urlsafe(12)
+    ballot = Ballot.rows.create(poll=poll, receipt=receipt, weight=weight, filled=True)
+    BallotChoice.rows.bulk_create(
         [BallotChoice(ballot=ballot, option_id=o, vote=v) for o, v in clean.items()]
     )
     return receipt
@@ -296,18 +424,21 @@ def paper_tally_enter(
 
 @transaction.atomic
 def poll_close(*, actor: Any, poll: Poll) -> Poll:
-    """Stop casting; re-write the ballots in random order so storage order tells nothing."""
+    """Stop casting; drop the empty ballots (of those who did not vote) and the blank mark
+    rows, and re-write the cast ballots and their marks in random order, so that storage
+    order tells nothing, even of a poll opened before the empty ballots existed (whose
+    ballots were added in the order of casting)."""
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     poll_workflow.check(poll, "close")
     ballots = list(Ballot.objects.filter(poll=poll))
     choices = list(BallotChoice.objects.filter(ballot__poll=poll))
-    BallotChoice.objects.filter(pk__in=[c.pk for c in choices]).delete()
-    Ballot.objects.filter(pk__in=[b.pk for b in ballots]).delete()
+    BallotChoice.rows.filter(ballot__poll=poll).delete()
+    Ballot.rows.filter(poll=poll).delete()
     shuffle = random.SystemRandom().shuffle
     shuffle(ballots)
     shuffle(choices)
-    Ballot.objects.bulk_create(ballots)
-    BallotChoice.objects.bulk_create(choices)
+    Ballot.rows.bulk_create(ballots)
+    BallotChoice.rows.bulk_create(choices)
     poll.state = PollState.CLOSED
     poll.closed_at = clock.now()
     poll.save(update_fields=["state", "closed_at"])

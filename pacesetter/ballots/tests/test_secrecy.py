@@ -10,15 +10,20 @@ changes on every update), and weights.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import threading
+import uuid
 from decimal import Decimal as D
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection, connections
 from django.test import Client
 
 from pacesetter.accounts.tests.factories import UserFactory
-from pacesetter.ballots import selectors
+from pacesetter.ballots import selectors, tally
 from pacesetter.ballots.models import Ballot, BallotChoice, Entitlement, Poll
 from pacesetter.ballots.services import (
     ballot_cast,
@@ -46,7 +51,7 @@ def _rows() -> dict[str, set[tuple[Any, ...]]]:
     return rows
 
 
-def _storage_order(table: str, where: str, params: list[Any]) -> list[int]:
+def _storage_order(table: str, where: str, params: list[Any]) -> list[Any]:
     """The ids of ``table`` in the order they are stored (what a dump lists)."""
     position = "ctid" if connection.vendor == "postgresql" else "rowid"
     with connection.cursor() as cursor:
@@ -151,3 +156,168 @@ def test_the_poll_page_shows_the_warnings_to_its_managers(world, client):
     client.force_login(world.users["committee_staff"])
     page = client.get(f"/ballots/{poll.pk}/").content.decode()
     assert 'id="secrecy-warnings"' in page and "Only 1 on the roll" in page
+
+
+# --- empty ballots made at opening, filled at random -------------------------------------
+
+
+def _ballot_rows(poll: Poll) -> tuple[list[Any], list[Any]]:
+    """The ids of every ballot row and every mark row of ``poll``, in storage order."""
+    ballots = _storage_order(Ballot._meta.db_table, "poll_id = %s", [poll.pk])
+    marks = _storage_order(
+        BallotChoice._meta.db_table,
+        f"ballot_id IN (SELECT id FROM {Ballot._meta.db_table} WHERE poll_id = %s)",
+        [poll.pk],
+    )
+    return [uuid.UUID(str(b)) for b in ballots], [uuid.UUID(str(m)) for m in marks]
+
+
+def _transaction_ids(table: str, where: str, params: list[Any]) -> int:
+    """How many transactions last wrote the rows (PostgreSQL's ``xmin``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(DISTINCT xmin::text) FROM {table} WHERE {where}", params)
+        return cursor.fetchone()[0]
+
+
+def test_a_cast_fills_a_ballot_made_at_opening_and_adds_no_row(world):
+    poll, people = _council(world, [D(1)] * 6)
+    poll = poll_create(
+        actor=None,
+        owner_unit=world.committee,
+        title="Two motions",
+        kind="yes_no",
+        options=["First", "Second"],
+        body=poll.body,
+    )
+    poll = poll_open(actor=None, poll=poll)
+    first, second = poll.options.order_by("position").values_list("pk", flat=True)
+    # Opening made one empty ballot per voter, with a blank row per option.
+    assert Ballot.rows.filter(poll=poll, filled=False).count() == len(people)
+    assert BallotChoice.rows.filter(ballot__poll=poll, vote="").count() == 2 * len(people)
+    assert not Ballot.objects.filter(poll=poll).exists()
+    ballots, marks = _ballot_rows(poll)
+
+    receipts = []
+    for n, person in enumerate(people[:5]):
+        vote = ("yes", "no", "abstain")[n % 3]
+        marks_of = {first: vote, second: "yes"} if n == 0 else {first: vote}
+        receipts.append(ballot_cast(voter=person, poll=poll, choices=marks_of))
+        # Every row was there before: same ids, same storage order, nothing added.
+        assert _ballot_rows(poll) == (ballots, marks)
+    filled = {b.receipt: b.pk for b in Ballot.objects.filter(poll=poll)}
+    assert set(filled) == set(receipts) and set(filled.values()) <= set(ballots)
+    assert Ballot.rows.filter(poll=poll, filled=False).count() == 1
+    assert BallotChoice.objects.filter(ballot__poll=poll).count() == 6  # the marks made
+    if connection.vendor == "postgresql":
+        # The rows are re-written together: all carry the last cast's transaction id,
+        # none the one of the cast that filled it.
+        where = "poll_id = %s"
+        assert _transaction_ids(Ballot._meta.db_table, where, [poll.pk]) == 1
+        where = f"ballot_id IN (SELECT id FROM {Ballot._meta.db_table} WHERE poll_id = %s)"
+        assert _transaction_ids(BallotChoice._meta.db_table, where, [poll.pk]) == 1
+
+    # Closing drops the empty ballot and the blank rows; the count is as before.
+    poll_close(actor=None, poll=poll)
+    assert not Ballot.rows.filter(poll=poll, filled=False).exists()
+    assert not BallotChoice.rows.filter(ballot__poll=poll, vote="").exists()
+    assert set(Ballot.rows.filter(poll=poll).values_list("pk", flat=True)) == set(filled.values())
+    poll = poll_publish(actor=None, poll=poll)
+    by_label = {o["label"]: o for o in poll.result["options"]}
+    assert (by_label["First"]["yes"], by_label["First"]["no"]) == ("2.00", "2.00")
+    assert by_label["First"]["abstain"] == "1.00"
+    assert (by_label["Second"]["yes"], by_label["Second"]["no"]) == ("1.00", "0.00")
+    assert poll.result["electronic_ballots"] == 5 and poll.result["voted"] == "5.00"
+    assert dict(tally.receipts(poll))[receipts[0]] == {str(first): "yes", str(second): "yes"}
+    assert dict(tally.receipts(poll))[receipts[1]] == {str(first): "no"}
+    call_command("ballot_recount", poll.pk)
+
+
+def test_the_ballot_filled_is_drawn_at_random_not_taken_in_order(world, monkeypatch):
+    poll, people = _council(world, [D(1)] * 4)
+    poll = poll_open(actor=None, poll=poll)
+    option = poll.options.get().pk
+    empty = sorted(Ballot.rows.filter(poll=poll).values_list("pk", flat=True))
+    # The draw picks the n-th empty ballot in id order, n modulo how many are left.
+    draws = iter([3, 4, 5])  # of 4: the 4th; of 3: the 2nd; of 2: the 2nd
+    monkeypatch.setattr("pacesetter.ballots.services.secrets.randbits", lambda bits: next(draws))
+    receipts = [ballot_cast(voter=p, poll=poll, choices={option: "yes"}) for p in people[:3]]
+    filled = [Ballot.objects.get(receipt=r).pk for r in receipts]
+    assert filled == [empty[3], empty[1], empty[2]]
+
+
+def test_a_ballot_carries_the_weight_of_its_voter(world):
+    poll, people = _council(world, [D(1), D(1), D(2), D(2)])
+    poll = poll_open(actor=None, poll=poll)
+    option = poll.options.get().pk
+    weights = sorted(Ballot.rows.filter(poll=poll).values_list("weight", flat=True))
+    assert weights == [D(1), D(1), D(2), D(2)]
+    ballot_cast(voter=people[2], poll=poll, choices={option: "no"})
+    ballot_cast(voter=people[0], poll=poll, choices={option: "yes"})
+    assert sorted(Ballot.objects.filter(poll=poll).values_list("weight", flat=True)) == [D(1), D(2)]
+    poll_close(actor=None, poll=poll)
+    result = poll_publish(actor=None, poll=poll).result
+    assert (result["options"][0]["yes"], result["options"][0]["no"]) == ("1.00", "2.00")
+
+
+def test_the_migration_gives_a_poll_open_before_it_its_empty_ballots(world):
+    migration = importlib.import_module(
+        "pacesetter.ballots.migrations.0005_empty_ballots_at_opening"
+    )
+    poll, people = _council(world, [D(1), D(1), D(2)])
+    poll = poll_open(actor=None, poll=poll)
+    option = poll.options.get().pk
+    ballot_cast(voter=people[0], poll=poll, choices={option: "yes"})
+    # As the poll was before: its cast ballot, and no empty ones.
+    BallotChoice.rows.filter(ballot__poll=poll, vote="").delete()
+    Ballot.rows.filter(poll=poll, filled=False).delete()
+    migration.empty_ballots_for_open_polls(apps, None)
+    assert sorted(Ballot.rows.filter(poll=poll, filled=False).values_list("weight", flat=True)) == [
+        D(1),
+        D(2),
+    ]
+    assert BallotChoice.rows.filter(ballot__poll=poll, vote="").count() == 2
+    rows = Ballot.rows.count()
+    ballot_cast(voter=people[2], poll=poll, choices={option: "no"})
+    assert Ballot.rows.count() == rows  # filled, not added
+    poll_close(actor=None, poll=poll)
+    result = poll_publish(actor=None, poll=poll).result
+    assert (result["options"][0]["yes"], result["options"][0]["no"]) == ("1.00", "2.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_casts_of_many_voters_each_fill_their_own_ballot(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("row-level concurrency is exercised on PostgreSQL")
+    poll, people = _council(world, [D(1)] * 8)
+    poll = poll_open(actor=None, poll=poll)
+    option = poll.options.get().pk
+    rows = set(Ballot.rows.filter(poll=poll).values_list("pk", flat=True))
+    barrier = threading.Barrier(len(people))
+    receipts: list[str | None] = []
+    errors: list[Exception] = []
+
+    def submit(person: Any, vote: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            receipts.append(ballot_cast(voter=person, poll=poll, choices={option: vote}))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=submit, args=(p, "yes" if i % 4 else "no"))
+        for i, p in enumerate(people)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert len(set(receipts)) == len(people)
+    assert set(Ballot.rows.filter(poll=poll).values_list("pk", flat=True)) == rows
+    assert set(Ballot.objects.filter(poll=poll).values_list("receipt", flat=True)) == set(receipts)
+    assert not Entitlement.objects.filter(poll=poll, voted=False).exists()
+    poll_close(actor=None, poll=poll)
+    result = poll_publish(actor=None, poll=poll).result
+    assert (result["options"][0]["yes"], result["options"][0]["no"]) == ("6.00", "2.00")
