@@ -46,6 +46,7 @@ from pacesetter.accounts.scopes import NOTHING
 from pacesetter.core import outbox
 
 from . import rules as rule_engine
+from .blind_spots import open_blind_spot_sync
 from .models import Building, Deadline, DeadlineNotice, Organization, Status
 
 logger = logging.getLogger(__name__)
@@ -75,12 +76,13 @@ def _met_since(rule: Any, periods: Sequence[Building], today: dt.date) -> dt.dat
 
 
 def deadlines_sync(organization: Organization, today: dt.date | None = None) -> None:
-    """Open, meet or drop ``organization``'s deadlines by the rules in force ``today``.
+    """Open, meet or drop ``organization``'s deadlines by the rules in force ``today``,
+    and store or drop its open blind spot (:func:`.blind_spots.open_blind_spot_sync`).
     Called inside the services' transactions."""
     today = today or timezone.localdate()
-    dated = [
-        r for r in rule_engine.rules_at(today) if rule_engine.due_on(r, organization) is not None
-    ]
+    rules = list(rule_engine.rules_at(today))
+    open_blind_spot_sync(organization, today, rules)
+    dated = [r for r in rules if rule_engine.due_on(r, organization) is not None]
     existing = {d.rule_id: d for d in Deadline.objects.filter(organization=organization)}
     if not dated and not existing:
         return

@@ -592,3 +592,52 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} → {self.task_id}"
+
+
+class OpenBlindSpot(models.Model):
+    """An organization that is a blind spot today (docs/coverage.md, "Blind spots"): kept
+    by ``deadlines_sync`` inside the services' transactions and rebuilt by the daily scan
+    (``blind_spots.open_blind_spots_rebuild``), so the default view of the blind-spot list
+    reads these rows in their order instead of checking the whole register. Valid only
+    while :class:`OpenBlindSpotsState` says it was rebuilt today under the rules in force."""
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="open_blind_spot",
+    )
+    #: The first due date of the rules it does not meet (``blind_spots.NO_DATE``: none).
+    first_due = models.DateField(_("first deadline"))
+    #: The organization's staff, copied for the list's order (largest first).
+    staff_count = models.PositiveIntegerField(_("staff"), default=0)
+
+    class Meta:
+        verbose_name = _("open blind spot")
+        verbose_name_plural = _("open blind spots")
+        indexes = [
+            models.Index(
+                fields=["first_due", "-staff_count", "organization"], name="open_blind_spot_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.first_due}"
+
+
+class OpenBlindSpotsState(models.Model):
+    """One row: the day :class:`OpenBlindSpot` was last rebuilt and a digest of the rules
+    in force that day. The stored list answers for ``as_of`` only while the rules in force
+    give the same digest; otherwise the list is computed."""
+
+    as_of = models.DateField(_("as of"))
+    rules_digest = models.CharField(_("rules"), max_length=64)
+    rebuilt_at = models.DateTimeField(_("rebuilt"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("open blind spots' state")
+        verbose_name_plural = _("open blind spots' state")
+
+    def __str__(self) -> str:
+        return f"{self.as_of} {self.rules_digest[:8]}"

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -19,7 +21,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -38,6 +39,7 @@ from .models import (
     UNION,
     WORK_FORMS,
     Building,
+    CoverageKind,
     Event,
     Form,
     Industry,
@@ -263,6 +265,77 @@ def _labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
     return {index: str(label) for index, (_low, label) in enumerate(SIZE_BANDS)}
 
 
+#: The counts of :func:`rates_sql`, in its column order (after the group's key).
+RATE_COUNTS = (
+    "operating",
+    "organized",
+    "work_covered",
+    "standalone",
+    "union_organized",
+    "union_members",
+    "staff",
+)
+
+
+def _in(column: str, values: tuple[str, ...], params: list[Any]) -> str:
+    params.extend(str(value) for value in values)
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+
+def rates_sql(user: Any, filters: CoverageFilters) -> tuple[str, list[Any]]:
+    """The grouped count of :func:`coverage_rates`: one statement joining the filtered
+    organizations (the ORM's own query, as a derived table) to their operating status
+    period and their party and union periods at the date, then grouped. One period of
+    each covers a date (the services keep it so), so the joins do not multiply rows; a
+    join lets PostgreSQL hash the periods at the date once, where a correlated subquery
+    per organization (and per filtered count) would look each up again. Raises
+    ``EmptyResultSet`` when the filtered organizations are known to be none."""
+    at = filters.at
+    organizations = (
+        filters.apply(organization_policy.visible(user))
+        .order_by()
+        .values(
+            oid=F("pk"),
+            group_key=_group_expression(filters.group_by),
+            members=F("union_members"),
+            staff=F("staff_count"),
+        )
+    )
+    inner, inner_params = organizations.query.sql_with_params()
+    status_table = StatusPeriod._meta.db_table
+    building_table = Building._meta.db_table
+    kind_table = CoverageKind._meta.db_table
+    covering_sql = "{t}.valid_from <= %s AND ({t}.valid_to IS NULL OR {t}.valid_to > %s)"
+    params: list[Any] = []
+    counts = [
+        f"SUM(CASE WHEN {_in('p.form', ORGANIZED_FORMS, params)} THEN 1 ELSE 0 END)",
+        f"SUM(CASE WHEN {_in('p.form', WORK_FORMS, params)} THEN 1 ELSE 0 END)",
+        f"SUM(CASE WHEN {_in('p.form', (Form.STANDALONE.value,), params)} THEN 1 ELSE 0 END)",
+        f"SUM(CASE WHEN {_in('u.form', ORGANIZED_FORMS, params)} THEN 1 ELSE 0 END)",
+    ]
+    params.extend(inner_params)
+    params.extend([Status.OPERATING.value, at, at])
+    params.extend([str(PARTY), at, at, str(UNION), at, at])
+    # Only table names and placeholders are formatted in; every value is a parameter.
+    sql = f"""
+        SELECT o.group_key, COUNT(*), {", ".join(counts)},
+            COALESCE(SUM(o.members), 0), COALESCE(SUM(o.staff), 0)
+        FROM ({inner}) o
+        JOIN {status_table} s
+            ON s.organization_id = o.oid AND s.status = %s AND {covering_sql.format(t="s")}
+        LEFT JOIN {building_table} p
+            ON p.organization_id = o.oid
+            AND p.kind_id = (SELECT pk.id FROM {kind_table} pk WHERE pk.code = %s)
+            AND {covering_sql.format(t="p")}
+        LEFT JOIN {building_table} u
+            ON u.organization_id = o.oid
+            AND u.kind_id = (SELECT uk.id FROM {kind_table} uk WHERE uk.code = %s)
+            AND {covering_sql.format(t="u")}
+        GROUP BY o.group_key
+    """  # noqa: S608
+    return sql, params
+
+
 def coverage_rates(
     user: Any, filters: CoverageFilters, *, since: datetime.date | None = None
 ) -> RatesTable:
@@ -270,29 +343,18 @@ def coverage_rates(
     user may see; with ``since``, also the rates at that date (``before``) and the
     organizations newly built between the two dates (after ``since``, up to ``at``)."""
     at = filters.at
-    qs = (
-        filters.apply(organization_policy.visible(user))
-        .filter(operating_at(at))
-        .annotate(
-            group_key=_group_expression(filters.group_by),
-            party_form=form_at(PARTY, at),
-            union_form=form_at(UNION, at),
-        )
-    )
-    counts = qs.values("group_key").annotate(
-        operating=Count("pk"),
-        organized=Count("pk", filter=Q(party_form__in=ORGANIZED_FORMS)),
-        work_covered=Count("pk", filter=Q(party_form__in=WORK_FORMS)),
-        standalone=Count("pk", filter=Q(party_form=Form.STANDALONE)),
-        union_organized=Count("pk", filter=Q(union_form__in=ORGANIZED_FORMS)),
-        union_members=Coalesce(Sum("union_members"), 0),
-        staff=Coalesce(Sum("staff_count"), 0),
-    )
     rows: dict[Any, RateRow] = {}
-    for line in counts:
-        values: dict[str, Any] = dict(line)
-        k = values.pop("group_key")
-        rows[k] = RateRow(key=k, label="", **values)
+    try:
+        sql, params = rates_sql(user, filters)
+    except EmptyResultSet:  # the user sees no organization: no query to run
+        lines: list[Any] = []
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            lines = cursor.fetchall()
+    for key, *values in lines:
+        counts = {name: int(value or 0) for name, value in zip(RATE_COUNTS, values, strict=True)}
+        rows[key] = RateRow(key=key, label="", **counts)
     if since is not None:
         _add_newly_built(user, filters, since, rows)
     labels = _labels(filters.group_by, list(rows))

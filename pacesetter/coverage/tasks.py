@@ -1,5 +1,6 @@
 """Background jobs (django-tasks, run by ``manage.py db_worker``): the daily deadline
-scan and the mail of each deadline's stage (the rules live in :mod:`.deadlines`).
+scan (which first rebuilds the day's open blind spots) and the mail of each deadline's
+stage (the rules live in :mod:`.deadlines`).
 
 The scan keeps itself going like work plans' reminder scan: when it has run it enqueues
 the next one for the next day at :data:`SCAN_HOUR` (local time), unless one is waiting.
@@ -16,6 +17,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
 from . import deadlines
+from .blind_spots import open_blind_spots_rebuild
 
 #: PostgreSQL advisory lock taken while deciding whether to enqueue a scan.
 SCAN_LOCK = 0x636F7665  # "cove"
@@ -29,13 +31,16 @@ def deadlines_scan(today: str | None = None) -> dict[str, int]:
     local date), enqueue each mail, and schedule the next scan."""
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     try:
+        # The day's open blind spots first: the default view of the blind-spot list reads
+        # them (until this has run on a new day, the list is computed).
+        stored = open_blind_spots_rebuild(day)
         with transaction.atomic():
             waiting = deadlines.scan(day)
             for deadline_id, stage in waiting:
                 deadline_notify.enqueue(deadline_id, stage, today=day.isoformat())
     finally:
         scan_schedule(run_after=next_run())
-    return {"queued": len(waiting)}
+    return {"queued": len(waiting), "blind_spots": stored}
 
 
 @task()

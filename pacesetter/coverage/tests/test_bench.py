@@ -11,7 +11,13 @@ import pytest
 from django.core.management import call_command
 
 from pacesetter.coverage import rules
-from pacesetter.coverage.models import Building, CoverageRule, Organization, StatusPeriod
+from pacesetter.coverage.models import (
+    Building,
+    CoverageRule,
+    OpenBlindSpot,
+    Organization,
+    StatusPeriod,
+)
 from pacesetter.testing import bench
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +47,27 @@ def test_the_worker_builds_the_register_and_measures_each_read_beside_its_floor(
     assert result["periods"] > 60 * 4  # a status period and three kinds at least
     # the floor counts the same operating organizations as coverage_rates
     assert 0 < result["operating"] == result["floor_operating"] <= 60
-    for key in ("rates", "rates_floor", "blind_spots", "blind_spots_floor", "page"):
+    for key in (
+        "rates",
+        "rates_floor",
+        "blind_spots",
+        "blind_spots_floor",
+        "page",
+        "stored",
+        "stored_floor",
+        "page_today",
+        "rebuild",
+    ):
         assert result[key] > 0
     assert result["rates_queries"] >= 1
     assert result["page_queries"] >= 1
-    assert set(result["plans"]) == {"coverage_rates", "blind_spots (one page)"}
+    assert result["page_today_queries"] >= 1
+    assert result["stored_count"] == OpenBlindSpot.objects.count()
+    assert set(result["plans"]) == {
+        "coverage_rates",
+        "blind_spots (one page)",
+        "blind_spots today (stored, one page)",
+    }
 
 
 def test_the_command_refuses_a_worker_it_did_not_start(monkeypatch):

@@ -22,7 +22,11 @@ ago, as the district's staff:
   count and the first ``PAGE_SIZE`` rows);
 - **blind-spot floor**: one hand-written count and one page over the same periods, with
   the shipped rules' test reduced to its party-form part;
-- **blind-spot page**: ``GET /coverage/blind-spots/?at=`` through Django's test client.
+- **blind-spot page**: ``GET /coverage/blind-spots/?at=`` through Django's test client;
+- **today's list**: the open blind spots rebuilt as the daily scan does (timed once),
+  then ``blind_spots`` today (the stored rows: count and one page) beside a hand-written
+  count and page over the stored table, and ``GET /coverage/blind-spots/`` (today, the
+  default view); the run checks that the stored and the computed list count the same.
 
 With ``--explain`` it prints the query plans of the two selectors' statements.
 """
@@ -101,12 +105,14 @@ class Command(BaseCommand):
         ]
         for r in results:
             first = True
-            for name, key, goal in (
-                ("rates by town", "rates", RATES_GOAL),
-                ("blind spots, 1 page", "blind_spots", BLIND_SPOTS_GOAL),
-                ("blind-spot page (HTTP)", "page", BLIND_SPOTS_GOAL),
+            for name, key, floor_key, goal in (
+                ("rates by town", "rates", "rates_floor", RATES_GOAL),
+                ("blind spots, 1 page", "blind_spots", "blind_spots_floor", BLIND_SPOTS_GOAL),
+                ("blind-spot page (HTTP)", "page", "blind_spots_floor", BLIND_SPOTS_GOAL),
+                ("today, stored, 1 page", "stored", "stored_floor", BLIND_SPOTS_GOAL),
+                ("today, page (HTTP)", "page_today", "stored_floor", BLIND_SPOTS_GOAL),
             ):
-                floor = r["blind_spots_floor"] if key == "page" else r[f"{key}_floor"]
+                floor = r[floor_key]
                 lead = (
                     f"  {r['database']:<11}{r['periods']:>11,}{r['build']:>6.0f} s"
                     if first
@@ -121,7 +127,11 @@ class Command(BaseCommand):
             out.append(
                 f"  {'':<11}{r['operating']:,} operating, {r['blind_spot_count']:,} blind "
                 f"spots at {r['at']}; queries: rates {r['rates_queries']}, page "
-                f"{r['page_queries']}"
+                f"{r['page_queries']}, today's page {r['page_today_queries']}"
+            )
+            out.append(
+                f"  {'':<11}today: {r['stored_count']:,} stored blind spots, rebuilt in "
+                f"{bench.ms(r['rebuild'])} (the daily scan's step)"
             )
         for r in results:
             for name, plan in r.get("plans", {}).items():
@@ -392,14 +402,48 @@ class _Worker:
                 fn()
             return count
 
+        from django.utils import timezone
+
+        from pacesetter.coverage.blind_spots import open_blind_spots_rebuild
+
+        today = timezone.localdate()
+        stored_count, rebuild = bench.timed(lambda: open_blind_spots_rebuild(today))
+        today_filters = CoverageFilters(at=today, group_by="town")
+        today_rules = list(rule_engine.rules_at(today))
+
+        def stored() -> tuple[int, list[Any]]:
+            qs = blind_spots(staff, today_filters, today_rules)
+            return qs.count(), list(qs[:page_size])
+
+        def stored_floor() -> tuple[int, list[Any]]:
+            with connection.cursor() as cursor:
+                cursor.execute(STORED_FLOOR_COUNT_SQL, [today])
+                count = cursor.fetchone()[0]
+                cursor.execute(STORED_FLOOR_PAGE_SQL, [today, page_size])
+                return count, cursor.fetchall()
+
+        def page_today() -> None:
+            response = client.get(reverse("coverage:blind_spots"))
+            if response.status_code != 200:
+                raise CommandError(f"the blind-spot page answered {response.status_code}")
+
+        if stored()[0] != blind_spots(staff, today_filters, today_rules, stored=False).count():
+            raise CommandError("The stored and the computed blind spots differ today.")
         table = rates()
         page()
+        page_today()
         result: dict[str, Any] = {
             "rates": bench.median_time(rates, self.runs),
             "rates_floor": bench.median_time(rates_floor, self.runs),
             "blind_spots": bench.median_time(spots, self.runs),
             "blind_spots_floor": bench.median_time(spots_floor, self.runs),
             "page": bench.median_time(page, self.runs),
+            "stored": bench.median_time(stored, self.runs),
+            "stored_floor": bench.median_time(stored_floor, self.runs),
+            "page_today": bench.median_time(page_today, self.runs),
+            "rebuild": rebuild,
+            "stored_count": stored_count,
+            "page_today_queries": queries(page_today),
             "operating": table.total.operating,
             "floor_operating": sum(row[1] for row in rates_floor()),
             "blind_spot_count": spots()[0],
@@ -412,33 +456,21 @@ class _Worker:
             qs = blind_spots(staff, filters, rules)[:page_size]
             sql, params = qs.query.sql_with_params()
             rates_sql, rates_params = _rates_statement(staff, filters)
+            today_page = blind_spots(staff, today_filters, today_rules)[:page_size]
+            today_sql = today_page.query.sql_with_params()
             result["plans"] = {
                 "coverage_rates": bench.query_plan(rates_sql, rates_params),
                 "blind_spots (one page)": bench.query_plan(sql, params),
+                "blind_spots today (stored, one page)": bench.query_plan(*today_sql),
             }
         return result
 
 
 def _rates_statement(user: Any, filters: Any) -> tuple[str, Any]:
-    """The SQL and parameters of ``coverage_rates``' grouped count (rebuilt as the
-    selector builds it, for its plan)."""
-    from django.db.models import Count
+    """The SQL and parameters of ``coverage_rates``' grouped count, for its plan."""
+    from pacesetter.coverage.selectors import rates_sql
 
-    from pacesetter.coverage.policies import organization_policy
-    from pacesetter.coverage.selectors import _group_expression, form_at, operating_at
-
-    qs = (
-        filters.apply(organization_policy.visible(user))
-        .filter(operating_at(filters.at))
-        .annotate(
-            group_key=_group_expression("town"),
-            party_form=form_at("party", filters.at),
-            union_form=form_at("union", filters.at),
-        )
-        .values("group_key")
-        .annotate(operating=Count("pk"))
-    )
-    return qs.query.sql_with_params()
+    return rates_sql(user, filters)
 
 
 _ORGANIZED_LIST = ", ".join(f"'{form}'" for form in ORGANIZED)
@@ -479,6 +511,22 @@ WHERE o.registered_on <= %s
   AND ((o.party_members_full >= 3 AND COALESCE(p.form, '') <> 'standalone')
        OR (o.registered_on >= '2012-01-01'
            AND COALESCE(p.form, '') NOT IN ({_ORGANIZED_LIST})))
+"""  # noqa: S608 - constants only; the values are parameters
+
+
+_OPEN = "coverage_openblindspot"
+#: The floor of today's stored list: the stored rows of the organizations registered by
+#: today, counted, and one page in the index's order (no visibility, forms or rules).
+STORED_FLOOR_COUNT_SQL = f"""
+SELECT COUNT(*) FROM {_OPEN} b
+JOIN coverage_organization o ON o.id = b.organization_id
+WHERE o.registered_on <= %s
+"""  # noqa: S608 - constants only; the values are parameters
+STORED_FLOOR_PAGE_SQL = f"""
+SELECT o.id, o.name_en, b.first_due, b.staff_count FROM {_OPEN} b
+JOIN coverage_organization o ON o.id = b.organization_id
+WHERE o.registered_on <= %s
+ORDER BY b.first_due, b.staff_count DESC, b.organization_id LIMIT %s
 """  # noqa: S608 - constants only; the values are parameters
 
 
