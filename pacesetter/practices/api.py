@@ -47,7 +47,13 @@ from .models import (
     WorkField,
 )
 from .policies import adoption_policy, practice_policy, work_field_policy
-from .selectors import PracticeFilters, adoption_plans, adoptions_of, practices_for
+from .selectors import (
+    PracticeFilters,
+    adoption_plans,
+    adoptions_of,
+    decisions_seen,
+    practices_for,
+)
 from .workflows import practice_workflow
 
 router = Router(tags=["practices"])
@@ -68,9 +74,13 @@ class PracticeStepOut(Schema):
     to_state: str
     comment: str
     assessment: str
-    decision_id: Id | None
+    decision_id: Id | None = Field(description="Only a decision the user may see.")
     actor: str | None
     at: datetime
+
+    @staticmethod
+    def resolve_decision_id(obj: PracticeStep) -> int | None:
+        return obj.decision_id if getattr(obj, "decision_shown", False) else None
 
     @staticmethod
     def resolve_actor(obj: PracticeStep) -> str | None:
@@ -124,7 +134,7 @@ class PracticeDetailOut(PracticeOut):
     studio_level: str
     funding_amount: Decimal | None
     funding_currency: str
-    decision_id: Id | None
+    decision_id: Id | None = Field(description="Only a decision the user may see.")
     review_point_id: Id | None
     award_grant_ids: list[Id]
     meeting_id: Id | None
@@ -148,8 +158,13 @@ class PracticeDetailOut(PracticeOut):
         return sorted(obj.tasks.values_list("pk", flat=True))
 
     @staticmethod
-    def resolve_steps(obj: Practice) -> list[PracticeStep]:
-        return list(obj.steps.select_related("actor").order_by("at", "pk"))
+    def resolve_decision_id(obj: Practice, context: dict[str, Any]) -> int | None:
+        _steps, seen = _steps_seen(obj, context["request"].user)
+        return obj.decision_id if obj.decision_id in seen else None
+
+    @staticmethod
+    def resolve_steps(obj: Practice, context: dict[str, Any]) -> list[PracticeStep]:
+        return _steps_seen(obj, context["request"].user)[0]
 
     @staticmethod
     def resolve_evidence(obj: Practice) -> list[PracticeEvidence]:
@@ -158,6 +173,21 @@ class PracticeDetailOut(PracticeOut):
     @staticmethod
     def resolve_allowed_actions(obj: Practice, context: dict[str, Any]) -> list[str]:
         return practice_workflow.allowed_list(context["request"].user, obj)
+
+
+def _steps_seen(practice: Practice, user: Any) -> tuple[list[PracticeStep], set[int]]:
+    """The practice's steps, each marked ``decision_shown`` when ``user`` may see its
+    decision, and the decisions (its own, its steps') they may see; read once per
+    practice and answer."""
+    cached = getattr(practice, "_steps_seen", None)
+    if cached is None:
+        steps = list(practice.steps.select_related("actor").order_by("at", "pk"))
+        seen = decisions_seen(user, [practice.decision_id, *(s.decision_id for s in steps)])
+        for step in steps:
+            step.decision_shown = step.decision_id in seen  # type: ignore[attr-defined]
+        cached = (steps, seen)
+        practice._steps_seen = cached  # type: ignore[attr-defined]
+    return cached
 
 
 class PracticeIn(Schema):
