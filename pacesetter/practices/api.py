@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from pacesetter.awards.policies import grant_policy
 from pacesetter.campaigns.policies import review_point_policy
 from pacesetter.chains.policies import chain_policy
-from pacesetter.core.api_types import Id, Paged, Quantity, Year
+from pacesetter.core.api_types import Id, Paged, Quantity, Version, Year
 from pacesetter.core.files import file_download
 from pacesetter.core.policies import Policy
 from pacesetter.core.refs import resolve_ref
@@ -144,6 +144,7 @@ class PracticeDetailOut(PracticeOut):
     steps: list[PracticeStepOut]
     evidence: list[PracticeEvidenceOut]
     allowed_actions: list[str]
+    version: Version = Field(description="Send it back with a change: a stale one is a 409.")
 
     @staticmethod
     def resolve_translations(obj: Practice) -> dict[str, dict[str, str]]:
@@ -241,6 +242,9 @@ class PracticePatch(Schema):
     meeting_id: Id | None = None
     chain_id: Id | None = None
     task_ids: IdList | None = None
+    version: Version | None = Field(
+        None, description="The version read; a stale one is a 409 and nothing is changed."
+    )
 
 
 class PracticeTransitionIn(Schema):
@@ -367,7 +371,9 @@ def practice_create(request: HttpRequest, payload: PracticeIn) -> Status[Practic
 
 @router.patch("/{int:practice_id}", response=PracticeDetailOut)
 def practice_update(request: HttpRequest, practice_id: Id, payload: PracticePatch) -> Practice:
-    """Change a practice; only the fields sent are changed (a list sent replaces it)."""
+    """Change a practice; only the fields sent are changed (a list sent replaces it).
+    With ``version`` (from the detail read), a practice saved since is refused with 409
+    ``stale_version`` and nothing is changed."""
     user = request.user
     practice = practice_policy.access(user, practice_id, "update")
     data = _refs(user, payload.dict(exclude_unset=True))

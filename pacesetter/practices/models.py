@@ -209,6 +209,9 @@ class Practice(models.Model):
     )
     created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    #: Raised by each save of the practice (an edit, a move of the vetting): an edit made
+    #: from an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     search_key = SearchKeyField()
     search_fields = (
         "title",

@@ -186,3 +186,23 @@ def test_the_record_behind_a_practice_is_linked_and_shown_to_who_may_see_it(
     # A record the user may not see cannot be linked.
     body = assert_error_shape(officer.patch(f"{BASE}/{pk}", {"task_ids": [task.pk]}), 422)
     assert "task_ids" in str(body["detail"])
+
+
+def test_a_patch_with_a_stale_version_is_a_409_and_changes_nothing(world):
+    practice = PracticeFactory(owner_unit=world.own, year=2024)
+    staff = ApiClient(world.users["committee_staff"])
+    read = ok(staff.get(f"{BASE}/{practice.pk}"))["version"]
+    changed = ok(staff.patch(f"{BASE}/{practice.pk}", {"year": 2023, "version": read}))
+    assert changed["version"] == read + 1
+    body = assert_error_shape(
+        staff.patch(
+            f"{BASE}/{practice.pk}", {"year": 2022, "title": {"en": "Lost"}, "version": read}
+        ),
+        409,
+    )
+    assert body["code"] == "stale_version" and "Someone else saved this practice" in body["message"]
+    practice.refresh_from_db()
+    assert (practice.year, practice.version) == (2023, read + 1)
+    assert "Lost" not in (practice.title_en, practice.title)
+    # Without a version the change is made (as before versions).
+    assert ok(staff.patch(f"{BASE}/{practice.pk}", {"year": 2021}))["version"] == read + 2
