@@ -126,6 +126,10 @@ class PracticeDetailOut(PracticeOut):
     translations: dict[str, dict[str, str]]
     subject: str
     person_name: str
+    level: str = Field(
+        description="An advanced model's or an experience's level: unit, local, provincial, "
+        "national (or empty)."
+    )
     influence_scope: str
     effect: str
     lead_person: str
@@ -203,6 +207,7 @@ class PracticeIn(Schema):
     work_fields: Annotated[list[str], Field(max_length=100)] = []
     subject: str = ""
     person_name: str = ""
+    level: str = ""
     influence_scope: str = ""
     effect: text_input(5000) | None = None  # type: ignore[valid-type]
     lead_person: str = ""
@@ -229,6 +234,7 @@ class PracticePatch(Schema):
     work_fields: Annotated[list[str], Field(max_length=100)] | None = None
     subject: str | None = None
     person_name: str | None = None
+    level: str | None = None
     influence_scope: str | None = None
     effect: text_patch(5000) = None  # type: ignore[valid-type]
     lead_person: str | None = None

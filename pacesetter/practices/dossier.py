@@ -179,6 +179,8 @@ def _facts(practice: Practice) -> list[Block]:
         if practice.person_name:
             subject += f": {practice.person_name}"
         facts.append((_("Model of"), subject))
+    if practice.level:
+        facts.append((pgettext("practice", "Level"), str(practice.get_level_display())))
     if practice.influence_scope:
         facts.append((_("Scope of influence"), str(practice.get_influence_scope_display())))
     if practice.effect:

@@ -96,6 +96,7 @@ class PracticeForm(ConstraintFieldsMixin, TranslatedFieldsMixin, forms.ModelForm
             "work_fields",
             "subject",
             "person_name",
+            "level",
             "influence_scope",
             *fields_of("effect"),
             "lead_person",

@@ -51,6 +51,7 @@ FACTS = (
     "year",
     "subject",
     "person_name",
+    "level",
     "influence_scope",
     "lead_person",
     "team_size",
@@ -90,10 +91,13 @@ def _clear_other_kinds(kind: str, values: dict[str, Any]) -> None:
     stays on an experience)."""
     from .models import KIND_FACTS, KIND_TEXTS
 
+    own = KIND_FACTS.get(kind, ())
     for other, facts in KIND_FACTS.items():
         if other == kind:
             continue
         for name in facts:
+            if name in own:
+                continue  # a fact of both kinds (the level of a model and an experience)
             values.setdefault(name, None if name in ("team_size", "funding_amount") else "")
     for other, texts in KIND_TEXTS.items():
         if other == kind:

@@ -206,3 +206,35 @@ def test_a_patch_with_a_stale_version_is_a_409_and_changes_nothing(world):
     assert "Lost" not in (practice.title_en, practice.title)
     # Without a version the change is made (as before versions).
     assert ok(staff.patch(f"{BASE}/{practice.pk}", {"year": 2021}))["version"] == read + 2
+
+
+def test_a_models_level_through_the_api(world):
+    officer = ApiClient(world.users["unit_officer"])
+    data = {
+        "owner_unit_id": world.own.pk,
+        "title": "Lam Son's collective",
+        "kind": "model",
+        "subject": "collective",
+        "level": "national",
+        "year": 2024,
+    }
+    created = ok(officer.post(BASE, data), 201)
+    assert created["level"] == "national"
+    changed = ok(officer.patch(f"{BASE}/{created['id']}", {"level": "local"}))
+    assert changed["level"] == "local"
+    bad = assert_error_shape(officer.patch(f"{BASE}/{created['id']}", {"level": "cosmic"}), 422)
+    assert "level" in bad["detail"]
+    studio = assert_error_shape(
+        officer.post(
+            BASE,
+            {
+                **data,
+                "kind": "studio",
+                "subject": "",
+                "lead_person": "X",
+                "studio_level": "provincial",
+            },
+        ),
+        422,
+    )
+    assert "level" in studio["detail"]

@@ -282,3 +282,34 @@ def test_an_edit_from_a_page_opened_before_another_save_is_refused(client, world
     assert practice.version == again + 2
     practice.refresh_from_db()
     assert practice.year == 2021
+
+
+def test_a_model_is_proposed_with_its_level_and_an_initiative_may_not_have_one(
+    client, world, work_fields
+):
+    client.force_login(world.users["unit_officer"])
+    data = {
+        "source_language": "en",
+        "title_en": "Lam Son's collective",
+        "kind": "model",
+        "subject": "collective",
+        "level": "provincial",
+        "year": "2024",
+        "owner_unit": world.own.pk,
+        "source_units": [world.own.pk],
+    }
+    refused = client.post(
+        "/practices/new/", {**data, "kind": "initiative", "influence_scope": "local"}
+    )
+    assert refused.status_code == 200 and "level" in refused.context["form"].errors
+    assert client.post("/practices/new/", data).status_code == 302
+    practice = Practice.objects.get()
+    assert practice.level == "provincial"
+    page = client.get(f"/practices/{practice.pk}/", headers={"Accept-Language": "vi"})
+    assert '<dd id="level">Cấp tỉnh</dd>' in page.content.decode()
+    # Changed into an experience, the practice keeps its level (both kinds have one).
+    edit = {**data, "kind": "experience", "subject": "", "version": practice.version}
+    del edit["owner_unit"]
+    assert client.post(f"/practices/{practice.pk}/edit/", edit).status_code == 302
+    practice.refresh_from_db()
+    assert (practice.kind, practice.level) == ("experience", "provincial")
