@@ -11,6 +11,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.policies import Policy
+
 from .models import AuditEntry
 
 #: What audit actions are called on the screens.
@@ -39,13 +41,25 @@ AUDIT_ACTION_LABELS = {
 }
 
 
-def audit_rows(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+#: What a related record ``reader`` may not see is shown as.
+NOT_SHOWN = _("(not shown)")
+
+
+def audit_rows(
+    entries: Iterable[AuditEntry],
+    *,
+    reader: Any = None,
+    checked: Iterable[Policy[Any]] = (),
+) -> list[AuditEntry]:
     """The entries with a translated ``label`` and readable ``change_rows``.
 
     ``change_rows`` is ``[(field label, old, new)]``: field names become their
     translated verbose names, choice codes their labels, and foreign-key ids the
     related object's name (one query per related model, whatever the row count).
+    A related record of a model ``checked`` names a policy of is named only when
+    ``reader`` may view it under that policy; else it is ``NOT_SHOWN``.
     """
+    guarded = {policy.model: policy for policy in checked}
     rows = list(entries)
     wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
     plans: list[tuple[AuditEntry, list[tuple[str, Any, Any, Any]]]] = []
@@ -64,10 +78,15 @@ def audit_rows(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
                         wanted[field.related_model].add(value)
             plan.append((name, field, change[0], change[1]))
         plans.append((entry, plan))
-    names = {
-        model: {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids)}
-        for model, ids in wanted.items()
-    }
+    names: dict[Any, dict[Any, Any]] = {}
+    for model, ids in wanted.items():
+        if model in guarded:
+            found = guarded[model].visible(reader).filter(pk__in=ids)
+            names[model] = dict.fromkeys(ids, NOT_SHOWN)
+        else:
+            found = model._default_manager.filter(pk__in=ids)
+            names[model] = {}
+        names[model].update({obj.pk: str(obj) for obj in found})
     for entry, plan in plans:
         change_rows = []
         for name, field, old, new in plan:

@@ -26,7 +26,6 @@ from pacesetter.clusters.api import ClusterRef
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
 from pacesetter.core.api_types import Days, Id, Paged, Position, Quantity, ShareIn, Year
-from pacesetter.core.clients import ClientRateThrottle
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import (
@@ -84,6 +83,7 @@ from .services import (
     proposal_return,
     proposal_send,
 )
+from .throttles import COMMENT_RATE, CommentThrottle
 from .workflows import proposal_workflow
 
 awards_router = Router(tags=["awards"])
@@ -92,17 +92,6 @@ awards_router.add_router("/people", people_router)
 proposals_router = Router(tags=["award proposals"])
 grants_router = Router(tags=["award registry"])
 public_router = Router(tags=["public"])
-
-
-class CommentThrottle(ClientRateThrottle):
-    """Comments from the public page: no login, so a modest rate per address, counted
-    apart from the token endpoint's attempts; the address is the trusted one
-    (``core.clients``), not a header the client wrote."""
-
-    scope = "proposal_comment"
-
-
-COMMENT_RATE = "10/m"
 
 
 # --- schemas -------------------------------------------------------------------------

@@ -56,6 +56,7 @@ from .forms import (
 from .models import AwardGrant, Proposal, ProposalState, RecipientKind
 from .people_views import candidate_form
 from .policies import award_policy, grant_policy, proposal_policy
+from .throttles import COMMENT_RATE, CommentThrottle
 from .workflows import proposal_workflow
 
 
@@ -646,6 +647,15 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 @reads_from_replica
 def public_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    """A proposed list published for comment (no login). A comment sent counts against
+    :data:`~.throttles.COMMENT_RATE` per client address, the same count as the API's
+    comments: beyond it a translated 429 page with ``Retry-After``, nothing kept."""
+    if request.method == "POST":
+        throttle = CommentThrottle(COMMENT_RATE)
+        if not throttle.allow_request(request):
+            response = render(request, "awards/public_busy.html", status=429)
+            response["Retry-After"] = str(int(throttle.wait() or 60))
+            return response
     proposal = get_object_or_404(selectors.public_proposals(), pk=pk)
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from pacesetter.awards.policies import grant_policy
 from pacesetter.campaigns.policies import review_point_policy
 from pacesetter.chains.policies import chain_policy
-from pacesetter.core.api_types import Id, Paged, Quantity, Year
+from pacesetter.core.api_types import Id, Paged, Quantity, Version, Year
 from pacesetter.core.files import file_download
 from pacesetter.core.policies import Policy
 from pacesetter.core.refs import resolve_ref
@@ -47,7 +47,13 @@ from .models import (
     WorkField,
 )
 from .policies import adoption_policy, practice_policy, work_field_policy
-from .selectors import PracticeFilters, adoption_plans, adoptions_of, practices_for
+from .selectors import (
+    PracticeFilters,
+    adoption_plans,
+    adoptions_of,
+    decisions_seen,
+    practices_for,
+)
 from .workflows import practice_workflow
 
 router = Router(tags=["practices"])
@@ -68,9 +74,13 @@ class PracticeStepOut(Schema):
     to_state: str
     comment: str
     assessment: str
-    decision_id: Id | None
+    decision_id: Id | None = Field(description="Only a decision the user may see.")
     actor: str | None
     at: datetime
+
+    @staticmethod
+    def resolve_decision_id(obj: PracticeStep) -> int | None:
+        return obj.decision_id if getattr(obj, "decision_shown", False) else None
 
     @staticmethod
     def resolve_actor(obj: PracticeStep) -> str | None:
@@ -116,6 +126,10 @@ class PracticeDetailOut(PracticeOut):
     translations: dict[str, dict[str, str]]
     subject: str
     person_name: str
+    level: str = Field(
+        description="An advanced model's or an experience's level: unit, local, provincial, "
+        "national (or empty)."
+    )
     influence_scope: str
     effect: str
     lead_person: str
@@ -124,7 +138,7 @@ class PracticeDetailOut(PracticeOut):
     studio_level: str
     funding_amount: Decimal | None
     funding_currency: str
-    decision_id: Id | None
+    decision_id: Id | None = Field(description="Only a decision the user may see.")
     review_point_id: Id | None
     award_grant_ids: list[Id]
     meeting_id: Id | None
@@ -134,6 +148,7 @@ class PracticeDetailOut(PracticeOut):
     steps: list[PracticeStepOut]
     evidence: list[PracticeEvidenceOut]
     allowed_actions: list[str]
+    version: Version = Field(description="Send it back with a change: a stale one is a 409.")
 
     @staticmethod
     def resolve_translations(obj: Practice) -> dict[str, dict[str, str]]:
@@ -148,8 +163,13 @@ class PracticeDetailOut(PracticeOut):
         return sorted(obj.tasks.values_list("pk", flat=True))
 
     @staticmethod
-    def resolve_steps(obj: Practice) -> list[PracticeStep]:
-        return list(obj.steps.select_related("actor").order_by("at", "pk"))
+    def resolve_decision_id(obj: Practice, context: dict[str, Any]) -> int | None:
+        _steps, seen = _steps_seen(obj, context["request"].user)
+        return obj.decision_id if obj.decision_id in seen else None
+
+    @staticmethod
+    def resolve_steps(obj: Practice, context: dict[str, Any]) -> list[PracticeStep]:
+        return _steps_seen(obj, context["request"].user)[0]
 
     @staticmethod
     def resolve_evidence(obj: Practice) -> list[PracticeEvidence]:
@@ -158,6 +178,21 @@ class PracticeDetailOut(PracticeOut):
     @staticmethod
     def resolve_allowed_actions(obj: Practice, context: dict[str, Any]) -> list[str]:
         return practice_workflow.allowed_list(context["request"].user, obj)
+
+
+def _steps_seen(practice: Practice, user: Any) -> tuple[list[PracticeStep], set[int]]:
+    """The practice's steps, each marked ``decision_shown`` when ``user`` may see its
+    decision, and the decisions (its own, its steps') they may see; read once per
+    practice and answer."""
+    cached = getattr(practice, "_steps_seen", None)
+    if cached is None:
+        steps = list(practice.steps.select_related("actor").order_by("at", "pk"))
+        seen = decisions_seen(user, [practice.decision_id, *(s.decision_id for s in steps)])
+        for step in steps:
+            step.decision_shown = step.decision_id in seen  # type: ignore[attr-defined]
+        cached = (steps, seen)
+        practice._steps_seen = cached  # type: ignore[attr-defined]
+    return cached
 
 
 class PracticeIn(Schema):
@@ -172,6 +207,7 @@ class PracticeIn(Schema):
     work_fields: Annotated[list[str], Field(max_length=100)] = []
     subject: str = ""
     person_name: str = ""
+    level: str = ""
     influence_scope: str = ""
     effect: text_input(5000) | None = None  # type: ignore[valid-type]
     lead_person: str = ""
@@ -198,6 +234,7 @@ class PracticePatch(Schema):
     work_fields: Annotated[list[str], Field(max_length=100)] | None = None
     subject: str | None = None
     person_name: str | None = None
+    level: str | None = None
     influence_scope: str | None = None
     effect: text_patch(5000) = None  # type: ignore[valid-type]
     lead_person: str | None = None
@@ -211,6 +248,9 @@ class PracticePatch(Schema):
     meeting_id: Id | None = None
     chain_id: Id | None = None
     task_ids: IdList | None = None
+    version: Version | None = Field(
+        None, description="The version read; a stale one is a 409 and nothing is changed."
+    )
 
 
 class PracticeTransitionIn(Schema):
@@ -337,7 +377,9 @@ def practice_create(request: HttpRequest, payload: PracticeIn) -> Status[Practic
 
 @router.patch("/{int:practice_id}", response=PracticeDetailOut)
 def practice_update(request: HttpRequest, practice_id: Id, payload: PracticePatch) -> Practice:
-    """Change a practice; only the fields sent are changed (a list sent replaces it)."""
+    """Change a practice; only the fields sent are changed (a list sent replaces it).
+    With ``version`` (from the detail read), a practice saved since is refused with 409
+    ``stale_version`` and nothing is changed."""
     user = request.user
     practice = practice_policy.access(user, practice_id, "update")
     data = _refs(user, payload.dict(exclude_unset=True))

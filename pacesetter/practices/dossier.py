@@ -30,14 +30,13 @@ from pacesetter.chains.policies import chain_policy
 from pacesetter.core.documents import docx_bytes, pdf_bytes, pdf_document, word_document
 from pacesetter.core.formatting import number
 from pacesetter.core.policies import Policy
-from pacesetter.decisions.policies import decision_policy
 from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.models import Unit
 from pacesetter.workplans.policies import task_policy
 
 from .models import AdoptionOutcome, Practice, PracticeStep, WorkField
 from .public_selectors import public_spread
-from .selectors import Spread, practice_spread
+from .selectors import Spread, decisions_seen, practice_spread
 
 INK = (33, 37, 41)
 GREY = (90, 90, 90)
@@ -180,6 +179,8 @@ def _facts(practice: Practice) -> list[Block]:
         if practice.person_name:
             subject += f": {practice.person_name}"
         facts.append((_("Model of"), subject))
+    if practice.level:
+        facts.append((pgettext("practice", "Level"), str(practice.get_level_display())))
     if practice.influence_scope:
         facts.append((_("Scope of influence"), str(practice.get_influence_scope_display())))
     if practice.effect:
@@ -215,10 +216,12 @@ def _facts(practice: Practice) -> list[Block]:
     return [Block("fact", text, label) for label, text in facts]
 
 
-def _record(user: Any, practice: Practice) -> list[Block]:
-    """The linked records ``user``'s own policies let them see, one fact each."""
+def _record(user: Any, practice: Practice, decisions: set[int]) -> list[Block]:
+    """The linked records ``user``'s own policies let them see, one fact each
+    (``decisions``: the decisions they may see)."""
     facts: list[tuple[str, str]] = []
-    for decision in _seen(decision_policy, user, [practice.decision]):
+    decision = practice.decision
+    if decision is not None and decision.pk in decisions:
         facts.append(
             (
                 _("Recognized by"),
@@ -240,14 +243,16 @@ def _record(user: Any, practice: Practice) -> list[Block]:
     return [Block("fact", text, label) for label, text in facts]
 
 
-def _steps(practice: Practice, *, full: bool) -> list[Block]:
+def _steps(practice: Practice, *, full: bool, decisions: set[int]) -> list[Block]:
+    """The vetting steps; ``full``: with who made them, their comments and the
+    decisions of ``decisions`` (those the reader may see)."""
     out = []
     for step in practice.steps.all():
         parts = [formats.date_format(step.at, "SHORT_DATE_FORMAT"), step.label]
         if step.assessment:
             parts.append(str(step.get_assessment_display()))
         if full:
-            if step.decision is not None:
+            if step.decision is not None and step.decision_id in decisions:
                 parts.append(step.decision.number)
             if step.actor is not None:
                 parts.append(step.actor.get_full_name() or step.actor.get_username())
@@ -316,11 +321,15 @@ def dossier_blocks(practice: Practice, *, reader: Any | None) -> list[Block]:
     body = body_blocks(practice.body)
     if body:
         out += [Block("h1", _("The practice in full")), *body]
+    decisions: set[int] = set()
     if not public:
-        record = _record(reader, practice)
+        decisions = decisions_seen(
+            reader, [practice.decision_id, *(step.decision_id for step in practice.steps.all())]
+        )
+        record = _record(reader, practice, decisions)
         out += [Block("h1", _("The record behind it"))]
         out += record or [Block("p", "—")]
-    steps = _steps(practice, full=not public)
+    steps = _steps(practice, full=not public, decisions=decisions)
     if steps:
         out += [Block("h1", _("Vetting")), *steps]
     spread = public_spread(practice) if public else practice_spread(reader, practice)

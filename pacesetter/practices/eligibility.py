@@ -30,7 +30,8 @@ from .models import InfluenceScope, Practice, PracticeKind, PracticeState, Studi
 
 NAME = "recognized_practice_within"
 
-#: The levels, lowest first: an initiative's scope of influence; a studio's level.
+#: The levels, lowest first: an initiative's scope of influence, a model's or an experience's
+#: level; a studio's level maps onto them.
 LEVELS: tuple[str, ...] = tuple(InfluenceScope.values)
 STUDIO_LEVELS = {
     StudioLevel.NATIONAL_DEMONSTRATION: InfluenceScope.NATIONAL,
@@ -56,13 +57,13 @@ CACHE = "practices.practice:"
 
 def practice_level(practice: Practice) -> str | None:
     """The practice's level on the one scale of :data:`LEVELS`: an initiative's scope of
-    influence, a studio's level (a demonstration studio at its own level); an advanced
-    model or an experience records none."""
+    influence, a studio's level (a demonstration studio at its own level), an advanced
+    model's or an experience's own level (on the same scale; None when not recorded)."""
     if practice.kind == PracticeKind.INITIATIVE:
         return practice.influence_scope or None
     if practice.kind == PracticeKind.STUDIO:
         return STUDIO_LEVELS.get(practice.studio_level)  # type: ignore[call-overload]
-    return None
+    return practice.level or None
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:

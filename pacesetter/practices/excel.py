@@ -101,6 +101,7 @@ EXPORT_COLUMNS = (*COLUMNS, Column("state", 12, required=False))
 FIELD_COLUMNS = {
     "influence_scope": "level",
     "studio_level": "level",
+    "level": "level",
     "decision": "decision_number",
     "owner_unit": "owner_unit",
     **{column(name, lang): column(name, lang) for name in TEXTS for lang in CONTENT_LANGUAGES},
@@ -132,7 +133,7 @@ def _title_key(text: str) -> str:
 
 def level_of(practice: Practice) -> str:
     """The practice's level as the ``level`` column writes it."""
-    return practice.influence_scope or practice.studio_level or ""
+    return practice.influence_scope or practice.studio_level or practice.level or ""
 
 
 # --- import ---------------------------------------------------------------------------
@@ -252,15 +253,17 @@ def _unit(row: RowReader, header: str, code: str, known: _Known) -> Unit | None:
 
 
 def _level(row: RowReader, kind: str | None) -> dict[str, str]:
-    """The level as the kind's fact: an initiative's scope, a studio's level."""
+    """The level as the kind's fact: an initiative's scope, a studio's level, an advanced
+    model's or an experience's level (on the scope's scale)."""
     if kind == PracticeKind.INITIATIVE:
         scope = row.cell("level", parse_choice, InfluenceScope)
         return {"influence_scope": scope} if scope else {}
     if kind == PracticeKind.STUDIO:
         level = row.cell("level", parse_choice, StudioLevel)
         return {"studio_level": level} if level else {}
-    if kind and row.sheet.get(row.values, "level") is not None:
-        row.error("level", _("only an initiative or a studio has a level; leave it empty."))
+    if kind in (PracticeKind.MODEL, PracticeKind.EXPERIENCE):
+        level = row.cell("level", parse_choice, InfluenceScope)
+        return {"level": level} if level else {}
     return {}
 
 
@@ -467,8 +470,9 @@ def _meanings() -> list[tuple[str, str]]:
         (
             "level",
             _(
-                "An initiative's scope of influence or a studio's level, from the lists "
-                "above; empty for the other kinds."
+                "An initiative's scope of influence, a studio's level, or the level of an "
+                "advanced model or an experience, from the lists above (optional for a "
+                "model or an experience)."
             ),
         ),
         ("subject", _("For an advanced model: collective or person.")),
@@ -503,10 +507,15 @@ def _help_sheet(workbook: Workbook) -> None:
     help_sheet = workbook.create_sheet(HELP_SHEET)
     append_row(help_sheet, [_("Column"), _("Code"), _("Meaning")])
     style_header(help_sheet[1])
+    model_or_experience = _("Model or experience")
     lists: list[tuple[str, Any]] = [
         ("kind", PracticeKind.choices),
         ("level", [(c, f"{_('Initiative')}: {label}") for c, label in InfluenceScope.choices]),
         ("level", [(c, f"{_('Studio')}: {label}") for c, label in StudioLevel.choices]),
+        (
+            "level",
+            [(c, f"{model_or_experience}: {label}") for c, label in InfluenceScope.choices],
+        ),
         ("subject", Subject.choices),
         (
             "work_fields",

@@ -80,6 +80,9 @@ class PracticeForm(ConstraintFieldsMixin, TranslatedFieldsMixin, forms.ModelForm
     behind it. The owner unit is chosen when it is proposed only."""
 
     constraint_fields = {"studio_facts": "studio_level", "funding_negative": "funding_amount"}
+    #: The practice's version when the page was opened (an edit only): a stale one is
+    #: refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = Practice
@@ -93,6 +96,7 @@ class PracticeForm(ConstraintFieldsMixin, TranslatedFieldsMixin, forms.ModelForm
             "work_fields",
             "subject",
             "person_name",
+            "level",
             "influence_scope",
             *fields_of("effect"),
             "lead_person",
@@ -127,7 +131,9 @@ class PracticeForm(ConstraintFieldsMixin, TranslatedFieldsMixin, forms.ModelForm
 
         if editing:
             del self.fields["owner_unit"]
+            self.fields["version"].initial = instance.version
         else:
+            del self.fields["version"]
             self.fields["owner_unit"].queryset = units  # type: ignore[attr-defined]
             self.fields["owner_unit"].label_from_instance = unit_label  # type: ignore[attr-defined]
             self.initial.setdefault("year", timezone.localdate().year)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pacesetter.core.files import validate_upload
 from pacesetter.core.translations import (
@@ -97,8 +98,8 @@ class WorkField(models.Model):
 
 #: The facts each kind may have; those of another kind stay empty.
 KIND_FACTS: dict[str, tuple[str, ...]] = {
-    PracticeKind.MODEL: ("subject", "person_name"),
-    PracticeKind.EXPERIENCE: (),
+    PracticeKind.MODEL: ("subject", "person_name", "level"),
+    PracticeKind.EXPERIENCE: ("level",),
     PracticeKind.INITIATIVE: ("influence_scope",),
     PracticeKind.STUDIO: (
         "lead_person",
@@ -142,6 +143,17 @@ class Practice(models.Model):
     # The advanced model's facts.
     subject = models.CharField(_("model of"), max_length=12, choices=Subject.choices, blank=True)
     person_name = models.CharField(_("person's name"), max_length=200, blank=True)
+    # The advanced model's or the experience's level, on the scale of an initiative's
+    # scope (docs/practices.md, "Eligibility").
+    level = models.CharField(
+        pgettext_lazy("practice", "Level"),
+        max_length=12,
+        choices=InfluenceScope.choices,
+        blank=True,
+        help_text=_(
+            "For an advanced model or an experience: the level it was recognized at (optional)."
+        ),
+    )
     # The initiative's facts.
     influence_scope = models.CharField(
         _("scope of influence"), max_length=12, choices=InfluenceScope.choices, blank=True
@@ -209,6 +221,9 @@ class Practice(models.Model):
     )
     created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    #: Raised by each save of the practice (an edit, a move of the vetting): an edit made
+    #: from an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     search_key = SearchKeyField()
     search_fields = (
         "title",

@@ -26,14 +26,19 @@ from .models import (
 )
 from .selectors import Spread, searched, spread_of
 
-#: A practice's level, one facet over two scales: an initiative's scope of influence and
-#: a studio's level (both have a "provincial" value, hence the prefixes). Advanced models
-#: and experiences have no level.
+#: A practice's level, one facet over its three fields: an initiative's scope of
+#: influence, a studio's level and an advanced model's or an experience's level (on the
+#: scope's scale; each has a "provincial" value, hence the prefixes).
 SCOPE_PREFIX = "scope-"
 STUDIO_PREFIX = "studio-"
-LEVELS: tuple[str, ...] = tuple(SCOPE_PREFIX + value for value in InfluenceScope.values) + tuple(
-    STUDIO_PREFIX + value for value in StudioLevel.values
+LEVEL_PREFIX = "level-"
+LEVELS: tuple[str, ...] = (
+    tuple(SCOPE_PREFIX + value for value in InfluenceScope.values)
+    + tuple(STUDIO_PREFIX + value for value in StudioLevel.values)
+    + tuple(LEVEL_PREFIX + value for value in InfluenceScope.values)
 )
+#: The practice's columns a level is read from.
+LEVEL_COLUMNS = ("influence_scope", "studio_level", "level")
 
 
 def level_label(level: str) -> str:
@@ -41,6 +46,9 @@ def level_label(level: str) -> str:
     influence: The province")."""
     if level.startswith(SCOPE_PREFIX):
         what, label = _("Scope of influence"), InfluenceScope(level[len(SCOPE_PREFIX) :]).label
+    elif level.startswith(LEVEL_PREFIX):
+        what = pgettext("practice", "Level")
+        label = InfluenceScope(level[len(LEVEL_PREFIX) :]).label
     else:
         what, label = _("Studio level"), StudioLevel(level[len(STUDIO_PREFIX) :]).label
     return _("%(what)s: %(level)s") % {"what": what, "level": label}
@@ -52,6 +60,8 @@ def level_of(practice: Practice) -> str:
         return SCOPE_PREFIX + practice.influence_scope
     if practice.studio_level:
         return STUDIO_PREFIX + practice.studio_level
+    if practice.level:
+        return LEVEL_PREFIX + practice.level
     return ""
 
 
@@ -93,6 +103,8 @@ def _filtered(filters: PublicFilters, *, skip: str = "") -> QuerySet[Practice]:
     if filters.level and skip != "level":
         if filters.level.startswith(SCOPE_PREFIX):
             qs = qs.filter(influence_scope=filters.level[len(SCOPE_PREFIX) :])
+        elif filters.level.startswith(LEVEL_PREFIX):
+            qs = qs.filter(level=filters.level[len(LEVEL_PREFIX) :])
         else:
             qs = qs.filter(studio_level=filters.level[len(STUDIO_PREFIX) :])
     if filters.region is not None and skip != "region":
@@ -148,13 +160,13 @@ def public_facets(filters: PublicFilters) -> list[Facet]:
     level_rows = (
         _filtered(filters, skip="level")
         .order_by()
-        .exclude(influence_scope="", studio_level="")
-        .values("influence_scope", "studio_level")
+        .exclude(influence_scope="", studio_level="", level="")
+        .values(*LEVEL_COLUMNS)
         .annotate(n=Count("pk", distinct=True))
     )
     levels: dict[str, int] = {}
     for row in level_rows:
-        level = level_of(Practice(**{k: row[k] for k in ("influence_scope", "studio_level")}))
+        level = level_of(Practice(**{k: row[k] for k in LEVEL_COLUMNS}))
         levels[level] = levels.get(level, 0) + row["n"]
     years = _counts(_filtered(filters, skip="year"), "year")
     field_rows = (

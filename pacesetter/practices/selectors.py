@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db.models.functions import ExtractYear
 from pacesetter.core.policies import Actor, signed_in
 from pacesetter.core.scopes import under
 from pacesetter.core.translations import fold, ordered
+from pacesetter.decisions.policies import decision_policy
 from pacesetter.units.models import Unit
 from pacesetter.workplans.models import PlanState, WorkPlan
 from pacesetter.workplans.policies import plan_policy
@@ -71,6 +73,16 @@ def practices_for(user: Any, filters: PracticeFilters) -> QuerySet[Practice]:
         )
         .order_by("-year", ordered("title"), "pk")
     )
+
+
+def decisions_seen(user: Any, ids: Iterable[int | None]) -> set[int]:
+    """Of the decisions ``ids`` (a practice's own and its steps'), those ``user`` may
+    view under the decision's policy: one query, none when there is no decision. A
+    practice's reader does not see its decisions through it."""
+    wanted = {pk for pk in ids if pk is not None}
+    if not wanted:
+        return set()
+    return set(decision_policy.visible(user).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
 def proposable_units(user: Any) -> QuerySet[Unit]:

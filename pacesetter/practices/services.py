@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
-from pacesetter.core.errors import FieldRuleError
+from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.translations import (
     CONTENT_LANGUAGES,
@@ -51,6 +51,7 @@ FACTS = (
     "year",
     "subject",
     "person_name",
+    "level",
     "influence_scope",
     "lead_person",
     "team_size",
@@ -90,10 +91,13 @@ def _clear_other_kinds(kind: str, values: dict[str, Any]) -> None:
     stays on an experience)."""
     from .models import KIND_FACTS, KIND_TEXTS
 
+    own = KIND_FACTS.get(kind, ())
     for other, facts in KIND_FACTS.items():
         if other == kind:
             continue
         for name in facts:
+            if name in own:
+                continue  # a fact of both kinds (the level of a model and an experience)
             values.setdefault(name, None if name in ("team_size", "funding_amount") else "")
     for other, texts in KIND_TEXTS.items():
         if other == kind:
@@ -204,11 +208,24 @@ def practice_update(
     work_fields: Iterable[WorkField] | None = None,
     award_grants: Iterable[Any] | None = None,
     tasks: Iterable[Any] | None = None,
+    version: int | None = None,
     **changes: Any,
 ) -> Practice:
     """Change a practice's texts, facts and links (those given; a language left out of a
     text is kept, ``""`` clears it). Not once it is retired (``invalid_transition``).
-    Changing the kind empties the facts of the kind left."""
+    Changing the kind empties the facts of the kind left.
+
+    With ``version`` (the one the editor read), a practice saved by someone else since
+    is refused with :class:`ConflictError` and nothing is changed. Each save raises it."""
+    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    if version is not None and practice.version != version:
+        raise ConflictError(
+            _(
+                "Someone else saved this practice since you opened it. Reload to see "
+                "their change; nothing of yours was saved."
+            ),
+            code="stale_version",
+        )
     practice_workflow.check(practice, "edit")
     source = changes.get("source_language") or practice.source_language
     texts = _texts(changes, source)
@@ -217,7 +234,7 @@ def practice_update(
     unknown = set(changes) - set(FACTS) - {"source_language"}
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
-    values: dict[str, Any] = {**changes, **texts}
+    values: dict[str, Any] = {**changes, **texts, "version": practice.version + 1}
     if "kind" in values and values["kind"] != practice.kind:
         _clear_other_kinds(values["kind"], values)
     if source_units is not None:
@@ -231,7 +248,7 @@ def practice_update(
         instance=practice,
         action="practice.update",
         changes=values,
-        allowed=PRACTICE_FIELDS,
+        allowed=(*PRACTICE_FIELDS, "version"),
         fields=PRACTICE_FIELDS,
     )
     links = _set_links(
@@ -289,7 +306,11 @@ def practice_transition(
             changes={"comment": [None, comment]},
         )
     else:
-        update: dict[str, Any] = {"state": transition.target}
+        current = Practice.objects.select_for_update().values_list("version", flat=True)
+        update: dict[str, Any] = {
+            "state": transition.target,
+            "version": current.get(pk=practice.pk) + 1,
+        }
         if decision is not None:
             update["decision"] = decision
         if transition.target == PracticeState.PUBLISHED:
@@ -299,7 +320,7 @@ def practice_transition(
             instance=practice,
             action=f"practice.{name}",
             changes=update,
-            allowed=("state", "decision", "published_at"),
+            allowed=("state", "decision", "published_at", "version"),
             fields=("state", "decision"),
         )
     _step(

@@ -47,6 +47,7 @@ from .policies import adoption_policy, practice_policy
 from .selectors import (
     adoptable_units,
     adoption_plans,
+    decisions_seen,
     practice_spread,
     practices_for,
     proposable_units,
@@ -133,8 +134,9 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     spread = practice_spread(user, practice)
     rows = [a for group in spread.groups for a in group.adoptions]
     may_report = adoption_policy.allowed_actions(user, rows, ["report"])
+    steps = list(practice.steps.all())
+    seen_decisions = decisions_seen(user, [practice.decision_id, *(s.decision_id for s in steps)])
     single: list[tuple[Policy[Any], Any]] = [
-        (decision_policy, practice.decision),
         (review_point_policy, practice.review_point),
         (meeting_policy, practice.meeting),
         (chain_policy, practice.chain),
@@ -150,7 +152,9 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "moves": [(name, STEP_LABELS[name]) for name in allowed if name in MOVES],
             "may_edit": "edit" in allowed,
             "may_comment": "comment" in allowed,
-            "decision": shown.get("Decision"),
+            "decision": practice.decision if practice.decision_id in seen_decisions else None,
+            "steps": steps,
+            "seen_decisions": seen_decisions,
             "review_point": shown.get("ReviewPoint"),
             "meeting": shown.get("Meeting"),
             "chain": shown.get("Chain"),
@@ -164,7 +168,11 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_report": {pk for pk, actions in may_report.items() if actions},
             "may_adopt": practice.state == PracticeState.PUBLISHED
             and adoptable_units(user).exists(),
-            "history": audit_rows(audit_entries_for(practice).order_by("-seq")[:20]),
+            "history": audit_rows(
+                audit_entries_for(practice).order_by("-seq")[:20],
+                reader=user,
+                checked=[decision_policy, review_point_policy, meeting_policy, chain_policy],
+            ),
             "breadcrumb": _breadcrumb(),
         },
     )

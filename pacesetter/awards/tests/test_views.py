@@ -640,6 +640,43 @@ def test_the_public_page_exists_only_during_public_comment(client, world, drafte
     assert client.get(url).status_code == 404
 
 
+def test_public_comments_from_the_page_are_rate_limited_per_trusted_address(
+    world, drafted, settings
+):
+    from pacesetter.awards.throttles import COMMENT_RATE
+    from pacesetter.testing.api import ApiClient
+
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    services.proposal_send(actor=None, proposal=drafted)
+    services.proposal_accept(actor=None, proposal=drafted)
+    services.proposal_publish_for_comment(actor=None, proposal=drafted, days=5)
+    url = reverse("awards:public_proposal", args=[drafted.pk])
+    allowed = int(COMMENT_RATE.split("/")[0])
+    visitor = Client(REMOTE_ADDR="203.0.113.9")
+    # The API's comments from the address count with the page's: one limit.
+    api = ApiClient()
+    api.client = Client(REMOTE_ADDR="203.0.113.9")
+    assert api.post(f"/proposals/{drafted.pk}/comments", {"text": "By the API."}).status_code == 201
+    for n in range(allowed - 1):
+        assert visitor.post(url, {"text": f"Comment {n}"}).status_code == 302
+    refused = visitor.post(url, {"text": "One too many."}, headers={"Accept-Language": "vi"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Quá nhiều yêu cầu" in refused.content.decode()
+    assert PublicComment.objects.count() == allowed
+    assert not PublicComment.objects.filter(text="One too many.").exists()
+    # Reading the page is not refused; a header the visitor wrote does not reset the count.
+    assert visitor.get(url).status_code == 200
+    forged = Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert forged.post(url, {"text": "Forged."}).status_code == 429
+    # Through the trusted proxy the address it forwards is the one counted.
+    proxied = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert proxied.post(url, {"text": "Via the proxy."}).status_code == 429
+    assert api.post(f"/proposals/{drafted.pk}/comments", {"text": "API."}).status_code == 429
+    other = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert other.post(url, {"text": "Another visitor."}).status_code == 302
+    assert PublicComment.objects.count() == allowed + 1
+
+
 # --- Registry --------------------------------------------------------------------------------
 
 

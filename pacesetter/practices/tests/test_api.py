@@ -186,3 +186,55 @@ def test_the_record_behind_a_practice_is_linked_and_shown_to_who_may_see_it(
     # A record the user may not see cannot be linked.
     body = assert_error_shape(officer.patch(f"{BASE}/{pk}", {"task_ids": [task.pk]}), 422)
     assert "task_ids" in str(body["detail"])
+
+
+def test_a_patch_with_a_stale_version_is_a_409_and_changes_nothing(world):
+    practice = PracticeFactory(owner_unit=world.own, year=2024)
+    staff = ApiClient(world.users["committee_staff"])
+    read = ok(staff.get(f"{BASE}/{practice.pk}"))["version"]
+    changed = ok(staff.patch(f"{BASE}/{practice.pk}", {"year": 2023, "version": read}))
+    assert changed["version"] == read + 1
+    body = assert_error_shape(
+        staff.patch(
+            f"{BASE}/{practice.pk}", {"year": 2022, "title": {"en": "Lost"}, "version": read}
+        ),
+        409,
+    )
+    assert body["code"] == "stale_version" and "Someone else saved this practice" in body["message"]
+    practice.refresh_from_db()
+    assert (practice.year, practice.version) == (2023, read + 1)
+    assert "Lost" not in (practice.title_en, practice.title)
+    # Without a version the change is made (as before versions).
+    assert ok(staff.patch(f"{BASE}/{practice.pk}", {"year": 2021}))["version"] == read + 2
+
+
+def test_a_models_level_through_the_api(world):
+    officer = ApiClient(world.users["unit_officer"])
+    data = {
+        "owner_unit_id": world.own.pk,
+        "title": "Lam Son's collective",
+        "kind": "model",
+        "subject": "collective",
+        "level": "national",
+        "year": 2024,
+    }
+    created = ok(officer.post(BASE, data), 201)
+    assert created["level"] == "national"
+    changed = ok(officer.patch(f"{BASE}/{created['id']}", {"level": "local"}))
+    assert changed["level"] == "local"
+    bad = assert_error_shape(officer.patch(f"{BASE}/{created['id']}", {"level": "cosmic"}), 422)
+    assert "level" in bad["detail"]
+    studio = assert_error_shape(
+        officer.post(
+            BASE,
+            {
+                **data,
+                "kind": "studio",
+                "subject": "",
+                "lead_person": "X",
+                "studio_level": "provincial",
+            },
+        ),
+        422,
+    )
+    assert "level" in studio["detail"]

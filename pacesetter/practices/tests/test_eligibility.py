@@ -129,7 +129,7 @@ def test_kinds_and_a_rule_without_level(world):
     }
     node = check(world, rule=with_level)
     assert node["passed"] is False
-    assert node["facts"]["not_counted"][0]["reason"] == "no_level"  # a model records no level
+    assert node["facts"]["not_counted"][0]["reason"] == "no_level"  # none recorded for it
     any_level = {"recognized_practice_within": {"kinds": ["model"], "years": 2}}
     assert check(world, rule=any_level)["passed"] is True
     assert (
@@ -138,6 +138,48 @@ def test_kinds_and_a_rule_without_level(world):
         ]
         is False
     )
+
+
+def test_a_model_and_an_experience_count_by_their_own_level(world):
+    model = PracticeFactory(
+        owner_unit=world.root,
+        source_units=[world.own],
+        kind="model",
+        subject="collective",
+        level="provincial",
+        title="Lam Son's collective",
+    )
+    recognized(model, dt.date(2024, 4, 1))
+    experience = PracticeFactory(
+        owner_unit=world.root,
+        source_units=[world.own],
+        kind="experience",
+        level="local",
+        title="District exchange",
+    )
+    recognized(experience, dt.date(2024, 4, 1))
+    rule = {
+        "recognized_practice_within": {
+            "kinds": ["model", "experience"],
+            "level": "provincial",
+            "years": 3,
+        }
+    }
+    node = check(world, rule=rule)
+    assert node["passed"] is True
+    assert [(f["title"], f["level"]) for f in node["facts"]["found"]] == [
+        ("Lam Son's collective", "provincial")
+    ]
+    assert [(f["title"], f["reason"]) for f in node["facts"]["not_counted"]] == [
+        ("District exchange", "level")
+    ]
+    # A national rule counts neither; a local one both.
+    national = {
+        "recognized_practice_within": {**rule["recognized_practice_within"], "level": "national"}
+    }
+    assert check(world, rule=national)["passed"] is False
+    local = {"recognized_practice_within": {**rule["recognized_practice_within"], "level": "local"}}
+    assert len(check(world, rule=local)["facts"]["found"]) == 2
 
 
 def test_a_person_counts_through_a_model_naming_them_from_their_unit(world):

@@ -100,6 +100,7 @@ def snapshot():
             sorted(f.code for f in p.work_fields.all()),
             p.influence_scope,
             p.studio_level,
+            p.level,
             p.subject,
             p.person_name,
             p.lead_person,
@@ -121,6 +122,7 @@ def test_export_then_import_into_an_empty_library_gives_the_same_practices(staff
         title={"vi": "Giờ an toàn ca đêm", "en": "Night-shift safety talks"},
         summary={"vi": "Mười phút trước ca"},
         work_fields=[fields["safety"]],
+        level="local",
         year=2023,
     )
     recognize(
@@ -144,7 +146,11 @@ def test_export_then_import_into_an_empty_library_gives_the_same_practices(staff
         title={"zh-hans": "劳模创新工作室"},
     )
     PracticeFactory(
-        owner_unit=world.own, kind="model", subject="person", person_name="Trần Thị Bình"
+        owner_unit=world.own,
+        kind="model",
+        subject="person",
+        person_name="Trần Thị Bình",
+        level="national",
     )
     before = snapshot()
     response = staff.get(EXPORT)
@@ -171,6 +177,26 @@ def test_one_bad_cell_is_named_by_sheet_row_and_column_and_nothing_is_saved(staf
     assert response.context["errors"] == [
         "Sheet “Practices”, row 3, column H (level): “moon” is not allowed; use one of: "
         "unit, local, provincial, national."
+    ]
+    assert not Practice.objects.exists()
+
+
+def test_a_model_and_an_experience_take_a_level_on_the_scopes_scale(staff, world):
+    rows = [
+        row(title="Model", kind="model", subject="collective", level="The province"),
+        row(title="Experience", level="unit"),
+        row(title="Without", kind="experience"),
+    ]
+    response = upload(staff, workbook(rows), world.root)
+    assert response.context["errors"] == []
+    levels = dict(Practice.objects.values_list("title_en", "level"))
+    assert levels == {"Model": "provincial", "Experience": "unit", "Without": ""}
+    # A studio's level is no level of an experience: named by row and column.
+    Practice.objects.all().delete()
+    response = upload(staff, workbook([row(level="provincial_demo")]), world.root)
+    assert response.context["errors"] == [
+        "Sheet “Practices”, row 2, column H (level): “provincial_demo” is not allowed; use "
+        "one of: unit, local, provincial, national."
     ]
     assert not Practice.objects.exists()
 

@@ -154,6 +154,7 @@ def library(world, work_fields):
             source_units=[world.own, world.other],
             kind="model",
             subject="collective",
+            level="provincial",
             title={"en": "Lam Son model"},
             work_fields=[work_fields["production"], work_fields["skills"]],
             year=2024,
@@ -187,6 +188,7 @@ def test_the_facets_count_and_narrow_the_published_practices(world, library, wor
     assert facet(response, "level") == {
         "Scope of influence: The province": 1,
         "Studio level: National demonstration": 1,
+        "Level: The province": 1,  # an advanced model's own level
     }
     fields = facet(response, "field")
     assert fields[work_fields["skills"].name] == 2 and fields[work_fields["production"].name] == 2
@@ -197,6 +199,11 @@ def test_the_facets_count_and_narrow_the_published_practices(world, library, wor
     assert pks == [library["studio"].pk]
     _, pks = listed("?level=scope-provincial")
     assert pks == [library["initiative"].pk]
+    response, pks = listed("?level=level-provincial")
+    assert pks == [library["model"].pk]
+    assert facet(response, "kind") == {"Advanced model": 1}
+    page = Client().get(f"/practices/public/{library['model'].pk}/").content.decode()
+    assert "Level: The province" in page
     response, pks = listed(f"?field={work_fields['production'].pk}&year=2024")
     assert pks == [library["model"].pk]
     # A facet counts what choosing another of its values gives; the others narrow it.

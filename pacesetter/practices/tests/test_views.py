@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from pacesetter.decisions.tests.factories import DecisionFactory
 from pacesetter.practices.models import Practice, PracticeEvidence
@@ -238,3 +239,77 @@ def test_an_officer_edits_while_proposed_and_staff_until_retired(client, world, 
     practice_transition(actor=None, practice=practice, name="retire", comment="Merged.")
     assert client.get(url).status_code == 403
     assert Practice.objects.get(pk=practice.pk).year == 2024
+
+
+def test_an_edit_from_a_page_opened_before_another_save_is_refused(client, world, library):
+    """The officer and the staff open the edit page; the staff saves first; the officer's
+    save is refused with a translated error on the form and nothing of it is kept."""
+    practice = library["lamson"]
+    url = f"/practices/{practice.pk}/edit/"
+    data = {
+        "source_language": "vi",
+        "title_vi": "Điển hình tiên tiến Công ty Lam Sơn",
+        "kind": "model",
+        "subject": "collective",
+        "source_units": [world.own.pk],
+    }
+    officer = Client()
+    officer.force_login(world.users["unit_officer"])
+    opened = officer.get(url).context["form"]["version"].value()
+    staff = Client()
+    staff.force_login(world.users["committee_staff"])
+    assert staff.get(url).context["form"]["version"].value() == opened
+    assert staff.post(url, {**data, "year": "2022", "version": opened}).status_code == 302
+    response = officer.post(
+        url, {**data, "year": "2021", "version": opened}, headers={"Accept-Language": "vi"}
+    )
+    assert response.status_code == 200
+    assert "Người khác đã lưu điển hình này sau khi bạn mở" in response.content.decode()
+    english = officer.post(url, {**data, "year": "2021", "version": opened})
+    assert english.status_code == 200
+    assert "Someone else saved this practice since you opened it" in english.content.decode()
+    practice.refresh_from_db()
+    assert (practice.year, practice.version) == (2022, opened + 1)
+    # Reloaded, the page carries the new version and the edit goes through; a move of
+    # the vetting raises the version as well.
+    again = officer.get(url).context["form"]["version"].value()
+    assert again == opened + 1
+    practice_transition(actor=None, practice=practice, name="comment", comment="Noted.")
+    assert officer.post(url, {**data, "year": "2021", "version": again}).status_code == 302
+    practice = practice_transition(
+        actor=None, practice=practice, name="review", assessment="recommend", comment="Ok."
+    )
+    assert practice.version == again + 2
+    practice.refresh_from_db()
+    assert practice.year == 2021
+
+
+def test_a_model_is_proposed_with_its_level_and_an_initiative_may_not_have_one(
+    client, world, work_fields
+):
+    client.force_login(world.users["unit_officer"])
+    data = {
+        "source_language": "en",
+        "title_en": "Lam Son's collective",
+        "kind": "model",
+        "subject": "collective",
+        "level": "provincial",
+        "year": "2024",
+        "owner_unit": world.own.pk,
+        "source_units": [world.own.pk],
+    }
+    refused = client.post(
+        "/practices/new/", {**data, "kind": "initiative", "influence_scope": "local"}
+    )
+    assert refused.status_code == 200 and "level" in refused.context["form"].errors
+    assert client.post("/practices/new/", data).status_code == 302
+    practice = Practice.objects.get()
+    assert practice.level == "provincial"
+    page = client.get(f"/practices/{practice.pk}/", headers={"Accept-Language": "vi"})
+    assert '<dd id="level">Cấp tỉnh</dd>' in page.content.decode()
+    # Changed into an experience, the practice keeps its level (both kinds have one).
+    edit = {**data, "kind": "experience", "subject": "", "version": practice.version}
+    del edit["owner_unit"]
+    assert client.post(f"/practices/{practice.pk}/edit/", edit).status_code == 302
+    practice.refresh_from_db()
+    assert (practice.kind, practice.level) == ("experience", "provincial")
