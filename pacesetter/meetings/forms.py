@@ -113,7 +113,7 @@ class LongSelect(forms.Select):
                 mark, found = " selected", True
             parts.append(
                 f'<option value="{conditional_escape(option)}"{mark}>'
-                f"{conditional_escape(label)}</option>"
+                f"{conditional_escape(str(label))}</option>"
             )
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value and label escaped above

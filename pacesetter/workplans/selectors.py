@@ -180,7 +180,9 @@ def plan_rollup(plan: WorkPlan, today: dt.date, tasks: QuerySet[Task] | None = N
     result.projects = {pk: progress.get(pk) for pk, _w in projects}
     # Key tasks directly in the plan count each with its own weight; their sums are
     # already weighted, so they enter as one part with the summed weight.
-    direct = [(progress[None], sums[None][1])] if None in progress else []
+    direct: list[tuple[Decimal | None, Decimal]] = (
+        [(progress[None], sums[None][1])] if None in progress else []
+    )
     result.plan = rollup.weighted_mean(
         [(result.projects[pk], Decimal(w)) for pk, w in projects] + direct
     )

@@ -352,7 +352,7 @@ def board_row(
     row.url = task_url(task.pk)
     row.label = f"{task.code} {task.title}" if task.code else task.title
     row.status_label = labels.get(row.status, "")
-    row.chain_name = task.chain.name if task.chain_id else ""
+    row.chain_name = task.chain.name if task.chain is not None else ""
     row.lead_name = task.lead_unit.name
     row.unit_query = quote(task.lead_unit.code, safe="/")  # as the urlencode filter
     person = task.lead_person

@@ -20,9 +20,7 @@ def test_the_worker_times_each_read_beside_its_floor(monkeypatch):
     monkeypatch.setattr(bench, "migrate", lambda: None)
     out = io.StringIO()
 
-    call_command(
-        "bench_scoring", "--worker", "--units=20", "--criteria=8", "--runs=1", stdout=out
-    )
+    call_command("bench_scoring", "--worker", "--units=20", "--criteria=8", "--runs=1", stdout=out)
 
     result = json.loads(out.getvalue().strip().removeprefix(bench.RESULT_PREFIX))
     assert result["items"] == 20 * 8

@@ -69,13 +69,13 @@ class Command(BaseCommand):
                 f"{database}: building a meeting of {options['invitations']} invitations "
                 "and timing its page..."
             )
-            args = [
+            child_args = [
                 f"--units={options['units']}",
                 f"--invitations={options['invitations']}",
                 f"--runs={options['runs']}",
             ]
             with bench.throwaway_database(database) as url:
-                results.append(bench.run_worker("bench_meetings", database, url, args))
+                results.append(bench.run_worker("bench_meetings", database, url, child_args))
         self.stdout.write(self._table(results, options))
 
     def _table(self, results: list[dict[str, Any]], options: dict[str, Any]) -> str:
