@@ -32,4 +32,5 @@ def test_the_worker_builds_a_meeting_and_times_its_page_beside_its_floor(monkeyp
     # 50 a page: the first page is full, the second holds the other 10
     assert variants["first page"]["rows"] == 50
     assert variants["page 2 of 2"]["rows"] == 10
+    assert variants["search (a unit's code)"]["rows"] == 1
     assert all(v["floor"] > 0 and v["median"] > 0 for v in variants.values())

@@ -248,10 +248,11 @@ class _Worker:
         url = reverse("meetings:meeting_detail", args=[meeting.pk])
         floor = _Floor(meeting, INVITATIONS_PER_PAGE)
         last = (self.n_invitations + INVITATIONS_PER_PAGE - 1) // INVITATIONS_PER_PAGE
+        code = f"U{self.n_units - 1:05d}"  # the last unit: invited as a delegation
         variants = [
             ("first page", "", floor.reads(1)),
             (f"page {last} of {last}", f"?page={last}", floor.reads(last)),
-            ("search (a unit's code)", "?who=U00", floor.reads(1, who="U00")),
+            ("search (a unit's code)", f"?who={code}", floor.reads(1, who=code)),
         ]
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(staff)
