@@ -94,6 +94,7 @@ bench: install
 	$(MANAGE) bench_scoring --units 5000 --criteria 60 --database sqlite --database postgres
 	$(MANAGE) bench_ballots --voters 1000 --clients 100 --database sqlite --database postgres
 	$(MANAGE) bench_workplans --units 2000 --tasks 10000 --database sqlite --database postgres
+	$(MANAGE) bench_meetings --units 1000 --invitations 300 --database sqlite --database postgres
 	$(MANAGE) bench_coverage --organizations 20000 --towns 20 --database sqlite --database postgres
 
 ## Re-extract translatable strings into the shipped catalogs (needs GNU gettext).

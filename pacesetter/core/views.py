@@ -40,9 +40,17 @@ def form_page(
     )
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int | None = None) -> Page:
-    """The page named by ``?page=`` (the last one if out of range, the first if not a number)."""
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    per_page: int | None = None,
+    count: int | None = None,
+) -> Page:
+    """The page named by ``?page=`` (the last one if out of range, the first if not a number).
+    ``count``: the number of rows when the caller has counted them already (no ``COUNT``)."""
     paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached property: the paginator uses it as counted
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -130,6 +130,25 @@ def median_time(fn: Callable[[], Any], runs: int) -> float:
     return statistics.median(times)
 
 
+def side_by_side(
+    read: Callable[[], Any], floor: Callable[[], Any], runs: int
+) -> tuple[list[float], list[float]]:
+    """The times of ``runs`` calls of ``read`` and of its ``floor``, one after the other
+    in turns (after one call of each), so that both meet the same load of a shared
+    machine: their ratio holds better than their absolute times."""
+    read()
+    floor()
+    read_times, floor_times = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        read()
+        read_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        floor()
+        floor_times.append(time.perf_counter() - start)
+    return read_times, floor_times
+
+
 def p95(times: Sequence[float]) -> float:
     """The 95th percentile (nearest rank)."""
     ordered = sorted(times)

@@ -25,6 +25,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -33,7 +34,7 @@ from django.db.models import (
 )
 
 from pacesetter.accounts.scopes import scope_of
-from pacesetter.core.translations import matching
+from pacesetter.core.translations import fields_of, matching, ordered
 from pacesetter.units.models import Unit
 
 from . import rollup
@@ -91,12 +92,14 @@ def explain(task: Task, today: dt.date) -> rollup.Status:
 
 @dataclass
 class Rollup:
-    """Progress of each project (by id), of the plan, and task counts by status."""
+    """Progress of each project (by id), of the plan, and task counts by status.
+    ``chains``: the chains the tasks are on by themselves (not through their project)."""
 
     projects: dict[int, Decimal | None] = field(default_factory=dict)
     plan: Decimal | None = None
     counts: dict[str, int] = field(default_factory=dict)
     project_counts: dict[int, dict[str, int]] = field(default_factory=dict)
+    chains: set[int] = field(default_factory=set)
 
 
 def _effective_progress() -> Case:
@@ -110,11 +113,15 @@ def _effective_progress() -> Case:
     )
 
 
+#: The tasks the roll-up's progress counts: with a progress (or done) and a weight.
+_WEIGHED = Q(Q(progress__isnull=False) | Q(done_on__isnull=False), weight__gt=0)
+
+
 def _weighted_sums(tasks: QuerySet[Task], *group: str) -> QuerySet[Task, dict[str, Any]]:
     """The sums of progress times weight and of the weights of ``tasks``, grouped by
     ``group``; tasks without progress (and not done) or without weight are left out."""
     return (
-        tasks.filter(Q(progress__isnull=False) | Q(done_on__isnull=False), weight__gt=0)
+        tasks.filter(_WEIGHED)
         .order_by()  # no joins for Meta.ordering in an aggregate
         .values(*group)
         .annotate(
@@ -129,41 +136,56 @@ def _weighted_sums(tasks: QuerySet[Task], *group: str) -> QuerySet[Task, dict[st
 
 def plan_rollup(plan: WorkPlan, today: dt.date, tasks: QuerySet[Task] | None = None) -> Rollup:
     """A project is the weighted mean of its tasks; the plan is the weighted mean of its
-    projects and of the key tasks placed directly in it. Three queries, whatever the size.
+    projects and of the key tasks placed directly in it. Two queries, whatever the size:
+    one pass over the tasks (progress sums and counts by project, status and chain), then
+    the projects' weights.
 
     ``tasks`` (the plan's tasks a user may see, when they may not see all of them:
     :func:`partial_tasks`) limits everything to those tasks: the progress and counts are
     computed over them, and only the projects holding one of them are listed."""
     base = Task.objects.filter(plan=plan)
-    projects_qs = plan.projects.order_by()
     if tasks is not None:
         base = base.filter(pk__in=tasks.values("pk"))
-        projects_qs = projects_qs.filter(pk__in=base.values("project_id"))
-    project_progress: dict[int, Decimal | None] = {}
-    direct: list[tuple[Decimal | None, Decimal]] = []
-    for row in _weighted_sums(base, "project_id"):
-        value = rollup._q(Decimal(row["total"]) / Decimal(row["weights"]))
-        if row["project_id"] is None:
-            direct.append((value, Decimal(row["weights"])))
-        else:
-            project_progress[row["project_id"]] = value
-    projects = list(projects_qs.values_list("pk", "weight"))
-    result = Rollup(projects={pk: project_progress.get(pk) for pk, _w in projects})
-    # Key tasks directly in the plan count each with its own weight; their sums are
-    # already weighted, so they enter as one part with the summed weight.
-    result.plan = rollup.weighted_mean(
-        [(result.projects[pk], Decimal(w)) for pk, w in projects] + direct
-    )
-    counts = (
+    rows = (
         with_status(base.order_by(), today)
-        .values("project_id", "status")  # type: ignore[misc]
-        .annotate(n=Count("pk"))
+        .values("project_id", "status", "chain_id")  # type: ignore[misc]
+        .annotate(
+            n=Count("pk"),
+            total=Sum(
+                _effective_progress() * F("weight"),
+                filter=_WEIGHED,
+                output_field=DecimalField(max_digits=20, decimal_places=4),
+            ),
+            weights=Sum("weight", filter=_WEIGHED),
+        )
     )
-    result.counts = dict.fromkeys(STATUSES, 0)
-    for row in counts:
+    result = Rollup(counts=dict.fromkeys(STATUSES, 0))
+    sums: dict[int | None, list[Decimal]] = {}
+    for row in rows:
         result.counts[row["status"]] += row["n"]
         per = result.project_counts.setdefault(row["project_id"], dict.fromkeys(STATUSES, 0))
         per[row["status"]] += row["n"]
+        if row["chain_id"] is not None:
+            result.chains.add(row["chain_id"])
+        if row["weights"]:
+            part = sums.setdefault(row["project_id"], [Decimal(0), Decimal(0)])
+            part[0] += Decimal(row["total"])
+            part[1] += Decimal(row["weights"])
+    progress = {pk: rollup._q(total / weights) for pk, (total, weights) in sums.items() if weights}
+    projects_qs = plan.projects.order_by()
+    if tasks is not None:
+        # Only the projects holding a task the user sees (read above: no second pass).
+        projects_qs = projects_qs.filter(pk__in=[pk for pk in result.project_counts if pk])
+    projects = list(projects_qs.values_list("pk", "weight"))
+    result.projects = {pk: progress.get(pk) for pk, _w in projects}
+    # Key tasks directly in the plan count each with its own weight; their sums are
+    # already weighted, so they enter as one part with the summed weight.
+    direct: list[tuple[Decimal | None, Decimal]] = (
+        [(progress[None], sums[None][1])] if None in progress else []
+    )
+    result.plan = rollup.weighted_mean(
+        [(result.projects[pk], Decimal(w)) for pk, w in projects] + direct
+    )
     return result
 
 
@@ -251,6 +273,61 @@ def plans_tasks(user: Any, plans: list[WorkPlan]) -> QuerySet[Task]:
             pk__in=task_policy.visible(user).filter(plan_id__in=partial).values("pk"),
         )
     return Task.objects.filter(q)
+
+
+#: What a row of the board shows of a task, its lead unit and person, project and chain:
+#: the rows are read with these columns alone (a task has some thirty more).
+BOARD_ROW_FIELDS = (
+    "pk",
+    "plan_id",
+    "project_id",
+    "code",
+    "source_language",
+    *fields_of("title"),
+    "lead_unit_id",
+    "lead_person_id",
+    "chain_id",
+    "start",
+    "due",
+    "progress",
+    "done_on",
+    "position",
+    "lead_unit__code",
+    "lead_unit__source_language",
+    *(f"lead_unit__{name}" for name in fields_of("name")),
+    "lead_person__username",
+    "lead_person__first_name",
+    "lead_person__last_name",
+    "project__code",
+    "project__source_language",
+    *(f"project__{name}" for name in fields_of("name")),
+    "chain__source_language",
+    *(f"chain__{name}" for name in fields_of("name")),
+)
+
+
+def board_rows(ids: list[int], today: dt.date) -> list[Task]:
+    """The tasks ``ids`` (one page of the board) as the board shows them, in that order:
+    status as of ``today``, lead unit and person, project, chain, and the supporting
+    units (``supporting``, by name). Three queries; none without ids."""
+    if not ids:
+        return []
+    found = (
+        with_status(Task.objects.filter(pk__in=ids), today)
+        .select_related("lead_unit", "lead_person", "project", "chain")
+        .only(*BOARD_ROW_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "supporting_units",
+                queryset=Unit.objects.only(
+                    "pk", "code", "source_language", *fields_of("name")
+                ).order_by(ordered("name"), "pk"),
+                to_attr="supporting",
+            )
+        )
+    )
+    by_id = {task.pk: task for task in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 # --- chains ---------------------------------------------------------------------------

@@ -15,12 +15,13 @@ import copy
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -36,9 +37,8 @@ from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.core.files import file_download
 from pacesetter.core.policies import policy_of
-from pacesetter.core.translations import fields_of, fold, ordered
+from pacesetter.core.translations import fold, ordered
 from pacesetter.core.views import add_service_errors, form_page, paginate
-from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 from pacesetter.units.selectors import unit_choices
 
@@ -182,21 +182,14 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _board_chains(plan: WorkPlan, tasks: QuerySet[Task] | None) -> list[Chain]:
-    """The chains the plan's tasks or projects are on (for the chain filter); with
-    ``tasks`` (a user who sees only some of the plan), only those tasks' chains and their
-    projects'."""
-    if tasks is None:
-        on_tasks = Task.objects.filter(plan=plan, chain__isnull=False).values("chain_id")
-        projects = Project.objects.filter(plan=plan, chain__isnull=False)
-    else:
-        on_tasks = tasks.filter(chain__isnull=False).values("chain_id")
-        projects = Project.objects.filter(pk__in=tasks.values("project_id"), chain__isnull=False)
-    return list(
-        Chain.objects.filter(Q(pk__in=on_tasks) | Q(pk__in=projects.values("chain_id"))).order_by(
-            ordered("name"), "pk"
-        )
-    )
+def _board_chains(projects: list[Project], result: selectors.Rollup) -> list[Chain]:
+    """The chains of the board's chain filter: those the tasks counted in ``result`` are
+    on by themselves, and those of ``projects`` (the projects the board lists). For a
+    user who sees only some of the plan, both are already limited to their tasks."""
+    ids = result.chains | {p.chain_id for p in projects if p.chain_id is not None}
+    if not ids:
+        return []
+    return list(Chain.objects.filter(pk__in=ids).order_by(ordered("name"), "pk"))
 
 
 @login_required
@@ -215,39 +208,35 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
     # those tasks, the projects holding them, and counts and progress over them.
     partial = selectors.partial_tasks(user, plan)
     visible = Task.objects.filter(plan=plan) if partial is None else partial
+    # One pass over the (visible) tasks gives the counts, the progress and the chains the
+    # filter offers; the task table and the filter's choices are read from it.
+    result = selectors.plan_rollup(plan, today, partial)
     projects_qs = plan.projects.select_related("lead_unit", "chain").order_by("position", "pk")
     if partial is not None:
-        projects_qs = projects_qs.filter(pk__in=partial.values("project_id"))
+        projects_qs = projects_qs.filter(pk__in=list(result.projects))
     projects = list(projects_qs)
     form = BoardFilterForm(
         request.GET or None,
         projects=projects,
-        chains=_board_chains(plan, partial),
+        chains=_board_chains(projects, result),
         units=unit_policy.visible(user),
     )
     filters = form.board_filters()
     tasks = selectors.board_tasks(visible, filters, today)
     # The page is chosen on ids alone, then its rows are read in full: sorting narrow
-    # rows keeps the sort of a 10,000-task plan cheap on PostgreSQL.
-    page = paginate(request, tasks.values_list("pk", flat=True), per_page=BOARD_PAGE_SIZE)
+    # rows keeps the sort of a 10,000-task plan cheap on PostgreSQL. Unfiltered, the
+    # roll-up has counted the tasks already.
+    page = paginate(
+        request,
+        tasks.values_list("pk", flat=True),
+        per_page=BOARD_PAGE_SIZE,
+        count=None if filters.active else sum(result.counts.values()),
+    )
     ids = list(page.object_list)
-    found = selectors.with_status(Task.objects.filter(pk__in=ids), today).select_related(
-        "lead_unit", "lead_person", "project", "chain"
-    )
-    by_id = {task.pk: task for task in found} if ids else {}
-    rows = [by_id[pk] for pk in ids]
-    prefetch_related_objects(
-        rows,
-        Prefetch(
-            "supporting_units",
-            queryset=Unit.objects.only(
-                "pk", "code", "source_language", *fields_of("name")
-            ).order_by(ordered("name"), "pk"),
-            to_attr="supporting",
-        ),
-    )
+    rows = selectors.board_rows(ids, today)
+    task_url, labels = _task_url_maker(), _status_labels()
     for task in rows:
-        explain_row(task, plan, today, as_of)
+        board_row(task, plan, today, as_of, task_url, labels)
     page.object_list = rows
     context: dict[str, Any] = {
         "plan": plan,
@@ -257,6 +246,7 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
         "status_labels": STATUS_LABELS,
         "project_names": {p.pk: p for p in projects},
         "as_of": as_of,
+        "unit_title": _("Show this unit’s tasks"),
     }
     # The filter form swaps the task table (HX-Target); a history restore or any other
     # request gets the whole page.
@@ -266,7 +256,6 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
         # The same address answers with the table or the page: caches must tell them apart.
         patch_vary_headers(response, ["HX-Request", "HX-Target"])
         return response
-    result = selectors.plan_rollup(plan, today, partial)
     for project in projects:
         project.progress = result.projects.get(project.pk)  # type: ignore[attr-defined]
         project.count_rows = _count_rows(result.project_counts.get(project.pk))  # type: ignore[attr-defined]
@@ -321,15 +310,60 @@ def plan_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def _count_rows(counts: dict[str, int] | None) -> list[tuple[str, Any, int]]:
     """(status, label, count) for the statuses that have tasks, in the board's order."""
     counts = counts or {}
-    return [
-        (code, label, counts[code]) for code, label in STATUS_LABELS.items() if counts.get(code)
-    ]
+    # The labels in the active language once, not a lazy translation per project and status.
+    labels = _status_labels()
+    return [(code, labels[code], counts[code]) for code in STATUS_LABELS if counts.get(code)]
+
+
+def _status_labels() -> dict[str, str]:
+    """The status labels in the active language."""
+    return {code: str(label) for code, label in STATUS_LABELS.items()}
 
 
 def explain_row(task: Task, plan: WorkPlan, today: dt.date, as_of: dt.date | None = None) -> None:
     """The status explanation of one row of the board (no query)."""
     status = selectors.task_status(task, today, plan.at_risk_margin)
     task.explanation = status_explanation(task.status, status, as_of)  # type: ignore[attr-defined]
+
+
+def _task_url_maker() -> Callable[[int], str]:
+    """The task page's address for an id, reversed once for a page of rows: the pattern
+    is the same for every task, only the id changes."""
+    marker = 999_999_999
+    pattern = reverse("workplans:task_detail", args=[marker])
+    head, tail = pattern.split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def board_row(
+    task: Task,
+    plan: WorkPlan,
+    today: dt.date,
+    as_of: dt.date | None,
+    task_url: Callable[[int], str],
+    labels: dict[str, str],
+) -> None:
+    """What one row of the board shows, as plain text (no query; the template only
+    prints it): the status explained, the lead unit and person, the supporting units, the
+    due date and the progress, localized. ``task`` comes from ``selectors.board_rows``;
+    ``task_url`` is :func:`_task_url_maker`'s, ``labels`` :func:`_status_labels`'."""
+    explain_row(task, plan, today, as_of)
+    row: Any = task
+    row.url = task_url(task.pk)
+    row.label = f"{task.code} {task.title}" if task.code else task.title
+    row.status_label = labels.get(row.status, "")
+    row.chain_name = task.chain.name if task.chain is not None else ""
+    row.lead_name = task.lead_unit.name
+    row.unit_query = quote(task.lead_unit.code, safe="/")  # as the urlencode filter
+    person = task.lead_person
+    row.person_name = (person.get_full_name() or person.username) if person else ""
+    row.supporting_names = ", ".join(unit.name for unit in row.supporting)
+    if task.due is not None:
+        row.due_iso = task.due.isoformat()
+        row.due_shown = formats.date_format(task.due, "SHORT_DATE_FORMAT")
+    if task.progress is not None:
+        row.progress_value = str(task.progress)
+        row.progress_shown = formats.number_format(task.progress, 1)
 
 
 def status_explanation(code: str, status: rollup.Status, as_of: dt.date | None = None) -> str:

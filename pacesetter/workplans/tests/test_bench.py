@@ -38,3 +38,5 @@ def test_the_worker_builds_and_measures_the_smallest_plan(monkeypatch):
     # board cover the whole plan
     assert variants["as a district's officer"]["tasks"] == 100
     assert result["scan"]["rows"] > 0
+    # each variant is timed beside its hand-written floor, which read the page's rows
+    assert all(v["floor"] > 0 for v in variants.values())

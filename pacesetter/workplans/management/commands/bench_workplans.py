@@ -14,9 +14,15 @@ signed in as the committee staff over the committee, and times the whole request
 each variant, median and p95, and the number of queries. Variants: the board, the board
 filtered by status (late), by a unit, by a district with the units under it, by the
 chain, and the board as a unit officer over one district (who sees only the tasks of
-its units). Goal: the board under 150 ms with a query count that does not grow with
-the plan. Last, it times the hourly reminder scan (``reminders.scan``) over the same
-plan: once writing a row for every overdue task, once more finding nothing new.
+its units). Beside each variant it times the variant's **floor**: the hand-written SQL
+the page cannot do without, run through the same connection (one aggregate of the
+visible tasks by project, status and chain for the counts, progress and filter choices;
+the page of 100 rows joined to their lead unit, lead person, project and chain; their
+supporting units; and, when filtered, the count), and prints the ratio. Goals: the board
+at most 3x its floor, the district officer's board under 150 ms, with a query count
+that does not grow with the plan. Last, it times the hourly reminder scan
+(``reminders.scan``) over the same plan: once writing a row for every overdue task, once
+more finding nothing new.
 
 The plan, projects, chain and accounts go through the services; units, tasks and the
 supporting units are bulk-inserted with the progress and ``at_risk_from`` the services
@@ -37,6 +43,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from pacesetter.testing import bench
 
 BOARD_GOAL = 0.150
+#: The board's goal beside its floor (issue 16): at most this many times the floor.
+FLOOR_RATIO_GOAL = 3.0
 DISTRICT_SIZE = 49
 BATCH = 2000
 WARM_UP = 2
@@ -106,15 +114,17 @@ class Command(BaseCommand):
             f"median and p95 of {options['runs']} requests after {WARM_UP} warm-up requests.",
             "",
             f"  {'database':<10}{'variant':<28}{'tasks':>8}{'median':>10}{'p95':>10}"
-            f"{'queries':>9}  goal",
+            f"{'floor':>10}{'ratio':>7}{'queries':>9}  goal",
         ]
         for r in results:
             out.append(f"  {r['database']:<10}(built in {r['build']:.0f} s)")
             for v in r["variants"]:
-                ok = "ok" if v["median"] < BOARD_GOAL else "SLOW"
+                ratio = v["median"] / v["floor"]
+                ok = "ok" if v["median"] < BOARD_GOAL and ratio <= FLOOR_RATIO_GOAL else "SLOW"
                 out.append(
                     f"  {'':<10}{v['name']:<28}{v['tasks']:>8,}{v['median'] * 1000:>7.0f} ms"
-                    f"{v['p95'] * 1000:>7.0f} ms{v['queries']:>9}  {ok}"
+                    f"{v['p95'] * 1000:>7.0f} ms{bench.ms(v['floor']):>10}{ratio:>6.1f}x"
+                    f"{v['queries']:>9}  {ok}"
                 )
         out.append("")
         for r in results:
@@ -125,8 +135,9 @@ class Command(BaseCommand):
             )
         out.append("")
         out.append(
-            f"Goal: the board under {BOARD_GOAL * 1000:.0f} ms (median), with a fixed "
-            "number of queries."
+            f"Goals: every variant at most {FLOOR_RATIO_GOAL:.0f}x its floor (the "
+            "hand-written SQL the page needs, timed in the same run) and under "
+            f"{BOARD_GOAL * 1000:.0f} ms (median), with a fixed number of queries."
         )
         return "\n".join(out)
 
@@ -357,31 +368,41 @@ class _Worker:
 
         late = with_status(tasks, timezone.localdate()).filter(status="late")  # type: ignore[misc]
         by_unit = Q(lead_unit=unit) | Q(pk__in=supported_by.filter(unit=unit).values("task_id"))
+        floor = _Floor(plan, timezone.localdate())
         variants = [
-            ("board", staff, "", tasks),
-            ("status = late", staff, "?status=late", late),
-            (f"unit {unit.code}", staff, f"?unit={unit.code}", tasks.filter(by_unit)),
+            ("board", staff, "", tasks, floor.everything()),
+            ("status = late", staff, "?status=late", late, floor.late()),
+            (
+                f"unit {unit.code}",
+                staff,
+                f"?unit={unit.code}",
+                tasks.filter(by_unit),
+                floor.unit(unit),
+            ),
             (
                 f"unit {district.code} and under it",
                 staff,
                 f"?unit={district.code}&subtree=on",
                 tasks.filter(led_or_supported_under(district)),
+                floor.under(district),
             ),
             (
                 "chain",
                 staff,
                 f"?chain={chain.pk}",
                 tasks.filter(Q(chain=chain) | Q(project__chain=chain)),
+                floor.chain(chain),
             ),
             (
                 "as a district's officer",
                 officer,
                 "",
                 tasks.filter(led_or_supported_under(officer_district)),
+                floor.officer(officer_district, officer),
             ),
         ]
         results = []
-        for name, user, query, matching in variants:
+        for name, user, query, matching, floor_reads in variants:
             client = Client(HTTP_HOST="127.0.0.1")
             client.force_login(user)
 
@@ -395,15 +416,15 @@ class _Worker:
             with CaptureQueriesContext(connection) as queries:
                 board()
             count = len(queries)  # now: the log is reset by the next request
-            times = []
-            for _ in range(self.runs):
-                start = time.perf_counter()
-                board()
-                times.append(time.perf_counter() - start)
+            shown = floor_reads()
+            if shown != min(matching.count(), 100):
+                raise CommandError(f"The floor of {name} read {shown} rows, not the page's.")
+            times, floor_times = bench.side_by_side(board, floor_reads, self.runs)
             results.append(
                 {
                     "name": name,
                     "tasks": matching.count(),
+                    "floor": statistics.median(floor_times),
                     "median": statistics.median(times),
                     "p95": bench.p95(times),
                     "queries": count,
@@ -428,3 +449,126 @@ class _Worker:
         reminders.scan(today)
         again = time.perf_counter() - start
         return {"rows": Reminder.objects.count(), "first": first, "again": again}
+
+
+class _Floor:
+    """The board's floor: the SQL a plan board page needs, written by hand and run
+    through the same connection (rows fetched, nothing built from them).
+
+    - one aggregate over the tasks the user sees: counts by project and status, the
+      progress sums, the chains (the roll-up, the status counts and the filter's chains);
+    - the page: the first 100 matching tasks in board order, with what a row shows of
+      the task, its lead unit and person, project and chain, and the status;
+    - the supporting units of those 100 tasks;
+    - when filtered, the count of the matching tasks.
+    """
+
+    def __init__(self, plan: Any, today: dt.date) -> None:
+        self.plan = plan
+        self.today = today
+
+    def _status(self) -> tuple[str, list[Any]]:
+        return (
+            "CASE WHEN (t.done_on <= %s OR (t.done_on IS NULL AND t.progress >= 100)) "
+            "THEN 'done' WHEN t.due < %s THEN 'late' WHEN t.at_risk_from <= %s "
+            "THEN 'at_risk' ELSE 'on_track' END",
+            [self.today] * 3,
+        )
+
+    def _reads(self, where: str = "", params: list[Any] | None = None, visible: str = "") -> Any:
+        """The reads for tasks matching ``where`` (a filter) among those matching
+        ``visible`` (the user's), each a SQL condition on ``t`` (the task), ``u`` (its
+        lead unit) and ``p`` (its project), with ``%s`` for ``params`` (the filter's
+        first, then the visibility's, as they appear)."""
+        from django.db import connection
+
+        from pacesetter.core.translations import column, content_language
+
+        params = params or []
+        lang = content_language()
+        title, name = column("title", lang), column("name", lang)
+        status, status_params = self._status()
+        where_params = params[: where.count("%s")]
+        visible_params = params[where.count("%s") :]
+        seen = f" AND {visible}" if visible else ""
+        rollup = (
+            f"SELECT t.project_id, {status} AS status, t.chain_id, COUNT(*), "  # noqa: S608 - constants; values are parameters
+            "SUM(CASE WHEN (t.progress IS NOT NULL OR t.done_on IS NOT NULL) AND t.weight > 0 "
+            "THEN (CASE WHEN t.done_on IS NOT NULL THEN 100 ELSE t.progress END) * t.weight "
+            "END), SUM(CASE WHEN (t.progress IS NOT NULL OR t.done_on IS NOT NULL) "
+            "AND t.weight > 0 THEN t.weight END) "
+            "FROM workplans_task t "
+            + ("JOIN units_unit u ON u.id = t.lead_unit_id " if visible else "")
+            + f"WHERE t.plan_id = %s{seen} GROUP BY 1, 2, 3"
+        )
+        matching = f"t.plan_id = %s{seen}" + (f" AND ({where})" if where else "")
+        tables = (
+            "FROM workplans_task t JOIN units_unit u ON u.id = t.lead_unit_id "
+            "LEFT JOIN workplans_project p ON p.id = t.project_id "
+            "LEFT JOIN chains_chain c ON c.id = t.chain_id "
+            "LEFT JOIN accounts_user a ON a.id = t.lead_person_id "
+        )
+        page = (
+            f"SELECT t.id, t.project_id, t.code, t.{title}, t.due, t.progress, t.start, "
+            f"t.done_on, {status}, u.code, u.{name}, a.username, a.first_name, a.last_name, "
+            f"p.code, p.{name}, c.{name} {tables}WHERE {matching} "
+            "ORDER BY p.position ASC NULLS FIRST, t.project_id ASC NULLS FIRST, "
+            "t.position, t.id LIMIT 100"
+        )
+        count = f"SELECT COUNT(*) {tables}WHERE {matching}"
+        supporting = (
+            f"SELECT s.task_id, su.id, su.code, su.{name} "  # noqa: S608 - constants; values are parameters
+            "FROM workplans_task_supporting_units s "
+            "JOIN units_unit su ON su.id = s.unit_id WHERE s.task_id IN ({ids})"
+        )
+        page_params = [*status_params, self.plan.pk, *visible_params, *where_params]
+
+        def reads() -> int:
+            with connection.cursor() as cursor:
+                cursor.execute(rollup, [*status_params, self.plan.pk, *visible_params])
+                cursor.fetchall()
+                cursor.execute(page, page_params)
+                rows = cursor.fetchall()
+                if where:
+                    cursor.execute(count, page_params[len(status_params) :])
+                    cursor.fetchall()
+                if rows:
+                    ids = [row[0] for row in rows]
+                    cursor.execute(supporting.format(ids=", ".join(["%s"] * len(ids))), ids)
+                    cursor.fetchall()
+            return len(rows)
+
+        return reads
+
+    def everything(self) -> Any:
+        return self._reads()
+
+    def late(self) -> Any:
+        status, params = self._status()
+        return self._reads(f"{status} = 'late'", params)
+
+    def unit(self, unit: Any) -> Any:
+        return self._reads(
+            "t.lead_unit_id = %s OR t.id IN "
+            "(SELECT task_id FROM workplans_task_supporting_units WHERE unit_id = %s)",
+            [unit.pk, unit.pk],
+        )
+
+    @staticmethod
+    def _under() -> str:
+        return (
+            "(u.path LIKE %s OR t.id IN (SELECT s.task_id FROM workplans_task_supporting_units s "
+            "JOIN units_unit su ON su.id = s.unit_id WHERE su.path LIKE %s))"
+        )
+
+    def under(self, top: Any) -> Any:
+        return self._reads(self._under(), [f"{top.path}%"] * 2)
+
+    def chain(self, chain: Any) -> Any:
+        return self._reads("t.chain_id = %s OR p.chain_id = %s", [chain.pk, chain.pk])
+
+    def officer(self, district: Any, officer: Any) -> Any:
+        """The tasks the district's officer sees: led or supported under the district, or
+        led by them in person (the task policy's rule for a plan they do not see whole)."""
+        visible = f"({self._under()} OR t.lead_person_id = %s)"
+        return self._reads(visible=visible, params=[f"{district.path}%"] * 2 + [officer.pk])
