@@ -46,6 +46,7 @@ from .data.huadu import PLAN_KEY as HUADU_PLAN_KEY
 from .keywork import KeyWorkLoader
 from .pdf import one_page_pdf
 from .polls import body_poll
+from .practices import PracticeLoader
 from .specs import (
     AccountSpec,
     BodySpec,
@@ -122,6 +123,13 @@ class _Loader:
         coverage.load(actor=self.actor)
         # The follow-up tasks go into the dual-synchronization plan while it is open.
         coverage.follow_ups(self.key_work.plans[HUADU_PLAN_KEY])
+        # Two adoptions put a key task into a plan: while it is open.
+        PracticeLoader(self.units, self.users).load(
+            actor=self.actor,
+            campaigns=self.campaigns.campaigns,
+            meetings=self.key_work.meetings,
+            plans=self.key_work.plans,
+        )
         self.key_work.close_past_plans()
 
     def load_case(self, case: CaseSpec) -> None:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from pacesetter.core import clock
 from pacesetter.core.files import validate_upload
 from pacesetter.core.translations import (
     CONTENT_LANGUAGES,
@@ -373,7 +374,8 @@ class PracticeStep(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
+    # The moment of the step (core.clock: now, or the past moment a loader replays).
+    at = models.DateTimeField(_("when"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("step")

@@ -18,7 +18,7 @@ from pacesetter.workplans.models import PlanState, WorkPlan
 from pacesetter.workplans.policies import plan_policy
 
 from .models import Adoption, AdoptionOutcome, Practice, WorkField
-from .policies import adoption_policy, practice_policy
+from .policies import practice_policy
 
 
 @dataclass(frozen=True)
@@ -37,13 +37,15 @@ def searched(queryset: QuerySet[Practice], query: str) -> QuerySet[Practice]:
     folded = fold(query)
     if not folded:
         return queryset
-    units = Practice.source_units.through.objects.filter(
-        practice_id=OuterRef("pk"), unit__search_key__contains=folded
+    # Uncorrelated: the few units and fields whose key matches are found once, not for
+    # each practice (docs/performance.md, "Practices").
+    units = Practice.source_units.through.objects.filter(unit__search_key__contains=folded)
+    fields = Practice.work_fields.through.objects.filter(workfield__search_key__contains=folded)
+    return queryset.filter(
+        Q(search_key__contains=folded)
+        | Q(pk__in=units.values("practice_id"))
+        | Q(pk__in=fields.values("practice_id"))
     )
-    fields = Practice.work_fields.through.objects.filter(
-        practice_id=OuterRef("pk"), workfield__search_key__contains=folded
-    )
-    return queryset.filter(Q(search_key__contains=folded) | Exists(units) | Exists(fields))
 
 
 def practices_for(user: Any, filters: PracticeFilters) -> QuerySet[Practice]:
@@ -100,9 +102,12 @@ def proposable_units(user: Any) -> QuerySet[Unit]:
 def adoptions_of(user: Any, practice: Practice) -> QuerySet[Adoption]:
     """The adoptions of ``practice`` that ``user`` sees (the practice's readers): by
     unit path, the unit, the adopter, the task and the evidence fetched with them."""
+    # ``adoption_policy``'s "view" is the practice's: asked once of this practice, not as
+    # a subquery over the whole library in every statement (docs/performance.md).
+    if not practice_policy.allows(user, "view", practice):
+        return Adoption.objects.none()
     return (
-        adoption_policy.visible(user, "view")
-        .filter(practice=practice)
+        Adoption.objects.filter(practice=practice)
         .select_related("unit", "adopted_by", "task")
         .prefetch_related("evidence")
         .order_by("unit__path", "pk")
@@ -135,28 +140,25 @@ def _root_path(path: str) -> str:
 
 def practice_spread(user: Any, practice: Practice) -> Spread:
     """The spread of ``practice`` over the adoptions ``user`` sees, in five queries
-    whatever the number of adoptions: the counts by outcome and by year are aggregated
-    in SQL, the rows, their evidence and their top units fetched once each."""
+    whatever the number of adoptions (whether the user sees the practice; the counts by
+    year and outcome, aggregated in SQL; the rows, their evidence and their top units,
+    fetched once each)."""
     return spread_of(adoptions_of(user, practice))
 
 
 def spread_of(adoptions: QuerySet[Adoption]) -> Spread:
     """The spread over ``adoptions`` (one practice's, as the reader may see them)."""
-    counts = adoptions.order_by().aggregate(
-        total=Count("pk"),
-        **{
-            f"n_{value}": Count("pk", filter=Q(outcome=value))
-            for value in ("", *AdoptionOutcome.values)
-        },
-    )
-    by_outcome = {value: counts[f"n_{value}"] for value in ("", *AdoptionOutcome.values)}
-    years = (
+    cells = (
         adoptions.order_by()
         .annotate(year=ExtractYear("adopted_on"))
-        .values("year")
+        .values("year", "outcome")
         .annotate(n=Count("pk"))
-        .order_by("year")
     )
+    by_outcome = dict.fromkeys(("", *AdoptionOutcome.values), 0)
+    by_year: dict[int, int] = {}
+    for cell in cells:
+        by_outcome[cell["outcome"]] += cell["n"]
+        by_year[cell["year"]] = by_year.get(cell["year"], 0) + cell["n"]
     rows = list(adoptions)
     roots = {
         unit.path: unit
@@ -166,10 +168,10 @@ def spread_of(adoptions: QuerySet[Adoption]) -> Spread:
     for adoption in rows:
         grouped.setdefault(_root_path(adoption.unit.path), []).append(adoption)
     return Spread(
-        total=counts["total"],
+        total=sum(by_outcome.values()),
         replicated=by_outcome[AdoptionOutcome.ADOPTED] + by_outcome[AdoptionOutcome.PARTLY],
         by_outcome=by_outcome,
-        by_year=[(row["year"], row["n"]) for row in years],
+        by_year=sorted(by_year.items()),
         groups=[
             TopUnitGroup(unit=roots[path], adoptions=items)
             for path, items in sorted(grouped.items())

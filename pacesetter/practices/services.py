@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
+from pacesetter.core import clock
 from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.translations import (
@@ -314,7 +315,7 @@ def practice_transition(
         if decision is not None:
             update["decision"] = decision
         if transition.target == PracticeState.PUBLISHED:
-            update["published_at"] = timezone.now()
+            update["published_at"] = clock.now()
         practice = audited_update(
             actor=actor,
             instance=practice,
@@ -459,7 +460,7 @@ def adoption_report(
         "outcome": outcome,
         "rating": rating,
         "report": (report or "").strip(),
-        "reported_on": reported_on or timezone.localdate(),
+        "reported_on": reported_on or timezone.localdate(clock.now()),
         "reported_by": _actor(actor),
     }
     probe = copy.copy(adoption)

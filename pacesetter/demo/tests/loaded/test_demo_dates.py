@@ -11,6 +11,7 @@ from django.db import models
 from pacesetter.ballots.models import Poll
 from pacesetter.campaigns.models import ReviewPoint
 from pacesetter.meetings.models import Invitation, Minutes, Resolution
+from pacesetter.practices.models import Adoption, Practice, PracticeStep
 from pacesetter.scoring.models import InspectionAssignment, ScoreEvent, ScoringTable
 from pacesetter.testing.shared import BUILT_AT
 from pacesetter.workplans.models import Milestone, Task, TaskUpdate
@@ -34,6 +35,10 @@ EVENT_DATES: tuple[tuple[type[models.Model], str], ...] = (
     (TaskUpdate, "at"),
     (Task, "done_on"),
     (Milestone, "done_on"),
+    (PracticeStep, "at"),
+    (Practice, "published_at"),
+    (Adoption, "adopted_on"),
+    (Adoption, "reported_on"),
 )
 
 
