@@ -104,10 +104,12 @@ def test_the_provincial_council_seats_more_than_three(demo: str) -> None:
 
 def test_the_danyang_exchange_resolution_puts_tasks_in_the_federations_plan(demo: str) -> None:
     plan = WorkPlan.objects.get(body__owner_unit__code=light_industry.DANYANG)
-    tasks = Task.objects.filter(plan=plan)
+    # The resolution's two tasks; a third is the key task of an adopted practice (Linhai's
+    # experience, demo/practices.py), made by the adoption, not by the resolution.
+    tasks = Task.objects.filter(plan=plan, resolution__isnull=False)
     assert tasks.count() == 2
     assert {task.lead_unit.code for task in tasks} == {light_industry.DANYANG}
-    assert all(task.resolution_id for task in tasks)
+    assert Task.objects.filter(plan=plan, resolution__isnull=True).count() == 1
 
 
 def test_a_thanh_hoa_campaign_and_criterion_read_vietnamese_in_vi_english_in_en(
