@@ -95,7 +95,9 @@ def _data_directory(as_user: str | None, prefix: str) -> str:
     return datadir
 
 
-def _start(datadir: str, options: str, as_user: str | None) -> Callable[[], None]:
+def _start(
+    datadir: str, options: str, as_user: str | None, wait_seconds: int = 60
+) -> Callable[[], None]:
     """Starts the server of ``datadir``; answers the function that stops it and removes
     the directory (also registered to run at exit)."""
     _run(
@@ -107,7 +109,7 @@ def _start(datadir: str, options: str, as_user: str | None) -> Callable[[], None
             options,
             "-w",
             "-t",
-            "60",
+            str(wait_seconds),
             "-l",
             os.path.join(datadir, "server.log"),
             "start",
@@ -141,11 +143,18 @@ def _options(port: int, datadir: str) -> str:
     )
 
 
-def start_replica(primary: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], None]]:
+def start_replica(
+    primary: dict[str, Any], *, hot_standby: bool = True
+) -> tuple[dict[str, Any], Callable[[], None]]:
     """A streaming replica of the running server ``primary`` (its settings, as
     ``start_test_server`` answers them): ``pg_basebackup -R`` into a new directory, then
-    started on its own port as a hot standby. Answers its settings (the primary's, with
-    its socket and port) and the function that stops it."""
+    started on its own port, as a hot standby (it answers reads) unless ``hot_standby``
+    is false (a copy only to be promoted). Answers its settings (the primary's, with its
+    socket and port) and the function that stops it.
+
+    A hot standby opens for reads only once every transaction of the primary whose
+    subtransactions overflowed (a test's many savepoints) has ended: beside a parallel
+    suite that can take minutes, so its start waits up to ten."""
     as_user = _server_user()
     datadir = _data_directory(as_user, "pacesetter-pg-replica-")
     _run(
@@ -169,7 +178,10 @@ def start_replica(primary: dict[str, Any]) -> tuple[dict[str, Any], Callable[[],
         as_user,
     )
     port = _free_port()
-    stop = _start(datadir, _options(port, datadir) + " -c hot_standby=on", as_user)
+    if hot_standby:
+        stop = _start(datadir, _options(port, datadir) + " -c hot_standby=on", as_user, 600)
+    else:
+        stop = _start(datadir, _options(port, datadir) + " -c hot_standby=off", as_user)
     return {**primary, "HOST": datadir, "PORT": str(port)}, stop
 
 

@@ -29,7 +29,8 @@ def own_server(django_db_blocker: Any) -> Iterator[Any]:
     stops = []
 
     def move() -> dict[str, Any]:
-        server, stop = start_replica(original)
+        # Not a hot standby: promoted at once, it need not wait to answer reads.
+        server, stop = start_replica(original, hot_standby=False)
         stops.append(stop)
         server_control(server, "promote")
         connection.close()
