@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from pacesetter.api import api, not_found_view
 from pacesetter.campaigns import urls as campaigns_urls
 from pacesetter.chains import urls as chains_urls
+from pacesetter.core.views import health
 from pacesetter.scoring import urls as scoring_urls
 from pacesetter.workplans import urls as workplans_urls
 from pacesetter.workspace import urls as workspace_urls
@@ -12,6 +13,7 @@ from pacesetter.workspace import urls as workspace_urls
 # always in: each namespace gets its app's URLs and the workspace pages named for it.
 
 urlpatterns = [
+    path("healthz", health, name="health"),
     path("", include((workspace_urls.home, "core"))),
     path("accounts/", include("pacesetter.accounts.urls")),
     path("accounts/people/", include((workspace_urls.people, "accounts"))),

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -76,3 +77,15 @@ def add_service_errors(
     for name, errors in exc.error_dict.items():
         target = (fields or {}).get(name, f"{prefix}{name}")
         form.add_error(target if target in form.fields else None, errors)
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """``/healthz`` for the proxy's or monitor's probe: 200 ``ok`` once the database
+    answers a query; while it cannot be reached, the 503 of
+    ``DatabaseUnavailableMiddleware``. Never cached; no session, no template."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    response = HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response

@@ -82,3 +82,16 @@ def test_the_api_answers_503_to_a_browser_session_while_the_database_is_down(cli
         response = client.get("/api/v1/practices")
     assert_error_shape(response, 503, "busy")
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_health_probe_answers_ok_then_503_while_the_database_is_down(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert response["Cache-Control"] == "no-store"
+    assert "sessionid" not in response.cookies
+    with database_down() as tried:
+        response = client.get("/healthz")
+    assert tried == ["SELECT 1"]
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"

@@ -188,6 +188,9 @@ def test_gunicorn_serves_with_the_production_settings(tmp_path, database_url):
         response, _ = server.request("GET", "/accounts/login/", https=False)
         assert response.status == 301
         assert response.headers["Location"] == f"https://127.0.0.1:{server.port}/accounts/login/"
+        # ... except the proxy's health probe, which answers once the database does.
+        response, body = server.request("GET", "/healthz", https=False)
+        assert (response.status, body) == (200, b"ok\n")
 
         response, page = server.request("GET", "/accounts/login/")
         assert response.status == 200
