@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -298,6 +299,37 @@ def score_sheet(review_point: ReviewPoint, unit_id: int) -> QuerySet[ScoreItem]:
         .annotate(evidence_count=Count("evidence"))
         .order_by("criterion__position", "criterion_id")
     )
+
+
+def sheet_totals(items: Iterable[ScoreItem]) -> dict[str, Any]:
+    """The score sheet's totals, the ranking's formula (``ranking_sql``) over the items
+    already read for the sheet (each with its ``criterion``): earned and assigned base
+    points, bonus, penalty, the vetoes passed, the total and its percentage. No query."""
+    earned = assigned = bonus = penalty = Decimal("0")
+    veto = 0
+    for item in items:
+        if item.not_assigned:
+            continue
+        kind = item.criterion.kind
+        if kind in BASE_KINDS:
+            earned += item.score
+            assigned += item.criterion.max_points
+        elif kind == CriterionKind.BONUS:
+            bonus += item.score
+        elif kind == CriterionKind.PENALTY:
+            penalty += item.score
+        elif kind == CriterionKind.VETO and item.passed:
+            veto += 1
+    total = earned + bonus - penalty
+    return {
+        "base_earned": earned,
+        "base_assigned": assigned,
+        "bonus": bonus,
+        "penalty": penalty,
+        "veto": veto,
+        "total": total,
+        "percentage": total * 100 / assigned if assigned else None,
+    }
 
 
 #: The steps the reviewer's queue lists, in the order its label prefers when a user may

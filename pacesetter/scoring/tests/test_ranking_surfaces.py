@@ -203,3 +203,26 @@ def test_the_three_surfaces_show_the_same_ranking(world, league, role, filtered)
         assert all(row[3] == TOTALS[row[0]] for row in page or [])
         masked = role == "cluster_leader" and not published
         assert all((row[2] is None) == masked for row in page or []), stage
+
+
+def test_the_sheets_totals_from_its_rows_equal_the_rankings_formula(world, scoring):
+    """``sheet_totals`` adds up the rows the sheet already read; the ranking sums the same
+    items in SQL: every kind counts as the ranking counts it, a criterion not assigned
+    not at all."""
+    from pacesetter.scoring.selectors import ranking, score_sheet, sheet_totals
+
+    scores = {"Q1": "12.50", "Q2": "7.25", "P1": "10", "C1": "3", "B1": "2", "N1": "1.50"}
+    for code, score in scores.items():
+        ScoreItem.objects.filter(pk=scoring.item(world.own, code).pk).update(score=D(score))
+    ScoreItem.objects.filter(pk=scoring.item(world.own, "Q2").pk).update(not_assigned=True)
+    ScoreItem.objects.filter(pk=scoring.item(world.own, "V1").pk).update(passed=True)
+
+    totals = sheet_totals(list(score_sheet(scoring.h1, world.own.pk)))
+    (row,) = [r for r in ranking(scoring.h1) if r["unit_id"] == world.own.pk]
+    assert totals["base_earned"] == row["base_earned"] == D("25.50")  # Q2 not assigned
+    assert totals["bonus"] == row["bonus"] == D("2")
+    assert totals["penalty"] == row["penalty"] == D("1.50")
+    assert totals["total"] == row["total"] == D("26.00")
+    assert totals["base_assigned"] == row["base_assigned"]
+    assert totals["veto"] == row["veto"] == 1
+    assert round(totals["percentage"], 4) == row["percentage"]

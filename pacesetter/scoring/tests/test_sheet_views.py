@@ -554,7 +554,7 @@ def test_sheet_and_ranking_queries_do_not_grow_with_units(
     login(client, world.users[role])
     for n, code in ((2, "small"), (12, "large")):
         review_point = grow(scoring, world, n, code)
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(9):
             assert client.get(sheet_url(scoring, world.own, review_point)).status_code == 200
         with django_assert_max_num_queries(12):
             response = client.get(reverse("scoring:ranking", args=[review_point.pk]))

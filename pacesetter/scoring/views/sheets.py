@@ -20,8 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -68,11 +67,11 @@ from ..models import (
 from ..policies import return_step, score_item_policy
 from ..selectors import (
     QUEUE_STEPS,
-    ZERO,
     RankingFilters,
     ranking_for,
     reviewer_queue,
     score_sheet,
+    sheet_totals,
 )
 from ..workflows import score_item_workflow
 
@@ -250,28 +249,6 @@ def _group_rows(rows: list[SheetRow]) -> list[SheetRow]:
     return rows
 
 
-def _totals(items: QuerySet[ScoreItem]) -> dict[str, Any]:
-    """The sheet's totals, the ranking's formula over the items the user sees."""
-    assigned = Q(not_assigned=False)
-    base = assigned & Q(criterion__kind__in=BASE_KINDS)
-    totals = items.aggregate(
-        base_earned=Coalesce(Sum("score", filter=base), ZERO),
-        base_assigned=Coalesce(Sum("criterion__max_points", filter=base), ZERO),
-        bonus=Coalesce(
-            Sum("score", filter=assigned & Q(criterion__kind=CriterionKind.BONUS)), ZERO
-        ),
-        penalty=Coalesce(
-            Sum("score", filter=assigned & Q(criterion__kind=CriterionKind.PENALTY)), ZERO
-        ),
-        veto=Count("pk", filter=assigned & Q(criterion__kind=CriterionKind.VETO, passed=True)),
-    )
-    totals["total"] = totals["base_earned"] + totals["bonus"] - totals["penalty"]
-    totals["percentage"] = (
-        totals["total"] * 100 / totals["base_assigned"] if totals["base_assigned"] else None
-    )
-    return totals
-
-
 def _sheet_context(
     request: HttpRequest,
     review_point: ReviewPoint,
@@ -292,7 +269,7 @@ def _sheet_context(
         "participant": participant,
         "unit": participant.unit,
         "rows": rows,
-        "totals": _totals(ScoreItem.objects.filter(pk__in=visible.values("pk"))),
+        "totals": sheet_totals(items),
         "editable": editable,
         "columns": 11 + int(editable) + int(bool(review_point.campaign.predecessor_id)),
     }
@@ -303,13 +280,17 @@ def sheet(request: HttpRequest, rp: int, unit: int) -> HttpResponse:
     review_point = _review_point(request.user, rp)
     participant = _participant(review_point, unit)
     if request.GET.get("part") == "totals":
-        visible = _visible_items(request.user, review_point, unit)
-        if not visible.exists():
+        items = list(
+            _visible_items(request.user, review_point, unit)
+            .select_related("criterion")
+            .only("score", "not_assigned", "passed", "criterion__kind", "criterion__max_points")
+        )
+        if not items:
             raise Http404(_("Not found."))
         return render(
             request,
             "scoring/sheets/_totals.html",
-            {"review_point": review_point, "unit": participant.unit, "totals": _totals(visible)},
+            {"review_point": review_point, "unit": participant.unit, "totals": sheet_totals(items)},
         )
     return render(
         request,
