@@ -58,6 +58,16 @@ class FollowUpForm(forms.Form):
         label=gettext_lazy("Organizations"), queryset=Organization.objects.none()
     )
     at = forms.DateField(required=False, widget=forms.HiddenInput)
+    per_town = forms.TypedChoiceField(
+        label=gettext_lazy("Tasks"),
+        choices=[
+            ("", gettext_lazy("One task per organization")),
+            ("1", gettext_lazy("One task per town or street, for all of its organizations chosen")),
+        ],
+        coerce=bool,
+        empty_value=False,
+        required=False,
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -168,19 +178,21 @@ def follow_up_create(request: HttpRequest) -> HttpResponse:
             organizations=list(data["organizations"]),
             due=data["due"],
             at=data["at"] or timezone.localdate(),
+            per_town=data["per_town"],
         )
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
         return redirect(back)
+    count = len({task.pk for task in tasks})
     messages.success(
         request,
         ngettext(
             "%(count)s follow-up task created in “%(plan)s”.",
             "%(count)s follow-up tasks created in “%(plan)s”.",
-            len(tasks),
+            count,
         )
-        % {"count": len(tasks), "plan": data["plan"].name},
+        % {"count": count, "plan": data["plan"].name},
     )
     return redirect(back)
 

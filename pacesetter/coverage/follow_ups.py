@@ -1,5 +1,6 @@
-"""Follow-up tasks from the blind-spot list: one key task per organization in a work plan,
-led by the organization's town or street, made in one step (docs/coverage.md)."""
+"""Follow-up tasks from the blind-spot list: one key task per organization, or one per
+town or street for all of its organizations chosen, in a work plan, led by the town or
+street, made in one step (docs/coverage.md)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pacesetter.audit.services import audit_record
 from pacesetter.core.errors import FieldRuleError
@@ -30,31 +32,50 @@ FOLLOW_UP_EXISTS = "follow_up_exists"
 TOO_MANY = 200
 
 
-def _texts(
+def _lines(
     organization: Organization, failed: Sequence[tuple[CoverageRule, str | None]], at: dt.date
-) -> dict[str, Any]:
-    """The task's title and scope in every content language (rendered in each)."""
+) -> list[str]:
+    """What a task's scope says of one organization, in the active language: its name,
+    code and number in the register, each rule it does not meet at ``at``, its address."""
     url = settings.SITE_URL.rstrip("/") + reverse("coverage:organization", args=[organization.pk])
+    return [
+        _("Organization: %(name)s (%(code)s), coverage register no. %(pk)s")
+        % {
+            "name": organization.name,  # in the active language, or the fallback
+            "code": organization.credit_code or "—",
+            "pk": organization.pk,
+        },
+        *[rule_engine.check(rule, organization, at, form, True).sentence for rule, form in failed],
+        url,
+    ]
+
+
+def _texts(
+    members: Sequence[tuple[Organization, Sequence[tuple[CoverageRule, str | None]]]],
+    at: dt.date,
+    *,
+    per_town: bool,
+) -> dict[str, Any]:
+    """The task's title and scope in every content language (rendered in each): for one
+    organization, or for a town's organizations (one paragraph each)."""
     titles: dict[str, str] = {}
     scopes: dict[str, str] = {}
     for language in CONTENT_LANGUAGES:
         with translation.override(language):
-            name = organization.name  # in this language, or the fallback
-            titles[language] = _("Cover the blind spot: %(name)s") % {"name": name}
-            lines = [
-                _("Organization: %(name)s (%(code)s), coverage register no. %(pk)s")
-                % {
-                    "name": name,
-                    "code": organization.credit_code or "—",
-                    "pk": organization.pk,
-                },
-                *[
-                    rule_engine.check(rule, organization, at, form, True).sentence
-                    for rule, form in failed
-                ],
-                url,
-            ]
-            scopes[language] = "\n".join(lines)
+            if per_town:
+                town = members[0][0].town
+                titles[language] = ngettext(
+                    "Cover the blind spots in %(town)s: %(count)s organization",
+                    "Cover the blind spots in %(town)s: %(count)s organizations",
+                    len(members),
+                ) % {"town": town.name, "count": len(members)}
+            else:
+                titles[language] = _("Cover the blind spot: %(name)s") % {
+                    "name": members[0][0].name
+                }
+            scopes[language] = "\n\n".join(
+                "\n".join(_lines(organization, failed, at)) for organization, failed in members
+            )
     return {"title": titles, "scope": scopes}
 
 
@@ -67,11 +88,16 @@ def follow_ups_create(
     due: dt.date | None = None,
     at: dt.date | None = None,
     project: Project | None = None,
+    per_town: bool = False,
 ) -> list[Task]:
     """One key task per organization in ``plan``, led by its town or street, its scope
     naming the organization (with its address in the register) and the rules it does not
     meet at ``at`` (today by default); each linked back by a :class:`FollowUp`. In one of
-    the plan's projects if ``project`` is given, else directly in the plan.
+    the plan's projects if ``project`` is given, else directly in the plan. With
+    ``per_town``, one task per town or street instead, its scope naming each of the
+    town's organizations chosen (in the order given), each of them linked back to it.
+    Returns the task of each organization, in the order given (without repeats): with
+    ``per_town`` a task comes once for each of its organizations.
 
     The actor manages the plan and is district staff over every organization
     (:func:`policies.follow_up_organizations`); an organization that already has a
@@ -116,7 +142,7 @@ def follow_ups_create(
             _("Already followed up in this work plan: %(names)s.") % {"names": names},
             code=FOLLOW_UP_EXISTS,
         )
-    tasks = []
+    groups: dict[Any, list[tuple[Organization, list[tuple[CoverageRule, str | None]]]]] = {}
     for pk in dict.fromkeys(pks):
         organization = found[pk]
         failed = []
@@ -125,27 +151,32 @@ def follow_ups_create(
             result = rule_engine.check(rule, organization, at, form, organization.operating_then)
             if result.unmet:
                 failed.append((rule, form))
-        texts = _texts(organization, failed, at)
+        key = organization.town_id if per_town else organization.pk
+        groups.setdefault(key, []).append((organization, failed))
+    task_of: dict[int, Task] = {}
+    for members in groups.values():
+        texts = _texts(members, at, per_town=per_town)
         task = task_create(
             actor=actor,
             plan=plan,
             project=project,
-            lead_unit=organization.town,
+            lead_unit=members[0][0].town,
             title=texts["title"],
             scope=texts["scope"],
             due=due,
             source_language=plan.source_language,
         )
-        FollowUp.objects.create(
-            organization=organization,
-            task=task,
-            created_by=actor if getattr(actor, "pk", None) else None,
-        )
-        audit_record(
-            actor=actor,
-            action="coverage.follow_up",
-            target=organization,
-            changes={"task": [None, task.pk], "plan": [None, plan.pk]},
-        )
-        tasks.append(task)
-    return tasks
+        for organization, _failed in members:
+            FollowUp.objects.create(
+                organization=organization,
+                task=task,
+                created_by=actor if getattr(actor, "pk", None) else None,
+            )
+            audit_record(
+                actor=actor,
+                action="coverage.follow_up",
+                target=organization,
+                changes={"task": [None, task.pk], "plan": [None, plan.pk]},
+            )
+            task_of[organization.pk] = task
+    return [task_of[pk] for pk in dict.fromkeys(pks)]

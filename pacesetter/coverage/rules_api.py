@@ -108,6 +108,11 @@ class BlindSpotFilters(Schema):
 class CoverageFollowUpIn(Schema):
     plan_id: Id
     organization_ids: list[Id] = Field(..., min_length=1, max_length=TOO_MANY)
+    per_town: bool = Field(
+        False,
+        description="One task per town or street for all of its organizations chosen, "
+        "instead of one per organization.",
+    )
     due: date | None = None
     at: date | None = Field(None, description="The rules as of this date (default today).")
 
@@ -202,8 +207,9 @@ class _Rows:
 def follow_up_create(
     request: HttpRequest, payload: CoverageFollowUpIn
 ) -> Status[list[dict[str, int]]]:
-    """One key task per organization in the work plan, led by its town or street, in one
-    step (district staff who manage the plan)."""
+    """One key task per organization (or, with ``per_town``, per town or street) in the
+    work plan, led by the town or street, in one step (district staff who manage the
+    plan). One row per organization, with its task."""
     user = request.user
     plan = resolve_ref(plan_policy, user, payload.plan_id, "manage", "plan_id")
     organizations = [
@@ -212,7 +218,12 @@ def follow_up_create(
     ]
     # The service refuses (403) an organization the user is not district staff over.
     tasks = follow_ups_create(
-        actor=user, plan=plan, organizations=organizations, due=payload.due, at=_at(payload.at)
+        actor=user,
+        plan=plan,
+        organizations=organizations,
+        due=payload.due,
+        at=_at(payload.at),
+        per_town=payload.per_town,
     )
     return Status(
         201,

@@ -9,13 +9,14 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from pacesetter.coverage.follow_ups import follow_ups_create
 from pacesetter.coverage.models import CoverageKind, FollowUp
 from pacesetter.coverage.services import building_record, status_record
 from pacesetter.testing.api import ApiClient
+from pacesetter.units.models import Unit
 from pacesetter.workplans.models import Task
 from pacesetter.workplans.tests.factories import ProjectFactory, WorkPlanFactory
 
@@ -163,6 +164,62 @@ def test_staff_create_follow_up_tasks_in_one_step(client, world, spots, plan):
         follow=True,
     )
     assert "Already followed up in this work plan: Late Leather." in again.content.decode()
+    assert Task.objects.filter(plan=plan).count() == 2
+
+
+def test_one_follow_up_task_per_town_names_each_of_its_organizations(client, world, spots, plan):
+    client.force_login(world.users["committee_staff"])
+    html = client.get("/coverage/blind-spots/").content.decode()
+    assert '<select name="per_town" id="id_per_town">' in html
+    chosen = [spots["late"].pk, spots["small"].pk, spots["big"].pk]
+    response = client.post(
+        "/coverage/blind-spots/follow-up/",
+        {"plan": plan.pk, "organizations": chosen, "per_town": "1"},
+        follow=True,
+    )
+    assert "2 follow-up tasks created in “Coverage plan”." in response.content.decode()
+    own, sibling = (
+        Task.objects.get(plan=plan, lead_unit=unit) for unit in (world.own, world.sibling)
+    )
+    assert own.title == f"Cover the blind spots in {world.own.name}: 2 organizations"
+    assert sibling.title == f"Cover the blind spots in {world.sibling.name}: 1 organization"
+    # One paragraph per organization, in the order chosen, each with its rules and address.
+    late, big = own.scope.split("\n\n")
+    assert late.startswith("Organization: Late Leather") and "should be built" in late
+    assert big.startswith("Organization: Big Bags") and f"/coverage/{spots['big'].pk}/" in big
+    links = dict(FollowUp.objects.values_list("organization_id", "task_id"))
+    assert links == {
+        spots["late"].pk: own.pk,
+        spots["big"].pk: own.pk,
+        spots["small"].pk: sibling.pk,
+    }
+    # In the plan's other languages too.
+    with translation.override("vi"):
+        name = str(Unit.objects.get(pk=world.own.pk).name)
+        assert Task.objects.get(pk=own.pk).title == f"Xóa điểm trắng tại {name}: 2 tổ chức"
+    # One of them again, by town: refused, nothing made.
+    with pytest.raises(ValidationError, match="Already followed up"):
+        follow_ups_create(
+            actor=world.users["committee_staff"],
+            plan=plan,
+            organizations=[spots["big"]],
+            per_town=True,
+        )
+    assert Task.objects.filter(plan=plan).count() == 2
+
+
+def test_the_api_makes_one_task_per_town_and_answers_each_organizations_task(world, spots, plan):
+    staff = ApiClient(world.users["committee_staff"])
+    chosen = [spots["late"].pk, spots["small"].pk, spots["big"].pk]
+    response = staff.post(
+        "/coverage/follow-ups",
+        {"plan_id": plan.pk, "organization_ids": chosen, "per_town": True},
+    )
+    assert response.status_code == 201, response.content
+    rows = response.json()
+    assert [r["organization_id"] for r in rows] == chosen
+    task_of = {r["organization_id"]: r["task_id"] for r in rows}
+    assert task_of[spots["late"].pk] == task_of[spots["big"].pk] != task_of[spots["small"].pk]
     assert Task.objects.filter(plan=plan).count() == 2
 
 
