@@ -65,7 +65,7 @@ class FollowUpForm(forms.Form):
             ("1", gettext_lazy("One task per town or street, for all of its organizations chosen")),
         ],
         coerce=bool,
-        empty_value=False,
+        empty_value=False,  # type: ignore[arg-type]
         required=False,
     )
 

@@ -166,17 +166,17 @@ def follow_ups_create(
             due=due,
             source_language=plan.source_language,
         )
-        for organization, _failed in members:
+        for member, _failed in members:
             FollowUp.objects.create(
-                organization=organization,
+                organization=member,
                 task=task,
                 created_by=actor if getattr(actor, "pk", None) else None,
             )
             audit_record(
                 actor=actor,
                 action="coverage.follow_up",
-                target=organization,
+                target=member,
                 changes={"task": [None, task.pk], "plan": [None, plan.pk]},
             )
-            task_of[organization.pk] = task
+            task_of[member.pk] = task
     return [task_of[pk] for pk in dict.fromkeys(pks)]
