@@ -12,6 +12,7 @@ against the official text says so under the title."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -184,7 +185,9 @@ def _record_sheet(
         at += 1
         for record in members[key]:
             for offset, value in enumerate(record_values(layout.source, record), start=3):
-                write_cell(sheet, at, offset, value)
+                written = write_cell(sheet, at, offset, value)
+                if isinstance(value, dt.date):
+                    written.number_format = "yyyy-mm-dd"
             at += 1
     column_width(sheet, 1, 8)
     column_width(sheet, 2, 34)

@@ -4,7 +4,6 @@ form as .xlsx. Reads only (selectors), access through :func:`.selectors.statisti
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -12,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 
 from pacesetter.core.views import paginate
@@ -34,7 +34,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     user = request.user
     bodies = list(reporting_bodies(user))
     data = request.GET if "form" in request.GET else None
-    initial = {"year": dt.date.today().year - 1, "body": bodies[0].pk if bodies else None}
+    initial = {"year": timezone.localdate().year - 1, "body": bodies[0].pk if bodies else None}
     form = StatisticsForm(data, bodies=bodies, initial=initial)
     context: dict[str, object] = {"form": form}
     if form.is_valid():

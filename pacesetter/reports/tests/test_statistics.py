@@ -326,6 +326,16 @@ def test_the_screen_shows_the_form_and_drills_into_a_figure(
     assert link in html
 
 
+def test_the_empty_screen_offers_the_forms_and_the_bodies(client: Any, world: Any) -> None:
+    client.force_login(_staff(world))
+    page = _page(client, "statistics")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "0601.N/BNV-TĐKT: Số phong trào thi đua (Number of emulation movements)" in html
+    assert f'<option value="{world.root.pk}" selected>Province</option>' in html
+    assert 'id="statistics-table"' not in html
+
+
 def test_the_screen_in_chinese_shows_the_chinese_form_with_its_translation(
     client: Any, world: Any, statistics: Any
 ) -> None:
