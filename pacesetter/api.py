@@ -215,6 +215,7 @@ def _add_routers() -> None:
     from pacesetter.meetings.api import router as meetings_router
     from pacesetter.practices.api import router as practices_router
     from pacesetter.reports.api import router as reports_router
+    from pacesetter.reports.statistics.api import router as statistics_router
     from pacesetter.scoring.api import (
         criteria_router,
         items_router,
@@ -260,6 +261,7 @@ def _add_routers() -> None:
     api.add_router("/practices", practices_router)
     api.add_router("/imports", imports_router)
     api.add_router("/reports", reports_router)
+    api.add_router("/statistics", statistics_router)
 
 
 _add_routers()

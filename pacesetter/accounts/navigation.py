@@ -53,6 +53,7 @@ MENU: tuple[MenuItem, ...] = (
     # Published practices are read by everyone signed in; units propose their own.
     _item(_("Good practice"), "/practices/", STAFF, LEADER, OFFICER, COUNCIL, VIEWER),
     _item(_("My work"), "/workplans/my-work/", STAFF, LEADER, OFFICER),
+    _item(_("Statutory statistics"), "reports:statistics", STAFF),
     _item(_("Unit types"), "units:type_list", STAFF),
     _item(_("People and roles"), "accounts:people", STAFF),
 )

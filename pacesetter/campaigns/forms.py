@@ -15,7 +15,14 @@ from pacesetter.core.forms import ConstraintFieldsMixin, PeriodFormMixin, Transl
 from pacesetter.core.translations import fields_of
 from pacesetter.units.models import Unit
 
-from .models import Campaign, CampaignPhase, CampaignState, ReviewPoint, TieBreak
+from .models import (
+    Campaign,
+    CampaignPhase,
+    CampaignState,
+    OrganizingLevel,
+    ReviewPoint,
+    TieBreak,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIE_BREAK_FIELDS = ("tie_break_1", "tie_break_2", "tie_break_3")
@@ -57,6 +64,7 @@ class CampaignForm(ConstraintFieldsMixin, TranslatedFieldsMixin, PeriodFormMixin
             "source_language",
             *fields_of("name"),
             "kind",
+            "organizing_level",
             "start",
             "end",
             "registration_due",
@@ -80,6 +88,7 @@ class CampaignForm(ConstraintFieldsMixin, TranslatedFieldsMixin, PeriodFormMixin
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["scoring_table"].queryset = tables  # type: ignore[attr-defined]
+        self.fields["organizing_level"].required = False
         self.fields["predecessor"].queryset = predecessors  # type: ignore[attr-defined]
         self.fields["predecessor"].help_text = _(
             "Last year's campaign, for comparisons of progress."
@@ -98,6 +107,11 @@ class CampaignForm(ConstraintFieldsMixin, TranslatedFieldsMixin, PeriodFormMixin
             self.fields["scoring_table"].help_text = _(
                 "The scoring table can change only while drafting."
             )
+
+    def clean_organizing_level(self) -> str:
+        """Left out, the level stays as it is (the body's, for a new campaign)."""
+        level = self.cleaned_data.get("organizing_level")
+        return level or self.instance.organizing_level or OrganizingLevel.BODY
 
     def tie_breaks(self) -> list[str]:
         return [self.cleaned_data[n] for n in TIE_BREAK_FIELDS if self.cleaned_data.get(n)]

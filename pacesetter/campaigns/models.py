@@ -18,6 +18,15 @@ class CampaignKind(models.TextChoices):
     SPECIAL_ACTION = "special_action", _("Special action")
 
 
+class OrganizingLevel(models.TextChoices):
+    """Who launched the movement, as the statutory statistics count it (Vietnam's form
+    0601: the central council; a ministry, central body or province; an agency or unit)."""
+
+    CENTRAL = "central", _("Central emulation council")
+    BODY = "body", _("Ministry, central body or province")
+    UNIT = "unit", _("Agency or unit")
+
+
 class CampaignState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     REGISTRATION = "registration", _("Registration")
@@ -55,6 +64,13 @@ class Campaign(models.Model):
         verbose_name=_("organizer"),
         on_delete=models.PROTECT,
         related_name="organized_campaigns",
+    )
+    organizing_level = models.CharField(
+        _("organizing level"),
+        max_length=10,
+        choices=OrganizingLevel.choices,
+        default=OrganizingLevel.BODY,
+        help_text=_("Who launched it, as the annual emulation statistics count it."),
     )
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))

@@ -38,6 +38,7 @@ CAMPAIGN_FIELDS = (
     "source_language",
     *fields_of("name"),
     "kind",
+    "organizing_level",
     "organizer",
     "start",
     "end",

@@ -57,7 +57,7 @@ from openpyxl import Workbook as Workbook
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.cell.read_only import EMPTY_CELL
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -674,6 +674,58 @@ def append_row(sheet: Any, values: Iterable[Any]) -> None:
     sheet.append(list(values))
     for cell in sheet[sheet.max_row]:
         neutralise(cell)
+
+
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def merged_cell(
+    sheet: Any,
+    first: tuple[int, int],
+    last: tuple[int, int],
+    value: Any,
+    *,
+    font: Font | None = None,
+    align: str = "center",
+) -> Cell:
+    """``value`` written (formula-safe) across the cells from ``first`` to ``last`` (each
+    ``(row, column)``), merged when they are more than one, aligned ``align`` (``center``,
+    ``left``, ``right``) and wrapped: the title lines and header rows of a form."""
+    cell = write_cell(sheet, first[0], first[1], value)
+    if first != last:
+        sheet.merge_cells(
+            start_row=first[0], start_column=first[1], end_row=last[0], end_column=last[1]
+        )
+    cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def box(sheet: Any, first: tuple[int, int], last: tuple[int, int]) -> None:
+    """Thin borders round every cell from ``first`` to ``last``: a form's table."""
+    for row in sheet.iter_rows(
+        min_row=first[0], min_col=first[1], max_row=last[0], max_col=last[1]
+    ):
+        for cell in row:
+            cell.border = BOX
+
+
+def link_cell(cell: Cell, sheet_title: str, row: int, column: int = 1) -> None:
+    """Make ``cell`` a link to a cell of another sheet of the same workbook."""
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    target = sheet_title.replace("'", "''")
+    cell.hyperlink = Hyperlink(
+        ref=cell.coordinate, location=f"'{target}'!{get_column_letter(column)}{row}"
+    )
+    cell.font = Font(color="1F4E9C", underline="single")
+
+
+def column_width(sheet: Any, column: int, width: float) -> None:
+    sheet.column_dimensions[get_column_letter(column)].width = width
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .statistics import views as statistics_views
 
 app_name = "reports"
 urlpatterns = [
@@ -8,4 +9,7 @@ urlpatterns = [
     path("review/<int:rp>/start/", views.report_start, name="start"),
     path("<int:pk>/save/", views.report_save, name="save"),
     path("<int:pk>/file.<str:fmt>", views.report_file, name="file"),
+    path("statistics/", statistics_views.statistics, name="statistics"),
+    path("statistics/records/", statistics_views.statistics_records, name="statistics_records"),
+    path("statistics/form.xlsx", statistics_views.statistics_file, name="statistics_file"),
 ]

@@ -33,6 +33,7 @@ from pacesetter.campaigns.models import (
     CampaignPhase,
     CampaignState,
     ClusterPact,
+    OrganizingLevel,
     Participant,
     ReviewPoint,
 )
@@ -65,6 +66,7 @@ _OPERATION_ID = "pacesetter_campaigns_api_{}"
 
 class CampaignOut(CampaignRef):
     kind: str
+    organizing_level: str
     state: str
     organizer: UnitRef
     start: dt.date
@@ -132,6 +134,7 @@ class CampaignIn(Schema):
     start: dt.date
     end: dt.date
     kind: CampaignKind = CampaignKind.MOVEMENT
+    organizing_level: OrganizingLevel = OrganizingLevel.BODY
     scoring_table_id: Id | None = None
     predecessor_id: Id | None = None
     registration_due: dt.date | None = None
@@ -147,6 +150,7 @@ class CampaignPatch(Schema):
     source_language: Language | None = None
     name: text_patch(255) = None  # type: ignore[valid-type]
     kind: CampaignKind | None = None
+    organizing_level: OrganizingLevel | None = None
     start: dt.date | None = None
     end: dt.date | None = None
     scoring_table_id: Id | None = None
