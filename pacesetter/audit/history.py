@@ -38,6 +38,8 @@ AUDIT_ACTION_LABELS = {
     "coverage.update": _("changed"),
     "coverage.building": _("organization to build changed"),
     "coverage.status": _("status changed"),
+    "practice.field_create": _("created"),
+    "practice.field_update": _("changed"),
 }
 
 

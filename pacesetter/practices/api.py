@@ -47,16 +47,23 @@ from .models import (
     WorkField,
 )
 from .policies import adoption_policy, practice_policy, work_field_policy
+from .rankings import Standing, standings
 from .selectors import (
     PracticeFilters,
     adoption_plans,
     adoptions_of,
     decisions_seen,
     practices_for,
+    work_fields_listed,
 )
 from .workflows import practice_workflow
 
 router = Router(tags=["practices"])
+
+TRANSLATIONS = Field(
+    description="The recorded values of each translatable field, by language; a missing "
+    "language is not translated (the field then shows the source language's text)."
+)
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 IdList = Annotated[list[Id], Field(max_length=500)]
@@ -66,6 +73,28 @@ class WorkFieldOut(Schema):
     id: Id
     code: str
     name: str
+    source_language: str
+    translations: dict[str, dict[str, str]] = TRANSLATIONS
+    position: int
+    is_active: bool
+
+    @staticmethod
+    def resolve_translations(obj: WorkField) -> dict[str, dict[str, str]]:
+        return translations(obj)
+
+
+class WorkFieldIn(Schema):
+    code: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")]
+    source_language: Language | None = None
+    name: text_input(120)  # type: ignore[valid-type]
+    position: Annotated[int, Field(ge=0, le=32767)] = 0
+
+
+class WorkFieldPatch(Schema):
+    source_language: Language | None = None
+    name: text_patch(120) = None  # type: ignore[valid-type]
+    position: Annotated[int, Field(ge=0, le=32767)] | None = None
+    is_active: bool | None = None
 
 
 class PracticeStepOut(Schema):
@@ -121,6 +150,19 @@ class PracticeOut(Schema):
         return [field.code for field in obj.work_fields.all()]
 
 
+class StandingOut(Schema):
+    unit_id: Id
+    cluster_id: Id | None
+    rank_in_cluster: int
+    rank_in_type: int | None = Field(
+        description="None while only the reader's clusters are ranked live."
+    )
+    total: Decimal
+    percentage: Decimal | None
+    ineligible: bool
+    live: bool = Field(description="The ranking is not published yet: it may still change.")
+
+
 class PracticeDetailOut(PracticeOut):
     body: str = Field(description="Rich text, sanitized when saved.")
     translations: dict[str, dict[str, str]]
@@ -148,6 +190,11 @@ class PracticeDetailOut(PracticeOut):
     steps: list[PracticeStepOut]
     evidence: list[PracticeEvidenceOut]
     allowed_actions: list[str]
+    standings: list[StandingOut] = Field(
+        description="The keeping and source units' scores and ranks at the review point, "
+        "only from a ranking the user may see (an unpublished one: the organizer's staff, "
+        "and the cluster leaders for their clusters)."
+    )
     version: Version = Field(description="Send it back with a change: a stale one is a 409.")
 
     @staticmethod
@@ -174,6 +221,15 @@ class PracticeDetailOut(PracticeOut):
     @staticmethod
     def resolve_evidence(obj: Practice) -> list[PracticeEvidence]:
         return list(obj.evidence.all())
+
+    @staticmethod
+    def resolve_standings(obj: Practice, context: dict[str, Any]) -> list[Standing]:
+        user = context["request"].user
+        review_point = obj.review_point
+        if review_point is None or not review_point_policy.allows(user, "view", review_point):
+            return []
+        units = [obj.owner_unit_id, *(u.pk for u in obj.source_units.all())]
+        return standings(user, review_point, units)
 
     @staticmethod
     def resolve_allowed_actions(obj: Practice, context: dict[str, Any]) -> list[str]:
@@ -335,9 +391,40 @@ def _filters(data: PracticeFiltersIn) -> PracticeFilters:
 
 
 @router.get("/fields", response=list[WorkFieldOut])
-def work_field_list(request: HttpRequest) -> list[WorkField]:
-    """The fields of work a practice may be tagged with."""
+def work_field_list(request: HttpRequest, include_inactive: bool = False) -> list[WorkField]:
+    """The fields of work a practice may be tagged with (with ``include_inactive``, the
+    deactivated ones too, as the screen lists them), each with its names by language."""
+    if include_inactive:
+        return list(work_fields_listed(request.user))
     return list(work_field_policy.visible(request.user).filter(is_active=True))
+
+
+@router.get("/fields/{int:field_id}", response=WorkFieldOut)
+def work_field_detail(request: HttpRequest, field_id: Id) -> WorkField:
+    """One field of work."""
+    return work_field_policy.access(request.user, field_id)
+
+
+@router.post("/fields", response={201: WorkFieldOut})
+def work_field_create(request: HttpRequest, payload: WorkFieldIn) -> Status[WorkField]:
+    """Add a field of work (committee staff of a top-level unit). ``unique`` on ``code``
+    when it is taken."""
+    if not work_field_policy.may_create(request.user):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    data = payload.dict()
+    data["source_language"] = data["source_language"] or content_language()
+    return Status(201, services.work_field_create(actor=request.user, **data))
+
+
+@router.patch("/fields/{int:field_id}", response=WorkFieldOut)
+def work_field_update(request: HttpRequest, field_id: Id, payload: WorkFieldPatch) -> WorkField:
+    """Rename (a name by language merges, ``""`` clears a translation), reorder or
+    deactivate (``is_active``) a field of work; only the fields sent change. The code
+    stays."""
+    field = work_field_policy.access(request.user, field_id, "update")
+    return services.work_field_update(
+        actor=request.user, field=field, **payload.dict(exclude_unset=True)
+    )
 
 
 @router.get("", response=list[PracticeOut])

@@ -9,10 +9,12 @@ class PracticesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import eligibility, imports
+        from . import eligibility, imports, rankings
 
         # "Has a recognized initiative or model at level L within N years", a primitive
         # of the awards engine (which sits below practices and does not import it).
         eligibility.register()
         # The import of an existing list of practices a background job can run.
         imports.register()
+        # "Propose a practice" on the rows of a ranking (scoring sits below practices).
+        rankings.register()

@@ -257,3 +257,27 @@ class AdoptionReportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.initial.setdefault("reported_on", timezone.localdate())
+
+
+class WorkFieldForm(TranslatedFieldsMixin, forms.ModelForm):
+    """A field of work: its code (when it is added; kept after), its name in each
+    language, its place in the lists and, once it exists, whether it is still offered."""
+
+    class Meta:
+        model = WorkField
+        fields = ["code", "source_language", *fields_of("name"), "position", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["is_active"]
+            self.fields["code"].help_text = _(
+                "Letters, digits, hyphens and underscores; kept once added (imports name "
+                "fields by their code)."
+            )
+        else:
+            del self.fields["code"]
+            self.fields["is_active"].help_text = _(
+                "An inactive field is no longer offered to tag a practice or to filter by; "
+                "the practices tagged with it keep it."
+            )

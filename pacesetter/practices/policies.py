@@ -69,6 +69,12 @@ class WorkFieldPolicy(Policy[WorkField]):
             return Q() if actor.scope.staff_at_root else NOTHING
         return NOTHING
 
+    def may_create(self, user: Any) -> bool:
+        """Adding has no object to ask about: whoever keeps the fields adds them."""
+        if not signed_in(user):
+            return False
+        return bool(user.is_superuser or Actor.of(user).scope.staff_at_root)
+
 
 def _keeps(user: Any, unit: Unit) -> bool:
     """Whether ``user`` is an officer of ``unit`` or staff above it (or a superuser)."""

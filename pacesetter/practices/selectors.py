@@ -18,7 +18,7 @@ from pacesetter.workplans.models import PlanState, WorkPlan
 from pacesetter.workplans.policies import plan_policy
 
 from .models import Adoption, AdoptionOutcome, Practice, WorkField
-from .policies import practice_policy
+from .policies import practice_policy, work_field_policy
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,19 @@ def practices_for(user: Any, filters: PracticeFilters) -> QuerySet[Practice]:
             Prefetch("work_fields", queryset=WorkField.objects.order_by("position", "pk")),
         )
         .order_by("-year", ordered("title"), "pk")
+    )
+
+
+def work_fields_listed(user: Any) -> QuerySet[WorkField]:
+    """The fields of work ``user`` sees (every signed-in user), active ones first, in
+    their order, each with the number of practices tagged with it that the user sees
+    (what the list filtered by the field shows; counted in SQL, one query whatever the
+    fields)."""
+    seen = practice_policy.visible(user, "view").values("pk")
+    return (
+        work_field_policy.visible(user, "view")
+        .annotate(practice_count=Count("practices", filter=Q(practices__in=seen)))
+        .order_by("-is_active", "position", ordered("name"), "pk")
     )
 
 

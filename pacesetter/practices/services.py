@@ -355,17 +355,51 @@ def evidence_add(
         )
 
 
+WORK_FIELD_FIELDS = (
+    "code",
+    "source_language",
+    *fields_of(*translated_names(WorkField)),
+    "position",
+    "is_active",
+)
+
+
 @transaction.atomic
-def work_field_create(*, actor: Any, code: str, name: str | Text, **fields: Any) -> WorkField:
-    """Add a field of work (staff of a root unit, checked by the caller)."""
+def work_field_create(
+    *, actor: Any, code: str, name: str | Text | None = None, **fields: Any
+) -> WorkField:
+    """Add a field of work (staff of a root unit, checked by the caller). ``name`` is a
+    text in ``source_language`` (English unless given) or texts by language, or its
+    columns in ``fields``; the source language's name is required and the code unique
+    (``unique`` on ``code``)."""
     source = fields.pop("source_language", None) or "en"
-    texts = expand(WorkField, {"name": name}, source=source)
-    field = WorkField(code=code, source_language=source, **texts, **fields)
+    texts = expand(WorkField, {"name": name, **fields}, source=source)
+    unknown = set(texts) - set(WORK_FIELD_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    field = WorkField(code=code, source_language=source, **texts)
     return audited_create(
+        actor=actor, instance=field, action="practice.field_create", fields=WORK_FIELD_FIELDS
+    )
+
+
+@transaction.atomic
+def work_field_update(*, actor: Any, field: WorkField, **changes: Any) -> WorkField:
+    """Rename a field of work (a name given by name merges its languages; ``""`` clears
+    one, the source language's stays required), move it (``position``) or deactivate it
+    (``is_active``: it is no longer offered to tag a practice or as a filter; the
+    practices tagged with it keep it). The code is kept: imports and links name it."""
+    if "code" in changes:
+        raise TypeError("A field of work's code is not changed.")
+    source = changes.get("source_language") or field.source_language
+    changes = expand(WorkField, changes, source=source)
+    return audited_update(
         actor=actor,
         instance=field,
-        action="practice.field_create",
-        fields=("code", "source_language", *fields_of(*translated_names(WorkField))),
+        action="practice.field_update",
+        changes=changes,
+        allowed=WORK_FIELD_FIELDS[1:],
+        fields=WORK_FIELD_FIELDS,
     )
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import URLPattern, path, reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -44,6 +45,7 @@ from .forms import (
 )
 from .models import AdoptionOutcome, Practice, PracticeState, PracticeStep, WorkField
 from .policies import adoption_policy, practice_policy
+from .rankings import standings
 from .selectors import (
     adoptable_units,
     adoption_plans,
@@ -156,6 +158,12 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": steps,
             "seen_decisions": seen_decisions,
             "review_point": shown.get("ReviewPoint"),
+            # The scores behind it, only from a ranking the reader may see.
+            "standings": standings(
+                user,
+                shown.get("ReviewPoint"),
+                [practice.owner_unit_id, *(u.pk for u in practice.source_units.all())],
+            ),
             "meeting": shown.get("Meeting"),
             "chain": shown.get("Chain"),
             "grants": _seen(grant_policy, user, list(practice.award_grants.all())),
@@ -182,13 +190,71 @@ def _links(data: dict[str, Any]) -> dict[str, Any]:
     return {name: data.pop(name) for name in services.LINKS if name in data}
 
 
+def _from_ranking(request: HttpRequest, units: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The form's initial values and the page's introduction when the proposal starts
+    from a unit's row of a ranking (``?unit=&review_point=``, ``rankings.propose_url``):
+    the unit (one the user proposes for) as keeper and source, the review point (one
+    they see) and its year, and the unit's standing there with a link back to the
+    ranking (only if they may see that ranking). Anything else in the query is ignored."""
+    user = request.user
+    unit = review_point = None
+    if (raw := request.GET.get("unit", "")).isdigit():
+        unit = units.filter(pk=int(raw)).first()
+    if (raw := request.GET.get("review_point", "")).isdigit():
+        review_point = review_point_policy.visible(user).filter(pk=int(raw)).first()
+    initial: dict[str, Any] = {}
+    if unit is not None:
+        initial |= {"owner_unit": unit.pk, "source_units": [unit.pk]}
+    if review_point is not None:
+        initial |= {"review_point": review_point.pk, "year": review_point.period_end.year}
+    extra: dict[str, Any] = {}
+    if unit is not None and review_point is not None:
+        for standing in standings(user, review_point, [unit.pk]):
+            extra["intro"] = standing_sentence(standing, review_point)
+            extra["intro_link"] = {"url": standing.ranking_url, "label": _("See the ranking")}
+    return initial, extra
+
+
+def standing_sentence(standing: Any, review_point: Any) -> str:
+    """“Own unit: rank 1 in Cluster A, total 95 (95.00%) at 6-month review.”"""
+    values = {
+        "unit": standing.unit_name,
+        "rank": standing.rank_in_cluster,
+        "cluster": standing.cluster_name or "—",
+        "total": floatformat(standing.total, -2),
+        "percentage": "—" if standing.percentage is None else floatformat(standing.percentage, 2),
+        "review_point": review_point.name,
+    }
+    if standing.live:
+        return (
+            _(
+                "%(unit)s: rank %(rank)s in %(cluster)s, total %(total)s (%(percentage)s%%) "
+                "at %(review_point)s, live: the ranking is not published yet."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(unit)s: rank %(rank)s in %(cluster)s, total %(total)s (%(percentage)s%%) "
+            "at %(review_point)s."
+        )
+        % values
+    )
+
+
 @login_required
 def practice_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     units = proposable_units(user)
     if not units.exists():
         raise PermissionDenied(_("You do not have permission to do this."))
-    form = PracticeForm(request.POST if request.method == "POST" else None, user=user, units=units)
+    initial, extra = _from_ranking(request, units)
+    form = PracticeForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        units=units,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         links = _links(data)
@@ -213,6 +279,7 @@ def practice_create(request: HttpRequest) -> HttpResponse:
         cancel_url=reverse("practices:list"),
         breadcrumb=_breadcrumb(),
         submit_label=_("Propose"),
+        **extra,
     )
 
 

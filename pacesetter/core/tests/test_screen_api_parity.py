@@ -152,6 +152,8 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "practices:step": ("POST", "/practices/{practice_id}/transition"),
     "practices:evidence_add": ("POST", "/practices/{practice_id}/evidence"),
     "practices:adopt": ("POST", "/practices/{practice_id}/adoptions"),
+    "practices:field_create": ("POST", "/practices/fields"),
+    "practices:field_edit": ("PATCH", "/practices/fields/{field_id}"),
     # The report's evidence file goes to /adoptions/{adoption_id}/evidence.
     "practices:adoption_report": (
         "POST",

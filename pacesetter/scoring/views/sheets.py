@@ -65,6 +65,7 @@ from ..models import (
     ZeroTarget,
 )
 from ..policies import return_step, score_item_policy
+from ..row_links import row_links
 from ..selectors import (
     QUEUE_STEPS,
     RankingFilters,
@@ -973,6 +974,10 @@ def ranking_page(request: HttpRequest, rp: int) -> HttpResponse:
         .values_list("unit_id", flat=True)
         .distinct()
     )
+    # What other apps offer on a unit's row (a practice proposed from it: practices).
+    links = row_links(user, review_point, on_page)
+    for row in on_page:
+        row["links"] = links.get(row["unit_id"], [])
     chart = None
     if on_page:
         chart = bar_chart(
@@ -995,6 +1000,7 @@ def ranking_page(request: HttpRequest, rp: int) -> HttpResponse:
             "page_obj": page,
             "rows": on_page,
             "sheet_units": sheet_units,
+            "has_row_links": bool(links),
             "chart": chart,
             "may_publish": "manage" in may and review_point.state == ReviewPointState.OPEN,
             "may_assign": "review" in may and review_point.state == ReviewPointState.OPEN,
