@@ -46,6 +46,10 @@ START = dt.date(2024, 1, 1)
 
 @pytest.fixture
 def h1(world: Any) -> Any:
+    return scored_review_point(world)
+
+
+def scored_review_point(world: Any) -> Any:
     """The 6-month review point, scored, not published."""
     table, c = build_table(world.committee)
     campaign = campaign_create(
