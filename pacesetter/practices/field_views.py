@@ -19,7 +19,7 @@ from pacesetter.core.views import add_service_errors, form_page
 from . import services
 from .forms import WorkFieldForm
 from .policies import work_field_policy
-from .selectors import work_fields_listed
+from .selectors import practices_tagged, work_fields_listed
 
 
 def _breadcrumb() -> list[dict[str, str]]:
@@ -55,7 +55,7 @@ def field_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "field": field,
             "names": names,
-            "practice_count": work_fields_listed(user).get(pk=field.pk).practice_count,
+            "practice_count": practices_tagged(user, field).count(),
             "may_edit": work_field_policy.allows(user, "update", field),
             "history": audit_rows(audit_entries_for(field).order_by("-seq")[:50], reader=user),
             "breadcrumb": _breadcrumb(),

@@ -90,6 +90,11 @@ def work_fields_listed(user: Any) -> QuerySet[WorkField]:
     )
 
 
+def practices_tagged(user: Any, field: WorkField) -> QuerySet[Practice]:
+    """The practices ``user`` sees that are tagged with ``field`` (the list's count)."""
+    return practice_policy.visible(user, "view").filter(work_fields=field)
+
+
 def decisions_seen(user: Any, ids: Iterable[int | None]) -> set[int]:
     """Of the decisions ``ids`` (a practice's own and its steps'), those ``user`` may
     view under the decision's policy: one query, none when there is no decision. A

@@ -96,6 +96,7 @@ def test_renaming_and_deactivating_keep_the_practices_and_the_history(client, wo
     assert 'data-field="skills-x"' in listed and "inactive" in listed
     page = client.get(reverse("practices:field_detail", args=[field.pk])).content.decode()
     assert "Skills → Skills and training" in page.replace("&nbsp;", " ")
+    assert f'?field={field.pk}">1</a>' in page  # the practice tagged with it
     # The search finds the practice under the field's new name.
     found = client.get(reverse("practices:list"), {"q": "dao tao nghe"}).context["page_obj"]
     assert [p.pk for p in found.object_list] == [practice.pk]
