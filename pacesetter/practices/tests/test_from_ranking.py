@@ -226,3 +226,23 @@ def test_a_practice_without_a_review_point_shows_no_score(world, h1):
     practice = PracticeFactory(owner_unit=world.own)
     assert standings_on_page(world.users["committee_staff"], practice) == ""
     assert standings_in_api(world.users["committee_staff"], practice) == []
+
+
+def test_a_published_practice_does_not_reveal_an_unpublished_ranking(world, h1):
+    """Every signed-in user reads a published practice; the live ranking behind it stays
+    the organizer's staff's, and a cluster leader's for the rows of their clusters
+    (without the rank by unit type)."""
+    from .factories import published
+
+    practice = published(
+        PracticeFactory(owner_unit=world.own, source_units=[world.own], review_point=h1)
+    )
+    assert standings_in_api(world.users["cluster_leader"], practice) == [
+        (world.own.pk, 2, None, D(13))
+    ]
+    assert "rank 2 in Cluster A; total 13" in standings_on_page(
+        world.users["cluster_leader"], practice
+    )
+    for role in ("unit_officer", "viewer", "nobody"):
+        assert standings_in_api(world.users[role], practice) == [], role
+        assert standings_on_page(world.users[role], practice) == "", role
