@@ -23,7 +23,7 @@ from pacesetter.core.errors import ConflictError
 from pacesetter.coverage.tests.factories import organization
 from pacesetter.meetings.services import meeting_create, meeting_set_state
 from pacesetter.practices.services import practice_propose
-from pacesetter.reports.documents import render_docx, tables
+from pacesetter.reports.documents import render_docx, review_contents, tables
 from pacesetter.reports.models import Report, ReportState
 from pacesetter.reports.selectors import review_figures
 from pacesetter.reports.services import report_create, report_finalize, report_update
@@ -166,7 +166,8 @@ def test_no_coverage_section_without_a_register(db: Any) -> None:
     figures = review_figures(None, report.review_point, None)
     assert figures.coverage is None
     assert "coverage" not in {table.key for table in tables(figures)}
-    document = Document(io.BytesIO(render_docx(report, report.versions.get(), figures)))
+    contents = review_contents(figures)
+    document = Document(io.BytesIO(render_docx(report, report.versions.get(), contents)))
     assert "Key tasks of the period" in {p.text for p in document.paragraphs}
     assert not any(p.text.startswith("Coverage of new") for p in document.paragraphs)
 
