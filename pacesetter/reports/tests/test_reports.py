@@ -437,3 +437,48 @@ def test_the_page_in_vietnamese_and_chinese(
     page = client.get(_page(reporting.h1), {"lang": lang}).content.decode()
     for word in words:
         assert word in page
+
+
+def test_a_final_report_keeps_its_figures_when_the_record_changes(
+    client: Any, world: Any, reporting: Any
+) -> None:
+    """Finalizing freezes the figures in every language: an actual corrected afterwards
+    changes the draft (the cluster's) but neither the final report's page nor its files."""
+    from pacesetter.scoring.models import ScoreItem
+
+    staff = world.users["committee_staff"]
+    final = report_create(actor=staff, review_point=reporting.h1)
+    final = report_finalize(actor=staff, report=final, version=1, achievements="All met.")
+    assert set(final.figures) == {"en", "vi", "zh-hans"}
+    draft = report_create(actor=staff, review_point=reporting.h1, cluster=world.cluster)
+    # The own unit's revenue corrected from 120 to 130 after the report was finalized.
+    ScoreItem.objects.filter(
+        review_point=reporting.h1, unit=world.own, criterion__code="Q1"
+    ).update(actual=D(130))
+    client.force_login(staff)
+
+    page = client.get(_page(reporting.h1)).content.decode()
+    assert 'id="report-frozen"' in page
+    targets = page.split('id="table-targets"')[1].split("</table>")[0]
+    assert "<td>420</td>" in targets and "<td>430</td>" not in targets
+    files = _files(client, final)
+    cells = {
+        c.text for t in Document(io.BytesIO(files["docx"])).tables for r in t.rows for c in r.cells
+    }
+    assert "420" in cells and "430" not in cells
+    sheet = load_workbook(io.BytesIO(files["xlsx"])).active
+    numbers = {D(str(c.value)) for row in sheet.iter_rows() for c in row if type(c.value) in (int, float)}
+    assert D(420) in numbers and D(430) not in numbers
+    vi = _files(client, final, "vi")
+    assert "Thành tích" in {p.text for p in Document(io.BytesIO(vi["docx"])).paragraphs}
+
+    # The draft follows the record: Cluster A's revenue is now 130 + 150.
+    live = review_figures(staff, reporting.h1, world.cluster)
+    assert _criteria(live)["Q1"].actual == D(280)
+    cluster_cells = {
+        c.text
+        for t in Document(io.BytesIO(_files(client, draft)["docx"])).tables
+        for r in t.rows
+        for c in r.cells
+    }
+    assert "280" in cluster_cells
