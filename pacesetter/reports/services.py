@@ -91,9 +91,7 @@ def report_create(
 
 
 @transaction.atomic
-def work_report_create(
-    *, actor: Any, plan: WorkPlan, as_of: dt.date, language: str = ""
-) -> Report:
+def work_report_create(*, actor: Any, plan: WorkPlan, as_of: dt.date, language: str = "") -> Report:
     """Start the work report of ``plan`` as of the day ``as_of`` (from the plan's start
     on), its narrative written in ``language``, with an empty first version. A second
     report of the same plan and day is refused (code ``report_exists``)."""

@@ -106,8 +106,7 @@ def _context(
         "versions": versions,
         "moves": moves,
         "form": form,
-        "start_form": start_form
-        or ReportStartForm(initial={"language": get_language() or "en"}),
+        "start_form": start_form or ReportStartForm(initial={"language": get_language() or "en"}),
     }
 
 
@@ -206,7 +205,9 @@ def work_report(request: HttpRequest, plan: int) -> HttpResponse:
     as_of = day_form.cleaned_data["as_of"] if day_form.is_valid() else _default_day(work_plan)
     report = work_report_of(work_plan, as_of)
     versions, moves, form = _report_state(user, report)
-    return _render_work(request, work_plan, as_of, may_write, day_form, report, versions, moves, form)
+    return _render_work(
+        request, work_plan, as_of, may_write, day_form, report, versions, moves, form
+    )
 
 
 def _render_work(

@@ -288,7 +288,7 @@ def _line(task: Any, plan: WorkPlan, as_of: dt.date) -> WorkTaskLine:
         milestones=milestones,
         evidence=[
             EvidenceLine(
-                file_name=posixpath.basename(e.file.name),
+                file_name=posixpath.basename(e.file.name or ""),
                 title=e.title,
                 uploaded=timezone.localdate(e.uploaded_at),
                 url=reverse("workplans:evidence_download", args=[task.pk, e.pk]),
@@ -365,7 +365,10 @@ def work_facts(figures: WorkFigures) -> list[str]:
         "; ".join(
             f"{label}: {formatted_number(counts[code])}" for code, label in STATUS_LABELS.items()
         ),
-        _("Milestones met: %(met)s; met late: %(late)s; missed: %(missed)s; not due yet: %(pending)s")
+        _(
+            "Milestones met: %(met)s; met late: %(late)s; missed: %(missed)s; "
+            "not due yet: %(pending)s"
+        )
         % {
             "met": formatted_number(milestones[MET]),
             "late": formatted_number(milestones[LATE]),

@@ -467,7 +467,9 @@ def test_a_final_report_keeps_its_figures_when_the_record_changes(
     }
     assert "420" in cells and "430" not in cells
     sheet = load_workbook(io.BytesIO(files["xlsx"])).active
-    numbers = {D(str(c.value)) for row in sheet.iter_rows() for c in row if type(c.value) in (int, float)}
+    numbers = {
+        D(str(c.value)) for row in sheet.iter_rows() for c in row if type(c.value) in (int, float)
+    }
     assert D(420) in numbers and D(430) not in numbers
     vi = _files(client, final, "vi")
     assert "Thành tích" in {p.text for p in Document(io.BytesIO(vi["docx"])).paragraphs}
