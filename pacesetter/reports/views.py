@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -247,7 +247,7 @@ def work_report_start(request: HttpRequest, plan: int) -> HttpResponse:
     user = request.user
     work_plan, may_write = work_report_access(user, plan)
     if not may_write:
-        raise Http404
+        raise PermissionDenied(_("You do not have permission to do this."))
     day_form = AsOfForm(request.POST)
     form = ReportStartForm(request.POST)
     if day_form.is_valid():

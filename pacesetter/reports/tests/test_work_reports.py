@@ -395,6 +395,11 @@ def test_who_reads_and_writes_the_work_report(
     assert file_status == (200 if page == 200 else 404)
     save = client.post(reverse("reports:save", args=[report.pk]), {"version": 1, "lessons": "x"})
     assert save.status_code == (302 if write else 403 if page == 200 else 404)
+    start = client.post(
+        reverse("reports:work_start", args=[association.plan.pk]),
+        {"as_of": "2024-06-30", "language": "en"},
+    )
+    assert start.status_code == (302 if write else 403 if page == 200 else 404)
 
 
 def test_a_unit_that_sees_one_task_does_not_read_the_plans_report(
@@ -511,3 +516,24 @@ def test_the_api_starts_finalizes_and_downloads(world: Any, association: Associa
     assert_error_shape(
         ApiClient(world.users["nobody"]).post("/reports/work", body), 404, "not_found"
     )
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(
+    client: Any, world: Any, association: Association
+) -> None:
+    staff = world.users["committee_staff"]
+    with _at(dt.date(2024, 6, 1)):
+        task_create(
+            actor=staff,
+            plan=association.plan,
+            code="=1+1",
+            title='=HYPERLINK("http://example.com","Fair")',
+            lead_unit=world.committee,
+        )
+    report = work_report_create(actor=staff, plan=association.plan, as_of=AS_OF)
+    client.force_login(staff)
+    sheet = load_workbook(io.BytesIO(_files(client, report)["xlsx"])).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == "=1+1"]
+    assert cells and all(c.data_type == "s" for c in cells)
+    titles = [c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=HYPER")]
+    assert titles and all(c.data_type == "s" for c in titles)
