@@ -300,7 +300,8 @@ def _line(task: Any, plan: WorkPlan, as_of: dt.date) -> WorkTaskLine:
 
 def work_figures(user: Any, plan: WorkPlan, as_of: dt.date) -> WorkFigures:
     """The figures of the work report of ``plan`` as of ``as_of``, as ``user`` sees the
-    plan, in the active language. Six queries."""
+    plan, in the active language. Five queries: the tasks with their last report and
+    note by the day, their supporting units, milestones and files, the projects."""
     tasks = [_line(task, plan, as_of) for task in _tasks(user, plan, as_of)]
     by_project: dict[int | None, list[WorkTaskLine]] = defaultdict(list)
     for task in tasks:
