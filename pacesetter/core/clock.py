@@ -4,8 +4,10 @@ events fixes.
 Services stamp the events they record (a ballot opened, minutes finalized, a score
 reported, a task's progress reported) with :func:`now`. It is ``timezone.now()``, except
 inside :func:`fixed`, where it is the given moment: the demo loader replays the cases'
-past events at their real dates this way. Only event stamps read this clock; a record's
-``created_at`` and the audit log keep the moment the row was written.
+past events at their real dates this way. Only event stamps read this clock (and the two
+record times a work report "as of" a day reads: a key task's ``created_at`` and its
+evidence's ``uploaded_at``); other records' ``created_at`` and the audit log keep the
+moment the row was written.
 """
 
 from __future__ import annotations

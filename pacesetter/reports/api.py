@@ -1,10 +1,11 @@
-"""JSON API for review reports: /api/v1/reports.
+"""JSON API for reports: /api/v1/reports.
 
-Start a report of a review point (for the campaign or a cluster), read it with its
-versions, save the narrative on the version read, finalize it, and download it as
-.docx, .pdf or .xlsx (in ``?lang=``'s language). Access as on the screens
-(:mod:`pacesetter.reports.policies`): 404 for a review point or report the user does not
-see, 403 for one they see but may not report on. A stale version is 409
+Start the review report of a review point (for the campaign or a cluster) or the work
+report of a work plan as of a day (``POST /reports/work``), read it with its versions,
+save the narrative on the version read, finalize it (its figures frozen), and download
+it as .docx, .pdf or .xlsx (in ``?lang=``'s language). Access as on the screens
+(:mod:`pacesetter.reports.policies`): 404 for a review point, plan or report the user
+does not see, 403 for one they see but may not report on. A stale version is 409
 ``stale_version``; a final report refuses every change (422 ``invalid_transition``).
 
 No ``from __future__ import annotations`` here: django-ninja reads the endpoint and
@@ -15,7 +16,9 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from pacesetter.bodies.api import PersonRef
@@ -23,9 +26,10 @@ from pacesetter.core.api_types import Id, Version
 
 from . import services
 from .documents import TYPES, render_docx, render_pdf, render_xlsx, report_file_name
-from .models import SECTIONS, Report, ReportState
-from .policies import report_policy, review_report_access
-from .selectors import review_figures, versions_of
+from .frozen import contents_of
+from .models import SECTIONS, Report, ReportKind, ReportState
+from .policies import report_policy, review_report_access, work_report_access
+from .selectors import versions_of
 from .workflows import report_workflow
 
 router = Router(tags=["reports"])
@@ -50,6 +54,12 @@ class ReviewReportIn(Schema):
     language: str = Field("en", description=f"The narrative's language: {', '.join(LANGUAGES)}.")
 
 
+class WorkReportIn(Schema):
+    plan_id: Id
+    as_of: dt.date = Field(description="The day the report is as of (from the plan's start).")
+    language: str = Field("en", description=f"The narrative's language: {', '.join(LANGUAGES)}.")
+
+
 class ReviewReportSaveIn(ReviewReportSectionsIn):
     version: Version = Field(description="The version you read.")
 
@@ -66,8 +76,12 @@ class ReviewReportVersionOut(Schema):
 
 class ReviewReportOut(Schema):
     id: int
-    review_point_id: int
+    kind: ReportKind
+    review_point_id: int | None = Field(description="A review report's review point.")
     cluster_id: int | None
+    plan_id: int | None = Field(description="A work report's work plan.")
+    as_of: dt.date | None = Field(description="The day a work report is as of.")
+    frozen: bool = Field(description="Whether the figures are frozen (a final report).")
     language: str
     state: ReportState
     version: Version = Field(description="Send it back with every change.")
@@ -82,8 +96,12 @@ def _out(report: Report, user: Any) -> dict[str, Any]:
     report = Report.objects.select_related("finalized_by").get(pk=report.pk)
     return {
         "id": report.pk,
+        "kind": report.kind,
         "review_point_id": report.review_point_id,
         "cluster_id": report.cluster_id,
+        "plan_id": report.plan_id,
+        "as_of": report.as_of,
+        "frozen": bool(report.figures),
         "language": report.language,
         "state": report.state,
         "version": report.version,
@@ -105,6 +123,21 @@ def report_start(request: HttpRequest, payload: ReviewReportIn) -> Status[dict[s
     )
     report = services.report_create(
         actor=request.user, review_point=review_point, cluster=cluster, language=payload.language
+    )
+    return Status(201, _out(report, request.user))
+
+
+@router.post("/work", response={201: ReviewReportOut})
+def work_report_start(request: HttpRequest, payload: WorkReportIn) -> Status[dict[str, Any]]:
+    """Start the work report of a work plan as of a day (the plan's managers), with an
+    empty first version. 403 for someone who reads the plan's reports but does not
+    manage it; 422 ``report_exists`` for a second report of the same day,
+    ``before_plan`` for a day before the plan's start."""
+    plan, may_write = work_report_access(request.user, payload.plan_id)
+    if not may_write:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    report = services.work_report_create(
+        actor=request.user, plan=plan, as_of=payload.as_of, language=payload.language
     )
     return Status(201, _out(report, request.user))
 
@@ -140,13 +173,14 @@ def report_finalize(
 
 @router.get("/{int:report_id}/file/{fmt}")
 def report_file(request: HttpRequest, report_id: Id, fmt: str) -> HttpResponse:
-    """The report as ``docx``, ``pdf`` or ``xlsx``, in ``?lang=``'s language."""
+    """The report as ``docx``, ``pdf`` or ``xlsx``, in ``?lang=``'s language: a final
+    report's frozen figures, a draft's read from the record."""
     if fmt not in TYPES:
         raise Http404
     report = report_policy.access(request.user, report_id)
-    figures = review_figures(request.user, report.review_point, report.cluster)
     version = report.versions.get(number=report.version)
     render = {"docx": render_docx, "pdf": render_pdf, "xlsx": render_xlsx}[fmt]
-    response = HttpResponse(render(report, version, figures), content_type=TYPES[fmt])
+    contents = contents_of(request.user, report)
+    response = HttpResponse(render(report, version, contents), content_type=TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{report_file_name(report, fmt)}"'
     return response

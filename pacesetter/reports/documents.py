@@ -1,14 +1,17 @@
-"""The review report as .docx, .pdf and .xlsx, in the active language: the figures
-(:func:`pacesetter.reports.selectors.review_figures`) as tables, the ranking's chart
-(a PNG in Word, a native chart in Excel) and the narrative of the latest version.
+"""Reports as .docx, .pdf and .xlsx: their :class:`Contents` (the title, the facts, the
+figures as tables and the chart, in the active language) and the narrative of the
+latest version.
 
-The three formats write the same tables (:func:`tables`), so what one holds the others
-hold too."""
+A review report's contents are drafted from
+:func:`pacesetter.reports.selectors.review_figures` (:func:`review_contents`), a work
+report's from :func:`pacesetter.reports.work.work_figures`; a final report's are read
+back from the figures frozen at finalize (:mod:`pacesetter.reports.frozen`). The page
+and the three formats write the same contents, so what one holds the others hold too."""
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -39,7 +42,7 @@ from pacesetter.core.spreadsheets import (
 )
 from pacesetter.workplans.forms import STATUS_LABELS
 
-from .models import SECTION_TITLES, SECTIONS, Report, ReportVersion
+from .models import SECTION_TITLES, SECTIONS, Report, ReportKind, ReportVersion
 from .selectors import ReviewFigures
 
 #: The files' content types by extension.
@@ -66,6 +69,95 @@ class Table:
     headers: list[str]
     rows: list[list[Any]]
     empty: str = ""
+    #: The page links the cells of ``link_column`` to ``links`` (one address or None
+    #: per row); the files write the text alone.
+    link_column: int | None = None
+    links: list[str | None] = field(default_factory=list)
+
+
+#: A bar of the chart: its label, its percentage (None: no value) and whether it is muted.
+Bar = tuple[str, Decimal | None, bool]
+
+
+@dataclass
+class Contents:
+    """What the page and the files of a report show, in one language: plain values
+    (text, whole numbers, decimals, None), so that they can be frozen as JSON."""
+
+    kind: str  # the kind's label: the Excel sheet's name
+    title: str
+    author: str
+    facts: list[str]
+    tables: list[Table]
+    #: The chart drawn under the heading of the table ``chart_table`` (the ranking).
+    chart_title: str = ""
+    bars: list[Bar] = field(default_factory=list)
+    chart_table: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "author": self.author,
+            "facts": self.facts,
+            "tables": [
+                {
+                    "key": t.key,
+                    "heading": t.heading,
+                    "headers": t.headers,
+                    "rows": [[_to_json(value) for value in row] for row in t.rows],
+                    "empty": t.empty,
+                    "link_column": t.link_column,
+                    "links": t.links,
+                }
+                for t in self.tables
+            ],
+            "chart_title": self.chart_title,
+            "bars": [[label, _to_json(value), muted] for label, value, muted in self.bars],
+            "chart_table": self.chart_table,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Contents:
+        return cls(
+            kind=data["kind"],
+            title=data["title"],
+            author=data["author"],
+            facts=list(data["facts"]),
+            tables=[
+                Table(
+                    key=t["key"],
+                    heading=t["heading"],
+                    headers=list(t["headers"]),
+                    rows=[[_from_json(value) for value in row] for row in t["rows"]],
+                    empty=t["empty"],
+                    link_column=t.get("link_column"),
+                    links=list(t.get("links") or []),
+                )
+                for t in data["tables"]
+            ],
+            chart_title=data.get("chart_title", ""),
+            bars=[(label, _from_json(value), bool(muted)) for label, value, muted in data["bars"]],
+            chart_table=data.get("chart_table", ""),
+        )
+
+
+def _to_json(value: Any) -> Any:
+    """A decimal as {"decimal": "440.00"} (JSON has no exact decimals: a float would
+    turn 0.1 into 0.1000000000000000055…); text, whole numbers and None as they are."""
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if isinstance(value, float):  # a database that answers a sum as a float
+        return {"decimal": str(Decimal(str(value)))}
+    if value is None or isinstance(value, (str, int)):
+        return value
+    return str(value)
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return Decimal(value["decimal"])
+    return value
 
 
 def _date(value: Any) -> str:
@@ -318,11 +410,11 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def chart_bars(figures: ReviewFigures) -> list[tuple[str, float | None, bool]]:
+def chart_bars(figures: ReviewFigures) -> list[Bar]:
     return [
         (
             row["unit_name"],
-            float(row["percentage"]) if row["percentage"] is not None else None,
+            Decimal(row["percentage"]) if row["percentage"] is not None else None,
             bool(row["veto"]),
         )
         for row in figures.ranking.rows
@@ -331,6 +423,25 @@ def chart_bars(figures: ReviewFigures) -> list[tuple[str, float | None, bool]]:
 
 def chart_title(figures: ReviewFigures) -> str:
     return _("Percentage of assigned points — %(name)s") % {"name": figures.review_point.name}
+
+
+def review_contents(figures: ReviewFigures) -> Contents:
+    """The review report's contents in the active language."""
+    return Contents(
+        kind=_("Review report"),
+        title=figures.title,
+        author=figures.campaign.organizer.name,
+        facts=facts(figures),
+        tables=tables(figures),
+        chart_title=chart_title(figures),
+        bars=chart_bars(figures),
+        chart_table="ranking",
+    )
+
+
+def _png(contents: Contents) -> bytes:
+    bars = [(label, None if v is None else float(v), muted) for label, v, muted in contents.bars]
+    return bar_chart_png(bars, title=contents.chart_title)
 
 
 def state_line(report: Report) -> str:
@@ -349,31 +460,26 @@ def _language() -> str:
     return translation.get_language() or "en"
 
 
-def _author(figures: ReviewFigures) -> str:
-    return figures.campaign.organizer.name
-
-
 # --- Word -------------------------------------------------------------------------------
 
 
-def render_docx(report: Report, version: ReportVersion, figures: ReviewFigures) -> bytes:
+def render_docx(report: Report, version: ReportVersion, contents: Contents) -> bytes:
     document = word_document(
-        language=_language(), title=figures.title, author=_author(figures), revision=version.number
+        language=_language(), title=contents.title, author=contents.author, revision=version.number
     )
     header = document.sections[0].header.paragraphs[0]
     run = header.add_run(state_line(report))
     run.font.size = Pt(9)
     run.font.color.rgb = RGBColor(*(GREY if report.is_locked else RED))
-    document.add_heading(figures.title, level=0)
-    for line in facts(figures):
+    document.add_heading(contents.title, level=0)
+    for line in contents.facts:
         document.add_paragraph(line)
     titles = section_titles()
     texts = version.sections()
-    for table in tables(figures):
+    for table in contents.tables:
         document.add_heading(table.heading, level=1)
-        if table.key == "ranking" and table.rows:
-            png = bar_chart_png(chart_bars(figures), title=chart_title(figures))
-            document.add_picture(io.BytesIO(png), width=Cm(16))
+        if table.key == contents.chart_table and table.rows and contents.bars:
+            document.add_picture(io.BytesIO(_png(contents)), width=Cm(16))
         if not table.rows:
             document.add_paragraph(table.empty)
             continue
@@ -408,11 +514,11 @@ def _word_text(document: Any, text: str) -> None:
 # --- PDF --------------------------------------------------------------------------------
 
 
-def render_pdf(report: Report, version: ReportVersion, figures: ReviewFigures) -> bytes:
+def render_pdf(report: Report, version: ReportVersion, contents: Contents) -> bytes:
     pdf = pdf_document(
         language=_language(),
-        author=_author(figures),
-        title=figures.title,
+        author=contents.author,
+        title=contents.title,
         orientation="L",
         format="A4",
     )
@@ -443,22 +549,21 @@ def render_pdf(report: Report, version: ReportVersion, figures: ReviewFigures) -
         pdf.set_text_color(*colour)
         pdf.multi_cell(w=width, h=size * 0.5, text=text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    write(figures.title, size=16, colour=RED)
+    write(contents.title, size=16, colour=RED)
     pdf.ln(2)
-    for line in facts(figures):
+    for line in contents.facts:
         write(line)
     titles = section_titles()
     texts = version.sections()
-    for table in tables(figures):
+    for table in contents.tables:
         pdf.ln(4)
         write(table.heading, size=13, colour=RED)
         pdf.ln(1)
         if not table.rows:
             write(table.empty)
             continue
-        if table.key == "ranking":
-            png = bar_chart_png(chart_bars(figures), title=chart_title(figures))
-            pdf.image(io.BytesIO(png), w=min(width, 200))
+        if table.key == contents.chart_table and contents.bars:
+            pdf.image(io.BytesIO(_png(contents)), w=min(width, 200))
             pdf.ln(2)
         pdf.set_font_size(9)
         pdf.set_text_color(*INK)
@@ -484,19 +589,19 @@ def render_pdf(report: Report, version: ReportVersion, figures: ReviewFigures) -
 # --- Excel ------------------------------------------------------------------------------
 
 
-def render_xlsx(report: Report, version: ReportVersion, figures: ReviewFigures) -> bytes:
-    workbook = export_workbook(_("Review report"), figures.title)
+def render_xlsx(report: Report, version: ReportVersion, contents: Contents) -> bytes:
+    workbook = export_workbook(contents.kind, contents.title)
     sheet = workbook.active
-    write_cell(sheet, 1, 1, figures.title).font = TITLE_FONT
+    write_cell(sheet, 1, 1, contents.title).font = TITLE_FONT
     write_cell(sheet, 2, 1, state_line(report))
     row = 3
-    for line in facts(figures):
+    for line in contents.facts:
         write_cell(sheet, row, 1, line)
         row += 1
     sheet.column_dimensions["A"].width = 30
     for column in "BCDEFGHI":
         sheet.column_dimensions[column].width = 18
-    for table in tables(figures):
+    for table in contents.tables:
         row += 1
         write_cell(sheet, row, 1, table.heading).font = TITLE_FONT
         row += 1
@@ -513,14 +618,14 @@ def render_xlsx(report: Report, version: ReportVersion, figures: ReviewFigures) 
             for index, value in enumerate(values, start=1):
                 if isinstance(value, Decimal):
                     sheet.cell(row=row, column=index).number_format = FMT_VALUE
-        if table.key == "ranking":
+        if table.key == contents.chart_table and contents.bars:
             for number in range(header_row + 1, row + 1):
                 value = sheet.cell(row=number, column=5).value
                 if value is not None:  # a share of 1, shown as a percentage
                     write_cell(sheet, number, 5, Decimal(value) / 100).number_format = FMT_PERCENT
             add_bar_chart(
                 sheet,
-                title=chart_title(figures),
+                title=contents.chart_title,
                 labels=(2, header_row + 1, row),
                 values=(5, header_row, row),
                 anchor=f"K{header_row}",
@@ -542,5 +647,7 @@ def append_at(sheet: Any, row: int, values: list[Any]) -> None:
 
 
 def report_file_name(report: Report, extension: str) -> str:
+    if report.kind == ReportKind.WORK:
+        return f"work-report-{report.plan_id}-{report.as_of}-v{report.version}.{extension}"
     suffix = f"-cluster-{report.cluster_id}" if report.cluster_id else ""
     return f"review-report-{report.review_point_id}{suffix}-v{report.version}.{extension}"

@@ -29,3 +29,13 @@ class ReportForm(forms.Form):
 
     def sections(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in SECTIONS}
+
+
+class AsOfForm(forms.Form):
+    """The day a work report is as of."""
+
+    as_of = forms.DateField(
+        label=_("As of"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )

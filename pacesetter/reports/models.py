@@ -1,6 +1,8 @@
-"""The review report of a campaign's review point: the narrative its staff write around
-the figures (which are read from the record, see :mod:`pacesetter.reports.selectors`),
-drafted, then finalized and locked, every saved version kept."""
+"""Reports: the review report of a campaign's review point and the work report of a work
+plan as of a day. The narrative their staff write around the figures (read from the
+record while a draft, see :mod:`pacesetter.reports.selectors` and
+:mod:`pacesetter.reports.work`; frozen at finalize, :mod:`pacesetter.reports.frozen`)
+is drafted, then finalized and locked, every saved version kept."""
 
 from __future__ import annotations
 
@@ -27,15 +29,37 @@ class ReportState(models.TextChoices):
     FINAL = "final", _("Final (locked)")
 
 
-class Report(models.Model):
-    """The review report of a review point, for the whole campaign or for one cluster."""
+class ReportKind(models.TextChoices):
+    REVIEW = "review", _("Review report")
+    WORK = "work", _("Work report")
 
+
+class Report(models.Model):
+    """A report: the review report of a review point (for the whole campaign or for one
+    cluster), or the work report of a work plan as of a day. ``figures`` holds the
+    figures frozen at finalize, in every shipped language (``reports.frozen``); a draft
+    has none and reads the record."""
+
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ReportKind.choices, default=ReportKind.REVIEW
+    )
     review_point = models.ForeignKey(
         "campaigns.ReviewPoint",
         verbose_name=_("review point"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="reports",
     )
+    plan = models.ForeignKey(
+        "workplans.WorkPlan",
+        verbose_name=_("work plan"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    as_of = models.DateField(_("as of"), null=True, blank=True)
     cluster = models.ForeignKey(
         "clusters.Cluster",
         verbose_name=_("cluster"),
@@ -59,11 +83,44 @@ class Report(models.Model):
     finalized_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    #: The figures frozen at finalize: {language: the title, facts, tables and chart as
+    #: written into the files}; empty while a draft.
+    figures = models.JSONField(_("figures frozen at finalize"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("review report")
-        verbose_name_plural = _("review reports")
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="review",
+                        review_point__isnull=False,
+                        plan__isnull=True,
+                        as_of__isnull=True,
+                    )
+                    | Q(
+                        kind="work",
+                        review_point__isnull=True,
+                        cluster__isnull=True,
+                        plan__isnull=False,
+                        as_of__isnull=False,
+                    )
+                ),
+                name="report_kind_subject",
+                violation_error_code="report_subject",
+                violation_error_message=_(
+                    "A review report is of a review point; a work report, of a work plan "
+                    "as of a day."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "as_of"],
+                condition=Q(kind="work"),
+                name="report_unique_work",
+                violation_error_code="report_exists",
+                violation_error_message=_("This work plan already has a report as of this day."),
+            ),
             models.UniqueConstraint(
                 fields=["review_point"],
                 condition=Q(cluster__isnull=True),
@@ -83,6 +140,8 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.kind == ReportKind.WORK:
+            return f"{self.plan} @ {self.as_of}"
         if self.cluster_id is None:
             return str(self.review_point)
         return f"{self.review_point} — {self.cluster}"

@@ -44,10 +44,11 @@ from pacesetter.scoring.models import Criterion, CriterionKind, Direction, Regis
 from pacesetter.scoring.selectors import Ranking, RankingFilters, ranking_for
 from pacesetter.units.models import Unit
 from pacesetter.workplans.forms import STATUS_LABELS
+from pacesetter.workplans.models import WorkPlan
 from pacesetter.workplans.policies import task_policy
 from pacesetter.workplans.selectors import STATUSES, with_status
 
-from .models import Report, ReportVersion
+from .models import Report, ReportKind, ReportVersion
 
 
 @dataclass(frozen=True)
@@ -568,9 +569,22 @@ def review_figures(user: Any, review_point: ReviewPoint, cluster: Cluster | None
 def report_of(review_point: ReviewPoint, cluster: Cluster | None) -> Report | None:
     return (
         Report.objects.select_related("finalized_by", "created_by")
-        .filter(review_point=review_point, cluster=cluster)
+        .filter(kind=ReportKind.REVIEW, review_point=review_point, cluster=cluster)
         .first()
     )
+
+
+def work_report_of(plan: WorkPlan, as_of: dt.date) -> Report | None:
+    return (
+        Report.objects.select_related("finalized_by", "created_by")
+        .filter(kind=ReportKind.WORK, plan=plan, as_of=as_of)
+        .first()
+    )
+
+
+def work_reports_of(plan: WorkPlan) -> list[Report]:
+    """The plan's work reports, the latest day first."""
+    return list(Report.objects.filter(kind=ReportKind.WORK, plan=plan).order_by("-as_of", "pk"))
 
 
 def versions_of(report: Report) -> list[ReportVersion]:

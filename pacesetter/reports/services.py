@@ -1,5 +1,6 @@
-"""Writes to review reports: start one, save the narrative (each save a new version,
-every version kept) and finalize it (locked from then on).
+"""Writes to reports: start a review report or a work report, save the narrative (each
+save a new version, every version kept) and finalize it (locked from then on, its
+figures frozen in every language: :mod:`pacesetter.reports.frozen`).
 
 Each function is one transaction with its audit entry. Permission is checked by the
 caller through :mod:`pacesetter.reports.policies`; the services check the state (a final
@@ -9,11 +10,13 @@ report refuses every change) and the version the caller read (a stale one raises
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audited_create, audited_update
@@ -22,11 +25,14 @@ from pacesetter.clusters.models import Cluster
 from pacesetter.core import clock
 from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.workflows import INVALID_TRANSITION
+from pacesetter.workplans.models import WorkPlan
 
-from .models import SECTIONS, Report, ReportState, ReportVersion
+from .frozen import freeze
+from .models import SECTIONS, Report, ReportKind, ReportState, ReportVersion
 from .workflows import report_workflow
 
 REPORT_FIELDS = ("review_point", "cluster", "language", "state", "version", "created_by")
+WORK_REPORT_FIELDS = ("kind", "plan", "as_of", "language", "state", "version", "created_by")
 VERSION_FIELDS = ("report", "number", *SECTIONS, "saved_by")
 
 
@@ -84,13 +90,53 @@ def report_create(
     return report
 
 
+@transaction.atomic
+def work_report_create(*, actor: Any, plan: WorkPlan, as_of: dt.date, language: str = "") -> Report:
+    """Start the work report of ``plan`` as of the day ``as_of`` (from the plan's start
+    on), its narrative written in ``language``, with an empty first version. A second
+    report of the same plan and day is refused (code ``report_exists``)."""
+    # The plan first: two first starts of one report wait for each other.
+    plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
+    if as_of < plan.period_start:
+        raise FieldRuleError(
+            "as_of",
+            _("The report's day cannot be before the plan's start (%(start)s).")
+            % {"start": formats.date_format(plan.period_start, "DATE_FORMAT")},
+            code="before_plan",
+        )
+    if Report.objects.filter(kind=ReportKind.WORK, plan=plan, as_of=as_of).exists():
+        raise ValidationError(
+            _("This work plan already has a report as of this day."), code="report_exists"
+        )
+    codes = {code for code, _name in settings.LANGUAGES}
+    report = audited_create(
+        actor=actor,
+        instance=Report(
+            kind=ReportKind.WORK,
+            plan=plan,
+            as_of=as_of,
+            language=language if language in codes else settings.LANGUAGE_CODE,
+            created_by=_user(actor),
+        ),
+        action="report.create",
+        fields=WORK_REPORT_FIELDS,
+    )
+    audited_create(
+        actor=actor,
+        instance=ReportVersion(report=report, number=1, saved_by=_user(actor)),
+        action="report.version",
+        fields=VERSION_FIELDS,
+    )
+    return report
+
+
 def _locked(report: Report, version: int, move: str) -> Report:
     """The report row, locked for ``move``; refused when the table has no such move (a
     final report), when ``version`` is stale, and when the move's rule does not hold."""
     # The report's row only: its review point is read, not locked.
     current = (
         Report.objects.select_for_update(of=("self",))
-        .select_related("review_point")
+        .select_related("review_point", "plan")
         .get(pk=report.pk)
     )
     if move not in {t.name for t in report_workflow.available(current)}:
@@ -164,7 +210,10 @@ def report_finalize(*, actor: Any, report: Report, version: int, **sections: str
             "state": ReportState.FINAL,
             "finalized_at": clock.now(),
             "finalized_by": _user(actor),
+            # Frozen in the same transaction: the final report is what the record held
+            # when it was locked, in every language (reports.frozen).
+            "figures": freeze(actor, current),
         },
-        allowed=("state", "finalized_at", "finalized_by"),
+        allowed=("state", "finalized_at", "finalized_by", "figures"),
         fields=("state", "finalized_at", "finalized_by"),
     )

@@ -258,7 +258,9 @@ class Task(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When the task entered the plan (core.clock), so that a work report "as of" a day
+    # leaves out the tasks created after it, also when a loader replays the past.
+    created_at = models.DateTimeField(_("created"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     search_key = SearchKeyField()
 
@@ -352,7 +354,9 @@ class TaskEvidence(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # core.clock, as the task's history: a work report as of a day lists the files
+    # uploaded by then.
+    uploaded_at = models.DateTimeField(_("uploaded"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("evidence")

@@ -273,6 +273,8 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
             # Adding to or editing a closed plan is refused: reopen it first.
             "may_manage": plan.state == PlanState.OPEN and plan_policy.allows(user, "manage", plan),
             "plan_moves": plan_workflow.allowed(user, plan),
+            # The plan's work report is read by whoever sees the plan whole (reports.md).
+            "may_read_report": partial is None,
             "today": today,
         }
     )

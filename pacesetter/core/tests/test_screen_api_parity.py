@@ -189,6 +189,7 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     # review reports: the page saves the narrative; finalizing is POST
     # /reports/{report_id}/finalize beside it.
     "reports:start": ("POST", "/reports"),
+    "reports:work_start": ("POST", "/reports/work"),
     "reports:save": ("PUT", "/reports/{report_id}"),
     "meetings:resolution_create": ("POST", "/meetings/{meeting_id}/resolutions"),
     "meetings:visited_units": ("PUT", "/meetings/{meeting_id}/visited-units"),

@@ -23,7 +23,7 @@ from pacesetter.core.errors import ConflictError
 from pacesetter.coverage.tests.factories import organization
 from pacesetter.meetings.services import meeting_create, meeting_set_state
 from pacesetter.practices.services import practice_propose
-from pacesetter.reports.documents import render_docx, tables
+from pacesetter.reports.documents import render_docx, review_contents, tables
 from pacesetter.reports.models import Report, ReportState
 from pacesetter.reports.selectors import review_figures
 from pacesetter.reports.services import report_create, report_finalize, report_update
@@ -166,7 +166,8 @@ def test_no_coverage_section_without_a_register(db: Any) -> None:
     figures = review_figures(None, report.review_point, None)
     assert figures.coverage is None
     assert "coverage" not in {table.key for table in tables(figures)}
-    document = Document(io.BytesIO(render_docx(report, report.versions.get(), figures)))
+    contents = review_contents(figures)
+    document = Document(io.BytesIO(render_docx(report, report.versions.get(), contents)))
     assert "Key tasks of the period" in {p.text for p in document.paragraphs}
     assert not any(p.text.startswith("Coverage of new") for p in document.paragraphs)
 
@@ -436,3 +437,50 @@ def test_the_page_in_vietnamese_and_chinese(
     page = client.get(_page(reporting.h1), {"lang": lang}).content.decode()
     for word in words:
         assert word in page
+
+
+def test_a_final_report_keeps_its_figures_when_the_record_changes(
+    client: Any, world: Any, reporting: Any
+) -> None:
+    """Finalizing freezes the figures in every language: an actual corrected afterwards
+    changes the draft (the cluster's) but neither the final report's page nor its files."""
+    from pacesetter.scoring.models import ScoreItem
+
+    staff = world.users["committee_staff"]
+    final = report_create(actor=staff, review_point=reporting.h1)
+    final = report_finalize(actor=staff, report=final, version=1, achievements="All met.")
+    assert set(final.figures) == {"en", "vi", "zh-hans"}
+    draft = report_create(actor=staff, review_point=reporting.h1, cluster=world.cluster)
+    # The own unit's revenue corrected from 120 to 130 after the report was finalized.
+    ScoreItem.objects.filter(
+        review_point=reporting.h1, unit=world.own, criterion__code="Q1"
+    ).update(actual=D(130))
+    client.force_login(staff)
+
+    page = client.get(_page(reporting.h1)).content.decode()
+    assert 'id="report-frozen"' in page
+    targets = page.split('id="table-targets"')[1].split("</table>")[0]
+    assert "<td>420</td>" in targets and "<td>430</td>" not in targets
+    files = _files(client, final)
+    cells = {
+        c.text for t in Document(io.BytesIO(files["docx"])).tables for r in t.rows for c in r.cells
+    }
+    assert "420" in cells and "430" not in cells
+    sheet = load_workbook(io.BytesIO(files["xlsx"])).active
+    numbers = {
+        D(str(c.value)) for row in sheet.iter_rows() for c in row if type(c.value) in (int, float)
+    }
+    assert D(420) in numbers and D(430) not in numbers
+    vi = _files(client, final, "vi")
+    assert "Thành tích" in {p.text for p in Document(io.BytesIO(vi["docx"])).paragraphs}
+
+    # The draft follows the record: Cluster A's revenue is now 130 + 150.
+    live = review_figures(staff, reporting.h1, world.cluster)
+    assert _criteria(live)["Q1"].actual == D(280)
+    cluster_cells = {
+        c.text
+        for t in Document(io.BytesIO(_files(client, draft)["docx"])).tables
+        for r in t.rows
+        for c in r.cells
+    }
+    assert "280" in cluster_cells

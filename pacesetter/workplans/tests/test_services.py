@@ -381,3 +381,29 @@ def test_a_period_that_leaves_task_dates_outside_is_refused(world, plan):
     services.plan_update(actor=staff, plan=plan, period_start=dt.date(2021, 5, 1))
     plan.refresh_from_db()
     assert plan.period_start == dt.date(2021, 5, 1)
+
+
+def test_a_replayed_task_its_report_and_evidence_carry_the_clocks_moment(world, plan):
+    """A loader replaying the past (core.clock.fixed) records the task's creation, its
+    report and its evidence at their dates, so a work report as of a day is the same
+    whenever it is made."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pacesetter.core import clock
+
+    moment = dt.datetime(2021, 7, 1, 9, tzinfo=dt.UTC)
+    with clock.fixed(moment):
+        task = services.task_create(
+            actor=None, plan=plan, title="Replayed", lead_unit=world.own, due=DUE
+        )
+        services.task_report(actor=None, task=task, progress=D(20))
+        evidence = services.evidence_add(
+            actor=None,
+            task=task,
+            file=SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf"),
+        )
+    task.refresh_from_db()
+    evidence.refresh_from_db()
+    assert task.created_at == moment
+    assert evidence.uploaded_at == moment
+    assert task.updates.get().at == moment
