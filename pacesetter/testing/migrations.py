@@ -26,6 +26,6 @@ def migrate_sqlite(database: Path, *target: str) -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
     )
     assert result.returncode == 0, result.stderr

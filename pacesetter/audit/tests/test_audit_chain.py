@@ -112,7 +112,7 @@ def test_entries_from_before_the_key_stay_unkeyed_and_the_chain_goes_on_keyed(tm
             env=env,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=900,
         )
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout

@@ -31,7 +31,7 @@ def _manage(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
     )
 
 

@@ -74,7 +74,7 @@ def test_the_migration_keeps_english_rows_and_fills_search_keys(tmp_path: Path) 
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == repr(
