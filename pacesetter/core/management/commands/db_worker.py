@@ -1,0 +1,33 @@
+"""``manage.py db_worker``: django-tasks' database worker, which also puts back in the
+queue the jobs of a worker that died while running them (:mod:`pacesetter.core.workers`).
+
+The same options as django_tasks_db's command, which this one extends (``core`` comes
+before ``django_tasks_db`` in ``INSTALLED_APPS``, so ``db_worker`` is this one). The
+worker holds its liveness lock for its whole run and recovers the dead workers' jobs
+when it starts and after each job it runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_tasks_db.compat import task_finished
+from django_tasks_db.management.commands import db_worker
+
+from pacesetter.core import workers
+
+
+class Command(db_worker.Command):
+    def handle(self, *args: Any, **options: Any) -> None:
+        me = options["worker_id"]
+
+        def after_each_job(**kwargs: Any) -> None:
+            workers.recover(me=me)
+
+        with workers.alive(me):
+            workers.recover(me=me)
+            task_finished.connect(after_each_job, weak=False)
+            try:
+                super().handle(*args, **options)
+            finally:
+                task_finished.disconnect(after_each_job)
