@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,12 +75,19 @@ def alive(worker_id: str, using: str = "default") -> Iterator[None]:
 
     path = _lock_path(worker_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        try:
-            yield
-        finally:
-            path.unlink(missing_ok=True)
+    while True:
+        handle = open(path, "a")  # noqa: SIM115 (held for the block, closed below)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        # A checker may have removed the file between our open and our lock (it found it
+        # unlocked): then lock the one now at the path.
+        if path.exists() and os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino:
+            break
+        handle.close()
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        handle.close()
 
 
 def is_alive(worker_id: str, using: str = "default") -> bool:
@@ -96,9 +104,9 @@ def is_alive(worker_id: str, using: str = "default") -> bool:
 
     path = _lock_path(worker_id)
     try:
-        handle = open(path, "a")
+        handle = open(path)  # noqa: SIM115 (closed by the with below)
     except OSError:
-        return False
+        return False  # never created, or removed: its worker is gone
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -143,4 +151,3 @@ def recover(me: str | None = None, using: str = "default") -> list[str]:
                 "failed" if len(worker_ids) >= MAX_ATTEMPTS else "queued again",
             )
     return recovered
-

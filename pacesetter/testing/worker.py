@@ -82,9 +82,7 @@ class WorkerProcess:
             "DJANGO_SETTINGS_MODULE": "pacesetter.settings.test",
             "DATABASE_URL": database_url(settings_dict),
             "PACESETTER_WORKER_NOW": now.isoformat(),
-            "PACESETTER_WORKER_STOP": json.dumps(
-                dataclasses.asdict(stop_at) if stop_at else None
-            ),
+            "PACESETTER_WORKER_STOP": json.dumps(dataclasses.asdict(stop_at) if stop_at else None),
             "PACESETTER_WORKER_STOPPED_FILE": str(self.stopped_file),
             "PACESETTER_WORKER_SETTINGS": json.dumps(overrides or {}),
         }

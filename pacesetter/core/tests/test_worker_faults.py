@@ -84,7 +84,8 @@ def ten_minutes_pass(model: Any) -> None:
 
 def assert_no_job_left_running_or_failed() -> None:
     left = DBTaskResult.objects.exclude(status=TaskResultStatus.SUCCESSFUL).exclude(
-        status=TaskResultStatus.READY, run_after__gt=timezone.now()  # the next scans
+        status=TaskResultStatus.READY,
+        run_after__gt=timezone.now(),  # the next scans
     )
     assert list(left.values_list("task_path", "status", "traceback")) == []
 
@@ -261,4 +262,3 @@ def test_a_worker_started_takes_the_dead_scan_up_again(smtp, settings, due_soon)
             signal.signal(sig, handler)
     assert sorted(m.recipients[0] for m in smtp.messages) == sorted(due_soon)
     assert_no_job_left_running_or_failed()
-
