@@ -55,7 +55,7 @@ def start_worker(tmp_path, smtp) -> Iterator[Any]:
     every one is killed at the end if it is still running."""
     started: list[WorkerProcess] = []
 
-    def start(stop_at: StopAt | None = None) -> WorkerProcess:
+    def start(stop_at: StopAt | None = None, **overrides: Any) -> WorkerProcess:
         worker = WorkerProcess(
             tmp_path,
             connection.settings_dict,
@@ -65,6 +65,7 @@ def start_worker(tmp_path, smtp) -> Iterator[Any]:
                 "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
                 "EMAIL_HOST": smtp.host,
                 "EMAIL_PORT": smtp.port,
+                **overrides,
             },
         )
         started.append(worker)
@@ -197,6 +198,74 @@ def test_a_worker_killed_mid_deadline_notice_mails_each_officer_once(
     assert sorted(m.recipients[0] for m in smtp.messages) == sorted(deadline_due)
     assert not DeadlineNotice.objects.filter(sent_at__isnull=True).exists()
     assert_no_job_left_running_or_failed()
+
+
+@pytest.fixture
+def registering(world):
+    from pacesetter.scoring.tests.test_excel import registering as campaign_in_registration
+
+    return campaign_in_registration.__wrapped__(world)
+
+
+def test_a_worker_killed_mid_import_saves_nothing_and_the_retry_saves_each_row_once(
+    postgres_only, client, settings, tmp_path, world, registering, start_worker
+):
+    from django.urls import reverse
+
+    from pacesetter.audit.models import AuditEntry
+    from pacesetter.imports.models import ImportJob, JobState
+    from pacesetter.scoring.models import Registration
+    from pacesetter.scoring.tests.test_excel import download, find_row, set_cell, upload
+
+    settings.IMPORT_BACKGROUND_ROWS = 1  # every upload goes to the worker
+    settings.MEDIA_ROOT = media = tmp_path / "media"
+    client.force_login(world.users["unit_officer"])
+    workbook = download(client, reverse("scoring:targets_template", args=[registering.pk]))
+    sheet = workbook["Targets"]
+    targets = {"Q1": 100, "Q2": 250}
+    for code, value in targets.items():
+        set_cell(sheet, find_row(sheet, criterion_code=code), "target", value)
+    upload(client, reverse("scoring:targets_import", args=[registering.pk]), workbook)
+    job = ImportJob.objects.get()
+    audited = AuditEntry.objects.count()
+
+    # Killed with both rows written in the import's transaction, before its commit.
+    first = start_worker(
+        StopAt("pacesetter.scoring.services.registration_set", call=2, after=True),
+        MEDIA_ROOT=str(media),
+    )
+    first.wait_stopped()
+    first.kill()
+    job.refresh_from_db()
+    assert job.state == JobState.SAVING
+    assert not Registration.objects.filter(campaign=registering).exists()
+    assert AuditEntry.objects.count() == audited
+
+    # The next worker retries the job at once, from the start.
+    second = start_worker(MEDIA_ROOT=str(media))
+    second.wait()
+    job.refresh_from_db()
+    assert (job.state, job.errors) == (JobState.SUCCEEDED, [])
+    assert job.result == {"saved": 2, "unchanged": 0, "empty": 0}
+    saved = Registration.objects.filter(campaign=registering)
+    assert sorted(saved.values_list("criterion__code", "target")) == [
+        ("Q1", 100),
+        ("Q2", 250),
+    ]
+    assert AuditEntry.objects.count() == audited + 2  # one entry a row, once
+    assert [p for p in media.rglob("*") if p.is_file()] == []  # the stored upload removed
+    assert_no_job_left_running_or_failed()
+    assert_audit_chain_verifies()
+
+
+def assert_audit_chain_verifies() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("audit_verify", stdout=out)  # a broken chain raises CommandError
+    assert "Audit chain intact" in out.getvalue()
 
 
 # --- the recovery, on SQLite and PostgreSQL ---------------------------------------------
