@@ -32,9 +32,10 @@ import os
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -58,36 +59,70 @@ def _lock_path(worker_id: str) -> Path:
     return Path(settings.WORKER_LOCK_DIR) / f"{name}.lock"
 
 
-@contextlib.contextmanager
-def alive(worker_id: str, using: str = "default") -> Iterator[None]:
-    """Hold ``worker_id``'s liveness lock while the block runs (the worker's life)."""
-    if connections[using].vendor == "postgresql":
-        # A connection of its own: the worker's closes between jobs (CONN_MAX_AGE).
-        wrapper = connections.create_connection(using)
-        try:
-            with wrapper.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s::int, %s::int)", _lock_key(worker_id))
-            yield
-        finally:
-            wrapper.close()
-        return
-    import fcntl
+class Liveness:
+    """A worker's liveness lock (see the module's docstring), held from :meth:`hold` to
+    :meth:`release`."""
 
-    path = _lock_path(worker_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    while True:
-        handle = open(path, "a")  # noqa: SIM115 (held for the block, closed below)
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        # A checker may have removed the file between our open and our lock (it found it
-        # unlocked): then lock the one now at the path.
-        if path.exists() and os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino:
-            break
-        handle.close()
+    def __init__(self, worker_id: str, using: str = "default") -> None:
+        self.worker_id, self.using = worker_id, using
+        self.postgres = connections[using].vendor == "postgresql"
+        self.wrapper: Any = None
+        self.handle: Any = None
+
+    def hold(self) -> None:
+        if self.postgres:
+            # A connection of its own: the worker's closes between jobs (CONN_MAX_AGE).
+            # Waits while another process holds the id (an earlier life of this worker
+            # that the server has not seen end yet).
+            self.wrapper = connections.create_connection(self.using)
+            with self.wrapper.cursor() as cursor:
+                key = _lock_key(self.worker_id)
+                cursor.execute("SELECT pg_advisory_lock(%s::int, %s::int)", key)
+            return
+        import fcntl
+
+        path = _lock_path(self.worker_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            handle = open(path, "a")  # noqa: SIM115 (held until release)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            # A checker may have removed the file between our open and our lock (it
+            # found it unlocked): then lock the one now at the path.
+            if path.exists() and os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino:
+                self.handle = handle
+                return
+            handle.close()
+
+    def ensure(self) -> None:
+        """Hold the lock again if its connection was lost (a database restart ends the
+        session, and its lock with it): called before each job."""
+        if not self.postgres:
+            return  # a file lock lasts as long as the process
+        try:
+            with self.wrapper.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            logger.warning("Worker %s: liveness lock lost; holding it again.", self.worker_id)
+            self.wrapper.close()
+            self.hold()
+
+    def release(self) -> None:
+        if self.wrapper is not None:
+            self.wrapper.close()
+        if self.handle is not None:
+            _lock_path(self.worker_id).unlink(missing_ok=True)
+            self.handle.close()
+
+
+@contextlib.contextmanager
+def alive(worker_id: str, using: str = "default") -> Iterator[Liveness]:
+    """Hold ``worker_id``'s liveness lock while the block runs (the worker's life)."""
+    liveness = Liveness(worker_id, using)
+    liveness.hold()
     try:
-        yield
+        yield liveness
     finally:
-        path.unlink(missing_ok=True)
-        handle.close()
+        liveness.release()
 
 
 def is_alive(worker_id: str, using: str = "default") -> bool:
@@ -118,7 +153,8 @@ def is_alive(worker_id: str, using: str = "default") -> bool:
 
 def recover(me: str | None = None, using: str = "default") -> list[str]:
     """Put the RUNNING jobs of dead workers back in the queue (or fail those whose
-    workers died :data:`MAX_ATTEMPTS` times); returns their ids.
+    workers died :data:`MAX_ATTEMPTS` times); returns their ids. ``me``: the id of the
+    worker that recovers, between two of its jobs.
 
     Each job is taken with one conditional UPDATE (still RUNNING, same start), so two
     workers recovering at once take it once, and a job that ended meanwhile keeps its
@@ -127,7 +163,9 @@ def recover(me: str | None = None, using: str = "default") -> list[str]:
     running = DBTaskResult.objects.using(using).filter(status=TaskResultStatus.RUNNING)
     for pk, worker_ids, started_at in running.values_list("pk", "worker_ids", "started_at"):
         last = worker_ids[-1] if worker_ids else None
-        if last is None or last == me or is_alive(last, using):
+        # A job last taken by ``me`` is not running: the worker recovers between its jobs.
+        # It was left by an earlier life of a worker started with the same id.
+        if last is None or (last != me and is_alive(last, using)):
             continue
         same = DBTaskResult.objects.using(using).filter(
             pk=pk, status=TaskResultStatus.RUNNING, started_at=started_at

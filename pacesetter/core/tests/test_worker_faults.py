@@ -331,3 +331,22 @@ def test_a_worker_started_takes_the_dead_scan_up_again(smtp, settings, due_soon)
             signal.signal(sig, handler)
     assert sorted(m.recipients[0] for m in smtp.messages) == sorted(due_soon)
     assert_no_job_left_running_or_failed()
+
+
+def test_a_job_left_by_an_earlier_life_of_the_same_worker_id_is_queued_again():
+    """A worker started again with the same ``--worker-id`` holds the same lock: its own
+    id alone does not make a job look alive."""
+    job = running_job("host-1")
+    with workers.alive("host-1"):
+        assert workers.recover(me="host-1") == [str(job.pk)]
+
+
+def test_a_worker_takes_its_lock_again_when_the_database_cut_its_connection(
+    postgres_only,
+):
+    with workers.alive("cut-worker") as liveness:
+        liveness.wrapper.connection.close()  # as a server restart ends the session
+        assert not workers.is_alive("cut-worker")
+        liveness.ensure()
+        assert workers.is_alive("cut-worker")
+    assert not workers.is_alive("cut-worker")
