@@ -14,7 +14,8 @@ operating system or the database server releases when the process dies:
 - on SQLite (one machine) an exclusive ``flock`` on a file named by the id in
   ``WORKER_LOCK_DIR``.
 
-:func:`recover` (when a worker starts, and after each job it runs) takes every RUNNING
+:func:`recover` (when a worker starts, and after a job at most every
+:data:`RECOVER_EVERY` seconds) takes every RUNNING
 job whose last worker no longer holds its lock and puts it back in the queue (READY), at
 most :data:`MAX_ATTEMPTS` runs in all; a job whose worker died that often is marked
 failed, not run again (it may be what kills the worker). Every job of the project is
@@ -45,6 +46,9 @@ logger = logging.getLogger(__name__)
 #: The first key of the workers' advisory locks (the second is the crc32 of the id):
 #: "wkrs", apart from the single-key locks of the scans.
 LOCK_CLASS = 0x776B7273
+#: Seconds between two recoveries by a busy worker (one runs after a job when this long
+#: has passed since the last; a worker always recovers when it starts).
+RECOVER_EVERY = 60
 #: Runs of one job, the first included, before a job whose worker keeps dying is failed.
 MAX_ATTEMPTS = 3
 
