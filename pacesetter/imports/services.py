@@ -150,16 +150,21 @@ def _finish(job: ImportJob, state: str, **fields: Any) -> None:
         job.upload.storage.delete(stored)
 
 
-def job_run(job_id: int) -> str:
+def job_run(job_id: int, *, retry: bool = False) -> str:
     """Run a waiting job once; returns its final state (or "skipped" when it was not
-    waiting: already taken by another worker, or gone)."""
+    waiting: already taken by another worker, or gone).
+
+    ``retry``: the job's task runs again because its worker died while running it
+    (``core.workers.recover``); the job may then be left reading or saving, and nothing of
+    it was saved (one transaction), so it is taken again and imported from the start."""
     # A job its page already reports stalled ("upload again") is never started late.
     now = timezone.now()
+    unfinished = (JobState.WAITING, JobState.READING, JobState.SAVING)
     claimed = ImportJob.objects.filter(
         pk=job_id,
-        state=JobState.WAITING,
+        state__in=unfinished if retry else (JobState.WAITING,),
         created_at__gte=now - dt.timedelta(seconds=settings.IMPORT_JOB_TIMEOUT),
-    ).update(state=JobState.READING, started_at=now)
+    ).update(state=JobState.READING, started_at=now, rows_read=0)
     if not claimed:
         return "skipped"
     job = ImportJob.objects.select_related("actor").get(pk=job_id)

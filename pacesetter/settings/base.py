@@ -42,9 +42,11 @@ INSTALLED_APPS = [
     "csp",
     "ninja",
     "axes",
+    # Before django_tasks_db: its `db_worker` command is core's (a worker that recovers
+    # the jobs of a dead one, core/workers.py).
+    "pacesetter.core",
     "django_tasks",
     "django_tasks_db",
-    "pacesetter.core",
     "pacesetter.accounts",
     "pacesetter.audit",
     "pacesetter.imports",
@@ -319,6 +321,8 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+#: Where each SQLite job worker keeps the file it locks while it lives (core/workers.py).
+WORKER_LOCK_DIR = Path(os.environ.get("PACESETTER_WORKER_LOCK_DIR", VAR_DIR / "worker-locks"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pacesetter@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -260,6 +260,29 @@ def test_a_job_reported_stalled_is_never_started_late(
     assert not Registration.objects.filter(campaign=registering).exists()
 
 
+def test_a_job_left_saving_runs_again_only_as_a_retry_after_its_worker_died(
+    client, world, registering, background
+):
+    """A job a dead worker left saving (its transaction died with it: nothing saved) is
+    taken again by the retry ``core.workers`` queues, and imported whole; any other
+    second run of its task does nothing (core/tests/test_worker_faults.py kills a real
+    worker)."""
+    client.force_login(world.users["unit_officer"])
+    upload(
+        client,
+        reverse("scoring:targets_import", args=[registering.pk]),
+        targets_workbook(client, registering, Q1=7),
+    )
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.SAVING, rows_read=3)
+    assert job_run(job.pk) == "skipped"
+    assert job_run(job.pk, retry=True) == JobState.SUCCEEDED
+    job.refresh_from_db()
+    assert job.result["saved"] == 1
+    assert Registration.objects.get(campaign=registering, criterion__code="Q1").target == 7
+    assert job_run(job.pk, retry=True) == "skipped"  # finished: never imported twice
+
+
 def test_a_file_over_the_size_limit_is_refused_in_the_request_not_stored(
     client, world, registering, background, settings
 ):
