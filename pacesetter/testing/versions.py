@@ -12,18 +12,26 @@ from .api import ApiClient, assert_error_shape
 REFUSAL = "Someone else saved this"
 
 
-def two_screen_edits(client: Any, url: str, first: dict[str, Any], second: dict[str, Any]) -> int:
+def two_screen_edits(
+    client: Any,
+    url: str,
+    first: dict[str, Any],
+    second: dict[str, Any],
+    *,
+    refusal: str = REFUSAL,
+) -> int:
     """Open the edit page at ``url``, post ``first`` then ``second``, both with the version
     the page showed; assert the first is saved (a redirect) and the second answers the
     form again with the refusal at its top. Returns the version the page showed."""
-    opened = client.get(url).context["form"]["version"].value()
+    form = client.get(url).context["form"]
+    opened, name = form["version"].value(), form.add_prefix("version")
     assert opened is not None
-    saved = client.post(url, {**first, "version": opened})
+    saved = client.post(url, {**first, name: opened})
     assert saved.status_code == 302, saved.context and saved.context["form"].errors
-    refused = client.post(url, {**second, "version": opened})
+    refused = client.post(url, {**second, name: opened})
     assert refused.status_code == 200
     errors = refused.context["form"].non_field_errors()
-    assert any(REFUSAL in error for error in errors), errors
+    assert any(refusal in error for error in errors), errors
     return int(opened)
 
 
