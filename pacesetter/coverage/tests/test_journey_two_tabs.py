@@ -23,9 +23,7 @@ def log_in(page, base_url: str, username: str) -> None:
     page.wait_for_url(f"{base_url}/")
 
 
-def test_the_second_tab_to_save_is_refused_and_the_first_ones_values_stay(
-    live_server, page, world
-):
+def test_the_second_tab_to_save_is_refused_and_the_first_ones_values_stay(live_server, page, world):
     from playwright.sync_api import expect
 
     org = organization(world.own, name="Own Leather Works", registered_on=dt.date(2023, 1, 1))
