@@ -20,12 +20,16 @@ def two_screen_edits(
     *,
     refusal: str = REFUSAL,
 ) -> int:
-    """Open the edit page at ``url``, post ``first`` then ``second``, both with the version
-    the page showed; assert the first is saved (a redirect) and the second answers the
-    form again with the refusal at its top. Returns the version the page showed."""
-    form = client.get(url).context["form"]
+    """Open the edit page at ``url`` (its hidden ``version`` rendered), post ``first``
+    then ``second``, both with the version the page showed; assert the first is saved
+    (a redirect) and the second answers the form again with the refusal at its top.
+    Returns the version the page showed."""
+    page = client.get(url)
+    form = page.context["form"]
     opened, name = form["version"].value(), form.add_prefix("version")
     assert opened is not None
+    # The page carries it: what the browser sends back is what the page holds.
+    assert f'type="hidden" name="{name}" value="{opened}"' in page.content.decode()
     saved = client.post(url, {**first, name: opened})
     assert saved.status_code == 302, saved.context and saved.context["form"].errors
     refused = client.post(url, {**second, name: opened})
