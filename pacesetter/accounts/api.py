@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from pacesetter.core.api_types import Id, Paged
+from pacesetter.core.api_types import VERSION_IN, VERSION_OUT, Id, Paged, Version
 from pacesetter.core.clients import ClientRateThrottle
 
 from .models import ApiToken
@@ -92,6 +92,11 @@ class ProfileOut(Schema):
     language: str = Field(description="The account's language ('' = the site's).")
     mail_reminders: bool
     mail_escalations: bool
+    version: Version = VERSION_OUT
+
+    @staticmethod
+    def resolve_version(obj: Any) -> int:
+        return int(obj.profile_version)
 
 
 class ProfileIn(Schema):
@@ -100,6 +105,7 @@ class ProfileIn(Schema):
     )
     mail_reminders: bool | None = None
     mail_escalations: bool | None = None
+    version: Version | None = VERSION_IN
 
 
 @router.get("/profile", response=ProfileOut)

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.core.versions import version_field
+
 
 class User(AbstractUser):
     """A person or a role account (``staff.thanhhoa``, ``leader.lamson``), with the
@@ -27,6 +29,8 @@ class User(AbstractUser):
         default=True,
         help_text=_("Mails about overdue tasks of the units under you."),
     )
+    #: Raised by each change of the profile (two tabs of "My profile": the second refused).
+    profile_version = version_field()
 
     class Meta(AbstractUser.Meta):
         pass

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record
+from pacesetter.core.errors import ConflictError
 
 from .models import UNIT_ROLES, ApiToken, Role, RoleAssignment, User
 from .scopes import forget_scope
@@ -109,8 +110,24 @@ PROFILE_FIELDS = ("language", "mail_reminders", "mail_escalations")
 
 
 @transaction.atomic
-def profile_update(*, actor: Any, user: User, **values: Any) -> User:
-    """Change an account's profile (``PROFILE_FIELDS`` only), recording what changed."""
+def profile_update(*, actor: Any, user: User, version: int | None = None, **values: Any) -> User:
+    """Change an account's profile (``PROFILE_FIELDS`` only), recording what changed. A
+    ``version`` that is no longer the stored ``profile_version`` is refused with
+    :class:`ConflictError` (code ``stale_version``) and nothing is changed."""
+    stored = (
+        User.objects.select_for_update()
+        .filter(pk=user.pk)
+        .values_list("profile_version", flat=True)
+        .get()
+    )
+    if version is not None and stored != version:
+        raise ConflictError(
+            _(
+                "You saved your profile in another window since this page was opened. "
+                "Reload to see it; nothing of this page was saved."
+            ),
+            code="stale_version",
+        )
     changes = {
         name: [getattr(user, name), value]
         for name, value in values.items()
@@ -119,7 +136,8 @@ def profile_update(*, actor: Any, user: User, **values: Any) -> User:
     if changes:
         for name, (_old, new) in changes.items():
             setattr(user, name, new)
-        user.save(update_fields=list(changes))
+        user.profile_version = stored + 1
+        user.save(update_fields=[*changes, "profile_version"])
         audit_record(actor=actor, action="user.profile", target=user, changes=changes)
     return user
 

@@ -9,12 +9,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from pacesetter.core.views import add_service_errors
 
 from .forms import ProfileForm
 from .models import User
@@ -76,11 +79,15 @@ def profile(request: HttpRequest) -> HttpResponse:
     # service compares the account as it was with the values chosen.
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
     if request.method == "POST" and form.is_valid():
-        profile_update(actor=user, user=user, **form.cleaned_data)
-        # Said in the language of the page it is shown on: the one just chosen.
-        with translation.override(user.language or translation.get_language()):
-            messages.success(request, _("Your profile was saved."))
-        return remember_language(redirect("profile"), user)  # type: ignore[return-value]
+        try:
+            profile_update(actor=user, user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            # Said in the language of the page it is shown on: the one just chosen.
+            with translation.override(user.language or translation.get_language()):
+                messages.success(request, _("Your profile was saved."))
+            return remember_language(redirect("profile"), user)  # type: ignore[return-value]
     return render(request, "accounts/profile.html", {"form": form})
 
 

@@ -25,7 +25,18 @@ from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.api import ClusterRef
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
-from pacesetter.core.api_types import Days, Id, Paged, Position, Quantity, ShareIn, Year
+from pacesetter.core.api_types import (
+    VERSION_IN,
+    VERSION_OUT,
+    Days,
+    Id,
+    Paged,
+    Position,
+    Quantity,
+    ShareIn,
+    Version,
+    Year,
+)
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import (
@@ -154,6 +165,7 @@ class LegalReferenceOut(Schema):
 
 class AwardDetailOut(AwardOut):
     translations: dict[str, dict[str, str]] = TRANSLATIONS
+    version: Version = VERSION_OUT
     rules: list[RuleOut]
     legal_references: list[LegalReferenceOut]
 
@@ -189,6 +201,7 @@ class AwardPatch(Schema):
     quota_percent: Decimal | None = Field(None, gt=0, le=100, decimal_places=2)
     position: Position | None = Field(None, ge=0, le=32767)
     is_active: bool | None = None
+    version: Version | None = VERSION_IN
 
 
 class EligibilityRuleIn(Schema):
@@ -552,6 +565,7 @@ def _award_detail(award: Award) -> dict[str, Any]:
     return {
         **{f: getattr(award, f) for f in AwardOut.model_fields if f != "country"},
         "translations": translations(award),
+        "version": award.version,
         "rules": _rules(award),
         "legal_references": list(award.legal_references.order_by("-valid_from", "pk")),
     }
@@ -582,7 +596,7 @@ def award_update_endpoint(
     request: HttpRequest, award_id: Id, payload: AwardPatch
 ) -> dict[str, Any]:
     """Change an award (committee staff of a root unit); only the fields sent change.
-    The award has no version: the last write wins."""
+    With ``version``, an award saved since it was read is a 409 ``stale_version``."""
     award = award_policy.access(request.user, award_id, "update")
     fields = payload.dict(exclude_unset=True)
     # Of the fields sent, those the model requires cannot be emptied with null.

@@ -21,6 +21,7 @@ from pacesetter.clusters.models import Cluster
 from pacesetter.core.files import validate_upload
 from pacesetter.core.forms import PeriodFormMixin, TranslatedFieldsMixin
 from pacesetter.core.shares import ShareFormField
+from pacesetter.core.versions import VersionFormMixin
 from pacesetter.units.models import Unit
 
 from .eligibility import MAX_DEPTH, PRIMITIVES
@@ -85,7 +86,7 @@ class GrantSearchForm(forms.Form):
         _set_choices(self, "award", awards, _award_label)
 
 
-class AwardEditForm(TranslatedFieldsMixin, forms.ModelForm):
+class AwardEditForm(VersionFormMixin, TranslatedFieldsMixin, forms.ModelForm):
     """An award's name and issuer (per language: the source first, the translations at
     the end), level, quota and position; its code never changes."""
 

@@ -18,6 +18,7 @@ from pacesetter.core.translations import (
     check_source_text,
     source_text_present,
 )
+from pacesetter.core.versions import version_field
 
 
 class AwardLevel(models.TextChoices):
@@ -54,6 +55,7 @@ class Award(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    version = version_field()
     search_key = SearchKeyField()
     search_fields = ("code", "name")
 
@@ -164,6 +166,7 @@ class Person(models.Model):
         related_name="people",
     )
     service_start = models.DateField(_("in service since"), null=True, blank=True)
+    version = version_field()
     search_key = SearchKeyField()
     search_fields = ("full_name",)
 
@@ -205,6 +208,7 @@ class PersonPosition(models.Model):
     title = TranslatedText(models.CharField(pgettext_lazy("job", "position"), max_length=200))
     start = models.DateField(_("held since"), null=True, blank=True)
     end = models.DateField(_("held until"), null=True, blank=True)
+    version = version_field()
 
     class Meta:
         verbose_name = pgettext_lazy("job", "position")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from pacesetter.core.api_types import Id, Paged
+from pacesetter.core.api_types import VERSION_IN, VERSION_OUT, Id, Paged, Version
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import Language, content_language, text_input, text_patch
 from pacesetter.core.translations import translations as texts_of
@@ -71,6 +71,7 @@ class PositionOut(Schema):
     translations: dict[str, dict[str, str]] = TRANSLATIONS
     start: dt.date | None = Field(description="Null: since a date the register does not know.")
     end: dt.date | None = Field(description="Null: held now.")
+    version: Version = VERSION_OUT
 
     @staticmethod
     def resolve_translations(obj: PersonPosition) -> dict[str, dict[str, str]]:
@@ -102,6 +103,7 @@ class PersonCandidacyOut(Schema):
 
 
 class PersonDetailOut(PersonOut):
+    version: Version = VERSION_OUT
     positions: list[PositionOut]
     grants: list[PersonGrantOut] = Field(description="The awards granted, newest first.")
     proposals: list[PersonCandidacyOut] = Field(
@@ -132,6 +134,7 @@ class PersonPatch(Schema):
 
     full_name: str | None = Field(None, max_length=200)
     service_start: dt.date | None = None
+    version: Version | None = VERSION_IN
 
 
 class PositionIn(Schema):
@@ -152,6 +155,7 @@ class PositionPatch(Schema):
     title: text_patch(200) = None  # type: ignore[valid-type]
     start: dt.date | None = None
     end: dt.date | None = None
+    version: Version | None = VERSION_IN
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -171,6 +175,7 @@ def _detail(user: Any, person: Person) -> dict[str, Any]:
         "position_title": current_title(person),
         "unit": person.unit,
         "service_start": person.service_start,
+        "version": person.version,
         "positions": selectors.person_positions(person),
         "grants": [
             {

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.forms import PeriodFormMixin, TranslatedFieldsMixin
 from pacesetter.core.translations import fields_of
+from pacesetter.core.versions import VersionFormMixin
 from pacesetter.units.models import Unit
 
 from .models import Person, PersonPosition
@@ -22,7 +23,7 @@ class PeopleSearchForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=200)
 
 
-class PersonEditForm(forms.ModelForm):
+class PersonEditForm(VersionFormMixin, forms.ModelForm):
     """A person's name and start of service (the unit changes with a new position)."""
 
     class Meta:

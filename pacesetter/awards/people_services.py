@@ -18,6 +18,7 @@ from pacesetter.audit.services import audit_record, audited_create, audited_upda
 from pacesetter.core.dates import check_not_after
 from pacesetter.core.errors import FieldRuleError
 from pacesetter.core.translations import Text, expand, fields_of, refresh_search_key
+from pacesetter.core.versions import next_version
 from pacesetter.units.models import Unit
 
 from .models import Person, PersonPosition
@@ -134,9 +135,13 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
+def person_update(
+    *, actor: Any, person: Person, version: int | None = None, **changes: Any
+) -> Person:
     """Change a person's name or start of service (``PERSON_EDITABLE``); the unit
-    changes with a new position (:func:`position_add`)."""
+    changes with a new position (:func:`position_add`). A ``version`` no longer the
+    stored one is refused (``core.versions.next_version``)."""
+    changes["version"] = next_version(person, version)
     if "full_name" in changes:
         changes = {**changes, "full_name": _name(changes["full_name"])}
     _not_future("service_start", changes.get("service_start"))
@@ -145,7 +150,7 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
         instance=person,
         action="person.update",
         changes=changes,
-        allowed=PERSON_EDITABLE,
+        allowed=(*PERSON_EDITABLE, "version"),
         fields=PERSON_FIELDS,
     )
 
@@ -225,12 +230,16 @@ def position_add(
 
 
 @transaction.atomic
-def position_update(*, actor: Any, position: PersonPosition, **changes: Any) -> PersonPosition:
+def position_update(
+    *, actor: Any, position: PersonPosition, version: int | None = None, **changes: Any
+) -> PersonPosition:
     """Correct a position's title, source language or dates (``POSITION_EDITABLE``; the
     title merges by language, as every translatable text). Giving the current position
     an end leaves the person without a current one (their unit stays the last one);
     reopening a position while another is current is refused. Positions never overlap
-    (``position_overlap``)."""
+    (``position_overlap``). A ``version`` no longer the stored one is refused
+    (``core.versions.next_version``)."""
+    next_ = next_version(position, version)
     position = (
         PersonPosition.objects.select_for_update().select_related("person").get(pk=position.pk)
     )
@@ -253,7 +262,7 @@ def position_update(*, actor: Any, position: PersonPosition, **changes: Any) -> 
         actor=actor,
         instance=position,
         action="person.position_update",
-        changes=changes,
-        allowed=POSITION_EDITABLE,
+        changes={**changes, "version": next_},
+        allowed=(*POSITION_EDITABLE, "version"),
         fields=POSITION_FIELDS,
     )

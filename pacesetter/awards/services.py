@@ -33,6 +33,7 @@ from pacesetter.core.dates import check_not_after
 from pacesetter.core.errors import FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.translations import CONTENT_LANGUAGES, Text, column, expand, fields_of
+from pacesetter.core.versions import next_version
 from pacesetter.decisions.models import Decision
 from pacesetter.scoring.selectors import ranking_rows
 from pacesetter.units.models import Unit
@@ -137,6 +138,9 @@ def _preset_award_write(
     if award is None:
         award = Award(code=item.code, **values)
     else:
+        if any(getattr(award, name) != value for name, value in values.items()):
+            # An edit page opened before the load is then refused, not saved over it.
+            values["version"] = award.version + 1
         for name, value in values.items():
             setattr(award, name, value)
     award.full_clean()
@@ -277,14 +281,16 @@ def award_create(
 
 
 @transaction.atomic
-def award_update(*, actor: Any, award: Award, **changes: Any) -> Award:
+def award_update(*, actor: Any, award: Award, version: int | None = None, **changes: Any) -> Award:
     """Change an award's names, level, issuer, quota, position or whether it is active
-    (``AWARD_EDITABLE``; the award has no version field, so the last write wins).
+    (``AWARD_EDITABLE``). A ``version`` no longer the stored one is refused
+    (``core.versions.next_version``); a preset load that changes the award raises it too.
 
     Who it is given to (units or people) cannot change once it has proposals or grants:
     their candidates and recipients are of the old kind (``award_in_use``). A later
     preset load sets a preset award's fields back to the catalog's. The name and issuer
     merge by language (``expand``): a language left out is kept, ``""`` clears it."""
+    next_ = next_version(award, version)
     changes = expand(Award, changes, source=changes.get("source_language") or award.source_language)
     if "quota_percent" in changes:
         changes = {**changes, "quota_percent": _quota_percent(changes["quota_percent"])}
@@ -304,8 +310,8 @@ def award_update(*, actor: Any, award: Award, **changes: Any) -> Award:
         actor=actor,
         instance=award,
         action="award.update",
-        changes=changes,
-        allowed=AWARD_EDITABLE,
+        changes={**changes, "version": next_},
+        allowed=(*AWARD_EDITABLE, "version"),
         fields=AWARD_FIELDS,
     )
 

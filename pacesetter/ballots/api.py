@@ -28,7 +28,17 @@ from pacesetter.bodies.api import BodyRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.api import ClusterRef
 from pacesetter.clusters.policies import cluster_policy
-from pacesetter.core.api_types import Id, Paged, Position, Quantity, ShareIn, ShareOut
+from pacesetter.core.api_types import (
+    VERSION_IN,
+    VERSION_OUT,
+    Id,
+    Paged,
+    Position,
+    Quantity,
+    ShareIn,
+    ShareOut,
+    Version,
+)
 from pacesetter.core.refs import resolve_ref
 from pacesetter.units.api import UnitRef
 from pacesetter.units.policies import unit_policy
@@ -123,6 +133,7 @@ class PublishedBallotOut(Schema):
 
 
 class PollDetailOut(PollOut):
+    version: Version = VERSION_OUT
     options: list[OptionOut]
     entitled_count: int = Field(description="Voters on the roll (0 before opening).")
     voted_count: int = Field(description="How many of them have voted.")
@@ -186,6 +197,7 @@ class PollPatch(Schema):
     """Settings of a draft poll; only the fields sent change. Refused once it is open."""
 
     verification: Verification | None = None
+    version: Version | None = VERSION_IN
 
 
 class TotalsIn(Schema):
@@ -237,6 +249,7 @@ def _detail(poll: Poll, user: Any) -> dict[str, Any]:
     withheld = tally.receipts_withheld(poll) if published else None
     return {
         **{f: getattr(poll, f) for f in PollOut.model_fields},
+        "version": poll.version,
         "options": list(poll.options.all()),
         "entitled_count": counts["n"],
         "voted_count": counts["voted"],

@@ -116,9 +116,11 @@ class PollCreateForm(forms.Form):
 
 
 class PollSettingsForm(forms.Form):
-    """What may change while the poll is a draft: whether voters get receipts."""
+    """What may change while the poll is a draft: whether voters get receipts; with the
+    poll's version when the page was opened (a stale one is refused)."""
 
     verification = verification_field()
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 class VoteForm(forms.Form):

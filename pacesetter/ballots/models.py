@@ -21,6 +21,7 @@ from pacesetter.core.shares import (
     share_constraint,
     share_property,
 )
+from pacesetter.core.versions import version_field
 
 
 class PollKind(models.TextChoices):
@@ -131,6 +132,8 @@ class Poll(models.Model):
         blank=True,
         related_name="+",
     )
+    #: Raised by each change of the draft's settings; no ballot or state move touches it.
+    version = version_field()
 
     class Meta:
         verbose_name = _("poll")

@@ -21,6 +21,7 @@ from pacesetter.clusters.models import Cluster
 from pacesetter.core import clock
 from pacesetter.core.errors import FieldRuleError
 from pacesetter.core.shares import as_share, check_share
+from pacesetter.core.versions import next_version
 from pacesetter.units.models import Unit
 
 from . import tally
@@ -114,9 +115,13 @@ def poll_create(
 
 
 @transaction.atomic
-def poll_update(*, actor: Any, poll: Poll, verification: str | None = None) -> Poll:
+def poll_update(
+    *, actor: Any, poll: Poll, verification: str | None = None, version: int | None = None
+) -> Poll:
     """Change a draft poll's settings (today: ``verification``). Refused once the poll is
-    open: voters may already hold receipts, or have voted trusting that none exist."""
+    open: voters may already hold receipts, or have voted trusting that none exist. A
+    ``version`` no longer the stored one is refused (``core.versions.next_version``)."""
+    next_ = next_version(poll, version)
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     changes: dict[str, list[Any]] = {}
     if verification is not None and verification != poll.verification:
@@ -137,7 +142,8 @@ def poll_update(*, actor: Any, poll: Poll, verification: str | None = None) -> P
         changes["verification"] = [poll.verification, verification]
         poll.verification = verification
     if changes:
-        poll.save(update_fields=list(changes))
+        poll.version = next_
+        poll.save(update_fields=[*changes, "version"])
         audit_record(actor=actor, action="poll.update", target=poll, changes=changes)
     return poll
 

@@ -108,7 +108,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """A draft poll's settings (whether voters get receipts); refused once it is open."""
     user = request.user
     poll = poll_policy.access(user, pk, "manage")
-    form = PollSettingsForm(request.POST or None, initial={"verification": poll.verification})
+    form = PollSettingsForm(
+        request.POST or None,
+        initial={"verification": poll.verification, "version": poll.version},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.poll_update(actor=user, poll=poll, **form.cleaned_data)

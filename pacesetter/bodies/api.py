@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from pacesetter.core.api_types import Id, Paged
+from pacesetter.core.api_types import VERSION_IN, VERSION_OUT, Id, Paged, Version
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import (
     Language,
@@ -121,6 +121,7 @@ class BodyOut(Schema):
 
 class BodyDetailOut(BodyOut):
     translations: dict[str, dict[str, str]] = TRANSLATIONS
+    version: Version = VERSION_OUT
     terms: list[TermOut]
     members: list[BodyMemberOut]
 
@@ -155,6 +156,7 @@ class BodyPatch(Schema):
     kind: str | None = None
     description: text_patch() = None  # type: ignore[valid-type]
     is_active: bool | None = None
+    version: Version | None = VERSION_IN
 
 
 class TermIn(Schema):

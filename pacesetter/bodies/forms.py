@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.forms import ConstraintFieldsMixin, PeriodFormMixin, TranslatedFieldsMixin
 from pacesetter.core.translations import fields_of
+from pacesetter.core.versions import VersionFormMixin
 from pacesetter.units.models import Unit
 from pacesetter.units.selectors import users_visible_to
 
@@ -31,7 +32,7 @@ class BodySearchForm(forms.Form):
     )
 
 
-class BodyForm(TranslatedFieldsMixin, forms.ModelForm):
+class BodyForm(VersionFormMixin, TranslatedFieldsMixin, forms.ModelForm):
     class Meta:
         model = Body
         fields = list(BODY_EDITABLE)

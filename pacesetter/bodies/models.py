@@ -14,6 +14,7 @@ from pacesetter.core.translations import (
     source_text_present,
     unique_per_language,
 )
+from pacesetter.core.versions import version_field
 
 
 class BodyKind(models.TextChoices):
@@ -35,6 +36,7 @@ class Body(models.Model):
     description = TranslatedText(models.TextField(_("description")))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    version = version_field()
     search_key = SearchKeyField()
 
     search_fields = ("name",)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.core.translations import Text, expand, fields_of, values
+from pacesetter.core.versions import next_version
 from pacesetter.units.models import Unit
 
 from .models import Body, BodyMember, BodyTerm, MemberPosition
@@ -63,15 +64,17 @@ def body_create(
 
 
 @transaction.atomic
-def body_update(*, actor: Any, body: Body, **fields: Any) -> Body:
-    """Change a body: a translatable field given by name merges its languages."""
+def body_update(*, actor: Any, body: Body, version: int | None = None, **fields: Any) -> Body:
+    """Change a body: a translatable field given by name merges its languages. A
+    ``version`` no longer the stored one is refused (``core.versions.next_version``)."""
+    next_ = next_version(body, version)
     fields = expand(Body, fields, source=fields.get("source_language") or body.source_language)
     return audited_update(
         actor=actor,
         instance=body,
         action="body.update",
-        changes=fields,
-        allowed=BODY_EDITABLE,
+        changes={**fields, "version": next_},
+        allowed=(*BODY_EDITABLE, "version"),
         fields=BODY_FIELDS,
     )
 

@@ -13,6 +13,7 @@ from pacesetter.clusters.models import Cluster
 from pacesetter.core.files import validate_upload
 from pacesetter.core.forms import ConstraintFieldsMixin, PeriodFormMixin, TranslatedFieldsMixin
 from pacesetter.core.translations import fields_of
+from pacesetter.core.versions import VersionFormMixin
 from pacesetter.units.models import Unit
 
 from .models import (
@@ -45,7 +46,13 @@ class CampaignSearchForm(forms.Form):
     )
 
 
-class CampaignForm(ConstraintFieldsMixin, TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
+class CampaignForm(
+    VersionFormMixin,
+    ConstraintFieldsMixin,
+    TranslatedFieldsMixin,
+    PeriodFormMixin,
+    forms.ModelForm,
+):
     """A campaign's details; the tie-break order is three ordered choices.
 
     ``tables`` are the scoring tables the user may choose: the set-up pages
@@ -127,6 +134,8 @@ class CampaignForm(ConstraintFieldsMixin, TranslatedFieldsMixin, PeriodFormMixin
         changed = {k: v for k, v in data.items() if k in self.changed_data}
         if set(TIE_BREAK_FIELDS) & set(self.changed_data):
             changed["tie_breaks"] = data["tie_breaks"]
+        if "version" in self.fields:  # the version read, changed or not
+            changed["version"] = self.cleaned_data.get("version")
         return changed
 
 

@@ -11,6 +11,7 @@ from pacesetter.core.translations import (
     check_source_text,
     source_text_present,
 )
+from pacesetter.core.versions import version_field
 
 
 class CampaignKind(models.TextChoices):
@@ -97,6 +98,7 @@ class Campaign(models.Model):
     tie_breaks = models.JSONField(_("tie-break order"), default=default_tie_breaks, blank=True)
     description = TranslatedText(models.TextField(_("description")))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    version = version_field()
     search_key = SearchKeyField()
 
     search_fields = ("code", "name")

@@ -16,6 +16,7 @@ from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.selectors import cluster_members
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.translations import Text, expand, fields_of
+from pacesetter.core.versions import next_version
 from pacesetter.units.models import Unit
 
 from .checks import pact_checks
@@ -84,7 +85,13 @@ def campaign_create(
 
 
 @transaction.atomic
-def campaign_update(*, actor: Any, campaign: Campaign, **fields: Any) -> Campaign:
+def campaign_update(
+    *, actor: Any, campaign: Campaign, version: int | None = None, **fields: Any
+) -> Campaign:
+    """Change a campaign's details (``EDITABLE``); not once it is closed, its scoring
+    table only while drafting. A ``version`` no longer the stored one is refused
+    (``core.versions.next_version``)."""
+    next_ = next_version(campaign, version)
     if campaign.state == CampaignState.CLOSED:
         raise ValidationError(_("A closed campaign cannot change."))
     if "scoring_table" in fields and (
@@ -107,8 +114,8 @@ def campaign_update(*, actor: Any, campaign: Campaign, **fields: Any) -> Campaig
         actor=actor,
         instance=campaign,
         action="campaign.update",
-        changes=fields,
-        allowed=EDITABLE,
+        changes={**fields, "version": next_},
+        allowed=(*EDITABLE, "version"),
         fields=CAMPAIGN_FIELDS,
     )
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.forms import ConstraintFieldsMixin, TranslatedFieldsMixin
 from pacesetter.core.translations import CONTENT_LANGUAGES, column, fields_of
+from pacesetter.core.versions import VersionFormMixin
 from pacesetter.units.models import Unit
 
 from .models import Chain
@@ -32,7 +33,7 @@ class ChainSearchForm(forms.Form):
     )
 
 
-class ChainForm(TranslatedFieldsMixin, forms.ModelForm):
+class ChainForm(VersionFormMixin, TranslatedFieldsMixin, forms.ModelForm):
     """A chain's details (its managers)."""
 
     class Meta:

@@ -17,6 +17,7 @@ from pacesetter.core.translations import (
     source_text_present,
     unique_per_language,
 )
+from pacesetter.core.versions import version_field
 
 
 class Chain(models.Model):
@@ -40,6 +41,7 @@ class Chain(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    version = version_field()
     search_key = SearchKeyField()
 
     search_fields = ("name", "description")

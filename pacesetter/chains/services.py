@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.core.translations import Text, expand, fields_of
+from pacesetter.core.versions import next_version
 from pacesetter.units.models import Unit
 
 from .models import Chain, ChainMember
@@ -58,16 +59,18 @@ def chain_create(
 
 
 @transaction.atomic
-def chain_update(*, actor: Any, chain: Chain, **changes: Any) -> Chain:
+def chain_update(*, actor: Any, chain: Chain, version: int | None = None, **changes: Any) -> Chain:
     """Change a chain: a text given by name merges its languages (one left out is kept,
-    ``""`` clears it)."""
+    ``""`` clears it). A ``version`` no longer the stored one is refused
+    (``core.versions.next_version``)."""
+    next_ = next_version(chain, version)
     changes = expand(Chain, changes, source=changes.get("source_language") or chain.source_language)
     return audited_update(
         actor=actor,
         instance=chain,
         action="chain.update",
-        changes=changes,
-        allowed=(*CHAIN_TEXTS, "leader_unit", "is_active"),
+        changes={**changes, "version": next_},
+        allowed=(*CHAIN_TEXTS, "leader_unit", "is_active", "version"),
         fields=CHAIN_FIELDS,
     )
 

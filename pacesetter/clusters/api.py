@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from pacesetter.core.api_types import Id, Paged, Year
+from pacesetter.core.api_types import VERSION_IN, VERSION_OUT, Id, Paged, Version, Year
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import (
     Language,
@@ -94,6 +94,7 @@ class ClusterOut(Schema):
 
 class ClusterDetailOut(ClusterOut):
     translations: dict[str, dict[str, str]] = TRANSLATIONS
+    version: Version = VERSION_OUT
     members: list[MembershipOut]
     leaders: list[LeadershipOut]
 
@@ -132,6 +133,7 @@ class ClusterPatch(Schema):
     decision_id: Id | None = None
     description: text_patch() = None  # type: ignore[valid-type]
     is_active: bool | None = None
+    version: Version | None = VERSION_IN
 
 
 class MembershipIn(Schema):

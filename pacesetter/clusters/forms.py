@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from pacesetter.core.files import validate_upload
 from pacesetter.core.forms import ConstraintFieldsMixin, PeriodFormMixin, TranslatedFieldsMixin
 from pacesetter.core.translations import fields_of
+from pacesetter.core.versions import VersionFormMixin
 from pacesetter.decisions.models import Decision
 from pacesetter.units.models import Unit
 
@@ -35,7 +36,7 @@ class ClusterSearchForm(forms.Form):
     )
 
 
-class ClusterForm(TranslatedFieldsMixin, forms.ModelForm):
+class ClusterForm(VersionFormMixin, TranslatedFieldsMixin, forms.ModelForm):
     """A cluster's details. The founding decision is chosen from those the user may see."""
 
     class Meta:

@@ -10,6 +10,7 @@ from pacesetter.core.translations import (
     check_source_text,
     source_text_present,
 )
+from pacesetter.core.versions import version_field
 
 
 class Cluster(models.Model):
@@ -36,6 +37,7 @@ class Cluster(models.Model):
     description = TranslatedText(models.TextField(_("description")))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    version = version_field()
     search_key = SearchKeyField()
 
     search_fields = ("code", "name")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.core.translations import Text, expand, fields_of
+from pacesetter.core.versions import next_version
 from pacesetter.decisions.models import Decision
 from pacesetter.units.models import Unit
 
@@ -58,8 +59,12 @@ def cluster_create(
 
 
 @transaction.atomic
-def cluster_update(*, actor: Any, cluster: Cluster, **fields: Any) -> Cluster:
-    """Change a cluster: a translatable field given by name merges its languages."""
+def cluster_update(
+    *, actor: Any, cluster: Cluster, version: int | None = None, **fields: Any
+) -> Cluster:
+    """Change a cluster: a translatable field given by name merges its languages. A
+    ``version`` no longer the stored one is refused (``core.versions.next_version``)."""
+    next_ = next_version(cluster, version)
     fields = expand(
         Cluster, fields, source=fields.get("source_language") or cluster.source_language
     )
@@ -67,8 +72,8 @@ def cluster_update(*, actor: Any, cluster: Cluster, **fields: Any) -> Cluster:
         actor=actor,
         instance=cluster,
         action="cluster.update",
-        changes=fields,
-        allowed=CLUSTER_EDITABLE,
+        changes={**fields, "version": next_},
+        allowed=(*CLUSTER_EDITABLE, "version"),
         fields=CLUSTER_FIELDS,
     )
 

@@ -46,6 +46,12 @@ Id = Annotated[int, Ge(1), Le(ID_MAX)]
 Year = Annotated[int, Ge(YEAR_MIN), Le(YEAR_MAX)]
 #: The version an optimistic-concurrency write was read at.
 Version = Annotated[int, Ge(0), Le(INT_MAX)]
+#: A detail's ``version: Version = VERSION_OUT`` and a change's ``version: Version | None
+#: = VERSION_IN`` (see ``core.versions``).
+VERSION_OUT: Any = Field(description="Send it back with a change: a stale one is a 409.")
+VERSION_IN: Any = Field(
+    None, description="The version read; a stale one is a 409 and nothing is changed."
+)
 #: A position in an ordered list.
 Position = Annotated[int, Ge(0), Le(INT_MAX)]
 #: A count of people, ballots or things (never negative).

@@ -20,7 +20,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from pacesetter.core.api_types import Id, Paged, Quantity
+from pacesetter.core.api_types import VERSION_IN, VERSION_OUT, Id, Paged, Quantity, Version
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE, ImportFailed, workbook_bytes
 from pacesetter.core.translations import (
@@ -102,6 +102,7 @@ class OrganizationAtOut(OrganizationOut):
 
 
 class OrganizationDetailOut(OrganizationOut):
+    version: Version = VERSION_OUT
     buildings: list[BuildingOut]
     status_periods: list[StatusOut]
     allowed_actions: list[str]
@@ -153,6 +154,7 @@ class OrganizationPatch(Schema):
     party_members_full: Quantity | None = None
     party_members_probationary: Quantity | None = None
     union_members: Quantity | None = None
+    version: Version | None = VERSION_IN
 
 
 class BuildingIn(Schema):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.forms import TranslatedFieldsMixin
 from pacesetter.core.translations import fields_of
+from pacesetter.core.versions import VersionFormMixin
 from pacesetter.units.models import Unit
 
 from .codes import normalized
@@ -118,7 +119,7 @@ class FiltersForm(forms.Form):
         return self.cleaned_data.get("since") if self.is_valid() else None
 
 
-class OrganizationForm(TranslatedFieldsMixin, forms.ModelForm):
+class OrganizationForm(VersionFormMixin, TranslatedFieldsMixin, forms.ModelForm):
     """An organization's details ("one form per enterprise")."""
 
     class Meta:

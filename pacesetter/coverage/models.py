@@ -18,6 +18,7 @@ from pacesetter.core.translations import (
     check_source_text,
     source_text_present,
 )
+from pacesetter.core.versions import version_field
 
 from .codes import validate_credit_code
 
@@ -258,6 +259,7 @@ class Organization(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    version = version_field()
     search_key = SearchKeyField()
 
     search_fields = ("name", "credit_code")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.core.translations import Text, expand, fields_of
+from pacesetter.core.versions import next_version
 from pacesetter.units.models import Unit
 
 from .codes import normalized
@@ -161,9 +162,13 @@ def organization_register(
 
 
 @transaction.atomic
-def organization_update(*, actor: Any, organization: Organization, **changes: Any) -> Organization:
+def organization_update(
+    *, actor: Any, organization: Organization, version: int | None = None, **changes: Any
+) -> Organization:
     """Change the organization's details (not dated: the facts as they are now; the audit
-    chain keeps the old values). Its status and buildings change through their services."""
+    chain keeps the old values). Its status and buildings change through their services.
+    A ``version`` no longer the stored one is refused (``core.versions.next_version``)."""
+    next_ = next_version(organization, version)
     changes = expand(
         Organization,
         changes,
@@ -199,8 +204,8 @@ def organization_update(*, actor: Any, organization: Organization, **changes: An
         actor=actor,
         instance=organization,
         action="coverage.update",
-        changes=changes,
-        allowed=(*ORGANIZATION_TEXTS, "town", *ORGANIZATION_FACTS, "is_demo"),
+        changes={**changes, "version": next_},
+        allowed=(*ORGANIZATION_TEXTS, "town", *ORGANIZATION_FACTS, "is_demo", "version"),
         fields=ORGANIZATION_FIELDS,
     )
     deadlines_sync(organization)  # the facts decide which rules apply

@@ -14,7 +14,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from pacesetter.core.api_types import Id, Paged, Year
+from pacesetter.core.api_types import VERSION_IN, VERSION_OUT, Id, Paged, Version, Year
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import (
@@ -51,6 +51,7 @@ class DecisionOut(Schema):
     translations: dict[str, dict[str, str]] = TRANSLATIONS
     owner_unit: UnitRef
     has_file: bool
+    version: Version = VERSION_OUT
 
     @staticmethod
     def resolve_has_file(obj: Decision) -> bool:
@@ -84,6 +85,7 @@ class DecisionPatch(Schema):
     signed_for: text_patch(255) = None  # type: ignore[valid-type]
     signer_name: str | None = Field(None, max_length=200)
     place: text_patch(100) = None  # type: ignore[valid-type]
+    version: Version | None = VERSION_IN
 
 
 class DecisionFilters(Schema):

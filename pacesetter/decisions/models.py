@@ -11,6 +11,7 @@ from pacesetter.core.translations import (
     source_text_present,
     unique_per_language,
 )
+from pacesetter.core.versions import version_field
 
 
 def decision_file_path(instance: "Decision", filename: str) -> str:
@@ -54,6 +55,7 @@ class Decision(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    version = version_field()
 
     class Meta:
         verbose_name = _("decision")

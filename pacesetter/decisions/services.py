@@ -11,6 +11,7 @@ from pacesetter.audit.services import audited_create, audited_update
 from pacesetter.core.dates import check_not_after
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.translations import Text, expand, fields_of
+from pacesetter.core.versions import next_version
 from pacesetter.units.models import Unit
 
 from .models import Decision
@@ -93,11 +94,15 @@ def _create(actor: Any, decision: Decision) -> Decision:
 
 
 @transaction.atomic
-def decision_update(*, actor: Any, decision: Decision, **fields: Any) -> Decision:
+def decision_update(
+    *, actor: Any, decision: Decision, version: int | None = None, **fields: Any
+) -> Decision:
     """Change the fields given; a new file is checked and stored as
     :func:`decision_create` does (filed under the decision's year after the change).
     A false ``file`` clears it; a new date is not after today (``date_in_future``).
-    A translatable field given by name merges its languages (one left out is kept)."""
+    A translatable field given by name merges its languages (one left out is kept). A
+    ``version`` no longer the stored one is refused (``core.versions.next_version``)."""
+    fields["version"] = next_version(decision, version)
     fields = expand(
         Decision, fields, source=fields.get("source_language") or decision.source_language
     )
@@ -120,6 +125,6 @@ def _update(actor: Any, decision: Decision, changes: dict[str, Any]) -> Decision
         instance=decision,
         action="decision.update",
         changes=changes,
-        allowed=DECISION_EDITABLE,
+        allowed=(*DECISION_EDITABLE, "version"),
         fields=DECISION_FIELDS,
     )

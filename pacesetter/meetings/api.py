@@ -33,7 +33,17 @@ from pacesetter.ballots.models import Base, Majority, Poll, PollKind
 from pacesetter.bodies.api import BodyRef, PersonRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.policies import chain_policy
-from pacesetter.core.api_types import Id, Paged, Position, ShareIn, ShareOut, Version, Year
+from pacesetter.core.api_types import (
+    VERSION_IN,
+    VERSION_OUT,
+    Id,
+    Paged,
+    Position,
+    ShareIn,
+    ShareOut,
+    Version,
+    Year,
+)
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import (
@@ -164,6 +174,7 @@ class InvitationOut(Schema):
 
 class MeetingDetailOut(MeetingOut):
     translations: dict[str, dict[str, str]] = TRANSLATIONS
+    version: Version = VERSION_OUT
     attendance: AttendanceOut
     visited_units: list[UnitRef]
     may_manage: bool = Field(description="Whether the requesting user runs the meeting.")
@@ -228,6 +239,7 @@ class MeetingPatch(Schema):
     chain_id: Id | None = None
     quorum: ShareIn | None = None
     registration_open: bool | None = None
+    version: Version | None = VERSION_IN
 
 
 class StateIn(Schema):
@@ -299,6 +311,7 @@ class AgendaItemOut(Schema):
     total_minutes: int = Field(description="Its own duration plus its sub-items'.")
     speaker: str
     speaker_unit: UnitRef | None
+    version: Version = VERSION_OUT
 
 
 class AgendaOut(Schema):
@@ -327,6 +340,7 @@ class AgendaItemPatch(Schema):
     duration_minutes: int | None = Field(None, ge=0, le=24 * 60)
     speaker: str | None = Field(None, max_length=300)
     speaker_unit_id: Id | None = None
+    version: Version | None = VERSION_IN
 
 
 class MeetingTaskRef(Schema):
@@ -515,6 +529,7 @@ def _detail(meeting: Meeting, user: Any) -> dict[str, Any]:
     return {
         **{f: getattr(meeting, f) for f in MeetingOut.model_fields if f != "topics"},
         "translations": translations(meeting),
+        "version": meeting.version,
         "topics": meeting.topic_list,
         "attendance": selectors.attendance(meeting),
         "visited_units": list(meeting.visited_units.order_by(ordered("name"), "pk")),
@@ -875,6 +890,7 @@ def _agenda(meeting: Meeting) -> dict[str, Any]:
             "total_minutes": n.total_minutes,
             "speaker": n.item.speaker,
             "speaker_unit": n.item.speaker_unit,
+            "version": n.item.version,
         }
         for n in nodes
     ]

@@ -24,6 +24,7 @@ from pacesetter.chains.models import Chain
 from pacesetter.core.forms import TranslatedFieldsMixin
 from pacesetter.core.shares import ShareFormField
 from pacesetter.core.translations import fields_of, ordered
+from pacesetter.core.versions import VersionFormMixin
 from pacesetter.units.models import Unit
 from pacesetter.units.selectors import unit_time_zone
 from pacesetter.workplans.models import WorkPlan
@@ -180,7 +181,7 @@ class MeetingSearchForm(forms.Form):
         ]
 
 
-class MeetingForm(TranslatedFieldsMixin, forms.ModelForm):
+class MeetingForm(VersionFormMixin, TranslatedFieldsMixin, forms.ModelForm):
     """Create or edit a meeting. The quorum is an exact share ("2/3", "50%"); the start
     and end are typed, and shown, as the clocks of the meeting's place (its time zone)
     read."""
@@ -367,7 +368,7 @@ class InvitationForm(forms.Form):
         _long_choices(self.fields["unit"], units.order_by("path"), unit_label, *UNIT_LABEL_FIELDS)
 
 
-class AgendaItemForm(TranslatedFieldsMixin, forms.ModelForm):
+class AgendaItemForm(VersionFormMixin, TranslatedFieldsMixin, forms.ModelForm):
     """A new agenda item (``instance`` left out) or an item's edit: its title in the
     source language (a new item's proposed from the meeting), translations optional."""
 

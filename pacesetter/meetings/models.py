@@ -30,6 +30,7 @@ from pacesetter.core.translations import (
     check_source_text,
     source_text_present,
 )
+from pacesetter.core.versions import version_field
 
 #: A delegation's size (the people expected, and the number who came) is at most this.
 DELEGATION_MAX = 999
@@ -115,6 +116,7 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    version = version_field()
     search_key = SearchKeyField()
 
     search_fields = ("title", "place")
@@ -317,6 +319,7 @@ class AgendaItem(models.Model):
         blank=True,
         related_name="+",
     )
+    version = version_field()
 
     class Meta:
         verbose_name = _("agenda item")

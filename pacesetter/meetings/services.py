@@ -47,6 +47,7 @@ from pacesetter.core.translations import (
     tr,
     translated_names,
 )
+from pacesetter.core.versions import next_version
 from pacesetter.core.workflows import INVALID_TRANSITION
 from pacesetter.units.models import Unit
 from pacesetter.units.selectors import unit_time_zone
@@ -288,8 +289,12 @@ def meeting_create(
 
 
 @transaction.atomic
-def meeting_update(*, actor: Any, meeting: Meeting, **changes: Any) -> Meeting:
-    """Change the meeting's details (any of :data:`MEETING_EDITABLE`)."""
+def meeting_update(
+    *, actor: Any, meeting: Meeting, version: int | None = None, **changes: Any
+) -> Meeting:
+    """Change the meeting's details (any of :data:`MEETING_EDITABLE`). A ``version`` no
+    longer the stored one is refused (``core.versions.next_version``)."""
+    next_ = next_version(meeting, version)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_changeable(meeting)
     changes = _strip(
@@ -314,8 +319,8 @@ def meeting_update(*, actor: Any, meeting: Meeting, **changes: Any) -> Meeting:
         actor=actor,
         instance=meeting,
         action="meeting.update",
-        changes=changes,
-        allowed=MEETING_EDITABLE,
+        changes={**changes, "version": next_},
+        allowed=(*MEETING_EDITABLE, "version"),
         fields=MEETING_FIELDS,
     )
 
@@ -824,12 +829,16 @@ def agenda_item_add(
 
 
 @transaction.atomic
-def agenda_item_update(*, actor: Any, item: AgendaItem, **changes: Any) -> AgendaItem:
+def agenda_item_update(
+    *, actor: Any, item: AgendaItem, version: int | None = None, **changes: Any
+) -> AgendaItem:
     """Change an item's title, duration or speaker (any of :data:`AGENDA_EDITABLE`).
     ``title`` is a text in the item's source language (the new one, if sent) or texts by
     language: a language left out is kept, ``""`` clears it, and the source language's
-    cannot be cleared. Its place on the agenda stays."""
+    cannot be cleared. Its place on the agenda stays. A ``version`` no longer the stored
+    one is refused (``core.versions.next_version``)."""
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    next_ = next_version(item, version)
     _check_changeable(meeting)
     source = changes.get("source_language") or item.source_language
     changes = _strip(expand(AgendaItem, changes, source=source))
@@ -837,8 +846,8 @@ def agenda_item_update(*, actor: Any, item: AgendaItem, **changes: Any) -> Agend
         actor=actor,
         instance=item,
         action="meeting.agenda_update",
-        changes=changes,
-        allowed=AGENDA_EDITABLE,
+        changes={**changes, "version": next_},
+        allowed=(*AGENDA_EDITABLE, "version"),
         fields=AGENDA_FIELDS,
     )
 

@@ -23,7 +23,17 @@ from pacesetter.campaigns.api import ReviewPointDetailOut, ReviewPointRef
 from pacesetter.campaigns.models import Campaign, ReviewPoint
 from pacesetter.campaigns.policies import participant_policy, review_point_policy
 from pacesetter.clusters.policies import cluster_policy
-from pacesetter.core.api_types import SMALL_MAX, Id, Paged, Position, Quantity, Version, Year
+from pacesetter.core.api_types import (
+    SMALL_MAX,
+    VERSION_IN,
+    VERSION_OUT,
+    Id,
+    Paged,
+    Position,
+    Quantity,
+    Version,
+    Year,
+)
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import (
@@ -137,6 +147,7 @@ class CriterionOut(CriterionRef):
     zero_target: str
     guidance: str
     translations: dict[str, dict[str, str]] = TRANSLATIONS
+    version: Version = VERSION_OUT
 
     @staticmethod
     def resolve_translations(obj: Criterion) -> dict[str, dict[str, str]]:
@@ -181,6 +192,7 @@ class CriterionPatch(Schema):
     measure: text_patch(50) = None  # type: ignore[valid-type]
     zero_target: ZeroTarget | None = None
     guidance: text_patch() = None  # type: ignore[valid-type]
+    version: Version | None = VERSION_IN
 
 
 class TableRef(Schema):

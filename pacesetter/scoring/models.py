@@ -16,6 +16,7 @@ from pacesetter.core.translations import (
     source_text_present,
     unique_per_language,
 )
+from pacesetter.core.versions import version_field
 
 
 def points_field(verbose_name: Any, **kwargs: Any) -> Any:
@@ -161,6 +162,7 @@ class Criterion(models.Model):
         default=ZeroTarget.NOT_ASSIGNED,
     )
     guidance = TranslatedText(models.TextField(_("guidance")))
+    version = version_field()
 
     class Meta:
         verbose_name = _("criterion")

@@ -36,6 +36,7 @@ from pacesetter.core import clock
 from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.translations import CONTENT_LANGUAGES, Text, column, expand, fields_of
+from pacesetter.core.versions import next_version
 from pacesetter.core.workflows import INVALID_TRANSITION
 from pacesetter.units.models import Unit
 
@@ -220,7 +221,12 @@ def criterion_add(
 
 
 @transaction.atomic
-def criterion_update(*, actor: Any, criterion: Criterion, **fields: Any) -> Criterion:
+def criterion_update(
+    *, actor: Any, criterion: Criterion, version: int | None = None, **fields: Any
+) -> Criterion:
+    """Change a criterion of a draft table (not its group). A ``version`` no longer the
+    stored one is refused (``core.versions.next_version``)."""
+    next_ = next_version(criterion, version)
     _draft(criterion.table)
     if "parent" in fields:
         raise TypeError("Moving a criterion between groups is not supported; re-create it.")
@@ -240,8 +246,8 @@ def criterion_update(*, actor: Any, criterion: Criterion, **fields: Any) -> Crit
         actor=actor,
         instance=criterion,
         action="criterion.update",
-        changes=fields,
-        allowed=tuple(f for f in CRITERION_FIELDS if f != "parent"),
+        changes={**fields, "version": next_},
+        allowed=(*(f for f in CRITERION_FIELDS if f != "parent"), "version"),
         fields=CRITERION_FIELDS,
     )
     _validate_criterion(criterion)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from pacesetter.core.api_types import Id, Paged, Quantity, Version
+from pacesetter.core.api_types import VERSION_IN, VERSION_OUT, Id, Paged, Quantity, Version
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import (
     Language,
@@ -73,6 +73,7 @@ class UnitTypeOut(Schema):
     source_language: str
     translations: dict[str, dict[str, str]] = TRANSLATIONS
     is_active: bool
+    version: Version = VERSION_OUT
 
     @staticmethod
     def resolve_translations(obj: UnitType) -> dict[str, dict[str, str]]:
@@ -92,6 +93,7 @@ class UnitTypePatch(Schema):
     name: text_patch(150) = None  # type: ignore[valid-type]
     description: text_patch() = None  # type: ignore[valid-type]
     is_active: bool | None = None
+    version: Version | None = VERSION_IN
 
 
 class UnitRef(Schema):

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.forms import PeriodFormMixin, TranslatedFieldsMixin
+from pacesetter.core.versions import VersionFormMixin
 from pacesetter.units.services import UNIT_FIELDS, UNIT_TYPE_FIELDS
 
 from .models import Unit, UnitType
@@ -78,7 +79,7 @@ class UnitMoveForm(forms.Form):
         )
 
 
-class UnitTypeForm(TranslatedFieldsMixin, forms.ModelForm):
+class UnitTypeForm(VersionFormMixin, TranslatedFieldsMixin, forms.ModelForm):
     class Meta:
         model = UnitType
         fields = list(UNIT_TYPE_FIELDS)

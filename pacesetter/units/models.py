@@ -14,6 +14,7 @@ from pacesetter.core.translations import (
     check_source_text,
     source_text_present,
 )
+from pacesetter.core.versions import version_field
 
 
 class UnitType(models.Model):
@@ -24,6 +25,7 @@ class UnitType(models.Model):
     name = TranslatedText(models.CharField(_("name"), max_length=150), required=True)
     description = TranslatedText(models.TextField(_("description")))
     is_active = models.BooleanField(_("active"), default=True)
+    version = version_field()
     search_key = SearchKeyField()
 
     search_fields = ("code", "name")

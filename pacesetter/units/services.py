@@ -19,6 +19,7 @@ from pacesetter.audit.services import (
 )
 from pacesetter.core.errors import ConflictError
 from pacesetter.core.translations import Text, expand, fields_of, refresh_search_key
+from pacesetter.core.versions import next_version
 
 from .models import Unit, UnitType
 
@@ -86,8 +87,12 @@ def unit_type_create(
 
 
 @transaction.atomic
-def unit_type_update(*, actor: Any, unit_type: UnitType, **fields: Any) -> UnitType:
-    """Change a unit type: a translatable field given by name merges its languages."""
+def unit_type_update(
+    *, actor: Any, unit_type: UnitType, version: int | None = None, **fields: Any
+) -> UnitType:
+    """Change a unit type: a translatable field given by name merges its languages. A
+    ``version`` no longer the stored one is refused (``core.versions.next_version``)."""
+    next_ = next_version(unit_type, version)
     fields = expand(
         UnitType, fields, source=fields.get("source_language") or unit_type.source_language
     )
@@ -95,8 +100,8 @@ def unit_type_update(*, actor: Any, unit_type: UnitType, **fields: Any) -> UnitT
         actor=actor,
         instance=unit_type,
         action="unit_type.update",
-        changes=fields,
-        allowed=UNIT_TYPE_FIELDS,
+        changes={**fields, "version": next_},
+        allowed=(*UNIT_TYPE_FIELDS, "version"),
         fields=UNIT_TYPE_FIELDS,
     )
 

@@ -40,7 +40,7 @@ from pacesetter.campaigns.models import (
 from pacesetter.campaigns.policies import campaign_policy
 from pacesetter.campaigns.services import campaign_create, campaign_transition, campaign_update
 from pacesetter.campaigns.workflows import campaign_workflow, review_point_workflow
-from pacesetter.core.api_types import Id, Paged
+from pacesetter.core.api_types import VERSION_IN, VERSION_OUT, Id, Paged, Version
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import (
     Language,
@@ -84,6 +84,7 @@ class CampaignOut(CampaignRef):
 
 
 class CampaignDetailOut(CampaignOut):
+    version: Version = VERSION_OUT
     phases: list[PhaseOut]
     review_points: list[ReviewPointDetailOut]
     participants: list[ParticipantOut]
@@ -158,6 +159,7 @@ class CampaignPatch(Schema):
     registration_due: dt.date | None = None
     tie_breaks: list[str] | None = None
     description: text_patch() = None  # type: ignore[valid-type]
+    version: Version | None = VERSION_IN
 
 
 class CampaignFilters(Schema):

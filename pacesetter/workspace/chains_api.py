@@ -28,7 +28,7 @@ from ninja.pagination import paginate
 from pacesetter.chains import services
 from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
-from pacesetter.core.api_types import Id, Paged, Position
+from pacesetter.core.api_types import VERSION_IN, VERSION_OUT, Id, Paged, Position, Version
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import (
     Language,
@@ -102,6 +102,7 @@ class MeetingRef(Schema):
 
 class ChainDetailOut(ChainOut):
     translations: dict[str, dict[str, str]] = TRANSLATIONS
+    version: Version = VERSION_OUT
     members: list[ChainMemberOut]
     open_tasks: list[OpenTaskOut] = Field(
         description="Open key tasks on the chain the user may see, by due date."
@@ -134,6 +135,7 @@ class ChainPatch(Schema):
     leader_unit_id: Id | None = Field(None, description="A unit you see (or the current).")
     description: text_patch() = None  # type: ignore[valid-type]
     is_active: bool | None = None
+    version: Version | None = VERSION_IN
 
 
 class ChainMemberIn(Schema):
@@ -204,6 +206,7 @@ def _detail(chain_id: Id, user: Any) -> dict[str, Any]:
     return {
         **{f: getattr(chain, f) for f in ChainOut.model_fields},
         "translations": translations(chain),
+        "version": chain.version,
         "members": members,
         "open_tasks": open_tasks,
         "plans": list(plans[:DETAIL_LIMIT]),
@@ -269,6 +272,7 @@ def chain_update(request: HttpRequest, chain_id: Id, payload: ChainPatch) -> dic
     user = request.user
     chain = chain_policy.access(user, chain_id, "manage")
     changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version", None)
     nulls = [k for k, v in changes.items() if v is None]
     if nulls:
         raise ValidationError({name: _("This field cannot be null.") for name in nulls})
@@ -281,7 +285,7 @@ def chain_update(request: HttpRequest, chain_id: Id, payload: ChainPatch) -> dic
             if pk == chain.leader_unit_id
             else resolve_ref(unit_policy, user, pk, "view", "leader_unit_id")
         )
-    services.chain_update(actor=user, chain=chain, **changes)
+    services.chain_update(actor=user, chain=chain, version=version, **changes)
     return _detail(chain.pk, user)
 
 

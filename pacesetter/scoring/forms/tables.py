@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.forms import ConstraintFieldsMixin, TranslatedFieldsMixin
 from pacesetter.core.translations import fields_of
+from pacesetter.core.versions import VersionFormMixin
 from pacesetter.units.models import Unit
 
 from ..models import Criterion, ScoringTable
@@ -49,7 +50,9 @@ class TableCloneForm(forms.Form):
     )
 
 
-class CriterionForm(ConstraintFieldsMixin, TranslatedFieldsMixin, forms.ModelForm):
+class CriterionForm(
+    VersionFormMixin, ConstraintFieldsMixin, TranslatedFieldsMixin, forms.ModelForm
+):
     """A group or criterion. Its group is chosen when it is added and does not change. A
     new one's source language is its table's (the view's ``initial``)."""
 
@@ -106,5 +109,8 @@ class CriterionForm(ConstraintFieldsMixin, TranslatedFieldsMixin, forms.ModelFor
         if data.get("position") is None:
             data.pop("position", None)
         if changed_only:
-            data = {k: v for k, v in data.items() if k in self.changed_data}
+            changed = {k: v for k, v in data.items() if k in self.changed_data}
+            if "version" in data:  # the version read, changed or not
+                changed["version"] = data["version"]
+            data = changed
         return data

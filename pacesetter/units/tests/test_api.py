@@ -316,6 +316,7 @@ def test_root_staff_create_and_change_unit_types(world: Any) -> None:
         "source_language": "en",
         "translations": {"name": {"en": "Grassroots union"}, "description": {}},
         "is_active": False,
+        "version": 2,  # created at 1, changed once
     }
     assert_error_shape(api.post("/unit-types", {"code": "union", "name": "Again"}), 422)
 
