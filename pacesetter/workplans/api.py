@@ -30,7 +30,7 @@ from pacesetter.bodies.api import BodyRef, PersonRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
-from pacesetter.core.api_types import Id, Paged, Position, Version
+from pacesetter.core.api_types import VERSION_IN, VERSION_OUT, Id, Paged, Position, Version
 from pacesetter.core.errors import FieldRuleError
 from pacesetter.core.files import file_download
 from pacesetter.core.refs import resolve_ref
@@ -148,6 +148,7 @@ class ProjectOut(Schema):
 
 class PlanDetailOut(PlanOut):
     translations: dict[str, dict[str, str]] = TRANSLATIONS
+    version: Version = VERSION_OUT
     projects: list[ProjectOut] = Field(
         description="In order; only those holding a task you may see, when you see the "
         "plan only through some of its tasks."
@@ -188,6 +189,7 @@ class PlanPatch(Schema):
     at_risk_margin: Decimal | None = Field(None, ge=0, le=100)
     remind_days_before: int | None = Field(None, ge=0, le=365)
     escalate_after_days: int | None = Field(None, ge=0, le=365)
+    version: Version | None = VERSION_IN
 
 
 class ProjectIn(Schema):
@@ -430,6 +432,7 @@ def _plan_detail(plan: WorkPlan, user: Any) -> dict[str, Any]:
     return {
         **_plan_fields(plan),
         "translations": translations(plan),
+        "version": plan.version,
         "progress": result.plan,
         "counts": _counts(result.counts),
         "projects": _projects_out(plan, result),

@@ -24,6 +24,7 @@ from pacesetter.core.translations import (
     fields_of,
     ordered,
 )
+from pacesetter.core.versions import VersionFormMixin
 from pacesetter.units.models import Unit
 
 from .models import OutcomeRating, ProgressMode, Project, Task, WorkPlan
@@ -101,7 +102,7 @@ class SearchForm(forms.Form):
 # --- plans and projects -------------------------------------------------------------
 
 
-class PlanForm(TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
+class PlanForm(VersionFormMixin, TranslatedFieldsMixin, PeriodFormMixin, forms.ModelForm):
     period_fields = ("period_start", "period_end")
 
     class Meta:

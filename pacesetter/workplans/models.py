@@ -26,6 +26,7 @@ from pacesetter.core.translations import (
     source_text_present,
     unique_per_language,
 )
+from pacesetter.core.versions import version_field
 
 WEIGHT_NEGATIVE = _("The weight cannot be negative.")
 DATES_REVERSED = _("The end cannot be before the start.")
@@ -94,6 +95,7 @@ class WorkPlan(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    version = version_field()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     search_key = SearchKeyField()
 

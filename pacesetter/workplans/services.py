@@ -36,6 +36,7 @@ from pacesetter.core import clock
 from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.translations import Text, column, expand, fields_of
+from pacesetter.core.versions import next_version
 from pacesetter.units.models import Unit
 
 from . import rollup
@@ -236,11 +237,15 @@ def _refresh_at_risk(plan: WorkPlan) -> None:
 
 
 @transaction.atomic
-def plan_update(*, actor: Any, plan: WorkPlan, **changes: Any) -> WorkPlan:
+def plan_update(
+    *, actor: Any, plan: WorkPlan, version: int | None = None, **changes: Any
+) -> WorkPlan:
     """Change a plan (its managers). A new period must still hold every task's dates; a
     new at-risk margin recomputes every task's ``at_risk_from``. A closed plan is
-    refused (``plan_closed``)."""
+    refused (``plan_closed``), a ``version`` no longer the stored one too
+    (``core.versions.next_version``)."""
     _check_open(plan.pk)
+    next_ = next_version(plan, version)
     changes = expand(
         WorkPlan, changes, source=changes.get("source_language") or plan.source_language
     )
@@ -254,8 +259,8 @@ def plan_update(*, actor: Any, plan: WorkPlan, **changes: Any) -> WorkPlan:
         actor=actor,
         instance=plan,
         action="workplan.update",
-        changes=changes,
-        allowed=PLAN_FIELDS[1:],
+        changes={**changes, "version": next_},
+        allowed=(*PLAN_FIELDS[1:], "version"),
         fields=PLAN_FIELDS,
     )
     if plan.at_risk_margin != margin_before:
