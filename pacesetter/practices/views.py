@@ -19,18 +19,15 @@ from django.utils.translation import gettext_lazy
 
 from pacesetter.audit.history import audit_rows
 from pacesetter.audit.selectors import audit_entries_for
-from pacesetter.awards.policies import grant_policy
 from pacesetter.campaigns.policies import review_point_policy
 from pacesetter.chains.policies import chain_policy
 from pacesetter.core.files import file_download
-from pacesetter.core.policies import Policy
 from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE, workbook_bytes
 from pacesetter.core.views import add_service_errors, form_page, paginate
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.models import Unit
-from pacesetter.workplans.policies import task_policy
 
 from . import services
 from .exports import adoptions_workbook
@@ -48,6 +45,7 @@ from .selectors import (
     adoptable_units,
     adoption_plans,
     decisions_seen,
+    links_seen,
     practice_spread,
     practices_for,
     proposable_units,
@@ -99,27 +97,15 @@ def practice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _seen(policy: Policy[Any], user: Any, objs: list[Any]) -> list[Any]:
-    """The linked records ``user`` may see (one query for all of them)."""
-    if not objs:
-        return []
-    may = policy.allowed_actions(user, objs, ["view"])
-    return [obj for obj in objs if "view" in may[obj.pk]]
-
-
 @login_required
 def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     practice = practice_policy.access(user, pk, "view")
     practice = (
-        Practice.objects.select_related(
-            "owner_unit", "decision", "review_point__campaign", "meeting", "chain"
-        )
+        Practice.objects.select_related("owner_unit")
         .prefetch_related(
             Prefetch("source_units", queryset=Unit.objects.order_by("code")),
             Prefetch("work_fields", queryset=WorkField.objects.order_by("position", "pk")),
-            Prefetch("award_grants"),
-            Prefetch("tasks"),
             Prefetch(
                 "steps",
                 queryset=PracticeStep.objects.select_related("actor", "decision").order_by(
@@ -136,14 +122,7 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_report = adoption_policy.allowed_actions(user, rows, ["report"])
     steps = list(practice.steps.all())
     seen_decisions = decisions_seen(user, [practice.decision_id, *(s.decision_id for s in steps)])
-    single: list[tuple[Policy[Any], Any]] = [
-        (review_point_policy, practice.review_point),
-        (meeting_policy, practice.meeting),
-        (chain_policy, practice.chain),
-    ]
-    shown = {
-        type(obj).__name__: obj for policy, obj in single if obj and _seen(policy, user, [obj])
-    }
+    links = links_seen(practice, user)
     return render(
         request,
         "practices/detail.html",
@@ -152,14 +131,14 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "moves": [(name, STEP_LABELS[name]) for name in allowed if name in MOVES],
             "may_edit": "edit" in allowed,
             "may_comment": "comment" in allowed,
-            "decision": practice.decision if practice.decision_id in seen_decisions else None,
+            "decision": links.decision,
             "steps": steps,
             "seen_decisions": seen_decisions,
-            "review_point": shown.get("ReviewPoint"),
-            "meeting": shown.get("Meeting"),
-            "chain": shown.get("Chain"),
-            "grants": _seen(grant_policy, user, list(practice.award_grants.all())),
-            "tasks": _seen(task_policy, user, list(practice.tasks.all())),
+            "review_point": links.review_point,
+            "meeting": links.meeting,
+            "chain": links.chain,
+            "grants": links.grants,
+            "tasks": links.tasks,
             "spread": spread,
             "outcome_counts": [
                 (label, spread.by_outcome[value]) for value, label in AdoptionOutcome.choices
