@@ -19,14 +19,10 @@ from django.utils.translation import gettext_lazy
 
 from pacesetter.audit.history import audit_rows
 from pacesetter.audit.selectors import audit_entries_for
-from pacesetter.campaigns.policies import review_point_policy
-from pacesetter.chains.policies import chain_policy
 from pacesetter.core.files import file_download
 from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE, workbook_bytes
 from pacesetter.core.views import add_service_errors, form_page, paginate
-from pacesetter.decisions.policies import decision_policy
-from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.models import Unit
 
 from . import services
@@ -147,11 +143,7 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_report": {pk for pk, actions in may_report.items() if actions},
             "may_adopt": practice.state == PracticeState.PUBLISHED
             and adoptable_units(user).exists(),
-            "history": audit_rows(
-                audit_entries_for(practice).order_by("-seq")[:20],
-                reader=user,
-                checked=[decision_policy, review_point_policy, meeting_policy, chain_policy],
-            ),
+            "history": audit_rows(audit_entries_for(practice).order_by("-seq")[:20], reader=user),
             "breadcrumb": _breadcrumb(),
         },
     )
