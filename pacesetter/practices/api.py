@@ -489,11 +489,12 @@ class AdoptionOut(Schema):
 
     @staticmethod
     def resolve_task_id(obj: Adoption, context: dict[str, Any]) -> int | None:
-        if obj.task_id is None:
+        if obj.task is None:
             return None
-        return (
-            obj.task_id if task_policy.allows(context["request"].user, "view", obj.task) else None
-        )
+        seen = getattr(obj, "task_seen", None)  # annotated on a list: no query per row
+        if seen is None:
+            seen = task_policy.allows(context["request"].user, "view", obj.task)
+        return obj.task_id if seen else None
 
     @staticmethod
     def resolve_evidence(obj: Adoption) -> list[AdoptionEvidence]:

@@ -149,7 +149,7 @@ def links_seen(practice: Practice, reader: Any) -> Links:
     fields read it once."""
     cached = getattr(practice, "_links_seen", None)
     if cached is not None and cached[0] is reader:
-        return cached[1]  # type: ignore[no-any-return]
+        return cached[1]
     if not signed_in(reader) or practice.pk is None:
         links = Links(None, None, None, None, [], [])
     else:

@@ -22,6 +22,7 @@ from pacesetter.campaigns.tests.factories import CampaignFactory, ReviewPointFac
 from pacesetter.chains.tests.factories import ChainFactory
 from pacesetter.decisions.tests.factories import DecisionFactory
 from pacesetter.meetings.tests.factories import MeetingFactory
+from pacesetter.practices.models import Practice
 from pacesetter.practices.selectors import links_seen
 from pacesetter.practices.services import adoption_create, practice_update
 from pacesetter.testing.api import ApiClient
@@ -65,10 +66,12 @@ def linked_practice(world, *, publish=True):
     own_task = TaskFactory(
         plan=WorkPlanFactory(body=BodyFactory(owner_unit=world.own)), title=OWN_TASK
     )
-    practice = PracticeFactory(owner_unit=world.own, title="Night-shift safety walk")
+    proposed = Practice.objects.get(
+        pk=PracticeFactory(owner_unit=world.own, title="Night-shift safety walk").pk
+    )
     practice = practice_update(
         actor=None,
-        practice=practice,
+        practice=proposed,
         review_point=point,
         meeting=meeting,
         chain=chain,
