@@ -29,7 +29,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from pacesetter.ballots.api import PollDetailOut, poll_detail_out
-from pacesetter.ballots.models import Base, Majority, Poll, PollKind
+from pacesetter.ballots.models import Base, Majority, Poll, PollKind, Verification
 from pacesetter.bodies.api import BodyRef, PersonRef
 from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.policies import chain_policy
@@ -457,6 +457,11 @@ class MeetingPollIn(Schema):
     )
     majority: Majority = Majority.SIMPLE
     base: Base = Base.VALID
+    verification: Verification = Field(
+        Verification.INDIVIDUAL,
+        description="individual (a receipt per voter, the pairs published) or "
+        "receipt_free (no receipt, only totals and digest published).",
+    )
 
 
 class MinutesVersionOut(Schema):
@@ -1016,6 +1021,7 @@ def poll_create_endpoint(
         quorum=payload.quorum,
         majority=payload.majority,
         base=payload.base,
+        verification=payload.verification,
     )
     return Status(201, poll_detail_out(poll, user))
 

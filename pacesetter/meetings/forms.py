@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.accounts.models import User
+from pacesetter.ballots.forms import verification_field
 from pacesetter.ballots.models import Base, Majority, Poll, PollKind
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
@@ -458,6 +459,8 @@ class MeetingPollForm(forms.Form):
     )
     majority = forms.ChoiceField(label=_("Majority"), choices=Majority.choices)
     base = forms.ChoiceField(label=_("Majority of"), choices=Base.choices)
+    # The same choice as on the ballots' own form: receipts or receipt-free.
+    verification = verification_field()
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -475,6 +478,7 @@ class MeetingPollForm(forms.Form):
             "quorum": data["quorum"],
             "majority": data["majority"],
             "base": data["base"],
+            "verification": data["verification"],
         }
 
 

@@ -28,7 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record, audited_create, audited_update
-from pacesetter.ballots.models import Base, Majority, Poll
+from pacesetter.ballots.models import Base, Majority, Poll, Verification
 from pacesetter.ballots.services import poll_create
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
@@ -898,10 +898,12 @@ def meeting_poll_create(
     quorum: Fraction | None = None,
     majority: str = Majority.SIMPLE,
     base: str = Base.VALID,
+    verification: str = Verification.INDIVIDUAL,
 ) -> Poll:
     """A secret ballot held in the meeting, voted by the meeting's body and organized by
     the meeting's organizer (so the meeting's managers run it in the ballots module).
-    ``quorum`` defaults to the meeting's."""
+    ``quorum`` defaults to the meeting's; ``verification`` is the ballots' choice
+    (receipts, or receipt-free: docs/ballots.md), checked by ``poll_create``."""
     _check_changeable(meeting)
     _check_item(meeting, agenda_item, "agenda_item")
     if meeting.body_id is None:
@@ -919,6 +921,7 @@ def meeting_poll_create(
         quorum=meeting.quorum if quorum is None else quorum,
         majority=majority,
         base=base,
+        verification=verification,
     )
     link = MeetingPoll.objects.create(meeting=meeting, poll=poll, agenda_item=agenda_item)
     audit_record(

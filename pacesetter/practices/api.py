@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -53,6 +54,7 @@ from .selectors import (
     adoption_plans,
     adoptions_of,
     decisions_seen,
+    links_seen,
     practices_for,
     work_fields_listed,
 )
@@ -181,11 +183,11 @@ class PracticeDetailOut(PracticeOut):
     funding_amount: Decimal | None
     funding_currency: str
     decision_id: Id | None = Field(description="Only a decision the user may see.")
-    review_point_id: Id | None
-    award_grant_ids: list[Id]
-    meeting_id: Id | None
-    chain_id: Id | None
-    task_ids: list[Id]
+    review_point_id: Id | None = Field(description="Only a review point the user may see.")
+    award_grant_ids: list[Id] = Field(description="Only the grants the user may see.")
+    meeting_id: Id | None = Field(description="Only a meeting the user may see.")
+    chain_id: Id | None = Field(description="Only a chain the user may see.")
+    task_ids: list[Id] = Field(description="Only the key tasks the user may see.")
     published_at: datetime | None
     steps: list[PracticeStepOut]
     evidence: list[PracticeEvidenceOut]
@@ -201,18 +203,30 @@ class PracticeDetailOut(PracticeOut):
     def resolve_translations(obj: Practice) -> dict[str, dict[str, str]]:
         return translations(obj)
 
-    @staticmethod
-    def resolve_award_grant_ids(obj: Practice) -> list[int]:
-        return sorted(obj.award_grants.values_list("pk", flat=True))
-
-    @staticmethod
-    def resolve_task_ids(obj: Practice) -> list[int]:
-        return sorted(obj.tasks.values_list("pk", flat=True))
-
+    # Each linked record through its own policy (``links_seen``), as on the page.
     @staticmethod
     def resolve_decision_id(obj: Practice, context: dict[str, Any]) -> int | None:
-        _steps, seen = _steps_seen(obj, context["request"].user)
-        return obj.decision_id if obj.decision_id in seen else None
+        return links_seen(obj, context["request"].user).decision_id
+
+    @staticmethod
+    def resolve_review_point_id(obj: Practice, context: dict[str, Any]) -> int | None:
+        return links_seen(obj, context["request"].user).review_point_id
+
+    @staticmethod
+    def resolve_award_grant_ids(obj: Practice, context: dict[str, Any]) -> list[int]:
+        return links_seen(obj, context["request"].user).grant_ids
+
+    @staticmethod
+    def resolve_meeting_id(obj: Practice, context: dict[str, Any]) -> int | None:
+        return links_seen(obj, context["request"].user).meeting_id
+
+    @staticmethod
+    def resolve_chain_id(obj: Practice, context: dict[str, Any]) -> int | None:
+        return links_seen(obj, context["request"].user).chain_id
+
+    @staticmethod
+    def resolve_task_ids(obj: Practice, context: dict[str, Any]) -> list[int]:
+        return links_seen(obj, context["request"].user).task_ids
 
     @staticmethod
     def resolve_steps(obj: Practice, context: dict[str, Any]) -> list[PracticeStep]:
@@ -238,12 +252,12 @@ class PracticeDetailOut(PracticeOut):
 
 def _steps_seen(practice: Practice, user: Any) -> tuple[list[PracticeStep], set[int]]:
     """The practice's steps, each marked ``decision_shown`` when ``user`` may see its
-    decision, and the decisions (its own, its steps') they may see; read once per
-    practice and answer."""
+    decision, and the decisions of the steps they may see; read once per practice and
+    answer."""
     cached = getattr(practice, "_steps_seen", None)
     if cached is None:
         steps = list(practice.steps.select_related("actor").order_by("at", "pk"))
-        seen = decisions_seen(user, [practice.decision_id, *(s.decision_id for s in steps)])
+        seen = decisions_seen(user, [s.decision_id for s in steps])
         for step in steps:
             step.decision_shown = step.decision_id in seen  # type: ignore[attr-defined]
         cached = (steps, seen)
@@ -549,7 +563,7 @@ class AdoptionOut(Schema):
     unit: str
     adopted_on: date
     note: str
-    task_id: Id | None
+    task_id: Id | None = Field(description="Only a key task the user may see.")
     outcome: str = Field(description="adopted, partly, abandoned; empty until reported")
     rating: int | None
     report: str
@@ -559,6 +573,15 @@ class AdoptionOut(Schema):
     @staticmethod
     def resolve_unit(obj: Adoption) -> str:
         return obj.unit.name
+
+    @staticmethod
+    def resolve_task_id(obj: Adoption, context: dict[str, Any]) -> int | None:
+        if obj.task is None:
+            return None
+        seen = getattr(obj, "task_seen", None)  # annotated on a list: no query per row
+        if seen is None:
+            seen = task_policy.allows(context["request"].user, "view", obj.task)
+        return obj.task_id if seen else None
 
     @staticmethod
     def resolve_evidence(obj: Adoption) -> list[AdoptionEvidence]:
@@ -593,7 +616,8 @@ def _adoption(user: Any, practice_id: int, adoption_id: int, action: str) -> Ado
 def adoption_list(request: HttpRequest, practice_id: Id) -> models.QuerySet[Adoption]:
     """The units that adopted the practice and how it went (its readers see them)."""
     practice = practice_policy.access(request.user, practice_id)
-    return adoptions_of(request.user, practice)
+    tasks = task_policy.visible(request.user).filter(pk=OuterRef("task_id"))
+    return adoptions_of(request.user, practice).annotate(task_seen=Exists(tasks))
 
 
 @router.post("/{int:practice_id}/adoptions", response={201: AdoptionOut})

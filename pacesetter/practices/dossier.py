@@ -24,19 +24,13 @@ from docx.shared import Pt, RGBColor
 from fpdf.enums import Align, TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
 
-from pacesetter.awards.policies import grant_policy
-from pacesetter.campaigns.policies import review_point_policy
-from pacesetter.chains.policies import chain_policy
 from pacesetter.core.documents import docx_bytes, pdf_bytes, pdf_document, word_document
 from pacesetter.core.formatting import number
-from pacesetter.core.policies import Policy
-from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.models import Unit
-from pacesetter.workplans.policies import task_policy
 
 from .models import AdoptionOutcome, Practice, PracticeStep, WorkField
 from .public_selectors import public_spread
-from .selectors import Spread, decisions_seen, practice_spread
+from .selectors import Links, Spread, decisions_seen, links_seen, practice_spread
 
 INK = (33, 37, 41)
 GREY = (90, 90, 90)
@@ -143,24 +137,12 @@ def _one_line(text: str) -> str:
     return " ".join((text or "").split())
 
 
-def _seen(policy: Policy[Any], user: Any, objs: list[Any]) -> list[Any]:
-    objs = [obj for obj in objs if obj is not None]
-    if not objs:
-        return []
-    may = policy.allowed_actions(user, objs, ["view"])
-    return [obj for obj in objs if "view" in may[obj.pk]]
-
-
 def _loaded(practice: Practice) -> Practice:
     return (
-        Practice.objects.select_related(
-            "owner_unit", "decision", "review_point__campaign", "meeting", "chain"
-        )
+        Practice.objects.select_related("owner_unit")
         .prefetch_related(
             Prefetch("source_units", queryset=Unit.objects.order_by("code")),
             Prefetch("work_fields", queryset=WorkField.objects.order_by("position", "pk")),
-            "award_grants",
-            "tasks",
             Prefetch(
                 "steps",
                 queryset=PracticeStep.objects.select_related("actor", "decision").order_by(
@@ -216,30 +198,28 @@ def _facts(practice: Practice) -> list[Block]:
     return [Block("fact", text, label) for label, text in facts]
 
 
-def _record(user: Any, practice: Practice, decisions: set[int]) -> list[Block]:
-    """The linked records ``user``'s own policies let them see, one fact each
-    (``decisions``: the decisions they may see)."""
+def _record(links: Links) -> list[Block]:
+    """The linked records the reader may see (``links_seen``), one fact each."""
     facts: list[tuple[str, str]] = []
-    decision = practice.decision
-    if decision is not None and decision.pk in decisions:
+    decision = links.decision
+    if decision is not None:
         facts.append(
             (
                 _("Recognized by"),
                 f"{decision.number} ({_date(decision.date)}, {_one_line(decision.issuer)})",
             )
         )
-    for point in _seen(review_point_policy, user, [practice.review_point]):
+    if links.review_point is not None:
+        point = links.review_point
         facts.append((_("Campaign review point"), f"{point.campaign.name}: {point.name}"))
-    grants = _seen(grant_policy, user, list(practice.award_grants.all()))
-    if grants:
-        facts.append((_("Awards granted for it"), "; ".join(str(g) for g in grants)))
-    for meeting in _seen(meeting_policy, user, [practice.meeting]):
-        facts.append((_("Presented at"), _one_line(meeting.title)))
-    for chain in _seen(chain_policy, user, [practice.chain]):
-        facts.append((_("Chain"), chain.name))
-    tasks = _seen(task_policy, user, list(practice.tasks.all()))
-    if tasks:
-        facts.append((_("Key tasks"), "; ".join(_one_line(t.title) for t in tasks)))
+    if links.grants:
+        facts.append((_("Awards granted for it"), "; ".join(str(g) for g in links.grants)))
+    if links.meeting is not None:
+        facts.append((_("Presented at"), _one_line(links.meeting.title)))
+    if links.chain is not None:
+        facts.append((_("Chain"), links.chain.name))
+    if links.tasks:
+        facts.append((_("Key tasks"), "; ".join(_one_line(t.title) for t in links.tasks)))
     return [Block("fact", text, label) for label, text in facts]
 
 
@@ -326,7 +306,7 @@ def dossier_blocks(practice: Practice, *, reader: Any | None) -> list[Block]:
         decisions = decisions_seen(
             reader, [practice.decision_id, *(step.decision_id for step in practice.steps.all())]
         )
-        record = _record(reader, practice, decisions)
+        record = _record(links_seen(practice, reader))
         out += [Block("h1", _("The record behind it"))]
         out += record or [Block("p", "—")]
     steps = _steps(practice, full=not public, decisions=decisions)

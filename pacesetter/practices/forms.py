@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.audit.history import NOT_SHOWN
 from pacesetter.awards.policies import grant_policy
 from pacesetter.campaigns.policies import review_point_policy
 from pacesetter.chains.policies import chain_policy
@@ -25,7 +26,7 @@ from pacesetter.workplans.models import WorkPlan
 from pacesetter.workplans.policies import task_policy
 
 from .models import AdoptionOutcome, Assessment, Practice, PracticeKind, PracticeState, WorkField
-from .selectors import PracticeFilters
+from .selectors import PracticeFilters, links_seen
 
 
 def unit_label(unit: Unit) -> str:
@@ -151,10 +152,23 @@ class PracticeForm(ConstraintFieldsMixin, TranslatedFieldsMixin, forms.ModelForm
             "award_grants": (grant_policy, kept),
             "tasks": (task_policy, kept),
         }
+        seen = links_seen(instance, user) if editing else None
+        shown: dict[str, set[int]] = {
+            "review_point": {seen.review_point_id} if seen and seen.review_point_id else set(),
+            "meeting": {seen.meeting_id} if seen and seen.meeting_id else set(),
+            "chain": {seen.chain_id} if seen and seen.chain_id else set(),
+            "award_grants": set(seen.grant_ids) if seen else set(),
+            "tasks": set(seen.task_ids) if seen else set(),
+        }
         for name, (policy, chosen) in links.items():
-            self.fields[name].queryset = _with_kept(  # type: ignore[attr-defined]
-                policy.visible(user), chosen(name)
-            )
+            field = self.fields[name]
+            field.queryset = _with_kept(policy.visible(user), chosen(name))  # type: ignore[attr-defined]
+            # A link kept as it is, that this editor may not see, is kept unnamed.
+            hidden = set(chosen(name)) - shown[name]
+            if hidden:
+                field.label_from_instance = (  # type: ignore[attr-defined]
+                    lambda obj, hidden=hidden: str(NOT_SHOWN) if obj.pk in hidden else str(obj)
+                )
         for name in fields_of("body"):
             if name in self.fields:
                 self.fields[name].widget.attrs["rows"] = 12

@@ -9,13 +9,22 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
-from pacesetter.core.policies import Actor, signed_in
+from pacesetter.awards.models import AwardGrant
+from pacesetter.awards.policies import grant_policy
+from pacesetter.campaigns.models import ReviewPoint
+from pacesetter.campaigns.policies import review_point_policy
+from pacesetter.chains.models import Chain
+from pacesetter.chains.policies import chain_policy
+from pacesetter.core.policies import Actor, Policy, signed_in
 from pacesetter.core.scopes import under
 from pacesetter.core.translations import fold, ordered
+from pacesetter.decisions.models import Decision
 from pacesetter.decisions.policies import decision_policy
+from pacesetter.meetings.models import Meeting
+from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.models import Unit
-from pacesetter.workplans.models import PlanState, WorkPlan
-from pacesetter.workplans.policies import plan_policy
+from pacesetter.workplans.models import PlanState, Task, WorkPlan
+from pacesetter.workplans.policies import plan_policy, task_policy
 
 from .models import Adoption, AdoptionOutcome, Practice, WorkField
 from .policies import practice_policy, work_field_policy
@@ -103,6 +112,85 @@ def decisions_seen(user: Any, ids: Iterable[int | None]) -> set[int]:
     if not wanted:
         return set()
     return set(decision_policy.visible(user).filter(pk__in=wanted).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class Links:
+    """The records behind a practice that one reader may see, each under its own
+    policy; a link the reader may not see is left out (``None`` or not in the list)."""
+
+    decision: Decision | None
+    review_point: ReviewPoint | None
+    meeting: Meeting | None
+    chain: Chain | None
+    grants: list[AwardGrant]
+    tasks: list[Task]
+
+    @property
+    def decision_id(self) -> int | None:
+        return self.decision.pk if self.decision is not None else None
+
+    @property
+    def review_point_id(self) -> int | None:
+        return self.review_point.pk if self.review_point is not None else None
+
+    @property
+    def meeting_id(self) -> int | None:
+        return self.meeting.pk if self.meeting is not None else None
+
+    @property
+    def chain_id(self) -> int | None:
+        return self.chain.pk if self.chain is not None else None
+
+    @property
+    def grant_ids(self) -> list[int]:
+        return sorted(grant.pk for grant in self.grants)
+
+    @property
+    def task_ids(self) -> list[int]:
+        return sorted(task.pk for task in self.tasks)
+
+
+def _one_seen(policy: Policy[Any], reader: Any, pk: int | None, *related: str) -> Any:
+    if pk is None:
+        return None
+    return policy.visible(reader).select_related(*related).filter(pk=pk).first()
+
+
+def links_seen(practice: Practice, reader: Any) -> Links:
+    """The linked records of ``practice`` (its decision, review point, meeting, chain,
+    award grants and key tasks) that ``reader`` may see, each read through that
+    record's own policy: reading a practice, even a published one, is not reading what
+    it links to. Anonymous readers (``None`` included) see none, in no query; a signed-in
+    reader costs one query per link the practice has (a list: always one), whatever the
+    number of grants or tasks. Kept on the practice for the same reader, so the API's
+    fields read it once."""
+    cached = getattr(practice, "_links_seen", None)
+    if cached is not None and cached[0] is reader:
+        return cached[1]
+    if not signed_in(reader) or practice.pk is None:
+        links = Links(None, None, None, None, [], [])
+    else:
+        grants = grant_policy.visible(reader).filter(
+            pk__in=practice.award_grants.through.objects.filter(practice_id=practice.pk).values(
+                "awardgrant_id"
+            )
+        )
+        tasks = task_policy.visible(reader).filter(
+            pk__in=practice.tasks.through.objects.filter(practice_id=practice.pk).values("task_id")
+        )
+        links = Links(
+            decision=_one_seen(decision_policy, reader, practice.decision_id),
+            review_point=_one_seen(
+                review_point_policy, reader, practice.review_point_id, "campaign"
+            ),
+            meeting=_one_seen(meeting_policy, reader, practice.meeting_id),
+            chain=_one_seen(chain_policy, reader, practice.chain_id),
+            grants=list(grants.select_related("award", "unit", "person").order_by("year", "pk")),
+            tasks=list(tasks.order_by("pk")),
+        )
+    practice._links_seen = (reader, links)  # type: ignore[attr-defined]
+    return links
 
 
 def proposable_units(user: Any) -> QuerySet[Unit]:

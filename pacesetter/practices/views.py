@@ -20,18 +20,11 @@ from django.utils.translation import gettext_lazy
 
 from pacesetter.audit.history import audit_rows
 from pacesetter.audit.selectors import audit_entries_for
-from pacesetter.awards.policies import grant_policy
-from pacesetter.campaigns.policies import review_point_policy
-from pacesetter.chains.policies import chain_policy
 from pacesetter.core.files import file_download
-from pacesetter.core.policies import Policy
 from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE, workbook_bytes
 from pacesetter.core.views import add_service_errors, form_page, paginate
-from pacesetter.decisions.policies import decision_policy
-from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.models import Unit
-from pacesetter.workplans.policies import task_policy
 
 from . import services
 from .exports import adoptions_workbook
@@ -50,6 +43,7 @@ from .selectors import (
     adoptable_units,
     adoption_plans,
     decisions_seen,
+    links_seen,
     practice_spread,
     practices_for,
     proposable_units,
@@ -101,27 +95,15 @@ def practice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _seen(policy: Policy[Any], user: Any, objs: list[Any]) -> list[Any]:
-    """The linked records ``user`` may see (one query for all of them)."""
-    if not objs:
-        return []
-    may = policy.allowed_actions(user, objs, ["view"])
-    return [obj for obj in objs if "view" in may[obj.pk]]
-
-
 @login_required
 def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     practice = practice_policy.access(user, pk, "view")
     practice = (
-        Practice.objects.select_related(
-            "owner_unit", "decision", "review_point__campaign", "meeting", "chain"
-        )
+        Practice.objects.select_related("owner_unit")
         .prefetch_related(
             Prefetch("source_units", queryset=Unit.objects.order_by("code")),
             Prefetch("work_fields", queryset=WorkField.objects.order_by("position", "pk")),
-            Prefetch("award_grants"),
-            Prefetch("tasks"),
             Prefetch(
                 "steps",
                 queryset=PracticeStep.objects.select_related("actor", "decision").order_by(
@@ -138,14 +120,7 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_report = adoption_policy.allowed_actions(user, rows, ["report"])
     steps = list(practice.steps.all())
     seen_decisions = decisions_seen(user, [practice.decision_id, *(s.decision_id for s in steps)])
-    single: list[tuple[Policy[Any], Any]] = [
-        (review_point_policy, practice.review_point),
-        (meeting_policy, practice.meeting),
-        (chain_policy, practice.chain),
-    ]
-    shown = {
-        type(obj).__name__: obj for policy, obj in single if obj and _seen(policy, user, [obj])
-    }
+    links = links_seen(practice, user)
     return render(
         request,
         "practices/detail.html",
@@ -154,20 +129,20 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "moves": [(name, STEP_LABELS[name]) for name in allowed if name in MOVES],
             "may_edit": "edit" in allowed,
             "may_comment": "comment" in allowed,
-            "decision": practice.decision if practice.decision_id in seen_decisions else None,
+            "decision": links.decision,
             "steps": steps,
             "seen_decisions": seen_decisions,
-            "review_point": shown.get("ReviewPoint"),
+            "review_point": links.review_point,
             # The scores behind it, only from a ranking the reader may see.
             "standings": standings(
                 user,
-                shown.get("ReviewPoint"),
+                links.review_point,
                 [practice.owner_unit_id, *(u.pk for u in practice.source_units.all())],
             ),
-            "meeting": shown.get("Meeting"),
-            "chain": shown.get("Chain"),
-            "grants": _seen(grant_policy, user, list(practice.award_grants.all())),
-            "tasks": _seen(task_policy, user, list(practice.tasks.all())),
+            "meeting": links.meeting,
+            "chain": links.chain,
+            "grants": links.grants,
+            "tasks": links.tasks,
             "spread": spread,
             "outcome_counts": [
                 (label, spread.by_outcome[value]) for value, label in AdoptionOutcome.choices
@@ -176,11 +151,7 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_report": {pk for pk, actions in may_report.items() if actions},
             "may_adopt": practice.state == PracticeState.PUBLISHED
             and adoptable_units(user).exists(),
-            "history": audit_rows(
-                audit_entries_for(practice).order_by("-seq")[:20],
-                reader=user,
-                checked=[decision_policy, review_point_policy, meeting_policy, chain_policy],
-            ),
+            "history": audit_rows(audit_entries_for(practice).order_by("-seq")[:20], reader=user),
             "breadcrumb": _breadcrumb(),
         },
     )

@@ -94,7 +94,9 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     unit = unit_policy.access(user, pk)
-    history = audit_rows(audit_entries_for(unit).order_by("-seq")[: HISTORY_ON_DETAIL + 1])
+    history = audit_rows(
+        audit_entries_for(unit).order_by("-seq")[: HISTORY_ON_DETAIL + 1], reader=request.user
+    )
     return render(
         request,
         "units/detail.html",
@@ -125,7 +127,11 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "units/history.html",
-        {"unit": unit, "page_obj": page, "entries": audit_rows(page.object_list)},
+        {
+            "unit": unit,
+            "page_obj": page,
+            "entries": audit_rows(page.object_list, reader=request.user),
+        },
     )
 
 

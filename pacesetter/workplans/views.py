@@ -472,11 +472,17 @@ def _may_see(user: Any, meeting: Any) -> bool:
 
 
 def _history(
-    task: Task, milestone_ids: list[int], evidence_ids: list[int], hidden: tuple[str, ...] = ()
+    reader: Any,
+    task: Task,
+    milestone_ids: list[int],
+    evidence_ids: list[int],
+    hidden: tuple[str, ...] = (),
 ) -> list[AuditEntry]:
-    """The audit entries of the task, its milestones and evidence, newest first; the
-    ``hidden`` fields (the source resolution or finding of a meeting the user may not
-    see, whose names tell of the meeting) are left out of the changes."""
+    """The audit entries of the task, its milestones and evidence, newest first, as
+    ``reader`` may read them (``audit_rows``: a related record they may not see is
+    "(not shown)"); the ``hidden`` fields (the source resolution or finding of a meeting
+    the user may not see, whose names tell of the meeting) are left out of the
+    changes."""
     found = (
         AuditEntry.objects.filter(
             Q(target_type="workplans.task", target_id=str(task.pk))
@@ -493,7 +499,7 @@ def _history(
     for entry in entries:
         if hidden and entry.changes:
             entry.changes = {k: v for k, v in entry.changes.items() if k not in hidden}
-    rows = audit_rows(entries)
+    rows = audit_rows(entries, reader=reader)
     for entry in rows:
         entry.label = ACTION_LABELS.get(entry.action, entry.label)  # type: ignore[attr-defined]
     return rows
@@ -536,7 +542,9 @@ def _task_page(request: HttpRequest, task: Task, **forms: Any) -> HttpResponse:
         "milestones": milestones,
         "evidence": evidence,
         "updates": list(task.updates.select_related("actor")[:HISTORY_ROWS]),
-        "history": _history(task, [m.pk for m in milestones], [e.pk for e in evidence], hidden),
+        "history": _history(
+            user, task, [m.pk for m in milestones], [e.pk for e in evidence], hidden
+        ),
         "may_report": may_report,
         "may_manage": may_manage,
         "resolution_meeting_visible": resolution_visible,

@@ -13,6 +13,7 @@ from pacesetter.accounts.models import Role
 from pacesetter.accounts.services import role_grant
 from pacesetter.accounts.tests.factories import UserFactory
 from pacesetter.audit.models import AuditEntry
+from pacesetter.ballots.models import Poll
 from pacesetter.bodies.policies import body_policy
 from pacesetter.bodies.services import body_member_add
 from pacesetter.bodies.tests.factories import BodyFactory
@@ -694,6 +695,22 @@ def test_a_ballot_held_in_the_meeting(world, staff, council):
     assert ok(staff.post(f"/meetings/{mid}/polls", own_quorum), 201)["quorum"] == "3/4"
     thirds = {"title": "Adopt", "options": ["Tasks"], "quorum": "2/3"}
     assert ok(staff.post(f"/meetings/{mid}/polls", thirds), 201)["quorum"] == "2/3"
+
+
+def test_a_ballot_held_in_the_meeting_chooses_its_verification(world, staff, council):
+    mid = council.meeting.pk
+    body = {"title": "Commend the team", "options": ["The Worker Pioneer team"]}
+    assert ok(staff.post(f"/meetings/{mid}/polls", body), 201)["verification"] == "individual"
+    created = ok(
+        staff.post(f"/meetings/{mid}/polls", {**body, "verification": "receipt_free"}), 201
+    )
+    assert created["verification"] == "receipt_free"
+    assert Poll.objects.get(pk=created["id"]).receipt_free
+    error = assert_error_shape(
+        staff.post(f"/meetings/{mid}/polls", {**body, "verification": "maybe"}), 422, "invalid"
+    )
+    assert error["detail"][0]["loc"][-1] == "verification"
+    assert MeetingPoll.objects.count() == 2
 
 
 def test_ballot_refusals(world, staff, officer, council):

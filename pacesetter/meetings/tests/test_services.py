@@ -397,6 +397,35 @@ def test_a_ballot_in_the_meeting_is_voted_by_its_body(world, council):
     assert "body" in exc.value.message_dict
 
 
+def test_a_ballot_in_the_meeting_may_be_receipt_free(world, council):
+    assert (
+        meeting_poll_create(
+            actor=None, meeting=council.meeting, title="Receipts", kind="yes_no", options=["y"]
+        ).verification
+        == "individual"
+    )
+    poll = meeting_poll_create(
+        actor=None,
+        meeting=council.meeting,
+        title="Commend the team",
+        kind="yes_no",
+        options=["The Worker Pioneer team"],
+        verification="receipt_free",
+    )
+    assert poll.verification == "receipt_free" and poll.receipt_free
+    with pytest.raises(ValidationError) as exc:
+        meeting_poll_create(
+            actor=None,
+            meeting=council.meeting,
+            title="x",
+            kind="yes_no",
+            options=["y"],
+            verification="secret-ish",
+        )
+    assert "verification" in exc.value.message_dict
+    assert MeetingPoll.objects.filter(poll__title="x").count() == 0
+
+
 # --- resolutions -----------------------------------------------------------------------
 
 

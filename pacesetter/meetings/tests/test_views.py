@@ -430,12 +430,34 @@ def test_a_ballot_in_the_meeting(world, council):
             "quorum": "1/2",
             "majority": "simple",
             "base": "valid",
+            "verification": "individual",
         },
     )
     poll = Poll.objects.get()
     assert response["Location"] == reverse("ballots:detail", args=[poll.pk])
-    assert poll.body == world.council
+    assert poll.body == world.council and poll.verification == "individual"
     assert "Adopt the seven key tasks" in staff.get(detail_url(council.meeting)).content.decode()
+
+
+def test_a_ballot_in_the_meeting_chooses_receipts_or_none(world, council):
+    staff = login(world, "committee_staff")
+    url = reverse("meetings:poll_create", args=[council.meeting.pk])
+    page = staff.get(url).content.decode()
+    assert 'name="verification" value="receipt_free"' in page
+    data = {
+        "title": "Commend the team",
+        "kind": "yes_no",
+        "options": "The Worker Pioneer team\n",
+        "quorum": "1/2",
+        "majority": "simple",
+        "base": "valid",
+    }
+    missing = staff.post(url, data)
+    assert missing.status_code == 200
+    assert "verification" in missing.context["form"].errors
+    assert not Poll.objects.exists()
+    assert staff.post(url, {**data, "verification": "receipt_free"}).status_code == 302
+    assert Poll.objects.get().verification == "receipt_free"
 
 
 # --- resolutions -------------------------------------------------------------------------
