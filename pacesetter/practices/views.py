@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from pacesetter.audit.history import audit_rows
 from pacesetter.audit.selectors import audit_entries_for
+from pacesetter.campaigns.policies import review_point_policy
 from pacesetter.core.files import file_download
 from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.spreadsheets import XLSX_CONTENT_TYPE, workbook_bytes
