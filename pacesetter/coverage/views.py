@@ -210,7 +210,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "kinds": kinds,
             "statuses": list(organization.status_periods.all()),
             "may_update": "update" in allowed,
-            "history": audit_rows(audit_entries_for(organization).order_by("-seq")[:20]),
+            "history": audit_rows(audit_entries_for(organization).order_by("-pk")[:20]),
             "breadcrumb": _breadcrumb(),
         },
     )

@@ -169,7 +169,7 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_adopt": practice.state == PracticeState.PUBLISHED
             and adoptable_units(user).exists(),
             "history": audit_rows(
-                audit_entries_for(practice).order_by("-seq")[:20],
+                audit_entries_for(practice).order_by("-pk")[:20],
                 reader=user,
                 checked=[decision_policy, review_point_policy, meeting_policy, chain_policy],
             ),
