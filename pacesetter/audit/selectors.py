@@ -66,7 +66,8 @@ def audit_chain_verify(*, pending: Anchor | None = None, tail_lost_ok: bool = Fa
 
     ``tail_lost_ok`` (after a restore): anchors beyond the chain's end are the entries
     lost since the backup, reported as ``lost_tail``, not as a break; the anchors within
-    the chain must still match."""
+    the chain must still match; entries that were waiting for the sealer when the backup
+    was taken are counted, whatever their age."""
     report = ChainReport()
     path = anchor_file()
     try:
@@ -85,7 +86,7 @@ def audit_chain_verify(*, pending: Anchor | None = None, tail_lost_ok: bool = Fa
     expected_seq = 1
     last_seq = 0
     keyed_seen = False
-    unsealed_break = _unsealed_entries_check(report)
+    unsealed_break = _unsealed_entries_check(report, waiting_ok=tail_lost_ok)
     if unsealed_break is not None:
         report.first_break = unsealed_break
         return report
@@ -137,10 +138,12 @@ def audit_chain_verify(*, pending: Anchor | None = None, tail_lost_ok: bool = Fa
     return report
 
 
-def _unsealed_entries_check(report: ChainReport) -> ChainBreak | None:
+def _unsealed_entries_check(report: ChainReport, *, waiting_ok: bool) -> ChainBreak | None:
     """The unchained entries: each must carry the application's insert seal (else it was
     inserted or changed by other means), no seal may be on two rows (a copy), and none
-    may be older than ``AUDIT_SEAL_GRACE`` (no sealer ran). Counts the others."""
+    may be older than ``AUDIT_SEAL_GRACE`` (no sealer ran), unless ``waiting_ok`` (a
+    restored backup: entries that were waiting for the sealer when it was taken). Counts
+    the others."""
     grace = dt.timedelta(seconds=settings.AUDIT_SEAL_GRACE)
     oldest_allowed = timezone.now() - grace
     unchained = AuditEntry.objects.filter(seq__isnull=True).order_by("pk")
@@ -156,7 +159,7 @@ def _unsealed_entries_check(report: ChainReport) -> ChainBreak | None:
                 )
                 % where,
             )
-        if entry.created_at < oldest_allowed:
+        if entry.created_at < oldest_allowed and not waiting_ok:
             return ChainBreak(
                 None,
                 _(
@@ -177,15 +180,15 @@ def _unsealed_entries_check(report: ChainReport) -> ChainBreak | None:
         .first()
     )
     if copied is not None:
-        entry = AuditEntry.objects.filter(insert_mac=copied).order_by("pk").first()
-        assert entry is not None
+        first = AuditEntry.objects.filter(insert_mac=copied).order_by("pk").first()
+        assert first is not None
         return ChainBreak(
             None,
             _(
                 "the entry “%(action)s” of %(at)s is in the table more than once: a copy "
                 "was inserted by other means"
             )
-            % {"action": entry.action, "at": entry.created_at.isoformat(timespec="seconds")},
+            % {"action": first.action, "at": first.created_at.isoformat(timespec="seconds")},
         )
     return None
 

@@ -183,13 +183,14 @@ def _seals_on_several_rows(macs: list[str]) -> set[str]:
     possible with the seal's unique index dropped)."""
     if not macs:
         return set()
-    return set(
+    copied = (
         AuditEntry.objects.filter(insert_mac__in=macs)
         .values("insert_mac")
         .annotate(rows=Count("id"))
         .filter(rows__gt=1)
         .values_list("insert_mac", flat=True)
     )
+    return {mac for mac in copied if mac}
 
 
 def _head_locked() -> AuditChainHead:
@@ -262,8 +263,11 @@ def audit_anchor_write(*, rebase: bool = False) -> tuple[Anchor, Path, int]:
     A chain that does not verify is not anchored (an anchor would bless it): raises
     :class:`AnchorError` and mails the auditors the break instead. ``rebase`` anchors a
     chain restored from an older backup, voiding the earlier anchors beyond its head.
-    The entries waiting to be chained are chained first, so that the anchor covers them."""
-    audit_seal()
+    The entries waiting to be chained are chained first, so that the anchor covers them;
+    not for a rebase, which anchors the restored chain as it is (the entries that waited
+    when the backup was taken are chained after it, beyond the voided anchors)."""
+    if not rebase:
+        audit_seal()
     anchor = anchor_make(kind="rebase" if rebase else "anchor")
     report = audit_chain_verify(pending=anchor if rebase else None)
     if report.first_break is not None:

@@ -26,6 +26,7 @@ def test_every_service_write_leaves_an_entry_the_sealer_chains(world):
     assert entry.seq is None and entry.insert_mac  # written with its seal, not chained
     assert audit_seal().sealed == 1
     entry.refresh_from_db()
+    assert entry.seq is not None
     previous = AuditEntry.objects.get(seq=entry.seq - 1)
     assert entry.prev_hash == previous.entry_hash
     assert audit_chain_first_break() is None

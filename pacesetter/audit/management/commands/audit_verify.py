@@ -43,8 +43,8 @@ class Command(BaseCommand):
         if report.unsealed:
             self.stdout.write(
                 _(
-                    "%(count)d entries written in the last minutes wait to be chained by "
-                    "the sealer; each carries the application's seal."
+                    "%(count)d entries wait to be chained by the sealer; each carries the "
+                    "application's seal."
                 )
                 % {"count": report.unsealed}
             )
