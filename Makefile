@@ -41,8 +41,8 @@ demo: install
 ## Production on this machine (docs/deployment.md, "Serving"): the production settings
 ## (SECRET_KEY, PACESETTER_AUDIT_KEY, ALLOWED_HOSTS from the environment; DATABASE_URL
 ## for PostgreSQL, else SQLite under var/), migrated, the static files collected for
-## WhiteNoise, the scans enqueued (hourly reminders and audit anchor, the daily coverage
-## deadlines), then gunicorn on
+## WhiteNoise, the scans enqueued (hourly reminders and audit anchor, the audit sealer
+## every minute, the daily coverage deadlines), then gunicorn on
 ## 127.0.0.1:$(PORT) behind the HTTPS proxy (pacesetter/gunicorn_conf.py: WEB_CONCURRENCY
 ## workers x WEB_THREADS threads), with the job worker beside it, stopped with it.
 serve: export DJANGO_SETTINGS_MODULE ?= pacesetter.settings.production
@@ -54,6 +54,7 @@ serve: install
 	$(MANAGE) schedule_reminders
 	$(MANAGE) schedule_deadline_scan
 	$(MANAGE) audit_anchor --schedule
+	$(MANAGE) audit_seal --schedule
 	$(MANAGE) db_worker --no-reload -v1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -c python:pacesetter.gunicorn_conf pacesetter.wsgi

@@ -93,6 +93,42 @@ def entry_digest(
     return mac(key, {**content, "v": version, "key_id": key_id})
 
 
+def insert_mac_of(entry: Any, *, key: bytes) -> str:
+    """The entry's insert seal: HMAC-SHA256, with the key its ``key_id`` names, of its
+    content and its random ``nonce``, computed when the application writes it. The sealer
+    chains only entries whose seal matches, so a row inserted by hand (or changed before
+    it was chained) is never blessed with the key; the nonce, with the seal's unique
+    index, keeps a copy of a genuine row out too. The ``"seal"`` tag keeps the seal apart
+    from the chain's hashes, which cover the same fields."""
+    return mac(
+        key,
+        {
+            "seal": "insert",
+            "nonce": entry.nonce,
+            "at": entry.created_at.isoformat(timespec="microseconds"),
+            "actor": entry.actor_id,
+            "actor_repr": entry.actor_repr,
+            "action": entry.action,
+            "target_type": entry.target_type,
+            "target_id": entry.target_id,
+            "target_repr": entry.target_repr,
+            "changes": canonical(entry.changes),
+            "key_id": entry.key_id,
+        },
+    )
+
+
+def insert_key(entry: Any) -> bytes | None:
+    """The key the entry's insert seal verifies with, or None: no seal, an unknown key,
+    or a seal that does not match the entry's content."""
+    key = key_for(entry.key_id) if entry.version == KEYED_VERSION else None
+    if key is None or not entry.insert_mac:
+        return None
+    if not hmac.compare_digest(insert_mac_of(entry, key=key), entry.insert_mac):
+        return None
+    return key
+
+
 def digest_of(entry: Any, *, prev_hash: str, version: int, key: bytes | None, key_id: str) -> str:
     """:func:`entry_digest` of an ``AuditEntry``'s recorded content, placed after
     ``prev_hash`` (as the services write it, the verification checks it, and a forger in

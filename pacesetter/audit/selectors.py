@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .anchors import Anchor, AnchorError, anchor_file, anchors_read, effective_anchors
-from .chain import GENESIS_HASH, KEYED_VERSION, LEGACY_VERSION, digest_of, key_for
+from .chain import GENESIS_HASH, KEYED_VERSION, LEGACY_VERSION, digest_of, insert_key, key_for
 from .models import AuditChainHead, AuditEntry
 
 
 def audit_entries_for(target: models.Model) -> models.QuerySet[AuditEntry]:
+    """The target's entries, newest written first (``id``: chained or not yet)."""
     return AuditEntry.objects.filter(
         target_type=target._meta.label_lower, target_id=str(target.pk)
     ).select_related("actor")
@@ -34,6 +39,8 @@ class ChainReport:
     #: With ``tail_lost_ok``: the last anchor beyond the chain's end (a restored backup
     #: older than it), reported instead of a break.
     lost_tail: Anchor | None = None
+    #: Entries written in the last ``AUDIT_SEAL_GRACE`` seconds, sealed, not chained yet.
+    unsealed: int = 0
 
 
 def audit_chain_first_break() -> ChainBreak | None:
@@ -53,9 +60,14 @@ def audit_chain_verify(*, pending: Anchor | None = None, tail_lost_ok: bool = Fa
     rewritten chain, every later hash recomputed). The break with the lowest sequence
     is reported.
 
+    Entries not chained yet must carry the application's insert seal, once each, and be
+    younger than ``AUDIT_SEAL_GRACE`` (see :func:`_unsealed_entries_check`); they are
+    counted in ``unsealed``, the chain is verified without them.
+
     ``tail_lost_ok`` (after a restore): anchors beyond the chain's end are the entries
     lost since the backup, reported as ``lost_tail``, not as a break; the anchors within
-    the chain must still match."""
+    the chain must still match; entries that were waiting for the sealer when the backup
+    was taken are counted, whatever their age."""
     report = ChainReport()
     path = anchor_file()
     try:
@@ -74,21 +86,9 @@ def audit_chain_verify(*, pending: Anchor | None = None, tail_lost_ok: bool = Fa
     expected_seq = 1
     last_seq = 0
     keyed_seen = False
-    unchained = AuditEntry.objects.filter(seq__isnull=True).order_by("pk").first()
-    if unchained is not None:
-        # Only an audit_deferred() block writes such rows, and it chains them before
-        # its transaction commits: a committed one was put there by other means.
-        report.first_break = ChainBreak(
-            None,
-            _(
-                "the entry “%(action)s” of %(at)s has no place in the chain: it was "
-                "not written by the application"
-            )
-            % {
-                "action": unchained.action,
-                "at": unchained.created_at.isoformat(timespec="seconds"),
-            },
-        )
+    unsealed_break = _unsealed_entries_check(report, waiting_ok=tail_lost_ok)
+    if unsealed_break is not None:
+        report.first_break = unsealed_break
         return report
     chained = AuditEntry.objects.filter(seq__isnull=False).order_by("seq")
     for entry in chained.iterator(chunk_size=2000):
@@ -138,6 +138,61 @@ def audit_chain_verify(*, pending: Anchor | None = None, tail_lost_ok: bool = Fa
     return report
 
 
+def _unsealed_entries_check(report: ChainReport, *, waiting_ok: bool) -> ChainBreak | None:
+    """The unchained entries: each must carry the application's insert seal (else it was
+    inserted or changed by other means), no seal may be on two rows (a copy), and none
+    may be older than ``AUDIT_SEAL_GRACE`` (no sealer ran), unless ``waiting_ok`` (a
+    restored backup: entries that were waiting for the sealer when it was taken). Counts
+    the others."""
+    grace = dt.timedelta(seconds=settings.AUDIT_SEAL_GRACE)
+    oldest_allowed = timezone.now() - grace
+    unchained = AuditEntry.objects.filter(seq__isnull=True).order_by("pk")
+    for entry in unchained.iterator(chunk_size=2000):
+        where = {"action": entry.action, "at": entry.created_at.isoformat(timespec="seconds")}
+        if insert_key(entry) is None:
+            return ChainBreak(
+                None,
+                _(
+                    "the entry “%(action)s” of %(at)s has no place in the chain and does "
+                    "not carry the application's seal: it was not written by the "
+                    "application, or was changed before it was chained"
+                )
+                % where,
+            )
+        if entry.created_at < oldest_allowed and not waiting_ok:
+            return ChainBreak(
+                None,
+                _(
+                    "the entry “%(action)s” of %(at)s is still not chained %(minutes)d "
+                    "minutes after it was written: no sealer ran (start the job with "
+                    "`manage.py audit_seal --schedule`, or run `manage.py audit_seal`)"
+                )
+                % {**where, "minutes": grace.total_seconds() // 60},
+            )
+        report.unsealed += 1
+    copied = (
+        AuditEntry.objects.filter(insert_mac__isnull=False)
+        .values("insert_mac")
+        .annotate(rows=Count("id"))
+        .filter(rows__gt=1)
+        .order_by("insert_mac")
+        .values_list("insert_mac", flat=True)
+        .first()
+    )
+    if copied is not None:
+        first = AuditEntry.objects.filter(insert_mac=copied).order_by("pk").first()
+        assert first is not None
+        return ChainBreak(
+            None,
+            _(
+                "the entry “%(action)s” of %(at)s is in the table more than once: a copy "
+                "was inserted by other means"
+            )
+            % {"action": first.action, "at": first.created_at.isoformat(timespec="seconds")},
+        )
+    return None
+
+
 def _entry_problem(
     entry: AuditEntry,
     expected_seq: int,
@@ -172,4 +227,6 @@ def _entry_problem(
     )
     if digest != entry.entry_hash:
         return ChainBreak(entry.seq, _("content does not match its hash"))
+    if entry.insert_mac is not None and insert_key(entry) is None:
+        return ChainBreak(entry.seq, _("its insert seal does not match its content"))
     return None

@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import DatabaseError, models, transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from pacesetter.core.translations import refresh_search_key
 
 from .anchors import Anchor, AnchorError, anchor_append, anchor_mail, anchor_make
-from .chain import GENESIS_HASH, KEYED_VERSION, canonical, current_key, digest_of
+from .chain import (
+    GENESIS_HASH,
+    KEYED_VERSION,
+    canonical,
+    current_key,
+    digest_of,
+    insert_key,
+    insert_mac_of,
+)
 from .models import AuditChainHead, AuditEntry
 from .selectors import audit_chain_verify
+
+logger = logging.getLogger(__name__)
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -47,37 +61,136 @@ def audit_record(
     target: models.Model,
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain.
+    """Write one entry, unchained, with its insert seal; it is chained after the commit.
 
-    Must run inside the caller's transaction (``select_for_update`` enforces it),
-    so the entry is written if and only if the change it describes is. Inside an
-    :func:`audit_deferred` block the entry is written unchained, and chained when the
-    block ends."""
-    if not transaction.get_connection().in_atomic_block:
+    Must run inside the caller's transaction, so the entry is written if and only if the
+    change it describes is. It takes no lock: the entry gets its place in the chain from
+    :func:`audit_seal`, which a ``transaction.on_commit`` callback runs once the
+    transaction has committed (and the sealer job, for entries a crash left unchained).
+    A rolled-back transaction or savepoint takes its entries with it, leaving no gap."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise transaction.TransactionManagementError("audit_record needs a transaction")
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
-    fields: dict[str, Any] = {
-        "created_at": datetime.now(tz=UTC),
-        "actor_id": actor_id,
-        "actor_repr": actor.get_username() if actor_id else "",
-        "action": action,
-        "target_type": target._meta.label_lower,
-        "target_id": str(target.pk),
-        "target_repr": str(target)[:300],
-        "changes": canonical(changes or {}),
-    }
-    pending: list[int] | None = getattr(_deferred, "pending", None)
-    if pending is not None:
-        entry = AuditEntry.objects.create(seq=None, entry_hash=None, prev_hash="", **fields)
-        pending.append(entry.pk)
-        return entry
-    head = _head_locked()
     key_id, key = current_key()
-    entry = AuditEntry(seq=head.last_seq + 1, version=KEYED_VERSION, key_id=key_id, **fields)
-    _link(entry, head, key_id, key)
+    entry = AuditEntry(
+        seq=None,
+        entry_hash=None,
+        prev_hash="",
+        version=KEYED_VERSION,
+        key_id=key_id,
+        nonce=secrets.token_hex(16),
+        created_at=datetime.now(tz=UTC),
+        actor_id=actor_id,
+        actor_repr=actor.get_username() if actor_id else "",
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_repr=str(target)[:300],
+        changes=canonical(changes or {}),
+    )
+    entry.insert_mac = insert_mac_of(entry, key=key)
     entry.save(force_insert=True)
-    head.save(update_fields=["last_seq", "last_hash"])
+    _seal_on_commit()
     return entry
+
+
+class _Ticket:
+    """Shared by the on-commit callbacks of one transaction: the first seals, the others
+    (one per entry: a callback registered in a rolled-back savepoint is dropped with it,
+    so each entry registers its own) have nothing left to do."""
+
+    done = False
+
+
+_tickets = threading.local()
+
+
+def _seal_on_commit() -> None:
+    ticket: _Ticket | None = getattr(_tickets, "current", None)
+    if ticket is None or ticket.done:
+        ticket = _tickets.current = _Ticket()
+    transaction.on_commit(partial(_seal_after_commit, ticket), robust=True)
+
+
+def _seal_after_commit(ticket: _Ticket) -> None:
+    if ticket.done:
+        return
+    ticket.done = True
+    try:
+        audit_seal()
+    except DatabaseError:
+        # The change is committed; its entry waits for the sealer job (AUDIT_SEAL_EVERY).
+        logger.warning("Audit entries left unchained for the sealer job", exc_info=True)
+
+
+@dataclass
+class SealResult:
+    #: How many entries were chained.
+    sealed: int = 0
+    #: The unchained entries the sealer refused: their insert seal does not match (a row
+    #: inserted or changed by other means), or its key is not configured.
+    refused: list[AuditEntry] = field(default_factory=list)
+
+
+#: Entries chained per transaction: each holds the head's lock only briefly.
+SEAL_BATCH = 500
+
+
+def audit_seal() -> SealResult:
+    """Chain every committed unchained entry, in the order written (``id``), under the
+    head's lock, in short transactions of at most :data:`SEAL_BATCH` entries.
+
+    Only entries whose insert seal matches (with the key their ``key_id`` names) and is
+    on no other row are chained; the others are left as they are, and ``audit_verify``
+    reports them. Safe to run from any number of processes at once: each batch reads the
+    unchained entries only once it holds the lock, so none is chained twice."""
+    result = SealResult()
+    after = 0
+    while True:
+        with transaction.atomic():
+            head = _head_locked()
+            batch = list(
+                AuditEntry.objects.filter(seq__isnull=True, pk__gt=after).order_by("pk")[
+                    :SEAL_BATCH
+                ]
+            )
+            if not batch:
+                break
+            copied = _seals_on_several_rows([e.insert_mac for e in batch if e.insert_mac])
+            chained = []
+            for entry in batch:
+                key = insert_key(entry)
+                if key is None or entry.insert_mac in copied:
+                    result.refused.append(entry)
+                    continue
+                _link(entry, head, entry.key_id, key)
+                chained.append(entry)
+            if chained:
+                AuditEntry.objects.bulk_update(
+                    chained, ["seq", "prev_hash", "entry_hash", "version", "key_id"]
+                )
+                head.save(update_fields=["last_seq", "last_hash"])
+            result.sealed += len(chained)
+            after = batch[-1].pk
+        if len(batch) < SEAL_BATCH:
+            break
+    return result
+
+
+def _seals_on_several_rows(macs: list[str]) -> set[str]:
+    """The seals among ``macs`` that more than one row carries (a copied row: only
+    possible with the seal's unique index dropped)."""
+    if not macs:
+        return set()
+    copied = (
+        AuditEntry.objects.filter(insert_mac__in=macs)
+        .values("insert_mac")
+        .annotate(rows=Count("id"))
+        .filter(rows__gt=1)
+        .values_list("insert_mac", flat=True)
+    )
+    return {mac for mac in copied if mac}
 
 
 def _head_locked() -> AuditChainHead:
@@ -95,64 +208,6 @@ def _link(entry: AuditEntry, head: AuditChainHead, key_id: str, key: bytes) -> N
         entry, prev_hash=entry.prev_hash, version=KEYED_VERSION, key=key, key_id=key_id
     )
     head.last_seq, head.last_hash = entry.seq, entry.entry_hash
-
-
-#: The entries an ``audit_deferred`` block of this thread has written unchained.
-_deferred = threading.local()
-
-
-@contextmanager
-def audit_deferred() -> Iterator[None]:
-    """A block (inside a transaction) whose audit entries are chained when it ends.
-
-    Every audited write locks the chain's head row until its transaction commits; a
-    long import that does so from its first row would hold every other audited write
-    in the application for its whole run. Inside this block, entries are written
-    without a place in the chain (only an insert), and chained in the order written, in
-    one go under the head lock, when the block ends: the lock is held from then to the
-    commit only. Rows of a rolled-back savepoint take their entries with them. The block
-    must end before the transaction commits (open it inside the ``atomic``); nested
-    blocks are chained by the outermost. Only the entries this block wrote are chained,
-    never an unchained row found in the table."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        raise transaction.TransactionManagementError("audit_deferred needs a transaction")
-    if getattr(_deferred, "pending", None) is not None:
-        yield
-        return
-    pending: list[int] = []
-    _deferred.pending = pending
-    failed = False
-    try:
-        yield
-    except BaseException:
-        failed = True
-        raise
-    finally:
-        _deferred.pending = None
-        if pending and not failed:
-            _chain_pending(pending)
-        elif pending and not connection.needs_rollback:
-            # After an error too: a caller may catch it and commit. If the database
-            # refuses (the transaction is aborted and can only roll back), the
-            # original error is the one to see.
-            try:
-                with transaction.atomic():
-                    _chain_pending(pending)
-            except DatabaseError:
-                pass
-
-
-def _chain_pending(pending: list[int]) -> None:
-    head = _head_locked()
-    key_id, key = current_key()
-    entries = list(AuditEntry.objects.filter(pk__in=pending, seq__isnull=True).order_by("pk"))
-    for entry in entries:
-        _link(entry, head, key_id, key)
-    AuditEntry.objects.bulk_update(
-        entries, ["seq", "prev_hash", "entry_hash", "version", "key_id"], batch_size=500
-    )
-    head.save(update_fields=["last_seq", "last_hash"])
 
 
 M = TypeVar("M", bound=models.Model)
@@ -207,7 +262,12 @@ def audit_anchor_write(*, rebase: bool = False) -> tuple[Anchor, Path, int]:
 
     A chain that does not verify is not anchored (an anchor would bless it): raises
     :class:`AnchorError` and mails the auditors the break instead. ``rebase`` anchors a
-    chain restored from an older backup, voiding the earlier anchors beyond its head."""
+    chain restored from an older backup, voiding the earlier anchors beyond its head.
+    The entries waiting to be chained are chained first, so that the anchor covers them;
+    not for a rebase, which anchors the restored chain as it is (the entries that waited
+    when the backup was taken are chained after it, beyond the voided anchors)."""
+    if not rebase:
+        audit_seal()
     anchor = anchor_make(kind="rebase" if rebase else "anchor")
     report = audit_chain_verify(pending=anchor if rebase else None)
     if report.first_break is not None:

@@ -24,7 +24,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacesetter.audit.services import audit_deferred
 from pacesetter.core.spreadsheets import (
     CellError,
     Column,
@@ -355,9 +354,6 @@ def import_grants(*, actor: Any, owner_unit: Unit, workbook: Any) -> GrantImport
             continue
         lines.append(line)
 
-    # The rows' audit entries are chained when the import ends: the chain's head is
-    # not locked for the whole import (audit.services.audit_deferred).
-    @audit_deferred()
     def work() -> tuple[GrantImportResult, list[CellError]]:
         found = list(errors)
         created_people: dict[tuple[int, str], Person] = {}

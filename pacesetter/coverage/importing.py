@@ -31,7 +31,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from pacesetter.audit.services import audit_deferred
 from pacesetter.core.spreadsheets import (
     HEADER_SEARCH_ROWS,
     CellError,
@@ -461,7 +460,6 @@ def import_register(
     _state_at(known, matched, {line.on for line in lines if line.organization is not None})
     result = RegisterImportResult()
 
-    @audit_deferred()
     def work() -> tuple[RegisterImportResult, list[CellError]]:
         found = list(errors)
         if found:

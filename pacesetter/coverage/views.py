@@ -211,7 +211,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": list(organization.status_periods.all()),
             "may_update": "update" in allowed,
             "history": audit_rows(
-                audit_entries_for(organization).order_by("-seq")[:20], reader=request.user
+                audit_entries_for(organization).order_by("-pk")[:20], reader=request.user
             ),
             "breadcrumb": _breadcrumb(),
         },

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from pacesetter.accounts.models import User
-from pacesetter.audit.services import audit_deferred
 from pacesetter.coverage import rules as rule_engine
 from pacesetter.coverage.blind_spots import blind_spots
 from pacesetter.coverage.codes import ALPHABET, check_character
@@ -164,21 +163,18 @@ class CoverageLoader:
         kinds = {k.code: k for k in CoverageKind.objects.all()}
         industries = {i.code: i for i in Industry.objects.filter(classification=CLASSIFICATION)}
         serial = 0
-        with audit_deferred():
-            for town_plan in TOWNS:
-                town = self.units[town_plan.code]
-                site = None
-                if town_plan.site:
-                    kind, zh, en = town_plan.site
-                    site = Site.objects.create(
-                        source_language="zh-hans", name_zh_hans=zh, name_en=en, kind=kind, town=town
-                    )
-                for n in range(1, town_plan.count + 1):
-                    serial += 1
-                    self.organization(
-                        rng, actor, town, town_plan, n, serial, site, kinds, industries
-                    )
-            serial += self.top_enterprises(actor, kinds, industries)
+        for town_plan in TOWNS:
+            town = self.units[town_plan.code]
+            site = None
+            if town_plan.site:
+                kind, zh, en = town_plan.site
+                site = Site.objects.create(
+                    source_language="zh-hans", name_zh_hans=zh, name_en=en, kind=kind, town=town
+                )
+            for n in range(1, town_plan.count + 1):
+                serial += 1
+                self.organization(rng, actor, town, town_plan, n, serial, site, kinds, industries)
+        serial += self.top_enterprises(actor, kinds, industries)
         return serial
 
     def top_enterprises(
@@ -233,7 +229,7 @@ class CoverageLoader:
         )
         chosen: set[int] = set()
         made = 0
-        with clock_at(MEETING, huadu.CASE.time_zone, 16), audit_deferred():
+        with clock_at(MEETING, huadu.CASE.time_zone, 16):
             for code, selection, count in huadu.FOLLOW_UPS:
                 picked = _pick(spots, selection, count, chosen)
                 chosen.update(org.pk for org in picked)

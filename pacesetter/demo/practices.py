@@ -38,7 +38,6 @@ from decimal import Decimal
 from typing import Any
 
 from pacesetter.accounts.models import User
-from pacesetter.audit.services import audit_deferred
 from pacesetter.awards.models import AwardGrant
 from pacesetter.campaigns.models import Campaign
 from pacesetter.decisions.models import Decision
@@ -659,69 +658,66 @@ class PracticeLoader:
         th_point = campaigns["TH-C18-2024"].review_points.get(code="h1")
         li_point = campaigns[light_industry.SPECIAL_ACTION.code].review_points.get(code="x2024")
         th_plan = plans[thanh_hoa.H2_PLAN]
-        with audit_deferred():
-            th = self.decision(actor, thanh_hoa.COMMITTEE, TH_RECOGNITION)
-            replicate = Task.objects.filter(plan=th_plan, code="H2-5")
-            merit = AwardGrant.objects.filter(decision__number="3012/QD-UBND")
-            for spec in THANH_HOA:
-                owner = self.units[spec.owner]
-                self.practice(
-                    spec,
-                    th,
-                    "staff.thanhhoa",
-                    TH_ZONE,
-                    review_point=th_point,
-                    meeting=meetings[thanh_hoa.CONFERENCE],
-                    tasks=list(replicate),
-                    award_grants=list(merit.filter(unit=owner)),
-                )
-            for key, code, adopted_on, report in TH_ADOPTIONS:
-                self.adopt(key, code, OFFICER[code], adopted_on, "", report, TH_REPORT, TH_ZONE)
-
-            li = self.decision(actor, light_industry.ROOT, LI_RECOGNITION)
-            pioneer = AwardGrant.objects.filter(unit=self.units[light_industry.TEAM])
-            follow_up = Task.objects.filter(plan=plans[light_industry.PLAN_KEY], code="DY-1")
-            for spec in LIGHT_INDUSTRY:
-                self.practice(
-                    spec,
-                    li,
-                    "staff.lightindustry",
-                    CN_ZONE,
-                    review_point=li_point,
-                    meeting=meetings[light_industry.EXCHANGE.key],
-                    award_grants=list(pioneer) if spec.kind == PracticeKind.MODEL else [],
-                    tasks=list(follow_up) if spec.owner == light_industry.DANYANG else [],
-                )
-            self.light_industry_adoptions(plans[light_industry.PLAN_KEY])
-
-            mmb = self.decision(actor, machinery.ROOT, MMB_RECOGNITION)
-            visit = meetings[machinery.VISIT.key]
-            mmb_plan = plans[machinery.PLAN_KEY]
-            for spec, code in zip(MACHINERY, ("F1", "F2"), strict=True):
-                self.practice(
-                    spec,
-                    mmb,
-                    "staff.machinery",
-                    CN_ZONE,
-                    meeting=visit,
-                    tasks=list(Task.objects.filter(plan=mmb_plan, code=code)),
-                )
-            for key, code, adopted_on, report in MMB_ADOPTIONS:
-                self.adopt(
-                    key, code, "staff.machinery", adopted_on, "", report, MMB_REPORT, CN_ZONE
-                )
-            self.adopt(
-                "MMB-XIANGDIAN-PAIRS",
-                machinery.ROOT,
-                "staff.machinery",
-                dt.date(2020, 12, 1),
-                "",
-                None,
-                MMB_REPORT,
-                CN_ZONE,
-                plan=mmb_plan,
-                task_title=MMB_TASK,
+        th = self.decision(actor, thanh_hoa.COMMITTEE, TH_RECOGNITION)
+        replicate = Task.objects.filter(plan=th_plan, code="H2-5")
+        merit = AwardGrant.objects.filter(decision__number="3012/QD-UBND")
+        for spec in THANH_HOA:
+            owner = self.units[spec.owner]
+            self.practice(
+                spec,
+                th,
+                "staff.thanhhoa",
+                TH_ZONE,
+                review_point=th_point,
+                meeting=meetings[thanh_hoa.CONFERENCE],
+                tasks=list(replicate),
+                award_grants=list(merit.filter(unit=owner)),
             )
+        for key, code, adopted_on, report in TH_ADOPTIONS:
+            self.adopt(key, code, OFFICER[code], adopted_on, "", report, TH_REPORT, TH_ZONE)
+
+        li = self.decision(actor, light_industry.ROOT, LI_RECOGNITION)
+        pioneer = AwardGrant.objects.filter(unit=self.units[light_industry.TEAM])
+        follow_up = Task.objects.filter(plan=plans[light_industry.PLAN_KEY], code="DY-1")
+        for spec in LIGHT_INDUSTRY:
+            self.practice(
+                spec,
+                li,
+                "staff.lightindustry",
+                CN_ZONE,
+                review_point=li_point,
+                meeting=meetings[light_industry.EXCHANGE.key],
+                award_grants=list(pioneer) if spec.kind == PracticeKind.MODEL else [],
+                tasks=list(follow_up) if spec.owner == light_industry.DANYANG else [],
+            )
+        self.light_industry_adoptions(plans[light_industry.PLAN_KEY])
+
+        mmb = self.decision(actor, machinery.ROOT, MMB_RECOGNITION)
+        visit = meetings[machinery.VISIT.key]
+        mmb_plan = plans[machinery.PLAN_KEY]
+        for spec, code in zip(MACHINERY, ("F1", "F2"), strict=True):
+            self.practice(
+                spec,
+                mmb,
+                "staff.machinery",
+                CN_ZONE,
+                meeting=visit,
+                tasks=list(Task.objects.filter(plan=mmb_plan, code=code)),
+            )
+        for key, code, adopted_on, report in MMB_ADOPTIONS:
+            self.adopt(key, code, "staff.machinery", adopted_on, "", report, MMB_REPORT, CN_ZONE)
+        self.adopt(
+            "MMB-XIANGDIAN-PAIRS",
+            machinery.ROOT,
+            "staff.machinery",
+            dt.date(2020, 12, 1),
+            "",
+            None,
+            MMB_REPORT,
+            CN_ZONE,
+            plan=mmb_plan,
+            task_title=MMB_TASK,
+        )
         return len(self.practices)
 
     def decision(self, actor: Any, owner: str, spec: Mapping[str, Any]) -> Decision:

@@ -257,13 +257,13 @@ class MinutesVersion:
 
 
 def minutes_versions(minutes: Minutes) -> list[MinutesVersion]:
-    """The minutes' versions, oldest first, read from their audit entries (each service
+    """The minutes' versions, oldest first (as written), read from their audit entries (each service
     that writes the minutes records the version it made there), in one query."""
     entries = AuditEntry.objects.filter(
         target_type=Minutes._meta.label_lower,
         target_id=str(minutes.pk),
         action__startswith="minutes.",
-    ).order_by("seq")
+    ).order_by("pk")
     versions = []
     for entry in entries:
         change = (entry.changes or {}).get("version")

@@ -24,7 +24,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from pacesetter.audit.services import audit_deferred
 from pacesetter.core.policies import Actor, signed_in
 from pacesetter.core.spreadsheets import (
     CellError,
@@ -394,7 +393,6 @@ def import_practices(*, actor: Any, owner_unit: Unit, workbook: Any) -> Practice
     existing = _existing(known, {line.owner_unit.pk for line in lines})
     result = PracticeImportResult()
 
-    @audit_deferred()
     def work() -> tuple[PracticeImportResult, list[CellError]]:
         found = list(errors)
         for line in lines:

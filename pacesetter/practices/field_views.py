@@ -57,7 +57,7 @@ def field_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "names": names,
             "practice_count": practices_tagged(user, field).count(),
             "may_edit": work_field_policy.allows(user, "update", field),
-            "history": audit_rows(audit_entries_for(field).order_by("-seq")[:50], reader=user),
+            "history": audit_rows(audit_entries_for(field).order_by("-pk")[:50], reader=user),
             "breadcrumb": _breadcrumb(),
         },
     )

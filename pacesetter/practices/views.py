@@ -152,7 +152,7 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_report": {pk for pk, actions in may_report.items() if actions},
             "may_adopt": practice.state == PracticeState.PUBLISHED
             and adoptable_units(user).exists(),
-            "history": audit_rows(audit_entries_for(practice).order_by("-seq")[:20], reader=user),
+            "history": audit_rows(audit_entries_for(practice).order_by("-pk")[:20], reader=user),
             "breadcrumb": _breadcrumb(),
         },
     )

@@ -299,6 +299,13 @@ AUDIT_ANCHOR_DIR: Path | None = Path(
 )
 #: Who receives every anchor by mail (comma-separated; empty: nobody).
 AUDIT_ANCHOR_MAIL_TO = env_list("PACESETTER_AUDIT_ANCHOR_MAIL_TO")
+#: Every write inserts its entry unchained; the sealer chains it right after the commit.
+#: The sealer job (``manage.py audit_seal --schedule``) runs every this many seconds for
+#: the entries a crash left unchained ...
+AUDIT_SEAL_EVERY = int(os.environ.get("PACESETTER_AUDIT_SEAL_EVERY", "60"))
+#: ... and ``audit_verify`` reports an entry still unchained this many seconds after it
+#: was written as an error (no sealer runs, or a row was held back).
+AUDIT_SEAL_GRACE = int(os.environ.get("PACESETTER_AUDIT_SEAL_GRACE", "300"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

@@ -95,7 +95,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     unit = unit_policy.access(user, pk)
     history = audit_rows(
-        audit_entries_for(unit).order_by("-seq")[: HISTORY_ON_DETAIL + 1], reader=request.user
+        audit_entries_for(unit).order_by("-pk")[: HISTORY_ON_DETAIL + 1], reader=request.user
     )
     return render(
         request,
@@ -123,7 +123,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_policy.access(request.user, pk)
-    page = paginate(request, audit_entries_for(unit).order_by("-seq"), HISTORY_PAGE_SIZE)
+    page = paginate(request, audit_entries_for(unit).order_by("-pk"), HISTORY_PAGE_SIZE)
     return render(
         request,
         "units/history.html",

@@ -493,7 +493,7 @@ def _history(
             )
         )
         .select_related("actor")
-        .order_by("-seq")[:HISTORY_ROWS]
+        .order_by("-pk")[:HISTORY_ROWS]
     )
     entries = list(found)
     for entry in entries:

@@ -18,10 +18,20 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from pacesetter.audit import tasks
-from pacesetter.audit.chain import KEYED_VERSION, LEGACY_VERSION, digest_of
+from pacesetter.audit.chain import KEYED_VERSION, LEGACY_VERSION, digest_of, insert_mac_of
 from pacesetter.audit.models import AuditChainHead, AuditEntry
 from pacesetter.audit.selectors import audit_chain_first_break
+from pacesetter.audit.services import audit_seal
 from pacesetter.units.services import unit_update
+
+
+@pytest.fixture(autouse=True)
+def _sealed(request: pytest.FixtureRequest) -> None:
+    """The world's entries chained, as the sealer leaves them after the commits that a
+    test's transaction never makes, before the tests tamper with the chain."""
+    if "world" in request.fixturenames:
+        request.getfixturevalue("world")
+        audit_seal()
 
 
 @pytest.fixture
@@ -50,16 +60,19 @@ def anchor(*args: str) -> str:
 
 
 def rechain(from_seq: int, *, version: int, key: bytes | None = None, key_id: str = "") -> None:
-    """Recompute every hash from ``from_seq`` on, as a forger would, and move the head."""
+    """Recompute every hash from ``from_seq`` on, as a forger would, and move the head;
+    the insert seals too (with ``key``), or drop them (unkeyed entries never had one)."""
     prev = AuditEntry.objects.filter(seq=from_seq - 1).values_list("entry_hash", flat=True)
     prev_hash = prev.first() or "0" * 64
     for entry in AuditEntry.objects.filter(seq__gte=from_seq).order_by("seq"):
         digest = digest_of(entry, prev_hash=prev_hash, version=version, key=key, key_id=key_id)
+        entry.key_id = key_id
+        seal = insert_mac_of(entry, key=key) if key is not None else None
         AuditEntry.objects.filter(pk=entry.pk).update(
-            prev_hash=prev_hash, entry_hash=digest, version=version, key_id=key_id
+            prev_hash=prev_hash, entry_hash=digest, version=version, key_id=key_id, insert_mac=seal
         )
         prev_hash = digest
-    last = AuditEntry.objects.order_by("-seq").first()
+    last = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq").first()
     AuditChainHead.objects.filter(pk=1).update(last_seq=last.seq, last_hash=prev_hash)
 
 
@@ -73,9 +86,10 @@ def forge(seq: int) -> None:
 
 def cut_tail(count: int) -> None:
     """Delete the last ``count`` entries and rewind the head onto the new last one."""
-    doomed = AuditEntry.objects.order_by("-seq")[:count]
+    chained = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq")
+    doomed = chained[:count]
     AuditEntry.objects.filter(pk__in=[e.pk for e in doomed]).delete()
-    last = AuditEntry.objects.order_by("-seq").first()
+    last = chained.first()
     AuditChainHead.objects.filter(pk=1).update(last_seq=last.seq, last_hash=last.entry_hash)
 
 
@@ -168,6 +182,7 @@ def test_keys_rotate_and_old_entries_verify_with_the_old_key(world, settings):
     settings.AUDIT_CHAIN_OLD_KEYS = {"test": settings.AUDIT_CHAIN_KEY}
     settings.AUDIT_CHAIN_KEY_ID, settings.AUDIT_CHAIN_KEY = "k2", "the-next-audit-chain-key"
     unit_update(actor=staff, unit=world.own, employees=5)
+    audit_seal()
     assert AuditEntry.objects.get(seq=old_last + 1).key_id == "k2"
     assert "Audit chain intact" in verify()
     settings.AUDIT_CHAIN_OLD_KEYS = {}
@@ -179,6 +194,7 @@ def test_unkeyed_entries_from_before_the_key_verify_and_none_may_follow_a_keyed_
     rechain(1, version=LEGACY_VERSION)
     legacy_last = last_seq()
     unit_update(actor=world.users["committee_staff"], unit=world.own, employees=8)
+    audit_seal()
     assert AuditEntry.objects.get(seq=legacy_last + 1).version == KEYED_VERSION
     assert "Audit chain intact" in verify()
     anchor()

@@ -10,18 +10,22 @@ from django.db import transaction
 
 from pacesetter.audit.models import AuditEntry
 from pacesetter.audit.selectors import audit_chain_first_break, audit_entries_for
-from pacesetter.audit.services import audit_record
+from pacesetter.audit.services import audit_record, audit_seal
 from pacesetter.units.services import unit_update
 from pacesetter.units.tests.factories import UnitFactory
 
 
-def test_every_service_write_leaves_a_chained_entry(world):
+def test_every_service_write_leaves_an_entry_the_sealer_chains(world):
     staff = world.users["committee_staff"]
+    audit_seal()
     unit_update(actor=staff, unit=world.own, employees=120, address="1 Lam Son Street")
     entry = audit_entries_for(world.own).first()
     assert entry.action == "unit.update"
     assert entry.actor == staff
     assert entry.changes == {"employees": [None, 120], "address": ["", "1 Lam Son Street"]}
+    assert entry.seq is None and entry.insert_mac  # written with its seal, not chained
+    assert audit_seal().sealed == 1
+    entry.refresh_from_db()
     assert entry.seq is not None
     previous = AuditEntry.objects.get(seq=entry.seq - 1)
     assert entry.prev_hash == previous.entry_hash
@@ -29,6 +33,7 @@ def test_every_service_write_leaves_a_chained_entry(world):
 
 
 def test_audit_verify_reports_the_first_tampered_row(world, capsys):
+    audit_seal()
     call_command("audit_verify")
     assert "intact" in capsys.readouterr().out
     victim = AuditEntry.objects.order_by("seq")[3]
@@ -38,6 +43,7 @@ def test_audit_verify_reports_the_first_tampered_row(world, capsys):
 
 
 def test_deleting_the_last_entries_is_caught(world):
+    audit_seal()
     last = AuditEntry.objects.order_by("-seq").first()
     AuditEntry.objects.filter(pk=last.pk).delete()
     broken = audit_chain_first_break()
@@ -88,7 +94,7 @@ with connection.cursor() as cursor:
 KEYED_ENTRY = """
 from django.db import transaction
 from pacesetter.audit.models import AuditEntry
-from pacesetter.audit.services import audit_record
+from pacesetter.audit.services import audit_record, audit_seal
 with transaction.atomic():
     entry = audit_record(actor=None, action="audit.test", target=AuditEntry.objects.first())
 print(sorted(AuditEntry.objects.values_list("seq", "version", "key_id")))

@@ -129,7 +129,7 @@ def test_the_service_writes_one_audit_entry_per_award_with_the_version(db, world
     result = award_presets_load(actor=world.users["committee_staff"], catalogs=[catalog])
     assert result.created == [a.code for a in catalog.awards]
     assert result.versions == {"generic": "2026.2"}
-    entries = AuditEntry.objects.filter(action="award.preset_load").order_by("seq")
+    entries = AuditEntry.objects.filter(action="award.preset_load").order_by("pk")
     assert [e.target_id for e in entries] == [
         str(Award.objects.get(code=a.code).pk) for a in catalog.awards
     ]

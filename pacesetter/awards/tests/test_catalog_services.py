@@ -149,7 +149,7 @@ def test_a_new_rule_version_applies_from_its_date_and_keeps_the_earlier_one(worl
     # The award's page: the open-ended first version is superseded, not also in force.
     shown = rules_of(award, dt.date(2026, 11, 18))
     assert [(r["rule"], r["in_force"]) for r in shown] == [(second, True), (first, False)]
-    entry = AuditEntry.objects.filter(action="award.rule_add").latest("seq")
+    entry = AuditEntry.objects.filter(action="award.rule_add").latest("pk")
     assert entry.actor_id == staff.pk and entry.target_id == str(award.pk)
     assert entry.changes == {"rule 2026-01-01": [None, {"valid_to": None, "rule": RANK_1}]}
 

@@ -52,7 +52,7 @@ def test_a_new_person_holds_a_position_in_the_unit(world, huong):
     assert huong.search_key == "nguyen thi huong"
     actions = list(
         AuditEntry.objects.filter(target_type__startswith="awards.person")
-        .order_by("seq")
+        .order_by("pk")
         .values_list("action", flat=True)
     )
     assert actions == ["person.create", "person.position_add"]

@@ -181,7 +181,7 @@ def test_change_a_chains_details(world, chain):
     changed = ok(staff.patch(f"/chains/{chain.pk}", {"is_active": False, "description": "Old"}))
     assert (changed["is_active"], changed["description"]) == (False, "Old")
     assert changed["owner_unit"]["code"] == "COMM"
-    entry = AuditEntry.objects.filter(action="chain.update").order_by("seq").first()
+    entry = AuditEntry.objects.filter(action="chain.update").order_by("pk").first()
     assert entry.changes["name_en"] == ["Leather goods", "Leather goods of Shiling"]
     assert entry.actor == world.users["committee_staff"]
 

@@ -110,7 +110,7 @@ def test_an_update_merges_languages_and_the_audit_names_each_column():
         "vi": CLUSTER_VI,
         "zh-hans": "第18竞赛集群",
     }
-    entry = AuditEntry.objects.filter(action="unit.update").latest("seq")
+    entry = AuditEntry.objects.filter(action="unit.update").latest("pk")
     assert entry.changes == {"name_zh_hans": ["", "第18竞赛集群"]}
     assert "第18竞赛集群" in unit.search_key  # the key follows every write
 

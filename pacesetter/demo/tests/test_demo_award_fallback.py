@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def entries(award: Award) -> list[str]:
     return list(
         AuditEntry.objects.filter(target_type="awards.award", target_id=str(award.pk))
-        .order_by("seq")
+        .order_by("pk")
         .values_list("action", flat=True)
     )
 

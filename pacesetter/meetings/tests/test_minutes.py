@@ -255,7 +255,7 @@ def test_draft_edit_and_a_stale_version(world, record):
     assert redrafted.version == 3 and "closed at 11:30" not in redrafted.text
     actions = list(
         AuditEntry.objects.filter(target_type="meetings.minutes")
-        .order_by("seq")
+        .order_by("pk")
         .values_list("action", flat=True)
     )
     assert actions == ["minutes.draft", "minutes.update", "minutes.redraft"]
@@ -512,7 +512,7 @@ def test_finalizing_with_the_text_typed_saves_it_first(world, record):
     assert (final.text, final.version, final.state) == ("# Signed\n", 3, MinutesState.FINAL)
     actions = list(
         AuditEntry.objects.filter(target_type="meetings.minutes")
-        .order_by("seq")
+        .order_by("pk")
         .values_list("action", flat=True)
     )
     assert actions == ["minutes.draft", "minutes.update", "minutes.finalize"]

@@ -59,7 +59,7 @@ def test_a_practice_goes_from_proposed_to_retired_and_every_step_is_kept(world):
     assert practice.steps.filter(name="review").first().assessment == "revise"
     actions = list(
         AuditEntry.objects.filter(target_type="practices.practice", target_id=str(practice.pk))
-        .order_by("seq")
+        .order_by("pk")
         .values_list("action", flat=True)
     )
     assert actions == [
@@ -204,7 +204,7 @@ def test_the_source_units_default_to_the_owner_and_links_are_audited(world):
     practice = PracticeFactory(owner_unit=world.own)
     assert list(practice.source_units.all()) == [world.own]
     practice_update(actor=None, practice=practice, source_units=[world.own, world.child])
-    entry = AuditEntry.objects.filter(action="practice.links").order_by("-seq").first()
+    entry = AuditEntry.objects.filter(action="practice.links").order_by("-pk").first()
     assert entry.changes == {
         "source_units": [[world.own.pk], sorted([world.own.pk, world.child.pk])]
     }

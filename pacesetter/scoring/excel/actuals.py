@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from pacesetter.audit.services import audit_deferred
 from pacesetter.campaigns.models import ReviewPoint, ReviewPointState
 from pacesetter.core.spreadsheets import (
     FMT_INT,
@@ -177,9 +176,6 @@ def import_actuals(*, actor: Any, review_point: ReviewPoint, workbook: Any) -> I
         data["passed" if wanted == "met" else wanted] = value
         lines.append((number, item, {**data, "explanation": explanation or None}))
 
-    # The rows' audit entries are chained when the import ends: the chain's head is
-    # not locked for the whole import (audit.services.audit_deferred).
-    @audit_deferred()
     def work() -> tuple[ImportResult, list[CellError]]:
         found = list(errors)
         for number, item, data in lines:

@@ -9,7 +9,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from pacesetter.audit.services import audit_deferred
 from pacesetter.core.spreadsheets import (
     FMT_POINTS,
     CellError,
@@ -184,9 +183,6 @@ def import_table(*, actor: Any, table: ScoringTable, workbook: Any) -> ImportRes
         fields = {k: v for k, v in optional.items() if v not in (None, "")}
         lines.append(_CriterionRow(number, code, parent_code, {"kind": kind, **fields}))
 
-    # The rows' audit entries are chained when the import ends: the chain's head is
-    # not locked for the whole import (audit.services.audit_deferred).
-    @audit_deferred()
     def work() -> tuple[ImportResult, list[CellError]]:
         found = list(errors)
         result = ImportResult()

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from pacesetter.audit.services import audit_deferred
 from pacesetter.campaigns.models import Campaign
 from pacesetter.core.spreadsheets import (
     FMT_VALUE,
@@ -149,9 +148,6 @@ def import_targets(*, actor: Any, campaign: Campaign, workbook: Any) -> ImportRe
         data = {"unit": unit, "criterion": criterion, "target": target, "note": note}
         lines.append((number, {**data, "not_assigned": not_assigned}))
 
-    # The rows' audit entries are chained when the import ends: the chain's head is
-    # not locked for the whole import (audit.services.audit_deferred).
-    @audit_deferred()
     def work() -> tuple[ImportResult, list[CellError]]:
         found = list(errors)
         for number, data in lines:

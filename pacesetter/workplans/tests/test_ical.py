@@ -260,7 +260,7 @@ def test_the_settings_page_makes_and_resets_the_address(client, world):
     new = re.search(r'id="feed-url"[^>]*value="([^"]+)"', reset)[1]
     assert new != address and serves(client, new) and not serves(client, address)
     assert "the old one no longer works" in reset
-    entries = AuditEntry.objects.filter(target_type="workplans.calendarfeed").order_by("seq")
+    entries = AuditEntry.objects.filter(target_type="workplans.calendarfeed").order_by("pk")
     assert [e.action for e in entries] == ["calendar_feed.create", "calendar_feed.reset"]
     assert all(new not in str(e.changes) and address not in str(e.changes) for e in entries)
 
@@ -308,7 +308,7 @@ def test_making_and_resetting_the_address_is_audited_without_the_token(world):
     officer = world.users["unit_officer"]
     _, first = calendar_feed_reset(actor=officer, user=officer)
     _, second = calendar_feed_reset(actor=officer, user=officer)
-    entries = AuditEntry.objects.filter(target_type="workplans.calendarfeed").order_by("seq")
+    entries = AuditEntry.objects.filter(target_type="workplans.calendarfeed").order_by("pk")
     assert [e.action for e in entries] == ["calendar_feed.create", "calendar_feed.reset"]
     assert all(e.actor_id == officer.pk for e in entries)
     assert not any(token in str(e.changes) for e in entries for token in (first, second))

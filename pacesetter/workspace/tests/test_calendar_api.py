@@ -53,7 +53,7 @@ def test_the_address_is_made_shown_reset_and_taken_away(world: Any) -> None:
     assert ok(api.get(URL))["exists"] is False and not serves(reset["url"])
     assert api.delete(URL).status_code == 204  # nothing left to take away
     entries = AuditEntry.objects.filter(actor=officer, action__startswith="calendar_feed.")
-    assert [(e.action, e.changes) for e in entries.order_by("seq")] == [
+    assert [(e.action, e.changes) for e in entries.order_by("pk")] == [
         ("calendar_feed.create", {}),
         ("calendar_feed.reset", {}),
         ("calendar_feed.revoke", {}),

@@ -40,6 +40,14 @@ class Command(BaseCommand):
                 _("Audit chain intact: %(count)d entries verified.") % {"count": report.entries}
             )
         )
+        if report.unsealed:
+            self.stdout.write(
+                _(
+                    "%(count)d entries wait to be chained by the sealer; each carries the "
+                    "application's seal."
+                )
+                % {"count": report.unsealed}
+            )
         if report.lost_tail is not None:
             self.stdout.write(
                 self.style.WARNING(
