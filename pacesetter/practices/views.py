@@ -47,10 +47,11 @@ from .policies import adoption_policy, practice_policy
 from .selectors import (
     adoptable_units,
     adoption_plans,
+    adoptions_of,
     decisions_seen,
-    practice_spread,
     practices_for,
     proposable_units,
+    spread_of,
 )
 from .workflows import MOVES, practice_workflow
 
@@ -131,8 +132,12 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .get(pk=practice.pk)
     )
     allowed = practice_workflow.allowed_list(user, practice)
-    spread = practice_spread(user, practice)
-    rows = [a for group in spread.groups for a in group.adoptions]
+    adoptions = adoptions_of(user, practice)
+    spread = spread_of(adoptions)
+    # The card counts every adoption in SQL and lists one page of them: the page reads
+    # the same rows whatever the number of adoptions (docs/performance.md, "Practices").
+    adopters = paginate(request, adoptions, count=spread.total)
+    rows = list(adopters.object_list)
     may_report = adoption_policy.allowed_actions(user, rows, ["report"])
     steps = list(practice.steps.all())
     seen_decisions = decisions_seen(user, [practice.decision_id, *(s.decision_id for s in steps)])
@@ -161,6 +166,8 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grants": _seen(grant_policy, user, list(practice.award_grants.all())),
             "tasks": _seen(task_policy, user, list(practice.tasks.all())),
             "spread": spread,
+            "adopters": adopters,
+            "adopter_rows": [(a, spread.top_unit_of(a)) for a in rows],
             "outcome_counts": [
                 (label, spread.by_outcome[value]) for value, label in AdoptionOutcome.choices
             ],
