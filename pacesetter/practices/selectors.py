@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import ExtractYear, StrIndex, Substr
 
@@ -17,6 +18,7 @@ from pacesetter.units.models import Unit
 from pacesetter.workplans.models import PlanState, WorkPlan
 from pacesetter.workplans.policies import plan_policy
 
+from . import search_index
 from .models import Adoption, AdoptionOutcome, Practice, WorkField
 from .policies import practice_policy
 
@@ -41,10 +43,12 @@ def searched(queryset: QuerySet[Practice], query: str) -> QuerySet[Practice]:
     # each practice (docs/performance.md, "Practices").
     units = Practice.source_units.through.objects.filter(unit__search_key__contains=folded)
     fields = Practice.work_fields.through.objects.filter(workfield__search_key__contains=folded)
+    # The practices' own keys through the substring index where it can answer
+    # (search_index.py); the units' and fields' keys are few and short.
+    indexed = search_index.matching_ids(connections[queryset.db], folded)
+    own = Q(pk__in=indexed) if indexed is not None else Q(search_key__contains=folded)
     return queryset.filter(
-        Q(search_key__contains=folded)
-        | Q(pk__in=units.values("practice_id"))
-        | Q(pk__in=fields.values("practice_id"))
+        own | Q(pk__in=units.values("practice_id")) | Q(pk__in=fields.values("practice_id"))
     )
 
 

@@ -164,7 +164,9 @@ def test_the_spread_card_counts_every_top_unit_and_lists_one_page_of_adopters(
     for number, page in enumerate(pages):
         assert "adopted by 5 units in all" in page
         assert f'<li data-top-unit="{world.root.code}">{world.root.name}: 3</li>' in page
-        assert f'<li data-top-unit="{world.other_root.code}">{world.other_root.name}: 2</li>' in page
+        assert (
+            f'<li data-top-unit="{world.other_root.code}">{world.other_root.name}: 2</li>' in page
+        )
         shown = in_order[number * 2 : number * 2 + 2]
         for unit in units:
             row = f'<tr data-unit="{unit.code}"'
