@@ -155,12 +155,22 @@ def matching_ids(connection: BaseDatabaseWrapper, folded: str) -> RawSQL | None:
     return None
 
 
+#: The migration that installs the index (taken back, it takes the index away).
+MIGRATION = ("practices", "0007_search_index")
+
+
 def installed_on_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
     """``post_migrate``: the suite builds its databases from the models, without the
-    migration that installs the index; the index is then created here (a no-op where
-    the migration made it)."""
+    migration that installs the index, and SQLite drops a table's triggers when a later
+    migration rebuilds the table; what is missing is created here (nothing where it is
+    all there, or where the migration is not applied)."""
     from django.db import connections
+    from django.db.migrations.loader import MigrationLoader
 
     connection = connections[using]
-    if "practices_practice" in connection.introspection.table_names():
-        install(connection)
+    if "practices_practice" not in connection.introspection.table_names():
+        return
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    if "practices" in loader.migrated_apps and MIGRATION not in loader.applied_migrations:
+        return
+    install(connection)

@@ -109,3 +109,19 @@ def test_the_search_keeps_to_what_the_user_may_see(world, shelf):
     hidden = PracticeFactory(owner_unit=world.sibling, title="Sibling's 技能 drill")
     assert found(world.users["unit_officer"], "技能") == {shelf["union"].pk}
     assert found(world.users["superuser"], "技能") == {shelf["union"].pk, hidden.pk}
+
+
+def test_a_migrate_puts_back_the_index_a_rebuilt_table_lost(world, shelf):
+    """SQLite drops a table's triggers when a migration rebuilds the table; the next
+    migrate (``post_migrate``) puts them back, so new practices are found again."""
+    from django.db import connection
+
+    from pacesetter.practices import search_index
+
+    search_index.uninstall(connection)
+    search_index.installed_on_migrate(sender=None, using=connection.alias)
+    staff = world.users["committee_staff"]
+    assert found(staff, "师带徒") == {shelf["union"].pk}  # filled from the stored keys
+    added = PracticeFactory(owner_unit=world.own, title="Shift briefing 师带徒")
+    assert found(staff, "师带徒") == {shelf["union"].pk, added.pk}
+    assert found(staff, "安全") == {shelf["safety"].pk}
