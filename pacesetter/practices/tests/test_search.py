@@ -118,6 +118,8 @@ def test_a_migrate_puts_back_the_index_a_rebuilt_table_lost(world, shelf):
 
     from pacesetter.practices import search_index
 
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's indexes hold no triggers for a rebuild to lose")
     search_index.uninstall(connection)
     search_index.installed_on_migrate(sender=None, using=connection.alias)
     staff = world.users["committee_staff"]
