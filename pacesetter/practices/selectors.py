@@ -46,10 +46,20 @@ def searched(queryset: QuerySet[Practice], query: str) -> QuerySet[Practice]:
     # The practices' own keys through the substring index where it can answer
     # (search_index.py); the units' and fields' keys are few and short.
     indexed = search_index.matching_ids(connections[queryset.db], folded)
-    own = Q(pk__in=indexed) if indexed is not None else Q(search_key__contains=folded)
-    return queryset.filter(
-        own | Q(pk__in=units.values("practice_id")) | Q(pk__in=fields.values("practice_id"))
+    if indexed is None:
+        own = Q(search_key__contains=folded)
+        return queryset.filter(
+            own | Q(pk__in=units.values("practice_id")) | Q(pk__in=fields.values("practice_id"))
+        )
+    # One set of ids, read once per statement (an OR of three sets made each database
+    # read the index twice, or scan the library to test the three).
+    ids = (
+        Practice.objects.filter(pk__in=indexed)
+        .order_by()
+        .values("pk")
+        .union(units.order_by().values("practice_id"), fields.order_by().values("practice_id"))
     )
+    return queryset.filter(pk__in=ids)
 
 
 def practices_for(user: Any, filters: PracticeFilters) -> QuerySet[Practice]:
