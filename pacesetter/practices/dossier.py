@@ -28,9 +28,17 @@ from pacesetter.core.documents import docx_bytes, pdf_bytes, pdf_document, word_
 from pacesetter.core.formatting import number
 from pacesetter.units.models import Unit
 
-from .models import AdoptionOutcome, Practice, PracticeStep, WorkField
+from .models import Adoption, AdoptionOutcome, Practice, PracticeStep, WorkField
 from .public_selectors import public_spread
-from .selectors import Links, Spread, decisions_seen, links_seen, practice_spread
+from .selectors import (
+    Links,
+    Spread,
+    adoptions_by_top_unit,
+    adoptions_of,
+    decisions_seen,
+    links_seen,
+    spread_of,
+)
 
 INK = (33, 37, 41)
 GREY = (90, 90, 90)
@@ -242,7 +250,7 @@ def _steps(practice: Practice, *, full: bool, decisions: set[int]) -> list[Block
     return out
 
 
-def _spread(spread: Spread, *, units: bool) -> list[Block]:
+def _spread(spread: Spread, *, units: list[tuple[Unit, list[Adoption]]] | None) -> list[Block]:
     if not spread.total:
         return [Block("p", _("No unit has adopted it yet."))]
     out = [
@@ -263,10 +271,11 @@ def _spread(spread: Spread, *, units: bool) -> list[Block]:
     out.append(Block("h2", _("By year of adoption")))
     out += [Block("li", f"{year}: {number(count)}") for year, count in spread.by_year]
     out.append(Block("h2", _("Adopting units")))
+    rows = {unit.pk: adoptions for unit, adoptions in units or []}
     for group in spread.groups:
-        out.append(Block("li", f"{group.unit.name}: {number(len(group.adoptions))}"))
-        if units:
-            for adoption in group.adoptions:
+        out.append(Block("li", f"{group.unit.name}: {number(group.count)}"))
+        if units is not None:
+            for adoption in rows.get(group.unit.pk, []):
                 line = f"{adoption.unit.name} — {_date(adoption.adopted_on)}"
                 if adoption.outcome:
                     line += f" — {adoption.get_outcome_display()}"
@@ -312,8 +321,12 @@ def dossier_blocks(practice: Practice, *, reader: Any | None) -> list[Block]:
     steps = _steps(practice, full=not public, decisions=decisions)
     if steps:
         out += [Block("h1", _("Vetting")), *steps]
-    spread = public_spread(practice) if public else practice_spread(reader, practice)
-    out += [Block("h1", _("Spread")), *_spread(spread, units=not public)]
+    if public:
+        spread, units = public_spread(practice), None
+    else:  # the signed-in dossier names every adopting unit under its top unit
+        adoptions = adoptions_of(reader, practice)
+        spread, units = spread_of(adoptions), adoptions_by_top_unit(adoptions)
+    out += [Block("h1", _("Spread")), *_spread(spread, units=units)]
     return out
 
 

@@ -11,7 +11,7 @@ from pacesetter.core.spreadsheets import append_row, export_workbook, style_head
 from pacesetter.workplans.policies import task_policy
 
 from .models import Practice
-from .selectors import practice_spread
+from .selectors import adoptions_by_top_unit, adoptions_of
 
 
 def adoptions_workbook(user: Any, practice: Practice) -> Any:
@@ -36,15 +36,15 @@ def adoptions_workbook(user: Any, practice: Practice) -> Any:
     )
     style_header(sheet[1])
     sheet.freeze_panes = "A2"
-    groups = practice_spread(user, practice).groups
-    tasks = [a.task for g in groups for a in g.adoptions if a.task is not None]
+    groups = adoptions_by_top_unit(adoptions_of(user, practice))
+    tasks = [a.task for _, rows in groups for a in rows if a.task is not None]
     seen = {pk for pk, may in task_policy.allowed_actions(user, tasks, ["view"]).items() if may}
-    for group in groups:
-        for adoption in group.adoptions:
+    for top_unit, rows in groups:
+        for adoption in rows:
             append_row(
                 sheet,
                 [
-                    group.unit.name,
+                    top_unit.name,
                     adoption.unit.code,
                     adoption.unit.name,
                     adoption.adopted_on,

@@ -246,11 +246,7 @@ def public_practice(pk: Any) -> Practice | None:
 def public_spread(practice: Practice) -> Spread:
     """The spread of a published practice over all its adoptions (the public pages show
     its counts and top units only)."""
-    return spread_of(
-        Adoption.objects.filter(practice=practice)
-        .select_related("unit")
-        .order_by("unit__path", "pk")
-    )
+    return spread_of(Adoption.objects.filter(practice=practice))
 
 
 def region_choices() -> QuerySet[Unit]:

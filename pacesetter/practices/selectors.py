@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db import connections
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import ExtractYear, StrIndex, Substr
 
 from pacesetter.awards.models import AwardGrant
 from pacesetter.awards.policies import grant_policy
@@ -26,6 +27,7 @@ from pacesetter.units.models import Unit
 from pacesetter.workplans.models import PlanState, Task, WorkPlan
 from pacesetter.workplans.policies import plan_policy, task_policy
 
+from . import search_index
 from .models import Adoption, AdoptionOutcome, Practice, WorkField
 from .policies import practice_policy, work_field_policy
 
@@ -50,11 +52,23 @@ def searched(queryset: QuerySet[Practice], query: str) -> QuerySet[Practice]:
     # each practice (docs/performance.md, "Practices").
     units = Practice.source_units.through.objects.filter(unit__search_key__contains=folded)
     fields = Practice.work_fields.through.objects.filter(workfield__search_key__contains=folded)
-    return queryset.filter(
-        Q(search_key__contains=folded)
-        | Q(pk__in=units.values("practice_id"))
-        | Q(pk__in=fields.values("practice_id"))
+    # The practices' own keys through the substring index where it can answer
+    # (search_index.py); the units' and fields' keys are few and short.
+    indexed = search_index.matching_ids(connections[queryset.db], folded)
+    if indexed is None:
+        own = Q(search_key__contains=folded)
+        return queryset.filter(
+            own | Q(pk__in=units.values("practice_id")) | Q(pk__in=fields.values("practice_id"))
+        )
+    # One set of ids, read once per statement (an OR of three sets made each database
+    # read the index twice, or scan the library to test the three).
+    ids = (
+        Practice.objects.filter(pk__in=indexed)
+        .order_by()
+        .values("pk")
+        .union(units.order_by().values("practice_id"), fields.order_by().values("practice_id"))
     )
+    return queryset.filter(pk__in=ids)
 
 
 def practices_for(user: Any, filters: PracticeFilters) -> QuerySet[Practice]:
@@ -221,69 +235,89 @@ def adoptions_of(user: Any, practice: Practice) -> QuerySet[Adoption]:
 
 
 @dataclass(frozen=True)
-class TopUnitGroup:
+class TopUnitCount:
+    """How many of the adoptions are of units under ``unit`` (a root of the tree)."""
+
     unit: Unit
-    adoptions: list[Adoption]
+    count: int
 
 
 @dataclass(frozen=True)
 class Spread:
     """How far a practice has spread: ``by_outcome`` maps each outcome (and ``""``, not
     yet reported) to its count; ``replicated`` counts the units that adopted it fully or
-    partly; ``by_year`` is (year, count) oldest first; ``groups`` are the adoptions
-    under each top unit (a root of the tree) in path order."""
+    partly; ``by_year`` is (year, count) oldest first; ``groups`` count the adoptions
+    under each top unit (a root of the tree) in path order. The rows themselves are
+    read a page at a time (``adoptions_of``), never all of them for the counts."""
 
     total: int
     replicated: int
     by_outcome: dict[str, int]
     by_year: list[tuple[int, int]]
-    groups: list[TopUnitGroup]
+    groups: list[TopUnitCount]
+
+    def top_unit_of(self, adoption: Adoption) -> Unit | None:
+        """The top unit ``adoption``'s unit is under (one of ``groups``)."""
+        root = root_path(adoption.unit.path)
+        return next((g.unit for g in self.groups if g.unit.path == root), None)
 
 
-def _root_path(path: str) -> str:
+def root_path(path: str) -> str:
+    """The path of the root of the tree that ``path`` is in."""
     return path.split("/", 1)[0] + "/"
 
 
+def _root_path_sql() -> Substr:
+    # The root's path is the unit's path up to its first "/" (INSTR on SQLite, STRPOS
+    # on PostgreSQL): the same grouping as ``root_path``, in SQL.
+    return Substr("unit__path", 1, StrIndex("unit__path", Value("/")))
+
+
 def practice_spread(user: Any, practice: Practice) -> Spread:
-    """The spread of ``practice`` over the adoptions ``user`` sees, in five queries
-    whatever the number of adoptions (whether the user sees the practice; the counts by
-    year and outcome, aggregated in SQL; the rows, their evidence and their top units,
-    fetched once each)."""
+    """The spread of ``practice`` over the adoptions ``user`` sees, in three queries
+    whatever the number of adoptions: whether the user sees the practice; the counts by
+    top unit, year and outcome, one grouped query; the top units themselves."""
     return spread_of(adoptions_of(user, practice))
 
 
 def spread_of(adoptions: QuerySet[Adoption]) -> Spread:
-    """The spread over ``adoptions`` (one practice's, as the reader may see them)."""
+    """The spread over ``adoptions`` (one practice's, as the reader may see them): one
+    grouped query for every count, one for the top units (none without adoptions)."""
     cells = (
         adoptions.order_by()
-        .annotate(year=ExtractYear("adopted_on"))
-        .values("year", "outcome")
+        .annotate(year=ExtractYear("adopted_on"), root=_root_path_sql())
+        .values("root", "year", "outcome")
         .annotate(n=Count("pk"))
     )
     by_outcome = dict.fromkeys(("", *AdoptionOutcome.values), 0)
     by_year: dict[int, int] = {}
+    by_root: dict[str, int] = {}
     for cell in cells:
         by_outcome[cell["outcome"]] += cell["n"]
         by_year[cell["year"]] = by_year.get(cell["year"], 0) + cell["n"]
-    rows = list(adoptions)
-    roots = {
-        unit.path: unit
-        for unit in Unit.objects.filter(path__in={_root_path(a.unit.path) for a in rows})
-    }
-    grouped: dict[str, list[Adoption]] = {}
-    for adoption in rows:
-        grouped.setdefault(_root_path(adoption.unit.path), []).append(adoption)
+        by_root[cell["root"]] = by_root.get(cell["root"], 0) + cell["n"]
+    roots = Unit.objects.filter(path__in=by_root).order_by("path") if by_root else []
     return Spread(
         total=sum(by_outcome.values()),
         replicated=by_outcome[AdoptionOutcome.ADOPTED] + by_outcome[AdoptionOutcome.PARTLY],
         by_outcome=by_outcome,
         by_year=sorted(by_year.items()),
-        groups=[
-            TopUnitGroup(unit=roots[path], adoptions=items)
-            for path, items in sorted(grouped.items())
-            if path in roots
-        ],
+        groups=[TopUnitCount(unit=root, count=by_root[root.path]) for root in roots],
     )
+
+
+def adoptions_by_top_unit(adoptions: QuerySet[Adoption]) -> list[tuple[Unit, list[Adoption]]]:
+    """Every row of ``adoptions`` under its top unit, in path order: for the export and
+    the dossier, which list them all (the page lists one page at a time)."""
+    rows = list(adoptions)
+    roots = {
+        unit.path: unit
+        for unit in Unit.objects.filter(path__in={root_path(a.unit.path) for a in rows})
+    }
+    grouped: dict[str, list[Adoption]] = {}
+    for adoption in rows:
+        grouped.setdefault(root_path(adoption.unit.path), []).append(adoption)
+    return [(roots[path], items) for path, items in sorted(grouped.items()) if path in roots]
 
 
 def adoptable_units(user: Any) -> QuerySet[Unit]:

@@ -43,11 +43,12 @@ from .rankings import standings
 from .selectors import (
     adoptable_units,
     adoption_plans,
+    adoptions_of,
     decisions_seen,
     links_seen,
-    practice_spread,
     practices_for,
     proposable_units,
+    spread_of,
 )
 from .workflows import MOVES, practice_workflow
 
@@ -116,8 +117,12 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .get(pk=practice.pk)
     )
     allowed = practice_workflow.allowed_list(user, practice)
-    spread = practice_spread(user, practice)
-    rows = [a for group in spread.groups for a in group.adoptions]
+    adoptions = adoptions_of(user, practice)
+    spread = spread_of(adoptions)
+    # The card counts every adoption in SQL and lists one page of them: the page reads
+    # the same rows whatever the number of adoptions (docs/performance.md, "Practices").
+    adopters = paginate(request, adoptions, count=spread.total)
+    rows = list(adopters.object_list)
     may_report = adoption_policy.allowed_actions(user, rows, ["report"])
     steps = list(practice.steps.all())
     seen_decisions = decisions_seen(user, [practice.decision_id, *(s.decision_id for s in steps)])
@@ -145,6 +150,8 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grants": links.grants,
             "tasks": links.tasks,
             "spread": spread,
+            "adopters": adopters,
+            "adopter_rows": [(a, spread.top_unit_of(a)) for a in rows],
             "outcome_counts": [
                 (label, spread.by_outcome[value]) for value, label in AdoptionOutcome.choices
             ],

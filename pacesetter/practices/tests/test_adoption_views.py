@@ -138,6 +138,45 @@ def test_the_page_takes_the_same_number_of_queries_whatever_the_adoptions(
     assert "adopted by 5 units in all" in page
 
 
+def test_the_spread_card_counts_every_top_unit_and_lists_one_page_of_adopters(
+    client, world, practice, settings, django_assert_num_queries
+):
+    """Five adoptions, two a page: every count on each page, the rows a page at a time
+    in the tree's order, each beside its top unit; the page's queries stay the same."""
+    settings.PAGE_SIZE = 2
+    client.force_login(world.users["committee_staff"])
+    units = [world.own, world.child, world.sibling, world.other, UnitFactory(parent=world.other)]
+    for unit in units:
+        adopt(practice, unit)
+    url = reverse("practices:detail", args=[practice.pk])
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pages = []
+    with CaptureQueriesContext(connection) as first:
+        pages.append(client.get(url).content.decode())
+    for number in (2, 3):
+        with django_assert_num_queries(len(first.captured_queries)):
+            pages.append(client.get(url, {"page": number}).content.decode())
+    in_order = sorted(units, key=lambda unit: unit.path)
+    roots = {world.root.path: world.root, world.other_root.path: world.other_root}
+    for number, page in enumerate(pages):
+        assert "adopted by 5 units in all" in page
+        assert f'<li data-top-unit="{world.root.code}">{world.root.name}: 3</li>' in page
+        assert (
+            f'<li data-top-unit="{world.other_root.code}">{world.other_root.name}: 2</li>' in page
+        )
+        shown = in_order[number * 2 : number * 2 + 2]
+        for unit in units:
+            row = f'<tr data-unit="{unit.code}"'
+            assert (row in page) == (unit in shown), (number, unit.code)
+        for unit in shown:
+            top = roots[unit.path.split("/", 1)[0] + "/"]
+            assert f'<tr data-unit="{unit.code}" data-top-unit="{top.code}">' in page
+    assert "Page 3 of 3" in pages[2]
+
+
 def test_the_export_lists_the_adoptions_formula_safe(client, world, practice):
     evil = UnitFactory(parent=world.root, name='=HYPERLINK("http://x","y")', code="EVIL")
     adoption = adopt(practice, evil, on=dt.date(2024, 4, 1))

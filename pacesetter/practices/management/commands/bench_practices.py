@@ -17,12 +17,14 @@ It then times, as a region's staff (the permission filter of the library applies
   and the first page), over several queries (Chinese terms inside longer phrases,
   Vietnamese typed without tone marks, English): the p95 over ``--runs`` runs of each,
   after one warm-up run;
-- **search floor**: one hand-written count and page over the search key alone (no
-  permission filter, no source-unit or field search): a floor, not an equivalent;
+- **search floor**: one hand-written count and page through the substring index alone
+  (SQLite: the FTS5 trigram table; PostgreSQL: ``LIKE``, which its trigram index
+  answers; no permission filter, no source-unit or field search): a floor, not an
+  equivalent;
 - **spread**: ``selectors.practice_spread`` of the practice every unit adopted, as the
   root's staff (the median of ``--runs`` runs);
-- **spread floor**: the same counts by outcome and by year and the rows with their units,
-  hand-written;
+- **spread floor**: the same counts by outcome, by year and by top unit, and the card's
+  first page of rows with their units, hand-written;
 - **practice page**: ``GET /practices/<id>/`` of that practice through the test client.
 
 With ``--explain`` it prints the plans of the search's page and of the spread's rows.
@@ -497,6 +499,11 @@ class _Worker:
         staff, regional = built["staff"], built["regional"]
         widest = Practice.objects.get(pk=built["widest"])
         page_size = settings.PAGE_SIZE
+        root_sql = (
+            "split_part(u.path, '/', 1)"
+            if connection.vendor == "postgresql"
+            else "substr(u.path, 1, instr(u.path, '/'))"
+        )
         year_sql = (
             "EXTRACT(YEAR FROM adopted_on)"
             if connection.vendor == "postgresql"
@@ -510,17 +517,28 @@ class _Worker:
         def search_floor(query: str) -> tuple[int, list[Any]]:
             from pacesetter.core.translations import fold
 
-            pattern = f"%{fold(query)}%"
+            folded = fold(query)
+            # The index alone: on SQLite the FTS5 trigram table (a phrase of three
+            # characters or more), on PostgreSQL LIKE, which the trigram index answers.
+            if connection.vendor == "sqlite" and len(folded) >= 3:
+                where = (
+                    "id IN (SELECT rowid FROM practices_practice_search "
+                    "WHERE practices_practice_search MATCH %s)"
+                )
+                param = '"' + folded.replace('"', '""') + '"'
+            else:
+                where, param = "search_key LIKE %s", f"%{folded}%"
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT COUNT(*) FROM practices_practice WHERE search_key LIKE %s", [pattern]
+                    f"SELECT COUNT(*) FROM practices_practice WHERE {where}",  # noqa: S608
+                    [param],
                 )
                 count = cursor.fetchone()[0]
                 cursor.execute(
-                    "SELECT id, title_en, title_vi, title_zh_hans, kind, year, state "
-                    "FROM practices_practice WHERE search_key LIKE %s "
+                    "SELECT id, title_en, title_vi, title_zh_hans, kind, year, state "  # noqa: S608
+                    f"FROM practices_practice WHERE {where} "
                     "ORDER BY year DESC, id LIMIT %s",
-                    [pattern, page_size],
+                    [param, page_size],
                 )
                 return count, cursor.fetchall()
 
@@ -545,11 +563,19 @@ class _Worker:
                 )
                 out.append(cursor.fetchall())
                 cursor.execute(
+                    f"SELECT {root_sql} AS r, COUNT(*) FROM practices_adoption a "  # noqa: S608
+                    "JOIN units_unit u ON u.id = a.unit_id WHERE a.practice_id = %s "
+                    "GROUP BY r ORDER BY r",
+                    [widest.pk],
+                )
+                out.append(cursor.fetchall())
+                # The card's first page of adopters, as the page lists them.
+                cursor.execute(
                     "SELECT a.id, a.adopted_on, a.outcome, a.rating, a.reported_on, u.id, "
                     "u.path, u.code, u.name_en FROM practices_adoption a "
                     "JOIN units_unit u ON u.id = a.unit_id WHERE a.practice_id = %s "
-                    "ORDER BY u.path, a.id",
-                    [widest.pk],
+                    "ORDER BY u.path, a.id LIMIT %s",
+                    [widest.pk, page_size],
                 )
                 out.append(cursor.fetchall())
                 return out
