@@ -158,7 +158,8 @@ def _sqlite_copy(connection: BaseDatabaseWrapper, target: Path) -> dict[str, int
             row[0]
             for row in copy.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                "AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' "
+                "ORDER BY name"
             )
         ]
         return {
@@ -441,11 +442,14 @@ def backup_restore(*, archive: Path, using: str = "default", force: bool = False
 
 
 def _table_names(connection: BaseDatabaseWrapper, cursor: Any) -> list[str]:
-    """The tables (not views), without SQLite's own (``sqlite_stat1`` after ANALYZE)."""
+    """The tables (not views), without SQLite's own (``sqlite_stat1`` after ANALYZE) and
+    its virtual tables (the practices' full-text index: some cannot be read row by row;
+    their rows live in ordinary shadow tables, which are counted)."""
+    virtual = _sqlite_virtual(cursor) if connection.vendor == "sqlite" else set()
     return [
         t.name
         for t in connection.introspection.get_table_list(cursor)
-        if t.type == "t" and not t.name.startswith("sqlite_")
+        if t.type == "t" and not t.name.startswith("sqlite_") and t.name not in virtual
     ]
 
 
@@ -463,8 +467,25 @@ def _tables_in_use(connection: BaseDatabaseWrapper) -> list[str]:
     return [
         name
         for name, count in _table_counts(connection).items()
-        if count and name not in FILLED_BY_MIGRATE
+        # A full-text index's shadow tables (``<virtual>_data``, ``_config``…) hold rows
+        # as soon as the index exists: their table's own rows say whether it is in use.
+        if count and name not in FILLED_BY_MIGRATE and not _shadow_table(connection, name)
     ]
+
+
+def _shadow_table(connection: BaseDatabaseWrapper, name: str) -> bool:
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        return any(name.startswith(f"{v}_") for v in _sqlite_virtual(cursor))
+
+
+def _sqlite_virtual(cursor: Any) -> set[str]:
+    """SQLite's virtual tables (the practices' full-text index)."""
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"
+    )
+    return {row[0] for row in cursor.fetchall()}
 
 
 def _sqlite_restore(connection: BaseDatabaseWrapper, dump: Path) -> None:
@@ -490,6 +511,15 @@ def _postgres_restore(connection: BaseDatabaseWrapper, dump: Path) -> None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         tables = _table_names(connection, cursor)
+        # The schema's own functions (the practices' search index uses one), not those
+        # of an extension: the dump creates them again.
+        cursor.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = current_schema() AND NOT EXISTS ("
+            "SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
+        )
+        functions = [row[0] for row in cursor.fetchall()]
     script = dump.with_suffix(".sql")
     _run_tool(
         connection,
@@ -498,7 +528,9 @@ def _postgres_restore(connection: BaseDatabaseWrapper, dump: Path) -> None:
     )
     drop = dump.with_name("drop.sql")
     drop.write_text(
-        "".join(f"DROP TABLE IF EXISTS {quote(name)} CASCADE;\n" for name in tables), "utf-8"
+        "".join(f"DROP TABLE IF EXISTS {quote(name)} CASCADE;\n" for name in tables)
+        + "".join(f"DROP FUNCTION IF EXISTS {name} CASCADE;\n" for name in functions),
+        "utf-8",
     )
     connection.close()  # nothing of this process holds a lock on what is dropped
     _run_tool(
