@@ -35,6 +35,7 @@ from pacesetter.ballots.services import (
 from pacesetter.bodies.services import body_member_add
 from pacesetter.bodies.tests.factories import BodyFactory
 from pacesetter.testing.api import ApiClient
+from pacesetter.testing.tables import readable_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def _rows() -> dict[str, set[tuple[Any, ...]]]:
     """Every row of every table, as raw SQL returns it."""
     rows = {}
     with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
+        for table in readable_tables(cursor):
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             rows[table] = {tuple(map(str, row)) for row in cursor.fetchall()}
     return rows

@@ -32,6 +32,7 @@ from pacesetter.core.backup import BackupError
 from pacesetter.decisions.tests.factories import DecisionFactory
 from pacesetter.scoring.services import evidence_add
 from pacesetter.scoring.tests.conftest import build_scoring
+from pacesetter.testing.tables import readable_tables
 from pacesetter.units.tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,11 +55,7 @@ def tables() -> dict[str, list[tuple[Any, ...]]]:
     quote = connection.ops.quote_name
     rows = {}
     with connection.cursor() as cursor:
-        virtual: set[str] = set()
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")
-            virtual = {row[0] for row in cursor.fetchall()}
-        for name in sorted(set(connection.introspection.table_names(cursor)) - virtual):
+        for name in readable_tables(cursor):
             cursor.execute(f"SELECT * FROM {quote(name)}")
             rows[name] = sorted(cursor.fetchall(), key=repr)
     return rows
