@@ -26,11 +26,12 @@ def version_field() -> models.PositiveIntegerField[int, int]:
     return models.PositiveIntegerField(gettext_lazy("version"), default=1, editable=False)
 
 
-def next_version(instance: models.Model, version: int | None) -> int:
+def next_version(instance: models.Model, version: int | None, *, name: Any = None) -> int:
     """Lock ``instance``'s row and answer the version its save stores (the stored one
     plus one). With ``version`` (the one the editor read), a row saved since is refused
     with :class:`ConflictError` and the caller writes nothing. Call it inside the edit's
-    transaction, before any write."""
+    transaction, before any write. ``name`` is what the refusal calls the record (its
+    model's name unless given: a participant's version is its registration's)."""
     model = type(instance)
     stored = (
         model._default_manager.select_for_update()
@@ -44,10 +45,19 @@ def next_version(instance: models.Model, version: int | None) -> int:
                 "Someone else saved this %(object)s since you opened it. Reload to see "
                 "their change; nothing of yours was saved."
             )
-            % {"object": model._meta.verbose_name},
+            % {"object": name or model._meta.verbose_name},
             code="stale_version",
         )
     return int(stored) + 1
+
+
+def version_form_field(version: int | None) -> forms.IntegerField:
+    """The hidden ``version`` of a form that is no model form of the record: a whole
+    list saved at once carries the version of the record that owns it (a meeting's
+    visited units, a chain's order, a unit's registrations)."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, initial=version
+    )
 
 
 class VersionFormMixin(forms.BaseForm):
@@ -58,9 +68,4 @@ class VersionFormMixin(forms.BaseForm):
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
         if instance is not None and instance.pk:
-            self.fields["version"] = forms.IntegerField(
-                widget=forms.HiddenInput,
-                required=False,
-                min_value=0,
-                initial=instance.version,
-            )
+            self.fields["version"] = version_form_field(instance.version)

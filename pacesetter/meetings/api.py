@@ -396,6 +396,11 @@ class ResolutionIn(Schema):
 
 class VisitedUnitsIn(Schema):
     unit_ids: list[Id]
+    version: Version | None = Field(
+        None,
+        description="The meeting's version read (the list is the meeting's); a stale one "
+        "is a 409 and nothing is changed. A change raises the meeting's version.",
+    )
 
 
 class FindingOut(Schema):
@@ -1082,7 +1087,9 @@ def visited_units_endpoint(
         for i, pk in enumerate(payload.unit_ids)
         if (u := _unit(user, pk, f"unit_ids.{i}")) is not None
     ]
-    services.visited_units_set(actor=user, meeting=meeting, units=units)
+    services.visited_units_set(
+        actor=user, meeting=meeting, units=units, version=payload.version
+    )
     return list(meeting.visited_units.order_by(ordered("name"), "pk"))
 
 

@@ -25,7 +25,7 @@ from pacesetter.chains.models import Chain
 from pacesetter.core.forms import TranslatedFieldsMixin
 from pacesetter.core.shares import ShareFormField
 from pacesetter.core.translations import fields_of, ordered
-from pacesetter.core.versions import VersionFormMixin
+from pacesetter.core.versions import VersionFormMixin, version_form_field
 from pacesetter.units.models import Unit
 from pacesetter.units.selectors import unit_time_zone
 from pacesetter.workplans.models import WorkPlan
@@ -562,10 +562,12 @@ class VisitedUnitsForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
-    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, meeting: Meeting, units: QuerySet[Unit], **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "visit")
         super().__init__(*args, **kwargs)
         _choices(self.fields["units"], units.order_by("path"), unit_label)
+        # The list is the meeting's: saved from the meeting's version the page showed.
+        self.fields["version"] = version_form_field(meeting.version)
 
 
 class FindingForm(forms.Form):

@@ -1062,9 +1062,13 @@ def _check_visit(meeting: Meeting, field: str) -> None:
 
 
 @transaction.atomic
-def visited_units_set(*, actor: Any, meeting: Meeting, units: Iterable[Unit]) -> None:
+def visited_units_set(
+    *, actor: Any, meeting: Meeting, units: Iterable[Unit], version: int | None = None
+) -> None:
     """The units a research visit goes to (replacing the list); a unit with findings
-    stays on it."""
+    stays on it. The list is the meeting's: a ``version`` no longer the meeting's stored
+    one is refused (``core.versions.next_version``), and a change raises it."""
+    next_ = next_version(meeting, version)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_changeable(meeting)
     _check_visit(meeting, "visited_units")
@@ -1086,11 +1090,12 @@ def visited_units_set(*, actor: Any, meeting: Meeting, units: Iterable[Unit]) ->
     if before == after:
         return
     meeting.visited_units.set(after)
+    Meeting.objects.filter(pk=meeting.pk).update(version=next_)
     audit_record(
         actor=actor,
         action="meeting.visited_units",
         target=meeting,
-        changes={"visited_units": [before, after]},
+        changes={"visited_units": [before, after], "version": [next_ - 1, next_]},
     )
 
 

@@ -304,7 +304,9 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dic
             context.update(
                 visited_form=forms.get("visited_form")
                 or VisitedUnitsForm(
-                    units=units, initial={"units": list(meeting.visited_units.all())}
+                    meeting=meeting,
+                    units=units,
+                    initial={"units": list(meeting.visited_units.all())},
                 ),
                 finding_form=forms.get("finding_form") or FindingForm(meeting=meeting),
             )
@@ -635,12 +637,17 @@ def resolution_create(request: HttpRequest, pk: int) -> HttpResponse:
 def visited_units(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     meeting = _meeting(user, pk, "manage")
-    form = VisitedUnitsForm(request.POST, units=_units(user))
+    form = VisitedUnitsForm(request.POST, meeting=meeting, units=_units(user))
 
     def save(data: dict[str, Any]) -> str:
         # Units the editor cannot see stay on the visit; they are not in the form.
         hidden = meeting.visited_units.exclude(pk__in=_units(user).values("pk"))
-        services.visited_units_set(actor=user, meeting=meeting, units=[*data["units"], *hidden])
+        services.visited_units_set(
+            actor=user,
+            meeting=meeting,
+            units=[*data["units"], *hidden],
+            version=data["version"],
+        )
         return _("The visited units are saved.")
 
     return _inline_post(request, meeting, "visited_form", form, "visit", save)

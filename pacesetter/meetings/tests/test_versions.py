@@ -1,5 +1,6 @@
-"""Two edits of a meeting or an agenda item from the same version: the second is
-refused, nothing saved. (The minutes have their own version: test_minutes.py.)"""
+"""Two edits of a meeting, its visited units or an agenda item from the same version:
+the second is refused, nothing saved. (The minutes have their own version:
+test_minutes.py.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from pacesetter.meetings.services import agenda_item_add
+from pacesetter.meetings.models import MeetingKind
+from pacesetter.meetings.services import agenda_item_add, visited_units_set
 from pacesetter.testing.api import ApiClient
 from pacesetter.testing.versions import two_api_edits, two_screen_edits
 
@@ -86,3 +88,36 @@ def test_the_second_patch_of_an_agenda_item_from_one_read_is_a_409(world: Any) -
     assert refused.status_code == 409 and refused.json()["code"] == "stale_version"
     item.refresh_from_db()
     assert (item.duration_minutes, item.speaker, item.version) == (25, "", read + 1)
+
+
+def visited(meeting: Any) -> list[str]:
+    return list(meeting.visited_units.order_by("code").values_list("code", flat=True))
+
+
+def test_the_second_save_of_the_visited_units_from_one_page_is_refused(world):
+    visit = make_meeting(world, kind=MeetingKind.RESEARCH_VISIT, body=None)
+    opened = two_screen_edits(
+        staff(world),
+        reverse("meetings:meeting_detail", args=[visit.pk]),
+        {"visit-units": [world.own.pk]},
+        {"visit-units": [world.sibling.pk]},
+        post_url=reverse("meetings:visited_units", args=[visit.pk]),
+        form_name="visited_form",
+    )
+    visit.refresh_from_db()
+    assert (visited(visit), visit.version) == (["OWN"], opened + 1)
+
+
+def test_the_second_put_of_the_visited_units_from_one_read_is_a_409(world: Any) -> None:
+    visit = make_meeting(world, kind=MeetingKind.RESEARCH_VISIT, body=None)
+    visited_units_set(actor=None, meeting=visit, units=[world.own])
+    read = two_api_edits(
+        ApiClient(world.users["committee_staff"]),
+        f"/meetings/{visit.pk}/visited-units",
+        {"unit_ids": [world.own.pk, world.sibling.pk]},
+        {"unit_ids": []},
+        method="put",
+        read_url=f"/meetings/{visit.pk}",
+    )
+    visit.refresh_from_db()
+    assert (visited(visit), visit.version) == (["OWN", "SIB"], read + 1)
