@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.core.forms import ConstraintFieldsMixin, TranslatedFieldsMixin
 from pacesetter.core.translations import CONTENT_LANGUAGES, column, fields_of
-from pacesetter.core.versions import VersionFormMixin
+from pacesetter.core.versions import VersionFormMixin, version_form_field
 from pacesetter.units.models import Unit
 
 from .models import Chain
@@ -103,3 +103,14 @@ class MemberAddForm(ConstraintFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["unit"].label_from_instance = unit_label  # type: ignore[attr-defined]
+
+
+class MemberMoveForm(forms.Form):
+    """Move a member one place up or down, from the chain's version the page showed (the
+    order is the chain's; a page opened before another move is refused)."""
+
+    direction = forms.ChoiceField(choices=[("up", _("up")), ("down", _("down"))])
+
+    def __init__(self, *args: Any, chain: Chain, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"] = version_form_field(chain.version)

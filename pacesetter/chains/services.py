@@ -102,15 +102,24 @@ def chain_member_remove(*, actor: Any, member: ChainMember) -> None:
 
 
 @transaction.atomic
-def chain_members_reorder(*, actor: Any, chain: Chain, unit_ids: Sequence[int]) -> None:
-    """Put the members in the order given (upstream first); every member must be named."""
+def chain_members_reorder(
+    *, actor: Any, chain: Chain, unit_ids: Sequence[int], version: int | None = None
+) -> None:
+    """Put the members in the order given (upstream first); every member must be named.
+    The order is the chain's: a ``version`` no longer the chain's stored one is refused
+    (``core.versions.next_version``), and the new order raises it."""
+    next_ = next_version(chain, version)
     chain = Chain.objects.select_for_update().get(pk=chain.pk)
     current = list(chain.members.values_list("unit_id", flat=True))
     if sorted(current) != sorted(unit_ids):
         raise ValidationError(_("Name every unit of the chain exactly once."))
     _renumber(chain, list(unit_ids))
+    Chain.objects.filter(pk=chain.pk).update(version=next_)
     audit_record(
-        actor=actor, action="chain.reorder", target=chain, changes={"order": [current, unit_ids]}
+        actor=actor,
+        action="chain.reorder",
+        target=chain,
+        changes={"order": [current, list(unit_ids)], "version": [next_ - 1, next_]},
     )
 
 

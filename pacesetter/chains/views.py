@@ -20,7 +20,7 @@ from pacesetter.units.policies import unit_policy
 from pacesetter.units.selectors import unit_choices
 
 from . import services
-from .forms import ChainCreateForm, ChainForm, ChainSearchForm, MemberAddForm
+from .forms import ChainCreateForm, ChainForm, ChainSearchForm, MemberAddForm, MemberMoveForm
 from .models import Chain
 from .policies import chain_policy
 
@@ -147,13 +147,22 @@ def member_move(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     user = request.user
     chain = chain_policy.access(user, pk, "manage")
     member = get_object_or_404(chain.members, pk=member_pk)
+    form = MemberMoveForm(request.POST, chain=chain)
+    if not form.is_valid():
+        # Only a hand-made request gets here: the page's buttons send both fields.
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(reverse("chains:chain_detail", args=[chain.pk]) + "#members")
     order = list(chain.members.order_by("position").values_list("unit_id", flat=True))
     index = order.index(member.unit_id)
-    target = index - 1 if request.POST.get("direction") == "up" else index + 1
+    target = index - 1 if form.cleaned_data["direction"] == "up" else index + 1
     if 0 <= target < len(order):
         order[index], order[target] = order[target], order[index]
         try:
-            services.chain_members_reorder(actor=user, chain=chain, unit_ids=order)
+            services.chain_members_reorder(
+                actor=user, chain=chain, unit_ids=order, version=form.cleaned_data["version"]
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

@@ -1087,9 +1087,7 @@ def visited_units_endpoint(
         for i, pk in enumerate(payload.unit_ids)
         if (u := _unit(user, pk, f"unit_ids.{i}")) is not None
     ]
-    services.visited_units_set(
-        actor=user, meeting=meeting, units=units, version=payload.version
-    )
+    services.visited_units_set(actor=user, meeting=meeting, units=units, version=payload.version)
     return list(meeting.visited_units.order_by(ordered("name"), "pk"))
 
 

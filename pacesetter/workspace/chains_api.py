@@ -145,6 +145,11 @@ class ChainMemberIn(Schema):
 
 class ReorderIn(Schema):
     unit_ids: list[Id] = Field(description="Every member unit, upstream first.")
+    version: Version | None = Field(
+        None,
+        description="The chain's version read (the order is the chain's); a stale one is "
+        "a 409 and nothing is changed. A new order raises the chain's version.",
+    )
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -314,7 +319,9 @@ def members_reorder(request: HttpRequest, chain_id: Id, payload: ReorderIn) -> d
     """Put the members in a new order (every member unit once, upstream first)."""
     user = request.user
     chain = chain_policy.access(user, chain_id, "manage")
-    services.chain_members_reorder(actor=user, chain=chain, unit_ids=payload.unit_ids)
+    services.chain_members_reorder(
+        actor=user, chain=chain, unit_ids=payload.unit_ids, version=payload.version
+    )
     return _detail(chain.pk, user)
 
 
