@@ -23,7 +23,7 @@ from pacesetter.clusters.api import ClusterRef
 from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
-from pacesetter.core.api_types import Id, Position
+from pacesetter.core.api_types import Id, Position, Version
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import Language, text_input, translations
 from pacesetter.units.api import TRANSLATIONS, UnitRef, UnitTypeRef
@@ -116,6 +116,10 @@ class ParticipantOut(Schema):
     unit: ParticipantUnitOut
     cluster: ClusterRef | None
     is_pilot: bool
+    version: Version = Field(
+        description="The version of the unit's registration (its targets and the titles "
+        "it aims for): send it back with a change of them; a stale one is a 409."
+    )
 
 
 class PactOut(Schema):

@@ -237,6 +237,9 @@ class Participant(models.Model):
         related_name="participations",
     )
     is_pilot = models.BooleanField(_("pilot unit"), default=False)
+    #: The version of the unit's registration (its targets, the titles it aims for):
+    #: each save of it raises it by one (``core.versions``).
+    version = version_field()
 
     class Meta:
         verbose_name = _("participant")

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -23,13 +23,13 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pacesetter.campaigns.api import ReviewPointDetailOut, ReviewPointOut
-from pacesetter.campaigns.models import Campaign, ReviewPoint, ReviewPointState
+from pacesetter.campaigns.models import Campaign, Participant, ReviewPoint, ReviewPointState
 from pacesetter.campaigns.policies import (
     campaign_policy,
     participant_policy,
     review_point_policy,
 )
-from pacesetter.core.api_types import Id, Paged
+from pacesetter.core.api_types import Id, Paged, Version
 from pacesetter.core.refs import resolve_ref
 from pacesetter.core.translations import ordered
 from pacesetter.units.api import UnitRef
@@ -99,6 +99,16 @@ class RegistrationOut(Schema):
     note: str
     updated_at: dt.datetime
     amendments: list[AmendmentOut]
+    version: Version = Field(
+        description="The version of the unit's registration (all its targets and the "
+        "titles it aims for, as the participant's `version`): send it back with a change; "
+        "a stale one is a 409."
+    )
+
+    @staticmethod
+    def resolve_version(obj: Registration) -> int:
+        # Annotated by the list, set by the service on a save: no query of its own.
+        return int(obj.participant_version)  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_amendments(obj: Registration) -> list[TargetAmendment]:
@@ -112,6 +122,11 @@ class RegistrationIn(Schema):
     target: Decimal | None = None
     not_assigned: bool = False
     note: str = ""
+    version: Version | None = Field(
+        None,
+        description="The version of the unit's registration read; a stale one is a 409 "
+        "and nothing is changed. Each target saved raises it by one.",
+    )
 
 
 class AimedAwardRef(Schema):
@@ -142,6 +157,11 @@ class TitleAimIn(Schema):
 class TitleAimsIn(Schema):
     unit_id: Id
     aims: list[TitleAimIn] = Field(default_factory=list, max_length=200)
+    version: Version | None = Field(
+        None,
+        description="The version of the unit's registration read (the aims are part of "
+        "it); a stale one is a 409 and nothing is changed. A save raises it.",
+    )
 
 
 class AmendmentIn(Schema):
@@ -240,6 +260,13 @@ def registration_list(
         .filter(campaign=campaign)
         .select_related("unit", "criterion")
         .prefetch_related("amendments")
+        .annotate(
+            participant_version=Subquery(
+                Participant.objects.filter(
+                    campaign_id=OuterRef("campaign_id"), unit_id=OuterRef("unit_id")
+                ).values("version")[:1]
+            )
+        )
     )
     if unit is not None:
         qs = qs.filter(unit_id=unit)
@@ -268,6 +295,7 @@ def registration_set_endpoint(
         target=payload.target,
         not_assigned=payload.not_assigned,
         note=payload.note,
+        version=payload.version,
     )
 
 
@@ -307,7 +335,7 @@ def title_aims_set_endpoint(
     campaign = campaign_policy.access(user, campaign_id)
     unit = resolve_ref(unit_policy, user, payload.unit_id, "update", "unit_id")
     aims = {aim.award_id: aim.note for aim in payload.aims}
-    title_aims_set(actor=user, campaign=campaign, unit=unit, aims=aims)
+    title_aims_set(actor=user, campaign=campaign, unit=unit, aims=aims, version=payload.version)
     participant = campaign.participants.get(unit=unit)
     return list(title_aims_of([participant.pk]))
 

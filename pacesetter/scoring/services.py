@@ -364,13 +364,18 @@ def registration_set(
     target: Decimal | None = None,
     not_assigned: bool = False,
     note: str = "",
+    version: int | None = None,
 ) -> Registration:
-    """Register (or change, until the pact is signed) a unit's target for a criterion."""
+    """Register (or change, until the pact is signed) a unit's target for a criterion.
+    The unit's registration is its participant's: a ``version`` no longer the stored one
+    is refused (``core.versions.next_version``), and each target saved raises it by one.
+    The answer carries the version after the save (``participant_version``)."""
     if campaign.state not in (CampaignState.DRAFT, CampaignState.REGISTRATION):
         raise ValidationError(_("Registration is closed for this campaign."))
     if criterion.table_id != campaign.scoring_table_id or criterion.is_group:
         raise ValidationError({"criterion": _("Choose a criterion of the campaign's table.")})
     participant = _participant(campaign, unit)
+    next_ = next_version(participant, version, name=Registration._meta.verbose_name)
     if pact_signed(campaign, participant):
         raise ValidationError(
             _(
@@ -390,12 +395,15 @@ def registration_set(
     registration.note = note
     registration.registered_by = actor if getattr(actor, "pk", None) else None
     registration.save()
+    Participant.objects.filter(pk=participant.pk).update(version=next_)
+    registration.participant_version = next_  # type: ignore[attr-defined]
     audit_record(
         actor=actor,
         action="registration.set",
         target=campaign,
         changes={
-            f"{unit.code}/{criterion.code}": [before, [str(registration.target), not_assigned]]
+            f"{unit.code}/{criterion.code}": [before, [str(registration.target), not_assigned]],
+            "version": [next_ - 1, next_],
         },
     )
     return registration
@@ -473,11 +481,19 @@ def title_aim_remove(*, actor: Any, aim: TitleAim) -> None:
 
 @transaction.atomic
 def title_aims_set(
-    *, actor: Any, campaign: Campaign, unit: Unit, aims: dict[int, str]
+    *,
+    actor: Any,
+    campaign: Campaign,
+    unit: Unit,
+    aims: dict[int, str],
+    version: int | None = None,
 ) -> list[TitleAim]:
     """Make the unit's aims exactly ``aims`` (award id → note): adds, removes and changed
-    notes, each audited, all or nothing."""
+    notes, each audited, all or nothing. The aims are part of the unit's registration: a
+    ``version`` no longer its participant's stored one is refused
+    (``core.versions.next_version``), and a save raises it."""
     participant = _aims_open(actor, campaign, unit)
+    next_ = next_version(participant, version, name=Registration._meta.verbose_name)
     current = {
         aim.award_id: aim
         for aim in participant.title_aims.select_related(
@@ -501,6 +517,7 @@ def title_aims_set(
                 allowed=("note", "set_by"),
                 fields=("note",),
             )
+    Participant.objects.filter(pk=participant.pk).update(version=next_)
     return list(participant.title_aims.select_related("award"))
 
 

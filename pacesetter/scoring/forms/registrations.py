@@ -7,7 +7,22 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pacesetter.campaigns.models import Participant
+from pacesetter.core.versions import version_form_field
+
 from ..models import Criterion, CriterionKind
+
+
+class RegistrationVersionForm(forms.Form):
+    """The version of the unit's registration (its participant's) the page showed, sent
+    back by both of the page's forms (the targets, the titles aimed for): a page opened
+    before another save of them is refused at the top of the page."""
+
+    def __init__(self, *args: Any, participant: Participant, **kwargs: Any) -> None:
+        # Rendered in each of the page's two forms: no id, so none is repeated.
+        kwargs.setdefault("auto_id", False)
+        super().__init__(*args, **kwargs)
+        self.fields["version"] = version_form_field(participant.version)
 
 
 class RegistrationRowForm(forms.Form):

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from pacesetter.campaigns.models import REGISTRATION_OPEN, Campaign, Participant
 from pacesetter.campaigns.policies import campaign_policy, participant_policy, review_point_policy
+from pacesetter.core.errors import ConflictError
 from pacesetter.core.views import add_service_errors, form_page
 from pacesetter.units.models import Unit
 
@@ -32,6 +33,7 @@ from ..forms.registrations import (
     AmendmentDecideForm,
     AmendmentRequestForm,
     RegistrationRowForm,
+    RegistrationVersionForm,
     TitleAimRowForm,
 )
 from ..models import AmendmentState, CriterionKind, Registration, TargetAmendment, TitleAim
@@ -81,8 +83,11 @@ def registration(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     aims_post = request.method == "POST" and request.POST.get("section") == "aims"
     aims = list(participant.title_aims.select_related("award"))
     aim_rows = _aim_rows(aims, request.POST if aims_post else None) if aims_editable else []
+    version_form = RegistrationVersionForm(
+        request.POST if request.method == "POST" else None, participant=participant
+    )
     if aims_post and aims_editable:
-        if _save_aims(request, campaign, unit, aim_rows):
+        if _save_aims(request, campaign, unit, aim_rows, version_form):
             messages.success(request, _("The titles you aim for are saved."))
             return redirect(reverse("campaigns:registration", args=[campaign.pk, unit.pk]))
         messages.error(request, _("Nothing was saved; correct the titles marked below."))
@@ -132,8 +137,8 @@ def registration(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
             }
         )
     if request.method == "POST" and not aims_post:
-        valid = all(row["form"].is_valid() for row in rows)
-        if valid and _save_registrations(user, campaign, unit, rows):
+        valid = all(row["form"].is_valid() for row in rows) and version_form.is_valid()
+        if valid and _save_registrations(user, campaign, unit, rows, version_form):
             messages.success(request, _("The registration is saved."))
             return redirect("campaigns:registration", campaign.pk, unit.pk)
         messages.error(request, _("Nothing was saved; correct the rows marked below."))
@@ -153,6 +158,7 @@ def registration(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
             "aims": aims,
             "aim_rows": aim_rows,
             "aims_editable": aims_editable,
+            "version_form": version_form,
         },
     )
 
@@ -174,10 +180,14 @@ def _aim_rows(aims: list[TitleAim], data: Any) -> list[dict[str, Any]]:
 
 
 def _save_aims(
-    request: HttpRequest, campaign: Campaign, unit: Unit, rows: list[dict[str, Any]]
+    request: HttpRequest,
+    campaign: Campaign,
+    unit: Unit,
+    rows: list[dict[str, Any]],
+    version_form: RegistrationVersionForm,
 ) -> bool:
     """Set the ticked awards as the unit's aims (one service call, all or nothing)."""
-    if not all(row["form"].is_valid() for row in rows):
+    if not all(row["form"].is_valid() for row in rows) or not version_form.is_valid():
         return False
     chosen = {
         row["award"].pk: row["form"].cleaned_data["note"]
@@ -185,7 +195,16 @@ def _save_aims(
         if row["form"].cleaned_data["aimed"]
     }
     try:
-        services.title_aims_set(actor=request.user, campaign=campaign, unit=unit, aims=chosen)
+        services.title_aims_set(
+            actor=request.user,
+            campaign=campaign,
+            unit=unit,
+            aims=chosen,
+            version=version_form.cleaned_data["version"],
+        )
+    except ConflictError as exc:
+        version_form.add_error(None, exc)
+        return False
     except ValidationError as exc:
         _show_errors(request, exc)
         return False
@@ -193,10 +212,17 @@ def _save_aims(
 
 
 def _save_registrations(
-    user: Any, campaign: Campaign, unit: Unit, rows: list[dict[str, Any]]
+    user: Any,
+    campaign: Campaign,
+    unit: Unit,
+    rows: list[dict[str, Any]],
+    version_form: RegistrationVersionForm,
 ) -> bool:
-    """Save the changed rows all together or not at all; errors go on the rows' fields."""
+    """Save the changed rows all together or not at all; errors go on the rows' fields,
+    a page opened before another save of the registration on the page's top."""
     failed = False
+    # Checked by the first row saved; its lock on the registration holds for the others.
+    version = version_form.cleaned_data["version"]
     with transaction.atomic():
         for row in rows:
             form = row["form"]
@@ -208,11 +234,17 @@ def _save_registrations(
                     campaign=campaign,
                     unit=unit,
                     criterion=row["criterion"],
+                    version=version,
                     **form.values(),
                 )
+            except ConflictError as exc:
+                version_form.add_error(None, exc)
+                failed = True
+                break
             except ValidationError as exc:
                 add_service_errors(form, exc)
                 failed = True
+            version = None
         if failed:
             transaction.set_rollback(True)
     return not failed
