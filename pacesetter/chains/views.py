@@ -152,7 +152,7 @@ def member_move(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
         # Only a hand-made request gets here: the page's buttons send both fields.
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect(reverse("chains:chain_detail", args=[chain.pk]) + "#members")
     order = list(chain.members.order_by("position").values_list("unit_id", flat=True))
     index = order.index(member.unit_id)
