@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import cached_property
 
 from .forms import place_constraint_errors
 
@@ -41,15 +42,38 @@ def form_page(
     )
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` rows and one more: a search matching a quarter of a large
+    table is not counted to the end on every request. ``capped`` says that there were
+    more; the pages then list the first ``cap`` rows (the list says to narrow the search)."""
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, cap: int) -> None:
+        super().__init__(object_list, per_page)
+        self.queryset = object_list
+        self.cap = cap
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        # COUNT(*) over a subquery of at most cap + 1 rows, unordered: it stops there.
+        counted = self.queryset.order_by()[: self.cap + 1].count()
+        self.capped = counted > self.cap
+        return min(counted, self.cap)
+
+
 def paginate(
     request: HttpRequest,
     queryset: QuerySet[Any],
     per_page: int | None = None,
     count: int | None = None,
+    cap: int | None = None,
 ) -> Page:
     """The page named by ``?page=`` (the last one if out of range, the first if not a number).
-    ``count``: the number of rows when the caller has counted them already (no ``COUNT``)."""
-    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    ``count``: the number of rows when the caller has counted them already (no ``COUNT``).
+    ``cap``: count no further than this many rows (``page.paginator.capped`` then says
+    there were more, and the pages reach only the first ``cap``)."""
+    size = per_page or settings.PAGE_SIZE
+    paginator = Paginator(queryset, size) if cap is None else CappedPaginator(queryset, size, cap)
     if count is not None:
         paginator.count = count  # a cached property: the paginator uses it as counted
     return paginator.get_page(request.GET.get("page"))

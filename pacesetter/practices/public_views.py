@@ -46,6 +46,7 @@ from .public_selectors import (
     public_practices,
     public_spread,
 )
+from .selectors import search_cap
 
 #: How long a browser or a shared cache may keep a public answer (seconds): a practice
 #: published or retired shows within five minutes.
@@ -119,7 +120,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpR
 def public_list(request: HttpRequest) -> HttpResponse:
     form = PublicFiltersForm(request.GET or None)
     filters = form.filters()
-    page_obj = paginate(request, public_practices(filters))
+    page_obj = paginate(request, public_practices(filters), cap=search_cap(filters))
     for practice in page_obj.object_list:
         level = level_of(practice)
         practice.public_level = level_label(level) if level else ""

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import ExtractYear, StrIndex, Substr
@@ -69,6 +70,12 @@ def searched(queryset: QuerySet[Practice], query: str) -> QuerySet[Practice]:
         .union(units.order_by().values("practice_id"), fields.order_by().values("practice_id"))
     )
     return queryset.filter(pk__in=ids)
+
+
+def search_cap(filters: Any) -> int | None:
+    """How far a list searched with ``filters`` counts its matches: up to
+    ``SEARCH_COUNT_CAP`` when it is searched (``filters.query``), every row when not."""
+    return settings.SEARCH_COUNT_CAP if filters.query else None
 
 
 def practices_for(user: Any, filters: PracticeFilters) -> QuerySet[Practice]:

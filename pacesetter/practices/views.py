@@ -48,6 +48,7 @@ from .selectors import (
     links_seen,
     practices_for,
     proposable_units,
+    search_cap,
     spread_of,
 )
 from .workflows import MOVES, practice_workflow
@@ -91,7 +92,7 @@ def practice_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "filters": filters,
-            "page_obj": paginate(request, practices_for(user, filters)),
+            "page_obj": paginate(request, practices_for(user, filters), cap=search_cap(filters)),
             "may_propose": proposable_units(user).exists(),
         },
     )

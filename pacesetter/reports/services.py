@@ -69,25 +69,8 @@ def report_create(
             else _("This review point already has a report."),
             code="report_exists",
         )
-    codes = {code for code, _name in settings.LANGUAGES}
-    report = audited_create(
-        actor=actor,
-        instance=Report(
-            review_point=review_point,
-            cluster=cluster,
-            language=language if language in codes else settings.LANGUAGE_CODE,
-            created_by=_user(actor),
-        ),
-        action="report.create",
-        fields=REPORT_FIELDS,
-    )
-    audited_create(
-        actor=actor,
-        instance=ReportVersion(report=report, number=1, saved_by=_user(actor)),
-        action="report.version",
-        fields=VERSION_FIELDS,
-    )
-    return report
+    report = Report(review_point=review_point, cluster=cluster)
+    return _created(actor, report, language, fields=REPORT_FIELDS)
 
 
 @transaction.atomic
@@ -108,19 +91,17 @@ def work_report_create(*, actor: Any, plan: WorkPlan, as_of: dt.date, language: 
         raise ValidationError(
             _("This work plan already has a report as of this day."), code="report_exists"
         )
+    report = Report(kind=ReportKind.WORK, plan=plan, as_of=as_of)
+    return _created(actor, report, language, fields=WORK_REPORT_FIELDS)
+
+
+def _created(actor: Any, report: Report, language: str, *, fields: tuple[str, ...]) -> Report:
+    """Save the new ``report`` (by ``actor``, its narrative in ``language``: the site's
+    default when not one of its languages) with its empty first version, both audited."""
     codes = {code for code, _name in settings.LANGUAGES}
-    report = audited_create(
-        actor=actor,
-        instance=Report(
-            kind=ReportKind.WORK,
-            plan=plan,
-            as_of=as_of,
-            language=language if language in codes else settings.LANGUAGE_CODE,
-            created_by=_user(actor),
-        ),
-        action="report.create",
-        fields=WORK_REPORT_FIELDS,
-    )
+    report.language = language if language in codes else settings.LANGUAGE_CODE
+    report.created_by = _user(actor)
+    report = audited_create(actor=actor, instance=report, action="report.create", fields=fields)
     audited_create(
         actor=actor,
         instance=ReportVersion(report=report, number=1, saved_by=_user(actor)),

@@ -247,6 +247,9 @@ IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", str(256 
 IMPORT_JOB_TIMEOUT = int(os.environ.get("IMPORT_JOB_TIMEOUT", "1800"))
 
 PAGE_SIZE = 25
+#: A search's list counts its matches no further than this ("more than 1,000"): a term
+#: found in a quarter of a large library is not counted to the end on every request.
+SEARCH_COUNT_CAP = 1000
 API_MAX_PAGE_SIZE = 200
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "90"))
 #: At most this many live tokens per user: a new one revokes the oldest beyond it.

@@ -127,3 +127,24 @@ def test_a_migrate_puts_back_the_index_a_rebuilt_table_lost(world, shelf):
     added = PracticeFactory(owner_unit=world.own, title="Shift briefing 师带徒")
     assert found(staff, "师带徒") == {shelf["union"].pk, added.pk}
     assert found(staff, "安全") == {shelf["safety"].pk}
+
+
+def test_a_search_counts_its_matches_no_further_than_the_cap(world, client, settings):
+    """A term found in a large part of the library is not counted to the end: the list
+    says "more than N", pages through the first N; without a term every row counts."""
+    settings.SEARCH_COUNT_CAP = 3
+    settings.PAGE_SIZE = 2
+    for n in range(5):
+        PracticeFactory(owner_unit=world.own, title=f"Drill {n}")
+    client.force_login(world.users["committee_staff"])
+    page = client.get("/practices/?q=drill")
+    paginator = page.context["page_obj"].paginator
+    assert (paginator.capped, paginator.count, paginator.num_pages) == (True, 3, 2)
+    assert "More than 3 practices match" in page.content.decode()
+    last = client.get("/practices/?q=drill&page=9").context["page_obj"]
+    assert (last.number, len(last.object_list)) == (2, 1)  # the third, not the fifth
+    exact = client.get("/practices/?q=drill 4").context["page_obj"].paginator
+    assert (exact.capped, exact.count) == (False, 1)
+    unsearched = client.get("/practices/")
+    assert unsearched.context["page_obj"].paginator.count == 5
+    assert "More than" not in unsearched.content.decode()
