@@ -19,6 +19,7 @@ from pacesetter.core.files import validate_upload
 from pacesetter.core.forms import ConstraintFieldsMixin, TranslatedFieldsMixin
 from pacesetter.core.policies import Policy
 from pacesetter.core.translations import fields_of
+from pacesetter.core.versions import VersionFormMixin
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.models import Unit
@@ -273,7 +274,7 @@ class AdoptionReportForm(forms.Form):
         self.initial.setdefault("reported_on", timezone.localdate())
 
 
-class WorkFieldForm(TranslatedFieldsMixin, forms.ModelForm):
+class WorkFieldForm(VersionFormMixin, TranslatedFieldsMixin, forms.ModelForm):
     """A field of work: its code (when it is added; kept after), its name in each
     language, its place in the lists and, once it exists, whether it is still offered."""
 

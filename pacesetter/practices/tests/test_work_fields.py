@@ -12,6 +12,7 @@ from pacesetter.accounts.services import role_grant
 from pacesetter.accounts.tests.factories import UserFactory
 from pacesetter.practices.models import WorkField
 from pacesetter.testing.api import ApiClient
+from pacesetter.testing.versions import two_api_edits, two_screen_edits
 
 from .factories import PracticeFactory, WorkFieldFactory
 
@@ -179,3 +180,25 @@ def test_the_api_adds_renames_and_deactivates_as_the_screen(world):
     officer = ApiClient(world.users["unit_officer"])
     assert officer.post("/practices/fields", {"code": "x", "name": "X"}).status_code == 403
     assert officer.get(f"/practices/fields/{field_id}").json()["code"] == "green"
+
+
+def _field_edit(name: str) -> dict[str, object]:
+    return {"source_language": "en", "name_en": name, "position": 1, "is_active": "on"}
+
+
+def test_the_second_edit_of_a_field_from_one_page_is_refused(client, world):
+    field = WorkFieldFactory(code="two-tabs", name="Skills")
+    client.force_login(world.users["committee_staff"])
+    url = reverse("practices:field_edit", args=[field.pk])
+    opened = two_screen_edits(client, url, _field_edit("First"), _field_edit("Second"))
+    field.refresh_from_db()
+    assert (field.name_en, field.version) == ("First", opened + 1)
+
+
+def test_the_second_patch_of_a_field_from_one_read_is_a_409(world):
+    field = WorkFieldFactory(code="two-reads", name="Skills")
+    api = ApiClient(world.users["committee_staff"])
+    url = f"/practices/fields/{field.pk}"
+    read = two_api_edits(api, url, {"name": "First"}, {"name": "Second", "is_active": False})
+    field.refresh_from_db()
+    assert (field.name_en, field.is_active, field.version) == ("First", True, read + 1)
