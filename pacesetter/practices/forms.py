@@ -57,10 +57,19 @@ class FiltersForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field"].queryset = WorkField.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        # Only active fields are offered; a deactivated one still filters when it is asked
+        # for (the fields' list links each field's count to the list filtered by it).
+        offered = Q(is_active=True)
+        if self.is_bound and str(self.data.get("field", "")).isdigit():
+            offered |= Q(pk=int(self.data["field"]))
+        self.fields["field"].queryset = WorkField.objects.filter(offered)  # type: ignore[attr-defined]
 
     def filters(self) -> PracticeFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The valid filters (an invalid one is shown with its error, and left out)."""
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
         return PracticeFilters(
             query=(data.get("q") or "").strip(),
             kind=data.get("kind") or "",

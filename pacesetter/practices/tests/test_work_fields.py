@@ -202,3 +202,18 @@ def test_the_second_patch_of_a_field_from_one_read_is_a_409(world):
     read = two_api_edits(api, url, {"name": "First"}, {"name": "Second", "is_active": False})
     field.refresh_from_db()
     assert (field.name_en, field.is_active, field.version) == ("First", True, read + 1)
+
+
+def test_the_count_of_a_deactivated_field_links_the_list_filtered_by_it(client, world):
+    field = WorkFieldFactory(code="retired", name="Retired field", is_active=False)
+    tagged = PracticeFactory(owner_unit=world.own, work_fields=[field])
+    PracticeFactory(owner_unit=world.own)  # not tagged: left out of the filtered list
+    client.force_login(world.users["committee_staff"])
+    listed = client.get(reverse("practices:field_list")).content.decode()
+    assert f'?field={field.pk}">1</a>' in listed
+    page = client.get(reverse("practices:list"), {"field": field.pk})
+    assert [p.pk for p in page.context["page_obj"].object_list] == [tagged.pk]
+    # A wrong filter beside it is refused on its own; the field still filters.
+    page = client.get(reverse("practices:list"), {"field": field.pk, "year": "abc"})
+    assert "year" in page.context["form"].errors
+    assert [p.pk for p in page.context["page_obj"].object_list] == [tagged.pk]
