@@ -469,6 +469,17 @@ def test_a_day_past_the_calendars_end_is_refused_on_the_day(
     assert not Report.objects.filter(kind=ReportKind.WORK).exists()
 
 
+def test_the_language_menu_alone_asks_for_no_day(
+    client: Any, world: Any, association: Association
+) -> None:
+    client.force_login(world.users["committee_staff"])
+    url = reverse("reports:work_report", args=[association.plan.pk])
+    page = client.get(url, {"lang": "vi"})
+    assert page.status_code == 200
+    assert not page.context["day_form"].errors
+    assert page.context["as_of"] == association.plan.period_end
+
+
 def test_the_page_costs_the_same_queries_with_more_records(
     client: Any, world: Any, association: Association
 ) -> None:
