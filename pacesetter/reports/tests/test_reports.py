@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone, translation
 from docx import Document
 from openpyxl import load_workbook
 
@@ -25,7 +26,7 @@ from pacesetter.core.errors import ConflictError
 from pacesetter.coverage.tests.factories import organization
 from pacesetter.meetings.services import meeting_create, meeting_set_state
 from pacesetter.practices.services import practice_propose
-from pacesetter.reports.documents import render_docx, review_contents, tables
+from pacesetter.reports.documents import render_docx, review_contents, state_line, tables
 from pacesetter.reports.models import Report, ReportState
 from pacesetter.reports.selectors import review_figures
 from pacesetter.reports.services import report_create, report_finalize, report_update
@@ -507,3 +508,14 @@ def test_a_final_report_keeps_its_figures_when_the_record_changes(
         for c in r.cells
     }
     assert "280" in cluster_cells
+
+
+def test_the_day_a_report_was_finalized_is_the_sites_day() -> None:
+    # 18:00 UTC on 1 July is already 2 July in Thanh Hoa.
+    report = Report(
+        state=ReportState.FINAL,
+        version=3,
+        finalized_at=dt.datetime(2024, 7, 1, 18, tzinfo=dt.UTC),
+    )
+    with timezone.override(ZoneInfo("Asia/Ho_Chi_Minh")), translation.override("en"):
+        assert "finalized on 2 July 2024" in state_line(report)
