@@ -21,7 +21,7 @@ from ninja.pagination import paginate
 from pacesetter.awards.policies import grant_policy
 from pacesetter.campaigns.policies import review_point_policy
 from pacesetter.chains.policies import chain_policy
-from pacesetter.core.api_types import Id, Paged, Quantity, Version, Year
+from pacesetter.core.api_types import VERSION_IN, VERSION_OUT, Id, Paged, Quantity, Version, Year
 from pacesetter.core.files import file_download
 from pacesetter.core.policies import Policy
 from pacesetter.core.refs import resolve_ref
@@ -79,6 +79,7 @@ class WorkFieldOut(Schema):
     translations: dict[str, dict[str, str]] = TRANSLATIONS
     position: int
     is_active: bool
+    version: Version = VERSION_OUT
 
     @staticmethod
     def resolve_translations(obj: WorkField) -> dict[str, dict[str, str]]:
@@ -97,6 +98,7 @@ class WorkFieldPatch(Schema):
     name: text_patch(120) = None  # type: ignore[valid-type]
     position: Annotated[int, Field(ge=0, le=32767)] | None = None
     is_active: bool | None = None
+    version: Version | None = VERSION_IN
 
 
 class PracticeStepOut(Schema):

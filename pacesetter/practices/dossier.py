@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from django.db.models import Prefetch
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from docx.shared import Pt, RGBColor
@@ -236,7 +236,7 @@ def _steps(practice: Practice, *, full: bool, decisions: set[int]) -> list[Block
     decisions of ``decisions`` (those the reader may see)."""
     out = []
     for step in practice.steps.all():
-        parts = [formats.date_format(step.at, "SHORT_DATE_FORMAT"), step.label]
+        parts = [formats.date_format(timezone.localtime(step.at), "SHORT_DATE_FORMAT"), step.label]
         if step.assessment:
             parts.append(str(step.get_assessment_display()))
         if full:

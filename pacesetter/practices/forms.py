@@ -19,6 +19,7 @@ from pacesetter.core.files import validate_upload
 from pacesetter.core.forms import ConstraintFieldsMixin, TranslatedFieldsMixin
 from pacesetter.core.policies import Policy
 from pacesetter.core.translations import fields_of
+from pacesetter.core.versions import VersionFormMixin
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.meetings.policies import meeting_policy
 from pacesetter.units.models import Unit
@@ -56,10 +57,19 @@ class FiltersForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field"].queryset = WorkField.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        # Only active fields are offered; a deactivated one still filters when it is asked
+        # for (the fields' list links each field's count to the list filtered by it).
+        offered = Q(is_active=True)
+        if self.is_bound and str(self.data.get("field", "")).isdigit():
+            offered |= Q(pk=int(self.data["field"]))
+        self.fields["field"].queryset = WorkField.objects.filter(offered)  # type: ignore[attr-defined]
 
     def filters(self) -> PracticeFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The valid filters (an invalid one is shown with its error, and left out)."""
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
         return PracticeFilters(
             query=(data.get("q") or "").strip(),
             kind=data.get("kind") or "",
@@ -273,7 +283,7 @@ class AdoptionReportForm(forms.Form):
         self.initial.setdefault("reported_on", timezone.localdate())
 
 
-class WorkFieldForm(TranslatedFieldsMixin, forms.ModelForm):
+class WorkFieldForm(VersionFormMixin, TranslatedFieldsMixin, forms.ModelForm):
     """A field of work: its code (when it is added; kept after), its name in each
     language, its place in the lists and, once it exists, whether it is still offered."""
 

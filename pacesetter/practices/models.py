@@ -23,6 +23,7 @@ from pacesetter.core.translations import (
     source_text_present,
     values,
 )
+from pacesetter.core.versions import version_field
 
 from .richtext import plain
 
@@ -81,6 +82,8 @@ class WorkField(models.Model):
     name = TranslatedText(models.CharField(_("name"), max_length=120), required=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    #: Raised by each edit; an edit from an older version is refused (``core.versions``).
+    version = version_field()
     search_key = SearchKeyField()
     search_fields = ("code", "name")
 

@@ -30,6 +30,7 @@ from pacesetter.core.translations import (
     fields_of,
     translated_names,
 )
+from pacesetter.core.versions import next_version
 from pacesetter.workplans.services import task_create
 
 from .models import (
@@ -384,21 +385,25 @@ def work_field_create(
 
 
 @transaction.atomic
-def work_field_update(*, actor: Any, field: WorkField, **changes: Any) -> WorkField:
+def work_field_update(
+    *, actor: Any, field: WorkField, version: int | None = None, **changes: Any
+) -> WorkField:
     """Rename a field of work (a name given by name merges its languages; ``""`` clears
     one, the source language's stays required), move it (``position``) or deactivate it
     (``is_active``: it is no longer offered to tag a practice or as a filter; the
-    practices tagged with it keep it). The code is kept: imports and links name it."""
+    practices tagged with it keep it). The code is kept: imports and links name it. A
+    ``version`` no longer the stored one is refused (``core.versions.next_version``)."""
     if "code" in changes:
         raise TypeError("A field of work's code is not changed.")
+    next_ = next_version(field, version)
     source = changes.get("source_language") or field.source_language
     changes = expand(WorkField, changes, source=source)
     return audited_update(
         actor=actor,
         instance=field,
         action="practice.field_update",
-        changes=changes,
-        allowed=WORK_FIELD_FIELDS[1:],
+        changes={**changes, "version": next_},
+        allowed=(*WORK_FIELD_FIELDS[1:], "version"),
         fields=WORK_FIELD_FIELDS,
     )
 

@@ -15,7 +15,6 @@ schema annotations at runtime.
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from ninja import Field, Router, Schema, Status
 
 from pacesetter.bodies.api import PersonRef
 from pacesetter.core.api_types import Id, Version
+from pacesetter.core.translations import Language
 
 from . import services
 from .documents import TYPES, render_docx, render_pdf, render_xlsx, report_file_name
@@ -33,8 +33,6 @@ from .selectors import versions_of
 from .workflows import report_workflow
 
 router = Router(tags=["reports"])
-
-LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 
 class ReviewReportSectionsIn(Schema):
@@ -51,13 +49,13 @@ class ReviewReportSectionsIn(Schema):
 class ReviewReportIn(Schema):
     review_point_id: Id
     cluster_id: Id | None = Field(None, description="Leave out for the whole campaign.")
-    language: str = Field("en", description=f"The narrative's language: {', '.join(LANGUAGES)}.")
+    language: Language = Field("en", description="The narrative's language.")
 
 
 class WorkReportIn(Schema):
     plan_id: Id
     as_of: dt.date = Field(description="The day the report is as of (from the plan's start).")
-    language: str = Field("en", description=f"The narrative's language: {', '.join(LANGUAGES)}.")
+    language: Language = Field("en", description="The narrative's language.")
 
 
 class ReviewReportSaveIn(ReviewReportSectionsIn):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from docx.shared import Cm, Pt, RGBColor
 from fpdf.enums import Align, XPos, YPos
@@ -450,7 +450,8 @@ def state_line(report: Report) -> str:
         name = (who.get_full_name() or who.get_username()) if who is not None else _("unknown")
         return _("Final, version %(version)s, finalized on %(date)s by %(user)s.") % {
             "version": report.version,
-            "date": formats.date_format(report.finalized_at, "DATE_FORMAT"),
+            # The day in the site's zone (the stored moment is UTC).
+            "date": formats.date_format(timezone.localtime(report.finalized_at), "DATE_FORMAT"),
             "user": name,
         }
     return _("Draft, version %(version)s.") % {"version": report.version}

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import SECTION_TITLES, SECTIONS
+from .models import LAST_DAY, SECTION_TITLES, SECTIONS
 
 
 class ReportStartForm(forms.Form):
@@ -38,4 +39,5 @@ class AsOfForm(forms.Form):
         label=_("As of"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d"],
+        validators=[MaxValueValidator(LAST_DAY)],
     )

@@ -6,6 +6,8 @@ is drafted, then finalized and locked, every saved version kept."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +17,9 @@ from pacesetter.core import clock
 
 #: The narrative sections, in the order of the report.
 SECTIONS = ("achievements", "limitations", "lessons", "directions")
+#: The last day a work report may be as of: its figures read the record up to the end of
+#: the day, so the calendar has to have a next day (a later day is no plan's anyway).
+LAST_DAY = dt.date(2100, 12, 31)
 #: Their headings, on the page and in the files.
 SECTION_TITLES = {
     "achievements": _("Achievements"),

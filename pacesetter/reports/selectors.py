@@ -38,6 +38,7 @@ from pacesetter.core.translations import ordered
 from pacesetter.coverage.selectors import CoverageFilters, RateRow, coverage_rates, keeps_register
 from pacesetter.meetings.models import MeetingState
 from pacesetter.meetings.policies import meeting_policy
+from pacesetter.meetings.selectors import meeting_day
 from pacesetter.practices.models import Practice, PracticeState
 from pacesetter.practices.policies import practice_policy
 from pacesetter.scoring.models import Criterion, CriterionKind, Direction, Registration, ScoreItem
@@ -369,8 +370,14 @@ def _awards(user: Any, review_point: ReviewPoint, cluster: Cluster | None) -> li
 def _meetings(
     user: Any, campaign: Campaign, cluster: Cluster | None, start: dt.date, end: dt.date
 ) -> list[MeetingLine]:
+    # A meeting's day is the day where it is held (its own time zone, as its page shows
+    # it), not the server's: the query keeps those starting within two days of the
+    # period, each is then placed by its own day.
+    margin = dt.timedelta(days=2)
     meetings = meeting_policy.visible(user).filter(
-        state=MeetingState.HELD, starts_at__date__gte=start, starts_at__date__lte=end
+        state=MeetingState.HELD,
+        starts_at__date__gte=start - margin,
+        starts_at__date__lte=end + margin,
     )
     if cluster is not None:
         meetings = meetings.filter(
@@ -381,15 +388,19 @@ def _meetings(
             Q(organizer_unit__path__startswith=campaign.organizer.path)
             | Q(organizer_unit_id__in=_participants(campaign.pk, None).values("unit_id"))
         )
-    return [
-        MeetingLine(
-            date=meeting.starts_at.date(),
-            title=meeting.title,
-            kind=meeting.get_kind_display(),
-            organizer=meeting.organizer_unit.name,
-        )
-        for meeting in meetings.select_related("organizer_unit").order_by("starts_at", "pk")
-    ]
+    lines = []
+    for meeting in meetings.select_related("organizer_unit").order_by("starts_at", "pk"):
+        day = meeting_day(meeting)
+        if start <= day <= end:
+            lines.append(
+                MeetingLine(
+                    date=day,
+                    title=meeting.title,
+                    kind=meeting.get_kind_display(),
+                    organizer=meeting.organizer_unit.name,
+                )
+            )
+    return lines
 
 
 def _tasks(

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from pacesetter.core.workflows import INVALID_TRANSITION
 from pacesetter.workplans.models import WorkPlan
 
 from .frozen import freeze
-from .models import SECTIONS, Report, ReportKind, ReportState, ReportVersion
+from .models import LAST_DAY, SECTIONS, Report, ReportKind, ReportState, ReportVersion
 from .workflows import report_workflow
 
 REPORT_FIELDS = ("review_point", "cluster", "language", "state", "version", "created_by")
@@ -87,6 +88,10 @@ def work_report_create(*, actor: Any, plan: WorkPlan, as_of: dt.date, language: 
             % {"start": formats.date_format(plan.period_start, "DATE_FORMAT")},
             code="before_plan",
         )
+    try:
+        MaxValueValidator(LAST_DAY)(as_of)
+    except ValidationError as exc:
+        raise FieldRuleError("as_of", exc.messages[0], code="max_value") from exc
     if Report.objects.filter(kind=ReportKind.WORK, plan=plan, as_of=as_of).exists():
         raise ValidationError(
             _("This work plan already has a report as of this day."), code="report_exists"

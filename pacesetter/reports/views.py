@@ -201,7 +201,9 @@ def work_report(request: HttpRequest, plan: int) -> HttpResponse:
     period): the figures of that day, the narrative once started."""
     user = request.user
     work_plan, may_write = work_report_access(user, plan)
-    day_form = AsOfForm(request.GET or None, initial={"as_of": _default_day(work_plan)})
+    # Bound only when a day is asked for: ``?lang=`` alone (the language menu) is no error.
+    data = request.GET if "as_of" in request.GET else None
+    day_form = AsOfForm(data, initial={"as_of": _default_day(work_plan)})
     as_of = day_form.cleaned_data["as_of"] if day_form.is_valid() else _default_day(work_plan)
     report = work_report_of(work_plan, as_of)
     versions, moves, form = _report_state(user, report)

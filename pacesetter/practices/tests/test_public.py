@@ -3,19 +3,23 @@ dossier, caching and the rate limit."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from django.utils import formats, timezone, translation
 from docx import Document
 
+from pacesetter.core import clock
 from pacesetter.decisions.tests.factories import DecisionFactory
 from pacesetter.practices import public_views
-from pacesetter.practices.dossier import body_blocks
+from pacesetter.practices.dossier import body_blocks, dossier_blocks
 from pacesetter.practices.models import Practice, PracticeState
 from pacesetter.practices.services import adoption_create, practice_transition
 
@@ -372,3 +376,13 @@ def test_the_signed_in_dossier_is_for_the_practices_readers(world, translated):
     assert client.get(f"/practices/{translated.pk}/dossier.pdf").status_code == 200
     assert client.get(f"/practices/{draft.pk}/dossier.pdf").status_code == 404
     assert client.get(f"/practices/{draft.pk}/dossier.docx").status_code == 404
+
+
+def test_the_dossier_dates_a_step_by_the_sites_day(world):
+    # Proposed at 20:00 UTC on 1 July: already 2 July in Thanh Hoa.
+    with clock.fixed(dt.datetime(2024, 7, 1, 20, tzinfo=dt.UTC)):
+        practice = PracticeFactory(owner_unit=world.own)
+    with timezone.override(ZoneInfo("Asia/Ho_Chi_Minh")), translation.override("en"):
+        steps = [b.text for b in dossier_blocks(practice, reader=world.users["committee_staff"])]
+        day = formats.date_format(dt.date(2024, 7, 2), "SHORT_DATE_FORMAT")
+    assert any(text.startswith(day) for text in steps), steps

@@ -12,6 +12,7 @@ from pacesetter.accounts.services import role_grant
 from pacesetter.accounts.tests.factories import UserFactory
 from pacesetter.practices.models import WorkField
 from pacesetter.testing.api import ApiClient
+from pacesetter.testing.versions import two_api_edits, two_screen_edits
 
 from .factories import PracticeFactory, WorkFieldFactory
 
@@ -179,3 +180,40 @@ def test_the_api_adds_renames_and_deactivates_as_the_screen(world):
     officer = ApiClient(world.users["unit_officer"])
     assert officer.post("/practices/fields", {"code": "x", "name": "X"}).status_code == 403
     assert officer.get(f"/practices/fields/{field_id}").json()["code"] == "green"
+
+
+def _field_edit(name: str) -> dict[str, object]:
+    return {"source_language": "en", "name_en": name, "position": 1, "is_active": "on"}
+
+
+def test_the_second_edit_of_a_field_from_one_page_is_refused(client, world):
+    field = WorkFieldFactory(code="two-tabs", name="Skills")
+    client.force_login(world.users["committee_staff"])
+    url = reverse("practices:field_edit", args=[field.pk])
+    opened = two_screen_edits(client, url, _field_edit("First"), _field_edit("Second"))
+    field.refresh_from_db()
+    assert (field.name_en, field.version) == ("First", opened + 1)
+
+
+def test_the_second_patch_of_a_field_from_one_read_is_a_409(world):
+    field = WorkFieldFactory(code="two-reads", name="Skills")
+    api = ApiClient(world.users["committee_staff"])
+    url = f"/practices/fields/{field.pk}"
+    read = two_api_edits(api, url, {"name": "First"}, {"name": "Second", "is_active": False})
+    field.refresh_from_db()
+    assert (field.name_en, field.is_active, field.version) == ("First", True, read + 1)
+
+
+def test_the_count_of_a_deactivated_field_links_the_list_filtered_by_it(client, world):
+    field = WorkFieldFactory(code="retired", name="Retired field", is_active=False)
+    tagged = PracticeFactory(owner_unit=world.own, work_fields=[field])
+    PracticeFactory(owner_unit=world.own)  # not tagged: left out of the filtered list
+    client.force_login(world.users["committee_staff"])
+    listed = client.get(reverse("practices:field_list")).content.decode()
+    assert f'?field={field.pk}">1</a>' in listed
+    page = client.get(reverse("practices:list"), {"field": field.pk})
+    assert [p.pk for p in page.context["page_obj"].object_list] == [tagged.pk]
+    # A wrong filter beside it is refused on its own; the field still filters.
+    page = client.get(reverse("practices:list"), {"field": field.pk, "year": "abc"})
+    assert "year" in page.context["form"].errors
+    assert [p.pk for p in page.context["page_obj"].object_list] == [tagged.pk]

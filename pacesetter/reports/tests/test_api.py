@@ -20,6 +20,14 @@ def ok(response: Any, status: int = 200) -> Any:
     return response.json()
 
 
+def test_an_unknown_language_is_refused_naming_the_field(world: Any, reporting: Any) -> None:
+    staff = ApiClient(world.users["committee_staff"])
+    response = staff.post("/reports", {"review_point_id": reporting.h1.pk, "language": "fr"})
+    assert response.status_code == 422
+    assert "language" in str(response.json())
+    assert not Report.objects.exists()
+
+
 def test_start_save_finalize_and_download(world: Any, reporting: Any) -> None:
     leader = ApiClient(world.users["cluster_leader"])
     started = ok(

@@ -3,18 +3,21 @@ with every version kept, the three files open, who may see it, and the page's qu
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 import subprocess
 import zipfile
 from decimal import Decimal as D
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone, translation
 from docx import Document
 from openpyxl import load_workbook
 
@@ -23,7 +26,7 @@ from pacesetter.core.errors import ConflictError
 from pacesetter.coverage.tests.factories import organization
 from pacesetter.meetings.services import meeting_create, meeting_set_state
 from pacesetter.practices.services import practice_propose
-from pacesetter.reports.documents import render_docx, review_contents, tables
+from pacesetter.reports.documents import render_docx, review_contents, state_line, tables
 from pacesetter.reports.models import Report, ReportState
 from pacesetter.reports.selectors import review_figures
 from pacesetter.reports.services import report_create, report_finalize, report_update
@@ -78,6 +81,28 @@ def test_figures_of_the_campaign_equal_the_record(world: Any, reporting: Any) ->
         ("Certificate of merit", "Cluster C", "Decided", 1, 1),
     }
     assert [m.title for m in figures.meetings] == ["Cluster review conference"]
+
+
+def test_a_meeting_is_of_the_day_where_it_is_held(world: Any, reporting: Any) -> None:
+    # 06:00 in Thanh Hoa (UTC+7) is still the day before in UTC, the server's zone.
+    for title, local in (
+        ("New year's exchange", dt.datetime(2024, 1, 1, 6)),
+        ("Second half's first meeting", dt.datetime(2024, 7, 1, 6)),
+    ):
+        meeting = meeting_create(
+            actor=None,
+            kind="review",
+            organizer_unit=world.own,
+            title=title,
+            starts_at=local.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+            time_zone="Asia/Ho_Chi_Minh",
+        )
+        meeting_set_state(actor=None, meeting=meeting, state="held")
+    figures = review_figures(world.users["committee_staff"], reporting.h1, None)
+    assert [(m.title, m.date) for m in figures.meetings] == [
+        ("New year's exchange", dt.date(2024, 1, 1)),
+        ("Cluster review conference", dt.date(2024, 6, 21)),
+    ]
 
 
 def test_figures_of_a_cluster(world: Any, reporting: Any) -> None:
@@ -376,7 +401,6 @@ def test_the_page_costs_the_same_queries_with_more_records(
     client.get(url)
     with CaptureQueriesContext(connection) as first:
         assert client.get(url).status_code == 200
-    import datetime as dt
 
     for day in (2, 3, 4):
         meeting = meeting_create(
@@ -484,3 +508,14 @@ def test_a_final_report_keeps_its_figures_when_the_record_changes(
         for c in r.cells
     }
     assert "280" in cluster_cells
+
+
+def test_the_day_a_report_was_finalized_is_the_sites_day() -> None:
+    # 18:00 UTC on 1 July is already 2 July in Thanh Hoa.
+    report = Report(
+        state=ReportState.FINAL,
+        version=3,
+        finalized_at=dt.datetime(2024, 7, 1, 18, tzinfo=dt.UTC),
+    )
+    with timezone.override(ZoneInfo("Asia/Ho_Chi_Minh")), translation.override("en"):
+        assert "finalized on 2 July 2024" in state_line(report)

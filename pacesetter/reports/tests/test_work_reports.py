@@ -451,6 +451,35 @@ def test_the_page_starts_the_report_of_the_day_chosen(
     assert (report.as_of, report.language) == (AS_OF, "vi")
 
 
+def test_a_day_past_the_calendars_end_is_refused_on_the_day(
+    client: Any, world: Any, association: Association
+) -> None:
+    client.force_login(world.users["committee_staff"])
+    url = reverse("reports:work_report", args=[association.plan.pk])
+    page = client.get(url, {"as_of": "9999-12-31"})
+    assert page.status_code == 200
+    assert "as_of" in page.context["day_form"].errors
+    assert page.context["as_of"] == association.plan.period_end  # the default day shown
+    start = reverse("reports:work_start", args=[association.plan.pk])
+    refused = client.post(start, {"as_of": "9999-12-31", "language": "en"})
+    assert refused.status_code == 200 and "as_of" in refused.context["day_form"].errors
+    api = ApiClient(world.users["committee_staff"])
+    body = {"plan_id": association.plan.pk, "as_of": "9999-12-31", "language": "en"}
+    assert_error_shape(api.post("/reports/work", body), 422, "max_value")
+    assert not Report.objects.filter(kind=ReportKind.WORK).exists()
+
+
+def test_the_language_menu_alone_asks_for_no_day(
+    client: Any, world: Any, association: Association
+) -> None:
+    client.force_login(world.users["committee_staff"])
+    url = reverse("reports:work_report", args=[association.plan.pk])
+    page = client.get(url, {"lang": "vi"})
+    assert page.status_code == 200
+    assert not page.context["day_form"].errors
+    assert page.context["as_of"] == association.plan.period_end
+
+
 def test_the_page_costs_the_same_queries_with_more_records(
     client: Any, world: Any, association: Association
 ) -> None:
