@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pacesetter.accounts.models import Role, RoleAssignment, User
-from pacesetter.awards.models import Award, AwardGrant, Proposal
+from pacesetter.awards.models import Award, AwardGrant, Person, Proposal
 from pacesetter.awards.policies import award_policy, grant_policy, proposal_policy
 from pacesetter.bodies.policies import body_policy
 from pacesetter.campaigns.models import Campaign
@@ -202,15 +202,18 @@ def _show_meeting(meeting: Meeting) -> Hit:
     )
 
 
+def _keyed(model: type[Any], query: str) -> QuerySet[Any]:
+    """The ids of ``model``'s rows whose key matches: uncorrelated, so the few awards,
+    units or people named so are found once, not joined to every proposal or grant."""
+    return matching(model.objects.all(), query).values("pk")
+
+
 def _proposals(user: Any, query: str) -> QuerySet[Proposal]:
-    folded = fold(query)
     return (
         proposal_policy.visible(user)
-        .filter(
-            Q(award__search_key__contains=folded) | Q(proposer_unit__search_key__contains=folded)
-        )
+        .filter(Q(award_id__in=_keyed(Award, query)) | Q(proposer_unit_id__in=_keyed(Unit, query)))
         .select_related("award", "proposer_unit")
-        .order_by("-year", "-pk")
+        .order_by("-pk")
     )
 
 
@@ -237,16 +240,15 @@ def _show_award(award: Award) -> Hit:
 
 
 def _grants(user: Any, query: str) -> QuerySet[AwardGrant]:
-    folded = fold(query)
     return (
         grant_policy.visible(user)
         .filter(
-            Q(award__search_key__contains=folded)
-            | Q(unit__search_key__contains=folded)
-            | Q(person__search_key__contains=folded)
+            Q(award_id__in=_keyed(Award, query))
+            | Q(unit_id__in=_keyed(Unit, query))
+            | Q(person_id__in=_keyed(Person, query))
         )
         .select_related("award", "unit", "person")
-        .order_by("-year", "-pk")
+        .order_by("-pk")
     )
 
 

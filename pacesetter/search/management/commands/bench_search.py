@@ -43,7 +43,7 @@ MIXES: dict[str, tuple[str, ...]] = {
     "Chinese": ("先进", "技能", "师带徒", "创新工作室"),
     "Vietnamese": ("thi đua", "an toàn", "tiết kiệm năng lượng"),
     "Vietnamese, no marks": ("thi dua", "an toan", "tiet kiem nang luong"),
-    "English": ("water", "safety", "unit 01"),
+    "English": ("water", "safety", "skills passport"),
 }
 
 VI = (
