@@ -139,16 +139,24 @@ def test_people_are_only_those_the_user_may_see(client: Any, world: Any) -> None
     client.force_login(world.users["unit_officer"])
     people = _kinds(client.get(API, {"q": "mai"}))["people"]
     assert [i["detail"] for i in people["items"]] == ["mai.seen"]
-    # Found by role, in another language too: the officers the user sees.
-    by_role = _kinds(client.get(API, {"q": "cán bộ"}))
-    assert "mai.unseen" not in {i["detail"] for i in by_role.get("people", {"items": []})["items"]}
+    # Found by role, in another language too ("Cán bộ đơn vị", unit officer): only the
+    # officers the user sees.
+    by_role = _kinds(client.get(API, {"q": "cán bộ"}))["people"]
+    assert {i["detail"] for i in by_role["items"]} == {"mai.seen", "officer"}
 
 
 def test_people_are_found_by_their_role(client: Any, world: Any) -> None:
     client.force_login(world.users["committee_staff"])
-    people = _kinds(client.get(API, {"q": "cluster leader"}))["people"]
-    assert [i["detail"] for i in people["items"]] == ["leader"]
-    assert people["items"][0]["roles"][0]["over"] == "Cluster A"
+    for query in ("cluster leader", "cụm trưởng", "片区牵头"):
+        people = _kinds(client.get(API, {"q": query}))["people"]
+        assert [i["detail"] for i in people["items"]] == ["leader"], query
+        assert people["items"][0]["roles"][0]["over"] == "Cluster A"
+
+
+def test_a_query_too_long_is_refused_on_the_page(client: Any, world: Any) -> None:
+    client.force_login(world.users["committee_staff"])
+    page = client.get(SEARCH, {"q": "x" * 101}).content.decode()
+    assert "Type at most 100 characters." in page
 
 
 def test_a_group_says_more_than_n_and_links_its_own_pages(client: Any, world: Any) -> None:
