@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pacesetter.accounts.models import Role, RoleAssignment, User
-from pacesetter.awards.models import Award, AwardGrant, Person, Proposal
+from pacesetter.awards.models import Award, AwardGrant, Proposal
 from pacesetter.awards.policies import award_policy, grant_policy, proposal_policy
 from pacesetter.bodies.policies import body_policy
 from pacesetter.campaigns.models import Campaign
@@ -202,16 +202,16 @@ def _show_meeting(meeting: Meeting) -> Hit:
     )
 
 
-def _keyed(model: type[Any], query: str) -> QuerySet[Any]:
-    """The ids of ``model``'s rows whose key matches: uncorrelated, so the few awards,
-    units or people named so are found once, not joined to every proposal or grant."""
-    return matching(model.objects.all(), query).values("pk")
-
-
 def _proposals(user: Any, query: str) -> QuerySet[Proposal]:
+    # Joined, newest first: the database walks the newest rows and stops at the group's
+    # size (an ``award_id IN (…)`` of the matching awards and units made SQLite sort
+    # every match first: 5x slower at the bench's scale).
+    folded = fold(query)
     return (
         proposal_policy.visible(user)
-        .filter(Q(award_id__in=_keyed(Award, query)) | Q(proposer_unit_id__in=_keyed(Unit, query)))
+        .filter(
+            Q(award__search_key__contains=folded) | Q(proposer_unit__search_key__contains=folded)
+        )
         .select_related("award", "proposer_unit")
         .order_by("-pk")
     )
@@ -240,12 +240,13 @@ def _show_award(award: Award) -> Hit:
 
 
 def _grants(user: Any, query: str) -> QuerySet[AwardGrant]:
+    folded = fold(query)  # joined, newest first, as the proposals
     return (
         grant_policy.visible(user)
         .filter(
-            Q(award_id__in=_keyed(Award, query))
-            | Q(unit_id__in=_keyed(Unit, query))
-            | Q(person_id__in=_keyed(Person, query))
+            Q(award__search_key__contains=folded)
+            | Q(unit__search_key__contains=folded)
+            | Q(person__search_key__contains=folded)
         )
         .select_related("award", "unit", "person")
         .order_by("-pk")
