@@ -559,10 +559,10 @@ class _Worker:
 
         from pacesetter.search.selectors import KINDS
 
-        per_kind = {
-            kind.key: bench.median_time(lambda k=kind: search_all(staff, "thi dua", [k]), self.runs)
-            for kind in KINDS
-        }
+        def one_kind(kind: Any) -> Any:
+            return lambda: search_all(staff, "thi dua", [kind])
+
+        per_kind = {kind.key: bench.median_time(one_kind(kind), self.runs) for kind in KINDS}
         return {
             "per_kind": per_kind,
             "mixes": mixes,
