@@ -223,6 +223,7 @@ def _add_routers() -> None:
         tables_router,
     )
     from pacesetter.scoring.campaign_api import router as campaign_scoring_router
+    from pacesetter.search.api import router as search_router
     from pacesetter.units.api import router as units_router
     from pacesetter.units.api import unit_types_router
     from pacesetter.workplans.api import plans_router, tasks_router
@@ -262,6 +263,7 @@ def _add_routers() -> None:
     api.add_router("/imports", imports_router)
     api.add_router("/reports", reports_router)
     api.add_router("/statistics", statistics_router)
+    api.add_router("/search", search_router)
 
 
 _add_routers()
