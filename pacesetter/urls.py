@@ -45,6 +45,7 @@ urlpatterns = [
     path("coverage/", include("pacesetter.coverage.urls")),
     path("practices/", include("pacesetter.practices.urls")),
     path("reports/", include("pacesetter.reports.urls")),
+    path("public/", include("pacesetter.public.urls")),
     path("calendar/", include("pacesetter.workspace.calendar_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

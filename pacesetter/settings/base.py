@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "pacesetter.practices",
     "pacesetter.workspace",
     "pacesetter.reports",
+    "pacesetter.public",
     "pacesetter.demo",
 ]
 
