@@ -33,8 +33,8 @@ from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext as _
 from django.utils.translation import get_supported_language_variant
+from django.utils.translation import gettext as _
 
 from pacesetter.awards import public_selectors as awards
 from pacesetter.awards.selectors import public_proposals
