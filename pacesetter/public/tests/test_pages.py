@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from pacesetter.audit.models import AuditEntry
 from pacesetter.awards.services import grant_record
-from pacesetter.campaigns.tests.factories import CampaignFactory
 from pacesetter.campaigns.services import campaign_publicity_set
+from pacesetter.campaigns.tests.factories import CampaignFactory
 from pacesetter.public import views
 from pacesetter.units.services import unit_publicity_set
 from pacesetter.units.tests.factories import UnitFactory
