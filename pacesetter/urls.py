@@ -46,6 +46,7 @@ urlpatterns = [
     path("practices/", include("pacesetter.practices.urls")),
     path("reports/", include("pacesetter.reports.urls")),
     path("search/", include("pacesetter.search.urls")),
+    path("public/", include("pacesetter.public.urls")),
     path("calendar/", include("pacesetter.workspace.calendar_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

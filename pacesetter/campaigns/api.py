@@ -31,7 +31,14 @@ from pacesetter.units.policies import unit_policy
 
 from .models import Campaign, CampaignPhase, ClusterPact, Participant, ReviewPoint
 from .policies import campaign_policy, participant_policy
-from .services import cluster_join, pact_sign, participant_add, phase_add, review_point_add
+from .services import (
+    campaign_publicity_set,
+    cluster_join,
+    pact_sign,
+    participant_add,
+    phase_add,
+    review_point_add,
+)
 from .workflows import review_point_workflow
 
 router = Router(tags=["campaigns"])
@@ -167,6 +174,31 @@ class PactIn(Schema):
 
     signed_on: dt.date
     signer_unit_id: Id | None = None
+
+
+class PublicityIn(Schema):
+    public: bool = Field(description="Whether the campaign has its public page.")
+
+
+class PublicityOut(Schema):
+    public: bool = Field(
+        description="Its public page shows it, its review points and their published "
+        "rankings to anyone, without signing in."
+    )
+
+
+# --- the public page --------------------------------------------------------------------
+
+
+@router.put("/{int:campaign_id}/public", response=PublicityOut)
+def campaign_publicity_endpoint(
+    request: HttpRequest, campaign_id: Id, payload: PublicityIn
+) -> dict[str, bool]:
+    """Show the campaign on the public pages (``public``: true) or take it off; the
+    organizer's committee staff, in every state (audited)."""
+    campaign = campaign_policy.access(request.user, campaign_id, "update")
+    campaign = campaign_publicity_set(actor=request.user, campaign=campaign, public=payload.public)
+    return {"public": campaign.is_public}
 
 
 # --- phases, review points, participants, pacts ---------------------------------------

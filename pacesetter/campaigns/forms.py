@@ -232,3 +232,9 @@ class PactSignForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to_state = forms.ChoiceField(label=_("Move to"), choices=CampaignState.choices)
+
+
+class PublicityForm(forms.Form):
+    """Whether the campaign has its public page."""
+
+    public = forms.BooleanField(label=_("Public page"), required=False)

@@ -97,6 +97,13 @@ class Campaign(models.Model):
     registration_due = models.DateField(_("registration due"), null=True, blank=True)
     tie_breaks = models.JSONField(_("tie-break order"), default=default_tie_breaks, blank=True)
     description = TranslatedText(models.TextField(_("description")))
+    # Its public page (pacesetter.public): the campaign, its review points and their
+    # published rankings. Set by campaign_publicity_set.
+    is_public = models.BooleanField(
+        _("public page"),
+        default=False,
+        help_text=_("Show the campaign and its published rankings on a public page."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     version = version_field()
     search_key = SearchKeyField()

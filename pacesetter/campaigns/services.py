@@ -120,6 +120,22 @@ def campaign_update(
     )
 
 
+@transaction.atomic
+def campaign_publicity_set(*, actor: Any, campaign: Campaign, public: bool) -> Campaign:
+    """Show the campaign on its public page (``public``) or take it off. Allowed in
+    every state, a closed campaign's included (its published rankings are what the public
+    reads); the page shows only published review points' rankings. Audited
+    (``campaign.publicity``); setting what is already set writes no entry."""
+    return audited_update(
+        actor=actor,
+        instance=campaign,
+        action="campaign.publicity",
+        changes={"is_public": bool(public)},
+        allowed=("is_public",),
+        fields=("is_public",),
+    )
+
+
 def _name_columns(
     model: type[CampaignPhase | ReviewPoint], name: Any, columns: dict[str, str], source: str
 ) -> dict[str, Any]:

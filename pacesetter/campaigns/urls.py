@@ -10,6 +10,7 @@ app_name = "campaigns"
 urlpatterns = [
     path("", views.campaign_list, name="list"),
     path("<int:pk>/transition/", views.transition, name="transition"),
+    path("<int:pk>/public/", views.publicity, name="publicity"),
     path("<int:pk>/phases/add/", views.phase_add, name="phase_add"),
     path("<int:pk>/review-points/add/", views.review_point_add, name="review_point_add"),
     path("<int:pk>/participants/add/", views.participant_add, name="participant_add"),

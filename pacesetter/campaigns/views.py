@@ -35,6 +35,7 @@ from .forms import (
     PactSignForm,
     ParticipantForm,
     PhaseForm,
+    PublicityForm,
     ReviewPointForm,
     TransitionForm,
 )
@@ -133,6 +134,26 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             _("The campaign is now in the state “%(state)s”.")
             % {"state": campaign.get_state_display()},
         )
+    return redirect("campaigns:detail", campaign.pk)
+
+
+@require_POST
+@login_required
+def publicity(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the campaign on the public pages, or take it off (``public``: true or false)."""
+    user = request.user
+    campaign = campaign_policy.access(user, pk, "update")
+    form = PublicityForm(request.POST)
+    form.is_valid()  # a boolean: anything but a true value takes it off
+    campaign = services.campaign_publicity_set(
+        actor=user, campaign=campaign, public=form.cleaned_data.get("public", False)
+    )
+    messages.success(
+        request,
+        _("The campaign is on the public pages.")
+        if campaign.is_public
+        else _("The campaign is no longer on the public pages."),
+    )
     return redirect("campaigns:detail", campaign.pk)
 
 

@@ -282,7 +282,9 @@ def _in(column: str, values: tuple[str, ...], params: list[Any]) -> str:
     return f"{column} IN ({', '.join(['%s'] * len(values))})"
 
 
-def rates_sql(user: Any, filters: CoverageFilters) -> tuple[str, list[Any]]:
+def rates_sql(
+    user: Any, filters: CoverageFilters, *, base: QuerySet[Organization] | None = None
+) -> tuple[str, list[Any]]:
     """The grouped count of :func:`coverage_rates`: one statement joining the filtered
     organizations (the ORM's own query, as a derived table) to their operating status
     period and their party and union periods at the date, then grouped. One period of
@@ -292,7 +294,7 @@ def rates_sql(user: Any, filters: CoverageFilters) -> tuple[str, list[Any]]:
     ``EmptyResultSet`` when the filtered organizations are known to be none."""
     at = filters.at
     organizations = (
-        filters.apply(organization_policy.visible(user))
+        filters.apply(organization_policy.visible(user) if base is None else base)
         .order_by()
         .values(
             oid=F("pk"),
@@ -337,15 +339,20 @@ def rates_sql(user: Any, filters: CoverageFilters) -> tuple[str, list[Any]]:
 
 
 def coverage_rates(
-    user: Any, filters: CoverageFilters, *, since: datetime.date | None = None
+    user: Any,
+    filters: CoverageFilters,
+    *,
+    since: datetime.date | None = None,
+    base: QuerySet[Organization] | None = None,
 ) -> RatesTable:
     """The rates at ``filters.at`` by ``filters.group_by``, over the organizations the
-    user may see; with ``since``, also the rates at that date (``before``) and the
-    organizations newly built between the two dates (after ``since``, up to ``at``)."""
+    user may see (or ``base``: :func:`public_coverage_rates`); with ``since``, also the
+    rates at that date (``before``) and the organizations newly built between the two
+    dates (after ``since``, up to ``at``)."""
     at = filters.at
     rows: dict[Any, RateRow] = {}
     try:
-        sql, params = rates_sql(user, filters)
+        sql, params = rates_sql(user, filters, base=base)
     except EmptyResultSet:  # the user sees no organization: no query to run
         lines: list[Any] = []
     else:
@@ -356,7 +363,7 @@ def coverage_rates(
         counts = {name: int(value or 0) for name, value in zip(RATE_COUNTS, values, strict=True)}
         rows[key] = RateRow(key=key, label="", **counts)
     if since is not None:
-        _add_newly_built(user, filters, since, rows)
+        _add_newly_built(user, filters, since, rows, base=base)
     labels = _labels(filters.group_by, list(rows))
     for k, row in rows.items():
         row.label = labels.get(k, "") or str(_("Not given"))
@@ -369,17 +376,21 @@ def coverage_rates(
     table = RatesTable(at=at, group_by=filters.group_by, rows=ordered, total=total, since=since)
     if since is not None:
         earlier = CoverageFilters(**{**filters.__dict__, "at": since})
-        table.before = coverage_rates(user, earlier)
+        table.before = coverage_rates(user, earlier, base=base)
     return table
 
 
 def _add_newly_built(
-    user: Any, filters: CoverageFilters, since: datetime.date, rows: dict[Any, RateRow]
+    user: Any,
+    filters: CoverageFilters,
+    since: datetime.date,
+    rows: dict[Any, RateRow],
+    *,
+    base: QuerySet[Organization] | None = None,
 ) -> None:
     """Party organizations built (or turned standalone) after ``since`` up to the date."""
-    organizations = filters.apply(organization_policy.visible(user)).filter(
-        operating_at(filters.at)
-    )
+    visible = organization_policy.visible(user) if base is None else base
+    organizations = filters.apply(visible).filter(operating_at(filters.at))
     built = (
         Building.objects.filter(
             kind__code=PARTY,
@@ -422,4 +433,34 @@ def editable_towns(user: Any) -> QuerySet[Unit]:
     scope = Actor.of(user).scope
     return Unit.objects.filter(under("path", scope.staff_paths + scope.officer_paths)).order_by(
         "path"
+    )
+
+
+# --- The public pages (no login) ----------------------------------------------------------
+
+#: The groupings of the public rates: by town (a unit, never an organization) and by kind.
+PUBLIC_GROUPINGS = ("town", "kind")
+
+
+def public_registers() -> QuerySet[Unit]:
+    """The units whose register's rates are public (``Unit.publishes_coverage``, set by
+    its committee staff): each is the register of its subtree's towns and streets."""
+    return Unit.objects.filter(publishes_coverage=True).order_by("path", "pk")
+
+
+def public_register(pk: int) -> Unit | None:
+    return public_registers().filter(pk=pk).first()
+
+
+def public_coverage_rates(unit: Unit, *, at: datetime.date, group_by: str = "town") -> RatesTable:
+    """The rates of ``unit``'s register (the organizations of its subtree) at ``at``,
+    by town or by kind: counts and rates only, never an organization's row (a row is a
+    town, a unit of the tree, or a kind). ``unit`` must be a public register."""
+    if not unit.publishes_coverage:
+        raise ValueError("This register is not public.")
+    if group_by not in PUBLIC_GROUPINGS:
+        raise ValueError(f"Unknown public grouping: {group_by}")
+    filters = CoverageFilters(at=at, town=unit, group_by=group_by)
+    return coverage_rates(
+        None, filters, base=Organization.objects.filter(town__path__startswith=unit.path)
     )

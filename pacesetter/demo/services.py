@@ -13,12 +13,13 @@ from pacesetter.accounts.models import User
 from pacesetter.accounts.services import role_grant
 from pacesetter.bodies.models import Body
 from pacesetter.bodies.services import body_create, body_member_add, body_term_create
+from pacesetter.campaigns.services import campaign_publicity_set
 from pacesetter.clusters.models import Cluster
 from pacesetter.clusters.services import cluster_create, cluster_leader_set, cluster_member_add
 from pacesetter.decisions.models import Decision
 from pacesetter.decisions.services import decision_create
 from pacesetter.units.models import Unit, UnitType
-from pacesetter.units.services import unit_create, unit_type_create
+from pacesetter.units.services import unit_create, unit_publicity_set, unit_type_create
 
 from .awards import AwardLoader
 from .campaigns import CampaignLoader
@@ -43,6 +44,8 @@ from .data import (
     UNIT_TYPES,
 )
 from .data.huadu import PLAN_KEY as HUADU_PLAN_KEY
+from .data.huadu import ROOT as HUADU_ROOT
+from .data.thanh_hoa import COMMITTEE as THANH_HOA_COMMITTEE
 from .keywork import KeyWorkLoader
 from .pdf import one_page_pdf
 from .polls import body_poll
@@ -57,6 +60,9 @@ from .specs import (
     UnitTypeSpec,
     source_of,
 )
+
+#: The demo's public campaign (docs/public.md).
+PUBLIC_CAMPAIGN = "TH-C18-2024"
 
 
 def demo_is_loaded() -> bool:
@@ -131,6 +137,16 @@ class _Loader:
             plans=self.key_work.plans,
         )
         self.key_work.close_past_plans()
+        self.publish()
+
+    def publish(self) -> None:
+        """What ``/public/`` shows: cluster 18's 2024 campaign (its published rankings),
+        the Thanh Hoa committee's award registry, and Huadu's coverage rates."""
+        campaign_publicity_set(
+            actor=self.actor, campaign=self.campaigns.campaigns[PUBLIC_CAMPAIGN], public=True
+        )
+        unit_publicity_set(actor=self.actor, unit=self.units[THANH_HOA_COMMITTEE], awards=True)
+        unit_publicity_set(actor=self.actor, unit=self.units[HUADU_ROOT], coverage=True)
 
     def load_case(self, case: CaseSpec) -> None:
         self.unit(case.root, parent=None, time_zone=case.time_zone, country=case.country)

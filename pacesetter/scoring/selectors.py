@@ -289,6 +289,15 @@ def ranking_for(
     return Ranking(review_point=review_point, mode=mode, rows=rows, actions=may)
 
 
+def published_ranking(review_point: ReviewPoint) -> list[dict[str, Any]]:
+    """The published ranking of a review point, as anyone who sees it reads it (from
+    the published items only); no rows before the review point is published. What the
+    public pages show, for a public campaign (``campaigns.selectors``)."""
+    if review_point.state != ReviewPointState.PUBLISHED:
+        return []
+    return ranking(review_point, published_only=True)
+
+
 def score_sheet(review_point: ReviewPoint, unit_id: int) -> QuerySet[ScoreItem]:
     """A unit's items at a review point in table order, with criterion and evidence counts."""
     from django.db.models import Count

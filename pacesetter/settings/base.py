@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pacesetter.workspace",
     "pacesetter.reports",
     "pacesetter.search",
+    "pacesetter.public",
     "pacesetter.demo",
 ]
 

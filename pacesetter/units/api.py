@@ -29,7 +29,14 @@ from pacesetter.core.translations import (
 from .models import Unit, UnitType
 from .policies import unit_policy, unit_type_policy
 from .selectors import unit_ancestors, unit_children, unit_country, unit_search, unit_time_zone
-from .services import unit_create, unit_move, unit_type_create, unit_type_update, unit_update
+from .services import (
+    unit_create,
+    unit_move,
+    unit_publicity_set,
+    unit_type_create,
+    unit_type_update,
+    unit_update,
+)
 
 unit_types_router = Router(tags=["unit types"])
 router = Router(tags=["units"])
@@ -317,6 +324,35 @@ def unit_create_endpoint(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
     )
     unit = unit_create(actor=request.user, parent=parent, unit_type=unit_type, **data)
     return Status(201, unit)
+
+
+class UnitPublicityIn(Schema):
+    awards: bool | None = Field(
+        None, description="The award registry of the decisions it recorded; left out: unchanged."
+    )
+    coverage: bool | None = Field(
+        None, description="The coverage rates of its subtree's register; left out: unchanged."
+    )
+
+
+class UnitPublicityOut(Schema):
+    awards: bool = Field(description="Its award registry is on the public pages.")
+    coverage: bool = Field(
+        description="Its coverage rates are on the public pages (aggregates only)."
+    )
+
+
+@router.put("/{int:unit_id}/public", response=UnitPublicityOut)
+def unit_publicity_endpoint(
+    request: HttpRequest, unit_id: Id, payload: UnitPublicityIn
+) -> dict[str, bool]:
+    """Opt the unit's award registry and coverage rates in to the public pages, or out
+    (committee staff over the unit; audited)."""
+    unit = unit_policy.access(request.user, unit_id, "manage")
+    unit = unit_publicity_set(
+        actor=request.user, unit=unit, awards=payload.awards, coverage=payload.coverage
+    )
+    return {"awards": unit.publishes_awards, "coverage": unit.publishes_coverage}
 
 
 @router.patch("/{int:unit_id}", response=UnitDetailOut)

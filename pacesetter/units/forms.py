@@ -87,3 +87,18 @@ class UnitTypeForm(VersionFormMixin, TranslatedFieldsMixin, forms.ModelForm):
             f"description_{lang}": forms.Textarea(attrs={"rows": 3})
             for lang in ("en", "vi", "zh_hans")
         }
+
+
+class UnitPublicityForm(forms.Form):
+    """What of the unit the public pages show."""
+
+    awards = forms.BooleanField(
+        label=_("Public award registry"),
+        required=False,
+        help_text=_("The awards granted by the decisions this unit recorded."),
+    )
+    coverage = forms.BooleanField(
+        label=_("Public coverage rates"),
+        required=False,
+        help_text=_("The rates of its towns and streets, totals only, never an organization."),
+    )

@@ -130,6 +130,24 @@ class Unit(models.Model):
     )
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active to"), null=True, blank=True)
+    # The public pages (pacesetter.public) show what a unit opts in to, nothing else:
+    # the award decisions it recorded with their granted awards, and the coverage
+    # rates of its subtree's register (aggregates only). Set by unit_publicity_set.
+    publishes_awards = models.BooleanField(
+        _("public award registry"),
+        default=False,
+        help_text=_(
+            "Show the awards granted by the decisions this unit recorded on a public page."
+        ),
+    )
+    publishes_coverage = models.BooleanField(
+        _("public coverage rates"),
+        default=False,
+        help_text=_(
+            "Show the coverage rates of the register of this unit's towns and streets on a "
+            "public page (totals only, never an organization)."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     #: Raised by each save of its attributes: an edit made from an older version is refused.

@@ -172,6 +172,30 @@ def unit_update(*, actor: Any, unit: Unit, version: int | None = None, **fields:
 
 
 @transaction.atomic
+def unit_publicity_set(
+    *, actor: Any, unit: Unit, awards: bool | None = None, coverage: bool | None = None
+) -> Unit:
+    """Opt the unit's award registry (the awards granted by the decisions it recorded)
+    and its coverage rates (its subtree's register, aggregates only) in to the public
+    pages, or out; ``None`` leaves one as it is. Audited (``unit.publicity``). The
+    caller checks unit ``manage`` (committee staff over the unit)."""
+    changes: dict[str, Any] = {}
+    if awards is not None:
+        changes["publishes_awards"] = bool(awards)
+    if coverage is not None:
+        changes["publishes_coverage"] = bool(coverage)
+    fields = ("publishes_awards", "publishes_coverage")
+    return audited_update(
+        actor=actor,
+        instance=unit,
+        action="unit.publicity",
+        changes=changes,
+        allowed=fields,
+        fields=fields,
+    )
+
+
+@transaction.atomic
 def unit_move(*, actor: Any, unit: Unit, new_parent: Unit | None) -> Unit:
     """Move ``unit`` with its whole subtree under ``new_parent``.
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/new-child/", views.create_child, name="create_child"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/move/", views.move, name="move"),
+    path("<int:pk>/public/", views.publicity, name="publicity"),
     path("types/", views.type_list, name="type_list"),
     path("types/new/", views.type_create, name="type_create"),
     path("types/<int:pk>/edit/", views.type_edit, name="type_edit"),

@@ -22,7 +22,7 @@ from pacesetter.core.translations import ordered
 from pacesetter.core.views import add_service_errors, paginate
 
 from . import selectors, services
-from .forms import UnitForm, UnitMoveForm, UnitSearchForm, UnitTypeForm
+from .forms import UnitForm, UnitMoveForm, UnitPublicityForm, UnitSearchForm, UnitTypeForm
 from .models import UnitType
 from .policies import unit_policy, unit_type_policy
 
@@ -116,6 +116,37 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_manage": unit_policy.allows(user, "manage", unit),
             # The register of its people (awards) is read by the roles over the unit.
             "may_read_people": unit_policy.allows(user, "view_unpublished", unit),
+        },
+    )
+
+
+@login_required
+def publicity(request: HttpRequest, pk: int) -> HttpResponse:
+    """What of the unit the public pages show: its award registry, its coverage rates."""
+    unit = unit_policy.access(request.user, pk, "manage")
+    form = UnitPublicityForm(
+        request.POST or None,
+        initial={"awards": unit.publishes_awards, "coverage": unit.publishes_coverage},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.unit_publicity_set(
+            actor=request.user,
+            unit=unit,
+            awards=form.cleaned_data["awards"],
+            coverage=form.cleaned_data["coverage"],
+        )
+        messages.success(request, _("The public pages are set."))
+        return redirect("units:detail", unit.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Public pages of %(unit)s") % {"unit": unit.name},
+            "intro": _(
+                "What anyone may read without signing in. Nothing else of the unit is shown."
+            ),
+            "cancel_url": reverse("units:detail", args=[unit.pk]),
         },
     )
 

@@ -29,6 +29,7 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "units:create_child": ("POST", "/units"),
     "units:edit": ("PATCH", "/units/{unit_id}"),
     "units:move": ("PATCH", "/units/{unit_id}"),  # sending parent_id moves the subtree
+    "units:publicity": ("PUT", "/units/{unit_id}/public"),
     "units:type_create": ("POST", "/unit-types"),
     "units:type_edit": ("PATCH", "/unit-types/{unit_type_id}"),
     # clusters
@@ -47,6 +48,7 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "campaigns:create": ("POST", "/campaigns"),
     "campaigns:edit": ("PATCH", "/campaigns/{campaign_id}"),
     "campaigns:transition": ("POST", "/campaigns/{campaign_id}/transition"),
+    "campaigns:publicity": ("PUT", "/campaigns/{campaign_id}/public"),
     "campaigns:phase_add": ("POST", "/campaigns/{campaign_id}/phases"),
     "campaigns:review_point_add": ("POST", "/campaigns/{campaign_id}/review-points"),
     "campaigns:review_point_open": (
