@@ -548,7 +548,7 @@ def council_dashboard(user: Any, scope: Scope) -> CouncilDashboard:
     to_vote = (
         poll_list(user)
         .filter(state=PollState.OPEN, body_id__in=scope.council_body_ids)
-        .filter(is_entitled=True, has_voted=False)
+        .filter(is_entitled=True, has_voted=False)  # type: ignore[misc]
         .count()
     )
     dossiers = (

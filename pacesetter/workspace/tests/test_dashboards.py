@@ -20,7 +20,6 @@ from pacesetter.ballots.tests.factories import PollFactory
 from pacesetter.campaigns.models import CampaignState
 from pacesetter.meetings.tests.factories import InvitationFactory, MeetingFactory
 from pacesetter.scoring.models import InspectionAssignment, ItemState, ScoreItem
-from pacesetter.workplans.models import Task
 from pacesetter.workplans.tests.factories import TaskFactory, WorkPlanFactory
 from pacesetter.workspace.dashboards import dashboards_for
 
@@ -37,7 +36,7 @@ def _officer_of(unit: Any) -> Any:
     return user
 
 
-def _late_task(plan: Any, unit: Any) -> Task:
+def _late_task(plan: Any, unit: Any) -> Any:
     today = timezone.localdate()
     return TaskFactory(plan=plan, lead_unit=unit, due=today - dt.timedelta(days=3))
 
@@ -161,7 +160,7 @@ def test_officer_tasks_and_meetings(world):
     assert [line.url for line in dash.meetings] == [
         reverse("meetings:meeting_detail", args=[meeting.pk])
     ]
-    assert dashboards_for(_officer_of(world.other)).officer.tasks_due.value == 0  # type: ignore[union-attr]
+    assert dashboards_for(_officer_of(world.other)).officer.tasks_due.value == 0
 
 
 def test_leader_queue_rotation_and_live_ranking(world, scoring):
@@ -183,7 +182,7 @@ def test_leader_queue_rotation_and_live_ranking(world, scoring):
     }
     poll = PollFactory(owner_unit=world.committee, cluster=world.cluster)
     Poll.objects.filter(pk=poll.pk).update(state=PollState.OPEN)
-    polls = dashboards_for(leader).leader.polls  # type: ignore[union-attr]
+    polls = dashboards_for(leader).leader.polls
     assert [line.url for line in polls] == [reverse("ballots:detail", args=[poll.pk])]
 
 

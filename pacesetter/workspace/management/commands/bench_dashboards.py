@@ -90,7 +90,7 @@ class Command(BaseCommand):
                 f"{database}: building {options['units']} units and timing the dashboards..."
             )
             with bench.throwaway_database(database) as url:
-                args = [
+                worker_args = [
                     f"--units={options['units']}",
                     f"--criteria={options['criteria']}",
                     f"--cluster-size={options['cluster_size']}",
@@ -98,7 +98,7 @@ class Command(BaseCommand):
                     f"--organizations={options['organizations']}",
                     f"--runs={options['runs']}",
                 ]
-                results.append(bench.run_worker("bench_dashboards", database, url, args))
+                results.append(bench.run_worker("bench_dashboards", database, url, worker_args))
         self.stdout.write(self._table(results, options))
 
     def _table(self, results: list[dict[str, Any]], options: dict[str, Any]) -> str:
