@@ -103,6 +103,7 @@ bench: install
 	$(MANAGE) bench_coverage --organizations 20000 --towns 20 --database sqlite --database postgres
 	$(MANAGE) bench_practices --practices 20000 --adoptions 200000 --database sqlite --database postgres
 	$(MANAGE) bench_search --database sqlite --database postgres
+	$(MANAGE) bench_dashboards --units 5000 --tasks 10000 --organizations 5000 --database sqlite --database postgres
 
 ## Re-extract translatable strings into the shipped catalogs (needs GNU gettext).
 messages: install

@@ -12,7 +12,17 @@ from pacesetter.bodies.models import Body
 from pacesetter.clusters.models import Cluster
 from pacesetter.core.shares import ShareFormField
 
-from .models import Base, Majority, Option, PaperTally, Poll, PollKind, Verification, Vote
+from .models import (
+    Base,
+    Majority,
+    Option,
+    PaperTally,
+    Poll,
+    PollKind,
+    PollState,
+    Verification,
+    Vote,
+)
 
 
 def verification_field() -> forms.ChoiceField:
@@ -206,3 +216,11 @@ class PaperTallyForm(forms.Form):
             return int(data.get(f"o{option.pk}_{mark}") or 0)
 
         return {o.pk: (get(o, "yes"), get(o, "no"), get(o, "abstain")) for o in self.options}
+
+
+class PollFilterForm(forms.Form):
+    """The list of polls filtered by state (the API's ``state``)."""
+
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("Any state")), *PollState.choices]
+    )

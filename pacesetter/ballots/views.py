@@ -30,7 +30,14 @@ from pacesetter.core.translations import ordered
 from pacesetter.core.views import add_service_errors, paginate
 
 from . import selectors, services, tally
-from .forms import PaperTallyForm, PollCreateForm, PollSettingsForm, ReceiptForm, VoteForm
+from .forms import (
+    PaperTallyForm,
+    PollCreateForm,
+    PollFilterForm,
+    PollSettingsForm,
+    ReceiptForm,
+    VoteForm,
+)
 from .models import Poll, PollKind, PollState
 from .policies import may_vote, poll_policy
 from .subjects import poll_subject
@@ -58,11 +65,22 @@ def _may_create(user: Any) -> bool:
 
 @login_required
 def poll_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.poll_list(request.user))
+    form = PollFilterForm(request.GET or None)
+    state = form.cleaned_data["state"] if form.is_valid() else ""
+    polls = selectors.poll_list(request.user)
+    if state:
+        polls = polls.filter(state=state)
+    page = paginate(request, polls)
     return render(
         request,
         "ballots/list.html",
-        {"page_obj": page, "may_create": _may_create(request.user), "OPEN": PollState.OPEN},
+        {
+            "page_obj": page,
+            "form": form,
+            "filtered": bool(state),
+            "may_create": _may_create(request.user),
+            "OPEN": PollState.OPEN,
+        },
     )
 
 

@@ -9,24 +9,24 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from pacesetter.accounts.scopes import scope_of, under
 from pacesetter.accounts.selectors import roles_of
 from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
 from pacesetter.core.translations import ordered
 from pacesetter.core.views import paginate
-from pacesetter.meetings.models import Invitation, Meeting, MeetingState
 from pacesetter.meetings.policies import meeting_policy
 from pacesetter.workplans import selectors
 from pacesetter.workplans.forms import STATUS_LABELS
-from pacesetter.workplans.models import PlanState, Reminder, Task
+from pacesetter.workplans.models import Reminder
 from pacesetter.workplans.policies import plan_policy, task_policy
 from pacesetter.workplans.views import BOARD_PAGE_SIZE, explain_row
+
+from . import dashboards
+from .my_work_forms import MyWorkFilterForm
 
 #: Open tasks on one page of the chain's page.
 TASK_PAGE_SIZE = 50
@@ -42,7 +42,13 @@ def _today() -> dt.date:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"roles": roles_of(request.user)})
+    """What needs the user now and how things stand, a section per role they hold
+    (``dashboards.py``), above the list of their roles."""
+    return render(
+        request,
+        "core/home.html",
+        {"roles": list(roles_of(request.user)), "dash": dashboards.dashboards_for(request.user)},
+    )
 
 
 @login_required
@@ -100,34 +106,26 @@ def my_work(request: HttpRequest) -> HttpResponse:
     late, meetings they (or their units) are invited to, and their recent reminders."""
     user = request.user
     today = _today()
-    scope = scope_of(user)
-    leading = scope.staff_paths + scope.officer_paths
-    mine = Q(lead_person=user) | under("lead_unit__path", leading)
+    form = MyWorkFilterForm(request.GET or None)
+    status, unit = ("", None)
+    if form.is_valid():
+        status, unit = form.cleaned_data["status"], form.cleaned_data["unit"]
     tasks = (
-        # A closed plan's tasks are history, not work (nor are they reminded).
-        selectors.with_status(Task.objects.filter(mine, plan__state=PlanState.OPEN), today)
-        .exclude(status="done")  # type: ignore[misc]
+        dashboards.my_tasks(user, today)
         .filter(due__lte=today + dt.timedelta(days=MY_WORK_TASK_DAYS))
         .select_related("lead_unit", "plan")
         .order_by("due", "pk")
     )
+    if status:
+        tasks = tasks.filter(status=status)  # type: ignore[misc]
+    if unit:
+        tasks = tasks.filter(lead_unit_id=unit)
     page = paginate(request, tasks, per_page=BOARD_PAGE_SIZE)
     rows = list(page.object_list)
     for task in rows:
         explain_row(task, task.plan, today)
     page.object_list = rows
-    now = timezone.now()
-    invited = Invitation.objects.filter(Q(user=user) | under("unit__path", leading))
-    meetings = list(
-        Meeting.objects.filter(
-            pk__in=invited.values("meeting_id"),
-            starts_at__gte=now - dt.timedelta(hours=12),
-            starts_at__lte=now + dt.timedelta(days=MY_WORK_MEETING_DAYS),
-        )
-        .exclude(state=MeetingState.CANCELLED)
-        .select_related("organizer_unit")
-        .order_by("starts_at", "pk")[:50]
-    )
+    meetings = list(dashboards.my_meetings(user, timezone.now())[:50])
     # Only reminders about tasks the user may still see (roles change; tasks move).
     reminders = list(
         Reminder.objects.filter(recipient_id=user.pk, task__in=task_policy.visible(user))
@@ -139,6 +137,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "workplans/my_work.html",
         {
             "page_obj": page,
+            "form": form,
+            "filtered": bool(status or unit),
             "meetings": meetings,
             "reminders": reminders,
             "status_labels": STATUS_LABELS,
