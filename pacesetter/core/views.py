@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -12,6 +13,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 
 from .forms import place_constraint_errors
 
@@ -41,18 +43,46 @@ def form_page(
     )
 
 
+def printing(request: HttpRequest) -> bool:
+    """Whether the request asks for the page's print view (``?print=1``)."""
+    return request.GET.get("print") == "1"
+
+
+def print_page(queryset: QuerySet[Any] | Sequence[Any], count: int | None = None) -> Page:
+    """Every row on one page, up to ``settings.PRINT_MAX_ROWS``: a print view's rows."""
+    paginator = Paginator(queryset, settings.PRINT_MAX_ROWS)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(1)
+
+
 def paginate(
     request: HttpRequest,
-    queryset: QuerySet[Any],
+    queryset: QuerySet[Any] | Sequence[Any],
     per_page: int | None = None,
     count: int | None = None,
 ) -> Page:
     """The page named by ``?page=`` (the last one if out of range, the first if not a number).
-    ``count``: the number of rows when the caller has counted them already (no ``COUNT``)."""
+    ``count``: the number of rows when the caller has counted them already (no ``COUNT``).
+
+    The print view (``?print=1``) is one page of every row, up to
+    ``settings.PRINT_MAX_ROWS``: paper holds the whole list, not the screen's page
+    (``core/pagination.html`` says how many rows were left out above the cap)."""
+    if printing(request):
+        return print_page(queryset, count)
     paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
     if count is not None:
         paginator.count = count  # a cached property: the paginator uses it as counted
     return paginator.get_page(request.GET.get("page"))
+
+
+def xlsx_response(workbook: Any, filename: str) -> HttpResponse:
+    """A workbook (``core.spreadsheets``) as an .xlsx download named ``filename``."""
+    from .spreadsheets import XLSX_CONTENT_TYPE, workbook_bytes  # openpyxl only when exporting
+
+    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 def add_service_errors(
