@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 from pacesetter.clusters.selectors import cluster_current_leader
 from pacesetter.core.files import file_download
 from pacesetter.core.routers import reads_from_replica
+from pacesetter.core.spreadsheets import list_workbook
 from pacesetter.core.translations import (
     CONTENT_LANGUAGES,
     LANGUAGE_NAMES,
@@ -28,7 +30,7 @@ from pacesetter.core.translations import (
     content_language,
     values,
 )
-from pacesetter.core.views import add_service_errors, paginate
+from pacesetter.core.views import add_service_errors, paginate, xlsx_response
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.decisions.services import decision_create
 from pacesetter.units.models import Unit
@@ -226,20 +228,52 @@ def rule_add(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Proposals ----------------------------------------------------------------------------
 
 
-@login_required
-def proposal_list(request: HttpRequest) -> HttpResponse:
+def _proposal_search(request: HttpRequest) -> tuple[ProposalFilterForm, dict[str, Any], Any]:
+    """The list's form, its filters and the proposals they find: the list, its print
+    view and its export."""
     user = request.user
     form = ProposalFilterForm(request.GET or None, awards=award_policy.visible(user))
     filters = form.cleaned_data if form.is_valid() else {}
-    page = paginate(
-        request,
-        selectors.proposal_search(
-            user,
-            state=filters.get("state") or "",
-            award=filters.get("award"),
-            year=filters.get("year"),
-        ),
+    proposals = selectors.proposal_search(
+        user,
+        state=filters.get("state") or "",
+        award=filters.get("award"),
+        year=filters.get("year"),
     )
+    return form, filters, proposals
+
+
+@login_required
+def proposal_list_xlsx(request: HttpRequest) -> HttpResponse:
+    """The proposals the list finds, as .xlsx in the user's language."""
+    _form, _filters, proposals = _proposal_search(request)
+    rows = (
+        [
+            str(p.award.name),
+            p.year,
+            str(p.proposer_unit.name),
+            str(p.cluster.name) if p.cluster else "",
+            p.get_state_display(),
+            p.candidate_count,
+        ]
+        for p in proposals[: settings.EXPORT_MAX_ROWS]
+    )
+    workbook = list_workbook(
+        _("Award proposals"),
+        _("Award proposals"),
+        [_("Award"), _("Year"), _("Proposed by"), _("Cluster"), _("State"), _("Candidates")],
+        rows,
+        widths=[40, 8, 36, 28, 16, 12],
+        total=proposals.count(),
+    )
+    return xlsx_response(workbook, "award-proposals.xlsx")
+
+
+@login_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form, filters, proposals = _proposal_search(request)
+    page = paginate(request, proposals)
     return render(
         request,
         "awards/proposal_list.html",
@@ -691,21 +725,69 @@ def public_proposal(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Registry -----------------------------------------------------------------------------
 
 
-@login_required
-def registry(request: HttpRequest) -> HttpResponse:
+def _grant_search(request: HttpRequest) -> tuple[GrantSearchForm, dict[str, Any], Any]:
+    """The registry's form, its filters and the grants they find: the registry, its
+    print view and its export."""
     user = request.user
     form = GrantSearchForm(request.GET or None, awards=award_policy.visible(user))
     filters = form.cleaned_data if form.is_valid() else {}
-    page = paginate(
-        request,
-        selectors.grant_search(
-            user,
-            award=filters.get("award"),
-            year=filters.get("year"),
-            unit=(filters.get("unit") or "").strip(),
-            decision=(filters.get("decision") or "").strip(),
-        ),
+    grants = selectors.grant_search(
+        user,
+        award=filters.get("award"),
+        year=filters.get("year"),
+        unit=(filters.get("unit") or "").strip(),
+        decision=(filters.get("decision") or "").strip(),
     )
+    return form, filters, grants
+
+
+@login_required
+def registry_xlsx(request: HttpRequest) -> HttpResponse:
+    """The grants the registry finds, as .xlsx in the user's language."""
+    _form, _filters, grants = _grant_search(request)
+
+    def row(g: AwardGrant) -> list[Any]:
+        # A grant is to a unit or to a person (a check constraint): as the registry shows.
+        recipient, unit = "", ""
+        if g.unit is not None:
+            recipient, unit = str(g.unit.name), g.unit.code
+        elif g.person is not None:
+            recipient, unit = g.person.full_name, str(g.person.unit.name)
+        return [
+            g.year,
+            str(g.award.name),
+            recipient,
+            unit,
+            g.decision.number,
+            g.decision.date,
+            g.certificate_number,
+            _("revoked") if g.revoked_at else "",
+        ]
+
+    workbook = list_workbook(
+        _("Registry of granted awards"),
+        _("Registry of granted awards"),
+        [
+            _("Year"),
+            _("Award"),
+            _("Awarded to"),
+            _("Unit"),
+            _("Decision"),
+            _("Date"),
+            _("Certificate"),
+            _("State"),
+        ],
+        (row(g) for g in grants[: settings.EXPORT_MAX_ROWS]),
+        widths=[8, 40, 36, 28, 16, 12, 16, 10],
+        total=grants.count(),
+    )
+    return xlsx_response(workbook, "award-registry.xlsx")
+
+
+@login_required
+def registry(request: HttpRequest) -> HttpResponse:
+    form, filters, grants = _grant_search(request)
+    page = paginate(request, grants)
     return render(
         request,
         "awards/registry.html",
@@ -802,6 +884,7 @@ urlpatterns: list[URLPattern] = [
     path("catalog/<int:pk>/edit/", award_edit, name="award_edit"),
     path("catalog/<int:pk>/rules/new/", rule_add, name="rule_add"),
     path("proposals/", proposal_list, name="proposal_list"),
+    path("proposals.xlsx", proposal_list_xlsx, name="proposal_list_xlsx"),
     path(
         "proposals/from-ranking/",
         proposal_create_from_ranking,
@@ -825,6 +908,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path("public/<int:pk>/", public_proposal, name="public_proposal"),
     path("registry/", registry, name="registry"),
+    path("registry.xlsx", registry_xlsx, name="registry_xlsx"),
     path("registry/units/<int:unit_pk>/", unit_history, name="unit_history"),
     path("grants/<int:pk>/", grant_detail, name="grant"),
     path("grants/<int:pk>/certificate.pdf", grant_certificate, name="grant_certificate"),

@@ -5,6 +5,7 @@ from . import views
 app_name = "bodies"
 urlpatterns = [
     path("", views.body_list, name="list"),
+    path("bodies.xlsx", views.body_list_xlsx, name="list_xlsx"),
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),

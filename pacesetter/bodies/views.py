@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pacesetter.core.spreadsheets import list_workbook
 from pacesetter.core.translations import matching, ordered
-from pacesetter.core.views import add_service_errors, paginate
+from pacesetter.core.views import add_service_errors, paginate, xlsx_response
 from pacesetter.units.policies import unit_policy
 
 from . import services
@@ -42,8 +44,9 @@ def _form_page(request: HttpRequest, body: Body, form: Any, title: str) -> HttpR
     )
 
 
-@login_required
-def body_list(request: HttpRequest) -> HttpResponse:
+def _body_search(request: HttpRequest) -> tuple[BodySearchForm, QuerySet[Body], bool]:
+    """The list's form, the bodies it finds (with their seats today) and whether it
+    searches: the list, its print view and its export."""
     form = BodySearchForm(request.GET or None)
     query, kind = "", ""
     if form.is_valid():
@@ -61,13 +64,44 @@ def body_list(request: HttpRequest) -> HttpResponse:
             & (Q(members__end__isnull=True) | Q(members__end__gte=today)),
         )
     ).order_by(ordered("name"), "pk")
+    return form, bodies, bool(query or kind)
+
+
+@login_required
+def body_list_xlsx(request: HttpRequest) -> HttpResponse:
+    """The bodies the list finds, as .xlsx in the user's language."""
+    _form, bodies, _searching = _body_search(request)
+    rows = (
+        [
+            str(body.name),
+            body.get_kind_display(),
+            _("active") if body.is_active else _("inactive"),
+            str(body.owner_unit.name),
+            body.seat_count,  # type: ignore[attr-defined]
+        ]
+        for body in bodies[: settings.EXPORT_MAX_ROWS]
+    )
+    workbook = list_workbook(
+        _("Bodies"),
+        _("Councils, boards and committees"),
+        [_("Name"), _("Kind"), _("State"), _("Unit"), _("Seats today")],
+        rows,
+        widths=[44, 24, 10, 36, 12],
+        total=bodies.count(),
+    )
+    return xlsx_response(workbook, "bodies.xlsx")
+
+
+@login_required
+def body_list(request: HttpRequest) -> HttpResponse:
+    form, bodies, searching = _body_search(request)
     return render(
         request,
         "bodies/list.html",
         {
             "form": form,
             "page_obj": paginate(request, bodies),
-            "searching": bool(query or kind),
+            "searching": searching,
             "may_create": unit_policy.visible(request.user, "manage").exists(),
         },
     )

@@ -9,6 +9,7 @@ from . import views
 app_name = "campaigns"
 urlpatterns = [
     path("", views.campaign_list, name="list"),
+    path("campaigns.xlsx", views.campaign_list_xlsx, name="list_xlsx"),
     path("<int:pk>/transition/", views.transition, name="transition"),
     path("<int:pk>/public/", views.publicity, name="publicity"),
     path("<int:pk>/phases/add/", views.phase_add, name="phase_add"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,8 +24,9 @@ from django.views.decorators.http import require_POST
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import cluster_current_leader
 from pacesetter.core.files import file_download
+from pacesetter.core.spreadsheets import list_workbook
 from pacesetter.core.translations import matching, ordered
-from pacesetter.core.views import add_service_errors, paginate
+from pacesetter.core.views import add_service_errors, paginate, xlsx_response
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 
@@ -91,12 +93,17 @@ def _campaign_search(user: Any, *, query: str, state: str) -> QuerySet[Campaign]
     )
 
 
-@login_required
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def _campaign_filters(request: HttpRequest) -> tuple[CampaignSearchForm, str, str]:
     form = CampaignSearchForm(request.GET or None)
     valid = form.is_valid()
     query = form.cleaned_data["q"].strip() if valid else ""
     state = form.cleaned_data["state"] if valid else ""
+    return form, query, state
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    form, query, state = _campaign_filters(request)
     page = paginate(request, _campaign_search(request.user, query=query, state=state))
     return render(
         request,
@@ -108,6 +115,44 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
             "may_create": unit_policy.visible(request.user, "manage").exists(),
         },
     )
+
+
+@login_required
+def campaign_list_xlsx(request: HttpRequest) -> HttpResponse:
+    """The campaigns the list shows (its search), as .xlsx in the user's language."""
+    _form, query, state = _campaign_filters(request)
+    campaigns = _campaign_search(request.user, query=query, state=state)
+    rows = (
+        [
+            campaign.code,
+            str(campaign.name),
+            campaign.get_kind_display(),
+            str(campaign.organizer.name),
+            campaign.start,
+            campaign.end,
+            campaign.get_state_display(),
+            campaign.participant_count,  # type: ignore[attr-defined]
+        ]
+        for campaign in campaigns[: settings.EXPORT_MAX_ROWS]
+    )
+    workbook = list_workbook(
+        _("Campaigns"),
+        _("Campaigns"),
+        [
+            _("Code"),
+            _("Name"),
+            _("Kind"),
+            _("Organizer"),
+            _("Start"),
+            _("End"),
+            _("State"),
+            _("Participants"),
+        ],
+        rows,
+        widths=[14, 44, 18, 30, 12, 12, 14, 12],
+        total=campaigns.count(),
+    )
+    return xlsx_response(workbook, "campaigns.xlsx")
 
 
 # --- State moves, phases, review points, participants ----------------------------------

@@ -6,6 +6,7 @@ from collections import OrderedDict
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pacesetter.core.spreadsheets import list_workbook
 from pacesetter.core.translations import CONTENT_LANGUAGES, column, ordered
-from pacesetter.core.views import add_service_errors, paginate
+from pacesetter.core.views import add_service_errors, paginate, xlsx_response
 from pacesetter.decisions.policies import decision_policy
 from pacesetter.decisions.services import decision_create
 from pacesetter.units.policies import unit_policy
@@ -55,6 +57,43 @@ def _form_page(request: HttpRequest, cluster: Cluster, form: Any, title: str) ->
             ],
         },
     )
+
+
+@login_required
+def cluster_list_xlsx(request: HttpRequest) -> HttpResponse:
+    """The clusters the list finds (those the user sees), as .xlsx in the user's language."""
+    form = ClusterSearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    clusters = selectors.cluster_search(request.user, query=query)
+    rows = (
+        [
+            cluster.code,
+            str(cluster.name),
+            _("active") if cluster.is_active else _("inactive"),
+            str(cluster.owner_unit.name),
+            cluster.decision.number if cluster.decision else "",
+            cluster.decision.date if cluster.decision else None,
+            cluster.member_count,  # type: ignore[attr-defined]
+        ]
+        for cluster in clusters[: settings.EXPORT_MAX_ROWS]
+    )
+    workbook = list_workbook(
+        _("Clusters"),
+        _("Clusters"),
+        [
+            _("Code"),
+            _("Name"),
+            _("State"),
+            _("Lead body"),
+            _("Founding decision"),
+            _("Date"),
+            _("Members"),
+        ],
+        rows,
+        widths=[14, 40, 10, 32, 18, 12, 10],
+        total=clusters.count(),
+    )
+    return xlsx_response(workbook, "clusters.xlsx")
 
 
 @login_required

@@ -797,6 +797,45 @@ def export_workbook(title: str, subject: str) -> Workbook:
     return new_workbook(sheet_title, title=f"{title}: {subject}", subject=subject)
 
 
+def list_workbook(
+    title: str,
+    subject: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    widths: Sequence[int] = (),
+    total: int | None = None,
+) -> Workbook:
+    """A list page's export: one sheet named ``title``, the header row (styled, frozen,
+    filtered), then ``rows`` (each written formula-safe). At most
+    ``settings.EXPORT_MAX_ROWS`` rows are written; when ``total`` (the rows the list
+    holds) is more than that, a last row says how many were left out."""
+    workbook = export_workbook(title, subject)
+    sheet = workbook.active
+    header_row(
+        sheet,
+        1,
+        [Column(h, width=widths[i] if i < len(widths) else 18) for i, h in enumerate(headers)],
+        labels=list(headers),
+    )
+    cap = settings.EXPORT_MAX_ROWS
+    written = 0
+    for values in rows:
+        if written >= cap:
+            break
+        append_row(sheet, values)
+        written += 1
+    if total is not None and total > written:
+        append_row(
+            sheet,
+            [
+                _("Only the first %(shown)s of %(total)s rows are exported: narrow the filters.")
+                % {"shown": written, "total": total}
+            ],
+        )
+    return workbook
+
+
 def reference_list(sheet: Any, cells: str, source: str, error: str) -> None:
     """A drop-down on ``cells`` (e.g. "A2:A5000") of the values in the range ``source``
     (e.g. "Help!$A$2:$A$9"); typing another value is still refused on upload."""

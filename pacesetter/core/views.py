@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 
 from .forms import place_constraint_errors
 
@@ -47,7 +49,7 @@ class CappedPaginator(Paginator):
     table is not counted to the end on every request. ``capped`` says that there were
     more; the pages then list the first ``cap`` rows (the list says to narrow the search)."""
 
-    def __init__(self, object_list: QuerySet[Any], per_page: int, cap: int) -> None:
+    def __init__(self, object_list: Any, per_page: int, cap: int) -> None:
         super().__init__(object_list, per_page)
         self.queryset = object_list
         self.cap = cap
@@ -61,9 +63,22 @@ class CappedPaginator(Paginator):
         return min(counted, self.cap)
 
 
+def printing(request: HttpRequest) -> bool:
+    """Whether the request asks for the page's print view (``?print=1``)."""
+    return request.GET.get("print") == "1"
+
+
+def print_page(queryset: QuerySet[Any] | Sequence[Any], count: int | None = None) -> Page:
+    """Every row on one page, up to ``settings.PRINT_MAX_ROWS``: a print view's rows."""
+    paginator = Paginator(queryset, settings.PRINT_MAX_ROWS)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(1)
+
+
 def paginate(
     request: HttpRequest,
-    queryset: QuerySet[Any],
+    queryset: QuerySet[Any] | Sequence[Any],
     per_page: int | None = None,
     count: int | None = None,
     cap: int | None = None,
@@ -71,12 +86,27 @@ def paginate(
     """The page named by ``?page=`` (the last one if out of range, the first if not a number).
     ``count``: the number of rows when the caller has counted them already (no ``COUNT``).
     ``cap``: count no further than this many rows (``page.paginator.capped`` then says
-    there were more, and the pages reach only the first ``cap``)."""
+    there were more, and the pages reach only the first ``cap``).
+
+    The print view (``?print=1``) is one page of every row, up to
+    ``settings.PRINT_MAX_ROWS``: paper holds the whole list, not the screen's page
+    (``core/pagination.html`` says how many rows were left out above the cap)."""
+    if printing(request):
+        return print_page(queryset, count)
     size = per_page or settings.PAGE_SIZE
     paginator = Paginator(queryset, size) if cap is None else CappedPaginator(queryset, size, cap)
     if count is not None:
         paginator.count = count  # a cached property: the paginator uses it as counted
     return paginator.get_page(request.GET.get("page"))
+
+
+def xlsx_response(workbook: Any, filename: str) -> HttpResponse:
+    """A workbook (``core.spreadsheets``) as an .xlsx download named ``filename``."""
+    from .spreadsheets import XLSX_CONTENT_TYPE, workbook_bytes  # openpyxl only when exporting
+
+    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 def add_service_errors(

@@ -10,8 +10,10 @@ Invitees who do not run the meeting see a read-only page with their own invitati
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -19,6 +21,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from ninja.throttling import SimpleRateThrottle
@@ -31,8 +34,9 @@ from pacesetter.chains.models import Chain
 from pacesetter.chains.policies import chain_policy
 from pacesetter.core.errors import refuse_nul
 from pacesetter.core.files import file_download
+from pacesetter.core.spreadsheets import list_workbook
 from pacesetter.core.translations import fold, ordered
-from pacesetter.core.views import add_service_errors, form_page, paginate
+from pacesetter.core.views import add_service_errors, form_page, paginate, print_page, xlsx_response
 from pacesetter.units.models import Unit
 from pacesetter.units.policies import unit_policy
 from pacesetter.units.selectors import users_visible_to
@@ -61,6 +65,7 @@ from .models import (
     CODE_ALPHABET,
     CODE_LENGTH,
     Finding,
+    Invitation,
     Meeting,
     MeetingKind,
     MeetingPoll,
@@ -134,8 +139,9 @@ INVITATIONS_PER_PAGE = 50
 # --- list, create, edit ---------------------------------------------------------------------
 
 
-@login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def _meeting_search(request: HttpRequest) -> tuple[MeetingSearchForm, QuerySet[Meeting], bool]:
+    """The list's form, the meetings it finds and whether it searches: the list, its
+    print view and its export."""
     user = request.user
     years = selectors.meeting_years(user)
     form = MeetingSearchForm(request.GET or None, years=years)
@@ -143,13 +149,61 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         q, kind, year = form.cleaned_data["q"], form.cleaned_data["kind"], form.cleaned_data["year"]
     meetings = selectors.meeting_list(user, q=q, kind=kind, year=year)
+    return form, meetings, bool(q.strip() or kind or year)
+
+
+@login_required
+def meeting_list_xlsx(request: HttpRequest) -> HttpResponse:
+    """The meetings the list finds, as .xlsx in the user's language, times on each
+    meeting's clocks."""
+    _form, meetings, _searching = _meeting_search(request)
+
+    def row(meeting: Meeting) -> list[Any]:
+        zone = ZoneInfo(meeting.time_zone)
+        return [
+            timezone.localtime(meeting.starts_at, zone).replace(tzinfo=None),
+            meeting.time_zone,
+            str(meeting.title),
+            meeting.get_state_display(),
+            meeting.get_kind_display(),
+            str(meeting.organizer_unit.name),
+            str(meeting.place),
+            meeting.invited_count,  # type: ignore[attr-defined]
+            meeting.present_count,  # type: ignore[attr-defined]
+        ]
+
+    workbook = list_workbook(
+        _("Meetings"),
+        _("Meetings"),
+        [
+            _("When"),
+            _("Time zone"),
+            _("Meeting"),
+            _("State"),
+            _("Kind"),
+            _("Organizer"),
+            _("Place"),
+            _("Invited"),
+            _("Present"),
+        ],
+        (row(m) for m in meetings[: settings.EXPORT_MAX_ROWS]),
+        widths=[18, 18, 44, 12, 18, 30, 24, 10, 10],
+        total=meetings.count(),
+    )
+    return xlsx_response(workbook, "meetings.xlsx")
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form, meetings, searching = _meeting_search(request)
     return render(
         request,
         "meetings/list.html",
         {
             "form": form,
             "page_obj": paginate(request, meetings),
-            "searching": bool(q.strip() or kind or year),
+            "searching": searching,
             "may_create": unit_policy.visible(user, "manage").exists(),
             "S": MeetingState,
         },
@@ -234,6 +288,22 @@ def meeting_state(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the organizer's page -------------------------------------------------------------------
 
 
+def _invitations(request: HttpRequest, meeting: Meeting) -> tuple[str, QuerySet[Invitation]]:
+    """The meeting's invitations found by ``?who=`` (name, unit, user or check-in code):
+    the meeting page's table, the attendance list and its export."""
+    who = request.GET.get("who", "").replace("\x00", "").strip()[:100]
+    invitations = selectors.invitations(meeting)
+    if who:
+        invitations = invitations.filter(
+            Q(label__icontains=who)
+            | Q(unit__search_key__contains=fold(who))
+            | Q(unit__code__iexact=who)
+            | Q(user__username__icontains=who)
+            | Q(code__iexact=services.normalize_code(who))
+        )
+    return who, invitations
+
+
 def _detail_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dict[str, Any]:
     user = request.user
     may_manage = meeting_policy.allows(user, "manage", meeting)
@@ -271,16 +341,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dic
     }
     if may_manage:
         # Hundreds may be invited (nearly 300 in Danyang): the table is searched and paged.
-        who = request.GET.get("who", "").replace("\x00", "").strip()[:100]
-        invitations = selectors.invitations(meeting)
-        if who:
-            invitations = invitations.filter(
-                Q(label__icontains=who)
-                | Q(unit__search_key__contains=fold(who))
-                | Q(unit__code__iexact=who)
-                | Q(user__username__icontains=who)
-                | Q(code__iexact=services.normalize_code(who))
-            )
+        who, invitations = _invitations(request, meeting)
         page = paginate(request, invitations, per_page=INVITATIONS_PER_PAGE)
         context.update({"invitations": page, "page_obj": page, "who": who})
     if is_visit:
@@ -339,6 +400,72 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             "running": selectors.is_running(meeting),
         },
     )
+
+
+@login_required
+def attendance_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The attendance list for paper: every invitation (``?who=`` as on the meeting
+    page, up to ``PRINT_MAX_ROWS``) with registration, presence and a column to sign;
+    for those who manage the meeting, who see the invitations."""
+    meeting = _meeting(request.user, pk, "manage")
+    who, invitations = _invitations(request, meeting)
+    return render(
+        request,
+        "meetings/attendance_list.html",
+        {
+            "meeting": meeting,
+            "who": who,
+            "page_obj": print_page(invitations),
+            "attendance": selectors.attendance(meeting),
+            "breadcrumb": _breadcrumb(),
+        },
+    )
+
+
+@login_required
+def attendance_list_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The attendance list as .xlsx, in the user's language (same rows as the page)."""
+    meeting = _meeting(request.user, pk, "manage")
+    _who, invitations = _invitations(request, meeting)
+    zone = ZoneInfo(meeting.time_zone)  # the meeting's clocks, as on its pages
+
+    def local(moment: Any) -> Any:
+        return timezone.localtime(moment, zone).replace(tzinfo=None) if moment else None
+
+    rows = []
+    for number, inv in enumerate(invitations[: settings.EXPORT_MAX_ROWS], start=1):
+        rows.append(
+            [
+                number,
+                inv.display_name,
+                inv.delegation_size,
+                inv.get_role_display(),
+                inv.email,
+                inv.code,
+                local(inv.registered_at),
+                local(inv.checked_in_at),
+                inv.present_count if inv.is_delegation and inv.checked_in_at else None,
+            ]
+        )
+    workbook = list_workbook(
+        _("Attendance list"),
+        str(meeting.title),
+        [
+            _("No."),
+            _("Invitee"),
+            _("Delegation size"),
+            _("Role"),
+            _("Email"),
+            _("Code"),
+            _("Registered"),
+            _("Checked in"),
+            _("People present"),
+        ],
+        rows,
+        widths=[6, 36, 10, 16, 28, 12, 18, 18, 10],
+        total=invitations.count() if len(rows) == settings.EXPORT_MAX_ROWS else None,
+    )
+    return xlsx_response(workbook, f"meeting-{meeting.pk}-attendance.xlsx")
 
 
 def _inline_post(
@@ -854,11 +981,14 @@ def self_checkin(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("", meeting_list, name="meeting_list"),
+    path("meetings.xlsx", meeting_list_xlsx, name="meeting_list_xlsx"),
     path("new/", meeting_create, name="meeting_create"),
     path("<int:pk>/", meeting_detail, name="meeting_detail"),
     path("<int:pk>/edit/", meeting_edit, name="meeting_edit"),
     path("<int:pk>/state/", meeting_state, name="meeting_state"),
     path("<int:pk>/attendance/", attendance, name="attendance"),
+    path("<int:pk>/attendance-list/", attendance_list, name="attendance_list"),
+    path("<int:pk>/attendance-list.xlsx", attendance_list_xlsx, name="attendance_list_xlsx"),
     path("<int:pk>/checkin/", checkin, name="checkin"),
     path("<int:pk>/checkin/scan/", checkin_scan, name="checkin_scan"),
     path("<int:pk>/self-checkin/", self_checkin, name="self_checkin"),

@@ -252,6 +252,10 @@ PAGE_SIZE = 25
 #: A search's list counts its matches no further than this ("more than 1,000"): a term
 #: found in a quarter of a large library is not counted to the end on every request.
 SEARCH_COUNT_CAP = 1000
+#: A list's print view (``?print=1``) holds every row up to this many, on one page.
+PRINT_MAX_ROWS = int(os.environ.get("PRINT_MAX_ROWS", "2000"))
+#: A list's .xlsx export holds at most this many rows (and says so in its last row).
+EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "20000"))
 API_MAX_PAGE_SIZE = 200
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "90"))
 #: At most this many live tokens per user: a new one revokes the oldest beyond it.

@@ -6,6 +6,7 @@ app_name = "units"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("search/", views.unit_list, name="list"),
+    path("search/units.xlsx", views.unit_list_xlsx, name="list_xlsx"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/children/", views.children, name="children"),
     path("<int:pk>/history/", views.history, name="history"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,8 +19,9 @@ from pacesetter.audit.selectors import audit_entries_for
 from pacesetter.bodies.policies import body_policy
 from pacesetter.clusters.policies import cluster_policy
 from pacesetter.clusters.selectors import unit_clusters, unit_leader_posts
+from pacesetter.core.spreadsheets import list_workbook
 from pacesetter.core.translations import ordered
-from pacesetter.core.views import add_service_errors, paginate
+from pacesetter.core.views import add_service_errors, paginate, xlsx_response
 
 from . import selectors, services
 from .forms import UnitForm, UnitMoveForm, UnitPublicityForm, UnitSearchForm, UnitTypeForm
@@ -68,8 +70,8 @@ def children(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def _unit_search(request: HttpRequest) -> tuple[UnitSearchForm, dict[str, Any]]:
+    """The search form and its filters: the list, its print view and its export."""
     form = UnitSearchForm(request.GET or None, unit_types=UnitType.objects.all())
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -79,12 +81,45 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             "unit_type_id": unit_type.pk if unit_type else None,
             "active": form.active_value(),
         }
+    return form, filters
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _unit_search(request)
     page = paginate(request, selectors.unit_search(request.user, **filters))
     return render(
         request,
         "units/list.html",
         {"form": form, "page_obj": page, "searching": any(filters.values())},
     )
+
+
+@login_required
+def unit_list_xlsx(request: HttpRequest) -> HttpResponse:
+    """The units the search finds (those the user sees), as .xlsx in the user's language."""
+    _form, filters = _unit_search(request)
+    units = selectors.unit_search(request.user, **filters)
+    rows = (
+        [
+            unit.code,
+            str(unit.name),
+            unit.short_name,
+            str(unit.unit_type.name),
+            str(unit.parent.name) if unit.parent else "",
+            _("inactive") if unit.is_closed else _("active"),
+        ]
+        for unit in units[: settings.EXPORT_MAX_ROWS]
+    )
+    workbook = list_workbook(
+        _("Units"),
+        _("Search units"),
+        [_("Code"), _("Name"), _("Short name"), _("Unit type"), _("Parent unit"), _("State")],
+        rows,
+        widths=[14, 40, 18, 20, 36, 10],
+        total=units.count(),
+    )
+    return xlsx_response(workbook, "units.xlsx")
 
 
 # --- One unit ---------------------------------------------------------------------------

@@ -14,9 +14,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,8 +39,9 @@ from pacesetter.bodies.policies import body_policy
 from pacesetter.chains.models import Chain
 from pacesetter.core.files import file_download
 from pacesetter.core.policies import policy_of
+from pacesetter.core.spreadsheets import list_workbook
 from pacesetter.core.translations import fold, ordered
-from pacesetter.core.views import add_service_errors, form_page, paginate
+from pacesetter.core.views import add_service_errors, form_page, paginate, xlsx_response
 from pacesetter.units.policies import unit_policy
 from pacesetter.units.selectors import unit_choices
 
@@ -192,10 +195,24 @@ def _board_chains(projects: list[Project], result: selectors.Rollup) -> list[Cha
     return list(Chain.objects.filter(pk__in=ids).order_by(ordered("name"), "pk"))
 
 
-@login_required
-def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
-    """The plan's progress, its projects, and its tasks with their status, filtered and
-    paged. An HTMX request (the filter form) gets only the task table."""
+@dataclass
+class _Board:
+    """What the board and its export read: the plan, the day its status is as of, the
+    tasks the user sees (all of them, or only theirs), the roll-up, the filter form and
+    the filtered tasks."""
+
+    plan: WorkPlan
+    as_of: dt.date | None
+    today: dt.date
+    partial: Any
+    result: selectors.Rollup
+    projects: list[Project]
+    form: BoardFilterForm
+    filters: selectors.BoardFilters
+    tasks: Any
+
+
+def _board(request: HttpRequest, pk: int) -> _Board:
     user = request.user
     # Status "as of" another day: how a past plan stood at its review, or what will be
     # late next month. The stored at_risk_from makes any day as cheap as today.
@@ -223,6 +240,24 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
     )
     filters = form.board_filters()
     tasks = selectors.board_tasks(visible, filters, today)
+    return _Board(plan, as_of, today, partial, result, projects, form, filters, tasks)
+
+
+@login_required
+def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's progress, its projects, and its tasks with their status, filtered and
+    paged (its print view, ``?print=1``: every task up to the cap). An HTMX request (the
+    filter form) gets only the task table."""
+    user = request.user
+    board = _board(request, pk)
+    plan, as_of, today, partial, result = (
+        board.plan,
+        board.as_of,
+        board.today,
+        board.partial,
+        board.result,
+    )
+    projects, form, filters, tasks = board.projects, board.form, board.filters, board.tasks
     # The page is chosen on ids alone, then its rows are read in full: sorting narrow
     # rows keeps the sort of a 10,000-task plan cheap on PostgreSQL. Unfiltered, the
     # roll-up has counted the tasks already.
@@ -281,6 +316,56 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(request, "workplans/plan_board.html", context)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
+
+
+@login_required
+def plan_board_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The board's key tasks (its filters, as of its day, only those the user sees) as
+    .xlsx, in the user's language; at most ``EXPORT_MAX_ROWS`` tasks."""
+    board = _board(request, pk)
+    ids = list(board.tasks.values_list("pk", flat=True)[: settings.EXPORT_MAX_ROWS])
+    rows = selectors.board_rows(ids, board.today)
+    task_url, labels = _task_url_maker(), _status_labels()
+    lines = []
+    for task in rows:
+        board_row(task, board.plan, board.today, board.as_of, task_url, labels)
+        row: Any = task
+        lines.append(
+            [
+                str(task.project) if task.project_id else _("Key tasks directly in the plan"),
+                task.code,
+                task.title,
+                row.status_label,
+                row.explanation,
+                row.lead_name,
+                row.person_name,
+                row.supporting_names,
+                task.due,
+                task.progress,
+                row.chain_name,
+            ]
+        )
+    workbook = list_workbook(
+        _("Key tasks"),
+        board.plan.name,
+        [
+            _("Project"),
+            _("Code"),
+            _("Key task"),
+            _("Status"),
+            _("Explanation"),
+            _("Lead unit"),
+            _("Lead person"),
+            _("Supporting units"),
+            _("Due"),
+            _("Progress (%)"),
+            _("Chain"),
+        ],
+        lines,
+        widths=[24, 10, 40, 14, 24, 24, 20, 30, 12, 12, 20],
+        total=board.tasks.count() if len(ids) == settings.EXPORT_MAX_ROWS else None,
+    )
+    return xlsx_response(workbook, f"plan-{board.plan.pk}-tasks-{board.today.isoformat()}.xlsx")
 
 
 def _plan_step(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
@@ -789,6 +874,7 @@ urlpatterns: list[URLPattern] = [
     path("", plan_list, name="plan_list"),
     path("new/", plan_create, name="plan_create"),
     path("<int:pk>/", plan_board, name="plan_board"),
+    path("<int:pk>/tasks.xlsx", plan_board_xlsx, name="plan_board_xlsx"),
     path("<int:pk>/edit/", plan_edit, name="plan_edit"),
     path("<int:pk>/close/", plan_close, name="plan_close"),
     path("<int:pk>/reopen/", plan_reopen, name="plan_reopen"),

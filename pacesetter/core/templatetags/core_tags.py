@@ -17,6 +17,16 @@ def query_replace(context: template.Context, **kwargs: Any) -> str:
     return str(query.urlencode())
 
 
+@register.simple_tag(takes_context=True)
+def print_query(context: template.Context) -> str:
+    """The current query string for the page's print view: its filters kept, no page
+    number, ``print=1`` (every row up to ``PRINT_MAX_ROWS``: core.views.paginate)."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    query["print"] = "1"
+    return str(query.urlencode())
+
+
 @register.filter(name="number")
 def number_filter(value: Any) -> str:
     """``{{ value|number }}``: see :func:`pacesetter.core.formatting.number`."""

@@ -18,7 +18,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -36,7 +35,7 @@ from pacesetter.core.files import file_download
 from pacesetter.core.policies import Actor
 from pacesetter.core.routers import reads_from_replica
 from pacesetter.core.translations import ordered
-from pacesetter.core.views import add_service_errors, paginate
+from pacesetter.core.views import add_service_errors, paginate, printing
 from pacesetter.units.models import Unit, UnitType
 
 from .. import services
@@ -263,7 +262,8 @@ def _sheet_context(
     if not items:
         raise Http404(_("Not found."))
     rows = _group_rows(_sheet_rows(user, review_point, participant.unit_id, items, forms=forms))
-    editable = any(row.form for row in rows)
+    # The print view (?print=1) is the sheet as it stands, without the report forms.
+    editable = any(row.form for row in rows) and not printing(request)
     return {
         "review_point": review_point,
         "campaign": review_point.campaign,
@@ -935,6 +935,10 @@ def _report_clusters(
     return sorted(found.items(), key=lambda pair: (pair[1], pair[0]))
 
 
+#: Units on one page of the ranking (its print view holds them all: core.views.paginate).
+RANKING_PAGE_SIZE = 50
+
+
 @login_required
 @reads_from_replica
 def ranking_page(request: HttpRequest, rp: int) -> HttpResponse:
@@ -965,7 +969,8 @@ def ranking_page(request: HttpRequest, rp: int) -> HttpResponse:
     )
     may = result.actions
     rows = result.rows
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    # The print view (?print=1) is every row on one page (core.views.paginate).
+    page = paginate(request, rows, per_page=RANKING_PAGE_SIZE)
     on_page = list(page.object_list)
     sheet_units = set(
         score_item_policy.visible(user)
