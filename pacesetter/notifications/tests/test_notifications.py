@@ -199,7 +199,7 @@ def test_the_api_marks_read_some_or_all() -> None:
     reader = UserFactory()
     for _n in range(3):
         _notify([reader])
-    first, *rest = Notification.objects.order_by("pk")
+    first = Notification.objects.order_by("pk").first()
     api = ApiClient(reader)
 
     assert api.post("/notifications/read", {"ids": [first.pk]}).json() == {"marked": 1, "unread": 2}
