@@ -244,10 +244,12 @@ def _notify_ready(report: Report) -> None:
     report)."""
     if report.kind == ReportKind.WORK:
         plan = report.plan
+        assert plan is not None  # a work report has its plan (the model's constraint)
         unit, name = plan.body.owner_unit, translated(plan, "name")
         link = reverse("reports:work_report", args=[plan.pk]) + f"?as_of={report.as_of}"
     else:
         review_point = report.review_point
+        assert review_point is not None  # a review report has its review point
         unit, name = review_point.campaign.organizer, translated(review_point, "name")
         link = reverse("reports:review_report", args=[review_point.pk])
         if report.cluster_id:
