@@ -213,6 +213,7 @@ def _add_routers() -> None:
     from pacesetter.decisions.api import router as decisions_router
     from pacesetter.imports.api import router as imports_router
     from pacesetter.meetings.api import router as meetings_router
+    from pacesetter.notifications.api import router as notifications_router
     from pacesetter.practices.api import router as practices_router
     from pacesetter.reports.api import router as reports_router
     from pacesetter.reports.statistics.api import router as statistics_router
@@ -261,6 +262,7 @@ def _add_routers() -> None:
     api.add_router("/coverage", coverage_router)
     api.add_router("/practices", practices_router)
     api.add_router("/imports", imports_router)
+    api.add_router("/notifications", notifications_router)
     api.add_router("/reports", reports_router)
     api.add_router("/statistics", statistics_router)
     api.add_router("/search", search_router)

@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path("scoring/", include("pacesetter.scoring.urls")),
     path("imports/", include("pacesetter.imports.urls")),
+    path("notifications/", include("pacesetter.notifications.urls")),
     path("awards/", include("pacesetter.awards.urls")),
     path("ballots/", include("pacesetter.ballots.urls")),
     path(

@@ -22,6 +22,8 @@ from pacesetter.core import clock
 from pacesetter.core.errors import FieldRuleError
 from pacesetter.core.shares import as_share, check_share
 from pacesetter.core.versions import next_version
+from pacesetter.notifications import kinds as notice
+from pacesetter.notifications.services import notify
 from pacesetter.units.models import Unit
 
 from . import tally
@@ -211,6 +213,12 @@ def poll_open(*, actor: Any, poll: Poll, voters: Mapping[int, Any] | None = None
     poll.save(update_fields=["state", "opened_at"])
     audit_record(
         actor=actor, action="poll.open", target=poll, changes={"entitled": [None, len(rows)]}
+    )
+    notify(
+        [row.voter_id for row in rows],
+        notice.POLL_OPENED,
+        {"poll": poll.title},
+        ("ballots:detail", [poll.pk]),
     )
     return poll
 

@@ -31,6 +31,8 @@ from django.utils.translation import gettext as _
 
 from pacesetter.core import spreadsheets
 from pacesetter.core.files import upload_stored
+from pacesetter.notifications import kinds as notice
+from pacesetter.notifications.services import notify
 
 from . import registry
 from .models import ImportJob, JobState
@@ -145,7 +147,14 @@ def _finish(job: ImportJob, state: str, **fields: Any) -> None:
     job.finished_at = timezone.now()
     stored = job.upload.name or ""
     job.upload.name = ""
-    job.save()
+    with transaction.atomic():
+        job.save()
+        notify(
+            [job.actor_id],
+            notice.IMPORT_SUCCEEDED if state == JobState.SUCCEEDED else notice.IMPORT_FAILED,
+            {"title": job.title, "saved": job.result.get("saved", 0)},
+            ("imports:detail", [job.pk]),
+        )
     if stored:
         job.upload.storage.delete(stored)
 
@@ -222,7 +231,7 @@ def jobs_sweep(now: dt.datetime | None = None) -> int:
     old = ImportJob.objects.filter(
         Q(state=JobState.WAITING, created_at__lt=now - limit)
         | Q(state__in=(JobState.READING, JobState.SAVING), created_at__lt=now - 2 * limit)
-    ).only("pk", "state", "language", "upload")
+    ).only("pk", "state", "language", "upload", "actor_id", "title")
     swept = 0
     for job in old:
         with translation.override(job.language):
@@ -230,9 +239,17 @@ def jobs_sweep(now: dt.datetime | None = None) -> int:
                 "No job worker finished this import in time; nothing was saved. "
                 "Upload the file again."
             )
-        taken = ImportJob.objects.filter(pk=job.pk, state=job.state).update(
-            state=JobState.FAILED, finished_at=now, errors=[error], upload=""
-        )
+        with transaction.atomic():
+            taken = ImportJob.objects.filter(pk=job.pk, state=job.state).update(
+                state=JobState.FAILED, finished_at=now, errors=[error], upload=""
+            )
+            if taken:
+                notify(
+                    [job.actor_id],
+                    notice.IMPORT_FAILED,
+                    {"title": job.title},
+                    ("imports:detail", [job.pk]),
+                )
         if taken:
             swept += 1
             if job.upload.name:

@@ -17,15 +17,19 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from pacesetter.accounts.models import Role, RoleAssignment
 from pacesetter.audit.services import audited_create, audited_update
 from pacesetter.campaigns.models import ReviewPoint
 from pacesetter.clusters.models import Cluster
 from pacesetter.core import clock
 from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.workflows import INVALID_TRANSITION
+from pacesetter.notifications import kinds as notice
+from pacesetter.notifications.services import notify, translated
 from pacesetter.workplans.models import WorkPlan
 
 from .frozen import freeze
@@ -188,7 +192,7 @@ def report_finalize(*, actor: Any, report: Report, version: int, **sections: str
         raise FieldRuleError(
             NON_FIELD_ERRORS, _("Write the report before finalizing it."), code="required"
         )
-    return audited_update(
+    final = audited_update(
         actor=actor,
         instance=current,
         action="report.finalize",
@@ -203,3 +207,37 @@ def report_finalize(*, actor: Any, report: Report, version: int, **sections: str
         allowed=("state", "finalized_at", "finalized_by", "figures"),
         fields=("state", "finalized_at", "finalized_by"),
     )
+    _notify_ready(final)
+    return final
+
+
+def _nearest_staff(unit: Any) -> list[int]:
+    """The committee staff nearest over ``unit``: those of the unit itself, else of its
+    nearest ancestor that has any (as escalations choose them)."""
+    parts = unit.path.strip("/").split("/")
+    paths = ["".join(f"{p}/" for p in parts[:depth]) for depth in range(len(parts), 0, -1)]
+    staff: dict[str, list[int]] = {}
+    for path, user_id in RoleAssignment.objects.filter(
+        role=Role.COMMITTEE_STAFF, unit__path__in=paths, user__is_active=True
+    ).values_list("unit__path", "user_id"):
+        staff.setdefault(path, []).append(user_id)
+    return next((staff[p] for p in paths if p in staff), [])
+
+
+def _notify_ready(report: Report) -> None:
+    """A final report goes to the committee staff nearest over the unit it is written
+    for: the campaign's organizer (a review report), the plan's body's unit (a work
+    report)."""
+    if report.kind == ReportKind.WORK:
+        plan = report.plan
+        assert plan is not None  # a work report has its plan (the model's constraint)
+        unit, name = plan.body.owner_unit, translated(plan, "name")
+        link = reverse("reports:work_report", args=[plan.pk]) + f"?as_of={report.as_of}"
+    else:
+        review_point = report.review_point
+        assert review_point is not None  # a review report has its review point
+        unit, name = review_point.campaign.organizer, translated(review_point, "name")
+        link = reverse("reports:review_report", args=[review_point.pk])
+        if report.cluster_id:
+            link += f"?cluster={report.cluster_id}"
+    notify(_nearest_staff(unit), notice.REPORT_READY, {"report": name}, link)

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext as _
 
+from pacesetter.accounts.models import Role, RoleAssignment
 from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.campaigns.models import (
     Campaign,
@@ -38,6 +39,8 @@ from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.translations import CONTENT_LANGUAGES, Text, column, expand, fields_of
 from pacesetter.core.versions import next_version
 from pacesetter.core.workflows import INVALID_TRANSITION
+from pacesetter.notifications import kinds as notice
+from pacesetter.notifications.services import notify, translated
 from pacesetter.units.models import Unit
 
 from . import methods
@@ -927,7 +930,20 @@ def item_return(
         raise ValidationError({"question": _("Ask the unit what should be clarified.")})
     item.question = question
     item.answer = ""
-    return _step(item, actor=actor, action="return", to_state=ItemState.RETURNED, note=question)
+    item = _step(item, actor=actor, action="return", to_state=ItemState.RETURNED, note=question)
+    notify(
+        RoleAssignment.objects.filter(role=Role.UNIT_OFFICER, unit_id=item.unit_id).values_list(
+            "user_id", flat=True
+        ),
+        notice.SCORE_ITEM_RETURNED,
+        {
+            "criterion": translated(item.criterion, "title"),
+            "unit": translated(item.unit, "name"),
+            "question": question,
+        },
+        ("scoring:item", [item.pk]),
+    )
+    return item
 
 
 @transaction.atomic

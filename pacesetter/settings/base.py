@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pacesetter.accounts",
     "pacesetter.audit",
     "pacesetter.imports",
+    "pacesetter.notifications",
     "pacesetter.units",
     "pacesetter.decisions",
     "pacesetter.clusters",
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pacesetter.accounts.context_processors.navigation",
+                "pacesetter.notifications.context_processors.bell",
             ],
         },
     },
@@ -347,3 +349,7 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "60"))
 #: The address links in e-mails start with (no request is at hand in a background job).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+#: Days a notification is kept, read or not, before ``manage.py notifications_prune``
+#: deletes it (docs/notifications.md).
+NOTIFICATIONS_KEEP_DAYS = int(os.environ.get("NOTIFICATIONS_KEEP_DAYS", "90"))

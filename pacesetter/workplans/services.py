@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from pacesetter.accounts.models import Role, RoleAssignment
 from pacesetter.audit.services import audit_record, audited_create, audited_update
 from pacesetter.bodies.models import Body
 from pacesetter.chains.models import Chain
@@ -37,6 +38,8 @@ from pacesetter.core.errors import ConflictError, FieldRuleError
 from pacesetter.core.files import check_upload, upload_stored
 from pacesetter.core.translations import Text, column, expand, fields_of
 from pacesetter.core.versions import next_version
+from pacesetter.notifications import kinds as notice
+from pacesetter.notifications.services import notify, translated
 from pacesetter.units.models import Unit
 
 from . import rollup
@@ -475,7 +478,31 @@ def task_create(
             target=task,
             changes={"supporting_units": [[], sorted(u.pk for u in supporting)]},
         )
+    _notify_lead(task)
     return task_refresh(task, plan=plan)
+
+
+def _notify_lead(task: Task, *, before: tuple[int | None, int | None] = (None, None)) -> None:
+    """Tell the task's lead it is theirs (the lead person and the lead unit's officers, as
+    the reminders choose them), when the lead is new: ``before`` is (unit, person)."""
+    unit_id, person_id = task.lead_unit_id, task.lead_person_id
+    people = [person_id] if person_id and person_id != before[1] else []
+    if unit_id != before[0]:
+        people.extend(
+            RoleAssignment.objects.filter(role=Role.UNIT_OFFICER, unit_id=unit_id).values_list(
+                "user_id", flat=True
+            )
+        )
+    notify(
+        people,
+        notice.TASK_ASSIGNED,
+        {
+            "task": translated(task, "title"),
+            "plan": translated(task.plan, "name"),
+            "unit": translated(task.lead_unit, "name"),
+        },
+        ("workplans:task_detail", [task.pk]),
+    )
 
 
 def _locked(task: Task, version: int | None) -> Task:
@@ -504,6 +531,7 @@ def task_update(
 ) -> Task:
     """Change what, who, dates, weight or progress mode (the plan's managers)."""
     current = _locked(task, version)
+    lead_before = (current.lead_unit_id, current.lead_person_id)
     changes = expand(
         Task, changes, source=changes.get("source_language") or current.source_language
     )
@@ -532,6 +560,7 @@ def task_update(
                 target=current,
                 changes={"supporting_units": [before, after]},
             )
+    _notify_lead(current, before=lead_before)
     return task_refresh(current)
 
 

@@ -113,8 +113,9 @@ def test_the_register_has_a_fixed_query_count(
         person_create(actor=None, unit=world.own, full_name=f"Người {n:02d}", title=f"Chức {n}")
     login(client, world.users["unit_officer"])
     url = reverse("awards:unit_people", args=[world.own.pk])
-    # session, user, scope, the unit, its register check, may add, count, rows, positions
-    with django_assert_num_queries(9):
+    # session, user, scope, the unit, its register check, may add, count, rows, positions,
+    # the bell
+    with django_assert_num_queries(10):
         page = client.get(url).content.decode()
     assert page.count('<th scope="row"><a href="/awards/people/') == min(size, 10)
     if size > 10:

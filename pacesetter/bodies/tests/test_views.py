@@ -54,7 +54,7 @@ def test_list_query_count_is_constant(client, world, django_assert_max_num_queri
         body = BodyFactory(owner_unit=world.committee, name=f"Counted {n:02d}")
         body_member_add(actor=None, body=body, unit=world.own, start=dt.date(2024, 1, 1))
     login(client, world, "committee_staff")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("bodies:list"), {"q": "Counted"})
     assert response.text.count("Counted ") == min(rows, 25)
 

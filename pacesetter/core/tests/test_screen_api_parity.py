@@ -25,6 +25,9 @@ SCREEN_TO_API: dict[str, tuple[str, str]] = {
     "accounts:role_revoke": ("DELETE", "/people/roles/{assignment_id}"),
     "accounts:person_set_active": ("PUT", "/people/{user_id}/active"),
     "api_token_revoke": ("DELETE", "/auth/tokens/{token_id}"),
+    # the bell (notifications)
+    "notifications:read": ("POST", "/notifications/read"),
+    "notifications:preferences": ("PATCH", "/notifications/preferences"),
     # units
     "units:create_child": ("POST", "/units"),
     "units:edit": ("PATCH", "/units/{unit_id}"),

@@ -49,12 +49,12 @@ def test_the_list_takes_a_fixed_number_of_queries(client, world, orgs, django_as
     client.get("/coverage/")
     for n in range(5):
         organization(world.own, name=f"More {n}")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get("/coverage/")
     assert response.context["page_obj"].paginator.count == 7
     for n in range(5):
         organization(world.sibling, name=f"Even more {n}")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get("/coverage/")
 
 

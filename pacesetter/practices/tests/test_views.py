@@ -101,7 +101,7 @@ def test_the_list_takes_a_fixed_number_of_queries(
 ):
     client.force_login(world.users["committee_staff"])
     client.get("/practices/")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get("/practices/")
     for n in range(6):
         PracticeFactory(
@@ -110,7 +110,7 @@ def test_the_list_takes_a_fixed_number_of_queries(
             work_fields=list(work_fields.values())[:3],
             title=f"More {n}",
         )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get("/practices/?q=more")
     assert response.context["page_obj"].paginator.count == 6
 

@@ -139,11 +139,11 @@ def test_the_list_takes_a_fixed_number_of_queries(client, world, django_assert_n
     url = reverse("practices:field_list")
     WorkFieldFactory()
     client.get(url)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
     for _ in range(5):
         PracticeFactory(owner_unit=world.own, work_fields=[WorkFieldFactory()])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         page = client.get(url).content.decode()
     assert page.count("<tr data-field=") == 6
 

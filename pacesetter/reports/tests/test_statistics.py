@@ -449,11 +449,11 @@ def test_the_screens_query_count_is_fixed(
         _page(client, "statistics_records", **drill)
 
 
-#: The session, the user, the scope's roles, the reporting bodies, the body (seen, then
-#: staffed) and the figures.
-QUERIES = 7
+#: The session, the user, the scope's roles, the bell's unread count, the reporting
+#: bodies, the body (seen, then staffed) and the figures.
+QUERIES = 8
 #: The same, without the bodies' list; the page's count and rows, the figure.
-DRILL_QUERIES = 8
+DRILL_QUERIES = 9
 
 
 def test_the_api(world: Any, statistics: Any) -> None:

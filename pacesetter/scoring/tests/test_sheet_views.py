@@ -556,13 +556,13 @@ def test_sheet_and_ranking_queries_do_not_grow_with_units(
         review_point = grow(scoring, world, n, code)
         with django_assert_max_num_queries(9):
             assert client.get(sheet_url(scoring, world.own, review_point)).status_code == 200
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(13):
             response = client.get(reverse("scoring:ranking", args=[review_point.pk]))
             assert response.status_code == 200
         if role != "unit_officer":
             assert response.text.count("<tr data-unit=") == 3 + (2 if n == 2 else 14)
         if role == "cluster_leader":
-            with django_assert_max_num_queries(10):
+            with django_assert_max_num_queries(11):
                 url = reverse("scoring:inspections", args=[review_point.pk])
                 assert client.get(url).status_code == 200
 

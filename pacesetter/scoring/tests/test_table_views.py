@@ -85,7 +85,7 @@ def test_list_query_count_is_constant(client, world, django_assert_max_num_queri
         )
         criterion_add(actor=None, table=table, code="P", title="P", kind="pass_fail")
     login(client, world, "committee_staff")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("scoring:table_list"))
     assert response.text.count(">Counted ") == min(rows, 25)
 
