@@ -9,13 +9,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from pacesetter.audit.services import audit_record
 from pacesetter.core import clock
+from pacesetter.core.errors import FieldRuleError
 from pacesetter.core.translations import values
 
 from .kinds import KINDS, kind_of
@@ -103,12 +103,10 @@ def preferences_set(*, actor: Any, user: Any, kinds: Mapping[str, bool]) -> dict
     named keep their choice. Returns every kind's choice. Audited when it changes."""
     unknown = sorted(set(kinds) - set(KINDS))
     if unknown:
-        raise ValidationError(
-            {
-                "kinds": _("Unknown kind of notification: %(kinds)s.")
-                % {"kinds": ", ".join(unknown)}
-            },
-            code="invalid",
+        raise FieldRuleError(
+            "kinds",
+            _("Unknown kind of notification: %(kinds)s.") % {"kinds": ", ".join(unknown)},
+            code="unknown_kind",
         )
     before = set(OptOut.objects.filter(user_id=user.pk).values_list("kind", flat=True))
     after = {k for k in KINDS if (k in before if k not in kinds else not kinds[k])}

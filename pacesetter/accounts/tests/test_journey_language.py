@@ -75,7 +75,7 @@ def test_chinese_on_the_profile_switches_the_screens_and_the_mails(live_server, 
     page.get_by_role("link", name="officer.dy").click()
     expect(page.locator("h1")).to_have_text("My profile")
     page.locator("main").get_by_label("Language", exact=True).select_option("zh-hans")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
 
     # The screens follow the profile at once.
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")

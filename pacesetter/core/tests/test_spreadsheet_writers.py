@@ -92,7 +92,8 @@ def test_the_check_finds_each_way_around_the_kit() -> None:
 def test_no_module_writes_cells_without_the_formula_safe_kit() -> None:
     offenders: list[str] = []
     for path in sorted((ROOT / "pacesetter").rglob("*.py")):
-        if path == KIT or "tests" in path.parts or "migrations" in path.parts:
+        # The tests and their kit (``pacesetter/testing``) only read the workbooks.
+        if path == KIT or {"tests", "testing", "migrations"} & set(path.parts):
             continue
         source = path.read_text(encoding="utf-8")
         uses_kit = "core.spreadsheets" in source or "openpyxl" in source

@@ -233,7 +233,7 @@ def test_the_api_changes_the_kinds_it_names() -> None:
     assert {p["kind"]: p["enabled"] for p in answer.json()}[kinds.POLL_OPENED] is False
     assert sum(p["enabled"] for p in answer.json()) == len(kinds.KINDS) - 1
     refused = api.patch("/notifications/preferences", {"kinds": {"nonsense": True}})
-    assert_error_shape(refused, 422, "invalid")
+    assert_error_shape(refused, 422, "unknown_kind")
     assert "nonsense" in str(refused.json()["detail"])
 
 
